@@ -1,0 +1,154 @@
+"""Business-day calendars: which local dates are workdays, backed by the ``holidays`` package.
+
+A calendar is named in a rule set (``calendar: CN``). The name is an ISO 3166 country code,
+optionally with a subdivision (``US-NY``), or ``weekends`` for a calendar that knows only
+Saturdays and Sundays (chosen explicitly, never as a fallback).
+
+Why ``holidays`` and not ``chinesecalendar``: ``holidays`` is maintained for some 200 countries
+(the US federal calendar for SEC Rule 0-3, Italy, China...), is MIT-licensed, and models China's
+adjusted working weekends (调休) as ``weekend_workdays``. ``chinesecalendar`` covers China only.
+Both have the same gap: a year whose official schedule is not yet published. For calendars whose
+holidays are announced year by year (China's State Council notice), govrules treats a year as
+covered only when the package carries that year's announced schedule, and raises `CalendarError`
+for any other year instead of guessing from the weekend.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from govrules.errors import CalendarError
+
+__all__ = ["BusinessCalendar", "get_calendar"]
+
+# Countries whose non-working days are fixed by a yearly announcement rather than by a rule:
+# for these the set of covered years is the set of years the package has announcements for.
+_ANNOUNCED_YEARLY = {"CN"}
+
+
+class BusinessCalendar:
+    """Workdays of one named calendar.
+
+    Args:
+        name: the calendar's name as written in the rule set.
+        holidays: a mapping-like object with ``in`` for holiday dates, or ``None`` for a
+            weekends-only calendar.
+        weekend_workdays: weekend dates that are workdays (China's 调休).
+        years: the years this calendar has data for, or ``None`` for every year.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        holidays: Any = None,
+        weekend_workdays: Iterable[date] = (),
+        years: range | frozenset[int] | None = None,
+    ) -> None:
+        self.name = name
+        self._holidays = holidays
+        self._weekend_workdays = frozenset(weekend_workdays)
+        self._years = years
+
+    def __repr__(self) -> str:
+        return f"BusinessCalendar({self.name!r})"
+
+    def covers(self, year: int) -> bool:
+        """Whether the calendar has holiday data for ``year``."""
+        return self._years is None or year in self._years
+
+    def _check(self, day: date) -> None:
+        if not self.covers(day.year):
+            raise CalendarError(
+                f"business-day calendar {self.name!r} has no holiday data for {day.year}; "
+                f"a deadline counted in workdays or rolled to a workday cannot be computed for "
+                f"that year (install a newer 'holidays' package, or narrow the audit range)"
+            )
+
+    def is_workday(self, day: date) -> bool:
+        """Whether ``day`` is a workday: not a holiday, and a weekday or an adjusted workday."""
+        self._check(day)
+        if day in self._weekend_workdays:
+            return True
+        if day.weekday() >= 5:
+            return False
+        return not (self._holidays is not None and day in self._holidays)
+
+    def next_workday(self, day: date) -> date:
+        """``day`` itself when it is a workday, else the first workday after it."""
+        while not self.is_workday(day):
+            day += timedelta(days=1)
+        return day
+
+    def add_workdays(self, day: date, count: int) -> date:
+        """The date ``count`` workdays after ``day`` (``day`` itself is not counted)."""
+        if count < 0:
+            raise ValueError(f"workday count must be >= 0, got {count}")
+        while count:
+            day += timedelta(days=1)
+            if self.is_workday(day):
+                count -= 1
+        return day
+
+
+@functools.lru_cache(maxsize=32)
+def get_calendar(name: str) -> BusinessCalendar:
+    """The business-day calendar called ``name`` (``CN``, ``US``, ``IT``, ``US-NY``, ``weekends``).
+
+    Raises:
+        LookupError: no such calendar.
+    """
+    if name == "weekends":
+        return BusinessCalendar(name)
+    import holidays as holidays_pkg  # imported lazily: a large package not every check needs
+
+    country, _, subdiv = name.partition("-")
+    supported = holidays_pkg.list_supported_countries()
+    if country not in supported:
+        raise LookupError(
+            f"unknown business-day calendar {name!r}: expected 'weekends' or an ISO country code such as CN, US, IT"
+        )
+    if subdiv and subdiv not in supported[country]:
+        raise LookupError(f"unknown subdivision {subdiv!r} of calendar {country!r}")
+    cls = holidays_pkg.country_holidays(country).__class__
+    if country in _ANNOUNCED_YEARLY:
+        static = _static_holidays_class(cls)
+        years: range | frozenset[int] = frozenset(static.special_public_holidays) if static else frozenset()
+    else:
+        years = range(cls.start_year, cls.end_year + 1)
+    return _LazyHolidayCalendar(name, country, subdiv or None, years)
+
+
+def _static_holidays_class(cls: type) -> Any:
+    module = __import__(cls.__module__, fromlist=["_"])
+    return getattr(module, f"{cls.__name__}StaticHolidays", None)
+
+
+class _LazyHolidayCalendar(BusinessCalendar):
+    """A ``holidays``-backed calendar that loads each year's data on first use."""
+
+    def __init__(self, name: str, country: str, subdiv: str | None, years: range | frozenset[int]):
+        super().__init__(name, years=years)
+        self._country = country
+        self._subdiv = subdiv
+        self._loaded: dict[int, tuple[frozenset[date], frozenset[date]]] = {}
+
+    def _year(self, year: int) -> tuple[frozenset[date], frozenset[date]]:
+        data = self._loaded.get(year)
+        if data is None:
+            import holidays as holidays_pkg
+
+            h = holidays_pkg.country_holidays(self._country, subdiv=self._subdiv, years=year)
+            data = (frozenset(h), frozenset(getattr(h, "weekend_workdays", ())))
+            self._loaded[year] = data
+        return data
+
+    def is_workday(self, day: date) -> bool:
+        self._check(day)
+        off, extra = self._year(day.year)
+        if day in extra:
+            return True
+        return day.weekday() < 5 and day not in off

@@ -1,0 +1,1169 @@
+"""The checker: match events to obligations for every rule kind and report each gap with evidence.
+
+`check` returns a `Report`; `iter_findings` yields the findings lazily. Neither reads the clock,
+the environment or any file: events come in as an iterable (see `govrules.events.read_events`).
+One small function per rule kind lives in `CHECKERS`. The matching rules are documented in
+docs/semantics.md.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from govrules.errors import InvalidArgument, RuleSetError
+from govrules.events import Event, Rejected
+from govrules.findings import (
+    CODE_SEVERITY,
+    Finding,
+    FindingCode,
+    Outcome,
+    RecordCounts,
+    Report,
+    UnmatchedAction,
+    finding_sort_key,
+    outcome_sort_key,
+    summarise,
+)
+from govrules.messages import format_duration, format_instant, format_period, message, word
+from govrules.model import (
+    ContentRule,
+    EventFilter,
+    ForbiddenRule,
+    InformativeRule,
+    Organisation,
+    Party,
+    PrerequisiteRule,
+    RecurringRule,
+    Rule,
+    RuleSet,
+    TriggeredRule,
+    actions_of,
+    as_party,
+    text_in,
+)
+from govrules.obligations import Context, Obligation, display_name, rule_obligations
+
+__all__ = ["CHECKERS", "check", "iter_findings", "merge_reports"]
+
+Item = Finding | Outcome
+
+
+@dataclass
+class _Run:
+    """State of one check: the context, the relevant events per rule, and the accounting."""
+
+    ctx: Context
+    lang: str
+    actors: frozenset[str] | None = None
+    events_by_action: dict[str, list[Event]] = field(default_factory=lambda: defaultdict(list))
+    used: set[str] = field(default_factory=set)
+
+    # -- helpers shared by the kind checkers ------------------------------------------------
+
+    def events(self, actions: str | list[str]) -> list[Event]:
+        """Events (up to as-of) with one of ``actions``, sorted by time then input order."""
+        result: list[Event] = []
+        for name in actions_of(actions):
+            result.extend(self.events_by_action.get(name, ()))
+        result.sort(key=_event_key)
+        return result
+
+    def holds(self, actor_id: str, role: str, day: date | None = None) -> bool:
+        actor = self.ctx.org.actor(actor_id)
+        if actor is None:
+            return False
+        spans = actor.role_spans(role)
+        return any(day is None or s.contains(day) for s in spans)
+
+    def party_matches(
+        self, party: Party | None, actor_id: str | None, trigger: Event | None = None, when: datetime | None = None
+    ) -> bool:
+        """Whether ``actor_id`` is the party (``None`` party: anyone)."""
+        if party is None:
+            return True
+        if actor_id is None:
+            return False
+        if party.actor is not None:
+            return actor_id == party.actor
+        if party.role is not None:
+            day = when.astimezone(self.ctx.tz).date() if when else None
+            return self.holds(actor_id, party.role, day)
+        if party.trigger is not None and trigger is not None:
+            return bool(actor_id == getattr(trigger, party.trigger))
+        return False
+
+    def mine(self, actor_id: str) -> bool:
+        """Whether this run (or partition) answers for ``actor_id``."""
+        return self.actors is None or actor_id in self.actors
+
+    def local_date(self, when: datetime) -> date:
+        return when.astimezone(self.ctx.tz).date()
+
+    def name(self, actor_id: str | None) -> str:
+        return display_name(self.ctx.org, actor_id, self.lang)
+
+    def rule_name(self, rule: Rule) -> str:
+        return text_in(rule.title, self.lang, rule.id)
+
+    def instant(self, when: datetime | None) -> str:
+        return format_instant(when, self.ctx.tz)
+
+    def finding(self, code: FindingCode, rule: Rule | None, params: Mapping[str, Any], **fields: Any) -> Finding:
+        severity = CODE_SEVERITY[code]
+        if rule is not None and severity == "violation" and rule.severity == "warning":
+            severity = "warning"
+        severity = fields.pop("severity", severity)
+        if rule is not None:
+            fields.setdefault("rule", rule.id)
+            fields.setdefault("clause", rule.clause)
+        text = message(code.value, self.lang, **params)
+        evidence = tuple(fields.pop("evidence", ()))
+        if rule is not None:
+            self.used.update(evidence)
+        return Finding(code=code, severity=severity, evidence=evidence, message=text, **fields)
+
+    def outcome(self, rule: Rule, **fields: Any) -> Outcome:
+        evidence = tuple(fields.pop("evidence", ()))
+        self.used.update(evidence)
+        return Outcome(rule=rule.id, clause=rule.clause, evidence=evidence, **fields)
+
+
+def _event_key(e: Event) -> tuple[float, int]:
+    return (e.time.timestamp(), e.seq)
+
+
+def _where_matches(where: Mapping[str, Any], event: Event) -> bool:
+    for key, wanted in where.items():
+        value = event.attributes.get(key)
+        if value is None and key in ("recipient", "subject", "ref", "period"):
+            value = getattr(event, key)
+        options = wanted if isinstance(wanted, list) else [wanted]
+        if isinstance(value, list):
+            if not any(str(o) in (str(v) for v in value) for o in options):
+                return False
+        elif value is None or str(value) not in (str(o) for o in options):
+            return False
+    return True
+
+
+def _ids(events: Iterable[Event]) -> list[str]:
+    return [e.id for e in events]
+
+
+def _late_by(when: datetime, due: datetime) -> int:
+    return max(1, int((when - due).total_seconds()))
+
+
+# ---------------------------------------------------------------------------------------------
+# recurring
+
+
+def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
+    if rule.max_gap is not None:
+        yield from _check_rolling(run, rule)
+        return
+    ctx = run.ctx
+    all_obligations = list(rule_obligations(ctx, rule, ctx.start, ctx.end))
+    streams: dict[tuple[str, str | None], list[Obligation]] = defaultdict(list)
+    for obligation in all_obligations:
+        streams[(obligation.actor, obligation.counterpart)].append(obligation)
+    events = [e for e in run.events(rule.action) if _where_matches(rule.where, e)]
+    by_actor: dict[str, list[Event]] = defaultdict(list)
+    for e in events:
+        by_actor[e.actor].append(e)
+    to = as_party(rule.to)
+    for (actor, counterpart), obls in streams.items():
+        if not run.mine(actor):
+            continue
+        stream = by_actor.get(actor, [])
+        if counterpart is not None:
+            stream = [e for e in stream if counterpart in (e.recipient, e.subject)]
+        good: list[Event] = []
+        stray: list[Event] = []
+        for e in stream:
+            ok = to is None or to.counterpart or run.party_matches(to, e.recipient, when=e.time)
+            (good if ok else stray).append(e)
+        yield from _evaluate_stream(run, rule, obls, good, stray)
+
+
+def _assign(obls: Sequence[Obligation], events: Sequence[Event]) -> dict[int, list[Event]]:
+    """Assign each event to at most one obligation of its stream (docs/semantics.md, "Matching").
+
+    An event naming its ``period`` answers that period. Otherwise it answers the oldest unmet
+    obligation whose acceptance span (opens .. closes) contains it (oldest debt first), or, when
+    every such obligation is met, the one whose on-time span contains it (so excess is counted).
+    ``events`` holds the stream's qualifying events and its misdirected ones (wrong recipient),
+    in time order: a misdirected event occupies its obligation like a qualifying one, so that the
+    obligation is diagnosed as ``wrong-recipient`` and the next event is not pulled back into it.
+    """
+    by_label = {o.period: i for i, o in enumerate(obls)}
+    live = [i for i, o in enumerate(obls) if o.status in ("open", "pending")]
+    assigned: dict[int, list[Event]] = defaultdict(list)
+    for e in events:
+        if e.period is not None and e.period in by_label:
+            i = by_label[e.period]
+            if obls[i].status in ("open", "pending"):
+                assigned[i].append(e)
+            continue
+        candidates = [i for i in live if obls[i].opens <= e.time <= obls[i].closes and e.period is None]
+        unmet = [i for i in candidates if len(assigned[i]) < obls[i].min]
+        if unmet:
+            assigned[unmet[0]].append(e)
+            continue
+        own = [i for i in candidates if e.time <= obls[i].due]
+        if own:
+            assigned[own[0]].append(e)
+    return assigned
+
+
+def _evaluate_stream(
+    run: _Run, rule: RecurringRule, obls: Sequence[Obligation], good: Sequence[Event], stray: Sequence[Event]
+) -> Iterator[Item]:
+    ctx = run.ctx
+    misdirected_ids = {e.id for e in stray}
+    assigned = _assign(obls, sorted([*good, *stray], key=_event_key))
+    unless_events = run.events(rule.unless.action) if rule.unless is not None else []
+    for i, o in enumerate(obls):
+        evs = [e for e in assigned.get(i, []) if e.id not in misdirected_ids]
+        misdirected = [e for e in assigned.get(i, []) if e.id in misdirected_ids]
+        base: dict[str, Any] = {
+            "actor": o.actor,
+            "counterpart": o.counterpart,
+            "period": o.period,
+            "opens": o.opens,
+            "due": o.due,
+        }
+        params: dict[str, Any] = {
+            "actor": run.name(o.actor) + (f" / {run.name(o.counterpart)}" if o.counterpart else ""),
+            "rule": run.rule_name(rule),
+            "period": format_period(o.period, run.lang),
+            "due": run.instant(o.due),
+            "min": o.min,
+            "max": o.max,
+            "to": word("to", run.lang, recipient=_recipient_name(run, o.recipient)) if o.recipient else "",
+        }
+        counts = {"expected_min": o.min, "expected_max": o.max}
+        if o.status == "not-held":
+            yield run.outcome(rule, **base, status="not-held", note=o.note, **_omin(o))
+            continue
+        if o.status == "exempt":
+            yield run.outcome(rule, **base, status="exempt", note=o.note, **_omin(o))
+            yield run.finding(FindingCode.EXEMPT, rule, {**params, "reason": o.note}, **base, detail={"reason": o.note})
+            continue
+        on_time = [e for e in evs if e.time <= o.due]
+        in_window = [
+            e for e in on_time if o.window_start is None or o.window_start <= e.time <= (o.window_end or o.due)
+        ]
+        n = len(evs)
+        ids = _ids(evs)
+        if o.max is not None and n > o.max:
+            yield run.outcome(rule, **base, status="excess", observed=n, evidence=ids, **_omin(o))
+            yield run.finding(
+                FindingCode.EXCESS, rule, {**params, "observed": n}, **base, **counts, observed=n, evidence=ids
+            )
+            continue
+        if len(on_time) >= o.min:
+            if o.window_start is not None and len(in_window) < o.min:
+                outside = [e for e in on_time if e not in in_window]
+                severity = "violation" if o.strict and rule.severity == "violation" else "warning"
+                yield run.outcome(rule, **base, status="outside-window", observed=n, evidence=ids, **_omin(o))
+                yield run.finding(
+                    FindingCode.OUTSIDE_WINDOW,
+                    rule,
+                    {
+                        **params,
+                        "window": word(
+                            "window", run.lang, start=run.instant(o.window_start), end=run.instant(o.window_end)
+                        ),
+                        "done": run.instant(outside[0].time),
+                    },
+                    **base,
+                    **counts,
+                    observed=n,
+                    evidence=_ids(outside),
+                    severity=severity,
+                    detail={
+                        "window_opens": o.window_start.isoformat(),
+                        "window_closes": o.window_end.isoformat() if o.window_end else None,
+                        "strictness": "strict" if o.strict else "in-principle",
+                    },
+                )
+            else:
+                yield run.outcome(rule, **base, status="met", observed=n, evidence=ids, **_omin(o))
+            continue
+        if n >= o.min and n > 0:
+            completing = evs[o.min - 1] if o.min > 0 else evs[0]
+            late = _late_by(completing.time, o.due)
+            yield run.outcome(rule, **base, status="late", observed=n, evidence=ids, **_omin(o))
+            yield run.finding(
+                FindingCode.LATE,
+                rule,
+                {**params, "late_by": format_duration(late, run.lang), "done": run.instant(completing.time)},
+                **base,
+                **counts,
+                observed=n,
+                evidence=ids,
+                late_by_seconds=late,
+            )
+            continue
+        if o.due > ctx.as_of:
+            yield run.outcome(rule, **base, status="pending", observed=n, evidence=ids, **_omin(o))
+            yield run.finding(FindingCode.PENDING, rule, params, **base, **counts, observed=n, evidence=ids)
+            continue
+        discharge = _discharge(run, rule.unless, unless_events, o.actor, o.opens, o.due)
+        if discharge is not None:
+            yield run.outcome(rule, **base, status="discharged", observed=n, evidence=[discharge.id, *ids], **_omin(o))
+            yield run.finding(
+                FindingCode.DISCHARGED,
+                rule,
+                {**params, "unless": discharge.action, "event": discharge.id},
+                **base,
+                **counts,
+                observed=n,
+                evidence=[discharge.id, *ids],
+            )
+            continue
+        if n > 0:
+            yield run.outcome(rule, **base, status="insufficient", observed=n, evidence=ids, **_omin(o))
+            yield run.finding(
+                FindingCode.INSUFFICIENT, rule, {**params, "observed": n}, **base, **counts, observed=n, evidence=ids
+            )
+            continue
+        if misdirected:
+            found = sorted({e.recipient or "-" for e in misdirected})
+            yield run.outcome(
+                rule, **base, status="wrong-recipient", observed=0, evidence=_ids(misdirected), **_omin(o)
+            )
+            yield run.finding(
+                FindingCode.WRONG_RECIPIENT,
+                rule,
+                {
+                    **params,
+                    "found": ", ".join(_recipient_name(run, r) for r in found),
+                    "expected": _recipient_name(run, o.recipient),
+                },
+                **base,
+                **counts,
+                observed=0,
+                evidence=_ids(misdirected),
+                detail={"expected_recipient": o.recipient, "found_recipients": found},
+            )
+            continue
+        yield run.outcome(rule, **base, status="missing", observed=0, **_omin(o))
+        yield run.finding(FindingCode.MISSING, rule, params, **base, **counts, observed=0)
+
+
+def _omin(o: Obligation) -> dict[str, Any]:
+    return {"expected_min": o.min, "expected_max": o.max}
+
+
+def _recipient_name(run: _Run, recipient: str | None) -> str:
+    if recipient is None:
+        return word("nothing", run.lang)
+    if recipient.startswith("role:"):
+        return recipient[5:]
+    return run.name(recipient)
+
+
+def _discharge(
+    run: _Run, unless: EventFilter | None, events: Sequence[Event], actor: str, start: datetime, end: datetime
+) -> Event | None:
+    if unless is None:
+        return None
+    by = as_party(unless.by)
+    for e in events:
+        if start <= e.time <= end and _where_matches(unless.where, e):
+            if by is None and e.actor != actor:
+                continue
+            if by is not None and not run.party_matches(by, e.actor, when=e.time):
+                continue
+            return e
+    return None
+
+
+def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
+    """Rolling interval: no gap between consecutive events longer than ``max_gap``.
+
+    The clock starts on the latest of the range start, the rule's effective date and the actor's
+    active date (or at the actor's last qualifying event before that, if any). Each gap is one
+    obligation, labelled ``<start date>/<due date>``.
+    """
+    ctx = run.ctx
+    who = as_party(rule.who)
+    assert who is not None and rule.max_gap is not None
+    if who.actor is not None:
+        actors = [a for a in ctx.org.actors if a.id == who.actor]
+    else:
+        actors = sorted(ctx.org.holders(who.role or ""), key=lambda a: a.id)
+    events = [e for e in run.events(rule.action) if _where_matches(rule.where, e)]
+    to = as_party(rule.to)
+    for actor in actors:
+        if not run.mine(actor.id):
+            continue
+        starts = [ctx.start]
+        if rule.effective and rule.effective.from_:
+            starts.append(rule.effective.from_)
+        if actor.active and actor.active.from_:
+            starts.append(actor.active.from_)
+        first_day = max(starts)
+        stop_day = ctx.end
+        if rule.effective and rule.effective.end_exclusive:
+            stop_day = min(stop_day, rule.effective.end_exclusive)
+        if actor.active and actor.active.end_exclusive:
+            stop_day = min(stop_day, actor.active.end_exclusive)
+        if first_day >= stop_day:
+            continue
+        from govrules.durations import start_of_day
+
+        anchor_time = start_of_day(first_day, ctx.tz)
+        stop = min(start_of_day(stop_day, ctx.tz), ctx.as_of + timedelta(microseconds=1))
+        mine = [
+            e for e in events if e.actor == actor.id and (to is None or run.party_matches(to, e.recipient, when=e.time))
+        ]
+        before = [e for e in mine if e.time < anchor_time]
+        anchor_event = before[-1] if before else None
+        anchor = anchor_event.time if anchor_event else anchor_time
+        for e in [e for e in mine if anchor_time <= e.time < stop]:
+            due = ctx.deadline(anchor, rule.max_gap)
+            label = f"{run.local_date(anchor).isoformat()}/{run.local_date(due).isoformat()}"
+            base = {"actor": actor.id, "period": label, "opens": anchor, "due": due}
+            prior = [anchor_event.id] if anchor_event else []
+            params = {
+                "actor": run.name(actor.id),
+                "rule": run.rule_name(rule),
+                "period": format_period(label, run.lang),
+                "due": run.instant(due),
+                "to": "",
+            }
+            if e.time <= due:
+                yield run.outcome(rule, **base, status="met", observed=1, evidence=[e.id])
+            else:
+                late = _late_by(e.time, due)
+                yield run.outcome(rule, **base, status="late", observed=1, evidence=[*prior, e.id])
+                yield run.finding(
+                    FindingCode.LATE,
+                    rule,
+                    {**params, "late_by": format_duration(late, run.lang), "done": run.instant(e.time)},
+                    **base,
+                    expected_min=1,
+                    observed=1,
+                    evidence=[*prior, e.id],
+                    late_by_seconds=late,
+                    detail={"max_gap": rule.max_gap},
+                )
+            anchor, anchor_event = e.time, e
+        due = ctx.deadline(anchor, rule.max_gap)
+        label = f"{run.local_date(anchor).isoformat()}/{run.local_date(due).isoformat()}"
+        base = {"actor": actor.id, "period": label, "opens": anchor, "due": due}
+        params = {
+            "actor": run.name(actor.id),
+            "rule": run.rule_name(rule),
+            "period": format_period(label, run.lang),
+            "due": run.instant(due),
+            "to": "",
+        }
+        prior = [anchor_event.id] if anchor_event else []
+        if due > ctx.as_of or due >= start_of_day(stop_day, ctx.tz):
+            if due > ctx.as_of:
+                yield run.outcome(rule, **base, status="pending", evidence=prior)
+                yield run.finding(FindingCode.PENDING, rule, params, **base, expected_min=1, observed=0, evidence=prior)
+        else:
+            yield run.outcome(rule, **base, status="missing", evidence=prior)
+            yield run.finding(
+                FindingCode.MISSING,
+                rule,
+                params,
+                **base,
+                expected_min=1,
+                observed=0,
+                evidence=prior,
+                detail={"max_gap": rule.max_gap},
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# triggered
+
+
+def _in_range(run: _Run, rule: Rule, when: datetime) -> bool:
+    day = run.local_date(when)
+    if not (run.ctx.start <= day < run.ctx.end):
+        return False
+    return rule.effective is None or rule.effective.contains(day)
+
+
+def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
+    ctx = run.ctx
+    trig_by = as_party(rule.trigger.by)
+    triggers = [
+        e
+        for e in run.events(rule.trigger.action)
+        if _in_range(run, rule, e.time)
+        and run.mine(e.actor)
+        and _where_matches(rule.trigger.where, e)
+        and run.party_matches(trig_by, e.actor, when=e.time)
+    ]
+    trigger_ids = {t.id for t in triggers}
+    responses = [[e for e in run.events(step.action) if _where_matches(step.where, e)] for step in rule.steps]
+    taken: list[set[str]] = [set() for _ in rule.steps]
+    unless_events = run.events(rule.unless.action) if rule.unless is not None else []
+    for trig in triggers:
+        previous: Event | None = trig
+        previous_due: datetime = trig.time
+        discharged: Event | None = None
+        discharge_reported = False
+        for index, step in enumerate(rule.steps):
+            number = index + 1
+            if step.counted_from == "trigger":
+                base_time = trig.time
+            else:
+                base_time = previous.time if previous is not None else previous_due
+            due = ctx.deadline(base_time, step.within, roll=step.roll == "next-workday")
+            by = as_party(step.by) or Party(trigger="actor")
+            to = as_party(step.to)
+            links = {trig.id} | ({previous.id} if previous is not None else set())
+            candidates = []
+            for e in responses[index]:
+                if e.id in taken[index] or e.id == trig.id or e.time < trig.time:
+                    continue
+                if e.ref is not None and e.ref in trigger_ids and e.ref not in links:
+                    continue  # linked to another trigger
+                if not run.party_matches(by, e.actor, trig, e.time):
+                    continue
+                if any(getattr(e, f) != getattr(trig, f) for f in step.same) and e.ref not in links:
+                    continue
+                candidates.append(e)
+            fitting = [e for e in candidates if to is None or run.party_matches(to, e.recipient, trig, e.time)]
+            linked = [e for e in fitting if e.ref in links]
+            chosen = linked[0] if linked else (fitting[0] if fitting else None)
+            if discharged is None and rule.unless is not None:
+                discharged = _trigger_discharge(run, rule.unless, unless_events, trig, chosen)
+            base = {"actor": _expected_actor(trig, by), "period": trig.id, "opens": trig.time, "due": due}
+            params = {
+                "actor": _recipient_name(run, _expected_actor(trig, by)),
+                "rule": run.rule_name(rule),
+                "step": number,
+                "action": "/".join(actions_of(step.action)),
+                "trigger": f"{trig.action} {trig.id} ({run.instant(trig.time)})",
+                "due": run.instant(due),
+                "period": trig.id,
+            }
+            detail = {"step": number, "trigger": trig.id}
+            if discharged is not None:
+                yield run.outcome(rule, **base, status="discharged", step=number, evidence=[trig.id, discharged.id])
+                if not discharge_reported:
+                    discharge_reported = True
+                    yield run.finding(
+                        FindingCode.DISCHARGED,
+                        rule,
+                        {
+                            **params,
+                            "period": format_period(trig.id, run.lang),
+                            "unless": discharged.action,
+                            "event": discharged.id,
+                        },
+                        **base,
+                        evidence=[trig.id, discharged.id],
+                        detail=detail,
+                    )
+                previous = None
+                previous_due = due
+                continue
+            if chosen is not None:
+                taken[index].add(chosen.id)
+                if chosen.time <= due:
+                    yield run.outcome(
+                        rule, **base, status="met", step=number, observed=1, evidence=[trig.id, chosen.id]
+                    )
+                else:
+                    late = _late_by(chosen.time, due)
+                    yield run.outcome(
+                        rule, **base, status="late-response", step=number, observed=1, evidence=[trig.id, chosen.id]
+                    )
+                    yield run.finding(
+                        FindingCode.LATE_RESPONSE,
+                        rule,
+                        {**params, "late_by": format_duration(late, run.lang), "done": run.instant(chosen.time)},
+                        **base,
+                        expected_min=1,
+                        observed=1,
+                        evidence=[trig.id, chosen.id],
+                        late_by_seconds=late,
+                        detail=detail,
+                    )
+                previous, previous_due = chosen, due
+                continue
+            if due > ctx.as_of:
+                yield run.outcome(rule, **base, status="pending", step=number, evidence=[trig.id])
+                yield run.finding(
+                    FindingCode.PENDING,
+                    rule,
+                    params,
+                    **base,
+                    expected_min=1,
+                    observed=0,
+                    evidence=[trig.id],
+                    detail=detail,
+                )
+            else:
+                wrong = [e for e in candidates if e not in fitting]
+                if wrong:
+                    e = wrong[0]
+                    taken[index].add(e.id)
+                    yield run.outcome(rule, **base, status="wrong-recipient", step=number, evidence=[trig.id, e.id])
+                    yield run.finding(
+                        FindingCode.WRONG_RECIPIENT,
+                        rule,
+                        {
+                            **params,
+                            "period": trig.id,
+                            "found": _recipient_name(run, e.recipient),
+                            "expected": _party_name(run, to, trig),
+                        },
+                        **base,
+                        expected_min=1,
+                        observed=0,
+                        evidence=[trig.id, e.id],
+                        detail={
+                            **detail,
+                            "expected_recipient": _party_name(run, to, trig),
+                            "found_recipients": [e.recipient],
+                        },
+                    )
+                else:
+                    yield run.outcome(rule, **base, status="unanswered", step=number, evidence=[trig.id])
+                    yield run.finding(
+                        FindingCode.UNANSWERED,
+                        rule,
+                        params,
+                        **base,
+                        expected_min=1,
+                        observed=0,
+                        evidence=[trig.id],
+                        detail=detail,
+                    )
+            previous, previous_due = None, due
+
+
+def _expected_actor(trig: Event, by: Party) -> str:
+    if by.trigger is not None:
+        return getattr(trig, by.trigger) or trig.actor
+    if by.actor is not None:
+        return by.actor
+    return f"role:{by.role}" if by.role else trig.actor
+
+
+def _party_name(run: _Run, party: Party | None, trig: Event) -> str:
+    if party is None:
+        return word("nothing", run.lang)
+    if party.trigger is not None:
+        return run.name(getattr(trig, party.trigger))
+    if party.actor is not None:
+        return run.name(party.actor)
+    return party.role or "?"
+
+
+def _trigger_discharge(
+    run: _Run, unless: EventFilter, events: Sequence[Event], trig: Event, chosen: Event | None
+) -> Event | None:
+    by = as_party(unless.by)
+    for e in events:
+        if e.time < trig.time or e.id == trig.id:
+            continue
+        if chosen is not None and e.time >= chosen.time:
+            break
+        if not _where_matches(unless.where, e):
+            continue
+        if by is not None and not run.party_matches(by, e.actor, trig, e.time):
+            continue
+        if e.ref != trig.id and any(getattr(e, f) != getattr(trig, f) for f in (unless.same or ["actor"])):
+            continue
+        return e
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# prerequisite, content, forbidden
+
+
+def _guarded(run: _Run, rule: PrerequisiteRule | ContentRule | ForbiddenRule) -> list[Event]:
+    by = as_party(rule.by)
+    return [
+        e
+        for e in run.events(rule.action)
+        if _in_range(run, rule, e.time)
+        and run.mine(e.actor)
+        and _where_matches(rule.where, e)
+        and run.party_matches(by, e.actor, when=e.time)
+    ]
+
+
+def _linked(link: str, guarded: Event, req: Event) -> bool:
+    by_ref = guarded.ref == req.id or req.ref == guarded.id
+    by_subject = guarded.subject is not None and guarded.subject == req.subject
+    if link == "ref":
+        return by_ref
+    if link == "subject":
+        return by_subject
+    return by_ref or by_subject
+
+
+def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
+    ctx = run.ctx
+    requirement_events = [[e for e in run.events(r.action) if _where_matches(r.where, e)] for r in rule.requires]
+    for g in _guarded(run, rule):
+        states: list[tuple[str, list[Event]]] = []
+        for req, events in zip(rule.requires, requirement_events, strict=True):
+            by = as_party(req.by)
+            linked = [
+                e
+                for e in events
+                if e.id != g.id and _linked(rule.link, g, e) and run.party_matches(by, e.actor, g, e.time)
+            ]
+            before = [e for e in linked if e.time <= g.time]
+            if not before:
+                states.append(("after" if linked else "none", linked))
+                continue
+            fresh = before
+            if rule.lookback is not None:
+                fresh = [e for e in before if ctx.deadline(e.time, rule.lookback) >= g.time]
+                if not fresh:
+                    states.append(("too-old", before))
+                    continue
+            if rule.min_age is not None:
+                aged = [e for e in fresh if ctx.earliest(e.time, rule.min_age) <= g.time]
+                if not aged:
+                    states.append(("too-recent", fresh))
+                    continue
+                fresh = aged
+            states.append(("ok", [fresh[-1]]))
+        oks = [s for s, _ in states if s == "ok"]
+        satisfied = len(oks) == len(states) if rule.mode == "all" else bool(oks)
+        base = {"actor": g.actor, "period": g.id, "opens": g.time, "due": g.time}
+        evidence = [g.id] + [e.id for s, evs in states if s == "ok" for e in evs]
+        if satisfied:
+            yield run.outcome(
+                rule,
+                **base,
+                status="met",
+                observed=len(oks),
+                expected_min=len(states) if rule.mode == "all" else 1,
+                evidence=evidence,
+            )
+            continue
+        gaps = []
+        parts = []
+        for req, (state, evs) in zip(rule.requires, states, strict=True):
+            if state == "ok":
+                continue
+            what = "/".join(actions_of(req.action))
+            party = as_party(req.by)
+            if party is not None:
+                what += word(
+                    "by", run.lang, party=party.role or run.name(party.actor) if (party.role or party.actor) else "?"
+                )
+            key = {
+                "none": "approval_none",
+                "after": "approval_after",
+                "too-recent": "approval_too_recent",
+                "too-old": "approval_too_old",
+            }[state]
+            parts.append(
+                word(key, run.lang, what=what, events=", ".join(_ids(evs)), age=rule.min_age, lookback=rule.lookback)
+            )
+            gaps.append(
+                {
+                    "requirement": "/".join(actions_of(req.action)),
+                    "by": party.model_dump(exclude_defaults=True) if party else None,
+                    "problem": state,
+                    "events": _ids(evs),
+                }
+            )
+        joiner = word("and" if rule.mode == "all" else "or", run.lang)
+        related = [e.id for _, evs in states for e in evs if e.id not in evidence]
+        yield run.outcome(
+            rule,
+            **base,
+            status="unapproved",
+            observed=len(oks),
+            expected_min=len(states) if rule.mode == "all" else 1,
+            evidence=evidence + related,
+        )
+        yield run.finding(
+            FindingCode.UNAPPROVED,
+            rule,
+            {
+                "actor": run.name(g.actor),
+                "action": g.action,
+                "event": g.id,
+                "done": run.instant(g.time),
+                "missing": joiner.join(parts),
+            },
+            **base,
+            expected_min=len(states) if rule.mode == "all" else 1,
+            observed=len(oks),
+            evidence=evidence + related,
+            detail={"missing": gaps, "mode": rule.mode},
+        )
+
+
+def _check_content(run: _Run, rule: ContentRule) -> Iterator[Item]:
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(rule.schema_)
+    for e in _guarded(run, rule):
+        base = {"actor": e.actor, "period": e.id, "opens": e.time, "due": e.time}
+        errors = sorted(validator.iter_errors(e.as_record()), key=lambda err: list(err.absolute_path))
+        if not errors:
+            yield run.outcome(rule, **base, status="met", observed=1, evidence=[e.id])
+            continue
+        described = [
+            {"pointer": "/" + "/".join(str(p) for p in err.absolute_path), "message": err.message} for err in errors
+        ]
+        text = text_in(rule.message, run.lang, "") or "; ".join(f"{d['pointer']}: {d['message']}" for d in described)
+        yield run.outcome(rule, **base, status="missing-content", observed=0, evidence=[e.id])
+        yield run.finding(
+            FindingCode.MISSING_CONTENT,
+            rule,
+            {"actor": run.name(e.actor), "action": e.action, "event": e.id, "errors": text},
+            **base,
+            observed=0,
+            evidence=[e.id],
+            detail={"errors": described},
+        )
+
+
+def _check_forbidden(run: _Run, rule: ForbiddenRule) -> Iterator[Item]:
+    for e in _guarded(run, rule):
+        base = {"actor": e.actor, "period": e.id, "opens": e.time, "due": e.time}
+        yield run.outcome(rule, **base, status="forbidden", observed=1, expected_min=0, expected_max=0, evidence=[e.id])
+        yield run.finding(
+            FindingCode.FORBIDDEN,
+            rule,
+            {"actor": run.name(e.actor), "action": e.action, "event": e.id, "done": run.instant(e.time)},
+            **base,
+            observed=1,
+            expected_min=0,
+            expected_max=0,
+            evidence=[e.id],
+        )
+
+
+def _check_informative(run: _Run, rule: InformativeRule) -> Iterator[Item]:
+    return iter(())
+
+
+CHECKERS: Mapping[str, Callable[[_Run, Any], Iterator[Item]]] = {
+    "recurring": _check_recurring,
+    "triggered": _check_triggered,
+    "prerequisite": _check_prerequisite,
+    "content": _check_content,
+    "forbidden": _check_forbidden,
+    "informative": _check_informative,
+}
+"""One checker per rule kind."""
+
+
+def _rule_actions(rule: Rule) -> set[str]:
+    names: set[str] = set()
+    for key in ("action",):
+        value = getattr(rule, key, None)
+        if value is not None:
+            names.update(actions_of(value))
+    for attr in ("trigger", "unless"):
+        sub = getattr(rule, attr, None)
+        if sub is not None:
+            names.update(actions_of(sub.action))
+    for attr in ("steps", "requires"):
+        for item in getattr(rule, attr, None) or ():
+            names.update(actions_of(item.action))
+    return names
+
+
+# ---------------------------------------------------------------------------------------------
+# public
+
+
+@dataclass
+class _Accounting:
+    read: int = 0
+    rejected: int = 0
+    after_as_of: int = 0
+    files: Counter[str] = field(default_factory=Counter)
+    actions: Counter[str] = field(default_factory=Counter)
+    unknown: dict[str, list[str]] = field(default_factory=dict)
+    event_ids: set[str] = field(default_factory=set)
+    kept_ids: set[str] = field(default_factory=set)
+
+
+def _ingest(run: _Run, records: Iterable[Event | Rejected], wanted: set[str], acc: _Accounting) -> Iterator[Finding]:
+    org = run.ctx.org
+    seen: dict[str, str] = {}
+    for record in records:
+        acc.read += 1
+        acc.files[record.file or "<events>"] += 1
+        if isinstance(record, Rejected):
+            acc.rejected += 1
+            yield _rejected(run, record)
+            continue
+        if record.id in seen:
+            acc.rejected += 1
+            yield _rejected(
+                run,
+                Rejected(
+                    record.file or "<events>",
+                    record.line,
+                    f"duplicate event id {record.id!r} (first at {seen[record.id]})",
+                    record.id,
+                ),
+            )
+            continue
+        seen[record.id] = f"{record.file}:{record.line}"
+        acc.event_ids.add(record.id)
+        acc.actions[record.action] += 1
+        if org.actor(record.actor) is None:
+            acc.unknown.setdefault(record.actor, []).append(record.id)
+        if record.time > run.ctx.as_of:
+            acc.after_as_of += 1
+            continue
+        if record.action in wanted:
+            run.events_by_action[record.action].append(record)
+
+
+def _rejected(run: _Run, record: Rejected) -> Finding:
+    where = f"{record.file}:{record.line}" if record.line is not None else record.file
+    return Finding(
+        code=FindingCode.REJECTED_EVENT,
+        severity="warning",
+        file=record.file,
+        line=record.line,
+        evidence=(record.record_id,) if record.record_id else (),
+        detail={"reason": record.reason},
+        message=message("rejected-event", run.lang, where=where, reason=record.reason),
+    )
+
+
+def _evaluated(rules: RuleSet) -> list[Rule]:
+    return [r for r in rules.rules if not isinstance(r, InformativeRule)]
+
+
+def _prepare(
+    rules: RuleSet,
+    org: Organisation,
+    start: date,
+    end: date,
+    as_of: datetime | None,
+    lang: str,
+    actors: Iterable[str] | None,
+) -> _Run:
+    from govrules.loaders import cross_check
+    from govrules.messages import LANGUAGES
+
+    if lang not in LANGUAGES:
+        raise InvalidArgument(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    problems = cross_check(rules, org)
+    if problems:
+        raise RuleSetError(problems)
+    if not _evaluated(rules):
+        raise InvalidArgument(
+            "the rule set has no checkable rule (only informative ones): a check would evaluate nothing"
+        )
+    return _Run(
+        Context.make(rules, org, start=start, end=end, as_of=as_of), lang, None if actors is None else frozenset(actors)
+    )
+
+
+def _evaluate(run: _Run, rules: RuleSet, records: Iterable[Event | Rejected], acc: _Accounting) -> Iterator[Item]:
+    wanted: set[str] = set()
+    for rule in _evaluated(rules):
+        wanted |= _rule_actions(rule)
+    yield from _ingest(run, records, wanted, acc)
+    for rule in sorted(_evaluated(rules), key=lambda r: r.id):
+        yield from CHECKERS[rule.kind](run, rule)
+    for actor, ids in sorted(acc.unknown.items()):
+        yield Finding(
+            code=FindingCode.UNKNOWN_ACTOR,
+            severity="warning",
+            actor=actor,
+            observed=len(ids),
+            evidence=tuple(ids[:100]),
+            detail={"count": len(ids)},
+            message=message("unknown-actor", run.lang, count=len(ids), actor=actor),
+        )
+
+
+def iter_findings(
+    rules: RuleSet,
+    org: Organisation,
+    events: Iterable[Event | Rejected],
+    *,
+    start: date,
+    end: date,
+    as_of: datetime | None = None,
+    lang: str = "en",
+    actors: Iterable[str] | None = None,
+) -> Iterator[Finding]:
+    """Yield findings lazily (record-level ones first, then per rule), unsorted.
+
+    Same arguments as `check`.
+    """
+    run = _prepare(rules, org, start, end, as_of, lang, actors)
+    for item in _evaluate(run, rules, events, _Accounting()):
+        if isinstance(item, Finding):
+            yield item
+
+
+def check(
+    rules: RuleSet,
+    org: Organisation,
+    events: Iterable[Event | Rejected],
+    *,
+    start: date,
+    end: date,
+    as_of: datetime | None = None,
+    lang: str = "en",
+    actors: Iterable[str] | None = None,
+) -> Report:
+    """Check events against the rules over ``[start, end)`` as of ``as_of``.
+
+    Args:
+        rules: the rule set.
+        org: the organisation.
+        events: events and rejected records, e.g. from `govrules.read_events`; consumed once.
+        start: first day of the range.
+        end: first day after the range.
+        as_of: the audit moment (default: the last instant of the range). Obligations due after
+            it are pending; events after it are not used.
+        lang: message language (``en``, ``zh``).
+        actors: check only the obligations of these actors (one partition; see `merge_reports`).
+
+    Returns:
+        The report. Non-compliance is never an exception.
+
+    Raises:
+        InvalidArgument: a bad range, a naive ``as_of``, an unknown language, or a rule set with
+            no checkable rule.
+        RuleSetError: the rules name roles, relations, actors or calendars the organisation lacks.
+
+    >>> report = check(rules, org, events, start=date(2024, 1, 1), end=date(2025, 1, 1))  # doctest: +SKIP
+    """
+    run = _prepare(rules, org, start, end, as_of, lang, actors)
+    acc = _Accounting()
+    findings: list[Finding] = []
+    outcomes: list[Outcome] = []
+    for item in _evaluate(run, rules, events, acc):
+        if isinstance(item, Finding):
+            findings.append(item)
+        else:
+            outcomes.append(item)
+    used = len(run.used & acc.event_ids)
+    counts = RecordCounts(
+        read=acc.read,
+        used=used,
+        unused=acc.read - acc.rejected - used,
+        rejected=acc.rejected,
+        after_as_of=acc.after_as_of,
+        files=dict(sorted(acc.files.items())),
+    )
+    known = set()
+    for rule in rules.rules:
+        known |= _rule_actions(rule)
+    unmatched = tuple(
+        UnmatchedAction(
+            action=a, count=c, did_you_mean=tuple(difflib.get_close_matches(a, sorted(known), n=3, cutoff=0.6))
+        )
+        for a, c in sorted(acc.actions.items())
+        if a not in known
+    )
+    return _build(run, rules, findings, outcomes, counts, unmatched)
+
+
+def _build(
+    run: _Run,
+    rules: RuleSet,
+    findings: list[Finding],
+    outcomes: list[Outcome],
+    counts: RecordCounts,
+    unmatched: tuple[UnmatchedAction, ...],
+) -> Report:
+    ctx = run.ctx
+    findings.sort(key=finding_sort_key)
+    outcomes.sort(key=outcome_sort_key)
+    notes = []
+    if not any(o.status != "not-held" for o in outcomes):
+        notes.append(word("no_obligations", run.lang))
+    return Report(
+        rule_set=rules.id,
+        rule_set_title=rules.title,
+        organisation=ctx.org.id,
+        range_from=ctx.start.isoformat(),
+        range_to=(ctx.end - timedelta(days=1)).isoformat(),
+        as_of=ctx.as_of,
+        timezone=str(ctx.tz.key),
+        lang=run.lang,
+        summary=summarise(len(_evaluated(rules)), findings, outcomes),
+        findings=tuple(findings),
+        outcomes=tuple(outcomes),
+        records=counts,
+        unmatched_actions=unmatched,
+        notes=tuple(notes),
+    )
+
+
+def merge_reports(reports: Sequence[Report]) -> Report:
+    """Merge the reports of one check run per partition into the report of the whole.
+
+    Partition the actors of the organisation into disjoint sets, run `check` once per set with
+    ``actors=`` that set and the events whose actor is in it, and merge: the result equals the
+    report of one check over everything, provided every stream lies inside one partition (an
+    actor's own events for recurring rules; for triggered and prerequisite rules, responses and
+    approvals by the same actor as the trigger or guarded event).
+
+    Raises:
+        InvalidArgument: no reports, or reports of different checks.
+    """
+    if not reports:
+        raise InvalidArgument("merge_reports() needs at least one report")
+    first = reports[0]
+    signature = (first.rule_set, first.organisation, first.range_from, first.range_to, first.as_of, first.lang)
+    for r in reports[1:]:
+        if (r.rule_set, r.organisation, r.range_from, r.range_to, r.as_of, r.lang) != signature:
+            raise InvalidArgument(
+                "merge_reports() needs reports of the same rule set, organisation, range, as-of and language"
+            )
+    findings = sorted((f for r in reports for f in r.findings), key=finding_sort_key)
+    outcomes = sorted((o for r in reports for o in r.outcomes), key=outcome_sort_key)
+    files: Counter[str] = Counter()
+    for r in reports:
+        files.update(r.records.files)
+    counts = RecordCounts(
+        read=sum(r.records.read for r in reports),
+        used=sum(r.records.used for r in reports),
+        unused=sum(r.records.unused for r in reports),
+        rejected=sum(r.records.rejected for r in reports),
+        after_as_of=sum(r.records.after_as_of for r in reports),
+        files=dict(sorted(files.items())),
+    )
+    actions: dict[str, UnmatchedAction] = {}
+    for r in reports:
+        for u in r.unmatched_actions:
+            prev = actions.get(u.action)
+            actions[u.action] = u if prev is None else prev.model_copy(update={"count": prev.count + u.count})
+    notes: tuple[str, ...] = ()
+    if not any(o.status != "not-held" for o in outcomes):
+        notes = next((r.notes for r in reports if r.notes), ())
+    return first.model_copy(
+        update={
+            "summary": summarise(first.summary.rules_evaluated, findings, outcomes),
+            "findings": tuple(findings),
+            "outcomes": tuple(outcomes),
+            "records": counts,
+            "unmatched_actions": tuple(sorted(actions.values(), key=lambda u: u.action)),
+            "notes": notes,
+        }
+    )

@@ -1,0 +1,381 @@
+"""The ``govrules`` command line. The only module that reads the clock, the environment or argv.
+
+Exit codes: 0 no finding at or above ``--fail-on``; 1 findings at or above it (or, for
+``coverage``, clauses not accounted for); 2 bad input or usage, with a message naming the
+file and line, never a traceback; 3 an internal error (a bug), reported in one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import itertools
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from govrules import schemas
+from govrules.checker import check
+from govrules.errors import GovrulesError, LoadError, Problem
+from govrules.events import Event, FieldMap, Rejected, read_events
+from govrules.loaders import cross_check, load_org, load_rules, parse_document, sniff_kind
+from govrules.messages import LANGUAGES
+from govrules.model import Organisation, RuleSet, text_in
+from govrules.obligations import Context, iter_obligations, zone_of
+from govrules.renderers import RENDERERS, RenderContext, render
+
+__all__ = ["main", "run"]
+
+EXAMPLE = """\
+example:
+  govrules check examples/school-ideology/rules.yaml \\
+      --org examples/school-ideology/org.yaml \\
+      --events examples/school-ideology/events-2024.csv \\
+      --map-file examples/school-ideology/office-export.map.yaml \\
+      --from 2024-01-01 --to 2024-12-31 --lang zh
+
+exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 bad input or usage
+"""
+
+
+class _UsageError(Exception):
+    """A bad command line: exit 2 with the message."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="govrules",
+        description="Check what people did against regulation clauses written as rules.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    c = sub.add_parser(
+        "check",
+        help="audit event logs against a rule set",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    c.add_argument("rules", metavar="RULES")
+    c.add_argument("--org", required=True, metavar="ORG")
+    c.add_argument(
+        "--events", action="append", required=True, metavar="LOG", help="CSV, JSON Lines, JSON array or XES; repeatable"
+    )
+    c.add_argument(
+        "--from", dest="start", metavar="DATE", help="first day of the range (default: 1 January of --to's year)"
+    )
+    c.add_argument(
+        "--to", dest="end", metavar="DATE", help="last day of the range, inclusive (default: the --as-of day)"
+    )
+    c.add_argument(
+        "--as-of", metavar="MOMENT", help="the audit moment (default: the end of the range, or now if earlier)"
+    )
+    c.add_argument("--format", default="text", choices=sorted(RENDERERS))
+    c.add_argument("--output", metavar="FILE", help="write the report here (atomically) instead of stdout")
+    c.add_argument("--lang", default="en", choices=LANGUAGES)
+    c.add_argument("--fail-on", default="violation", choices=("violation", "warning", "never"))
+    c.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="read an event field from another column; repeatable",
+    )
+    c.add_argument("--map-file", metavar="FILE", help="a YAML mapping for a recurring export format")
+    c.add_argument("--encoding", metavar="ENC", help="text encoding of CSV/JSON logs (default utf-8, BOM allowed)")
+    c.add_argument("--quiet", action="store_true", help="print nothing but the report")
+
+    v = sub.add_parser("validate", help="validate rule sets and organisations")
+    v.add_argument("files", nargs="+", metavar="FILE")
+
+    o = sub.add_parser("obligations", help="the expected-obligation calendar")
+    o.add_argument("rules", metavar="RULES")
+    o.add_argument("--org", required=True, metavar="ORG")
+    o.add_argument("--from", dest="start", required=True, metavar="DATE")
+    o.add_argument("--to", dest="end", required=True, metavar="DATE", help="last day, inclusive")
+    o.add_argument("--as-of", metavar="MOMENT")
+    o.add_argument("--format", default="table", choices=("table", "csv", "json", "ics"))
+    o.add_argument("--output", metavar="FILE")
+    o.add_argument("--lang", default="en", choices=LANGUAGES)
+
+    cv = sub.add_parser("coverage", help="which clauses are encoded, informative or missing")
+    cv.add_argument("rules", metavar="RULES")
+    cv.add_argument("--format", default="table", choices=("table", "json"))
+
+    s = sub.add_parser("schema", help="print a published JSON Schema")
+    s.add_argument("name", choices=schemas.SCHEMA_NAMES)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and exit with its code."""
+    code = run(list(sys.argv[1:] if argv is None else argv), sys.stdout, sys.stderr)
+    sys.exit(code)
+
+
+def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    """Run ``govrules`` with ``argv``, writing to the given streams; return the exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse prints its own message
+        return int(exc.code or 0) if exc.code in (0, None) else 2
+    try:
+        handler = {
+            "check": _check,
+            "validate": _validate,
+            "obligations": _obligations,
+            "coverage": _coverage,
+            "schema": _schema,
+        }[args.command]
+        return handler(args, stdout, stderr)
+    except LoadError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=stderr)
+        return 2
+    except (GovrulesError, _UsageError) as exc:
+        print(f"error: {exc}", file=stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=stderr)
+        return 2
+    except Exception as exc:  # a bug: still no traceback for the user, but say what it was
+        print(f"internal error: {type(exc).__name__}: {exc} (please report this with the inputs)", file=stderr)
+        return 3
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _parse_date(text: str, flag: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _UsageError(f"{flag}: expected a date such as 2024-12-31, got {text!r}") from None
+
+
+def _parse_moment(text: str, tz: Any) -> datetime:
+    from govrules.events import parse_time
+
+    try:
+        return parse_time(text, tz)
+    except ValueError:
+        raise _UsageError(
+            f"--as-of: expected an ISO 8601 moment such as 2024-12-31T23:59:59+08:00, got {text!r}"
+        ) from None
+
+
+def _field_map(args: argparse.Namespace) -> tuple[FieldMap, str | None, str | None]:
+    """The field map, log format and encoding from --map-file and --map."""
+    base = FieldMap()
+    fmt = encoding = None
+    if args.map_file:
+        data, _, problems = parse_document(Path(args.map_file).read_bytes(), args.map_file)
+        if problems or not isinstance(data, dict):
+            raise LoadError(
+                problems or [Problem(args.map_file, 1, 1, "", "wrong-type", "expected a mapping with 'fields'")]
+            )
+        unknown = sorted(set(data) - {"fields", "lists", "attributes", "format", "encoding"})
+        if unknown:
+            raise LoadError(
+                [
+                    Problem(
+                        args.map_file,
+                        None,
+                        None,
+                        f"/{unknown[0]}",
+                        "unknown-key",
+                        f"unknown key {unknown[0]!r}; expected fields, lists, attributes, format, encoding",
+                    )
+                ]
+            )
+        fields = data.get("fields") or {}
+        base = FieldMap.parse([f"{k}={v}" for k, v in fields.items()])
+        base = FieldMap(base.fields, dict(data.get("lists") or {}), dict(data.get("attributes") or {}))
+        fmt, encoding = data.get("format"), data.get("encoding")
+    try:
+        return FieldMap.parse(args.map, base), fmt, args.encoding or encoding
+    except ValueError as exc:
+        raise _UsageError(f"--map: {exc}") from None
+
+
+def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date, datetime]:
+    as_of = _parse_moment(args.as_of, tz) if args.as_of else None
+    end_day = _parse_date(args.end, "--to") if args.end else (as_of or now).astimezone(tz).date()
+    start_day = _parse_date(args.start, "--from") if args.start else date(end_day.year, 1, 1)
+    end = end_day + timedelta(days=1)
+    if end <= start_day:
+        raise _UsageError(f"--to ({end_day}) is before --from ({start_day})")
+    if as_of is None:
+        from govrules.durations import start_of_day
+
+        range_end = start_of_day(end, tz) - timedelta(microseconds=1)
+        as_of = min(range_end, now.astimezone(tz))
+    return start_day, end, as_of
+
+
+def _render_context(
+    rules: RuleSet, org: Organisation, lang: str, rules_file: str | None, colour: bool
+) -> RenderContext:
+    names = {a.id: text_in(a.name, lang, a.id) for a in org.actors}
+    texts = {
+        r.id: {
+            "title": text_in(r.title, lang, r.id),
+            "clause": r.clause,
+            "words": r.words,
+            "kind": r.kind,
+            "line": (rules._source.locate(f"/rules/{i}")[0] if rules._source else None),
+        }
+        for i, r in enumerate(rules.rules)
+    }
+    return RenderContext(actor_names=names, rules=texts, rules_file=rules_file, colour=colour)
+
+
+def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    rules = load_rules(args.rules)
+    org = load_org(args.org)
+    problems = cross_check(rules, org)
+    if problems:
+        raise LoadError(problems)
+    tz = zone_of(rules, org)
+    fmap, fmt, encoding = _field_map(args)
+    start, end, as_of = _range(args, tz, datetime.now(UTC))
+
+    def records() -> Iterator[Event | Rejected]:
+        seq = 0
+        for path in args.events:
+            for record in read_events(path, tz=tz, fmap=fmap, fmt=fmt, encoding=encoding or "utf-8-sig", start_seq=seq):
+                seq += 1
+                yield record
+
+    stream = records()
+    first = list(itertools.islice(stream, 1))
+    if not first:
+        raise _UsageError(
+            f"the event log{'s' if len(args.events) > 1 else ''} {', '.join(args.events)} hold{'' if len(args.events) > 1 else 's'} no record: nothing to audit"
+        )
+    report = check(rules, org, itertools.chain(first, stream), start=start, end=end, as_of=as_of, lang=args.lang)
+    colour = args.output is None and args.format == "text" and stdout.isatty() and "NO_COLOR" not in os.environ
+    context = _render_context(rules, org, args.lang, args.rules, colour)
+    text = render(report, args.format, context)
+    _emit(text, args.output, stdout)
+    return report.exit_code(args.fail_on)
+
+
+def _emit(text: str, output: str | None, stdout: TextIO) -> None:
+    if output is None:
+        stdout.write(text)
+        return
+    target = Path(output)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if str(target.parent) else "."
+    )
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    failed = False
+    loaded_rules: list[RuleSet] = []
+    loaded_orgs: list[Organisation] = []
+    for path in args.files:
+        kind = sniff_kind(path)
+        try:
+            if kind == "org":
+                org = load_org(path)
+                loaded_orgs.append(org)
+                print(f"{path}: ok (organisation {org.id}, {len(org.actors)} actors)", file=stdout)
+            else:
+                rules = load_rules(path)
+                loaded_rules.append(rules)
+                print(f"{path}: ok (rule set {rules.id}, {len(rules.rules)} rules)", file=stdout)
+        except LoadError as exc:
+            failed = True
+            for problem in exc.problems:
+                print(f"error: {problem}", file=stderr)
+    for rules in loaded_rules:
+        for org in loaded_orgs:
+            for problem in cross_check(rules, org):
+                failed = True
+                print(f"error: {problem}", file=stderr)
+    return 2 if failed else 0
+
+
+def _obligations(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    rules = load_rules(args.rules)
+    org = load_org(args.org)
+    problems = cross_check(rules, org)
+    if problems:
+        raise LoadError(problems)
+    tz = zone_of(rules, org)
+    start = _parse_date(args.start, "--from")
+    end = _parse_date(args.end, "--to") + timedelta(days=1)
+    if end <= start:
+        raise _UsageError(f"--to ({args.end}) is before --from ({args.start})")
+    as_of = _parse_moment(args.as_of, tz) if args.as_of else None
+    ctx = Context.make(rules, org, start=start, end=end, as_of=as_of)
+    from govrules.renderers.calendar import render_obligations
+
+    text = render_obligations(list(iter_obligations(ctx)), rules, org, args.format, args.lang)
+    _emit(text, args.output, stdout)
+    return 0
+
+
+def coverage_rows(rules: RuleSet) -> list[dict[str, Any]]:
+    """Every declared clause with its status: encoded (by which rules), informative, or missing."""
+    rows = []
+    declared = [c.id for c in rules.clauses]
+    extra = sorted({r.clause for r in rules.rules} - set(declared))
+    for clause in [*declared, *extra]:
+        rule_ids = [r.id for r in rules.rules if r.clause == clause and r.kind != "informative"]
+        informative = [r.id for r in rules.rules if r.clause == clause and r.kind == "informative"]
+        status = "encoded" if rule_ids else "informative" if informative else "missing"
+        rows.append(
+            {"clause": clause, "status": status, "rules": rule_ids or informative, "declared": clause in declared}
+        )
+    return rows
+
+
+def _coverage(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    rules = load_rules(args.rules)
+    rows = coverage_rows(rules)
+    if args.format == "json":
+        stdout.write(json.dumps({"rule_set": rules.id, "clauses": rows}, indent=2, ensure_ascii=False) + "\n")
+    else:
+        width = max((len(r["clause"]) for r in rows), default=6)
+        for r in rows:
+            print(f"{r['clause']:<{width}}  {r['status']:<11}  {', '.join(r['rules'])}", file=stdout)
+        counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("encoded", "informative", "missing")}
+        print(
+            f"{len(rows)} clauses: {counts['encoded']} encoded, {counts['informative']} informative, {counts['missing']} missing",
+            file=stdout,
+        )
+    return 1 if any(r["status"] == "missing" for r in rows) else 0
+
+
+def _schema(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    stdout.write(json.dumps(schemas.published(args.name), indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+    return 0
+
+
+def _csv_text(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()

@@ -1,0 +1,223 @@
+"""Durations as people write them ("7 days", "72 hours", "5 workdays", "P1M") and deadline arithmetic.
+
+Two families, documented in docs/semantics.md:
+
+* **Elapsed** units (minutes, hours) add exact elapsed time to the instant: 72 hours after a
+  breach is 72 × 3600 seconds later, whatever the clocks do in between.
+* **Calendar** units (days, weeks, workdays, months, years) count *local calendar days* in the
+  rule set's zone, and the deadline ends at the last instant of the local day reached (EU Reg.
+  1182/71 Art. 3(2)(b), PRC Civil Code Art. 203: a period in days ends at 24:00 of its last
+  day). The starting day itself is not counted. Months and years follow the month-end policy
+  (clamp by default: Jan 31 + 1 month = Feb 28/29).
+
+Pure: no clock, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+
+if TYPE_CHECKING:
+    from govrules.calendars import BusinessCalendar
+
+__all__ = [
+    "Duration",
+    "MonthPolicy",
+    "Unit",
+    "add_months",
+    "deadline",
+    "end_of_day",
+    "local_date",
+    "parse_duration",
+    "start_of_day",
+]
+
+
+class Unit(StrEnum):
+    """The unit of a duration."""
+
+    MINUTES = "minutes"
+    HOURS = "hours"
+    DAYS = "days"
+    WEEKS = "weeks"
+    WORKDAYS = "workdays"
+    MONTHS = "months"
+    YEARS = "years"
+
+
+class MonthPolicy(StrEnum):
+    """What adding months does to a day that the target month lacks (Jan 31 + 1 month).
+
+    ``clamp`` (default; EU Reg. 1182/71, PRC Civil Code Art. 202): the target month's last day,
+    Feb 28/29. ``next-day``: the day after the target month's last day, Mar 1.
+    ``end-of-month``: a start on a month's last day lands on the target month's last day
+    (Feb 29 + 1 month = Mar 31); other days clamp.
+    """
+
+    CLAMP = "clamp"
+    NEXT_DAY = "next-day"
+    END_OF_MONTH = "end-of-month"
+
+
+_UNIT_WORDS: dict[str, Unit] = {
+    "minute": Unit.MINUTES,
+    "minutes": Unit.MINUTES,
+    "min": Unit.MINUTES,
+    "hour": Unit.HOURS,
+    "hours": Unit.HOURS,
+    "h": Unit.HOURS,
+    "day": Unit.DAYS,
+    "days": Unit.DAYS,
+    "calendar day": Unit.DAYS,
+    "calendar days": Unit.DAYS,
+    "d": Unit.DAYS,
+    "week": Unit.WEEKS,
+    "weeks": Unit.WEEKS,
+    "workday": Unit.WORKDAYS,
+    "workdays": Unit.WORKDAYS,
+    "business day": Unit.WORKDAYS,
+    "business days": Unit.WORKDAYS,
+    "working day": Unit.WORKDAYS,
+    "working days": Unit.WORKDAYS,
+    "month": Unit.MONTHS,
+    "months": Unit.MONTHS,
+    "year": Unit.YEARS,
+    "years": Unit.YEARS,
+}
+_HUMAN = re.compile(r"^\s*(\d{1,6})\s*([a-z][a-z ]*?)\s*$")
+_ISO = re.compile(
+    r"^P(?:(\d{1,6})Y)?(?:(\d{1,6})M)?(?:(\d{1,6})W)?(?:(\d{1,6})D)?(?:T(?:(\d{1,6})H)?(?:(\d{1,6})M)?)?$"
+)
+_ISO_UNITS = (Unit.YEARS, Unit.MONTHS, Unit.WEEKS, Unit.DAYS, Unit.HOURS, Unit.MINUTES)
+
+DURATION_SYNTAX = (
+    "a duration such as '7 days', '72 hours', '5 workdays', '1 month', '2 years', or ISO 8601 'P7D', 'PT72H', 'P1M'"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A non-negative amount of one unit. ``str()`` gives the canonical written form."""
+
+    amount: int
+    unit: Unit
+
+    def __post_init__(self) -> None:
+        if self.amount < 0:
+            raise ValueError(f"a duration must not be negative, got {self.amount}")
+
+    def __str__(self) -> str:
+        word = self.unit.value
+        if self.amount == 1:
+            word = word[:-1]
+        return f"{self.amount} {word}"
+
+    @property
+    def elapsed(self) -> bool:
+        """True for hours and minutes, which count elapsed time rather than calendar days."""
+        return self.unit in (Unit.MINUTES, Unit.HOURS)
+
+
+def parse_duration(text: str) -> Duration:
+    """Read a duration written by a person or in ISO 8601.
+
+    >>> parse_duration("5 workdays"), parse_duration("PT72H")
+    (Duration(amount=5, unit=<Unit.WORKDAYS: 'workdays'>), Duration(amount=72, unit=<Unit.HOURS: 'hours'>))
+
+    Raises:
+        ValueError: the text is not a duration; the message shows the syntax.
+    """
+    raw = text.strip()
+    m = _HUMAN.match(raw.lower())
+    if m and m.group(2) in _UNIT_WORDS:
+        return Duration(int(m.group(1)), _UNIT_WORDS[m.group(2)])
+    iso = _ISO.match(raw.upper())
+    if iso and raw.upper() not in ("P", "PT"):
+        parts = [(int(v), u) for v, u in zip(iso.groups(), _ISO_UNITS, strict=True) if v is not None]
+        if len(parts) == 1:
+            return Duration(*parts[0])
+        raise ValueError(f"{text!r} mixes units; write a single unit (e.g. 'P45D' rather than 'P1M15D')")
+    raise ValueError(f"expected {DURATION_SYNTAX}, got {text!r}")
+
+
+def local_date(instant: datetime, tz: ZoneInfo) -> date:
+    """The calendar date of ``instant`` in zone ``tz``."""
+    return instant.astimezone(tz).date()
+
+
+def start_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """The first instant of local ``day`` (DST-safe: a missing midnight moves forward)."""
+    naive = datetime.combine(day, time(0), tzinfo=tz)
+    return naive.astimezone(UTC).astimezone(tz)
+
+
+def end_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """The last instant (microsecond) of local ``day``: an event at it is still on that day."""
+    return (start_of_day(day + timedelta(days=1), tz).astimezone(UTC) - timedelta(microseconds=1)).astimezone(tz)
+
+
+def add_months(day: date, months: int, policy: MonthPolicy = MonthPolicy.CLAMP) -> date:
+    """``day`` plus ``months`` calendar months under the month-end ``policy``."""
+    clamped = day + relativedelta(months=months)
+    if policy is MonthPolicy.CLAMP:
+        return clamped
+    if policy is MonthPolicy.NEXT_DAY:
+        return clamped if clamped.day == day.day else clamped + timedelta(days=1)
+    # END_OF_MONTH: a last day of month maps to the last day of the target month.
+    if (day + timedelta(days=1)).month != day.month:
+        return clamped + relativedelta(day=31)
+    return clamped
+
+
+def deadline(
+    start: datetime,
+    duration: Duration,
+    *,
+    tz: ZoneInfo,
+    calendar: BusinessCalendar | None = None,
+    month_policy: MonthPolicy = MonthPolicy.CLAMP,
+    roll: bool = False,
+) -> datetime:
+    """The last on-time instant for something due ``duration`` after ``start``.
+
+    Args:
+        start: an aware instant (the trigger, or the end of a period's last day).
+        duration: how long.
+        tz: the zone whose calendar days are counted.
+        calendar: business-day calendar; required for workdays and for ``roll``.
+        month_policy: month-end policy for months and years.
+        roll: move a calendar-unit deadline that ends on a non-workday to the next workday.
+
+    Returns:
+        An aware instant; an event at exactly this instant is on time.
+    """
+    if start.tzinfo is None:
+        raise ValueError("deadline() needs an aware start instant")
+    if duration.elapsed:
+        minutes = duration.amount * (60 if duration.unit is Unit.HOURS else 1)
+        return (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(tz)
+    day = local_date(start, tz)
+    if duration.unit is Unit.DAYS:
+        day += timedelta(days=duration.amount)
+    elif duration.unit is Unit.WEEKS:
+        day += timedelta(weeks=duration.amount)
+    elif duration.unit is Unit.MONTHS:
+        day = add_months(day, duration.amount, month_policy)
+    elif duration.unit is Unit.YEARS:
+        day = add_months(day, 12 * duration.amount, month_policy)
+    else:  # workdays
+        if calendar is None:
+            raise ValueError("a duration in workdays needs a business-day calendar")
+        day = calendar.add_workdays(day, duration.amount)
+    if roll:
+        if calendar is None:
+            raise ValueError("rolling a deadline to a workday needs a business-day calendar")
+        day = calendar.next_workday(day)
+    return end_of_day(day, tz)

@@ -1,0 +1,579 @@
+"""Events and streaming event-log readers: CSV, JSON Lines, JSON array and XES (IEEE 1849).
+
+A reader is an iterator: it never holds the log in memory. It yields an `Event` for every
+usable record and a `Rejected` for every record it cannot use (file, line or record number,
+reason), so that a report accounts for every record. Column names are mapped with a
+`FieldMap` (``--map time=created_at``); a time without an offset is read in the given zone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from govrules.errors import EventLogError, Problem
+
+__all__ = [
+    "EVENT_FIELDS",
+    "Event",
+    "FieldMap",
+    "Rejected",
+    "parse_time",
+    "read_events",
+]
+
+EVENT_FIELDS = ("id", "time", "actor", "action", "recipient", "subject", "ref", "period")
+_REQUIRED = ("time", "actor", "action")
+FORMATS = ("csv", "jsonl", "json", "xes")
+MAX_RECORD_CHARS = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing that happened. ``time`` is always timezone-aware.
+
+    ``file``/``line`` say where the record came from (``line`` is a record number for JSON
+    arrays and XES); ``seq`` is its position in the input, used to break ties stably.
+    """
+
+    id: str
+    time: datetime
+    actor: str
+    action: str
+    recipient: str | None = None
+    subject: str | None = None
+    ref: str | None = None
+    period: str | None = None
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    file: str | None = None
+    line: int | None = None
+    seq: int = 0
+
+    def as_record(self) -> dict[str, Any]:
+        """The event as a JSON-ready record (the shape content rules' schemas see)."""
+        record: dict[str, Any] = {
+            "id": self.id,
+            "time": self.time.isoformat(),
+            "actor": self.actor,
+            "action": self.action,
+        }
+        for name in ("recipient", "subject", "ref", "period"):
+            value = getattr(self, name)
+            if value is not None:
+                record[name] = value
+        record["attributes"] = dict(self.attributes)
+        return record
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """An input record that could not be read."""
+
+    file: str
+    line: int | None
+    reason: str
+    record_id: str | None = None
+
+    def problem(self) -> Problem:
+        """The rejection as a `Problem`."""
+        return Problem(self.file, self.line, None, "", "rejected-event", self.reason)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMap:
+    """Which source column or key feeds each event field.
+
+    ``fields`` maps an event field to a column, or to alternatives separated by ``|`` (the first
+    non-empty wins); a quoted alternative is a constant (``actor=org:resource|'police'``).
+    ``lists`` splits an attribute on a separator (``topics`` on ``;``); ``attributes`` renames
+    attribute columns (``主题`` -> ``topics``).
+    """
+
+    fields: Mapping[str, str] = field(default_factory=dict)
+    lists: Mapping[str, str] = field(default_factory=dict)
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, items: list[str] | tuple[str, ...], base: FieldMap | None = None) -> FieldMap:
+        """A map from ``FIELD=COLUMN`` strings, on top of ``base``.
+
+        Raises:
+            ValueError: an item is not ``FIELD=COLUMN`` or names an unknown field.
+        """
+        fields = dict(base.fields) if base else {}
+        for item in items:
+            name, sep, column = item.partition("=")
+            name = name.strip()
+            if not sep or not column.strip():
+                raise ValueError(f"expected FIELD=COLUMN (e.g. time=created_at), got {item!r}")
+            if name not in EVENT_FIELDS:
+                raise ValueError(f"unknown event field {name!r} in {item!r}; expected one of {', '.join(EVENT_FIELDS)}")
+            fields[name] = column.strip()
+        return cls(fields, dict(base.lists) if base else {}, dict(base.attributes) if base else {})
+
+    def sources(self, name: str, default: str) -> list[str]:
+        """The alternatives for field ``name``."""
+        return [s.strip() for s in self.fields.get(name, default).split("|")]
+
+    def used_columns(self, defaults: Mapping[str, str]) -> set[str]:
+        """Columns consumed by event fields (the rest become attributes)."""
+        used: set[str] = set()
+        for name in EVENT_FIELDS:
+            used.update(s for s in self.sources(name, defaults.get(name, name)) if not _is_constant(s))
+        return used
+
+
+def _is_constant(source: str) -> bool:
+    return len(source) >= 2 and source[0] == source[-1] and source[0] in "'\""
+
+
+def parse_time(text: str, tz: ZoneInfo) -> datetime:
+    """An aware instant from ISO 8601 text; without an offset, the wall time is read in ``tz``.
+
+    A date alone means its local midnight.
+
+    Raises:
+        ValueError: not an ISO 8601 date or date-time.
+    """
+    raw = text.strip()
+    if not raw:
+        raise ValueError("empty time")
+    if raw.endswith(("z", "Z")):
+        raw = raw[:-1] + "+00:00"
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"expected an ISO 8601 time such as 2024-11-28T09:30:00+08:00, got {text!r}") from None
+    if len(raw) == 10:  # a bare date
+        value = datetime.combine(date.fromisoformat(raw), time(0))
+    if value.tzinfo is None:
+        # Read the wall time in the zone; a wall time inside a DST gap moves forward.
+        from datetime import UTC
+
+        value = value.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+    return value
+
+
+DEFAULT_XES_MAP = {
+    "id": "identity:id|concept:instance",
+    "time": "time:timestamp",
+    "actor": "org:resource",
+    "action": "concept:name",
+    "subject": "case:concept:name",
+}
+
+
+class _Builder:
+    """Turns a flat record (column -> value) into an `Event` or a `Rejected`."""
+
+    def __init__(self, fmap: FieldMap, tz: ZoneInfo, file: str, defaults: Mapping[str, str]) -> None:
+        self.tz = tz
+        self.file = file
+        self.fmap = fmap
+        self.sources = {name: fmap.sources(name, defaults.get(name, name)) for name in EVENT_FIELDS}
+        self.used = fmap.used_columns(defaults)
+
+    def _get(self, record: Mapping[str, Any], name: str) -> str | None:
+        for source in self.sources[name]:
+            if _is_constant(source):
+                return source[1:-1]
+            value = record.get(source)
+            if value is not None and value != "":
+                return str(value).strip() if not isinstance(value, str) else value.strip()
+        return None
+
+    def build(self, record: Mapping[str, Any], line: int | None, seq: int) -> Event | Rejected:
+        values = {name: self._get(record, name) for name in EVENT_FIELDS}
+        missing = [name for name in _REQUIRED if not values[name]]
+        record_id = values["id"]
+        if missing:
+            wanted = ", ".join(f"{m} (column {'|'.join(self.sources[m])!r})" for m in missing)
+            return Rejected(self.file, line, f"missing {wanted}", record_id)
+        try:
+            when = parse_time(values["time"] or "", self.tz)
+        except (ValueError, OverflowError) as exc:
+            return Rejected(self.file, line, str(exc), record_id)
+        attributes: dict[str, Any] = {}
+        for key, value in record.items():
+            if key in self.used or key is None or value is None or value == "":
+                continue
+            name = self.fmap.attributes.get(key, key)
+            sep = self.fmap.lists.get(name)
+            if sep and isinstance(value, str):
+                value = [v.strip() for v in value.split(sep) if v.strip()]
+            attributes[name] = value
+        for name, value in values.items():
+            if value is not None and any(ord(c) < 32 and c not in "\t" for c in value):
+                return Rejected(self.file, line, f"field {name!r} contains control characters", record_id)
+        return Event(
+            id=record_id or f"{Path(self.file).name}:{line if line is not None else seq + 1}",
+            time=when,
+            actor=values["actor"] or "",
+            action=values["action"] or "",
+            recipient=values["recipient"],
+            subject=values["subject"],
+            ref=values["ref"],
+            period=values["period"],
+            attributes=attributes,
+            file=self.file,
+            line=line,
+            seq=seq,
+        )
+
+
+def detect_format(path: str) -> str:
+    """The log format from the file name (``.csv``, ``.jsonl``/``.ndjson``, ``.json``, ``.xes``)."""
+    lower = path.lower()
+    for suffix, fmt in (
+        (".csv", "csv"),
+        (".tsv", "csv"),
+        (".jsonl", "jsonl"),
+        (".ndjson", "jsonl"),
+        (".json", "json"),
+        (".xes", "xes"),
+    ):
+        if lower.endswith(suffix):
+            return fmt
+    raise EventLogError(
+        [
+            Problem(
+                path,
+                None,
+                None,
+                "",
+                "unknown-format",
+                f"cannot tell the log format from the name; expected one of {', '.join(FORMATS)} (.csv, .jsonl, .json, .xes)",
+            )
+        ]
+    )
+
+
+def read_events(
+    path: str | os.PathLike[str],
+    *,
+    tz: ZoneInfo,
+    fmap: FieldMap | None = None,
+    fmt: str | None = None,
+    encoding: str = "utf-8-sig",
+    start_seq: int = 0,
+) -> Iterator[Event | Rejected]:
+    """Stream the records of an event log.
+
+    Args:
+        path: the log file.
+        tz: the zone for times written without an offset.
+        fmap: column mapping; default: columns named like the event fields (XES: the standard
+            ``concept:name``, ``time:timestamp``, ``org:resource`` and ``case:concept:name``).
+        fmt: ``csv``, ``jsonl``, ``json`` or ``xes``; default: from the file name.
+        encoding: text encoding of CSV and JSON logs (``gb18030`` for many Chinese exports).
+        start_seq: input-order number of the first record (to order several logs).
+
+    Yields:
+        An `Event` or a `Rejected` per record, in file order.
+
+    Raises:
+        EventLogError: the file cannot be opened, or its container is broken before any record.
+    """
+    name = os.fspath(path)
+    fmt = fmt or detect_format(name)
+    if fmt not in FORMATS:
+        raise EventLogError(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    "",
+                    "unknown-format",
+                    f"unknown log format {fmt!r}; expected one of {', '.join(FORMATS)}",
+                )
+            ]
+        )
+    fmap = fmap or FieldMap()
+    try:
+        if fmt == "xes":
+            handle_b = open(name, "rb")  # noqa: SIM115 - closed by the generator
+        else:
+            import codecs
+
+            codecs.lookup(encoding)
+            handle = open(name, encoding=encoding, errors="surrogateescape", newline="")  # noqa: SIM115
+    except LookupError:
+        raise EventLogError(
+            [Problem(name, None, None, "", "bad-encoding", f"unknown text encoding {encoding!r}")]
+        ) from None
+    except OSError as exc:
+        raise EventLogError(
+            [Problem(name, None, None, "", "unreadable", f"cannot open the log: {exc.strerror or exc}")]
+        ) from None
+    if fmt == "xes":
+        return _guard(_read_xes(handle_b, name, tz, fmap, start_seq), name, encoding)
+    reader = {"csv": _read_csv, "jsonl": _read_jsonl, "json": _read_json_array}[fmt]
+    return _guard(reader(handle, name, tz, fmap, start_seq), name, encoding)
+
+
+def _guard(records: Iterator[Event | Rejected], name: str, encoding: str) -> Iterator[Event | Rejected]:
+    """Turn I/O failures mid-stream into `EventLogError` and mark undecodable records."""
+    try:
+        for record in records:
+            if isinstance(record, Event) and _has_surrogates(record):
+                yield Rejected(
+                    name, record.line, f"bytes that are not valid {encoding} text (try --encoding gb18030)", record.id
+                )
+            else:
+                yield record
+    except OSError as exc:
+        raise EventLogError(
+            [
+                Problem(
+                    name, None, None, "", "unreadable", f"the log could not be read to the end: {exc.strerror or exc}"
+                )
+            ]
+        ) from None
+
+
+def _has_surrogates(event: Event) -> bool:
+    def bad(text: str | None) -> bool:
+        return text is not None and any("\udc80" <= c <= "\udcff" for c in text)
+
+    return any(
+        bad(getattr(event, n)) for n in ("id", "actor", "action", "recipient", "subject", "ref", "period")
+    ) or any(bad(v) if isinstance(v, str) else False for v in event.attributes.values())
+
+
+def _read_csv(handle: TextIO, name: str, tz: ZoneInfo, fmap: FieldMap, seq: int) -> Iterator[Event | Rejected]:
+    with handle:
+        sample = handle.read(4096)
+        handle.seek(0)
+        delimiter = "\t" if name.lower().endswith(".tsv") or (sample.count("\t") > sample.count(",")) else ","
+        reader = csv.reader(handle, delimiter=delimiter, strict=False)
+        try:
+            header = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Rejected(name, 1, f"unreadable header: {exc}")
+            return
+        header = [h.strip().lstrip("\ufeff") for h in header]
+        builder = _Builder(fmap, tz, name, {})
+        missing = [f for f in _REQUIRED if not any(s in header or _is_constant(s) for s in builder.sources[f])]
+        if missing:
+            raise EventLogError(
+                [
+                    Problem(
+                        name,
+                        1,
+                        None,
+                        "",
+                        "missing-column",
+                        f"no column for event field {m!r} (looked for {'|'.join(builder.sources[m])!r}; the header has {', '.join(header)}); map one with --map {m}=COLUMN",
+                    )
+                    for m in missing
+                ]
+            )
+        line = reader.line_num
+        while True:
+            start = line + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                line = reader.line_num
+                yield Rejected(name, start, f"malformed CSV: {exc}")
+                seq += 1
+                continue
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue  # blank line: not a record
+            if sum(len(c) for c in row) > MAX_RECORD_CHARS:
+                yield Rejected(name, start, f"record longer than {MAX_RECORD_CHARS} characters")
+            elif len(row) != len(header):
+                yield Rejected(name, start, f"expected {len(header)} columns as in the header, found {len(row)}")
+            else:
+                yield builder.build(dict(zip(header, row, strict=True)), start, seq)
+            seq += 1
+
+
+def _flatten_json(obj: Mapping[str, Any]) -> dict[str, Any]:
+    record = dict(obj)
+    nested = record.pop("attributes", None)
+    if isinstance(nested, Mapping):
+        for key, value in nested.items():
+            record.setdefault(key, value)
+    return record
+
+
+def _read_jsonl(handle: TextIO, name: str, tz: ZoneInfo, fmap: FieldMap, seq: int) -> Iterator[Event | Rejected]:
+    builder = _Builder(fmap, tz, name, {})
+    with handle:
+        for number, text in enumerate(handle, start=1):
+            if not text.strip():
+                continue
+            if len(text) > MAX_RECORD_CHARS:
+                yield Rejected(name, number, f"record longer than {MAX_RECORD_CHARS} characters")
+            else:
+                yield _json_record(builder, text, name, number, seq)
+            seq += 1
+
+
+def _json_record(builder: _Builder, text: str, name: str, number: int, seq: int) -> Event | Rejected:
+    try:
+        obj = json.loads(text, parse_constant=_no_constant)
+    except (json.JSONDecodeError, ValueError, RecursionError) as exc:
+        return Rejected(name, number, f"invalid JSON: {getattr(exc, 'msg', exc)}")
+    if not isinstance(obj, dict):
+        return Rejected(name, number, f"expected a JSON object, got {type(obj).__name__}")
+    return builder.build(_flatten_json(obj), number, seq)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _read_json_array(handle: TextIO, name: str, tz: ZoneInfo, fmap: FieldMap, seq: int) -> Iterator[Event | Rejected]:
+    """Stream the objects of a top-level JSON array; each record's number is its index + 1."""
+    builder = _Builder(fmap, tz, name, {})
+    decoder = json.JSONDecoder(parse_constant=_no_constant)
+    with handle:
+        buffer = handle.read(65536)
+        pos = _skip_ws(buffer, 0)
+        if pos >= len(buffer) or buffer[pos] != "[":
+            raise EventLogError([Problem(name, 1, None, "", "json-syntax", "expected a JSON array of event objects")])
+        pos += 1
+        number = 0
+        eof = False
+        while True:
+            pos = _skip_ws(buffer, pos)
+            while pos >= len(buffer) and not eof:
+                more = handle.read(65536)
+                eof = not more
+                buffer, pos = buffer[pos:] + more, 0
+                pos = _skip_ws(buffer, pos)
+            if pos >= len(buffer):
+                number += 1
+                yield Rejected(name, number, "the array ends early (the file is truncated)")
+                return
+            if buffer[pos] == "]":
+                return
+            if buffer[pos] == "," and number > 0:
+                pos += 1
+                continue
+            try:
+                obj, end = decoder.raw_decode(buffer, pos)
+            except (json.JSONDecodeError, ValueError, RecursionError) as exc:
+                if not eof and len(buffer) - pos < MAX_RECORD_CHARS:
+                    more = handle.read(65536)
+                    if more:
+                        buffer = buffer[pos:] + more
+                        pos = 0
+                        continue
+                    eof = True
+                    continue
+                number += 1
+                yield Rejected(
+                    name,
+                    number,
+                    f"invalid JSON in the array: {getattr(exc, 'msg', exc)}; the rest of the file cannot be read",
+                )
+                return
+            number += 1
+            if isinstance(obj, dict):
+                yield builder.build(_flatten_json(obj), number, seq)
+            else:
+                yield Rejected(name, number, f"expected a JSON object, got {type(obj).__name__}")
+            seq += 1
+            pos = end
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+_XES_VALUE_TAGS = {"string", "date", "int", "float", "boolean", "id"}
+
+
+def _xes_value(tag: str, value: str | None) -> Any:
+    if value is None:
+        return None
+    if tag == "int":
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    if tag == "float":
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return number if number == number and number not in (float("inf"), float("-inf")) else value
+    if tag == "boolean":
+        return value.strip().lower() == "true"
+    return value
+
+
+def _read_xes(
+    handle: io.BufferedReader, name: str, tz: ZoneInfo, fmap: FieldMap, seq: int
+) -> Iterator[Event | Rejected]:
+    """Stream the events of an XES log; trace attributes are exposed with a ``case:`` prefix.
+
+    Records are numbered in document order (the n-th event of the file), since XML parsers
+    do not report the line of an element cheaply.
+    """
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml.ElementTree import iterparse
+
+    builder = _Builder(fmap, tz, name, DEFAULT_XES_MAP)
+    number = 0
+    depth = 0
+    trace_attrs: dict[str, Any] = {}
+    in_event = False
+    root: Any = None
+    with handle:
+        try:
+            for kind, elem in iterparse(handle, events=("start", "end")):
+                tag = elem.tag.rsplit("}", 1)[-1]
+                if kind == "start":
+                    if root is None:
+                        root = elem
+                    depth += 1
+                    if tag == "trace":
+                        trace_attrs = {}
+                    elif tag == "event":
+                        in_event = True
+                    continue
+                depth -= 1
+                if tag == "event":
+                    number += 1
+                    record = dict(trace_attrs)
+                    for child in elem:
+                        ctag = child.tag.rsplit("}", 1)[-1]
+                        if ctag in _XES_VALUE_TAGS and "key" in child.attrib:
+                            record[child.attrib["key"]] = _xes_value(ctag, child.attrib.get("value"))
+                    yield builder.build(record, number, seq)
+                    seq += 1
+                    in_event = False
+                    elem.clear()
+                elif tag in _XES_VALUE_TAGS and not in_event and depth == 2 and "key" in elem.attrib:
+                    trace_attrs["case:" + elem.attrib["key"]] = _xes_value(tag, elem.attrib.get("value"))
+                elif tag == "trace":
+                    root.clear()  # drop finished traces: memory follows one trace, not the log
+        except ParseError as exc:
+            line = exc.position[0] if getattr(exc, "position", None) else None
+            yield Rejected(name, line, f"malformed XES (XML) from here on: {exc}; the rest of the file cannot be read")
+        except Exception as exc:  # defusedxml refuses entities and DTDs
+            if type(exc).__module__.startswith("defusedxml"):
+                yield Rejected(name, None, f"refused XML construct: {exc}")
+            else:
+                raise

@@ -1,0 +1,270 @@
+"""The report: findings, obligation outcomes, record accounting and summary. Data only.
+
+`Report` is a frozen pydantic model dumped as the JSON report (schema: schemas/report.schema.json).
+It knows its exit code (`Report.exit_code`) and nothing about rendering.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "CODE_SEVERITY",
+    "Finding",
+    "FindingCode",
+    "Outcome",
+    "RecordCounts",
+    "Report",
+    "Summary",
+    "UnmatchedAction",
+    "finding_sort_key",
+]
+
+REPORT_VERSION = 1
+
+
+class FindingCode(StrEnum):
+    """The stable finding codes (a public contract)."""
+
+    MISSING = "missing"
+    INSUFFICIENT = "insufficient"
+    LATE = "late"
+    OUTSIDE_WINDOW = "outside-window"
+    EXCESS = "excess"
+    WRONG_RECIPIENT = "wrong-recipient"
+    UNANSWERED = "unanswered"
+    LATE_RESPONSE = "late-response"
+    UNAPPROVED = "unapproved"
+    MISSING_CONTENT = "missing-content"
+    FORBIDDEN = "forbidden"
+    PENDING = "pending"
+    UNKNOWN_ACTOR = "unknown-actor"
+    REJECTED_EVENT = "rejected-event"
+    DISCHARGED = "discharged"
+    EXEMPT = "exempt"
+
+
+Severity = Literal["violation", "warning", "info"]
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "violation": 2}
+
+CODE_SEVERITY: dict[FindingCode, Severity] = {
+    FindingCode.MISSING: "violation",
+    FindingCode.INSUFFICIENT: "violation",
+    FindingCode.LATE: "violation",
+    FindingCode.OUTSIDE_WINDOW: "violation",
+    FindingCode.EXCESS: "violation",
+    FindingCode.WRONG_RECIPIENT: "violation",
+    FindingCode.UNANSWERED: "violation",
+    FindingCode.LATE_RESPONSE: "violation",
+    FindingCode.UNAPPROVED: "violation",
+    FindingCode.MISSING_CONTENT: "violation",
+    FindingCode.FORBIDDEN: "violation",
+    FindingCode.PENDING: "info",
+    FindingCode.UNKNOWN_ACTOR: "warning",
+    FindingCode.REJECTED_EVENT: "warning",
+    FindingCode.DISCHARGED: "info",
+    FindingCode.EXEMPT: "info",
+}
+"""The default severity of each code; a rule's ``severity: warning`` lowers its violations."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Finding(_Frozen):
+    """One gap (or notable fact) with its evidence.
+
+    ``period`` is the period label (``2024-11``), the trigger's event id for triggered rules, the
+    guarded event's id for prerequisite, content and forbidden rules, or a gap span
+    (``2025-03-31/2025-10-15``) for rolling intervals. ``late_by_seconds`` is set for lateness.
+    ``detail`` holds code-specific facts (the missing approvals, the schema errors, the expected
+    recipient...). ``message`` is in the report's language.
+    """
+
+    code: FindingCode
+    severity: Severity
+    rule: str | None = None
+    clause: str | None = None
+    actor: str | None = None
+    counterpart: str | None = None
+    period: str | None = None
+    opens: datetime | None = None
+    due: datetime | None = None
+    expected_min: int | None = None
+    expected_max: int | None = None
+    observed: int | None = None
+    evidence: tuple[str, ...] = ()
+    late_by_seconds: int | None = None
+    file: str | None = None
+    line: int | None = None
+    detail: dict[str, Any] = Field(default_factory=dict)
+    message: str = ""
+
+
+Status = Literal[
+    "met",
+    "late",
+    "missing",
+    "insufficient",
+    "excess",
+    "outside-window",
+    "wrong-recipient",
+    "unanswered",
+    "late-response",
+    "pending",
+    "discharged",
+    "exempt",
+    "not-held",
+    "unapproved",
+    "missing-content",
+    "forbidden",
+]
+
+
+class Outcome(_Frozen):
+    """What became of one obligation: its status and the events used for it.
+
+    Kept for every obligation, satisfied or not, so that a report proves compliance.
+    """
+
+    rule: str
+    clause: str
+    actor: str
+    counterpart: str | None = None
+    period: str
+    opens: datetime
+    due: datetime
+    status: Status
+    expected_min: int = 1
+    expected_max: int | None = None
+    observed: int = 0
+    evidence: tuple[str, ...] = ()
+    step: int | None = None
+    note: str | None = None
+
+
+class RecordCounts(_Frozen):
+    """Every input record accounted for: ``read == used + unused + rejected``.
+
+    ``after_as_of`` counts the unused events dated after the audit moment (not used by design).
+    """
+
+    read: int = 0
+    used: int = 0
+    unused: int = 0
+    rejected: int = 0
+    after_as_of: int = 0
+    files: dict[str, int] = Field(default_factory=dict)
+
+
+class UnmatchedAction(_Frozen):
+    """An action seen in the log that no rule mentions, with likely intended names."""
+
+    action: str
+    count: int
+    did_you_mean: tuple[str, ...] = ()
+
+
+class Summary(_Frozen):
+    """Counts for a reader in a hurry."""
+
+    rules_evaluated: int
+    obligations: int
+    statuses: dict[str, int]
+    findings: dict[str, int]
+    by_rule: dict[str, dict[str, int]]
+    by_actor: dict[str, dict[str, int]]
+    violations: int
+    warnings: int
+    infos: int
+
+
+class Report(_Frozen):
+    """The result of a check. ``check()`` never raises for non-compliance; it returns this."""
+
+    version: int = REPORT_VERSION
+    rule_set: str
+    rule_set_title: Any = None
+    organisation: str
+    range_from: str
+    range_to: str
+    as_of: datetime
+    timezone: str
+    lang: str = "en"
+    summary: Summary
+    findings: tuple[Finding, ...]
+    outcomes: tuple[Outcome, ...]
+    records: RecordCounts
+    unmatched_actions: tuple[UnmatchedAction, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def exit_code(self, fail_on: Literal["violation", "warning", "never"] = "violation") -> int:
+        """0 when no finding is at or above ``fail_on``, else 1 (``never``: always 0)."""
+        if fail_on == "never":
+            return 0
+        threshold = SEVERITY_RANK[fail_on]
+        return int(any(SEVERITY_RANK[f.severity] >= threshold for f in self.findings))
+
+    def by_rule(self) -> dict[str, list[Finding]]:
+        """Findings grouped by rule id (report order within each group)."""
+        groups: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            groups.setdefault(finding.rule or "", []).append(finding)
+        return groups
+
+
+def finding_sort_key(f: Finding) -> tuple[Any, ...]:
+    """The documented report order: rule, actor, counterpart, opening instant, period, code, evidence.
+
+    Findings with no rule (record-level: rejected records, unknown actors) come last, by file
+    and line.
+    """
+    return (
+        f.rule is None,
+        f.rule or "",
+        f.actor or "",
+        f.counterpart or "",
+        f.opens.timestamp() if f.opens else float("-inf"),
+        f.period or "",
+        f.code.value,
+        f.file or "",
+        f.line or 0,
+        f.evidence,
+    )
+
+
+def outcome_sort_key(o: Outcome) -> tuple[Any, ...]:
+    """Outcomes in rule, actor, counterpart, opening instant, period, step order."""
+    return (o.rule, o.actor, o.counterpart or "", o.opens.timestamp(), o.period, o.step or 0)
+
+
+def summarise(rules_evaluated: int, findings: Iterable[Finding], outcomes: Iterable[Outcome]) -> Summary:
+    """Counts of statuses and findings, overall, per rule and per actor."""
+    findings = list(findings)
+    outcomes = list(outcomes)
+    by_rule: dict[str, Counter[str]] = {}
+    by_actor: dict[str, Counter[str]] = {}
+    for f in findings:
+        if f.rule:
+            by_rule.setdefault(f.rule, Counter())[f.code.value] += 1
+        if f.actor:
+            by_actor.setdefault(f.actor, Counter())[f.code.value] += 1
+    severities = Counter(f.severity for f in findings)
+    return Summary(
+        rules_evaluated=rules_evaluated,
+        obligations=sum(1 for o in outcomes if o.status != "not-held"),
+        statuses=dict(sorted(Counter(o.status for o in outcomes).items())),
+        findings=dict(sorted(Counter(f.code.value for f in findings).items())),
+        by_rule={k: dict(sorted(v.items())) for k, v in sorted(by_rule.items())},
+        by_actor={k: dict(sorted(v.items())) for k, v in sorted(by_actor.items())},
+        violations=severities["violation"],
+        warnings=severities["warning"],
+        infos=severities["info"],
+    )

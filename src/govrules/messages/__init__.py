@@ -1,0 +1,109 @@
+"""The message catalogue: one JSON file per language, keyed by finding code.
+
+A third language is a new file beside ``en.json`` and ``zh.json`` with the same keys.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+__all__ = ["LANGUAGES", "catalogue", "format_duration", "format_instant", "format_period", "message"]
+
+
+def _languages() -> tuple[str, ...]:
+    names = [p.name for p in resources.files(__name__).iterdir() if p.name.endswith(".json")]
+    return tuple(sorted(n.removesuffix(".json") for n in names))
+
+
+LANGUAGES = _languages()
+
+
+@functools.cache
+def catalogue(lang: str) -> dict[str, Any]:
+    """The catalogue of ``lang``.
+
+    Raises:
+        ValueError: no catalogue for ``lang``.
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"no messages for language {lang!r}; available: {', '.join(LANGUAGES)}")
+    data: dict[str, Any] = json.loads(resources.files(__name__).joinpath(f"{lang}.json").read_text("utf-8"))
+    return data
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def message(code: str, lang: str, **params: Any) -> str:
+    """The catalogue message for ``code`` with ``params`` filled in (unknown ones show ``?``)."""
+    return str(catalogue(lang)["codes"][code]).format_map(_Blank(params))
+
+
+def word(key: str, lang: str, **params: Any) -> str:
+    """A catalogue word or phrase."""
+    return str(catalogue(lang)["words"][key]).format_map(_Blank(params))
+
+
+_ZH_DIGITS = "一二三四"
+_FORMS = [
+    (re.compile(r"^(\d{4})-(\d{2})$"), "month"),
+    (re.compile(r"^(\d{4})-Q([1-4])$"), "quarter"),
+    (re.compile(r"^(\d{4})-H([12])$"), "half"),
+    (re.compile(r"^(\d{4})$"), "year"),
+    (re.compile(r"^(\d{4})-(\d{2})/P1Y$"), "year_from"),
+    (re.compile(r"^(\d{4})-W(\d{2})$"), "week"),
+    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), "day"),
+    (re.compile(r"^(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})$"), "span"),
+]
+
+
+def format_period(label: str, lang: str) -> str:
+    """A period label as people write it: ``2024-11`` -> "November 2024" / "2024年11月"."""
+    periods = catalogue(lang)["periods"]
+    for pattern, form in _FORMS:
+        m = pattern.match(label)
+        if not m:
+            continue
+        g = m.groups()
+        params: dict[str, Any] = {"year": g[0]}
+        if form in ("month", "year_from"):
+            month = int(g[1])
+            params.update(month=month, month_name=periods["month_names"][month - 1])
+        elif form in ("quarter", "half", "week"):
+            n = int(g[1])
+            params.update(n=n, n_zh=_ZH_DIGITS[n - 1], half_zh="上半年" if n == 1 else "下半年")
+        elif form == "day":
+            params.update(month=int(g[1]), day=int(g[2]), date=label)
+        elif form == "span":
+            return str(periods["span"]).format(start=format_period(g[0], lang), end=format_period(g[1], lang))
+        return str(periods[form]).format_map(_Blank(params))
+    return label
+
+
+def format_instant(value: datetime | None, tz: Any = None) -> str:
+    """An instant as ``2024-11-30 23:59:59 +08:00`` in zone ``tz`` (seconds, never microseconds)."""
+    if value is None:
+        return "?"
+    if tz is not None:
+        value = value.astimezone(tz)
+    text = value.strftime("%Y-%m-%d %H:%M:%S %z")
+    return text[:-2] + ":" + text[-2:]
+
+
+def format_duration(seconds: int, lang: str) -> str:
+    """A lateness as people say it: whole days when at least a day, else hours or minutes."""
+    if seconds >= 86400:
+        n = round(seconds / 86400)
+        return word("day" if n == 1 else "days", lang, n=n)
+    if seconds >= 3600:
+        n = round(seconds / 3600)
+        return word("hour" if n == 1 else "hours", lang, n=n)
+    n = max(1, round(seconds / 60))
+    return word("minute" if n == 1 else "minutes", lang, n=n)

@@ -1,0 +1,630 @@
+"""The rule set and organisation models: frozen pydantic v2 models that reject unknown keys.
+
+A rule is one of six kinds, a discriminated union on ``kind``: ``recurring``, ``triggered``,
+``prerequisite``, ``content``, ``forbidden``, ``informative``. The file syntax is documented,
+with an example of each kind, in docs/rules.md. Durations are kept as written ("7 days",
+"P7D", or a glossary term such as ``promptly``) and resolved with `RuleSet.duration`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from govrules.durations import Duration, MonthPolicy, parse_duration
+
+__all__ = [
+    "Actor",
+    "CalendarPeriod",
+    "Clause",
+    "ContentRule",
+    "DateRange",
+    "EventRecord",
+    "Exemption",
+    "FiscalYear",
+    "ForbiddenRule",
+    "GlossaryEntry",
+    "InformativeRule",
+    "NamedCalendar",
+    "Organisation",
+    "Party",
+    "PrerequisiteRule",
+    "Recurrence",
+    "RecurringRule",
+    "Requirement",
+    "RoleGrant",
+    "Rule",
+    "RuleSet",
+    "Step",
+    "Trigger",
+    "TriggeredRule",
+    "Window",
+]
+
+_ID = r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"
+Id = Annotated[str, Field(pattern=_ID, min_length=1, max_length=200)]
+Lang = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+Text = str | dict[Lang, str]
+"""Text in one language, or a mapping from language tags to text (``{zh: ..., en: ...}``)."""
+Scalar = str | int | float | bool
+Severity = Literal["violation", "warning"]
+
+
+def _invalid(code: str, message: str) -> PydanticCustomError:
+    """A validation error with a stable kebab-case code (the loader reports it as the problem code)."""
+    return PydanticCustomError(code, message.replace("{", "{{").replace("}", "}}"))
+
+
+def _check_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _invalid("bad-timezone", f"expected an IANA time zone such as 'Asia/Shanghai', got {name!r}") from None
+    return name
+
+
+Zone = Annotated[str, AfterValidator(_check_zone)]
+
+_TERM = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+def _check_duration_text(text: str) -> str:
+    try:
+        parse_duration(text)
+    except ValueError as exc:
+        if _TERM.match(text):
+            return text  # a glossary term; RuleSet checks that it is defined
+        raise _invalid("bad-duration", f"{exc}, or the name of a glossary term") from None
+    return text
+
+
+DurationText = Annotated[
+    str,
+    AfterValidator(_check_duration_text),
+    Field(
+        description="A duration ('7 days', '72 hours', '5 workdays', '1 month', 'P7D') "
+        "or the name of a glossary term ('promptly').",
+        examples=["7 days", "72 hours", "5 workdays", "P1M", "promptly"],
+    ),
+]
+
+
+def text_in(text: Text | None, lang: str, fallback: str = "") -> str:
+    """``text`` in language ``lang``, else in English, else in its first language."""
+    if text is None:
+        return fallback
+    if isinstance(text, str):
+        return text
+    return text.get(lang) or text.get("en") or next(iter(text.values()), fallback)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class DateRange(_Model):
+    """Dates from ``from`` to ``to``, both inclusive; either end may be open."""
+
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DateRange:
+        if self.from_ and self.to and self.to < self.from_:
+            raise _invalid("bad-range", f"'to' ({self.to}) is before 'from' ({self.from_})")
+        return self
+
+    def contains(self, day: date) -> bool:
+        """Whether ``day`` lies inside the range."""
+        return (self.from_ is None or self.from_ <= day) and (self.to is None or day <= self.to)
+
+    def overlaps(self, start: date, end: date) -> bool:
+        """Whether the range shares a day with the half-open ``[start, end)``."""
+        return (self.from_ is None or self.from_ < end) and (self.to is None or self.to >= start)
+
+    @property
+    def end_exclusive(self) -> date | None:
+        """The first day after the range, or ``None`` when open-ended."""
+        return None if self.to is None else self.to + timedelta(days=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parties and filters
+
+
+class Party(_Model):
+    """Who acts, or to whom: give exactly one of ``actor``, ``role``, ``trigger``, ``counterpart``.
+
+    * ``actor: central-party-branch``: one actor by id.
+    * ``role: branch``: each holder of the role (as the obligated party), or any holder (as a
+      recipient or an approver).
+    * ``role: leadership`` with ``relation: paired-schools``: each pair of a holder and a member
+      of that holder's relation (only where a rule says who is obligated).
+    * ``trigger: subject``: the trigger event's actor, subject or recipient (triggered rules).
+    * ``counterpart: true``: the other member of the pair (the recipient of a pair obligation).
+    """
+
+    actor: Id | None = None
+    role: Id | None = None
+    relation: Id | None = None
+    trigger: Literal["actor", "subject", "recipient"] | None = None
+    counterpart: bool = False
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Party:
+        given = [
+            name
+            for name, value in (
+                ("actor", self.actor),
+                ("role", self.role),
+                ("trigger", self.trigger),
+                ("counterpart", self.counterpart or None),
+            )
+            if value is not None
+        ]
+        if len(given) != 1:
+            raise _invalid(
+                "bad-party",
+                "expected exactly one of 'actor', 'role', 'trigger' or 'counterpart', "
+                f"got {', '.join(given) or 'none'}",
+            )
+        if self.relation is not None and self.role is None:
+            raise _invalid("bad-party", "'relation' pairs the holders of a 'role'; give 'role' with it")
+        return self
+
+
+PartyRef = Annotated[
+    Id | Party,
+    Field(description="An actor id, or a party object (actor, role[, relation], trigger, counterpart)."),
+]
+
+
+def as_party(ref: Id | Party | None) -> Party | None:
+    """A party object for a reference written either as an id or as an object."""
+    if ref is None or isinstance(ref, Party):
+        return ref
+    return Party(actor=ref)
+
+
+Actions = Annotated[str | list[str], Field(description="One action name or a list of them.")]
+Where = Annotated[
+    dict[str, Scalar | list[Scalar]],
+    Field(
+        description="Attribute conditions: the event's attribute equals the value (or one of "
+        "the listed values); for a list attribute, it contains the value."
+    ),
+]
+
+
+def actions_of(actions: str | list[str]) -> tuple[str, ...]:
+    """The action names of an ``action`` field as a tuple."""
+    return (actions,) if isinstance(actions, str) else tuple(actions)
+
+
+class EventFilter(_Model):
+    """Which events: an action (or several), optionally by a party and with attributes."""
+
+    action: Actions
+    by: PartyRef | None = None
+    to: PartyRef | None = None
+    where: Where = Field(default_factory=dict)
+    same: list[Literal["actor", "subject", "recipient"]] = Field(
+        default_factory=list,
+        description="Fields that must equal the trigger's (triggered rules).",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules
+
+
+class _RuleBase(_Model):
+    id: Id
+    clause: Annotated[str, Field(min_length=1, description="The source clause id, e.g. D1.4.2.")]
+    words: Annotated[str, Field(description="The clause's original words.")] = ""
+    title: Text | None = None
+    severity: Severity = "violation"
+    effective: DateRange | None = None
+    note: str | None = None
+
+
+class Window(_Model):
+    """Where in a period the events must fall.
+
+    ``month``: ``first``, ``last`` or a calendar month number (12 = December) inside the period.
+    ``days``: a day range of that month, ``"11-20"`` or ``"21-last"``.
+    ``first``/``last``: the first or last N days or workdays of the period (``"10 workdays"``).
+    ``strictness``: ``strict`` (an event outside is a violation) or ``in-principle`` (原则上: it
+    still counts, with a warning).
+    """
+
+    month: Literal["first", "last"] | Annotated[int, Field(ge=1, le=12)] | None = None
+    days: Annotated[str, Field(pattern=r"^([1-9]|[12][0-9]|3[01])-([1-9]|[12][0-9]|3[01]|last)$")] | None = None
+    first: DurationText | None = None
+    last: DurationText | None = None
+    strictness: Literal["strict", "in-principle"] = "strict"
+
+    @model_validator(mode="after")
+    def _shape(self) -> Window:
+        if self.first is not None and self.last is not None:
+            raise _invalid("bad-window", "give 'first' or 'last', not both")
+        if (self.first or self.last) and (self.month is not None or self.days is not None):
+            raise _invalid("bad-window", "'first'/'last' span the whole period; do not combine with 'month'/'days'")
+        if self.days is not None:
+            lo, hi = self.days.split("-")
+            if hi != "last" and int(hi) < int(lo):
+                raise _invalid("bad-window", f"day range {self.days!r} ends before it starts")
+        if self.month is None and self.days is None and self.first is None and self.last is None:
+            raise _invalid("bad-window", "a window needs 'month', 'days', 'first' or 'last'")
+        return self
+
+
+class FiscalYear(_Model):
+    """A year that starts in another month: ``{year_starting: 9}`` for a school year."""
+
+    year_starting: Annotated[int, Field(ge=1, le=12)]
+
+
+class NamedCalendar(_Model):
+    """The named periods of a custom calendar of the organisation: ``{calendar: semester}``."""
+
+    calendar: Id
+
+
+class Recurrence(_Model):
+    """An RFC 5545 recurrence: each occurrence opens a period that lasts until the next."""
+
+    rrule: Annotated[str, Field(min_length=1, examples=["FREQ=WEEKLY;BYDAY=MO"])]
+    start: date
+
+
+Grain = Literal["day", "week", "month", "quarter", "half-year", "year"]
+Every = Grain | FiscalYear | NamedCalendar | Recurrence
+
+
+class RecurringRule(_RuleBase):
+    """Who must do what, how many times, in every period (or with no gap longer than X)."""
+
+    kind: Literal["recurring"]
+    who: PartyRef
+    action: Actions
+    where: Where = Field(default_factory=dict)
+    to: PartyRef | None = None
+    every: Every | None = None
+    max_gap: DurationText | None = Field(
+        default=None, description="Rolling interval: no gap between consecutive events longer than this."
+    )
+    min: Annotated[int, Field(ge=0)] = 1
+    max: Annotated[int, Field(ge=1)] | None = None
+    window: Window | None = None
+    due_after: DurationText | None = Field(
+        default=None, description="Due this long after the period's last day (a 10-Q: '40 days')."
+    )
+    roll: Literal["none", "next-workday"] = "none"
+    accept_late: DurationText | None = Field(
+        default=None,
+        description="How long after the due moment a late event still answers (default: until the next period's due moment).",
+    )
+    exempt_periods: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, description="Periods that owe nothing, as labels or label suffixes ('Q4')."
+    )
+    unless: EventFilter | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> RecurringRule:
+        if (self.every is None) == (self.max_gap is None):
+            raise _invalid("bad-rule", "give exactly one of 'every' (calendar periods) or 'max_gap' (rolling interval)")
+        if self.max is not None and self.max < self.min:
+            raise _invalid("bad-rule", f"'max' ({self.max}) is below 'min' ({self.min})")
+        if self.max_gap is not None and (self.window or self.due_after or self.exempt_periods):
+            raise _invalid(
+                "bad-rule", "a rolling interval ('max_gap') takes no 'window', 'due_after' or 'exempt_periods'"
+            )
+        who = as_party(self.who)
+        if who is not None and (who.trigger or who.counterpart):
+            raise _invalid(
+                "bad-rule", "'who' of a recurring rule is an 'actor' or a 'role' (with an optional 'relation')"
+            )
+        to = as_party(self.to)
+        if to is not None and to.counterpart and (who is None or who.relation is None):
+            raise _invalid("bad-rule", "'to: {counterpart: true}' needs 'who' with a 'relation'")
+        return self
+
+
+class Step(_Model):
+    """One response a trigger requires."""
+
+    action: Actions
+    where: Where = Field(default_factory=dict)
+    by: PartyRef | None = Field(default=None, description="Default: the trigger's actor.")
+    to: PartyRef | None = None
+    within: DurationText
+    counted_from: Literal["trigger", "previous"] = Field(
+        default="previous", description="Count the deadline from the trigger or from the previous step."
+    )
+    same: list[Literal["actor", "subject", "recipient"]] = Field(
+        default_factory=list,
+        description="Fields of the response that must equal the trigger's (e.g. the same subject).",
+    )
+    roll: Literal["none", "next-workday"] = "none"
+
+
+class Trigger(_Model):
+    """The event that starts a chain of required responses."""
+
+    action: Actions
+    by: PartyRef | None = None
+    where: Where = Field(default_factory=dict)
+
+
+class TriggeredRule(_RuleBase):
+    """When a trigger event happens, one or more steps must follow within deadlines."""
+
+    kind: Literal["triggered"]
+    trigger: Trigger
+    steps: Annotated[list[Step], Field(min_length=1)]
+    unless: EventFilter | None = Field(
+        default=None, description="An event that, coming first, discharges the obligation."
+    )
+
+
+class Requirement(_Model):
+    """An earlier event a guarded action needs."""
+
+    action: Actions
+    by: PartyRef | None = None
+    where: Where = Field(default_factory=dict)
+
+
+class PrerequisiteRule(_RuleBase):
+    """An event of a kind needs one or all of several earlier events (an approval)."""
+
+    kind: Literal["prerequisite"]
+    action: Actions
+    by: PartyRef | None = None
+    where: Where = Field(default_factory=dict)
+    requires: Annotated[list[Requirement], Field(min_length=1)]
+    mode: Literal["all", "any"] = "all"
+    link: Literal["ref", "subject", "ref-or-subject"] = "ref-or-subject"
+    lookback: DurationText | None = None
+    min_age: DurationText | None = Field(
+        default=None, description="The requirement must be at least this old ('60 days')."
+    )
+
+
+class ContentRule(_RuleBase):
+    """Every event of a kind must satisfy a JSON Schema fragment over the event record."""
+
+    kind: Literal["content"]
+    action: Actions
+    by: PartyRef | None = None
+    where: Where = Field(default_factory=dict)
+    schema_: dict[str, Any] = Field(alias="schema", description="A JSON Schema (2020-12) for the event.")
+    message: Text | None = None
+
+    @model_validator(mode="after")
+    def _valid_schema(self) -> ContentRule:
+        from jsonschema import Draft202012Validator
+        from jsonschema.exceptions import SchemaError
+
+        try:
+            Draft202012Validator.check_schema(self.schema_)
+        except SchemaError as exc:
+            raise _invalid("bad-schema", f"'schema' is not a valid JSON Schema: {exc.message}") from None
+        return self
+
+
+class ForbiddenRule(_RuleBase):
+    """Events of a kind (optionally by given parties) are violations."""
+
+    kind: Literal["forbidden"]
+    action: Actions
+    by: PartyRef | None = None
+    where: Where = Field(default_factory=dict)
+
+
+class InformativeRule(_RuleBase):
+    """A clause judged not checkable from a log, kept so that coverage shows it."""
+
+    kind: Literal["informative"]
+    reason: str | None = None
+
+
+Rule = Annotated[
+    RecurringRule | TriggeredRule | PrerequisiteRule | ContentRule | ForbiddenRule | InformativeRule,
+    Field(discriminator="kind"),
+]
+RULE_KINDS = ("recurring", "triggered", "prerequisite", "content", "forbidden", "informative")
+
+
+class GlossaryEntry(_Model):
+    """The reading of a vague word: ``promptly: {duration: 7 days, words: 及时}``."""
+
+    duration: DurationText
+    words: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _concrete(self) -> GlossaryEntry:
+        parse_duration(self.duration)  # a glossary entry must not point at another term
+        return self
+
+
+class Clause(_Model):
+    """A clause of the source document that the rule set accounts for."""
+
+    id: Annotated[str, Field(min_length=1)]
+    words: str | None = None
+    title: Text | None = None
+
+
+class RuleSet(_Model):
+    """A named set of rules with the interpretations they rely on."""
+
+    id: Id
+    title: Text
+    source: str | None = Field(default=None, description="The source document.")
+    timezone: Zone
+    calendar: str | None = Field(default=None, description="Business-day calendar: CN, US, IT, US-NY, weekends.")
+    month_policy: MonthPolicy = MonthPolicy.CLAMP
+    week_start: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = "monday"
+    glossary: dict[Annotated[str, Field(pattern=_TERM.pattern)], GlossaryEntry] = Field(default_factory=dict)
+    clauses: list[Clause] = Field(default_factory=list)
+    rules: list[Rule]
+
+    _source: Any = PrivateAttr(default=None)
+
+    def duration(self, text: str) -> Duration:
+        """The duration a field names, resolving glossary terms.
+
+        Raises:
+            KeyError: an unknown glossary term (a loaded rule set never has one).
+        """
+        try:
+            return parse_duration(text)
+        except ValueError:
+            return parse_duration(self.glossary[text].duration)
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with id ``rule_id``."""
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Organisation
+
+
+class RoleGrant(_Model):
+    """A role held for a span of dates (a filer status that changes over time)."""
+
+    role: Id
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+
+    def span(self) -> DateRange:
+        """The dates the role is held."""
+        return DateRange(from_=self.from_, to=self.to)
+
+
+class Actor(_Model):
+    """A unit or a person that can owe obligations and appear in events."""
+
+    id: Id
+    name: Text | None = None
+    roles: list[Id | RoleGrant] = Field(default_factory=list)
+    relations: dict[Id, list[Id]] = Field(default_factory=dict)
+    active: DateRange | None = None
+    attributes: dict[str, Any] = Field(default_factory=dict)
+
+    def role_spans(self, role: str) -> list[DateRange]:
+        """The date ranges during which the actor holds ``role`` (empty if never)."""
+        spans = []
+        for grant in self.roles:
+            if isinstance(grant, str):
+                if grant == role:
+                    spans.append(DateRange())
+            elif grant.role == role:
+                spans.append(grant.span())
+        return spans
+
+    def role_names(self) -> set[str]:
+        """Every role the actor holds at some time."""
+        return {g if isinstance(g, str) else g.role for g in self.roles}
+
+
+class CalendarPeriod(_Model):
+    """A named period of a custom calendar (a semester); ``end`` is its last day."""
+
+    id: Id
+    start: date
+    end: date
+    name: Text | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CalendarPeriod:
+        if self.end < self.start:
+            raise _invalid("bad-range", f"'end' ({self.end}) is before 'start' ({self.start})")
+        return self
+
+
+class Exemption(_Model):
+    """A documented exemption of an actor from a rule, for some periods or dates."""
+
+    rule: Id
+    actor: Id
+    periods: list[str] = Field(default_factory=list, description="Period labels; empty with 'dates' or for all.")
+    dates: DateRange | None = None
+    reason: Annotated[str, Field(min_length=1)]
+
+
+class Organisation(_Model):
+    """Actors, their roles and relations, custom calendars and exemptions."""
+
+    id: Id
+    name: Text | None = None
+    timezone: Zone | None = Field(default=None, description="Overrides the rule set's zone for deadlines.")
+    actors: list[Actor]
+    calendars: dict[Id, list[CalendarPeriod]] = Field(default_factory=dict)
+    exemptions: list[Exemption] = Field(default_factory=list)
+
+    _source: Any = PrivateAttr(default=None)
+    _actor_index: dict[str, Actor] | None = PrivateAttr(default=None)
+
+    def actor(self, actor_id: str) -> Actor | None:
+        """The actor with id ``actor_id``, or ``None``."""
+        if self._actor_index is None:
+            self._actor_index = {a.id: a for a in self.actors}  # a cache, not state
+        return self._actor_index.get(actor_id)
+
+    def holders(self, role: str) -> list[Actor]:
+        """Actors that hold ``role`` at some time, in file order."""
+        return [a for a in self.actors if role in a.role_names()]
+
+    def roles(self) -> set[str]:
+        """Every role held by some actor."""
+        return {r for a in self.actors for r in a.role_names()}
+
+    def relations(self) -> set[str]:
+        """Every relation name used by some actor."""
+        return {r for a in self.actors for r in a.relations}
+
+
+# ---------------------------------------------------------------------------------------------
+# Event record (the published shape of one log record; readers build `govrules.events.Event`)
+
+
+class EventRecord(_Model):
+    """One record of an event log after column mapping."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    id: Annotated[str, Field(min_length=1)]
+    time: Annotated[
+        str,
+        Field(
+            description="ISO 8601 date-time; without an offset it is read in the rule set's zone.",
+            examples=["2024-11-28T09:30:00+08:00", "2024-11-28 09:30"],
+        ),
+    ]
+    actor: Annotated[str, Field(min_length=1)]
+    action: Annotated[str, Field(min_length=1)]
+    recipient: str | None = None
+    subject: str | None = None
+    ref: str | None = None
+    period: str | None = None
+    attributes: dict[str, Any] = Field(default_factory=dict)

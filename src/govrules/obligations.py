@@ -1,0 +1,400 @@
+"""What is owed: expand recurring rules over an organisation and a range into obligations.
+
+Pure: never sees events, never reads the clock. The rules for who is held to which period
+(docs/semantics.md, "Who owes what"):
+
+* a period belongs to a range when its first day lies in the range (so expanding over
+  ``[a, c)`` equals expanding over ``[a, b)`` and ``[b, c)`` for any period-aligned ``b``);
+* a rule applies to a period when it is in force (``effective``) on the period's last day;
+* an actor is held to a period only when it is active on *every* day of it: a branch created on
+  2024-07-01 owes its monthly reports from July, and no 2024 annual obligation; the periods it
+  covers in part are listed with status ``not-held``;
+* a role granted for a span of dates (a filer status) applies to a period when it is held on the
+  period's last day (the SEC determines filer status at the fiscal year end);
+* a pair obligation (role with a relation) is held when both members are held.
+
+Triggered, prerequisite, content and forbidden obligations arise from events; the checker
+creates them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from govrules.calendars import BusinessCalendar, get_calendar
+from govrules.durations import Duration, Unit, deadline, end_of_day, start_of_day
+from govrules.errors import InvalidArgument
+from govrules.model import (
+    Actor,
+    FiscalYear,
+    NamedCalendar,
+    Organisation,
+    Recurrence,
+    RecurringRule,
+    RuleSet,
+    Window,
+    as_party,
+    text_in,
+)
+from govrules.periods import (
+    Grain,
+    Period,
+    iter_custom_periods,
+    iter_periods,
+    iter_rrule_periods,
+    months_of,
+)
+
+__all__ = ["Context", "Obligation", "iter_obligations", "obligations", "zone_of"]
+
+_WEEKDAY_INDEX = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+Status = Literal["open", "pending", "exempt", "not-held"]
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """One (rule, actor or pair, period) instance of a recurring rule.
+
+    ``opens`` is the first instant of the period, ``due`` the last on-time instant, ``closes``
+    the last instant at which a late event is still accepted. ``window_start``/``window_end``
+    bound the window where events should fall (``None``: the whole period).
+    """
+
+    rule: str
+    clause: str
+    actor: str
+    counterpart: str | None
+    period: str
+    period_start: date
+    period_end: date
+    opens: datetime
+    due: datetime
+    closes: datetime
+    window_start: datetime | None
+    window_end: datetime | None
+    strict: bool
+    min: int
+    max: int | None
+    severity: str
+    recipient: str | None
+    status: Status
+    note: str | None = None
+
+    def sort_key(self) -> tuple[str, str, str, float, str]:
+        """Rule, actor, counterpart, opening instant, period."""
+        return (self.rule, self.actor, self.counterpart or "", self.opens.timestamp(), self.period)
+
+
+@dataclass(frozen=True)
+class Context:
+    """A rule set and an organisation ready for computation: zone, calendar, range, as-of."""
+
+    rules: RuleSet
+    org: Organisation
+    start: date
+    end: date
+    as_of: datetime
+    tz: ZoneInfo
+    calendar: BusinessCalendar | None
+
+    @classmethod
+    def make(
+        cls, rules: RuleSet, org: Organisation, *, start: date, end: date, as_of: datetime | None = None
+    ) -> Context:
+        """Validate the arguments and resolve the zone and the business-day calendar.
+
+        Raises:
+            InvalidArgument: ``end <= start``, a naive ``as_of``, or an unknown calendar.
+        """
+        if isinstance(start, datetime) or isinstance(end, datetime):
+            raise InvalidArgument("start and end are dates (the first day, and the first day after the range)")
+        if end <= start:
+            raise InvalidArgument(f"the range is empty: end ({end}) must be after start ({start})")
+        tz = zone_of(rules, org)
+        if as_of is None:
+            as_of = start_of_day(end, tz) - timedelta(microseconds=1)
+        elif as_of.tzinfo is None or as_of.utcoffset() is None:
+            raise InvalidArgument(f"as_of must be timezone-aware, got naive {as_of.isoformat()}")
+        calendar = None
+        if rules.calendar is not None:
+            try:
+                calendar = get_calendar(rules.calendar)
+            except LookupError as exc:
+                raise InvalidArgument(str(exc)) from None
+        return cls(rules, org, start, end, as_of, tz, calendar)
+
+    @property
+    def week_start(self) -> int:
+        return _WEEKDAY_INDEX[self.rules.week_start]
+
+    def duration(self, text: str) -> Duration:
+        return self.rules.duration(text)
+
+    def deadline(self, start: datetime, text: str, *, roll: bool = False) -> datetime:
+        """The last on-time instant ``text`` after ``start`` (see `govrules.durations.deadline`)."""
+        return deadline(
+            start,
+            self.duration(text),
+            tz=self.tz,
+            calendar=self.calendar,
+            month_policy=self.rules.month_policy,
+            roll=roll,
+        )
+
+    def earliest(self, start: datetime, text: str) -> datetime:
+        """The first instant at least ``text`` after ``start`` (minimum ages): a penalty
+        allowed "60 days after" a notice on day D is allowed from the start of day D + 60."""
+        duration = self.duration(text)
+        if duration.elapsed:
+            return deadline(start, duration, tz=self.tz)
+        last = deadline(start, duration, tz=self.tz, calendar=self.calendar, month_policy=self.rules.month_policy)
+        return start_of_day(last.astimezone(self.tz).date(), self.tz)
+
+
+def zone_of(rules: RuleSet, org: Organisation) -> ZoneInfo:
+    """The zone deadlines are computed in: the organisation's, else the rule set's."""
+    return ZoneInfo(org.timezone or rules.timezone)
+
+
+def _periods(ctx: Context, rule: RecurringRule, start: date, end: date) -> Iterator[Period]:
+    every = rule.every
+    if isinstance(every, str):
+        yield from iter_periods(Grain(every), start, end, week_start=ctx.week_start)
+    elif isinstance(every, FiscalYear):
+        yield from iter_periods(Grain.YEAR, start, end, year_start=every.year_starting)
+    elif isinstance(every, NamedCalendar):
+        periods = [Period(p.start, p.end + timedelta(days=1), p.id) for p in ctx.org.calendars.get(every.calendar, [])]
+        yield from iter_custom_periods(periods, start, end)
+    elif isinstance(every, Recurrence):
+        yield from iter_rrule_periods(every.rrule, dtstart=every.start, start=start, end=end, week_start=ctx.week_start)
+
+
+def _next_period(ctx: Context, rule: RecurringRule, period: Period) -> Period | None:
+    far = period.end + timedelta(days=3 * 366)
+    return next(_periods(ctx, rule, period.end, far), None)
+
+
+def window_dates(ctx: Context, period: Period, window: Window) -> tuple[date, date]:
+    """The window's dates inside ``period`` as a half-open ``[first, after_last)``.
+
+    Raises:
+        InvalidArgument: the window names a month the period does not contain.
+    """
+    if window.first is not None or window.last is not None:
+        duration = ctx.duration(window.first or window.last or "")
+        if duration.unit not in (Unit.DAYS, Unit.WORKDAYS, Unit.WEEKS):
+            raise InvalidArgument(f"a window's first/last span is counted in days, weeks or workdays, got {duration}")
+        if duration.unit is Unit.WORKDAYS:
+            if ctx.calendar is None:
+                raise InvalidArgument("a window in workdays needs the rule set's business-day calendar")
+            return _workday_span(ctx.calendar, period, duration.amount, first=window.first is not None)
+        days = duration.amount * (7 if duration.unit is Unit.WEEKS else 1)
+        if window.first is not None:
+            return period.start, min(period.end, period.start + timedelta(days=days))
+        return max(period.start, period.end - timedelta(days=days)), period.end
+    months = months_of(period)
+    month_start: date
+    if window.month in (None, "first"):
+        month_start = months[0]
+    elif window.month == "last":
+        month_start = months[-1]
+    else:
+        matches = [m for m in months if m.month == window.month]
+        if not matches:
+            raise InvalidArgument(f"period {period.label} has no month {window.month}")
+        month_start = matches[0]
+    month_end = (month_start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    lo, hi = 1, (month_end - month_start).days
+    if window.days is not None:
+        a, b = window.days.split("-")
+        lo = int(a)
+        hi = min(hi, hi if b == "last" else int(b))
+    first = max(period.start, month_start + timedelta(days=lo - 1))
+    after = min(period.end, month_start + timedelta(days=hi))
+    return first, after
+
+
+def _workday_span(calendar: BusinessCalendar, period: Period, count: int, *, first: bool) -> tuple[date, date]:
+    days: list[date] = []
+    day = period.start if first else period.last_day
+    step = timedelta(days=1 if first else -1)
+    while len(days) < count and period.start <= day < period.end:
+        if calendar.is_workday(day):
+            days.append(day)
+        day += step
+    if not days:
+        return period.start, period.start + timedelta(days=1)
+    return (period.start, days[-1] + timedelta(days=1)) if first else (days[-1], period.end)
+
+
+def _held(actor: Actor, period: Period) -> bool:
+    if actor.active is None:
+        return True
+    a = actor.active
+    return (a.from_ is None or a.from_ <= period.start) and (a.to is None or a.to >= period.last_day)
+
+
+def _parties(ctx: Context, rule: RecurringRule) -> list[tuple[Actor, Actor | None]]:
+    who = as_party(rule.who)
+    assert who is not None  # a recurring rule always names who
+    org = ctx.org
+    if who.actor is not None:
+        actor = org.actor(who.actor)
+        if actor is None:
+            raise InvalidArgument(f"rule {rule.id!r} names actor {who.actor!r}, which the organisation lacks")
+        return [(actor, None)]
+    holders = sorted(org.holders(who.role or ""), key=lambda a: a.id)
+    if who.relation is None:
+        return [(a, None) for a in holders]
+    pairs: list[tuple[Actor, Actor | None]] = []
+    for holder in holders:
+        for member_id in sorted(holder.relations.get(who.relation, [])):
+            member = org.actor(member_id)
+            if member is not None:
+                pairs.append((holder, member))
+    return pairs
+
+
+def _role_held(actor: Actor, role: str | None, period: Period) -> bool:
+    if role is None:
+        return True
+    return any(span.contains(period.last_day) for span in actor.role_spans(role))
+
+
+def _recipient(rule: RecurringRule, counterpart: Actor | None) -> str | None:
+    to = as_party(rule.to)
+    if to is None:
+        return None
+    if to.counterpart:
+        return counterpart.id if counterpart else None
+    return to.actor or (f"role:{to.role}" if to.role else None)
+
+
+def _exemption(ctx: Context, rule_id: str, actor: str, period: Period) -> str | None:
+    for ex in ctx.org.exemptions:
+        if ex.rule != rule_id or ex.actor != actor:
+            continue
+        if ex.periods and period.label in ex.periods:
+            return ex.reason
+        if ex.dates is not None and ex.dates.overlaps(period.start, period.end):
+            return ex.reason
+        if not ex.periods and ex.dates is None:
+            return ex.reason
+    return None
+
+
+def _exempt_period(rule: RecurringRule, period: Period) -> bool:
+    return any(period.label == p or period.label.endswith("-" + p) for p in rule.exempt_periods)
+
+
+def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) -> Iterator[Obligation]:
+    """Obligations of one recurring rule over ``[start, end)``, sorted (rolling rules give none)."""
+    if rule.every is None:
+        return
+    who = as_party(rule.who)
+    role = who.role if who else None
+    periods = [p for p in _periods(ctx, rule, start, end) if not _exempt_period(rule, p)]
+    if rule.effective is not None:
+        periods = [p for p in periods if rule.effective.contains(p.last_day)]
+    if not periods:
+        return
+    roll = rule.roll == "next-workday"
+    timed = []
+    for period in periods:
+        last_instant = end_of_day(period.last_day, ctx.tz)
+        due = ctx.deadline(last_instant, rule.due_after or "0 days", roll=roll)
+        if rule.accept_late is not None:
+            closes = ctx.deadline(due, rule.accept_late)
+        else:
+            following = _next_period(ctx, rule, period)
+            if following is None:
+                closes = due
+            else:
+                following_end = end_of_day(following.last_day, ctx.tz)
+                closes = max(due, ctx.deadline(following_end, rule.due_after or "0 days", roll=roll))
+        ws = we = None
+        if rule.window is not None:
+            first, after = window_dates(ctx, period, rule.window)
+            ws, we = start_of_day(first, ctx.tz), end_of_day(after - timedelta(days=1), ctx.tz)
+        timed.append((period, start_of_day(period.start, ctx.tz), due, closes, ws, we))
+    strict = rule.window is None or rule.window.strictness == "strict"
+    for actor, counterpart in _parties(ctx, rule):
+        for period, opens, due, closes, ws, we in timed:
+            status: Status = "open"
+            note = None
+            reason = _exemption(ctx, rule.id, actor.id, period)
+            if reason is not None:
+                status, note = "exempt", reason
+            elif not (_held(actor, period) and (counterpart is None or _held(counterpart, period))):
+                status, note = "not-held", "not active for the whole period"
+            elif not _role_held(actor, role, period):
+                continue  # the actor did not hold the role at the period's end: nothing owed
+            elif due > ctx.as_of:
+                status = "pending"
+            yield Obligation(
+                rule=rule.id,
+                clause=rule.clause,
+                actor=actor.id,
+                counterpart=counterpart.id if counterpart else None,
+                period=period.label,
+                period_start=period.start,
+                period_end=period.end,
+                opens=opens,
+                due=due,
+                closes=closes,
+                window_start=ws,
+                window_end=we,
+                strict=strict,
+                min=rule.min,
+                max=rule.max,
+                severity=rule.severity,
+                recipient=_recipient(rule, counterpart),
+                status=status,
+                note=note,
+            )
+
+
+def iter_obligations(ctx: Context) -> Iterator[Obligation]:
+    """Every obligation of every recurring rule in the context, sorted by `Obligation.sort_key`."""
+    for rule in sorted((r for r in ctx.rules.rules if isinstance(r, RecurringRule)), key=lambda r: r.id):
+        yield from rule_obligations(ctx, rule, ctx.start, ctx.end)
+
+
+def obligations(
+    rules: RuleSet,
+    org: Organisation,
+    start: date,
+    end: date,
+    *,
+    as_of: datetime | None = None,
+) -> Iterator[Obligation]:
+    """The expected-obligation grid: every obligation of the recurring rules over ``[start, end)``.
+
+    Args:
+        rules: the rule set.
+        org: the organisation.
+        start: first day of the range.
+        end: first day after the range.
+        as_of: the audit moment (default: the last instant of the range); obligations due after
+            it have status ``pending``.
+
+    Returns:
+        A lazy iterator, sorted by rule, actor, counterpart and period.
+
+    Raises:
+        InvalidArgument: an empty range, a naive ``as_of``, or a rule that cannot be expanded.
+    """
+    ctx = Context.make(rules, org, start=start, end=end, as_of=as_of)
+    return iter_obligations(ctx)
+
+
+def display_name(org: Organisation, actor_id: str | None, lang: str) -> str:
+    """An actor's display name in ``lang`` (its id when it has none)."""
+    if actor_id is None:
+        return ""
+    actor = org.actor(actor_id)
+    return text_in(actor.name, lang, actor_id) if actor else actor_id

@@ -1,0 +1,63 @@
+"""The bundled example runs end to end through the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from govrules.cli import run
+
+ROOT = Path(__file__).resolve().parents[1]
+EX = ROOT / "examples" / "school-ideology"
+ARGS = [
+    "check",
+    str(EX / "rules.yaml"),
+    "--org",
+    str(EX / "org.yaml"),
+    "--events",
+    str(EX / "events-2024.csv"),
+    "--map-file",
+    str(EX / "office-export.map.yaml"),
+    "--from",
+    "2024-01-01",
+    "--to",
+    "2024-12-31",
+]
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_example_audit_finds_the_planted_gaps() -> None:
+    """The example log's gaps come out as structured findings, and exit code 1."""
+    code, out, err = _run(*ARGS, "--format", "json")
+    assert (code, err) == (1, "")
+    report = json.loads(out)
+    found = {
+        (f["code"], f["rule"], f["actor"], f["period"]) for f in report["findings"] if f["severity"] == "violation"
+    }
+    assert ("missing", "branch-monthly-report", "branch-3", "2024-12") in found
+    assert ("wrong-recipient", "branch-monthly-report", "branch-1", "2024-08") in found
+    records = report["records"]
+    assert records["read"] == records["used"] + records["unused"] + records["rejected"]
+
+
+def test_fail_on_never_exits_zero() -> None:
+    """--fail-on never reports but exits 0."""
+    code, out, _ = _run(*ARGS, "--fail-on", "never")
+    assert code == 0
+    assert "missing" in out
+
+
+def test_validate_and_schema() -> None:
+    """validate accepts the example files; schema prints JSON."""
+    code, out, err = _run("validate", str(EX / "rules.yaml"), str(EX / "org.yaml"))
+    assert (code, err) == (0, "")
+    assert "ok (rule set school-ideology" in out
+    code, out, _ = _run("schema", "rules")
+    assert code == 0
+    assert json.loads(out)["$id"].endswith("rules.schema.json")
