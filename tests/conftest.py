@@ -25,3 +25,24 @@ EXAMPLES = ROOT / "examples"
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+def check_golden(path: Path, actual: str) -> None:
+    """Compare ``actual`` with the golden file byte for byte.
+
+    Set GOVRULES_UPDATE_GOLDEN=1 to (re)write golden files after an intended change, then
+    review the diff before committing.
+    """
+    if os.environ.get("GOVRULES_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(actual.encode("utf-8"))
+        return
+    assert path.exists(), f"missing golden file {path}; run with GOVRULES_UPDATE_GOLDEN=1 to create it"
+    expected = path.read_bytes().decode("utf-8")
+    assert actual == expected, f"output differs from golden file {path}"
+
+
+@pytest.fixture
+def golden():  # type: ignore[no-untyped-def]
+    """The golden-file comparer (see `check_golden`)."""
+    return check_golden
