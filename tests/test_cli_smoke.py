@@ -33,17 +33,20 @@ def _run(*argv: str) -> tuple[int, str, str]:
 
 
 def test_example_audit_finds_the_planted_gaps() -> None:
-    """The example log's gaps come out as structured findings, and exit code 1."""
+    """The example log's gaps come out as structured findings with evidence, and exit code 1.
+
+    The exact findings are pinned by the example's own golden tests (tests/examples/).
+    """
     code, out, err = _run(*ARGS, "--format", "json")
     assert (code, err) == (1, "")
     report = json.loads(out)
-    found = {
-        (f["code"], f["rule"], f["actor"], f["period"]) for f in report["findings"] if f["severity"] == "violation"
-    }
-    assert ("missing", "branch-monthly-report", "branch-3", "2024-12") in found
-    assert ("wrong-recipient", "branch-monthly-report", "branch-1", "2024-08") in found
+    violations = [f for f in report["findings"] if f["severity"] == "violation"]
+    assert violations
+    assert all(f["rule"] and f["clause"] and f["actor"] and f["period"] for f in violations)
+    assert {f["code"] for f in violations} >= {"missing", "wrong-recipient"}
     records = report["records"]
     assert records["read"] == records["used"] + records["unused"] + records["rejected"]
+    assert records["read"] > 0
 
 
 def test_fail_on_never_exits_zero() -> None:

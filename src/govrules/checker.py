@@ -192,32 +192,59 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
 
 
 def _assign(obls: Sequence[Obligation], events: Sequence[Event]) -> dict[int, list[Event]]:
-    """Assign each event to at most one obligation of its stream (docs/semantics.md, "Matching").
+    """Assign each event of a stream to at most one obligation (docs/semantics.md, "Matching").
 
-    An event naming its ``period`` answers that period. Otherwise it answers the oldest unmet
-    obligation whose acceptance span (opens .. closes) contains it (oldest debt first), or, when
-    every such obligation is met, the one whose on-time span contains it (so excess is counted).
-    ``events`` holds the stream's qualifying events and its misdirected ones (wrong recipient),
-    in time order: a misdirected event occupies its obligation like a qualifying one, so that the
-    obligation is diagnosed as ``wrong-recipient`` and the next event is not pulled back into it.
+    1. An event naming its ``period`` answers that period (late if after its due moment).
+    2. Otherwise it answers the obligation whose on-time span (opens .. due) contains it; where
+       spans overlap (a filing due 40 days after the quarter), the oldest one still unmet.
+    3. Then debts are paid, oldest first: an unmet obligation takes the earliest event after its
+       due moment and within its acceptance limit (``closes``) that no obligation needs: an event
+       no on-time span contains, or a surplus event of a later period (that period keeps its
+       latest events). Such an event is ``late`` for the older obligation.
+
+    ``events`` (time-ordered) holds the stream's qualifying events and its misdirected ones
+    (wrong recipient): a misdirected event occupies its obligation like a qualifying one, so that
+    the obligation is diagnosed as ``wrong-recipient`` and no later event is pulled back into it.
     """
     by_label = {o.period: i for i, o in enumerate(obls)}
     live = [i for i, o in enumerate(obls) if o.status in ("open", "pending")]
     assigned: dict[int, list[Event]] = defaultdict(list)
+    loose: list[Event] = []
     for e in events:
-        if e.period is not None and e.period in by_label:
-            i = by_label[e.period]
-            if obls[i].status in ("open", "pending"):
+        if e.period is not None:
+            i = by_label.get(e.period, -1)
+            if i >= 0 and obls[i].status in ("open", "pending"):
                 assigned[i].append(e)
             continue
-        candidates = [i for i in live if obls[i].opens <= e.time <= obls[i].closes and e.period is None]
-        unmet = [i for i in candidates if len(assigned[i]) < obls[i].min]
-        if unmet:
-            assigned[unmet[0]].append(e)
+        own = [i for i in live if obls[i].opens <= e.time <= obls[i].due]
+        if not own:
+            loose.append(e)
             continue
-        own = [i for i in candidates if e.time <= obls[i].due]
-        if own:
-            assigned[own[0]].append(e)
+        unmet = [i for i in own if len(assigned[i]) < obls[i].min]
+        assigned[(unmet or own)[0] if unmet else own[-1]].append(e)
+    for i in live:
+        o = obls[i]
+        while len(assigned[i]) < o.min:
+            best: tuple[float, int, int] | None = None  # (time, seq, owner or -1)
+            for e in loose:
+                if o.due < e.time <= o.closes and (best is None or _event_key(e) < best[:2]):
+                    best = (*_event_key(e), -1)
+            for j in live:
+                if j == i or obls[j].opens <= o.opens:
+                    continue
+                surplus = sorted((e for e in assigned[j] if e.period is None), key=_event_key)[
+                    : max(0, len(assigned[j]) - obls[j].min)
+                ]
+                for e in surplus:
+                    if o.due < e.time <= o.closes and (best is None or _event_key(e) < best[:2]):
+                        best = (*_event_key(e), j)
+            if best is None:
+                break
+            pool = loose if best[2] < 0 else assigned[best[2]]
+            chosen = next(e for e in pool if _event_key(e) == best[:2])
+            pool.remove(chosen)
+            assigned[i].append(chosen)
+        assigned[i].sort(key=_event_key)
     return assigned
 
 

@@ -14,7 +14,7 @@ import json
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timezone
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
@@ -155,10 +155,13 @@ def parse_time(text: str, tz: ZoneInfo) -> datetime:
     if len(raw) == 10:  # a bare date
         value = datetime.combine(date.fromisoformat(raw), time(0))
     if value.tzinfo is None:
-        # Read the wall time in the zone; a wall time inside a DST gap moves forward.
-        from datetime import UTC
-
-        value = value.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+        # Read the wall time in the zone (a wall time inside a DST gap moves forward), then keep
+        # it with a fixed offset: Python compares two datetimes that share one tzinfo object by
+        # wall time, which is wrong in a repeated DST hour; fixed offsets compare as instants.
+        local = value.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+        offset = local.utcoffset()
+        assert offset is not None  # a ZoneInfo always gives an offset
+        value = local.astimezone(timezone(offset))
     return value
 
 

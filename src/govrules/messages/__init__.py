@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from datetime import datetime
 from importlib import resources
@@ -98,12 +99,12 @@ def format_instant(value: datetime | None, tz: Any = None) -> str:
 
 
 def format_duration(seconds: int, lang: str) -> str:
-    """A lateness as people say it: whole days when at least a day, else hours or minutes."""
+    """A lateness as people say it, rounded up: "3 days" for 2 days 10 hours, else hours or minutes."""
     if seconds >= 86400:
-        n = round(seconds / 86400)
+        n = math.ceil(seconds / 86400)
         return word("day" if n == 1 else "days", lang, n=n)
     if seconds >= 3600:
-        n = round(seconds / 3600)
+        n = math.ceil(seconds / 3600)
         return word("hour" if n == 1 else "hours", lang, n=n)
-    n = max(1, round(seconds / 60))
+    n = max(1, math.ceil(seconds / 60))
     return word("minute" if n == 1 else "minutes", lang, n=n)

@@ -1,0 +1,825 @@
+"""The checker: one focused test per finding code and rule option, and the timing traps.
+
+Each test asserts the structured finding first (code, rule, actor, period, evidence) and the
+message text second.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from govrules import InvalidArgument, check, iter_findings
+from govrules.events import Event, Rejected
+from govrules.findings import Finding, Report
+from govrules.model import Organisation, RuleSet
+
+SH = ZoneInfo("Asia/Shanghai")
+ROME = ZoneInfo("Europe/Rome")
+_seq = itertools.count()
+
+
+def ruleset(*rules: dict[str, Any], tz: str = "Asia/Shanghai", **extra: Any) -> RuleSet:
+    return RuleSet.model_validate(
+        {
+            "id": "t",
+            "title": {"en": "Test rules", "zh": "测试规则"},
+            "timezone": tz,
+            "glossary": {"immediately": {"duration": "1 day"}, "promptly": {"duration": "7 days"}},
+            "rules": list(rules),
+            **extra,
+        }
+    )
+
+
+ORG = Organisation.model_validate(
+    {
+        "id": "org",
+        "actors": [
+            {"id": "hq", "name": {"en": "Headquarters", "zh": "总部"}, "roles": ["hq"]},
+            {"id": "office", "name": {"en": "Office", "zh": "办公室"}, "roles": ["office"]},
+            {"id": "vp", "roles": ["vp", "leader"]},
+            {"id": "dean", "roles": ["dean", "leader"]},
+            {
+                "id": "b1",
+                "name": {"en": "Branch 1", "zh": "第一支部"},
+                "roles": ["branch"],
+                "relations": {"schools": ["s1", "s2"]},
+            },
+            {
+                "id": "b2",
+                "name": {"en": "Branch 2", "zh": "第二支部"},
+                "roles": ["branch"],
+                "relations": {"schools": ["s3"]},
+            },
+            {"id": "s1", "roles": ["school"]},
+            {"id": "s2", "roles": ["school"]},
+            {"id": "s3", "roles": ["school"]},
+        ],
+    }
+)
+
+
+def ev(eid: str, when: str, actor: str, action: str, **kw: Any) -> Event:
+    attributes = kw.pop("attributes", {})
+    time = datetime.fromisoformat(when)
+    if time.tzinfo is None:
+        time = time.replace(tzinfo=SH)
+    return Event(
+        id=eid,
+        time=time,
+        actor=actor,
+        action=action,
+        attributes=attributes,
+        file="log.csv",
+        line=next(_seq),
+        seq=next(_seq),
+        **kw,
+    )
+
+
+def run(
+    rules: RuleSet,
+    events: Iterable[Event | Rejected],
+    *,
+    org: Organisation = ORG,
+    start: date = date(2024, 1, 1),
+    end: date = date(2025, 1, 1),
+    as_of: datetime | None = None,
+    lang: str = "en",
+) -> Report:
+    return check(rules, org, list(events), start=start, end=end, as_of=as_of, lang=lang)
+
+
+def gaps(report: Report, *codes: str) -> list[Finding]:
+    return [f for f in report.findings if not codes or f.code.value in codes]
+
+
+def key(f: Finding) -> tuple[Any, ...]:
+    return (f.code.value, f.rule, f.actor, f.period, f.evidence)
+
+
+MONTHLY = {
+    "id": "monthly",
+    "kind": "recurring",
+    "clause": "D1.4.2",
+    "title": {"en": "monthly report", "zh": "月度报告"},
+    "who": {"role": "branch"},
+    "action": "report",
+    "to": "hq",
+    "every": "month",
+}
+
+
+def monthly_log(actor: str = "b1", skip: Iterable[int] = ()) -> list[Event]:
+    return [
+        ev(f"{actor}-{m}", f"2024-{m:02d}-20T10:00:00+08:00", actor, "report", recipient="hq")
+        for m in range(1, 13)
+        if m not in set(skip)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# one test per finding code
+
+
+class TestMissing:
+    def test_a_month_without_report_is_missing(self) -> None:
+        """No event for November gives `missing` for 2024-11 with the due moment at month end."""
+        report = run(ruleset(MONTHLY), monthly_log("b1", skip=[11]) + monthly_log("b2"))
+        found = gaps(report, "missing")
+        assert [(f.rule, f.actor, f.period, f.observed, f.expected_min) for f in found] == [
+            ("monthly", "b1", "2024-11", 0, 1)
+        ]
+        assert found[0].due == datetime(2024, 11, 30, 23, 59, 59, 999999, tzinfo=SH)
+        assert found[0].severity == "violation"
+        assert (
+            "Branch 1 missed monthly report to Headquarters for November 2024 (due 2024-11-30 23:59:59 +08:00)"
+            in found[0].message
+        )
+
+    def test_chinese_message(self) -> None:
+        """--lang zh names the branch and the month the Chinese way."""
+        report = run(ruleset(MONTHLY), monthly_log("b1", skip=[11]) + monthly_log("b2"), lang="zh")
+        [f] = gaps(report, "missing")
+        assert f.period == "2024-11"
+        assert "第一支部" in f.message and "2024年11月" in f.message and "月度报告" in f.message
+
+    def test_satisfied_obligations_keep_their_evidence(self) -> None:
+        """Met obligations are outcomes with evidence, so a report proves compliance."""
+        report = run(ruleset(MONTHLY), monthly_log("b1") + monthly_log("b2"))
+        assert gaps(report) == []
+        met = [o for o in report.outcomes if o.status == "met"]
+        assert len(met) == 24
+        assert {o.evidence for o in met if o.actor == "b1" and o.period == "2024-03"} == {("b1-3",)}
+
+
+class TestInsufficient:
+    def test_one_of_two(self) -> None:
+        """A yearly minimum of 2 with one event gives `insufficient`, observed 1 of 2."""
+        rule = {**MONTHLY, "id": "twice", "every": "year", "min": 2, "to": None}
+        rule.pop("to")
+        report = run(
+            ruleset(rule),
+            [
+                ev("e1", "2024-05-01T09:00", "b1", "report"),
+                ev("e2", "2024-05-01T09:00", "b2", "report"),
+                ev("e3", "2024-06-01T09:00", "b2", "report"),
+            ],
+        )
+        [f] = gaps(report)
+        assert (f.code.value, f.actor, f.period, f.observed, f.expected_min, f.evidence) == (
+            "insufficient",
+            "b1",
+            "2024",
+            1,
+            2,
+            ("e1",),
+        )
+        assert "1 of 2" in f.message
+
+
+class TestLate:
+    def test_late_with_period_field(self) -> None:
+        """An event naming its period answers it, late by the time past the due moment."""
+        log = (
+            monthly_log("b1", skip=[11])
+            + monthly_log("b2")
+            + [ev("late", "2024-12-03T10:00:00+08:00", "b1", "report", recipient="hq", period="2024-11")]
+        )
+        report = run(ruleset(MONTHLY), log)
+        [f] = gaps(report)
+        assert (f.code.value, f.actor, f.period, f.evidence) == ("late", "b1", "2024-11", ("late",))
+        assert f.late_by_seconds == int(
+            (
+                datetime(2024, 12, 3, 10, tzinfo=SH) - datetime(2024, 11, 30, 23, 59, 59, 999999, tzinfo=SH)
+            ).total_seconds()
+        )
+        assert "3 days late" in f.message
+
+    def test_late_without_period_field_pays_the_oldest_debt(self) -> None:
+        """Without a period field, a surplus event after a due moment pays the oldest unmet obligation.
+
+        December keeps its latest event; the earlier one is November's late report.
+        """
+        log = [e for e in monthly_log("b1") if e.id not in ("b1-11", "b1-12")] + monthly_log("b2")
+        log.append(ev("dec3", "2024-12-03T10:00:00+08:00", "b1", "report", recipient="hq"))
+        log.append(ev("dec20", "2024-12-20T10:00:00+08:00", "b1", "report", recipient="hq"))
+        report = run(ruleset(MONTHLY), log)
+        assert [key(f) for f in gaps(report)] == [("late", "monthly", "b1", "2024-11", ("dec3",))]
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes if o.actor == "b1"][-2:] == [
+            ("2024-11", "late", ("dec3",)),
+            ("2024-12", "met", ("dec20",)),
+        ]
+
+    def test_a_single_event_answers_its_own_period_first(self) -> None:
+        """One event in December with no period field is December's report; November stays missing."""
+        log = [e for e in monthly_log("b1") if e.id not in ("b1-11", "b1-12")] + monthly_log("b2")
+        log.append(ev("dec3", "2024-12-03T10:00:00+08:00", "b1", "report", recipient="hq"))
+        report = run(ruleset(MONTHLY), log)
+        assert [key(f) for f in gaps(report)] == [("missing", "monthly", "b1", "2024-11", ())]
+
+    def test_late_acceptance_limit(self) -> None:
+        """After the next period's due moment an event no longer answers an old obligation."""
+        log = [e for e in monthly_log("b1") if e.id not in ("b1-10", "b1-11")] + monthly_log("b2")
+        log.append(ev("dec2", "2024-12-02T10:00:00+08:00", "b1", "report", recipient="hq"))
+        report = run(ruleset(MONTHLY), log)
+        # October's acceptance ended with November's due moment; the surplus December event pays November.
+        assert [key(f) for f in gaps(report)] == [
+            ("missing", "monthly", "b1", "2024-10", ()),
+            ("late", "monthly", "b1", "2024-11", ("dec2",)),
+        ]
+
+
+class TestOutsideWindow:
+    RULE: ClassVar[dict[str, Any]] = {
+        "id": "analysis",
+        "kind": "recurring",
+        "clause": "D1.5.2",
+        "who": "office",
+        "action": "analysis",
+        "every": "half-year",
+        "window": {"month": "last", "days": "11-20"},
+    }
+
+    def test_strict_window_is_a_violation(self) -> None:
+        """A strict window missed gives `outside-window` as a violation."""
+        log = [ev("a1", "2024-06-05T10:00", "office", "analysis"), ev("a2", "2024-12-15T10:00", "office", "analysis")]
+        report = run(ruleset(self.RULE), log)
+        [f] = gaps(report)
+        assert (f.code.value, f.severity, f.period, f.evidence) == ("outside-window", "violation", "2024-H1", ("a1",))
+        assert f.detail["strictness"] == "strict"
+        assert f.detail["window_opens"] == "2024-06-11T00:00:00+08:00"
+
+    def test_in_principle_window_is_a_warning(self) -> None:
+        """原则上: an event outside an in-principle window still counts, with a warning."""
+        rule = {**self.RULE, "window": {"month": "last", "days": "11-20", "strictness": "in-principle"}}
+        log = [ev("a1", "2024-06-05T10:00", "office", "analysis"), ev("a2", "2024-12-15T10:00", "office", "analysis")]
+        report = run(ruleset(rule), log)
+        [f] = gaps(report)
+        assert (f.code.value, f.severity, f.period) == ("outside-window", "warning", "2024-H1")
+        assert report.exit_code() == 0 and report.exit_code("warning") == 1
+
+    def test_window_last_local_hour_given_in_utc(self) -> None:
+        """An event at 23:30 local on the window's last day, written in UTC, is inside the window."""
+        log = [
+            ev("a1", "2024-06-20T15:30:00+00:00", "office", "analysis"),
+            ev("a2", "2024-12-15T10:00", "office", "analysis"),
+        ]
+        report = run(ruleset(self.RULE), log)
+        assert gaps(report) == []
+
+    def test_december_window_of_a_year(self) -> None:
+        """A yearly rule with `month: 12` expects the event in December."""
+        rule = {**self.RULE, "id": "supervision", "every": "year", "window": {"month": 12}}
+        report = run(ruleset(rule), [ev("s", "2024-11-30T10:00", "office", "analysis")])
+        [f] = gaps(report)
+        assert (f.code.value, f.period) == ("outside-window", "2024")
+
+
+class TestExcess:
+    def test_more_than_the_maximum(self) -> None:
+        """D3.6 (1–2 briefings a year): a third one gives `excess` with all three as evidence."""
+        rule = {
+            "id": "brief",
+            "kind": "recurring",
+            "clause": "D3.6",
+            "who": "office",
+            "action": "briefing",
+            "every": "year",
+            "max": 2,
+        }
+        log = [ev(f"x{i}", f"2024-0{i}-10T10:00", "office", "briefing") for i in (1, 2, 3)]
+        report = run(ruleset(rule), log)
+        [f] = gaps(report)
+        assert (f.code.value, f.period, f.observed, f.expected_max, f.evidence) == (
+            "excess",
+            "2024",
+            3,
+            2,
+            ("x1", "x2", "x3"),
+        )
+
+
+class TestWrongRecipient:
+    def test_sent_elsewhere_is_wrong_recipient_not_missing(self) -> None:
+        """A report sent to the office instead of headquarters is `wrong-recipient`."""
+        log = (
+            monthly_log("b1", skip=[8])
+            + monthly_log("b2")
+            + [ev("aug", "2024-08-20T10:00", "b1", "report", recipient="office")]
+        )
+        report = run(ruleset(MONTHLY), log)
+        [f] = gaps(report)
+        assert (f.code.value, f.actor, f.period, f.evidence) == ("wrong-recipient", "b1", "2024-08", ("aug",))
+        assert f.detail == {"expected_recipient": "hq", "found_recipients": ["office"]}
+        assert "to Office instead of Headquarters" in f.message
+
+
+CHAIN = {
+    "id": "inspection",
+    "kind": "triggered",
+    "clause": "D1.8.4",
+    "trigger": {"action": "inspection", "by": {"role": "branch"}},
+    "steps": [
+        {"action": "written-report", "within": "promptly"},
+        {"action": "feedback", "to": {"trigger": "subject"}, "within": "promptly"},
+    ],
+}
+
+
+class TestTriggered:
+    def test_unanswered(self) -> None:
+        """A trigger with no response past its deadline gives `unanswered` for each step."""
+        report = run(ruleset(CHAIN), [ev("i1", "2024-03-01T10:00", "b1", "inspection", subject="s1")])
+        assert [(f.code.value, f.period, f.detail["step"], f.evidence) for f in gaps(report)] == [
+            ("unanswered", "i1", 1, ("i1",)),
+            ("unanswered", "i1", 2, ("i1",)),
+        ]
+
+    def test_second_step_is_timed_from_the_first(self) -> None:
+        """Step 2's deadline counts from step 1's event, so a late step 1 moves step 2's deadline."""
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection", subject="s1"),
+            ev("r1", "2024-03-12T10:00", "b1", "written-report"),
+            ev("f1", "2024-03-18T10:00", "b1", "feedback", recipient="s1"),
+        ]
+        report = run(ruleset(CHAIN), log)
+        [f] = gaps(report)
+        assert (f.code.value, f.period, f.detail["step"], f.evidence) == ("late-response", "i1", 1, ("i1", "r1"))
+        assert f.due == datetime(2024, 3, 8, 23, 59, 59, 999999, tzinfo=SH)
+        step2 = [o for o in report.outcomes if o.step == 2]
+        assert [(o.status, o.due) for o in step2] == [("met", datetime(2024, 3, 19, 23, 59, 59, 999999, tzinfo=SH))]
+
+    def test_recipient_taken_from_the_trigger(self) -> None:
+        """Feedback must go to the inspected unit (the trigger's subject); elsewhere is wrong-recipient."""
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection", subject="s1"),
+            ev("r1", "2024-03-02T10:00", "b1", "written-report"),
+            ev("f1", "2024-03-03T10:00", "b1", "feedback", recipient="s2"),
+        ]
+        [f] = gaps(run(ruleset(CHAIN), log))
+        assert (f.code.value, f.detail["step"], f.evidence) == ("wrong-recipient", 2, ("i1", "f1"))
+
+    def test_one_response_answers_one_trigger_and_ref_wins(self) -> None:
+        """Two triggers, one response linked by ref to the second: the first stays unanswered."""
+        rule = {**CHAIN, "steps": [CHAIN["steps"][0]]}
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection"),
+            ev("i2", "2024-03-02T10:00", "b1", "inspection"),
+            ev("r", "2024-03-03T10:00", "b1", "written-report", ref="i2"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(f.code.value, f.period) for f in gaps(report)] == [("unanswered", "i1")]
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("i1", "unanswered", ("i1",)),
+            ("i2", "met", ("i2", "r")),
+        ]
+
+    def test_discharge(self) -> None:
+        """An `unless` event before the response discharges the obligation: reported, not met."""
+        rule = {
+            "id": "notify",
+            "kind": "triggered",
+            "clause": "Art201",
+            "trigger": {"action": "fine"},
+            "steps": [{"action": "notify", "within": "90 days", "same": ["subject"]}],
+            "unless": {"action": "payment", "same": ["subject"]},
+        }
+        log = [
+            ev("f1", "2024-01-10T00:00", "office", "fine", subject="c1"),
+            ev("p1", "2024-01-12T00:00", "office", "payment", subject="c1"),
+            ev("f2", "2024-01-10T00:00", "office", "fine", subject="c2"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(f.code.value, f.period, f.evidence) for f in gaps(report)] == [
+            ("discharged", "f1", ("f1", "p1")),
+            ("unanswered", "f2", ("f2",)),
+        ]
+        assert gaps(report, "discharged")[0].severity == "info"
+
+    def test_day_deadline_counts_local_days_across_dst(self) -> None:
+        """60 days after 00:00+01:00 in Rome ends at the end of the 60th local day, past the DST change."""
+        rule = {
+            "id": "sixty",
+            "kind": "triggered",
+            "clause": "X",
+            "trigger": {"action": "t"},
+            "steps": [{"action": "r", "within": "60 days"}],
+        }
+        trig = Event(id="t1", time=datetime(2024, 3, 1, tzinfo=ROME), actor="office", action="t", seq=1)
+        on_time = Event(id="r1", time=datetime(2024, 4, 30, 23, 30, tzinfo=ROME), actor="office", action="r", seq=2)
+        report = run(ruleset(rule, tz="Europe/Rome"), [trig, on_time])
+        assert gaps(report) == []
+        [o] = report.outcomes
+        assert o.due == datetime(2024, 4, 30, 23, 59, 59, 999999, tzinfo=ROME)
+        assert o.due.utcoffset() == timedelta(hours=2)
+
+    def test_hour_deadline_is_elapsed_time_and_exact_due_is_on_time(self) -> None:
+        """72 hours is elapsed time; a response exactly at the due instant is on time."""
+        rule = {
+            "id": "gdpr",
+            "kind": "triggered",
+            "clause": "Art33",
+            "trigger": {"action": "aware"},
+            "steps": [{"action": "notify", "within": "72 hours"}],
+        }
+        # Across the spring DST change: 72 elapsed hours end at 13:00 local, not 12:00.
+        trig = Event(id="t", time=datetime(2024, 3, 29, 12, tzinfo=ROME), actor="office", action="aware", seq=1)
+        due = (trig.time.astimezone(UTC) + timedelta(hours=72)).astimezone(ROME)
+        assert due.hour == 13
+        exact = Event(id="n", time=due, actor="office", action="notify", seq=2)
+        report = run(ruleset(rule, tz="Europe/Rome"), [trig, exact])
+        assert gaps(report) == []
+        assert report.outcomes[0].due.astimezone(UTC) == due.astimezone(UTC)
+        late = Event(id="n", time=due.astimezone(UTC) + timedelta(seconds=1), actor="office", action="notify", seq=2)
+        [f] = gaps(run(ruleset(rule, tz="Europe/Rome"), [trig, late]))
+        assert (f.code.value, f.late_by_seconds) == ("late-response", 1)
+
+
+PREREQ = {
+    "id": "lecture-approval",
+    "kind": "prerequisite",
+    "clause": "D2.3.3",
+    "action": "lecture",
+    "requires": [{"action": "approve", "by": {"role": "vp"}}],
+}
+
+
+class TestPrerequisite:
+    def test_unapproved(self) -> None:
+        """A lecture with no approval is `unapproved`, naming the missing approval."""
+        [f] = gaps(run(ruleset(PREREQ), [ev("l1", "2024-04-01T10:00", "s1", "lecture", subject="talk-1")]))
+        assert (f.code.value, f.actor, f.period, f.evidence) == ("unapproved", "s1", "l1", ("l1",))
+        assert f.detail["missing"] == [
+            {"requirement": "approve", "by": {"role": "vp"}, "problem": "none", "events": []}
+        ]
+
+    def test_approval_after_the_event_is_named(self) -> None:
+        """An approval that came after the event is reported as such inside `unapproved`."""
+        log = [
+            ev("l1", "2024-04-01T10:00", "s1", "lecture", subject="talk-1"),
+            ev("a1", "2024-04-02T10:00", "vp", "approve", subject="talk-1"),
+        ]
+        [f] = gaps(run(ruleset(PREREQ), log))
+        assert f.code.value == "unapproved"
+        assert f.detail["missing"][0]["problem"] == "after"
+        assert f.detail["missing"][0]["events"] == ["a1"]
+        assert "came after the event" in f.message
+
+    def test_approved_by_ref_and_wrong_role(self) -> None:
+        """An approval linked by ref counts; one by someone without the role does not."""
+        log = [
+            ev("a1", "2024-04-01T09:00", "vp", "approve"),
+            ev("l1", "2024-04-01T10:00", "s1", "lecture", ref="a1"),
+            ev("a2", "2024-04-01T09:00", "office", "approve"),
+            ev("l2", "2024-04-01T10:00", "s2", "lecture", ref="a2"),
+        ]
+        report = run(ruleset(PREREQ), log)
+        assert [(f.code.value, f.period) for f in gaps(report)] == [("unapproved", "l2")]
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes if o.status == "met"] == [
+            ("l1", "met", ("l1", "a1"))
+        ]
+
+    def test_all_of_two_roles(self) -> None:
+        """D11.6a: both the secretary's and the dean's approval are needed; one is not enough."""
+        rule = {
+            **PREREQ,
+            "id": "both",
+            "requires": [{"action": "approve", "by": {"role": "vp"}}, {"action": "approve", "by": {"role": "dean"}}],
+        }
+        log = [
+            ev("a1", "2024-04-01T08:00", "vp", "approve", subject="ev1"),
+            ev("l1", "2024-04-01T10:00", "s1", "lecture", subject="ev1"),
+        ]
+        [f] = gaps(run(ruleset(rule), log))
+        assert (f.code.value, f.observed, f.expected_min) == ("unapproved", 1, 2)
+        assert [m["by"] for m in f.detail["missing"]] == [{"role": "dean"}]
+        log.append(ev("a2", "2024-04-01T09:00", "dean", "approve", subject="ev1"))
+        assert gaps(run(ruleset(rule), log)) == []
+
+    def test_minimum_age(self) -> None:
+        """A penalty only 60 days after the notification: day 59 is too recent, day 60 is fine."""
+        rule = {
+            **PREREQ,
+            "id": "penalty",
+            "action": "penalty",
+            "link": "subject",
+            "min_age": "60 days",
+            "requires": [{"action": "notify"}],
+        }
+        note = ev("n", "2024-01-01T00:00", "office", "notify", subject="c1")
+        early = ev("p", "2024-02-29T12:00", "office", "penalty", subject="c1")
+        [f] = gaps(run(ruleset(rule), [note, early]))
+        assert f.detail["missing"][0]["problem"] == "too-recent"
+        fine = ev("p", "2024-03-01T00:00", "office", "penalty", subject="c1")
+        assert gaps(run(ruleset(rule), [note, fine])) == []
+
+    def test_lookback(self) -> None:
+        """An approval older than the look-back does not count."""
+        rule = {**PREREQ, "lookback": "30 days"}
+        log = [
+            ev("a1", "2024-01-01T09:00", "vp", "approve", subject="t"),
+            ev("l1", "2024-03-01T10:00", "s1", "lecture", subject="t"),
+        ]
+        [f] = gaps(run(ruleset(rule), log))
+        assert f.detail["missing"][0]["problem"] == "too-old"
+
+
+class TestContentAndForbidden:
+    def test_missing_content(self) -> None:
+        """D1.4.4: a democratic life meeting must carry the topic 'ideology'."""
+        rule = {
+            "id": "topic",
+            "kind": "content",
+            "clause": "D1.4.4",
+            "action": "democratic-life-meeting",
+            "schema": {
+                "properties": {
+                    "attributes": {
+                        "required": ["topics"],
+                        "properties": {"topics": {"contains": {"const": "ideology"}}},
+                    }
+                }
+            },
+        }
+        log = [
+            ev(
+                "m1",
+                "2024-05-01T10:00",
+                "b1",
+                "democratic-life-meeting",
+                attributes={"topics": ["ideology", "discipline"]},
+            ),
+            ev("m2", "2024-05-02T10:00", "b2", "democratic-life-meeting", attributes={"topics": ["discipline"]}),
+            ev("m3", "2024-05-03T10:00", "b2", "democratic-life-meeting"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(f.code.value, f.period, f.evidence) for f in gaps(report)] == [
+            ("missing-content", "m2", ("m2",)),
+            ("missing-content", "m3", ("m3",)),
+        ]
+        assert gaps(report)[1].detail["errors"][0]["pointer"] == "/attributes"
+
+    def test_forbidden(self) -> None:
+        """A forbidden event by the named role is a violation; by others it is not."""
+        rule = {"id": "seal", "kind": "forbidden", "clause": "D11.9a", "action": "use-seal", "by": {"role": "school"}}
+        report = run(
+            ruleset(rule),
+            [ev("u1", "2024-05-01T10:00", "s1", "use-seal"), ev("u2", "2024-05-01T10:00", "office", "use-seal")],
+        )
+        assert [(f.code.value, f.actor, f.evidence) for f in gaps(report)] == [("forbidden", "s1", ("u1",))]
+
+
+class TestPendingExemptAndActivity:
+    def test_pending_before_the_due_moment(self) -> None:
+        """As of mid-November, November is pending, never missing."""
+        report = run(
+            ruleset(MONTHLY),
+            monthly_log("b1", skip=[11, 12]),
+            as_of=datetime(2024, 11, 15, tzinfo=SH),
+            org=_org_without("b2"),
+        )
+        assert [(f.code.value, f.period, f.severity) for f in gaps(report)] == [
+            ("pending", "2024-11", "info"),
+            ("pending", "2024-12", "info"),
+        ]
+
+    def test_events_after_as_of_are_not_used(self) -> None:
+        """An event after the audit moment is unused and counted as such."""
+        log = [
+            *monthly_log("b1", skip=[10]),
+            ev("later", "2024-11-20T10:00", "b1", "report", recipient="hq", period="2024-10"),
+        ]
+        report = run(
+            ruleset(MONTHLY), log, as_of=datetime(2024, 11, 1, tzinfo=SH), end=date(2024, 11, 1), org=_org_without("b2")
+        )
+        assert [key(f) for f in gaps(report, "missing")] == [("missing", "monthly", "b1", "2024-10", ())]
+        assert report.records.after_as_of >= 1
+        assert report.records.read == report.records.used + report.records.unused + report.records.rejected
+
+    def test_exemption(self) -> None:
+        """A documented exemption is reported as `exempt` (info), with its reason."""
+        org = ORG.model_copy(update={"exemptions": [_exemption()]})
+        report = run(ruleset(MONTHLY), monthly_log("b1", skip=[2]) + monthly_log("b2"), org=org)
+        [f] = gaps(report)
+        assert (f.code.value, f.actor, f.period, f.severity) == ("exempt", "b1", "2024-02", "info")
+        assert "Spring festival closure" in f.message
+
+    def test_actor_active_from_mid_year(self) -> None:
+        """A branch created on 2024-07-01 owes nothing before July and is not held to that year."""
+        data = ORG.model_dump(by_alias=True)
+        for actor in data["actors"]:
+            if actor["id"] == "b2":
+                actor["active"] = {"from": "2024-07-01"}
+        org = Organisation.model_validate(data)
+        report = run(
+            ruleset(MONTHLY),
+            monthly_log("b1") + [e for e in monthly_log("b2") if int(e.id.split("-")[1]) >= 7],
+            org=org,
+        )
+        assert gaps(report) == []
+        statuses = {o.period: o.status for o in report.outcomes if o.actor == "b2"}
+        assert statuses["2024-06"] == "not-held" and statuses["2024-07"] == "met"
+        yearly = {**MONTHLY, "id": "yearly", "every": "year"}
+        report = run(ruleset(yearly), [ev("y1", "2024-03-01T10:00", "b1", "report", recipient="hq")], org=org)
+        assert [(o.actor, o.status) for o in report.outcomes] == [("b1", "met"), ("b2", "not-held")]
+
+
+def _exemption() -> Any:
+    from govrules.model import Exemption
+
+    return Exemption(rule="monthly", actor="b1", periods=["2024-02"], reason="Spring festival closure")
+
+
+def _org_without(actor_id: str) -> Organisation:
+    return ORG.model_copy(update={"actors": [a for a in ORG.actors if a.id != actor_id]})
+
+
+class TestTimingTraps:
+    def test_half_past_midnight_local_is_the_next_month(self) -> None:
+        """00:30 on 1 December local time is still 30 November in UTC, but it is December here."""
+        log = [*monthly_log("b1", skip=[11, 12]), ev("e", "2024-11-30T16:30:00+00:00", "b1", "report", recipient="hq")]
+        report = run(ruleset(MONTHLY), log, org=_org_without("b2"))
+        assert [key(f) for f in gaps(report)] == [("missing", "monthly", "b1", "2024-11", ())]
+        assert [(o.period, o.evidence) for o in report.outcomes if o.status == "met"][-1] == ("2024-12", ("e",))
+        # Named for November, it is late by half an hour.
+        log[-1] = ev("e", "2024-11-30T16:30:00+00:00", "b1", "report", recipient="hq", period="2024-11")
+        report = run(ruleset(MONTHLY), log, org=_org_without("b2"))
+        assert [key(f) for f in gaps(report)] == [
+            ("late", "monthly", "b1", "2024-11", ("e",)),
+            ("missing", "monthly", "b1", "2024-12", ()),
+        ]
+        assert gaps(report)[0].late_by_seconds == 1800
+
+    def test_exactly_at_the_due_moment_is_on_time(self) -> None:
+        """An event at the last instant of the month is on time."""
+        log = [
+            *monthly_log("b1", skip=[11]),
+            ev("e", "2024-11-30T23:59:59.999999+08:00", "b1", "report", recipient="hq"),
+        ]
+        assert gaps(run(ruleset(MONTHLY), log, org=_org_without("b2"))) == []
+
+
+class TestOptions:
+    def test_pairs_over_a_relation(self) -> None:
+        """D1.5.5: each branch briefs each of its schools; one missing pair is reported with its counterpart."""
+        rule = {
+            "id": "brief",
+            "kind": "recurring",
+            "clause": "D1.5.5",
+            "who": {"role": "branch", "relation": "schools"},
+            "action": "briefing",
+            "to": {"counterpart": True},
+            "every": "year",
+        }
+        log = [
+            ev("x1", "2024-05-01T10:00", "b1", "briefing", recipient="s1"),
+            ev("x3", "2024-05-01T10:00", "b2", "briefing", recipient="s3"),
+        ]
+        report = run(ruleset(rule), log)
+        [f] = gaps(report)
+        assert (f.code.value, f.actor, f.counterpart, f.period) == ("missing", "b1", "s2", "2024")
+
+    def test_due_after_and_exempt_q4(self) -> None:
+        """A 10-Q is due 40 days after quarters 1–3 and owed for no Q4."""
+        rule = {
+            "id": "10q",
+            "kind": "recurring",
+            "clause": "10-Q",
+            "who": "hq",
+            "action": "10-q",
+            "every": "quarter",
+            "due_after": "40 days",
+            "exempt_periods": ["Q4"],
+        }
+        log = [ev("q1", "2024-05-10T20:00", "hq", "10-q"), ev("q2", "2024-08-12T10:00", "hq", "10-q", period="2024-Q2")]
+        report = run(ruleset(rule), log, end=date(2025, 1, 1), as_of=datetime(2025, 2, 1, tzinfo=SH))
+        assert [(o.period, o.status) for o in report.outcomes] == [
+            ("2024-Q1", "met"),
+            ("2024-Q2", "late"),
+            ("2024-Q3", "missing"),
+        ]
+        q2 = gaps(report, "late")[0]
+        assert q2.due == datetime(2024, 8, 9, 23, 59, 59, 999999, tzinfo=SH)
+
+    def test_rolling_interval(self) -> None:
+        """PCI DSS 7.2.4: a gap longer than six months between reviews is reported, from the effective date."""
+        rule = {
+            "id": "review",
+            "kind": "recurring",
+            "clause": "7.2.4",
+            "who": "office",
+            "action": "access-review",
+            "max_gap": "6 months",
+            "effective": {"from": "2025-03-31"},
+        }
+        log = [
+            ev("r1", "2025-05-01T10:00", "office", "access-review"),
+            ev("r2", "2025-12-01T10:00", "office", "access-review"),
+        ]
+        report = run(ruleset(rule), log, start=date(2025, 1, 1), end=date(2026, 7, 1))
+        assert [(f.code.value, f.period, f.evidence) for f in gaps(report)] == [
+            ("late", "2025-05-01/2025-11-01", ("r1", "r2")),
+            ("missing", "2025-12-01/2026-06-01", ("r2",)),
+        ]
+
+    def test_effective_dated_versions(self) -> None:
+        """Two versions of a rule: 150 days for offences before 2010-08-13, 90 days after."""
+        base = {"kind": "triggered", "clause": "Art201", "trigger": {"action": "fine"}}
+        old = {
+            **base,
+            "id": "notify-150",
+            "effective": {"to": "2010-08-12"},
+            "steps": [{"action": "notify", "within": "150 days", "same": ["subject"]}],
+        }
+        new = {
+            **base,
+            "id": "notify-90",
+            "effective": {"from": "2010-08-13"},
+            "steps": [{"action": "notify", "within": "90 days", "same": ["subject"]}],
+        }
+        log = [
+            ev("f1", "2010-01-01T00:00", "office", "fine", subject="c1"),
+            ev("n1", "2010-05-01T00:00", "office", "notify", subject="c1"),
+            ev("f2", "2011-01-01T00:00", "office", "fine", subject="c2"),
+            ev("n2", "2011-05-01T00:00", "office", "notify", subject="c2"),
+        ]
+        report = run(ruleset(old, new), log, start=date(2010, 1, 1), end=date(2012, 1, 1))
+        assert [(f.code.value, f.rule, f.period) for f in gaps(report)] == [("late-response", "notify-90", "f2")]
+
+
+class TestReport:
+    def test_unknown_actor_rejected_and_duplicates(self) -> None:
+        """Unknown actors are warned about; unreadable records and duplicate ids are rejected, and all is counted."""
+        log: list[Event | Rejected] = [
+            *monthly_log("b1"),
+            *monthly_log("b2"),
+            ev("x", "2024-03-01T10:00", "ghost", "report", recipient="hq"),
+            Rejected("log.csv", 7, "expected an ISO 8601 time, got 'soon'"),
+            ev("b1-3", "2024-03-21T10:00", "b1", "report", recipient="hq"),
+        ]
+        report = run(ruleset(MONTHLY), log)
+        assert [(f.code.value, f.actor, f.line) for f in gaps(report)] == [
+            ("rejected-event", None, 7),
+            ("rejected-event", None, report.findings[1].line),
+            ("unknown-actor", "ghost", None),
+        ]
+        assert "duplicate event id 'b1-3'" in report.findings[1].detail["reason"]
+        r = report.records
+        assert (r.read, r.rejected, r.used) == (27, 2, 24)
+        assert r.read == r.used + r.unused + r.rejected
+
+    def test_unmatched_actions_suggest_names(self) -> None:
+        """An action no rule mentions is listed with a 'did you mean'."""
+        log = [*monthly_log("b1"), *monthly_log("b2"), ev("x", "2024-03-01T10:00", "b1", "reprot", recipient="hq")]
+        report = run(ruleset(MONTHLY), log)
+        assert [(u.action, u.count, u.did_you_mean) for u in report.unmatched_actions] == [("reprot", 1, ("report",))]
+
+    def test_no_rule_to_evaluate_is_an_error(self) -> None:
+        """A rule set with only informative rules cannot be checked."""
+        rules = ruleset({"id": "i", "kind": "informative", "clause": "D5"})
+        with pytest.raises(InvalidArgument, match="no checkable rule"):
+            run(rules, [])
+
+    def test_no_obligation_is_said_plainly(self) -> None:
+        """A range in which nothing was owed says so."""
+        rule = {**PREREQ}
+        report = run(ruleset(rule), [])
+        assert report.findings == () and report.outcomes == ()
+        assert report.notes and "No obligation arose" in report.notes[0]
+
+    def test_naive_as_of_and_empty_range_are_invalid(self) -> None:
+        """The library refuses a naive as-of and an empty range."""
+        with pytest.raises(InvalidArgument, match="timezone-aware"):
+            run(ruleset(MONTHLY), [], as_of=datetime(2024, 5, 1))
+        with pytest.raises(InvalidArgument, match="empty"):
+            run(ruleset(MONTHLY), [], start=date(2024, 5, 1), end=date(2024, 5, 1))
+
+    def test_iter_findings_matches_check(self) -> None:
+        """The lazy iterator yields the same findings as the report holds."""
+        rules = ruleset(MONTHLY, CHAIN)
+        log = [*monthly_log("b1", skip=[3]), ev("i1", "2024-03-01T10:00", "b1", "inspection", subject="s1")]
+        report = run(rules, log)
+        lazy = list(iter_findings(rules, ORG, log, start=date(2024, 1, 1), end=date(2025, 1, 1)))
+        assert sorted(map(key, lazy)) == sorted(map(key, report.findings))
+
+    def test_order_is_deterministic(self) -> None:
+        """Permuting the log gives the same report."""
+        rules = ruleset(MONTHLY, CHAIN, PREREQ)
+        log = (
+            monthly_log("b1", skip=[3])
+            + monthly_log("b2", skip=[5])
+            + [
+                ev("i1", "2024-03-01T10:00", "b1", "inspection", subject="s1"),
+                ev("l1", "2024-04-01T10:00", "s1", "lecture"),
+            ]
+        )
+        a = run(rules, log)
+        b = run(rules, list(reversed(log)))
+        assert a.model_dump() == b.model_dump()
