@@ -221,7 +221,7 @@ class Report(_Frozen):
 
 
 def finding_sort_key(f: Finding) -> tuple[Any, ...]:
-    """The documented report order: rule, actor, counterpart, opening instant, period, code, evidence.
+    """The documented report order: rule, actor, counterpart, opening instant, period, step, code, evidence.
 
     Findings with no rule (record-level: rejected records, unknown actors) come last, by file
     and line.
@@ -233,6 +233,7 @@ def finding_sort_key(f: Finding) -> tuple[Any, ...]:
         f.counterpart or "",
         f.opens.timestamp() if f.opens else float("-inf"),
         f.period or "",
+        f.detail.get("step", 0),
         f.code.value,
         f.file or "",
         f.line or 0,

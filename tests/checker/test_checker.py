@@ -823,3 +823,123 @@ class TestReport:
         a = run(rules, log)
         b = run(rules, list(reversed(log)))
         assert a.model_dump() == b.model_dump()
+
+
+class TestMoreOptions:
+    def test_informative_rules_produce_nothing(self) -> None:
+        """An informative clause is kept for coverage but never yields an obligation."""
+        report = run(
+            ruleset(MONTHLY, {"id": "info", "kind": "informative", "clause": "D5"}),
+            monthly_log("b1") + monthly_log("b2"),
+        )
+        assert report.findings == ()
+        assert {o.rule for o in report.outcomes} == {"monthly"}
+        assert report.summary.rules_evaluated == 1
+
+    def test_roll_to_next_workday(self) -> None:
+        """A due date on a Sunday rolls to Monday: a filing that Monday is on time."""
+        rule = {
+            "id": "q",
+            "kind": "recurring",
+            "clause": "0-3",
+            "who": "hq",
+            "action": "file",
+            "every": "quarter",
+            "due_after": "40 days",
+            "roll": "next-workday",
+        }
+        # Q1 2025 ends 2025-03-31; 40 days later is Saturday 2025-05-10; the next US workday is Monday 2025-05-12.
+        rules = ruleset(rule, calendar="US")
+        report = run(
+            rules,
+            [ev("f", "2025-05-12T20:00", "hq", "file")],
+            start=date(2025, 1, 1),
+            end=date(2025, 4, 1),
+            as_of=datetime(2025, 6, 1, tzinfo=SH),
+        )
+        assert [(o.period, o.status) for o in report.outcomes] == [("2025-Q1", "met")]
+        assert report.outcomes[0].due == datetime(2025, 5, 12, 23, 59, 59, 999999, tzinfo=SH)
+
+    def test_explicit_late_acceptance(self) -> None:
+        """`accept_late: 10 days`: a report 12 days late no longer answers the obligation."""
+        rule = {**MONTHLY, "accept_late": "10 days"}
+        log = [
+            *monthly_log("b1", skip=[3]),
+            *monthly_log("b2"),
+            ev("late", "2024-04-12T10:00", "b1", "report", recipient="hq"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [key(f) for f in gaps(report)] == [("missing", "monthly", "b1", "2024-03", ())]
+
+    def test_counted_from_trigger_and_mode_any(self) -> None:
+        """A step counted from the trigger ignores the previous step's lateness; `mode: any` takes one of two approvals."""
+        rule = {
+            **CHAIN,
+            "steps": [CHAIN["steps"][0], {**CHAIN["steps"][1], "counted_from": "trigger", "within": "10 days"}],
+        }
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection", subject="s1"),
+            ev("r1", "2024-03-09T10:00", "b1", "written-report"),
+            ev("f1", "2024-03-12T10:00", "b1", "feedback", recipient="s1"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(f.code.value, f.detail["step"]) for f in gaps(report)] == [("late-response", 1), ("late-response", 2)]
+        assert gaps(report)[1].due == datetime(2024, 3, 11, 23, 59, 59, 999999, tzinfo=SH)
+        anyof = {
+            **PREREQ,
+            "mode": "any",
+            "requires": [{"action": "approve", "by": {"role": "vp"}}, {"action": "approve", "by": {"role": "dean"}}],
+        }
+        log = [
+            ev("a", "2024-04-01T08:00", "dean", "approve", subject="t"),
+            ev("l", "2024-04-01T10:00", "s1", "lecture", subject="t"),
+        ]
+        assert gaps(run(ruleset(anyof), log)) == []
+
+    def test_rule_severity_warning(self) -> None:
+        """`severity: warning` lowers the rule's violations to warnings."""
+        report = run(ruleset({**MONTHLY, "severity": "warning"}), monthly_log("b1", skip=[5]) + monthly_log("b2"))
+        [f] = gaps(report)
+        assert (f.code.value, f.severity) == ("missing", "warning")
+        assert report.exit_code() == 0 and report.exit_code("warning") == 1
+
+    def test_recurring_discharge(self) -> None:
+        """A recurring obligation lapses when its `unless` event comes first in the period."""
+        rule = {**MONTHLY, "unless": {"action": "suspended"}}
+        log = [*monthly_log("b1", skip=[6]), *monthly_log("b2"), ev("s", "2024-06-02T10:00", "b1", "suspended")]
+        [f] = gaps(run(ruleset(rule), log))
+        assert (f.code.value, f.period, f.evidence, f.severity) == ("discharged", "2024-06", ("s",), "info")
+
+    def test_semesters_and_school_years(self) -> None:
+        """Custom calendar periods (semesters) and a year starting in September are labelled as such."""
+        data = ORG.model_dump(by_alias=True)
+        data["calendars"] = {
+            "semester": [
+                {"id": "2024-spring", "start": "2024-02-26", "end": "2024-07-05"},
+                {"id": "2024-autumn", "start": "2024-09-01", "end": "2025-01-17"},
+            ]
+        }
+        org = Organisation.model_validate(data)
+        sem = {
+            "id": "sem",
+            "kind": "recurring",
+            "clause": "D11.1",
+            "who": "office",
+            "action": "review",
+            "every": {"calendar": "semester"},
+        }
+        school_year = {
+            "id": "sy",
+            "kind": "recurring",
+            "clause": "X",
+            "who": "office",
+            "action": "plan",
+            "every": {"year_starting": 9},
+        }
+        log = [ev("r1", "2024-03-01T10:00", "office", "review"), ev("p1", "2024-10-01T10:00", "office", "plan")]
+        report = run(ruleset(sem, school_year), log, org=org, as_of=datetime(2025, 9, 1, tzinfo=SH))
+        assert [(o.rule, o.period, o.status) for o in report.outcomes] == [
+            ("sem", "2024-spring", "met"),
+            ("sem", "2024-autumn", "missing"),
+            ("sy", "2024-09/P1Y", "met"),
+        ]
