@@ -9,10 +9,13 @@ every value keeps its position.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import itertools
 import json
+import math
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,10 +54,16 @@ DEFAULT_LIMITS = Limits()
 
 @dataclass(slots=True)
 class SourceMap:
-    """Where each JSON pointer of a loaded document came from."""
+    """Where each JSON pointer of a loaded document came from.
+
+    ``unusable`` holds the pointers of values that were refused while reading (a tag that
+    builds objects, a number that is not finite); validation problems at or under them are
+    not reported again.
+    """
 
     file: str
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    unusable: set[str] = field(default_factory=set)
 
     def locate(self, pointer: str) -> tuple[int | None, int | None]:
         """The (line, column) of ``pointer``, or of its nearest ancestor that has one."""
@@ -69,6 +78,15 @@ class SourceMap:
         """A `Problem` at ``pointer`` of this file."""
         line, column = self.locate(pointer)
         return Problem(self.file, line, column, pointer, code, message)
+
+    def refuse(self, pointer: str, code: str, message: str) -> Problem:
+        """A `Problem` about a value that is read as ``None``; marks ``pointer`` unusable."""
+        self.unusable.add(pointer)
+        return self.problem(pointer, code, message)
+
+    def covers(self, pointer: str) -> bool:
+        """Whether ``pointer`` is, or lies under, an unusable value."""
+        return any(pointer == bad or pointer.startswith(bad + "/") for bad in self.unusable)
 
 
 class _Abort(Exception):
@@ -90,8 +108,16 @@ _SCALAR_TAGS = {
 }
 
 
+def _finite(value: Any) -> bool:
+    return not isinstance(value, float) or math.isfinite(value)
+
+
 class _Converter:
-    """Turn a composed YAML node graph into plain data, recording positions and problems."""
+    """Turn a composed YAML node graph into plain data, recording positions and problems.
+
+    A value's position is where its key is written (for a list item: where the item starts),
+    so that every problem about one value points at the same line and column.
+    """
 
     def __init__(self, smap: SourceMap, limits: Limits) -> None:
         self.smap = smap
@@ -100,161 +126,293 @@ class _Converter:
         self.problems: list[Problem] = []
         self._constructor = yaml.SafeLoader("")
 
-    def convert(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+    def _count(self, pointer: str, depth: int) -> None:
         self.nodes += 1
         if self.nodes > self.limits.max_nodes:
             raise _Abort(
                 self.smap.problem(
                     pointer,
                     "too-large",
-                    f"the document expands to more than {self.limits.max_nodes} values "
+                    f"expected at most {self.limits.max_nodes} values, but the document expands to more "
                     "(an alias bomb, or a file far larger than a rule set needs)",
                 )
             )
         if depth > self.limits.max_depth:
-            raise _Abort(self.smap.problem(pointer, "too-deep", f"nesting deeper than {self.limits.max_depth} levels"))
-        line, col = node.start_mark.line + 1, node.start_mark.column + 1
-        self.smap.positions.setdefault(pointer, (line, col))
+            raise _Abort(
+                self.smap.problem(
+                    pointer, "too-deep", f"expected at most {self.limits.max_depth} levels of nesting, found more"
+                )
+            )
+
+    def convert(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+        self._count(pointer, depth)
+        self.smap.positions.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in _SCALAR_TAGS:
                 self.problems.append(
-                    Problem(
-                        self.smap.file,
-                        line,
-                        col,
-                        pointer,
-                        "yaml-tag",
-                        f"tag {node.tag!r} is not allowed; only plain data is read",
+                    self.smap.refuse(
+                        pointer, "yaml-tag", f"expected plain data, found the tag {_short_tag(node.tag)!r}"
                     )
                 )
                 return None
             if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
                 return node.value
             value = self._constructor.construct_object(node)
-            if (isinstance(value, float) and value != value) or value in (float("inf"), float("-inf")):
+            if not _finite(value):
                 self.problems.append(
-                    Problem(self.smap.file, line, col, pointer, "bad-number", f"{node.value!r} is not a finite number")
+                    self.smap.refuse(pointer, "bad-number", f"expected a finite number, got {node.value!r}")
                 )
                 return None
             return value
+        if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
+            self.problems.append(
+                self.smap.refuse(pointer, "yaml-tag", f"expected plain data, found the tag {_short_tag(node.tag)!r}")
+            )
+            return None
         if isinstance(node, yaml.SequenceNode):
-            if node.tag != "tag:yaml.org,2002:seq":
-                self.problems.append(
-                    Problem(self.smap.file, line, col, pointer, "yaml-tag", f"tag {node.tag!r} is not allowed")
-                )
             return [self.convert(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
-            if node.tag != "tag:yaml.org,2002:map":
-                self.problems.append(
-                    Problem(self.smap.file, line, col, pointer, "yaml-tag", f"tag {node.tag!r} is not allowed")
-                )
-            result: dict[str, Any] = {}
-            seen: dict[str, int] = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    self.problems.append(
-                        Problem(
-                            self.smap.file,
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
-                            pointer,
-                            "yaml-merge",
-                            "merge keys ('<<') are not allowed; write the keys out",
-                        )
-                    )
-                    continue
-                if not isinstance(key_node, yaml.ScalarNode):
-                    self.problems.append(
-                        Problem(
-                            self.smap.file,
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
-                            pointer,
-                            "bad-key",
-                            "a key must be a plain string",
-                        )
-                    )
-                    continue
-                key = key_node.value
-                child = f"{pointer}/{_escape(key)}"
-                kline = key_node.start_mark.line + 1
-                if key in seen:
-                    self.problems.append(
-                        Problem(
-                            self.smap.file,
-                            kline,
-                            key_node.start_mark.column + 1,
-                            child,
-                            "duplicate-key",
-                            f"key {key!r} appears twice in one mapping (first on line {seen[key]})",
-                        )
-                    )
-                    continue
-                seen[key] = kline
-                self.smap.positions[child] = (kline, key_node.start_mark.column + 1)
-                result[key] = self.convert(value_node, child, depth + 1)
-            return result
+            return self._mapping(node, pointer, depth)
         raise AssertionError(f"unknown YAML node {node!r}")  # pragma: no cover
+
+    def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problems.append(
+                    Problem(
+                        self.smap.file,
+                        *where,
+                        pointer,
+                        "yaml-merge",
+                        "expected plain keys, found a merge key ('<<'); write the keys out",
+                    )
+                )
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+                self.problems.append(
+                    Problem(self.smap.file, *where, pointer, "bad-key", "expected a plain text key, found a structure")
+                )
+                continue
+            key = key_node.value
+            child = f"{pointer}/{_escape(key)}"
+            if key in seen:
+                self.problems.append(
+                    Problem(
+                        self.smap.file,
+                        *where,
+                        child,
+                        "duplicate-key",
+                        f"expected each key once in a mapping, found {key!r} again (first on line {seen[key]})",
+                    )
+                )
+                continue
+            seen[key] = where[0]
+            self.smap.positions[child] = where
+            result[key] = self.convert(value_node, child, depth + 1)
+        return result
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+_NUMBER = re.compile(r"(-?(?:0|[1-9][0-9]*))(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_CONSTANTS = (("true", True), ("false", False), ("null", None), ("NaN", None), ("Infinity", None), ("-Infinity", None))
+
+
+class _JsonReader:
+    """Read JSON text that `json.loads` accepted, recording positions, duplicate keys and non-finite numbers."""
+
+    def __init__(self, text: str, smap: SourceMap, limits: Limits) -> None:
+        self.text = text
+        self.smap = smap
+        self.limits = limits
+        self.nodes = 0
+        self.problems: list[Problem] = []
+        self._lines = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._counter = _Converter(smap, limits)
+
+    def skip(self, index: int) -> int:
+        """The index of the first non-blank character at or after ``index``."""
+        while index < len(self.text) and self.text[index] in " \t\n\r":
+            index += 1
+        return index
+
+    def where(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._lines, index)
+        return line, index - self._lines[line - 1] + 1
+
+    def read(self) -> Any:
+        index = self.skip(0)
+        value, _ = self.value(index, "", 0)
+        return value
+
+    def value(self, index: int, pointer: str, depth: int) -> tuple[Any, int]:
+        self._counter._count(pointer, depth)
+        self.smap.positions.setdefault(pointer, self.where(index))
+        char = self.text[index]
+        if char == "{":
+            return self.mapping(index + 1, pointer, depth)
+        if char == "[":
+            items: list[Any] = []
+            index = self.skip(index + 1)
+            if self.text[index] == "]":
+                return items, index + 1
+            while True:
+                item, index = self.value(index, f"{pointer}/{len(items)}", depth + 1)
+                items.append(item)
+                index = self.skip(index)
+                if self.text[index] == "]":
+                    return items, index + 1
+                index = self.skip(index + 1)
+        if char == '"':
+            text, end = json.decoder.scanstring(self.text, index + 1)  # type: ignore[attr-defined]
+            if any("\ud800" <= c <= "\udfff" for c in text):
+                self.problems.append(
+                    self.smap.refuse(pointer, "encoding", "expected text, found an unpaired UTF-16 surrogate escape")
+                )
+                return None, end
+            return text, end
+        for word, constant in _CONSTANTS:
+            if self.text.startswith(word, index):
+                if word in ("NaN", "Infinity", "-Infinity"):
+                    self.problems.append(
+                        self.smap.refuse(pointer, "bad-number", f"expected a finite number, got {word}")
+                    )
+                return constant, index + len(word)
+        match = _NUMBER.match(self.text, index)
+        if match is None:  # pragma: no cover - json.loads accepted the text
+            raise ValueError(f"unexpected {char!r} at offset {index}")
+        integer, fraction, exponent = match.groups()
+        number: int | float = float(match.group()) if fraction or exponent else int(integer)
+        if not _finite(number):
+            self.problems.append(
+                self.smap.refuse(pointer, "bad-number", f"expected a finite number, got {match.group()}")
+            )
+            return None, match.end()
+        return number, match.end()
+
+    def mapping(self, index: int, pointer: str, depth: int) -> tuple[dict[str, Any], int]:
+        result: dict[str, Any] = {}
+        seen: dict[str, int] = {}
+        index = self.skip(index)
+        if self.text[index] == "}":
+            return result, index + 1
+        while True:
+            where = self.where(index)
+            key, index = json.decoder.scanstring(self.text, index + 1)  # type: ignore[attr-defined]
+            index = self.skip(self.skip(index) + 1)  # past the ':'
+            child = f"{pointer}/{_escape(key)}"
+            if key in seen:
+                self.problems.append(
+                    Problem(
+                        self.smap.file,
+                        *where,
+                        child,
+                        "duplicate-key",
+                        f"expected each key once in an object, found {key!r} again (first on line {seen[key]})",
+                    )
+                )
+                saved = dict(self.smap.positions)
+                _, index = self.value(index, child, depth + 1)
+                self.smap.positions = saved
+            else:
+                seen[key] = where[0]
+                self.smap.positions[child] = where
+                result[key], index = self.value(index, child, depth + 1)
+            index = self.skip(index)
+            if self.text[index] == "}":
+                return result, index + 1
+            index = self.skip(index + 1)
+
+
+_UTF16_32_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def _decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """The text of a UTF-8 file (a UTF-8 byte order mark is dropped), or the problem why not."""
+    for bom, name in _UTF16_32_BOMS:
+        if data.startswith(bom):
+            return None, [
+                Problem(file, 1, 1, "", "encoding", f"expected UTF-8 text, found a {name} file (save it as UTF-8)")
+            ]
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data:
+        at = data.index(b"\x00")
+        line = data[:at].count(b"\n") + 1
+        return None, [
+            Problem(file, line, None, "", "binary", "expected YAML or JSON text, found NUL bytes (a binary file?)")
+        ]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start : exc.start].decode("utf-8")) + 1
+        return None, [
+            Problem(
+                file,
+                line,
+                column,
+                "",
+                "encoding",
+                f"expected UTF-8 text, found byte 0x{data[exc.start]:02x} at offset {exc.start} "
+                "(GB18030 or another legacy encoding? save the file as UTF-8)",
+            )
+        ]
 
 
 def parse_document(data: bytes, file: str, *, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, SourceMap, list[Problem]]:
     """Parse YAML or JSON bytes into plain data with positions.
+
+    A file whose name ends in ``.json`` is read as JSON (with JSON's own syntax errors),
+    anything else as YAML. Both must be UTF-8; a UTF-8 byte order mark is allowed.
 
     Returns:
         The data (``None`` when unusable), its source map, and the problems found.
     """
     smap = SourceMap(file)
     if len(data) > limits.max_file_bytes:
-        return (
-            None,
-            smap,
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    "",
-                    "too-large",
-                    f"the file has {len(data)} bytes; the limit is {limits.max_file_bytes}",
-                )
-            ],
-        )
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return (
-            None,
-            smap,
-            [
-                Problem(
-                    file,
-                    line,
-                    None,
-                    "",
-                    "encoding",
-                    f"expected UTF-8 text, found byte 0x{data[exc.start]:02x} at offset {exc.start} (save the file as UTF-8)",
-                )
-            ],
-        )
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        return (
-            None,
-            smap,
-            [Problem(file, line, None, "", "binary", "the file contains NUL bytes; expected YAML or JSON text")],
-        )
+        message = f"expected at most {limits.max_file_bytes} bytes, the file has {len(data)}"
+        return None, smap, [Problem(file, None, None, "", "too-large", message)]
+    text, problems = _decode(data, file)
+    if text is None:
+        return None, smap, problems
     if not text.strip():
-        return None, smap, [Problem(file, 1, 1, "", "empty", "the file is empty; expected a YAML or JSON mapping")]
+        return None, smap, [Problem(file, 1, 1, "", "empty", "expected a YAML or JSON mapping, the file is empty")]
     if file.endswith(".json"):
-        try:
-            json.loads(text, parse_constant=_reject_constant)
-        except json.JSONDecodeError as exc:
-            return None, smap, [Problem(file, exc.lineno, exc.colno, "", "json-syntax", f"invalid JSON: {exc.msg}")]
-        except ValueError as exc:
-            return None, smap, [Problem(file, None, None, "", "bad-number", str(exc))]
+        return _parse_json(text, smap, limits)
+    return _parse_yaml(text, smap, limits)
+
+
+def _parse_json(text: str, smap: SourceMap, limits: Limits) -> tuple[Any, SourceMap, list[Problem]]:
+    file = smap.file
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, smap, [Problem(file, exc.lineno, exc.colno, "", "json-syntax", f"invalid JSON: {exc.msg}")]
+    except RecursionError:
+        message = f"expected at most {limits.max_depth} levels of nesting, found more"
+        return None, smap, [Problem(file, None, None, "", "too-deep", message)]
+    reader = _JsonReader(text, smap, limits)
+    try:
+        value = reader.read()
+    except _Abort as abort:
+        return None, smap, [*reader.problems, abort.problem]
+    return value, smap, reader.problems
+
+
+def _parse_yaml(text: str, smap: SourceMap, limits: Limits) -> tuple[Any, SourceMap, list[Problem]]:
+    file = smap.file
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -266,25 +424,29 @@ def parse_document(data: bytes, file: str, *, limits: Limits = DEFAULT_LIMITS) -
     except yaml.YAMLError as exc:
         return None, smap, [Problem(file, None, None, "", "yaml-syntax", f"invalid YAML: {exc}")]
     except RecursionError:
-        return None, smap, [Problem(file, None, None, "", "too-deep", "the document is nested too deeply to read")]
+        message = f"expected at most {limits.max_depth} levels of nesting, found more"
+        return None, smap, [Problem(file, None, None, "", "too-deep", message)]
     if node is None:
-        return None, smap, [Problem(file, 1, 1, "", "empty", "the file holds no document; expected a mapping")]
+        return None, smap, [Problem(file, 1, 1, "", "empty", "expected a YAML or JSON mapping, the file holds none")]
     converter = _Converter(smap, limits)
     try:
         value = converter.convert(node, "", 0)
     except _Abort as abort:
         return None, smap, [*converter.problems, abort.problem]
     except RecursionError:
-        return None, smap, [Problem(file, None, None, "", "too-deep", "the document is nested too deeply to read")]
+        message = f"expected at most {limits.max_depth} levels of nesting, found more"
+        return None, smap, [Problem(file, None, None, "", "too-deep", message)]
     return value, smap, converter.problems
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number; write a finite number")
 
 
 # ---------------------------------------------------------------------------------------------
 # pydantic errors -> problems
+#
+# pydantic reports an error for every branch of a union ("expected a string" beside "expected
+# a mapping", each with its own nested errors). `_select` keeps the branch that fits the value
+# best, the way jsonschema's best_match does: a branch whose top-level error is a type
+# mismatch does not fit; among the fitting branches the one with fewest problems wins; when no
+# branch fits, one wrong-type problem lists what each branch expects.
 
 _CODES = {
     "extra_forbidden": "unknown-key",
@@ -293,16 +455,68 @@ _CODES = {
     "union_tag_not_found": "missing-key",
     "literal_error": "bad-value",
     "enum": "bad-value",
-    "string_pattern_mismatch": "bad-id",
     "date_from_datetime_parsing": "bad-date",
+    "date_from_datetime_inexact": "bad-date",
     "date_parsing": "bad-date",
     "date_type": "bad-date",
     "greater_than_equal": "out-of-range",
     "less_than_equal": "out-of-range",
+    "greater_than": "out-of-range",
+    "less_than": "out-of-range",
     "too_short": "too-short",
     "string_too_short": "too-short",
+    "too_long": "too-long",
+    "string_too_long": "too-long",
+    "int_from_float": "wrong-type",
 }
-_TYPE_ERRORS = ("_type", "_parsing")
+
+_EXPECTED_TYPE = {
+    "string_type": "a string",
+    "string_sub_type": "a string",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "date_type": "a date (YYYY-MM-DD)",
+}
+
+# Each string pattern of the models, as (problem code, what it expects).
+_PATTERNS = {
+    model._ID: (
+        "bad-id",
+        "an id of letters, digits and '.', '_', ':', '/', '-' (no spaces), starting with a letter or digit",
+    ),
+    model._LANG: ("bad-language", "a language tag such as 'zh', 'en' or 'zh-Hant'"),
+    model._TERM.pattern: (
+        "bad-term",
+        "a glossary term of lower-case letters, digits, '-' and '_', starting with a letter",
+    ),
+    model._DAYS: ("bad-window", "a day range of the month such as '11-20' or '21-last'"),
+}
+
+_MISSING = object()
+
+
+@dataclass
+class _Issue:
+    """One pydantic error placed on the data: its path (keys and union-branch labels) and value."""
+
+    path: tuple[tuple[str, str | int], ...]
+    error: Any
+    found: Any
+    key: str | None = None  # the offending key itself, for an error about a mapping key
+    message: str | None = None  # set for a problem `_select` built from several errors
+
+    def pointer(self) -> str:
+        tokens = [_escape(str(name)) for kind, name in self.path if kind == "k"]
+        return ("/" + "/".join(tokens)) if tokens else ""
 
 
 def _vocabulary() -> set[str]:
@@ -315,102 +529,201 @@ def _vocabulary() -> set[str]:
 
 
 def _describe(value: Any) -> str:
+    if value is _MISSING:
+        return "nothing"
     if isinstance(value, Mapping):
         return "a mapping"
     if isinstance(value, list):
-        return "a list"
+        return "a list" if value else "an empty list"
     if value is None:
         return "nothing (null)"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _pointer_for(loc: Sequence[int | str], data: Any) -> tuple[str, Any]:
-    """Map a pydantic ``loc`` onto the data, dropping union-branch labels pydantic inserts."""
-    parts: list[str] = []
-    current = data
-    for item in loc:
-        if isinstance(current, Mapping) and isinstance(item, str) and item in current:
-            parts.append(_escape(item))
-            current = current[item]
-        elif isinstance(current, list) and isinstance(item, int) and 0 <= item < len(current):
-            parts.append(str(item))
-            current = current[item]
-        elif isinstance(current, Mapping) and isinstance(item, str) and not _is_branch_label(item):
-            parts.append(_escape(item))  # a key that is missing or unknown at this level
-            current = None
-    return ("/" + "/".join(parts)) if parts else "", current
-
-
 def _is_branch_label(item: str) -> bool:
     return (
         item in model.RULE_KINDS
         or item[:1].isupper()
-        or item
-        in {
-            "str",
-            "int",
-            "float",
-            "bool",
-            "list[str]",
-            "dict[str,any]",
-            "literal['first','last']",
-            "constrained-str",
-            "constrained-int",
-            "function-after[_check_duration_text(), str]",
-        }
-        or item.startswith(("function-", "literal[", "list[", "dict[", "constrained-"))
+        or item in {"str", "int", "float", "bool"}
+        or (item.startswith(("function-", "literal[", "list[", "dict[", "constrained-", "union[", "nullable[")))
     )
+
+
+def _place(error: Any, data: Any) -> _Issue:
+    """Follow a pydantic ``loc`` through the data, telling keys from union-branch labels."""
+    path: list[tuple[str, str | int]] = []
+    current = data
+    key = None
+    for item in error["loc"]:
+        if isinstance(current, Mapping) and isinstance(item, str) and item in current:
+            path.append(("k", item))
+            key, current = item, current[item]
+        elif isinstance(current, list) and isinstance(item, int) and 0 <= item < len(current):
+            path.append(("k", item))
+            key, current = None, current[item]
+        elif item == "[key]":
+            current = key  # the error is about the mapping key itself
+        elif isinstance(current, Mapping) and isinstance(item, str) and not _is_branch_label(item):
+            path.append(("k", item))  # a key that is missing or unknown at this level
+            key, current = item, _MISSING
+        else:
+            path.append(("b", item))
+    is_key_error = bool(error["loc"]) and error["loc"][-1] == "[key]"
+    return _Issue(tuple(path), error, current, key=current if is_key_error else None)
+
+
+def _mismatch(issue: _Issue) -> bool:
+    """Whether an error says the value has the wrong type (rather than a wrong value of the right type)."""
+    kind: str = issue.error["type"]
+    if kind in _EXPECTED_TYPE or kind.endswith(("_type", "_parsing")):
+        return True
+    return kind == "literal_error" and not isinstance(issue.found, str)
+
+
+def _select(issues: list[_Issue], depth: int = 0) -> list[_Issue]:
+    """Keep the issues of the best-fitting branch at every union in ``issues``."""
+    kept = [i for i in issues if len(i.path) == depth]
+    keyed: dict[Any, list[_Issue]] = {}
+    branches: dict[Any, list[_Issue]] = {}
+    for issue in issues:
+        if len(issue.path) > depth:
+            segment = issue.path[depth]
+            (branches if segment[0] == "b" else keyed).setdefault(segment, []).append(issue)
+    for group in keyed.values():
+        kept.extend(_select(group, depth + 1))
+    if len(branches) == 1:
+        kept.extend(_select(next(iter(branches.values())), depth + 1))
+    elif branches:
+        kept.extend(_choose(list(branches.values()), depth))
+    return kept
+
+
+def _choose(groups: list[list[_Issue]], depth: int) -> list[_Issue]:
+    scored = []
+    for group in groups:
+        fits = not any(len(i.path) == depth + 1 and _mismatch(i) for i in group)
+        scored.append((fits, _select(group, depth + 1)))
+    fitting = [issues for fits, issues in scored if fits]
+    if not fitting:
+        expected: list[str] = []
+        for group in groups:
+            for issue in group:
+                if len(issue.path) == depth + 1 and _mismatch(issue):
+                    phrase = _expectation(issue)
+                    if phrase not in expected:
+                        expected.append(phrase)
+                    break
+        first = groups[0][0]
+        merged = _Issue(first.path[:depth], {"type": "union_type", "loc": ()}, first.found)
+        merged.message = f"expected {_or(expected)}, got {_describe(first.found)}"
+        return [merged]
+    fewest = min(len(issues) for issues in fitting)
+    tied = [issues for issues in fitting if len(issues) == fewest]
+    if len(tied) == 1:
+        return tied[0]
+
+    def signature(issue: _Issue) -> tuple[Any, ...]:
+        return (issue.path[depth + 1 :], issue.error["type"])
+
+    common = set.intersection(*({signature(i) for i in issues} for issues in tied))
+    return [i for i in tied[0] if signature(i) in common] or tied[0]
+
+
+def _expectation(issue: _Issue) -> str:
+    kind: str = issue.error["type"]
+    if kind == "literal_error":
+        return "one of " + str((issue.error.get("ctx") or {}).get("expected", ""))
+    return _EXPECTED_TYPE.get(kind, kind.removesuffix("_type").removesuffix("_parsing").replace("_", " "))
+
+
+def _or(phrases: Sequence[str]) -> str:
+    if len(phrases) <= 1:
+        return "".join(phrases)
+    return ", ".join(phrases[:-1]) + " or " + phrases[-1]
+
+
+def _code_and_message(issue: _Issue, vocabulary: set[str]) -> tuple[str, str, str]:
+    """The (pointer, code, message) of one issue."""
+    error = issue.error
+    kind: str = error["type"]
+    pointer = issue.pointer()
+    ctx = error.get("ctx") or {}
+    found = issue.found
+    if issue.message is not None:
+        return pointer, "wrong-type", issue.message
+    if isinstance(ctx.get("at"), str):
+        pointer += "/" + _escape(ctx["at"])
+    if kind in ("union_type",):  # pragma: no cover - built with a message
+        return pointer, "wrong-type", ""
+    if kind == "extra_forbidden":
+        name = str(issue.path[-1][1])
+        message = f"unknown key {name!r}"
+        close = difflib.get_close_matches(name, sorted(vocabulary), n=1, cutoff=0.6)
+        return pointer, "unknown-key", message + (f"; did you mean {close[0]!r}?" if close else "")
+    if kind == "missing":
+        return pointer, "missing-key", f"expected the key {issue.path[-1][1]!r}, found none"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        kinds = ", ".join(model.RULE_KINDS)
+        if kind == "union_tag_not_found":
+            return pointer + "/kind", "missing-key", f"expected the key 'kind' (one of {kinds}), found none"
+        tag = str(ctx.get("tag", ""))
+        message = f"expected a kind of rule ({kinds}), got {tag!r}"
+        close = difflib.get_close_matches(tag, model.RULE_KINDS, n=1, cutoff=0.6)
+        return pointer + "/kind", "unknown-kind", message + (f"; did you mean {close[0]!r}?" if close else "")
+    if kind in ("literal_error", "enum"):
+        expected = str(ctx.get("expected", ""))
+        message = f"expected {expected}, got {_describe(found)}"
+        options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",")]
+        close = difflib.get_close_matches(str(found), options, n=1, cutoff=0.6)
+        return pointer, "bad-value", message + (f"; did you mean {close[0]!r}?" if close else "")
+    if kind == "string_pattern_mismatch":
+        shown = issue.key if issue.key is not None else found
+        code, expected = _PATTERNS.get(str(ctx.get("pattern")), ("bad-value", f"text matching {ctx.get('pattern')}"))
+        what = "a key: " if issue.key is not None else ""
+        return pointer, code, f"expected {what}{expected}, got {_describe(shown)}"
+    if kind in _EXPECTED_TYPE or kind.endswith(("_type", "_parsing")):
+        if kind.startswith("date"):
+            detail = str(ctx.get("error", ""))
+            return (
+                pointer,
+                "bad-date",
+                f"expected a date written YYYY-MM-DD, got {_describe(found)}" + (f" ({detail})" if detail else ""),
+            )
+        return pointer, "wrong-type", f"expected {_expectation(issue)}, got {_describe(found)}"
+    if kind.startswith("date_from_datetime"):
+        return pointer, "bad-date", f"expected a date written YYYY-MM-DD (no time of day), got {_describe(found)}"
+    if kind == "int_from_float":
+        return pointer, "wrong-type", f"expected a whole number, got {_describe(found)}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        sign = {"greater_than_equal": ">=", "less_than_equal": "<=", "greater_than": ">", "less_than": "<"}[kind]
+        bound = next(iter(ctx.values()), "")
+        return pointer, "out-of-range", f"expected a number {sign} {bound}, got {_describe(found)}"
+    if kind in ("too_short", "string_too_short", "too_long", "string_too_long"):
+        limit = ctx.get("min_length", ctx.get("max_length"))
+        word = "character" if kind.startswith("string") else "item"
+        side = "at least" if "short" in kind else "at most"
+        plural = "" if limit == 1 else "s"
+        return pointer, _CODES[kind], f"expected {side} {limit} {word}{plural}, got {_describe(found)}"
+    code = _CODES.get(kind, kind.replace("_", "-"))
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if "_" in kind:  # a pydantic error type (ours are kebab-case and say what they got)
+        message += f", got {_describe(found)}"
+    return pointer, code, message
 
 
 def _problems_from_validation(exc: ValidationError, data: Any, smap: SourceMap) -> list[Problem]:
     vocabulary = _vocabulary()
-    by_pointer: dict[tuple[str, str], list[str]] = {}
-    for error in exc.errors(include_url=False):
-        pointer, found = _pointer_for(error["loc"], data)
-        kind = error["type"]
-        code = _CODES.get(kind) or ("wrong-type" if kind.endswith(_TYPE_ERRORS) else kind.replace("_", "-"))
-        if kind == "extra_forbidden":
-            key = pointer.rsplit("/", 1)[-1]
-            message = f"unknown key {key!r}"
-            close = difflib.get_close_matches(key, sorted(vocabulary), n=1, cutoff=0.75)
-            if close:
-                message += f"; did you mean {close[0]!r}?"
-        elif kind == "missing":
-            message = f"missing required key {pointer.rsplit('/', 1)[-1]!r}"
-        elif kind == "union_tag_invalid":
-            tag = error.get("ctx", {}).get("tag", "")
-            message = f"unknown kind {tag!r}; expected one of {', '.join(model.RULE_KINDS)}"
-            close = difflib.get_close_matches(str(tag), model.RULE_KINDS, n=1, cutoff=0.6)
-            if close:
-                message += f"; did you mean {close[0]!r}?"
-            pointer += "/kind"
-        elif kind == "literal_error":
-            expected = error.get("ctx", {}).get("expected", "")
-            message = f"expected {expected}, got {_describe(found)}"
-            options = [o.strip(" '") for o in str(expected).replace(" or ", ",").split(",")]
-            close = difflib.get_close_matches(str(found), options, n=1, cutoff=0.6)
-            if close:
-                message += f"; did you mean {close[0]!r}?"
-        elif code == "wrong-type":
-            message = f"{error['msg'][0].lower()}{error['msg'][1:]}, got {_describe(found)}"
-        else:
-            message = error["msg"].removeprefix("Value error, ")
-            if code in ("bad-id", "out-of-range", "too-short"):
-                message += f", got {_describe(found)}"
-        by_pointer.setdefault((pointer, code), [])
-        if message not in by_pointer[(pointer, code)]:
-            by_pointer[(pointer, code)].append(message)
-    problems = []
-    for (pointer, code), messages in by_pointer.items():
-        problems.append(smap.problem(pointer, code, "; or ".join(messages)))
-    return _collapse_union_noise(problems)
-
-
-def _collapse_union_noise(problems: list[Problem]) -> list[Problem]:
-    """Where one pointer has a wrong-type problem beside a more precise one, keep the precise one."""
-    precise = {p.pointer for p in problems if p.code != "wrong-type"}
-    return [p for p in problems if p.code != "wrong-type" or p.pointer not in precise]
+    issues = _select([_place(error, data) for error in exc.errors(include_url=False)])
+    problems: list[Problem] = []
+    seen: set[tuple[str, str, str]] = set()
+    for issue in issues:
+        pointer, code, message = _code_and_message(issue, vocabulary)
+        if smap.covers(pointer) or (pointer, code, message) in seen:
+            continue
+        seen.add((pointer, code, message))
+        problems.append(smap.problem(pointer, code, message))
+    return problems
 
 
 # ---------------------------------------------------------------------------------------------
@@ -429,8 +742,26 @@ def _walk(value: Any, pointer: str = "") -> Iterator[tuple[str, str, Any]]:
             yield from _walk(child, f"{pointer}/{i}")
 
 
+_SKIPPED = {"where", "schema"}  # attribute names and JSON Schema keywords, not rule fields
+
+
+def _durations(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """The (pointer, text) of every duration field under ``value`` (the rules list)."""
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            if key in _SKIPPED:
+                continue
+            if key in _DURATION_KEYS and isinstance(child, str):
+                yield f"{pointer}/{_escape(key)}", child
+            else:
+                yield from _durations(child, f"{pointer}/{_escape(str(key))}")
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _durations(child, f"{pointer}/{i}")
+
+
 def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limits) -> list[Problem]:
-    from govrules.durations import parse_duration
+    from govrules.durations import Unit, parse_duration
 
     problems: list[Problem] = []
     if len(rules.rules) > limits.max_rules:
@@ -442,7 +773,9 @@ def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limit
         if rule.id in seen:
             problems.append(
                 smap.problem(
-                    f"/rules/{i}/id", "duplicate-id", f"rule id {rule.id!r} is already used by rule #{seen[rule.id]}"
+                    f"/rules/{i}/id",
+                    "duplicate-id",
+                    f"expected a rule id not used before, got {rule.id!r} (already the id of rule #{seen[rule.id]})",
                 )
             )
         else:
@@ -452,34 +785,36 @@ def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limit
         ids = [c.id for c in rules.clauses]
         for i, cid in enumerate(ids):
             if cid in ids[:i]:
-                problems.append(smap.problem(f"/clauses/{i}/id", "duplicate-id", f"clause {cid!r} is declared twice"))
+                message = f"expected a clause id not listed before, got {cid!r} again"
+                problems.append(smap.problem(f"/clauses/{i}/id", "duplicate-id", message))
     if declared:
         for i, rule in enumerate(rules.rules):
             if rule.clause not in declared:
-                message = f"clause {rule.clause!r} is not in the rule set's 'clauses' list"
+                message = f"expected a clause listed in the rule set's 'clauses', got {rule.clause!r}"
                 close = difflib.get_close_matches(rule.clause, sorted(declared), n=1, cutoff=0.8)
                 if close:
                     message += f"; did you mean {close[0]!r}?"
                 problems.append(smap.problem(f"/rules/{i}/clause", "unknown-clause", message))
     terms = sorted(rules.glossary)
-    for parent, key, value in _walk(data):
-        if key in _DURATION_KEYS and isinstance(value, str) and "/rules/" in parent + "/":
-            try:
-                parse_duration(value)
-            except ValueError:
-                if value not in rules.glossary:
-                    message = f"{value!r} is neither a duration nor a glossary term"
-                    close = difflib.get_close_matches(value, terms, n=1, cutoff=0.6)
-                    message += (
-                        f"; did you mean {close[0]!r}?" if close else f" (glossary: {', '.join(terms) or 'empty'})"
-                    )
-                    problems.append(smap.problem(f"{parent}/{_escape(key)}", "unknown-term", message))
-    uses_workdays = any(
-        key in _DURATION_KEYS
-        and isinstance(value, str)
-        and "workday" in rules.glossary.get(value, model.GlossaryEntry(duration="0 days")).duration + value
-        for _, key, value in _walk(data)
-    ) or any(isinstance(v, str) and v == "next-workday" for _, k, v in _walk(data) if k == "roll")
+    uses_workdays = False
+    for pointer, value in _durations(data.get("rules")):
+        try:
+            duration = parse_duration(value)
+        except ValueError:
+            entry = rules.glossary.get(value)
+            if entry is None:
+                message = f"expected a duration or a glossary term, got {value!r}"
+                close = difflib.get_close_matches(value, terms, n=1, cutoff=0.6)
+                message += f"; did you mean {close[0]!r}?" if close else f" (glossary: {', '.join(terms) or 'empty'})"
+                problems.append(smap.problem("/rules" + pointer, "unknown-term", message))
+                continue
+            duration = parse_duration(entry.duration)
+        uses_workdays = uses_workdays or duration.unit is Unit.WORKDAYS
+    uses_workdays = uses_workdays or any(
+        getattr(item, "roll", "none") == "next-workday"
+        for rule in rules.rules
+        for item in (rule, *getattr(rule, "steps", ()))
+    )
     if rules.calendar is not None:
         from govrules.calendars import get_calendar
 
@@ -492,7 +827,8 @@ def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limit
             smap.problem(
                 "/calendar",
                 "missing-calendar",
-                "rules count workdays or roll to a workday, but the rule set names no business-day 'calendar' (CN, US, IT, weekends...)",
+                "expected a business-day 'calendar' (CN, US, IT, weekends...), since rules count workdays "
+                "or roll deadlines to a workday",
             )
         )
     return problems
@@ -557,7 +893,7 @@ def _unknown(what: str, name: str, known: Sequence[str]) -> str:
     if close:
         return message + f"; did you mean {close[0]!r}?"
     if len(known) <= 12:
-        return message + f" (known: {', '.join(known) or 'none'})"
+        return message + f"; expected one of: {', '.join(known)}" if known else message + f" (no {what} is defined)"
     return message
 
 

@@ -23,7 +23,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from govrules.durations import Duration, MonthPolicy, parse_duration
+from govrules.durations import DURATION_SYNTAX, Duration, MonthPolicy, parse_duration
+from govrules.errors import PeriodError
+from govrules.periods import parse_rrule
 
 __all__ = [
     "Actor",
@@ -55,16 +57,22 @@ __all__ = [
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"
 Id = Annotated[str, Field(pattern=_ID, min_length=1, max_length=200)]
-Lang = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-Text = str | dict[Lang, str]
+_LANG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+Lang = Annotated[str, Field(pattern=_LANG)]
+Text = str | Annotated[dict[Lang, str], Field(min_length=1)]
 """Text in one language, or a mapping from language tags to text (``{zh: ..., en: ...}``)."""
 Scalar = str | int | float | bool
 Severity = Literal["violation", "warning"]
 
 
-def _invalid(code: str, message: str) -> PydanticCustomError:
-    """A validation error with a stable kebab-case code (the loader reports it as the problem code)."""
-    return PydanticCustomError(code, message.replace("{", "{{").replace("}", "}}"))
+def _invalid(code: str, message: str, *, at: str | None = None) -> PydanticCustomError:
+    """A validation error with a stable kebab-case code (the loader reports it as the problem code).
+
+    ``at`` names the key of the validated mapping that the problem is about (a model validator
+    sees the whole mapping; the loader appends ``at`` to the pointer so the problem points at the key).
+    """
+    context = {"at": at} if at else None
+    return PydanticCustomError(code, message.replace("{", "{{").replace("}", "}}"), context)
 
 
 def _check_zone(name: str) -> str:
@@ -86,7 +94,22 @@ def _check_duration_text(text: str) -> str:
     except ValueError as exc:
         if _TERM.match(text):
             return text  # a glossary term; RuleSet checks that it is defined
-        raise _invalid("bad-duration", f"{exc}, or the name of a glossary term") from None
+        detail = "" if str(exc).startswith("expected") else f" ({exc})"
+        raise _invalid(
+            "bad-duration", f"expected {DURATION_SYNTAX}, or the name of a glossary term, got {text!r}{detail}"
+        ) from None
+    return text
+
+
+def _check_concrete_duration(text: str) -> str:
+    try:
+        parse_duration(text)
+    except ValueError as exc:
+        detail = "" if str(exc).startswith("expected") else f" ({exc})"
+        raise _invalid(
+            "bad-duration",
+            f"expected {DURATION_SYNTAX} (a glossary entry gives a duration, not another term), got {text!r}{detail}",
+        ) from None
     return text
 
 
@@ -97,6 +120,16 @@ DurationText = Annotated[
         description="A duration ('7 days', '72 hours', '5 workdays', '1 month', 'P7D') "
         "or the name of a glossary term ('promptly').",
         examples=["7 days", "72 hours", "5 workdays", "P1M", "promptly"],
+    ),
+]
+
+
+ConcreteDurationText = Annotated[
+    str,
+    AfterValidator(_check_concrete_duration),
+    Field(
+        description="A duration ('7 days', '72 hours', '5 workdays', '1 month', 'P7D').",
+        examples=["1 day", "7 days", "5 workdays"],
     ),
 ]
 
@@ -123,7 +156,7 @@ class DateRange(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> DateRange:
         if self.from_ and self.to and self.to < self.from_:
-            raise _invalid("bad-range", f"'to' ({self.to}) is before 'from' ({self.from_})")
+            raise _invalid("bad-range", f"expected 'to' on or after 'from' ({self.from_}), got {self.to}", at="to")
         return self
 
     def contains(self, day: date) -> bool:
@@ -181,7 +214,9 @@ class Party(_Model):
                 f"got {', '.join(given) or 'none'}",
             )
         if self.relation is not None and self.role is None:
-            raise _invalid("bad-party", "'relation' pairs the holders of a 'role'; give 'role' with it")
+            raise _invalid(
+                "bad-party", "'relation' pairs the holders of a 'role'; expected 'role' beside it", at="relation"
+            )
         return self
 
 
@@ -240,6 +275,9 @@ class _RuleBase(_Model):
     note: str | None = None
 
 
+_DAYS = r"^([1-9]|[12][0-9]|3[01])-([1-9]|[12][0-9]|3[01]|last)$"
+
+
 class Window(_Model):
     """Where in a period the events must fall.
 
@@ -251,7 +289,7 @@ class Window(_Model):
     """
 
     month: Literal["first", "last"] | Annotated[int, Field(ge=1, le=12)] | None = None
-    days: Annotated[str, Field(pattern=r"^([1-9]|[12][0-9]|3[01])-([1-9]|[12][0-9]|3[01]|last)$")] | None = None
+    days: Annotated[str, Field(pattern=_DAYS)] | None = None
     first: DurationText | None = None
     last: DurationText | None = None
     strictness: Literal["strict", "in-principle"] = "strict"
@@ -259,15 +297,21 @@ class Window(_Model):
     @model_validator(mode="after")
     def _shape(self) -> Window:
         if self.first is not None and self.last is not None:
-            raise _invalid("bad-window", "give 'first' or 'last', not both")
+            raise _invalid("bad-window", "expected 'first' or 'last', got both", at="last")
         if (self.first or self.last) and (self.month is not None or self.days is not None):
-            raise _invalid("bad-window", "'first'/'last' span the whole period; do not combine with 'month'/'days'")
+            raise _invalid(
+                "bad-window",
+                "expected either 'first'/'last' (which count from the period's ends) or 'month'/'days', got both",
+                at="first" if self.first is not None else "last",
+            )
         if self.days is not None:
             lo, hi = self.days.split("-")
             if hi != "last" and int(hi) < int(lo):
-                raise _invalid("bad-window", f"day range {self.days!r} ends before it starts")
+                raise _invalid(
+                    "bad-window", f"expected a day range that ends on or after its start, got {self.days!r}", at="days"
+                )
         if self.month is None and self.days is None and self.first is None and self.last is None:
-            raise _invalid("bad-window", "a window needs 'month', 'days', 'first' or 'last'")
+            raise _invalid("bad-window", "expected 'month', 'days', 'first' or 'last' in a window, got none")
         return self
 
 
@@ -288,6 +332,16 @@ class Recurrence(_Model):
 
     rrule: Annotated[str, Field(min_length=1, examples=["FREQ=WEEKLY;BYDAY=MO"])]
     start: date
+
+    @model_validator(mode="after")
+    def _readable(self) -> Recurrence:
+        try:
+            parse_rrule(self.rrule, dtstart=self.start)
+        except PeriodError as exc:
+            raise _invalid(
+                "bad-rrule", f"{exc} (expected an RFC 5545 RRULE such as 'FREQ=WEEKLY;BYDAY=MO')", at="rrule"
+            ) from None
+        return self
 
 
 Grain = Literal["day", "week", "month", "quarter", "half-year", "year"]
@@ -324,22 +378,40 @@ class RecurringRule(_RuleBase):
 
     @model_validator(mode="after")
     def _shape(self) -> RecurringRule:
-        if (self.every is None) == (self.max_gap is None):
-            raise _invalid("bad-rule", "give exactly one of 'every' (calendar periods) or 'max_gap' (rolling interval)")
-        if self.max is not None and self.max < self.min:
-            raise _invalid("bad-rule", f"'max' ({self.max}) is below 'min' ({self.min})")
-        if self.max_gap is not None and (self.window or self.due_after or self.exempt_periods):
+        if self.every is None and self.max_gap is None:
             raise _invalid(
-                "bad-rule", "a rolling interval ('max_gap') takes no 'window', 'due_after' or 'exempt_periods'"
+                "bad-rule", "expected 'every' (calendar periods) or 'max_gap' (a rolling interval), got neither"
             )
+        if self.every is not None and self.max_gap is not None:
+            raise _invalid(
+                "bad-rule",
+                "expected 'every' (calendar periods) or 'max_gap' (a rolling interval), got both",
+                at="max_gap",
+            )
+        if self.max is not None and self.max < self.min:
+            raise _invalid("bad-rule", f"expected 'max' at least 'min' ({self.min}), got {self.max}", at="max")
+        if self.max_gap is not None:
+            for key, value in (
+                ("window", self.window),
+                ("due_after", self.due_after),
+                ("exempt_periods", self.exempt_periods),
+            ):
+                if value:
+                    raise _invalid(
+                        "bad-rule",
+                        f"expected no {key!r} with a rolling interval ('max_gap'), which has no calendar periods",
+                        at=key,
+                    )
         who = as_party(self.who)
         if who is not None and (who.trigger or who.counterpart):
             raise _invalid(
-                "bad-rule", "'who' of a recurring rule is an 'actor' or a 'role' (with an optional 'relation')"
+                "bad-rule",
+                "expected 'who' of a recurring rule to be an 'actor' or a 'role' (with an optional 'relation')",
+                at="who",
             )
         to = as_party(self.to)
         if to is not None and to.counterpart and (who is None or who.relation is None):
-            raise _invalid("bad-rule", "'to: {counterpart: true}' needs 'who' with a 'relation'")
+            raise _invalid("bad-rule", "'to: {counterpart: true}' expects 'who' with a 'relation'", at="to")
         return self
 
 
@@ -422,7 +494,9 @@ class ContentRule(_RuleBase):
         try:
             Draft202012Validator.check_schema(self.schema_)
         except SchemaError as exc:
-            raise _invalid("bad-schema", f"'schema' is not a valid JSON Schema: {exc.message}") from None
+            raise _invalid(
+                "bad-schema", f"expected a valid JSON Schema (2020-12) in 'schema': {exc.message}", at="schema"
+            ) from None
         return self
 
 
@@ -452,14 +526,9 @@ RULE_KINDS = ("recurring", "triggered", "prerequisite", "content", "forbidden", 
 class GlossaryEntry(_Model):
     """The reading of a vague word: ``promptly: {duration: 7 days, words: 及时}``."""
 
-    duration: DurationText
+    duration: ConcreteDurationText
     words: str | None = None
     note: str | None = None
-
-    @model_validator(mode="after")
-    def _concrete(self) -> GlossaryEntry:
-        parse_duration(self.duration)  # a glossary entry must not point at another term
-        return self
 
 
 class Clause(_Model):
@@ -516,6 +585,12 @@ class RoleGrant(_Model):
     from_: date | None = Field(default=None, alias="from")
     to: date | None = None
 
+    @model_validator(mode="after")
+    def _ordered(self) -> RoleGrant:
+        if self.from_ and self.to and self.to < self.from_:
+            raise _invalid("bad-range", f"expected 'to' on or after 'from' ({self.from_}), got {self.to}", at="to")
+        return self
+
     def span(self) -> DateRange:
         """The dates the role is held."""
         return DateRange(from_=self.from_, to=self.to)
@@ -558,7 +633,7 @@ class CalendarPeriod(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> CalendarPeriod:
         if self.end < self.start:
-            raise _invalid("bad-range", f"'end' ({self.end}) is before 'start' ({self.start})")
+            raise _invalid("bad-range", f"expected 'end' on or after 'start' ({self.start}), got {self.end}", at="end")
         return self
 
 
