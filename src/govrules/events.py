@@ -575,6 +575,8 @@ def _read_xes(
         except ParseError as exc:
             line = exc.position[0] if getattr(exc, "position", None) else None
             yield Rejected(name, line, f"malformed XES (XML) from here on: {exc}; the rest of the file cannot be read")
+        except (LookupError, ValueError) as exc:  # an unknown encoding declaration, bad bytes
+            yield Rejected(name, None, f"unreadable XES (XML): {exc}; the rest of the file cannot be read")
         except Exception as exc:  # defusedxml refuses entities and DTDs
             if type(exc).__module__.startswith("defusedxml"):
                 yield Rejected(name, None, f"refused XML construct: {exc}")
