@@ -129,9 +129,10 @@ class _Converter:
     def _count(self, pointer: str, depth: int) -> None:
         self.nodes += 1
         if self.nodes > self.limits.max_nodes:
+            top = "/".join(pointer.split("/")[:2])  # the top-level key whose value grew too large
             raise _Abort(
                 self.smap.problem(
-                    pointer,
+                    top,
                     "too-large",
                     f"expected at most {self.limits.max_nodes} values, but the document expands to more "
                     "(an alias bomb, or a file far larger than a rule set needs)",

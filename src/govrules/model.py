@@ -338,9 +338,8 @@ class Recurrence(_Model):
         try:
             parse_rrule(self.rrule, dtstart=self.start)
         except PeriodError as exc:
-            raise _invalid(
-                "bad-rrule", f"{exc} (expected an RFC 5545 RRULE such as 'FREQ=WEEKLY;BYDAY=MO')", at="rrule"
-            ) from None
+            hint = "" if "expected" in str(exc) else " (expected an RFC 5545 RRULE such as 'FREQ=WEEKLY;BYDAY=MO')"
+            raise _invalid("bad-rrule", f"{exc}{hint}", at="rrule") from None
         return self
 
 
