@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from dateutil import rrule as _rrule
@@ -43,6 +43,7 @@ __all__ = [
     "iter_rrule_periods",
     "months_of",
     "parse_label",
+    "parse_rrule",
 ]
 
 
@@ -77,7 +78,9 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.end <= self.start:
-            raise PeriodError(f"period {self.label!r} ends ({self.end}) before it starts ({self.start})")
+            raise PeriodError(
+                f"period {self.label!r} is empty: its end ({self.end}, exclusive) must be after its start ({self.start})"
+            )
 
     def __str__(self) -> str:
         return self.label
@@ -180,34 +183,55 @@ def iter_rrule_periods(rule: str, *, dtstart: date, start: date, end: date, week
     ``dtstart`` and ``wkst`` are always passed explicitly (dateutil would otherwise read the
     clock and a process-wide setting). RFC 5545 §3.3.10 *skips* invalid dates: a monthly rule
     from Jan 31 gives Jan 31, Mar 31, May 31; write ``BYMONTHDAY=-1`` for "last day of month".
+    Occurrences are whole days: several occurrences on one day (``BYHOUR``) open one period.
+    The last occurrence of a finite rule (``COUNT``, ``UNTIL``) has no next occurrence and so
+    opens no period.
 
     Raises:
         PeriodError: the rule text cannot be read.
     """
     recurrence = parse_rrule(rule, dtstart=dtstart, week_start=week_start)
     previous: date | None = None
-    for occurrence in recurrence:
+    for occurrence in recurrence.xafter(datetime.combine(start, time(0)), inc=True):
         day = occurrence.date()
-        if previous is not None and previous >= start:
+        if previous is not None and day > previous:
             yield Period(previous, day, f"{previous.isoformat()}/{day.isoformat()}")
         if day >= end:
             return
-        previous = day
+        if previous is None or day > previous:
+            previous = day
+
+
+_SUB_DAILY = re.compile(r"(^|;)\s*FREQ\s*=\s*(HOURLY|MINUTELY|SECONDLY)\s*(;|$)", re.IGNORECASE)
 
 
 def parse_rrule(rule: str, *, dtstart: date, week_start: int = 0) -> _rrule.rrule:
-    """Read an RRULE value (``FREQ=MONTHLY;BYMONTHDAY=-1``) anchored at ``dtstart``."""
+    """Read an RRULE value (``FREQ=MONTHLY;BYMONTHDAY=-1``) anchored at ``dtstart``.
+
+    ``week_start`` (0 = Monday ... 6 = Sunday) is the rule's ``WKST`` unless the text gives
+    one; it matters for weekly rules with an ``INTERVAL`` (RFC 5545 §3.3.10).
+
+    Raises:
+        PeriodError: the text is not one RRULE, or its frequency is finer than a day.
+    """
     text = rule.strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
     if "DTSTART" in text.upper():
         raise PeriodError("write the recurrence's start as the rule's 'start' field, not inside the RRULE")
+    if _SUB_DAILY.search(text):
+        raise PeriodError(
+            f"periods are whole days: expected FREQ=DAILY, WEEKLY, MONTHLY or YEARLY, got {rule!r} "
+            "(for example 'FREQ=MONTHLY;BYMONTHDAY=-1' or 'FREQ=WEEKLY;BYDAY=MO')"
+        )
     try:
-        parsed = _rrule.rrulestr(text, dtstart=datetime.combine(dtstart, datetime.min.time()), forceset=False)
+        parsed = _rrule.rrulestr(text, dtstart=datetime.combine(dtstart, time(0)), forceset=False)
     except (ValueError, TypeError) as exc:
         raise PeriodError(f"cannot read RRULE {rule!r}: {exc}") from None
     if not isinstance(parsed, _rrule.rrule):
         raise PeriodError(f"expected a single RRULE, got {rule!r}")
+    if re.search(r"(^|;)\s*WKST\s*=", text, re.IGNORECASE):
+        return parsed
     return parsed.replace(wkst=getattr(_rrule, _WEEKDAYS[week_start]))
 
 
@@ -226,7 +250,12 @@ _LABELS: list[tuple[re.Pattern[str], str]] = [
 
 
 def parse_label(label: str) -> Period:
-    """The period a canonical label names.
+    """The period a label names; its ``label`` is the canonical form.
+
+    Canonical labels read back unchanged (``parse_label(p.label) == p`` for every period that
+    `iter_periods` yields). Two other spellings are accepted and normalised: a week from a
+    Monday (``2024-11-25/P1W``) is the ISO week ``2024-W48``, and a year from January
+    (``2024-01/P1Y``) is the calendar year ``2024``.
 
     >>> parse_label("2024-Q2")
     Period(start=datetime.date(2024, 4, 1), end=datetime.date(2024, 7, 1), label='2024-Q2')
@@ -244,6 +273,8 @@ def parse_label(label: str) -> Period:
                 return Period(date(*g[:3]), date(*g[3:]), label)
             if form == "week-from":
                 start = date(*g)
+                if start.weekday() == 0:
+                    return _grain_period(Grain.WEEK, start)
                 return Period(start, start + timedelta(days=7), label)
             if form == "year-from":
                 return _grain_period(Grain.YEAR, date(g[0], g[1], 1), year_start=g[1])
@@ -258,6 +289,8 @@ def parse_label(label: str) -> Period:
             if form == "half":
                 return _grain_period(Grain.HALF_YEAR, date(g[0], 6 * g[1] - 5, 1))
             return _grain_period(Grain.YEAR, date(g[0], 1, 1))
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
+            if isinstance(exc, PeriodError):
+                raise PeriodError(f"{label!r}: {exc}; expected {LABEL_SYNTAX}") from None
             raise PeriodError(f"{label!r} is not a real period ({exc}); expected {LABEL_SYNTAX}") from None
     raise PeriodError(f"expected {LABEL_SYNTAX}, got {label!r}")
