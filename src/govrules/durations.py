@@ -1,6 +1,6 @@
 """Durations as people write them ("7 days", "72 hours", "5 workdays", "P1M") and deadline arithmetic.
 
-Two families, documented in docs/semantics.md:
+Two families, documented in docs/calendar.md:
 
 * **Elapsed** units (minutes, hours) add exact elapsed time to the instant: 72 hours after a
   breach is 72 × 3600 seconds later, whatever the clocks do in between.
@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
+
+from govrules.errors import InvalidArgument
 
 if TYPE_CHECKING:
     from govrules.calendars import BusinessCalendar
@@ -34,6 +36,7 @@ __all__ = [
     "add_months",
     "deadline",
     "end_of_day",
+    "fixed_offset",
     "local_date",
     "parse_duration",
     "start_of_day",
@@ -139,7 +142,7 @@ def parse_duration(text: str) -> Duration:
     if m and m.group(2) in _UNIT_WORDS:
         return Duration(int(m.group(1)), _UNIT_WORDS[m.group(2)])
     iso = _ISO.match(raw.upper())
-    if iso and raw.upper() not in ("P", "PT"):
+    if iso and not raw.upper().endswith(("P", "T")):
         parts = [(int(v), u) for v, u in zip(iso.groups(), _ISO_UNITS, strict=True) if v is not None]
         if len(parts) == 1:
             return Duration(*parts[0])
@@ -152,15 +155,29 @@ def local_date(instant: datetime, tz: ZoneInfo) -> date:
     return instant.astimezone(tz).date()
 
 
+def fixed_offset(instant: datetime) -> datetime:
+    """``instant`` with a fixed-offset tzinfo (its current UTC offset), the same instant.
+
+    Every instant this module returns has a fixed offset: Python compares and subtracts two
+    datetimes that share one ``ZoneInfo`` by wall time, which is wrong in a repeated or skipped
+    DST hour; fixed offsets compare and subtract as instants, and print the same.
+    """
+    offset = instant.utcoffset()
+    if offset is None:
+        raise InvalidArgument(f"expected an aware instant, got naive {instant.isoformat()}")
+    return instant.astimezone(timezone(offset))
+
+
 def start_of_day(day: date, tz: ZoneInfo) -> datetime:
     """The first instant of local ``day`` (DST-safe: a missing midnight moves forward)."""
-    naive = datetime.combine(day, time(0), tzinfo=tz)
-    return naive.astimezone(UTC).astimezone(tz)
+    wall = datetime.combine(day, time(0), tzinfo=tz)
+    return fixed_offset(wall.astimezone(UTC).astimezone(tz))
 
 
 def end_of_day(day: date, tz: ZoneInfo) -> datetime:
     """The last instant (microsecond) of local ``day``: an event at it is still on that day."""
-    return (start_of_day(day + timedelta(days=1), tz).astimezone(UTC) - timedelta(microseconds=1)).astimezone(tz)
+    after = start_of_day(day + timedelta(days=1), tz).astimezone(UTC) - timedelta(microseconds=1)
+    return fixed_offset(after.astimezone(tz))
 
 
 def add_months(day: date, months: int, policy: MonthPolicy = MonthPolicy.CLAMP) -> date:
@@ -196,13 +213,18 @@ def deadline(
         roll: move a calendar-unit deadline that ends on a non-workday to the next workday.
 
     Returns:
-        An aware instant; an event at exactly this instant is on time.
+        An aware instant with a fixed offset (`fixed_offset`); an event at exactly this
+        instant is on time.
+
+    Raises:
+        InvalidArgument: a naive ``start``, or workdays or ``roll`` without a calendar.
+        CalendarError: the calendar has no holiday data for a year the count passes through.
     """
-    if start.tzinfo is None:
-        raise ValueError("deadline() needs an aware start instant")
+    if start.tzinfo is None or start.utcoffset() is None:
+        raise InvalidArgument(f"deadline() needs an aware start instant, got naive {start.isoformat()}")
     if duration.elapsed:
         minutes = duration.amount * (60 if duration.unit is Unit.HOURS else 1)
-        return (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(tz)
+        return fixed_offset((start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(tz))
     day = local_date(start, tz)
     if duration.unit is Unit.DAYS:
         day += timedelta(days=duration.amount)
@@ -214,10 +236,10 @@ def deadline(
         day = add_months(day, 12 * duration.amount, month_policy)
     else:  # workdays
         if calendar is None:
-            raise ValueError("a duration in workdays needs a business-day calendar")
+            raise InvalidArgument("a duration in workdays needs a business-day calendar")
         day = calendar.add_workdays(day, duration.amount)
     if roll:
         if calendar is None:
-            raise ValueError("rolling a deadline to a workday needs a business-day calendar")
+            raise InvalidArgument("rolling a deadline to a workday needs a business-day calendar")
         day = calendar.next_workday(day)
     return end_of_day(day, tz)
