@@ -38,6 +38,7 @@ class BusinessCalendar:
             weekends-only calendar.
         weekend_workdays: weekend dates that are workdays (China's 调休).
         years: the years this calendar has data for, or ``None`` for every year.
+        weekend: the weekdays that are the weekend (0 = Monday ... 6 = Sunday).
     """
 
     def __init__(
@@ -47,11 +48,13 @@ class BusinessCalendar:
         holidays: Any = None,
         weekend_workdays: Iterable[date] = (),
         years: range | frozenset[int] | None = None,
+        weekend: Iterable[int] = (5, 6),
     ) -> None:
         self.name = name
         self._holidays = holidays
         self._weekend_workdays = frozenset(weekend_workdays)
         self._years = years
+        self._weekend = frozenset(weekend)
 
     def __repr__(self) -> str:
         return f"BusinessCalendar({self.name!r})"
@@ -60,20 +63,37 @@ class BusinessCalendar:
         """Whether the calendar has holiday data for ``year``."""
         return self._years is None or year in self._years
 
+    def coverage(self) -> str:
+        """The covered years as people read them: ``2001-2026``, or ``every year``."""
+        years = self._years
+        if years is None:
+            return "every year"
+        if not years:
+            return "no year"
+        low, high = min(years), max(years)
+        if len(years) == high - low + 1:
+            return f"{low}-{high}"
+        return ", ".join(str(y) for y in sorted(years))
+
     def _check(self, day: date) -> None:
         if not self.covers(day.year):
             raise CalendarError(
-                f"business-day calendar {self.name!r} has no holiday data for {day.year}; "
-                f"a deadline counted in workdays or rolled to a workday cannot be computed for "
-                f"that year (install a newer 'holidays' package, or narrow the audit range)"
+                f"business-day calendar {self.name!r} has no holiday data for {day.year} "
+                f"(it covers {self.coverage()}); a deadline counted in workdays or rolled to a "
+                f"workday cannot be computed for that year (install a newer 'holidays' package, "
+                f"or narrow the audit range)"
             )
 
     def is_workday(self, day: date) -> bool:
-        """Whether ``day`` is a workday: not a holiday, and a weekday or an adjusted workday."""
+        """Whether ``day`` is a workday: not a holiday, and a weekday or an adjusted workday.
+
+        Raises:
+            CalendarError: the calendar has no data for ``day``'s year.
+        """
         self._check(day)
         if day in self._weekend_workdays:
             return True
-        if day.weekday() >= 5:
+        if day.weekday() in self._weekend:
             return False
         return not (self._holidays is not None and day in self._holidays)
 
@@ -113,18 +133,14 @@ def get_calendar(name: str) -> BusinessCalendar:
         )
     if subdiv and subdiv not in supported[country]:
         raise LookupError(f"unknown subdivision {subdiv!r} of calendar {country!r}")
-    cls = holidays_pkg.country_holidays(country).__class__
+    sample = holidays_pkg.country_holidays(country, subdiv=subdiv or None)
+    years: range | frozenset[int]
     if country in _ANNOUNCED_YEARLY:
-        static = _static_holidays_class(cls)
-        years: range | frozenset[int] = frozenset(static.special_public_holidays) if static else frozenset()
+        # The years with an announced schedule are those with special (announced) holidays.
+        years = frozenset(getattr(sample, "special_public_holidays", None) or ())
     else:
-        years = range(cls.start_year, cls.end_year + 1)
+        years = range(sample.start_year, sample.end_year + 1)
     return _LazyHolidayCalendar(name, country, subdiv or None, years)
-
-
-def _static_holidays_class(cls: type) -> Any:
-    module = __import__(cls.__module__, fromlist=["_"])
-    return getattr(module, f"{cls.__name__}StaticHolidays", None)
 
 
 class _LazyHolidayCalendar(BusinessCalendar):
@@ -134,21 +150,25 @@ class _LazyHolidayCalendar(BusinessCalendar):
         super().__init__(name, years=years)
         self._country = country
         self._subdiv = subdiv
-        self._loaded: dict[int, tuple[frozenset[date], frozenset[date]]] = {}
+        self._loaded: dict[int, tuple[frozenset[date], frozenset[date], frozenset[int]]] = {}
 
-    def _year(self, year: int) -> tuple[frozenset[date], frozenset[date]]:
+    def _year(self, year: int) -> tuple[frozenset[date], frozenset[date], frozenset[int]]:
         data = self._loaded.get(year)
         if data is None:
             import holidays as holidays_pkg
 
             h = holidays_pkg.country_holidays(self._country, subdiv=self._subdiv, years=year)
-            data = (frozenset(h), frozenset(getattr(h, "weekend_workdays", ())))
+            data = (
+                frozenset(h),
+                frozenset(getattr(h, "weekend_workdays", ())),
+                frozenset(getattr(h, "weekend", (5, 6))),
+            )
             self._loaded[year] = data
         return data
 
     def is_workday(self, day: date) -> bool:
         self._check(day)
-        off, extra = self._year(day.year)
+        off, extra, weekend = self._year(day.year)
         if day in extra:
             return True
-        return day.weekday() < 5 and day not in off
+        return day.weekday() not in weekend and day not in off

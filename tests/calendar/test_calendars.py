@@ -1,0 +1,185 @@
+"""Business-day calendars: weekends, public holidays, China's adjusted working weekends, coverage."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from govrules.calendars import BusinessCalendar, get_calendar
+from govrules.errors import CalendarError, GovrulesError
+
+
+def _first_uncovered_after(calendar: BusinessCalendar, year: int) -> int:
+    return next(y for y in range(year, year + 200) if not calendar.covers(y))
+
+
+# China ---------------------------------------------------------------------------------------
+
+CN_2025 = [
+    (date(2025, 9, 27), False, "Saturday"),
+    (date(2025, 9, 28), True, "Sunday, an adjusted working day (调休) before National Day"),
+    (date(2025, 9, 29), True, "Monday"),
+    (date(2025, 9, 30), True, "Tuesday"),
+    (date(2025, 10, 1), False, "National Day"),
+    (date(2025, 10, 4), False, "Saturday inside the holiday"),
+    (date(2025, 10, 6), False, "Mid-Autumn Festival"),
+    (date(2025, 10, 8), False, "the last day off"),
+    (date(2025, 10, 9), True, "Thursday"),
+    (date(2025, 10, 11), True, "Saturday, an adjusted working day"),
+    (date(2025, 10, 12), False, "Sunday"),
+    (date(2025, 1, 26), True, "Sunday, worked before the Spring Festival"),
+    (date(2025, 2, 8), True, "Saturday, worked after the Spring Festival"),
+    (date(2025, 1, 29), False, "Spring Festival"),
+    (date(2025, 4, 27), True, "Sunday, worked before Labour Day"),
+    (date(2025, 5, 5), False, "Monday, a day off in exchange"),
+]
+
+
+@pytest.mark.parametrize(("day", "workday", "why"), CN_2025)
+def test_china_2025_workdays_follow_the_announced_schedule(day: date, workday: bool, why: str) -> None:
+    """China's State Council schedule for 2025, including the weekends that are working days."""
+    assert get_calendar("CN").is_workday(day) is workday, why
+
+
+def test_five_workdays_after_2025_09_29_end_on_2025_10_13() -> None:
+    """Sep 30, Oct 9, Oct 10, Oct 11 (a Saturday) and Oct 13: the holiday week is skipped."""
+    cn = get_calendar("CN")
+    assert cn.add_workdays(date(2025, 9, 29), 5) == date(2025, 10, 13)
+    assert cn.add_workdays(date(2025, 9, 27), 1) == date(2025, 9, 28)
+    assert cn.next_workday(date(2025, 10, 1)) == date(2025, 10, 9)
+
+
+def test_china_cross_year_adjustment_is_known() -> None:
+    """2018-12-29 (a Saturday) was worked and 2018-12-31 (a Monday) was off for New Year 2019."""
+    cn = get_calendar("CN")
+    assert cn.is_workday(date(2018, 12, 29)) is True
+    assert cn.is_workday(date(2018, 12, 31)) is False
+    assert cn.add_workdays(date(2018, 12, 28), 1) == date(2018, 12, 29)
+
+
+def test_china_is_covered_only_for_years_with_an_announced_schedule() -> None:
+    """Years with announced data are covered; one before the first announcement, and the first
+    year after 2025 without one, are not."""
+    cn = get_calendar("CN")
+    assert cn.covers(2025)
+    assert cn.covers(2001)
+    assert not cn.covers(2000)
+    assert not cn.covers(_first_uncovered_after(cn, 2025))
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_year_without_chinese_holiday_data_is_an_error_naming_the_year(when: str) -> None:
+    """No silent weekend-only guess: CalendarError (a LookupError) names the year and the coverage."""
+    cn = get_calendar("CN")
+    year = 2000 if when == "before" else _first_uncovered_after(cn, 2025)
+    with pytest.raises(CalendarError) as info:
+        cn.is_workday(date(year, 3, 2))
+    assert isinstance(info.value, LookupError)
+    assert isinstance(info.value, GovrulesError)
+    assert f"for {year}" in str(info.value)
+    assert "'CN'" in str(info.value)
+    assert "2001-" in str(info.value)
+
+
+def test_counting_workdays_into_an_uncovered_year_is_an_error() -> None:
+    """A count that starts in a covered year and runs into an uncovered one stops with the error."""
+    cn = get_calendar("CN")
+    year = _first_uncovered_after(cn, 2025)
+    with pytest.raises(CalendarError, match=f"for {year}"):
+        cn.add_workdays(date(year - 1, 12, 30), 5)
+
+
+# United States (SEC Rule 0-3) and others ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "workday"),
+    [
+        (date(2025, 7, 4), False),  # Independence Day
+        (date(2024, 11, 11), False),  # Veterans Day, a Monday
+        (date(2025, 11, 10), True),  # the Monday before Veterans Day 2025
+        (date(2025, 11, 11), False),
+        (date(2021, 12, 31), False),  # New Year's Day 2022 (a Saturday) observed on Friday
+        (date(2022, 6, 20), False),  # Juneteenth (a Sunday) observed on Monday
+        (date(2025, 11, 27), False),  # Thanksgiving
+        (date(2025, 11, 28), True),  # the day after Thanksgiving is not a federal holiday
+        (date(2025, 11, 9), False),  # a Sunday
+    ],
+)
+def test_us_federal_business_days(day: date, workday: bool) -> None:
+    """Federal holidays and their observed days are not business days."""
+    assert get_calendar("US").is_workday(day) is workday
+
+
+def test_us_next_workday_rolls_over_a_weekend_and_a_monday_holiday() -> None:
+    """Saturday 2024-11-09 rolls to Tuesday 2024-11-12; Sunday 2025-11-09 to Monday 2025-11-10."""
+    us = get_calendar("US")
+    assert us.next_workday(date(2024, 11, 9)) == date(2024, 11, 12)
+    assert us.next_workday(date(2025, 11, 9)) == date(2025, 11, 10)
+    assert us.next_workday(date(2025, 11, 10)) == date(2025, 11, 10)
+
+
+def test_a_subdivision_adds_its_own_holidays() -> None:
+    """New York State keeps Lincoln's Birthday (Feb 12); the federal calendar does not."""
+    assert get_calendar("US").is_workday(date(2025, 2, 12)) is True
+    assert get_calendar("US-NY").is_workday(date(2025, 2, 12)) is False
+
+
+def test_the_weekend_comes_from_the_country() -> None:
+    """Israel's weekend is Friday and Saturday: Sunday 2025-06-08 is a workday, Friday 2025-06-06 is not."""
+    il = get_calendar("IL")
+    assert il.is_workday(date(2025, 6, 6)) is False
+    assert il.is_workday(date(2025, 6, 8)) is True
+
+
+def test_weekends_calendar_knows_only_saturdays_and_sundays() -> None:
+    """Chosen by name only: every year is covered, and public holidays are workdays."""
+    weekends = get_calendar("weekends")
+    assert weekends.covers(1900) and weekends.covers(2999)
+    assert weekends.coverage() == "every year"
+    assert weekends.is_workday(date(2025, 10, 1)) is True
+    assert [weekends.is_workday(date(2025, 9, 27) + timedelta(days=i)) for i in range(7)] == [
+        False,
+        False,
+        True,
+        True,
+        True,
+        True,
+        True,
+    ]
+    assert weekends.add_workdays(date(2025, 9, 26), 1) == date(2025, 9, 29)
+    assert weekends.add_workdays(date(2025, 9, 27), 0) == date(2025, 9, 27)
+
+
+def test_a_hand_made_calendar() -> None:
+    """Holidays, weekend workdays and covered years can be given directly."""
+    cal = BusinessCalendar(
+        "school",
+        holidays={date(2024, 5, 1)},
+        weekend_workdays=[date(2024, 5, 11)],
+        years=range(2024, 2025),
+    )
+    assert cal.is_workday(date(2024, 5, 1)) is False
+    assert cal.is_workday(date(2024, 5, 11)) is True
+    assert cal.is_workday(date(2024, 5, 12)) is False
+    assert cal.coverage() == "2024-2024"
+    with pytest.raises(CalendarError, match="for 2025"):
+        cal.is_workday(date(2025, 1, 2))
+    with pytest.raises(ValueError, match=">= 0"):
+        cal.add_workdays(date(2024, 5, 2), -1)
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"), [("XX", "unknown business-day calendar 'XX'"), ("US-ZZ", "subdivision 'ZZ'")]
+)
+def test_an_unknown_calendar_is_a_lookup_error(name: str, fragment: str) -> None:
+    """Unknown countries and subdivisions are refused with the name."""
+    with pytest.raises(LookupError, match=fragment):
+        get_calendar(name)
+
+
+def test_calendars_are_shared_by_name() -> None:
+    """The same name gives the same calendar object (its per-year data is loaded once)."""
+    assert get_calendar("CN") is get_calendar("CN")
+    assert get_calendar("US").covers(2025)
