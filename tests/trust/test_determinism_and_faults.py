@@ -1,0 +1,129 @@
+"""Determinism across process time zones and locales, and faults: truncated logs, vanishing files, full disks."""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from govrules.cli import run
+
+ROOT = Path(__file__).resolve().parents[2]
+EX = ROOT / "examples" / "school-ideology"
+CHECK = [
+    "check",
+    str(EX / "rules.yaml"),
+    "--org",
+    str(EX / "org.yaml"),
+    "--events",
+    str(EX / "events-2024.csv"),
+    "--map-file",
+    str(EX / "office-export.map.yaml"),
+    "--from",
+    "2024-01-01",
+    "--to",
+    "2024-12-31",
+    "--fail-on",
+    "never",
+]
+
+
+def _cli(argv: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "govrules", *argv], capture_output=True, env=full_env, check=False, timeout=120
+    )
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_byte_identical_in_any_process_zone_and_locale(fmt: str) -> None:
+    """The same inputs give the same bytes under TZ=Pacific/Kiritimati and LANG=C as under UTC."""
+    a = _cli([*CHECK, "--format", fmt], {"TZ": "UTC", "LANG": "C.UTF-8"})
+    b = _cli([*CHECK, "--format", fmt], {"TZ": "Pacific/Kiritimati", "LANG": "C", "LC_ALL": "C"})
+    c = _cli([*CHECK, "--format", fmt, "--lang", "zh"], {"TZ": "America/New_York", "LANG": "C"})
+    assert (a.returncode, b.returncode, c.returncode) == (0, 0, 0), (a.stderr, b.stderr, c.stderr)
+    assert a.stdout == b.stdout
+    assert a.stdout and c.stdout and b"Traceback" not in a.stderr + b.stderr + c.stderr
+
+
+def test_log_ending_mid_record_is_rejected_and_the_run_goes_on(tmp_path: Path) -> None:
+    """A CSV cut in the middle of its last row: that row is rejected with its line, the rest is checked."""
+    text = (EX / "events-2024.csv").read_text("utf-8")
+    cut = text.rstrip("\n")
+    cut = cut[: cut.rfind(",")]  # the last row loses its last column
+    log = tmp_path / "cut.csv"
+    log.write_text(cut, "utf-8")
+    argv = [*CHECK]
+    argv[argv.index(str(EX / "events-2024.csv"))] = str(log)
+    import json
+
+    def rejected(args: list[str]) -> tuple[list[dict[str, object]], dict[str, int]]:
+        out, err = io.StringIO(), io.StringIO()
+        assert run([*args, "--format", "json"], out, err) == 0 and err.getvalue() == ""
+        report = json.loads(out.getvalue())
+        return [f for f in report["findings"] if f["code"] == "rejected-event"], report["records"]
+
+    before, _ = rejected(CHECK)
+    after, records = rejected(argv)
+    seen = {(f["line"], str(f["detail"])) for f in before}
+    [new] = [f for f in after if (f["line"], str(f["detail"])) not in seen]
+    assert new["line"] == len(cut.splitlines())
+    assert "columns" in new["detail"]["reason"]
+    assert records["read"] == records["used"] + records["unused"] + records["rejected"]
+
+
+def test_missing_log_is_exit_2_with_the_file_named(tmp_path: Path) -> None:
+    """A log that does not exist (or vanished) gives exit 2 and names the file."""
+    argv = [*CHECK]
+    gone = tmp_path / "gone.csv"
+    argv[argv.index(str(EX / "events-2024.csv"))] = str(gone)
+    out, err = io.StringIO(), io.StringIO()
+    assert run(argv, out, err) == 2
+    assert str(gone) in err.getvalue() and "Traceback" not in err.getvalue()
+
+
+def test_unreadable_log_is_exit_2(tmp_path: Path) -> None:
+    """A log that is a directory cannot be read: exit 2, not a traceback."""
+    argv = [*CHECK]
+    argv[argv.index(str(EX / "events-2024.csv"))] = str(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    tmp_csv = tmp_path / "x.csv"
+    tmp_csv.mkdir()
+    argv[argv.index(str(tmp_path))] = str(tmp_csv)
+    assert run(argv, out, err) == 2
+    assert str(tmp_csv) in err.getvalue()
+
+
+def test_full_disk_keeps_the_previous_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When writing --output fails (disk full), the previous report is intact and the exit code is 2."""
+    target = tmp_path / "report.json"
+    target.write_text("previous report\n", "utf-8")
+    real_fsync = os.fsync
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    out, err = io.StringIO(), io.StringIO()
+    code = run([*CHECK, "--format", "json", "--output", str(target)], out, err)
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert code == 2
+    assert "No space left" in err.getvalue()
+    assert target.read_text("utf-8") == "previous report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]  # no temporary file left behind
+
+
+def test_empty_log_is_an_error(tmp_path: Path) -> None:
+    """A log with no record at all exits non-zero with a reason (nothing to audit is not green)."""
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", "utf-8")
+    argv = [*CHECK]
+    argv[argv.index(str(EX / "events-2024.csv"))] = str(empty)
+    out, err = io.StringIO(), io.StringIO()
+    assert run(argv, out, err) == 2
+    assert "no record" in err.getvalue()
