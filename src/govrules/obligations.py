@@ -1,17 +1,21 @@
 """What is owed: expand recurring rules over an organisation and a range into obligations.
 
 Pure: never sees events, never reads the clock. The rules for who is held to which period
-(docs/semantics.md, "Who owes what"):
+(docs/calendar.md, "Who owes what"):
 
 * a period belongs to a range when its first day lies in the range (so expanding over
   ``[a, c)`` equals expanding over ``[a, b)`` and ``[b, c)`` for any period-aligned ``b``);
 * a rule applies to a period when it is in force (``effective``) on the period's last day;
+* a role granted for a span of dates (a filer status) applies to a period when it is held on the
+  period's last day (the SEC determines filer status at the fiscal year end); a holder who does
+  not hold the role on that day owes nothing for the period, and it is not listed;
 * an actor is held to a period only when it is active on *every* day of it: a branch created on
   2024-07-01 owes its monthly reports from July, and no 2024 annual obligation; the periods it
-  covers in part are listed with status ``not-held``;
-* a role granted for a span of dates (a filer status) applies to a period when it is held on the
-  period's last day (the SEC determines filer status at the fiscal year end);
-* a pair obligation (role with a relation) is held when both members are held.
+  covers in part (or not at all) are listed with status ``not-held``;
+* a pair obligation (role with a relation) is held when both members are held;
+* a documented exemption that names the period, or whose dates share a day with it, gives status
+  ``exempt`` (it takes precedence over ``not-held``);
+* otherwise the obligation is ``pending`` when its due moment is after ``as_of``, else ``open``.
 
 Triggered, prerequisite, content and forbidden obligations arise from events; the checker
 creates them.
@@ -207,15 +211,31 @@ def window_dates(ctx: Context, period: Period, window: Window) -> tuple[date, da
         if not matches:
             raise InvalidArgument(f"period {period.label} has no month {window.month}")
         month_start = matches[0]
-    month_end = (month_start.replace(day=28) + timedelta(days=4)).replace(day=1)
-    lo, hi = 1, (month_end - month_start).days
+    length = ((month_start.replace(day=28) + timedelta(days=4)).replace(day=1) - month_start).days
+    lo, hi = 1, length
     if window.days is not None:
         a, b = window.days.split("-")
-        lo = int(a)
-        hi = min(hi, hi if b == "last" else int(b))
+        # A day the month lacks is its last day ("days 30-last" of February is Feb 28/29),
+        # as in the clamp month-end policy.
+        lo = min(int(a), length)
+        hi = length if b == "last" else min(int(b), length)
     first = max(period.start, month_start + timedelta(days=lo - 1))
     after = min(period.end, month_start + timedelta(days=hi))
+    if after <= first:
+        raise InvalidArgument(
+            f"the window ({_describe(window)}) has no day inside period {period.label} "
+            f"({period.start} to {period.last_day})"
+        )
     return first, after
+
+
+def _describe(window: Window) -> str:
+    parts = []
+    if window.month is not None:
+        parts.append(f"month {window.month}")
+    if window.days is not None:
+        parts.append(f"days {window.days}")
+    return ", ".join(parts) or "whole period"
 
 
 def _workday_span(calendar: BusinessCalendar, period: Period, count: int, *, first: bool) -> tuple[date, date]:
@@ -252,10 +272,14 @@ def _parties(ctx: Context, rule: RecurringRule) -> list[tuple[Actor, Actor | Non
         return [(a, None) for a in holders]
     pairs: list[tuple[Actor, Actor | None]] = []
     for holder in holders:
-        for member_id in sorted(holder.relations.get(who.relation, [])):
+        for member_id in sorted(set(holder.relations.get(who.relation, []))):
             member = org.actor(member_id)
-            if member is not None:
-                pairs.append((holder, member))
+            if member is None:
+                raise InvalidArgument(
+                    f"actor {holder.id!r} lists {member_id!r} in relation {who.relation!r}, "
+                    "which the organisation lacks"
+                )
+            pairs.append((holder, member))
     return pairs
 
 
@@ -318,12 +342,17 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
                 closes = max(due, ctx.deadline(following_end, rule.due_after or "0 days", roll=roll))
         ws = we = None
         if rule.window is not None:
-            first, after = window_dates(ctx, period, rule.window)
+            try:
+                first, after = window_dates(ctx, period, rule.window)
+            except InvalidArgument as exc:
+                raise InvalidArgument(f"rule {rule.id!r}: {exc}") from None
             ws, we = start_of_day(first, ctx.tz), end_of_day(after - timedelta(days=1), ctx.tz)
         timed.append((period, start_of_day(period.start, ctx.tz), due, closes, ws, we))
     strict = rule.window is None or rule.window.strictness == "strict"
     for actor, counterpart in _parties(ctx, rule):
         for period, opens, due, closes, ws, we in timed:
+            if not _role_held(actor, role, period):
+                continue  # the actor did not hold the role at the period's end: nothing owed
             status: Status = "open"
             note = None
             reason = _exemption(ctx, rule.id, actor.id, period)
@@ -331,8 +360,6 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
                 status, note = "exempt", reason
             elif not (_held(actor, period) and (counterpart is None or _held(counterpart, period))):
                 status, note = "not-held", "not active for the whole period"
-            elif not _role_held(actor, role, period):
-                continue  # the actor did not hold the role at the period's end: nothing owed
             elif due > ctx.as_of:
                 status = "pending"
             yield Obligation(

@@ -1,0 +1,625 @@
+"""The expected-obligation grid: windows, due moments, exempt periods, who is held, statuses."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from govrules.errors import CalendarError, InvalidArgument
+from govrules.model import Organisation, RuleSet
+from govrules.obligations import Context, Obligation, obligations, rule_obligations, window_dates
+from govrules.periods import parse_label
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NEW_YORK = ZoneInfo("America/New_York")
+ROME = ZoneInfo("Europe/Rome")
+LAST = (23, 59, 59, 999999)
+
+
+def _rules(*rules: dict[str, Any], tz: str = "Asia/Shanghai", **extra: Any) -> RuleSet:
+    body = [{"kind": "recurring", "clause": r.get("id", "x"), "action": "act", **r} for r in rules]
+    return RuleSet.model_validate({"id": "t", "title": "t", "timezone": tz, "rules": body, **extra})
+
+
+def _org(*actors: dict[str, Any], **extra: Any) -> Organisation:
+    return Organisation.model_validate({"id": "o", "actors": list(actors), **extra})
+
+
+def _expand(rules: RuleSet, org: Organisation, start: date, end: date, **kw: Any) -> list[Obligation]:
+    return list(obligations(rules, org, start, end, **kw))
+
+
+def _at(tz: ZoneInfo, *parts: int) -> datetime:
+    return datetime(*parts, tzinfo=tz)  # type: ignore[arg-type, misc]
+
+
+def _window(o: Obligation) -> tuple[date, date]:
+    assert o.window_start is not None and o.window_end is not None
+    return o.window_start.date(), o.window_end.date()
+
+
+OFFICE = _org({"id": "office", "roles": ["office"]})
+YEAR_2024 = (date(2024, 1, 1), date(2025, 1, 1))
+
+
+# The seed's windows ---------------------------------------------------------------------------
+
+
+def test_routine_analyses_fall_in_mid_june_and_mid_december() -> None:
+    """D1.5.2 常规性研判每半年组织一次,原则上安排在每年的6月中旬和12月中旬: days 11-20 of each
+    half-year's last month, in principle; due at the end of the half-year."""
+    rules = _rules(
+        {
+            "id": "analysis",
+            "clause": "D1.5.2",
+            "who": "office",
+            "every": "half-year",
+            "window": {"month": "last", "days": "11-20", "strictness": "in-principle"},
+        }
+    )
+    found = _expand(rules, OFFICE, *YEAR_2024)
+    assert [(o.period, _window(o), o.strict) for o in found] == [
+        ("2024-H1", (date(2024, 6, 11), date(2024, 6, 20)), False),
+        ("2024-H2", (date(2024, 12, 11), date(2024, 12, 20)), False),
+    ]
+    h1 = found[0]
+    assert h1.window_start == _at(SHANGHAI, 2024, 6, 11)
+    assert h1.window_end == _at(SHANGHAI, 2024, 6, 20, *LAST)
+    assert h1.opens == _at(SHANGHAI, 2024, 1, 1)
+    assert h1.due == _at(SHANGHAI, 2024, 6, 30, *LAST)
+    assert found[1].due == _at(SHANGHAI, 2024, 12, 31, *LAST)
+
+
+def test_reviews_fall_in_the_last_ten_days_of_each_quarter() -> None:
+    """D1.6.3 原则上安排在每年的3月下旬、6月下旬、9月下旬、12月下旬: days 21-last of the quarter's
+    last month (21-31 March, 21-30 June...)."""
+    rules = _rules(
+        {
+            "id": "review",
+            "clause": "D1.6.3",
+            "who": "office",
+            "every": "quarter",
+            "window": {"month": "last", "days": "21-last", "strictness": "in-principle"},
+        }
+    )
+    found = _expand(rules, OFFICE, *YEAR_2024)
+    assert [(o.period, _window(o)) for o in found] == [
+        ("2024-Q1", (date(2024, 3, 21), date(2024, 3, 31))),
+        ("2024-Q2", (date(2024, 6, 21), date(2024, 6, 30))),
+        ("2024-Q3", (date(2024, 9, 21), date(2024, 9, 30))),
+        ("2024-Q4", (date(2024, 12, 21), date(2024, 12, 31))),
+    ]
+    assert {o.strict for o in found} == {False}
+    assert [o.due.date() for o in found] == [
+        date(2024, 3, 31),
+        date(2024, 6, 30),
+        date(2024, 9, 30),
+        date(2024, 12, 31),
+    ]
+
+
+def test_joint_meetings_fall_in_mid_month_of_each_quarter_end() -> None:
+    """D1.9.4 原则上安排在每年的3月中旬、6月中旬、9月中旬、12月中旬: days 11-20."""
+    rules = _rules({"id": "joint", "who": "office", "every": "quarter", "window": {"month": "last", "days": "11-20"}})
+    found = _expand(rules, OFFICE, *YEAR_2024)
+    assert [_window(o) for o in found] == [
+        (date(2024, 3, 11), date(2024, 3, 20)),
+        (date(2024, 6, 11), date(2024, 6, 20)),
+        (date(2024, 9, 11), date(2024, 9, 20)),
+        (date(2024, 12, 11), date(2024, 12, 20)),
+    ]
+    assert {o.strict for o in found} == {True}
+
+
+def test_supervision_falls_in_december() -> None:
+    """D1.10.2 专项督查工作每年组织一次,原则上在12月份进行: the whole of December, in principle."""
+    rules = _rules(
+        {
+            "id": "supervision",
+            "clause": "D1.10.2",
+            "who": "office",
+            "every": "year",
+            "window": {"month": 12, "strictness": "in-principle"},
+        }
+    )
+    (o,) = _expand(rules, OFFICE, *YEAR_2024)
+    assert (o.period, _window(o), o.strict) == ("2024", (date(2024, 12, 1), date(2024, 12, 31)), False)
+    assert o.window_end == o.due == _at(SHANGHAI, 2024, 12, 31, *LAST)
+
+
+def test_monthly_reports_are_due_at_each_month_end() -> None:
+    """D1.4.2 分别在每月底前落实: due 23:59:59.999999 local on the last day, Feb 29 in 2024;
+    a late report is accepted until the next month's due moment."""
+    org = _org({"id": "b1", "roles": ["branch"]}, {"id": "hq"})
+    rules = _rules({"id": "monthly", "clause": "D1.4.2", "who": {"role": "branch"}, "to": "hq", "every": "month"})
+    found = _expand(rules, org, *YEAR_2024)
+    assert [o.period for o in found] == [f"2024-{m:02d}" for m in range(1, 13)]
+    assert [o.due.date().day for o in found] == [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    feb = found[1]
+    assert feb == Obligation(
+        rule="monthly",
+        clause="D1.4.2",
+        actor="b1",
+        counterpart=None,
+        period="2024-02",
+        period_start=date(2024, 2, 1),
+        period_end=date(2024, 3, 1),
+        opens=_at(SHANGHAI, 2024, 2, 1),
+        due=_at(SHANGHAI, 2024, 2, 29, *LAST),
+        closes=_at(SHANGHAI, 2024, 3, 31, *LAST),
+        window_start=None,
+        window_end=None,
+        strict=True,
+        min=1,
+        max=None,
+        severity="violation",
+        recipient="hq",
+        status="open",
+        note=None,
+    )
+    assert found[-1].closes == _at(SHANGHAI, 2025, 1, 31, *LAST)
+
+
+def test_count_bounds_severity_and_a_late_acceptance_limit() -> None:
+    """D3.6 每年通报1—2次: min 1, max 2; accept_late bounds how long a late event still answers."""
+    rules = _rules(
+        {
+            "id": "briefing",
+            "who": "office",
+            "every": "year",
+            "min": 1,
+            "max": 2,
+            "severity": "warning",
+            "accept_late": "7 days",
+        }
+    )
+    (o,) = _expand(rules, OFFICE, *YEAR_2024)
+    assert (o.min, o.max, o.severity) == (1, 2, "warning")
+    assert o.closes == _at(SHANGHAI, 2025, 1, 7, *LAST)
+
+
+# SEC periodic filings -----------------------------------------------------------------------
+
+TEN_Q = {
+    "id": "10-q",
+    "clause": "Form 10-Q General Instruction A.1",
+    "who": {"role": "large-accelerated-filer"},
+    "action": "file-10-q",
+    "every": "quarter",
+    "due_after": "40 days",
+    "roll": "next-workday",
+    "exempt_periods": ["Q4"],
+}
+FILER = _org({"id": "acme", "roles": ["large-accelerated-filer"]})
+
+
+def test_10q_due_40_days_after_the_quarter_rolls_from_a_sunday_to_the_monday() -> None:
+    """Q3 2025 ends Sep 30; 40 days later is Sunday 2025-11-09, so the 10-Q is due Monday
+    2025-11-10 (SEC Rule 0-3). Q1 and Q2 2025 land on Saturdays and roll to Mondays; no Q4."""
+    rules = _rules(TEN_Q, tz="America/New_York", calendar="US")
+    found = _expand(rules, FILER, date(2025, 1, 1), date(2026, 1, 1))
+    assert [(o.period, o.due.date()) for o in found] == [
+        ("2025-Q1", date(2025, 5, 12)),
+        ("2025-Q2", date(2025, 8, 11)),
+        ("2025-Q3", date(2025, 11, 10)),
+    ]
+    assert (date(2025, 9, 30) + timedelta(days=40)).strftime("%A") == "Sunday"
+    assert found[2].due == _at(NEW_YORK, 2025, 11, 10, *LAST)
+    assert found[2].due.utcoffset() == timedelta(hours=-5)
+
+
+def test_10q_roll_skips_veterans_day() -> None:
+    """Q3 2024 + 40 days is Saturday 2024-11-09; Monday 11-11 is Veterans Day; due Tuesday."""
+    rules = _rules(TEN_Q, tz="America/New_York", calendar="US")
+    found = _expand(rules, FILER, date(2024, 7, 1), date(2024, 10, 1))
+    assert [(o.period, o.due.date()) for o in found] == [("2024-Q3", date(2024, 11, 12))]
+
+
+def test_without_roll_the_due_date_stays_on_the_weekend() -> None:
+    """The roll is a rule option, never implicit."""
+    rules = _rules({**TEN_Q, "roll": "none"}, tz="America/New_York", calendar="US")
+    (o,) = _expand(rules, FILER, date(2025, 7, 1), date(2025, 10, 1))
+    assert o.due.date() == date(2025, 11, 9)
+
+
+def test_a_roll_into_a_year_without_holiday_data_is_an_error() -> None:
+    """Expanding a rolled rule over a year the calendar does not cover raises CalendarError."""
+    rules = _rules({**TEN_Q, "exempt_periods": []}, calendar="CN")
+    org = _org({"id": "acme", "roles": ["large-accelerated-filer"]})
+    with pytest.raises(CalendarError, match="for 2000"):
+        _expand(rules, org, date(2000, 1, 1), date(2001, 1, 1))
+
+
+# Custom calendars, fiscal years, recurrences, weeks -------------------------------------------
+
+SEMESTERS = {
+    "semester": [
+        {"id": "2023-2024-2", "start": "2024-02-26", "end": "2024-07-05"},
+        {"id": "2024-2025-1", "start": "2024-09-01", "end": "2025-01-17"},
+        {"id": "2024-2025-2", "start": "2025-02-24", "end": "2025-07-04"},
+    ]
+}
+
+
+def test_a_semester_that_crosses_the_year_boundary_belongs_to_the_year_it_starts_in() -> None:
+    """D11.1 每学期: the autumn semester runs 2024-09-01 to 2025-01-17; it is owed once, in the
+    range that holds its first day, and is due at the end of 2025-01-17."""
+    org = _org({"id": "college", "roles": ["branch"]}, calendars=SEMESTERS)
+    rules = _rules(
+        {"id": "semester-review", "clause": "D11.1", "who": {"role": "branch"}, "every": {"calendar": "semester"}}
+    )
+    in_2024 = _expand(rules, org, *YEAR_2024)
+    assert [(o.period, o.period_start, o.period_end) for o in in_2024] == [
+        ("2023-2024-2", date(2024, 2, 26), date(2024, 7, 6)),
+        ("2024-2025-1", date(2024, 9, 1), date(2025, 1, 18)),
+    ]
+    autumn = in_2024[1]
+    assert autumn.opens == _at(SHANGHAI, 2024, 9, 1)
+    assert autumn.due == _at(SHANGHAI, 2025, 1, 17, *LAST)
+    assert autumn.closes == _at(SHANGHAI, 2025, 7, 4, *LAST)  # the next semester's due moment
+    assert [o.period for o in _expand(rules, org, date(2025, 1, 1), date(2026, 1, 1))] == ["2024-2025-2"]
+
+
+def test_a_window_in_the_last_month_of_a_cross_year_semester() -> None:
+    """The last month of the autumn semester is January 2025; days 1-10 of it lie inside."""
+    org = _org({"id": "college", "roles": ["branch"]}, calendars=SEMESTERS)
+    rules = _rules(
+        {
+            "id": "wrap-up",
+            "who": {"role": "branch"},
+            "every": {"calendar": "semester"},
+            "window": {"month": "last", "days": "1-10"},
+        }
+    )
+    found = _expand(rules, org, date(2024, 9, 1), date(2024, 9, 2))
+    assert [(o.period, _window(o)) for o in found] == [("2024-2025-1", (date(2025, 1, 1), date(2025, 1, 10)))]
+
+
+def test_a_window_with_no_day_inside_the_period_is_an_error_naming_the_rule() -> None:
+    """Days 21-last of January lie after a semester that ends on January 17."""
+    org = _org({"id": "college", "roles": ["branch"]}, calendars=SEMESTERS)
+    rules = _rules(
+        {
+            "id": "late-review",
+            "who": {"role": "branch"},
+            "every": {"calendar": "semester"},
+            "window": {"month": "last", "days": "21-last"},
+        }
+    )
+    with pytest.raises(InvalidArgument, match=r"'late-review'.*days 21-last.*2024-2025-1"):
+        _expand(rules, org, date(2024, 9, 1), date(2024, 9, 2))
+
+
+def test_a_window_month_the_period_lacks_is_an_error() -> None:
+    """December is not in the first half-year."""
+    rules = _rules({"id": "r", "who": "office", "every": "half-year", "window": {"month": 12}})
+    with pytest.raises(InvalidArgument, match="no month 12"):
+        _expand(rules, OFFICE, *YEAR_2024)
+
+
+@pytest.mark.parametrize(
+    ("label", "first", "last"),
+    [
+        ("2024-02", date(2024, 2, 29), date(2024, 2, 29)),
+        ("2023-02", date(2023, 2, 28), date(2023, 2, 28)),
+        ("2024-04", date(2024, 4, 30), date(2024, 4, 30)),
+        ("2024-05", date(2024, 5, 30), date(2024, 5, 31)),
+    ],
+)
+def test_window_days_beyond_the_month_end_are_clamped(label: str, first: date, last: date) -> None:
+    """'Days 30-31' of February is its last day, as the clamp month-end policy reads month ends."""
+    rules = _rules({"id": "r", "who": "office", "every": "month", "window": {"days": "30-31"}})
+    ctx = Context.make(rules, OFFICE, start=date(2023, 1, 1), end=date(2025, 1, 1))
+    window = rules.rules[0].window  # type: ignore[union-attr]
+    assert window is not None
+    start, after = window_dates(ctx, parse_label(label), window)
+    assert (start, after - timedelta(days=1)) == (first, last)
+
+
+def test_a_school_year_with_a_december_window() -> None:
+    """A year from September: the December inside it is the window."""
+    rules = _rules({"id": "r", "who": "office", "every": {"year_starting": 9}, "window": {"month": 12}})
+    found = _expand(rules, OFFICE, date(2024, 1, 1), date(2026, 1, 1))
+    assert [(o.period, _window(o), o.due.date()) for o in found] == [
+        ("2024-09/P1Y", (date(2024, 12, 1), date(2024, 12, 31)), date(2025, 8, 31)),
+        ("2025-09/P1Y", (date(2025, 12, 1), date(2025, 12, 31)), date(2026, 8, 31)),
+    ]
+
+
+def test_an_rrule_rule_runs_from_month_end_to_month_end() -> None:
+    """every: {rrule: FREQ=MONTHLY;BYMONTHDAY=-1}: each period is due the day before the next month end."""
+    rules = _rules(
+        {"id": "r", "who": "office", "every": {"rrule": "FREQ=MONTHLY;BYMONTHDAY=-1", "start": "2024-01-01"}}
+    )
+    found = _expand(rules, OFFICE, date(2024, 1, 1), date(2024, 4, 1))
+    assert [(o.period, o.due.date()) for o in found] == [
+        ("2024-01-31/2024-02-29", date(2024, 2, 28)),
+        ("2024-02-29/2024-03-31", date(2024, 3, 30)),
+        ("2024-03-31/2024-04-30", date(2024, 4, 29)),
+    ]
+
+
+def test_weeks_start_on_the_rule_sets_week_start() -> None:
+    """week_start: sunday gives weeks labelled by their Sunday."""
+    rules = _rules({"id": "r", "who": "office", "every": "week"}, week_start="sunday")
+    found = _expand(rules, OFFICE, date(2024, 12, 1), date(2024, 12, 15))
+    assert [(o.period, o.due.date()) for o in found] == [
+        ("2024-12-01/P1W", date(2024, 12, 7)),
+        ("2024-12-08/P1W", date(2024, 12, 14)),
+    ]
+    iso = _expand(_rules({"id": "r", "who": "office", "every": "week"}), OFFICE, date(2024, 12, 1), date(2024, 12, 15))
+    assert [o.period for o in iso] == ["2024-W49", "2024-W50"]
+
+
+@pytest.mark.parametrize(
+    ("window", "expected"),
+    [
+        ({"first": "10 workdays"}, (date(2025, 10, 1), date(2025, 10, 21))),
+        ({"last": "3 workdays"}, (date(2025, 10, 29), date(2025, 10, 31))),
+        ({"first": "7 days"}, (date(2025, 10, 1), date(2025, 10, 7))),
+        ({"last": "1 week"}, (date(2025, 10, 25), date(2025, 10, 31))),
+    ],
+)
+def test_first_or_last_days_and_workdays(window: dict[str, str], expected: tuple[date, date]) -> None:
+    """The first 10 workdays of October 2025 in China run to Oct 21 (Oct 1-8 are off, Saturday
+    Oct 11 is worked); the last 3 workdays are Oct 29-31."""
+    rules = _rules({"id": "r", "who": "office", "every": "month", "window": window}, calendar="CN")
+    (o,) = _expand(rules, OFFICE, date(2025, 10, 1), date(2025, 11, 1))
+    assert _window(o) == expected
+
+
+def test_the_last_workdays_of_september_2025_include_an_adjusted_sunday() -> None:
+    """Sunday 2025-09-28 is a workday, so the last 3 workdays of September are Sep 28-30."""
+    rules = _rules({"id": "r", "who": "office", "every": "month", "window": {"last": "3 workdays"}}, calendar="CN")
+    (o,) = _expand(rules, OFFICE, date(2025, 9, 1), date(2025, 10, 1))
+    assert _window(o) == (date(2025, 9, 28), date(2025, 9, 30))
+
+
+def test_a_window_in_workdays_needs_a_calendar() -> None:
+    """No calendar, no workday window."""
+    rules = _rules({"id": "r", "who": "office", "every": "month", "window": {"first": "5 workdays"}})
+    with pytest.raises(InvalidArgument, match="calendar"):
+        _expand(rules, OFFICE, *YEAR_2024)
+
+
+# Time zones ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tz", "month", "open_offset", "due_offset"),
+    [
+        (ROME, "2024-03", 1, 2),
+        (ROME, "2024-10", 2, 1),
+        (NEW_YORK, "2024-03", -5, -4),
+        (NEW_YORK, "2024-11", -4, -5),
+    ],
+)
+def test_month_boundaries_are_local_across_dst(tz: ZoneInfo, month: str, open_offset: int, due_offset: int) -> None:
+    """A month that contains a DST change opens at local midnight in one offset and is due at
+    the last local instant in the other."""
+    rules = _rules({"id": "r", "who": "office", "every": "month"}, tz=tz.key)
+    period = parse_label(month)
+    (o,) = _expand(rules, OFFICE, period.start, period.end)
+    assert (o.opens.date(), o.opens.hour, o.opens.utcoffset()) == (period.start, 0, timedelta(hours=open_offset))
+    assert (o.due.date(), o.due.hour, o.due.utcoffset()) == (period.last_day, 23, timedelta(hours=due_offset))
+
+
+def test_the_organisation_zone_overrides_the_rule_set_zone() -> None:
+    """An organisation in Rome under a Shanghai rule set: boundaries are Rome's."""
+    org = _org({"id": "office"}, timezone="Europe/Rome")
+    (o,) = _expand(_rules({"id": "r", "who": "office", "every": "month"}), org, date(2024, 1, 1), date(2024, 2, 1))
+    assert o.due == _at(ROME, 2024, 1, 31, *LAST)
+
+
+# Who is held -------------------------------------------------------------------------------
+
+
+BRANCHES = _org(
+    {"id": "b1", "roles": ["branch"], "relations": {"schools": ["s2", "s1"]}},
+    {"id": "b4", "roles": ["branch"], "relations": {"schools": ["s7"]}, "active": {"from": "2024-07-01"}},
+    {"id": "b9", "roles": ["branch"], "active": {"to": "2024-09-15"}},
+    {"id": "s1"},
+    {"id": "s2", "active": {"from": "2024-03-10"}},
+    {"id": "s7", "active": {"from": "2024-07-01"}},
+)
+
+
+def _statuses(found: list[Obligation]) -> dict[tuple[str, str | None, str], str]:
+    return {(o.actor, o.counterpart, o.period): o.status for o in found}
+
+
+def test_an_actor_created_mid_year_is_held_only_to_periods_it_covers_entirely() -> None:
+    """A branch active from 2024-07-01 owes July-December, H2 and Q3-Q4, but not the 2024 annual
+    obligation; the periods it covers in part or not at all are listed as not-held."""
+    for every, held, not_held in [
+        ("month", [f"2024-{m:02d}" for m in range(7, 13)], [f"2024-{m:02d}" for m in range(1, 7)]),
+        ("half-year", ["2024-H2"], ["2024-H1"]),
+        ("quarter", ["2024-Q3", "2024-Q4"], ["2024-Q1", "2024-Q2"]),
+        ("year", [], ["2024"]),
+    ]:
+        rules = _rules({"id": "r", "who": {"role": "branch"}, "every": every})
+        statuses = _statuses(_expand(rules, BRANCHES, *YEAR_2024))
+        assert [p for (a, _, p), s in statuses.items() if a == "b4" and s == "open"] == held, every
+        assert [p for (a, _, p), s in statuses.items() if a == "b4" and s == "not-held"] == not_held, every
+
+
+def test_an_actor_that_ends_mid_month_is_not_held_to_that_month() -> None:
+    """Active until 2024-09-15: August is owed; September and later are not held."""
+    rules = _rules({"id": "r", "who": {"role": "branch"}, "every": "month"})
+    found = [o for o in _expand(rules, BRANCHES, *YEAR_2024) if o.actor == "b9"]
+    assert [o.status for o in found] == ["open"] * 8 + ["not-held"] * 4
+    assert {o.note for o in found if o.status == "not-held"} == {"not active for the whole period"}
+
+
+def test_pairs_are_held_when_both_members_are() -> None:
+    """D1.5.5 each branch at each of its schools: one obligation per (branch, school) pair, to the
+    school; a school opened on 2024-03-10 is held from April and for H2, not for the year."""
+    rules = _rules(
+        {
+            "id": "briefing",
+            "who": {"role": "branch", "relation": "schools"},
+            "to": {"counterpart": True},
+            "every": "quarter",
+        }
+    )
+    found = _expand(rules, BRANCHES, *YEAR_2024)
+    assert [(o.actor, o.counterpart, o.period, o.status, o.recipient) for o in found if o.period == "2024-Q1"] == [
+        ("b1", "s1", "2024-Q1", "open", "s1"),
+        ("b1", "s2", "2024-Q1", "not-held", "s2"),
+        ("b4", "s7", "2024-Q1", "not-held", "s7"),
+    ]
+    assert _statuses(found)[("b1", "s2", "2024-Q2")] == "open"
+    assert _statuses(found)[("b4", "s7", "2024-Q3")] == "open"
+
+
+def test_a_relation_listing_a_member_twice_gives_one_pair() -> None:
+    """Instances are unique even when a relation repeats a member."""
+    org = _org({"id": "b1", "roles": ["branch"], "relations": {"schools": ["s1", "s1"]}}, {"id": "s1"})
+    rules = _rules({"id": "r", "who": {"role": "branch", "relation": "schools"}, "every": "year"})
+    assert [(o.actor, o.counterpart) for o in _expand(rules, org, *YEAR_2024)] == [("b1", "s1")]
+
+
+def test_a_dated_role_applies_to_periods_whose_last_day_it_covers() -> None:
+    """A filer from 2024-03-15 to 2024-09-30 owes the 10-Qs of Q1 (held on Mar 31) through Q3;
+    periods outside its status are not listed at all."""
+    org = _org({"id": "acme", "roles": [{"role": "large-accelerated-filer", "from": "2024-03-15", "to": "2024-09-30"}]})
+    rules = _rules(TEN_Q, tz="America/New_York", calendar="US")
+    found = _expand(rules, org, date(2023, 1, 1), date(2026, 1, 1))
+    assert [(o.period, o.status) for o in found] == [("2024-Q1", "open"), ("2024-Q2", "open"), ("2024-Q3", "open")]
+    waived = _org(
+        {"id": "acme", "roles": [{"role": "large-accelerated-filer", "from": "2024-03-15", "to": "2024-09-30"}]},
+        exemptions=[{"rule": "10-q", "actor": "acme", "reason": "relief"}],
+    )
+    found = _expand(rules, waived, date(2023, 1, 1), date(2026, 1, 1))
+    assert [(o.period, o.status) for o in found] == [
+        ("2024-Q1", "exempt"),
+        ("2024-Q2", "exempt"),
+        ("2024-Q3", "exempt"),
+    ]
+
+
+def test_exemptions_are_kept_with_their_reason() -> None:
+    """An exemption by period label, by dates (any shared day), or for all periods."""
+    org = _org(
+        {"id": "b1", "roles": ["branch"]},
+        {"id": "b2", "roles": ["branch"]},
+        {"id": "b3", "roles": ["branch"]},
+        {"id": "b4", "roles": ["branch"], "active": {"from": "2024-07-01"}},
+        exemptions=[
+            {"rule": "r", "actor": "b1", "periods": ["2024-Q2"], "reason": "merger"},
+            {"rule": "r", "actor": "b2", "dates": {"from": "2024-09-30", "to": "2024-10-01"}, "reason": "flood"},
+            {"rule": "r", "actor": "b3", "reason": "waived"},
+            {"rule": "r", "actor": "b4", "periods": ["2024-Q1"], "reason": "not yet founded"},
+            {"rule": "other", "actor": "b1", "reason": "another rule"},
+        ],
+    )
+    rules = _rules({"id": "r", "who": {"role": "branch"}, "every": "quarter"})
+    found = _expand(rules, org, *YEAR_2024)
+    exempt = [(o.actor, o.period, o.note) for o in found if o.status == "exempt"]
+    assert exempt == [
+        ("b1", "2024-Q2", "merger"),
+        ("b2", "2024-Q3", "flood"),
+        ("b2", "2024-Q4", "flood"),
+        ("b3", "2024-Q1", "waived"),
+        ("b3", "2024-Q2", "waived"),
+        ("b3", "2024-Q3", "waived"),
+        ("b3", "2024-Q4", "waived"),
+        ("b4", "2024-Q1", "not yet founded"),
+    ]
+    assert _statuses(found)[("b4", None, "2024-Q2")] == "not-held"
+
+
+def test_effective_dated_versions_share_the_periods_without_overlap() -> None:
+    """Two versions of one clause: each period goes to the version in force on its last day."""
+    rules = _rules(
+        {
+            "id": "v1",
+            "clause": "C",
+            "who": "office",
+            "every": "quarter",
+            "due_after": "45 days",
+            "effective": {"to": "2024-06-29"},
+        },
+        {
+            "id": "v2",
+            "clause": "C",
+            "who": "office",
+            "every": "quarter",
+            "due_after": "40 days",
+            "effective": {"from": "2024-06-30"},
+        },
+    )
+    found = _expand(rules, OFFICE, *YEAR_2024)
+    assert [(o.rule, o.period, o.due.date()) for o in found] == [
+        ("v1", "2024-Q1", date(2024, 5, 15)),
+        ("v2", "2024-Q2", date(2024, 8, 9)),
+        ("v2", "2024-Q3", date(2024, 11, 9)),
+        ("v2", "2024-Q4", date(2025, 2, 9)),
+    ]
+
+
+def test_pending_until_the_due_moment_passes() -> None:
+    """As of the due moment the obligation is open (an event at it is on time); a microsecond
+    earlier it is pending. The default audit moment is the end of the range."""
+    rules = _rules({"id": "r", "who": "office", "every": "month"})
+    due = _at(SHANGHAI, 2024, 11, 30, *LAST)
+    nov = (date(2024, 11, 1), date(2024, 12, 1))
+    assert [o.status for o in _expand(rules, OFFICE, *nov, as_of=due)] == ["open"]
+    assert [o.status for o in _expand(rules, OFFICE, *nov, as_of=due - timedelta(microseconds=1))] == ["pending"]
+    assert [o.status for o in _expand(rules, OFFICE, *nov)] == ["open"]
+    ten_q = _rules(TEN_Q, tz="America/New_York", calendar="US")
+    assert [o.status for o in _expand(ten_q, FILER, date(2025, 7, 1), date(2025, 10, 1))] == ["pending"]
+
+
+def test_a_rolling_interval_rule_has_no_calendar_obligations() -> None:
+    """max_gap rules are checked event to event, not expanded."""
+    rules = _rules({"id": "r", "who": "office", "max_gap": "6 months"})
+    assert _expand(rules, OFFICE, *YEAR_2024) == []
+
+
+def test_rule_obligations_of_one_rule_over_a_sub_range() -> None:
+    """The checker's entry point gives the same instances as the full expansion, per rule."""
+    rules = _rules({"id": "a", "who": "office", "every": "month"}, {"id": "b", "who": "office", "every": "quarter"})
+    ctx = Context.make(rules, OFFICE, start=date(2024, 1, 1), end=date(2025, 1, 1))
+    only_b = list(rule_obligations(ctx, rules.rules[1], date(2024, 4, 1), date(2024, 10, 1)))  # type: ignore[arg-type]
+    assert [o.period for o in only_b] == ["2024-Q2", "2024-Q3"]
+    everything = _expand(rules, OFFICE, *YEAR_2024)
+    assert [o.rule for o in everything] == ["a"] * 12 + ["b"] * 4
+
+
+# Bad arguments ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"start": date(2024, 2, 1), "end": date(2024, 2, 1)}, "empty"),
+        ({"start": date(2024, 2, 1), "end": date(2024, 1, 1)}, "empty"),
+        ({"start": datetime(2024, 1, 1, tzinfo=UTC), "end": date(2024, 2, 1)}, "dates"),
+        ({"start": date(2024, 1, 1), "end": date(2024, 2, 1), "as_of": datetime(2024, 3, 1)}, "timezone-aware"),
+    ],
+)
+def test_context_refuses_bad_arguments(kwargs: dict[str, Any], fragment: str) -> None:
+    """Empty ranges, datetimes for dates and a naive audit moment are InvalidArgument."""
+    rules = _rules({"id": "r", "who": "office", "every": "month"})
+    with pytest.raises(InvalidArgument, match=fragment):
+        Context.make(rules, OFFICE, **kwargs)
+
+
+def test_an_unknown_calendar_or_actor_is_an_invalid_argument() -> None:
+    """Inputs built in code (not through the loader) are still checked."""
+    with pytest.raises(InvalidArgument, match="XX"):
+        Context.make(
+            _rules({"id": "r", "who": "office", "every": "month"}, calendar="XX"),
+            OFFICE,
+            start=date(2024, 1, 1),
+            end=date(2024, 2, 1),
+        )
+    with pytest.raises(InvalidArgument, match="'ghost'"):
+        _expand(_rules({"id": "r", "who": "ghost", "every": "month"}), OFFICE, *YEAR_2024)
+    org = _org({"id": "b1", "roles": ["branch"], "relations": {"schools": ["nowhere"]}})
+    with pytest.raises(InvalidArgument, match="'nowhere'"):
+        _expand(_rules({"id": "r", "who": {"role": "branch", "relation": "schools"}, "every": "year"}), org, *YEAR_2024)
