@@ -422,8 +422,15 @@ def _parse_yaml(text: str, smap: SourceMap, limits: Limits) -> tuple[Any, Source
         where_col: int | None = mark.column + 1 if mark else None
         what = " ".join(x for x in (exc.context, exc.problem) if x)
         return None, smap, [Problem(file, where_line, where_col, "", "yaml-syntax", f"invalid YAML: {what}")]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control characters)
+        line = text[: exc.position].count("\n") + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        found = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        message = f"invalid YAML: character {found} is not allowed ({exc.reason}); expected printable text"
+        return None, smap, [Problem(file, line, column, "", "yaml-syntax", message)]
     except yaml.YAMLError as exc:
-        return None, smap, [Problem(file, None, None, "", "yaml-syntax", f"invalid YAML: {exc}")]
+        message = " ".join(str(exc).split())  # one line, whatever the parser printed
+        return None, smap, [Problem(file, None, None, "", "yaml-syntax", f"invalid YAML: {message}")]
     except RecursionError:
         message = f"expected at most {limits.max_depth} levels of nesting, found more"
         return None, smap, [Problem(file, None, None, "", "too-deep", message)]
