@@ -1,0 +1,74 @@
+"""Scenario files: the runner finds differences both ways, and the pytest plugin collects them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govrules.errors import LoadError
+from govrules.scenarios import load_scenario, run_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "school-ideology"
+
+SCENARIO = f"""
+name: one month
+rules: {EXAMPLE / "rules.yaml"}
+org: {EXAMPLE / "org.yaml"}
+events:
+  - {{id: d1, time: "2024-12-20T10:00:00+08:00", actor: branch-1, action: ideology-report, recipient: central-party-branch}}
+range: {{from: 2024-12-01, to: 2024-12-31}}
+as_of: "2025-01-05T00:00:00+08:00"
+expect:
+  findings: FINDINGS
+  severities: [violation]
+"""
+
+
+def _write(tmp_path: Path, findings: str) -> Path:
+    path = tmp_path / "x.scenario.yaml"
+    path.write_text(SCENARIO.replace("FINDINGS", findings), "utf-8")
+    return path
+
+
+def test_differences_are_reported_both_ways(tmp_path: Path) -> None:
+    """An expected finding that does not occur and an actual one not expected both show in the diff."""
+    path = _write(tmp_path, "[{code: missing, rule: branch-monthly-report, actor: branch-1, period: 2024-12}]")
+    result = run_scenario(load_scenario(path))
+    assert not result.passed
+    assert [dict(m) for m in result.missing] == [
+        {"code": "missing", "rule": "branch-monthly-report", "actor": "branch-1", "period": "2024-12"}
+    ]
+    assert sorted((f.code.value, f.actor) for f in result.unexpected) == [
+        ("missing", "branch-2"),
+        ("missing", "branch-3"),
+        ("missing", "branch-4"),
+    ]
+    diff = result.diff()
+    assert "- expected, not found: code=missing, rule=branch-monthly-report, actor=branch-1" in diff
+    assert "+ found, not expected: code=missing, rule=branch-monthly-report, actor=branch-3" in diff
+
+
+def test_exact_match_passes(tmp_path: Path) -> None:
+    """Listing exactly the violations passes."""
+    items = ", ".join(f"{{code: missing, actor: branch-{n}, period: 2024-12}}" for n in (2, 3, 4))
+    result = run_scenario(load_scenario(_write(tmp_path, f"[{items}]")))
+    assert result.passed, result.diff()
+
+
+def test_bad_scenario_is_a_load_error(tmp_path: Path) -> None:
+    """An unknown field in an expected finding is refused with its pointer."""
+    path = _write(tmp_path, "[{code: missing, actr: branch-1}]")
+    with pytest.raises(LoadError) as info:
+        load_scenario(path)
+    [problem] = info.value.problems
+    assert (problem.pointer, problem.code) == ("/expect/findings/0/actr", "bad-scenario")
+
+
+def test_plugin_collects_scenarios(pytester: pytest.Pytester) -> None:
+    """pytest collects *.scenario.yaml through the plugin and shows the diff on failure."""
+    pytester.makefile(".scenario.yaml", bad=SCENARIO.replace("FINDINGS", "[]"))
+    result = pytester.runpytest("-q")  # the plugin is registered by its pytest11 entry point
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*+ found, not expected: code=missing*branch-3*"])
