@@ -7,7 +7,7 @@ It knows its exit code (`Report.exit_code`) and nothing about rendering.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "CODE_SEVERITY",
+    "EvidenceLocation",
     "Finding",
     "FindingCode",
     "Outcome",
@@ -24,6 +25,7 @@ __all__ = [
     "Summary",
     "UnmatchedAction",
     "finding_sort_key",
+    "with_evidence_locations",
 ]
 
 REPORT_VERSION = 1
@@ -172,6 +174,14 @@ class UnmatchedAction(_Frozen):
     did_you_mean: tuple[str, ...] = ()
 
 
+class EvidenceLocation(_Frozen):
+    """Where an event used as evidence was read: its log file and line (a record number for
+    JSON arrays and XES)."""
+
+    file: str
+    line: int | None = None
+
+
 class Summary(_Frozen):
     """Counts for a reader in a hurry."""
 
@@ -204,6 +214,8 @@ class Report(_Frozen):
     records: RecordCounts
     unmatched_actions: tuple[UnmatchedAction, ...] = ()
     notes: tuple[str, ...] = ()
+    evidence_locations: dict[str, EvidenceLocation] = Field(default_factory=dict)
+    """Event id -> where it was read, for the events cited as evidence (empty when unknown)."""
 
     def exit_code(self, fail_on: Literal["violation", "warning", "never"] = "violation") -> int:
         """0 when no finding is at or above ``fail_on``, else 1 (``never``: always 0)."""
@@ -269,3 +281,18 @@ def summarise(rules_evaluated: int, findings: Iterable[Finding], outcomes: Itera
         warnings=severities["warning"],
         infos=severities["info"],
     )
+
+
+def with_evidence_locations(report: Report, locations: Mapping[str, tuple[str, int | None]]) -> Report:
+    """A copy of ``report`` whose ``evidence_locations`` say where each cited event was read.
+
+    ``locations`` maps event ids to ``(file, line)``, typically gathered while the log was
+    streamed; only the ids cited as evidence by a finding or an outcome are kept, sorted by id.
+    """
+    cited = {e for f in report.findings for e in f.evidence} | {e for o in report.outcomes for e in o.evidence}
+    found = {
+        event_id: EvidenceLocation(file=locations[event_id][0], line=locations[event_id][1])
+        for event_id in sorted(cited)
+        if event_id in locations
+    }
+    return report.model_copy(update={"evidence_locations": {**report.evidence_locations, **found}})
