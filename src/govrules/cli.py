@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import io
 import itertools
 import json
@@ -24,6 +25,7 @@ from govrules import schemas
 from govrules.checker import check
 from govrules.errors import GovrulesError, LoadError, Problem
 from govrules.events import Event, FieldMap, Rejected, read_events
+from govrules.findings import Report, with_evidence_locations
 from govrules.loaders import cross_check, load_org, load_rules, parse_document, sniff_kind
 from govrules.messages import LANGUAGES
 from govrules.model import Organisation, RuleSet, text_in
@@ -39,6 +41,10 @@ example:
       --events examples/school-ideology/events-2024.csv \\
       --map-file examples/school-ideology/office-export.map.yaml \\
       --from 2024-01-01 --to 2024-12-31 --lang zh
+
+  the same audit as a single-file HTML report, and as JUnit XML for a CI test view:
+      ... --format html --output audit.html
+      ... --format junit --output audit.junit.xml --fail-on never
 
 exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 bad input or usage
 """
@@ -77,10 +83,15 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--as-of", metavar="MOMENT", help="the audit moment (default: the end of the range, or now if earlier)"
     )
-    c.add_argument("--format", default="text", choices=sorted(RENDERERS))
+    c.add_argument("--format", default="text", choices=sorted(RENDERERS), help="report format (default: text)")
     c.add_argument("--output", metavar="FILE", help="write the report here (atomically) instead of stdout")
-    c.add_argument("--lang", default="en", choices=LANGUAGES)
-    c.add_argument("--fail-on", default="violation", choices=("violation", "warning", "never"))
+    c.add_argument("--lang", default="en", choices=LANGUAGES, help="language of the report (default: en)")
+    c.add_argument(
+        "--fail-on",
+        default="violation",
+        choices=("violation", "warning", "never"),
+        help="lowest severity that makes the exit code 1 (default: violation)",
+    )
     c.add_argument(
         "--map",
         action="append",
@@ -90,7 +101,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--map-file", metavar="FILE", help="a YAML mapping for a recurring export format")
     c.add_argument("--encoding", metavar="ENC", help="text encoding of CSV/JSON logs (default utf-8, BOM allowed)")
-    c.add_argument("--quiet", action="store_true", help="print nothing but the report")
+    c.add_argument(
+        "--quiet", action="store_true", help="print nothing but the report and errors (no progress, no summary line)"
+    )
 
     v = sub.add_parser("validate", help="validate rule sets and organisations")
     v.add_argument("files", nargs="+", metavar="FILE")
@@ -227,6 +240,7 @@ def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date
 def _render_context(
     rules: RuleSet, org: Organisation, lang: str, rules_file: str | None, colour: bool
 ) -> RenderContext:
+    """Display names, rule titles, clause words and rule-file lines for the renderers."""
     names = {a.id: text_in(a.name, lang, a.id) for a in org.actors}
     texts = {
         r.id: {
@@ -238,10 +252,18 @@ def _render_context(
         }
         for i, r in enumerate(rules.rules)
     }
-    return RenderContext(actor_names=names, rules=texts, rules_file=rules_file, colour=colour)
+    return RenderContext(
+        actor_names=names,
+        rules=texts,
+        rules_file=rules_file,
+        colour=colour,
+        org_name=text_in(org.name, lang, org.id),
+        rule_set_title=text_in(rules.title, lang, rules.id),
+    )
 
 
-def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderContext]:
+    """Load, read and check as ``args`` say; the report (with evidence locations) and its render context."""
     rules = load_rules(args.rules)
     org = load_org(args.org)
     problems = cross_check(rules, org)
@@ -251,25 +273,61 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     fmap, fmt, encoding = _field_map(args)
     start, end, as_of = _range(args, tz, datetime.now(UTC))
 
+    # Where each event was read, so that reports can point at the evidence rows. One entry per
+    # event id (the checker keeps as much to detect duplicate ids).
+    locations: dict[str, tuple[str, int | None]] = {}
+
     def records() -> Iterator[Event | Rejected]:
         seq = 0
         for path in args.events:
             for record in read_events(path, tz=tz, fmap=fmap, fmt=fmt, encoding=encoding or "utf-8-sig", start_seq=seq):
                 seq += 1
+                if isinstance(record, Event) and record.file is not None:
+                    locations.setdefault(record.id, (record.file, record.line))
                 yield record
 
-    stream = records()
+    stream = _progress(records(), stderr, enabled=not args.quiet)
     first = list(itertools.islice(stream, 1))
     if not first:
         raise _UsageError(
             f"the event log{'s' if len(args.events) > 1 else ''} {', '.join(args.events)} hold{'' if len(args.events) > 1 else 's'} no record: nothing to audit"
         )
     report = check(rules, org, itertools.chain(first, stream), start=start, end=end, as_of=as_of, lang=args.lang)
-    colour = args.output is None and args.format == "text" and stdout.isatty() and "NO_COLOR" not in os.environ
-    context = _render_context(rules, org, args.lang, args.rules, colour)
+    report = with_evidence_locations(report, locations)
+    return report, _render_context(rules, org, args.lang, args.rules, colour=False)
+
+
+def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    report, context = _audit(args, stderr)
+    if args.output is None and args.format == "text" and _isatty(stdout) and "NO_COLOR" not in os.environ:
+        context = dataclasses.replace(context, colour=True)
     text = render(report, args.format, context)
     _emit(text, args.output, stdout)
-    return report.exit_code(args.fail_on)
+    code = report.exit_code(args.fail_on)
+    if args.output is not None and not args.quiet:
+        s = report.summary
+        print(
+            f"wrote {args.output}: {s.obligations} obligations, {s.violations} violations, {s.warnings} warnings"
+            f" (exit code {code})",
+            file=stderr,
+        )
+    return code
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _progress(records: Iterator[Event | Rejected], stderr: TextIO, *, enabled: bool) -> Iterator[Event | Rejected]:
+    """Count records on stderr while they are read, only when stderr is a terminal."""
+    if not (enabled and _isatty(stderr)):
+        return records
+    from tqdm import tqdm
+
+    return iter(tqdm(records, file=stderr, unit=" records", desc="reading events", leave=False, mininterval=0.25))
 
 
 def _emit(text: str, output: str | None, stdout: TextIO) -> None:

@@ -17,22 +17,41 @@ __all__ = ["RENDERERS", "RenderContext", "render"]
 
 @dataclass(frozen=True)
 class RenderContext:
-    """What a renderer may need beyond the report: names, rule texts, colour, file paths."""
+    """What a renderer may need beyond the report: names, rule texts, colour, file paths.
+
+    ``actor_names`` maps actor ids to display names in the report's language; ``rules`` maps
+    rule ids to ``{title, clause, words, kind, line}`` (``line``: where the rule starts in
+    ``rules_file``); ``org_name`` and ``rule_set_title`` are display names too. ``colour``
+    asks for ANSI colour (the caller decides, e.g. only on a terminal).
+    """
 
     actor_names: Mapping[str, Any] = field(default_factory=dict)
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     rules_file: str | None = None
     colour: bool = False
+    org_name: str | None = None
+    rule_set_title: str | None = None
 
 
 Renderer = Callable[[Report, RenderContext], str]
 
 
 def _registry() -> dict[str, Renderer]:
+    from govrules.renderers import html as html_renderer
     from govrules.renderers import json as json_renderer
+    from govrules.renderers import junit as junit_renderer
+    from govrules.renderers import markdown as markdown_renderer
+    from govrules.renderers import sarif as sarif_renderer
     from govrules.renderers import text as text_renderer
 
-    return {"json": json_renderer.render, "text": text_renderer.render}
+    return {
+        "html": html_renderer.render,
+        "json": json_renderer.render,
+        "junit": junit_renderer.render,
+        "markdown": markdown_renderer.render,
+        "sarif": sarif_renderer.render,
+        "text": text_renderer.render,
+    }
 
 
 RENDERERS: Mapping[str, Renderer] = _registry()

@@ -1,106 +1,136 @@
-"""The text report: findings grouped by actor, then rule and period, and a summary."""
+"""The text report: findings grouped by actor, then rule and period, one line each, and a summary.
+
+Every word comes from the message catalogue (``report`` section), so a new language is a new
+catalogue file. ANSI colour is used only when the context asks for it.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from govrules.messages import catalogue
+from govrules.renderers._common import (
+    actor_name,
+    category_counts,
+    evidence_text,
+    instant,
+    period_text,
+    rule_info,
+    rule_set_title,
+    rule_title,
+    say,
+)
 
 if TYPE_CHECKING:
     from govrules.findings import Finding, Report
     from govrules.renderers import RenderContext
 
 _COLOURS = {"violation": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
+_BOLD = "\x1b[1m"
 _RESET = "\x1b[0m"
-_HEAD = {
-    "en": {
-        "title": "govrules report: {rule_set} for {org}, {start} to {end}, as of {as_of}",
-        "none": "No finding.",
-        "summary": "Summary: {obligations} obligations: {met} met, {late} late, {missing} missing, {other} other gaps, {pending} pending; {violations} violations, {warnings} warnings",
-        "records": "Records: {read} read = {used} used + {unused} unused + {rejected} rejected ({after} after the audit moment)",
-        "unmatched": "Actions no rule mentions: {items}",
-        "general": "(records)",
-    },
-    "zh": {
-        "title": "govrules 审计报告:{rule_set},{org},{start} 至 {end},截至 {as_of}",
-        "none": "未发现问题。",
-        "summary": "汇总:应尽义务 {obligations} 项:按期完成 {met},逾期 {late},缺失 {missing},其他问题 {other},未到期 {pending};违规 {violations} 项,警示 {warnings} 项",
-        "records": "记录:读取 {read} = 使用 {used} + 未使用 {unused} + 拒收 {rejected}(审计时点之后 {after})",
-        "unmatched": "规则未提及的事项:{items}",
-        "general": "(记录)",
-    },
-}
+_RECORDS = "\x00records"  # group key of findings about input records (no rule); sorts last
 
 
 def render(report: Report, context: RenderContext) -> str:
     """The report as lines of text a person can act on."""
-    lang = report.lang if report.lang in _HEAD else "en"
-    head = _HEAD[lang]
-    catalogue(report.lang)  # fail early on an unknown language
+    lang = report.lang
+
+    def bold(text: str) -> str:
+        return f"{_BOLD}{text}{_RESET}" if context.colour else text
+
     lines = [
-        head["title"].format(
-            rule_set=report.rule_set,
-            org=report.organisation,
+        bold(say(lang, "title", rule_set=rule_set_title(report, context))),
+        say(
+            lang,
+            "scope",
+            org=context.org_name or report.organisation,
             start=report.range_from,
             end=report.range_to,
-            as_of=report.as_of.isoformat(timespec="seconds"),
+            as_of=instant(report, report.as_of),
         ),
         "",
     ]
-    groups: dict[str, list[Finding]] = defaultdict(list)
-    for f in report.findings:
-        groups[f.actor or ""].append(f)
     if not report.findings:
-        lines.append(head["none"])
-    for actor in sorted(groups, key=lambda a: (a == "", a)):
-        name = context.actor_names.get(actor, actor) if actor else head["general"]
-        lines.append(f"{name}" + (f" ({actor})" if actor and name != actor else ""))
-        for f in groups[actor]:
-            tag = f"{f.severity}: {f.code.value}"
-            if context.colour:
-                tag = f"{_COLOURS[f.severity]}{tag}{_RESET}"
-            ref = f" [{f.rule}]" if f.rule else ""
-            evidence = (
-                f" (evidence: {', '.join(f.evidence[:5])}{', ...' if len(f.evidence) > 5 else ''})"
-                if f.evidence
-                else ""
-            )
-            lines.append(f"  {tag}{ref} {f.message}{evidence}")
+        lines += [say(lang, "none"), ""]
+    for actor, groups in _grouped(report.findings):
+        if actor == _RECORDS:
+            lines.append(bold(say(lang, "records_group")))
+        else:
+            name = actor_name(context, actor)
+            heading = say(lang, "actor_heading", name=name, id=actor) if name != actor else actor
+            lines.append(bold(heading))
+        for rule, findings in groups:
+            if rule is not None:
+                info = rule_info(context, rule)
+                lines.append(
+                    "  "
+                    + say(
+                        lang,
+                        "rule_heading",
+                        title=rule_title(context, rule),
+                        id=rule,
+                        clause=info.get("clause") or findings[0].clause or "",
+                    )
+                )
+            lines.extend("    " + _line(report, context, f) for f in findings)
         lines.append("")
-    statuses = report.summary.statuses
-    gaps = (
-        "insufficient",
-        "outside-window",
-        "excess",
-        "wrong-recipient",
-        "unanswered",
-        "late-response",
-        "unapproved",
-        "missing-content",
-        "forbidden",
-    )
-    lines.append(
-        head["summary"].format(
-            obligations=report.summary.obligations,
-            met=statuses.get("met", 0),
-            late=statuses.get("late", 0),
-            missing=statuses.get("missing", 0),
-            other=sum(statuses.get(s, 0) for s in gaps),
-            pending=statuses.get("pending", 0),
-            violations=report.summary.violations,
-            warnings=report.summary.warnings,
-        )
-    )
-    r = report.records
-    lines.append(
-        head["records"].format(read=r.read, used=r.used, unused=r.unused, rejected=r.rejected, after=r.after_as_of)
-    )
-    if report.unmatched_actions:
-        items = ", ".join(
-            f"{u.action} ×{u.count}" + (f" (did you mean {' / '.join(u.did_you_mean)}?)" if u.did_you_mean else "")
-            for u in report.unmatched_actions
-        )
-        lines.append(head["unmatched"].format(items=items))
-    lines.extend(report.notes)
+    lines.extend(_summary(report))
     return "\n".join(lines) + "\n"
+
+
+def _grouped(findings: tuple[Finding, ...]) -> list[tuple[str, list[tuple[str | None, list[Finding]]]]]:
+    """Findings by actor (record-level ones last), then by rule, each in report order."""
+    by_actor: dict[str, dict[str | None, list[Finding]]] = {}
+    for f in findings:
+        actor = f.actor if f.rule is not None and f.actor else _RECORDS
+        by_actor.setdefault(actor, {}).setdefault(f.rule, []).append(f)
+    return [
+        (actor, sorted(by_actor[actor].items(), key=lambda item: item[0] or ""))
+        for actor in sorted(by_actor, key=lambda a: (a == _RECORDS, a))
+    ]
+
+
+def _line(report: Report, context: RenderContext, f: Finding) -> str:
+    lang = report.lang
+    if f.rule is None and f.file:
+        place = f"{f.file}:{f.line}" if f.line is not None else f.file
+    else:
+        place = period_text(report, context, f.period, f.counterpart)
+    severity = say(lang, f"severity.{f.severity}")
+    if context.colour:
+        severity = f"{_COLOURS[f.severity]}{severity}{_RESET}"
+    text = say(lang, "line", period=place, severity=severity, code=say(lang, f"code.{f.code.value}"), message=f.message)
+    if f.evidence and f.code.value != "rejected-event":
+        text += " [" + say(lang, "evidence", items=evidence_text(report, f.evidence)) + "]"
+    return text.strip()
+
+
+def _summary(report: Report) -> list[str]:
+    lang = report.lang
+    counts = category_counts(report)
+    s = report.summary
+    r = report.records
+    lines = [
+        say(
+            lang,
+            "summary",
+            obligations=s.obligations,
+            met=counts["met"],
+            late=counts["late"],
+            missing=counts["missing"],
+            warnings=counts["warning"],
+            pending=counts["pending"],
+            exempt=counts["exempt"],
+        ),
+        say(lang, "findings_line", violations=s.violations, warnings=s.warnings, infos=s.infos),
+        say(lang, "records", read=r.read, used=r.used, unused=r.unused, rejected=r.rejected, after=r.after_as_of),
+    ]
+    if report.unmatched_actions:
+        items = []
+        for u in report.unmatched_actions:
+            item = say(lang, "unmatched_item", action=u.action, count=u.count)
+            if u.did_you_mean:
+                item += say(lang, "did_you_mean", names=say(lang, "alternatives_sep").join(u.did_you_mean))
+            items.append(item)
+        lines.append(say(lang, "unmatched", items=say(lang, "list_sep").join(items)))
+    lines.extend(report.notes)
+    return lines

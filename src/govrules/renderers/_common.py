@@ -1,0 +1,171 @@
+"""What several renderers share: catalogue wording, names, the status of each matrix cell.
+
+Private to `govrules.renderers`. Everything here is a pure function of the report and the
+render context; nothing reads the clock or the environment.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from govrules.messages import catalogue, format_instant, format_period
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from govrules.findings import Finding, Outcome, Report
+    from govrules.renderers import RenderContext
+
+CATEGORIES = ("met", "late", "missing", "warning", "pending", "exempt", "not-held")
+"""The colours of a matrix cell, from the best to the least telling; ``none`` is an empty cell."""
+
+_LATE = frozenset({"late", "late-response"})
+_QUIET = {"met": "met", "pending": "pending", "exempt": "exempt", "discharged": "exempt", "not-held": "not-held"}
+_RANK = {"missing": 6, "late": 5, "warning": 4, "pending": 3, "exempt": 2, "met": 1, "not-held": 0, "none": -1}
+
+Key = tuple[str | None, str | None, str | None, str | None, int | None]
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def words(lang: str) -> Mapping[str, Any]:
+    """The ``report`` section of the catalogue of ``lang``."""
+    section: Mapping[str, Any] = catalogue(lang)["report"]
+    return section
+
+
+def say(lang: str, key: str, **params: Any) -> str:
+    """The catalogue phrase at ``key`` (dotted, e.g. ``labels.summary``) with ``params`` filled in."""
+    node: Any = words(lang)
+    for part in key.split("."):
+        node = node[part]
+    return str(node).format_map(_Blank(params))
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def instant(report: Report, value: datetime | None) -> str:
+    """An instant in the report's zone, to the second (``2024-11-30 23:59:59 +08:00``)."""
+    return format_instant(value, _zone(report.timezone))
+
+
+def actor_name(context: RenderContext, actor: str | None) -> str:
+    """The display name of ``actor`` (its id when the organisation gives none)."""
+    if not actor:
+        return ""
+    return str(context.actor_names.get(actor, actor))
+
+
+def rule_info(context: RenderContext, rule: str | None) -> Mapping[str, Any]:
+    """The rule's title, clause, original words, kind and line, as far as the context knows them."""
+    return context.rules.get(rule or "", {})
+
+
+def rule_title(context: RenderContext, rule: str | None) -> str:
+    """The rule's title in the report's language, else its id."""
+    return str(rule_info(context, rule).get("title") or rule or "")
+
+
+def rule_set_title(report: Report, context: RenderContext) -> str:
+    """The rule set's title in the report's language, else its id."""
+    if context.rule_set_title:
+        return context.rule_set_title
+    title = report.rule_set_title
+    if isinstance(title, str) and title:
+        return title
+    if isinstance(title, Mapping) and title:
+        return str(title.get(report.lang) or title.get("en") or next(iter(title.values())))
+    return report.rule_set
+
+
+def period_text(report: Report, context: RenderContext, period: str | None, counterpart: str | None) -> str:
+    """The period as people write it, after the counterpart's name for pair obligations."""
+    text = format_period(period, report.lang) if period else ""
+    if counterpart:
+        return say(report.lang, "pair", counterpart=actor_name(context, counterpart), period=text)
+    return text
+
+
+def finding_key(f: Finding) -> Key:
+    step = f.detail.get("step") if isinstance(f.detail, Mapping) else None
+    return (f.rule, f.actor, f.counterpart, f.period, step if isinstance(step, int) else None)
+
+
+def outcome_key(o: Outcome) -> Key:
+    return (o.rule, o.actor, o.counterpart, o.period, o.step)
+
+
+def index_findings(findings: Iterable[Finding]) -> dict[Key, list[Finding]]:
+    """Findings by the obligation they are about (rule, actor, counterpart, period, step)."""
+    index: dict[Key, list[Finding]] = defaultdict(list)
+    for f in findings:
+        index[finding_key(f)].append(f)
+    return index
+
+
+def category(outcome: Outcome, findings: Iterable[Finding] = ()) -> str:
+    """The matrix colour of an outcome: a gap whose findings are all warnings is a ``warning``."""
+    quiet = _QUIET.get(outcome.status)
+    if quiet is not None:
+        return quiet
+    severities = {f.severity for f in findings if f.code.value == outcome.status}
+    if severities and "violation" not in severities:
+        return "warning"
+    return "late" if outcome.status in _LATE else "missing"
+
+
+def worst(categories: Iterable[str]) -> str:
+    """The most telling of several categories (``none`` for no category at all)."""
+    return max(categories, key=_RANK.__getitem__, default="none")
+
+
+def category_counts(report: Report) -> dict[str, int]:
+    """How many outcomes fall in each category (every category present, zero or not)."""
+    index = index_findings(report.findings)
+    counts = dict.fromkeys(CATEGORIES, 0)
+    for o in report.outcomes:
+        counts[category(o, index.get(outcome_key(o), ()))] += 1
+    return counts
+
+
+def testcase_name(outcome: Outcome) -> str:
+    """The stable name of an obligation: ``rule/actor[/counterpart]/period[/step-N]``."""
+    parts = [outcome.rule, outcome.actor]
+    if outcome.counterpart:
+        parts.append(outcome.counterpart)
+    parts.append(outcome.period)
+    if outcome.step is not None:
+        parts.append(f"step-{outcome.step}")
+    return "/".join(parts)
+
+
+def where(report: Report, event_id: str, *, short: bool = False) -> str | None:
+    """``file:line`` of a cited event, if the report knows it (``short``: the file's base name)."""
+    loc = report.evidence_locations.get(event_id)
+    if loc is None:
+        return None
+    name = loc.file.replace("\\", "/").rsplit("/", 1)[-1] if short else loc.file
+    return f"{name}:{loc.line}" if loc.line is not None else name
+
+
+def evidence_text(report: Report, ids: Iterable[str], *, limit: int = 5, short: bool = True) -> str:
+    """Evidence ids with where they were read, the first ``limit`` of them, then a count."""
+    ids = list(ids)
+    lang = report.lang
+    items = []
+    for event_id in ids[:limit]:
+        loc = where(report, event_id, short=short)
+        items.append(say(lang, "at", id=event_id, where=loc) if loc else event_id)
+    if len(ids) > limit:
+        items.append(say(lang, "more", n=len(ids) - limit))
+    return say(lang, "list_sep").join(items)

@@ -1,0 +1,152 @@
+"""Markdown for CI job summaries and merge-request comments (GitHub/GitLab flavoured).
+
+A summary table (one row per rule, counts per category), then the findings grouped by rule
+under the rule's clause id and original words. Text from the report is escaped, so that a
+message can never break a table or turn into markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from govrules.renderers._common import (
+    CATEGORIES,
+    actor_name,
+    category,
+    evidence_text,
+    index_findings,
+    instant,
+    outcome_key,
+    period_text,
+    rule_info,
+    rule_set_title,
+    rule_title,
+    say,
+)
+
+if TYPE_CHECKING:
+    from govrules.findings import Finding, Report
+    from govrules.renderers import RenderContext
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_ICONS = {"violation": "❌", "warning": "⚠️", "info": "ℹ️"}
+
+
+def _esc(text: object) -> str:
+    """Plain text made safe inside Markdown, table cells included."""
+    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def render(report: Report, context: RenderContext) -> str:
+    """The report as Markdown."""
+    lang = report.lang
+    out = [
+        f"# {_esc(say(lang, 'title', rule_set=rule_set_title(report, context)))}",
+        "",
+        _esc(
+            say(
+                lang,
+                "scope",
+                org=context.org_name or report.organisation,
+                start=report.range_from,
+                end=report.range_to,
+                as_of=instant(report, report.as_of),
+            )
+        ),
+        "",
+        f"## {_esc(say(lang, 'labels.summary'))}",
+        "",
+    ]
+    out.extend(_summary_table(report, context))
+    s, r = report.summary, report.records
+    out += [
+        "",
+        _esc(say(lang, "findings_line", violations=s.violations, warnings=s.warnings, infos=s.infos)),
+        "",
+        _esc(say(lang, "records", read=r.read, used=r.used, unused=r.unused, rejected=r.rejected, after=r.after_as_of)),
+        "",
+    ]
+    out.extend(f"> {_esc(note)}\n" for note in report.notes)
+    out += [f"## {_esc(say(lang, 'labels.findings'))}", ""]
+    if not report.findings:
+        out += [_esc(say(lang, "none")), ""]
+    groups: dict[str | None, list[Finding]] = defaultdict(list)
+    for f in report.findings:
+        groups[f.rule].append(f)
+    for rule in sorted(groups, key=lambda r: (r is None, r or "")):
+        out.extend(_rule_section(report, context, rule, groups[rule]))
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _summary_table(report: Report, context: RenderContext) -> list[str]:
+    lang = report.lang
+    index = index_findings(report.findings)
+    rows: dict[str, dict[str, int]] = {}
+    for o in report.outcomes:
+        row = rows.setdefault(o.rule, dict.fromkeys(CATEGORIES, 0))
+        row[category(o, index.get(outcome_key(o), ()))] += 1
+    head = [
+        say(lang, "labels.rule"),
+        say(lang, "labels.clause"),
+        say(lang, "labels.obligations"),
+        *(say(lang, f"category.{c}") for c in CATEGORIES),
+    ]
+    lines = [
+        "| " + " | ".join(_esc(h) for h in head) + " |",
+        "|---|---|" + "---:|" * (len(head) - 2),
+    ]
+    total = dict.fromkeys(CATEGORIES, 0)
+    for rule in sorted(rows):
+        counts = rows[rule]
+        clause = rule_info(context, rule).get("clause") or next(o.clause for o in report.outcomes if o.rule == rule)
+        held = sum(n for c, n in counts.items() if c != "not-held")
+        cells = [f"{_esc(rule_title(context, rule))} (`{rule}`)", _esc(clause), str(held)]
+        cells += [str(counts[c]) for c in CATEGORIES]
+        lines.append("| " + " | ".join(cells) + " |")
+        for c in CATEGORIES:
+            total[c] += counts[c]
+    cells = ["**Σ**", "", str(report.summary.obligations), *(str(total[c]) for c in CATEGORIES)]
+    lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _rule_section(report: Report, context: RenderContext, rule: str | None, findings: list[Finding]) -> list[str]:
+    lang = report.lang
+    if rule is None:
+        out = [f"### {_esc(say(lang, 'records_group'))}", ""]
+    else:
+        info = rule_info(context, rule)
+        clause = info.get("clause") or findings[0].clause or ""
+        out = [
+            f"### {_esc(rule_title(context, rule))} · `{rule}` · {_esc(say(lang, 'labels.clause'))} {_esc(clause)}",
+            "",
+        ]
+        if info.get("words"):
+            out += [f"> {_esc(info['words'])}", ""]
+    head = [
+        say(lang, "labels.severity"),
+        say(lang, "labels.actor"),
+        say(lang, "labels.period"),
+        say(lang, "labels.code"),
+        say(lang, "labels.message"),
+        say(lang, "labels.evidence"),
+    ]
+    out += ["| " + " | ".join(_esc(h) for h in head) + " |", "|---" * len(head) + "|"]
+    for f in findings:
+        if f.rule is None and f.file:
+            place = f"{f.file}:{f.line}" if f.line is not None else f.file
+        else:
+            place = period_text(report, context, f.period, f.counterpart)
+        cells = [
+            f"{_ICONS[f.severity]} {_esc(say(lang, f'severity.{f.severity}'))}",
+            _esc(actor_name(context, f.actor)),
+            _esc(place),
+            _esc(say(lang, f"code.{f.code.value}")),
+            _esc(f.message),
+            _esc(evidence_text(report, f.evidence)) if f.evidence else "",
+        ]
+        out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+    return out

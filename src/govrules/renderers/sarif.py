@@ -1,0 +1,167 @@
+"""SARIF 2.1.0 for code-scanning views: rules with their clause text, results with locations.
+
+Each rule of the rule set is a ``reportingDescriptor`` whose help is the clause id and its
+original words. Each finding is a result (violation -> ``error``, warning -> ``warning``,
+info -> ``note``) located at the event-log row that is its evidence (the last cited event; the
+others are related locations), or, when nothing was seen, at the rule in the rule file.
+Findings about input records point at the record. ``partialFingerprints`` carry the stable
+obligation name, so that a viewer recognises the same gap in the next run.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from govrules.renderers._common import rule_info, rule_set_title, rule_title, say
+
+if TYPE_CHECKING:
+    from govrules.findings import Finding, Report
+    from govrules.renderers import RenderContext
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+_LEVEL = {"violation": "error", "warning": "warning", "info": "note"}
+_RECORD_RULE = "govrules/{code}"
+
+
+def render(report: Report, context: RenderContext) -> str:
+    """The report as a SARIF 2.1.0 log with one run."""
+    from govrules import __version__
+
+    lang = report.lang
+    rule_ids = sorted({*context.rules, *(f.rule for f in report.findings if f.rule)})
+    record_codes = sorted({f.code.value for f in report.findings if f.rule is None})
+    descriptors = [_descriptor(report, context, rule) for rule in rule_ids]
+    descriptors += [
+        {
+            "id": _RECORD_RULE.format(code=code),
+            "shortDescription": {"text": say(lang, f"code.{code}")},
+            "fullDescription": {"text": say(lang, "sarif.record_rule")},
+        }
+        for code in record_codes
+    ]
+    positions = {d["id"]: i for i, d in enumerate(descriptors)}
+    results = [_result(report, context, f, positions) for f in report.findings]
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "govrules",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": descriptors,
+            }
+        },
+        "language": lang,
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+        "properties": {
+            "ruleSet": report.rule_set,
+            "ruleSetTitle": rule_set_title(report, context),
+            "organisation": report.organisation,
+            "rangeFrom": report.range_from,
+            "rangeTo": report.range_to,
+            "asOf": report.as_of.isoformat(),
+            "summary": report.summary.model_dump(mode="json"),
+        },
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _descriptor(report: Report, context: RenderContext, rule: str) -> dict[str, Any]:
+    lang = report.lang
+    info = rule_info(context, rule)
+    clause = str(info.get("clause") or next((f.clause for f in report.findings if f.rule == rule and f.clause), ""))
+    words = info.get("words")
+    help_text = (
+        say(lang, "sarif.rule_help", clause=clause, words=words)
+        if words
+        else say(lang, "sarif.rule_help_no_words", clause=clause)
+    )
+    descriptor: dict[str, Any] = {
+        "id": rule,
+        "shortDescription": {"text": rule_title(context, rule)},
+        "fullDescription": {"text": help_text},
+        "help": {"text": help_text},
+        "properties": {"clause": clause},
+    }
+    if info.get("kind"):
+        descriptor["properties"]["kind"] = str(info["kind"])
+    return descriptor
+
+
+def _uri(path: str) -> str:
+    """A file path as a URI reference: relative paths stay relative, absolute ones become file URIs."""
+    if PureWindowsPath(path).drive:
+        return PureWindowsPath(path).as_uri()
+    posix = PurePosixPath(path.replace("\\", "/"))
+    if posix.is_absolute():
+        return posix.as_uri()
+    return quote(posix.as_posix(), safe="/")
+
+
+def _physical(file: str, line: int | None) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": {"uri": _uri(file)}}
+    if line is not None and line >= 1:
+        location["region"] = {"startLine": line}
+    return {"physicalLocation": location}
+
+
+def _rule_location(context: RenderContext, rule: str | None) -> dict[str, Any] | None:
+    if not (context.rules_file and rule):
+        return None
+    line = rule_info(context, rule).get("line")
+    return _physical(context.rules_file, line if isinstance(line, int) else None)
+
+
+def _result(report: Report, context: RenderContext, f: Finding, positions: dict[str, int]) -> dict[str, Any]:
+    rule_id = f.rule or _RECORD_RULE.format(code=f.code.value)
+    cited: list[dict[str, Any]] = []
+    for event_id in f.evidence:
+        loc = report.evidence_locations.get(event_id)
+        if loc is not None:
+            item = _physical(loc.file, loc.line)
+            item["message"] = {"text": event_id}
+            cited.append(item)
+    rule_loc = _rule_location(context, f.rule)
+    primary: dict[str, Any] | None
+    related: list[dict[str, Any]]
+    if f.rule is None and f.file:
+        primary = _physical(f.file, f.line)
+        related = cited
+    elif cited:
+        primary, related = cited[-1], cited[:-1]
+        if rule_loc is not None:
+            related = [*related, {**rule_loc, "message": {"text": f.clause or rule_id}}]
+    else:
+        primary, related = rule_loc, []
+    result: dict[str, Any] = {
+        "ruleId": rule_id,
+        "ruleIndex": positions[rule_id],
+        "level": _LEVEL[f.severity],
+        "message": {"text": f.message},
+    }
+    if primary is not None:
+        result["locations"] = [primary]
+    if related:
+        result["relatedLocations"] = [{"id": i, **loc} for i, loc in enumerate(related)]
+    key = "/".join(p for p in (f.rule, f.actor, f.counterpart, f.period) if p)
+    step = f.detail.get("step")
+    if isinstance(step, int):
+        key += f"/step-{step}"
+    if f.rule is None and f.file:
+        key = f"{f.file}:{f.line}" if f.line is not None else f.file
+    result["partialFingerprints"] = {"govrulesObligation/v1": f"{key}:{f.code.value}"}
+    properties: dict[str, Any] = {"code": f.code.value, "severity": f.severity}
+    for name in ("clause", "actor", "counterpart", "period"):
+        value = getattr(f, name)
+        if value is not None:
+            properties[name] = value
+    if f.due is not None:
+        properties["due"] = f.due.isoformat()
+    if f.evidence:
+        properties["evidence"] = list(f.evidence)
+    result["properties"] = properties
+    return result

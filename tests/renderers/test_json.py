@@ -1,0 +1,51 @@
+"""The JSON renderer: the report model as published, valid against schemas/report.schema.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+
+from govrules.findings import Report
+from govrules.renderers import render
+
+HERE = Path(__file__).resolve().parent
+GOLDEN = HERE / "golden"
+SCHEMA = json.loads((HERE.parents[1] / "schemas" / "report.schema.json").read_text("utf-8"))
+
+
+def test_golden(case: str, log: str, cli, args, golden) -> None:
+    """The CLI's JSON report of each example log equals its golden file."""
+    code, out, err = cli(*args(log, "--format", "json"))
+    assert err == ""
+    assert code == (1 if case == "gaps" else 0)
+    golden(GOLDEN / f"{case}.json", out)
+
+
+def test_every_golden_report_validates_against_the_published_schema() -> None:
+    """Every golden JSON report, in this folder and the example's, is valid against the schema."""
+    reports = sorted(GOLDEN.glob("*.json"))
+    assert reports
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    for path in reports:
+        errors = sorted(validator.iter_errors(json.loads(path.read_text("utf-8"))), key=str)
+        assert errors == [], (path.name, errors[:3])
+
+
+def test_parses_back_to_the_same_report(case: str, example) -> None:
+    """The JSON text loads back into an equal `Report`."""
+    report, context = example(case)
+    assert Report.model_validate_json(render(report, "json", context)) == report
+
+
+def test_evidence_locations_point_at_log_rows(example, at_root) -> None:
+    """Each cited event's location names the log and the line that holds its id."""
+    report, _ = example("gaps")
+    assert report.evidence_locations
+    cited = {e for f in report.findings for e in f.evidence} | {e for o in report.outcomes for e in o.evidence}
+    assert set(report.evidence_locations) <= cited
+    for event_id, loc in list(report.evidence_locations.items())[:50]:
+        lines = Path(loc.file).read_text("utf-8-sig").splitlines()
+        assert loc.line is not None
+        assert lines[loc.line - 1].startswith(f"{event_id},"), (event_id, loc)

@@ -1,0 +1,140 @@
+"""The text renderer: grouped by actor, then rule and period; catalogue wording; colour on request."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from govrules.messages import LANGUAGES, catalogue
+from govrules.renderers import _common, render
+from govrules.renderers import text as text_renderer
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_golden(case: str, log: str, lang: str, cli, args, golden) -> None:
+    """The CLI's text report of each example log equals its golden file, in both languages."""
+    code, out, err = cli(*args(log, "--lang", lang))
+    assert err == ""
+    assert code == (1 if case == "gaps" else 0)
+    golden(GOLDEN / f"{case}.{lang}.txt", out)
+
+
+def test_every_finding_is_one_line_under_its_actor_and_rule(example) -> None:
+    """Each finding's message is on exactly one line, after its actor's and its rule's headings."""
+    report, context = example("gaps")
+    lines = render(report, "text", context).splitlines()
+    for f in report.findings:
+        hits = [i for i, line in enumerate(lines) if f.message in line]
+        assert len(hits) == 1, f.message
+        above = lines[: hits[0]]
+        if f.rule is not None and f.actor:
+            actor_heading = max(i for i, line in enumerate(above) if not line.startswith(" ") and line)
+            assert f.actor in lines[actor_heading]
+            rule_heading = max(
+                i for i, line in enumerate(above) if line.startswith("  ") and not line.startswith("    ")
+            )
+            assert f"rule {f.rule}," in lines[rule_heading]
+        else:
+            records = [i for i, line in enumerate(above) if line == "Input records"]
+            assert records, f.message
+
+
+def test_actor_groups_use_display_names_and_are_sorted_by_id(example) -> None:
+    """Actor headings carry the organisation's name and id; record-level findings come last."""
+    report, context = example("gaps")
+    out = render(report, "text", context)
+    headings = [line for line in out.splitlines() if line and not line.startswith(" ")]
+    actor_lines = [h for h in headings if re.fullmatch(r".+ \([a-z0-9-]+\)", h)]
+    ids = [re.search(r"\(([a-z0-9-]+)\)$", h).group(1) for h in actor_lines]  # type: ignore[union-attr]
+    assert ids == sorted(ids)
+    assert "Branch 3 (branch-3)" in actor_lines
+    if any(f.rule is None for f in report.findings):
+        assert headings.index("Input records") > headings.index(actor_lines[-1])
+
+
+def test_summary_counts_add_up(example) -> None:
+    """The summary's categories add up to the obligations held."""
+    report, context = example("gaps")
+    out = render(report, "text", context)
+    line = next(line for line in out.splitlines() if line.startswith("Obligations:"))
+    numbers = [int(n) for n in re.findall(r"\d+", line)]
+    assert numbers[0] == report.summary.obligations == sum(numbers[1:])
+
+
+def test_chinese_report_reads_as_chinese(example) -> None:
+    """--lang zh: period labels as 2024年11月, Chinese headings and names."""
+    report, context = example("gaps", "zh")
+    out = render(report, "text", context)
+    assert out.startswith("合规审计报告:")
+    assert "第三支部(branch-3)" in out
+    assert "2024年12月  违规·缺失:" in out
+    assert "应尽义务" in out
+    assert "Obligations" not in out and "violation" not in out
+
+
+def test_colour_only_when_asked(example) -> None:
+    """ANSI codes appear only with colour=True, and removing them gives the plain report."""
+    report, context = example("gaps")
+    plain = render(report, "text", context)
+    coloured = render(report, "text", dataclasses.replace(context, colour=True))
+    assert not ANSI.search(plain)
+    assert "\x1b[31m" in coloured
+    assert ANSI.sub("", coloured) == plain
+
+
+def test_no_finding_says_so(example) -> None:
+    """A report without findings says there is nothing to act on."""
+    report, context = example("gaps")
+    clean = report.model_copy(update={"findings": ()})
+    assert "No finding:" in render(clean, "text", context)
+
+
+def _keys(node: object, prefix: str = "") -> set[str]:
+    if isinstance(node, dict):
+        return set().union(*(_keys(v, f"{prefix}/{k}") for k, v in node.items())) | {prefix}
+    return {prefix}
+
+
+def _fields(node: object) -> set[tuple[str, str]]:
+    if isinstance(node, dict):
+        return set().union(*(_fields(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_fields(v) for v in node))
+    return {("", f) for f in re.findall(r"\{(\w+)\}", str(node))}
+
+
+def test_catalogues_have_the_same_keys_and_placeholders() -> None:
+    """Every catalogue has the keys and placeholders of en.json (a third language is a new file)."""
+    en = catalogue("en")
+    for lang in LANGUAGES:
+        other = catalogue(lang)
+        assert _keys(other) == _keys(en), lang
+        for key in en["report"]:
+            assert _fields(other["report"][key]) == _fields(en["report"][key]), (lang, key)
+        for code in en["codes"]:
+            assert _fields(other["codes"][code]) <= _fields(en["codes"][code]) | {("", "to")}, (lang, code)
+
+
+def test_all_wording_comes_from_the_catalogue(example, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a catalogue whose phrases are all marked, no unmarked heading text is left."""
+    report, context = example("gaps")
+    marked = json.loads(json.dumps(catalogue("en")["report"]), object_hook=lambda d: d)
+
+    def mark(node: object) -> object:
+        if isinstance(node, dict):
+            return {k: mark(v) for k, v in node.items()}
+        return f"«{node}»"
+
+    monkeypatch.setattr(_common, "words", lambda lang: mark(marked))
+    out = text_renderer.render(report, context)
+    for line in out.splitlines():
+        if line.strip():
+            assert "«" in line or line in report.notes, line
