@@ -1,0 +1,120 @@
+"""examples/sec-filings: 10-K and 10-Q deadlines by filer status, Rule 0-3 roll, Rule 12b-25."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EX = "examples/sec-filings"
+GOLDEN = ROOT / EX / "golden"
+DELTA, CEDAR, BLUEBIRD, NORTHWIND = "0009990004", "0009990003", "0009990002", "0009990001"
+CHECK = [
+    "check",
+    f"{EX}/rules.yaml",
+    "--org",
+    f"{EX}/org.yaml",
+    "--events",
+    f"{EX}/filings.csv",
+    "--map-file",
+    f"{EX}/edgar-export.map.yaml",
+    "--from",
+    "2023-01-01",
+    "--to",
+    "2025-06-30",
+    "--as-of",
+    "2025-08-31T23:59:59-04:00",
+]
+
+
+def test_findings(cli) -> None:
+    """The late and missing filings are found; 12b-25 notifications exempt their periods."""
+    code, report = cli.report(*CHECK)
+    assert code == 1
+    assert cli.keys(report, "violation") == {
+        ("missing", "10-q-non-accelerated", DELTA, "2024-Q1"),
+        ("late", "10-q-non-accelerated", DELTA, "2024-Q2"),
+        ("late", "10-k-accelerated", DELTA, "2024"),
+        ("late-response", "nt-10-q-follow-up", DELTA, "0009990004-24-000004"),
+    }
+    assert cli.keys(report, "warning") == set()
+    assert cli.keys(report, "info") == {
+        ("exempt", "10-k-non-accelerated", CEDAR, "2024"),
+        ("exempt", "10-q-non-accelerated", DELTA, "2024-Q3"),
+        *{
+            ("pending", rule, actor, "2025")
+            for rule, actor in [
+                ("10-k-large-accelerated", NORTHWIND),
+                ("10-k-large-accelerated", BLUEBIRD),
+                ("10-k-non-accelerated", CEDAR),
+                ("10-k-accelerated", DELTA),
+            ]
+        },
+    }
+    summary = report["summary"]
+    assert (summary["obligations"], summary["statuses"]["met"], summary["violations"]) == (46, 36, 4)
+    records = report["records"]
+    assert (records["read"], records["used"], records["unused"], records["rejected"]) == (52, 41, 11, 0)
+    assert {u["action"] for u in report["unmatched_actions"]} == {"8-K", "DEF 14A", "SC 13G/A", "10-K/A"}
+
+
+def test_filer_status_and_rule_0_3(cli) -> None:
+    """Deadlines follow the dated filer status and roll over weekends and federal holidays."""
+    _, report = cli.report(*CHECK)
+    due = {(o["rule"], o["actor"], o["period"]): o["due"] for o in report["outcomes"]}
+    # Q3 2024 + 40 days = Saturday 9 November; Monday 11 November is Veterans Day
+    assert due["10-q-accelerated", BLUEBIRD, "2024-Q3"] == "2024-11-12T23:59:59.999999-05:00"
+    # FY2024: large accelerated from its 2024 year end, 60 days = Saturday 1 March 2025
+    assert due["10-k-large-accelerated", BLUEBIRD, "2024"] == "2025-03-03T23:59:59.999999-05:00"
+    assert ("10-k-accelerated", BLUEBIRD, "2024") not in due
+    # Delta: non-accelerated 10-Qs in 2024, accelerated (75 days) for its FY2024 10-K
+    assert due["10-k-accelerated", DELTA, "2024"] == "2025-03-17T23:59:59.999999-04:00"
+    assert due["10-q-accelerated", DELTA, "2025-Q1"] == "2025-05-12T23:59:59.999999-04:00"
+    # FY2023, non-accelerated: 90 days = Saturday 30 March 2024
+    assert due["10-k-non-accelerated", CEDAR, "2023"] == "2024-04-01T23:59:59.999999-04:00"
+    statuses = {(o["rule"], o["actor"], o["period"]): o["status"] for o in report["outcomes"]}
+    assert statuses["10-q-accelerated", BLUEBIRD, "2024-Q3"] == "met"
+    assert statuses["10-k-large-accelerated", BLUEBIRD, "2024"] == "met"
+    assert not any(o["period"].endswith("-Q4") for o in report["outcomes"])
+
+
+def test_rule_12b_25(cli) -> None:
+    """A 10-K inside the 15-day extension is met; a 10-Q after the 5-day one is a late response."""
+    _, report = cli.report(*CHECK)
+    follow_up = [o for o in report["outcomes"] if o["rule"] == "nt-10-k-follow-up"]
+    assert [(o["actor"], o["status"], o["evidence"]) for o in follow_up] == [
+        (CEDAR, "met", ["0009990003-25-000002", "0009990003-25-000003"])
+    ]
+    late = cli.one(report, "late-response", "nt-10-q-follow-up", DELTA, "0009990004-24-000004")
+    assert late["evidence"] == ["0009990004-24-000004", "0009990004-24-000005"]
+    assert late["due"] == "2024-11-20T23:59:59.999999-05:00"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "lang", "name"),
+    [("text", "en", "report.en.txt"), ("text", "zh", "report.zh.txt"), ("json", "en", "report.json")],
+)
+def test_golden_reports(cli, golden, fmt: str, lang: str, name: str) -> None:
+    """The README command's reports equal the golden files byte for byte."""
+    code, out, err = cli(*CHECK, "--format", fmt, "--lang", lang)
+    assert (code, err) == (1, "")
+    golden(GOLDEN / name, out)
+
+
+def test_golden_obligations(cli, golden) -> None:
+    """The README's obligation calendar equals its golden file."""
+    code, out, err = cli(
+        "obligations",
+        f"{EX}/rules.yaml",
+        "--org",
+        f"{EX}/org.yaml",
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2024-12-31",
+        "--as-of",
+        "2025-08-31T23:59:59-04:00",
+    )
+    assert (code, err) == (0, "")
+    golden(GOLDEN / "obligations-2024.txt", out)
