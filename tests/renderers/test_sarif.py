@@ -1,0 +1,113 @@
+"""The SARIF renderer: valid against the official SARIF 2.1.0 schema, rules with clause help, located results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from govrules.renderers import RenderContext, render
+from govrules.renderers.sarif import _uri
+
+HERE = Path(__file__).resolve().parent
+GOLDEN = HERE / "golden"
+SCHEMA = json.loads((HERE / "schemas" / "sarif-schema-2.1.0.json").read_text("utf-8"))
+VALIDATOR = jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+
+
+def test_golden(case: str, log: str, cli, args, golden) -> None:
+    """The CLI's SARIF log of each example log equals its golden file."""
+    code, out, err = cli(*args(log, "--format", "sarif"))
+    assert err == ""
+    assert code == (1 if case == "gaps" else 0)
+    golden(GOLDEN / f"{case}.sarif", out)
+
+
+def test_golden_files_validate_against_the_sarif_schema() -> None:
+    """Every golden SARIF log is valid against sarif-schema-2.1.0.json."""
+    files = sorted(GOLDEN.glob("*.sarif"))
+    assert files
+    for path in files:
+        errors = sorted(VALIDATOR.iter_errors(json.loads(path.read_text("utf-8"))), key=str)
+        assert errors == [], (path.name, errors[:3])
+
+
+def test_rules_and_levels(case: str, example) -> None:
+    """Every rule is a descriptor with its clause as help; levels follow severities; ruleIndex agrees."""
+    report, context = example(case)
+    log = json.loads(render(report, "sarif", context))
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    ids = [r["id"] for r in rules]
+    assert set(context.rules) <= set(ids)
+    for descriptor in rules:
+        info = context.rules.get(descriptor["id"])
+        if info:
+            assert descriptor["help"]["text"].startswith(f"Clause {info['clause']}")
+            if info["words"]:
+                assert info["words"] in descriptor["help"]["text"]
+    level = {"violation": "error", "warning": "warning", "info": "note"}
+    assert len(run["results"]) == len(report.findings)
+    for result, f in zip(run["results"], report.findings, strict=True):
+        assert result["level"] == level[f.severity]
+        assert ids[result["ruleIndex"]] == result["ruleId"]
+        assert result["message"]["text"] == f.message
+
+
+def test_locations_point_at_evidence_rows_or_the_rule(example) -> None:
+    """A late report points at its log row; a missing one at its rule in the rule file; a rejected record at itself."""
+    report, context = example("gaps")
+    run = json.loads(render(report, "sarif", context))["runs"][0]
+    by_key = {
+        (r["ruleId"], r["properties"].get("actor"), r["properties"].get("period"), r["properties"]["code"]): r
+        for r in run["results"]
+    }
+    late = by_key["branch-monthly-report", "branch-2", "2024-05", "late"]
+    place = late["locations"][0]["physicalLocation"]
+    assert place["artifactLocation"]["uri"] == "examples/school-ideology/events-2024.csv"
+    row = Path(place["artifactLocation"]["uri"]).read_text("utf-8-sig").splitlines()[place["region"]["startLine"] - 1]
+    assert row.startswith(late["properties"]["evidence"][-1] + ",")
+
+    missing = by_key["branch-monthly-report", "branch-3", "2024-12", "missing"]
+    place = missing["locations"][0]["physicalLocation"]
+    assert place["artifactLocation"]["uri"] == "examples/school-ideology/rules.yaml"
+    assert place["region"]["startLine"] == context.rules["branch-monthly-report"]["line"]
+    rule_text = Path("examples/school-ideology/rules.yaml").read_text("utf-8").splitlines()
+    assert "branch-monthly-report" in rule_text[place["region"]["startLine"] - 1]
+
+    for result in run["results"]:
+        if result["properties"]["code"] == "rejected-event":
+            assert result["locations"][0]["physicalLocation"]["region"]["startLine"] >= 2
+
+
+def test_fingerprints_are_unique_and_stable(example) -> None:
+    """Each result has its own fingerprint, the same in a second rendering."""
+    report, context = example("gaps")
+    first = json.loads(render(report, "sarif", context))["runs"][0]["results"]
+    second = json.loads(render(report, "sarif", context))["runs"][0]["results"]
+    prints = [r["partialFingerprints"]["govrulesObligation/v1"] for r in first]
+    assert len(prints) == len(set(prints))
+    assert prints == [r["partialFingerprints"]["govrulesObligation/v1"] for r in second]
+
+
+@pytest.mark.parametrize(
+    ("path", "uri"),
+    [
+        ("examples/a b/事件.csv", "examples/a%20b/%E4%BA%8B%E4%BB%B6.csv"),
+        ("/var/log/x.csv", "file:///var/log/x.csv"),
+        ("C:\\logs\\x.csv", "file:///C:/logs/x.csv"),
+        ("logs\\x.csv", "logs/x.csv"),
+    ],
+)
+def test_uris(path: str, uri: str) -> None:
+    """File paths become URI references: relative ones stay relative, absolute ones become file URIs."""
+    assert _uri(path) == uri
+
+
+def test_without_a_rule_file_a_missing_finding_has_no_location(example) -> None:
+    """With no rule file known, a finding without evidence is reported without a location (still valid)."""
+    report, context = example("gaps")
+    log = json.loads(render(report, "sarif", RenderContext(rules=context.rules)))
+    assert list(VALIDATOR.iter_errors(log)) == []
