@@ -66,6 +66,12 @@ def actor_name(context: RenderContext, actor: str | None) -> str:
     return str(context.actor_names.get(actor, actor))
 
 
+def actor_order(context: RenderContext, actors: Iterable[str]) -> list[str]:
+    """``actors`` in the organisation's order (as listed in its file), unknown ones last by id."""
+    position = {actor: i for i, actor in enumerate(context.actor_names)}
+    return sorted(set(actors), key=lambda a: (position.get(a, len(position)), a))
+
+
 def rule_info(context: RenderContext, rule: str | None) -> Mapping[str, Any]:
     """The rule's title, clause, original words, kind and line, as far as the context knows them."""
     return context.rules.get(rule or "", {})

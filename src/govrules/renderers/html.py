@@ -20,6 +20,7 @@ from govrules.messages import format_period
 from govrules.renderers._common import (
     CATEGORIES,
     actor_name,
+    actor_order,
     category,
     category_counts,
     index_findings,
@@ -146,7 +147,7 @@ _JS = """
       if (item.findings.length) {
         body.appendChild(el("h4", L.findings));
         var ul = el("ul");
-        item.findings.forEach(function (f) { ul.appendChild(el("li", f.severity + " \\u00b7 " + f.code + ": " + f.message)); });
+        item.findings.forEach(function (f) { ul.appendChild(el("li", f)); });
         body.appendChild(ul);
       }
       body.appendChild(el("h4", L.evidence));
@@ -155,7 +156,7 @@ _JS = """
         item.evidence.forEach(function (e) {
           var li = el("li");
           li.appendChild(el("code", e.id));
-          if (e.where) { li.appendChild(document.createTextNode(" \\u2014 " + L.location + " " + e.where)); }
+          if (e.where) { li.appendChild(document.createTextNode(" " + e.where)); }
           ev.appendChild(li);
         });
         body.appendChild(ev);
@@ -303,10 +304,7 @@ def render(report: Report, context: RenderContext) -> str:
             + "\n</section>"
         )
 
-    actors = sorted(
-        {o.actor for o in report.outcomes} | {f.actor for f in report.findings if f.actor},
-        key=lambda a: (actor_name(context, a), a),
-    )
+    actors = actor_order(context, [o.actor for o in report.outcomes] + [f.actor for f in report.findings if f.actor])
     actor_options = f'<option value="">{_e(say(lang, "labels.all"))}</option>' + "".join(
         f'<option value="{_e(a)}">{_e(actor_name(context, a))}</option>' for a in actors
     )
@@ -335,7 +333,6 @@ def render(report: Report, context: RenderContext) -> str:
             "clause",
             "words",
             "none",
-            "location",
             "period",
         )
     }
@@ -449,13 +446,17 @@ def _rule_section(
         if column not in columns or o.opens < columns[column]:
             columns[column] = o.opens
         grid[(o.actor, o.counterpart or "", column)].append(o)
-    ordered_rows = sorted(rows, key=lambda rc: (actor_name(context, rc[0]), rc[0], actor_name(context, rc[1]), rc[1]))
+    order = {a: i for i, a in enumerate(actor_order(context, [a for pair in rows for a in pair if a]))}
+    ordered_rows = sorted(rows, key=lambda rc: (order[rc[0]], order.get(rc[1], -1)))
     ordered_columns = sorted(columns, key=lambda p: (columns[p], p))
 
     head = [f"<th>{_e(say(lang, 'labels.actor'))}</th>"]
     for period in ordered_columns:
         label = format_period(period, lang)
-        small = "" if label != period else f"<small>{_e(instant(report, columns[period])[:10])}</small>"
+        # A label people cannot read as a date (a custom period's id) gets its first day under it.
+        small = (
+            "" if label != period or period.isdigit() else f"<small>{_e(instant(report, columns[period])[:10])}</small>"
+        )
         head.append(f'<th data-period="{_e(period)}">{_e(label)}{small}</th>')
     body = []
     for actor, counterpart in ordered_rows:
@@ -531,13 +532,19 @@ def _item(report: Report, context: RenderContext, o: Outcome, findings: list[Fin
         "expected": expected,
         "observed": o.observed,
         "note": o.note or "",
-        "evidence": [{"id": e, "where": where(report, e) or ""} for e in o.evidence],
+        "evidence": [
+            {"id": e, "where": f"{say(lang, 'labels.location')} {loc}" if (loc := where(report, e)) else ""}
+            for e in o.evidence
+        ],
         "findings": [
-            {
-                "severity": say(lang, f"severity.{f.severity}"),
-                "code": say(lang, f"code.{f.code.value}"),
-                "message": f.message,
-            }
+            say(
+                lang,
+                "line",
+                period="",
+                severity=say(lang, f"severity.{f.severity}"),
+                code=say(lang, f"code.{f.code.value}"),
+                message=f.message,
+            ).strip()
             for f in findings
         ],
     }
