@@ -1,4 +1,10 @@
-"""The compliance calendar of `govrules obligations`: table, CSV, JSON and iCalendar."""
+"""The compliance calendar of `govrules obligations`: table, CSV, JSON and iCalendar.
+
+Every format lists the same obligations in the same order (`Obligation.sort_key`). The
+iCalendar file holds one all-day VEVENT per obligation, on the local date of its due moment,
+with a UID that is stable across runs (organisation, rule, actor, counterpart, period), so that
+a calendar application subscribed to the file updates events instead of duplicating them.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,16 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from datetime import UTC, timedelta
 from typing import Any
 
 from govrules.messages import format_instant, format_period
 from govrules.model import Organisation, RuleSet, text_in
 from govrules.obligations import Obligation, display_name
 
-__all__ = ["render_obligations"]
+__all__ = ["FORMATS", "render_obligations"]
+
+FORMATS = ("table", "csv", "json", "ics")
 
 _COLUMNS = (
     "rule",
@@ -28,7 +37,44 @@ _COLUMNS = (
     "strictness",
     "severity",
     "status",
+    "window_opens",
+    "window_closes",
+    "closes",
+    "note",
 )
+
+_LABELS = {
+    "en": {
+        "clause": "Clause",
+        "period": "Period",
+        "window": "Window",
+        "in-principle": "in principle",
+        "due": "Due",
+        "closes": "Accepted late until",
+        "to": "To",
+        "count": "Count",
+        "status": "Status",
+        "note": "Note",
+        "total": "obligations",
+    },
+    "zh": {
+        "clause": "条款",
+        "period": "期间",
+        "window": "时间窗口",
+        "in-principle": "原则上",
+        "due": "截止",
+        "closes": "逾期受理至",
+        "to": "报送对象",
+        "count": "次数",
+        "status": "状态",
+        "note": "说明",
+        "total": "项义务",
+    },
+}
+
+
+def _label(key: str, lang: str) -> str:
+    return _LABELS.get(lang, _LABELS["en"])[key]
 
 
 def _row(o: Obligation) -> dict[str, Any]:
@@ -53,8 +99,33 @@ def _row(o: Obligation) -> dict[str, Any]:
     }
 
 
+def _who(org: Organisation, o: Obligation, lang: str) -> str:
+    who = display_name(org, o.actor, lang)
+    if o.counterpart:
+        who += f" / {display_name(org, o.counterpart, lang)}"
+    return who
+
+
+def _window(o: Obligation, lang: str) -> str:
+    if o.window_start is None or o.window_end is None:
+        return ""
+    first, last = o.window_start.date(), o.window_end.date()
+    span = first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
+    return span if o.strict else f"{span} ({_label('in-principle', lang)})"
+
+
+def _count(o: Obligation) -> str:
+    if o.max is None:
+        return f">={o.min}"
+    return str(o.min) if o.max == o.min else f"{o.min}-{o.max}"
+
+
 def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organisation, fmt: str, lang: str) -> str:
-    """The obligations in ``fmt`` (table, csv, json, ics)."""
+    """The obligations in ``fmt``: ``table``, ``csv``, ``json`` or ``ics`` (iCalendar).
+
+    Raises:
+        ValueError: an unknown format.
+    """
     if fmt == "json":
         return json.dumps([_row(o) for o in items], indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
@@ -67,13 +138,27 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
         return buffer.getvalue()
     if fmt == "ics":
         return _ics(items, rules, org, lang)
-    lines = []
-    for o in items:
-        who = display_name(org, o.actor, lang) + (
-            f" / {display_name(org, o.counterpart, lang)}" if o.counterpart else ""
+    if fmt != "table":
+        raise ValueError(f"unknown obligations format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    rows = [
+        (
+            format_instant(o.due),
+            o.status,
+            o.rule,
+            format_period(o.period, lang),
+            _who(org, o, lang),
+            _window(o, lang),
         )
-        lines.append(f"{format_instant(o.due)}  {o.status:<8}  {o.rule:<28} {format_period(o.period, lang):<18} {who}")
-    lines.append(f"{len(items)} obligations")
+        for o in items
+    ]
+    widths = [max((len(r[i]) for r in rows), default=0) for i in range(5)]
+    lines = []
+    for r in rows:
+        cells = [r[i].ljust(widths[i]) for i in range(5)]
+        if r[5]:
+            cells.append(f"{_label('window', lang)} {r[5]}")
+        lines.append("  ".join(cells).rstrip())
+    lines.append(f"{len(items)} {_label('total', lang)}")
     return "\n".join(lines) + "\n"
 
 
@@ -84,25 +169,40 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
     cal = Calendar()
     cal.add("prodid", "-//govrules//obligations//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"{text_in(rules.title, lang, rules.id)}: {org.id}")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{text_in(rules.title, lang, rules.id)}: {text_in(org.name, lang, org.id)}")
     by_id = {r.id: r for r in rules.rules}
     for o in items:
         rule = by_id[o.rule]
         event = VEvent()
-        uid_parts = [o.rule, o.actor, o.counterpart or "", o.period]
-        event.add("uid", "/".join(uid_parts) + "@govrules")
-        event.add("dtstamp", o.opens)
-        event.add("dtstart", o.due.date())
-        who = display_name(org, o.actor, lang) + (
-            f" / {display_name(org, o.counterpart, lang)}" if o.counterpart else ""
+        event.add("uid", "/".join([org.id, o.rule, o.actor, o.counterpart or "-", o.period]) + "@govrules")
+        event.add("dtstamp", o.opens.astimezone(UTC))
+        due_day = o.due.date()
+        event.add("dtstart", due_day)
+        event.add("dtend", due_day + timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+        event.add(
+            "summary", f"{_who(org, o, lang)}: {text_in(rule.title, lang, rule.id)} ({format_period(o.period, lang)})"
         )
-        event.add("summary", f"{who}: {text_in(rule.title, lang, rule.id)} ({format_period(o.period, lang)})")
         description = [
-            f"Clause {rule.clause}: {rule.words}".strip(),
-            f"Due {format_instant(o.due)}",
-            f"Status: {o.status}",
+            f"{_label('clause', lang)} {rule.clause}: {rule.words}".strip().rstrip(":"),
+            f"{_label('period', lang)}: {format_period(o.period, lang)} ({o.period})",
         ]
+        window = _window(o, lang)
+        if window:
+            description.append(f"{_label('window', lang)}: {window}")
+        description.append(f"{_label('due', lang)}: {format_instant(o.due)}")
+        if o.closes > o.due:
+            description.append(f"{_label('closes', lang)}: {format_instant(o.closes)}")
+        if o.recipient:
+            recipient = o.recipient.removeprefix("role:")
+            description.append(f"{_label('to', lang)}: {display_name(org, recipient, lang)}")
+        description.append(f"{_label('count', lang)}: {_count(o)}")
+        description.append(f"{_label('status', lang)}: {o.status}")
+        if o.note:
+            description.append(f"{_label('note', lang)}: {o.note}")
         event.add("description", "\n".join(description))
-        event.add("categories", [rule.kind])
+        event.add("categories", [rule.kind, o.status])
         cal.add_component(event)
-    return str(cal.to_ical().decode("utf-8"))
+    text: str = cal.to_ical().decode("utf-8")
+    return text

@@ -1,0 +1,323 @@
+"""`govrules obligations`: the compliance calendar as a table, CSV, JSON and an iCalendar file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+
+from govrules.cli import run
+
+RULES = """\
+id: district
+title: {en: District ideology work, zh: 学区意识形态工作}
+timezone: Asia/Shanghai
+calendar: CN
+rules:
+  - id: monthly-report
+    kind: recurring
+    clause: D1.4.2
+    words: 各支部每月向中心学校党总支专题报告一次意识形态工作,分别在每月底前落实
+    title: {en: monthly ideology report, zh: 意识形态工作月度报告}
+    who: {role: branch}
+    action: ideology-report
+    to: central-party-branch
+    every: month
+  - id: routine-analysis
+    kind: recurring
+    clause: D1.5.2
+    words: 常规性研判每半年组织一次,原则上安排在每年的6月中旬和12月中旬进行
+    title: {en: routine analysis, zh: 常规性研判}
+    who: party-office
+    action: analysis
+    every: half-year
+    window: {month: last, days: 11-20, strictness: in-principle}
+  - id: school-briefing
+    kind: recurring
+    clause: D1.5.5
+    title: {en: briefing at each school, zh: 在各校通报}
+    who: {role: branch, relation: schools}
+    action: briefing
+    to: {counterpart: true}
+    every: year
+"""
+
+ORG = """\
+id: district
+name: {en: Example district, zh: 示例学区}
+timezone: Asia/Shanghai
+actors:
+  - {id: central-party-branch, name: {en: Central party branch, zh: 中心学校党总支}}
+  - {id: party-office, name: {en: Party office, zh: 中心学校党办}}
+  - id: branch-1
+    name: {en: Branch 1, zh: 第一支部}
+    roles: [branch]
+    relations: {schools: [school-1, school-2]}
+  - id: branch-4
+    name: {en: Branch 4, zh: 第四支部}
+    roles: [branch]
+    relations: {schools: [school-7]}
+    active: {from: 2024-07-01}
+  - {id: school-1, name: {en: School 1, zh: 第一小学}}
+  - {id: school-2, name: {en: School 2, zh: 第二小学}}
+  - {id: school-7, name: {en: School 7, zh: 第七小学}, active: {from: 2024-07-01}}
+"""
+
+# 2 branches x 12 months + 2 half-years + 3 (branch, school) pairs x 1 year
+EXPECTED_COUNT = 24 + 2 + 3
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[str, str]:
+    rules, org = tmp_path / "rules.yaml", tmp_path / "org.yaml"
+    rules.write_text(RULES, encoding="utf-8")
+    org.write_text(ORG, encoding="utf-8")
+    return str(rules), str(org)
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _obligations(files: tuple[str, str], *extra: str) -> tuple[int, str, str]:
+    rules, org = files
+    return _run("obligations", rules, "--org", org, "--from", "2024-01-01", "--to", "2024-12-31", *extra)
+
+
+def _json(files: tuple[str, str], *extra: str) -> list[dict[str, Any]]:
+    code, out, err = _obligations(files, "--format", "json", *extra)
+    assert (code, err) == (0, "")
+    rows: list[dict[str, Any]] = json.loads(out)
+    return rows
+
+
+def test_json_lists_every_obligation_with_its_moments(files: tuple[str, str]) -> None:
+    """The JSON calendar: one object per obligation, sorted by rule, actor, counterpart, period."""
+    rows = _json(files)
+    assert len(rows) == EXPECTED_COUNT
+    assert [r["rule"] for r in rows] == ["monthly-report"] * 24 + ["routine-analysis"] * 2 + ["school-briefing"] * 3
+    nov = next(r for r in rows if (r["rule"], r["actor"], r["period"]) == ("monthly-report", "branch-1", "2024-11"))
+    assert nov == {
+        "rule": "monthly-report",
+        "clause": "D1.4.2",
+        "actor": "branch-1",
+        "counterpart": None,
+        "recipient": "central-party-branch",
+        "period": "2024-11",
+        "opens": "2024-11-01T00:00:00+08:00",
+        "due": "2024-11-30T23:59:59+08:00",
+        "closes": "2024-12-31T23:59:59+08:00",
+        "window_opens": None,
+        "window_closes": None,
+        "min": 1,
+        "max": None,
+        "strictness": "strict",
+        "severity": "violation",
+        "status": "open",
+        "note": None,
+    }
+    analyses = [
+        (r["period"], r["window_opens"], r["window_closes"], r["strictness"])
+        for r in rows
+        if r["rule"] == "routine-analysis"
+    ]
+    assert analyses == [
+        ("2024-H1", "2024-06-11T00:00:00+08:00", "2024-06-20T23:59:59+08:00", "in-principle"),
+        ("2024-H2", "2024-12-11T00:00:00+08:00", "2024-12-20T23:59:59+08:00", "in-principle"),
+    ]
+    pairs = [
+        (r["actor"], r["counterpart"], r["recipient"], r["status"]) for r in rows if r["rule"] == "school-briefing"
+    ]
+    assert pairs == [
+        ("branch-1", "school-1", "school-1", "open"),
+        ("branch-1", "school-2", "school-2", "open"),
+        ("branch-4", "school-7", "school-7", "not-held"),
+    ]
+    branch_4 = [(r["period"], r["status"]) for r in rows if r["rule"] == "monthly-report" and r["actor"] == "branch-4"]
+    assert branch_4 == [(f"2024-{m:02d}", "not-held" if m < 7 else "open") for m in range(1, 13)]
+
+
+def test_as_of_makes_later_obligations_pending(files: tuple[str, str]) -> None:
+    """--as-of: obligations due after the audit moment are pending."""
+    rows = _json(files, "--as-of", "2024-06-30T23:59:59+08:00")
+    pending = {(r["rule"], r["actor"], r["period"]) for r in rows if r["status"] == "pending"}
+    assert ("monthly-report", "branch-1", "2024-06") in pending
+    assert ("monthly-report", "branch-1", "2024-05") not in pending
+    assert ("routine-analysis", "party-office", "2024-H1") in pending
+    # June to December for branch-1, July to December for branch-4, both half-years, two pairs
+    assert sum(1 for r in rows if r["status"] == "pending") == 7 + 6 + 2 + 2
+
+
+def test_csv_has_the_same_rows_as_json(files: tuple[str, str]) -> None:
+    """CSV: a header and one row per obligation, empty cells for absent values."""
+    code, out, err = _obligations(files, "--format", "csv")
+    assert (code, err) == (0, "")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == EXPECTED_COUNT
+    assert list(rows[0]) == [
+        "rule",
+        "clause",
+        "actor",
+        "counterpart",
+        "recipient",
+        "period",
+        "opens",
+        "due",
+        "min",
+        "max",
+        "strictness",
+        "severity",
+        "status",
+        "window_opens",
+        "window_closes",
+        "closes",
+        "note",
+    ]
+    as_json = _json(files)
+    for row, obj in zip(rows, as_json, strict=True):
+        assert row == {k: "" if v is None else str(v) for k, v in obj.items()}
+
+
+def test_table_shows_due_status_rule_period_who_and_window(files: tuple[str, str]) -> None:
+    """The table: one line per obligation, then the count."""
+    code, out, err = _obligations(files)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert len(lines) == EXPECTED_COUNT + 1
+    assert lines[-1] == f"{EXPECTED_COUNT} obligations"
+    nov = next(line for line in lines if "November 2024" in line and "Branch 1" in line)
+    assert nov.split()[:5] == ["2024-11-30", "23:59:59", "+08:00", "open", "monthly-report"]
+    h1 = next(line for line in lines if "routine-analysis" in line and "2024-06-30" in line)
+    assert h1.endswith("Window 2024-06-11..2024-06-20 (in principle)")
+    pair = next(line for line in lines if "school-briefing" in line and "School 7" in line)
+    assert "Branch 4 / School 7" in pair and "not-held" in pair
+
+
+def test_table_in_chinese_uses_chinese_names(files: tuple[str, str]) -> None:
+    """--lang zh: names, periods and the total in Chinese."""
+    code, out, _ = _obligations(files, "--lang", "zh")
+    assert code == 0
+    assert out.splitlines()[-1] == f"{EXPECTED_COUNT} 项义务"
+    assert any("第一支部" in line and "2024-11-30" in line for line in out.splitlines())
+
+
+def _events(text: str) -> list[Any]:
+    calendar = Calendar.from_ical(text)
+    return list(calendar.walk("VEVENT"))
+
+
+def test_ics_parses_and_holds_one_event_per_obligation(files: tuple[str, str]) -> None:
+    """The iCalendar file parses with icalendar and holds exactly one VEVENT per obligation, on
+    the due date, with a stable unique UID and the clause in the description."""
+    code, out, err = _obligations(files, "--format", "ics")
+    assert (code, err) == (0, "")
+    calendar = Calendar.from_ical(out)
+    assert str(calendar["VERSION"]) == "2.0"
+    events = _events(out)
+    rows = _json(files)
+    assert len(events) == len(rows) == EXPECTED_COUNT
+    uids = [str(e["UID"]) for e in events]
+    assert len(set(uids)) == len(uids)
+    by_uid = {str(e["UID"]): e for e in events}
+    for row in rows:
+        uid = f"district/{row['rule']}/{row['actor']}/{row['counterpart'] or '-'}/{row['period']}@govrules"
+        event = by_uid[uid]
+        due_day = date.fromisoformat(row["due"][:10])
+        assert event.decoded("DTSTART") == due_day
+        assert (event.decoded("DTEND") - due_day).days == 1
+        description = str(event["DESCRIPTION"])
+        assert description.startswith(f"Clause {row['clause']}")
+        assert f"Status: {row['status']}" in description
+    nov = by_uid["district/monthly-report/branch-1/-/2024-11@govrules"]
+    assert str(nov["SUMMARY"]) == "Branch 1: monthly ideology report (November 2024)"
+    assert "分别在每月底前落实" in str(nov["DESCRIPTION"])
+    assert "Due: 2024-11-30 23:59:59 +08:00" in str(nov["DESCRIPTION"])
+    h1 = by_uid["district/routine-analysis/party-office/-/2024-H1@govrules"]
+    assert "Window: 2024-06-11..2024-06-20 (in principle)" in str(h1["DESCRIPTION"])
+
+
+def test_ics_is_stable_across_runs_and_in_chinese(files: tuple[str, str]) -> None:
+    """The same inputs give the same file (no clock in DTSTAMP); zh labels the description."""
+    first = _obligations(files, "--format", "ics")[1]
+    assert first == _obligations(files, "--format", "ics")[1]
+    code, out, _ = _obligations(files, "--format", "ics", "--lang", "zh")
+    assert code == 0
+    events = _events(out)
+    assert len(events) == EXPECTED_COUNT
+    assert all(str(e["DESCRIPTION"]).startswith("条款 ") for e in events)
+
+
+def test_output_writes_a_file(files: tuple[str, str], tmp_path: Path) -> None:
+    """--output writes the calendar to a file and nothing to stdout."""
+    target = tmp_path / "calendar.ics"
+    code, out, err = _obligations(files, "--format", "ics", "--output", str(target))
+    assert (code, out, err) == (0, "", "")
+    assert len(_events(target.read_text(encoding="utf-8"))) == EXPECTED_COUNT
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        (["--to", "2023-12-31"], "before --from"),
+        (["--from", "2024-13-01"], "--from: expected a date"),
+        (["--as-of", "yesterday"], "--as-of"),
+    ],
+)
+def test_bad_dates_exit_2_with_a_message(files: tuple[str, str], extra: list[str], fragment: str) -> None:
+    """A bad range or moment is a usage error: exit 2, one line, no traceback."""
+    code, out, err = _obligations(files, *extra)
+    assert (code, out) == (2, "")
+    assert fragment in err
+    assert "Traceback" not in err
+
+
+def test_an_unknown_format_is_a_usage_error(files: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    """Only table, csv, json and ics (argparse reports the choice on the process's stderr)."""
+    code, out, _ = _obligations(files, "--format", "xml")
+    assert (code, out) == (2, "")
+    assert "invalid choice: 'xml'" in capsys.readouterr().err
+
+
+def test_a_window_outside_its_period_exits_2_naming_the_rule(files: tuple[str, str], tmp_path: Path) -> None:
+    """A rule that cannot be expanded is bad input, reported with the rule's id."""
+    rules = tmp_path / "bad.yaml"
+    rules.write_text(
+        RULES.replace("window: {month: last, days: 11-20, strictness: in-principle}", "window: {month: 12}"),
+        encoding="utf-8",
+    )
+    code, out, err = _run("obligations", str(rules), "--org", files[1], "--from", "2024-01-01", "--to", "2024-12-31")
+    assert (code, out) == (2, "")
+    assert "'routine-analysis'" in err and "no month 12" in err
+
+
+def test_a_year_without_holiday_data_exits_2_naming_the_year(files: tuple[str, str], tmp_path: Path) -> None:
+    """Rolling to a workday in a year the CN calendar does not cover is an error, not a guess."""
+    rules = tmp_path / "roll.yaml"
+    rules.write_text(
+        RULES.replace("    every: month\n", "    every: month\n    roll: next-workday\n"), encoding="utf-8"
+    )
+    code, out, err = _run("obligations", str(rules), "--org", files[1], "--from", "2000-01-01", "--to", "2000-12-31")
+    assert (code, out) == (2, "")
+    assert "2000" in err and "'CN'" in err
+
+
+def test_the_renderer_refuses_an_unknown_format(files: tuple[str, str]) -> None:
+    """The library call says which formats exist instead of falling back to a table."""
+    from govrules.loaders import load_org, load_rules
+    from govrules.renderers.calendar import FORMATS, render_obligations
+
+    rules, org = load_rules(files[0]), load_org(files[1])
+    assert FORMATS == ("table", "csv", "json", "ics")
+    with pytest.raises(ValueError, match="table, csv, json, ics"):
+        render_obligations([], rules, org, "xml", "en")
+    assert render_obligations([], rules, org, "table", "en") == "0 obligations\n"
+    assert render_obligations([], rules, org, "json", "en") == "[]\n"
+    assert len(_events(render_obligations([], rules, org, "ics", "en"))) == 0
