@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -304,3 +306,13 @@ def test_deadlines_compare_as_instants_in_a_repeated_hour() -> None:
     assert first_0250.utcoffset() == timedelta(hours=2)
     assert first_0250 < due
     assert due - first_0250 == timedelta(minutes=55)
+
+
+def test_the_month_end_table_in_the_docs_is_what_the_code_does() -> None:
+    """docs/calendar.md's month-end table is checked row by row against add_months."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "calendar.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d{4}-\d{2}-\d{2}) \+ (\d+) \| (\S+) \| (\S+) \| (\S+) \|$", doc, flags=re.MULTILINE)
+    assert len(rows) >= 7
+    for start, months, *expected in rows:
+        got = [add_months(date.fromisoformat(start), int(months), policy).isoformat() for policy in MonthPolicy]
+        assert got == expected, (start, months)
