@@ -210,19 +210,26 @@ def deadline(
         tz: the zone whose calendar days are counted.
         calendar: business-day calendar; required for workdays and for ``roll``.
         month_policy: month-end policy for months and years.
-        roll: move a calendar-unit deadline that ends on a non-workday to the next workday.
+        roll: move a calendar-unit deadline that ends on a non-workday to the next workday
+            (an elapsed deadline in hours or minutes is never rolled: asking is an error).
 
     Returns:
         An aware instant with a fixed offset (`fixed_offset`); an event at exactly this
         instant is on time.
 
     Raises:
-        InvalidArgument: a naive ``start``, or workdays or ``roll`` without a calendar.
+        InvalidArgument: a naive ``start``, workdays or ``roll`` without a calendar, or ``roll``
+            with an elapsed duration.
         CalendarError: the calendar has no holiday data for a year the count passes through.
     """
     if start.tzinfo is None or start.utcoffset() is None:
         raise InvalidArgument(f"deadline() needs an aware start instant, got naive {start.isoformat()}")
     if duration.elapsed:
+        if roll:
+            raise InvalidArgument(
+                f"a deadline of {duration} is elapsed time and is not rolled to a workday; "
+                "count it in days or workdays to roll it"
+            )
         minutes = duration.amount * (60 if duration.unit is Unit.HOURS else 1)
         return fixed_offset((start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(tz))
     day = local_date(start, tz)

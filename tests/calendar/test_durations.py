@@ -279,10 +279,15 @@ def test_roll_skips_a_holiday_after_a_weekend() -> None:
     [
         ({"duration": Duration(5, Unit.WORKDAYS)}, "workdays needs a business-day calendar"),
         ({"duration": Duration(1, Unit.DAYS), "roll": True}, "rolling .* needs a business-day calendar"),
+        (
+            {"duration": Duration(72, Unit.HOURS), "roll": True, "calendar": BusinessCalendar("weekends")},
+            "72 hours is elapsed time and is not rolled",
+        ),
     ],
 )
 def test_workdays_and_roll_need_a_calendar(kwargs: dict[str, object], fragment: str) -> None:
-    """Without a calendar, workdays and the roll are refused rather than guessed."""
+    """Without a calendar, workdays and the roll are refused rather than guessed; an elapsed
+    deadline is never rolled, so asking for it is refused too."""
     with pytest.raises(InvalidArgument, match=fragment):
         deadline(_at(ROME, 2024, 6, 7), tz=ROME, **kwargs)  # type: ignore[arg-type]
 
