@@ -15,7 +15,7 @@ CHECK = [
     "--org",
     f"{EX}/org.yaml",
     "--events",
-    f"{EX}/access-reviews.json",
+    f"{EX}/access-reviews.export",
     "--map-file",
     f"{EX}/iam-export.map.yaml",
     "--from",
