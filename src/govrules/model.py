@@ -146,6 +146,22 @@ def text_in(text: Text | None, lang: str, fallback: str = "") -> str:
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when of the same type with equal fields.
+
+        Private attributes (a loaded file's source map, an actor index built on first use) are
+        not compared: a rule set loaded from a file equals the same rule set built in code.
+        """
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return (
+            type(self) is type(other)
+            and self.__dict__ == other.__dict__
+            and self.__pydantic_extra__ == other.__pydantic_extra__
+        )
+
+    __hash__ = BaseModel.__hash__
+
 
 class DateRange(_Model):
     """Dates from ``from`` to ``to``, both inclusive; either end may be open."""

@@ -1,0 +1,149 @@
+"""govrules.testing: the strategies reach every shape they promise, and reject bad arguments."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from govrules import testing
+from govrules.model import RULE_KINDS, Party, RecurringRule, RoleGrant, RuleSet, TriggeredRule
+
+# Generation only: the first example that fits is enough to show the shape is reachable.
+FIND = settings(database=None, max_examples=1000, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+
+
+def _find(strategy: st.SearchStrategy[Any], condition: Any) -> Any:
+    return find(strategy, condition, settings=FIND)
+
+
+def test_all_is_sorted_and_names_plural_strategies() -> None:
+    """The public names are sorted plural nouns."""
+    assert testing.__all__ == sorted(testing.__all__) == ["organisations", "rule_sets", "rules"]
+
+
+@pytest.mark.parametrize("kind", RULE_KINDS)
+def test_rules_reach_every_kind(kind: str) -> None:
+    """Every rule kind can be drawn, and `kinds` restricts the draw to the named ones."""
+    assert _find(testing.rules(), lambda r: r.kind == kind).kind == kind
+
+    @given(testing.rules(kinds=[kind]))
+    @settings(max_examples=10, database=None)
+    def only(rule: Any) -> None:
+        assert rule.kind == kind
+
+    only()
+
+
+def test_rules_reach_both_shapes_of_a_party() -> None:
+    """A party is drawn both as a plain actor id and as an object; a pair obligation too."""
+    recurring = testing.rules(kinds=["recurring"])
+    assert isinstance(_find(recurring, lambda r: isinstance(r.who, str)).who, str)
+    paired = _find(recurring, lambda r: isinstance(r.who, Party) and r.who.relation is not None)
+    assert paired.who.role is not None
+
+
+def test_rules_reach_rolling_intervals_and_calendar_periods() -> None:
+    """Recurring rules come with 'every' and with 'max_gap'."""
+    recurring = testing.rules(kinds=["recurring"])
+    assert _find(recurring, lambda r: r.max_gap is not None).every is None
+    assert _find(recurring, lambda r: r.window is not None and r.window.strictness == "in-principle").every is not None
+
+
+def test_rule_sets_use_their_glossary_and_name_a_calendar_for_workdays() -> None:
+    """Some rule sets refer to glossary terms; one counting workdays always names a calendar."""
+
+    def uses_term(rule_set: RuleSet) -> bool:
+        return any(
+            isinstance(r, TriggeredRule) and any(s.within in rule_set.glossary for s in r.steps) for r in rule_set.rules
+        )
+
+    found = _find(testing.rule_sets(kinds=["triggered"], min_size=1), uses_term)
+    assert found.glossary
+
+    @given(testing.rule_sets(kinds=["triggered", "recurring"]))
+    @settings(max_examples=30, database=None)
+    def calendar_when_needed(rule_set: RuleSet) -> None:
+        rolls = any(
+            getattr(item, "roll", "none") == "next-workday"
+            for rule in rule_set.rules
+            for item in (rule, *getattr(rule, "steps", ()))
+        )
+        if rolls:
+            assert rule_set.calendar is not None
+
+    calendar_when_needed()
+
+
+def test_rule_sets_respect_sizes_and_reach_clause_lists() -> None:
+    """Sizes bound the number of rules; some rule sets list their clauses, covering every rule's clause."""
+
+    @given(testing.rule_sets(min_size=2, max_size=3))
+    @settings(max_examples=20, database=None)
+    def sized(rule_set: RuleSet) -> None:
+        assert 2 <= len(rule_set.rules) <= 3
+        assert len({r.id for r in rule_set.rules}) == len(rule_set.rules)
+
+    sized()
+    listed = _find(testing.rule_sets(min_size=1), lambda rs: bool(rs.clauses))
+    assert {r.clause for r in listed.rules} <= {c.id for c in listed.clauses}
+
+
+def test_organisations_reach_dated_roles_relations_and_calendars() -> None:
+    """Organisations come with dated role grants, relations to their own actors, and custom calendars."""
+    orgs = testing.organisations(min_size=2)
+    dated = _find(orgs, lambda o: any(isinstance(g, RoleGrant) for a in o.actors for g in a.roles))
+    grants = [g for a in dated.actors for g in a.roles if isinstance(g, RoleGrant)]
+    assert all(g.from_ is None or g.to is None or g.from_ <= g.to for g in grants)
+    related = _find(orgs, lambda o: any(a.relations.get("schools") for a in o.actors))
+    ids = {a.id for a in related.actors}
+    assert all(m in ids for a in related.actors for ms in a.relations.values() for m in ms)
+    assert _find(orgs, lambda o: bool(o.calendars)).calendars
+
+
+@pytest.mark.parametrize(
+    "strategy",
+    [
+        lambda: testing.rules(kinds=["monthly"]),
+        lambda: testing.rules(kinds=[]),
+        lambda: testing.rules(kinds="recurring"),
+        lambda: testing.rule_sets(min_size=-1),
+        lambda: testing.rule_sets(min_size=3, max_size=2),
+        lambda: testing.rule_sets(max_size=1.5),  # type: ignore[arg-type]
+        lambda: testing.organisations(min_size=0),
+        lambda: testing.organisations(min_size=4, max_size=3),
+    ],
+    ids=["unknown-kind", "no-kind", "kinds-string", "negative", "max-below-min", "float", "no-actor", "org-order"],
+)
+def test_bad_arguments_raise_invalid_argument_when_used(strategy: Any) -> None:
+    """Bad options raise InvalidArgument when the strategy is drawn from, not when it is built."""
+    built = strategy()
+    with pytest.raises(InvalidArgument):
+        find(built, lambda _: True, settings=FIND)
+
+
+def test_the_core_never_imports_testing() -> None:
+    """No module of govrules but testing itself imports hypothesis or govrules.testing."""
+    src = Path(testing.__file__).parent
+    offenders = []
+    for path in src.rglob("*.py"):
+        if path.name == "testing.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            offenders += [f"{path.name}: {n}" for n in names if n.startswith(("hypothesis", "govrules.testing"))]
+    assert offenders == []
+
+
+def test_a_drawn_recurring_rule_is_a_model_instance() -> None:
+    """What the strategy yields is the model, not a dict."""
+    assert isinstance(_find(testing.rules(kinds=["recurring"]), lambda r: True), RecurringRule)
