@@ -30,7 +30,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from govrules.calendars import BusinessCalendar, get_calendar
-from govrules.durations import Duration, Unit, deadline, end_of_day, start_of_day
+from govrules.durations import Duration, Unit, deadline, end_of_day, fixed_offset, start_of_day
 from govrules.errors import InvalidArgument
 from govrules.model import (
     Actor,
@@ -123,6 +123,8 @@ class Context:
             as_of = start_of_day(end, tz) - timedelta(microseconds=1)
         elif as_of.tzinfo is None or as_of.utcoffset() is None:
             raise InvalidArgument(f"as_of must be timezone-aware, got naive {as_of.isoformat()}")
+        else:
+            as_of = fixed_offset(as_of)
         calendar = None
         if rules.calendar is not None:
             try:
@@ -196,6 +198,8 @@ def window_dates(ctx: Context, period: Period, window: Window) -> tuple[date, da
             if ctx.calendar is None:
                 raise InvalidArgument("a window in workdays needs the rule set's business-day calendar")
             return _workday_span(ctx.calendar, period, duration.amount, first=window.first is not None)
+        if duration.amount == 0:
+            raise InvalidArgument(f"a window's first/last span must be at least one day, got {duration}")
         days = duration.amount * (7 if duration.unit is Unit.WEEKS else 1)
         if window.first is not None:
             return period.start, min(period.end, period.start + timedelta(days=days))
@@ -246,8 +250,8 @@ def _workday_span(calendar: BusinessCalendar, period: Period, count: int, *, fir
         if calendar.is_workday(day):
             days.append(day)
         day += step
-    if not days:
-        return period.start, period.start + timedelta(days=1)
+    if not days:  # no workday at all in the period: the window is its first or last day
+        return (period.start, period.start + timedelta(days=1)) if first else (period.last_day, period.end)
     return (period.start, days[-1] + timedelta(days=1)) if first else (days[-1], period.end)
 
 

@@ -637,3 +637,31 @@ def test_every_test_named_in_the_calendar_docs_exists() -> None:
     }
     assert len(cited) >= 20
     assert cited <= defined, sorted(cited - defined)
+
+
+def test_a_period_without_workdays_has_its_first_or_last_day_as_the_window() -> None:
+    """A daily rule on a public holiday: 'first/last 1 workday' falls back to the day itself."""
+    for window in ({"first": "1 workday"}, {"last": "1 workday"}):
+        rules = _rules({"id": "r", "who": "office", "every": "day", "window": window}, calendar="CN")
+        (o,) = _expand(rules, OFFICE, date(2025, 10, 1), date(2025, 10, 2))
+        assert _window(o) == (date(2025, 10, 1), date(2025, 10, 1))
+    rules = _rules({"id": "r", "who": "office", "every": "week", "window": {"last": "1 workday"}}, calendar="CN")
+    (o,) = _expand(rules, OFFICE, date(2025, 9, 29), date(2025, 10, 6))
+    assert _window(o) == (date(2025, 9, 30), date(2025, 10, 5))
+
+
+def test_a_zero_length_window_is_refused() -> None:
+    """'first: 0 days' would be an empty window: an error naming the rule, not a silent gap."""
+    rules = _rules({"id": "r", "who": "office", "every": "month", "window": {"first": "0 days"}})
+    with pytest.raises(InvalidArgument, match=r"'r'.*at least one day"):
+        _expand(rules, OFFICE, *YEAR_2024)
+
+
+def test_the_audit_moment_keeps_its_instant_with_a_fixed_offset() -> None:
+    """An as_of in a zone becomes the same instant with a fixed offset, so arithmetic on it is exact."""
+    rules = _rules({"id": "r", "who": "office", "every": "month"}, tz="Europe/Rome")
+    as_of = datetime(2024, 10, 27, 2, 30, fold=1, tzinfo=ROME)  # the second 02:30, CET
+    ctx = Context.make(rules, OFFICE, start=date(2024, 10, 1), end=date(2024, 11, 1), as_of=as_of)
+    assert ctx.as_of == datetime(2024, 10, 27, 1, 30, tzinfo=UTC)  # PEP 495: a fold=1 time never equals another zone's
+    assert ctx.as_of.utcoffset() == timedelta(hours=1)
+    assert ctx.as_of + timedelta(hours=1) == datetime(2024, 10, 27, 2, 30, tzinfo=UTC)
