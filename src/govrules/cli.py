@@ -8,6 +8,7 @@ file and line, never a traceback; 3 an internal error (a bug), reported in one l
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import dataclasses
 import io
@@ -137,8 +138,10 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run ``govrules`` with ``argv``, writing to the given streams; return the exit code."""
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse prints its own message
+        # argparse prints help and usage errors itself: send them to the given streams.
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            args = parser.parse_args(argv)
+    except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else 2
     try:
         handler = {

@@ -115,7 +115,9 @@ def test_matrix_cells(case: str, example) -> None:
     for o in report.outcomes:
         kind = context.rules.get(o.rule, {}).get("kind")
         column = instant(report, o.opens)[:7] if kind in EVENT_KINDS else o.period
-        cats["|".join((o.rule, o.actor, o.counterpart or "", column))].append(category(o, index.get(outcome_key(o), ())))
+        cats["|".join((o.rule, o.actor, o.counterpart or "", column))].append(
+            category(o, index.get(outcome_key(o), ()))
+        )
     filled = {c["data-key"]: c for c in page.cells if c["data-category"] != "none"}
     assert set(filled) == set(cats)
     for key, cell in filled.items():
@@ -267,7 +269,9 @@ def test_in_headless_chromium(example, tmp_path: Path) -> None:
     # A met cell opens its evidence with the log row it came from.
     met = next(o for o in report.outcomes if o.rule == "branch-monthly-report" and o.status == "met" and o.evidence)
     met_key = f"{met.rule}|{met.actor}||{met.period}"
-    done = _chromium(tmp_path, "--virtual-time-budget=2000", "--dump-dom", f"{page.as_uri()}#cell={quote(met_key, safe='')}")
+    done = _chromium(
+        tmp_path, "--virtual-time-budget=2000", "--dump-dom", f"{page.as_uri()}#cell={quote(met_key, safe='')}"
+    )
     body = done.stdout.split('id="detail-body"', 1)[1].split("</aside>", 1)[0]
     loc = report.evidence_locations[met.evidence[0]]
     assert f"<code>{met.evidence[0]}</code>" in body

@@ -1,0 +1,227 @@
+"""`govrules check` as a report writer: formats, exit codes, --output, --quiet, progress, colour, --help."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from govrules.cli import run
+from govrules.renderers import RENDERERS, render
+
+ROOT = Path(__file__).resolve().parents[2]
+EX = "examples/school-ideology"
+LOGS = {"gaps": f"{EX}/events-2024.csv", "compliant": f"{EX}/events-2024-compliant.csv"}
+
+
+class Terminal(io.StringIO):
+    """A stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def check_args(log: str, *extra: str) -> list[str]:
+    return [
+        "check",
+        f"{EX}/rules.yaml",
+        "--org",
+        f"{EX}/org.yaml",
+        "--events",
+        log,
+        "--map-file",
+        f"{EX}/office-export.map.yaml",
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2024-12-31",
+        *extra,
+    ]
+
+
+def cli(*argv: str, stdout: io.StringIO | None = None, stderr: io.StringIO | None = None) -> tuple[int, str, str]:
+    out, err = stdout or io.StringIO(), stderr or io.StringIO()
+    code = run(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def test_format_choices_are_the_registry() -> None:
+    """--format offers exactly the registered renderers."""
+    assert sorted(RENDERERS) == ["html", "json", "junit", "markdown", "sarif", "text"]
+    code, out, _ = cli("check", "--help")
+    assert code == 0
+    assert "{html,json,junit,markdown,sarif,text}" in out
+
+
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+@pytest.mark.parametrize(
+    ("log", "fail_on", "expected"),
+    [
+        ("gaps", None, 1),
+        ("gaps", "violation", 1),
+        ("gaps", "warning", 1),
+        ("gaps", "never", 0),
+        ("compliant", None, 0),
+        ("compliant", "warning", 0),
+        ("compliant", "never", 0),
+    ],
+)
+def test_exit_codes(fmt: str, log: str, fail_on: str | None, expected: int) -> None:
+    """Every format: 1 for findings at or above --fail-on, else 0; the report is written either way."""
+    if not (ROOT / LOGS[log]).exists():
+        pytest.skip(f"{LOGS[log]} is not in this checkout")
+    extra = ["--format", fmt] + (["--fail-on", fail_on] if fail_on else [])
+    code, out, err = cli(*check_args(LOGS[log], *extra))
+    assert (code, err) == (expected, "")
+    assert out
+
+
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+def test_bad_input_exits_2_for_every_format(fmt: str) -> None:
+    """A missing log is exit 2 with a one-line message naming it, and no report."""
+    code, out, err = cli(*check_args(f"{EX}/no-such-log.csv", "--format", fmt))
+    assert code == 2
+    assert out == ""
+    assert "no-such-log.csv" in err
+    assert "Traceback" not in err
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    """An unknown --format is exit 2."""
+    code, _, err = cli(*check_args(LOGS["gaps"], "--format", "pdf"))
+    assert code == 2
+    assert "invalid choice" in err
+
+
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+def test_output_is_written_whole_and_stdout_stays_empty(fmt: str, tmp_path: Path) -> None:
+    """--output writes the same bytes as stdout would get, leaves no temporary file, and says so on stderr."""
+    _, expected, _ = cli(*check_args(LOGS["gaps"], "--format", fmt))
+    target = tmp_path / f"report.{fmt}"
+    code, out, err = cli(*check_args(LOGS["gaps"], "--format", fmt, "--output", str(target)))
+    assert (code, out) == (1, "")
+    assert target.read_bytes() == expected.encode("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+    assert err.startswith(f"wrote {target}:")
+    assert "(exit code 1)" in err
+
+
+def test_quiet_prints_only_the_report(tmp_path: Path) -> None:
+    """--quiet: no summary line with --output, no progress on a terminal."""
+    target = tmp_path / "r.txt"
+    code, out, err = cli(*check_args(LOGS["gaps"], "--output", str(target), "--quiet"), stderr=Terminal())
+    assert (code, out, err) == (1, "", "")
+    assert target.read_text("utf-8").startswith("Compliance report:")
+
+
+def test_output_into_a_missing_folder_is_exit_2(tmp_path: Path) -> None:
+    """An unwritable --output is exit 2 with a message, not a traceback."""
+    code, _, err = cli(*check_args(LOGS["gaps"], "--output", str(tmp_path / "no" / "r.txt")))
+    assert code == 2
+    assert "error:" in err
+    assert "Traceback" not in err
+
+
+def test_progress_only_on_a_terminal() -> None:
+    """Reading progress goes to stderr when it is a terminal, and never into the report."""
+    code, out_tty, err_tty = cli(*check_args(LOGS["gaps"]), stderr=Terminal())
+    assert code == 1
+    assert "records" in err_tty
+    code, out_plain, err_plain = cli(*check_args(LOGS["gaps"]))
+    assert (code, err_plain) == (1, "")
+    assert out_tty == out_plain
+
+
+def test_colour_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Text is coloured when stdout is a terminal, unless NO_COLOR is set or the report goes to a file."""
+    _, coloured, _ = cli(*check_args(LOGS["gaps"]), stdout=Terminal())
+    _, plain, _ = cli(*check_args(LOGS["gaps"]))
+    assert "\x1b[" in coloured
+    assert "\x1b[" not in plain
+    _, json_out, _ = cli(*check_args(LOGS["gaps"], "--format", "json"), stdout=Terminal())
+    assert "\x1b[" not in json_out
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, no_colour, _ = cli(*check_args(LOGS["gaps"]), stdout=Terminal())
+    assert no_colour == plain
+
+
+def test_help_shows_an_example_and_the_exit_codes() -> None:
+    """`govrules check --help` shows a runnable example and what the exit codes mean."""
+    code, out, _ = cli("check", "--help")
+    assert code == 0
+    assert "example:" in out
+    assert "govrules check examples/school-ideology/rules.yaml" in out
+    assert "--format html --output audit.html" in out
+    assert "exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 bad input or usage" in out
+
+
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+def test_same_report_same_bytes(fmt: str) -> None:
+    """Two runs give the same bytes; rendering twice gives the same bytes and leaves the report as it was."""
+    first = cli(*check_args(LOGS["gaps"], "--format", fmt))
+    second = cli(*check_args(LOGS["gaps"], "--format", fmt))
+    assert first == second
+
+    from govrules.cli import _audit, _parser
+
+    report, context = _audit(_parser().parse_args(check_args(LOGS["gaps"], "--format", fmt)), io.StringIO())
+    before = report.model_dump()
+    assert render(report, fmt, context) == render(report, fmt, context) == first[1]
+    assert report.model_dump() == before
+
+
+RULES = """\
+id: drills
+title: {en: Fire drills, zh: 消防演练}
+timezone: Europe/Rome
+rules:
+  - id: monthly-drill
+    kind: recurring
+    clause: "Art. 1"
+    words: Each site holds a fire drill every month.
+    title: {en: monthly fire drill, zh: 每月消防演练}
+    who: {role: site}
+    action: fire-drill
+    every: month
+"""
+ORG = """\
+id: company
+name: {en: Company, zh: 公司}
+timezone: Europe/Rome
+actors:
+  - {id: site-a, name: {en: Site A, zh: 甲厂}, roles: [site]}
+  - {id: site-b, name: {en: Site B, zh: 乙厂}, roles: [site]}
+"""
+
+
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_generated_compliant_log(fmt: str, lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A log made here with every drill on time: exit 0 in every format and language, no finding."""
+    monkeypatch.chdir(tmp_path)
+    Path("rules.yaml").write_text(RULES, encoding="utf-8")
+    Path("org.yaml").write_text(ORG, encoding="utf-8")
+    rows = ["id,time,actor,action"]
+    for site in ("site-a", "site-b"):
+        rows += [f"{site}-{m:02d},2024-{m:02d}-15T10:00:00+01:00,{site},fire-drill" for m in range(1, 13)]
+    Path("drills.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    args = ["check", "rules.yaml", "--org", "org.yaml", "--events", "drills.csv", "--from", "2024-01-01"]
+    args += ["--to", "2024-12-31", "--format", fmt, "--lang", lang, "--fail-on", "warning"]
+    code, out, err = cli(*args)
+    assert (code, err) == (0, "")
+    if fmt == "text":
+        assert ("No finding" if lang == "en" else "未发现问题") in out
+    if fmt == "json":
+        import json
+
+        report = json.loads(out)
+        assert report["findings"] == []
+        assert {o["status"] for o in report["outcomes"]} == {"met"}
+        assert len(report["outcomes"]) == 24
