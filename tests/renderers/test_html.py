@@ -277,6 +277,15 @@ def test_in_headless_chromium(example, tmp_path: Path) -> None:
     assert f"<code>{met.evidence[0]}</code>" in body
     assert f"{loc.file}:{loc.line}" in body
 
+    # The code filter dims every cell without that code and hides the other findings.
+    done = _chromium(tmp_path, "--virtual-time-budget=2000", "--dump-dom", f"{page.as_uri()}#code=missing")
+    dom = parse(done.stdout)
+    for c in dom.cells:
+        assert ("dim" in c["class"].split()) == ("missing" not in c.get("data-codes", "").split()), c["data-key"]
+    shown = [a for tag, a in dom.attrs if tag == "tr" and "data-code" in a and "hidden" not in a.get("class", "")]
+    assert shown
+    assert {a["data-code"] for a in shown} == {"missing"}
+
     # The screenshot shows the matrix: the category colours are on it.
     shot = tmp_path / "report.png"
     done = _chromium(tmp_path, "--window-size=1400,2400", f"--screenshot={shot}", page.as_uri())

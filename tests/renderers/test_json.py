@@ -23,14 +23,19 @@ def test_golden(case: str, log: str, cli, args, golden) -> None:
     golden(GOLDEN / f"{case}.json", out)
 
 
+def _is_report(data: object) -> bool:
+    return isinstance(data, dict) and {"version", "summary", "findings", "outcomes"} <= set(data)
+
+
 def test_every_golden_report_validates_against_the_published_schema() -> None:
-    """Every golden JSON report, in this folder and the example's, is valid against the schema."""
-    reports = sorted(GOLDEN.glob("*.json"))
-    assert reports
+    """Every golden JSON report, in this folder and in the examples' golden folders, is valid against the schema."""
+    paths = sorted(GOLDEN.glob("*.json")) + sorted((HERE.parents[1] / "examples").glob("*/golden/*.json"))
+    reports = [(p, data) for p in paths if _is_report(data := json.loads(p.read_text("utf-8")))]
+    assert len(reports) >= 2
     validator = jsonschema.Draft202012Validator(SCHEMA)
-    for path in reports:
-        errors = sorted(validator.iter_errors(json.loads(path.read_text("utf-8"))), key=str)
-        assert errors == [], (path.name, errors[:3])
+    for path, data in reports:
+        errors = sorted(validator.iter_errors(data), key=str)
+        assert errors == [], (str(path), errors[:3])
 
 
 def test_parses_back_to_the_same_report(case: str, example) -> None:

@@ -46,7 +46,7 @@ def test_one_testcase_per_outcome_and_a_failure_per_violation(case: str, example
     assert all(NAME.match(n or "") for n in names)
     failures = root.findall("testsuite/testcase/failure")
     assert len(failures) == report.summary.violations
-    assert int(root.get("failures") or 0) == len({id(f) for f in root.findall("testsuite/testcase[failure]")})
+    assert int(root.get("failures") or 0) == len(root.findall("testsuite/testcase[failure]"))
     skipped = root.findall("testsuite/testcase/skipped")
     quiet = {"pending", "exempt", "discharged", "not-held"}
     assert len(skipped) == sum(1 for o in report.outcomes if o.status in quiet)
