@@ -342,3 +342,15 @@ def test_rrule_errors_say_what_is_wrong(text: str, fragment: str) -> None:
     """Sub-daily frequencies, an embedded DTSTART and unreadable text are PeriodErrors."""
     with pytest.raises(PeriodError, match=fragment):
         parse_rrule(text, dtstart=date(2024, 1, 1))
+
+
+def test_the_docstring_examples_of_the_calendar_modules_hold() -> None:
+    """The examples in the docstrings of periods and durations run as written."""
+    import doctest
+
+    from govrules import durations, periods
+
+    for module in (periods, durations):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.attempted >= 1, module.__name__
+        assert result.failed == 0, module.__name__
