@@ -667,7 +667,7 @@ def _code_and_message(issue: _Issue, vocabulary: set[str]) -> tuple[str, str, st
     if kind == "extra_forbidden":
         name = str(issue.path[-1][1])
         message = f"unknown key {name!r}"
-        close = difflib.get_close_matches(name, sorted(vocabulary), n=1, cutoff=0.6)
+        close = difflib.get_close_matches(name, sorted(vocabulary - {name}), n=1, cutoff=0.6)
         return pointer, "unknown-key", message + (f"; did you mean {close[0]!r}?" if close else "")
     if kind == "missing":
         return pointer, "missing-key", f"expected the key {issue.path[-1][1]!r}, found none"
