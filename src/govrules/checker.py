@@ -9,6 +9,7 @@ docs/semantics.md.
 from __future__ import annotations
 
 import difflib
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from govrules.findings import (
 from govrules.messages import format_duration, format_instant, format_period, message, word
 from govrules.model import (
     ContentRule,
+    DateRange,
     EventFilter,
     ForbiddenRule,
     InformativeRule,
@@ -62,22 +64,36 @@ class _Run:
     actors: frozenset[str] | None = None
     events_by_action: dict[str, list[Event]] = field(default_factory=lambda: defaultdict(list))
     used: set[str] = field(default_factory=set)
+    _sorted: dict[tuple[str, ...], list[Event]] = field(default_factory=dict)
+    _spans: dict[tuple[str, str], tuple[DateRange, ...] | None] = field(default_factory=dict)
 
     # -- helpers shared by the kind checkers ------------------------------------------------
 
     def events(self, actions: str | list[str]) -> list[Event]:
-        """Events (up to as-of) with one of ``actions``, sorted by time then input order."""
-        result: list[Event] = []
-        for name in actions_of(actions):
-            result.extend(self.events_by_action.get(name, ()))
-        result.sort(key=_event_key)
+        """Events (up to as-of) with one of ``actions``, sorted by time then input order.
+
+        Sorted once per action set and shared: callers must not modify the list.
+        """
+        names = actions_of(actions)
+        result = self._sorted.get(names)
+        if result is None:
+            result = []
+            for name in names:
+                result.extend(self.events_by_action.get(name, ()))
+            result.sort(key=_event_key)
+            self._sorted[names] = result
         return result
 
     def holds(self, actor_id: str, role: str, day: date | None = None) -> bool:
-        actor = self.ctx.org.actor(actor_id)
-        if actor is None:
+        key = (actor_id, role)
+        if key in self._spans:
+            spans = self._spans[key]
+        else:
+            actor = self.ctx.org.actor(actor_id)
+            spans = None if actor is None else tuple(actor.role_spans(role))
+            self._spans[key] = spans
+        if spans is None:
             return False
-        spans = actor.role_spans(role)
         return any(day is None or s.contains(day) for s in spans)
 
     def party_matches(
@@ -536,8 +552,12 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
         and run.party_matches(trig_by, e.actor, when=e.time)
     ]
     trigger_ids = {t.id for t in triggers}
-    responses = [[e for e in run.events(step.action) if _where_matches(step.where, e)] for step in rule.steps]
+    responses = [
+        _Responses([e for e in run.events(step.action) if _where_matches(step.where, e)], trigger_ids)
+        for step in rule.steps
+    ]
     taken: list[set[str]] = [set() for _ in rule.steps]
+    parties = [(as_party(step.by) or Party(trigger="actor"), as_party(step.to)) for step in rule.steps]
     unless_events = run.events(rule.unless.action) if rule.unless is not None else []
     for trig in triggers:
         previous: Event | None = trig
@@ -551,23 +571,30 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
             else:
                 base_time = previous.time if previous is not None else previous_due
             due = ctx.deadline(base_time, step.within, roll=step.roll == "next-workday")
-            by = as_party(step.by) or Party(trigger="actor")
-            to = as_party(step.to)
+            by = parties[index][0]
+            to = parties[index][1]
             links = {trig.id} | ({previous.id} if previous is not None else set())
-            candidates = []
-            for e in responses[index]:
-                if e.id in taken[index] or e.id == trig.id or e.time < trig.time:
-                    continue
+
+            def candidate(
+                e: Event,
+                trig: Event = trig,
+                taken: set[str] = taken[index],
+                same: Sequence[str] = step.same,
+                by: Party = by,
+                links: set[str] = links,
+            ) -> bool:
+                if e.id in taken or e.id == trig.id or e.time < trig.time:
+                    return False
                 if e.ref is not None and e.ref in trigger_ids and e.ref not in links:
-                    continue  # linked to another trigger
+                    return False  # linked to another trigger
                 if not run.party_matches(by, e.actor, trig, e.time):
-                    continue
-                if any(getattr(e, f) != getattr(trig, f) for f in step.same) and e.ref not in links:
-                    continue
-                candidates.append(e)
-            fitting = [e for e in candidates if to is None or run.party_matches(to, e.recipient, trig, e.time)]
-            linked = [e for e in fitting if e.ref in links]
-            chosen = linked[0] if linked else (fitting[0] if fitting else None)
+                    return False
+                return not (any(getattr(e, f) != getattr(trig, f) for f in same) and e.ref not in links)
+
+            def fits(e: Event, trig: Event = trig, to: Party | None = to) -> bool:
+                return to is None or run.party_matches(to, e.recipient, trig, e.time)
+
+            chosen, first_candidate = responses[index].choose(trig, links, _actor_scope(by, trig), candidate, fits)
             if discharged is None and rule.unless is not None:
                 discharged = _trigger_discharge(run, rule.unless, unless_events, trig, chosen)
             base = {"actor": _expected_actor(trig, by), "period": trig.id, "opens": trig.time, "due": due}
@@ -638,9 +665,8 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                     detail=detail,
                 )
             else:
-                wrong = [e for e in candidates if e not in fitting]
-                if wrong:
-                    e = wrong[0]
+                if first_candidate is not None:  # no candidate fits: the first one is misdirected
+                    e = first_candidate
                     taken[index].add(e.id)
                     yield run.outcome(rule, **base, status="wrong-recipient", step=number, evidence=[trig.id, e.id])
                     yield run.finding(
@@ -675,6 +701,88 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                         detail=detail,
                     )
             previous, previous_due = None, due
+
+
+class _Responses:
+    """The events that may answer one step of a triggered rule, indexed for `choose`.
+
+    An event whose ``ref`` names a trigger can only answer that trigger (or the step before it),
+    so such events are found by ``ref``; the others ("free" events) are searched by actor and
+    time. The result is the one a scan of every event in time order would give.
+    """
+
+    def __init__(self, events: list[Event], trigger_ids: set[str]) -> None:
+        self.events = events
+        self.by_ref: dict[str, list[int]] = defaultdict(list)
+        self.free: list[int] = []
+        self.free_by_actor: dict[str, list[int]] = defaultdict(list)
+        for pos, e in enumerate(events):
+            if e.ref is not None:
+                self.by_ref[e.ref].append(pos)
+                if e.ref in trigger_ids:
+                    continue
+            self.free.append(pos)
+            self.free_by_actor[e.actor].append(pos)
+        self.times: dict[str | None, list[float]] = {}
+
+    def _free_from(self, scope: tuple[bool, str | None], when: datetime) -> Iterator[int]:
+        """Free positions (of one actor, or all) from the first event at or after ``when``."""
+        everyone, actor = scope
+        key = None if everyone else actor
+        positions = self.free if key is None else self.free_by_actor.get(key, [])
+        times = self.times.get(key)
+        if times is None:
+            times = self.times[key] = [self.events[p].time.timestamp() for p in positions]
+        return iter(positions[bisect_left(times, when.timestamp()) :])
+
+    def choose(
+        self,
+        trig: Event,
+        links: set[str],
+        scope: tuple[bool, str | None] | None,
+        candidate: Callable[[Event], bool],
+        fits: Callable[[Event], bool],
+    ) -> tuple[Event | None, Event | None]:
+        """The response chosen for ``trig`` and the first candidate (in time order).
+
+        The chosen one is the first fitting candidate linked by ``ref`` to one of ``links``, else
+        the first fitting candidate. The first candidate is only computed when none fits.
+        """
+        linked: list[int] = []
+        for link in links:
+            linked.extend(self.by_ref.get(link, ()))
+        first: int | None = None
+        for pos in sorted(set(linked)):
+            e = self.events[pos]
+            if candidate(e):
+                if fits(e):
+                    return e, None
+                if first is None:
+                    first = pos
+        if scope is not None:
+            for pos in self._free_from(scope, trig.time):
+                e = self.events[pos]
+                if candidate(e):
+                    if fits(e):
+                        return e, None
+                    if first is None or pos < first:
+                        first = pos
+        return None, None if first is None else self.events[first]
+
+
+def _actor_scope(by: Party, trig: Event) -> tuple[bool, str | None] | None:
+    """Which actors' events `_Run.party_matches` can accept for ``by``: (everyone, actor) or none.
+
+    Mirrors the order of the tests in `_Run.party_matches`.
+    """
+    if by.actor is not None:
+        return (False, by.actor)
+    if by.role is not None:
+        return (True, None)
+    if by.trigger is not None:
+        value = getattr(trig, by.trigger)
+        return (False, value) if value is not None else None
+    return None
 
 
 def _expected_actor(trig: Event, by: Party) -> str:
@@ -740,16 +848,51 @@ def _linked(link: str, guarded: Event, req: Event) -> bool:
     return by_ref or by_subject
 
 
+class _LinkIndex:
+    """The events of one requirement, indexed by id, ref and subject (positions in time order).
+
+    ``linkable(g)`` gives, in time order, every event that `_linked` may accept for ``g``: a
+    superset that the caller filters with `_linked` itself, so the result is the same as a scan
+    of all the events, without the cost of one scan per guarded event.
+    """
+
+    def __init__(self, link: str, events: list[Event]) -> None:
+        self.events = events
+        self.link = link
+        self.by_id: dict[str, list[int]] = defaultdict(list)
+        self.by_ref: dict[str, list[int]] = defaultdict(list)
+        self.by_subject: dict[str, list[int]] = defaultdict(list)
+        for pos, e in enumerate(events):
+            if link != "subject":
+                self.by_id[e.id].append(pos)
+                if e.ref is not None:
+                    self.by_ref[e.ref].append(pos)
+            if link != "ref" and e.subject is not None:
+                self.by_subject[e.subject].append(pos)
+
+    def linkable(self, g: Event) -> list[Event]:
+        found: list[int] = []
+        if self.link != "subject":
+            if g.ref is not None:
+                found.extend(self.by_id.get(g.ref, ()))
+            found.extend(self.by_ref.get(g.id, ()))
+        if self.link != "ref" and g.subject is not None:
+            found.extend(self.by_subject.get(g.subject, ()))
+        return [self.events[pos] for pos in sorted(set(found))]
+
+
 def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
     ctx = run.ctx
-    requirement_events = [[e for e in run.events(r.action) if _where_matches(r.where, e)] for r in rule.requires]
+    indexes = [
+        _LinkIndex(rule.link, [e for e in run.events(r.action) if _where_matches(r.where, e)]) for r in rule.requires
+    ]
     for g in _guarded(run, rule):
         states: list[tuple[str, list[Event]]] = []
-        for req, events in zip(rule.requires, requirement_events, strict=True):
+        for req, index in zip(rule.requires, indexes, strict=True):
             by = as_party(req.by)
             linked = [
                 e
-                for e in events
+                for e in index.linkable(g)
                 if e.id != g.id and _linked(rule.link, g, e) and run.party_matches(by, e.actor, g, e.time)
             ]
             before = [e for e in linked if e.time <= g.time]
@@ -918,48 +1061,71 @@ def _rule_actions(rule: Rule) -> set[str]:
 
 @dataclass
 class _Accounting:
+    """Counts over the input records.
+
+    ``first_seen`` is the per-event state that duplicate detection needs: each accepted event id
+    with the line it was read at (the file only where it differs from ``first_file``), sharing the
+    event's own id string and line number rather than building new objects.
+    """
+
     read: int = 0
     rejected: int = 0
     after_as_of: int = 0
     files: Counter[str] = field(default_factory=Counter)
     actions: Counter[str] = field(default_factory=Counter)
     unknown: dict[str, list[str]] = field(default_factory=dict)
-    event_ids: set[str] = field(default_factory=set)
-    kept_ids: set[str] = field(default_factory=set)
+    first_seen: dict[str, int | None] = field(default_factory=dict)
+    first_file: str | None = None
+    other_files: dict[str, str | None] = field(default_factory=dict)
+
+    def where_first(self, event_id: str) -> str:
+        file = self.other_files.get(event_id, self.first_file)
+        return f"{file}:{self.first_seen[event_id]}"
 
 
 def _ingest(run: _Run, records: Iterable[Event | Rejected], wanted: set[str], acc: _Accounting) -> Iterator[Finding]:
-    org = run.ctx.org
-    seen: dict[str, str] = {}
+    known = {a.id for a in run.ctx.org.actors}
+    as_of = run.ctx.as_of
+    by_action = run.events_by_action
+    seen = acc.first_seen
+    files = acc.files
+    actions = acc.actions
+    first_file: str | None = None
+    started = False
     for record in records:
         acc.read += 1
-        acc.files[record.file or "<events>"] += 1
-        if isinstance(record, Rejected):
+        files[record.file or "<events>"] += 1
+        if type(record) is not Event and isinstance(record, Rejected):
             acc.rejected += 1
             yield _rejected(run, record)
             continue
-        if record.id in seen:
+        event_id = record.id
+        if event_id in seen:
             acc.rejected += 1
             yield _rejected(
                 run,
                 Rejected(
                     record.file or "<events>",
                     record.line,
-                    f"duplicate event id {record.id!r} (first at {seen[record.id]})",
-                    record.id,
+                    f"duplicate event id {event_id!r} (first at {acc.where_first(event_id)})",
+                    event_id,
                 ),
             )
             continue
-        seen[record.id] = f"{record.file}:{record.line}"
-        acc.event_ids.add(record.id)
-        acc.actions[record.action] += 1
-        if org.actor(record.actor) is None:
-            acc.unknown.setdefault(record.actor, []).append(record.id)
-        if record.time > run.ctx.as_of:
+        if not started:
+            started = True
+            first_file = acc.first_file = record.file
+        elif record.file != first_file:
+            acc.other_files[event_id] = record.file
+        seen[event_id] = record.line
+        actions[record.action] += 1
+        if record.actor not in known:
+            acc.unknown.setdefault(record.actor, []).append(event_id)
+        if record.time > as_of:
             acc.after_as_of += 1
             continue
         if record.action in wanted:
-            run.events_by_action[record.action].append(record)
+            by_action[record.action].append(record)
 
 
 def _rejected(run: _Run, record: Rejected) -> Finding:
@@ -1088,7 +1254,7 @@ def check(
             findings.append(item)
         else:
             outcomes.append(item)
-    used = len(run.used & acc.event_ids)
+    used = len(run.used & acc.first_seen.keys())
     counts = RecordCounts(
         read=acc.read,
         used=used,

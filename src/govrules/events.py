@@ -12,7 +12,8 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timezone
 from pathlib import Path
@@ -174,8 +175,18 @@ DEFAULT_XES_MAP = {
 }
 
 
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f]")  # control characters other than tab
+_SURROGATE = re.compile("[\udc80-\udcff]")  # bytes that surrogateescape could not decode
+_INTERN_LIMIT = 1 << 16
+
+
 class _Builder:
-    """Turns a flat record (column -> value) into an `Event` or a `Rejected`."""
+    """Turns a flat record (column -> value) into an `Event` or a `Rejected`.
+
+    Runs once per record, so the field sources are resolved once per log, and the few distinct
+    actor, action, recipient and period strings and time zone offsets are shared between events
+    (memory that follows the organisation, not the log).
+    """
 
     def __init__(self, fmap: FieldMap, tz: ZoneInfo, file: str, defaults: Mapping[str, str]) -> None:
         self.tz = tz
@@ -183,6 +194,21 @@ class _Builder:
         self.fmap = fmap
         self.sources = {name: fmap.sources(name, defaults.get(name, name)) for name in EVENT_FIELDS}
         self.used = fmap.used_columns(defaults)
+        # Per field: the constant it is fixed to (first constant source), and the columns tried before it.
+        self.plan: list[tuple[str, tuple[str, ...], str | None]] = []
+        for name in EVENT_FIELDS:
+            columns: list[str] = []
+            constant: str | None = None
+            for source in self.sources[name]:
+                if _is_constant(source):
+                    constant = source[1:-1]
+                    break
+                columns.append(source)
+            self.plan.append((name, tuple(columns), constant))
+        self.attribute_names = dict(fmap.attributes)
+        self.lists = dict(fmap.lists)
+        self.strings: dict[str, str] = {}
+        self.zones: dict[Any, Any] = {}
 
     def _get(self, record: Mapping[str, Any], name: str) -> str | None:
         for source in self.sources[name]:
@@ -193,38 +219,105 @@ class _Builder:
                 return str(value).strip() if not isinstance(value, str) else value.strip()
         return None
 
+    def _values(self, record: Mapping[str, Any]) -> dict[str, str | None]:
+        """The event fields of ``record`` (same result as `_get` for each field)."""
+        values: dict[str, str | None] = {}
+        get = record.get
+        for name, columns, constant in self.plan:
+            found: str | None = constant
+            for column in columns:
+                value = get(column)
+                if value is not None and value != "":
+                    found = value.strip() if isinstance(value, str) else str(value).strip()
+                    break
+            values[name] = found
+        return values
+
+    def _share(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        shared = self.strings.get(value)
+        if shared is None:
+            if len(self.strings) < _INTERN_LIMIT:
+                self.strings[value] = value
+            return value
+        return shared
+
     def build(self, record: Mapping[str, Any], line: int | None, seq: int) -> Event | Rejected:
-        values = {name: self._get(record, name) for name in EVENT_FIELDS}
-        missing = [name for name in _REQUIRED if not values[name]]
-        record_id = values["id"]
-        if missing:
-            wanted = ", ".join(f"{m} (column {'|'.join(self.sources[m])!r})" for m in missing)
-            return Rejected(self.file, line, f"missing {wanted}", record_id)
-        try:
-            when = parse_time(values["time"] or "", self.tz)
-        except (ValueError, OverflowError) as exc:
-            return Rejected(self.file, line, str(exc), record_id)
+        values = self._values(record)
         attributes: dict[str, Any] = {}
+        used = self.used
         for key, value in record.items():
-            if key in self.used or key is None or value is None or value == "":
+            if key in used or key is None or value is None or value == "":
                 continue
-            name = self.fmap.attributes.get(key, key)
-            sep = self.fmap.lists.get(name)
+            name = self.attribute_names.get(key, key)
+            sep = self.lists.get(name)
             if sep and isinstance(value, str):
                 value = [v.strip() for v in value.split(sep) if v.strip()]
             attributes[name] = value
-        for name, value in values.items():
-            if value is not None and any(ord(c) < 32 and c not in "\t" for c in value):
-                return Rejected(self.file, line, f"field {name!r} contains control characters", record_id)
+        return self._event(values, attributes, line, seq, check_control=True)
+
+    def row_reader(self, header: list[str]) -> Callable[[list[str], int, int, str], Event | Rejected]:
+        """A `build` for CSV rows of ``header``: the same result as ``build(dict(zip(header, row)))``
+        without building the dict (a repeated column name keeps its last value, as in the dict)."""
+        last = {name: i for i, name in enumerate(header)}
+        plan = [(name, tuple(last[c] for c in columns if c in last), constant) for name, columns, constant in self.plan]
+        attribute_plan = []
+        for key, index in last.items():
+            if key not in self.used:
+                name = self.attribute_names.get(key, key)
+                attribute_plan.append((index, name, self.lists.get(name)))
+
+        def build_row(row: list[str], line: int, seq: int, text: str) -> Event | Rejected:
+            values: dict[str, str | None] = {}
+            for name, indexes, constant in plan:
+                found = constant
+                for index in indexes:
+                    value = row[index]
+                    if value != "":
+                        found = value.strip()
+                        break
+                values[name] = found
+            attributes: dict[str, Any] = {}
+            for index, name, sep in attribute_plan:
+                value = row[index]
+                if value != "":
+                    attributes[name] = [v.strip() for v in value.split(sep) if v.strip()] if sep else value
+            # ``text`` is the row's cells joined: no control character there, none in any field
+            return self._event(values, attributes, line, seq, check_control=_CONTROL.search(text) is not None)
+
+        return build_row
+
+    def _event(
+        self, values: dict[str, str | None], attributes: dict[str, Any], line: int | None, seq: int, check_control: bool
+    ) -> Event | Rejected:
+        record_id = values["id"]
+        if not values["time"] or not values["actor"] or not values["action"]:
+            missing = [name for name in _REQUIRED if not values[name]]
+            wanted = ", ".join(f"{m} (column {'|'.join(self.sources[m])!r})" for m in missing)
+            return Rejected(self.file, line, f"missing {wanted}", record_id)
+        try:
+            when = parse_time(values["time"], self.tz)
+        except (ValueError, OverflowError) as exc:
+            return Rejected(self.file, line, str(exc), record_id)
+        zone = when.tzinfo
+        shared_zone = self.zones.setdefault(zone, zone)
+        if shared_zone is not zone:
+            when = when.replace(tzinfo=shared_zone)
+        if check_control:
+            for name, value in values.items():
+                if value is not None and _CONTROL.search(value):
+                    return Rejected(self.file, line, f"field {name!r} contains control characters", record_id)
+        share = self._share
         return Event(
             id=record_id or f"{Path(self.file).name}:{line if line is not None else seq + 1}",
             time=when,
-            actor=values["actor"] or "",
-            action=values["action"] or "",
-            recipient=values["recipient"],
+            actor=share(values["actor"]) or "",
+            action=share(values["action"]) or "",
+            recipient=share(values["recipient"]),
             subject=values["subject"],
             ref=values["ref"],
-            period=values["period"],
+            period=share(values["period"]),
             attributes=attributes,
             file=self.file,
             line=line,
@@ -344,12 +437,11 @@ def _guard(records: Iterator[Event | Rejected], name: str, encoding: str) -> Ite
 
 
 def _has_surrogates(event: Event) -> bool:
-    def bad(text: str | None) -> bool:
-        return text is not None and any("\udc80" <= c <= "\udcff" for c in text)
-
-    return any(
-        bad(getattr(event, n)) for n in ("id", "actor", "action", "recipient", "subject", "ref", "period")
-    ) or any(bad(v) if isinstance(v, str) else False for v in event.attributes.values())
+    # One search over the fields run together (None reads "None", which has no surrogate).
+    e = event
+    if _SURROGATE.search(f"{e.id}{e.actor}{e.action}{e.recipient}{e.subject}{e.ref}{e.period}"):
+        return True
+    return any(isinstance(v, str) and _SURROGATE.search(v) for v in e.attributes.values())
 
 
 def _read_csv(handle: TextIO, name: str, tz: ZoneInfo, fmap: FieldMap, seq: int) -> Iterator[Event | Rejected]:
@@ -382,6 +474,8 @@ def _read_csv(handle: TextIO, name: str, tz: ZoneInfo, fmap: FieldMap, seq: int)
                     for m in missing
                 ]
             )
+        build_row = builder.row_reader(header)
+        width = len(header)
         line = reader.line_num
         while True:
             start = line + 1
@@ -395,14 +489,15 @@ def _read_csv(handle: TextIO, name: str, tz: ZoneInfo, fmap: FieldMap, seq: int)
                 seq += 1
                 continue
             line = reader.line_num
-            if not any(cell.strip() for cell in row):
+            text = "".join(row)
+            if not text.strip():
                 continue  # blank line: not a record
-            if sum(len(c) for c in row) > MAX_RECORD_CHARS:
+            if len(text) > MAX_RECORD_CHARS:
                 yield Rejected(name, start, f"record longer than {MAX_RECORD_CHARS} characters")
-            elif len(row) != len(header):
-                yield Rejected(name, start, f"expected {len(header)} columns as in the header, found {len(row)}")
+            elif len(row) != width:
+                yield Rejected(name, start, f"expected {width} columns as in the header, found {len(row)}")
             else:
-                yield builder.build(dict(zip(header, row, strict=True)), start, seq)
+                yield build_row(row, start, seq, text)
             seq += 1
 
 
