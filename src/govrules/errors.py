@@ -18,6 +18,7 @@ This module imports nothing from govrules.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import total_ordering
 
 __all__ = [
     "CalendarError",
@@ -32,7 +33,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@total_ordering
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One defect of an input file.
 
@@ -51,6 +53,15 @@ class Problem:
     pointer: str
     code: str
     message: str
+
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        """File order: by file, line and column (unknown ones first), then pointer, code and message."""
+        return (self.file, self.line or 0, self.column or 0, self.pointer, self.code, self.message)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return self.sort_key() < other.sort_key()
 
     def __str__(self) -> str:
         where = self.file

@@ -1,0 +1,142 @@
+"""Loader behaviour that the invalid fixtures do not pin: JSON details, encodings, unions, positions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from govrules.errors import OrganisationError, Problem, RuleSetError
+from govrules.loaders import load_org, load_rules, parse_document
+from govrules.model import ContentRule, ForbiddenRule, RecurringRule
+
+HEAD = "id: r\ntitle: R\ntimezone: Asia/Shanghai\n"
+
+
+def _problems(text: str | bytes, file: str = "r.yaml") -> list[tuple[int | None, int | None, str, str]]:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    with pytest.raises(RuleSetError) as info:
+        load_rules(data, file=file)
+    return [(p.line, p.column, p.pointer, p.code) for p in info.value.problems]
+
+
+class TestJson:
+    def test_surrogate_pair_escapes_and_exponent_numbers_are_json(self) -> None:
+        """JSON is read as JSON: an escaped emoji is one character and 2e0 is a number."""
+        doc = {
+            "id": "r",
+            "title": "\U0001f600 学校",
+            "timezone": "UTC",
+            "rules": [{"id": "a", "kind": "recurring", "clause": "c", "who": "x", "action": "y", "every": "month"}],
+        }
+        text = json.dumps(doc).replace('"every"', '"min": 2e0, "every"')
+        rules = load_rules(text.encode(), file="r.json")
+        assert rules.title == "\U0001f600 学校"
+        assert isinstance(rules.rules[0], RecurringRule)
+        assert rules.rules[0].min == 2
+
+    def test_unpaired_surrogate_is_an_encoding_problem_at_its_value(self) -> None:
+        """A lone \\ud83d escape cannot become text; the problem points at the value."""
+        text = '{"id": "r",\n "title": "\\ud83d", "timezone": "UTC", "rules": []}'
+        assert _problems(text, "r.json") == [(2, 2, "/title", "encoding")]
+
+    def test_infinity_and_huge_exponents_are_not_finite(self) -> None:
+        """Infinity and 1e999 are refused with their position, and not reported twice."""
+        rule = '{"id": "a", "kind": "forbidden", "clause": "c", "action": "y", "where": {"n": 1e999, "m": -Infinity}}'
+        text = '{"id": "r", "title": "R", "timezone": "UTC",\n "rules": [' + rule + "]}"
+        line = text.splitlines()[1]
+        assert _problems(text, "r.json") == [
+            (2, line.index('"n"') + 1, "/rules/0/where/n", "bad-number"),
+            (2, line.index('"m"') + 1, "/rules/0/where/m", "bad-number"),
+        ]
+
+    def test_positions_of_nested_json_values(self) -> None:
+        """Line and column of a JSON problem are those of the key, as in YAML."""
+        text = '{\n  "id": "r", "title": "R", "timezone": "UTC",\n  "rules": [\n    {"id": "a", "kind": "informative",\n     "clause": 5}\n  ]\n}'
+        assert _problems(text, "r.json") == [(5, 6, "/rules/0/clause", "wrong-type")]
+
+
+class TestBytes:
+    def test_utf8_bom_does_not_shift_columns(self) -> None:
+        """A UTF-8 byte order mark is dropped before positions are counted."""
+        assert _problems(b"\xef\xbb\xbfid: r\ntitle: R\ntimezone: Mars/Base\nrules: []\n") == [
+            (3, 1, "/timezone", "bad-timezone")
+        ]
+
+    @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])
+    def test_utf16_and_utf32_are_named(self, encoding: str) -> None:
+        """A file saved as UTF-16 or UTF-32 (with its byte order mark) is told apart from binary."""
+        _, _, problems = parse_document(("\ufeff" + HEAD).encode(encoding), "r.yaml")
+        assert [(p.code, p.line) for p in problems] == [("encoding", 1)]
+        assert "UTF-" in problems[0].message
+
+    def test_legacy_encoding_error_has_line_and_column(self) -> None:
+        """The first byte that is not UTF-8 is located by line and character column."""
+        data = HEAD.encode() + "note: 意识形态".encode("gb18030")
+        _, _, problems = parse_document(data, "r.yaml")
+        assert [(p.code, p.line, p.column) for p in problems] == [("encoding", 4, 7)]
+
+
+class TestUnions:
+    def test_a_party_with_a_bad_role_reports_the_role_only(self) -> None:
+        """Of the union 'id or party object', only the branch that fits the mapping is reported."""
+        text = HEAD + "rules:\n  - {id: a, kind: forbidden, clause: c, action: y, by: {role: [x]}}\n"
+        assert _problems(text) == [(5, text.splitlines()[4].index("role") + 1, "/rules/0/by/role", "wrong-type")]
+
+    def test_no_branch_fits_gives_one_problem_listing_every_shape(self) -> None:
+        """A value that fits no branch gets one wrong-type problem naming each expected shape."""
+        text = HEAD + "rules:\n  - {id: a, kind: forbidden, clause: c, action: {x: 1}}\n"
+        with pytest.raises(RuleSetError) as info:
+            load_rules(text.encode(), file="r.yaml")
+        (problem,) = info.value.problems
+        assert (problem.pointer, problem.code) == ("/rules/0/action", "wrong-type")
+        assert problem.message == "expected a string or a list, got a mapping"
+
+    def test_an_unknown_key_never_suggests_itself(self) -> None:
+        """'to' is a key elsewhere, but not in a requirement: no 'did you mean 'to''."""
+        text = HEAD + "rules:\n  - {id: a, kind: prerequisite, clause: c, action: y, requires: [{action: z, to: q}]}\n"
+        with pytest.raises(RuleSetError) as info:
+            load_rules(text.encode(), file="r.yaml")
+        (problem,) = info.value.problems
+        assert (problem.pointer, problem.code) == ("/rules/0/requires/0/to", "unknown-key")
+        assert "did you mean" not in problem.message
+
+
+class TestDurationsInRules:
+    def test_attribute_and_schema_keys_are_not_durations(self) -> None:
+        """'within' as an attribute name or inside a content schema is data, not a duration."""
+        text = HEAD + (
+            "rules:\n"
+            "  - {id: a, kind: forbidden, clause: c, action: y, where: {within: soon, last: 3}}\n"
+            "  - {id: b, kind: content, clause: c, action: y, schema: {properties: {first: {const: x}}, title: within}}\n"
+        )
+        rules = load_rules(text.encode(), file="r.yaml")
+        assert isinstance(rules.rules[0], ForbiddenRule)
+        assert isinstance(rules.rules[1], ContentRule)
+
+    @pytest.mark.parametrize("written", ["5 business days", "3 working days", "2 workdays"])
+    def test_every_way_of_writing_workdays_needs_a_calendar(self, written: str) -> None:
+        """A rule set that counts workdays in any wording must name a business-day calendar."""
+        text = HEAD + (
+            f"rules:\n  - {{id: a, kind: triggered, clause: c, trigger: {{action: x}}, "
+            f"steps: [{{action: y, within: {written}}}]}}\n"
+        )
+        assert _problems(text) == [(1, 1, "/calendar", "missing-calendar")]
+        assert load_rules((text + "calendar: weekends\n").encode(), file="r.yaml").calendar == "weekends"
+
+
+class TestOrganisation:
+    def test_dated_role_that_ends_before_it_starts(self) -> None:
+        """A role grant's 'to' before its 'from' is a bad-range at 'to'."""
+        text = "id: o\nactors:\n  - {id: a, roles: [{role: x, from: 2024-05-01, to: 2024-01-01}]}\n"
+        with pytest.raises(OrganisationError) as info:
+            load_org(text.encode(), file="o.yaml")
+        assert [(p.pointer, p.code) for p in info.value.problems] == [("/actors/0/roles/0/to", "bad-range")]
+
+
+def test_problems_sort_in_file_order_even_without_a_line() -> None:
+    """Problems compare by file, line and column; a problem with no line sorts first, not with a TypeError."""
+    later = Problem("f", 3, 1, "/a", "x", "m")
+    whole_file = Problem("f", None, None, "", "too-large", "m")
+    assert sorted([later, whole_file]) == [whole_file, later]
+    assert str(whole_file) == "f: m [too-large]"
