@@ -50,6 +50,10 @@ class TestJson:
             (2, line.index('"m"') + 1, "/rules/0/where/m", "bad-number"),
         ]
 
+    def test_the_json_suffix_is_case_insensitive(self) -> None:
+        """A file named RULES.JSON is read as JSON (JSON's own syntax error, not YAML's)."""
+        assert _problems('{"id": "r",}', "RULES.JSON") == [(1, 12, "", "json-syntax")]
+
     def test_positions_of_nested_json_values(self) -> None:
         """Line and column of a JSON problem are those of the key, as in YAML."""
         text = '{\n  "id": "r", "title": "R", "timezone": "UTC",\n  "rules": [\n    {"id": "a", "kind": "informative",\n     "clause": 5}\n  ]\n}'

@@ -390,7 +390,7 @@ def parse_document(data: bytes, file: str, *, limits: Limits = DEFAULT_LIMITS) -
         return None, smap, problems
     if not text.strip():
         return None, smap, [Problem(file, 1, 1, "", "empty", "expected a YAML or JSON mapping, the file is empty")]
-    if file.endswith(".json"):
+    if file.lower().endswith(".json"):
         return _parse_json(text, smap, limits)
     return _parse_yaml(text, smap, limits)
 
