@@ -737,12 +737,12 @@ class _Responses:
 
     def __init__(self, events: list[Event], trigger_ids: set[str]) -> None:
         self.events = events
-        self.by_ref: dict[str, list[int]] = defaultdict(list)
+        self.by_ref: dict[str, int | list[int]] = {}
         self.free: list[int] = []
         self.free_by_actor: dict[str, list[int]] = defaultdict(list)
         for pos, e in enumerate(events):
             if e.ref is not None:
-                self.by_ref[e.ref].append(pos)
+                _index_add(self.by_ref, e.ref, pos)
                 if e.ref in trigger_ids:
                     continue
             self.free.append(pos)
@@ -774,7 +774,8 @@ class _Responses:
         """
         linked: list[int] = []
         for link in links:
-            linked.extend(self.by_ref.get(link, ()))
+            if link in self.by_ref:
+                linked.extend(_index_positions(self.by_ref[link]))
         first: int | None = None
         for pos in sorted(set(linked)):
             e = self.events[pos]
@@ -883,30 +884,49 @@ class _LinkIndex:
     def __init__(self, link: str, events: list[Event]) -> None:
         self.events = events
         self.link = link
-        self.by_id: dict[str, list[int]] = defaultdict(list)
-        self.by_ref: dict[str, list[int]] = defaultdict(list)
-        self.by_subject: dict[str, list[int]] = defaultdict(list)
+        self.by_id: dict[str, int | list[int]] = {}
+        self.by_ref: dict[str, int | list[int]] = {}
+        self.by_subject: dict[str, int | list[int]] = {}
         for pos, e in enumerate(events):
             if link != "subject":
-                self.by_id[e.id].append(pos)
+                _index_add(self.by_id, e.id, pos)
                 if e.ref is not None:
-                    self.by_ref[e.ref].append(pos)
+                    _index_add(self.by_ref, e.ref, pos)
             if link != "ref" and e.subject is not None:
-                self.by_subject[e.subject].append(pos)
+                _index_add(self.by_subject, e.subject, pos)
 
     def linkable(self, g: Event) -> list[Event]:
-        lists: list[list[int]] = []
+        found: list[int | list[int]] = []
         if self.link != "subject":
             if g.ref is not None and g.ref in self.by_id:
-                lists.append(self.by_id[g.ref])
+                found.append(self.by_id[g.ref])
             if g.id in self.by_ref:
-                lists.append(self.by_ref[g.id])
+                found.append(self.by_ref[g.id])
         if self.link != "ref" and g.subject is not None and g.subject in self.by_subject:
-            lists.append(self.by_subject[g.subject])
-        if not lists:
+            found.append(self.by_subject[g.subject])
+        if not found:
             return []
-        positions = lists[0] if len(lists) == 1 else sorted({pos for found in lists for pos in found})
+        if len(found) == 1:
+            only = found[0]
+            return [self.events[only]] if isinstance(only, int) else [self.events[pos] for pos in only]
+        positions = sorted({pos for item in found for pos in _index_positions(item)})
         return [self.events[pos] for pos in positions]
+
+
+def _index_add(index: dict[str, int | list[int]], key: str, pos: int) -> None:
+    """Add a position under ``key``: a lone position is kept as an int (most keys have one), a
+    list only from the second on, which saves a list object per event in large logs."""
+    found = index.get(key)
+    if found is None:
+        index[key] = pos
+    elif isinstance(found, int):
+        index[key] = [found, pos]
+    else:
+        found.append(pos)
+
+
+def _index_positions(found: int | list[int]) -> list[int]:
+    return [found] if isinstance(found, int) else found
 
 
 def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
