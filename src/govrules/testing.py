@@ -20,13 +20,18 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable, Collection, Iterator
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from govrules.durations import start_of_day
+from govrules.events import Event
+from govrules.findings import Finding
 from govrules.model import (
     RULE_KINDS,
     Actor,
@@ -54,9 +59,22 @@ from govrules.model import (
     Trigger,
     TriggeredRule,
     Window,
+    actions_of,
+    as_party,
 )
 
-__all__ = ["organisations", "rule_sets", "rules"]
+__all__ = [
+    "Audit",
+    "ExpectedFinding",
+    "GeneratedLog",
+    "MUTATIONS",
+    "audits",
+    "events",
+    "from_rule_set",
+    "organisations",
+    "rule_sets",
+    "rules",
+]
 
 _MIN_DAY = date(2000, 1, 1)
 _MAX_DAY = date(2099, 12, 31)
@@ -572,3 +590,538 @@ def _organisations(min_size: int, max_size: int) -> st.SearchStrategy[Organisati
         )
 
     return build()
+
+
+# ---------------------------------------------------------------------------------------------
+# Semantic generation: audits, event logs, and logs with known gaps
+
+
+@dataclass(frozen=True)
+class Audit:
+    """A rule set and an organisation that fit together, with a range and an audit moment."""
+
+    rules: RuleSet
+    org: Organisation
+    start: date
+    end: date
+    as_of: datetime
+
+
+@dataclass(frozen=True)
+class ExpectedFinding:
+    """A finding a generated log must produce: code, rule, actor, period (and step for chains)."""
+
+    code: str
+    rule: str
+    actor: str | None
+    period: str
+    step: int | None = None
+
+    def matches(self, finding: Finding) -> bool:
+        """Whether ``finding`` is this one."""
+        return (
+            finding.code.value == self.code
+            and finding.rule == self.rule
+            and finding.actor == self.actor
+            and finding.period == self.period
+            and (self.step is None or finding.detail.get("step") == self.step)
+        )
+
+
+@dataclass(frozen=True)
+class GeneratedLog:
+    """A log drawn from a rule set: the witness, or the witness with one mutation.
+
+    ``expected`` lists the violations and warnings the log must produce beyond the witness's
+    (none for the witness itself); ``mutation`` names the change (``None`` for the witness).
+    """
+
+    events: tuple[Event, ...]
+    expected: tuple[ExpectedFinding, ...] = ()
+    mutation: str | None = None
+
+
+MUTATIONS = (
+    "drop",
+    "late",
+    "recipient",
+    "excess",
+    "outside-window",
+    "unanswered",
+    "late-response",
+    "unapproved",
+    "strip-topic",
+    "forbidden",
+)
+"""The mutations `from_rule_set` can apply, each paired with the finding it must produce."""
+
+_TOPIC = "ideology"
+_GRAIN_OFFSETS = {"month": "10 days", "quarter": "40 days", "half-year": "60 days", "year": "90 days"}
+
+
+def audits(*, kinds: Collection[str] | None = None, max_rules: int = 4) -> st.SearchStrategy[Audit]:
+    """Audits whose rules and organisation fit together, for property tests of the checker.
+
+    An organisation of headquarters (``hq``, role ``hq``), an approver (``vp``, role
+    ``approver``) and one to three branches (role ``branch``), in a zone with or without DST;
+    rules of the given kinds, each on its own action names, with the options the checker
+    honours (minimum and maximum counts, windows strict or in principle, due dates after the
+    period, recipients, chains of one or two steps in days or hours, approvals linked by
+    ``ref``, topic requirements, forbidden actions); a one-year range between 2020 and 2026; the
+    audit moment 120 days after it. Shrinks towards one rule, one branch and 2020.
+
+    Raises:
+        hypothesis.errors.InvalidArgument: unknown kinds (``informative`` cannot be checked), or
+            ``max_rules`` below 1.
+    """
+
+    def build() -> st.SearchStrategy[Audit]:
+        chosen = tuple(k for k in _check_kinds(kinds) if k != "informative")
+        if not chosen:
+            raise InvalidArgument("audits() needs at least one checkable kind")
+        if max_rules < 1:
+            raise InvalidArgument(f"max_rules={max_rules} must be at least 1")
+        return _audits(chosen, max_rules)
+
+    return st.deferred(build)
+
+
+def _audits(kinds: tuple[str, ...], max_rules: int) -> st.SearchStrategy[Audit]:
+    @st.composite
+    def build(draw: st.DrawFn) -> Audit:
+        zone = draw(st.sampled_from(("Asia/Shanghai", "Europe/Rome", "America/New_York", "UTC")))
+        branches = [f"b{i}" for i in range(1, draw(st.integers(1, 3)) + 1)]
+        org = Organisation(
+            id="generated",
+            actors=[
+                Actor(id="hq", roles=["hq"]),
+                Actor(id="vp", roles=["approver"]),
+                *(Actor(id=b, roles=["branch"]) for b in branches),
+            ],
+        )
+        count = draw(st.integers(1, max_rules))
+        rules: list[Rule] = [draw(_semantic_rule(kinds, f"r{i}")) for i in range(count)]
+        year = draw(st.integers(2020, 2026))
+        start, end = date(year, 1, 1), date(year + 1, 1, 1)
+        tz = ZoneInfo(zone)
+        as_of = start_of_day(end + timedelta(days=120), tz)
+        rule_set = RuleSet(id="generated", title="generated rules", timezone=zone, rules=rules)
+        return Audit(rule_set, org, start, end, as_of)
+
+    return build()
+
+
+@st.composite
+def _semantic_rule(draw: st.DrawFn, kinds: tuple[str, ...], rid: str) -> Rule:
+    kind = draw(st.sampled_from(kinds))
+    act = f"{rid}-act"
+    if kind == "recurring":
+        every = draw(st.sampled_from(("month", "quarter", "half-year", "year")))
+        minimum = draw(st.integers(1, 2))
+        window = None
+        due_after = None
+        shape = draw(st.sampled_from(("plain", "window", "due-after")))
+        if shape == "window":
+            days = draw(st.sampled_from(("11-20", "21-last", "1-10")))
+            strictness = draw(st.sampled_from(("strict", "in-principle")))
+            window = Window(month="last", days=days, strictness=strictness)
+        elif shape == "due-after":
+            due_after = _GRAIN_OFFSETS[every]
+        return RecurringRule(
+            kind="recurring",
+            id=rid,
+            clause=f"C-{rid}",
+            who=Party(role="branch"),
+            action=act,
+            to=draw(st.sampled_from((None, "hq"))),
+            every=every,
+            min=minimum,
+            max=draw(st.sampled_from((None, minimum, minimum + 1))),
+            window=window,
+            due_after=due_after,
+        )
+    if kind == "triggered":
+        steps = [
+            Step(
+                action=f"{rid}-step{j}",
+                to=draw(st.sampled_from((None, "hq"))),
+                within=draw(st.sampled_from(("3 days", "7 days", "24 hours", "72 hours"))),
+                counted_from=draw(st.sampled_from(("previous", "trigger"))),
+            )
+            for j in (1, 2)[: draw(st.integers(1, 2))]
+        ]
+        return TriggeredRule(
+            kind="triggered",
+            id=rid,
+            clause=f"C-{rid}",
+            trigger=Trigger(action=f"{rid}-trigger", by=Party(role="branch")),
+            steps=steps,
+        )
+    if kind == "prerequisite":
+        return PrerequisiteRule(
+            kind="prerequisite",
+            id=rid,
+            clause=f"C-{rid}",
+            action=act,
+            by=Party(role="branch"),
+            requires=[Requirement(action=f"{rid}-approval", by=Party(role="approver"))],
+            link="ref",
+        )
+    if kind == "content":
+        return ContentRule.model_validate(
+            {
+                "kind": "content",
+                "id": rid,
+                "clause": f"C-{rid}",
+                "action": act,
+                "schema": {
+                    "properties": {
+                        "attributes": {
+                            "required": ["topics"],
+                            "properties": {"topics": {"contains": {"const": _TOPIC}}},
+                        }
+                    }
+                },
+            }
+        )
+    return ForbiddenRule(kind="forbidden", id=rid, clause=f"C-{rid}", action=act, by=Party(role="branch"))
+
+
+def events(
+    *,
+    actors: Collection[str] = ("b1", "b2", "hq", "ghost"),
+    actions: Collection[str] = ("r0-act", "r1-act", "r0-trigger", "r0-step1"),
+    min_value: datetime = datetime(2020, 1, 1, tzinfo=UTC),
+    max_value: datetime = datetime(2027, 1, 1, tzinfo=UTC),
+) -> st.SearchStrategy[Event]:
+    """Single events with the given actors and actions between two instants, in varied UTC offsets.
+
+    Shrinks towards the first actor, the first action and ``min_value``. Event ids are not
+    unique across draws; give them ids of your own when you build a log.
+
+    Raises:
+        hypothesis.errors.InvalidArgument: empty ``actors``/``actions``, naive bounds, or
+            ``max_value`` before ``min_value``.
+    """
+
+    def build() -> st.SearchStrategy[Event]:
+        if not actors or not actions:
+            raise InvalidArgument("events() needs at least one actor and one action")
+        if min_value.tzinfo is None or max_value.tzinfo is None:
+            raise InvalidArgument("min_value and max_value must be timezone-aware")
+        if max_value <= min_value:
+            raise InvalidArgument(f"max_value={max_value} must be after min_value={min_value}")
+        span = int((max_value - min_value).total_seconds() // 60)
+
+        def make(actor: str, action: str, minutes: int, offset: int, recipient: str | None, topics: bool) -> Event:
+            when = (min_value + timedelta(minutes=minutes)).astimezone(timezone(timedelta(hours=offset)))
+            attributes = {"topics": [_TOPIC]} if topics else {}
+            return Event(id="e", time=when, actor=actor, action=action, recipient=recipient, attributes=attributes)
+
+        return st.builds(
+            make,
+            st.sampled_from(sorted(actors)),
+            st.sampled_from(sorted(actions)),
+            st.integers(0, span),
+            st.integers(-12, 14),
+            st.sampled_from((None, "hq", "vp")),
+            st.booleans(),
+        )
+
+    return st.deferred(build)
+
+
+def from_rule_set(
+    rule_set: RuleSet,
+    org: Organisation,
+    *,
+    start: date,
+    end: date,
+    as_of: datetime | None = None,
+    compliant: bool | None = None,
+) -> st.SearchStrategy[GeneratedLog]:
+    """Logs built from the obligations themselves: a witness that meets every rule, or the
+    witness with one mutation and the finding it must produce.
+
+    The witness places, for every recurring obligation due by ``as_of``, exactly the minimum
+    number of events inside the window and before the due moment, addressed to
+    the rule's recipient; for each triggered, prerequisite and content rule a few cases that
+    comply (responses linked by ``ref`` and on time, approvals before the event, the required
+    topic). Mutations: drop an event (``missing`` or ``insufficient``), move it an hour past its
+    due moment (``late``), change its recipient (``wrong-recipient``), add one over a maximum equal to
+    the minimum (``excess``), move it out of its window (``outside-window``, a warning where the window is
+    in principle), drop or delay a response (``unanswered``, ``late-response``), drop an
+    approval (``unapproved``), strip the required topic (``missing-content``), add a forbidden
+    event (``forbidden``).
+
+    Supported rules are those `audits` draws (recurring rules for a role, with an actor as
+    recipient; chains by the trigger's actor; approvals linked by ``ref``; topic requirements);
+    the witness of other rules is not guaranteed. Shrinks towards few events and early dates.
+
+    Args:
+        rule_set: the rules.
+        org: the organisation.
+        start: first day of the range.
+        end: first day after the range.
+        as_of: the audit moment (default: the end of the range).
+        compliant: ``True`` for the witness only, ``False`` for a mutated log only, ``None``
+            for either.
+
+    Raises:
+        hypothesis.errors.InvalidArgument: an empty range or a naive ``as_of``.
+    """
+
+    def build() -> st.SearchStrategy[GeneratedLog]:
+        if end <= start:
+            raise InvalidArgument(f"end={end} must be after start={start}")
+        if as_of is not None and as_of.tzinfo is None:
+            raise InvalidArgument("as_of must be timezone-aware")
+        return _logs(rule_set, org, start, end, as_of, compliant)
+
+    return st.deferred(build)
+
+
+@dataclass
+class _Draft:
+    """A witness under construction: events, with the slots each mutation can touch."""
+
+    events: list[Event]
+    slots: dict[str, list[tuple[ExpectedFinding, Any]]]
+
+
+def _logs(
+    rule_set: RuleSet, org: Organisation, start: date, end: date, as_of: datetime | None, compliant: bool | None
+) -> st.SearchStrategy[GeneratedLog]:
+    from govrules.obligations import Context, rule_obligations
+
+    ctx = Context.make(rule_set, org, start=start, end=end, as_of=as_of)
+    obligations = {
+        r.id: [o for o in rule_obligations(ctx, r, start, end) if o.status == "open"]
+        for r in rule_set.rules
+        if isinstance(r, RecurringRule) and r.every is not None
+    }
+
+    @st.composite
+    def build(draw: st.DrawFn) -> GeneratedLog:
+        draft = _Draft([], {m: [] for m in MUTATIONS})
+        counter = iter(range(1, 1_000_000))
+
+        def new_id() -> str:
+            return f"g{next(counter)}"
+
+        for rule in rule_set.rules:
+            if isinstance(rule, RecurringRule) and rule.every is not None:
+                _witness_recurring(draw, ctx, rule, obligations[rule.id], draft, new_id)
+            elif isinstance(rule, TriggeredRule):
+                _witness_triggered(draw, ctx, rule, draft, new_id)
+            elif isinstance(rule, PrerequisiteRule):
+                _witness_guarded(draw, ctx, rule, draft, new_id, "unapproved")
+            elif isinstance(rule, ContentRule):
+                _witness_guarded(draw, ctx, rule, draft, new_id, "strip-topic")
+            elif isinstance(rule, ForbiddenRule):
+                _witness_guarded(draw, ctx, rule, draft, new_id, "forbidden")
+        witness = GeneratedLog(tuple(draft.events))
+        if compliant is True:
+            return witness
+        possible = [(m, s) for m in MUTATIONS for s in draft.slots[m]]
+        if not possible:
+            if compliant is False:
+                from hypothesis import reject
+
+                reject()
+            return witness
+        if compliant is None and draw(st.booleans()):
+            return witness
+        mutation, (expected, apply) = draw(st.sampled_from(possible))
+        return GeneratedLog(tuple(apply(list(draft.events))), (expected,), mutation)
+
+    return build()
+
+
+def _instant_between(draw: st.DrawFn, lo: datetime, hi: datetime) -> datetime:
+    span = max(0, int((hi - lo).total_seconds() // 60))
+    return (lo.astimezone(UTC) + timedelta(minutes=draw(st.integers(0, span)))).astimezone(lo.tzinfo)
+
+
+def _replace(events: list[Event], old: Event, **changes: Any) -> list[Event]:
+    from dataclasses import replace
+
+    return [replace(e, **changes) if e is old else e for e in events]
+
+
+def _witness_recurring(
+    draw: st.DrawFn, ctx: Any, rule: RecurringRule, obligations: list[Any], draft: _Draft, new_id: Callable[[], str]
+) -> None:
+    action = actions_of(rule.action)[0]
+    for o in obligations:
+        lo = o.window_start or o.opens
+        hi = min(o.window_end or o.due, o.due, ctx.as_of)
+        if hi <= lo or o.due > ctx.as_of:
+            continue
+        # Exactly the minimum: a surplus event would pay an earlier period's debt (oldest debt
+        # first), and a mutation's finding would then depend on its neighbours.
+        count = o.min
+        placed = []
+        for _ in range(count):
+            event = Event(
+                id=new_id(),
+                time=_instant_between(draw, lo, hi),
+                actor=o.actor,
+                action=action,
+                recipient=o.recipient if o.recipient and not o.recipient.startswith("role:") else None,
+                seq=len(draft.events),
+            )
+            draft.events.append(event)
+            placed.append(event)
+        if not placed:
+            continue
+        victim = placed[0]
+        code = "missing" if o.min == 1 else "insufficient"
+        dropped = placed[: len(placed) - o.min + 1]  # leave one fewer than the minimum
+        draft.slots["drop"].append(
+            (ExpectedFinding(code, rule.id, o.actor, o.period), lambda ev, d=dropped: [e for e in ev if e not in d])
+        )
+        if o.max is not None and count == o.max:
+            extra = Event(id=new_id(), time=victim.time, actor=o.actor, action=action, recipient=victim.recipient)
+            draft.slots["excess"].append(
+                (ExpectedFinding("excess", rule.id, o.actor, o.period), lambda ev, x=extra: [*ev, x])
+            )
+        late_time = (o.due.astimezone(UTC) + timedelta(hours=1)).astimezone(o.due.tzinfo)
+        if late_time <= ctx.as_of and late_time <= o.closes:
+            draft.slots["late"].append(
+                (
+                    ExpectedFinding("late", rule.id, o.actor, o.period),
+                    lambda ev, v=victim, t=late_time: _replace(ev, v, time=t),
+                )
+            )
+        if o.recipient and o.min == 1 and not o.recipient.startswith("role:"):
+            draft.slots["recipient"].append(
+                (
+                    ExpectedFinding("wrong-recipient", rule.id, o.actor, o.period),
+                    lambda ev, v=victim: _replace(ev, v, recipient="vp"),
+                )
+            )
+        if o.window_start is not None and o.min == 1 and o.window_start > o.opens:
+            outside = _instant_between(draw, o.opens, o.window_start - timedelta(minutes=1))
+            draft.slots["outside-window"].append(
+                (
+                    ExpectedFinding("outside-window", rule.id, o.actor, o.period),
+                    lambda ev, v=victim, t=outside: _replace(ev, v, time=t),
+                )
+            )
+
+
+def _trigger_actors(ctx: Any, party: Party | None) -> list[str]:
+    if party is not None and party.actor is not None:
+        return [party.actor]
+    if party is not None and party.role is not None:
+        return sorted(a.id for a in ctx.org.holders(party.role))
+    return sorted(a.id for a in ctx.org.actors)
+
+
+def _witness_triggered(
+    draw: st.DrawFn, ctx: Any, rule: TriggeredRule, draft: _Draft, new_id: Callable[[], str]
+) -> None:
+    actors = _trigger_actors(ctx, as_party(rule.trigger.by))
+    first = start_of_day(ctx.start, ctx.tz)
+    last = min(start_of_day(ctx.end, ctx.tz), ctx.as_of) - timedelta(days=40)
+    if not actors or last <= first:
+        return
+    for _ in range(draw(st.integers(0, 2))):
+        trigger = Event(
+            id=new_id(),
+            time=_instant_between(draw, first, last),
+            actor=draw(st.sampled_from(actors)),
+            action=actions_of(rule.trigger.action)[0],
+            seq=len(draft.events),
+        )
+        draft.events.append(trigger)
+        previous = trigger
+        for number, step in enumerate(rule.steps, start=1):
+            base = trigger.time if step.counted_from == "trigger" else previous.time
+            due = ctx.deadline(base, step.within)
+            to = as_party(step.to)
+            response = Event(
+                id=new_id(),
+                time=_instant_between(draw, base, min(due, base + timedelta(hours=12))),
+                actor=trigger.actor,
+                action=actions_of(step.action)[0],
+                recipient=to.actor if to is not None else None,
+                ref=trigger.id,
+                seq=len(draft.events),
+            )
+            draft.events.append(response)
+            if number == len(rule.steps):
+                expected = ExpectedFinding("unanswered", rule.id, trigger.actor, trigger.id, number)
+                draft.slots["unanswered"].append((expected, lambda ev, v=response: [e for e in ev if e is not v]))
+                late = (due.astimezone(UTC) + timedelta(hours=1)).astimezone(due.tzinfo)
+                if late <= ctx.as_of:
+                    draft.slots["late-response"].append(
+                        (
+                            ExpectedFinding("late-response", rule.id, trigger.actor, trigger.id, number),
+                            lambda ev, v=response, t=late: _replace(ev, v, time=t),
+                        )
+                    )
+            previous = response
+
+
+def _witness_guarded(
+    draw: st.DrawFn,
+    ctx: Any,
+    rule: PrerequisiteRule | ContentRule | ForbiddenRule,
+    draft: _Draft,
+    new_id: Callable[[], str],
+    mutation: str,
+) -> None:
+    actors = _trigger_actors(ctx, as_party(rule.by))
+    first = start_of_day(ctx.start, ctx.tz) + timedelta(days=2)
+    last = min(start_of_day(ctx.end, ctx.tz), ctx.as_of)
+    if not actors or last <= first:
+        return
+    action = actions_of(rule.action)[0]
+    for _ in range(draw(st.integers(0 if mutation != "forbidden" else 1, 2))):
+        when = _instant_between(draw, first, last)
+        actor = draw(st.sampled_from(actors))
+        if mutation == "forbidden":
+            extra = Event(id=new_id(), time=when, actor=actor, action=action, seq=10**6)
+            draft.slots["forbidden"].append(
+                (ExpectedFinding("forbidden", rule.id, actor, extra.id), lambda ev, x=extra: [*ev, x])
+            )
+            continue
+        guarded_id = new_id()
+        if isinstance(rule, PrerequisiteRule):
+            requirement = rule.requires[0]
+            approvers = _trigger_actors(ctx, as_party(requirement.by))
+            approval = Event(
+                id=new_id(),
+                time=when - timedelta(days=1),
+                actor=draw(st.sampled_from(approvers)),
+                action=actions_of(requirement.action)[0],
+                seq=len(draft.events),
+            )
+            guarded = Event(
+                id=guarded_id, time=when, actor=actor, action=action, ref=approval.id, seq=len(draft.events) + 1
+            )
+            draft.events.extend([approval, guarded])
+            draft.slots["unapproved"].append(
+                (
+                    ExpectedFinding("unapproved", rule.id, actor, guarded_id),
+                    lambda ev, v=approval: [e for e in ev if e is not v],
+                )
+            )
+        else:
+            guarded = Event(
+                id=guarded_id,
+                time=when,
+                actor=actor,
+                action=action,
+                attributes={"topics": [_TOPIC]},
+                seq=len(draft.events),
+            )
+            draft.events.append(guarded)
+            draft.slots["strip-topic"].append(
+                (
+                    ExpectedFinding("missing-content", rule.id, actor, guarded_id),
+                    lambda ev, v=guarded: _replace(ev, v, attributes={"topics": ["other"]}),
+                )
+            )
