@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from govrules.errors import InvalidArgument, RuleSetError
@@ -177,16 +177,27 @@ def _event_key(e: Event) -> tuple[float, int]:
     return (e.time.timestamp(), e.seq)
 
 
+def _scalar_text(value: Any) -> str:
+    """How a rule value and a log value compare: ``true``/``false`` for booleans (a YAML ``true``
+    equals a CSV ``true``), ``3`` for the number 3.0, other values as written."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text.lower() if text.lower() in ("true", "false") else text
+
+
 def _where_matches(where: Mapping[str, Any], event: Event) -> bool:
     for key, wanted in where.items():
         value = event.attributes.get(key)
         if value is None and key in ("recipient", "subject", "ref", "period"):
             value = getattr(event, key)
-        options = wanted if isinstance(wanted, list) else [wanted]
+        options = {_scalar_text(o) for o in (wanted if isinstance(wanted, list) else [wanted])}
         if isinstance(value, list):
-            if not any(str(o) in (str(v) for v in value) for o in options):
+            if not options & {_scalar_text(v) for v in value}:
                 return False
-        elif value is None or str(value) not in (str(o) for o in options):
+        elif value is None or _scalar_text(value) not in options:
             return False
     return True
 
@@ -458,8 +469,12 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
 
     The clock starts on the latest of the range start, the rule's effective date and the actor's
     active date (or at the actor's last qualifying event before that, if any). Each gap is one
-    obligation, labelled ``<start date>/<due date>``.
+    obligation, labelled ``<start date>/<due date>`` and citing the event that opened it; like a
+    period, a gap belongs to the range when it starts inside it. A gap that would end after the
+    rule or the actor ends owes nothing; two events on one local day make no gap of their own.
     """
+    from govrules.durations import start_of_day
+
     ctx = run.ctx
     who = as_party(rule.who)
     assert who is not None and rule.max_gap is not None
@@ -473,42 +488,49 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         if not run.mine(actor.id):
             continue
         starts = [ctx.start]
-        if rule.effective and rule.effective.from_:
-            starts.append(rule.effective.from_)
-        if actor.active and actor.active.from_:
-            starts.append(actor.active.from_)
-        first_day = max(starts)
-        stop_day = ctx.end
-        if rule.effective and rule.effective.end_exclusive:
-            stop_day = min(stop_day, rule.effective.end_exclusive)
-        if actor.active and actor.active.end_exclusive:
-            stop_day = min(stop_day, actor.active.end_exclusive)
-        if first_day >= stop_day:
+        stops = [date.max]
+        for span in (rule.effective, actor.active):
+            if span is not None and span.from_:
+                starts.append(span.from_)
+            if span is not None and span.end_exclusive:
+                stops.append(span.end_exclusive)
+        first_day, stop_day = max(starts), min(stops)
+        if first_day >= min(stop_day, ctx.end):
             continue
-        from govrules.durations import start_of_day
-
-        anchor_time = start_of_day(first_day, ctx.tz)
-        stop = min(start_of_day(stop_day, ctx.tz), ctx.as_of + timedelta(microseconds=1))
+        clock_start = start_of_day(first_day, ctx.tz)
+        clock_stop = start_of_day(stop_day, ctx.tz) if stop_day < date.max else datetime.max.replace(tzinfo=UTC)
+        range_end = start_of_day(ctx.end, ctx.tz)
         mine = [
             e for e in events if e.actor == actor.id and (to is None or run.party_matches(to, e.recipient, when=e.time))
         ]
-        before = [e for e in mine if e.time < anchor_time]
+        before = [e for e in mine if e.time < clock_start]
         anchor_event = before[-1] if before else None
-        anchor = anchor_event.time if anchor_event else anchor_time
-        for e in [e for e in mine if anchor_time <= e.time < stop]:
-            due = ctx.deadline(anchor, rule.max_gap)
+        anchor = anchor_event.time if anchor_event else clock_start
+
+        def gap(
+            anchor: datetime, anchor_event: Event | None, actor_id: str = actor.id
+        ) -> tuple[datetime, dict[str, Any], dict[str, Any], list[str]]:
+            due = ctx.deadline(anchor, rule.max_gap or "")
             label = f"{run.local_date(anchor).isoformat()}/{run.local_date(due).isoformat()}"
-            base = {"actor": actor.id, "period": label, "opens": anchor, "due": due}
-            prior = [anchor_event.id] if anchor_event else []
+            base = {"actor": actor_id, "period": label, "opens": anchor, "due": due}
             params = {
-                "actor": run.name(actor.id),
+                "actor": run.name(actor_id),
                 "rule": run.rule_name(rule),
                 "period": format_period(label, run.lang),
                 "due": run.instant(due),
                 "to": "",
             }
+            return due, base, params, [anchor_event.id] if anchor_event else []
+
+        for e in [e for e in mine if clock_start <= e.time < min(clock_stop, ctx.as_of + timedelta(microseconds=1))]:
+            if anchor >= range_end:
+                break  # later gaps start after the range
+            if run.local_date(e.time) == run.local_date(anchor):
+                anchor, anchor_event = e.time, e  # same day as the gap's start: no gap of its own
+                continue
+            due, base, params, prior = gap(anchor, anchor_event)
             if e.time <= due:
-                yield run.outcome(rule, **base, status="met", observed=1, evidence=[e.id])
+                yield run.outcome(rule, **base, status="met", observed=1, evidence=[*prior, e.id])
             else:
                 late = _late_by(e.time, due)
                 yield run.outcome(rule, **base, status="late", observed=1, evidence=[*prior, e.id])
@@ -524,21 +546,14 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
                     detail={"max_gap": rule.max_gap},
                 )
             anchor, anchor_event = e.time, e
-        due = ctx.deadline(anchor, rule.max_gap)
-        label = f"{run.local_date(anchor).isoformat()}/{run.local_date(due).isoformat()}"
-        base = {"actor": actor.id, "period": label, "opens": anchor, "due": due}
-        params = {
-            "actor": run.name(actor.id),
-            "rule": run.rule_name(rule),
-            "period": format_period(label, run.lang),
-            "due": run.instant(due),
-            "to": "",
-        }
-        prior = [anchor_event.id] if anchor_event else []
-        if due > ctx.as_of or due >= start_of_day(stop_day, ctx.tz):
-            if due > ctx.as_of:
-                yield run.outcome(rule, **base, status="pending", evidence=prior)
-                yield run.finding(FindingCode.PENDING, rule, params, **base, expected_min=1, observed=0, evidence=prior)
+        if anchor >= range_end:
+            continue
+        due, base, params, prior = gap(anchor, anchor_event)
+        if due >= clock_stop:
+            continue  # the gap runs past the end of the rule or the actor: nothing owed
+        if due > ctx.as_of:
+            yield run.outcome(rule, **base, status="pending", evidence=prior)
+            yield run.finding(FindingCode.PENDING, rule, params, **base, expected_min=1, observed=0, evidence=prior)
         else:
             yield run.outcome(rule, **base, status="missing", evidence=prior)
             yield run.finding(
@@ -580,7 +595,8 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
         _Responses([e for e in run.events(step.action) if _where_matches(step.where, e)], trigger_ids)
         for step in rule.steps
     ]
-    taken: list[set[str]] = [set() for _ in rule.steps]
+    used_by_rule: set[str] = set()  # one event answers at most one step of one trigger
+    taken: list[set[str]] = [used_by_rule for _ in rule.steps]
     parties = [(as_party(step.by) or Party(trigger="actor"), as_party(step.to)) for step in rule.steps]
     unless_events = run.events(rule.unless.action) if rule.unless is not None else []
     for trig in triggers:
@@ -666,7 +682,13 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                     yield run.finding(
                         FindingCode.LATE_RESPONSE,
                         rule,
-                        {**params, "late_by": format_duration(late, run.lang), "done": run.instant(chosen.time)},
+                        {
+                            **params,
+                            "late_by": format_duration(
+                                late, run.lang, calendar_days=not ctx.duration(step.within).elapsed
+                            ),
+                            "done": run.instant(chosen.time),
+                        },
                         **base,
                         expected_min=1,
                         observed=1,
@@ -708,7 +730,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                         evidence=[trig.id, e.id],
                         detail={
                             **detail,
-                            "expected_recipient": _party_name(run, to, trig),
+                            "expected_recipient": _party_id(to, trig),
                             "found_recipients": [e.recipient],
                         },
                     )
@@ -816,6 +838,18 @@ def _expected_actor(trig: Event, by: Party) -> str:
     if by.actor is not None:
         return by.actor
     return f"role:{by.role}" if by.role else trig.actor
+
+
+def _party_id(party: Party | None, trig: Event) -> str | None:
+    """The id a party stands for (``role:NAME`` for any holder of a role), as report data."""
+    if party is None:
+        return None
+    if party.trigger is not None:
+        value: str | None = getattr(trig, party.trigger)
+        return value
+    if party.actor is not None:
+        return party.actor
+    return f"role:{party.role}" if party.role else None
 
 
 def _party_name(run: _Run, party: Party | None, trig: Event) -> str:

@@ -1016,9 +1016,9 @@ def _load(
     else:
         data_bytes, name = _read_bytes(source, error, limits)
     data, smap, problems = parse_document(data_bytes, name, limits=limits)
-    if data is None:
+    if data is None and problems:
         raise error(problems)
-    if not isinstance(data, Mapping):
+    if not isinstance(data, Mapping):  # including a document that is only a null (``~``)
         raise error(
             [
                 *problems,

@@ -63,8 +63,9 @@ Status = Literal["open", "pending", "exempt", "not-held"]
 class Obligation:
     """One (rule, actor or pair, period) instance of a recurring rule.
 
-    ``opens`` is the first instant of the period, ``due`` the last on-time instant, ``closes``
-    the last instant at which a late event is still accepted. ``window_start``/``window_end``
+    ``opens`` is the first instant of the period (of the day after it, for a rule due some time
+    after its period: ``due_after``), ``due`` the last on-time instant, ``closes`` the last
+    instant at which a late event is still accepted. ``window_start``/``window_end``
     bound the window where events should fall (``None``: the whole period).
     """
 
@@ -351,7 +352,12 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
             except InvalidArgument as exc:
                 raise InvalidArgument(f"rule {rule.id!r}: {exc}") from None
             ws, we = start_of_day(first, ctx.tz), end_of_day(after - timedelta(days=1), ctx.tz)
-        timed.append((period, start_of_day(period.start, ctx.tz), due, closes, ws, we))
+        # A filing due some time *after* its period (a 10-Q, 40 days after the quarter) opens when
+        # the period ends: an event during the period answers an earlier period's filing, never
+        # this one. Without such an offset, or with a window inside the period, it opens with it.
+        after_period = rule.due_after is not None and ctx.duration(rule.due_after).amount > 0 and rule.window is None
+        opens = start_of_day(period.end, ctx.tz) if after_period else start_of_day(period.start, ctx.tz)
+        timed.append((period, opens, due, closes, ws, we))
     strict = rule.window is None or rule.window.strictness == "strict"
     for actor, counterpart in _parties(ctx, rule):
         for period, opens, due, closes, ws, we in timed:

@@ -943,3 +943,106 @@ class TestMoreOptions:
             ("sem", "2024-autumn", "missing"),
             ("sy", "2024-09/P1Y", "met"),
         ]
+
+
+class TestRollingEdges:
+    RULE: ClassVar[dict[str, Any]] = {
+        "id": "review",
+        "kind": "recurring",
+        "clause": "7.2.4",
+        "who": {"role": "branch"},
+        "action": "access-review",
+        "max_gap": "6 months",
+        "effective": {"from": "2025-03-31"},
+    }
+
+    def _org(self, **active: str) -> Organisation:
+        data = ORG.model_dump(by_alias=True)
+        data["actors"] = [a for a in data["actors"] if a["id"] in ("b1", "hq", "office")]
+        for actor in data["actors"]:
+            if actor["id"] == "b1" and active:
+                actor["active"] = active
+        return Organisation.model_validate(data)
+
+    def test_nothing_owed_after_the_actor_ends(self) -> None:
+        """An account that ended owes no review after its end: no pending gap past it."""
+        log = [ev("r1", "2025-04-02T10:00", "b1", "access-review"), ev("r2", "2025-10-01T10:00", "b1", "access-review")]
+        report = run(
+            ruleset(self.RULE),
+            log,
+            org=self._org(to="2025-10-06"),
+            start=date(2025, 1, 1),
+            end=date(2026, 7, 1),
+            as_of=datetime(2026, 3, 31, tzinfo=SH),
+        )
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("2025-03-31/2025-09-30", "met", ("r1",)),
+            ("2025-04-02/2025-10-02", "met", ("r1", "r2")),
+        ]
+        assert gaps(report) == []
+
+    def test_a_review_on_the_first_day_makes_no_duplicate_gap(self) -> None:
+        """A review on the day the clock starts opens the first gap; labels stay unique and cite their opening review."""
+        log = [ev("r1", "2025-03-31T10:00", "b1", "access-review"), ev("r2", "2025-08-01T10:00", "b1", "access-review")]
+        report = run(
+            ruleset(self.RULE),
+            log,
+            org=self._org(),
+            start=date(2025, 1, 1),
+            end=date(2026, 1, 1),
+            as_of=datetime(2026, 1, 1, tzinfo=SH),
+        )
+        labels = [o.period for o in report.outcomes]
+        assert len(labels) == len(set(labels))
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("2025-03-31/2025-09-30", "met", ("r1", "r2")),
+            ("2025-08-01/2026-02-01", "pending", ("r2",)),  # starts inside the range, due after the audit moment
+        ]
+
+
+class TestChainsShareTheirEvents:
+    def test_one_event_answers_one_step(self) -> None:
+        """Two steps with the same action: the report to the board cannot also be the report to the regulator."""
+        rule = {
+            "id": "audit",
+            "kind": "triggered",
+            "clause": "X",
+            "trigger": {"action": "audit"},
+            "steps": [
+                {"action": "report", "to": "hq", "within": "7 days"},
+                {"action": "report", "to": "office", "within": "7 days"},
+            ],
+        }
+        log = [ev("a", "2024-03-01T10:00", "b1", "audit"), ev("r", "2024-03-02T10:00", "b1", "report", recipient="hq")]
+        [f] = gaps(run(ruleset(rule), log))
+        assert (f.code.value, f.detail["step"], f.evidence) == ("unanswered", 2, ("a",))
+
+
+class TestAttributeConditions:
+    def test_booleans_and_numbers_compare_as_people_write_them(self) -> None:
+        """A YAML `true` matches a CSV "true"; the rule's 3 matches a log's 3.0; lists match by membership."""
+        rule = {**MONTHLY, "id": "flagged", "where": {"urgent": True, "level": 3, "topics": "ideology"}}
+        log = [
+            ev(
+                f"e{m}{b}",
+                f"2024-{m:02d}-20T10:00",
+                b,
+                "report",
+                recipient="hq",
+                attributes={"urgent": "TRUE", "level": 3.0, "topics": ["ideology", "x"]},
+            )
+            for m in range(1, 13)
+            for b in ("b1", "b2")
+        ]
+        assert gaps(run(ruleset(rule), log)) == []
+        log[0] = ev(
+            "e1b1",
+            "2024-01-20T10:00",
+            "b1",
+            "report",
+            recipient="hq",
+            attributes={"urgent": "false", "level": 3, "topics": ["ideology"]},
+        )
+        assert [(f.code.value, f.actor, f.period) for f in gaps(run(ruleset(rule), log))] == [
+            ("missing", "b1", "2024-01")
+        ]

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -223,3 +224,11 @@ def test_cli_validate_exits_2_with_file_and_line(data: bytes) -> None:
             assert lines and all(line.startswith(f"error: {name}") for line in lines)
     finally:
         os.unlink(name)
+
+
+@pytest.mark.parametrize("data", [b"~", b"null", b"--- ~\n", b"[]", b"42"])
+def test_a_document_that_is_not_a_mapping_is_one_problem(data: bytes) -> None:
+    """A file holding only a null, a list or a number gives one wrong-type problem (found by fuzzing)."""
+    with pytest.raises(LoadError) as info:
+        load_org(data, file="org.yaml")
+    assert [(p.code, p.pointer) for p in info.value.problems] == [("wrong-type", "")]

@@ -98,9 +98,14 @@ def format_instant(value: datetime | None, tz: Any = None) -> str:
     return text[:-2] + ":" + text[-2:]
 
 
-def format_duration(seconds: int, lang: str) -> str:
-    """A lateness as people say it, rounded up: "3 days" for 2 days 10 hours, else hours or minutes."""
-    if seconds >= 86400:
+def format_duration(seconds: int, lang: str, *, calendar_days: bool = True) -> str:
+    """A lateness as people say it, rounded up.
+
+    Against a deadline counted in calendar days, whole days from one day on ("3 days" for
+    2 days 10 hours); against a deadline in hours, hours below two days ("27 hours" for
+    26 hours 15 minutes); minutes below an hour.
+    """
+    if seconds >= (86400 if calendar_days else 2 * 86400):
         n = math.ceil(seconds / 86400)
         return word("day" if n == 1 else "days", lang, n=n)
     if seconds >= 3600:
