@@ -52,7 +52,12 @@ def test_findings(cli) -> None:
         ("u-finance-0033", "2026-06-19"),
     }
     records = report["records"]
-    assert (records["read"], records["used"], records["unused"], records["rejected"]) == (22, 22, 0, 0)  # a met gap cites the review that opened it
+    assert (records["read"], records["used"], records["unused"], records["rejected"]) == (
+        22,
+        22,
+        0,
+        0,
+    )  # a met gap cites the review that opened it
 
 
 def test_rolling_interval(cli) -> None:
