@@ -125,6 +125,9 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("schema", help="print a published JSON Schema")
     s.add_argument("name", choices=schemas.SCHEMA_NAMES)
+
+    t = sub.add_parser("test", help="run scenario files (*.scenario.yaml): exact expected findings")
+    t.add_argument("paths", nargs="+", metavar="PATH", help="scenario files, or folders searched for *.scenario.yaml")
     return parser
 
 
@@ -150,6 +153,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             "obligations": _obligations,
             "coverage": _coverage,
             "schema": _schema,
+            "test": _test,
         }[args.command]
         return handler(args, stdout, stderr)
     except LoadError as exc:
@@ -429,6 +433,41 @@ def _coverage(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             file=stdout,
         )
     return 1 if any(r["status"] == "missing" for r in rows) else 0
+
+
+def _test(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Run scenarios: 0 when all pass, 1 when one differs, 2 when one cannot be read."""
+    from govrules.scenarios import load_scenario, run_scenario
+
+    files: list[Path] = []
+    for raw in args.paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.scenario.yaml")))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise _UsageError(f"{raw}: no such scenario file or folder")
+    if not files:
+        raise _UsageError(f"no *.scenario.yaml under {', '.join(args.paths)}: nothing to test")
+    failed = unreadable = 0
+    for path in files:
+        try:
+            result = run_scenario(load_scenario(path))
+        except LoadError as exc:
+            unreadable += 1
+            for problem in exc.problems:
+                print(f"error: {problem}", file=stderr)
+            continue
+        if result.passed:
+            print(f"ok    {path}", file=stdout)
+        else:
+            failed += 1
+            print(f"FAIL  {path}", file=stdout)
+            print(result.diff(), file=stdout)
+    passed = len(files) - failed - unreadable
+    print(f"{passed} passed, {failed} failed", file=stdout)
+    return 2 if unreadable else 1 if failed else 0
 
 
 def _schema(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -72,3 +72,27 @@ def test_plugin_collects_scenarios(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-q")  # the plugin is registered by its pytest11 entry point
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*+ found, not expected: code=missing*branch-3*"])
+
+
+def test_cli_test_command(tmp_path: Path) -> None:
+    """`govrules test` exits 0 when every scenario passes, 1 when one differs, 2 when one is unreadable."""
+    import io
+
+    from govrules.cli import run
+
+    def cli(*argv: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        return run(["test", *argv], out, err), out.getvalue(), err.getvalue()
+
+    code, out, _ = cli(str(EXAMPLE / "scenarios"))
+    assert code == 0 and out.splitlines()[-1] == "1 passed, 0 failed"
+    bad = _write(tmp_path, "[]")
+    code, out, _ = cli(str(bad))
+    assert code == 1
+    assert "FAIL" in out and "+ found, not expected: code=missing" in out
+    broken = tmp_path / "broken.scenario.yaml"
+    broken.write_text("name: x\n", "utf-8")
+    code, _, err = cli(str(broken))
+    assert code == 2 and "missing required key 'rules'" in err
+    code, _, err = cli(str(tmp_path / "nowhere"))
+    assert code == 2 and "no such scenario" in err
