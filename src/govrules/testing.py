@@ -1075,7 +1075,7 @@ def _witness_guarded(
 ) -> None:
     actors = _trigger_actors(ctx, as_party(rule.by))
     first = start_of_day(ctx.start, ctx.tz) + timedelta(days=2)
-    last = min(start_of_day(ctx.end, ctx.tz), ctx.as_of)
+    last = min(start_of_day(ctx.end, ctx.tz), ctx.as_of) - timedelta(minutes=1)  # inside the range
     if not actors or last <= first:
         return
     action = actions_of(rule.action)[0]
