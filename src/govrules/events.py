@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timezone
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 from zoneinfo import ZoneInfo
 
 from govrules.errors import EventLogError, Problem
@@ -411,13 +411,16 @@ def read_events(
             [Problem(name, None, None, "", "unreadable", f"cannot open the log: {exc.strerror or exc}")]
         ) from None
     if fmt == "xes":
-        return _guard(_read_xes(handle_b, name, tz, fmap, start_seq), name, encoding)
+        return _guard(_read_xes(handle_b, name, tz, fmap, start_seq), name, encoding, handle_b)
     reader = {"csv": _read_csv, "jsonl": _read_jsonl, "json": _read_json_array}[fmt]
-    return _guard(reader(handle, name, tz, fmap, start_seq), name, encoding)
+    return _guard(reader(handle, name, tz, fmap, start_seq), name, encoding, handle)
 
 
-def _guard(records: Iterator[Event | Rejected], name: str, encoding: str) -> Iterator[Event | Rejected]:
-    """Turn I/O failures mid-stream into `EventLogError` and mark undecodable records."""
+def _guard(
+    records: Iterator[Event | Rejected], name: str, encoding: str, handle: IO[Any]
+) -> Iterator[Event | Rejected]:
+    """Turn I/O failures mid-stream into `EventLogError`, mark undecodable records, and close the
+    file however reading ends (also when a reader fails before its own ``with`` block)."""
     try:
         for record in records:
             if isinstance(record, Event) and _has_surrogates(record):
@@ -434,6 +437,8 @@ def _guard(records: Iterator[Event | Rejected], name: str, encoding: str) -> Ite
                 )
             ]
         ) from None
+    finally:
+        handle.close()
 
 
 def _has_surrogates(event: Event) -> bool:
