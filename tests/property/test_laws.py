@@ -211,3 +211,20 @@ def test_shifting_by_whole_years_shifts_the_labels(case: tuple[Audit, Any], year
     assert sorted((f.code.value, f.rule, f.actor, shift(f.period), f.evidence) for f in a.findings) == sorted(
         (f.code.value, f.rule, f.actor, f.period, f.evidence) for f in b.findings
     )
+
+
+@given(audits_with_logs(), st.lists(events(), max_size=5), st.integers(0, 3))
+def test_every_record_is_accounted_for(case: tuple[Audit, Any], extra: list[Event], rejected: int) -> None:
+    """read = used + unused + rejected, whatever the log (unknown actors, duplicates, unreadable records)."""
+    from govrules.events import Rejected
+
+    audit, log = case
+    records: list[Any] = [*log.events, *(replace(e, id=f"x{i}") for i, e in enumerate(extra))]
+    if log.events:
+        records.append(log.events[0])  # a duplicate id
+    records.extend(Rejected("log.csv", i + 2, "unreadable") for i in range(rejected))
+    report = check(audit.rules, audit.org, records, start=audit.start, end=audit.end, as_of=audit.as_of)
+    r = report.records
+    assert r.read == len(records)
+    assert r.read == r.used + r.unused + r.rejected
+    assert r.rejected == rejected + (1 if log.events else 0)

@@ -127,3 +127,21 @@ def test_empty_log_is_an_error(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     assert run(argv, out, err) == 2
     assert "no record" in err.getvalue()
+
+
+def test_log_unreadable_mid_run_is_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A log that fails with an I/O error half-way (a vanished network share) gives exit 2 naming it."""
+    from govrules import events as events_module
+
+    real = events_module._read_csv
+
+    def failing(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        records = real(*args, **kwargs)  # type: ignore[arg-type]
+        yield next(records)
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(events_module, "_read_csv", failing)
+    out, err = io.StringIO(), io.StringIO()
+    assert run(CHECK, out, err) == 2
+    assert "events-2024.csv" in err.getvalue() and "could not be read to the end" in err.getvalue()
+    assert "Traceback" not in err.getvalue()
