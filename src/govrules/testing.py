@@ -652,6 +652,7 @@ MUTATIONS = (
     "unapproved",
     "strip-topic",
     "forbidden",
+    "discharge",
 )
 """The mutations `from_rule_set` can apply, each paired with the finding it must produce."""
 
@@ -702,6 +703,23 @@ def _audits(kinds: tuple[str, ...], max_rules: int) -> st.SearchStrategy[Audit]:
         count = draw(st.integers(1, max_rules))
         rules: list[Rule] = [draw(_semantic_rule(kinds, f"r{i}")) for i in range(count)]
         year = draw(st.integers(2020, 2026))
+        recurring = [r for r in rules if isinstance(r, RecurringRule)]
+        waive: bool = draw(st.booleans())
+        if recurring and waive:
+            exempted = draw(st.sampled_from(recurring))
+            label = {"month": f"{year}-03", "quarter": f"{year}-Q1", "half-year": f"{year}-H1", "year": f"{year}"}
+            org = org.model_copy(
+                update={
+                    "exemptions": [
+                        Exemption(
+                            rule=exempted.id,
+                            actor=branches[0],
+                            periods=[label[str(exempted.every)]],
+                            reason="documented waiver",
+                        )
+                    ]
+                }
+            )
         start, end = date(year, 1, 1), date(year + 1, 1, 1)
         tz = ZoneInfo(zone)
         as_of = start_of_day(end + timedelta(days=120), tz)
@@ -756,6 +774,7 @@ def _semantic_rule(draw: st.DrawFn, kinds: tuple[str, ...], rid: str) -> Rule:
             clause=f"C-{rid}",
             trigger=Trigger(action=f"{rid}-trigger", by=Party(role="branch")),
             steps=steps,
+            unless=draw(st.sampled_from((None, EventFilter(action=f"{rid}-cancel", same=["actor"])))),
         )
     if kind == "prerequisite":
         return PrerequisiteRule(
@@ -852,7 +871,8 @@ def from_rule_set(
     the minimum (``excess``), move it out of its window (``outside-window``, a warning where the window is
     in principle), drop or delay a response (``unanswered``, ``late-response``), drop an
     approval (``unapproved``), strip the required topic (``missing-content``), add a forbidden
-    event (``forbidden``).
+    event (``forbidden``), add a chain's ``unless`` event right after its trigger
+    (``discharged``, an info finding).
 
     Supported rules are those `audits` draws (recurring rules for a role, with an actor as
     recipient; chains by the trigger's actor; approvals linked by ``ref``; topic requirements);
@@ -1036,6 +1056,16 @@ def _witness_triggered(
             seq=len(draft.events),
         )
         draft.events.append(trigger)
+        if rule.unless is not None:
+            cancel = Event(
+                id=new_id(),
+                time=(trigger.time.astimezone(UTC) + timedelta(seconds=30)).astimezone(trigger.time.tzinfo),
+                actor=trigger.actor,
+                action=actions_of(rule.unless.action)[0],
+            )
+            draft.slots["discharge"].append(
+                (ExpectedFinding("discharged", rule.id, trigger.actor, trigger.id, 1), lambda ev, x=cancel: [*ev, x])
+            )
         previous = trigger
         for number, step in enumerate(rule.steps, start=1):
             base = trigger.time if step.counted_from == "trigger" else previous.time
@@ -1043,7 +1073,7 @@ def _witness_triggered(
             to = as_party(step.to)
             response = Event(
                 id=new_id(),
-                time=_instant_between(draw, base, min(due, base + timedelta(hours=12))),
+                time=_instant_between(draw, base + timedelta(minutes=1), min(due, base + timedelta(hours=12))),
                 actor=trigger.actor,
                 action=actions_of(step.action)[0],
                 recipient=to.actor if to is not None else None,

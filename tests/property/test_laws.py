@@ -75,8 +75,8 @@ def test_each_mutation_gives_exactly_its_finding(case: tuple[Audit, Any]) -> Non
     report = _check(audit, log.events)
     serious = _serious(report)
     [expected] = log.expected
-    matching = [f for f in serious if expected.matches(f)]
-    assert len(matching) == 1, [_key(f) for f in serious]
+    matching = [f for f in report.findings if expected.matches(f)]
+    assert len(matching) == 1, [_key(f) for f in report.findings]
     assert [_key(f) for f in serious if f is not matching[0]] == []
 
 
@@ -192,6 +192,7 @@ def test_shifting_by_whole_years_shifts_the_labels(case: tuple[Audit, Any], year
     same leap years) gives the same findings with shifted labels."""
     audit, log = case
     assume(audit.rules.timezone in ("Asia/Shanghai", "UTC"))
+    assume(not audit.org.exemptions)  # an exemption names its period; it would need shifting too
     shifted_events = [replace(e, time=e.time + relativedelta(years=years)) for e in log.events]
     a = _check(audit, log.events)
     b = check(

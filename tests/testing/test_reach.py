@@ -28,6 +28,7 @@ MUTATION_CODES = {
     "unapproved": {"unapproved"},
     "strip-topic": {"missing-content"},
     "forbidden": {"forbidden"},
+    "discharge": {"discharged"},
 }
 
 
@@ -72,6 +73,12 @@ def test_a_witness_log_with_obligations_reaches_no_gap() -> None:
     """A witness log with obligations met exists (the other outcome), and it has no violation."""
     case = find(cases(compliant=True), lambda c: len(c[1].events) >= 3, settings=SETTINGS)
     assert not (_codes(case) & {c for codes in MUTATION_CODES.values() for c in codes})
+
+
+def test_exemptions_are_reached() -> None:
+    """Generated organisations sometimes exempt an actor: the witness then reports `exempt`."""
+    case = find(cases(compliant=True), lambda c: "exempt" in _codes(c), settings=SETTINGS)
+    assert "exempt" in _codes(case)
 
 
 def test_pending_and_unknown_actors_are_reached() -> None:
