@@ -1046,3 +1046,21 @@ class TestAttributeConditions:
         assert [(f.code.value, f.actor, f.period) for f in gaps(run(ruleset(rule), log))] == [
             ("missing", "b1", "2024-01")
         ]
+
+
+@pytest.mark.parametrize(
+    ("label", "lang", "text"),
+    [
+        ("2024-W05", "en", "week 5 of 2024"),
+        ("2024-W48", "zh", "2024年第48周"),
+        ("2024-Q2", "zh", "2024年第二季度"),
+        ("2024-H1", "zh", "2024年上半年"),
+        ("2024-11", "zh", "2024年11月"),
+        ("2024-11", "en", "November 2024"),
+    ],
+)
+def test_period_labels_read_naturally(label: str, lang: str, text: str) -> None:
+    """Period labels in messages: weeks (any number), quarters and half-years in Chinese."""
+    from govrules.messages import format_period
+
+    assert format_period(label, lang) == text

@@ -79,7 +79,8 @@ def format_period(label: str, lang: str) -> str:
             params.update(month=month, month_name=periods["month_names"][month - 1])
         elif form in ("quarter", "half", "week"):
             n = int(g[1])
-            params.update(n=n, n_zh=_ZH_DIGITS[n - 1], half_zh="上半年" if n == 1 else "下半年")
+            n_zh = _ZH_DIGITS[n - 1] if n <= len(_ZH_DIGITS) else str(n)  # quarters; weeks use n
+            params.update(n=n, n_zh=n_zh, half_zh="上半年" if n == 1 else "下半年")
         elif form == "day":
             params.update(month=int(g[1]), day=int(g[2]), date=label)
         elif form == "span":
