@@ -698,54 +698,38 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                     )
                 previous, previous_due = chosen, due
                 continue
-            if due > ctx.as_of:
-                yield run.outcome(rule, **base, status="pending", step=number, evidence=[trig.id])
+            if due > ctx.as_of or first_candidate is None:
+                # not yet due, or due and never answered
+                code, status = (
+                    (FindingCode.PENDING, "pending") if due > ctx.as_of else (FindingCode.UNANSWERED, "unanswered")
+                )
+                yield run.outcome(rule, **base, status=status, step=number, evidence=[trig.id])
                 yield run.finding(
-                    FindingCode.PENDING,
+                    code, rule, params, **base, expected_min=1, observed=0, evidence=[trig.id], detail=detail
+                )
+            else:  # no candidate fits the recipient: the first one is misdirected
+                e = first_candidate
+                taken[index].add(e.id)
+                yield run.outcome(rule, **base, status="wrong-recipient", step=number, evidence=[trig.id, e.id])
+                yield run.finding(
+                    FindingCode.WRONG_RECIPIENT,
                     rule,
-                    params,
+                    {
+                        **params,
+                        "period": trig.id,
+                        "found": _recipient_name(run, e.recipient),
+                        "expected": _party_name(run, to, trig),
+                    },
                     **base,
                     expected_min=1,
                     observed=0,
-                    evidence=[trig.id],
-                    detail=detail,
+                    evidence=[trig.id, e.id],
+                    detail={
+                        **detail,
+                        "expected_recipient": _party_id(to, trig),
+                        "found_recipients": [e.recipient],
+                    },
                 )
-            else:
-                if first_candidate is not None:  # no candidate fits: the first one is misdirected
-                    e = first_candidate
-                    taken[index].add(e.id)
-                    yield run.outcome(rule, **base, status="wrong-recipient", step=number, evidence=[trig.id, e.id])
-                    yield run.finding(
-                        FindingCode.WRONG_RECIPIENT,
-                        rule,
-                        {
-                            **params,
-                            "period": trig.id,
-                            "found": _recipient_name(run, e.recipient),
-                            "expected": _party_name(run, to, trig),
-                        },
-                        **base,
-                        expected_min=1,
-                        observed=0,
-                        evidence=[trig.id, e.id],
-                        detail={
-                            **detail,
-                            "expected_recipient": _party_id(to, trig),
-                            "found_recipients": [e.recipient],
-                        },
-                    )
-                else:
-                    yield run.outcome(rule, **base, status="unanswered", step=number, evidence=[trig.id])
-                    yield run.finding(
-                        FindingCode.UNANSWERED,
-                        rule,
-                        params,
-                        **base,
-                        expected_min=1,
-                        observed=0,
-                        evidence=[trig.id],
-                        detail=detail,
-                    )
             previous, previous_due = None, due
 
 

@@ -269,13 +269,19 @@ def _render_context(
     )
 
 
-def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderContext]:
-    """Load, read and check as ``args`` say; the report (with evidence locations) and its render context."""
+def _load_pair(args: argparse.Namespace) -> tuple[RuleSet, Organisation]:
+    """The rule set and the organisation named by ``args``, checked against each other."""
     rules = load_rules(args.rules)
     org = load_org(args.org)
     problems = cross_check(rules, org)
     if problems:
         raise LoadError(problems)
+    return rules, org
+
+
+def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderContext]:
+    """Load, read and check as ``args`` say; the report (with evidence locations) and its render context."""
+    rules, org = _load_pair(args)
     tz = zone_of(rules, org)
     fmap, fmt, encoding = _field_map(args)
     start, end, as_of = _range(args, tz, datetime.now(UTC))
@@ -384,11 +390,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _obligations(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    rules = load_rules(args.rules)
-    org = load_org(args.org)
-    problems = cross_check(rules, org)
-    if problems:
-        raise LoadError(problems)
+    rules, org = _load_pair(args)
     tz = zone_of(rules, org)
     start = _parse_date(args.start, "--from")
     end = _parse_date(args.end, "--to") + timedelta(days=1)
