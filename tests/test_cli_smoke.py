@@ -64,3 +64,15 @@ def test_validate_and_schema() -> None:
     code, out, _ = _run("schema", "rules")
     assert code == 0
     assert json.loads(out)["$id"].endswith("rules.schema.json")
+
+
+def test_bad_map_files_are_exit_2_naming_the_file(tmp_path: Path) -> None:
+    """A map file with an unknown key or an unknown event field is bad input (exit 2), not a crash."""
+    for text, pointer in (("fields: {tyme: 时间}\n", "/fields"), ("columns: {}\n", "/columns")):
+        bad = tmp_path / "bad.map.yaml"
+        bad.write_text(text, "utf-8")
+        argv = [*ARGS]
+        argv[argv.index("--map-file") + 1] = str(bad)
+        code, out, err = _run(*argv)
+        assert (code, out) == (2, "")
+        assert err.startswith(f"error: {bad}") and pointer in err and "Traceback" not in err

@@ -24,10 +24,10 @@ from typing import Any, TextIO
 
 from govrules import schemas
 from govrules.checker import check
-from govrules.errors import GovrulesError, LoadError, Problem
+from govrules.errors import GovrulesError, LoadError
 from govrules.events import Event, FieldMap, Rejected, read_events
 from govrules.findings import Report, with_evidence_locations
-from govrules.loaders import cross_check, load_org, load_rules, parse_document, sniff_kind
+from govrules.loaders import cross_check, load_map_file, load_org, load_rules, sniff_kind
 from govrules.messages import LANGUAGES
 from govrules.model import Organisation, RuleSet, text_in
 from govrules.obligations import Context, iter_obligations, zone_of
@@ -197,32 +197,7 @@ def _parse_moment(text: str, tz: Any) -> datetime:
 
 def _field_map(args: argparse.Namespace) -> tuple[FieldMap, str | None, str | None]:
     """The field map, log format and encoding from --map-file and --map."""
-    base = FieldMap()
-    fmt = encoding = None
-    if args.map_file:
-        data, _, problems = parse_document(Path(args.map_file).read_bytes(), args.map_file)
-        if problems or not isinstance(data, dict):
-            raise LoadError(
-                problems or [Problem(args.map_file, 1, 1, "", "wrong-type", "expected a mapping with 'fields'")]
-            )
-        unknown = sorted(set(data) - {"fields", "lists", "attributes", "format", "encoding"})
-        if unknown:
-            raise LoadError(
-                [
-                    Problem(
-                        args.map_file,
-                        None,
-                        None,
-                        f"/{unknown[0]}",
-                        "unknown-key",
-                        f"unknown key {unknown[0]!r}; expected fields, lists, attributes, format, encoding",
-                    )
-                ]
-            )
-        fields = data.get("fields") or {}
-        base = FieldMap.parse([f"{k}={v}" for k, v in fields.items()])
-        base = FieldMap(base.fields, dict(data.get("lists") or {}), dict(data.get("attributes") or {}))
-        fmt, encoding = data.get("format"), data.get("encoding")
+    base, fmt, encoding = load_map_file(args.map_file) if args.map_file else (FieldMap(), None, None)
     try:
         return FieldMap.parse(args.map, base), fmt, args.encoding or encoding
     except ValueError as exc:

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from govrules import model
 from govrules.errors import LoadError, OrganisationError, Problem, RuleSetError
+from govrules.events import FieldMap
 from govrules.model import (
     Organisation,
     RecurringRule,
@@ -34,7 +35,7 @@ from govrules.model import (
     as_party,
 )
 
-__all__ = ["Limits", "SourceMap", "cross_check", "load_org", "load_rules", "parse_document"]
+__all__ = ["Limits", "SourceMap", "cross_check", "load_map_file", "load_org", "load_rules", "parse_document"]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -1096,3 +1097,50 @@ def rule_actions(rules: RuleSet) -> set[str]:
         if key == "action" and isinstance(value, str | list):
             names.update(actions_of(value))
     return names
+
+
+_MAP_KEYS = ("fields", "lists", "attributes", "format", "encoding")
+
+
+def load_map_file(path: str | os.PathLike[str]) -> tuple[FieldMap, str | None, str | None]:
+    """Read a column-mapping file for a recurring export format.
+
+    The file is a mapping with ``fields`` (event field -> column, ``|`` for alternatives),
+    ``lists`` (attribute -> separator), ``attributes`` (column -> attribute name), and optionally
+    the log ``format`` and text ``encoding``.
+
+    Returns:
+        The field map, the log format and the encoding (``None`` where the file gives none).
+
+    Raises:
+        LoadError: the file cannot be read, is not such a mapping, or names an unknown field.
+    """
+    name = os.fspath(path)
+    data_bytes, name = _read_bytes(name, LoadError, DEFAULT_LIMITS)
+    data, smap, problems = parse_document(data_bytes, name)
+    if problems:
+        raise LoadError(problems)
+    if not isinstance(data, Mapping):
+        raise LoadError([smap.problem("", "wrong-type", "expected a mapping with 'fields'")])
+    unknown = sorted(set(data) - set(_MAP_KEYS))
+    if unknown:
+        raise LoadError(
+            [
+                smap.problem(
+                    f"/{_escape(unknown[0])}",
+                    "unknown-key",
+                    f"unknown key {unknown[0]!r}; expected {', '.join(_MAP_KEYS)}",
+                )
+            ]
+        )
+    fields = data.get("fields") or {}
+    try:
+        parsed = FieldMap.parse([f"{k}={v}" for k, v in fields.items()])
+    except ValueError as exc:
+        raise LoadError([smap.problem("/fields", "bad-value", str(exc))]) from None
+    fmt, encoding = data.get("format"), data.get("encoding")
+    return (
+        FieldMap(parsed.fields, dict(data.get("lists") or {}), dict(data.get("attributes") or {})),
+        None if fmt is None else str(fmt),
+        None if encoding is None else str(encoding),
+    )

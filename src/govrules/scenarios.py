@@ -38,7 +38,7 @@ from govrules.checker import check
 from govrules.errors import LoadError, Problem
 from govrules.events import Event, FieldMap, Rejected, parse_time, read_events
 from govrules.findings import Finding, Report
-from govrules.loaders import load_org, load_rules, parse_document
+from govrules.loaders import load_map_file, load_org, load_rules, parse_document
 from govrules.model import Organisation, RuleSet
 from govrules.obligations import zone_of
 
@@ -58,6 +58,7 @@ class Scenario:
     org: Organisation
     events: Any
     fmap: FieldMap
+    fmt: str | None
     encoding: str
     start: date
     end: date
@@ -159,17 +160,13 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
             as_of = parse_time(str(data["as_of"]), tz)
         except ValueError as exc:
             raise _problem(path, "/as_of", str(exc)) from None
-    fmap = FieldMap.parse([f"{k}={v}" for k, v in (data.get("map") or {}).items()])
-    if data.get("map_file"):
-        mapped, _, map_problems = parse_document(
-            (base / str(data["map_file"])).read_bytes(), str(base / str(data["map_file"]))
-        )
-        if map_problems or not isinstance(mapped, dict):
-            raise LoadError(map_problems or [smap.problem("/map_file", "wrong-type", "expected a mapping file")])
-        fields = FieldMap.parse([f"{k}={v}" for k, v in (mapped.get("fields") or {}).items()])
-        fmap = FieldMap(
-            {**fields.fields, **fmap.fields}, dict(mapped.get("lists") or {}), dict(mapped.get("attributes") or {})
-        )
+    fmap, fmt, map_encoding = (
+        load_map_file(base / str(data["map_file"])) if data.get("map_file") else (FieldMap(), None, None)
+    )
+    try:
+        fmap = FieldMap.parse([f"{k}={v}" for k, v in (data.get("map") or {}).items()], fmap)
+    except ValueError as exc:
+        raise _problem(path, "/map", str(exc)) from None
     expect = data["expect"]
     if not isinstance(expect, dict) or not isinstance(expect.get("findings", []), list):
         raise _problem(path, "/expect", "expected {findings: [...], exact: true|false, severities: [...]}")
@@ -190,7 +187,8 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
         org=org,
         events=data["events"],
         fmap=fmap,
-        encoding=str(data.get("encoding") or "utf-8-sig"),
+        fmt=fmt,
+        encoding=str(data.get("encoding") or map_encoding or "utf-8-sig"),
         start=start,
         end=end,
         as_of=as_of,
@@ -214,7 +212,7 @@ def _document(value: Any, base: Path, loader: Any, what: str) -> Any:
 def _events(s: Scenario) -> Iterator[Event | Rejected]:
     tz = zone_of(s.rules, s.org)
     if isinstance(s.events, str):
-        yield from read_events(s.path.parent / s.events, tz=tz, fmap=s.fmap, encoding=s.encoding)
+        yield from read_events(s.path.parent / s.events, tz=tz, fmap=s.fmap, fmt=s.fmt, encoding=s.encoding)
         return
     if not isinstance(s.events, list):
         raise _problem(s.path, "/events", "expected a list of event records or a log path")
