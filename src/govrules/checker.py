@@ -65,8 +65,8 @@ class _Run:
     events_by_action: dict[str, list[Event]] = field(default_factory=lambda: defaultdict(list))
     used: set[str] = field(default_factory=set)
     _sorted: dict[tuple[str, ...], list[Event]] = field(default_factory=dict)
-    _spans: dict[tuple[str, str], tuple[DateRange, ...] | None] = field(default_factory=dict)
-    _fields_sets: dict[frozenset[str], set[str]] = field(default_factory=dict)
+    _spans: dict[str, dict[str, tuple[DateRange, ...] | None]] = field(default_factory=dict)
+    _fields_sets: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
 
     # -- helpers shared by the kind checkers ------------------------------------------------
 
@@ -88,14 +88,16 @@ class _Run:
     def _role_spans(self, actor_id: str, role: str) -> tuple[DateRange, ...] | None:
         """The spans in which ``actor_id`` holds ``role`` (``None``: no such actor); ``()`` for
         never and ``(DateRange(),)`` for always are shared, so callers can test them by identity."""
-        key = (actor_id, role)
-        if key in self._spans:
-            return self._spans[key]
+        of_role = self._spans.get(role)
+        if of_role is None:
+            of_role = self._spans[role] = {}
+        elif actor_id in of_role:
+            return of_role[actor_id]
         actor = self.ctx.org.actor(actor_id)
         spans = None if actor is None else tuple(actor.role_spans(role))
         if spans and any(s.from_ is None and s.to is None for s in spans):
             spans = _ALWAYS
-        self._spans[key] = spans
+        of_role[actor_id] = spans
         return spans
 
     def holds(self, actor_id: str, role: str, day: date | None = None) -> bool:
@@ -116,11 +118,13 @@ class _Run:
             return False
         if party.actor is not None:
             return actor_id == party.actor
-        if party.role is not None:
-            if self._role_spans(actor_id, party.role) is _ALWAYS:
+        role = party.role
+        if role is not None:
+            of_role = self._spans.get(role)
+            if of_role is not None and of_role.get(actor_id) is _ALWAYS:
                 return True  # held on every day: no need to find the day
             day = when.astimezone(self.ctx.tz).date() if when else None
-            return self.holds(actor_id, party.role, day)
+            return self.holds(actor_id, role, day)
         if party.trigger is not None and trigger is not None:
             return bool(actor_id == getattr(trigger, party.trigger))
         return False
@@ -163,9 +167,12 @@ class _Run:
         # each validated model carries its own set of the names of the fields it was given (about
         # 700 bytes, as much as the rest of the outcome). Outcomes given the same fields share one
         # equal set; pydantic copies the set before changing it (model_copy), so sharing is safe.
-        given = made.__pydantic_fields_set__
-        shared = self._fields_sets.setdefault(frozenset(given), given)
-        if shared is not given:
+        # The names given at one call site come in one order: they key the shared set.
+        key = tuple(fields)
+        shared = self._fields_sets.get(key)
+        if shared is None:
+            self._fields_sets[key] = made.__pydantic_fields_set__
+        else:
             object.__setattr__(made, "__pydantic_fields_set__", shared)
         return made
 
@@ -949,49 +956,60 @@ def _index_positions(found: int | list[int]) -> list[int]:
 
 def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
     ctx = run.ctx
-    indexes = [
-        _LinkIndex(rule.link, [e for e in run.events(r.action) if _where_matches(r.where, e)]) for r in rule.requires
+    link = rule.link
+    matches = run.party_matches
+    requirements = [
+        (
+            _LinkIndex(link, [e for e in run.events(r.action) if _where_matches(r.where, e)]),
+            as_party(r.by),
+        )
+        for r in rule.requires
     ]
+    expected = len(requirements) if rule.mode == "all" else 1
     for g in _guarded(run, rule):
+        g_id, g_time = g.id, g.time
         states: list[tuple[str, list[Event]]] = []
-        for req, index in zip(rule.requires, indexes, strict=True):
-            by = as_party(req.by)
+        oks = 0
+        for index, by in requirements:
             linked = [
                 e
                 for e in index.linkable(g)
-                if e.id != g.id and _linked(rule.link, g, e) and run.party_matches(by, e.actor, g, e.time)
+                if e.id != g_id and _linked(link, g, e) and (by is None or matches(by, e.actor, g, e.time))
             ]
-            before = [e for e in linked if e.time <= g.time]
+            before = [e for e in linked if e.time <= g_time]
             if not before:
                 states.append(("after" if linked else "none", linked))
                 continue
             fresh = before
             if rule.lookback is not None:
-                fresh = [e for e in before if ctx.deadline(e.time, rule.lookback) >= g.time]
+                fresh = [e for e in before if ctx.deadline(e.time, rule.lookback) >= g_time]
                 if not fresh:
                     states.append(("too-old", before))
                     continue
             if rule.min_age is not None:
-                aged = [e for e in fresh if ctx.earliest(e.time, rule.min_age) <= g.time]
+                aged = [e for e in fresh if ctx.earliest(e.time, rule.min_age) <= g_time]
                 if not aged:
                     states.append(("too-recent", fresh))
                     continue
                 fresh = aged
             states.append(("ok", [fresh[-1]]))
-        oks = [s for s, _ in states if s == "ok"]
-        satisfied = len(oks) == len(states) if rule.mode == "all" else bool(oks)
-        base = {"actor": g.actor, "period": g.id, "opens": g.time, "due": g.time}
-        evidence = [g.id] + [e.id for s, evs in states if s == "ok" for e in evs]
+            oks += 1
+        satisfied = oks == len(states) if rule.mode == "all" else oks > 0
+        evidence = [g_id] + [evs[0].id for s, evs in states if s == "ok"]
         if satisfied:
             yield run.outcome(
                 rule,
-                **base,
+                actor=g.actor,
+                period=g_id,
+                opens=g_time,
+                due=g_time,
                 status="met",
-                observed=len(oks),
-                expected_min=len(states) if rule.mode == "all" else 1,
+                observed=oks,
+                expected_min=expected,
                 evidence=evidence,
             )
             continue
+        base = {"actor": g.actor, "period": g_id, "opens": g_time, "due": g_time}
         gaps = []
         parts = []
         for req, (state, evs) in zip(rule.requires, states, strict=True):
@@ -1023,12 +1041,7 @@ def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
         joiner = word("and" if rule.mode == "all" else "or", run.lang)
         related = [e.id for _, evs in states for e in evs if e.id not in evidence]
         yield run.outcome(
-            rule,
-            **base,
-            status="unapproved",
-            observed=len(oks),
-            expected_min=len(states) if rule.mode == "all" else 1,
-            evidence=evidence + related,
+            rule, **base, status="unapproved", observed=oks, expected_min=expected, evidence=evidence + related
         )
         yield run.finding(
             FindingCode.UNAPPROVED,
@@ -1041,8 +1054,8 @@ def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
                 "missing": joiner.join(parts),
             },
             **base,
-            expected_min=len(states) if rule.mode == "all" else 1,
-            observed=len(oks),
+            expected_min=expected,
+            observed=oks,
             evidence=evidence + related,
             detail={"missing": gaps, "mode": rule.mode},
         )

@@ -7,7 +7,6 @@ Every law compares structured reports. The witness and the mutations come from
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from datetime import UTC, timedelta, timezone
 from typing import Any
 
@@ -37,7 +36,7 @@ FINAL = {
 
 def _check(audit: Audit, log: list[Event] | tuple[Event, ...], **changes: Any) -> Report:
     args = {"start": audit.start, "end": audit.end, "as_of": audit.as_of, **changes}
-    return check(audit.rules, audit.org, [replace(e, seq=i) for i, e in enumerate(log)], **args)
+    return check(audit.rules, audit.org, [e._replace(seq=i) for i, e in enumerate(log)], **args)
 
 
 def _key(f: Finding) -> tuple[Any, ...]:
@@ -94,7 +93,7 @@ def test_adding_an_event_never_creates_a_gap(
     answering = sorted({a for r in audit.rules.rules for a in _answer_actions(r)})
     assume(answering)
     added = [
-        replace(e, id=f"x{i}")
+        e._replace(id=f"x{i}")
         for i, e in enumerate(
             data.draw(
                 st.lists(
@@ -145,7 +144,7 @@ def test_order_and_utc_offsets_do_not_matter(case: tuple[Audit, Any], rnd: rando
     shuffled = list(log.events)
     rnd.shuffle(shuffled)
     rewritten = [
-        replace(e, time=e.time.astimezone(timezone(timedelta(hours=offsets[i % len(offsets)]))))
+        e._replace(time=e.time.astimezone(timezone(timedelta(hours=offsets[i % len(offsets)]))))
         for i, e in enumerate(shuffled)
     ]
     # input order only breaks ties between events at the same instant: where two events share an
@@ -155,7 +154,7 @@ def test_order_and_utc_offsets_do_not_matter(case: tuple[Audit, Any], rnd: rando
     after = check(
         audit.rules,
         audit.org,
-        [replace(e, seq=i if distinct else order[e.id]) for i, e in enumerate(rewritten)],
+        [e._replace(seq=i if distinct else order[e.id]) for i, e in enumerate(rewritten)],
         start=audit.start,
         end=audit.end,
         as_of=audit.as_of,
@@ -193,12 +192,12 @@ def test_shifting_by_whole_years_shifts_the_labels(case: tuple[Audit, Any], year
     audit, log = case
     assume(audit.rules.timezone in ("Asia/Shanghai", "UTC"))
     assume(not audit.org.exemptions)  # an exemption names its period; it would need shifting too
-    shifted_events = [replace(e, time=e.time + relativedelta(years=years)) for e in log.events]
+    shifted_events = [e._replace(time=e.time + relativedelta(years=years)) for e in log.events]
     a = _check(audit, log.events)
     b = check(
         audit.rules,
         audit.org,
-        [replace(e, seq=i) for i, e in enumerate(shifted_events)],
+        [e._replace(seq=i) for i, e in enumerate(shifted_events)],
         start=audit.start + relativedelta(years=years),
         end=audit.end + relativedelta(years=years),
         as_of=audit.as_of + relativedelta(years=years),
@@ -220,7 +219,7 @@ def test_every_record_is_accounted_for(case: tuple[Audit, Any], extra: list[Even
     from govrules.events import Rejected
 
     audit, log = case
-    records: list[Any] = [*log.events, *(replace(e, id=f"x{i}") for i, e in enumerate(extra))]
+    records: list[Any] = [*log.events, *(e._replace(id=f"x{i}") for i, e in enumerate(extra))]
     if log.events:
         records.append(log.events[0])  # a duplicate id
     records.extend(Rejected("log.csv", i + 2, "unreadable") for i in range(rejected))
