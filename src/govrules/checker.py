@@ -14,12 +14,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from govrules.errors import InvalidArgument, RuleSetError
+from govrules.errors import InvalidArgument, PeriodError, RuleSetError
 from govrules.events import Event, Rejected
 from govrules.findings import (
     CODE_SEVERITY,
+    EvidenceLocation,
     Finding,
     FindingCode,
     Outcome,
@@ -49,6 +51,7 @@ from govrules.model import (
     text_in,
 )
 from govrules.obligations import Context, Obligation, display_name, rule_obligations
+from govrules.periods import parse_label
 
 __all__ = ["CHECKERS", "check", "iter_findings", "merge_reports"]
 
@@ -249,6 +252,16 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         yield from _evaluate_stream(run, rule, obls, good, stray)
 
 
+@lru_cache(maxsize=4096)
+def _period_label(text: str) -> str:
+    """The canonical form of a period label written in a log (``2024-q4`` and ``2024-01/P1Y``
+    name the periods ``2024-Q4`` and ``2024``); text that is no label (a custom period's id) as is."""
+    try:
+        return parse_label(text.strip().upper()).label
+    except PeriodError:
+        return text
+
+
 def _assign(obls: Sequence[Obligation], events: Sequence[Event]) -> dict[int, list[Event]]:
     """Assign each event of a stream to at most one obligation (docs/semantics.md, "Matching").
 
@@ -270,7 +283,7 @@ def _assign(obls: Sequence[Obligation], events: Sequence[Event]) -> dict[int, li
     loose: list[Event] = []
     for e in events:
         if e.period is not None:
-            i = by_label.get(e.period, -1)
+            i = by_label.get(_period_label(e.period), -1)
             if i >= 0 and obls[i].status in ("open", "pending"):
                 assigned[i].append(e)
             continue
@@ -1394,7 +1407,8 @@ def merge_reports(reports: Sequence[Report]) -> Report:
     ``actors=`` that set and the events whose actor is in it, and merge: the result equals the
     report of one check over everything, provided every stream lies inside one partition (an
     actor's own events for recurring rules; for triggered and prerequisite rules, responses and
-    approvals by the same actor as the trigger or guarded event).
+    approvals by the same actor as the trigger or guarded event). The merged report's
+    ``evidence_locations`` are those of all the parts.
 
     Raises:
         InvalidArgument: no reports, or reports of different checks.
@@ -1426,6 +1440,10 @@ def merge_reports(reports: Sequence[Report]) -> Report:
         for u in r.unmatched_actions:
             prev = actions.get(u.action)
             actions[u.action] = u if prev is None else prev.model_copy(update={"count": prev.count + u.count})
+    locations: dict[str, EvidenceLocation] = {}
+    for r in reports:
+        for event_id, where in r.evidence_locations.items():
+            locations.setdefault(event_id, where)
     notes: tuple[str, ...] = ()
     if not any(o.status != "not-held" for o in outcomes):
         notes = next((r.notes for r in reports if r.notes), ())
@@ -1437,5 +1455,6 @@ def merge_reports(reports: Sequence[Report]) -> Report:
             "records": counts,
             "unmatched_actions": tuple(sorted(actions.values(), key=lambda u: u.action)),
             "notes": notes,
+            "evidence_locations": dict(sorted(locations.items())),
         }
     )

@@ -202,6 +202,20 @@ class TestLate:
         )
         assert "3 days late" in f.message
 
+    @pytest.mark.parametrize(
+        ("every", "written", "period"),
+        [("quarter", "2024-q3", "2024-Q3"), ("year", "2024-01/P1Y", "2024"), ("week", "2024-11-25/P1W", "2024-W48")],
+    )
+    def test_period_field_in_another_spelling_names_the_same_period(
+        self, every: str, written: str, period: str
+    ) -> None:
+        """A log's period label is read as a period, not compared as text: ``2024-q3`` is ``2024-Q3``."""
+        rules = ruleset({**MONTHLY, "every": every})
+        log = [ev("late", "2025-02-03T10:00:00+08:00", "b1", "report", recipient="hq", period=written)]
+        report = run(rules, log, as_of=datetime(2025, 3, 1, tzinfo=SH))
+        [outcome] = [o for o in report.outcomes if o.actor == "b1" and o.evidence]
+        assert (outcome.period, outcome.status, outcome.evidence) == (period, "late", ("late",))
+
     def test_late_without_period_field_pays_the_oldest_debt(self) -> None:
         """Without a period field, a surplus event after a due moment pays the oldest unmet obligation.
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from govrules import check, merge_reports
 from govrules.events import Event, Rejected
+from govrules.findings import with_evidence_locations
 from govrules.model import Organisation, RuleSet
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -116,8 +117,21 @@ def test_per_actor_partitions_merge_into_the_whole(log: list[Event | Rejected], 
     """
     rules = RULES.model_copy(update={"rules": [r for r in RULES.rules if r.id != "approval"]})
     args = {"start": date(2024, 1, 1), "end": date(2025, 1, 1), "as_of": datetime(2024, 12, 31, 23, tzinfo=SH)}
-    whole = check(rules, ORG, log, **args)
+    whole = with_evidence_locations(check(rules, ORG, log, **args), _locations(log))
     groups = [set(first), set(ACTORS) - set(first)]
-    parts = [check(rules, ORG, [r for r in log if _owner(r) in g], actors=g, **args) for g in groups if g]
+    parts = []
+    for group in groups:
+        if group:
+            own = [r for r in log if _owner(r) in group]
+            parts.append(with_evidence_locations(check(rules, ORG, own, actors=group, **args), _locations(own)))
     merged = merge_reports(parts)
     assert merged.model_dump() == whole.model_dump()
+
+
+def _locations(log: list[Event | Rejected]) -> dict[str, tuple[str, int | None]]:
+    """Where each event was read, as the CLI gathers it (the first record of an id)."""
+    found: dict[str, tuple[str, int | None]] = {}
+    for r in log:
+        if isinstance(r, Event):
+            found.setdefault(r.id, (r.file or "log.csv", r.line))
+    return found

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from govrules.findings import EvidenceLocation
 from govrules.messages import LANGUAGES, catalogue
 from govrules.renderers import _common, render
 from govrules.renderers import text as text_renderer
@@ -138,3 +139,19 @@ def test_all_wording_comes_from_the_catalogue(example, monkeypatch: pytest.Monke
     for line in out.splitlines():
         if line.strip():
             assert "«" in line or line in report.notes, line
+
+
+def test_evidence_is_cited_with_where_it_was_read_once(example) -> None:
+    """An event is cited as ``id at file:line``; a record without an id, whose id is already its
+    file and line (``log.xes:12``, as XES events are named), is cited by that id alone."""
+    report, _ = example("gaps")
+    report = report.model_copy(
+        update={
+            "evidence_locations": {
+                "log.xes:12": EvidenceLocation(file="/audit/log.xes", line=12),
+                "ev-1": EvidenceLocation(file="/audit/log.csv", line=3),
+            }
+        }
+    )
+    cited = _common.evidence_text(report, ["log.xes:12", "ev-1", "ev-2"])
+    assert cited.split(", ") == ["log.xes:12", _common.say(report.lang, "at", id="ev-1", where="log.csv:3"), "ev-2"]

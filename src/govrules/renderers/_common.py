@@ -171,7 +171,10 @@ def evidence_text(report: Report, ids: Iterable[str], *, limit: int = 5, short: 
     items = []
     for event_id in ids[:limit]:
         loc = where(report, event_id, short=short)
-        items.append(say(lang, "at", id=event_id, where=loc) if loc else event_id)
+        if loc is None or where(report, event_id, short=True) == event_id:
+            items.append(event_id)  # unknown, or the id is the file and line (a record without an id)
+        else:
+            items.append(say(lang, "at", id=event_id, where=loc))
     if len(ids) > limit:
         items.append(say(lang, "more", n=len(ids) - limit))
     return say(lang, "list_sep").join(items)
