@@ -31,6 +31,7 @@ from govrules.findings import (
     finding_sort_key,
     outcome_sort_key,
     summarise,
+    with_evidence_locations,
 )
 from govrules.messages import format_duration, format_instant, format_period, message, word
 from govrules.model import (
@@ -1313,6 +1314,7 @@ def check(
     as_of: datetime | None = None,
     lang: str = "en",
     actors: Iterable[str] | None = None,
+    with_locations: bool = False,
 ) -> Report:
     """Check events against the rules over ``[start, end)`` as of ``as_of``.
 
@@ -1326,6 +1328,8 @@ def check(
             it are pending; events after it are not used.
         lang: message language (``en``, ``zh``).
         actors: check only the obligations of these actors (one partition; see `merge_reports`).
+        with_locations: fill ``evidence_locations`` with the file and line each cited event was
+            read at (events that carry a ``file``), from the state duplicate detection keeps anyway.
 
     Returns:
         The report. Non-compliance is never an exception.
@@ -1365,7 +1369,31 @@ def check(
         for a, c in sorted(acc.actions.items())
         if a not in known
     )
-    return _build(run, rules, findings, outcomes, counts, unmatched)
+    report = _build(run, rules, findings, outcomes, counts, unmatched)
+    if not with_locations:
+        return report
+    del run, findings, outcomes  # the events go before the locations are made
+    return with_evidence_locations(report, _Locations(acc))
+
+
+class _Locations(Mapping[str, tuple[str, int | None]]):
+    """Where each accepted event was first read, as a mapping over the accounting: no new
+    per-event state."""
+
+    def __init__(self, acc: _Accounting) -> None:
+        self.acc = acc
+
+    def __getitem__(self, event_id: str) -> tuple[str, int | None]:
+        file = self.acc.other_files.get(event_id, self.acc.first_file)
+        if file is None or event_id not in self.acc.first_seen:
+            raise KeyError(event_id)
+        return file, self.acc.first_seen[event_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return (event_id for event_id in self.acc.first_seen if event_id in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _build(

@@ -26,7 +26,7 @@ from govrules import schemas
 from govrules.checker import check
 from govrules.errors import GovrulesError, LoadError
 from govrules.events import Event, FieldMap, Rejected, read_events
-from govrules.findings import Report, with_evidence_locations
+from govrules.findings import Report
 from govrules.loaders import cross_check, load_map_file, load_org, load_rules, sniff_kind
 from govrules.messages import LANGUAGES
 from govrules.model import Organisation, RuleSet, text_in
@@ -261,17 +261,11 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
     fmap, fmt, encoding = _field_map(args)
     start, end, as_of = _range(args, tz, datetime.now(UTC))
 
-    # Where each event was read, so that reports can point at the evidence rows. One entry per
-    # event id (the checker keeps as much to detect duplicate ids).
-    locations: dict[str, tuple[str, int | None]] = {}
-
     def records() -> Iterator[Event | Rejected]:
         seq = 0
         for path in args.events:
             for record in read_events(path, tz=tz, fmap=fmap, fmt=fmt, encoding=encoding or "utf-8-sig", start_seq=seq):
                 seq += 1
-                if isinstance(record, Event) and record.file is not None:
-                    locations.setdefault(record.id, (record.file, record.line))
                 yield record
 
     stream = _progress(records(), stderr, enabled=not args.quiet)
@@ -280,8 +274,16 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
         raise _UsageError(
             f"the event log{'s' if len(args.events) > 1 else ''} {', '.join(args.events)} hold{'' if len(args.events) > 1 else 's'} no record: nothing to audit"
         )
-    report = check(rules, org, itertools.chain(first, stream), start=start, end=end, as_of=as_of, lang=args.lang)
-    report = with_evidence_locations(report, locations)
+    report = check(
+        rules,
+        org,
+        itertools.chain(first, stream),
+        start=start,
+        end=end,
+        as_of=as_of,
+        lang=args.lang,
+        with_locations=True,
+    )
     return report, _render_context(rules, org, args.lang, args.rules, colour=False)
 
 

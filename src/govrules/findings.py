@@ -290,9 +290,16 @@ def with_evidence_locations(report: Report, locations: Mapping[str, tuple[str, i
     streamed; only the ids cited as evidence by a finding or an outcome are kept, sorted by id.
     """
     cited = {e for f in report.findings for e in f.evidence} | {e for o in report.outcomes for e in o.evidence}
-    found = {
-        event_id: EvidenceLocation(file=locations[event_id][0], line=locations[event_id][1])
-        for event_id in sorted(cited)
-        if event_id in locations
-    }
+    found: dict[str, EvidenceLocation] = {}
+    names: set[str] | None = None
+    for event_id in sorted(cited):
+        if event_id in locations:
+            file, line = locations[event_id]
+            made = found[event_id] = EvidenceLocation(file=file, line=line)
+            # One location per cited event, hundreds of thousands in a large audit: they share one
+            # set of given field names (as outcomes do; see the checker).
+            if names is None:
+                names = made.__pydantic_fields_set__
+            else:
+                object.__setattr__(made, "__pydantic_fields_set__", names)
     return report.model_copy(update={"evidence_locations": {**report.evidence_locations, **found}})

@@ -789,6 +789,25 @@ class TestReport:
         assert (r.read, r.rejected, r.used) == (27, 2, 24)
         assert r.read == r.used + r.unused + r.rejected
 
+    def test_evidence_locations_on_request(self) -> None:
+        """``with_locations`` says where every cited event was first read; a duplicate id points at
+        the first record, and events that carry no file have no location."""
+        first = ev("b1-3", "2024-03-21T10:00", "b1", "report", recipient="hq")
+        log: list[Event | Rejected] = [
+            *[e for e in monthly_log("b1") if e.id != "b1-3"],
+            first,
+            *[e._replace(file=None) for e in monthly_log("b2")],
+            ev("b1-3", "2024-03-22T10:00", "b1", "report", recipient="hq")._replace(file="other.csv"),
+        ]
+        plain = run(ruleset(MONTHLY), log)
+        report = check(ruleset(MONTHLY), ORG, log, start=date(2024, 1, 1), end=date(2025, 1, 1), with_locations=True)
+        assert plain.evidence_locations == {}
+        assert report.model_dump(exclude={"evidence_locations"}) == plain.model_dump(exclude={"evidence_locations"})
+        by_id = {e.id: e for e in reversed(log) if isinstance(e, Event)}
+        assert sorted(report.evidence_locations) == sorted(i for i in by_id if i.startswith("b1-"))
+        assert all((loc.file, loc.line) == ("log.csv", by_id[i].line) for i, loc in report.evidence_locations.items())
+        assert report.evidence_locations["b1-3"].line == first.line
+
     def test_unmatched_actions_suggest_names(self) -> None:
         """An action no rule mentions is listed with a 'did you mean'."""
         log = [*monthly_log("b1"), *monthly_log("b2"), ev("x", "2024-03-01T10:00", "b1", "reprot", recipient="hq")]
