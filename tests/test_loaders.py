@@ -7,7 +7,7 @@ import json
 import pytest
 
 from govrules.errors import OrganisationError, Problem, RuleSetError
-from govrules.loaders import load_org, load_rules, parse_document
+from govrules.loaders import Limits, load_org, load_rules, parse_document
 from govrules.model import ContentRule, ForbiddenRule, RecurringRule
 
 HEAD = "id: r\ntitle: R\ntimezone: Asia/Shanghai\n"
@@ -144,3 +144,28 @@ def test_problems_sort_in_file_order_even_without_a_line() -> None:
     whole_file = Problem("f", None, None, "", "too-large", "m")
     assert sorted([later, whole_file]) == [whole_file, later]
     assert str(whole_file) == "f: m [too-large]"
+
+
+@pytest.mark.parametrize("syntax", ["yaml", "json"])
+def test_a_large_document_is_not_an_alias_bomb(syntax: str) -> None:
+    """The cap on values is on what aliases add: a document may hold as many values as it has
+    characters (an organisation of 20,000 units has more than the default cap of 200,000)."""
+    actors = [{"id": f"unit-{i}", "roles": ["school"]} for i in range(60)]
+    text = json.dumps({"id": "o", "actors": actors}) if syntax == "json" else _yaml_org(actors)
+    small = Limits(max_nodes=50)
+    assert len(load_org(text.encode(), file=f"o.{syntax}", limits=small).actors) == 60
+
+
+def test_aliases_may_not_expand_past_the_document() -> None:
+    """Each alias below repeats a list of 8 values: 40 aliases expand a 400-character document to
+    more than 300 values."""
+    text = "id: o\nx: &a [1, 2, 3, 4, 5, 6, 7, 8]\ny: [" + ", ".join(["*a"] * 40) + "]\nactors: []\n"
+    with pytest.raises(OrganisationError) as info:
+        load_org(text.encode(), file="o.yaml", limits=Limits(max_nodes=50))
+    [problem] = info.value.problems
+    assert (problem.code, problem.pointer) == ("too-large", "/y")
+    assert f"expected at most {len(text)} values" in problem.message
+
+
+def _yaml_org(actors: list[dict[str, object]]) -> str:
+    return "id: o\nactors:\n" + "".join(f"  - id: {a['id']}\n    roles: [school]\n" for a in actors)

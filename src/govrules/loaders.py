@@ -120,22 +120,25 @@ class _Converter:
     so that every problem about one value points at the same line and column.
     """
 
-    def __init__(self, smap: SourceMap, limits: Limits) -> None:
+    def __init__(self, smap: SourceMap, limits: Limits, size: int = 0) -> None:
         self.smap = smap
         self.limits = limits
+        # A document of ``size`` characters may hold that many values without a single alias (an
+        # organisation of 20,000 units does): the cap is on what aliases add beyond that.
+        self.max_nodes = max(limits.max_nodes, size)
         self.nodes = 0
         self.problems: list[Problem] = []
         self._constructor = yaml.SafeLoader("")
 
     def _count(self, pointer: str, depth: int) -> None:
         self.nodes += 1
-        if self.nodes > self.limits.max_nodes:
+        if self.nodes > self.max_nodes:
             top = "/".join(pointer.split("/")[:2])  # the top-level key whose value grew too large
             raise _Abort(
                 self.smap.problem(
                     top,
                     "too-large",
-                    f"expected at most {self.limits.max_nodes} values, but the document expands to more "
+                    f"expected at most {self.max_nodes} values, but the document expands to more "
                     "(an alias bomb, or a file far larger than a rule set needs)",
                 )
             )
@@ -235,7 +238,7 @@ class _JsonReader:
         self.nodes = 0
         self.problems: list[Problem] = []
         self._lines = [0] + [m.end() for m in re.finditer("\n", text)]
-        self._counter = _Converter(smap, limits)
+        self._counter = _Converter(smap, limits, len(text))
 
     def skip(self, index: int) -> int:
         """The index of the first non-blank character at or after ``index``."""
@@ -437,7 +440,7 @@ def _parse_yaml(text: str, smap: SourceMap, limits: Limits) -> tuple[Any, Source
         return None, smap, [Problem(file, None, None, "", "too-deep", message)]
     if node is None:
         return None, smap, [Problem(file, 1, 1, "", "empty", "expected a YAML or JSON mapping, the file holds none")]
-    converter = _Converter(smap, limits)
+    converter = _Converter(smap, limits, len(text))
     try:
         value = converter.convert(node, "", 0)
     except _Abort as abort:
