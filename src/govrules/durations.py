@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -128,8 +129,10 @@ class Duration:
         return self.unit in (Unit.MINUTES, Unit.HOURS)
 
 
+@lru_cache(maxsize=1024)
 def parse_duration(text: str) -> Duration:
-    """Read a duration written by a person or in ISO 8601.
+    """Read a duration written by a person or in ISO 8601 (the same text gives the same, immutable,
+    `Duration`: rules ask for theirs once per obligation).
 
     >>> parse_duration("5 workdays"), parse_duration("PT72H")
     (Duration(amount=5, unit=<Unit.WORKDAYS: 'workdays'>), Duration(amount=72, unit=<Unit.HOURS: 'hours'>))
