@@ -427,17 +427,12 @@ def _evaluate_stream(
                 evidence=[discharge.id, *ids],
             )
             continue
-        if n > 0:
-            yield run.outcome(rule, **base, status="insufficient", observed=n, evidence=ids, **_omin(o))
-            yield run.finding(
-                FindingCode.INSUFFICIENT, rule, {**params, "observed": n}, **base, **counts, observed=n, evidence=ids
-            )
-            continue
         if misdirected:
             found = sorted({e.recipient or "-" for e in misdirected})
-            yield run.outcome(
-                rule, **base, status="wrong-recipient", observed=0, evidence=_ids(misdirected), **_omin(o)
-            )
+            # short because events went elsewhere (they keep later events from being pulled back
+            # into this obligation): the diagnosis is the misdirection, whatever else arrived
+            cited = ids + _ids(misdirected)
+            yield run.outcome(rule, **base, status="wrong-recipient", observed=n, evidence=cited, **_omin(o))
             yield run.finding(
                 FindingCode.WRONG_RECIPIENT,
                 rule,
@@ -448,9 +443,15 @@ def _evaluate_stream(
                 },
                 **base,
                 **counts,
-                observed=0,
-                evidence=_ids(misdirected),
+                observed=n,
+                evidence=cited,
                 detail={"expected_recipient": o.recipient, "found_recipients": found},
+            )
+            continue
+        if n > 0:
+            yield run.outcome(rule, **base, status="insufficient", observed=n, evidence=ids, **_omin(o))
+            yield run.finding(
+                FindingCode.INSUFFICIENT, rule, {**params, "observed": n}, **base, **counts, observed=n, evidence=ids
             )
             continue
         yield run.outcome(rule, **base, status="missing", observed=0, **_omin(o))

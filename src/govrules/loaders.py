@@ -18,6 +18,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,15 +26,17 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from govrules import model
-from govrules.errors import LoadError, OrganisationError, Problem, RuleSetError
+from govrules.errors import InvalidArgument, LoadError, OrganisationError, Problem, RuleSetError
 from govrules.events import FieldMap
 from govrules.model import (
+    FiscalYear,
     Organisation,
     RecurringRule,
     RuleSet,
     actions_of,
     as_party,
 )
+from govrules.periods import Grain, iter_periods
 
 __all__ = ["Limits", "SourceMap", "cross_check", "load_map_file", "load_org", "load_rules", "parse_document"]
 
@@ -822,6 +825,8 @@ def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limit
                 continue
             duration = parse_duration(entry.duration)
         uses_workdays = uses_workdays or duration.unit is Unit.WORKDAYS
+    if not any(p.code == "unknown-term" for p in problems):
+        problems += _timing_problems(rules, smap)
     uses_workdays = uses_workdays or any(
         getattr(item, "roll", "none") == "next-workday"
         for rule in rules.rules
@@ -844,6 +849,62 @@ def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limit
             )
         )
     return problems
+
+
+_WINDOW_SAMPLE = (date(2023, 1, 1), date(2025, 1, 1))  # two years, one of them leap: every shape of period
+
+
+def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
+    """Deadlines that cannot be rolled and windows that miss their periods, found before any check.
+
+    A deadline counted in hours or minutes is elapsed time: rolling it to a workday has no
+    meaning (`bad-roll`). A ``month``/``days`` window must have a day in every period of its rule
+    (`bad-window`; see `window_misses`).
+    """
+    problems: list[Problem] = []
+    for i, rule in enumerate(rules.rules):
+        base = f"/rules/{i}"
+        if isinstance(rule, RecurringRule):
+            timed = [(base, rule.roll, rule.due_after)]
+            missed = window_misses(rule)
+            if missed is not None:
+                message = f"expected a window with a day in every period of the rule; {missed}"
+                problems.append(smap.problem(f"{base}/window", "bad-window", message))
+        else:
+            timed = [(f"{base}/steps/{j}", step.roll, step.within) for j, step in enumerate(getattr(rule, "steps", ()))]
+        for pointer, roll, text in timed:
+            if roll == "next-workday" and text is not None and rules.duration(text).elapsed:
+                message = (
+                    f"expected a deadline in days or workdays to roll to a workday, got {text!r}, which is elapsed time"
+                )
+                problems.append(smap.problem(f"{pointer}/roll", "bad-roll", message))
+    return problems
+
+
+def window_misses(rule: RecurringRule) -> str | None:
+    """Why the rule's ``month``/``days`` window has no day in some period of its calendar grid
+    (``month: 12`` for quarters), tried over two years; ``None`` when it always has one. Grids
+    of named calendars and recurrences are not tried (their periods come with the organisation
+    or the recurrence): a window that misses one of them fails when the check expands it.
+    """
+    from govrules.obligations import month_window
+
+    window = rule.window
+    if window is None or window.first or window.last:
+        return None
+    every = rule.every
+    if isinstance(every, FiscalYear):
+        periods = iter_periods(Grain.YEAR, *_WINDOW_SAMPLE, year_start=every.year_starting)
+    elif isinstance(every, str) and every in Grain._value2member_map_:
+        periods = iter_periods(Grain(every), *_WINDOW_SAMPLE)
+    else:
+        return None
+    for period in periods:
+        try:
+            month_window(period, window)
+        except InvalidArgument as exc:
+            return str(exc)
+    return None
 
 
 def _org_problems(org: Organisation, smap: SourceMap) -> list[Problem]:

@@ -205,6 +205,15 @@ def window_dates(ctx: Context, period: Period, window: Window) -> tuple[date, da
         if window.first is not None:
             return period.start, min(period.end, period.start + timedelta(days=days))
         return max(period.start, period.end - timedelta(days=days)), period.end
+    return month_window(period, window)
+
+
+def month_window(period: Period, window: Window) -> tuple[date, date]:
+    """The dates of a ``month``/``days`` window inside ``period``, as ``[first, after_last)``.
+
+    Raises:
+        InvalidArgument: the window has no day inside ``period``.
+    """
     months = months_of(period)
     month_start: date
     if window.month in (None, "first"):

@@ -408,7 +408,8 @@ def rule_sets(
 
     The rules have unique ids; when the rule set lists its ``clauses``, every rule's clause is
     among them; every glossary term a rule uses is defined; a rule set that counts workdays
-    or rolls deadlines names a business-day calendar.
+    or rolls deadlines names a business-day calendar; no deadline in hours is rolled, and a
+    ``month``/``days`` window has a day in every period of its rule.
 
     Args:
         min_size: the fewest rules.
@@ -469,11 +470,31 @@ def _rule_sets(kinds: tuple[str, ...], min_size: int, max_size: int) -> st.Searc
             clauses=clauses,
             rules=drawn,
         )
+        header = header.model_copy(update={"rules": [_loadable(rule, header) for rule in drawn]})
         needs_calendar = _uses_workdays(header)
         calendar = draw(_CALENDAR_NAMES if needs_calendar else _optional(_CALENDAR_NAMES))
         return header.model_copy(update={"calendar": calendar})
 
     return build()
+
+
+def _loadable(rule: Rule, rule_set: RuleSet) -> Rule:
+    """``rule`` without what the loader refuses: a deadline in hours rolled to a workday, a
+    window with no day in some period of its grid."""
+    from govrules.loaders import window_misses
+
+    def rolls(roll: str, text: str | None) -> str:
+        return "none" if roll == "next-workday" and text is not None and rule_set.duration(text).elapsed else roll
+
+    if isinstance(rule, RecurringRule):
+        fixed: dict[str, Any] = {"roll": rolls(rule.roll, rule.due_after)}
+        if window_misses(rule) is not None:
+            fixed["window"] = None
+        return rule.model_copy(update=fixed)
+    if isinstance(rule, TriggeredRule):
+        steps = [step.model_copy(update={"roll": rolls(step.roll, step.within)}) for step in rule.steps]
+        return rule.model_copy(update={"steps": steps})
+    return rule
 
 
 def _uses_workdays(rule_set: RuleSet) -> bool:

@@ -287,8 +287,9 @@ def test_an_unknown_format_is_a_usage_error(files: tuple[str, str], capsys: pyte
     assert "invalid choice: 'xml'" in err + capsys.readouterr().err
 
 
-def test_a_window_outside_its_period_exits_2_naming_the_rule(files: tuple[str, str], tmp_path: Path) -> None:
-    """A rule that cannot be expanded is bad input, reported with the rule's id."""
+def test_a_window_outside_its_period_exits_2_at_its_line(files: tuple[str, str], tmp_path: Path) -> None:
+    """A window with no day in some periods of its rule (December, for half-years) is bad input,
+    refused when the rule set is loaded, at the window's line."""
     rules = tmp_path / "bad.yaml"
     rules.write_text(
         RULES.replace("window: {month: last, days: 11-20, strictness: in-principle}", "window: {month: 12}"),
@@ -296,7 +297,7 @@ def test_a_window_outside_its_period_exits_2_naming_the_rule(files: tuple[str, s
     )
     code, out, err = _run("obligations", str(rules), "--org", files[1], "--from", "2024-01-01", "--to", "2024-12-31")
     assert (code, out) == (2, "")
-    assert "'routine-analysis'" in err and "no month 12" in err
+    assert "bad.yaml:23:5: /rules/1/window" in err and "2023-H1 has no month 12 [bad-window]" in err
 
 
 def test_a_year_without_holiday_data_exits_2_naming_the_year(files: tuple[str, str], tmp_path: Path) -> None:

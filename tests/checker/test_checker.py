@@ -334,6 +334,31 @@ class TestWrongRecipient:
         assert f.detail == {"expected_recipient": "hq", "found_recipients": ["office"]}
         assert "to Office instead of Headquarters" in f.message
 
+    def test_one_of_two_sent_elsewhere_is_wrong_recipient_not_insufficient(self) -> None:
+        """Of two reports owed, one to headquarters and one to the office: the obligation is short
+        because of the misdirection, and the next quarter's surplus is not pulled back into it."""
+        quarterly = {**MONTHLY, "every": "quarter", "min": 2}
+        log = [
+            ev("q1-a", "2024-01-10T10:00", "b1", "report", recipient="hq"),
+            ev("q1-b", "2024-02-10T10:00", "b1", "report", recipient="office"),
+            *[
+                ev(f"q{q}-{n}", f"2024-{3 * q - 2:02d}-1{n}T10:00", "b1", "report", recipient="hq")
+                for q in (2, 3, 4)
+                for n in (1, 2, 3)
+            ],
+            *[ev(f"b2-{m}", f"2024-{m:02d}-20T10:00", "b2", "report", recipient="hq") for m in range(1, 13)],
+        ]
+        report = run(ruleset(quarterly), log)
+        [f] = gaps(report)
+        assert (f.code.value, f.actor, f.period, f.observed, f.evidence) == (
+            "wrong-recipient",
+            "b1",
+            "2024-Q1",
+            1,
+            ("q1-a", "q1-b"),
+        )
+        assert f.detail == {"expected_recipient": "hq", "found_recipients": ["office"]}
+
 
 CHAIN = {
     "id": "inspection",
