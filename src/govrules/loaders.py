@@ -141,8 +141,8 @@ class _Converter:
                 self.smap.problem(
                     top,
                     "too-large",
-                    f"expected at most {self.max_nodes} values, but the document expands to more "
-                    "(an alias bomb, or a file far larger than a rule set needs)",
+                    f"expected at most {self.max_nodes} values, but the document's aliases expand it to more "
+                    "(an alias bomb)",
                 )
             )
         if depth > self.limits.max_depth:
