@@ -84,7 +84,10 @@ def main(spec_path: str, events_path: str, verdicts_path: str) -> int:
         verdicts[rule_id] = rule_verdicts
     with open(verdicts_path, "w", encoding="utf-8") as handle:
         json.dump(verdicts, handle)
-    print(json.dumps({"seconds": elapsed, "cpu_s": cpu, "cases": sum(len(v) for v in verdicts.values())}))
+    from run import own_peak_rss_mb  # beside this script
+
+    cases = sum(len(v) for v in verdicts.values())
+    print(json.dumps({"seconds": elapsed, "cpu_s": cpu, "cases": cases, "peak_rss_mb": own_peak_rss_mb()}))
     return 0
 
 
