@@ -17,10 +17,10 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from govrules import schemas
 from govrules.checker import check
@@ -291,8 +291,12 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     report, context = _audit(args, stderr)
     if args.output is None and args.format == "text" and _isatty(stdout) and "NO_COLOR" not in os.environ:
         context = dataclasses.replace(context, colour=True)
-    text = render(report, args.format, context)
-    _emit(text, args.output, stdout)
+    if args.format == "json":  # the largest report: written as bytes, never held as text
+        from govrules.renderers import json as json_renderer
+
+        _emit(lambda handle: json_renderer.write(report, handle), args.output, stdout)
+    else:
+        _emit(render(report, args.format, context), args.output, stdout)
     code = report.exit_code(args.fail_on)
     if args.output is not None and not args.quiet:
         s = report.summary
@@ -320,23 +324,41 @@ def _progress(records: Iterator[Event | Rejected], stderr: TextIO, *, enabled: b
     return iter(tqdm(records, file=stderr, unit=" records", desc="reading events", leave=False, mininterval=0.25))
 
 
-def _emit(text: str, output: str | None, stdout: TextIO) -> None:
+def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout: TextIO) -> None:
+    """Write a report (its text, or a function that writes its UTF-8 bytes) to ``output``,
+    atomically: a failure leaves any previous file as it was. ``None``: to ``stdout``."""
     if output is None:
-        stdout.write(text)
+        if isinstance(content, str):
+            stdout.write(content)
+        elif hasattr(stdout, "buffer"):
+            stdout.flush()
+            content(stdout.buffer)
+            stdout.buffer.flush()
+        else:  # a text-only stream (tests, embedding programs)
+            buffer = io.BytesIO()
+            content(buffer)
+            stdout.write(buffer.getvalue().decode("utf-8"))
         return
     target = Path(output)
     fd, tmp = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if str(target.parent) else "."
     )
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            if isinstance(content, str):
+                for start in range(0, len(content), _CHUNK):  # encoded a piece at a time
+                    handle.write(content[start : start + _CHUNK].encode("utf-8"))
+            else:
+                content(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_CHUNK = 1 << 20
 
 
 def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import jsonschema
 
 from govrules.findings import Report
+from govrules.renderers import json as json_renderer
 from govrules.renderers import render
 
 HERE = Path(__file__).resolve().parent
@@ -54,3 +56,16 @@ def test_evidence_locations_point_at_log_rows(example, at_root) -> None:
         lines = Path(loc.file).read_text("utf-8-sig").splitlines()
         assert loc.line is not None
         assert lines[loc.line - 1].startswith(f"{event_id},"), (event_id, loc)
+
+
+def test_written_bytes_are_the_rendered_text(case: str, log: str, cli, args, tmp_path: Path) -> None:
+    """The CLI writes the JSON report as bytes (``json.write``), never holding it as text: the
+    file has the bytes of the text the renderer gives."""
+    target = tmp_path / "report.json"
+    code, out, _ = cli(*args(log, "--format", "json", "--output", str(target)))
+    assert (code, out) == (1 if case == "gaps" else 0, "")
+    _, printed, _ = cli(*args(log, "--format", "json"))
+    report = Report.model_validate_json(printed)
+    buffer = io.BytesIO()
+    json_renderer.write(report, buffer)
+    assert target.read_bytes() == buffer.getvalue() == printed.encode("utf-8")
