@@ -271,6 +271,14 @@ class _Builder:
         event = self._event
         search = _SUSPECT.search
 
+        def row_attributes(row: list[str]) -> dict[str, Any]:
+            attributes: dict[str, Any] = {}
+            for index, name, sep in attribute_plan:
+                value = row[index]
+                if value != "":
+                    attributes[name] = [v.strip() for v in value.split(sep) if v.strip()] if sep else value
+            return attributes
+
         if all(len(indexes) <= 1 and constant is None for indexes, constant in plan):
             # One column (or none) per field, the usual case: the cells are taken in one call,
             # a field without a column reading an empty cell appended to the row.
@@ -279,12 +287,7 @@ class _Builder:
             def build_row_simple(row: list[str], line: int, seq: int, text: str) -> Event | Rejected:
                 row.append("")
                 values: list[str | None] = [c.strip() if c else None for c in cells(row)]
-                attributes: dict[str, Any] = {}
-                for index, name, sep in attribute_plan:
-                    value = row[index]
-                    if value != "":
-                        attributes[name] = [v.strip() for v in value.split(sep) if v.strip()] if sep else value
-                return event(values, attributes, line, seq, suspect=search(text) is not None)
+                return event(values, row_attributes(row), line, seq, suspect=search(text) is not None)
 
             return build_row_simple
 
@@ -298,13 +301,8 @@ class _Builder:
                         found = value.strip()
                         break
                 values.append(found)
-            attributes: dict[str, Any] = {}
-            for index, name, sep in attribute_plan:
-                value = row[index]
-                if value != "":
-                    attributes[name] = [v.strip() for v in value.split(sep) if v.strip()] if sep else value
             # ``text`` is the row's cells joined: nothing suspect there, nothing in any field
-            return event(values, attributes, line, seq, suspect=search(text) is not None)
+            return event(values, row_attributes(row), line, seq, suspect=search(text) is not None)
 
         return build_row
 
