@@ -284,7 +284,9 @@ def _assign(obls: Sequence[Obligation], events: Sequence[Event]) -> dict[int, li
     loose: list[Event] = []
     for e in events:
         if e.period is not None:
-            i = by_label.get(_period_label(e.period), -1)
+            i = by_label.get(e.period, -1)  # as written first: a custom period's id may look like a label
+            if i < 0:
+                i = by_label.get(_period_label(e.period), -1)
             if i >= 0 and obls[i].status in ("open", "pending"):
                 assigned[i].append(e)
             continue

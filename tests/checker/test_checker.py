@@ -968,6 +968,18 @@ class TestMoreOptions:
         [f] = gaps(run(ruleset(rule), log))
         assert (f.code.value, f.period, f.evidence, f.severity) == ("discharged", "2024-06", ("s",), "info")
 
+    def test_a_custom_period_id_that_looks_like_a_label_is_matched_as_written(self) -> None:
+        """A log's period field naming a custom period (``2024-h1`` of a calendar of the
+        organisation) answers it, although ``2024-h1`` also reads as the label ``2024-H1``."""
+        data = ORG.model_dump(by_alias=True)
+        data["calendars"] = {"terms": [{"id": "2024-h1", "start": "2024-01-01", "end": "2024-06-30"}]}
+        org = Organisation.model_validate(data)
+        rule = {**MONTHLY, "who": "b1", "every": {"calendar": "terms"}}
+        log = [ev("late", "2024-07-10T10:00", "b1", "report", recipient="hq", period="2024-h1")]
+        report = run(ruleset(rule), log, org=org)
+        [f] = gaps(report)
+        assert (f.code.value, f.actor, f.period, f.evidence) == ("late", "b1", "2024-h1", ("late",))
+
     def test_semesters_and_school_years(self) -> None:
         """Custom calendar periods (semesters) and a year starting in September are labelled as such."""
         data = ORG.model_dump(by_alias=True)
