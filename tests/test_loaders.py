@@ -169,3 +169,22 @@ def test_aliases_may_not_expand_past_the_document() -> None:
 
 def _yaml_org(actors: list[dict[str, object]]) -> str:
     return "id: o\nactors:\n" + "".join(f"  - id: {a['id']}\n    roles: [school]\n" for a in actors)
+
+
+def test_a_periods_end_serves_deadlines_not_lengths() -> None:
+    """'end of year' is a deadline (a step's ``within``, a glossary term for one); as a minimum
+    age or a gap it is refused, also through the glossary."""
+    text = HEAD + (
+        "glossary: {within-the-year: {duration: end of year}}\n"
+        "rules:\n"
+        "  - {id: a, kind: triggered, clause: c, trigger: {action: x}, steps: [{action: y, within: within-the-year}]}\n"
+        "  - {id: b, kind: prerequisite, clause: c, action: p, requires: [{action: q}], min_age: end of year}\n"
+        "  - {id: c, kind: recurring, clause: c, who: {role: r}, action: z, max_gap: within-the-year}\n"
+    )
+    assert _problems(text) == [(7, 80, "/rules/1/min_age", "bad-duration"), (8, 68, "/rules/2/max_gap", "bad-duration")]
+    valid = (
+        HEAD
+        + "rules:\n  - {id: a, kind: triggered, clause: c, trigger: {action: x}, steps: [{action: y, within: end of year}]}\n"
+    )
+    [rule] = load_rules(valid.encode(), file="r.yaml").rules
+    assert rule.steps[0].within == "end of year"  # type: ignore[union-attr]

@@ -9,6 +9,8 @@ Two families, documented in docs/calendar.md:
   1182/71 Art. 3(2)(b), PRC Civil Code Art. 203: a period in days ends at 24:00 of its last
   day). The starting day itself is not counted. Months and years follow the month-end policy
   (clamp by default: Jan 31 + 1 month = Feb 28/29).
+* **A period's end** ("end of year", "end of quarter", "end of half-year", "end of month") is a
+  moment, not a length: the last instant of the local calendar period the start falls in.
 
 Pure: no clock, no I/O.
 """
@@ -54,6 +56,13 @@ class Unit(StrEnum):
     WORKDAYS = "workdays"
     MONTHS = "months"
     YEARS = "years"
+    MONTH_END = "month-end"
+    QUARTER_END = "quarter-end"
+    HALF_YEAR_END = "half-year-end"
+    YEAR_END = "year-end"
+
+
+_PERIOD_ENDS = (Unit.MONTH_END, Unit.QUARTER_END, Unit.HALF_YEAR_END, Unit.YEAR_END)
 
 
 class MonthPolicy(StrEnum):
@@ -95,6 +104,7 @@ _UNIT_WORDS: dict[str, Unit] = {
     "year": Unit.YEARS,
     "years": Unit.YEARS,
 }
+_END_OF = re.compile(r"^end\s+of\s+(?:the\s+)?(month|quarter|half-year|year)$")
 _HUMAN = re.compile(r"^\s*(\d{1,6})\s*([a-z][a-z ]*?)\s*$")
 _ISO = re.compile(
     r"^P(?:(\d{1,6})Y)?(?:(\d{1,6})M)?(?:(\d{1,6})W)?(?:(\d{1,6})D)?(?:T(?:(\d{1,6})H)?(?:(\d{1,6})M)?)?$"
@@ -102,7 +112,8 @@ _ISO = re.compile(
 _ISO_UNITS = (Unit.YEARS, Unit.MONTHS, Unit.WEEKS, Unit.DAYS, Unit.HOURS, Unit.MINUTES)
 
 DURATION_SYNTAX = (
-    "a duration such as '7 days', '72 hours', '5 workdays', '1 month', '2 years', or ISO 8601 'P7D', 'PT72H', 'P1M'"
+    "a duration such as '7 days', '72 hours', '5 workdays', '1 month', '2 years', ISO 8601 'P7D', 'PT72H', "
+    "'P1M', or a period's end: 'end of month', 'end of quarter', 'end of half-year', 'end of year'"
 )
 
 
@@ -118,6 +129,8 @@ class Duration:
             raise ValueError(f"a duration must not be negative, got {self.amount}")
 
     def __str__(self) -> str:
+        if self.period_end:
+            return f"end of {self.unit.value.removesuffix('-end')}"
         word = self.unit.value
         if self.amount == 1:
             word = word[:-1]
@@ -127,6 +140,12 @@ class Duration:
     def elapsed(self) -> bool:
         """True for hours and minutes, which count elapsed time rather than calendar days."""
         return self.unit in (Unit.MINUTES, Unit.HOURS)
+
+    @property
+    def period_end(self) -> bool:
+        """True for ``end of month``, ``end of quarter``, ``end of half-year`` and ``end of year``:
+        a moment (the last instant of the start's calendar period), not a length of time."""
+        return self.unit in _PERIOD_ENDS
 
 
 @lru_cache(maxsize=1024)
@@ -141,6 +160,9 @@ def parse_duration(text: str) -> Duration:
         ValueError: the text is not a duration; the message shows the syntax.
     """
     raw = text.strip()
+    end = _END_OF.match(raw.lower())
+    if end:
+        return Duration(0, Unit(f"{end.group(1)}-end"))
     m = _HUMAN.match(raw.lower())
     if m and m.group(2) in _UNIT_WORDS:
         return Duration(int(m.group(1)), _UNIT_WORDS[m.group(2)])
@@ -196,6 +218,13 @@ def add_months(day: date, months: int, policy: MonthPolicy = MonthPolicy.CLAMP) 
     return clamped
 
 
+def _last_day_of(unit: Unit, day: date) -> date:
+    """The last day of the calendar month, quarter, half-year or year that ``day`` is in."""
+    months = {Unit.MONTH_END: 1, Unit.QUARTER_END: 3, Unit.HALF_YEAR_END: 6, Unit.YEAR_END: 12}[unit]
+    last_month = ((day.month - 1) // months + 1) * months
+    return date(day.year, last_month, 1) + relativedelta(day=31)
+
+
 def deadline(
     start: datetime,
     duration: Duration,
@@ -236,7 +265,9 @@ def deadline(
         minutes = duration.amount * (60 if duration.unit is Unit.HOURS else 1)
         return fixed_offset((start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(tz))
     day = local_date(start, tz)
-    if duration.unit is Unit.DAYS:
+    if duration.period_end:
+        day = _last_day_of(duration.unit, day)
+    elif duration.unit is Unit.DAYS:
         day += timedelta(days=duration.amount)
     elif duration.unit is Unit.WEEKS:
         day += timedelta(weeks=duration.amount)

@@ -760,6 +760,11 @@ def _walk(value: Any, pointer: str = "") -> Iterator[tuple[str, str, Any]]:
 _SKIPPED = {"where", "schema"}  # attribute names and JSON Schema keywords, not rule fields
 
 
+# Where a duration is a length (an age, a gap, a span of days), not a deadline: a period's end
+# ("end of year") has no meaning there.
+_LENGTH_KEYS = frozenset({"min_age", "max_gap", "first", "last"})
+
+
 def _durations(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
     """The (pointer, text) of every duration field under ``value`` (the rules list)."""
     if isinstance(value, Mapping):
@@ -825,6 +830,13 @@ def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limit
                 continue
             duration = parse_duration(entry.duration)
         uses_workdays = uses_workdays or duration.unit is Unit.WORKDAYS
+        key = pointer.rsplit("/", 1)[-1]
+        if duration.period_end and key in _LENGTH_KEYS:
+            message = (
+                f"expected a length of time for {key!r} (such as '30 days'), got {value!r}, "
+                f"which is a moment ({duration}); a period's end serves deadlines only"
+            )
+            problems.append(smap.problem("/rules" + pointer, "bad-duration", message))
     if not any(p.code == "unknown-term" for p in problems):
         problems += _timing_problems(rules, smap)
     uses_workdays = uses_workdays or any(

@@ -117,7 +117,7 @@ DurationText = Annotated[
     str,
     AfterValidator(_check_duration_text),
     Field(
-        description="A duration ('7 days', '72 hours', '5 workdays', '1 month', 'P7D') "
+        description="A duration ('7 days', '72 hours', '5 workdays', '1 month', 'P7D', 'end of year') "
         "or the name of a glossary term ('promptly').",
         examples=["7 days", "72 hours", "5 workdays", "P1M", "promptly"],
     ),
@@ -128,7 +128,7 @@ ConcreteDurationText = Annotated[
     str,
     AfterValidator(_check_concrete_duration),
     Field(
-        description="A duration ('7 days', '72 hours', '5 workdays', '1 month', 'P7D').",
+        description="A duration ('7 days', '72 hours', '5 workdays', '1 month', 'P7D', 'end of year').",
         examples=["1 day", "7 days", "5 workdays"],
     ),
 ]

@@ -94,6 +94,64 @@ def test_elapsed_units_are_flagged() -> None:
         Duration(-1, Unit.DAYS)
 
 
+# A period's end ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "written"),
+    [
+        ("end of year", Unit.YEAR_END, "end of year"),
+        ("End of the Year", Unit.YEAR_END, "end of year"),
+        ("end of half-year", Unit.HALF_YEAR_END, "end of half-year"),
+        ("end of the quarter", Unit.QUARTER_END, "end of quarter"),
+        ("end of month", Unit.MONTH_END, "end of month"),
+    ],
+)
+def test_a_periods_end_reads_and_prints(text: str, unit: Unit, written: str) -> None:
+    """'End of the year' (年底前, 当年) is a moment, not a length: it prints in one form."""
+    duration = parse_duration(text)
+    assert (duration, duration.period_end, duration.elapsed) == (Duration(0, unit), True, False)
+    assert str(duration) == written and parse_duration(written) == duration
+
+
+@pytest.mark.parametrize(
+    ("start", "text", "due_day"),
+    [
+        ((2024, 2, 10, 9), "end of month", date(2024, 2, 29)),  # a leap February
+        ((2023, 2, 10, 9), "end of month", date(2023, 2, 28)),
+        ((2024, 5, 31, 23), "end of quarter", date(2024, 6, 30)),
+        ((2024, 7, 1, 0), "end of quarter", date(2024, 9, 30)),
+        ((2024, 6, 30, 23), "end of half-year", date(2024, 6, 30)),  # the same day: an hour left
+        ((2024, 7, 1, 8), "end of half-year", date(2024, 12, 31)),
+        ((2024, 1, 1, 0), "end of year", date(2024, 12, 31)),
+        ((2024, 12, 31, 23), "end of year", date(2024, 12, 31)),
+    ],
+)
+def test_a_periods_end_is_the_last_instant_of_the_starts_local_period(
+    start: tuple[int, ...], text: str, due_day: date
+) -> None:
+    """The deadline is the last instant of the local calendar period the start falls in."""
+    due = deadline(_at(ROME, *start), parse_duration(text), tz=ROME)
+    assert due == _at(ROME, *due_day.timetuple()[:3], *LAST)
+
+
+def test_a_periods_end_is_local_across_zones_and_dst() -> None:
+    """An instant late on 31 December in UTC is already next year in Shanghai; the end of March
+    in Rome is in summer time (+02:00)."""
+    start = datetime(2024, 12, 31, 20, tzinfo=UTC)  # 2025-01-01 04:00 in Shanghai
+    assert deadline(start, parse_duration("end of year"), tz=SHANGHAI) == _at(SHANGHAI, 2025, 12, 31, *LAST)
+    due = deadline(_at(ROME, 2024, 3, 2, 9), parse_duration("end of month"), tz=ROME)
+    assert (due.date(), due.utcoffset()) == (date(2024, 3, 31), timedelta(hours=2))
+
+
+def test_a_periods_end_rolls_to_the_next_workday_when_asked() -> None:
+    """31 December 2022 is a Saturday: rolled, the end of the year is Monday 2 January 2023."""
+    due = deadline(
+        _at(ROME, 2022, 11, 3, 9), parse_duration("end of year"), tz=ROME, calendar=get_calendar("weekends"), roll=True
+    )
+    assert due == _at(ROME, 2023, 1, 2, *LAST)
+
+
 # Month-end policy ---------------------------------------------------------------------------
 
 MONTH_TABLE = [

@@ -395,6 +395,25 @@ class TestTriggered:
         step2 = [o for o in report.outcomes if o.step == 2]
         assert [(o.status, o.due) for o in step2] == [("met", datetime(2024, 3, 19, 23, 59, 59, 999999, tzinfo=SH))]
 
+    def test_due_by_the_end_of_the_triggers_year(self) -> None:
+        """'Within the year' (D1.8.5) as ``within: end of year``: an inspection in November and
+        one in late December are both due on 31 December; a report on 3 January is late."""
+        rule = {**CHAIN, "steps": [{"action": "written-report", "within": "end of year"}]}
+        log = [
+            ev("i1", "2024-11-05T10:00", "b1", "inspection"),
+            ev("r1", "2024-12-30T10:00", "b1", "written-report"),
+            ev("i2", "2024-12-20T10:00", "b2", "inspection"),
+            ev("r2", "2025-01-03T10:00", "b2", "written-report"),
+        ]
+        report = run(ruleset(rule), log, as_of=datetime(2025, 2, 1, tzinfo=SH))
+        year_end = datetime(2024, 12, 31, 23, 59, 59, 999999, tzinfo=SH)
+        assert [(o.period, o.status, o.due) for o in report.outcomes] == [
+            ("i1", "met", year_end),
+            ("i2", "late-response", year_end),
+        ]
+        [f] = gaps(report)
+        assert (f.code.value, f.actor, f.evidence) == ("late-response", "b2", ("i2", "r2"))
+
     def test_recipient_taken_from_the_trigger(self) -> None:
         """Feedback must go to the inspected unit (the trigger's subject); elsewhere is wrong-recipient."""
         log = [
