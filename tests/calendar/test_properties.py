@@ -297,6 +297,25 @@ def test_a_deadline_is_the_same_instant_whatever_the_process_zone(
             assert local.date() == start.astimezone(tz).date() + timedelta(days=duration.amount)
 
 
+@given(
+    start=st.datetimes(min_value=datetime(2023, 1, 1), max_value=datetime(2025, 12, 31), timezones=st.just(UTC)),
+    unit=st.sampled_from([Unit.MONTH_END, Unit.QUARTER_END, Unit.HALF_YEAR_END, Unit.YEAR_END]),
+    zone=st.sampled_from(ZONES),
+)
+def test_a_periods_end_is_the_last_instant_of_the_starts_period(start: datetime, unit: Unit, zone: str) -> None:
+    """Not before the start, the last instant of a local day, in the start's local period, and
+    the next local day is in the next period."""
+    tz = ZoneInfo(zone)
+    due = deadline(start, Duration(0, unit), tz=tz)
+    months = {Unit.MONTH_END: 1, Unit.QUARTER_END: 3, Unit.HALF_YEAR_END: 6, Unit.YEAR_END: 12}[unit]
+    local, begun = due.astimezone(tz), start.astimezone(tz).date()
+    assert due >= start
+    assert (local.hour, local.minute, local.second, local.microsecond) == (23, 59, 59, 999999)
+    assert (local.year, (local.month - 1) // months) == (begun.year, (begun.month - 1) // months)
+    following = local.date() + timedelta(days=1)
+    assert (following.month - 1) % months == 0 and following.day == 1
+
+
 _CHILD = """
 import json, sys
 from datetime import date
