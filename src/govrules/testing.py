@@ -688,9 +688,10 @@ def audits(*, kinds: Collection[str] | None = None, max_rules: int = 4) -> st.Se
     ``approver``) and one to three branches (role ``branch``), in a zone with or without DST;
     rules of the given kinds, each on its own action names, with the options the checker
     honours (minimum and maximum counts, windows strict or in principle, due dates after the
-    period, recipients, chains of one or two steps in days or hours, approvals linked by
-    ``ref``, topic requirements, forbidden actions); a one-year range between 2020 and 2026; the
-    audit moment 120 days after it. Shrinks towards one rule, one branch and 2020.
+    period, recipients, chains of one or two steps due in days, in hours or at a month's or a
+    quarter's end, approvals linked by ``ref``, topic requirements, forbidden actions); a one-year
+    range between 2020 and 2026; the audit moment 120 days after it. Shrinks towards one rule,
+    one branch and 2020.
 
     Raises:
         hypothesis.errors.InvalidArgument: unknown kinds (``informative`` cannot be checked), or
@@ -784,7 +785,9 @@ def _semantic_rule(draw: st.DrawFn, kinds: tuple[str, ...], rid: str) -> Rule:
             Step(
                 action=f"{rid}-step{j}",
                 to=draw(st.sampled_from((None, "hq"))),
-                within=draw(st.sampled_from(("3 days", "7 days", "24 hours", "72 hours"))),
+                within=draw(
+                    st.sampled_from(("3 days", "7 days", "24 hours", "72 hours", "end of month", "end of quarter"))
+                ),
                 counted_from=draw(st.sampled_from(("previous", "trigger"))),
             )
             for j in (1, 2)[: draw(st.integers(1, 2))]
