@@ -137,3 +137,21 @@ def test_written_offsets_are_kept(wall: datetime, minutes: int) -> None:
 def test_the_readers_field_order_is_the_events() -> None:
     # readers build events positionally from values in EVENT_FIELDS order
     assert Event._fields[: len(EVENT_FIELDS)] == EVENT_FIELDS
+
+
+def test_ids_a_report_cannot_hold_are_cited_as_escapes(tmp_path: Path) -> None:
+    """An undecodable byte or a lone surrogate (a JSON escape) rejects the record, and the id it is
+    cited by is written with escapes, so that every report format can hold it."""
+    lines = [
+        b'{"id": "x\\udcff", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report"}\n',
+        b'{"id": "y\\ud800", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report"}\n',
+    ]
+    records = _read(tmp_path, "log.jsonl", b"".join(lines))
+    assert [(r.line, r.record_id) for r in records if isinstance(r, Rejected)] == [(1, "x\\udcff"), (2, "y\\ud800")]
+    assert "lone surrogate" in records[1].reason  # type: ignore[union-attr]
+    csv_log = b"id,time,actor,action\n" + b"a\xff,,school,report\n"
+    [missing] = _read(tmp_path, "log.csv", csv_log)
+    assert isinstance(missing, Rejected) and missing.record_id == "a\\udcff"
+    for record in [*records, missing]:
+        assert isinstance(record, Rejected) and record.record_id is not None
+        record.record_id.encode("utf-8")  # no lone surrogate left

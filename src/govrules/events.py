@@ -195,7 +195,16 @@ DEFAULT_XES_MAP = {
 
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f]")  # control characters other than tab
 _SURROGATE = re.compile("[\udc80-\udcff]")  # bytes that surrogateescape could not decode
+_LONE = re.compile("[\ud800-\udfff]")  # any lone surrogate (JSON can write one as an escape)
 _SUSPECT = re.compile("[\x00-\x08\x0a-\x1f\udc80-\udcff]")  # either of the two
+
+
+def _shown(text: str | None) -> str | None:
+    """``text`` as a report can hold it: undecodable bytes and lone surrogates written as
+    ``\\udcff`` escapes (a report is UTF-8, which has no code for them)."""
+    if text is None or not _LONE.search(text):
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class _Builder:
@@ -312,14 +321,15 @@ class _Builder:
         """The event of ``values`` (in `EVENT_FIELDS` order). ``suspect``: the record may hold
         control characters or undecodable bytes, so every field is looked at."""
         record_id, time_text, actor, action, recipient, subject, ref, period = values
+        shown_id = _shown(record_id) if suspect else record_id  # as a report may cite it
         if not time_text or not actor or not action:
             missing = [name for name, value in zip(EVENT_FIELDS[1:4], values[1:4], strict=True) if not value]
             wanted = ", ".join(f"{m} (column {'|'.join(self.sources[m])!r})" for m in missing)
-            return Rejected(self.file, line, f"missing {wanted}", record_id)
+            return Rejected(self.file, line, f"missing {wanted}", shown_id)
         try:
             when = parse_time(time_text, self.tz)
         except (ValueError, OverflowError) as exc:
-            return Rejected(self.file, line, str(exc), record_id)
+            return Rejected(self.file, line, str(exc), shown_id)
         zone = when.tzinfo
         shared_zone = self.zones.setdefault(zone, zone)
         if shared_zone is not zone:
@@ -328,12 +338,15 @@ class _Builder:
         if suspect:
             for name, value in zip(EVENT_FIELDS, values, strict=True):
                 if value is not None and _CONTROL.search(value):
-                    return Rejected(self.file, line, f"field {name!r} contains control characters", record_id)
-            if _SURROGATE.search(f"{event_id}{actor}{action}{recipient}{subject}{ref}{period}") or any(
-                isinstance(v, str) and _SURROGATE.search(v) for v in attributes.values()
-            ):
+                    return Rejected(self.file, line, f"field {name!r} contains control characters", shown_id)
+            joined = f"{event_id}{actor}{action}{recipient}{subject}{ref}{period}"
+            texts = [joined, *(v for v in attributes.values() if isinstance(v, str))]
+            if any(_SURROGATE.search(t) for t in texts):
                 reason = f"bytes that are not valid {self.encoding} text (try --encoding gb18030)"
-                return Rejected(self.file, line, reason, event_id)
+                return Rejected(self.file, line, reason, _shown(event_id))
+            if any(_LONE.search(t) for t in texts):
+                reason = "a lone surrogate (an escape such as \\ud800 with no pair), which is not text"
+                return Rejected(self.file, line, reason, _shown(event_id))
         # Actor, action, recipient and period strings repeat across the log: one copy of each.
         return Event(
             event_id,

@@ -127,8 +127,11 @@ class _Converter:
         self.smap = smap
         self.limits = limits
         # A document of ``size`` characters may hold that many values without a single alias (an
-        # organisation of 20,000 units does): the cap is on what aliases add beyond that.
+        # organisation of 20,000 units does). Once a node is seen a second time (an alias), the
+        # document is capped at ``limits.max_nodes`` values in all: padding a small alias bomb
+        # with a long comment does not raise its cap.
         self.max_nodes = max(limits.max_nodes, size)
+        self._visited: set[int] = set()
         self.nodes = 0
         self.problems: list[Problem] = []
         self._constructor = yaml.SafeLoader("")
@@ -153,6 +156,10 @@ class _Converter:
             )
 
     def convert(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+        if id(node) in self._visited:  # an alias: the composed graph shares the anchored node
+            self.max_nodes = self.limits.max_nodes
+        else:
+            self._visited.add(id(node))
         self._count(pointer, depth)
         self.smap.positions.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.ScalarNode):
@@ -895,15 +902,16 @@ def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
 
 def window_misses(rule: RecurringRule) -> str | None:
     """Why the rule's ``month``/``days`` window has no day in some period of its calendar grid
-    (``month: 12`` for quarters), tried over two years; ``None`` when it always has one. Grids
-    of named calendars and recurrences are not tried (their periods come with the organisation
-    or the recurrence): a window that misses one of them fails when the check expands it.
+    (``month: 12`` for quarters), tried over two years; ``None`` when it always has one. Not
+    tried: grids of named calendars and recurrences (their periods come with the organisation or
+    the recurrence), and rules with exempt periods or effective dates (which may leave out the
+    periods the window misses); such a window fails when a check expands a period it misses.
     """
     from govrules.obligations import month_window
 
     window = rule.window
-    if window is None or window.first or window.last:
-        return None
+    if window is None or window.first or window.last or rule.exempt_periods or rule.effective is not None:
+        return None  # exempt periods and effective dates may leave out exactly the periods it misses
     every = rule.every
     if isinstance(every, FiscalYear):
         periods = iter_periods(Grain.YEAR, *_WINDOW_SAMPLE, year_start=every.year_starting)

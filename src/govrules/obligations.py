@@ -329,6 +329,18 @@ def _exempt_period(rule: RecurringRule, period: Period) -> bool:
     return any(period.label == p or period.label.endswith("-" + p) for p in rule.exempt_periods)
 
 
+def _due_after_the_period(ctx: Context, rule: RecurringRule, last_instant: datetime) -> bool:
+    """Whether ``due_after`` puts the due moment after the period: a positive length does; a
+    period's end does when it is a later one (a monthly report due at the end of the quarter, for
+    January and February, not for March)."""
+    if rule.due_after is None:
+        return False
+    duration = ctx.duration(rule.due_after)
+    if duration.period_end:
+        return ctx.deadline(last_instant, rule.due_after) > last_instant
+    return duration.amount > 0
+
+
 def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) -> Iterator[Obligation]:
     """Obligations of one recurring rule over ``[start, end)``, sorted (rolling rules give none)."""
     if rule.every is None:
@@ -364,7 +376,7 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
         # A filing due some time *after* its period (a 10-Q, 40 days after the quarter) opens when
         # the period ends: an event during the period answers an earlier period's filing, never
         # this one. Without such an offset, or with a window inside the period, it opens with it.
-        after_period = rule.due_after is not None and ctx.duration(rule.due_after).amount > 0 and rule.window is None
+        after_period = rule.window is None and _due_after_the_period(ctx, rule, last_instant)
         opens = start_of_day(period.end, ctx.tz) if after_period else start_of_day(period.start, ctx.tz)
         timed.append((period, opens, due, closes, ws, we))
     strict = rule.window is None or rule.window.strictness == "strict"

@@ -165,6 +165,21 @@ def test_monthly_reports_are_due_at_each_month_end() -> None:
     assert found[-1].closes == _at(SHANGHAI, 2025, 1, 31, *LAST)
 
 
+def test_monthly_reports_due_by_the_end_of_the_quarter_open_when_their_month_ends() -> None:
+    """``due_after: end of quarter`` on a monthly rule: January's and February's reports are due
+    after their month, so they open when it ends; March's is due when March ends, so it opens
+    with March (a period's end is no length of time)."""
+    org = _org({"id": "office", "roles": ["office"]})
+    rules = _rules({"id": "m", "who": "office", "every": "month", "due_after": "end of quarter"})
+    found = _expand(rules, org, date(2024, 1, 1), date(2024, 4, 1))
+    tz = ZoneInfo("Asia/Shanghai")
+    assert [(o.period, o.opens, o.due) for o in found] == [
+        ("2024-01", _at(tz, 2024, 2, 1), _at(tz, 2024, 3, 31, *LAST)),
+        ("2024-02", _at(tz, 2024, 3, 1), _at(tz, 2024, 3, 31, *LAST)),
+        ("2024-03", _at(tz, 2024, 3, 1), _at(tz, 2024, 3, 31, *LAST)),
+    ]
+
+
 def test_count_bounds_severity_and_a_late_acceptance_limit() -> None:
     """D3.6 每年通报1—2次: min 1, max 2; accept_late bounds how long a late event still answers."""
     rules = _rules(
