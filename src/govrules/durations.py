@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 
 from govrules.errors import InvalidArgument
+from govrules.periods import Grain, _grain_period
 
 if TYPE_CHECKING:
     from govrules.calendars import BusinessCalendar
@@ -218,13 +219,6 @@ def add_months(day: date, months: int, policy: MonthPolicy = MonthPolicy.CLAMP) 
     return clamped
 
 
-def _last_day_of(unit: Unit, day: date) -> date:
-    """The last day of the calendar month, quarter, half-year or year that ``day`` is in."""
-    months = {Unit.MONTH_END: 1, Unit.QUARTER_END: 3, Unit.HALF_YEAR_END: 6, Unit.YEAR_END: 12}[unit]
-    last_month = ((day.month - 1) // months + 1) * months
-    return date(day.year, last_month, 1) + relativedelta(day=31)
-
-
 def deadline(
     start: datetime,
     duration: Duration,
@@ -266,7 +260,7 @@ def deadline(
         return fixed_offset((start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(tz))
     day = local_date(start, tz)
     if duration.period_end:
-        day = _last_day_of(duration.unit, day)
+        day = _grain_period(Grain(duration.unit.value.removesuffix("-end")), day).last_day
     elif duration.unit is Unit.DAYS:
         day += timedelta(days=duration.amount)
     elif duration.unit is Unit.WEEKS:

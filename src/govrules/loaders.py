@@ -892,12 +892,18 @@ def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
         else:
             timed = [(f"{base}/steps/{j}", step.roll, step.within) for j, step in enumerate(getattr(rule, "steps", ()))]
         for pointer, roll, text in timed:
-            if roll == "next-workday" and text is not None and rules.duration(text).elapsed:
+            if rolls_elapsed_time(rules, roll, text):
                 message = (
                     f"expected a deadline in days or workdays to roll to a workday, got {text!r}, which is elapsed time"
                 )
                 problems.append(smap.problem(f"{pointer}/roll", "bad-roll", message))
     return problems
+
+
+def rolls_elapsed_time(rules: RuleSet, roll: str, text: str | None) -> bool:
+    """Whether a deadline of ``text`` is rolled to a workday although it is elapsed time (hours or
+    minutes), which the loader refuses (`bad-roll`)."""
+    return roll == "next-workday" and text is not None and rules.duration(text).elapsed
 
 
 def window_misses(rule: RecurringRule) -> str | None:

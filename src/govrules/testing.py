@@ -481,10 +481,10 @@ def _rule_sets(kinds: tuple[str, ...], min_size: int, max_size: int) -> st.Searc
 def _loadable(rule: Rule, rule_set: RuleSet) -> Rule:
     """``rule`` without what the loader refuses: a deadline in hours rolled to a workday, a
     window with no day in some period of its grid."""
-    from govrules.loaders import window_misses
+    from govrules.loaders import rolls_elapsed_time, window_misses
 
     def rolls(roll: str, text: str | None) -> str:
-        return "none" if roll == "next-workday" and text is not None and rule_set.duration(text).elapsed else roll
+        return "none" if rolls_elapsed_time(rule_set, roll, text) else roll
 
     if isinstance(rule, RecurringRule):
         fixed: dict[str, Any] = {"roll": rolls(rule.roll, rule.due_after)}
