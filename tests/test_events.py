@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -137,6 +138,23 @@ def test_written_offsets_are_kept(wall: datetime, minutes: int) -> None:
 def test_the_readers_field_order_is_the_events() -> None:
     # readers build events positionally from values in EVENT_FIELDS order
     assert Event._fields[: len(EVENT_FIELDS)] == EVENT_FIELDS
+
+
+def test_an_event_is_immutable_and_copied_with_changes() -> None:
+    when = datetime(2024, 3, 1, 9, tzinfo=UTC)
+    event = Event("e1", when, "school", "report", recipient="office")
+    moved = event._replace(time=when + timedelta(days=1), recipient=None)
+    assert (moved.id, moved.time, moved.recipient, moved.attributes) == ("e1", when + timedelta(days=1), None, {})
+    assert (event.time, event.recipient) == (when, "office")
+    assert moved == Event("e1", when + timedelta(days=1), "school", "report")
+    with pytest.raises(AttributeError):
+        event.actor = "other"  # type: ignore[misc]
+
+
+def test_events_are_left_out_of_the_cyclic_collector() -> None:
+    # an audit holds millions of events: the collector would walk each on every full collection
+    event = Event("e1", datetime(2024, 3, 1, 9, tzinfo=UTC), "school", "report", attributes={"topics": ["a"]})
+    assert not gc.is_tracked(event)
 
 
 def test_ids_a_report_cannot_hold_are_cited_as_escapes(tmp_path: Path) -> None:
