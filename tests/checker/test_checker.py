@@ -6,8 +6,9 @@ message text second.
 
 from __future__ import annotations
 
+import gc
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -810,6 +811,41 @@ class TestOptions:
         ]
         report = run(ruleset(old, new), log, start=date(2010, 1, 1), end=date(2012, 1, 1))
         assert [(f.code.value, f.rule, f.period) for f in gaps(report)] == [("late-response", "notify-90", "f2")]
+
+
+class TestCollectorPause:
+    """check() pauses Python's cyclic collector while it reads and checks, and restores it."""
+
+    @staticmethod
+    def _watched(seen: list[bool], fail: bool = False) -> Iterator[Event]:
+        for e in monthly_log("b1"):
+            seen.append(gc.isenabled())
+            if fail and len(seen) == 3:
+                raise OSError("disk gone")
+            yield e
+
+    def test_paused_while_the_log_is_read_and_enabled_after(self) -> None:
+        seen: list[bool] = []
+        assert gc.isenabled()
+        report = check(ruleset(MONTHLY), ORG, self._watched(seen), start=date(2024, 1, 1), end=date(2025, 1, 1))
+        assert (len(seen), set(seen)) == (12, {False})
+        assert gc.isenabled()
+        assert report.summary.statuses["met"] == 12
+
+    def test_restored_when_reading_fails(self) -> None:
+        seen: list[bool] = []
+        with pytest.raises(OSError, match="disk gone"):
+            check(ruleset(MONTHLY), ORG, self._watched(seen, fail=True), start=date(2024, 1, 1), end=date(2025, 1, 1))
+        assert seen == [False, False, False]
+        assert gc.isenabled()
+
+    def test_a_caller_that_paused_it_keeps_it_paused(self) -> None:
+        gc.disable()
+        try:
+            run(ruleset(MONTHLY), monthly_log("b1"))
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
 
 
 class TestReport:
