@@ -72,7 +72,6 @@ class _Run:
     used: set[str] = field(default_factory=set)
     _sorted: dict[tuple[str, ...], list[Event]] = field(default_factory=dict)
     _spans: dict[str, dict[str, tuple[DateRange, ...] | None]] = field(default_factory=dict)
-    _fields_sets: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
 
     # -- helpers shared by the kind checkers ------------------------------------------------
 
@@ -168,19 +167,7 @@ class _Run:
     def outcome(self, rule: Rule, **fields: Any) -> Outcome:
         evidence = tuple(fields.pop("evidence", ()))
         self.used.update(evidence)
-        made = Outcome(rule=rule.id, clause=rule.clause, evidence=evidence, **fields)
-        # A report keeps one outcome per obligation, hundreds of thousands in a large audit, and
-        # each validated model carries its own set of the names of the fields it was given (about
-        # 700 bytes, as much as the rest of the outcome). Outcomes given the same fields share one
-        # equal set; pydantic copies the set before changing it (model_copy), so sharing is safe.
-        # The names given at one call site come in one order: they key the shared set.
-        key = tuple(fields)
-        shared = self._fields_sets.get(key)
-        if shared is None:
-            self._fields_sets[key] = made.__pydantic_fields_set__
-        else:
-            object.__setattr__(made, "__pydantic_fields_set__", shared)
-        return made
+        return Outcome(rule=rule.id, clause=rule.clause, evidence=evidence, **fields)
 
 
 _ALWAYS = (DateRange(),)  # the spans of a role held without dates

@@ -6,13 +6,17 @@ It knows its exit code (`Report.exit_code`) and nothing about rendering.
 
 from __future__ import annotations
 
+import inspect
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal
+from functools import cache
+from typing import Any, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field
+import msgspec
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, create_model
+from pydantic_core import core_schema
 
 __all__ = [
     "CODE_SEVERITY",
@@ -130,10 +134,47 @@ Status = Literal[
 ]
 
 
-class Outcome(_Frozen):
+class _Record(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """A record a report holds by the hundred thousand: a compact immutable struct in memory
+    (about 130 bytes for an outcome, made in a fifth of a microsecond, where a pydantic model
+    takes about 650 bytes and 3 microseconds), and in the report's JSON an object with the same
+    fields in the same order. A report loaded from JSON or built from Python data validates each
+    record against a pydantic model with the record's name, fields and description (the part of
+    the docstring before "In memory"), which the report schema also describes it by.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        validated = core_schema.no_info_after_validator_function(
+            lambda fields: cls(**dict(fields)), handler.generate_schema(_json_model(cls))
+        )
+
+        def kept_or_validated(value: Any, validate: core_schema.ValidatorFunctionWrapHandler) -> _Record:
+            return value if isinstance(value, cls) else validate(value)
+
+        return core_schema.json_or_python_schema(
+            json_schema=validated,
+            python_schema=core_schema.no_info_wrap_validator_function(kept_or_validated, validated),
+            serialization=core_schema.plain_serializer_function_ser_schema(msgspec.structs.asdict),
+        )
+
+
+@cache
+def _json_model(record: type[_Record]) -> type[BaseModel]:
+    hints = get_type_hints(record)
+    fields: dict[str, Any] = {
+        f.name: (hints[f.name], ... if f.required else f.default) for f in msgspec.structs.fields(record)
+    }
+    description = inspect.cleandoc(record.__doc__ or "").split("\n\nIn memory")[0]
+    return create_model(record.__name__, __base__=_Frozen, __doc__=description, __module__=__name__, **fields)
+
+
+class Outcome(_Record, frozen=True, kw_only=True):
     """What became of one obligation: its status and the events used for it.
 
     Kept for every obligation, satisfied or not, so that a report proves compliance.
+
+    In memory, a compact immutable record (see ``_Record``): one per obligation.
     """
 
     rule: str
@@ -174,9 +215,12 @@ class UnmatchedAction(_Frozen):
     did_you_mean: tuple[str, ...] = ()
 
 
-class EvidenceLocation(_Frozen):
+class EvidenceLocation(_Record, frozen=True, kw_only=True):
     """Where an event used as evidence was read: its log file and line (a record number for
-    JSON arrays and XES)."""
+    JSON arrays and XES).
+
+    In memory, a compact immutable record (see ``_Record``): one per cited event.
+    """
 
     file: str
     line: int | None = None
@@ -291,15 +335,8 @@ def with_evidence_locations(report: Report, locations: Mapping[str, tuple[str, i
     """
     cited = {e for f in report.findings for e in f.evidence} | {e for o in report.outcomes for e in o.evidence}
     found: dict[str, EvidenceLocation] = {}
-    names: set[str] | None = None
     for event_id in sorted(cited):
         if event_id in locations:
             file, line = locations[event_id]
-            made = found[event_id] = EvidenceLocation(file=file, line=line)
-            # One location per cited event, hundreds of thousands in a large audit: they share one
-            # set of given field names (as outcomes do; see the checker).
-            if names is None:
-                names = made.__pydantic_fields_set__
-            else:
-                object.__setattr__(made, "__pydantic_fields_set__", names)
+            found[event_id] = EvidenceLocation(file=file, line=line)
     return report.model_copy(update={"evidence_locations": {**report.evidence_locations, **found}})

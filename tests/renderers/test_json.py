@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 from pathlib import Path
 
 import jsonschema
+import pytest
+from pydantic import ValidationError
 
-from govrules.findings import Report
+from govrules.findings import Outcome, Report
 from govrules.renderers import json as json_renderer
 from govrules.renderers import render
 
@@ -69,3 +72,29 @@ def test_written_bytes_are_the_rendered_text(case: str, log: str, cli, args, tmp
     buffer = io.BytesIO()
     json_renderer.write(report, buffer)
     assert target.read_bytes() == buffer.getvalue() == printed.encode("utf-8")
+
+
+def test_a_loaded_report_validates_every_outcome(example) -> None:
+    """Outcomes are compact structs in memory, but a report loaded from JSON or from Python data
+    still has each one validated, and a bad one is named by its place in the report."""
+    report, context = example("gaps")
+    data = json.loads(render(report, "json", context))
+    assert type(Report.model_validate(data).outcomes[0]) is Outcome
+    data["outcomes"][3]["status"] = "fine"
+    data["outcomes"][5]["opens"] = "yesterday"
+    for load in (Report.model_validate, lambda d: Report.model_validate_json(json.dumps(d))):
+        with pytest.raises(ValidationError) as caught:
+            load(data)
+        assert [(e["loc"], e["type"]) for e in caught.value.errors()] == [
+            (("outcomes", 3, "status"), "literal_error"),
+            (("outcomes", 5, "opens"), "datetime_from_date_parsing"),
+        ]
+
+
+def test_records_held_by_the_hundred_thousand_are_compact_structs(example) -> None:
+    """Outcomes and evidence locations are immutable structs that the cyclic collector skips."""
+    report, _ = example("gaps")
+    outcome, location = report.outcomes[0], next(iter(report.evidence_locations.values()))
+    assert (isinstance(outcome, Outcome), gc.is_tracked(outcome), gc.is_tracked(location)) == (True, False, False)
+    with pytest.raises(AttributeError):
+        outcome.status = "met"  # type: ignore[misc]
