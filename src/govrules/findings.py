@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
+from operator import attrgetter
 from typing import Any, Literal, get_type_hints
 
 import msgspec
@@ -299,7 +300,10 @@ def finding_sort_key(f: Finding) -> tuple[Any, ...]:
 
 def outcome_sort_key(o: Outcome) -> tuple[Any, ...]:
     """Outcomes in rule, actor, counterpart, opening instant, period, step order."""
-    return (o.rule, o.actor, o.counterpart or "", o.opens.timestamp(), o.period, o.step or 0)
+    return (o.rule, o.actor, o.counterpart or "", o.opens, o.period, o.step or 0)
+
+
+_status = attrgetter("status")
 
 
 def summarise(rules_evaluated: int, findings: Iterable[Finding], outcomes: Iterable[Outcome]) -> Summary:
@@ -314,10 +318,11 @@ def summarise(rules_evaluated: int, findings: Iterable[Finding], outcomes: Itera
         if f.actor:
             by_actor.setdefault(f.actor, Counter())[f.code.value] += 1
     severities = Counter(f.severity for f in findings)
+    statuses = Counter(map(_status, outcomes))
     return Summary(
         rules_evaluated=rules_evaluated,
-        obligations=sum(1 for o in outcomes if o.status != "not-held"),
-        statuses=dict(sorted(Counter(o.status for o in outcomes).items())),
+        obligations=len(outcomes) - statuses["not-held"],
+        statuses=dict(sorted(statuses.items())),
         findings=dict(sorted(Counter(f.code.value for f in findings).items())),
         by_rule={k: dict(sorted(v.items())) for k, v in sorted(by_rule.items())},
         by_actor={k: dict(sorted(v.items())) for k, v in sorted(by_actor.items())},
