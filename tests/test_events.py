@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import gc
+import io
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from govrules import events as events_module
 from govrules.events import EVENT_FIELDS, NO_ATTRIBUTES, Event, FieldMap, Rejected, _Builder, parse_time, read_events
 
 ROME = ZoneInfo("Europe/Rome")
@@ -104,6 +107,131 @@ def test_csv_rows_read_as_the_same_records(header: list[str], cells: list[str], 
     by_row = builder.row_reader(header)(list(row), 2, 0, "".join(row))
     by_record = builder.build(dict(zip(header, row, strict=True)), 2, 0)
     assert by_row == by_record
+
+
+_OPTIONAL = ["id", "recipient", "subject", "ref", "period", "note", "tags"]
+_TIMES = [
+    "2024-03-01T09:00:00+01:00",
+    "2024-03-01T08:00:00Z",
+    "2024-10-27T02:30:00",
+    "2024-03-31T02:30:00",
+    "2024-03-01",
+]
+_RARE = st.sampled_from(["", " ", "soon", "\x07", "\udcb9"])  # makes a batch be read row by row
+
+
+@st.composite
+def _batches(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
+    header = draw(
+        st.permutations(["time", "actor", "action", *draw(st.lists(st.sampled_from(_OPTIONAL), unique=True))])
+    )
+    cells = {
+        "time": st.sampled_from(_TIMES),
+        "actor": st.sampled_from(["school", " office "]),
+        "action": st.sampled_from(["report", "review"]),
+    }
+    other = st.sampled_from(["", "x", " y ", "a;b", "e1"])
+    row = st.tuples(*(cells.get(column, other) for column in header)).map(list)
+    rows = draw(st.lists(row, min_size=1, max_size=12))
+    if draw(st.booleans()):  # now and then, one cell that only the row-by-row reading handles
+        i, j = draw(st.integers(0, len(rows) - 1)), draw(st.integers(0, len(header) - 1))
+        rows[i][j] = draw(_RARE)
+    return header, rows
+
+
+@given(batch=_batches(), mapped=st.sampled_from([[], [], ["actor=actor|recipient"], ["action='report'"]]))
+def test_csv_batches_read_as_the_same_records(batch: tuple[list[str], list[list[str]]], mapped: list[str]) -> None:
+    """A batch of rows gives what reading each row alone gives: the same events, rejections,
+    lines and sequence numbers, whether the batch is made column by column or row by row."""
+    header, rows = batch
+    builder = _Builder(FieldMap.parse(mapped, FieldMap(lists={"tags": ";"})), ROME, "log.csv", {})
+    lines = [3 + 2 * i for i in range(len(rows))]
+    one = builder.row_reader(header)
+    alone = [one(list(row), line, 7 + i, "".join(row)) for i, (row, line) in enumerate(zip(rows, lines, strict=True))]
+    batch_read = builder.rows_reader(header)([list(r) for r in rows], ["".join(r) for r in rows], lines, 7)
+    assert batch_read == alone
+    assert [e.time.utcoffset() for e in batch_read if isinstance(e, Event)] == [
+        e.time.utcoffset() for e in alone if isinstance(e, Event)
+    ]
+
+
+_LINES = st.sampled_from(
+    [
+        "e{i},2024-03-01T09:00:00+01:00,school,report,x",
+        "e{i},2024-03-01T09:00:00+01:00,school,report",  # a column short
+        "",  # a blank line
+        " , , , , ",  # only blanks: no record either
+        'e{i},2024-03-01T09:00:00+01:00,school,report,"two\nlines"',
+        "e{i},soon,school,report,x",
+        "e{i},2024-03-01T09:00:00+01:00,,report,x",
+        "e1,2024-03-01T09:00:00+01:00,school,report,x",  # a duplicate id is the checker's concern
+    ]
+)
+
+
+@given(lines=st.lists(_LINES, max_size=14), batch=st.sampled_from([1, 2, 3, 512]))
+def test_csv_logs_read_in_batches_as_row_by_row(
+    lines: list[str], batch: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Reading a CSV log in batches of any size gives the records, rejections, lines and
+    sequence numbers of reading it one row at a time."""
+    text = "id,time,actor,action,note\n" + "".join(line.format(i=i) + "\n" for i, line in enumerate(lines))
+    path = tmp_path_factory.mktemp("csv") / "log.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(events_module, "_CSV_BATCH", batch)
+        batched = list(read_events(path, tz=ROME))
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader)
+    one = _Builder(FieldMap(), ROME, str(path), {}).row_reader(header)
+    expected: list[Event | Rejected] = []
+    line = reader.line_num
+    for row in reader:
+        start, line = line + 1, reader.line_num
+        if "".join(row).strip():
+            if len(row) == len(header):
+                expected.append(one(row, start, len(expected), "".join(row)))
+            else:
+                expected.append(Rejected(str(path), start, f"expected 5 columns as in the header, found {len(row)}"))
+    assert batched == expected
+
+
+def test_times_at_the_end_of_the_calendar_share_their_offset(tmp_path: Path) -> None:
+    """Events share one object per UTC offset; a time whose UTC instant lies past year 9999 keeps
+    its wall time too."""
+    data = (
+        b"id,time,actor,action\na,2024-03-01T09:00:00-05:00,school,report\nb,9999-12-31T23:30:00-05:00,school,report\n"
+    )
+    first, last = _read(tmp_path, "log.csv", data)
+    assert isinstance(first, Event) and isinstance(last, Event)
+    assert last.time.isoformat() == "9999-12-31T23:30:00-05:00"
+    assert last.time.tzinfo is first.time.tzinfo
+
+
+def test_a_clean_batch_is_made_column_by_column(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Rows with nothing to reject are not built one at a time; a batch with one bad row is, and
+    that row alone is rejected, at its line."""
+    made_one_by_one: list[int | None] = []
+    each = _Builder._event
+
+    def counted(self: _Builder, *args: object, **kwargs: object) -> Event | Rejected:
+        made_one_by_one.append(args[2])  # type: ignore[arg-type]
+        return each(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_Builder, "_event", counted)
+    rows = [f"e{i},2024-03-{1 + i % 28:02d}T09:00:00+01:00,school,report,office,,,,a;b" for i in range(1200)]
+    header = "id,time,actor,action,recipient,subject,ref,period,tags\n"
+    clean = _read(tmp_path, "clean.csv", (header + "\n".join(rows) + "\n").encode(), fmap=FieldMap(lists={"tags": ";"}))
+    assert (len(clean), made_one_by_one) == (1200, [])
+    assert [(e.id, e.line, e.seq, e.recipient, e.attributes) for e in clean[:2]] == [  # type: ignore[union-attr]
+        ("e0", 2, 0, "office", {"tags": ["a", "b"]}),
+        ("e1", 3, 1, "office", {"tags": ["a", "b"]}),
+    ]
+    rows[700] = "e700,soon,school,report,office,,,,"
+    dirty = _read(tmp_path, "dirty.csv", (header + "\n".join(rows) + "\n").encode())
+    rejected = [(r.line, r.record_id) for r in dirty if isinstance(r, Rejected)]
+    assert (len(dirty), rejected) == (1200, [(702, "e700")])
+    assert len(made_one_by_one) == 512  # the batch holding the bad row, and no other
 
 
 # -- times ---------------------------------------------------------------------------------------
