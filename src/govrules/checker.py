@@ -164,10 +164,10 @@ class _Run:
             self.used.update(evidence)
         return Finding(code=code, severity=severity, evidence=evidence, message=text, **fields)
 
-    def outcome(self, rule: Rule, **fields: Any) -> Outcome:
-        evidence = tuple(fields.pop("evidence", ()))
-        self.used.update(evidence)
-        return Outcome(rule=rule.id, clause=rule.clause, evidence=evidence, **fields)
+    def outcome(self, rule: Rule, evidence: Iterable[str] = (), **fields: Any) -> Outcome:
+        cited = tuple(evidence)
+        self.used.update(cited)
+        return Outcome(rule=rule.id, clause=rule.clause, evidence=cited, **fields)
 
 
 _ALWAYS = (DateRange(),)  # the spans of a role held without dates
@@ -894,22 +894,13 @@ def _guarded(run: _Run, rule: PrerequisiteRule | ContentRule | ForbiddenRule) ->
     ]
 
 
-def _linked(link: str, guarded: Event, req: Event) -> bool:
-    by_ref = guarded.ref == req.id or req.ref == guarded.id
-    by_subject = guarded.subject is not None and guarded.subject == req.subject
-    if link == "ref":
-        return by_ref
-    if link == "subject":
-        return by_subject
-    return by_ref or by_subject
-
-
 class _LinkIndex:
     """The events of one requirement, indexed by id, ref and subject (positions in time order).
 
-    ``linkable(g)`` gives, in time order, every event that `_linked` may accept for ``g``: a
-    superset that the caller filters with `_linked` itself, so the result is the same as a scan
-    of all the events, without the cost of one scan per guarded event.
+    ``linkable(g)`` gives, in time order, the events linked to ``g`` (docs/semantics.md): by
+    ``ref`` (its ``ref`` is their id, or their ``ref`` is its id) unless ``link`` is
+    ``subject``, and by ``subject`` (the same, not empty) unless ``link`` is ``ref``. It gives
+    what a scan of all the events would, without the cost of one scan per guarded event.
     """
 
     def __init__(self, link: str, events: list[Event]) -> None:
@@ -980,7 +971,7 @@ def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
             linked = [
                 e
                 for e in index.linkable(g)
-                if e.id != g_id and _linked(link, g, e) and (by is None or matches(by, e.actor, g, e.time))
+                if e.id != g_id and (by is None or matches(by, e.actor, g, e.time))
             ]
             before = [e for e in linked if e.time <= g_time]
             if not before:
