@@ -4,33 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 EX = "examples/sec-filings"
 GOLDEN = ROOT / EX / "golden"
 DELTA, CEDAR, BLUEBIRD, NORTHWIND = "0009990004", "0009990003", "0009990002", "0009990001"
-CHECK = [
-    "check",
-    f"{EX}/rules.yaml",
-    "--org",
-    f"{EX}/org.yaml",
-    "--events",
-    f"{EX}/filings.csv",
-    "--map-file",
-    f"{EX}/edgar-export.map.yaml",
-    "--from",
-    "2023-01-01",
-    "--to",
-    "2025-06-30",
-    "--as-of",
-    "2025-08-31T23:59:59-04:00",
-]
 
 
 def test_findings(cli) -> None:
     """The late and missing filings are found; 12b-25 notifications exempt their periods."""
-    code, report = cli.report(*CHECK)
+    code, report = cli.check("sec-filings")
     assert code == 1
     assert cli.keys(report, "violation") == {
         ("missing", "10-q-non-accelerated", DELTA, "2024-Q1"),
@@ -61,7 +43,7 @@ def test_findings(cli) -> None:
 
 def test_filer_status_and_rule_0_3(cli) -> None:
     """Deadlines follow the dated filer status and roll over weekends and federal holidays."""
-    _, report = cli.report(*CHECK)
+    _, report = cli.check("sec-filings")
     due = {(o["rule"], o["actor"], o["period"]): o["due"] for o in report["outcomes"]}
     # Q3 2024 + 40 days = Saturday 9 November; Monday 11 November is Veterans Day
     assert due["10-q-accelerated", BLUEBIRD, "2024-Q3"] == "2024-11-12T23:59:59.999999-05:00"
@@ -81,7 +63,7 @@ def test_filer_status_and_rule_0_3(cli) -> None:
 
 def test_rule_12b_25(cli) -> None:
     """A 10-K inside the 15-day extension is met; a 10-Q after the 5-day one is a late response."""
-    _, report = cli.report(*CHECK)
+    _, report = cli.check("sec-filings")
     follow_up = [o for o in report["outcomes"] if o["rule"] == "nt-10-k-follow-up"]
     assert [(o["actor"], o["status"], o["evidence"]) for o in follow_up] == [
         (CEDAR, "met", ["0009990003-25-000002", "0009990003-25-000003"])
@@ -89,17 +71,6 @@ def test_rule_12b_25(cli) -> None:
     late = cli.one(report, "late-response", "nt-10-q-follow-up", DELTA, "0009990004-24-000004")
     assert late["evidence"] == ["0009990004-24-000004", "0009990004-24-000005"]
     assert late["due"] == "2024-11-20T23:59:59.999999-05:00"
-
-
-@pytest.mark.parametrize(
-    ("fmt", "lang", "name"),
-    [("text", "en", "report.en.txt"), ("text", "zh", "report.zh.txt"), ("json", "en", "report.json")],
-)
-def test_golden_reports(cli, golden, fmt: str, lang: str, name: str) -> None:
-    """The README command's reports equal the golden files byte for byte."""
-    code, out, err = cli(*CHECK, "--format", fmt, "--lang", lang)
-    assert (code, err) == (1, "")
-    golden(GOLDEN / name, out)
 
 
 def test_golden_obligations(cli, golden) -> None:

@@ -1,0 +1,29 @@
+"""Every example README's check command gives its golden reports, byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# (command name in COMMANDS, golden folder and file stem, exit code)
+CASES = [
+    ("access-review", "access-review/golden/report", 1),
+    ("breach-notification", "breach-notification/golden/report", 1),
+    ("road-fines", "road-fines/golden/report", 1),
+    ("sec-filings", "sec-filings/golden/report", 1),
+    ("school-ideology/events-2024", "school-ideology/golden/events-2024", 1),
+    ("school-ideology/events-2024-compliant", "school-ideology/golden/events-2024-compliant", 0),
+]
+
+
+@pytest.mark.parametrize(("command", "stem", "exit_code"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("fmt", "lang", "suffix"), [("text", "en", "en.txt"), ("text", "zh", "zh.txt"), ("json", "en", "json")]
+)
+def test_golden_reports(cli, golden, command: str, stem: str, exit_code: int, fmt: str, lang: str, suffix: str) -> None:
+    code, out, err = cli(*cli.commands[command], "--format", fmt, "--lang", lang)
+    assert (code, err) == (exit_code, "")
+    golden(ROOT / "examples" / f"{stem}.{suffix}", out)
