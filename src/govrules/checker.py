@@ -901,9 +901,12 @@ class _LinkIndex:
     ``ref`` (its ``ref`` is their id, or their ``ref`` is its id) unless ``link`` is
     ``subject``, and by ``subject`` (the same, not empty) unless ``link`` is ``ref``. It gives
     what a scan of all the events would, without the cost of one scan per guarded event.
+
+    ``by_id``: whether any guarded event has a ``ref`` (without one, no look-up by id is made,
+    and the index by id, one entry per event, is not built).
     """
 
-    def __init__(self, link: str, events: list[Event]) -> None:
+    def __init__(self, link: str, events: list[Event], by_id: bool = True) -> None:
         self.events = events
         self.link = link
         self.by_id: dict[str, int | list[int]] = {}
@@ -911,7 +914,8 @@ class _LinkIndex:
         self.by_subject: dict[str, int | list[int]] = {}
         for pos, e in enumerate(events):
             if link != "subject":
-                _index_add(self.by_id, e.id, pos)
+                if by_id:
+                    _index_add(self.by_id, e.id, pos)
                 if e.ref is not None:
                     _index_add(self.by_ref, e.ref, pos)
             if link != "ref" and e.subject is not None:
@@ -955,15 +959,17 @@ def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
     ctx = run.ctx
     link = rule.link
     matches = run.party_matches
+    guarded = _guarded(run, rule)
+    refs = any(g.ref is not None for g in guarded)
     requirements = [
         (
-            _LinkIndex(link, [e for e in run.events(r.action) if _where_matches(r.where, e)]),
+            _LinkIndex(link, [e for e in run.events(r.action) if _where_matches(r.where, e)], by_id=refs),
             as_party(r.by),
         )
         for r in rule.requires
     ]
     expected = len(requirements) if rule.mode == "all" else 1
-    for g in _guarded(run, rule):
+    for g in guarded:
         g_id, g_time = g.id, g.time
         states: list[tuple[str, list[Event]]] = []
         oks = 0
