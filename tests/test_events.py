@@ -7,6 +7,7 @@ import gc
 import io
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from govrules import events as events_module
+from govrules.errors import EventLogError
 from govrules.events import EVENT_FIELDS, NO_ATTRIBUTES, Event, FieldMap, Rejected, _Builder, parse_time, read_events
 
 ROME = ZoneInfo("Europe/Rome")
@@ -206,6 +208,46 @@ def test_times_at_the_end_of_the_calendar_share_their_offset(tmp_path: Path) -> 
     assert isinstance(first, Event) and isinstance(last, Event)
     assert last.time.isoformat() == "9999-12-31T23:30:00-05:00"
     assert last.time.tzinfo is first.time.tzinfo
+
+
+def test_a_batch_holds_about_as_much_text_as_one_record(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Batches end at MAX_RECORD_CHARS characters as well as at _CSV_BATCH rows, so that a log of
+    long records is not held 512 at a time."""
+    sizes: list[int] = []
+    batch = events_module._csv_records
+
+    def counted(name: str, rows: list[list[str]], *args: Any) -> Any:
+        sizes.append(len(rows))
+        return batch(name, rows, *args)
+
+    monkeypatch.setattr(events_module, "_csv_records", counted)
+    monkeypatch.setattr(events_module, "MAX_RECORD_CHARS", 200)
+    note = "n" * 50
+    data = "id,time,actor,action,note\n" + "".join(f"e{i},2024-03-01T09:00:00+01:00,a,b,{note}\n" for i in range(40))
+    records = _read(tmp_path, "log.csv", data.encode())
+    assert (len(records), all(isinstance(r, Event) for r in records), sum(sizes)) == (40, True, 40)
+    assert max(sizes) == 3  # about 85 characters a row: the third passes 200
+
+
+def test_records_read_before_an_io_error_are_given_before_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A log that fails mid-way (an I/O error) yields every record read before the failure, then
+    the error, as a row-by-row reading would."""
+    text = "id,time,actor,action\n" + "".join(f"e{i},2024-05-01T10:00:00+02:00,a,b\n" for i in range(1000))
+
+    class Failing(io.StringIO):
+        lines = 0
+
+        def __next__(self) -> str:
+            Failing.lines += 1
+            if Failing.lines > 700:
+                raise OSError(5, "Input/output error")
+            return super().__next__()
+
+    monkeypatch.setattr(events_module, "open", lambda *args, **kwargs: Failing(text), raising=False)
+    got: list[Event | Rejected] = []
+    with pytest.raises(EventLogError, match="Input/output error"):
+        got.extend(read_events("log.csv", tz=ROME))
+    assert [r.id for r in got if isinstance(r, Event)] == [f"e{i}" for i in range(699)]
 
 
 def test_a_clean_batch_is_made_column_by_column(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

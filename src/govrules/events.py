@@ -612,27 +612,38 @@ def _read_csv(
         width = len(header)
         # Rows are read in batches, each row with the line it ends at; a malformed row ends a
         # batch early and keeps its place in the order.
+        # A batch ends at _CSV_BATCH rows or MAX_RECORD_CHARS characters, whichever comes first,
+        # so that it holds about as much text as one record may.
         rows: list[list[str]] = []
         ends: list[int] = []
+        chars = 0
         start = reader.line_num + 1  # where the next batch starts
         while True:
             try:
                 for row in reader:
                     rows.append(row)
                     ends.append(reader.line_num)
-                    if len(rows) == _CSV_BATCH:
+                    chars += sum(map(len, row))
+                    if len(rows) == _CSV_BATCH or chars > MAX_RECORD_CHARS:
                         made, seq = _csv_records(name, rows, ends, start, seq, width, build_rows)
                         yield from made
-                        start, rows, ends = ends[-1] + 1, [], []
+                        start, rows, ends, chars = ends[-1] + 1, [], [], 0
                 break
             except csv.Error as exc:
                 if rows:
                     made, seq = _csv_records(name, rows, ends, start, seq, width, build_rows)
                     yield from made
-                    start, rows, ends = ends[-1] + 1, [], []
+                    start, rows, ends, chars = ends[-1] + 1, [], [], 0
                 yield Rejected(name, start, f"malformed CSV: {exc}")
                 seq += 1
                 start = reader.line_num + 1
+            except Exception:
+                # the file failed under the reader (an I/O error): the rows read before it are
+                # given first, as a row-by-row reading would have given them
+                if rows:
+                    made, seq = _csv_records(name, rows, ends, start, seq, width, build_rows)
+                    yield from made
+                raise
         if rows:
             made, seq = _csv_records(name, rows, ends, start, seq, width, build_rows)
             yield from made

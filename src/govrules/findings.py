@@ -139,9 +139,11 @@ class _Record(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A record a report holds by the hundred thousand: a compact immutable struct in memory
     (about 130 bytes for an outcome, made in a fifth of a microsecond, where a pydantic model
     takes about 650 bytes and 3 microseconds), and in the report's JSON an object with the same
-    fields in the same order. A report loaded from JSON or built from Python data validates each
+    fields in the same order. A report loaded from JSON or from plain Python data validates each
     record against a pydantic model with the record's name, fields and description (the part of
-    the docstring before "In memory"), which the report schema also describes it by.
+    the docstring before "In memory"), which the report schema also describes it by. A record
+    made in Python is not validated: the checker, its maker, is trusted, and a report given
+    records keeps them as they are.
     """
 
     @classmethod
@@ -300,7 +302,7 @@ def finding_sort_key(f: Finding) -> tuple[Any, ...]:
 
 def outcome_sort_key(o: Outcome) -> tuple[Any, ...]:
     """Outcomes in rule, actor, counterpart, opening instant, period, step order."""
-    return (o.rule, o.actor, o.counterpart or "", o.opens, o.period, o.step or 0)
+    return (o.rule, o.actor, o.counterpart or "", o.opens.timestamp(), o.period, o.step or 0)
 
 
 _status = attrgetter("status")
