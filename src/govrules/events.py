@@ -288,9 +288,13 @@ class _Builder:
             attributes[name] = value
         return self._event(values, attributes, line, seq, suspect=True)
 
-    def row_reader(self, header: list[str]) -> Callable[[list[str], int, int, str], Event | Rejected]:
-        """A `build` for CSV rows of ``header``: the same result as ``build(dict(zip(header, row)))``
-        without building the dict (a repeated column name keeps its last value, as in the dict)."""
+    def _header_plan(
+        self, header: list[str]
+    ) -> tuple[list[tuple[tuple[int, ...], str | None]], list[tuple[int, str, str | None]], bool]:
+        """Where the fields and attributes of a CSV row of ``header`` are: per event field, the
+        column positions tried and the constant; per attribute, its position, name and list
+        separator; and whether every field has one column or none and no constant (``simple``).
+        A repeated column name is read from its last column."""
         last = {name: i for i, name in enumerate(header)}
         plan = [(tuple(last[c] for c in columns if c in last), constant) for _name, columns, constant in self.plan]
         attribute_plan = []
@@ -298,6 +302,13 @@ class _Builder:
             if key not in self.used:
                 name = self.attribute_names.get(key, key)
                 attribute_plan.append((index, name, self.lists.get(name)))
+        simple = all(len(indexes) <= 1 and constant is None for indexes, constant in plan)
+        return plan, attribute_plan, simple
+
+    def row_reader(self, header: list[str]) -> Callable[[list[str], int, int, str], Event | Rejected]:
+        """A `build` for CSV rows of ``header``: the same result as ``build(dict(zip(header, row)))``
+        without building the dict (a repeated column name keeps its last value, as in the dict)."""
+        plan, attribute_plan, simple = self._header_plan(header)
         event = self._event
         search = _SUSPECT.search
 
@@ -309,7 +320,7 @@ class _Builder:
                     attributes[name] = [v.strip() for v in value.split(sep) if v.strip()] if sep else value
             return attributes
 
-        if all(len(indexes) <= 1 and constant is None for indexes, constant in plan):
+        if simple:
             # One column (or none) per field, the usual case: the cells are taken in one call,
             # a field without a column reading an empty cell appended to the row.
             cells = itemgetter(*(indexes[0] if indexes else len(header) for indexes, _ in plan))
@@ -352,15 +363,11 @@ class _Builder:
         def row_by_row(rows: list[list[str]], texts: list[str], lines: list[int], seq: int) -> list[Event | Rejected]:
             return [one(*a) for a in zip(rows, lines, range(seq, seq + len(rows)), texts, strict=True)]
 
-        last = {name: i for i, name in enumerate(header)}
-        plan = [(tuple(last[c] for c in columns if c in last), constant) for _name, columns, constant in self.plan]
-        if not all(len(indexes) <= 1 and constant is None for indexes, constant in plan):
+        plan, attribute_plan, simple = self._header_plan(header)
+        if not simple:
             return row_by_row
         present = [(field, indexes[0]) for field, (indexes, _) in zip(EVENT_FIELDS, plan, strict=True) if indexes]
         take = itemgetter(*(index for _, index in present))
-        attribute_plan = [
-            (index, self.attribute_names.get(key, key)) for key, index in last.items() if key not in self.used
-        ]
         search = _SUSPECT.search
         tz, file, zones = self.tz, self.file, self.zones
         base = Path(file).name
@@ -387,8 +394,7 @@ class _Builder:
             if not all(ids):
                 ids = [i or f"{base}:{line}" for i, line in zip(ids, lines, strict=True)]
             attributes: list[Mapping[str, Any]] = [NO_ATTRIBUTES] * n
-            for index, name in attribute_plan:
-                sep = self.lists.get(name)
+            for index, name, sep in attribute_plan:
                 for i, value in enumerate(map(itemgetter(index), rows)):
                     if value != "":
                         held = attributes[i]
@@ -610,14 +616,23 @@ def _read_csv(
             )
         build_rows = builder.rows_reader(header)
         width = len(header)
-        # Rows are read in batches, each row with the line it ends at; a malformed row ends a
-        # batch early and keeps its place in the order.
-        # A batch ends at _CSV_BATCH rows or MAX_RECORD_CHARS characters, whichever comes first,
-        # so that it holds about as much text as one record may.
+        # Rows are read in batches, each row with the line it ends at. A batch ends at _CSV_BATCH
+        # rows or MAX_RECORD_CHARS characters, whichever comes first (so that it holds about as
+        # much text as one record may), and early at a malformed row, which keeps its place.
         rows: list[list[str]] = []
         ends: list[int] = []
         chars = 0
         start = reader.line_num + 1  # where the next batch starts
+
+        def batch() -> list[Event | Rejected]:
+            """The records of the rows read so far, which are then let go."""
+            nonlocal rows, ends, chars, start, seq
+            if not rows:
+                return []
+            made, seq = _csv_records(name, rows, ends, start, seq, width, build_rows)
+            start, rows, ends, chars = ends[-1] + 1, [], [], 0
+            return made
+
         while True:
             try:
                 for row in reader:
@@ -625,28 +640,19 @@ def _read_csv(
                     ends.append(reader.line_num)
                     chars += sum(map(len, row))
                     if len(rows) == _CSV_BATCH or chars > MAX_RECORD_CHARS:
-                        made, seq = _csv_records(name, rows, ends, start, seq, width, build_rows)
-                        yield from made
-                        start, rows, ends, chars = ends[-1] + 1, [], [], 0
+                        yield from batch()
                 break
             except csv.Error as exc:
-                if rows:
-                    made, seq = _csv_records(name, rows, ends, start, seq, width, build_rows)
-                    yield from made
-                    start, rows, ends, chars = ends[-1] + 1, [], [], 0
+                yield from batch()
                 yield Rejected(name, start, f"malformed CSV: {exc}")
                 seq += 1
                 start = reader.line_num + 1
             except Exception:
                 # the file failed under the reader (an I/O error): the rows read before it are
                 # given first, as a row-by-row reading would have given them
-                if rows:
-                    made, seq = _csv_records(name, rows, ends, start, seq, width, build_rows)
-                    yield from made
+                yield from batch()
                 raise
-        if rows:
-            made, seq = _csv_records(name, rows, ends, start, seq, width, build_rows)
-            yield from made
+        yield from batch()
 
 
 def _csv_records(
