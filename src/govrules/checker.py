@@ -1164,60 +1164,44 @@ def _ingest(run: _Run, records: Iterable[Event | Rejected], wanted: set[str], ac
     as_of = run.ctx.as_of
     by_action = run.events_by_action
     seen = acc.first_seen
+    files = acc.files
     actions = acc.actions
-    unknown = acc.unknown
     first_file: str | None = None
     started = False
-    # counted in locals (a record costs a few attribute writes less) and added to ``acc`` as the
-    # log ends; records of one file come in a run, so the file counter is touched once per run
-    read = rejected = after_as_of = 0
-    run_file: str | None = None
-    run_length = 0
-    try:
-        for record in records:
-            read += 1
-            if record.file is not run_file:
-                if run_length:
-                    acc.files[run_file or "<events>"] += run_length
-                run_file, run_length = record.file, 0
-            run_length += 1
-            if type(record) is not Event and isinstance(record, Rejected):
-                rejected += 1
-                yield _rejected(run, record)
-                continue
-            event_id = record.id
-            if event_id in seen:
-                rejected += 1
-                yield _rejected(
-                    run,
-                    Rejected(
-                        record.file or "<events>",
-                        record.line,
-                        f"duplicate event id {event_id!r} (first at {acc.where_first(event_id)})",
-                        event_id,
-                    ),
-                )
-                continue
-            if not started:
-                started = True
-                first_file = acc.first_file = record.file
-            elif record.file != first_file:
-                acc.other_files[event_id] = record.file
-            seen[event_id] = record.line
-            action = record.action
-            actions[action] += 1
-            if record.actor not in known:
-                unknown.setdefault(record.actor, []).append(event_id)
-            if record.time > as_of:
-                after_as_of += 1
-            elif action in wanted:
-                by_action[action].append(record)
-    finally:
-        if run_length:
-            acc.files[run_file or "<events>"] += run_length
-        acc.read += read
-        acc.rejected += rejected
-        acc.after_as_of += after_as_of
+    for record in records:
+        acc.read += 1
+        files[record.file or "<events>"] += 1
+        if type(record) is not Event and isinstance(record, Rejected):
+            acc.rejected += 1
+            yield _rejected(run, record)
+            continue
+        event_id = record.id
+        if event_id in seen:
+            acc.rejected += 1
+            yield _rejected(
+                run,
+                Rejected(
+                    record.file or "<events>",
+                    record.line,
+                    f"duplicate event id {event_id!r} (first at {acc.where_first(event_id)})",
+                    event_id,
+                ),
+            )
+            continue
+        if not started:
+            started = True
+            first_file = acc.first_file = record.file
+        elif record.file != first_file:
+            acc.other_files[event_id] = record.file
+        seen[event_id] = record.line
+        actions[record.action] += 1
+        if record.actor not in known:
+            acc.unknown.setdefault(record.actor, []).append(event_id)
+        if record.time > as_of:
+            acc.after_as_of += 1
+            continue
+        if record.action in wanted:
+            by_action[record.action].append(record)
 
 
 def _rejected(run: _Run, record: Rejected) -> Finding:
@@ -1340,11 +1324,7 @@ def check(
 
     >>> report = check(rules, org, events, start=date(2024, 1, 1), end=date(2025, 1, 1))  # doctest: +SKIP
     """
-    # no name for the run here: _check lets go of its events before it makes the locations
-    return _check(_prepare(rules, org, start, end, as_of, lang, actors), rules, events, with_locations)
-
-
-def _check(run: _Run, rules: RuleSet, events: Iterable[Event | Rejected], with_locations: bool) -> Report:
+    run = _prepare(rules, org, start, end, as_of, lang, actors)
     acc = _Accounting()
     findings: list[Finding] = []
     outcomes: list[Outcome] = []
