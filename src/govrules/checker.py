@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from govrules.errors import InvalidArgument, PeriodError, RuleSetError
-from govrules.events import Event, Rejected
+from govrules.events import NO_ATTRIBUTES, Event, Rejected
 from govrules.findings import (
     CODE_SEVERITY,
     EvidenceLocation,
@@ -84,9 +85,19 @@ class _Run:
             result = []
             for name in names:
                 result.extend(self.events_by_action.get(name, ()))
-            result.sort(key=_event_key)
+            if len(names) == 1 and all(a.seq <= b.seq for a, b in pairwise(result)):
+                result.sort(key=_timestamp)  # stable: ties stay in input order, as by _event_key
+            else:
+                result.sort(key=_event_key)
             self._sorted[names] = result
         return result
+
+    def release(self, actions: set[str]) -> None:
+        """Let go of the events of ``actions``, which no rule still to run reads."""
+        for name in actions:
+            self.events_by_action.pop(name, None)
+        for names in [names for names in self._sorted if actions.intersection(names)]:
+            del self._sorted[names]
 
     def _role_spans(self, actor_id: str, role: str) -> tuple[DateRange, ...] | None:
         """The spans in which ``actor_id`` holds ``role`` (``None``: no such actor); ``()`` for
@@ -173,6 +184,10 @@ _ALWAYS = (DateRange(),)  # the spans of a role held without dates
 
 def _event_key(e: Event) -> tuple[float, int]:
     return (e.time.timestamp(), e.seq)
+
+
+def _timestamp(e: Event) -> float:
+    return e.time.timestamp()
 
 
 def _scalar_text(value: Any) -> str:
@@ -1115,19 +1130,32 @@ CHECKERS: Mapping[str, Callable[[_Run, Any], Iterator[Item]]] = {
 """One checker per rule kind."""
 
 
-def _rule_actions(rule: Rule) -> set[str]:
-    names: set[str] = set()
-    for key in ("action",):
-        value = getattr(rule, key, None)
-        if value is not None:
-            names.update(actions_of(value))
+def _selectors(rule: Rule) -> Iterator[Any]:
+    """The parts of a rule that select events, each with an ``action`` (and, but for an
+    informative rule, a ``where``): the rule itself, its trigger, ``unless``, steps and
+    requirements."""
+    if getattr(rule, "action", None) is not None:
+        yield rule
     for attr in ("trigger", "unless"):
         sub = getattr(rule, attr, None)
         if sub is not None:
-            names.update(actions_of(sub.action))
+            yield sub
     for attr in ("steps", "requires"):
-        for item in getattr(rule, attr, None) or ():
-            names.update(actions_of(item.action))
+        yield from getattr(rule, attr, None) or ()
+
+
+def _rule_actions(rule: Rule) -> set[str]:
+    return {name for selector in _selectors(rule) for name in actions_of(selector.action)}
+
+
+def _attribute_actions(rules: Sequence[Rule]) -> set[str]:
+    """The actions whose events' attributes some rule reads: through a ``where`` clause, or as
+    the records a content rule validates. Other events are kept without their attributes."""
+    names: set[str] = set()
+    for rule in rules:
+        for selector in _selectors(rule):
+            if getattr(selector, "where", None) or isinstance(selector, ContentRule):
+                names.update(actions_of(selector.action))
     return names
 
 
@@ -1159,7 +1187,11 @@ class _Accounting:
         return f"{file}:{self.first_seen[event_id]}"
 
 
-def _ingest(run: _Run, records: Iterable[Event | Rejected], wanted: set[str], acc: _Accounting) -> Iterator[Finding]:
+def _ingest(
+    run: _Run, records: Iterable[Event | Rejected], wanted: set[str], bare: set[str], acc: _Accounting
+) -> Iterator[Finding]:
+    """Account for every record and keep the events the rules use, by action; an event of an
+    action in ``bare`` is kept without its attributes, which no rule reads."""
     known = {a.id for a in run.ctx.org.actors}
     as_of = run.ctx.as_of
     by_action = run.events_by_action
@@ -1201,6 +1233,8 @@ def _ingest(run: _Run, records: Iterable[Event | Rejected], wanted: set[str], ac
             acc.after_as_of += 1
             continue
         if record.action in wanted:
+            if record.attributes and record.action in bare:
+                record = record._replace(attributes=NO_ATTRIBUTES)
             by_action[record.action].append(record)
 
 
@@ -1251,9 +1285,12 @@ def _evaluate(run: _Run, rules: RuleSet, records: Iterable[Event | Rejected], ac
     wanted: set[str] = set()
     for rule in _evaluated(rules):
         wanted |= _rule_actions(rule)
-    yield from _ingest(run, records, wanted, acc)
-    for rule in sorted(_evaluated(rules), key=lambda r: r.id):
+    yield from _ingest(run, records, wanted, wanted - _attribute_actions(_evaluated(rules)), acc)
+    order = sorted(_evaluated(rules), key=lambda r: r.id)
+    last_use = {name: i for i, rule in enumerate(order) for name in _rule_actions(rule)}
+    for i, rule in enumerate(order):
         yield from CHECKERS[rule.kind](run, rule)
+        run.release({name for name in _rule_actions(rule) if last_use[name] == i})
     for actor, ids in sorted(acc.unknown.items()):
         yield Finding(
             code=FindingCode.UNKNOWN_ACTOR,
@@ -1333,7 +1370,8 @@ def check(
             findings.append(item)
         else:
             outcomes.append(item)
-    used = len(run.used & acc.first_seen.keys())
+    seen = acc.first_seen
+    used = sum(1 for event_id in run.used if event_id in seen)
     counts = RecordCounts(
         read=acc.read,
         used=used,

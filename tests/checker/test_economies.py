@@ -1,0 +1,107 @@
+"""What the checker saves on large logs changes no report.
+
+It keeps an event without its attributes when no rule reads them, lets go of an action's events
+once no rule still to run reads them, and sorts one action's events by instant alone when they
+come in input order. Each test compares the report with the one the checker gives without that
+saving, over generated audits and logs.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+from govrules import check, checker
+from govrules.events import Event
+from govrules.findings import Report
+from govrules.model import Organisation, RuleSet
+from govrules.testing import Audit, audits, from_rule_set
+
+
+@st.composite
+def _cases(draw: st.DrawFn) -> tuple[Audit, list[Event]]:
+    audit = draw(audits())
+    log = draw(from_rule_set(audit.rules, audit.org, start=audit.start, end=audit.end, as_of=audit.as_of))
+    # every event carries attributes, so that there is something to let go of; some name the keys
+    # the rules' ``where`` clauses test, with values that may or may not match
+    keys = sorted({key for rule in audit.rules.rules for s in checker._selectors(rule) for key in s.where or {}})
+    values = st.sampled_from(["x", 1, True]) | st.lists(st.sampled_from(["x", "y"]), max_size=2)
+    extra = st.dictionaries(st.sampled_from(keys or ["note"]), values, max_size=2)
+    # twins at the same instant, whose order only the sequence numbers decide
+    log_events = list(log.events)
+    twins = draw(st.lists(st.sampled_from(log_events), max_size=3)) if log_events else []
+    log_events += [e._replace(id=f"{e.id}-twin{i}") for i, e in enumerate(twins)]
+    # the input order, or (as events made in Python may have) other sequence numbers
+    seqs = draw(st.just(list(range(len(log_events)))) | st.permutations(range(len(log_events))))
+    events = [
+        e._replace(seq=seq, attributes={**e.attributes, "note": "n", **draw(extra)})
+        for seq, e in zip(seqs, log_events, strict=True)
+    ]
+    return audit, events
+
+
+def _check(audit: Audit, events: list[Event]) -> Report:
+    return check(audit.rules, audit.org, events, start=audit.start, end=audit.end, as_of=audit.as_of)
+
+
+def _every_action(rules: list[Any]) -> set[str]:
+    return set().union(*map(checker._rule_actions, rules))
+
+
+SAVINGS = {
+    # what each saving becomes when it is turned off
+    "attributes": ("_attribute_actions", _every_action),
+    "release": ("_Run.release", lambda self, actions: None),
+    "sort": ("_timestamp", checker._event_key),
+}
+
+
+@pytest.mark.parametrize("saving", sorted(SAVINGS))
+@given(case=_cases())
+def test_a_saving_changes_no_report(saving: str, case: tuple[Audit, list[Event]]) -> None:
+    audit, events = case
+    saved = _check(audit, events)
+    name, plain_version = SAVINGS[saving]
+    owner, _, attr = name.rpartition(".")
+    with mock.patch.object(getattr(checker, owner) if owner else checker, attr, plain_version):
+        plain = _check(audit, events)
+    note(f"{saved.summary.statuses}")
+    assert saved.model_dump() == plain.model_dump()
+
+
+def test_events_at_one_instant_keep_the_order_of_their_sequence_numbers() -> None:
+    """Two approvals at one instant, given in the reverse of their sequence numbers: the later by
+    ``seq`` is the one a prerequisite cites, whether or not the log came in input order."""
+    rules = RuleSet.model_validate(
+        {
+            "id": "t",
+            "title": "t",
+            "timezone": "Asia/Shanghai",
+            "rules": [
+                {
+                    "id": "approval",
+                    "kind": "prerequisite",
+                    "clause": "c",
+                    "action": "lecture",
+                    "requires": [{"action": "approve"}],
+                    "link": "subject",
+                }
+            ],
+        }
+    )
+    org = Organisation.model_validate({"id": "o", "actors": [{"id": "b1", "roles": ["branch"]}]})
+    at = datetime(2024, 1, 10, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    log = [
+        Event(id="second", time=at, actor="b1", action="approve", subject="s", seq=1),
+        Event(id="first", time=at, actor="b1", action="approve", subject="s", seq=0),
+        Event(id="talk", time=at + timedelta(hours=1), actor="b1", action="lecture", subject="s", seq=2),
+    ]
+    for events in (log, sorted(log, key=lambda e: e.seq)):
+        report = check(rules, org, events, start=date(2024, 1, 1), end=date(2024, 2, 1))
+        assert [(o.status, o.evidence) for o in report.outcomes] == [("met", ("talk", "second"))]
