@@ -68,7 +68,6 @@ class _Run:
     lang: str
     actors: frozenset[str] | None = None
     events_by_action: dict[str, list[Event]] = field(default_factory=lambda: defaultdict(list))
-    used: set[str] = field(default_factory=set)
     _sorted: dict[tuple[str, ...], list[Event]] = field(default_factory=dict)
     _spans: dict[str, dict[str, tuple[DateRange, ...] | None]] = field(default_factory=dict)
 
@@ -169,14 +168,10 @@ class _Run:
             fields.setdefault("clause", rule.clause)
         text = message(code.value, self.lang, **params)
         evidence = tuple(fields.pop("evidence", ()))
-        if rule is not None:
-            self.used.update(evidence)
         return Finding(code=code, severity=severity, evidence=evidence, message=text, **fields)
 
     def outcome(self, rule: Rule, evidence: Iterable[str] = (), **fields: Any) -> Outcome:
-        cited = tuple(evidence)
-        self.used.update(cited)
-        return Outcome(rule=rule.id, clause=rule.clause, evidence=cited, **fields)
+        return Outcome(rule=rule.id, clause=rule.clause, evidence=tuple(evidence), **fields)
 
 
 _ALWAYS = (DateRange(),)  # the spans of a role held without dates
@@ -1370,8 +1365,13 @@ def check(
             findings.append(item)
         else:
             outcomes.append(item)
+    # the events cited by an outcome or a rule's finding, counted once the rules have run and let
+    # go of their events (a set of every id held through the check would add to its peak memory)
+    cited = {event_id for o in outcomes for event_id in o.evidence}
+    cited.update(event_id for f in findings if f.rule is not None for event_id in f.evidence)
     seen = acc.first_seen
-    used = sum(1 for event_id in run.used if event_id in seen)
+    used = sum(1 for event_id in cited if event_id in seen)
+    del cited
     counts = RecordCounts(
         read=acc.read,
         used=used,
