@@ -62,6 +62,11 @@ class Unit(StrEnum):
     HALF_YEAR_END = "half-year-end"
     YEAR_END = "year-end"
 
+    @property
+    def ended_period(self) -> str | None:
+        """For a period's end, the period it ends (``month`` for ``month-end``); else ``None``."""
+        return self.value.removesuffix("-end") if self.value.endswith("-end") else None
+
 
 _PERIOD_ENDS = (Unit.MONTH_END, Unit.QUARTER_END, Unit.HALF_YEAR_END, Unit.YEAR_END)
 
@@ -131,7 +136,7 @@ class Duration:
 
     def __str__(self) -> str:
         if self.period_end:
-            return f"end of {self.unit.value.removesuffix('-end')}"
+            return f"end of {self.unit.ended_period}"
         word = self.unit.value
         if self.amount == 1:
             word = word[:-1]
@@ -259,8 +264,8 @@ def deadline(
         minutes = duration.amount * (60 if duration.unit is Unit.HOURS else 1)
         return fixed_offset((start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(tz))
     day = local_date(start, tz)
-    if duration.period_end:
-        day = _grain_period(Grain(duration.unit.value.removesuffix("-end")), day).last_day
+    if (ended := duration.unit.ended_period) is not None:
+        day = _grain_period(Grain(ended), day).last_day
     elif duration.unit is Unit.DAYS:
         day += timedelta(days=duration.amount)
     elif duration.unit is Unit.WEEKS:
