@@ -18,6 +18,7 @@ from typing import Any, Literal, get_type_hints
 import msgspec
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, create_model
 from pydantic_core import core_schema
+from typing_extensions import TypedDict
 
 __all__ = [
     "CODE_SEVERITY",
@@ -143,7 +144,9 @@ class _Record(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     record against a pydantic model with the record's name, fields and description (the part of
     the docstring before "In memory"), which the report schema also describes it by. A record
     made in Python is not validated: the checker, its maker, is trusted, and a report given
-    records keeps them as they are.
+    records keeps them as they are. A report dumps a record through a typed dict of its fields,
+    so that ``exclude_none`` reaches inside it (``exclude_defaults`` does not: a typed dict has no
+    defaults).
     """
 
     @classmethod
@@ -158,8 +161,23 @@ class _Record(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return core_schema.json_or_python_schema(
             json_schema=validated,
             python_schema=core_schema.no_info_wrap_validator_function(kept_or_validated, validated),
-            serialization=core_schema.plain_serializer_function_ser_schema(msgspec.structs.asdict),
+            # the fields as a typed dict, so that ``exclude_none`` reaches inside records
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                msgspec.structs.asdict, return_schema=handler.generate_schema(_fields_dict(cls))
+            ),
+            # in either mode, described by the model it is validated against (its name,
+            # description and defaults, which the typed dict lacks)
+            metadata={"pydantic_js_annotation_functions": [lambda schema, to_json: to_json(validated)]},
         )
+
+
+@cache
+def _fields_dict(record: type[_Record]) -> type:
+    """The record's fields as a typed dict (pydantic takes ``typing_extensions``' before 3.12)."""
+    hints = get_type_hints(record)
+    fields = {f.name: hints[f.name] for f in msgspec.structs.fields(record)}
+    made: type = TypedDict(record.__name__, fields)  # type: ignore[misc]
+    return made
 
 
 @cache

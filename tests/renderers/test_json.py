@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from pydantic import ValidationError
 
-from govrules.findings import Outcome, Report
+from govrules.findings import EvidenceLocation, Outcome, Report
 from govrules.renderers import json as json_renderer
 from govrules.renderers import render
 
@@ -98,3 +98,18 @@ def test_records_held_by_the_hundred_thousand_are_compact_structs(example) -> No
     assert (isinstance(outcome, Outcome), gc.is_tracked(outcome), gc.is_tracked(location)) == (True, False, False)
     with pytest.raises(AttributeError):
         outcome.status = "met"  # type: ignore[misc]
+
+
+def test_dump_options_reach_inside_outcomes_and_locations(example) -> None:
+    """``exclude_none`` leaves out an outcome's or a location's empty fields as it does a
+    finding's, in Python data and in JSON."""
+    report, _ = example("gaps")
+    nones = [o for o in report.outcomes if o.counterpart is None and o.note is None]
+    assert nones, "the example has outcomes without counterpart and note"
+    for dumped in (report.model_dump(exclude_none=True), json.loads(report.model_dump_json(exclude_none=True))):
+        assert all(None not in o.values() for o in dumped["outcomes"])
+        assert all(None not in f.values() for f in dumped["findings"])
+        assert {"counterpart", "note"}.isdisjoint(dumped["outcomes"][report.outcomes.index(nones[0])])
+    no_line = report.model_copy(update={"evidence_locations": {"e1": EvidenceLocation(file="log.csv")}})
+    assert Report.model_validate(no_line.model_dump()).evidence_locations["e1"].line is None
+    assert no_line.model_dump(exclude_none=True)["evidence_locations"] == {"e1": {"file": "log.csv"}}
