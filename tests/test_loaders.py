@@ -137,6 +137,16 @@ class TestOrganisation:
             load_org(text.encode(), file="o.yaml")
         assert [(p.pointer, p.code) for p in info.value.problems] == [("/actors/0/roles/0/to", "bad-range")]
 
+    def test_a_copy_with_other_actors_finds_its_own_actors(self) -> None:
+        """The actor index is built on first use; a copy made with other actors, after that
+        first use, looks up its own actors, not the original's."""
+        org = load_org(b"id: o\nactors:\n  - {id: office, roles: [office]}\n", file="o.yaml")
+        assert org.actor("office") is org.actors[0]
+        renamed = org.model_copy(update={"actors": [org.actors[0].model_copy(update={"id": "registry"})]})
+        assert (renamed.actor("office"), renamed.actor("registry")) == (None, renamed.actors[0])
+        assert org.actor("office") is org.actors[0]
+        assert renamed != org
+
 
 def test_problems_sort_in_file_order_even_without_a_line() -> None:
     """Problems compare by file, line and column; a problem with no line sorts first, not with a TypeError."""
