@@ -683,7 +683,7 @@ class Organisation(_Model):
         # took 3.6 microseconds a read.
         private = self.__pydantic_private__
         assert private is not None  # a model with private attributes always has the dict
-        cached = private["_actor_index"]
+        cached: tuple[list[Actor], int, dict[str, Actor]] | None = private["_actor_index"]
         actors = self.actors
         if cached is None or cached[0] is not actors or cached[1] != len(actors):
             cached = private["_actor_index"] = (actors, len(actors), {a.id: a for a in actors})
