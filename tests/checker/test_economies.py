@@ -1,9 +1,10 @@
 """What the checker saves on large logs changes no report.
 
 It keeps an event without its attributes when no rule reads them, lets go of an action's events
-once no rule still to run reads them, and sorts one action's events by instant alone when they
-come in input order. Each test compares the report with the one the checker gives without that
-saving, over generated audits and logs.
+once no rule still to run reads them, sorts one action's events by instant alone when they come
+in input order, and gathers events and outcomes in tuples of 65,536. Each test compares the
+report with the one the checker gives without that saving (or, for the tuples, with tuples
+small enough to be used), over generated audits and logs.
 """
 
 from __future__ import annotations
@@ -105,3 +106,17 @@ def test_events_at_one_instant_keep_the_order_of_their_sequence_numbers() -> Non
     for events in (log, sorted(log, key=lambda e: e.seq)):
         report = check(rules, org, events, start=date(2024, 1, 1), end=date(2024, 2, 1))
         assert [(o.status, o.evidence) for o in report.outcomes] == [("met", ("talk", "second"))]
+
+
+@pytest.mark.parametrize("part", [1, 2, 3])
+@given(case=_cases())
+def test_events_and_outcomes_gathered_in_small_parts_give_the_same_report(
+    part: int, case: tuple[Audit, list[Event]]
+) -> None:
+    """Events and outcomes are gathered in tuples of ``_PART`` (65,536), which no generated log
+    reaches: with parts of 1, 2 or 3 the report is the same."""
+    audit, events = case
+    whole = _check(audit, events)
+    with mock.patch.object(checker, "_PART", part):
+        parted = _check(audit, events)
+    assert parted.model_dump() == whole.model_dump()
