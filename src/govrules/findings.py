@@ -146,7 +146,9 @@ class _Record(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     made in Python is not validated: the checker, its maker, is trusted, and a report given
     records keeps them as they are. A report dumps a record through a typed dict of its fields,
     so that ``exclude_none`` reaches inside it (``exclude_defaults`` does not: a typed dict has no
-    defaults).
+    defaults); dumping a record made in Python with a value of the wrong type (a list of
+    evidence, a time as text) gives it as it is, with pydantic's serializer warning, as dumping
+    such a model would.
     """
 
     @classmethod
