@@ -1296,15 +1296,14 @@ def _prepare(
 
 
 def _evaluate(run: _Run, rules: RuleSet, records: Iterable[Event | Rejected], acc: _Accounting) -> Iterator[Item]:
-    wanted: set[str] = set()
-    for rule in _evaluated(rules):
-        wanted |= _rule_actions(rule)
-    yield from _ingest(run, records, wanted, wanted - _attribute_actions(_evaluated(rules)), acc)
     order = sorted(_evaluated(rules), key=lambda r: r.id)
-    last_use = {name: i for i, rule in enumerate(order) for name in _rule_actions(rule)}
-    for i, rule in enumerate(order):
+    reads = [_rule_actions(rule) for rule in order]
+    wanted: set[str] = set().union(*reads)
+    yield from _ingest(run, records, wanted, wanted - _attribute_actions(order), acc)
+    last_use = {name: i for i, names in enumerate(reads) for name in names}
+    for i, (rule, names) in enumerate(zip(order, reads, strict=True)):
         yield from CHECKERS[rule.kind](run, rule)
-        run.release({name for name in _rule_actions(rule) if last_use[name] == i})
+        run.release({name for name in names if last_use[name] == i})
     for actor, ids in sorted(acc.unknown.items()):
         yield Finding(
             code=FindingCode.UNKNOWN_ACTOR,
