@@ -68,9 +68,6 @@ class Unit(StrEnum):
         return self.value.removesuffix("-end") if self.value.endswith("-end") else None
 
 
-_PERIOD_ENDS = (Unit.MONTH_END, Unit.QUARTER_END, Unit.HALF_YEAR_END, Unit.YEAR_END)
-
-
 class MonthPolicy(StrEnum):
     """What adding months does to a day that the target month lacks (Jan 31 + 1 month).
 
@@ -135,8 +132,8 @@ class Duration:
             raise ValueError(f"a duration must not be negative, got {self.amount}")
 
     def __str__(self) -> str:
-        if self.period_end:
-            return f"end of {self.unit.ended_period}"
+        if (ended := self.unit.ended_period) is not None:
+            return f"end of {ended}"
         word = self.unit.value
         if self.amount == 1:
             word = word[:-1]
@@ -151,7 +148,7 @@ class Duration:
     def period_end(self) -> bool:
         """True for ``end of month``, ``end of quarter``, ``end of half-year`` and ``end of year``:
         a moment (the last instant of the start's calendar period), not a length of time."""
-        return self.unit in _PERIOD_ENDS
+        return self.unit.ended_period is not None
 
 
 @lru_cache(maxsize=1024)
