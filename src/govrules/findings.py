@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
@@ -173,21 +173,22 @@ class _Record(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         )
 
 
+def _field_types(record: type[_Record]) -> Iterator[tuple[msgspec.structs.FieldInfo, Any]]:
+    """Each field of the record, in order, with its type."""
+    hints = get_type_hints(record)
+    return ((f, hints[f.name]) for f in msgspec.structs.fields(record))
+
+
 @cache
 def _fields_dict(record: type[_Record]) -> type:
     """The record's fields as a typed dict (pydantic takes ``typing_extensions``' before 3.12)."""
-    hints = get_type_hints(record)
-    fields = {f.name: hints[f.name] for f in msgspec.structs.fields(record)}
-    made: type = TypedDict(record.__name__, fields)  # type: ignore[misc]
+    made: type = TypedDict(record.__name__, {f.name: kind for f, kind in _field_types(record)})  # type: ignore[misc]
     return made
 
 
 @cache
 def _json_model(record: type[_Record]) -> type[BaseModel]:
-    hints = get_type_hints(record)
-    fields: dict[str, Any] = {
-        f.name: (hints[f.name], ... if f.required else f.default) for f in msgspec.structs.fields(record)
-    }
+    fields: dict[str, Any] = {f.name: (kind, ... if f.required else f.default) for f, kind in _field_types(record)}
     description = inspect.cleandoc(record.__doc__ or "").split("\n\nIn memory")[0]
     return create_model(record.__name__, __base__=_Frozen, __doc__=description, __module__=__name__, **fields)
 
