@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,8 @@ class TestCsv:
         assert isinstance(event, Event)
         assert (event.recipient, event.subject, event.ref, event.period) == (None, None, None, None)
         assert event.attributes is NO_ATTRIBUTES
-        assert (event.file, event.line, event.seq) == (str(tmp_path / "log.csv"), 2, 0)
+        assert (event.file, event.line, event.seq) == (str(tmp_path / "log.csv"), 2, 2)
+        assert event.seq is event.line  # one int object for both
 
     def test_a_repeated_column_keeps_its_last_value(self, tmp_path: Path) -> None:
         data = b"id,time,actor,action,actor\n" + b"a,2024-03-01T09:00:00+01:00,first,report,second\n"
@@ -106,8 +108,8 @@ _CELLS = st.sampled_from(["", " ", "x", " y ", "2024-03-01T09:00:00+01:00", "202
 def test_csv_rows_read_as_the_same_records(header: list[str], cells: list[str], mapped: list[str]) -> None:
     builder = _Builder(FieldMap.parse(mapped, FieldMap(lists={"tags": ";"})), ROME, "log.csv", {})
     row = cells[: len(header)]
-    by_row = builder.row_reader(header)(list(row), 2, 0, "".join(row))
-    by_record = builder.build(dict(zip(header, row, strict=True)), 2, 0)
+    by_row = builder.row_reader(header)(list(row), 2, "".join(row))
+    by_record = builder.build(dict(zip(header, row, strict=True)), 2)
     assert by_row == by_record
 
 
@@ -149,8 +151,8 @@ def test_csv_batches_read_as_the_same_records(batch: tuple[list[str], list[list[
     builder = _Builder(FieldMap.parse(mapped, FieldMap(lists={"tags": ";"})), ROME, "log.csv", {})
     lines = [3 + 2 * i for i in range(len(rows))]
     one = builder.row_reader(header)
-    alone = [one(list(row), line, 7 + i, "".join(row)) for i, (row, line) in enumerate(zip(rows, lines, strict=True))]
-    batch_read = builder.rows_reader(header)([list(r) for r in rows], ["".join(r) for r in rows], lines, 7)
+    alone = [one(list(row), line, "".join(row)) for row, line in zip(rows, lines, strict=True)]
+    batch_read = builder.rows_reader(header)([list(r) for r in rows], ["".join(r) for r in rows], lines)
     assert batch_read == alone
     assert [e.time.utcoffset() for e in batch_read if isinstance(e, Event)] == [
         e.time.utcoffset() for e in alone if isinstance(e, Event)
@@ -192,7 +194,7 @@ def test_csv_logs_read_in_batches_as_row_by_row(
         start, line = line + 1, reader.line_num
         if "".join(row).strip():
             if len(row) == len(header):
-                expected.append(one(row, start, len(expected), "".join(row)))
+                expected.append(one(row, start, "".join(row)))
             else:
                 expected.append(Rejected(str(path), start, f"expected 5 columns as in the header, found {len(row)}"))
     assert batched == expected
@@ -266,8 +268,8 @@ def test_a_clean_batch_is_made_column_by_column(monkeypatch: pytest.MonkeyPatch,
     clean = _read(tmp_path, "clean.csv", (header + "\n".join(rows) + "\n").encode(), fmap=FieldMap(lists={"tags": ";"}))
     assert (len(clean), made_one_by_one) == (1200, [])
     assert [(e.id, e.line, e.seq, e.recipient, e.attributes) for e in clean[:2]] == [  # type: ignore[union-attr]
-        ("e0", 2, 0, "office", {"tags": ["a", "b"]}),
-        ("e1", 3, 1, "office", {"tags": ["a", "b"]}),
+        ("e0", 2, 2, "office", {"tags": ["a", "b"]}),
+        ("e1", 3, 3, "office", {"tags": ["a", "b"]}),
     ]
     rows[700] = "e700,soon,school,report,office,,,,"
     dirty = _read(tmp_path, "dirty.csv", (header + "\n".join(rows) + "\n").encode())
@@ -343,3 +345,57 @@ def test_ids_a_report_cannot_hold_are_cited_as_escapes(tmp_path: Path) -> None:
     for record in [*records, missing]:
         assert isinstance(record, Rejected) and record.record_id is not None
         record.record_id.encode("utf-8")  # no lone surrogate left
+
+
+# -- what the readers share between events --------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["log.csv", "log.jsonl"])
+def test_a_subject_or_ref_read_again_is_the_string_read_first(tmp_path: Path, name: str) -> None:
+    """The events of one case share one string per subject and ref (column by column in a CSV
+    batch, record by record in JSON Lines); the values are those written."""
+    rows = [("p1", "post", "case-1", ""), ("r1", "review", "case-1", "p1"), ("r2", "review", "case-1", "p1")]
+    if name.endswith(".csv"):
+        text = "id,time,actor,action,subject,ref\n"
+        text += "".join(f"{i},2024-03-01T09:00:00+01:00,school,{a},{s},{r}\n" for i, a, s, r in rows)
+    else:
+        records = [
+            {"id": i, "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": a, "subject": s}
+            | ({"ref": r} if r else {})
+            for i, a, s, r in rows
+        ]
+        text = "".join(json.dumps(record) + "\n" for record in records)
+    post, first, second = _read(tmp_path, name, text.encode())
+    assert isinstance(post, Event) and isinstance(first, Event) and isinstance(second, Event)
+    assert [(e.subject, e.ref) for e in (post, first, second)] == [("case-1", None), ("case-1", "p1"), ("case-1", "p1")]
+    assert post.subject is first.subject is second.subject
+    assert first.ref is second.ref
+
+
+def test_strings_are_shared_within_a_bounded_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader remembers two generations of at most `_SHARE_WINDOW` distinct values: a value
+    read again within the window is shared, one from further back is not, and no more than two
+    windows' worth is ever held."""
+    monkeypatch.setattr(events_module, "_SHARE_WINDOW", 3)
+    builder = _Builder(FieldMap(), ROME, "log.csv", {})
+    first = builder.share(["".join(["a", "0"])])[0]
+    assert builder.share(["".join(["a", "0"])])[0] is first
+    for i in range(1, 7):
+        builder.share([f"a{i}", None])
+        assert len(builder._recent) < 3 and len(builder._older) <= 3
+    again = builder.share(["".join(["a", "0"])])
+    assert again == ["a0"] and again[0] is not first
+    assert builder.share([None, "a6"]) == [None, "a6"]
+
+
+def test_seq_is_the_line_moved_by_start_seq(tmp_path: Path) -> None:
+    """``seq`` is the record's line (the same int object) from the first log, the line plus
+    ``start_seq`` from a later one; both readings order the records as their lines do."""
+    data = b"id,time,actor,action\n" + b"".join(b"e%d,2024-03-01T09:00:00+01:00,school,report\n" % i for i in range(3))
+    path = tmp_path / "log.csv"
+    path.write_bytes(data)
+    alone = [e for e in read_events(path, tz=ROME) if isinstance(e, Event)]
+    moved = [e for e in read_events(path, tz=ROME, start_seq=1000) if isinstance(e, Event)]
+    assert [(e.line, e.seq) for e in alone] == [(2, 2), (3, 3), (4, 4)]
+    assert all(e.seq is e.line for e in alone)
+    assert [(e.line, e.seq) for e in moved] == [(2, 1002), (3, 1003), (4, 1004)]

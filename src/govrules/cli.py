@@ -262,11 +262,15 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
     start, end, as_of = _range(args, tz, datetime.now(UTC))
 
     def records() -> Iterator[Event | Rejected]:
-        seq = 0
+        first_seq = 0  # each log's records are ordered after the last line of the one before
         for path in args.events:
-            for record in read_events(path, tz=tz, fmap=fmap, fmt=fmt, encoding=encoding or "utf-8-sig", start_seq=seq):
-                seq += 1
+            last = 0
+            for record in read_events(
+                path, tz=tz, fmap=fmap, fmt=fmt, encoding=encoding or "utf-8-sig", start_seq=first_seq
+            ):
+                last = max(last, record.line or 0)
                 yield record
+            first_seq += last + 1
 
     stream = _progress(records(), stderr, enabled=not args.quiet)
     first = list(itertools.islice(stream, 1))

@@ -14,7 +14,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timezone
 from itertools import repeat
@@ -43,6 +43,9 @@ _REQUIRED = ("time", "actor", "action")
 FORMATS = ("csv", "jsonl", "json", "xes")
 MAX_RECORD_CHARS = 1_000_000
 _CSV_BATCH = 512  # CSV rows read as one batch (see `_Builder.rows_reader`)
+_SHARE_WINDOW = 1 << 16
+"""How many distinct subjects and refs a reader remembers in each of its two generations (see
+`_Builder.share`)."""
 _intern = sys.intern
 
 
@@ -54,7 +57,9 @@ class Event(msgspec.Struct, frozen=True, gc=False):
     """One thing that happened. ``time`` is always timezone-aware.
 
     ``file``/``line`` say where the record came from (``line`` is a record number for JSON
-    arrays and XES); ``seq`` is its position in the input, used to break ties stably.
+    arrays and XES); ``seq`` orders the input, used to break ties stably. Only its order
+    matters: `read_events` gives a record's ``line`` plus its ``start_seq`` (the very same int
+    object as ``line`` when ``start_seq`` is 0, so that no event holds a second number).
 
     An event is immutable. Use ``event._replace(time=...)`` for a changed copy.
     """
@@ -233,15 +238,26 @@ class _Builder:
 
     Runs once per record, so the field sources are resolved once per log, and the few distinct
     actor, action, recipient and period strings and time zone offsets are shared between events
-    (memory that follows the organisation, not the log).
+    (memory that follows the organisation, not the log). Subjects and refs are shared between
+    the events of one case that come close together (see `share`). ``start_seq`` is added to
+    each record's line to make its ``seq``.
     """
 
     def __init__(
-        self, fmap: FieldMap, tz: ZoneInfo, file: str, defaults: Mapping[str, str], encoding: str = "utf-8"
+        self,
+        fmap: FieldMap,
+        tz: ZoneInfo,
+        file: str,
+        defaults: Mapping[str, str],
+        encoding: str = "utf-8",
+        start_seq: int = 0,
     ) -> None:
         self.tz = tz
         self.file = file
         self.encoding = encoding
+        self.start_seq = start_seq
+        self._recent: dict[str, str] = {}
+        self._older: dict[str, str] = {}
         self.fmap = fmap
         self.sources = {name: fmap.sources(name, defaults.get(name, name)) for name in EVENT_FIELDS}
         self.used = fmap.used_columns(defaults)
@@ -274,7 +290,30 @@ class _Builder:
             values.append(found)
         return values
 
-    def build(self, record: Mapping[str, Any], line: int | None, seq: int) -> Event | Rejected:
+    def share(self, values: Sequence[str | None]) -> list[str | None]:
+        """``values`` (subjects or refs) with each string read before in the recent past replaced
+        by the copy read then.
+
+        The events of one case (a post and its review, a trigger and its responses) name the
+        same subject or ref, mostly within a few thousand records of each other: one string
+        object serves them all (about 80 bytes less per repeat). The memory stays bounded: two
+        generations of at most `_SHARE_WINDOW` distinct values each, the older dropped when the
+        recent one fills. Sharing a string changes no value.
+        """
+        recent, older = self._recent, self._older
+        take, keep = older.get, recent.setdefault
+        shared = [None if v is None else keep(v, take(v, v)) for v in values]
+        if len(recent) >= _SHARE_WINDOW:
+            self._older, self._recent = recent, {}
+        return shared
+
+    def seqs(self, lines: list[int]) -> list[int]:
+        """The ``seq`` of records at ``lines``: the lines themselves (the same int objects) unless
+        ``start_seq`` moves them."""
+        start = self.start_seq
+        return lines if start == 0 else [start + line for line in lines]
+
+    def build(self, record: Mapping[str, Any], line: int) -> Event | Rejected:
         values = self._values(record)
         attributes: dict[str, Any] = {}
         used = self.used
@@ -286,7 +325,7 @@ class _Builder:
             if sep and isinstance(value, str):
                 value = [v.strip() for v in value.split(sep) if v.strip()]
             attributes[name] = value
-        return self._event(values, attributes, line, seq, suspect=True)
+        return self._event(values, attributes, line, suspect=True)
 
     def _header_plan(
         self, header: list[str]
@@ -305,7 +344,7 @@ class _Builder:
         simple = all(len(indexes) <= 1 and constant is None for indexes, constant in plan)
         return plan, attribute_plan, simple
 
-    def row_reader(self, header: list[str]) -> Callable[[list[str], int, int, str], Event | Rejected]:
+    def row_reader(self, header: list[str]) -> Callable[[list[str], int, str], Event | Rejected]:
         """A `build` for CSV rows of ``header``: the same result as ``build(dict(zip(header, row)))``
         without building the dict (a repeated column name keeps its last value, as in the dict)."""
         plan, attribute_plan, simple = self._header_plan(header)
@@ -325,14 +364,14 @@ class _Builder:
             # a field without a column reading an empty cell appended to the row.
             cells = itemgetter(*(indexes[0] if indexes else len(header) for indexes, _ in plan))
 
-            def build_row_simple(row: list[str], line: int, seq: int, text: str) -> Event | Rejected:
+            def build_row_simple(row: list[str], line: int, text: str) -> Event | Rejected:
                 row.append("")
                 values: list[str | None] = [c.strip() if c else None for c in cells(row)]
-                return event(values, row_attributes(row), line, seq, suspect=search(text) is not None)
+                return event(values, row_attributes(row), line, suspect=search(text) is not None)
 
             return build_row_simple
 
-        def build_row(row: list[str], line: int, seq: int, text: str) -> Event | Rejected:
+        def build_row(row: list[str], line: int, text: str) -> Event | Rejected:
             values: list[str | None] = []
             for indexes, constant in plan:
                 found = constant
@@ -343,15 +382,15 @@ class _Builder:
                         break
                 values.append(found)
             # ``text`` is the row's cells joined: nothing suspect there, nothing in any field
-            return event(values, row_attributes(row), line, seq, suspect=search(text) is not None)
+            return event(values, row_attributes(row), line, suspect=search(text) is not None)
 
         return build_row
 
     def rows_reader(
         self, header: list[str]
-    ) -> Callable[[list[list[str]], list[str], list[int], int], list[Event | Rejected]]:
-        """What `row_reader` gives for each of a batch of CSV rows (their texts, first lines and
-        the first row's ``seq``), worked out a column at a time where it can be.
+    ) -> Callable[[list[list[str]], list[str], list[int]], list[Event | Rejected]]:
+        """What `row_reader` gives for each of a batch of CSV rows (their texts and first lines),
+        worked out a column at a time where it can be.
 
         A batch in which no cell holds a control character or an undecodable byte, every event
         has its time, actor and action, and every time reads, is made column by column: one
@@ -360,8 +399,8 @@ class _Builder:
         """
         one = self.row_reader(header)
 
-        def row_by_row(rows: list[list[str]], texts: list[str], lines: list[int], seq: int) -> list[Event | Rejected]:
-            return [one(*a) for a in zip(rows, lines, range(seq, seq + len(rows)), texts, strict=True)]
+        def row_by_row(rows: list[list[str]], texts: list[str], lines: list[int]) -> list[Event | Rejected]:
+            return [one(*a) for a in zip(rows, lines, texts, strict=True)]
 
         plan, attribute_plan, simple = self._header_plan(header)
         if not simple:
@@ -372,7 +411,7 @@ class _Builder:
         tz, file, zones = self.tz, self.file, self.zones
         base = Path(file).name
 
-        def by_columns(rows: list[list[str]], lines: list[int], seq: int) -> list[Event | Rejected] | None:
+        def by_columns(rows: list[list[str]], lines: list[int]) -> list[Event | Rejected] | None:
             n = len(rows)
             cells = map(take, rows) if len(present) > 1 else ((cell,) for cell in map(take, rows))
             columns = dict(zip((field for field, _ in present), zip(*cells, strict=True), strict=True))
@@ -409,24 +448,24 @@ class _Builder:
                     map(_intern, actors),  # type: ignore[arg-type]
                     map(_intern, actions),  # type: ignore[arg-type]
                     (None if r is None else _intern(r) for r in recipients),
-                    subjects,
-                    refs,
+                    self.share(subjects),
+                    self.share(refs),
                     (None if p is None else _intern(p) for p in periods),
                     attributes,
                     repeat(file, n),
                     lines,
-                    range(seq, seq + n),
+                    self.seqs(lines),
                 )
             )
 
-        def build_rows(rows: list[list[str]], texts: list[str], lines: list[int], seq: int) -> list[Event | Rejected]:
-            made = by_columns(rows, lines, seq) if search("".join(texts)) is None else None
-            return row_by_row(rows, texts, lines, seq) if made is None else made
+        def build_rows(rows: list[list[str]], texts: list[str], lines: list[int]) -> list[Event | Rejected]:
+            made = by_columns(rows, lines) if search("".join(texts)) is None else None
+            return row_by_row(rows, texts, lines) if made is None else made
 
         return build_rows
 
     def _event(
-        self, values: list[str | None], attributes: dict[str, Any], line: int | None, seq: int, suspect: bool
+        self, values: list[str | None], attributes: dict[str, Any], line: int, suspect: bool
     ) -> Event | Rejected:
         """The event of ``values`` (in `EVENT_FIELDS` order). ``suspect``: the record may hold
         control characters or undecodable bytes, so every field is looked at."""
@@ -444,7 +483,7 @@ class _Builder:
         shared_zone = self.zones.setdefault(zone, zone)
         if shared_zone is not zone:
             when = _in_zone(when, shared_zone)
-        event_id = record_id or f"{Path(self.file).name}:{line if line is not None else seq + 1}"
+        event_id = record_id or f"{Path(self.file).name}:{line}"
         if suspect:
             for name, value in zip(EVENT_FIELDS, values, strict=True):
                 if value is not None and _CONTROL.search(value):
@@ -458,6 +497,7 @@ class _Builder:
                 reason = "a lone surrogate (an escape such as \\ud800 with no pair), which is not text"
                 return Rejected(self.file, line, reason, _shown(event_id))
         # Actor, action, recipient and period strings repeat across the log: one copy of each.
+        subject, ref = self.share([subject, ref])
         return Event(
             event_id,
             when,
@@ -470,7 +510,7 @@ class _Builder:
             attributes or NO_ATTRIBUTES,
             self.file,
             line,
-            seq,
+            line if self.start_seq == 0 else self.start_seq + line,
         )
 
 
@@ -519,7 +559,9 @@ def read_events(
             ``concept:name``, ``time:timestamp``, ``org:resource`` and ``case:concept:name``).
         fmt: ``csv``, ``jsonl``, ``json`` or ``xes``; default: from the file name.
         encoding: text encoding of CSV and JSON logs (``gb18030`` for many Chinese exports).
-        start_seq: input-order number of the first record (to order several logs).
+        start_seq: added to each record's line (or record number) to make its ``seq``. To order
+            several logs read one after another, start each past the last ``seq`` (or line)
+            of the one before.
 
     Yields:
         An `Event` or a `Rejected` per record, in file order.
@@ -583,7 +625,7 @@ def _guard(records: Iterator[Event | Rejected], name: str, handle: IO[Any]) -> I
 
 
 def _read_csv(
-    handle: TextIO, name: str, tz: ZoneInfo, fmap: FieldMap, seq: int, encoding: str
+    handle: TextIO, name: str, tz: ZoneInfo, fmap: FieldMap, start_seq: int, encoding: str
 ) -> Iterator[Event | Rejected]:
     with handle:
         sample = handle.read(4096)
@@ -598,7 +640,7 @@ def _read_csv(
             yield Rejected(name, 1, f"unreadable header: {exc}")
             return
         header = [h.strip().lstrip("\ufeff") for h in header]
-        builder = _Builder(fmap, tz, name, {}, encoding)
+        builder = _Builder(fmap, tz, name, {}, encoding, start_seq)
         missing = [f for f in _REQUIRED if not any(s in header or _is_constant(s) for s in builder.sources[f])]
         if missing:
             raise EventLogError(
@@ -626,10 +668,10 @@ def _read_csv(
 
         def batch() -> list[Event | Rejected]:
             """The records of the rows read so far, which are then let go."""
-            nonlocal rows, ends, chars, start, seq
+            nonlocal rows, ends, chars, start
             if not rows:
                 return []
-            made, seq = _csv_records(name, rows, ends, start, seq, width, build_rows)
+            made = _csv_records(name, rows, ends, start, width, build_rows)
             start, rows, ends, chars = ends[-1] + 1, [], [], 0
             return made
 
@@ -645,7 +687,6 @@ def _read_csv(
             except csv.Error as exc:
                 yield from batch()
                 yield Rejected(name, start, f"malformed CSV: {exc}")
-                seq += 1
                 start = reader.line_num + 1
             except Exception:
                 # the file failed under the reader (an I/O error): the rows read before it are
@@ -660,17 +701,16 @@ def _csv_records(
     rows: list[list[str]],
     ends: list[int],
     start: int,
-    seq: int,
     width: int,
-    build_rows: Callable[[list[list[str]], list[str], list[int], int], list[Event | Rejected]],
-) -> tuple[list[Event | Rejected], int]:
+    build_rows: Callable[[list[list[str]], list[str], list[int]], list[Event | Rejected]],
+) -> list[Event | Rejected]:
     """The records of consecutive CSV rows (the first starting at line ``start``, each ending at
-    its line in ``ends``), and the ``seq`` after them. Blank rows are no records; a row too long
+    its line in ``ends``). Blank rows are no records; a row too long
     or of the wrong width is rejected; the others are built in runs by ``build_rows``."""
     starts = [start, *(end + 1 for end in ends[:-1])]
     texts = list(map("".join, rows))
     if set(map(len, rows)) == {width} and max(map(len, texts)) <= MAX_RECORD_CHARS and all(map(str.strip, texts)):
-        return build_rows(rows, texts, starts, seq), seq + len(rows)
+        return build_rows(rows, texts, starts)
     made: list[Event | Rejected] = []
     run: list[int] = []  # positions of the rows of the current run of good rows
     for i in [*range(len(rows)), -1]:
@@ -682,16 +722,14 @@ def _csv_records(
                 run.append(i)
                 continue
         if run:
-            made += build_rows([rows[j] for j in run], [texts[j] for j in run], [starts[j] for j in run], seq)
-            seq += len(run)
+            made += build_rows([rows[j] for j in run], [texts[j] for j in run], [starts[j] for j in run])
             run = []
         if i >= 0:
             if len(text) > MAX_RECORD_CHARS:
                 made.append(Rejected(name, line, f"record longer than {MAX_RECORD_CHARS} characters"))
             else:
                 made.append(Rejected(name, line, f"expected {width} columns as in the header, found {len(rows[i])}"))
-            seq += 1
-    return made, seq
+    return made
 
 
 def _flatten_json(obj: Mapping[str, Any]) -> dict[str, Any]:
@@ -704,9 +742,9 @@ def _flatten_json(obj: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _read_jsonl(
-    handle: TextIO, name: str, tz: ZoneInfo, fmap: FieldMap, seq: int, encoding: str
+    handle: TextIO, name: str, tz: ZoneInfo, fmap: FieldMap, start_seq: int, encoding: str
 ) -> Iterator[Event | Rejected]:
-    builder = _Builder(fmap, tz, name, {}, encoding)
+    builder = _Builder(fmap, tz, name, {}, encoding, start_seq)
     with handle:
         for number, text in enumerate(handle, start=1):
             if not text.strip():
@@ -714,18 +752,17 @@ def _read_jsonl(
             if len(text) > MAX_RECORD_CHARS:
                 yield Rejected(name, number, f"record longer than {MAX_RECORD_CHARS} characters")
             else:
-                yield _json_record(builder, text, name, number, seq)
-            seq += 1
+                yield _json_record(builder, text, name, number)
 
 
-def _json_record(builder: _Builder, text: str, name: str, number: int, seq: int) -> Event | Rejected:
+def _json_record(builder: _Builder, text: str, name: str, number: int) -> Event | Rejected:
     try:
         obj = json.loads(text, parse_constant=_no_constant)
     except (json.JSONDecodeError, ValueError, RecursionError) as exc:
         return Rejected(name, number, f"invalid JSON: {getattr(exc, 'msg', exc)}")
     if not isinstance(obj, dict):
         return Rejected(name, number, f"expected a JSON object, got {type(obj).__name__}")
-    return builder.build(_flatten_json(obj), number, seq)
+    return builder.build(_flatten_json(obj), number)
 
 
 def _no_constant(name: str) -> Any:
@@ -733,10 +770,10 @@ def _no_constant(name: str) -> Any:
 
 
 def _read_json_array(
-    handle: TextIO, name: str, tz: ZoneInfo, fmap: FieldMap, seq: int, encoding: str
+    handle: TextIO, name: str, tz: ZoneInfo, fmap: FieldMap, start_seq: int, encoding: str
 ) -> Iterator[Event | Rejected]:
     """Stream the objects of a top-level JSON array; each record's number is its index + 1."""
-    builder = _Builder(fmap, tz, name, {}, encoding)
+    builder = _Builder(fmap, tz, name, {}, encoding, start_seq)
     decoder = json.JSONDecoder(parse_constant=_no_constant)
     with handle:
         buffer = handle.read(65536)
@@ -782,10 +819,9 @@ def _read_json_array(
                 return
             number += 1
             if isinstance(obj, dict):
-                yield builder.build(_flatten_json(obj), number, seq)
+                yield builder.build(_flatten_json(obj), number)
             else:
                 yield Rejected(name, number, f"expected a JSON object, got {type(obj).__name__}")
-            seq += 1
             pos = end
 
 
@@ -818,7 +854,7 @@ def _xes_value(tag: str, value: str | None) -> Any:
 
 
 def _read_xes(
-    handle: io.BufferedReader, name: str, tz: ZoneInfo, fmap: FieldMap, seq: int
+    handle: io.BufferedReader, name: str, tz: ZoneInfo, fmap: FieldMap, start_seq: int
 ) -> Iterator[Event | Rejected]:
     """Stream the events of an XES log; trace attributes are exposed with a ``case:`` prefix.
 
@@ -829,7 +865,7 @@ def _read_xes(
 
     from defusedxml.ElementTree import iterparse
 
-    builder = _Builder(fmap, tz, name, DEFAULT_XES_MAP)
+    builder = _Builder(fmap, tz, name, DEFAULT_XES_MAP, start_seq=start_seq)
     number = 0
     depth = 0
     trace_attrs: dict[str, Any] = {}
@@ -856,8 +892,7 @@ def _read_xes(
                         ctag = child.tag.rsplit("}", 1)[-1]
                         if ctag in _XES_VALUE_TAGS and "key" in child.attrib:
                             record[child.attrib["key"]] = _xes_value(ctag, child.attrib.get("value"))
-                    yield builder.build(record, number, seq)
-                    seq += 1
+                    yield builder.build(record, number)
                     in_event = False
                     elem.clear()
                 elif tag in _XES_VALUE_TAGS and not in_event and depth == 2 and "key" in elem.attrib:

@@ -225,7 +225,7 @@ def _events(s: Scenario) -> Iterator[Event | Rejected]:
             continue
         flat = {k: v for k, v in record.items() if k != "attributes"}
         flat.update(record.get("attributes") or {})
-        yield builder.build({k: v if v is None or isinstance(v, list) else str(v) for k, v in flat.items()}, i + 1, i)
+        yield builder.build({k: v if v is None or isinstance(v, list) else str(v) for k, v in flat.items()}, i + 1)
 
 
 def _matches(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> bool:
