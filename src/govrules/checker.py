@@ -30,7 +30,7 @@ from govrules.findings import (
     Report,
     UnmatchedAction,
     finding_sort_key,
-    outcome_sort_key,
+    sorted_outcomes,
     summarise,
     with_evidence_locations,
 )
@@ -1295,15 +1295,28 @@ def _prepare(
     )
 
 
+def _run_order(by_id: list[Rule], reads: Mapping[str, set[str]], held: Mapping[str, int]) -> list[Rule]:
+    """The order the rules run in: from the one reading the most events (``held`` per action) to
+    the one reading the fewest, ties by id.
+
+    The events of an action go once the last rule reading them has run, so the peak of memory is
+    the events and the working set of the largest rule, without the outcomes of the rules run
+    before it (at 1M events, with the largest rule run last in id order, 40 MB more). The order
+    changes no result: the report is sorted.
+    """
+    return sorted(by_id, key=lambda rule: -sum(held.get(name, 0) for name in reads[rule.id]))
+
+
 def _evaluate(run: _Run, rules: RuleSet, records: Iterable[Event | Rejected], acc: _Accounting) -> Iterator[Item]:
-    order = sorted(_evaluated(rules), key=lambda r: r.id)
-    reads = [_rule_actions(rule) for rule in order]
-    wanted: set[str] = set().union(*reads)
-    yield from _ingest(run, records, wanted, wanted - _attribute_actions(order), acc)
-    last_use = {name: i for i, names in enumerate(reads) for name in names}
-    for i, (rule, names) in enumerate(zip(order, reads, strict=True)):
+    by_id = sorted(_evaluated(rules), key=lambda r: r.id)
+    reads = {rule.id: _rule_actions(rule) for rule in by_id}
+    wanted: set[str] = set().union(*reads.values())
+    yield from _ingest(run, records, wanted, wanted - _attribute_actions(by_id), acc)
+    order = _run_order(by_id, reads, {name: len(events) for name, events in run.events_by_action.items()})
+    last_use = {name: i for i, rule in enumerate(order) for name in reads[rule.id]}
+    for i, rule in enumerate(order):
         yield from CHECKERS[rule.kind](run, rule)
-        run.release({name for name in names if last_use[name] == i})
+        run.release({name for name in reads[rule.id] if last_use[name] == i})
     for actor, ids in sorted(acc.unknown.items()):
         yield Finding(
             code=FindingCode.UNKNOWN_ACTOR,
@@ -1451,7 +1464,7 @@ def _build(
 ) -> Report:
     ctx = run.ctx
     findings.sort(key=finding_sort_key)
-    outcomes.sort(key=outcome_sort_key)
+    outcomes = sorted_outcomes(outcomes)
     notes = []
     if not any(o.status != "not-held" for o in outcomes):
         notes.append(word("no_obligations", run.lang))
@@ -1496,7 +1509,7 @@ def merge_reports(reports: Sequence[Report]) -> Report:
                 "merge_reports() needs reports of the same rule set, organisation, range, as-of and language"
             )
     findings = sorted((f for r in reports for f in r.findings), key=finding_sort_key)
-    outcomes = sorted((o for r in reports for o in r.outcomes), key=outcome_sort_key)
+    outcomes = sorted_outcomes(o for r in reports for o in r.outcomes)
     files: Counter[str] = Counter()
     for r in reports:
         files.update(r.records.files)
