@@ -89,6 +89,10 @@ class _Run:
             else:
                 result.sort(key=_event_key)
             found = self._sorted[names] = tuple(result)
+            if len(names) == 1 and names[0] in self.events_by_action:
+                # one tuple per action, not two: any set of actions including it, sorted by
+                # _event_key (stable), comes out the same from its events in this order
+                self.events_by_action[names[0]] = found
         return found
 
     def release(self, actions: set[str]) -> None:
@@ -979,7 +983,13 @@ def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
     refs = any(g.ref is not None for g in guarded)
     requirements = [
         (
-            _LinkIndex(link, tuple(e for e in run.events(r.action) if _where_matches(r.where, e)), by_id=refs),
+            _LinkIndex(
+                link,
+                tuple(e for e in run.events(r.action) if _where_matches(r.where, e))
+                if r.where
+                else run.events(r.action),
+                by_id=refs,
+            ),
             as_party(r.by),
         )
         for r in rule.requires
