@@ -1182,7 +1182,9 @@ class _Accounting:
 
     ``first_seen`` is the per-event state that duplicate detection needs: each accepted event id
     with the line it was read at (the file only where it differs from ``first_file``), sharing the
-    event's own id string and line number rather than building new objects.
+    event's own id string and line number rather than building new objects. ``first_top`` is the
+    last line of ``first_file`` when its events' lines rose strictly (a line names one event),
+    else None.
     """
 
     read: int = 0
@@ -1193,6 +1195,7 @@ class _Accounting:
     unknown: dict[str, list[str]] = field(default_factory=dict)
     first_seen: dict[str, int | None] = field(default_factory=dict)
     first_file: str | None = None
+    first_top: int | None = None
     other_files: dict[str, str | None] = field(default_factory=dict)
 
     def where_first(self, event_id: str) -> str:
@@ -1218,6 +1221,7 @@ def _ingest(
     actions = acc.actions
     first_file: str | None = None
     started = False
+    rising, top = False, 0
     for record in records:
         acc.read += 1
         files[record.file or "<events>"] += 1
@@ -1238,12 +1242,19 @@ def _ingest(
                 ),
             )
             continue
+        line = record.line
         if not started:
             started = True
             first_file = acc.first_file = record.file
+            rising, top = line is not None, line or 0
         elif record.file != first_file:
             acc.other_files[event_id] = record.file
-        seen[event_id] = record.line
+        elif rising:
+            if line is not None and line > top:
+                top = line
+            else:
+                rising = False
+        seen[event_id] = line
         actions[record.action] += 1
         if record.actor not in known:
             acc.unknown.setdefault(record.actor, []).append(event_id)
@@ -1260,6 +1271,33 @@ def _ingest(
                 held.clear()
     for name, held in by_action.items():
         run.events_by_action[name] = (*chain.from_iterable(parts[name]), *held)
+    acc.first_top = top if rising else None
+
+
+def _count_used(acc: _Accounting, cited: Iterable[str]) -> int:
+    """How many accepted events ``cited`` names (event ids, repeats and other ids among them).
+
+    A set of the cited ids would count them too, but it would be the largest object of the
+    check's last moments (34 MB at 1M events, 270 MB at 10M). When the lines of the first file
+    rose strictly, so that a line names one event, its events are marked in a bitmap by line (a
+    byte per line) instead; the others go into a set.
+    """
+    seen = acc.first_seen
+    other_files = acc.other_files
+    marks = bytearray(acc.first_top + 1) if acc.first_top is not None else None
+    rest: set[str] = set()
+    for event_id in cited:
+        line = seen.get(event_id, _NOT_SEEN)
+        if line is _NOT_SEEN:
+            continue
+        if marks is not None and line is not None and event_id not in other_files:
+            marks[line] = 1
+        else:
+            rest.add(event_id)
+    return (marks.count(1) if marks is not None else 0) + len(rest)
+
+
+_NOT_SEEN: Any = object()
 
 
 def _rejected(run: _Run, record: Rejected) -> Finding:
@@ -1414,11 +1452,13 @@ def check(
     del parts
     # the events cited by an outcome or a rule's finding, counted once the rules have run and let
     # go of their events (a set of every id held through the check would add to its peak memory)
-    cited = {event_id for o in outcomes for event_id in o.evidence}
-    cited.update(event_id for f in findings if f.rule is not None for event_id in f.evidence)
-    seen = acc.first_seen
-    used = sum(1 for event_id in cited if event_id in seen)
-    del cited
+    used = _count_used(
+        acc,
+        chain(
+            (event_id for o in outcomes for event_id in o.evidence),
+            (event_id for f in findings if f.rule is not None for event_id in f.evidence),
+        ),
+    )
     counts = RecordCounts(
         read=acc.read,
         used=used,

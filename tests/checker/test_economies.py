@@ -3,9 +3,9 @@
 It keeps an event without its attributes when no rule reads them, runs the rules reading the
 most events first and lets go of an action's events once no rule still to run reads them, sorts
 one action's events by instant alone when they come in input order, gathers events and outcomes
-in tuples of 65,536, and sorts the outcomes a rule and actor at a time. Each test compares the
-report with the one the checker gives without that saving (or, for the tuples, with tuples
-small enough to be used), over generated audits and logs.
+in tuples of 65,536, sorts the outcomes a rule and actor at a time, and counts the cited events
+in a bitmap by line. Each test compares the report with the one the checker gives without that
+saving (or, for the tuples, with tuples small enough to be used), over generated audits and logs.
 """
 
 from __future__ import annotations
@@ -134,6 +134,34 @@ def test_the_rules_may_run_in_any_order(case: tuple[Audit, list[Event]], data: s
     with mock.patch.object(checker, "_run_order", lambda by_id, reads, held: data.draw(st.permutations(by_id))):
         other = _check(audit, events)
     assert other.model_dump() == usual.model_dump()
+
+
+def _plain_count(acc: Any, cited: Any) -> int:
+    return len({event_id for event_id in cited if event_id in acc.first_seen})
+
+
+@given(case=_cases(), layout=st.sampled_from(["one file", "two files", "lines repeat", "no lines"]))
+def test_events_counted_as_used_in_a_bitmap_by_line_are_those_a_set_counts(
+    case: tuple[Audit, list[Event]], layout: str
+) -> None:
+    """``records.used`` counts the cited events in a bitmap by line where a file's lines rose
+    strictly, in a set otherwise: the report is the one a set of every cited id gives."""
+    audit, events = case
+    half = len(events) // 2
+    if layout == "one file":
+        events = [e._replace(file="a.csv", line=i + 2) for i, e in enumerate(events)]
+    elif layout == "two files":
+        events = [
+            e._replace(file="a.csv" if i < half else "b.csv", line=i % half + 2 if half else 2)
+            for i, e in enumerate(events)
+        ]
+    elif layout == "lines repeat":
+        events = [e._replace(file="a.csv", line=i % 3 + 2) for i, e in enumerate(events)]
+    counted = _check(audit, events)
+    with mock.patch.object(checker, "_count_used", _plain_count):
+        plain = _check(audit, events)
+    note(f"{counted.records}")
+    assert counted.model_dump() == plain.model_dump()
 
 
 def test_rules_that_share_actions_may_run_in_any_order() -> None:
