@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
+import msgspec
 import pytest
 
 from govrules.findings import Report
@@ -138,7 +139,7 @@ def test_known_cells(example) -> None:
 def test_script_data_cannot_close_the_script(example) -> None:
     """Text such as ``</script>`` in a message stays inside the JSON data block."""
     report, context = example("gaps")
-    f = report.findings[0].model_copy(update={"message": "</script><script>alert(1)</script>"})
+    f = msgspec.structs.replace(report.findings[0], message="</script><script>alert(1)</script>")
     hostile = report.model_copy(update={"findings": (f, *report.findings[1:])})
     out = render(hostile, "html", context)
     assert out.count("</script>") == 2

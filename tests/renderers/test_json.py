@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from pydantic import ValidationError
 
-from govrules.findings import EvidenceLocation, Outcome, Report
+from govrules.findings import EvidenceLocation, Finding, FindingCode, Outcome, Report
 from govrules.renderers import json as json_renderer
 from govrules.renderers import render
 
@@ -74,30 +74,42 @@ def test_written_bytes_are_the_rendered_text(case: str, log: str, cli, args, tmp
     assert target.read_bytes() == buffer.getvalue() == printed.encode("utf-8")
 
 
-def test_a_loaded_report_validates_every_outcome(example) -> None:
-    """Outcomes are compact structs in memory, but a report loaded from JSON or from Python data
-    still has each one validated, and a bad one is named by its place in the report."""
+def test_a_loaded_report_validates_every_finding_and_outcome(example) -> None:
+    """Findings and outcomes are compact structs in memory, but a report loaded from JSON or from
+    Python data still has each one validated, and a bad one is named by its place in the report."""
     report, context = example("gaps")
     data = json.loads(render(report, "json", context))
-    assert type(Report.model_validate(data).outcomes[0]) is Outcome
+    loaded = Report.model_validate(data)
+    assert (type(loaded.outcomes[0]), type(loaded.findings[0])) == (Outcome, Finding)
+    assert loaded == report  # validated records are equal to the checker's
+    assert isinstance(loaded.findings[0].code, FindingCode)
+    data["findings"][1]["code"] = "gone"
+    data["findings"][2]["detail"] = []
     data["outcomes"][3]["status"] = "fine"
     data["outcomes"][5]["opens"] = "yesterday"
     for load in (Report.model_validate, lambda d: Report.model_validate_json(json.dumps(d))):
         with pytest.raises(ValidationError) as caught:
             load(data)
         assert [(e["loc"], e["type"]) for e in caught.value.errors()] == [
+            (("findings", 1, "code"), "enum"),
+            (("findings", 2, "detail"), "dict_type"),
             (("outcomes", 3, "status"), "literal_error"),
             (("outcomes", 5, "opens"), "datetime_from_date_parsing"),
         ]
 
 
 def test_records_held_by_the_hundred_thousand_are_compact_structs(example) -> None:
-    """Outcomes and evidence locations are immutable structs that the cyclic collector skips."""
+    """Findings, outcomes and evidence locations are immutable structs that the cyclic collector
+    skips."""
     report, _ = example("gaps")
-    outcome, location = report.outcomes[0], next(iter(report.evidence_locations.values()))
-    assert (isinstance(outcome, Outcome), gc.is_tracked(outcome), gc.is_tracked(location)) == (True, False, False)
+    finding, outcome = report.findings[0], report.outcomes[0]
+    location = next(iter(report.evidence_locations.values()))
+    assert (isinstance(outcome, Outcome), isinstance(finding, Finding)) == (True, True)
+    assert [gc.is_tracked(record) for record in (finding, outcome, location)] == [False, False, False]
     with pytest.raises(AttributeError):
         outcome.status = "met"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        finding.code = FindingCode.LATE  # type: ignore[misc]
 
 
 def test_dump_options_reach_inside_outcomes_and_locations(example) -> None:
