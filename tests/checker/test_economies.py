@@ -3,9 +3,11 @@
 It keeps an event without its attributes when no rule reads them, runs the rules reading the
 most events first and lets go of an action's events once no rule still to run reads them, sorts
 one action's events by instant alone when they come in input order, gathers events and outcomes
-in tuples of 65,536, sorts the outcomes a rule and actor at a time, and counts the cited events
-in a bitmap by line. Each test compares the report with the one the checker gives without that
-saving (or, for the tuples, with tuples small enough to be used), over generated audits and logs.
+in tuples of 65,536, indexes a requirement's events by the events themselves, sorts the outcomes
+a rule and actor at a time, and counts the cited events in a bitmap by line. Each test compares
+the report with the one the checker gives without that saving (or, for the tuples, with tuples
+small enough to be used; for the index, with a scan of every event), over generated audits and
+logs.
 """
 
 from __future__ import annotations
@@ -233,3 +235,53 @@ def test_outcomes_sorted_a_rule_and_actor_at_a_time_are_sorted_by_the_key(
         outcomes += [msgspec.structs.replace(o, evidence=("twin",), status="late") for o in twins]
     shuffled = data.draw(st.permutations(outcomes))
     assert [id(o) for o in sorted_outcomes(shuffled)] == [id(o) for o in sorted(shuffled, key=outcome_sort_key)]
+
+
+_IDS = st.sampled_from(["a", "b", "c", "d"])
+
+
+@given(
+    drawn=st.lists(
+        st.tuples(
+            st.sampled_from([None, "a", "b", "c"]),
+            st.sampled_from([None, "s", "t"]),
+            st.integers(0, 2),
+            st.integers(0, 1),
+        ),
+        max_size=12,
+    ),
+    guarded=st.lists(
+        st.tuples(_IDS, st.sampled_from([None, "a", "b", "x"]), st.sampled_from([None, "s", "t"])), max_size=6
+    ),
+    link=st.sampled_from(["ref", "subject", "ref-or-subject"]),
+)
+def test_the_link_index_finds_what_a_scan_finds(
+    drawn: list[tuple[str | None, str | None, int, int]], guarded: list[tuple[str, str | None, str | None]], link: str
+) -> None:
+    """The index keeps events, not positions: the events it links to a guarded event are those a
+    scan of every event finds, in the same order, with ties at one instant and one ``seq``, and
+    an event linked both by ``ref`` and by ``subject`` given once."""
+    at = datetime(2024, 1, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    made = [
+        Event(
+            id=f"{i}" if i % 3 else "a",
+            time=at + timedelta(hours=hour),
+            actor="b1",
+            action="approve",
+            ref=ref,
+            subject=subject,
+            seq=seq,
+        )
+        for i, (ref, subject, hour, seq) in enumerate(drawn)
+    ]
+    events = tuple(sorted(made, key=checker._event_key))
+    index = checker._LinkIndex(link, events)
+    for g_id, g_ref, g_subject in guarded:
+        g = Event(id=g_id, time=at, actor="b1", action="lecture", ref=g_ref, subject=g_subject)
+        scan = [
+            e
+            for e in events
+            if (link != "subject" and (g.ref == e.id or e.ref == g.id))
+            or (link != "ref" and g.subject is not None and g.subject == e.subject)
+        ]
+        assert [id(e) for e in index.linkable(g)] == [id(e) for e in scan]
