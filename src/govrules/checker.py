@@ -1264,7 +1264,7 @@ def _ingest(
         if not started:
             started = True
             first_file = acc.first_file = record.file
-            rising, top = line is not None, line or 0
+            rising, top = line is not None and line >= 0, line or 0
         elif record.file != first_file:
             acc.other_files[event_id] = record.file
         elif rising:
@@ -1297,12 +1297,14 @@ def _count_used(acc: _Accounting, cited: Iterable[str]) -> int:
 
     A set of the cited ids would count them too, but it would be the largest object of the
     check's last moments (34 MB at 1M events, 270 MB at 10M). When the lines of the first file
-    rose strictly, so that a line names one event, its events are marked in a bitmap by line (a
+    rose strictly from 0 or more, so that a line names one event, and they are not spread far
+    wider than the events (as a log's lines are), its events are marked in a bitmap by line (a
     byte per line) instead; the others go into a set.
     """
     seen = acc.first_seen
     other_files = acc.other_files
-    marks = bytearray(acc.first_top + 1) if acc.first_top is not None else None
+    top = acc.first_top
+    marks = bytearray(top + 1) if top is not None and top <= 4 * len(seen) + 1024 else None
     rest: set[str] = set()
     for event_id in cited:
         line = seen.get(event_id, _NOT_SEEN)

@@ -142,7 +142,10 @@ def _plain_count(acc: Any, cited: Any) -> int:
     return len({event_id for event_id in cited if event_id in acc.first_seen})
 
 
-@given(case=_cases(), layout=st.sampled_from(["one file", "two files", "lines repeat", "no lines"]))
+@given(
+    case=_cases(),
+    layout=st.sampled_from(["one file", "two files", "lines repeat", "no lines", "far lines", "negative lines"]),
+)
 def test_events_counted_as_used_in_a_bitmap_by_line_are_those_a_set_counts(
     case: tuple[Audit, list[Event]], layout: str
 ) -> None:
@@ -159,6 +162,10 @@ def test_events_counted_as_used_in_a_bitmap_by_line_are_those_a_set_counts(
         ]
     elif layout == "lines repeat":
         events = [e._replace(file="a.csv", line=i % 3 + 2) for i, e in enumerate(events)]
+    elif layout == "far lines":  # as events made in Python may have: no bitmap of 10**12 bytes
+        events = [e._replace(file="a.csv", line=10**12 + i) for i, e in enumerate(events)]
+    elif layout == "negative lines":
+        events = [e._replace(file="a.csv", line=i - len(events)) for i, e in enumerate(events)]
     counted = _check(audit, events)
     with mock.patch.object(checker, "_count_used", _plain_count):
         plain = _check(audit, events)
