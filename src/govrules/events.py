@@ -705,8 +705,8 @@ def _csv_records(
     build_rows: Callable[[list[list[str]], list[str], list[int]], list[Event | Rejected]],
 ) -> list[Event | Rejected]:
     """The records of consecutive CSV rows (the first starting at line ``start``, each ending at
-    its line in ``ends``). Blank rows are no records; a row too long
-    or of the wrong width is rejected; the others are built in runs by ``build_rows``."""
+    its line in ``ends``). Blank rows are no records; a row too long or of the wrong width is
+    rejected; the others are built in runs by ``build_rows``."""
     starts = [start, *(end + 1 for end in ends[:-1])]
     texts = list(map("".join, rows))
     if set(map(len, rows)) == {width} and max(map(len, texts)) <= MAX_RECORD_CHARS and all(map(str.strip, texts)):
