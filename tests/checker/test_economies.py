@@ -133,7 +133,7 @@ def test_the_rules_may_run_in_any_order(case: tuple[Audit, list[Event]], data: s
     the last rule reading it: any other order gives the same report."""
     audit, events = case
     usual = _check(audit, events)
-    with mock.patch.object(checker, "_run_order", lambda by_id, reads, held: data.draw(st.permutations(by_id))):
+    with mock.patch.object(checker, "_run_order", lambda reads, held: data.draw(st.permutations(range(len(reads))))):
         other = _check(audit, events)
     assert other.model_dump() == usual.model_dump()
 
@@ -217,16 +217,41 @@ def test_rules_that_share_actions_may_run_in_any_order() -> None:
     ]
     reports = []
     for order in itertools.permutations(range(3)):
-        with mock.patch.object(
-            checker, "_run_order", lambda by_id, reads, held, order=order: [by_id[i] for i in order]
-        ):
+        with mock.patch.object(checker, "_run_order", lambda reads, held, order=order: list(order)):
             reports.append(check(rules, org, log, start=date(2024, 1, 1), end=date(2024, 2, 1)))
     statuses = [(o.rule, o.period, o.status) for o in reports[0].outcomes]
     assert len(statuses) == 13 and ("b", "post1", "unapproved") in statuses and ("b", "post2", "met") in statuses
     assert all(r.model_dump() == reports[0].model_dump() for r in reports[1:])
-    reads = {r.id: checker._rule_actions(r) for r in rules.rules}
+    reads = [checker._rule_actions(r) for r in rules.rules]
     held = {"approve": 5, "post": 8, "lecture": 3, "talk": 2}
-    assert [r.id for r in checker._run_order(list(rules.rules), reads, held)] == ["b", "c", "a"]  # 13, 10, 8 events
+    assert checker._run_order(reads, held) == [1, 2, 0]  # b, c, a: 13, 10, 8 events
+
+
+def test_two_rules_made_in_python_with_one_id_both_keep_their_events() -> None:
+    """Loading refuses a repeated rule id, but a rule set made in Python may hold one: each rule
+    still reads its own actions (the run order is kept by position, not by id)."""
+    requires = [("lecture", "approve"), ("post", "ok")]
+    rules = RuleSet.model_validate(
+        {
+            "id": "t",
+            "title": "t",
+            "timezone": "Asia/Shanghai",
+            "rules": [
+                {"id": "x", "kind": "prerequisite", "clause": "c", "action": a, "requires": [{"action": r}]}
+                for a, r in requires
+            ],
+        }
+    )
+    org = Organisation.model_validate({"id": "o", "actors": [{"id": "b1", "roles": ["branch"]}]})
+    at = datetime(2024, 1, 10, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    actions = ["approve", "ok", "lecture", "post", "approve", "post"]
+    log = [
+        Event(id=f"e{i}", time=at + timedelta(minutes=i), actor="b1", action=a, subject="s", seq=i)
+        for i, a in enumerate(actions)
+    ]
+    report = check(rules, org, log, start=date(2024, 1, 1), end=date(2024, 2, 1))
+    assert sorted((o.period, o.status) for o in report.outcomes) == [("e2", "met"), ("e3", "met"), ("e5", "met")]
+    assert (report.records.used, report.records.unused) == (5, 1)
 
 
 @given(case=_cases(), data=st.data())
