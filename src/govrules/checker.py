@@ -1292,6 +1292,9 @@ def _ingest(
     acc.first_top = top if rising else None
 
 
+_NOT_SEEN: Any = object()
+
+
 def _count_used(acc: _Accounting, cited: Iterable[str]) -> int:
     """How many accepted events ``cited`` names (event ids, repeats and other ids among them).
 
@@ -1315,9 +1318,6 @@ def _count_used(acc: _Accounting, cited: Iterable[str]) -> int:
         else:
             rest.add(event_id)
     return (marks.count(1) if marks is not None else 0) + len(rest)
-
-
-_NOT_SEEN: Any = object()
 
 
 def _rejected(run: _Run, record: Rejected) -> Finding:

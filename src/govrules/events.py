@@ -510,7 +510,7 @@ class _Builder:
             attributes or NO_ATTRIBUTES,
             self.file,
             line,
-            line if self.start_seq == 0 else self.start_seq + line,
+            self.seqs([line])[0],
         )
 
 

@@ -339,7 +339,8 @@ def outcome_sort_key(o: Outcome) -> tuple[Any, ...]:
 
 
 def _within_actor(o: Outcome) -> tuple[Any, ...]:
-    """`outcome_sort_key` after its rule and actor."""
+    """`outcome_sort_key` after its rule and actor (written out again, not sliced from it: the
+    test that `sorted_outcomes` keeps the key's order compares the two)."""
     return (o.counterpart or "", o.opens.timestamp(), o.period, o.step or 0)
 
 
