@@ -4,16 +4,16 @@ It keeps an event without its attributes when no rule reads them, runs the rules
 most events first and lets go of an action's events once no rule still to run reads them, sorts
 one action's events by instant alone when they come in input order, gathers events and outcomes
 in tuples of 65,536, indexes a requirement's events by the events themselves, sorts the outcomes
-a rule and actor at a time, and counts the cited events in a bitmap by line. Each test compares
-the report with the one the checker gives without that saving (or, for the tuples, with tuples
-small enough to be used; for the index, with a scan of every event), over generated audits and
-logs.
+a rule and actor at a time, counts the cited events in a bitmap by line, and counts the records
+a batch at a time. Each test compares the report with the one the checker gives without that
+saving (or, for the tuples and batches, with ones small enough to be used; for the index, with a
+scan of every event), over generated audits and logs.
 """
 
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -24,7 +24,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from govrules import check, checker
-from govrules.events import Event
+from govrules.events import Event, Rejected
 from govrules.findings import Report, outcome_sort_key, sorted_outcomes
 from govrules.model import Organisation, RuleSet
 from govrules.testing import Audit, audits, from_rule_set
@@ -81,9 +81,8 @@ def test_a_saving_changes_no_report(saving: str, case: tuple[Audit, list[Event]]
     assert saved.model_dump() == plain.model_dump()
 
 
-def test_events_at_one_instant_keep_the_order_of_their_sequence_numbers() -> None:
-    """Two approvals at one instant, given in the reverse of their sequence numbers: the later by
-    ``seq`` is the one a prerequisite cites, whether or not the log came in input order."""
+def _approvals() -> tuple[RuleSet, Organisation]:
+    """A lecture needs an approval of the same subject first; one branch."""
     rules = RuleSet.model_validate(
         {
             "id": "t",
@@ -102,6 +101,13 @@ def test_events_at_one_instant_keep_the_order_of_their_sequence_numbers() -> Non
         }
     )
     org = Organisation.model_validate({"id": "o", "actors": [{"id": "b1", "roles": ["branch"]}]})
+    return rules, org
+
+
+def test_events_at_one_instant_keep_the_order_of_their_sequence_numbers() -> None:
+    """Two approvals at one instant, given in the reverse of their sequence numbers: the later by
+    ``seq`` is the one a prerequisite cites, whether or not the log came in input order."""
+    rules, org = _approvals()
     at = datetime(2024, 1, 10, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
     log = [
         Event(id="second", time=at, actor="b1", action="approve", subject="s", seq=1),
@@ -317,3 +323,86 @@ def test_the_link_index_finds_what_a_scan_finds(
             or (link != "ref" and g.subject is not None and g.subject == e.subject)
         ]
         assert [id(e) for e in index.linkable(g)] == [id(e) for e in scan]
+
+
+@st.composite
+def _as_read(draw: st.DrawFn) -> tuple[Audit, list[Event | Rejected]]:
+    """A generated audit's log as a reader gives it, and worse: fixed offsets (one object per
+    offset, or a new one per event), files and lines in runs, lines that stop rising, duplicate
+    ids, rejected records, unknown actors, times at and after the audit moment."""
+    audit, events = draw(_cases())
+    shared: dict[timedelta | None, timezone] = {}
+    made: list[Event | Rejected] = []
+    line = draw(st.integers(-2, 3))
+    for e in events:
+        offset = e.time.utcoffset()
+        assert offset is not None
+        zone = draw(st.sampled_from(["shared", "own", "kept"]))
+        if zone == "shared":
+            e = e._replace(time=e.time.astimezone(shared.setdefault(offset, timezone(offset))))
+        elif zone == "own":
+            e = e._replace(time=e.time.astimezone(timezone(offset)))
+        line += draw(st.sampled_from([1, 1, 1, 2, 0, -1]))
+        file = draw(st.sampled_from(["a.csv", "a.csv", "a.csv", "b.csv", None]))
+        e = e._replace(file=file, line=draw(st.just(line) | st.none()) if file else None)
+        if draw(st.integers(0, 9)) == 0:
+            e = e._replace(actor="ghost")
+        if draw(st.integers(0, 9)) == 0:  # at, just after or long after the audit moment
+            late = audit.as_of + timedelta(seconds=draw(st.sampled_from([0, 1, 86_400, 10**8])))
+            e = e._replace(time=late.astimezone(e.time.tzinfo))
+        made.append(e)
+        if made and draw(st.integers(0, 9)) == 0:
+            made.append(draw(st.sampled_from([x for x in made if isinstance(x, Event)]))._replace(line=line))
+        if draw(st.integers(0, 19)) == 0:
+            made.append(Rejected("a.csv", line, "malformed CSV"))
+    return audit, made
+
+
+def _no_offset(when: datetime, zone: Any) -> None:
+    return None
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 5])
+@given(case=_as_read())
+def test_records_taken_a_batch_at_a_time_are_counted_as_one_at_a_time(
+    batch: int, case: tuple[Audit, list[Event | Rejected]]
+) -> None:
+    """A batch of good events of one file at one fixed offset is counted a field at a time: the
+    report (records, rejections, unknown actors, evidence locations) is the one that counting
+    every record by itself gives."""
+    audit, records = case
+
+    def run() -> Report:
+        return check(
+            audit.rules, audit.org, records, start=audit.start, end=audit.end, as_of=audit.as_of, with_locations=True
+        )
+
+    with mock.patch.object(checker, "_INGEST_BATCH", batch):
+        batched = run()
+        with mock.patch.object(checker, "_at_offset", _no_offset):
+            one_by_one = run()
+    note(f"{batched.records}")
+    assert batched.model_dump() == one_by_one.model_dump()
+
+
+def test_a_batch_of_good_events_is_counted_at_once() -> None:
+    """The test above can fail only if its batches are counted at once: a log such as a reader
+    gives is, past its first batch."""
+    rules, org = _approvals()
+    zone = timezone(timedelta(hours=8))
+    at = datetime(2024, 1, 10, 9, tzinfo=zone)
+    log = [
+        Event(id=f"e{i}", time=at + timedelta(minutes=i), actor="b1", action="approve", file="a.csv", line=i + 2)
+        for i in range(6)
+    ]
+    bounds = []
+    at_offset = checker._at_offset
+
+    def spy(when: datetime, offset: Any) -> datetime | None:
+        bounds.append(at_offset(when, offset))
+        return bounds[-1]
+
+    with mock.patch.object(checker, "_INGEST_BATCH", 2), mock.patch.object(checker, "_at_offset", spy):
+        report = check(rules, org, log, start=date(2024, 1, 1), end=date(2025, 1, 1))
+    assert bounds and all(b is not None for b in bounds)
+    assert (report.records.read, report.records.rejected) == (6, 0)
