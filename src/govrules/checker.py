@@ -13,8 +13,8 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from functools import lru_cache, partial
 from itertools import chain, islice, pairwise, repeat
 from operator import attrgetter, lt
 from typing import Any, TypeVar, cast
@@ -60,6 +60,10 @@ __all__ = ["CHECKERS", "check", "iter_findings", "merge_reports"]
 
 Item = Finding | Outcome
 _T = TypeVar("_T")
+
+_id, _line, _file, _action, _actor, _time, _tzinfo = (
+    attrgetter(name) for name in ("id", "line", "file", "action", "actor", "time", "tzinfo")
+)
 
 
 @dataclass
@@ -614,17 +618,65 @@ def _in_range(run: _Run, rule: Rule, when: datetime) -> bool:
     return rule.effective is None or rule.effective.contains(day)
 
 
+_EDGE = timedelta(days=2)
+"""How far from an edge of a range of days an instant may be and still fall on either side of it:
+an offset from UTC is less than a day, and a day more keeps the edge far from events whose float
+timestamps (by which they are sorted) round to one value."""
+
+
+def _dated_within(run: _Run, rule: Rule, events: Sequence[Event]) -> Iterable[Event]:
+    """The ``events`` (in `_event_key` order) that `_in_range` keeps, in order.
+
+    Only the events within `_EDGE` of the first or last day are converted to a local day; those
+    between are in range whatever the time zone, and those outside out of it. So the work follows
+    the events near the edges, not all of them.
+    """
+    lo, hi = run.ctx.start, run.ctx.end  # the days [lo, hi)
+    effective = rule.effective
+    if effective is not None and effective.from_ is not None and effective.from_ > lo:
+        lo = effective.from_
+    if effective is not None and effective.to is not None and effective.to < hi:
+        hi = effective.to + timedelta(days=1)
+    if lo >= hi:
+        return ()
+    tested = partial(_in_range_event, run, rule)
+    try:
+        at = [datetime.combine(day, time(0), UTC) for day in (lo, hi)]
+        cuts = [bisect_left(events, day + side, key=_time) for day in at for side in (-_EDGE, _EDGE)]
+    except OverflowError:  # a range at an end of the calendar: every event is tested
+        return filter(tested, events)
+    first, inside, last, after = cuts
+    if inside >= last:
+        return filter(tested, islice(events, first, after))
+    return chain(
+        filter(tested, islice(events, first, inside)),
+        islice(events, inside, last),
+        filter(tested, islice(events, last, after)),
+    )
+
+
+def _in_range_event(run: _Run, rule: Rule, event: Event) -> bool:
+    return _in_range(run, rule, event.time)
+
+
+def _selected(
+    run: _Run, rule: Rule, action: str | list[str], where: Mapping[str, Any] | None, by: Party | None
+) -> Iterable[Event]:
+    """The events of ``action`` that fall in the range (`_dated_within`), are this run's to check,
+    match ``where`` and are done by ``by``, in time order, one at a time."""
+    events = _dated_within(run, rule, run.events(action))
+    if run.actors is not None:
+        events = (e for e in events if run.mine(e.actor))
+    if where:
+        events = (e for e in events if _where_matches(where, e))
+    if by is not None:
+        events = (e for e in events if run.party_matches(by, e.actor, when=e.time))
+    return events
+
+
 def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
     ctx = run.ctx
-    trig_by = as_party(rule.trigger.by)
-    triggers = [
-        e
-        for e in run.events(rule.trigger.action)
-        if _in_range(run, rule, e.time)
-        and run.mine(e.actor)
-        and _where_matches(rule.trigger.where, e)
-        and run.party_matches(trig_by, e.actor, when=e.time)
-    ]
+    triggers = list(_selected(run, rule, rule.trigger.action, rule.trigger.where, as_party(rule.trigger.by)))
     trigger_ids = {t.id for t in triggers}
     responses = [
         _Responses([e for e in run.events(step.action) if _where_matches(step.where, e)], trigger_ids)
@@ -904,17 +956,9 @@ def _trigger_discharge(
 # prerequisite, content, forbidden
 
 
-def _guarded(run: _Run, rule: PrerequisiteRule | ContentRule | ForbiddenRule) -> Iterator[Event]:
+def _guarded(run: _Run, rule: PrerequisiteRule | ContentRule | ForbiddenRule) -> Iterable[Event]:
     """The rule's guarded events, in time order, one at a time (not held in a tuple of their own)."""
-    by = as_party(rule.by)
-    return (
-        e
-        for e in run.events(rule.action)
-        if _in_range(run, rule, e.time)
-        and run.mine(e.actor)
-        and _where_matches(rule.where, e)
-        and run.party_matches(by, e.actor, when=e.time)
-    )
+    return _selected(run, rule, rule.action, rule.where, as_party(rule.by))
 
 
 class _LinkIndex:
@@ -1224,10 +1268,6 @@ class _Accounting:
 
 _INGEST_BATCH = 512
 """How many records `_ingest` takes at a time (see there)."""
-
-_id, _line, _file, _action, _actor, _time, _tzinfo = (
-    attrgetter(name) for name in ("id", "line", "file", "action", "actor", "time", "tzinfo")
-)
 
 
 def _ingest(

@@ -4,8 +4,8 @@ It keeps an event without its attributes when no rule reads them, runs the rules
 most events first and lets go of an action's events once no rule still to run reads them, sorts
 one action's events by instant alone when they come in input order, gathers events and outcomes
 in tuples of 65,536, indexes a requirement's events by the events themselves, sorts the outcomes
-a rule and actor at a time, counts the cited events in a bitmap by line, and counts the records
-a batch at a time. Each test compares the report with the one the checker gives without that
+a rule and actor at a time, counts the cited events in a bitmap by line, counts the records a
+batch at a time, and finds the local day only of the events near the edges of a range. Each test compares the report with the one the checker gives without that
 saving (or, for the tuples and batches, with ones small enough to be used; for the index, with a
 scan of every event), over generated audits and logs.
 """
@@ -13,7 +13,7 @@ scan of every event), over generated audits and logs.
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from govrules import check, checker
 from govrules.events import Event, Rejected
 from govrules.findings import Report, outcome_sort_key, sorted_outcomes
-from govrules.model import Organisation, RuleSet
+from govrules.model import DateRange, Organisation, RuleSet
 from govrules.testing import Audit, audits, from_rule_set
 
 
@@ -406,3 +406,44 @@ def test_a_batch_of_good_events_is_counted_at_once() -> None:
         report = check(rules, org, log, start=date(2024, 1, 1), end=date(2025, 1, 1))
     assert bounds and all(b is not None for b in bounds)
     assert (report.records.read, report.records.rejected) == (6, 0)
+
+
+_ZONES = ["Asia/Shanghai", "America/Sao_Paulo", "Pacific/Apia", "Pacific/Kiritimati", "Etc/GMT+12", "America/Havana"]
+
+
+@given(
+    zone=st.sampled_from(_ZONES),
+    start=st.dates(date(1985, 1, 1), date(2030, 1, 1)) | st.sampled_from([date(1, 1, 2), date(9999, 12, 20)]),
+    days=st.integers(1, 40),
+    effective=st.tuples(st.none() | st.integers(-3, 45), st.none() | st.integers(-3, 45)),
+    seconds=st.lists(st.integers(-4 * 86_400, 45 * 86_400), max_size=80),
+)
+def test_the_events_dated_within_a_range_are_those_whose_local_day_is_in_it(
+    zone: str, start: date, days: int, effective: tuple[int | None, int | None], seconds: list[int]
+) -> None:
+    """Only the events near an edge of the range are converted to a local day: what is kept is
+    what converting every event keeps, in zones whose midnight a clock change skips or repeats,
+    at offsets of up to 14 hours, and at the ends of the calendar."""
+    end = _day(start, days)
+    frm, to = (None if d is None else _day(start, d) for d in effective)
+    if frm is not None and to is not None and to < frm:
+        frm, to = to, frm
+    rules, org = _approvals()
+    rule = rules.rules[0].model_copy(update={"effective": DateRange.model_validate({"from": frm, "to": to})})
+    run = checker._prepare(rules.model_copy(update={"timezone": zone}), org, start, end, None, "en", None)
+    first = datetime.combine(start, datetime.min.time(), ZoneInfo(zone))
+    times = sorted(_shifted(first, s) for s in seconds)
+    events = tuple(Event(id=str(i), time=t, actor="b1", action="lecture", seq=i) for i, t in enumerate(times))
+    kept = list(checker._dated_within(run, rule, events))
+    assert kept == [e for e in events if checker._in_range(run, rule, e.time)]
+
+
+def _day(start: date, days: int) -> date:
+    return start + timedelta(days=max(min(days, (date.max - start).days), (date.min - start).days))
+
+
+def _shifted(first: datetime, seconds: int) -> datetime:
+    try:
+        return (first + timedelta(seconds=seconds)).astimezone(UTC)
+    except OverflowError:
+        return first.astimezone(UTC)
