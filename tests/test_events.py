@@ -120,6 +120,9 @@ _TIMES = [
     "2024-10-27T02:30:00",
     "2024-03-31T02:30:00",
     "2024-03-01",
+    "2024-03-01T09:00:00.250+01:00",
+    "0001-01-01T00:30:00+01:00",  # read at its offset, though it could not be moved to UTC
+    "9999-12-31T23:30:00-01:00",
 ]
 _RARE = st.sampled_from(["", " ", "soon", "\x07", "\udcb9"])  # makes a batch be read row by row
 
@@ -129,8 +132,9 @@ def _batches(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
     header = draw(
         st.permutations(["time", "actor", "action", *draw(st.lists(st.sampled_from(_OPTIONAL), unique=True))])
     )
+    one_time = st.just(draw(st.sampled_from(_TIMES)))  # every time at one offset, now and then
     cells = {
-        "time": st.sampled_from(_TIMES),
+        "time": one_time if draw(st.booleans()) else st.sampled_from(_TIMES),
         "actor": st.sampled_from(["school", " office "]),
         "action": st.sampled_from(["report", "review"]),
     }
@@ -157,6 +161,9 @@ def test_csv_batches_read_as_the_same_records(batch: tuple[list[str], list[list[
     assert [e.time.utcoffset() for e in batch_read if isinstance(e, Event)] == [
         e.time.utcoffset() for e in alone if isinstance(e, Event)
     ]
+    # one offset object per offset, shared by every event at it
+    times = [e.time for e in batch_read if isinstance(e, Event)]
+    assert len({id(t.tzinfo) for t in times}) == len({t.utcoffset() for t in times})
 
 
 _LINES = st.sampled_from(
