@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache, partial
-from itertools import chain, islice, pairwise, repeat
-from operator import attrgetter, lt
+from itertools import chain, islice, repeat
+from operator import attrgetter, le, lt
 from typing import Any, TypeVar, cast
 
 from govrules.errors import InvalidArgument, PeriodError, RuleSetError
@@ -61,8 +61,8 @@ __all__ = ["CHECKERS", "check", "iter_findings", "merge_reports"]
 Item = Finding | Outcome
 _T = TypeVar("_T")
 
-_id, _line, _file, _action, _actor, _time, _tzinfo = (
-    attrgetter(name) for name in ("id", "line", "file", "action", "actor", "time", "tzinfo")
+_id, _line, _file, _action, _actor, _time, _tzinfo, _seq = (
+    attrgetter(name) for name in ("id", "line", "file", "action", "actor", "time", "tzinfo", "seq")
 )
 
 
@@ -90,8 +90,9 @@ class _Run:
             result: list[Event] = []
             for name in names:
                 result.extend(self.events_by_action.get(name, ()))
-            if len(names) == 1 and all(a.seq <= b.seq for a, b in pairwise(result)):
-                result.sort(key=_timestamp)  # stable: ties stay in input order, as by _event_key
+            if len(names) == 1 and _rising(list(map(_seq, result))):
+                if not _in_time_order(result):  # as an exported log's events mostly are
+                    result.sort(key=_timestamp)  # stable: ties stay in input order, as by _event_key
             else:
                 result.sort(key=_event_key)
             found = self._sorted[names] = tuple(result)
@@ -201,6 +202,20 @@ def _event_key(e: Event) -> tuple[float, int]:
 
 def _timestamp(e: Event) -> float:
     return e.time.timestamp()
+
+
+def _rising(values: list[Any]) -> bool:
+    """Whether ``values`` never go down."""
+    return all(map(le, values, islice(values, 1, None)))
+
+
+def _in_time_order(events: Sequence[Event]) -> bool:
+    """Whether ``events`` are already in time order, as sorting them by `_timestamp` would leave
+    them. Their times are compared directly (fast, for times sharing one offset object), and only
+    when every one is at a fixed offset: two times sharing a zone with DST compare by wall time,
+    not as instants."""
+    times = list(map(_time, events))
+    return all(type(zone) is timezone for zone in set(map(_tzinfo, times))) and _rising(times)
 
 
 def _scalar_text(value: Any) -> str:

@@ -5,7 +5,8 @@ most events first and lets go of an action's events once no rule still to run re
 one action's events by instant alone when they come in input order, gathers events and outcomes
 in tuples of 65,536, indexes a requirement's events by the events themselves, sorts the outcomes
 a rule and actor at a time, counts the cited events in a bitmap by line, counts the records a
-batch at a time, and finds the local day only of the events near the edges of a range. Each test compares the report with the one the checker gives without that
+batch at a time, finds the local day only of the events near the edges of a range, and does not
+sort again an action's events that come in time order. Each test compares the report with the one the checker gives without that
 saving (or, for the tuples and batches, with ones small enough to be used; for the index, with a
 scan of every event), over generated audits and logs.
 """
@@ -447,3 +448,34 @@ def _shifted(first: datetime, seconds: int) -> datetime:
         return (first + timedelta(seconds=seconds)).astimezone(UTC)
     except OverflowError:
         return first.astimezone(UTC)
+
+
+@given(case=_as_read(), in_order=st.booleans())
+def test_events_found_in_time_order_give_the_report_sorting_them_gives(
+    case: tuple[Audit, list[Event | Rejected]], in_order: bool
+) -> None:
+    """An action's events that come in time order (as most logs' do) are not sorted again; they
+    are found to be in order by comparing their times only when every one is at a fixed offset."""
+    audit, records = case
+    if in_order:
+        records = sorted((r for r in records if isinstance(r, Event)), key=checker._timestamp)
+    report = _check(audit, records)  # type: ignore[arg-type]
+    with mock.patch.object(checker, "_in_time_order", lambda events: False):
+        sorted_again = _check(audit, records)  # type: ignore[arg-type]
+    assert report.model_dump() == sorted_again.model_dump()
+
+
+def test_times_are_in_order_as_instants_not_as_wall_times() -> None:
+    """In the hour a clock change repeats, a later wall time may be an earlier instant."""
+    rome = ZoneInfo("Europe/Rome")
+    later, earlier = datetime(2024, 10, 27, 2, 30, fold=1, tzinfo=rome), datetime(2024, 10, 27, 2, 45, tzinfo=rome)
+    assert later > earlier.astimezone(UTC)  # as instants
+    for first, second, in_order in [
+        (later, earlier, False),  # in wall-time order, not in time order
+        (earlier, later, True),
+    ]:
+        for zones in ("fixed", "zone"):
+            times = [t.astimezone(timezone(t.utcoffset())) if zones == "fixed" else t for t in (first, second)]
+            events = [Event(id=str(i), time=t, actor="b1", action="a") for i, t in enumerate(times)]
+            # a zone with DST is never taken as in order (its times compare by wall time)
+            assert checker._in_time_order(events) is (in_order and zones == "fixed")
