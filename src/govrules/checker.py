@@ -153,6 +153,21 @@ class _Run:
             return bool(actor_id == getattr(trigger, party.trigger))
         return False
 
+    def matcher(self, party: Party | None) -> Callable[[str | None, Event | None, datetime | None], bool] | None:
+        """`party_matches` for one party (None for none: anyone matches), answered without a
+        call for an actor who holds the party's role on every day."""
+        if party is None:
+            return None
+        general = partial(self.party_matches, party)
+        if party.role is None or party.actor is not None:
+            return general
+        of_role = self._spans.setdefault(party.role, {})
+
+        def matches(actor_id: str | None, trigger: Event | None = None, when: datetime | None = None) -> bool:
+            return of_role.get(actor_id) is _ALWAYS or general(actor_id, trigger, when)  # type: ignore[arg-type]
+
+        return matches
+
     def mine(self, actor_id: str) -> bool:
         """Whether this run (or partition) answers for ``actor_id``."""
         return self.actors is None or actor_id in self.actors
@@ -1058,7 +1073,6 @@ def _index_values(found: _T | list[_T]) -> list[_T]:
 def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
     ctx = run.ctx
     link = rule.link
-    matches = run.party_matches
     guarded = _guarded(run, rule)
     requirements = [
         (
@@ -1068,7 +1082,7 @@ def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
                 if r.where
                 else run.events(r.action),
             ),
-            as_party(r.by),
+            run.matcher(as_party(r.by)),
         )
         for r in rule.requires
     ]
@@ -1077,8 +1091,8 @@ def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
         g_id, g_time = g.id, g.time
         states: list[tuple[str, list[Event]]] = []
         oks = 0
-        for index, by in requirements:
-            linked = [e for e in index.linkable(g) if e.id != g_id and (by is None or matches(by, e.actor, g, e.time))]
+        for index, matches in requirements:
+            linked = [e for e in index.linkable(g) if e.id != g_id and (matches is None or matches(e.actor, g, e.time))]
             before = [e for e in linked if e.time <= g_time]
             if not before:
                 states.append(("after" if linked else "none", linked))
@@ -1100,8 +1114,9 @@ def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
         satisfied = oks == len(states) if rule.mode == "all" else oks > 0
         evidence = [g_id] + [evs[0].id for s, evs in states if s == "ok"]
         if satisfied:
-            yield run.outcome(
-                rule,
+            yield Outcome(
+                rule=rule.id,
+                clause=rule.clause,
                 actor=g.actor,
                 period=g_id,
                 opens=g_time,
@@ -1109,7 +1124,7 @@ def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
                 status="met",
                 observed=oks,
                 expected_min=expected,
-                evidence=evidence,
+                evidence=tuple(evidence),
             )
             continue
         base = {"actor": g.actor, "period": g_id, "opens": g_time, "due": g_time}

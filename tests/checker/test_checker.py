@@ -17,7 +17,7 @@ import pytest
 from govrules import InvalidArgument, check, iter_findings
 from govrules.events import Event, Rejected
 from govrules.findings import Finding, Report
-from govrules.model import Organisation, RuleSet
+from govrules.model import Actor, Organisation, RuleSet
 
 SH = ZoneInfo("Asia/Shanghai")
 ROME = ZoneInfo("Europe/Rome")
@@ -542,6 +542,31 @@ class TestPrerequisite:
         assert [(f.code.value, f.period) for f in gaps(report)] == [("unapproved", "l2")]
         assert [(o.period, o.status, o.evidence) for o in report.outcomes if o.status == "met"] == [
             ("l1", "met", ("l1", "a1"))
+        ]
+
+    def test_an_approval_counts_only_while_its_approver_holds_the_role(self) -> None:
+        """One approver approves twice, before and after its role ends; another, who never held
+        the role, approves twice too: only the first approval counts, each time it is asked."""
+        org = ORG.model_copy(
+            update={
+                "actors": [
+                    *ORG.actors,
+                    Actor.model_validate({"id": "acting", "roles": [{"role": "vp", "to": "2024-04-30"}]}),
+                ]
+            }
+        )
+        log = [
+            ev(f"{who}-{month}-{kind}", f"2024-{month}-01T{hour}:00", actor, action, subject=f"{who}-{month}")
+            for who, actor in (("a", "acting"), ("o", "office"))
+            for month in ("04", "05")
+            for kind, hour, action in (("ok", "09", "approve"), ("talk", "10", "lecture"))
+        ]
+        report = run(ruleset(PREREQ), log, org=org)
+        assert sorted((o.period, o.status) for o in report.outcomes) == [
+            ("a-04-talk", "met"),
+            ("a-05-talk", "unapproved"),
+            ("o-04-talk", "unapproved"),
+            ("o-05-talk", "unapproved"),
         ]
 
     def test_all_of_two_roles(self) -> None:
