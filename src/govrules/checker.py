@@ -48,6 +48,7 @@ from govrules.model import (
     RecurringRule,
     Rule,
     RuleSet,
+    Step,
     TriggeredRule,
     actions_of,
     as_party,
@@ -384,22 +385,27 @@ def _evaluate_stream(
             "opens": o.opens,
             "due": o.due,
         }
-        params: dict[str, Any] = {
-            "actor": run.name(o.actor) + (f" / {run.name(o.counterpart)}" if o.counterpart else ""),
-            "rule": run.rule_name(rule),
-            "period": format_period(o.period, run.lang),
-            "due": run.instant(o.due),
-            "min": o.min,
-            "max": o.max,
-            "to": word("to", run.lang, recipient=_recipient_name(run, o.recipient)) if o.recipient else "",
-        }
+
+        def params(o: Obligation = o) -> dict[str, Any]:  # a message's words, made for a finding only
+            return {
+                "actor": run.name(o.actor) + (f" / {run.name(o.counterpart)}" if o.counterpart else ""),
+                "rule": run.rule_name(rule),
+                "period": format_period(o.period, run.lang),
+                "due": run.instant(o.due),
+                "min": o.min,
+                "max": o.max,
+                "to": word("to", run.lang, recipient=_recipient_name(run, o.recipient)) if o.recipient else "",
+            }
+
         counts = {"expected_min": o.min, "expected_max": o.max}
         if o.status == "not-held":
             yield run.outcome(rule, **base, status="not-held", note=o.note, **_omin(o))
             continue
         if o.status == "exempt":
             yield run.outcome(rule, **base, status="exempt", note=o.note, **_omin(o))
-            yield run.finding(FindingCode.EXEMPT, rule, {**params, "reason": o.note}, **base, detail={"reason": o.note})
+            yield run.finding(
+                FindingCode.EXEMPT, rule, {**params(), "reason": o.note}, **base, detail={"reason": o.note}
+            )
             continue
         on_time = [e for e in evs if e.time <= o.due]
         in_window = [
@@ -410,7 +416,7 @@ def _evaluate_stream(
         if o.max is not None and n > o.max:
             yield run.outcome(rule, **base, status="excess", observed=n, evidence=ids, **_omin(o))
             yield run.finding(
-                FindingCode.EXCESS, rule, {**params, "observed": n}, **base, **counts, observed=n, evidence=ids
+                FindingCode.EXCESS, rule, {**params(), "observed": n}, **base, **counts, observed=n, evidence=ids
             )
             continue
         if len(on_time) >= o.min:
@@ -422,7 +428,7 @@ def _evaluate_stream(
                     FindingCode.OUTSIDE_WINDOW,
                     rule,
                     {
-                        **params,
+                        **params(),
                         "window": word(
                             "window", run.lang, start=run.instant(o.window_start), end=run.instant(o.window_end)
                         ),
@@ -449,7 +455,7 @@ def _evaluate_stream(
             yield run.finding(
                 FindingCode.LATE,
                 rule,
-                {**params, "late_by": format_duration(late, run.lang), "done": run.instant(completing.time)},
+                {**params(), "late_by": format_duration(late, run.lang), "done": run.instant(completing.time)},
                 **base,
                 **counts,
                 observed=n,
@@ -459,7 +465,7 @@ def _evaluate_stream(
             continue
         if o.due > ctx.as_of:
             yield run.outcome(rule, **base, status="pending", observed=n, evidence=ids, **_omin(o))
-            yield run.finding(FindingCode.PENDING, rule, params, **base, **counts, observed=n, evidence=ids)
+            yield run.finding(FindingCode.PENDING, rule, params(), **base, **counts, observed=n, evidence=ids)
             continue
         discharge = _discharge(run, rule.unless, unless_events, o.actor, o.opens, o.due)
         if discharge is not None:
@@ -467,7 +473,7 @@ def _evaluate_stream(
             yield run.finding(
                 FindingCode.DISCHARGED,
                 rule,
-                {**params, "unless": discharge.action, "event": discharge.id},
+                {**params(), "unless": discharge.action, "event": discharge.id},
                 **base,
                 **counts,
                 observed=n,
@@ -484,7 +490,7 @@ def _evaluate_stream(
                 FindingCode.WRONG_RECIPIENT,
                 rule,
                 {
-                    **params,
+                    **params(),
                     "found": ", ".join(_recipient_name(run, r) for r in found),
                     "expected": _recipient_name(run, o.recipient),
                 },
@@ -498,11 +504,11 @@ def _evaluate_stream(
         if n > 0:
             yield run.outcome(rule, **base, status="insufficient", observed=n, evidence=ids, **_omin(o))
             yield run.finding(
-                FindingCode.INSUFFICIENT, rule, {**params, "observed": n}, **base, **counts, observed=n, evidence=ids
+                FindingCode.INSUFFICIENT, rule, {**params(), "observed": n}, **base, **counts, observed=n, evidence=ids
             )
             continue
         yield run.outcome(rule, **base, status="missing", observed=0, **_omin(o))
-        yield run.finding(FindingCode.MISSING, rule, params, **base, **counts, observed=0)
+        yield run.finding(FindingCode.MISSING, rule, params(), **base, **counts, observed=0)
 
 
 def _omin(o: Obligation) -> dict[str, Any]:
@@ -755,15 +761,20 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
             if discharged is None and rule.unless is not None:
                 discharged = _trigger_discharge(run, rule.unless, unless_events, trig, chosen)
             base = {"actor": _expected_actor(trig, by), "period": trig.id, "opens": trig.time, "due": due}
-            params = {
-                "actor": _recipient_name(run, _expected_actor(trig, by)),
-                "rule": run.rule_name(rule),
-                "step": number,
-                "action": "/".join(actions_of(step.action)),
-                "trigger": f"{trig.action} {trig.id} ({run.instant(trig.time)})",
-                "due": run.instant(due),
-                "period": trig.id,
-            }
+
+            def params(  # a message's words, made for a finding only
+                trig: Event = trig, by: Party = by, number: int = number, step: Step = step, due: datetime = due
+            ) -> dict[str, Any]:
+                return {
+                    "actor": _recipient_name(run, _expected_actor(trig, by)),
+                    "rule": run.rule_name(rule),
+                    "step": number,
+                    "action": "/".join(actions_of(step.action)),
+                    "trigger": f"{trig.action} {trig.id} ({run.instant(trig.time)})",
+                    "due": run.instant(due),
+                    "period": trig.id,
+                }
+
             detail = {"step": number, "trigger": trig.id}
             if discharged is not None:
                 yield run.outcome(rule, **base, status="discharged", step=number, evidence=[trig.id, discharged.id])
@@ -773,7 +784,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                         FindingCode.DISCHARGED,
                         rule,
                         {
-                            **params,
+                            **params(),
                             "period": format_period(trig.id, run.lang),
                             "unless": discharged.action,
                             "event": discharged.id,
@@ -800,7 +811,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                         FindingCode.LATE_RESPONSE,
                         rule,
                         {
-                            **params,
+                            **params(),
                             "late_by": format_duration(
                                 late, run.lang, calendar_days=not ctx.duration(step.within).elapsed
                             ),
@@ -822,7 +833,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                 )
                 yield run.outcome(rule, **base, status=status, step=number, evidence=[trig.id])
                 yield run.finding(
-                    code, rule, params, **base, expected_min=1, observed=0, evidence=[trig.id], detail=detail
+                    code, rule, params(), **base, expected_min=1, observed=0, evidence=[trig.id], detail=detail
                 )
             else:  # no candidate fits the recipient: the first one is misdirected
                 e = first_candidate
@@ -832,7 +843,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                     FindingCode.WRONG_RECIPIENT,
                     rule,
                     {
-                        **params,
+                        **params(),
                         "period": trig.id,
                         "found": _recipient_name(run, e.recipient),
                         "expected": _party_name(run, to, trig),
