@@ -9,10 +9,11 @@ from __future__ import annotations
 import inspect
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from enum import StrEnum
 from functools import cache
-from operator import attrgetter
+from itertools import islice
+from operator import attrgetter, lt
 from typing import Any, Literal, get_type_hints
 
 import msgspec
@@ -362,10 +363,27 @@ def sorted_outcomes(outcomes: Iterable[Outcome]) -> list[Outcome]:
     result: list[Outcome] = []
     for key in sorted(groups):
         group = groups.pop(key)
-        if len(group) > 1:
+        if len(group) > 1 and not _in_key_order(group):
             group.sort(key=_within_actor)
         result += group
     return result
+
+
+_opens, _counterpart, _tzinfo = attrgetter("opens"), attrgetter("counterpart"), attrgetter("tzinfo")
+
+
+def _in_key_order(group: list[Outcome]) -> bool:
+    """Whether ``group`` (one rule and actor) is already as sorting it by `_within_actor` leaves
+    it, as a prerequisite's outcomes mostly are: found only when no outcome has a counterpart
+    and each opens strictly after the one before (so that the rest of the key never decides),
+    comparing the times directly when every one is at a fixed offset (times sharing a zone with
+    DST compare by wall time, not as instants)."""
+    if any(map(_counterpart, group)):
+        return False
+    opens = list(map(_opens, group))
+    return all(type(zone) is timezone for zone in set(map(_tzinfo, opens))) and all(
+        map(lt, opens, islice(opens, 1, None))
+    )
 
 
 _status = attrgetter("status")
