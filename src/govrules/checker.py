@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import difflib
 from bisect import bisect_left
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache, partial
 from itertools import chain, islice, repeat
-from operator import attrgetter, le, lt
+from operator import attrgetter, is_not, le, lt
 from typing import Any, TypeVar, cast
 
 from govrules.errors import InvalidArgument, PeriodError, RuleSetError
@@ -62,8 +62,8 @@ __all__ = ["CHECKERS", "check", "iter_findings", "merge_reports"]
 Item = Finding | Outcome
 _T = TypeVar("_T")
 
-_id, _line, _file, _action, _actor, _time, _tzinfo, _seq = (
-    attrgetter(name) for name in ("id", "line", "file", "action", "actor", "time", "tzinfo", "seq")
+_id, _line, _file, _action, _actor, _time, _tzinfo, _seq, _evidence = (
+    attrgetter(name) for name in ("id", "line", "file", "action", "actor", "time", "tzinfo", "seq", "evidence")
 )
 
 
@@ -1451,6 +1451,12 @@ def _count_used(acc: _Accounting, cited: Iterable[str]) -> int:
     other_files = acc.other_files
     top = acc.first_top
     marks = bytearray(top + 1) if top is not None and top <= 4 * len(seen) + 1024 else None
+    if marks is not None and not other_files:
+        # every accepted event has its line in the bitmap: marked in one pass of calls (a cited
+        # id not accepted has none)
+        lines = cast(Iterator[int], filter(partial(is_not, None), map(seen.get, cited)))
+        deque(map(marks.__setitem__, lines, repeat(1)), maxlen=0)
+        return marks.count(1)
     rest: set[str] = set()
     for event_id in cited:
         line = seen.get(event_id, _NOT_SEEN)
@@ -1621,7 +1627,7 @@ def check(
     used = _count_used(
         acc,
         chain(
-            (event_id for o in outcomes for event_id in o.evidence),
+            chain.from_iterable(map(_evidence, outcomes)),
             (event_id for f in findings if f.rule is not None for event_id in f.evidence),
         ),
     )

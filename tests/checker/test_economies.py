@@ -151,7 +151,9 @@ def _plain_count(acc: Any, cited: Any) -> int:
 
 @given(
     case=_cases(),
-    layout=st.sampled_from(["one file", "two files", "lines repeat", "no lines", "far lines", "negative lines"]),
+    layout=st.sampled_from(
+        ["one file", "lines from 0", "two files", "lines repeat", "no lines", "far lines", "negative lines"]
+    ),
 )
 def test_events_counted_as_used_in_a_bitmap_by_line_are_those_a_set_counts(
     case: tuple[Audit, list[Event]], layout: str
@@ -162,6 +164,8 @@ def test_events_counted_as_used_in_a_bitmap_by_line_are_those_a_set_counts(
     half = len(events) // 2
     if layout == "one file":
         events = [e._replace(file="a.csv", line=i + 2) for i, e in enumerate(events)]
+    elif layout == "lines from 0":  # as events made in Python may have
+        events = [e._replace(file="a.csv", line=i) for i, e in enumerate(events)]
     elif layout == "two files":
         events = [
             e._replace(file="a.csv" if i < half else "b.csv", line=i % half + 2 if half else 2)
