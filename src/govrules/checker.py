@@ -1328,6 +1328,7 @@ def _ingest(
     known = {a.id for a in run.ctx.org.actors}
     as_of = run.ctx.as_of
     bounds: dict[Any, datetime | None] = {}  # the audit moment at each fixed offset met
+    fixed: dict[timedelta | None, timezone] = {}  # one fixed offset object per offset
     by_action: defaultdict[str, list[Event]] = defaultdict(list)
     parts: defaultdict[str, list[tuple[Event, ...]]] = defaultdict(list)
     seen = acc.first_seen
@@ -1418,6 +1419,13 @@ def _ingest(
             if record.time > as_of:
                 acc.after_as_of += 1
                 continue
+            zone = record.time.tzinfo
+            if type(zone) is not timezone:
+                # a zone with DST (an event made in Python): kept at its offset at that instant,
+                # as a reader gives it, for two times sharing such a zone compare by wall time
+                # (wrong in the hour a clock change repeats)
+                offset = record.time.utcoffset()
+                record = record._replace(time=record.time.replace(tzinfo=fixed.setdefault(offset, timezone(offset))))  # type: ignore[arg-type]
             hold((record,))
     for name, held in by_action.items():
         run.events_by_action[name] = (*chain.from_iterable(parts[name]), *held)

@@ -740,6 +740,29 @@ class TestTimingTraps:
         assert [o.period for o in report.outcomes] == ["first", "second"]
         assert [f.period for f in report.findings] == ["first", "second"]
 
+    def test_an_approval_in_a_repeated_hour_is_before_or_after_by_its_instant(self) -> None:
+        """Events made in Python whose times share a zone with DST: 01:50 before the clocks go
+        back is 40 minutes before 01:10 after it, so an approval then counts for a talk then, and
+        a response then does not answer an inspection then, however the wall times compare."""
+        london = ZoneInfo("Europe/London")
+        before = datetime(2024, 10, 27, 1, 50, tzinfo=london)
+        after = datetime(2024, 10, 27, 1, 10, tzinfo=london, fold=1)
+        assert before.timestamp() < after.timestamp() and before > after  # as instants, as wall times
+        log = [
+            ev("ok", "2024-10-27T01:50:00", "vp", "approve", subject="talk-1")._replace(time=before),
+            ev("talk", "2024-10-27T01:10:00", "s1", "lecture", subject="talk-1")._replace(time=after),
+        ]
+        report = run(ruleset(PREREQ, tz="Europe/London"), log)
+        assert [(o.status, o.evidence) for o in report.outcomes] == [("met", ("talk", "ok"))]
+        step = {"id": "answer", "kind": "triggered", "clause": "c", "trigger": {"action": "inspection"}}
+        step["steps"] = [{"action": "written-report", "within": "1 day"}]
+        log = [
+            ev("early", "2024-10-27T01:50:00", "b1", "written-report")._replace(time=before),
+            ev("visit", "2024-10-27T01:10:00", "b1", "inspection")._replace(time=after),
+        ]
+        report = run(ruleset(step, tz="Europe/London"), log, as_of=datetime(2024, 12, 1, tzinfo=london))
+        assert [(o.status, o.evidence) for o in report.outcomes] == [("unanswered", ("visit",))]
+
     def test_half_past_midnight_local_is_the_next_month(self) -> None:
         """00:30 on 1 December local time is still 30 November in UTC, but it is December here."""
         log = [*monthly_log("b1", skip=[11, 12]), ev("e", "2024-11-30T16:30:00+00:00", "b1", "report", recipient="hq")]
