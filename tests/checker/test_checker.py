@@ -754,7 +754,7 @@ class TestTimingTraps:
         ]
         report = run(ruleset(PREREQ, tz="Europe/London"), log)
         assert [(o.status, o.evidence) for o in report.outcomes] == [("met", ("talk", "ok"))]
-        step = {"id": "answer", "kind": "triggered", "clause": "c", "trigger": {"action": "inspection"}}
+        step: dict[str, Any] = {"id": "answer", "kind": "triggered", "clause": "c", "trigger": {"action": "inspection"}}
         step["steps"] = [{"action": "written-report", "within": "1 day"}]
         log = [
             ev("early", "2024-10-27T01:50:00", "b1", "written-report")._replace(time=before),

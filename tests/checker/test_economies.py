@@ -14,6 +14,7 @@ scan of every event), over generated audits and logs.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from unittest import mock
@@ -53,8 +54,15 @@ def _cases(draw: st.DrawFn) -> tuple[Audit, list[Event]]:
     return audit, events
 
 
-def _check(audit: Audit, events: list[Event]) -> Report:
+def _check(audit: Audit, events: Sequence[Event | Rejected]) -> Report:
     return check(audit.rules, audit.org, events, start=audit.start, end=audit.end, as_of=audit.as_of)
+
+
+def _at_fixed_offset(when: datetime, zones: dict[timedelta, timezone]) -> datetime:
+    """``when`` at its own offset as a fixed offset, one object per offset in ``zones``."""
+    offset = when.utcoffset()
+    assert offset is not None
+    return when.astimezone(zones.setdefault(offset, timezone(offset)))
 
 
 def _every_action(rules: list[Any]) -> set[str]:
@@ -274,13 +282,8 @@ def test_outcomes_sorted_a_rule_and_actor_at_a_time_are_sorted_by_the_key(
     audit, events = case
     outcomes = list(_check(audit, events).outcomes)
     if data.draw(st.booleans()):  # at fixed offsets, as a log read from a file gives them
-        zones: dict[Any, timezone] = {}
-        outcomes = [
-            msgspec.structs.replace(
-                o, opens=o.opens.astimezone(zones.setdefault(o.opens.utcoffset(), timezone(o.opens.utcoffset())))
-            )  # type: ignore[arg-type]
-            for o in outcomes
-        ]
+        zones: dict[timedelta, timezone] = {}
+        outcomes = [msgspec.structs.replace(o, opens=_at_fixed_offset(o.opens, zones)) for o in outcomes]
     if outcomes:
         twins = data.draw(st.lists(st.sampled_from(outcomes), max_size=4))
         outcomes += [msgspec.structs.replace(o, evidence=("twin",), status="late") for o in twins]
@@ -471,10 +474,10 @@ def test_events_found_in_time_order_give_the_report_sorting_them_gives(
     are found to be in order by comparing their times only when every one is at a fixed offset."""
     audit, records = case
     if in_order:
-        records = sorted((r for r in records if isinstance(r, Event)), key=checker._timestamp)
-    report = _check(audit, records)  # type: ignore[arg-type]
+        records = [*sorted((r for r in records if isinstance(r, Event)), key=checker._timestamp)]
+    report = _check(audit, records)
     with mock.patch.object(checker, "_in_time_order", lambda events: False):
-        sorted_again = _check(audit, records)  # type: ignore[arg-type]
+        sorted_again = _check(audit, records)
     assert report.model_dump() == sorted_again.model_dump()
 
 
@@ -488,7 +491,7 @@ def test_times_are_in_order_as_instants_not_as_wall_times() -> None:
         (earlier, later, True),
     ]:
         for zones in ("fixed", "zone"):
-            times = [t.astimezone(timezone(t.utcoffset())) if zones == "fixed" else t for t in (first, second)]
+            times = [_at_fixed_offset(t, {}) if zones == "fixed" else t for t in (first, second)]
             events = [Event(id=str(i), time=t, actor="b1", action="a") for i, t in enumerate(times)]
             # a zone with DST is never taken as in order (its times compare by wall time)
             assert checker._in_time_order(events) is (in_order and zones == "fixed")
