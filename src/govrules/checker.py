@@ -20,7 +20,7 @@ from operator import attrgetter, is_not, le, lt
 from typing import Any, TypeVar, cast
 
 from govrules.errors import InvalidArgument, PeriodError, RuleSetError
-from govrules.events import NO_ATTRIBUTES, Event, Rejected
+from govrules.events import NO_ATTRIBUTES, Event, Rejected, at_fixed_offsets
 from govrules.findings import (
     CODE_SEVERITY,
     EvidenceLocation,
@@ -231,7 +231,7 @@ def _in_time_order(events: Sequence[Event]) -> bool:
     when every one is at a fixed offset: two times sharing a zone with DST compare by wall time,
     not as instants."""
     times = list(map(_time, events))
-    return all(type(zone) is timezone for zone in set(map(_tzinfo, times))) and _rising(times)
+    return at_fixed_offsets(times) and _rising(times)
 
 
 def _scalar_text(value: Any) -> str:
@@ -705,8 +705,9 @@ def _selected(
         events = (e for e in events if run.mine(e.actor))
     if where:
         events = (e for e in events if _where_matches(where, e))
-    if by is not None:
-        events = (e for e in events if run.party_matches(by, e.actor, when=e.time))
+    matches = run.matcher(by)
+    if matches is not None:
+        events = (e for e in events if matches(e.actor, None, e.time))
     return events
 
 

@@ -14,7 +14,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timezone
 from itertools import repeat
@@ -234,6 +234,13 @@ def _in_zone(when: datetime, zone: Any) -> datetime:
 
 
 _tzinfo = attrgetter("tzinfo")
+
+
+def at_fixed_offsets(times: Iterable[datetime]) -> bool:
+    """Whether every one of ``times`` is at a fixed offset (a `datetime.timezone`, as a reader
+    gives it), so that comparing them directly compares instants: two times sharing a zone with
+    DST compare by wall time, wrongly in the hour a clock change repeats."""
+    return all(type(zone) is timezone for zone in set(map(_tzinfo, times)))
 
 
 def _times_at_one_offset(texts: list[str], zones: dict[Any, Any]) -> list[datetime] | None:

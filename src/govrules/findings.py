@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from enum import StrEnum
 from functools import cache
 from itertools import islice
@@ -20,6 +20,8 @@ import msgspec
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, create_model
 from pydantic_core import core_schema
 from typing_extensions import TypedDict
+
+from govrules.events import at_fixed_offsets
 
 __all__ = [
     "CODE_SEVERITY",
@@ -369,7 +371,7 @@ def sorted_outcomes(outcomes: Iterable[Outcome]) -> list[Outcome]:
     return result
 
 
-_opens, _counterpart, _tzinfo = attrgetter("opens"), attrgetter("counterpart"), attrgetter("tzinfo")
+_opens, _counterpart = attrgetter("opens"), attrgetter("counterpart")
 
 
 def _in_key_order(group: list[Outcome]) -> bool:
@@ -381,9 +383,7 @@ def _in_key_order(group: list[Outcome]) -> bool:
     if any(map(_counterpart, group)):
         return False
     opens = list(map(_opens, group))
-    return all(type(zone) is timezone for zone in set(map(_tzinfo, opens))) and all(
-        map(lt, opens, islice(opens, 1, None))
-    )
+    return at_fixed_offsets(opens) and all(map(lt, opens, islice(opens, 1, None)))
 
 
 _status = attrgetter("status")
