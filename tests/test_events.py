@@ -238,10 +238,89 @@ def test_a_batch_holds_about_as_much_text_as_one_record(monkeypatch: pytest.Monk
     assert max(sizes) == 3  # about 85 characters a row: the third passes 200
 
 
-def test_records_read_before_an_io_error_are_given_before_it(monkeypatch: pytest.MonkeyPatch) -> None:
+_JSON_LINES = st.sampled_from(
+    [
+        '{{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report"}}',
+        '{{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", "actor": " office ", "action": "report", "subject": "s{i}", "note": "x"}}',
+        '{{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "post", "attributes": {{"title": "新闻", "tags": "a;b", "empty": ""}}}}',
+        '{{"time": "2024-03-01", "actor": "school", "action": "report", "ref": "e1"}}',  # no id
+        '{{"id": {i}, "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report"}}',  # a number
+        '{{"id": "e{i}", "time": "soon", "actor": "school", "action": "report"}}',
+        '{{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", "action": "report"}}',  # no actor
+        '{{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", "actor": "sch\\u0007ool", "action": "report"}}',
+        '{{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", "actor": "school\\n", "action": "report", "note": "two\\nlines"}}',
+        '{{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report", "note": "\\ud800"}}',
+        '{{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report", "n": NaN}}',
+        '{{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report", "n": 1e400}}',
+        '{{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report", "actor": "office"}}',
+        '{{"id": "e{i}", "time": "2024-03-01T09:00:00Z", "actor": "school", "action": "report", "attributes": {{"subject": "nested", "n": 3, "none": null}}}}',
+        '{{"id": "e{i}", "time": "2024-10-27T02:30:00", "actor": "school", "action": "report", "attributes": "not a mapping"}}',
+        '{{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report", "recipient": null, "subject": "", "period": " 2024-03 "}}',
+        '{{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", "actor": "sch\xb9ool", "action": "report"}}',  # a byte not UTF-8
+        "[1, 2]",
+        '{{"id": "e{i}", ',  # cut short
+        "",
+        "   ",
+    ]
+)
+
+
+@given(
+    lines=st.lists(_JSON_LINES, max_size=14),
+    batch=st.sampled_from([1, 2, 3, 512]),
+    longest=st.sampled_from([150, 1_000_000]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    mapped=st.sampled_from([[], [], ["actor=actor|recipient"], ["action='report'"], ["subject=note"]]),
+)
+def test_json_lines_read_in_batches_as_line_by_line(
+    lines: list[str],
+    batch: int,
+    longest: int,
+    newline: str,
+    mapped: list[str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Reading a JSON Lines log in batches of any size (decoded by msgspec where it can be)
+    gives the records, rejections, lines and sequence numbers of reading each line alone with
+    ``json``."""
+    text = "".join(line.format(i=i) + newline for i, line in enumerate(lines))
+    path = tmp_path_factory.mktemp("jsonl") / "log.jsonl"
+    path.write_bytes(text.encode().replace(b"\\xb9", b"\xb9"))  # a byte that is not UTF-8
+    fmap = FieldMap.parse(mapped, FieldMap(lists={"tags": ";"}, attributes={"title": "headline"}))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(events_module, "_CSV_BATCH", batch)
+        patch.setattr(events_module, "MAX_RECORD_CHARS", longest)
+        batched = list(read_events(path, tz=ROME, fmap=fmap))
+        builder = _Builder(fmap, ROME, str(path), {})
+        expected: list[Event | Rejected] = []
+        with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                if len(line) > longest:
+                    expected.append(Rejected(str(path), number, f"record longer than {longest} characters"))
+                else:
+                    expected.append(events_module._json_record(builder, line, str(path), number))
+    assert batched == expected
+    assert [e.time.utcoffset() for e in batched if isinstance(e, Event)] == [
+        e.time.utcoffset() for e in expected if isinstance(e, Event)
+    ]
+    assert [list(e.attributes.items()) for e in batched if isinstance(e, Event)] == [
+        list(e.attributes.items()) for e in expected if isinstance(e, Event)
+    ]
+
+
+@pytest.mark.parametrize("name", ["log.csv", "log.jsonl"])
+def test_records_read_before_an_io_error_are_given_before_it(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     """A log that fails mid-way (an I/O error) yields every record read before the failure, then
     the error, as a row-by-row reading would."""
-    text = "id,time,actor,action\n" + "".join(f"e{i},2024-05-01T10:00:00+02:00,a,b\n" for i in range(1000))
+    if name == "log.csv":
+        text = "id,time,actor,action\n" + "".join(f"e{i},2024-05-01T10:00:00+02:00,a,b\n" for i in range(1000))
+    else:
+        text = "".join(
+            json.dumps({"id": f"e{i}", "time": "2024-05-01T10:00:00+02:00", "actor": "a", "action": "b"}) + "\n"
+            for i in range(1000)
+        )
 
     class Failing(io.StringIO):
         lines = 0
@@ -255,8 +334,9 @@ def test_records_read_before_an_io_error_are_given_before_it(monkeypatch: pytest
     monkeypatch.setattr(events_module, "open", lambda *args, **kwargs: Failing(text), raising=False)
     got: list[Event | Rejected] = []
     with pytest.raises(EventLogError, match="Input/output error"):
-        got.extend(read_events("log.csv", tz=ROME))
-    assert [r.id for r in got if isinstance(r, Event)] == [f"e{i}" for i in range(699)]
+        got.extend(read_events(name, tz=ROME))
+    read = 699 if name == "log.csv" else 700  # the CSV header is the first of the 700 lines read
+    assert [r.id for r in got if isinstance(r, Event)] == [f"e{i}" for i in range(read)]
 
 
 def test_a_clean_batch_is_made_column_by_column(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -283,6 +363,36 @@ def test_a_clean_batch_is_made_column_by_column(monkeypatch: pytest.MonkeyPatch,
     rejected = [(r.line, r.record_id) for r in dirty if isinstance(r, Rejected)]
     assert (len(dirty), rejected) == (1200, [(702, "e700")])
     assert len(made_one_by_one) == 512  # the batch holding the bad row, and no other
+
+
+def test_a_clean_json_lines_batch_is_made_field_by_field(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """JSON Lines with nothing to reject are not decoded one at a time; a batch with one bad
+    line is, and that line alone is rejected, at its number."""
+    made_one_by_one: list[int] = []
+    each = events_module._json_record
+
+    def counted(builder: _Builder, text: str, name: str, number: int) -> Event | Rejected:
+        made_one_by_one.append(number)
+        return each(builder, text, name, number)
+
+    monkeypatch.setattr(events_module, "_json_record", counted)
+    records = [
+        {"id": f"e{i}", "time": f"2024-03-{1 + i % 28:02d}T09:00:00+01:00", "actor": "school", "action": "post"}
+        | ({"attributes": {"title": "新闻", "tags": "a;b"}} if i % 2 else {"recipient": "office"})
+        for i in range(1200)
+    ]
+    lines = [json.dumps(r, ensure_ascii=i % 3 == 0) for i, r in enumerate(records)]
+    clean = _read(tmp_path, "clean.jsonl", ("\n".join(lines) + "\n").encode(), fmap=FieldMap(lists={"tags": ";"}))
+    assert (len(clean), made_one_by_one) == (1200, [])
+    assert [(e.id, e.line, e.seq, e.recipient, e.attributes) for e in clean[:2]] == [  # type: ignore[union-attr]
+        ("e0", 1, 1, "office", {}),
+        ("e1", 2, 2, None, {"title": "新闻", "tags": ["a", "b"]}),
+    ]
+    lines[700] = lines[700].replace("2024-03", "soon")
+    dirty = _read(tmp_path, "dirty.jsonl", ("\n".join(lines) + "\n").encode())
+    rejected = [(r.line, r.record_id) for r in dirty if isinstance(r, Rejected)]
+    assert (len(dirty), rejected) == (1200, [(701, "e700")])
+    assert made_one_by_one == list(range(513, 1025))  # the batch holding the bad line, and no other
 
 
 # -- times ---------------------------------------------------------------------------------------

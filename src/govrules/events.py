@@ -17,8 +17,8 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timezone
-from itertools import repeat
-from operator import attrgetter, itemgetter
+from itertools import compress, repeat
+from operator import attrgetter, itemgetter, methodcaller
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Any, ClassVar, TextIO
@@ -42,7 +42,7 @@ EVENT_FIELDS = ("id", "time", "actor", "action", "recipient", "subject", "ref", 
 _REQUIRED = ("time", "actor", "action")
 FORMATS = ("csv", "jsonl", "json", "xes")
 MAX_RECORD_CHARS = 1_000_000
-_CSV_BATCH = 512  # CSV rows read as one batch (see `_Builder.rows_reader`)
+_CSV_BATCH = 512  # CSV rows or JSON Lines read as one batch (see `_Builder.rows_reader`, `lines_reader`)
 _SHARE_WINDOW = 1 << 16
 """How many distinct subjects and refs a reader remembers in each of its two generations (see
 `_Builder.share`)."""
@@ -342,7 +342,10 @@ class _Builder:
         return lines if start == 0 else [start + line for line in lines]
 
     def build(self, record: Mapping[str, Any], line: int) -> Event | Rejected:
-        values = self._values(record)
+        return self._event(self._values(record), self._attributes(record), line, suspect=True)
+
+    def _attributes(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """The attributes of ``record``: its values that are not event fields, not empty."""
         attributes: dict[str, Any] = {}
         used = self.used
         for key, value in record.items():
@@ -353,7 +356,64 @@ class _Builder:
             if sep and isinstance(value, str):
                 value = [v.strip() for v in value.split(sep) if v.strip()]
             attributes[name] = value
-        return self._event(values, attributes, line, suspect=True)
+        return attributes
+
+    def lines_reader(self) -> Callable[[list[str], list[int]], list[Event | Rejected]]:
+        """What `_json_record` gives for each of a batch of JSON Lines (their texts and numbers),
+        worked out a field at a time where it can be.
+
+        When every field has one key (or none) and no constant, a batch in which every line is
+        a JSON object and every event field a string (or missing) is decoded by msgspec and made
+        as `rows_reader` makes a batch of CSV rows. msgspec reads what ``json`` reads, value for
+        value, and refuses the rest (``NaN``, lone surrogates, numbers out of range): any batch it
+        refuses, or with a control character in a field, a record without its time, actor or
+        action, or a time that does not read, is read line by line, so rejections and their
+        reasons are exactly those of `_json_record`.
+        """
+        name = self.file
+
+        def line_by_line(texts: list[str], lines: list[int]) -> list[Event | Rejected]:
+            return [_json_record(self, text, name, line) for text, line in zip(texts, lines, strict=True)]
+
+        if not all(len(columns) <= 1 and constant is None for _name, columns, constant in self.plan):
+            return line_by_line
+        decode = msgspec.json.Decoder().decode
+        getters = [methodcaller("get", columns[0]) if columns else None for _name, columns, _ in self.plan]
+        used = self.used
+        text_or_none = {str, type(None)}
+        control = _CONTROL.search
+
+        def by_fields(texts: list[str], lines: list[int]) -> list[Event | Rejected] | None:
+            try:
+                decoded = list(map(decode, texts))
+            except (msgspec.DecodeError, UnicodeError, ValueError, RecursionError):
+                return None
+            if set(map(type, decoded)) != {dict}:
+                return None
+            records = [_flatten_json(r) if "attributes" in r else r for r in decoded]
+            n = len(records)
+            fields: list[list[str | None]] = []
+            for get in getters:
+                if get is None:
+                    fields.append([None] * n)
+                    continue
+                values = list(map(get, records))
+                if not text_or_none.issuperset(map(type, values)):
+                    return None
+                fields.append(_stripped(values))
+            # a control character reaches a string only through an escape
+            if any("\\" in text for text in texts) and any(control("".join(filter(None, f))) for f in fields):
+                return None
+            attributes = [
+                NO_ATTRIBUTES if used.issuperset(r) else (self._attributes(r) or NO_ATTRIBUTES) for r in records
+            ]
+            return self._made(fields, attributes, lines)
+
+        def build_lines(texts: list[str], lines: list[int]) -> list[Event | Rejected]:
+            made = by_fields(texts, lines)
+            return line_by_line(texts, lines) if made is None else made
+
+        return build_lines
 
     def _header_plan(
         self, header: list[str]
@@ -436,63 +496,73 @@ class _Builder:
         present = [(field, indexes[0]) for field, (indexes, _) in zip(EVENT_FIELDS, plan, strict=True) if indexes]
         take = itemgetter(*(index for _, index in present))
         search = _SUSPECT.search
-        tz, file, zones = self.tz, self.file, self.zones
-        base = Path(file).name
 
         def by_columns(rows: list[list[str]], lines: list[int]) -> list[Event | Rejected] | None:
             n = len(rows)
             cells = map(take, rows) if len(present) > 1 else ((cell,) for cell in map(take, rows))
             columns = dict(zip((field for field, _ in present), zip(*cells, strict=True), strict=True))
-            ids, times, actors, actions, recipients, subjects, refs, periods = (
-                [c.strip() if c else None for c in columns[field]] if field in columns else [None] * n
-                for field in EVENT_FIELDS
-            )
-            if not (all(times) and all(actors) and all(actions)):
-                return None
-            whens = _times_at_one_offset(times, zones)  # type: ignore[arg-type]
-            if whens is None:
-                try:
-                    whens = [parse_time(t, tz) for t in times]  # type: ignore[arg-type]
-                except (ValueError, OverflowError):
-                    return None
-                for i, when in enumerate(whens):
-                    zone = when.tzinfo
-                    shared = zones.setdefault(zone, zone)
-                    if shared is not zone:
-                        whens[i] = _in_zone(when, shared)
-            if not all(ids):
-                ids = [i or f"{base}:{line}" for i, line in zip(ids, lines, strict=True)]
+            fields: list[list[str | None]] = [
+                _stripped(columns[field]) if field in columns else [None] * n for field in EVENT_FIELDS
+            ]
             attributes: list[Mapping[str, Any]] = [NO_ATTRIBUTES] * n
             for index, name, sep in attribute_plan:
-                for i, value in enumerate(map(itemgetter(index), rows)):
-                    if value != "":
-                        held = attributes[i]
-                        if held is NO_ATTRIBUTES:
-                            held = attributes[i] = {}
-                        held[name] = [v.strip() for v in value.split(sep) if v.strip()] if sep else value  # type: ignore[index]
-            return list(
-                map(
-                    Event,
-                    ids,
-                    whens,
-                    map(_intern, actors),  # type: ignore[arg-type]
-                    map(_intern, actions),  # type: ignore[arg-type]
-                    (None if r is None else _intern(r) for r in recipients),
-                    self.share(subjects),
-                    self.share(refs),
-                    (None if p is None else _intern(p) for p in periods),
-                    attributes,
-                    repeat(file, n),
-                    lines,
-                    self.seqs(lines),
-                )
-            )
+                values = list(map(itemgetter(index), rows))
+                for i in compress(range(n), values):  # the rows with a value in this column
+                    value = values[i]
+                    held = attributes[i]
+                    if held is NO_ATTRIBUTES:
+                        held = attributes[i] = {}
+                    held[name] = [v.strip() for v in value.split(sep) if v.strip()] if sep else value  # type: ignore[index]
+            return self._made(fields, attributes, lines)
 
         def build_rows(rows: list[list[str]], texts: list[str], lines: list[int]) -> list[Event | Rejected]:
             made = by_columns(rows, lines) if search("".join(texts)) is None else None
             return row_by_row(rows, texts, lines) if made is None else made
 
         return build_rows
+
+    def _made(
+        self, fields: list[list[str | None]], attributes: list[Mapping[str, Any]], lines: list[int]
+    ) -> list[Event | Rejected] | None:
+        """The events of a batch of records given a field at a time (each field's values, in
+        `EVENT_FIELDS` order, stripped, ``None`` where missing) with their attributes and lines;
+        ``None`` when a record lacks its time, actor or action, or a time does not read: such a
+        batch is for the record-by-record path, which says why."""
+        ids, times, actors, actions, recipients, subjects, refs, periods = fields
+        if not (all(times) and all(actors) and all(actions)):
+            return None
+        whens = _times_at_one_offset(times, self.zones)  # type: ignore[arg-type]
+        if whens is None:
+            try:
+                whens = [parse_time(t, self.tz) for t in times]  # type: ignore[arg-type]
+            except (ValueError, OverflowError):
+                return None
+            zones = self.zones
+            for i, when in enumerate(whens):
+                zone = when.tzinfo
+                shared = zones.setdefault(zone, zone)
+                if shared is not zone:
+                    whens[i] = _in_zone(when, shared)
+        if not all(ids):
+            base = Path(self.file).name
+            ids = [i or f"{base}:{line}" for i, line in zip(ids, lines, strict=True)]
+        return list(
+            map(
+                Event,
+                ids,
+                whens,
+                map(_intern, actors),  # type: ignore[arg-type]
+                map(_intern, actions),  # type: ignore[arg-type]
+                _interned(recipients),
+                self.share(subjects),
+                self.share(refs),
+                _interned(periods),
+                attributes,
+                repeat(self.file, len(lines)),
+                lines,
+                self.seqs(lines),
+            )
+        )
 
     def _event(
         self, values: list[str | None], attributes: dict[str, Any], line: int, suspect: bool
@@ -542,6 +612,24 @@ class _Builder:
             line,
             self.seqs([line])[0],
         )
+
+
+def _stripped(cells: Sequence[str | None]) -> list[str | None]:
+    """A column of CSV cells (or JSON values, strings or ``None``) as event fields: each stripped,
+    an empty one ``None`` (one of blanks is stripped to ``""``, as the record-by-record paths give
+    it). A column with no empty cell, or only empty ones, is made in one call."""
+    if all(cells):
+        return list(map(str.strip, cells))  # type: ignore[arg-type]
+    if not any(cells):
+        return [None] * len(cells)
+    return [c.strip() if c else None for c in cells]
+
+
+def _interned(values: list[str | None]) -> list[str | None]:
+    """``values`` with each string replaced by its one interned copy (``None`` kept)."""
+    if not any(values):
+        return values
+    return [None if v is None else _intern(v) for v in values]
 
 
 def detect_format(path: str) -> str:
@@ -774,15 +862,46 @@ def _flatten_json(obj: Mapping[str, Any]) -> dict[str, Any]:
 def _read_jsonl(
     handle: TextIO, name: str, tz: ZoneInfo, fmap: FieldMap, start_seq: int, encoding: str
 ) -> Iterator[Event | Rejected]:
-    builder = _Builder(fmap, tz, name, {}, encoding, start_seq)
+    build_lines = _Builder(fmap, tz, name, {}, encoding, start_seq).lines_reader()
     with handle:
-        for number, text in enumerate(handle, start=1):
-            if not text.strip():
+        for texts, numbers in _line_batches(handle):
+            if all(map(str.strip, texts)) and max(map(len, texts)) <= MAX_RECORD_CHARS:
+                yield from build_lines(texts, numbers)
                 continue
-            if len(text) > MAX_RECORD_CHARS:
-                yield Rejected(name, number, f"record longer than {MAX_RECORD_CHARS} characters")
-            else:
-                yield _json_record(builder, text, name, number)
+            # blank lines are no records, a line too long is rejected, the others are built in runs
+            run: list[int] = []
+            for i in [*range(len(texts)), -1]:
+                if i >= 0 and texts[i].strip() and len(texts[i]) <= MAX_RECORD_CHARS:
+                    run.append(i)
+                    continue
+                if run:
+                    yield from build_lines([texts[j] for j in run], [numbers[j] for j in run])
+                    run = []
+                if i >= 0 and texts[i].strip():
+                    yield Rejected(name, numbers[i], f"record longer than {MAX_RECORD_CHARS} characters")
+
+
+def _line_batches(handle: TextIO) -> Iterator[tuple[list[str], list[int]]]:
+    """The lines of ``handle`` and their numbers (from 1), in batches that end at `_CSV_BATCH`
+    lines or `MAX_RECORD_CHARS` characters, whichever comes first. When reading fails (an I/O
+    error), the lines read before the failure come first, then the error."""
+    texts: list[str] = []
+    numbers: list[int] = []
+    chars = 0
+    try:
+        for number, text in enumerate(handle, start=1):
+            texts.append(text)
+            numbers.append(number)
+            chars += len(text)
+            if len(texts) == _CSV_BATCH or chars > MAX_RECORD_CHARS:
+                yield texts, numbers
+                texts, numbers, chars = [], [], 0
+    except Exception:
+        if texts:
+            yield texts, numbers
+        raise
+    if texts:
+        yield texts, numbers
 
 
 def _json_record(builder: _Builder, text: str, name: str, number: int) -> Event | Rejected:
