@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache, partial
-from itertools import chain, islice, repeat
+from itertools import chain, compress, islice, repeat
 from operator import attrgetter, is_not, le, lt
 from typing import Any, TypeVar, cast
 
@@ -62,8 +62,9 @@ __all__ = ["CHECKERS", "check", "iter_findings", "merge_reports"]
 Item = Finding | Outcome
 _T = TypeVar("_T")
 
-_id, _line, _file, _action, _actor, _time, _tzinfo, _seq, _evidence = (
-    attrgetter(name) for name in ("id", "line", "file", "action", "actor", "time", "tzinfo", "seq", "evidence")
+_id, _line, _file, _action, _actor, _time, _tzinfo, _seq, _evidence, _ref, _subject = (
+    attrgetter(name)
+    for name in ("id", "line", "file", "action", "actor", "time", "tzinfo", "seq", "evidence", "ref", "subject")
 )
 
 
@@ -1024,19 +1025,12 @@ class _LinkIndex:
         self.events = events
         self.link = link
         self._by_id: dict[str, Event | list[Event]] | None = None
-        self.by_ref: dict[str, Event | list[Event]] = {}
-        self.by_subject: dict[str, Event | list[Event]] = {}
-        for e in events:
-            if link != "subject" and e.ref is not None:
-                _index_add(self.by_ref, e.ref, e)
-            if link != "ref" and e.subject is not None:
-                _index_add(self.by_subject, e.subject, e)
+        self.by_ref = _indexed(list(map(_ref, events)), events) if link != "subject" else {}
+        self.by_subject = _indexed(list(map(_subject, events)), events) if link != "ref" else {}
 
     def by_id(self) -> dict[str, Event | list[Event]]:
         if self._by_id is None:
-            self._by_id = {}
-            for e in self.events:
-                _index_add(self._by_id, e.id, e)
+            self._by_id = _indexed(list(map(_id, self.events)), self.events)
         return self._by_id
 
     def linkable(self, g: Event) -> list[Event]:
@@ -1078,6 +1072,20 @@ def _index_add(index: dict[str, _T | list[_T]], key: str, value: _T) -> None:
         index[key] = [found, value]  # type: ignore[list-item]
 
 
+def _indexed(keys: list[str | None], values: Sequence[_T]) -> dict[str, _T | list[_T]]:
+    """Each of ``values`` under its key (none under ``None``), held as `_index_add` adding them
+    one by one in order holds them; made in one call when no key repeats."""
+    if None in keys:
+        kept = list(map(is_not, keys, repeat(None)))
+        keys, values = list(compress(keys, kept)), list(compress(values, kept))
+    index: dict[str, _T | list[_T]] = dict(zip(keys, values, strict=True))  # type: ignore[arg-type]
+    if len(index) < len(keys):  # a key repeats: its values go in a list, in order
+        index = {}
+        for key, value in zip(keys, values, strict=True):
+            _index_add(index, key, value)  # type: ignore[arg-type]
+    return index
+
+
 def _index_values(found: _T | list[_T]) -> list[_T]:
     return found if type(found) is list else [found]  # type: ignore[list-item]
 
@@ -1099,8 +1107,38 @@ def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
         for r in rule.requires
     ]
     expected = len(requirements) if rule.mode == "all" else 1
+
+    def met(g: Event, observed: int, evidence: tuple[str, ...]) -> Outcome:
+        # made directly rather than through `run.outcome`: most guarded events of a large log
+        # come here
+        return Outcome(
+            rule=rule.id,
+            clause=rule.clause,
+            actor=g.actor,
+            period=g.id,
+            opens=g.time,
+            due=g.time,
+            status="met",
+            observed=observed,
+            expected_min=expected,
+            evidence=evidence,
+        )
+
+    # One requirement, no age limits (the usual rule): a guarded event with an event before it
+    # among those linked (in time order) is met by the last of them, found without the general
+    # bookkeeping below, which any other guarded event goes through.
+    single = requirements[0] if len(requirements) == 1 and rule.lookback is None and rule.min_age is None else None
     for g in guarded:
         g_id, g_time = g.id, g.time
+        if single is not None:
+            index, matches = single
+            last = None
+            for e in index.linkable(g):
+                if e.time <= g_time and e.id != g_id and (matches is None or matches(e.actor, g, e.time)):
+                    last = e
+            if last is not None:
+                yield met(g, 1, (g_id, last.id))
+                continue
         states: list[tuple[str, list[Event]]] = []
         oks = 0
         for index, matches in requirements:
@@ -1126,18 +1164,7 @@ def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
         satisfied = oks == len(states) if rule.mode == "all" else oks > 0
         evidence = [g_id] + [evs[0].id for s, evs in states if s == "ok"]
         if satisfied:
-            yield Outcome(
-                rule=rule.id,
-                clause=rule.clause,
-                actor=g.actor,
-                period=g_id,
-                opens=g_time,
-                due=g_time,
-                status="met",
-                observed=oks,
-                expected_min=expected,
-                evidence=tuple(evidence),
-            )
+            yield met(g, oks, tuple(evidence))
             continue
         base = {"actor": g.actor, "period": g_id, "opens": g_time, "due": g_time}
         gaps = []

@@ -569,6 +569,27 @@ class TestPrerequisite:
             ("o-05-talk", "unapproved"),
         ]
 
+    def test_an_event_is_not_its_own_prerequisite(self) -> None:
+        """A filing that must follow an earlier filing of the same case is not preceded by
+        itself: the first filing of a case is unapproved (the only other filing came after it),
+        the second is met by the first."""
+        rule = {**PREREQ, "id": "refiling", "action": "filing", "link": "subject", "requires": [{"action": "filing"}]}
+        log = [
+            ev("f1", "2024-04-01T10:00", "s1", "filing", subject="case-1"),
+            ev("f2", "2024-04-02T10:00", "s1", "filing", subject="case-1"),
+        ]
+        report = run(ruleset(rule), log)
+        assert sorted((o.period, o.status, o.evidence) for o in report.outcomes) == [
+            ("f1", "unapproved", ("f1", "f2")),
+            ("f2", "met", ("f2", "f1")),
+        ]
+        [f] = gaps(report)
+        assert (f.period, f.detail["missing"][0]["problem"], f.detail["missing"][0]["events"]) == (
+            "f1",
+            "after",
+            ["f2"],
+        )
+
     def test_all_of_two_roles(self) -> None:
         """D11.6a: both the secretary's and the dean's approval are needed; one is not enough."""
         rule = {
