@@ -328,9 +328,14 @@ class _Builder:
         generations of at most `_SHARE_WINDOW` distinct values each, the older dropped when the
         recent one fills. Sharing a string changes no value.
         """
+        if not any(values):
+            return list(values)
         recent, older = self._recent, self._older
         take, keep = older.get, recent.setdefault
-        shared = [None if v is None else keep(v, take(v, v)) for v in values]
+        if None in values:
+            shared = [None if v is None else keep(v, take(v, v)) for v in values]
+        else:  # the same, in one call
+            shared = list(map(keep, values, map(take, values, values)))  # type: ignore[arg-type]
         if len(recent) >= _SHARE_WINDOW:
             self._older, self._recent = recent, {}
         return shared
