@@ -1075,6 +1075,8 @@ def _index_add(index: dict[str, _T | list[_T]], key: str, value: _T) -> None:
 def _indexed(keys: list[str | None], values: Sequence[_T]) -> dict[str, _T | list[_T]]:
     """Each of ``values`` under its key (none under ``None``), held as `_index_add` adding them
     one by one in order holds them; made in one call when no key repeats."""
+    if keys.count(None) == len(keys):
+        return {}
     if None in keys:
         kept = list(map(is_not, keys, repeat(None)))
         keys, values = list(compress(keys, kept)), list(compress(values, kept))

@@ -360,7 +360,7 @@ class TestWrongRecipient:
         assert f.detail == {"expected_recipient": "hq", "found_recipients": ["office"]}
 
 
-CHAIN = {
+CHAIN: dict[str, Any] = {
     "id": "inspection",
     "kind": "triggered",
     "clause": "D1.8.4",
