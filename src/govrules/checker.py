@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache, partial
-from itertools import chain, compress, islice, repeat
-from operator import attrgetter, is_not, le, lt
+from itertools import chain, islice, repeat
+from operator import attrgetter, countOf, is_not, le, lt
 from typing import Any, TypeVar, cast
 
 from govrules.errors import InvalidArgument, PeriodError, RuleSetError
@@ -1025,12 +1025,12 @@ class _LinkIndex:
         self.events = events
         self.link = link
         self._by_id: dict[str, Event | list[Event]] | None = None
-        self.by_ref = _indexed(list(map(_ref, events)), events) if link != "subject" else {}
-        self.by_subject = _indexed(list(map(_subject, events)), events) if link != "ref" else {}
+        self.by_ref = _indexed(events, _ref) if link != "subject" else {}
+        self.by_subject = _indexed(events, _subject) if link != "ref" else {}
 
     def by_id(self) -> dict[str, Event | list[Event]]:
         if self._by_id is None:
-            self._by_id = _indexed(list(map(_id, self.events)), self.events)
+            self._by_id = _indexed(self.events, _id)
         return self._by_id
 
     def linkable(self, g: Event) -> list[Event]:
@@ -1072,19 +1072,18 @@ def _index_add(index: dict[str, _T | list[_T]], key: str, value: _T) -> None:
         index[key] = [found, value]  # type: ignore[list-item]
 
 
-def _indexed(keys: list[str | None], values: Sequence[_T]) -> dict[str, _T | list[_T]]:
-    """Each of ``values`` under its key (none under ``None``), held as `_index_add` adding them
-    one by one in order holds them; made in one call when no key repeats."""
-    if keys.count(None) == len(keys):
-        return {}
-    if None in keys:
-        kept = list(map(is_not, keys, repeat(None)))
-        keys, values = list(compress(keys, kept)), list(compress(values, kept))
-    index: dict[str, _T | list[_T]] = dict(zip(keys, values, strict=True))  # type: ignore[arg-type]
-    if len(index) < len(keys):  # a key repeats: its values go in a list, in order
+def _indexed(values: Sequence[Event], key: Callable[[Event], str | None]) -> dict[str, Event | list[Event]]:
+    """Each of ``values`` under its ``key`` (none under ``None``), held as `_index_add` adding
+    them one by one in order holds them; made in one call when no key repeats (and with no list
+    of the keys, which for the 400,000 reviews of the 1M benchmark log would be 3 MB more)."""
+    index: dict[Any, Event | list[Event]] = dict(zip(map(key, values), values, strict=True))
+    index.pop(None, None)
+    if len(index) < len(values) - countOf(map(key, values), None):  # a key repeats: a list, in order
         index = {}
-        for key, value in zip(keys, values, strict=True):
-            _index_add(index, key, value)  # type: ignore[arg-type]
+        for value in values:
+            k = key(value)
+            if k is not None:
+                _index_add(index, k, value)
     return index
 
 

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 import pytest
-from hypothesis import given, note
+from hypothesis import example, given, note
 from hypothesis import strategies as st
 
 from govrules import check, checker
@@ -310,6 +310,8 @@ _IDS = st.sampled_from(["a", "b", "c", "d"])
     ),
     link=st.sampled_from(["ref", "subject", "ref-or-subject"]),
 )
+# a key missing on one event and repeated on two others
+@example(drawn=[("a", None, 0, 0), (None, "s", 1, 0), (None, "s", 2, 0)], guarded=[("x", None, "s")], link="subject")
 def test_the_link_index_finds_what_a_scan_finds(
     drawn: list[tuple[str | None, str | None, int, int]], guarded: list[tuple[str, str | None, str | None]], link: str
 ) -> None:
