@@ -310,6 +310,75 @@ def test_json_lines_read_in_batches_as_line_by_line(
     ]
 
 
+_JSON_VALUES = st.sampled_from(
+    [
+        '{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report"}',
+        '{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", "actor": " office ", "action": "report", "note": ""}',
+        '{"id": "e{i}", "time": "2024-03-01T09:00:00Z", "actor": "school", "action": "post", "attributes": {"title": "新闻", "tags": "a;b"}}',
+        '{"time": "2024-03-01", "actor": "school", "action": "report", "ref": "e1"}',
+        '{"id": {i}, "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report"}',
+        '{"id": "e{i}", "time": "soon", "actor": "school", "action": "report"}',
+        '{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", "action": "report"}',
+        '{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", "actor": "sch\\u0007ool", "action": "report", "n": 1e400}',
+        '{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report", "note": "\\ud800"}',
+        '{"id": "e{i}", "time": "2024-10-27T02:30:00", "actor": "school", "action": "report", "attributes": {"subject": "nested"}}',
+        "[1, 2]",
+        "null",
+        '"text"',
+    ]
+)
+
+
+@given(values=st.lists(_JSON_VALUES, max_size=14), batch=st.sampled_from([1, 2, 3, 512]), cut=st.booleans())
+def test_json_arrays_read_in_batches_as_one_value_at_a_time(
+    values: list[str], batch: int, cut: bool, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The values of a JSON array made into events a batch at a time give the records,
+    rejections and numbers of making each value alone, up to a cut-off end of the file."""
+    text = "[\n" + ",\n".join(v.replace("{i}", str(i)) for i, v in enumerate(values)) + "\n]\n"
+    if cut:
+        text = text[: len(text) * 2 // 3]
+    path = tmp_path_factory.mktemp("json") / "log.json"
+    path.write_text(text, encoding="utf-8")
+    fmap = FieldMap(lists={"tags": ";"})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(events_module, "_CSV_BATCH", batch)
+        batched = list(read_events(path, tz=ROME, fmap=fmap))
+        patch.setattr(_Builder, "_records_reader", lambda self: None)  # one value at a time
+        alone = list(read_events(path, tz=ROME, fmap=fmap))
+    assert batched == alone
+    assert [list(e.attributes.items()) for e in batched if isinstance(e, Event)] == [
+        list(e.attributes.items()) for e in alone if isinstance(e, Event)
+    ]
+    # every value accounted for, in order, a cut-off end last
+    assert [r.line for r in batched] == list(range(1, len(batched) + 1))
+
+
+def test_a_clean_json_array_batch_is_made_field_by_field(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The objects of a JSON array with nothing to reject are not made one at a time; a batch
+    with one bad object is, and that object alone is rejected, at its number."""
+    made_one_by_one: list[int] = []
+    each = _Builder.build
+
+    def counted(self: _Builder, record: Any, line: int) -> Event | Rejected:
+        made_one_by_one.append(line)
+        return each(self, record, line)
+
+    monkeypatch.setattr(_Builder, "build", counted)
+    records = [
+        {"id": f"e{i}", "time": f"2024-03-{1 + i % 28:02d}T09:00:00+01:00", "actor": "school", "action": "post"}
+        for i in range(1200)
+    ]
+    clean = _read(tmp_path, "clean.json", json.dumps(records).encode())
+    assert (len(clean), made_one_by_one) == (1200, [])
+    assert [(e.id, e.line) for e in clean[:2]] == [("e0", 1), ("e1", 2)]  # type: ignore[union-attr]
+    records[700]["time"] = "soon"
+    dirty = _read(tmp_path, "dirty.json", json.dumps(records).encode())
+    rejected = [(r.line, r.record_id) for r in dirty if isinstance(r, Rejected)]
+    assert (len(dirty), rejected) == (1200, [(701, "e700")])
+    assert made_one_by_one == list(range(513, 1025))  # the batch holding the bad object, and no other
+
+
 @pytest.mark.parametrize("name", ["log.csv", "log.jsonl"])
 def test_records_read_before_an_io_error_are_given_before_it(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     """A log that fails mid-way (an I/O error) yields every record read before the failure, then
@@ -337,6 +406,35 @@ def test_records_read_before_an_io_error_are_given_before_it(monkeypatch: pytest
         got.extend(read_events(name, tz=ROME))
     read = 699 if name == "log.csv" else 700  # the CSV header is the first of the 700 lines read
     assert [r.id for r in got if isinstance(r, Event)] == [f"e{i}" for i in range(read)]
+
+
+def test_the_objects_of_a_json_array_read_before_an_io_error_are_given_before_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A JSON array whose file fails after its first 65,536 characters yields every object that
+    ended within them, then the error."""
+    objects = [
+        json.dumps({"id": f"e{i}", "time": "2024-05-01T10:00:00+02:00", "actor": "a", "action": "b"})
+        for i in range(2000)
+    ]
+    text = "[" + ", ".join(objects) + "]"
+    within = sum(1 for i in range(len(objects)) if len("[" + ", ".join(objects[: i + 1])) <= 65536)
+
+    class Failing(io.StringIO):
+        reads = 0
+
+        def read(self, size: int | None = -1, /) -> str:
+            Failing.reads += 1
+            if Failing.reads > 1:
+                raise OSError(5, "Input/output error")
+            return super().read(size)
+
+    monkeypatch.setattr(events_module, "open", lambda *args, **kwargs: Failing(text), raising=False)
+    got: list[Event | Rejected] = []
+    with pytest.raises(EventLogError, match="Input/output error"):
+        got.extend(read_events("log.json", tz=ROME))
+    assert 0 < within < len(objects)
+    assert [r.id for r in got if isinstance(r, Event)] == [f"e{i}" for i in range(within)]
 
 
 def test_a_clean_batch_is_made_column_by_column(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -213,6 +213,7 @@ _CONTROL = re.compile("[\x00-\x08\x0a-\x1f]")  # control characters other than t
 _SURROGATE = re.compile("[\udc80-\udcff]")  # bytes that surrogateescape could not decode
 _LONE = re.compile("[\ud800-\udfff]")  # any lone surrogate (JSON can write one as an escape)
 _SUSPECT = re.compile("[\x00-\x08\x0a-\x1f\udc80-\udcff]")  # either of the two
+_CONTROL_OR_SURROGATE = re.compile("[\x00-\x08\x0a-\x1f\ud800-\udfff]")  # a control character or any surrogate
 
 
 def _shown(text: str | None) -> str | None:
@@ -365,34 +366,77 @@ class _Builder:
 
     def lines_reader(self) -> Callable[[list[str], list[int]], list[Event | Rejected]]:
         """What `_json_record` gives for each of a batch of JSON Lines (their texts and numbers),
-        worked out a field at a time where it can be.
+        worked out a field at a time where it can be (see `_records_reader`).
 
-        When every field has one key (or none) and no constant, a batch in which every line is
-        a JSON object and every event field a string (or missing) is decoded by msgspec and made
-        as `rows_reader` makes a batch of CSV rows. msgspec reads what ``json`` reads, value for
-        value, and refuses the rest (``NaN``, lone surrogates, numbers out of range): any batch it
-        refuses, or with a control character in a field, a record without its time, actor or
-        action, or a time that does not read, is read line by line, so rejections and their
-        reasons are exactly those of `_json_record`.
+        The lines are decoded by msgspec, which reads what ``json`` reads, value for value, and
+        refuses the rest (``NaN``, lone surrogates, numbers out of range): a batch it refuses, or
+        with a line that is not an object, is read line by line, so rejections and their reasons
+        are exactly those of `_json_record`.
         """
         name = self.file
 
         def line_by_line(texts: list[str], lines: list[int]) -> list[Event | Rejected]:
             return [_json_record(self, text, name, line) for text, line in zip(texts, lines, strict=True)]
 
-        if not all(len(columns) <= 1 and constant is None for _name, columns, constant in self.plan):
+        by_records = self._records_reader()
+        if by_records is None:
             return line_by_line
         decode = msgspec.json.Decoder().decode
+
+        def build_lines(texts: list[str], lines: list[int]) -> list[Event | Rejected]:
+            try:
+                decoded = list(map(decode, texts))
+            except (msgspec.DecodeError, UnicodeError, ValueError, RecursionError):
+                return line_by_line(texts, lines)
+            # msgspec gives no surrogate, and a control character only through an escape
+            made = by_records(decoded, lines, "controls" if any("\\" in text for text in texts) else "none")
+            return line_by_line(texts, lines) if made is None else made
+
+        return build_lines
+
+    def objects_reader(self) -> Callable[[list[Any], list[int]], list[Event | Rejected]]:
+        """What reading each of a batch of decoded JSON values (the elements of an array, with
+        their numbers) alone gives, worked out a field at a time where it can be (see
+        `_records_reader`)."""
+        name = self.file
+
+        def one_by_one(values: list[Any], numbers: list[int]) -> list[Event | Rejected]:
+            return [
+                self.build(_flatten_json(value), number)
+                if isinstance(value, dict)
+                else Rejected(name, number, f"expected a JSON object, got {type(value).__name__}")
+                for value, number in zip(values, numbers, strict=True)
+            ]
+
+        by_records = self._records_reader()
+        if by_records is None:
+            return one_by_one
+
+        def build_objects(values: list[Any], numbers: list[int]) -> list[Event | Rejected]:
+            made = by_records(values, numbers, "all")
+            return one_by_one(values, numbers) if made is None else made
+
+        return build_objects
+
+    def _records_reader(self) -> Callable[[list[Any], list[int], str], list[Event | Rejected] | None] | None:
+        """The events of a batch of decoded JSON values (with their numbers), made a field at a
+        time as `rows_reader` makes a batch of CSV rows, or ``None`` for a batch that must be read
+        one record at a time: one with a value that is not an object, an event field that is not
+        a string, a record lacking its time, actor or action, a time that does not read, or a
+        string the record-by-record path might reject. ``look`` says what to look for: ``none``
+        (no string can hold a control character or a surrogate), ``controls`` (a field may hold a
+        control character) or ``all`` (any string may hold either: a batch with one in any
+        string goes record by record, which tells a rejection from an accepted attribute).
+        ``None`` instead of a function when a field has several keys or a constant."""
+        if not all(len(columns) <= 1 and constant is None for _name, columns, constant in self.plan):
+            return None
         getters = [methodcaller("get", columns[0]) if columns else None for _name, columns, _ in self.plan]
         used = self.used
         text_or_none = {str, type(None)}
         control = _CONTROL.search
+        suspect = _CONTROL_OR_SURROGATE.search
 
-        def by_fields(texts: list[str], lines: list[int]) -> list[Event | Rejected] | None:
-            try:
-                decoded = list(map(decode, texts))
-            except (msgspec.DecodeError, UnicodeError, ValueError, RecursionError):
-                return None
+        def by_records(decoded: list[Any], lines: list[int], look: str) -> list[Event | Rejected] | None:
             if set(map(type, decoded)) != {dict}:
                 return None
             records = [_flatten_json(r) if "attributes" in r else r for r in decoded]
@@ -406,19 +450,16 @@ class _Builder:
                 if not text_or_none.issuperset(map(type, values)):
                     return None
                 fields.append(_stripped(values))
-            # a control character reaches a string only through an escape
-            if any("\\" in text for text in texts) and any(control("".join(filter(None, f))) for f in fields):
+            if look == "controls" and any(control("".join(filter(None, f))) for f in fields):
+                return None
+            if look == "all" and suspect("".join(v for r in records for v in r.values() if type(v) is str)):
                 return None
             attributes = [
                 NO_ATTRIBUTES if used.issuperset(r) else (self._attributes(r) or NO_ATTRIBUTES) for r in records
             ]
             return self._made(fields, attributes, lines)
 
-        def build_lines(texts: list[str], lines: list[int]) -> list[Event | Rejected]:
-            made = by_fields(texts, lines)
-            return line_by_line(texts, lines) if made is None else made
-
-        return build_lines
+        return by_records
 
     def _header_plan(
         self, header: list[str]
@@ -926,57 +967,83 @@ def _no_constant(name: str) -> Any:
 def _read_json_array(
     handle: TextIO, name: str, tz: ZoneInfo, fmap: FieldMap, start_seq: int, encoding: str
 ) -> Iterator[Event | Rejected]:
-    """Stream the objects of a top-level JSON array; each record's number is its index + 1."""
-    builder = _Builder(fmap, tz, name, {}, encoding, start_seq)
-    decoder = json.JSONDecoder(parse_constant=_no_constant)
+    """Stream the objects of a top-level JSON array; each record's number is its index + 1. The
+    values are made into events `_CSV_BATCH` at a time (see `_Builder.objects_reader`); when
+    reading fails (an I/O error), the records read before the failure come first, then the error."""
+    build_objects = _Builder(fmap, tz, name, {}, encoding, start_seq).objects_reader()
+    values: list[Any] = []
+    numbers: list[int] = []
     with handle:
-        buffer = handle.read(65536)
-        pos = _skip_ws(buffer, 0)
-        if pos >= len(buffer) or buffer[pos] != "[":
-            raise EventLogError([Problem(name, 1, None, "", "json-syntax", "expected a JSON array of event objects")])
-        pos += 1
-        number = 0
-        eof = False
+        items = _json_array_values(handle, name)
         while True:
-            pos = _skip_ws(buffer, pos)
-            while pos >= len(buffer) and not eof:
-                more = handle.read(65536)
-                eof = not more
-                buffer, pos = buffer[pos:] + more, 0
-                pos = _skip_ws(buffer, pos)
-            if pos >= len(buffer):
-                number += 1
-                yield Rejected(name, number, "the array ends early (the file is truncated)")
-                return
-            if buffer[pos] == "]":
-                return
-            if buffer[pos] == "," and number > 0:
-                pos += 1
-                continue
             try:
-                obj, end = decoder.raw_decode(buffer, pos)
-            except (json.JSONDecodeError, ValueError, RecursionError) as exc:
-                if not eof and len(buffer) - pos < MAX_RECORD_CHARS:
-                    more = handle.read(65536)
-                    if more:
-                        buffer = buffer[pos:] + more
-                        pos = 0
-                        continue
-                    eof = True
-                    continue
-                number += 1
-                yield Rejected(
-                    name,
-                    number,
-                    f"invalid JSON in the array: {getattr(exc, 'msg', exc)}; the rest of the file cannot be read",
-                )
-                return
+                item = next(items, None)
+            except Exception:
+                yield from build_objects(values, numbers)
+                raise
+            if item is None:
+                break
+            if isinstance(item, Rejected):
+                yield from build_objects(values, numbers)
+                values, numbers = [], []
+                yield item
+                continue
+            values.append(item[0])
+            numbers.append(item[1])
+            if len(values) == _CSV_BATCH:
+                yield from build_objects(values, numbers)
+                values, numbers = [], []
+        yield from build_objects(values, numbers)
+
+
+def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | Rejected]:
+    """Each value of a top-level JSON array with its number (from 1), or a `Rejected` where the
+    array is broken (after which nothing more is read)."""
+    decoder = json.JSONDecoder(parse_constant=_no_constant)
+    buffer = handle.read(65536)
+    pos = _skip_ws(buffer, 0)
+    if pos >= len(buffer) or buffer[pos] != "[":
+        raise EventLogError([Problem(name, 1, None, "", "json-syntax", "expected a JSON array of event objects")])
+    pos += 1
+    number = 0
+    eof = False
+    while True:
+        pos = _skip_ws(buffer, pos)
+        while pos >= len(buffer) and not eof:
+            more = handle.read(65536)
+            eof = not more
+            buffer, pos = buffer[pos:] + more, 0
+            pos = _skip_ws(buffer, pos)
+        if pos >= len(buffer):
             number += 1
-            if isinstance(obj, dict):
-                yield builder.build(_flatten_json(obj), number)
-            else:
-                yield Rejected(name, number, f"expected a JSON object, got {type(obj).__name__}")
-            pos = end
+            yield Rejected(name, number, "the array ends early (the file is truncated)")
+            return
+        if buffer[pos] == "]":
+            return
+        if buffer[pos] == "," and number > 0:
+            pos += 1
+            continue
+        try:
+            obj, end = decoder.raw_decode(buffer, pos)
+        except (json.JSONDecodeError, ValueError, RecursionError) as exc:
+            if not eof and len(buffer) - pos < MAX_RECORD_CHARS:
+                more = handle.read(65536)
+                if more:
+                    buffer = buffer[pos:] + more
+                    pos = 0
+                    continue
+                eof = True
+                continue
+            number += 1
+            yield Rejected(
+                name,
+                number,
+                f"invalid JSON in the array: {getattr(exc, 'msg', exc)}; the rest of the file cannot be read",
+            )
+            return
+        number += 1
+        yield obj, number
+        pos = end
 
 
 def _skip_ws(text: str, pos: int) -> int:
