@@ -59,13 +59,18 @@ class BusinessCalendar:
     def __repr__(self) -> str:
         return f"BusinessCalendar({self.name!r})"
 
+    def _covered(self) -> range | frozenset[int] | None:
+        """The years with holiday data, or ``None`` for every year."""
+        return self._years
+
     def covers(self, year: int) -> bool:
         """Whether the calendar has holiday data for ``year``."""
-        return self._years is None or year in self._years
+        years = self._covered()
+        return years is None or year in years
 
     def coverage(self) -> str:
         """The covered years as people read them: ``2001-2026``, or ``every year``."""
-        years = self._years
+        years = self._covered()
         if years is None:
             return "every year"
         if not years:
@@ -123,34 +128,44 @@ def get_calendar(name: str) -> BusinessCalendar:
     """
     if name == "weekends":
         return BusinessCalendar(name)
-    import holidays as holidays_pkg  # imported lazily: a large package not every check needs
+    # imported here: a large package not every check needs. A country's code is checked against
+    # the package's registry; its holidays (whose module, once imported, imports every country's:
+    # about 8 MB) are loaded when a workday is first asked about.
+    import holidays as holidays_pkg
+    from holidays.registry import EntityLoader
 
     country, _, subdiv = name.partition("-")
-    supported = holidays_pkg.list_supported_countries()
-    if country not in supported:
+    if country not in set(EntityLoader.get_country_codes(include_aliases=True)):
         raise LookupError(
             f"unknown business-day calendar {name!r}: expected 'weekends' or an ISO country code such as CN, US, IT"
         )
-    if subdiv and subdiv not in supported[country]:
+    if subdiv and subdiv not in holidays_pkg.list_supported_countries()[country]:
         raise LookupError(f"unknown subdivision {subdiv!r} of calendar {country!r}")
-    sample = holidays_pkg.country_holidays(country, subdiv=subdiv or None)
-    years: range | frozenset[int]
-    if country in _ANNOUNCED_YEARLY:
-        # The years with an announced schedule are those with special (announced) holidays.
-        years = frozenset(getattr(sample, "special_public_holidays", None) or ())
-    else:
-        years = range(sample.start_year, sample.end_year + 1)
-    return _LazyHolidayCalendar(name, country, subdiv or None, years)
+    return _LazyHolidayCalendar(name, country, subdiv or None)
 
 
 class _LazyHolidayCalendar(BusinessCalendar):
-    """A ``holidays``-backed calendar that loads each year's data on first use."""
+    """A ``holidays``-backed calendar that loads its covered years, and each year's data, on
+    first use."""
 
-    def __init__(self, name: str, country: str, subdiv: str | None, years: range | frozenset[int]):
-        super().__init__(name, years=years)
+    def __init__(self, name: str, country: str, subdiv: str | None):
+        super().__init__(name)
         self._country = country
         self._subdiv = subdiv
+        self._known: range | frozenset[int] | None = None
         self._loaded: dict[int, tuple[frozenset[date], frozenset[date], frozenset[int]]] = {}
+
+    def _covered(self) -> range | frozenset[int]:
+        if self._known is None:
+            import holidays as holidays_pkg
+
+            sample = holidays_pkg.country_holidays(self._country, subdiv=self._subdiv)
+            if self._country in _ANNOUNCED_YEARLY:
+                # The years with an announced schedule are those with special (announced) holidays.
+                self._known = frozenset(getattr(sample, "special_public_holidays", None) or ())
+            else:
+                self._known = range(sample.start_year, sample.end_year + 1)
+        return self._known
 
     def _year(self, year: int) -> tuple[frozenset[date], frozenset[date], frozenset[int]]:
         data = self._loaded.get(year)

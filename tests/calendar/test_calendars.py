@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 from govrules.calendars import BusinessCalendar, get_calendar
 from govrules.errors import CalendarError, GovrulesError
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _first_uncovered_after(calendar: BusinessCalendar, year: int) -> int:
@@ -183,3 +188,25 @@ def test_calendars_are_shared_by_name() -> None:
     """The same name gives the same calendar object (its per-year data is loaded once)."""
     assert get_calendar("CN") is get_calendar("CN")
     assert get_calendar("US").covers(2025)
+
+
+def test_a_calendar_named_but_never_counted_in_loads_no_holidays() -> None:
+    """A rule set that names a calendar and counts no workday (the school-ideology example with
+    its `calendar: CN`) is loaded and checked without the holidays of any country, whose module
+    imports every country's (about 8 MB); asking about a workday loads them. In a fresh process,
+    so that no other test has loaded them already."""
+    code = """
+import sys
+from datetime import date
+import govrules
+from govrules.calendars import get_calendar
+rules = govrules.load_rules("examples/school-ideology/rules.yaml")
+org = govrules.load_org("examples/school-ideology/org.yaml")
+assert rules.calendar == "CN" and "workday" not in rules.model_dump_json()
+govrules.check(rules, org, [], start=date(2024, 1, 1), end=date(2025, 1, 1))
+before = "holidays.countries" in sys.modules
+workday = get_calendar("CN").is_workday(date(2025, 9, 28))
+print(before, workday, "holidays.countries" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.split() == ["False", "True", "True"]
