@@ -74,6 +74,23 @@ def test_written_bytes_are_the_rendered_text(case: str, log: str, cli, args, tmp
     assert target.read_bytes() == buffer.getvalue() == printed.encode("utf-8")
 
 
+@pytest.mark.parametrize("part", [1, 2, 3, 4096])
+def test_written_a_part_at_a_time_the_bytes_are_those_of_the_whole(
+    part: int, example, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`json.write` serialises the findings, outcomes and evidence locations a part at a time:
+    with parts of any size, and with those fields empty, the bytes are those of serialising the
+    report in one piece."""
+    report, context = example("gaps")
+    empty = report.model_copy(update={"findings": (), "outcomes": (), "evidence_locations": {}})
+    assert len(report.findings) > 3 and len(report.outcomes) > 3 and len(report.evidence_locations) > 3
+    monkeypatch.setattr(json_renderer, "_PART", part)
+    for whole in (report, empty):
+        buffer = io.BytesIO()
+        json_renderer.write(whole, buffer)
+        assert buffer.getvalue() == render(whole, "json", context).encode("utf-8")
+
+
 def test_a_loaded_report_validates_every_finding_and_outcome(example) -> None:
     """Findings and outcomes are compact structs in memory, but a report loaded from JSON or from
     Python data still has each one validated, and a bad one is named by its place in the report."""
