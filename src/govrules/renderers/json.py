@@ -81,4 +81,6 @@ def _write_large(handle: BinaryIO, name: str, value: Any) -> None:
 def _adapter(name: str) -> TypeAdapter[Any]:
     from govrules.findings import Report
 
-    return TypeAdapter(Report.model_fields[name].annotation)
+    annotation = Report.model_fields[name].annotation
+    assert annotation is not None  # every field of the report is annotated
+    return TypeAdapter(annotation)
