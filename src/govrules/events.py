@@ -876,24 +876,36 @@ def _csv_records(
     if set(map(len, rows)) == {width} and max(map(len, texts)) <= MAX_RECORD_CHARS and all(map(str.strip, texts)):
         return build_rows(rows, texts, starts)
     made: list[Event | Rejected] = []
-    run: list[int] = []  # positions of the rows of the current run of good rows
-    for i in [*range(len(rows)), -1]:
-        if i >= 0:
-            text, line = texts[i], starts[i]
-            if not text.strip():
-                continue  # blank line: not a record
-            if len(text) <= MAX_RECORD_CHARS and len(rows[i]) == width:
-                run.append(i)
-                continue
-        if run:
+    good = [
+        len(t) <= MAX_RECORD_CHARS and len(r) == width if t.strip() else None for t, r in zip(texts, rows, strict=True)
+    ]
+    for run in _in_runs(good):
+        if isinstance(run, list):
             made += build_rows([rows[j] for j in run], [texts[j] for j in run], [starts[j] for j in run])
-            run = []
-        if i >= 0:
-            if len(text) > MAX_RECORD_CHARS:
-                made.append(Rejected(name, line, f"record longer than {MAX_RECORD_CHARS} characters"))
-            else:
-                made.append(Rejected(name, line, f"expected {width} columns as in the header, found {len(rows[i])}"))
+        elif len(texts[run]) > MAX_RECORD_CHARS:
+            made.append(Rejected(name, starts[run], f"record longer than {MAX_RECORD_CHARS} characters"))
+        else:
+            made.append(
+                Rejected(name, starts[run], f"expected {width} columns as in the header, found {len(rows[run])}")
+            )
     return made
+
+
+def _in_runs(good: list[bool | None]) -> Iterator[list[int] | int]:
+    """The positions of a batch's records, in order: each run of good ones (``True``) as a list,
+    to be made together, and each bad one (``False``) alone; a blank one (``None``) is no record
+    and does not end a run."""
+    run: list[int] = []
+    for i, verdict in enumerate(good):
+        if verdict:
+            run.append(i)
+        elif verdict is not None:
+            if run:
+                yield run
+                run = []
+            yield i
+    if run:
+        yield run
 
 
 def _flatten_json(obj: Mapping[str, Any]) -> dict[str, Any]:
@@ -915,16 +927,11 @@ def _read_jsonl(
                 yield from build_lines(texts, numbers)
                 continue
             # blank lines are no records, a line too long is rejected, the others are built in runs
-            run: list[int] = []
-            for i in [*range(len(texts)), -1]:
-                if i >= 0 and texts[i].strip() and len(texts[i]) <= MAX_RECORD_CHARS:
-                    run.append(i)
-                    continue
-                if run:
+            for run in _in_runs([len(t) <= MAX_RECORD_CHARS if t.strip() else None for t in texts]):
+                if isinstance(run, list):
                     yield from build_lines([texts[j] for j in run], [numbers[j] for j in run])
-                    run = []
-                if i >= 0 and texts[i].strip():
-                    yield Rejected(name, numbers[i], f"record longer than {MAX_RECORD_CHARS} characters")
+                else:
+                    yield Rejected(name, numbers[run], f"record longer than {MAX_RECORD_CHARS} characters")
 
 
 def _line_batches(handle: TextIO) -> Iterator[tuple[list[str], list[int]]]:
