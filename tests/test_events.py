@@ -173,6 +173,9 @@ _LINES = st.sampled_from(
         "",  # a blank line
         " , , , , ",  # only blanks: no record either
         'e{i},2024-03-01T09:00:00+01:00,school,report,"two\nlines"',
+        'e{i},2024-03-01T09:00:00+01:00,school,report,"a, ""quoted"" note"',  # quotes within one line
+        'e{i},2024-03-01T09:00:00+01:00,school,report,x"y',  # a quote inside a cell is a character
+        'e{i},2024-03-01T09:00:00+01:00,school,report,"left open',  # runs on to a closing quote
         "e{i},soon,school,report,x",
         "e{i},2024-03-01T09:00:00+01:00,,report,x",
         "e1,2024-03-01T09:00:00+01:00,school,report,x",  # a duplicate id is the checker's concern
@@ -180,17 +183,23 @@ _LINES = st.sampled_from(
 )
 
 
-@given(lines=st.lists(_LINES, max_size=14), batch=st.sampled_from([1, 2, 3, 512]))
+@given(
+    lines=st.lists(_LINES, max_size=14),
+    batch=st.sampled_from([1, 2, 3, 512]),
+    longest=st.sampled_from([100, 1_000_000]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
 def test_csv_logs_read_in_batches_as_row_by_row(
-    lines: list[str], batch: int, tmp_path_factory: pytest.TempPathFactory
+    lines: list[str], batch: int, longest: int, newline: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """Reading a CSV log in batches of any size gives the records, rejections, lines and
     sequence numbers of reading it one row at a time."""
-    text = "id,time,actor,action,note\n" + "".join(line.format(i=i) + "\n" for i, line in enumerate(lines))
+    text = "id,time,actor,action,note" + newline + "".join(line.format(i=i) + newline for i, line in enumerate(lines))
     path = tmp_path_factory.mktemp("csv") / "log.csv"
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(text.encode())
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(events_module, "_CSV_BATCH", batch)
+        patch.setattr(events_module, "MAX_RECORD_CHARS", longest)
         batched = list(read_events(path, tz=ROME))
     reader = csv.reader(io.StringIO(text))
     header = next(reader)
@@ -200,7 +209,9 @@ def test_csv_logs_read_in_batches_as_row_by_row(
     for row in reader:
         start, line = line + 1, reader.line_num
         if "".join(row).strip():
-            if len(row) == len(header):
+            if len("".join(row)) > longest:
+                expected.append(Rejected(str(path), start, f"record longer than {longest} characters"))
+            elif len(row) == len(header):
                 expected.append(one(row, start, "".join(row)))
             else:
                 expected.append(Rejected(str(path), start, f"expected 5 columns as in the header, found {len(row)}"))
@@ -461,6 +472,35 @@ def test_a_clean_batch_is_made_column_by_column(monkeypatch: pytest.MonkeyPatch,
     rejected = [(r.line, r.record_id) for r in dirty if isinstance(r, Rejected)]
     assert (len(dirty), rejected) == (1200, [(702, "e700")])
     assert len(made_one_by_one) == 512  # the batch holding the bad row, and no other
+
+
+def test_rows_are_parsed_a_batch_at_a_time_until_a_cell_holds_a_line_break(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """While every line is one row (quoted cells included), the rows of a batch of lines are
+    parsed in one call; from the batch in which a quoted cell holds a line break on, they are
+    read one at a time, each at the line it starts at."""
+    one_at_a_time: list[int] = []
+    rows_of = events_module._csv_rows
+
+    def counted(name: str, reader: Any, before: int, *args: Any) -> Any:
+        one_at_a_time.append(before + 1)
+        return rows_of(name, reader, before, *args)
+
+    monkeypatch.setattr(events_module, "_csv_rows", counted)
+    header = "id,time,actor,action,note\n"
+    rows = [f'e{i},2024-03-01T09:00:00+01:00,school,report,"a, ""quoted"" note {i}"' for i in range(1200)]
+    quoted = _read(tmp_path, "quoted.csv", (header + "\n".join(rows) + "\n").encode())
+    assert (len(quoted), one_at_a_time) == (1200, [])
+    assert [(e.id, e.line, e.attributes) for e in quoted[:2]] == [  # type: ignore[union-attr]
+        ("e0", 2, {"note": 'a, "quoted" note 0'}),
+        ("e1", 3, {"note": 'a, "quoted" note 1'}),
+    ]
+    rows[700] = 'e700,2024-03-01T09:00:00+01:00,school,report,"two\nlines"'
+    broken = _read(tmp_path, "broken.csv", (header + "\n".join(rows) + "\n").encode())
+    assert one_at_a_time == [514]  # the batch holding the line break, and the rest of the log
+    assert [(e.id, e.line) for e in broken[699:702]] == [("e699", 701), ("e700", 702), ("e701", 704)]  # type: ignore[union-attr]
+    assert (len(broken), broken[-1].line) == (1200, 1202)  # type: ignore[union-attr]
 
 
 def test_a_clean_json_lines_batch_is_made_field_by_field(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timezone
-from itertools import compress, repeat
+from itertools import chain, compress, islice, repeat
 from operator import attrgetter, itemgetter, methodcaller
 from pathlib import Path
 from types import MappingProxyType
@@ -822,42 +822,73 @@ def _read_csv(
             )
         build_rows = builder.rows_reader(header)
         width = len(header)
-        # Rows are read in batches, each row with the line it ends at. A batch ends at _CSV_BATCH
-        # rows or MAX_RECORD_CHARS characters, whichever comes first (so that it holds about as
-        # much text as one record may), and early at a malformed row, which keeps its place.
-        rows: list[list[str]] = []
-        ends: list[int] = []
-        chars = 0
-        start = reader.line_num + 1  # where the next batch starts
-
-        def batch() -> list[Event | Rejected]:
-            """The records of the rows read so far, which are then let go."""
-            nonlocal rows, ends, chars, start
-            if not rows:
-                return []
-            made = _csv_records(name, rows, ends, start, width, build_rows)
-            start, rows, ends, chars = ends[-1] + 1, [], [], 0
-            return made
-
-        while True:
+        # The lines are read in batches (see `_line_batches`). While each line is one row, a
+        # batch is parsed in one call, each row at its line; the sentinel blank line after it
+        # is a row of its own only if no quoted cell is left open at the batch's end. From the
+        # first batch in which a quoted cell holds a line break, or a row is malformed, the rows
+        # are read one at a time, each with the line it ends at.
+        lines = _line_batches(handle, reader.line_num + 1)
+        for texts, numbers in lines:
+            parse = csv.reader([*texts, "\n"], delimiter=delimiter, strict=False)
+            rows: list[list[str]] = []
             try:
-                for row in reader:
-                    rows.append(row)
-                    ends.append(reader.line_num)
-                    chars += sum(map(len, row))
-                    if len(rows) == _CSV_BATCH or chars > MAX_RECORD_CHARS:
-                        yield from batch()
-                break
-            except csv.Error as exc:
-                yield from batch()
-                yield Rejected(name, start, f"malformed CSV: {exc}")
-                start = reader.line_num + 1
-            except Exception:
-                # the file failed under the reader (an I/O error): the rows read before it are
-                # given first, as a row-by-row reading would have given them
-                yield from batch()
-                raise
-        yield from batch()
+                rows.extend(parse)
+            except csv.Error:
+                pass
+            else:
+                if len(rows) == len(texts) + 1 and not rows.pop():
+                    yield from _csv_records(name, rows, numbers, numbers[0], width, build_rows)
+                    continue
+            # the file is read from just after this batch's lines
+            rest = csv.reader(chain(texts, handle), delimiter=delimiter, strict=False)
+            yield from _csv_rows(name, rest, numbers[0] - 1, width, build_rows)
+            return
+
+
+def _csv_rows(
+    name: str,
+    reader: Any,
+    before: int,
+    width: int,
+    build_rows: Callable[[list[list[str]], list[str], list[int]], list[Event | Rejected]],
+) -> Iterator[Event | Rejected]:
+    """The records of the rows of ``reader`` (whose first line is the log's line ``before`` + 1)
+    read one at a time, each with the line it ends at, in batches that end at `_CSV_BATCH` rows
+    or once past `MAX_RECORD_CHARS` characters, and early at a malformed row, which keeps its
+    place."""
+    rows: list[list[str]] = []
+    ends: list[int] = []
+    chars = 0
+    start = before + 1  # where the next batch starts
+
+    def batch() -> list[Event | Rejected]:
+        """The records of the rows read so far, which are then let go."""
+        nonlocal rows, ends, chars, start
+        if not rows:
+            return []
+        made = _csv_records(name, rows, ends, start, width, build_rows)
+        start, rows, ends, chars = ends[-1] + 1, [], [], 0
+        return made
+
+    while True:
+        try:
+            for row in reader:
+                rows.append(row)
+                ends.append(before + reader.line_num)
+                chars += sum(map(len, row))
+                if len(rows) == _CSV_BATCH or chars > MAX_RECORD_CHARS:
+                    yield from batch()
+            break
+        except csv.Error as exc:
+            yield from batch()
+            yield Rejected(name, start, f"malformed CSV: {exc}")
+            start = before + reader.line_num + 1
+        except Exception:
+            # the file failed under the reader (an I/O error): the rows read before it are
+            # given first, as a row-by-row reading would have given them
+            yield from batch()
+            raise
+    yield from batch()
 
 
 def _csv_records(
@@ -934,27 +965,39 @@ def _read_jsonl(
                     yield Rejected(name, numbers[run], f"record longer than {MAX_RECORD_CHARS} characters")
 
 
-def _line_batches(handle: TextIO) -> Iterator[tuple[list[str], list[int]]]:
-    """The lines of ``handle`` and their numbers (from 1), in batches that end at `_CSV_BATCH`
-    lines or `MAX_RECORD_CHARS` characters, whichever comes first. When reading fails (an I/O
-    error), the lines read before the failure come first, then the error."""
+def _line_batches(handle: Iterator[str], first: int = 1) -> Iterator[tuple[list[str], list[int]]]:
+    """The lines of ``handle`` and their numbers (the first numbered ``first``), in batches that
+    end at `_CSV_BATCH` lines or once past `MAX_RECORD_CHARS` characters. When reading fails (an
+    I/O error), the lines read before the failure come first, then the error.
+
+    Lines are taken a run at a time in one call: as many as the characters left would hold at
+    the mean length of the lines read so far (so a batch of lines of one length ends at the
+    line that passes the limit, as one read line by line would)."""
     texts: list[str] = []
-    numbers: list[int] = []
     chars = 0
+    read_lines = read_chars = 0  # for the mean length
+    step = 1
     try:
-        for number, text in enumerate(handle, start=1):
-            texts.append(text)
-            numbers.append(number)
-            chars += len(text)
-            if len(texts) == _CSV_BATCH or chars > MAX_RECORD_CHARS:
-                yield texts, numbers
-                texts, numbers, chars = [], [], 0
+        while True:
+            held = len(texts)
+            texts.extend(islice(handle, step))  # keeps the lines read before a failure
+            if len(texts) == held:
+                break
+            new = sum(map(len, islice(texts, held, None)))
+            chars += new
+            read_lines, read_chars = read_lines + len(texts) - held, read_chars + new
+            if len(texts) >= _CSV_BATCH or chars > MAX_RECORD_CHARS:
+                yield texts, list(range(first, first + len(texts)))
+                first += len(texts)
+                texts, chars = [], 0
+            fits = (MAX_RECORD_CHARS - chars) * read_lines // max(read_chars, 1)
+            step = max(1, min(_CSV_BATCH - len(texts), fits))
     except Exception:
         if texts:
-            yield texts, numbers
+            yield texts, list(range(first, first + len(texts)))
         raise
     if texts:
-        yield texts, numbers
+        yield texts, list(range(first, first + len(texts)))
 
 
 def _json_record(builder: _Builder, text: str, name: str, number: int) -> Event | Rejected:
