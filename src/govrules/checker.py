@@ -396,6 +396,7 @@ def _evaluate_stream(
                 "min": o.min,
                 "max": o.max,
                 "to": word("to", run.lang, recipient=_recipient_name(run, o.recipient)) if o.recipient else "",
+                "elsewhere": "",
             }
 
         counts = {"expected_min": o.min, "expected_max": o.max}
@@ -481,11 +482,12 @@ def _evaluate_stream(
                 evidence=[discharge.id, *ids],
             )
             continue
-        if misdirected:
-            found = sorted({e.recipient or "-" for e in misdirected})
-            # short because events went elsewhere (they keep later events from being pulled back
-            # into this obligation): the diagnosis is the misdirection, whatever else arrived
-            cited = ids + _ids(misdirected)
+        found = sorted({e.recipient or "-" for e in misdirected})
+        cited = ids + _ids(misdirected)
+        misdirection = {"expected_recipient": o.recipient, "found_recipients": found} if misdirected else {}
+        if misdirected and n + len(misdirected) >= o.min:
+            # short only because events went elsewhere (they keep later events from being pulled
+            # back into this obligation): the diagnosis is the misdirection
             yield run.outcome(rule, **base, status="wrong-recipient", observed=n, evidence=cited, **_omin(o))
             yield run.finding(
                 FindingCode.WRONG_RECIPIENT,
@@ -499,17 +501,24 @@ def _evaluate_stream(
                 **counts,
                 observed=n,
                 evidence=cited,
-                detail={"expected_recipient": o.recipient, "found_recipients": found},
+                detail=misdirection,
             )
             continue
-        if n > 0:
-            yield run.outcome(rule, **base, status="insufficient", observed=n, evidence=ids, **_omin(o))
-            yield run.finding(
-                FindingCode.INSUFFICIENT, rule, {**params(), "observed": n}, **base, **counts, observed=n, evidence=ids
+        # short even counting any events that went elsewhere: the diagnosis is the shortfall,
+        # which cites them and names where they went
+        words = params()
+        if misdirected:
+            words["elsewhere"] = word(
+                "elsewhere",
+                run.lang,
+                count=len(misdirected),
+                found=", ".join(_recipient_name(run, r) for r in found),
             )
-            continue
-        yield run.outcome(rule, **base, status="missing", observed=0, **_omin(o))
-        yield run.finding(FindingCode.MISSING, rule, params(), **base, **counts, observed=0)
+        status, code = ("insufficient", FindingCode.INSUFFICIENT) if n > 0 else ("missing", FindingCode.MISSING)
+        yield run.outcome(rule, **base, status=status, observed=n, evidence=cited, **_omin(o))
+        yield run.finding(
+            code, rule, {**words, "observed": n}, **base, **counts, observed=n, evidence=cited, detail=misdirection
+        )
 
 
 def _omin(o: Obligation) -> dict[str, Any]:
@@ -595,6 +604,7 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
                 "period": format_period(label, run.lang),
                 "due": run.instant(due),
                 "to": "",
+                "elsewhere": "",
             }
             return due, base, params, [anchor_event.id] if anchor_event else []
 

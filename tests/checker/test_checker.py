@@ -359,6 +359,49 @@ class TestWrongRecipient:
         )
         assert f.detail == {"expected_recipient": "hq", "found_recipients": ["office"]}
 
+    @pytest.mark.parametrize(
+        ("owed", "to_hq", "code", "text"),
+        [
+            (3, 1, "insufficient", "did monthly report to Headquarters 1 of 3 required times for Q1 2024"),
+            (2, 0, "missing", "missed monthly report to Headquarters for Q1 2024"),
+        ],
+    )
+    def test_short_even_counting_those_sent_elsewhere_is_the_shortfall(
+        self, owed: int, to_hq: int, code: str, text: str
+    ) -> None:
+        """Of three reports owed, one to headquarters and one to the office (or of two, only one
+        to the office): re-addressed, they would still fall short, so the finding is the
+        shortfall; it cites the misdirected report and says where it went."""
+        quarterly = {**MONTHLY, "every": "quarter", "min": owed}
+        log = [
+            *[ev(f"q1-{n}", f"2024-01-1{n}T10:00", "b1", "report", recipient="hq") for n in range(to_hq)],
+            ev("q1-x", "2024-02-10T10:00", "b1", "report", recipient="office"),
+            *[
+                ev(f"{a}-q{q}-{n}", f"2024-{3 * q - 2:02d}-1{n}T10:00", a, "report", recipient="hq")
+                for a in ("b1", "b2")
+                for q in (1, 2, 3, 4)
+                for n in range(owed)
+                if (a, q) != ("b1", 1)
+            ],
+        ]
+        report = run(ruleset(quarterly), log)
+        [f] = gaps(report)
+        cited = (*(f"q1-{n}" for n in range(to_hq)), "q1-x")
+        assert (f.code.value, f.actor, f.period, f.observed, f.expected_min, f.evidence) == (
+            code,
+            "b1",
+            "2024-Q1",
+            to_hq,
+            owed,
+            cited,
+        )
+        assert f.detail == {"expected_recipient": "hq", "found_recipients": ["office"]}
+        [outcome] = [o for o in report.outcomes if (o.actor, o.period) == ("b1", "2024-Q1")]
+        assert (outcome.status, outcome.evidence) == (code, cited)
+        assert text in f.message and f.message.endswith("; 1 sent to Office instead")
+        zh = run(ruleset(quarterly), log, lang="zh").findings[0]
+        assert zh.message.endswith(";另有 1 次报送给 办公室")
+
 
 CHAIN: dict[str, Any] = {
     "id": "inspection",
