@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,6 @@ def check_golden(path: Path, actual: str) -> None:
 
 
 @pytest.fixture
-def golden():  # type: ignore[no-untyped-def]
+def golden() -> Callable[[Path, str], None]:
     """The golden-file comparer (see `check_golden`)."""
     return check_golden

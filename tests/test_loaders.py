@@ -160,7 +160,7 @@ def test_problems_sort_in_file_order_even_without_a_line() -> None:
 def test_a_large_document_is_not_an_alias_bomb(syntax: str) -> None:
     """The cap on values is on what aliases add: a document may hold as many values as it has
     characters (an organisation of 20,000 units has more than the default cap of 200,000)."""
-    actors = [{"id": f"unit-{i}", "roles": ["school"]} for i in range(60)]
+    actors: list[dict[str, object]] = [{"id": f"unit-{i}", "roles": ["school"]} for i in range(60)]
     text = json.dumps({"id": "o", "actors": actors}) if syntax == "json" else _yaml_org(actors)
     small = Limits(max_nodes=50)
     assert len(load_org(text.encode(), file=f"o.{syntax}", limits=small).actors) == 60

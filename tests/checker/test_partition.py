@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from hypothesis import given
@@ -116,7 +117,11 @@ def test_per_actor_partitions_merge_into_the_whole(log: list[Event | Rejected], 
     law is stated for streams that lie inside one partition (see merge_reports).
     """
     rules = RULES.model_copy(update={"rules": [r for r in RULES.rules if r.id != "approval"]})
-    args = {"start": date(2024, 1, 1), "end": date(2025, 1, 1), "as_of": datetime(2024, 12, 31, 23, tzinfo=SH)}
+    args: dict[str, Any] = {
+        "start": date(2024, 1, 1),
+        "end": date(2025, 1, 1),
+        "as_of": datetime(2024, 12, 31, 23, tzinfo=SH),
+    }
     whole = with_evidence_locations(check(rules, ORG, log, **args), _locations(log))
     groups = [set(first), set(ACTORS) - set(first)]
     parts = []

@@ -138,7 +138,7 @@ class Cli:
         report: dict[str, Any], code: str, rule: str | None, actor: str | None, period: str | None
     ) -> dict[str, Any]:
         """The single finding with this code, rule, actor and period."""
-        found = [
+        found: list[dict[str, Any]] = [
             f
             for f in report["findings"]
             if (f["code"], f["rule"], f["actor"], f["period"]) == (code, rule, actor, period)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .conftest import Cli
+
 RULE = "access-review-every-six-months"
 
 
-def test_findings(cli) -> None:
+def test_findings(cli: Cli) -> None:
     """Late and missing reviews, a late and a missing remediation, a review without sign-off."""
     code, report = cli.check("access-review")
     assert code == 1
@@ -37,7 +42,7 @@ def test_findings(cli) -> None:
     )  # a met gap cites the review that opened it
 
 
-def test_rolling_interval(cli) -> None:
+def test_rolling_interval(cli: Cli) -> None:
     """The clock starts at the effective date, the account's creation or its last earlier review."""
     _, report = cli.check("access-review")
     gaps = [(o["actor"], o["period"], o["status"]) for o in report["outcomes"] if o["rule"] == RULE]
@@ -60,7 +65,7 @@ def test_rolling_interval(cli) -> None:
     assert "CERT-0005" in acknowledged
 
 
-def test_remediation_in_business_days(cli) -> None:
+def test_remediation_in_business_days(cli: Cli) -> None:
     """Five business days from Columbus Day 2025 end on 20 October."""
     _, report = cli.check("access-review")
     late = cli.one(report, "late-response", "inappropriate-access-addressed", "u-cardops-0157", "CERT-0016")

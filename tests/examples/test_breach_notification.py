@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def test_findings(cli) -> None:
+if TYPE_CHECKING:
+    from .conftest import Cli
+
+
+def test_findings(cli: Cli) -> None:
     """Late and missing notifications, missing content, a discharge and a pending final report."""
     code, report = cli.check("breach-notification")
     assert code == 1
@@ -29,7 +34,7 @@ def test_findings(cli) -> None:
     assert records["after_as_of"] == 1
 
 
-def test_nis2_chain_deadlines(cli) -> None:
+def test_nis2_chain_deadlines(cli: Cli) -> None:
     """Hours are elapsed time across the DST change; the final report's month runs from step 2, clamped."""
     _, report = cli.check("breach-notification")
     steps = {(o["period"], o["step"]): o for o in report["outcomes"] if o["rule"] == "nis2-reporting-chain"}
@@ -47,7 +52,7 @@ def test_nis2_chain_deadlines(cli) -> None:
     assert [steps["REG-25-021", n]["status"] for n in (1, 2, 3)] == ["late-response", "met", "pending"]
 
 
-def test_gdpr_content_and_discharge(cli) -> None:
+def test_gdpr_content_and_discharge(cli: Cli) -> None:
     """Schema conditions: reasons only when over 72 hours; a phased first notice needs less."""
     _, report = cli.check("breach-notification")
     content = {

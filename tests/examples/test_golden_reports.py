@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from .conftest import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +28,16 @@ CASES = [
 @pytest.mark.parametrize(
     ("fmt", "lang", "suffix"), [("text", "en", "en.txt"), ("text", "zh", "zh.txt"), ("json", "en", "json")]
 )
-def test_golden_reports(cli, golden, command: str, stem: str, exit_code: int, fmt: str, lang: str, suffix: str) -> None:
+def test_golden_reports(
+    cli: Cli,
+    golden: Callable[[Path, str], None],
+    command: str,
+    stem: str,
+    exit_code: int,
+    fmt: str,
+    lang: str,
+    suffix: str,
+) -> None:
     code, out, err = cli(*cli.commands[command], "--format", fmt, "--lang", lang)
     assert (code, err) == (exit_code, "")
     golden(ROOT / "examples" / f"{stem}.{suffix}", out)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .conftest import Cli
 
 
-def test_outcomes_per_rule(cli) -> None:
+def test_outcomes_per_rule(cli: Cli) -> None:
     """What the log shows: one late notification, 23 paid fines discharged, every penalty in order."""
     code, report = cli.check("road-fines")
     assert code == 1
@@ -33,7 +37,7 @@ def test_outcomes_per_rule(cli) -> None:
     }
 
 
-def test_late_notification_under_the_2010_rule(cli) -> None:
+def test_late_notification_under_the_2010_rule(cli: Cli) -> None:
     """The fine of 25 August 2012 was sent 165 days later: late under 90 days, fine under 150."""
     _, report = cli.check("road-fines")
     late = cli.one(report, "late-response", "notification-90-days", "police", "roadtraffic100traces.xes:67")
@@ -44,7 +48,7 @@ def test_late_notification_under_the_2010_rule(cli) -> None:
     assert late["late_by_seconds"] // 86400 == 74
 
 
-def test_discharge_and_min_age(cli) -> None:
+def test_discharge_and_min_age(cli: Cli) -> None:
     """A payment before sending discharges; a penalty on the 60th day after notification is allowed."""
     _, report = cli.check("road-fines")
     discharged = [o for o in report["outcomes"] if o["status"] == "discharged"]

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .conftest import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
 EX = "examples/school-ideology"
@@ -50,7 +55,7 @@ INFO = {
 }
 
 
-def test_gap_log_findings(cli) -> None:
+def test_gap_log_findings(cli: Cli) -> None:
     """Every planted gap is found, with its code, rule, actor and period, and nothing else."""
     code, report = cli.check("school-ideology/events-2024")
     assert code == 1
@@ -67,7 +72,7 @@ def test_gap_log_findings(cli) -> None:
     assert records["after_as_of"] == 2
 
 
-def test_gap_log_evidence(cli) -> None:
+def test_gap_log_evidence(cli: Cli) -> None:
     """Findings cite the events that prove them, and say what was expected."""
     _, report = cli.check("school-ideology/events-2024")
     misdirected = cli.one(report, "wrong-recipient", "branch-monthly-report", "branch-1", "2024-08")
@@ -96,7 +101,7 @@ def test_gap_log_evidence(cli) -> None:
     assert (rejected["file"], rejected["line"]) == (f"{EX}/events-2024.csv", 141)
 
 
-def test_new_branch_owes_only_whole_periods(cli) -> None:
+def test_new_branch_owes_only_whole_periods(cli: Cli) -> None:
     """Branch 4 (created 2024-07-01) owes monthly reports from July and no 2024 annual obligation."""
     _, report = cli.check("school-ideology/events-2024")
     mine = [o for o in report["outcomes"] if o["actor"] == "branch-4" and o["rule"] == "branch-monthly-report"]
@@ -106,7 +111,7 @@ def test_new_branch_owes_only_whole_periods(cli) -> None:
     assert set(annual.values()) == {"not-held"}
 
 
-def test_compliant_log_is_clean(cli) -> None:
+def test_compliant_log_is_clean(cli: Cli) -> None:
     """The compliant log meets every obligation: no violation, no warning, exit 0."""
     code, report = cli.check("school-ideology/events-2024-compliant")
     assert code == 0
@@ -124,7 +129,7 @@ def clause_ids(text: str) -> set[str]:
     return set(re.findall(r"\bD\d+(?:\.\d+)*[a-z]?\b", text))
 
 
-def test_coverage_accounts_for_every_clause_of_the_inventory(cli, golden) -> None:
+def test_coverage_accounts_for_every_clause_of_the_inventory(cli: Cli, golden: Callable[[Path, str], None]) -> None:
     """Every id of CLAUSES.md is declared and encoded or informative; the tables' ids are encoded."""
     inventory = (ROOT / EX / "CLAUSES.md").read_text("utf-8")
     ids = clause_ids(inventory)
@@ -143,7 +148,7 @@ def test_coverage_accounts_for_every_clause_of_the_inventory(cli, golden) -> Non
     golden(GOLDEN / "coverage.txt", out)
 
 
-def test_rule_files_validate(cli) -> None:
+def test_rule_files_validate(cli: Cli) -> None:
     """The rule set and the organisation validate together."""
     code, out, err = cli("validate", f"{EX}/rules.yaml", f"{EX}/org.yaml")
     assert (code, err) == (0, "")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .conftest import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
 EX = "examples/sec-filings"
@@ -10,7 +15,7 @@ GOLDEN = ROOT / EX / "golden"
 DELTA, CEDAR, BLUEBIRD, NORTHWIND = "0009990004", "0009990003", "0009990002", "0009990001"
 
 
-def test_findings(cli) -> None:
+def test_findings(cli: Cli) -> None:
     """The late and missing filings are found; 12b-25 notifications exempt their periods."""
     code, report = cli.check("sec-filings")
     assert code == 1
@@ -41,7 +46,7 @@ def test_findings(cli) -> None:
     assert {u["action"] for u in report["unmatched_actions"]} == {"8-K", "DEF 14A", "SC 13G/A", "10-K/A"}
 
 
-def test_filer_status_and_rule_0_3(cli) -> None:
+def test_filer_status_and_rule_0_3(cli: Cli) -> None:
     """Deadlines follow the dated filer status and roll over weekends and federal holidays."""
     _, report = cli.check("sec-filings")
     due = {(o["rule"], o["actor"], o["period"]): o["due"] for o in report["outcomes"]}
@@ -61,7 +66,7 @@ def test_filer_status_and_rule_0_3(cli) -> None:
     assert not any(o["period"].endswith("-Q4") for o in report["outcomes"])
 
 
-def test_rule_12b_25(cli) -> None:
+def test_rule_12b_25(cli: Cli) -> None:
     """A 10-K inside the 15-day extension is met; a 10-Q after the 5-day one is a late response."""
     _, report = cli.check("sec-filings")
     follow_up = [o for o in report["outcomes"] if o["rule"] == "nt-10-k-follow-up"]
@@ -73,7 +78,7 @@ def test_rule_12b_25(cli) -> None:
     assert late["due"] == "2024-11-20T23:59:59.999999-05:00"
 
 
-def test_golden_obligations(cli, golden) -> None:
+def test_golden_obligations(cli: Cli, golden: Callable[[Path, str], None]) -> None:
     """The README's obligation calendar equals its golden file."""
     code, out, err = cli(
         "obligations",

@@ -8,6 +8,7 @@ import struct
 import subprocess
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
@@ -82,7 +83,13 @@ def expected_grid(report: Report, context: RenderContext) -> dict[str, tuple[int
     return {rule: (len(rows[rule]), len(columns[rule])) for rule in rows}
 
 
-def test_golden(case: str, log: str, cli, args, golden) -> None:
+def test_golden(
+    case: str,
+    log: str,
+    cli: Callable[..., tuple[int, str, str]],
+    args: Callable[..., list[str]],
+    golden: Callable[[Path, str], None],
+) -> None:
     """The CLI's HTML report of each example log equals its golden file."""
     code, out, err = cli(*args(log, "--format", "html"))
     assert err == ""
@@ -90,7 +97,7 @@ def test_golden(case: str, log: str, cli, args, golden) -> None:
     golden(GOLDEN / f"{case}.html", out)
 
 
-def test_self_contained(case: str, example) -> None:
+def test_self_contained(case: str, example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """No external script, style, image, font or link: the page works offline."""
     report, context = example(case)
     out = render(report, "html", context)
@@ -102,7 +109,7 @@ def test_self_contained(case: str, example) -> None:
     assert not re.search(r"url\(|@import|https?://", out.split('<script type="application/json"')[0])
 
 
-def test_matrix_cells(case: str, example) -> None:
+def test_matrix_cells(case: str, example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """Each rule with outcomes has a matrix of rows x columns cells, coloured by the outcome categories."""
     report, context = example(case)
     page = parse(render(report, "html", context))
@@ -126,7 +133,7 @@ def test_matrix_cells(case: str, example) -> None:
         assert cell["data-category"] in cats[key]
 
 
-def test_known_cells(example) -> None:
+def test_known_cells(example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """Branch 3's December report is missing, Branch 2's May report late, Branch 4 not held in January."""
     report, context = example("gaps")
     cells = {c["data-key"]: c for c in parse(render(report, "html", context)).cells}
@@ -136,7 +143,7 @@ def test_known_cells(example) -> None:
     assert cells["branch-monthly-report|branch-4||2024-01"]["data-category"] == "not-held"
 
 
-def test_script_data_cannot_close_the_script(example) -> None:
+def test_script_data_cannot_close_the_script(example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """Text such as ``</script>`` in a message stays inside the JSON data block."""
     report, context = example("gaps")
     f = msgspec.structs.replace(report.findings[0], message="</script><script>alert(1)</script>")
@@ -221,7 +228,7 @@ Array.prototype.forEach.call(document.querySelectorAll("td.cell"), function (td)
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (.ci/run installs Debian's chromium)")
-def test_in_headless_chromium(example, tmp_path: Path) -> None:
+def test_in_headless_chromium(example: Callable[..., tuple[Report, RenderContext]], tmp_path: Path) -> None:
     """The example's page renders in Chromium: cells, colours, an opened cell and a filter, and a screenshot."""
     report, context = example("gaps")
     text = render(report, "html", context)
@@ -283,9 +290,11 @@ def test_in_headless_chromium(example, tmp_path: Path) -> None:
     dom = parse(done.stdout)
     for c in dom.cells:
         assert ("dim" in c["class"].split()) == ("missing" not in c.get("data-codes", "").split()), c["data-key"]
-    shown = [a for tag, a in dom.attrs if tag == "tr" and "data-code" in a and "hidden" not in a.get("class", "")]
-    assert shown
-    assert {a["data-code"] for a in shown} == {"missing"}
+    shown_findings = [
+        a for tag, a in dom.attrs if tag == "tr" and "data-code" in a and "hidden" not in a.get("class", "")
+    ]
+    assert shown_findings
+    assert {a["data-code"] for a in shown_findings} == {"missing"}
 
     # The screenshot shows the matrix: the category colours are on it.
     shot = tmp_path / "report.png"
@@ -293,7 +302,7 @@ def test_in_headless_chromium(example, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     width, height, pixels = _png_pixels(shot)
     assert (width, height) == (1400, 2400)
-    seen = Counter(pixels)
+    seen: Counter[tuple[int, ...]] = Counter(pixels)
     for name in ("met", "missing", "late"):
         rgb = tuple(int(n) for n in re.findall(r"\d+", COLOURS[name]))
         assert seen[rgb] > 200, f"no {name} cells on the screenshot {shot}"

@@ -5,22 +5,30 @@ from __future__ import annotations
 import gc
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 from pydantic import ValidationError
 
 from govrules.findings import EvidenceLocation, Finding, FindingCode, Outcome, Report
+from govrules.renderers import RenderContext, render
 from govrules.renderers import json as json_renderer
-from govrules.renderers import render
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
 SCHEMA = json.loads((HERE.parents[1] / "schemas" / "report.schema.json").read_text("utf-8"))
 
 
-def test_golden(case: str, log: str, cli, args, golden) -> None:
+def test_golden(
+    case: str,
+    log: str,
+    cli: Callable[..., tuple[int, str, str]],
+    args: Callable[..., list[str]],
+    golden: Callable[[Path, str], None],
+) -> None:
     """The CLI's JSON report of each example log equals its golden file."""
     code, out, err = cli(*args(log, "--format", "json"))
     assert err == ""
@@ -43,13 +51,15 @@ def test_every_golden_report_validates_against_the_published_schema() -> None:
         assert errors == [], (str(path), errors[:3])
 
 
-def test_parses_back_to_the_same_report(case: str, example) -> None:
+def test_parses_back_to_the_same_report(case: str, example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """The JSON text loads back into an equal `Report`."""
     report, context = example(case)
     assert Report.model_validate_json(render(report, "json", context)) == report
 
 
-def test_evidence_locations_point_at_log_rows(example, at_root) -> None:
+def test_evidence_locations_point_at_log_rows(
+    example: Callable[..., tuple[Report, RenderContext]], at_root: Path
+) -> None:
     """Each cited event's location names the log and the line that holds its id."""
     report, _ = example("gaps")
     assert report.evidence_locations
@@ -61,7 +71,9 @@ def test_evidence_locations_point_at_log_rows(example, at_root) -> None:
         assert lines[loc.line - 1].startswith(f"{event_id},"), (event_id, loc)
 
 
-def test_written_bytes_are_the_rendered_text(case: str, log: str, cli, args, tmp_path: Path) -> None:
+def test_written_bytes_are_the_rendered_text(
+    case: str, log: str, cli: Callable[..., tuple[int, str, str]], args: Callable[..., list[str]], tmp_path: Path
+) -> None:
     """The CLI writes the JSON report as bytes (``json.write``), never holding it as text: the
     file has the bytes of the text the renderer gives."""
     target = tmp_path / "report.json"
@@ -76,7 +88,7 @@ def test_written_bytes_are_the_rendered_text(case: str, log: str, cli, args, tmp
 
 @pytest.mark.parametrize("part", [1, 2, 3, 4096])
 def test_written_a_part_at_a_time_the_bytes_are_those_of_the_whole(
-    part: int, example, monkeypatch: pytest.MonkeyPatch
+    part: int, example: Callable[..., tuple[Report, RenderContext]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`json.write` serialises the findings, outcomes and evidence locations a part at a time:
     with parts of any size, and with those fields empty, the bytes are those of serialising the
@@ -91,7 +103,9 @@ def test_written_a_part_at_a_time_the_bytes_are_those_of_the_whole(
         assert buffer.getvalue() == render(whole, "json", context).encode("utf-8")
 
 
-def test_a_loaded_report_validates_every_finding_and_outcome(example) -> None:
+def test_a_loaded_report_validates_every_finding_and_outcome(
+    example: Callable[..., tuple[Report, RenderContext]],
+) -> None:
     """Findings and outcomes are compact structs in memory, but a report loaded from JSON or from
     Python data still has each one validated, and a bad one is named by its place in the report."""
     report, context = example("gaps")
@@ -104,7 +118,11 @@ def test_a_loaded_report_validates_every_finding_and_outcome(example) -> None:
     data["findings"][2]["detail"] = []
     data["outcomes"][3]["status"] = "fine"
     data["outcomes"][5]["opens"] = "yesterday"
-    for load in (Report.model_validate, lambda d: Report.model_validate_json(json.dumps(d))):
+    loaders: tuple[Callable[[Any], Report], ...] = (
+        Report.model_validate,
+        lambda d: Report.model_validate_json(json.dumps(d)),
+    )
+    for load in loaders:
         with pytest.raises(ValidationError) as caught:
             load(data)
         assert [(e["loc"], e["type"]) for e in caught.value.errors()] == [
@@ -115,7 +133,9 @@ def test_a_loaded_report_validates_every_finding_and_outcome(example) -> None:
         ]
 
 
-def test_records_held_by_the_hundred_thousand_are_compact_structs(example) -> None:
+def test_records_held_by_the_hundred_thousand_are_compact_structs(
+    example: Callable[..., tuple[Report, RenderContext]],
+) -> None:
     """Findings, outcomes and evidence locations are immutable structs that the cyclic collector
     skips."""
     report, _ = example("gaps")
@@ -129,7 +149,7 @@ def test_records_held_by_the_hundred_thousand_are_compact_structs(example) -> No
         finding.code = FindingCode.LATE  # type: ignore[misc]
 
 
-def test_dump_options_reach_inside_outcomes_and_locations(example) -> None:
+def test_dump_options_reach_inside_outcomes_and_locations(example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """``exclude_none`` leaves out an outcome's or a location's empty fields as it does a
     finding's, in Python data and in JSON."""
     report, _ = example("gaps")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,13 @@ XSD = xmlschema.XMLSchema(HERE / "schemas" / "junit-10.xsd")
 NAME = re.compile(r"^[^/]+/[^/]+(/[^/]+)?/[^/]+(/step-\d+)?$")
 
 
-def test_golden(case: str, log: str, cli, args, golden) -> None:
+def test_golden(
+    case: str,
+    log: str,
+    cli: Callable[..., tuple[int, str, str]],
+    args: Callable[..., list[str]],
+    golden: Callable[[Path, str], None],
+) -> None:
     """The CLI's JUnit report of each example log equals its golden file."""
     code, out, err = cli(*args(log, "--format", "junit"))
     assert err == ""
@@ -34,7 +41,9 @@ def test_golden_files_validate_against_the_junit_schema() -> None:
         XSD.validate(str(path))
 
 
-def test_one_testcase_per_outcome_and_a_failure_per_violation(case: str, example) -> None:
+def test_one_testcase_per_outcome_and_a_failure_per_violation(
+    case: str, example: Callable[..., tuple[Report, RenderContext]]
+) -> None:
     """Suites are rules; testcases are outcomes with stable unique names; failures are violations."""
     report, context = example(case)
     root = ET.fromstring(render(report, "junit", context))
@@ -56,7 +65,7 @@ def test_one_testcase_per_outcome_and_a_failure_per_violation(case: str, example
         assert int(suite.get("skipped") or 0) == len(suite.findall("testcase/skipped"))
 
 
-def test_known_gaps_are_failures_with_their_evidence(example) -> None:
+def test_known_gaps_are_failures_with_their_evidence(example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """Branch 3's missing December report and Branch 2's late May report fail, naming the code and row."""
     report, context = example("gaps")
     root = ET.fromstring(render(report, "junit", context))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -12,7 +13,13 @@ from govrules.renderers import RenderContext, render
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
-def test_golden(case: str, log: str, cli, args, golden) -> None:
+def test_golden(
+    case: str,
+    log: str,
+    cli: Callable[..., tuple[int, str, str]],
+    args: Callable[..., list[str]],
+    golden: Callable[[Path, str], None],
+) -> None:
     """The CLI's Markdown report of each example log equals its golden file."""
     code, out, err = cli(*args(log, "--format", "markdown"))
     assert err == ""
@@ -29,7 +36,7 @@ def _table(lines: list[str], start: int) -> list[list[str]]:
     return rows
 
 
-def test_summary_table_counts_every_obligation(example) -> None:
+def test_summary_table_counts_every_obligation(example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """One summary row per rule with outcomes; the total row equals the report's obligations."""
     report, context = example("gaps")
     lines = render(report, "markdown", context).splitlines()
@@ -44,7 +51,9 @@ def test_summary_table_counts_every_obligation(example) -> None:
         assert int(row[2]) == sum(int(n) for n in row[3:-1])  # held = all categories but "not held"
 
 
-def test_findings_are_grouped_by_rule_with_clause_and_words(example) -> None:
+def test_findings_are_grouped_by_rule_with_clause_and_words(
+    example: Callable[..., tuple[Report, RenderContext]],
+) -> None:
     """Each rule with findings has a section naming its clause, quoting its words, listing each finding."""
     report, context = example("gaps")
     out = render(report, "markdown", context)

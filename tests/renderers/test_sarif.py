@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from govrules.findings import Report
 from govrules.renderers import RenderContext, render
 from govrules.renderers.sarif import _uri
 
@@ -17,7 +19,13 @@ SCHEMA = json.loads((HERE / "schemas" / "sarif-schema-2.1.0.json").read_text("ut
 VALIDATOR = jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
 
 
-def test_golden(case: str, log: str, cli, args, golden) -> None:
+def test_golden(
+    case: str,
+    log: str,
+    cli: Callable[..., tuple[int, str, str]],
+    args: Callable[..., list[str]],
+    golden: Callable[[Path, str], None],
+) -> None:
     """The CLI's SARIF log of each example log equals its golden file."""
     code, out, err = cli(*args(log, "--format", "sarif"))
     assert err == ""
@@ -34,7 +42,7 @@ def test_golden_files_validate_against_the_sarif_schema() -> None:
         assert errors == [], (path.name, errors[:3])
 
 
-def test_rules_and_levels(case: str, example) -> None:
+def test_rules_and_levels(case: str, example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """Every rule is a descriptor with its clause as help; levels follow severities; ruleIndex agrees."""
     report, context = example(case)
     log = json.loads(render(report, "sarif", context))
@@ -56,7 +64,7 @@ def test_rules_and_levels(case: str, example) -> None:
         assert result["message"]["text"] == f.message
 
 
-def test_locations_point_at_evidence_rows_or_the_rule(example) -> None:
+def test_locations_point_at_evidence_rows_or_the_rule(example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """A late report points at its log row; a missing one at its rule in the rule file; a rejected record at itself."""
     report, context = example("gaps")
     run = json.loads(render(report, "sarif", context))["runs"][0]
@@ -82,7 +90,7 @@ def test_locations_point_at_evidence_rows_or_the_rule(example) -> None:
             assert result["locations"][0]["physicalLocation"]["region"]["startLine"] >= 2
 
 
-def test_fingerprints_are_unique_and_stable(example) -> None:
+def test_fingerprints_are_unique_and_stable(example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """Each result has its own fingerprint, the same in a second rendering."""
     report, context = example("gaps")
     first = json.loads(render(report, "sarif", context))["runs"][0]["results"]
@@ -106,7 +114,9 @@ def test_uris(path: str, uri: str) -> None:
     assert _uri(path) == uri
 
 
-def test_without_a_rule_file_a_missing_finding_has_no_location(example) -> None:
+def test_without_a_rule_file_a_missing_finding_has_no_location(
+    example: Callable[..., tuple[Report, RenderContext]],
+) -> None:
     """With no rule file known, a finding without evidence is reported without a location (still valid)."""
     report, context = example("gaps")
     log = json.loads(render(report, "sarif", RenderContext(rules=context.rules)))

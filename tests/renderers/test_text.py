@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from govrules.findings import EvidenceLocation
+from govrules.findings import EvidenceLocation, Report
 from govrules.messages import LANGUAGES, catalogue
-from govrules.renderers import _common, render
+from govrules.renderers import RenderContext, _common, render
 from govrules.renderers import text as text_renderer
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -20,7 +21,14 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_golden(case: str, log: str, lang: str, cli, args, golden) -> None:
+def test_golden(
+    case: str,
+    log: str,
+    lang: str,
+    cli: Callable[..., tuple[int, str, str]],
+    args: Callable[..., list[str]],
+    golden: Callable[[Path, str], None],
+) -> None:
     """The CLI's text report of each example log equals its golden file, in both languages."""
     code, out, err = cli(*args(log, "--lang", lang))
     assert err == ""
@@ -28,7 +36,9 @@ def test_golden(case: str, log: str, lang: str, cli, args, golden) -> None:
     golden(GOLDEN / f"{case}.{lang}.txt", out)
 
 
-def test_every_finding_is_one_line_under_its_actor_and_rule(example) -> None:
+def test_every_finding_is_one_line_under_its_actor_and_rule(
+    example: Callable[..., tuple[Report, RenderContext]],
+) -> None:
     """Each finding's message is on exactly one line, after its actor's and its rule's headings."""
     report, context = example("gaps")
     lines = render(report, "text", context).splitlines()
@@ -48,7 +58,9 @@ def test_every_finding_is_one_line_under_its_actor_and_rule(example) -> None:
             assert records, f.message
 
 
-def test_actor_groups_use_display_names_and_are_sorted_by_id(example) -> None:
+def test_actor_groups_use_display_names_and_are_sorted_by_id(
+    example: Callable[..., tuple[Report, RenderContext]],
+) -> None:
     """Actor headings carry the organisation's name and id; record-level findings come last."""
     report, context = example("gaps")
     out = render(report, "text", context)
@@ -61,7 +73,7 @@ def test_actor_groups_use_display_names_and_are_sorted_by_id(example) -> None:
         assert headings.index("Input records") > headings.index(actor_lines[-1])
 
 
-def test_summary_counts_add_up(example) -> None:
+def test_summary_counts_add_up(example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """The summary's categories add up to the obligations held."""
     report, context = example("gaps")
     out = render(report, "text", context)
@@ -70,7 +82,7 @@ def test_summary_counts_add_up(example) -> None:
     assert numbers[0] == report.summary.obligations == sum(numbers[1:])
 
 
-def test_chinese_report_reads_as_chinese(example) -> None:
+def test_chinese_report_reads_as_chinese(example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """--lang zh: period labels as 2024年11月, Chinese headings and names."""
     report, context = example("gaps", "zh")
     out = render(report, "text", context)
@@ -81,7 +93,7 @@ def test_chinese_report_reads_as_chinese(example) -> None:
     assert "Obligations" not in out and "violation" not in out
 
 
-def test_colour_only_when_asked(example) -> None:
+def test_colour_only_when_asked(example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """ANSI codes appear only with colour=True, and removing them gives the plain report."""
     report, context = example("gaps")
     plain = render(report, "text", context)
@@ -91,7 +103,7 @@ def test_colour_only_when_asked(example) -> None:
     assert ANSI.sub("", coloured) == plain
 
 
-def test_no_finding_says_so(example) -> None:
+def test_no_finding_says_so(example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """A report without findings says there is nothing to act on."""
     report, context = example("gaps")
     clean = report.model_copy(update={"findings": ()})
@@ -124,7 +136,9 @@ def test_catalogues_have_the_same_keys_and_placeholders() -> None:
             assert _fields(other["codes"][code]) <= _fields(en["codes"][code]) | {("", "to")}, (lang, code)
 
 
-def test_all_wording_comes_from_the_catalogue(example, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_all_wording_comes_from_the_catalogue(
+    example: Callable[..., tuple[Report, RenderContext]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With a catalogue whose phrases are all marked, no unmarked heading text is left."""
     report, context = example("gaps")
     marked = json.loads(json.dumps(catalogue("en")["report"]), object_hook=lambda d: d)
@@ -141,7 +155,7 @@ def test_all_wording_comes_from_the_catalogue(example, monkeypatch: pytest.Monke
             assert "«" in line or line in report.notes, line
 
 
-def test_evidence_is_cited_with_where_it_was_read_once(example) -> None:
+def test_evidence_is_cited_with_where_it_was_read_once(example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """An event is cited as ``id at file:line``; a record without an id, whose id is already its
     file and line (``log.xes:12``, as XES events are named), is cited by that id alone."""
     report, _ = example("gaps")

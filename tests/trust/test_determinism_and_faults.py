@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,7 +63,7 @@ def test_log_ending_mid_record_is_rejected_and_the_run_goes_on(tmp_path: Path) -
     argv[argv.index(str(EX / "events-2024.csv"))] = str(log)
     import json
 
-    def rejected(args: list[str]) -> tuple[list[dict[str, object]], dict[str, int]]:
+    def rejected(args: list[str]) -> tuple[list[dict[str, Any]], dict[str, int]]:
         out, err = io.StringIO(), io.StringIO()
         assert run([*args, "--format", "json"], out, err) == 0 and err.getvalue() == ""
         report = json.loads(out.getvalue())
