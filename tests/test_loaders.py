@@ -208,3 +208,32 @@ def test_a_window_its_exempt_periods_would_miss_loads() -> None:
     )
     [rule] = load_rules(text.encode(), file="r.yaml").rules
     assert rule.window is not None and rule.window.month == 12  # type: ignore[union-attr]
+
+
+class TestParties:
+    STEP = "rules:\n- id: a\n  kind: triggered\n  clause: c\n  trigger: {action: t}\n  steps:\n  - {action: r, within: 7 days, to: %s}\n"
+
+    def test_a_relation_of_the_triggers_actor_is_a_party(self) -> None:
+        """``{trigger: actor, relation: R}`` names any member of the trigger's actor's relation."""
+        rules = load_rules((HEAD + self.STEP % "{trigger: actor, relation: authorities}").encode(), file="r.yaml")
+        step = rules.rules[0].steps[0]  # type: ignore[union-attr]
+        assert (step.to.trigger, step.to.relation) == ("actor", "authorities")  # type: ignore[union-attr]
+
+    @pytest.mark.parametrize(
+        "party",
+        [
+            "{relation: authorities}",  # a relation of whom?
+            "{role: authority, relation: authorities}",  # pairs are for 'who' only
+        ],
+    )
+    def test_a_relation_needs_a_role_in_who_or_a_trigger(self, party: str) -> None:
+        text = HEAD + self.STEP % party
+        column = text.splitlines()[9].index("relation") + 1
+        assert _problems(text) == [(10, column, "/rules/0/steps/0/to/relation", "bad-party")]
+
+    def test_a_recurring_rule_has_no_trigger_to_address(self) -> None:
+        text = (
+            HEAD
+            + "rules:\n- {id: a, kind: recurring, clause: c, who: x, action: y, every: month, to: {trigger: actor}}\n"
+        )
+        assert [(p, c) for _, _, p, c in _problems(text)] == [("/rules/0/to", "bad-rule")]

@@ -152,8 +152,16 @@ class _Run:
             day = when.astimezone(self.ctx.tz).date() if when else None
             return self.holds(actor_id, role, day)
         if party.trigger is not None and trigger is not None:
-            return bool(actor_id == getattr(trigger, party.trigger))
+            named: str | None = getattr(trigger, party.trigger)
+            if party.relation is not None:
+                return actor_id in self.related(named, party.relation)
+            return actor_id == named
         return False
+
+    def related(self, actor_id: str | None, relation: str) -> list[str]:
+        """The members of ``relation`` of ``actor_id`` (none for an actor not in the organisation)."""
+        actor = self.ctx.org.actor(actor_id) if actor_id is not None else None
+        return actor.relations.get(relation, []) if actor is not None else []
 
     def matcher(self, party: Party | None) -> Callable[[str | None, Event | None, datetime | None], bool] | None:
         """`party_matches` for one party (None for none: anyone matches), answered without a
@@ -530,6 +538,9 @@ def _recipient_name(run: _Run, recipient: str | None) -> str:
         return word("nothing", run.lang)
     if recipient.startswith("role:"):
         return recipient[5:]
+    if recipient.startswith("relation:"):  # relation:NAME:ACTOR (see `_party_id`)
+        relation, _, actor = recipient[9:].partition(":")
+        return word("relation_of", run.lang, relation=relation, actor=run.name(actor))
     return run.name(recipient)
 
 
@@ -772,13 +783,13 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
             chosen, first_candidate = responses[index].choose(trig, links, _actor_scope(by, trig), candidate, fits)
             if discharged is None and rule.unless is not None:
                 discharged = _trigger_discharge(run, rule.unless, unless_events, trig, chosen)
-            base = {"actor": _expected_actor(trig, by), "period": trig.id, "opens": trig.time, "due": due}
+            base = {"actor": _expected_actor(run, trig, by), "period": trig.id, "opens": trig.time, "due": due}
 
             def params(  # a message's words, made for a finding only
                 trig: Event = trig, by: Party = by, number: int = number, step: Step = step, due: datetime = due
             ) -> dict[str, Any]:
                 return {
-                    "actor": _recipient_name(run, _expected_actor(trig, by)),
+                    "actor": _recipient_name(run, _expected_actor(run, trig, by)),
                     "rule": run.rule_name(rule),
                     "step": number,
                     "action": "/".join(actions_of(step.action)),
@@ -866,7 +877,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                     evidence=[trig.id, e.id],
                     detail={
                         **detail,
-                        "expected_recipient": _party_id(to, trig),
+                        "expected_recipient": _party_id(run, to, trig),
                         "found_recipients": [e.recipient],
                     },
                 )
@@ -948,7 +959,7 @@ def _actor_scope(by: Party, trig: Event) -> tuple[bool, str | None] | None:
     """
     if by.actor is not None:
         return (False, by.actor)
-    if by.role is not None:
+    if by.role is not None or by.relation is not None:
         return (True, None)
     if by.trigger is not None:
         value = getattr(trig, by.trigger)
@@ -956,7 +967,9 @@ def _actor_scope(by: Party, trig: Event) -> tuple[bool, str | None] | None:
     return None
 
 
-def _expected_actor(trig: Event, by: Party) -> str:
+def _expected_actor(run: _Run, trig: Event, by: Party) -> str:
+    if by.relation is not None:
+        return _party_id(run, by, trig) or trig.actor
     if by.trigger is not None:
         return getattr(trig, by.trigger) or trig.actor
     if by.actor is not None:
@@ -964,12 +977,17 @@ def _expected_actor(trig: Event, by: Party) -> str:
     return f"role:{by.role}" if by.role else trig.actor
 
 
-def _party_id(party: Party | None, trig: Event) -> str | None:
-    """The id a party stands for (``role:NAME`` for any holder of a role), as report data."""
+def _party_id(run: _Run, party: Party | None, trig: Event) -> str | None:
+    """The id a party stands for, as report data: ``role:NAME`` for any holder of a role; for a
+    relation of the actor the trigger names, its one member, or ``relation:NAME:ACTOR`` when it
+    has none or several."""
     if party is None:
         return None
     if party.trigger is not None:
         value: str | None = getattr(trig, party.trigger)
+        if party.relation is not None:
+            members = run.related(value, party.relation)
+            return members[0] if len(members) == 1 else f"relation:{party.relation}:{value}"
         return value
     if party.actor is not None:
         return party.actor
@@ -977,10 +995,17 @@ def _party_id(party: Party | None, trig: Event) -> str | None:
 
 
 def _party_name(run: _Run, party: Party | None, trig: Event) -> str:
+    """A party as a message names it (the members of a relation by name, "A or B")."""
     if party is None:
         return word("nothing", run.lang)
     if party.trigger is not None:
-        return run.name(getattr(trig, party.trigger))
+        named = getattr(trig, party.trigger)
+        if party.relation is not None:
+            members = run.related(named, party.relation)
+            if members:
+                return word("or", run.lang).join(map(run.name, members))
+            return word("relation_of", run.lang, relation=party.relation, actor=run.name(named))
+        return run.name(named)
     if party.actor is not None:
         return run.name(party.actor)
     return party.role or "?"
@@ -1186,9 +1211,7 @@ def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
             what = "/".join(actions_of(req.action))
             party = as_party(req.by)
             if party is not None:
-                what += word(
-                    "by", run.lang, party=party.role or run.name(party.actor) if (party.role or party.actor) else "?"
-                )
+                what += word("by", run.lang, party=_party_name(run, party, g))
             key = {
                 "none": "approval_none",
                 "after": "approval_after",

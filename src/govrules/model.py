@@ -201,7 +201,10 @@ class Party(_Model):
       recipient or an approver).
     * ``role: leadership`` with ``relation: paired-schools``: each pair of a holder and a member
       of that holder's relation (only where a rule says who is obligated).
-    * ``trigger: subject``: the trigger event's actor, subject or recipient (triggered rules).
+    * ``trigger: subject``: the trigger event's actor, subject or recipient (triggered rules; in
+      a prerequisite, content or forbidden rule, the event checked).
+    * ``trigger: actor`` with ``relation: supervisory-authorities``: any member of that relation
+      of the actor the trigger names (the authority competent for the trigger's actor).
     * ``counterpart: true``: the other member of the pair (the recipient of a pair obligation).
     """
 
@@ -223,22 +226,41 @@ class Party(_Model):
             )
             if value is not None
         ]
+        if self.relation is not None and self.role is None and self.trigger is None:
+            raise _invalid(
+                "bad-party",
+                "'relation' goes with 'role' (each pair of a holder and a member of its relation) or with "
+                "'trigger' (a member of the relation of the actor the trigger names); expected one of them beside it",
+                at="relation",
+            )
         if len(given) != 1:
             raise _invalid(
                 "bad-party",
                 "expected exactly one of 'actor', 'role', 'trigger' or 'counterpart', "
                 f"got {', '.join(given) or 'none'}",
             )
-        if self.relation is not None and self.role is None:
-            raise _invalid(
-                "bad-party", "'relation' pairs the holders of a 'role'; expected 'role' beside it", at="relation"
-            )
         return self
 
 
-PartyRef = Annotated[
+def _not_paired(ref: Id | Party) -> Id | Party:
+    if isinstance(ref, Party) and ref.role is not None and ref.relation is not None:
+        raise _invalid(
+            "bad-party",
+            "'role' with 'relation' makes pairs of obligated actors, so it is only for 'who' of a recurring "
+            "rule; for a member of a relation of the trigger's actor, write 'trigger: actor' with the 'relation'",
+            at="relation",
+        )
+    return ref
+
+
+WhoRef = Annotated[
     Id | Party,
     Field(description="An actor id, or a party object (actor, role[, relation], trigger, counterpart)."),
+]
+PartyRef = Annotated[
+    Id | Party,
+    AfterValidator(_not_paired),
+    Field(description="An actor id, or a party object (actor, role, trigger[, relation], counterpart)."),
 ]
 
 
@@ -367,7 +389,7 @@ class RecurringRule(_RuleBase):
     """Who must do what, how many times, in every period (or with no gap longer than X)."""
 
     kind: Literal["recurring"]
-    who: PartyRef
+    who: WhoRef
     action: Actions
     where: Where = Field(default_factory=dict)
     to: PartyRef | None = None
@@ -427,6 +449,13 @@ class RecurringRule(_RuleBase):
         to = as_party(self.to)
         if to is not None and to.counterpart and (who is None or who.relation is None):
             raise _invalid("bad-rule", "'to: {counterpart: true}' expects 'who' with a 'relation'", at="to")
+        if to is not None and to.trigger is not None:
+            raise _invalid(
+                "bad-rule",
+                "expected 'to' of a recurring rule to be an 'actor', a 'role' or the 'counterpart' (a "
+                "recurring rule has no trigger)",
+                at="to",
+            )
         return self
 
 

@@ -543,6 +543,80 @@ class TestTriggered:
         assert (f.code.value, f.late_by_seconds) == ("late-response", 1)
 
 
+class TestRelationOfTheTrigger:
+    """``{trigger: actor, relation: schools}``: any member of that relation of the trigger's actor
+    (b1's schools are s1 and s2; b2's school is s3)."""
+
+    TO: ClassVar[dict[str, Any]] = {
+        **CHAIN,
+        "steps": [{"action": "feedback", "to": {"trigger": "actor", "relation": "schools"}, "within": "promptly"}],
+    }
+    BY: ClassVar[dict[str, Any]] = {
+        **CHAIN,
+        "steps": [{"action": "feedback", "by": {"trigger": "actor", "relation": "schools"}, "within": "promptly"}],
+    }
+
+    def test_a_step_addressed_to_a_member_of_the_relation(self) -> None:
+        """Feedback to one of the inspecting branch's own schools answers; to another branch's
+        school it is wrong-recipient, naming every school it could have gone to."""
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection"),
+            ev("f1", "2024-03-02T10:00", "b1", "feedback", recipient="s2"),
+            ev("i2", "2024-03-01T11:00", "b1", "inspection"),
+            ev("f2", "2024-03-02T11:00", "b1", "feedback", recipient="s3"),
+            ev("i3", "2024-03-01T12:00", "b2", "inspection"),
+            ev("f3", "2024-03-02T12:00", "b2", "feedback", recipient="s1"),
+        ]
+        report = run(ruleset(self.TO), log)
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("i1", "met", ("i1", "f1")),
+            ("i2", "wrong-recipient", ("i2", "f2")),
+            ("i3", "wrong-recipient", ("i3", "f3")),
+        ]
+        two, one = gaps(report)
+        assert (two.detail["expected_recipient"], two.detail["found_recipients"]) == ("relation:schools:b1", ["s3"])
+        assert (one.detail["expected_recipient"], one.detail["found_recipients"]) == ("s3", ["s1"])
+        assert "to s3 instead of s1 or s2" in two.message
+        assert "to s1 instead of s3" in one.message
+
+    def test_a_step_done_by_a_member_of_the_relation(self) -> None:
+        """Feedback from one of the branch's schools answers; from another branch's school it is
+        no answer at all. The obligated party is the one member, or the relation when it has
+        several."""
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection"),
+            ev("f1", "2024-03-02T10:00", "s1", "feedback"),
+            ev("i2", "2024-03-01T12:00", "b2", "inspection"),
+            ev("f2", "2024-03-02T12:00", "s1", "feedback"),
+        ]
+        report = run(ruleset(self.BY), log)
+        assert [(o.period, o.actor, o.status, o.evidence) for o in report.outcomes] == [
+            ("i1", "relation:schools:b1", "met", ("i1", "f1")),
+            ("i2", "s3", "unanswered", ("i2",)),
+        ]
+        # an actor without the relation: the obligated party is named by the relation
+        anyone = {**self.BY, "trigger": {"action": "inspection"}}
+        zh = run(ruleset(anyone), [ev("i9", "2024-03-01T10:00", "hq", "inspection")], lang="zh")
+        assert [(f.code.value, f.actor) for f in zh.findings] == [("unanswered", "relation:schools:hq")]
+        assert zh.findings[0].message.startswith("总部的schools ")
+
+    def test_an_approval_by_a_member_of_the_relation_of_the_guarded_events_actor(self) -> None:
+        """In a prerequisite the trigger is the guarded event: b1's lecture needs approval by one
+        of b1's schools."""
+        rule = {**PREREQ, "requires": [{"action": "approve", "by": {"trigger": "actor", "relation": "schools"}}]}
+        log = [
+            ev("a1", "2024-04-01T09:00", "s2", "approve", subject="talk-1"),
+            ev("l1", "2024-04-01T10:00", "b1", "lecture", subject="talk-1"),
+            ev("a2", "2024-04-01T09:00", "s3", "approve", subject="talk-2"),
+            ev("l2", "2024-04-01T10:00", "b1", "lecture", subject="talk-2"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(o.period, o.status) for o in report.outcomes] == [("l1", "met"), ("l2", "unapproved")]
+        [f] = gaps(report)
+        assert (f.code.value, f.period, f.evidence) == ("unapproved", "l2", ("l2",))
+        assert "lacks approve by s1 or s2" in f.message
+
+
 PREREQ = {
     "id": "lecture-approval",
     "kind": "prerequisite",
