@@ -237,3 +237,19 @@ class TestParties:
             + "rules:\n- {id: a, kind: recurring, clause: c, who: x, action: y, every: month, to: {trigger: actor}}\n"
         )
         assert [(p, c) for _, _, p, c in _problems(text)] == [("/rules/0/to", "bad-rule")]
+
+
+class TestExtension:
+    RULE = "  - {id: a, kind: recurring, clause: c, who: x, action: y, %s, extension: {action: nt, %swithin: 1 day, extends_by: 5 days}}\n"
+
+    def test_an_extension_moves_a_calendar_periods_due_moment_only(self) -> None:
+        """A rolling interval has no period whose due moment could move."""
+        text = HEAD + "rules:\n" + self.RULE % ("max_gap: 6 months", "")
+        assert [(p, c) for _, _, p, c in _problems(text)] == [("/rules/0/extension", "bad-rule")]
+
+    def test_an_extensions_clause_is_a_declared_one(self) -> None:
+        clauses = "clauses:\n  - {id: c, words: w}\n  - {id: Rule 12b-25(b), words: w}\n"
+        good = HEAD + clauses + "rules:\n" + self.RULE % ("every: month", "clause: Rule 12b-25(b), ")
+        assert load_rules(good.encode(), file="r.yaml").rules[0].extension.clause == "Rule 12b-25(b)"  # type: ignore[union-attr]
+        bad = HEAD + clauses + "rules:\n" + self.RULE % ("every: month", "clause: Rule 12b-25(c), ")
+        assert [(p, c) for _, _, p, c in _problems(bad)] == [("/rules/0/extension/clause", "unknown-clause")]

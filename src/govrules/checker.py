@@ -12,12 +12,14 @@ import difflib
 from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache, partial
 from itertools import chain, islice, repeat
 from operator import attrgetter, countOf, is_not, le, lt
 from typing import Any, TypeVar, cast
+
+import msgspec
 
 from govrules.errors import InvalidArgument, PeriodError, RuleSetError
 from govrules.events import NO_ATTRIBUTES, Event, Rejected, at_fixed_offsets
@@ -40,6 +42,7 @@ from govrules.model import (
     ContentRule,
     DateRange,
     EventFilter,
+    Extension,
     ForbiddenRule,
     InformativeRule,
     Organisation,
@@ -294,6 +297,11 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
     for e in events:
         by_actor[e.actor].append(e)
     to = as_party(rule.to)
+    extension_events: dict[str, list[Event]] = defaultdict(list)
+    if rule.extension is not None:
+        for e in run.events(rule.extension.action):
+            if _where_matches(rule.extension.where, e):
+                extension_events[e.actor].append(e)
     for (actor, counterpart), obls in streams.items():
         if not run.mine(actor):
             continue
@@ -305,7 +313,62 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         for e in stream:
             ok = to is None or to.counterpart or run.party_matches(to, e.recipient, when=e.time)
             (good if ok else stray).append(e)
-        yield from _evaluate_stream(run, rule, obls, good, stray)
+        if rule.extension is None or actor not in extension_events:
+            yield from _evaluate_stream(run, rule, obls, good, stray)
+            continue
+        obls, extended = _extended(run, rule, rule.extension, obls, extension_events[actor])
+        for item in _evaluate_stream(run, rule, obls, good, stray):
+            found = extended.get(item.period or "")
+            yield item if found is None else _citing_extension(run, item, *found)
+
+
+def _extended(
+    run: _Run, rule: RecurringRule, extension: Extension, obls: Sequence[Obligation], events: Sequence[Event]
+) -> tuple[list[Obligation], dict[str, tuple[Event, datetime, str | None]]]:
+    """``obls`` (one actor's, in time order) with the due moment of each one an extension event
+    answers moved, and for each period so extended, that event and the prescribed due moment.
+
+    An event answers the oldest open obligation it may: one whose period it names, if it names
+    one, else any, from the obligation's opening to ``within`` after its prescribed due moment.
+    An event answers one obligation."""
+    ctx = run.ctx
+    roll = rule.roll == "next-workday"
+    unused = sorted(events, key=_event_key)
+    moved: list[Obligation] = []
+    extended: dict[str, tuple[Event, datetime, str | None]] = {}
+    for o in obls:
+        chosen = None
+        if o.status == "open":
+            last = ctx.deadline(o.due, extension.within)
+            for e in unused:
+                named = _period_label(e.period) if e.period else None
+                if o.opens <= e.time <= last and named in (None, o.period):
+                    chosen = e
+                    break
+        if chosen is None:
+            moved.append(o)
+            continue
+        unused.remove(chosen)
+        due = ctx.deadline(o.due, extension.extends_by, roll=roll)
+        moved.append(replace(o, due=max(due, o.due), closes=max(o.closes, due)))
+        extended[o.period] = (chosen, o.due, extension.clause)
+    return moved, extended
+
+
+def _citing_extension(run: _Run, item: Item, event: Event, prescribed: datetime, clause: str | None) -> Item:
+    """An outcome or finding of an extended obligation, citing the extension event; a finding
+    also names it and the prescribed due moment in its message, and in its detail with the
+    extension's clause."""
+    evidence = (*item.evidence, event.id)
+    if isinstance(item, Finding):
+        detail = {**item.detail, "extension": event.id, "prescribed_due": prescribed.isoformat()}
+        if clause is not None:
+            detail["extension_clause"] = clause
+        text = item.message + word(
+            "extended", run.lang, event=f"{event.action} {event.id}", prescribed=run.instant(prescribed)
+        )
+        return msgspec.structs.replace(item, evidence=evidence, detail=detail, message=text)
+    return msgspec.structs.replace(item, evidence=evidence)
 
 
 @lru_cache(maxsize=4096)
@@ -1315,7 +1378,7 @@ def _selectors(rule: Rule) -> Iterator[Any]:
     requirements."""
     if getattr(rule, "action", None) is not None:
         yield rule
-    for attr in ("trigger", "unless"):
+    for attr in ("trigger", "unless", "extension"):
         sub = getattr(rule, attr, None)
         if sub is not None:
             yield sub

@@ -816,12 +816,17 @@ def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limit
                 problems.append(smap.problem(f"/clauses/{i}/id", "duplicate-id", message))
     if declared:
         for i, rule in enumerate(rules.rules):
-            if rule.clause not in declared:
-                message = f"expected a clause listed in the rule set's 'clauses', got {rule.clause!r}"
-                close = difflib.get_close_matches(rule.clause, sorted(declared), n=1, cutoff=0.8)
-                if close:
-                    message += f"; did you mean {close[0]!r}?"
-                problems.append(smap.problem(f"/rules/{i}/clause", "unknown-clause", message))
+            extension = getattr(rule, "extension", None)
+            cited = [(f"/rules/{i}/clause", rule.clause)]
+            if extension is not None and extension.clause is not None:
+                cited.append((f"/rules/{i}/extension/clause", extension.clause))
+            for pointer, clause in cited:
+                if clause not in declared:
+                    message = f"expected a clause listed in the rule set's 'clauses', got {clause!r}"
+                    close = difflib.get_close_matches(clause, sorted(declared), n=1, cutoff=0.8)
+                    if close:
+                        message += f"; did you mean {close[0]!r}?"
+                    problems.append(smap.problem(pointer, "unknown-clause", message))
     terms = sorted(rules.glossary)
     uses_workdays = False
     for pointer, value in _durations(data.get("rules")):

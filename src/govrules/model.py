@@ -35,6 +35,7 @@ __all__ = [
     "DateRange",
     "EventRecord",
     "Exemption",
+    "Extension",
     "FiscalYear",
     "ForbiddenRule",
     "GlossaryEntry",
@@ -385,6 +386,26 @@ Grain = Literal["day", "week", "month", "quarter", "half-year", "year"]
 Every = Grain | FiscalYear | NamedCalendar | Recurrence
 
 
+class Extension(_Model):
+    """An event by the obligated actor that, made in time, moves a recurring obligation's due
+    moment: a notification of late filing (Form 12b-25) gives a 10-K 15 more days.
+
+    The event must come no later than ``within`` after the prescribed due moment, and, if it
+    names a ``period``, name the obligation's. The new due moment is ``extends_by`` after the
+    prescribed one, rolled as the rule rolls its deadlines.
+    """
+
+    action: Actions
+    where: Where = Field(default_factory=dict)
+    clause: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None, description="The clause that grants the extension (Rule 12b-25(b)), if not the rule's."
+    )
+    within: DurationText = Field(
+        description="How long after the prescribed due moment the event may come ('1 workday')."
+    )
+    extends_by: DurationText = Field(description="The new due moment: this long after the prescribed one ('15 days').")
+
+
 class RecurringRule(_RuleBase):
     """Who must do what, how many times, in every period (or with no gap longer than X)."""
 
@@ -412,6 +433,7 @@ class RecurringRule(_RuleBase):
         default_factory=list, description="Periods that owe nothing, as labels or label suffixes ('Q4')."
     )
     unless: EventFilter | None = None
+    extension: Extension | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> RecurringRule:
@@ -432,6 +454,7 @@ class RecurringRule(_RuleBase):
                 ("window", self.window),
                 ("due_after", self.due_after),
                 ("exempt_periods", self.exempt_periods),
+                ("extension", self.extension),
             ):
                 if value:
                     raise _invalid(

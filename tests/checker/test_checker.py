@@ -403,6 +403,81 @@ class TestWrongRecipient:
         assert zh.message.endswith(";另有 1 次报送给 办公室")
 
 
+class TestExtension:
+    """A notice of late filing made by one workday after the due moment gives five more days
+    (Rule 12b-25's NT 10-Q): the obligation's due moment moves, and its outcome cites the notice."""
+
+    RULE: ClassVar[dict[str, Any]] = {
+        "id": "filing",
+        "kind": "recurring",
+        "clause": "F1",
+        "who": "b1",
+        "action": "10-Q",
+        "every": "quarter",
+        "due_after": "40 days",
+        "extension": {"action": "NT 10-Q", "within": "1 workday", "extends_by": "5 days"},
+    }
+
+    @staticmethod
+    def end_of(day: str) -> datetime:
+        return datetime.fromisoformat(f"{day}T23:59:59.999999+08:00")
+
+    def test_a_notice_in_time_moves_the_due_moment(self) -> None:
+        """Q1 (due Friday 10 May): the notice on Monday is in time, the report on 14 May is met.
+        Q2 (due Friday 9 August): the notice on Wednesday is too late, the report is late.
+        Q3: a notice naming Q2 moves nothing. Q4: on time, no notice."""
+        log = [
+            ev("nt1", "2024-05-13T09:00", "b1", "NT 10-Q"),
+            ev("q1", "2024-05-14T09:00", "b1", "10-Q"),
+            ev("nt2", "2024-08-14T09:00", "b1", "NT 10-Q"),
+            ev("q2", "2024-08-13T09:00", "b1", "10-Q"),
+            ev("nt3", "2024-11-08T09:00", "b1", "NT 10-Q", period="2024-Q2"),
+            ev("q3", "2024-11-12T09:00", "b1", "10-Q"),
+            ev("q4", "2025-02-01T09:00", "b1", "10-Q"),
+        ]
+        report = run(ruleset(self.RULE, calendar="US"), log, as_of=datetime(2025, 3, 1, tzinfo=SH))
+        assert [(o.period, o.status, o.due, o.evidence) for o in report.outcomes] == [
+            ("2024-Q1", "met", self.end_of("2024-05-15"), ("q1", "nt1")),
+            ("2024-Q2", "late", self.end_of("2024-08-09"), ("q2",)),
+            ("2024-Q3", "late", self.end_of("2024-11-09"), ("q3",)),
+            ("2024-Q4", "met", self.end_of("2025-02-09"), ("q4",)),
+        ]
+        assert [(f.code.value, f.period, f.detail) for f in gaps(report)] == [
+            ("late", "2024-Q2", {}),
+            ("late", "2024-Q3", {}),
+        ]
+        assert report.records.unused == 2  # the notices that moved nothing
+
+    def test_an_extended_obligation_still_missed_cites_the_notice(self) -> None:
+        """A notice in time and no report: missing, at the moved due moment, citing the notice
+        and the prescribed due moment."""
+        rule = {**self.RULE, "extension": {**self.RULE["extension"], "clause": "F2"}}
+        report = run(ruleset(rule, calendar="US"), [ev("nt1", "2024-05-11T09:00", "b1", "NT 10-Q", period="2024-q1")])
+        missing = gaps(report, "missing")
+        assert [(f.period, f.due, f.evidence) for f in missing[:1]] == [
+            ("2024-Q1", self.end_of("2024-05-15"), ("nt1",))
+        ]
+        assert missing[0].detail == {
+            "extension": "nt1",
+            "prescribed_due": "2024-05-10T23:59:59.999999+08:00",
+            "extension_clause": "F2",
+        }
+        assert missing[0].message.endswith("; the due moment moved from 2024-05-10 23:59:59 +08:00 by NT 10-Q nt1")
+        assert [f.period for f in missing[1:]] == ["2024-Q2", "2024-Q3"]  # one notice, one quarter
+        assert all(f.detail == {} for f in missing[1:])
+
+    def test_a_notice_moves_the_oldest_open_obligation_it_may_and_only_that_one(self) -> None:
+        """Monthly, due 40 days after the month: a notice on 5 March may serve January (due
+        11 March) or February (due 9 April); it moves January's due moment alone."""
+        rule = {**self.RULE, "every": "month"}
+        report = run(ruleset(rule, calendar="US"), [ev("nt", "2024-03-05T09:00", "b1", "NT 10-Q")])
+        dues = {o.period: (o.due, o.evidence) for o in report.outcomes}
+        assert (dues["2024-01"], dues["2024-02"]) == (
+            (self.end_of("2024-03-16"), ("nt",)),
+            (self.end_of("2024-04-09"), ()),
+        )
+
+
 CHAIN: dict[str, Any] = {
     "id": "inspection",
     "kind": "triggered",

@@ -16,19 +16,18 @@ DELTA, CEDAR, BLUEBIRD, NORTHWIND = "0009990004", "0009990003", "0009990002", "0
 
 
 def test_findings(cli: Cli) -> None:
-    """The late and missing filings are found; 12b-25 notifications exempt their periods."""
+    """The late and missing filings are found, one of them late even after its Rule 12b-25
+    extension."""
     code, report = cli.check("sec-filings")
     assert code == 1
     assert cli.keys(report, "violation") == {
         ("missing", "10-q-non-accelerated", DELTA, "2024-Q1"),
         ("late", "10-q-non-accelerated", DELTA, "2024-Q2"),
+        ("late", "10-q-non-accelerated", DELTA, "2024-Q3"),
         ("late", "10-k-accelerated", DELTA, "2024"),
-        ("late-response", "nt-10-q-follow-up", DELTA, "0009990004-24-000004"),
     }
     assert cli.keys(report, "warning") == set()
     assert cli.keys(report, "info") == {
-        ("exempt", "10-k-non-accelerated", CEDAR, "2024"),
-        ("exempt", "10-q-non-accelerated", DELTA, "2024-Q3"),
         *{
             ("pending", rule, actor, "2025")
             for rule, actor in [
@@ -40,7 +39,7 @@ def test_findings(cli: Cli) -> None:
         },
     }
     summary = report["summary"]
-    assert (summary["obligations"], summary["statuses"]["met"], summary["violations"]) == (46, 36, 4)
+    assert (summary["obligations"], summary["statuses"]["met"], summary["violations"]) == (44, 36, 4)
     records = report["records"]
     assert (records["read"], records["used"], records["unused"], records["rejected"]) == (52, 41, 11, 0)
     assert {u["action"] for u in report["unmatched_actions"]} == {"8-K", "DEF 14A", "SC 13G/A", "10-K/A"}
@@ -67,15 +66,28 @@ def test_filer_status_and_rule_0_3(cli: Cli) -> None:
 
 
 def test_rule_12b_25(cli: Cli) -> None:
-    """A 10-K inside the 15-day extension is met; a 10-Q after the 5-day one is a late response."""
+    """A notification filed by one business day after the due date moves it 15 (10-K) or 5
+    (10-Q) calendar days: Cedar's 10-K inside the 15 days is met; Delta's 10-Q after the 5 days
+    is late, counted from the moved due date."""
     _, report = cli.check("sec-filings")
-    follow_up = [o for o in report["outcomes"] if o["rule"] == "nt-10-k-follow-up"]
-    assert [(o["actor"], o["status"], o["evidence"]) for o in follow_up] == [
-        (CEDAR, "met", ["0009990003-25-000002", "0009990003-25-000003"])
-    ]
-    late = cli.one(report, "late-response", "nt-10-q-follow-up", DELTA, "0009990004-24-000004")
-    assert late["evidence"] == ["0009990004-24-000004", "0009990004-24-000005"]
-    assert late["due"] == "2024-11-20T23:59:59.999999-05:00"
+    outcome = {(o["rule"], o["actor"], o["period"]): o for o in report["outcomes"]}
+    cedar = outcome["10-k-non-accelerated", CEDAR, "2024"]
+    assert (cedar["status"], cedar["due"], cedar["evidence"]) == (
+        "met",
+        "2025-04-15T23:59:59.999999-04:00",  # 31 March + 15 days
+        ["0009990003-25-000003", "0009990003-25-000002"],
+    )
+    late = cli.one(report, "late", "10-q-non-accelerated", DELTA, "2024-Q3")
+    assert (late["due"], late["evidence"], late["late_by_seconds"]) == (
+        "2024-11-19T23:59:59.999999-05:00",  # 14 November + 5 days
+        ["0009990004-24-000005", "0009990004-24-000004"],
+        2 * 86400,
+    )
+    assert late["detail"] == {
+        "extension": "0009990004-24-000004",
+        "prescribed_due": "2024-11-14T23:59:59.999999-05:00",
+        "extension_clause": "Rule 12b-25(b)(2)(ii)",
+    }
 
 
 def test_golden_obligations(cli: Cli, golden: Callable[[Path, str], None]) -> None:
