@@ -253,3 +253,44 @@ class TestExtension:
         assert load_rules(good.encode(), file="r.yaml").rules[0].extension.clause == "Rule 12b-25(b)"  # type: ignore[union-attr]
         bad = HEAD + clauses + "rules:\n" + self.RULE % ("every: month", "clause: Rule 12b-25(c), ")
         assert [(p, c) for _, _, p, c in _problems(bad)] == [("/rules/0/extension/clause", "unknown-clause")]
+
+
+class TestGlossaryReadings:
+    GLOSSARY = (
+        "glossary:\n"
+        "  promptly: {duration: 7 days}\n"
+        "  mid-month: {days: 11-20, words: 中旬}\n"
+        "  soft: {strictness: in-principle, words: 原则上}\n"
+    )
+    RULE = "rules:\n  - {id: a, kind: recurring, clause: c, who: x, action: y, every: quarter, %s}\n"
+
+    def _problems(self, fields: str, glossary: str = GLOSSARY) -> list[tuple[str, str, str]]:
+        with pytest.raises(RuleSetError) as info:
+            load_rules((HEAD + glossary + self.RULE % fields).encode(), file="r.yaml")
+        return [(p.pointer, p.code, p.message) for p in info.value.problems]
+
+    def test_a_window_names_its_days_and_strictness_by_glossary_terms(self) -> None:
+        text = HEAD + self.GLOSSARY + self.RULE % "window: {month: last, days: mid-month, strictness: soft}"
+        rules = load_rules(text.encode(), file="r.yaml")
+        window = rules.window(rules.rules[0].window)  # type: ignore[union-attr,arg-type]
+        assert (window.month, window.days, window.strictness) == ("last", "11-20", "in-principle")
+        assert (rules.glossary["mid-month"].kind, rules.glossary["soft"].kind) == ("days", "strictness")
+
+    @pytest.mark.parametrize(
+        ("fields", "pointer", "says"),
+        [
+            ("window: {days: mid-mnth}", "/rules/0/window/days", "did you mean 'mid-month'?"),
+            ("window: {days: promptly}", "/rules/0/window/days", "which reads as a duration"),
+            ("window: {days: mid-month, strictness: promptly}", "/rules/0/window/strictness", "reads as a duration"),
+            ("due_after: mid-month", "/rules/0/due_after", "'mid-month', which reads as a day range of a month"),
+        ],
+    )
+    def test_a_term_of_another_kind_or_none_is_refused(self, fields: str, pointer: str, says: str) -> None:
+        [(at, code, message)] = self._problems(fields)
+        assert (at, code) == (pointer, "unknown-term")
+        assert says in message
+
+    @pytest.mark.parametrize("entry", ["{duration: 7 days, days: 1-10}", "{words: 及时}"])
+    def test_a_glossary_entry_has_exactly_one_reading(self, entry: str) -> None:
+        problems = self._problems("window: {days: 1-10}", glossary=f"glossary:\n  promptly: {entry}\n")
+        assert [(at, code) for at, code, _ in problems] == [("/glossary/promptly", "bad-term")]

@@ -772,6 +772,33 @@ _SKIPPED = {"where", "schema"}  # attribute names and JSON Schema keywords, not 
 _LENGTH_KEYS = frozenset({"min_age", "max_gap", "first", "last"})
 
 
+_READINGS = {
+    "duration": "a duration",
+    "days": "a day range of a month",
+    "strictness": "a window's strictness",
+}
+
+
+def _term_reading(rules: RuleSet, term: str, kind: str) -> tuple[str | None, str]:
+    """The reading of glossary ``term`` as a ``kind`` (``duration``, ``days``, ``strictness``) and
+    ``""``; or ``None`` and why not (an `unknown-term` message), when the glossary has no such
+    term of that kind."""
+    entry = rules.glossary.get(term)
+    if entry is not None and getattr(entry, kind) is not None:
+        return str(getattr(entry, kind)), ""
+    what = _READINGS[kind]
+    if entry is not None:
+        message = f"expected {what} or a glossary term for one, got {term!r}, which reads as {_READINGS[entry.kind]}"
+    else:
+        terms = sorted(t for t, e in rules.glossary.items() if e.kind == kind)
+        message = f"expected {what} or a glossary term for one, got {term!r}"
+        close = difflib.get_close_matches(term, terms, n=1, cutoff=0.6)
+        message += (
+            f"; did you mean {close[0]!r}?" if close else f" (glossary: {', '.join(terms) or 'none of that kind'})"
+        )
+    return None, message
+
+
 def _durations(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
     """The (pointer, text) of every duration field under ``value`` (the rules list)."""
     if isinstance(value, Mapping):
@@ -827,20 +854,16 @@ def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limit
                     if close:
                         message += f"; did you mean {close[0]!r}?"
                     problems.append(smap.problem(pointer, "unknown-clause", message))
-    terms = sorted(rules.glossary)
     uses_workdays = False
     for pointer, value in _durations(data.get("rules")):
         try:
             duration = parse_duration(value)
         except ValueError:
-            entry = rules.glossary.get(value)
-            if entry is None:
-                message = f"expected a duration or a glossary term, got {value!r}"
-                close = difflib.get_close_matches(value, terms, n=1, cutoff=0.6)
-                message += f"; did you mean {close[0]!r}?" if close else f" (glossary: {', '.join(terms) or 'empty'})"
-                problems.append(smap.problem("/rules" + pointer, "unknown-term", message))
+            reading, why = _term_reading(rules, value, "duration")
+            if reading is None:
+                problems.append(smap.problem("/rules" + pointer, "unknown-term", why))
                 continue
-            duration = parse_duration(entry.duration)
+            duration = parse_duration(reading)
         uses_workdays = uses_workdays or duration.unit is Unit.WORKDAYS
         key = pointer.rsplit("/", 1)[-1]
         if duration.period_end and key in _LENGTH_KEYS:
@@ -849,6 +872,19 @@ def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limit
                 f"which is a moment ({duration}); a period's end serves deadlines only"
             )
             problems.append(smap.problem("/rules" + pointer, "bad-duration", message))
+    for i, rule in enumerate(rules.rules):
+        window = getattr(rule, "window", None)
+        if window is None:
+            continue
+        for key, value, literal in (
+            ("days", window.days, None),
+            ("strictness", window.strictness, ("strict", "in-principle")),
+        ):
+            if value is None or value in (literal or ()) or (key == "days" and re.match(model._DAYS, value)):
+                continue
+            reading, why = _term_reading(rules, value, key)
+            if reading is None:
+                problems.append(smap.problem(f"/rules/{i}/window/{key}", "unknown-term", why))
     if not any(p.code == "unknown-term" for p in problems):
         problems += _timing_problems(rules, smap)
     uses_workdays = uses_workdays or any(
@@ -890,7 +926,7 @@ def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
         base = f"/rules/{i}"
         if isinstance(rule, RecurringRule):
             timed = [(base, rule.roll, rule.due_after)]
-            missed = window_misses(rule)
+            missed = window_misses(rule, rules)
             if missed is not None:
                 message = f"expected a window with a day in every period of the rule; {missed}"
                 problems.append(smap.problem(f"{base}/window", "bad-window", message))
@@ -911,16 +947,17 @@ def rolls_elapsed_time(rules: RuleSet, roll: str, text: str | None) -> bool:
     return roll == "next-workday" and text is not None and rules.duration(text).elapsed
 
 
-def window_misses(rule: RecurringRule) -> str | None:
+def window_misses(rule: RecurringRule, rules: RuleSet | None = None) -> str | None:
     """Why the rule's ``month``/``days`` window has no day in some period of its calendar grid
     (``month: 12`` for quarters), tried over two years; ``None`` when it always has one. Not
     tried: grids of named calendars and recurrences (their periods come with the organisation or
     the recurrence), and rules with exempt periods or effective dates (which may leave out the
     periods the window misses); such a window fails when a check expands a period it misses.
+    The glossary terms of the window are read in ``rules`` (a window without terms needs none).
     """
     from govrules.obligations import month_window
 
-    window = rule.window
+    window = rule.window if rule.window is None or rules is None else rules.window(rule.window)
     if window is None or window.first or window.last or rule.exempt_periods or rule.effective is not None:
         return None  # exempt periods and effective dates may leave out exactly the periods it misses
     every = rule.every

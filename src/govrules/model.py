@@ -315,23 +315,25 @@ class _RuleBase(_Model):
 
 
 _DAYS = r"^([1-9]|[12][0-9]|3[01])-([1-9]|[12][0-9]|3[01]|last)$"
+_DAYS_OR_TERM = f"{_DAYS}|{_TERM.pattern}"
 
 
 class Window(_Model):
     """Where in a period the events must fall.
 
     ``month``: ``first``, ``last`` or a calendar month number (12 = December) inside the period.
-    ``days``: a day range of that month, ``"11-20"`` or ``"21-last"``.
+    ``days``: a day range of that month, ``"11-20"`` or ``"21-last"``, or a glossary term for one
+    (``mid-month`` for 中旬).
     ``first``/``last``: the first or last N days or workdays of the period (``"10 workdays"``).
     ``strictness``: ``strict`` (an event outside is a violation) or ``in-principle`` (原则上: it
-    still counts, with a warning).
+    still counts, with a warning), or a glossary term for one.
     """
 
     month: Literal["first", "last"] | Annotated[int, Field(ge=1, le=12)] | None = None
-    days: Annotated[str, Field(pattern=_DAYS)] | None = None
+    days: Annotated[str, Field(pattern=_DAYS_OR_TERM)] | None = None
     first: DurationText | None = None
     last: DurationText | None = None
-    strictness: Literal["strict", "in-principle"] = "strict"
+    strictness: Literal["strict", "in-principle"] | Annotated[str, Field(pattern=_TERM.pattern)] = "strict"
 
     @model_validator(mode="after")
     def _shape(self) -> Window:
@@ -343,7 +345,7 @@ class Window(_Model):
                 "expected either 'first'/'last' (which count from the period's ends) or 'month'/'days', got both",
                 at="first" if self.first is not None else "last",
             )
-        if self.days is not None:
+        if self.days is not None and re.match(_DAYS, self.days):
             lo, hi = self.days.split("-")
             if hi != "last" and int(hi) < int(lo):
                 raise _invalid(
@@ -591,11 +593,31 @@ RULE_KINDS = ("recurring", "triggered", "prerequisite", "content", "forbidden", 
 
 
 class GlossaryEntry(_Model):
-    """The reading of a vague word: ``promptly: {duration: 7 days, words: 及时}``."""
+    """The reading of a vague word, one of: a length of time (``promptly: {duration: 7 days,
+    words: 及时}``), a day range of a month for a window's ``days`` (``mid-month: {days: 11-20,
+    words: 中旬}``), or a window's ``strictness`` (``in-principle: {strictness: in-principle,
+    words: 原则上}``)."""
 
-    duration: ConcreteDurationText
+    duration: ConcreteDurationText | None = None
+    days: Annotated[str, Field(pattern=_DAYS)] | None = None
+    strictness: Literal["strict", "in-principle"] | None = None
     words: str | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_reading(self) -> GlossaryEntry:
+        given = [k for k in ("duration", "days", "strictness") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise _invalid(
+                "bad-term",
+                f"expected exactly one reading, 'duration', 'days' or 'strictness', got {', '.join(given) or 'none'}",
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        """What the term reads as: ``duration``, ``days`` or ``strictness``."""
+        return next(k for k in ("duration", "days", "strictness") if getattr(self, k) is not None)
 
 
 class Clause(_Model):
@@ -631,7 +653,30 @@ class RuleSet(_Model):
         try:
             return parse_duration(text)
         except ValueError:
-            return parse_duration(self.glossary[text].duration)
+            reading = self.glossary[text].duration
+            if reading is None:
+                raise KeyError(text) from None
+            return parse_duration(reading)
+
+    def window(self, window: Window) -> Window:
+        """``window`` with its glossary terms (``days``, ``strictness``) replaced by their readings.
+
+        Raises:
+            KeyError: an unknown term, or one of another kind (a loaded rule set never has one).
+        """
+        update: dict[str, str] = {}
+        if window.days is not None and not re.match(_DAYS, window.days):
+            update["days"] = self._reading(window.days, "days")
+        if window.strictness not in ("strict", "in-principle"):
+            update["strictness"] = self._reading(window.strictness, "strictness")
+        return window.model_copy(update=update) if update else window
+
+    def _reading(self, term: str, kind: str) -> str:
+        entry = self.glossary[term]
+        reading: str | None = getattr(entry, kind)
+        if reading is None:
+            raise KeyError(term)
+        return reading
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with id ``rule_id``."""

@@ -191,6 +191,7 @@ def window_dates(ctx: Context, period: Period, window: Window) -> tuple[date, da
     Raises:
         InvalidArgument: the window names a month the period does not contain.
     """
+    window = ctx.rules.window(window)
     if window.first is not None or window.last is not None:
         duration = ctx.duration(window.first or window.last or "")
         if duration.unit not in (Unit.DAYS, Unit.WORKDAYS, Unit.WEEKS):
@@ -379,7 +380,7 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
         after_period = rule.window is None and _due_after_the_period(ctx, rule, last_instant)
         opens = start_of_day(period.end, ctx.tz) if after_period else start_of_day(period.start, ctx.tz)
         timed.append((period, opens, due, closes, ws, we))
-    strict = rule.window is None or rule.window.strictness == "strict"
+    strict = rule.window is None or ctx.rules.window(rule.window).strictness == "strict"
     for actor, counterpart in _parties(ctx, rule):
         for period, opens, due, closes, ws, we in timed:
             if not _role_held(actor, role, period):

@@ -279,6 +279,40 @@ class TestOutsideWindow:
         assert (f.code.value, f.severity, f.period) == ("outside-window", "warning", "2024-H1")
         assert report.exit_code() == 0 and report.exit_code("warning") == 1
 
+    def test_a_window_in_glossary_terms_reads_as_their_readings(self) -> None:
+        """中旬 and 原则上 as glossary terms: the same outcomes and findings as the window written
+        out, for events before, inside and after the window."""
+        glossary = {
+            "mid-month": {"days": "11-20", "words": "中旬"},
+            "soft": {"strictness": "in-principle", "words": "原则上"},
+        }
+        written = {**self.RULE, "window": {"month": "last", "days": "11-20", "strictness": "in-principle"}}
+        named = {**self.RULE, "window": {"month": "last", "days": "mid-month", "strictness": "soft"}}
+        log = [
+            ev("a1", "2024-06-05T10:00", "office", "analysis"),
+            ev("a2", "2024-12-15T10:00", "office", "analysis"),
+        ]
+        expected = run(ruleset(written), log)
+        report = run(ruleset(named, glossary=glossary), log)
+        assert [(f.code.value, f.severity, f.period, f.detail) for f in gaps(report)] == [
+            (
+                "outside-window",
+                "warning",
+                "2024-H1",
+                {
+                    "window_opens": "2024-06-11T00:00:00+08:00",
+                    "window_closes": "2024-06-20T23:59:59.999999+08:00",
+                    "strictness": "in-principle",
+                },
+            )
+        ]
+        assert (report.findings, report.outcomes) == (expected.findings, expected.outcomes)
+        firm = {**named, "window": {**named["window"], "strictness": "firm"}}
+        strict = run(ruleset(firm, glossary={**glossary, "firm": {"strictness": "strict"}}), log)
+        assert [(f.code.value, f.severity, f.detail["strictness"]) for f in gaps(strict)] == [
+            ("outside-window", "violation", "strict")
+        ]
+
     def test_window_last_local_hour_given_in_utc(self) -> None:
         """An event at 23:30 local on the window's last day, written in UTC, is inside the window."""
         log = [
