@@ -294,3 +294,59 @@ class TestGlossaryReadings:
     def test_a_glossary_entry_has_exactly_one_reading(self, entry: str) -> None:
         problems = self._problems("window: {days: 1-10}", glossary=f"glossary:\n  promptly: {entry}\n")
         assert [(at, code) for at, code, _ in problems] == [("/glossary/promptly", "bad-term")]
+
+
+class TestRefusedAtLoad:
+    """What the checks of a party, an extension and a window refuse before any check runs."""
+
+    @pytest.mark.parametrize(
+        ("rule", "pointer", "code"),
+        [
+            (
+                "{id: a, kind: forbidden, clause: c, action: y, by: {trigger: actor}}",
+                "/rules/0/by/trigger",
+                "bad-party",
+            ),
+            (
+                "{id: a, kind: triggered, clause: c, trigger: {action: t, by: {trigger: actor}}, steps: [{action: r, within: 1 day}]}",
+                "/rules/0/trigger/by/trigger",
+                "bad-party",
+            ),
+            (
+                "{id: a, kind: recurring, clause: c, who: x, action: y, every: month, unless: {action: z, by: {trigger: actor}}}",
+                "/rules/0/unless",
+                "bad-party",
+            ),
+            (
+                "{id: a, kind: recurring, clause: c, who: x, action: y, every: month, window: {days: 1-10}, extension: {action: n, within: 1 day, extends_by: 5 days}}",
+                "/rules/0/extension",
+                "bad-rule",
+            ),
+            (
+                "{id: a, kind: recurring, clause: c, who: x, action: y, every: month, extension: {action: n, within: 1 day, extends_by: soonish}}",
+                "/rules/0/extension/extends_by",
+                "unknown-term",
+            ),
+            (
+                "{id: a, kind: recurring, clause: c, who: x, action: y, every: month, extension: {action: n, within: 1 day, extends_by: end of year}}",
+                "/rules/0/extension/extends_by",
+                "bad-duration",
+            ),
+            (
+                "{id: a, kind: recurring, clause: c, who: x, action: y, every: month, window: {days: 0-10}}",
+                "/rules/0/window/days",
+                "bad-window",
+            ),
+        ],
+    )
+    def test_refused(self, rule: str, pointer: str, code: str) -> None:
+        assert [(p, c) for _, _, p, c in _problems(HEAD + "rules:\n  - " + rule + "\n")] == [(pointer, code)]
+
+    def test_an_extension_in_hours_is_not_rolled(self) -> None:
+        rule = "{id: a, kind: recurring, clause: c, who: x, action: y, every: month, roll: next-workday, extension: {action: n, within: 1 day, extends_by: 36 hours}}"
+        text = HEAD + "calendar: US\nrules:\n  - " + rule + "\n"
+        assert [(p, c) for _, _, p, c in _problems(text)] == [("/rules/0/roll", "bad-roll")]
+
+    def test_a_glossary_day_range_ends_on_or_after_its_start(self) -> None:
+        text = HEAD + "glossary:\n  odd: {days: 20-11}\nrules: []\n"
+        assert [(p, c) for _, _, p, c in _problems(text)] == [("/glossary/odd/days", "bad-window")]

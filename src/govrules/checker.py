@@ -9,7 +9,7 @@ docs/semantics.md.
 from __future__ import annotations
 
 import difflib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -313,36 +313,53 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         for e in stream:
             ok = to is None or to.counterpart or run.party_matches(to, e.recipient, when=e.time)
             (good if ok else stray).append(e)
-        if rule.extension is None or actor not in extension_events:
+        notices = extension_events.get(actor, [])
+        if counterpart is not None:
+            notices = [e for e in notices if counterpart in (e.recipient, e.subject)]
+        if rule.extension is None or not notices:
             yield from _evaluate_stream(run, rule, obls, good, stray)
             continue
-        obls, extended = _extended(run, rule, rule.extension, obls, extension_events[actor])
+        obls, extended = _extended(run, rule, rule.extension, obls, notices, good)
         for item in _evaluate_stream(run, rule, obls, good, stray):
             found = extended.get(item.period or "")
             yield item if found is None else _citing_extension(run, item, *found)
 
 
 def _extended(
-    run: _Run, rule: RecurringRule, extension: Extension, obls: Sequence[Obligation], events: Sequence[Event]
+    run: _Run,
+    rule: RecurringRule,
+    extension: Extension,
+    obls: Sequence[Obligation],
+    events: Sequence[Event],
+    done: Sequence[Event],
 ) -> tuple[list[Obligation], dict[str, tuple[Event, datetime, str | None]]]:
-    """``obls`` (one actor's, in time order) with the due moment of each one an extension event
+    """``obls`` (one stream's, in time order) with the due moment of each one an extension event
     answers moved, and for each period so extended, that event and the prescribed due moment.
 
     An event answers the oldest open obligation it may: one whose period it names, if it names
-    one, else any, from the obligation's opening to ``within`` after its prescribed due moment.
-    An event answers one obligation."""
+    one, else any, from the obligation's opening to ``within`` after its prescribed due moment,
+    and not already answered by as many of the stream's events (``done``, in time order) as it
+    needs by the extension event's time. An event answers one obligation."""
     ctx = run.ctx
     roll = rule.roll == "next-workday"
     unused = sorted(events, key=_event_key)
+    times = [e.time.timestamp() for e in done]
     moved: list[Obligation] = []
     extended: dict[str, tuple[Event, datetime, str | None]] = {}
+
+    def names(e: Event, period: str) -> bool:
+        return e.period is None or e.period == period or _period_label(e.period) == period
+
+    def answered(o: Obligation, by: datetime) -> bool:
+        span = done[bisect_left(times, o.opens.timestamp()) : bisect_right(times, by.timestamp())]
+        return sum(1 for e in span if names(e, o.period)) >= max(o.min, 1)
+
     for o in obls:
         chosen = None
         if o.status == "open":
             last = ctx.deadline(o.due, extension.within)
             for e in unused:
-                named = _period_label(e.period) if e.period else None
-                if o.opens <= e.time <= last and named in (None, o.period):
+                if o.opens <= e.time <= last and names(e, o.period) and not answered(o, e.time):
                     chosen = e
                     break
         if chosen is None:
@@ -852,7 +869,9 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                 trig: Event = trig, by: Party = by, number: int = number, step: Step = step, due: datetime = due
             ) -> dict[str, Any]:
                 return {
-                    "actor": _recipient_name(run, _expected_actor(run, trig, by)),
+                    "actor": _party_name(run, by, trig)
+                    if by.relation is not None
+                    else _recipient_name(run, _expected_actor(run, trig, by)),
                     "rule": run.rule_name(rule),
                     "step": number,
                     "action": "/".join(actions_of(step.action)),
@@ -1048,7 +1067,7 @@ def _party_id(run: _Run, party: Party | None, trig: Event) -> str | None:
         return None
     if party.trigger is not None:
         value: str | None = getattr(trig, party.trigger)
-        if party.relation is not None:
+        if party.relation is not None and value is not None:
             members = run.related(value, party.relation)
             return members[0] if len(members) == 1 else f"relation:{party.relation}:{value}"
         return value
@@ -1067,7 +1086,8 @@ def _party_name(run: _Run, party: Party | None, trig: Event) -> str:
             members = run.related(named, party.relation)
             if members:
                 return word("or", run.lang).join(map(run.name, members))
-            return word("relation_of", run.lang, relation=party.relation, actor=run.name(named))
+            whose = run.name(named) if named is not None else word("nothing", run.lang)
+            return word("relation_of", run.lang, relation=party.relation, actor=whose)
         return run.name(named)
     if party.actor is not None:
         return run.name(party.actor)

@@ -521,6 +521,10 @@ _PATTERNS = {
         "a glossary term of lower-case letters, digits, '-' and '_', starting with a letter",
     ),
     model._DAYS: ("bad-window", "a day range of the month such as '11-20' or '21-last'"),
+    model._DAYS_OR_TERM: (
+        "bad-window",
+        "a day range of the month such as '11-20' or '21-last', or a glossary term for one",
+    ),
 }
 
 _MISSING = object()
@@ -751,7 +755,17 @@ def _problems_from_validation(exc: ValidationError, data: Any, smap: SourceMap) 
 # ---------------------------------------------------------------------------------------------
 # Semantic checks inside one file
 
-_DURATION_KEYS = {"within", "max_gap", "due_after", "accept_late", "lookback", "min_age", "first", "last"}
+_DURATION_KEYS = {
+    "within",
+    "max_gap",
+    "due_after",
+    "accept_late",
+    "lookback",
+    "min_age",
+    "first",
+    "last",
+    "extends_by",
+}
 
 
 def _walk(value: Any, pointer: str = "") -> Iterator[tuple[str, str, Any]]:
@@ -769,7 +783,7 @@ _SKIPPED = {"where", "schema"}  # attribute names and JSON Schema keywords, not 
 
 # Where a duration is a length (an age, a gap, a span of days), not a deadline: a period's end
 # ("end of year") has no meaning there.
-_LENGTH_KEYS = frozenset({"min_age", "max_gap", "first", "last"})
+_LENGTH_KEYS = frozenset({"min_age", "max_gap", "first", "last", "extends_by"})
 
 
 _READINGS = {
@@ -926,6 +940,8 @@ def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
         base = f"/rules/{i}"
         if isinstance(rule, RecurringRule):
             timed = [(base, rule.roll, rule.due_after)]
+            if rule.extension is not None:
+                timed.append((base, rule.roll, rule.extension.extends_by))
             missed = window_misses(rule, rules)
             if missed is not None:
                 message = f"expected a window with a day in every period of the rule; {missed}"

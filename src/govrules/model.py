@@ -202,8 +202,8 @@ class Party(_Model):
       recipient or an approver).
     * ``role: leadership`` with ``relation: paired-schools``: each pair of a holder and a member
       of that holder's relation (only where a rule says who is obligated).
-    * ``trigger: subject``: the trigger event's actor, subject or recipient (triggered rules; in
-      a prerequisite, content or forbidden rule, the event checked).
+    * ``trigger: subject``: the trigger event's actor, subject or recipient (in a triggered
+      rule's steps and ``unless``; in a prerequisite's ``requires``, the guarded event's).
     * ``trigger: actor`` with ``relation: supervisory-authorities``: any member of that relation
       of the actor the trigger names (the authority competent for the trigger's actor).
     * ``counterpart: true``: the other member of the pair (the recipient of a pair obligation).
@@ -254,6 +254,18 @@ def _not_paired(ref: Id | Party) -> Id | Party:
     return ref
 
 
+def _no_trigger(ref: Id | Party) -> Id | Party:
+    if isinstance(ref, Party) and ref.trigger is not None:
+        raise _invalid(
+            "bad-party",
+            "expected an 'actor' or a 'role' here: 'trigger' names a party of a triggered rule's trigger "
+            "(in its steps and its 'unless') or of a prerequisite's guarded event (in its 'requires'), "
+            "and there is none here",
+            at="trigger",
+        )
+    return ref
+
+
 WhoRef = Annotated[
     Id | Party,
     Field(description="An actor id, or a party object (actor, role[, relation], trigger, counterpart)."),
@@ -262,6 +274,12 @@ PartyRef = Annotated[
     Id | Party,
     AfterValidator(_not_paired),
     Field(description="An actor id, or a party object (actor, role, trigger[, relation], counterpart)."),
+]
+UntriggeredRef = Annotated[
+    Id | Party,
+    AfterValidator(_not_paired),
+    AfterValidator(_no_trigger),
+    Field(description="An actor id, or a party object (actor, role)."),
 ]
 
 
@@ -318,6 +336,12 @@ _DAYS = r"^([1-9]|[12][0-9]|3[01])-([1-9]|[12][0-9]|3[01]|last)$"
 _DAYS_OR_TERM = f"{_DAYS}|{_TERM.pattern}"
 
 
+def _check_day_order(days: str) -> None:
+    lo, hi = days.split("-")
+    if hi != "last" and int(hi) < int(lo):
+        raise _invalid("bad-window", f"expected a day range that ends on or after its start, got {days!r}", at="days")
+
+
 class Window(_Model):
     """Where in a period the events must fall.
 
@@ -346,11 +370,7 @@ class Window(_Model):
                 at="first" if self.first is not None else "last",
             )
         if self.days is not None and re.match(_DAYS, self.days):
-            lo, hi = self.days.split("-")
-            if hi != "last" and int(hi) < int(lo):
-                raise _invalid(
-                    "bad-window", f"expected a day range that ends on or after its start, got {self.days!r}", at="days"
-                )
+            _check_day_order(self.days)
         if self.month is None and self.days is None and self.first is None and self.last is None:
             raise _invalid("bad-window", "expected 'month', 'days', 'first' or 'last' in a window, got none")
         return self
@@ -474,6 +494,20 @@ class RecurringRule(_RuleBase):
         to = as_party(self.to)
         if to is not None and to.counterpart and (who is None or who.relation is None):
             raise _invalid("bad-rule", "'to: {counterpart: true}' expects 'who' with a 'relation'", at="to")
+        if self.unless is not None and any(
+            (p := as_party(ref)) is not None and p.trigger is not None for ref in (self.unless.by, self.unless.to)
+        ):
+            raise _invalid(
+                "bad-party",
+                "expected 'unless' of a recurring rule to name an 'actor' or a 'role' (a recurring rule has no trigger)",
+                at="unless",
+            )
+        if self.extension is not None and self.window is not None:
+            raise _invalid(
+                "bad-rule",
+                "expected no 'window' with an 'extension': an extension moves the due moment, not the window",
+                at="extension",
+            )
         if to is not None and to.trigger is not None:
             raise _invalid(
                 "bad-rule",
@@ -506,7 +540,7 @@ class Trigger(_Model):
     """The event that starts a chain of required responses."""
 
     action: Actions
-    by: PartyRef | None = None
+    by: UntriggeredRef | None = None
     where: Where = Field(default_factory=dict)
 
 
@@ -534,7 +568,7 @@ class PrerequisiteRule(_RuleBase):
 
     kind: Literal["prerequisite"]
     action: Actions
-    by: PartyRef | None = None
+    by: UntriggeredRef | None = None
     where: Where = Field(default_factory=dict)
     requires: Annotated[list[Requirement], Field(min_length=1)]
     mode: Literal["all", "any"] = "all"
@@ -550,7 +584,7 @@ class ContentRule(_RuleBase):
 
     kind: Literal["content"]
     action: Actions
-    by: PartyRef | None = None
+    by: UntriggeredRef | None = None
     where: Where = Field(default_factory=dict)
     schema_: dict[str, Any] = Field(alias="schema", description="A JSON Schema (2020-12) for the event.")
     message: Text | None = None
@@ -574,7 +608,7 @@ class ForbiddenRule(_RuleBase):
 
     kind: Literal["forbidden"]
     action: Actions
-    by: PartyRef | None = None
+    by: UntriggeredRef | None = None
     where: Where = Field(default_factory=dict)
 
 
@@ -612,6 +646,8 @@ class GlossaryEntry(_Model):
                 "bad-term",
                 f"expected exactly one reading, 'duration', 'days' or 'strictness', got {', '.join(given) or 'none'}",
             )
+        if self.days is not None:
+            _check_day_order(self.days)
         return self
 
     @property

@@ -488,7 +488,7 @@ def _loadable(rule: Rule, rule_set: RuleSet) -> Rule:
 
     if isinstance(rule, RecurringRule):
         fixed: dict[str, Any] = {"roll": rolls(rule.roll, rule.due_after)}
-        if window_misses(rule) is not None:
+        if window_misses(rule, rule_set) is not None:
             fixed["window"] = None
         return rule.model_copy(update=fixed)
     if isinstance(rule, TriggeredRule):
@@ -499,6 +499,7 @@ def _loadable(rule: Rule, rule_set: RuleSet) -> Rule:
 
 def _uses_workdays(rule_set: RuleSet) -> bool:
     from govrules.durations import Unit
+    from govrules.loaders import _DURATION_KEYS
 
     def fields(value: Any) -> Iterator[tuple[str, Any]]:
         if isinstance(value, dict):
@@ -513,9 +514,7 @@ def _uses_workdays(rule_set: RuleSet) -> bool:
     for key, value in fields(rule_set.model_dump(mode="json", by_alias=True)["rules"]):
         if key == "roll" and value == "next-workday":
             return True
-        if key in ("within", "max_gap", "due_after", "accept_late", "lookback", "min_age", "first", "last") and (
-            isinstance(value, str) and rule_set.duration(value).unit is Unit.WORKDAYS
-        ):
+        if key in _DURATION_KEYS and (isinstance(value, str) and rule_set.duration(value).unit is Unit.WORKDAYS):
             return True
     return False
 

@@ -500,6 +500,42 @@ class TestExtension:
         assert [f.period for f in missing[1:]] == ["2024-Q2", "2024-Q3"]  # one notice, one quarter
         assert all(f.detail == {} for f in missing[1:])
 
+    def test_a_notice_passes_an_obligation_already_answered(self) -> None:
+        """January filed on time on 20 February; a notice on 11 March naming no period may serve
+        January (due 11 March) or February (due 9 April): it moves February's, which needs it,
+        and the February report on 12 April is met."""
+        rule = {**self.RULE, "every": "month"}
+        log = [
+            ev("jan", "2024-02-20T09:00", "b1", "10-Q"),
+            ev("nt", "2024-03-11T09:00", "b1", "NT 10-Q"),
+            ev("feb", "2024-04-12T09:00", "b1", "10-Q"),
+        ]
+        report = run(ruleset(rule, calendar="US"), log, as_of=datetime(2024, 4, 30, tzinfo=SH))
+        outcomes = {o.period: (o.status, o.due, o.evidence) for o in report.outcomes}
+        assert (outcomes["2024-01"], outcomes["2024-02"]) == (
+            ("met", self.end_of("2024-03-11"), ("jan",)),
+            ("met", self.end_of("2024-04-14"), ("feb", "nt")),
+        )
+
+    def test_a_notice_names_a_custom_period_as_written(self) -> None:
+        """A notice naming the custom period ``2024-h1`` (which also reads as the label
+        ``2024-H1``) extends that period's obligation."""
+        data = ORG.model_dump(by_alias=True)
+        data["calendars"] = {
+            "terms": [
+                {"id": "2024-h1", "start": "2024-01-01", "end": "2024-06-30"},
+                {"id": "2024-h2", "start": "2024-07-01", "end": "2024-12-31"},
+            ]
+        }
+        rule = {**self.RULE, "every": {"calendar": "terms"}, "due_after": "0 days"}
+        log = [
+            ev("nt", "2024-07-01T09:00", "b1", "NT 10-Q", period="2024-h1"),
+            ev("r", "2024-07-05T09:00", "b1", "10-Q", period="2024-h1"),
+        ]
+        report = run(ruleset(rule, calendar="US"), log, org=Organisation.model_validate(data))
+        [first] = [o for o in report.outcomes if o.period == "2024-h1"]
+        assert (first.status, first.due, first.evidence) == ("met", self.end_of("2024-07-05"), ("r", "nt"))
+
     def test_a_notice_moves_the_oldest_open_obligation_it_may_and_only_that_one(self) -> None:
         """Monthly, due 40 days after the month: a notice on 5 March may serve January (due
         11 March) or February (due 9 April); it moves January's due moment alone."""
