@@ -57,6 +57,20 @@ def test_rules_reach_rolling_intervals_and_calendar_periods() -> None:
     assert _find(recurring, lambda r: r.window is not None and r.window.strictness == "in-principle").every is not None
 
 
+def test_rules_reach_extensions_and_relations_of_the_trigger() -> None:
+    """A recurring rule with an extension (never with a window), and a triggered step addressed to
+    a member of a relation of the trigger's actor."""
+    recurring = testing.rules(kinds=["recurring"])
+    extended = _find(recurring, lambda r: r.extension is not None)
+    assert (extended.window, extended.max_gap) == (None, None)
+    triggered = testing.rules(kinds=["triggered"])
+
+    def addressed_to_a_relation(rule: TriggeredRule) -> bool:
+        return any(isinstance(s.to, Party) and s.to.trigger and s.to.relation for s in rule.steps)
+
+    assert addressed_to_a_relation(_find(triggered, addressed_to_a_relation))
+
+
 def test_rule_sets_use_their_glossary_and_name_a_calendar_for_workdays() -> None:
     """Some rule sets refer to glossary terms; one counting workdays always names a calendar."""
 

@@ -41,6 +41,7 @@ from govrules.model import (
     DateRange,
     EventFilter,
     Exemption,
+    Extension,
     FiscalYear,
     ForbiddenRule,
     GlossaryEntry,
@@ -170,6 +171,10 @@ def _parties(*selectors: str) -> st.SearchStrategy[str | Party]:
             options.append(st.builds(Party, role=_ids(), relation=_ids()))
         elif selector == "trigger":
             options.append(st.builds(Party, trigger=st.sampled_from(["actor", "subject", "recipient"])))
+        elif selector == "trigger-relation":
+            options.append(
+                st.builds(Party, trigger=st.sampled_from(["actor", "subject", "recipient"]), relation=_ids())
+            )
     return st.one_of(options)
 
 
@@ -264,6 +269,13 @@ def _recurring(draw: st.DrawFn, durations: st.SearchStrategy[str]) -> RecurringR
     else:
         fields["every"] = draw(_EVERY)
         fields["window"] = draw(_optional(_windows(durations)))
+        if fields["window"] is None and draw(st.booleans()):
+            fields["extension"] = Extension(
+                action=draw(_actions()),
+                where=draw(_wheres()),
+                within=draw(durations),
+                extends_by=draw(durations),
+            )
         fields["due_after"] = draw(_optional(durations))
         fields["exempt_periods"] = draw(st.lists(st.sampled_from(["Q4", "2024-12", "H2", "2025"]), max_size=2))
     return RecurringRule(**_base(draw), **fields)
@@ -278,8 +290,8 @@ def _steps(durations: st.SearchStrategy[str]) -> st.SearchStrategy[list[Step]]:
         Step,
         action=_actions(),
         where=_wheres(),
-        by=_optional(_parties("id", "role", "trigger")),
-        to=_optional(_parties("id", "actor", "role", "trigger")),
+        by=_optional(_parties("id", "role", "trigger", "trigger-relation")),
+        to=_optional(_parties("id", "actor", "role", "trigger", "trigger-relation")),
         within=durations,
         counted_from=st.sampled_from(["previous", "trigger"]),
         same=_SAME,
@@ -295,7 +307,9 @@ def _triggered(draw: st.DrawFn, durations: st.SearchStrategy[str]) -> TriggeredR
 
 
 _REQUIREMENTS = st.lists(
-    st.builds(Requirement, action=_actions(), by=_optional(_parties("id", "role")), where=_wheres()),
+    st.builds(
+        Requirement, action=_actions(), by=_optional(_parties("id", "role", "trigger-relation")), where=_wheres()
+    ),
     min_size=1,
     max_size=3,
 )
@@ -487,7 +501,9 @@ def _loadable(rule: Rule, rule_set: RuleSet) -> Rule:
         return "none" if rolls_elapsed_time(rule_set, roll, text) else roll
 
     if isinstance(rule, RecurringRule):
-        fixed: dict[str, Any] = {"roll": rolls(rule.roll, rule.due_after)}
+        extends_by = rule.extension.extends_by if rule.extension is not None else None
+        roll = rolls(rolls(rule.roll, rule.due_after), extends_by)
+        fixed: dict[str, Any] = {"roll": roll}
         if window_misses(rule, rule_set) is not None:
             fixed["window"] = None
         return rule.model_copy(update=fixed)
