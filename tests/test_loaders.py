@@ -350,3 +350,47 @@ class TestRefusedAtLoad:
     def test_a_glossary_day_range_ends_on_or_after_its_start(self) -> None:
         text = HEAD + "glossary:\n  odd: {days: 20-11}\nrules: []\n"
         assert [(p, c) for _, _, p, c in _problems(text)] == [("/glossary/odd/days", "bad-window")]
+
+
+def test_a_rule_set_made_in_python_has_its_terms_checked_when_checked() -> None:
+    """A rule set validated in Python rather than loaded: an unknown term is a RuleSetError from
+    check(), with the term's place, not a KeyError half-way through."""
+    from datetime import date
+
+    from govrules import check
+    from govrules.model import Organisation, RuleSet
+
+    rules = RuleSet.model_validate(
+        {
+            "id": "r",
+            "title": "R",
+            "timezone": "UTC",
+            "glossary": {"mid-month": {"days": "11-20"}},
+            "rules": [
+                {
+                    "id": "a",
+                    "kind": "recurring",
+                    "clause": "c",
+                    "who": "x",
+                    "action": "y",
+                    "every": "month",
+                    "window": {"days": "mid-month", "strictness": "soft"},
+                },
+                {
+                    "id": "b",
+                    "kind": "triggered",
+                    "clause": "c",
+                    "trigger": {"action": "t"},
+                    "steps": [{"action": "r", "within": "mid-month"}],
+                },
+            ],
+        }
+    )
+    org = Organisation.model_validate({"id": "o", "actors": [{"id": "x"}]})
+    with pytest.raises(RuleSetError) as info:
+        check(rules, org, [], start=date(2024, 1, 1), end=date(2024, 2, 1))
+    assert [(p.pointer, p.code) for p in info.value.problems] == [
+        ("/rules/1/steps/0/within", "unknown-term"),
+        ("/rules/0/window/strictness", "unknown-term"),
+    ]
+    assert "'mid-month', which reads as a day range of a month" in info.value.problems[0].message

@@ -813,6 +813,36 @@ def _term_reading(rules: RuleSet, term: str, kind: str) -> tuple[str | None, str
     return None, message
 
 
+def _term_problems(rules: RuleSet, rule_data: Any, smap: SourceMap) -> list[Problem]:
+    """Each glossary term the rules name (``rule_data``: the rules as plain data) that the
+    glossary lacks, or holds as a reading of another kind: in a duration field, or as a
+    window's ``days`` or ``strictness``."""
+    from govrules.durations import parse_duration
+
+    problems: list[Problem] = []
+    for pointer, value in _durations(rule_data):
+        try:
+            parse_duration(value)
+        except ValueError:
+            reading, why = _term_reading(rules, value, "duration")
+            if reading is None:
+                problems.append(smap.problem("/rules" + pointer, "unknown-term", why))
+    for i, rule in enumerate(rules.rules):
+        window = getattr(rule, "window", None)
+        if window is None:
+            continue
+        for key, value, literal in (
+            ("days", window.days, None),
+            ("strictness", window.strictness, ("strict", "in-principle")),
+        ):
+            if value is None or value in (literal or ()) or (key == "days" and re.match(model._DAYS, value)):
+                continue
+            reading, why = _term_reading(rules, value, key)
+            if reading is None:
+                problems.append(smap.problem(f"/rules/{i}/window/{key}", "unknown-term", why))
+    return problems
+
+
 def _durations(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
     """The (pointer, text) of every duration field under ``value`` (the rules list)."""
     if isinstance(value, Mapping):
@@ -829,7 +859,7 @@ def _durations(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
 
 
 def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limits) -> list[Problem]:
-    from govrules.durations import Unit, parse_duration
+    from govrules.durations import Unit
 
     problems: list[Problem] = []
     if len(rules.rules) > limits.max_rules:
@@ -868,16 +898,13 @@ def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limit
                     if close:
                         message += f"; did you mean {close[0]!r}?"
                     problems.append(smap.problem(pointer, "unknown-clause", message))
+    problems += _term_problems(rules, data.get("rules"), smap)
     uses_workdays = False
     for pointer, value in _durations(data.get("rules")):
         try:
-            duration = parse_duration(value)
-        except ValueError:
-            reading, why = _term_reading(rules, value, "duration")
-            if reading is None:
-                problems.append(smap.problem("/rules" + pointer, "unknown-term", why))
-                continue
-            duration = parse_duration(reading)
+            duration = rules.duration(value)
+        except KeyError:
+            continue  # an unknown term, reported above
         uses_workdays = uses_workdays or duration.unit is Unit.WORKDAYS
         key = pointer.rsplit("/", 1)[-1]
         if duration.period_end and key in _LENGTH_KEYS:
@@ -886,19 +913,6 @@ def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limit
                 f"which is a moment ({duration}); a period's end serves deadlines only"
             )
             problems.append(smap.problem("/rules" + pointer, "bad-duration", message))
-    for i, rule in enumerate(rules.rules):
-        window = getattr(rule, "window", None)
-        if window is None:
-            continue
-        for key, value, literal in (
-            ("days", window.days, None),
-            ("strictness", window.strictness, ("strict", "in-principle")),
-        ):
-            if value is None or value in (literal or ()) or (key == "days" and re.match(model._DAYS, value)):
-                continue
-            reading, why = _term_reading(rules, value, key)
-            if reading is None:
-                problems.append(smap.problem(f"/rules/{i}/window/{key}", "unknown-term", why))
     if not any(p.code == "unknown-term" for p in problems):
         problems += _timing_problems(rules, smap)
     uses_workdays = uses_workdays or any(
@@ -1057,8 +1071,9 @@ def _unknown(what: str, name: str, known: Sequence[str]) -> str:
 def cross_check(rules: RuleSet, org: Organisation) -> list[Problem]:
     """Problems that only show when a rule set meets an organisation.
 
-    A rule naming a role, relation, actor or custom calendar the organisation lacks, and an
-    exemption naming an unknown rule. Problems point into the rule set (or the organisation).
+    A rule naming a role, relation, actor or custom calendar the organisation lacks, an
+    exemption naming an unknown rule, and (for a rule set made in Python rather than loaded) a
+    glossary term the glossary lacks. Problems point into the rule set (or the organisation).
     """
     rsmap: SourceMap = rules._source or SourceMap("<rules>")
     osmap: SourceMap = org._source or SourceMap("<organisation>")
@@ -1111,6 +1126,8 @@ def cross_check(rules: RuleSet, org: Organisation) -> list[Problem]:
                     _unknown("calendar", rule.every.calendar, sorted(org.calendars)),
                 )
             )
+    # terms a loaded rule set has already had checked; a rule set made in Python may lack them
+    problems += _term_problems(rules, rules.model_dump(mode="json", by_alias=True)["rules"], rsmap)
     rule_ids = sorted(r.id for r in rules.rules)
     for i, ex in enumerate(org.exemptions):
         if ex.rule not in rule_ids:
