@@ -71,6 +71,18 @@ def test_rules_reach_extensions_and_relations_of_the_trigger() -> None:
     assert addressed_to_a_relation(_find(triggered, addressed_to_a_relation))
 
 
+def test_rule_sets_reach_windows_named_by_glossary_terms() -> None:
+    """A window's day range and strictness named by terms of the rule set's glossary."""
+
+    def named(rule_set: RuleSet) -> bool:
+        windows = [w for r in rule_set.rules if (w := getattr(r, "window", None)) is not None]
+        return any(w.days in rule_set.glossary and w.strictness in rule_set.glossary for w in windows)
+
+    found = _find(testing.rule_sets(kinds=["recurring"], min_size=1), named)
+    window = next(w for r in found.rules if (w := getattr(r, "window", None)) is not None and w.days in found.glossary)
+    assert found.window(window).days == found.glossary[window.days].days
+
+
 def test_rule_sets_use_their_glossary_and_name_a_calendar_for_workdays() -> None:
     """Some rule sets refer to glossary terms; one counting workdays always names a calendar."""
 

@@ -485,11 +485,32 @@ def _rule_sets(kinds: tuple[str, ...], min_size: int, max_size: int) -> st.Searc
             rules=drawn,
         )
         header = header.model_copy(update={"rules": [_loadable(rule, header) for rule in drawn]})
+        if draw(st.booleans()):
+            header = _windows_in_terms(header)
         needs_calendar = _uses_workdays(header)
         calendar = draw(_CALENDAR_NAMES if needs_calendar else _optional(_CALENDAR_NAMES))
         return header.model_copy(update={"calendar": calendar})
 
     return build()
+
+
+def _windows_in_terms(rule_set: RuleSet) -> RuleSet:
+    """``rule_set`` with each window's day range and strictness named by a glossary term that
+    reads as it (中旬 as ``days-11-20``), the terms added to its glossary: the same rules."""
+    glossary = dict(rule_set.glossary)
+    rules: list[Rule] = []
+    for rule in rule_set.rules:
+        window = getattr(rule, "window", None)
+        if window is None:
+            rules.append(rule)
+            continue
+        update: dict[str, str] = {"strictness": f"is-{window.strictness}"}
+        glossary[update["strictness"]] = GlossaryEntry(strictness=window.strictness, words="原则上")
+        if window.days is not None:
+            update["days"] = f"days-{window.days}"
+            glossary[update["days"]] = GlossaryEntry(days=window.days, words="中旬")
+        rules.append(rule.model_copy(update={"window": window.model_copy(update=update)}))
+    return rule_set.model_copy(update={"glossary": glossary, "rules": rules})
 
 
 def _loadable(rule: Rule, rule_set: RuleSet) -> Rule:
