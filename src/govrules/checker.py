@@ -582,7 +582,7 @@ def _evaluate_stream(
                 rule,
                 {
                     **params(),
-                    "found": ", ".join(_recipient_name(run, r) for r in found),
+                    "found": _found_names(run, found),
                     "expected": _recipient_name(run, o.recipient),
                 },
                 **base,
@@ -600,7 +600,7 @@ def _evaluate_stream(
                 "elsewhere",
                 run.lang,
                 count=len(misdirected),
-                found=", ".join(_recipient_name(run, r) for r in found),
+                found=_found_names(run, found),
             )
         status, code = ("insufficient", FindingCode.INSUFFICIENT) if n > 0 else ("missing", FindingCode.MISSING)
         yield run.outcome(rule, **base, status=status, observed=n, evidence=cited, **_omin(o))
@@ -611,6 +611,11 @@ def _evaluate_stream(
 
 def _omin(o: Obligation) -> dict[str, Any]:
     return {"expected_min": o.min, "expected_max": o.max}
+
+
+def _found_names(run: _Run, found: Iterable[str]) -> str:
+    """The recipients misdirected events went to, by name (``-``, none given, as words)."""
+    return ", ".join(word("no_recipient", run.lang) if r == "-" else _recipient_name(run, r) for r in found)
 
 
 def _recipient_name(run: _Run, recipient: str | None) -> str:

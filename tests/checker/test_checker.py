@@ -368,6 +368,13 @@ class TestWrongRecipient:
         assert f.detail == {"expected_recipient": "hq", "found_recipients": ["office"]}
         assert "to Office instead of Headquarters" in f.message
 
+    def test_sent_to_no_recipient_says_so(self) -> None:
+        """A report that names no recipient is misdirected too; the message says it had none."""
+        log = monthly_log("b1", skip=[8]) + monthly_log("b2") + [ev("aug", "2024-08-20T10:00", "b1", "report")]
+        [f] = gaps(run(ruleset(MONTHLY), log))
+        assert (f.code.value, f.period, f.detail["found_recipients"]) == ("wrong-recipient", "2024-08", ["-"])
+        assert "to no recipient instead of Headquarters" in f.message
+
     def test_one_of_two_sent_elsewhere_is_wrong_recipient_not_insufficient(self) -> None:
         """Of two reports owed, one to headquarters and one to the office: the obligation is short
         because of the misdirection, and the next quarter's surplus is not pulled back into it."""
