@@ -474,33 +474,38 @@ def test_a_clean_batch_is_made_column_by_column(monkeypatch: pytest.MonkeyPatch,
     assert len(made_one_by_one) == 512  # the batch holding the bad row, and no other
 
 
-def test_rows_are_parsed_a_batch_at_a_time_until_a_cell_holds_a_line_break(
+def test_rows_are_parsed_a_batch_at_a_time_but_where_a_cell_holds_a_line_break(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """While every line is one row (quoted cells included), the rows of a batch of lines are
-    parsed in one call; from the batch in which a quoted cell holds a line break on, they are
-    read one at a time, each at the line it starts at."""
+    parsed in one call. A batch in which a quoted cell holds a line break is read a row at a
+    time, each row at the line it starts at, and so is the batch after it, without trying; the
+    batches after those are parsed in one call again."""
     one_at_a_time: list[int] = []
     rows_of = events_module._csv_rows
 
-    def counted(name: str, reader: Any, before: int, *args: Any) -> Any:
+    def counted(name: str, reader: Any, before: int, *args: Any, **kwargs: Any) -> Any:
         one_at_a_time.append(before + 1)
-        return rows_of(name, reader, before, *args)
+        return rows_of(name, reader, before, *args, **kwargs)
 
     monkeypatch.setattr(events_module, "_csv_rows", counted)
     header = "id,time,actor,action,note\n"
-    rows = [f'e{i},2024-03-01T09:00:00+01:00,school,report,"a, ""quoted"" note {i}"' for i in range(1200)]
+    rows = [f'e{i},2024-03-01T09:00:00+01:00,school,report,"a, ""quoted"" note {i}"' for i in range(4000)]
     quoted = _read(tmp_path, "quoted.csv", (header + "\n".join(rows) + "\n").encode())
-    assert (len(quoted), one_at_a_time) == (1200, [])
+    assert (len(quoted), one_at_a_time) == (4000, [])
     assert [(e.id, e.line, e.attributes) for e in quoted[:2]] == [  # type: ignore[union-attr]
         ("e0", 2, {"note": 'a, "quoted" note 0'}),
         ("e1", 3, {"note": 'a, "quoted" note 1'}),
     ]
     rows[700] = 'e700,2024-03-01T09:00:00+01:00,school,report,"two\nlines"'
+    rows[2500] = 'e2500,2024-03-01T09:00:00+01:00,school,report,"two\nlines"'
     broken = _read(tmp_path, "broken.csv", (header + "\n".join(rows) + "\n").encode())
-    assert one_at_a_time == [514]  # the batch holding the line break, and the rest of the log
-    assert [(e.id, e.line) for e in broken[699:702]] == [("e699", 701), ("e700", 702), ("e701", 704)]  # type: ignore[union-attr]
-    assert (len(broken), broken[-1].line) == (1200, 1202)
+    # lines 514-1025 hold the first break, 2050-2561 the second; each is followed by a batch
+    # read a row at a time; 1538-2049 and 3074 to the end are parsed in one call again
+    assert one_at_a_time == [514, 1026, 2050, 2562]
+    lines = {e.id: e.line for e in broken if isinstance(e, Event)}
+    assert [lines[f"e{i}"] for i in (699, 700, 701, 2499, 2500, 2501, 3999)] == [701, 702, 704, 2502, 2503, 2505, 4003]
+    assert len(broken) == 4000
 
 
 def test_a_clean_json_lines_batch_is_made_field_by_field(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -824,25 +824,39 @@ def _read_csv(
         width = len(header)
         # The lines are read in batches (see `_line_batches`). While each line is one row, a
         # batch is parsed in one call, each row at its line; the sentinel blank line after it
-        # is a row of its own only if no quoted cell is left open at the batch's end. From the
-        # first batch in which a quoted cell holds a line break, or a row is malformed, the rows
-        # are read one at a time, each with the line it ends at.
-        lines = _line_batches(handle, reader.line_num + 1)
-        for texts, numbers in lines:
-            parse = csv.reader([*texts, "\n"], delimiter=delimiter, strict=False)
-            rows: list[list[str]] = []
-            try:
-                rows.extend(parse)
-            except csv.Error:
-                pass
+        # is a row of its own only if no quoted cell is left open at the batch's end. A batch in
+        # which a quoted cell holds a line break, or a row is malformed, is read a row at a time,
+        # each row with the line it ends at, with the lines a quoted cell carries past the
+        # batch's end; the next batch starts at the line after. After such a batch, the next 1,
+        # 3, 7... (at most 63) batches are read a row at a time without trying, so that a log
+        # with line breaks in many cells does not pay for each batch twice.
+        first = reader.line_num + 1
+        misses = wait = 0
+        while True:
+            for texts, numbers in _line_batches(handle, first):
+                if wait:
+                    wait -= 1
+                else:
+                    parse = csv.reader([*texts, "\n"], delimiter=delimiter, strict=False)
+                    rows: list[list[str]] = []
+                    try:
+                        rows.extend(parse)
+                    except csv.Error:
+                        pass
+                    else:
+                        if len(rows) == len(texts) + 1 and not rows.pop():
+                            misses = 0
+                            yield from _csv_records(name, rows, numbers, numbers[0], width, build_rows)
+                            continue
+                    misses = min(misses + 1, 6)
+                    wait = 2**misses - 1
+                # the file is read from just after this batch's lines
+                rest = csv.reader(chain(texts, handle), delimiter=delimiter, strict=False)
+                yield from _csv_rows(name, rest, numbers[0] - 1, width, build_rows, until=len(texts))
+                first = numbers[0] + rest.line_num
+                break
             else:
-                if len(rows) == len(texts) + 1 and not rows.pop():
-                    yield from _csv_records(name, rows, numbers, numbers[0], width, build_rows)
-                    continue
-            # the file is read from just after this batch's lines
-            rest = csv.reader(chain(texts, handle), delimiter=delimiter, strict=False)
-            yield from _csv_rows(name, rest, numbers[0] - 1, width, build_rows)
-            return
+                return
 
 
 def _csv_rows(
@@ -851,11 +865,13 @@ def _csv_rows(
     before: int,
     width: int,
     build_rows: Callable[[list[list[str]], list[str], list[int]], list[Event | Rejected]],
+    until: int,
 ) -> Iterator[Event | Rejected]:
     """The records of the rows of ``reader`` (whose first line is the log's line ``before`` + 1)
     read one at a time, each with the line it ends at, in batches that end at `_CSV_BATCH` rows
     or once past `MAX_RECORD_CHARS` characters, and early at a malformed row, which keeps its
-    place."""
+    place; up to the first row that ends at or past the reader's line ``until`` (a row ends at
+    the end of a line, and the reader reads no line ahead)."""
     rows: list[list[str]] = []
     ends: list[int] = []
     chars = 0
@@ -870,7 +886,7 @@ def _csv_rows(
         start, rows, ends, chars = ends[-1] + 1, [], [], 0
         return made
 
-    while True:
+    while reader.line_num < until:
         try:
             for row in reader:
                 rows.append(row)
@@ -878,6 +894,8 @@ def _csv_rows(
                 chars += sum(map(len, row))
                 if len(rows) == _CSV_BATCH or chars > MAX_RECORD_CHARS:
                     yield from batch()
+                if reader.line_num >= until:
+                    break
             break
         except csv.Error as exc:
             yield from batch()
