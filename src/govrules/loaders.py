@@ -829,15 +829,8 @@ def _term_problems(rules: RuleSet, rule_data: Any, smap: SourceMap) -> list[Prob
                 problems.append(smap.problem("/rules" + pointer, "unknown-term", why))
     for i, rule in enumerate(rules.rules):
         window = getattr(rule, "window", None)
-        if window is None:
-            continue
-        for key, value, literal in (
-            ("days", window.days, None),
-            ("strictness", window.strictness, ("strict", "in-principle")),
-        ):
-            if value is None or value in (literal or ()) or (key == "days" and re.match(model._DAYS, value)):
-                continue
-            reading, why = _term_reading(rules, value, key)
+        for key, term in window.terms().items() if window is not None else ():
+            reading, why = _term_reading(rules, term, key)
             if reading is None:
                 problems.append(smap.problem(f"/rules/{i}/window/{key}", "unknown-term", why))
     return problems

@@ -375,6 +375,15 @@ class Window(_Model):
             raise _invalid("bad-window", "expected 'month', 'days', 'first' or 'last' in a window, got none")
         return self
 
+    def terms(self) -> dict[str, str]:
+        """The glossary terms the window names, by field (``days``, ``strictness``)."""
+        named: dict[str, str] = {}
+        if self.days is not None and not re.match(_DAYS, self.days):
+            named["days"] = self.days
+        if self.strictness not in ("strict", "in-principle"):
+            named["strictness"] = self.strictness
+        return named
+
 
 class FiscalYear(_Model):
     """A year that starts in another month: ``{year_starting: 9}`` for a school year."""
@@ -700,11 +709,7 @@ class RuleSet(_Model):
         Raises:
             KeyError: an unknown term, or one of another kind (a loaded rule set never has one).
         """
-        update: dict[str, str] = {}
-        if window.days is not None and not re.match(_DAYS, window.days):
-            update["days"] = self._reading(window.days, "days")
-        if window.strictness not in ("strict", "in-principle"):
-            update["strictness"] = self._reading(window.strictness, "strictness")
+        update = {kind: self._reading(term, kind) for kind, term in window.terms().items()}
         return window.model_copy(update=update) if update else window
 
     def _reading(self, term: str, kind: str) -> str:
