@@ -623,9 +623,6 @@ def _recipient_name(run: _Run, recipient: str | None) -> str:
         return word("nothing", run.lang)
     if recipient.startswith("role:"):
         return recipient[5:]
-    if recipient.startswith("relation:"):  # relation:NAME:ACTOR (see `_party_id`)
-        relation, _, actor = recipient[9:].partition(":")
-        return word("relation_of", run.lang, relation=relation, actor=run.name(actor))
     return run.name(recipient)
 
 
