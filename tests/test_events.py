@@ -166,6 +166,139 @@ def test_csv_batches_read_as_the_same_records(batch: tuple[list[str], list[list[
     assert len({id(t.tzinfo) for t in times}) == len({t.utcoffset() for t in times})
 
 
+def _batch_made(
+    header: list[str], rows: list[list[str]], in_c: bool, mapped: list[str] | tuple[str, ...] = (), start_seq: int = 0
+) -> list[Event | Rejected]:
+    """What a new reader makes of ``rows`` as one CSV batch, with or without the C module."""
+    builder = _Builder(
+        FieldMap.parse(mapped, FieldMap(lists={"tags": ";"})), ROME, "logs/log.csv", {}, "utf-8", start_seq
+    )
+    lines = [3 + 2 * i for i in range(len(rows))]
+    with pytest.MonkeyPatch.context() as patch:
+        if not in_c:
+            patch.setattr(events_module, "_speedups", None)
+        return builder.rows_reader(header)([list(r) for r in rows], ["".join(r) for r in rows], lines)
+
+
+def _same_events(a: list[Event | Rejected], b: list[Event | Rejected]) -> None:
+    """``a`` and ``b`` hold the same records, and their events the same offsets and the same kind
+    of attributes (the one shared empty mapping, or a dict)."""
+    assert a == b
+    events = [(x, y) for x, y in zip(a, b, strict=True) if isinstance(x, Event) and isinstance(y, Event)]
+    assert [(x.time.utcoffset(), type(x.time.tzinfo)) for x, _ in events] == [
+        (y.time.utcoffset(), type(y.time.tzinfo)) for _, y in events
+    ]
+    assert [x.attributes is NO_ATTRIBUTES for x, _ in events] == [y.attributes is NO_ATTRIBUTES for _, y in events]
+    assert [x.seq for x, _ in events] == [y.seq for _, y in events]
+
+
+def _c_module() -> Any:
+    """The C module the reader uses (`govrules._speedups`), None if the package was built without it."""
+    return vars(events_module)["_speedups"]
+
+
+def test_the_c_module_is_built() -> None:
+    """The package was installed with its C module, as the tests below compare it with the
+    Python path; a build without a C compiler reads every batch in Python."""
+    assert _c_module() is not None, "govrules._speedups was not compiled: install with a C compiler"
+
+
+_TIMES_IN_C = [
+    *_TIMES,
+    "2024-03-01T09:00:00+01:00",
+    "2024-03-01T10:00:00+01:00",
+    "2024-03-01T09:00:00+02:00",  # a second offset in the batch
+    "2024-03-01 09:00:00+01:00",
+    " 2024-03-01T09:00:00+01:00 ",
+    "2024-03-01T09:00+0100",
+]
+_CELLS_IN_C = st.sampled_from(["", " ", "x", " y ", "a;b", " a ; ;b ", ";", "学校", " 学\u3000", "e1", "\xa0z\xa0"])
+_RARE_IN_C = st.sampled_from(["", " ", "soon", "\x07", "\udcb9", "学\x07", "学\udcb9", "\x7f", "\t"])
+
+
+@st.composite
+def _batches_in_c(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
+    """A header and rows for the C module: mostly rows it makes itself, now and then one it
+    leaves to the Python path (a second offset, a time without one, a blank field, a control
+    character or an undecodable byte in any column, a time that cannot be moved to UTC)."""
+    header = draw(
+        st.permutations(["time", "actor", "action", *draw(st.lists(st.sampled_from(_OPTIONAL), unique=True))])
+    )
+    cells = {
+        "time": st.just(draw(st.sampled_from(_TIMES_IN_C))) if draw(st.booleans()) else st.sampled_from(_TIMES_IN_C),
+        "actor": st.sampled_from(["school", " office ", "学校"]),
+        "action": st.sampled_from(["report", "review"]),
+        "id": st.sampled_from(["", " ", "e1", "e2", " e3"]),
+    }
+    row = st.tuples(*(cells.get(column, _CELLS_IN_C) for column in header)).map(list)
+    rows = draw(st.lists(row, min_size=1, max_size=12))
+    if draw(st.booleans()):
+        i, j = draw(st.integers(0, len(rows) - 1)), draw(st.integers(0, len(header) - 1))
+        rows[i][j] = draw(_RARE_IN_C)
+    return header, rows
+
+
+@given(
+    batch=_batches_in_c(),
+    mapped=st.sampled_from([[], [], ["actor=actor|recipient"], ["subject=ref"], ["period=note"]]),
+    start_seq=st.sampled_from([0, 0, 1000]),
+)
+def test_csv_batches_made_in_c_as_in_python(
+    batch: tuple[list[str], list[list[str]]], mapped: list[str], start_seq: int
+) -> None:
+    """The C module makes a batch exactly as the Python path does (events, rejections, lines,
+    sequence numbers, offsets and attributes), or leaves it to that path."""
+    header, rows = batch
+    _same_events(
+        _batch_made(header, rows, True, mapped, start_seq), _batch_made(header, rows, False, mapped, start_seq)
+    )
+
+
+def test_the_c_module_makes_a_clean_batch_and_leaves_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch with nothing to reject is made in C; one with a time the Python path must read
+    (no offset), a control character, or a blank actor is given back (None) and made in Python
+    with the same result as without the module."""
+    given_back: list[bool] = []
+    build = _c_module().build_rows
+
+    class Counted:
+        @staticmethod
+        def build_rows(*args: Any) -> list[Any] | None:
+            made: list[Any] | None = build(*args)
+            given_back.append(made is None)
+            return made
+
+    monkeypatch.setattr(events_module, "_speedups", Counted)
+    header = ["id", "time", "actor", "action", "recipient", "tags"]
+    clean = [[f"e{i}", "2024-03-01T09:00:00+01:00", "school", "report", "office", "a; b"] for i in range(5)]
+    made = _batch_made(header, clean, True)
+    assert given_back == [False]
+    assert [(e.id, e.line, e.recipient, dict(e.attributes)) for e in made if isinstance(e, Event)] == [
+        (f"e{i}", 3 + 2 * i, "office", {"tags": ["a", "b"]}) for i in range(5)
+    ]
+    for cell, value in ((1, "2024-03-01T09:00:00"), (5, "a\x07"), (2, " ")):
+        rows = [list(r) for r in clean]
+        rows[3][cell] = value
+        given_back.clear()
+        assert _batch_made(header, rows, True) == _batch_made(header, rows, False)
+        assert given_back == [True]
+
+
+def test_the_c_module_refuses_arguments_of_the_wrong_shape() -> None:
+    build_rows = _c_module().build_rows
+    with pytest.raises(TypeError, match="13 arguments"):
+        build_rows([])
+    args: list[Any] = [[], [], [], (0, 1, 2, 3, -1, -1, -1, -1), ((9, "tags", None),), Event, NO_ATTRIBUTES]
+    args += ["log.csv", "log.csv", {}, {}, {}, datetime.fromisoformat]
+    assert build_rows(*args) == []
+    args[1] = [2]
+    with pytest.raises(ValueError, match="differ in length"):
+        build_rows(*args)
+    args[1], args[4] = [], ((-1, "tags", None),)
+    with pytest.raises(ValueError, match="negative"):
+        build_rows(*args)
+
+
 _LINES = st.sampled_from(
     [
         "e{i},2024-03-01T09:00:00+01:00,school,report,x",

@@ -28,6 +28,11 @@ import msgspec
 
 from govrules.errors import EventLogError, Problem
 
+try:
+    from govrules import _speedups
+except ImportError:  # built without a C compiler: every batch is read in Python, with the same results
+    _speedups = None  # type: ignore[assignment]
+
 __all__ = [
     "EVENT_FIELDS",
     "NO_ATTRIBUTES",
@@ -529,7 +534,9 @@ class _Builder:
         A batch in which no cell holds a control character or an undecodable byte, every event
         has its time, actor and action, and every time reads, is made column by column: one
         call per column for most of the work instead of one per cell. Any other batch is read
-        row by row, so rejections and their reasons are exactly those of `row_reader`.
+        row by row, so rejections and their reasons are exactly those of `row_reader`. Where the
+        package was built with its C module, that module makes the batches it can (every time at
+        one offset, the usual case) the same way, and gives the others back.
         """
         one = self.row_reader(header)
 
@@ -542,6 +549,9 @@ class _Builder:
         present = [(field, indexes[0]) for field, (indexes, _) in zip(EVENT_FIELDS, plan, strict=True) if indexes]
         take = itemgetter(*(index for _, index in present))
         search = _SUSPECT.search
+        positions = tuple(indexes[0] if indexes else -1 for indexes, _ in plan)
+        attribute_columns = tuple(attribute_plan)
+        base = Path(self.file).name
 
         def by_columns(rows: list[list[str]], lines: list[int]) -> list[Event | Rejected] | None:
             n = len(rows)
@@ -561,8 +571,34 @@ class _Builder:
                     held[name] = [v.strip() for v in value.split(sep) if v.strip()] if sep else value  # type: ignore[index]
             return self._made(fields, attributes, lines)
 
+        def in_c(rows: list[list[str]], lines: list[int]) -> list[Event | Rejected] | None:
+            """What `by_columns` makes of a batch, made in C (``_speedups``), or None for a batch
+            the C module leaves to the Python path."""
+            assert _speedups is not None
+            recent, older = self._recent, self._older
+            made = _speedups.build_rows(
+                rows,
+                lines,
+                self.seqs(lines),
+                positions,
+                attribute_columns,
+                Event,
+                NO_ATTRIBUTES,
+                self.file,
+                base,
+                self.zones,
+                recent,
+                older,
+                datetime.fromisoformat,
+            )
+            if len(recent) >= _SHARE_WINDOW:
+                self._older, self._recent = recent, {}
+            return made
+
         def build_rows(rows: list[list[str]], texts: list[str], lines: list[int]) -> list[Event | Rejected]:
-            made = by_columns(rows, lines) if search("".join(texts)) is None else None
+            made = in_c(rows, lines) if _speedups is not None else None
+            if made is None:
+                made = by_columns(rows, lines) if search("".join(texts)) is None else None
             return row_by_row(rows, texts, lines) if made is None else made
 
         return build_rows

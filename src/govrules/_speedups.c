@@ -1,0 +1,432 @@
+/* govrules._speedups: the events of a batch of CSV rows, made in C.
+ *
+ * `build_rows` does what `_Builder.rows_reader`'s column-at-a-time path does in Python
+ * (govrules/events.py) for a batch in which no cell holds a control character or an undecodable
+ * byte, every event has its time, actor and action, and every time is a full ISO 8601 time at
+ * one offset: it takes each field's cell, strips it, reads the
+ * time with `datetime.fromisoformat`, gives every time the batch's one shared offset object,
+ * interns actors, actions, recipients and periods, shares subjects and refs through the reader's
+ * two generations of recent values, gathers the attributes, and calls `Event`. For any other
+ * batch it returns None and the Python path reads it, so that rejections and their reasons stay
+ * those of the record-by-record path. The module is optional: without it the Python path reads
+ * every batch, with the same results (tests/test_speedups.py compares the two).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include "datetime.h"
+
+#define N_FIELDS 8
+enum { F_ID, F_TIME, F_ACTOR, F_ACTION, F_RECIPIENT, F_SUBJECT, F_REF, F_PERIOD };
+
+static PyObject *str_strip;
+static PyObject *str_astimezone;
+
+/* A cell as an event field (a new reference): None for an empty cell, else the cell stripped of
+ * whitespace as str.strip() strips it (a cell of blanks gives ""). NULL with an exception set. */
+static PyObject *
+stripped(PyObject *cell)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(cell);
+    if (n == 0) {
+        Py_RETURN_NONE;
+    }
+    if (!Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(cell, 0)) &&
+        !Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(cell, n - 1))) {
+        return Py_NewRef(cell);
+    }
+    return PyObject_CallMethodNoArgs(cell, str_strip);
+}
+
+/* Whether `text` holds a control character other than tab, or a byte that could not be decoded
+ * (U+DC80..U+DCFF, as surrogateescape gives it): what `_SUSPECT` finds in events.py. */
+static int
+suspect(PyObject *text)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *c = data;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (c[i] < 0x20 && c[i] != 0x09) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if ((c < 0x20 && c != 0x09) || (c >= 0xDC80 && c <= 0xDCFF)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* `value` split on `sep`, each part stripped, the empty ones left out (a new list). */
+static PyObject *
+split_list(PyObject *value, PyObject *sep)
+{
+    PyObject *parts = PyUnicode_Split(value, sep, -1);
+    if (parts == NULL) {
+        return NULL;
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL) {
+        Py_DECREF(parts);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(parts); i++) {
+        PyObject *part = stripped(PyList_GET_ITEM(parts, i));
+        if (part == NULL) {
+            goto fail;
+        }
+        if (part != Py_None && PyUnicode_GET_LENGTH(part) > 0 && PyList_Append(out, part) < 0) {
+            Py_DECREF(part);
+            goto fail;
+        }
+        Py_DECREF(part);
+    }
+    Py_DECREF(parts);
+    return out;
+fail:
+    Py_DECREF(parts);
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* `value` replaced by the copy `older` holds, if any, then by the one `recent` holds (set to that
+ * first): the sharing of `_Builder.share`. Steals `value`; returns a new reference. */
+static PyObject *
+share(PyObject *value, PyObject *recent, PyObject *older)
+{
+    if (value == Py_None) {
+        return value;
+    }
+    PyObject *seen = PyDict_GetItemWithError(older, value);
+    if (seen == NULL && PyErr_Occurred()) {
+        Py_DECREF(value);
+        return NULL;
+    }
+    PyObject *kept = PyDict_SetDefault(recent, value, seen != NULL ? seen : value);
+    Py_XINCREF(kept);
+    Py_DECREF(value);
+    return kept;
+}
+
+/* `*value` replaced by its interned copy; by `*last` (the previous row's, interned) when the two
+ * are equal, which saves a lookup in the interpreter's table for the runs of one value a log has
+ * (the same action or period row after row). `*last` is then this value. */
+static void
+intern_field(PyObject **value, PyObject **last)
+{
+    PyObject *v = *value;
+    if (v == Py_None) {
+        return;
+    }
+    PyObject *l = *last;
+    if (l != NULL && PyUnicode_GET_LENGTH(l) == PyUnicode_GET_LENGTH(v) &&
+        PyUnicode_KIND(l) == PyUnicode_KIND(v) &&
+        memcmp(PyUnicode_DATA(l), PyUnicode_DATA(v), PyUnicode_GET_LENGTH(v) * PyUnicode_KIND(v)) == 0) {
+        Py_SETREF(*value, Py_NewRef(l));
+        return;
+    }
+    PyUnicode_InternInPlace(value);
+    *last = *value;  /* borrowed: the row's event holds it, and the interpreter's table */
+}
+
+/* Whether the exception set is `kind`: then it is cleared and the batch goes to the Python path. */
+static int
+declined(PyObject *kind)
+{
+    if (PyErr_ExceptionMatches(kind)) {
+        PyErr_Clear();
+        return 1;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(build_rows_doc,
+"build_rows(rows, lines, seqs, fields, attributes, event, no_attributes, file, base, zones,\n"
+"           recent, older, fromisoformat) -> list[Event] | None\n\n"
+"The events of a batch of CSV rows of one width (see the module's comment), or None for a batch\n"
+"the Python path must read. `fields` holds, per event field, the row position of its column or\n"
+"-1; `attributes` the (position, name, separator or None) of each attribute column.");
+
+static PyObject *
+build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 13) {
+        PyErr_SetString(PyExc_TypeError, "build_rows takes 13 arguments");
+        return NULL;
+    }
+    PyObject *rows = args[0], *lines = args[1], *seqs = args[2], *fields = args[3];
+    PyObject *attributes = args[4], *event = args[5], *no_attributes = args[6], *file = args[7];
+    PyObject *base = args[8], *zones = args[9], *recent = args[10], *older = args[11];
+    PyObject *fromisoformat = args[12];
+    if (!PyList_CheckExact(rows) || !PyList_CheckExact(lines) || !PyList_CheckExact(seqs) ||
+        !PyTuple_CheckExact(fields) || PyTuple_GET_SIZE(fields) != N_FIELDS ||
+        !PyTuple_CheckExact(attributes) || !PyDict_CheckExact(zones) || !PyDict_CheckExact(recent) ||
+        !PyDict_CheckExact(older)) {
+        PyErr_SetString(PyExc_TypeError, "build_rows: unexpected argument types");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(rows);
+    if (PyList_GET_SIZE(lines) != n || PyList_GET_SIZE(seqs) != n) {
+        PyErr_SetString(PyExc_ValueError, "build_rows: rows, lines and seqs differ in length");
+        return NULL;
+    }
+    Py_ssize_t index[N_FIELDS];
+    Py_ssize_t width = 0;
+    for (int f = 0; f < N_FIELDS; f++) {
+        index[f] = PyLong_AsSsize_t(PyTuple_GET_ITEM(fields, f));
+        if (index[f] == -1 && PyErr_Occurred()) {
+            return NULL;
+        }
+        if (index[f] >= width) {
+            width = index[f] + 1;
+        }
+    }
+    Py_ssize_t n_attributes = PyTuple_GET_SIZE(attributes);
+    Py_ssize_t *at = PyMem_Calloc((size_t)(n_attributes > 0 ? n_attributes : 1), sizeof(Py_ssize_t));
+    if (at == NULL) {
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t a = 0; a < n_attributes; a++) {
+        PyObject *plan = PyTuple_GET_ITEM(attributes, a);
+        if (!PyTuple_CheckExact(plan) || PyTuple_GET_SIZE(plan) != 3) {
+            PyErr_SetString(PyExc_TypeError, "build_rows: an attribute is (position, name, separator)");
+            PyMem_Free(at);
+            return NULL;
+        }
+        at[a] = PyLong_AsSsize_t(PyTuple_GET_ITEM(plan, 0));
+        if (at[a] < 0) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_ValueError, "build_rows: an attribute position is negative");
+            }
+            PyMem_Free(at);
+            return NULL;
+        }
+        if (at[a] >= width) {
+            width = at[a] + 1;
+        }
+    }
+
+    /* cells[i * N_FIELDS + f]: the field values (new references), whens[i]: the times read */
+    PyObject **cells = PyMem_Calloc((size_t)(n > 0 ? n : 1) * N_FIELDS, sizeof(PyObject *));
+    PyObject **whens = PyMem_Calloc((size_t)(n > 0 ? n : 1), sizeof(PyObject *));
+    PyObject *result = NULL, *zone = NULL;
+    int bail = 0;
+    if (cells == NULL || whens == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+
+    /* 1. every field of every row, and every time read at one offset; else the Python path */
+    for (Py_ssize_t i = 0; i < n && !bail; i++) {
+        PyObject *row = PyList_GET_ITEM(rows, i);
+        if (!PyList_CheckExact(row) || PyList_GET_SIZE(row) < width) {
+            bail = 1;
+            break;
+        }
+        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(row) && !bail; k++) {
+            PyObject *cell = PyList_GET_ITEM(row, k);
+            bail = !PyUnicode_CheckExact(cell) || suspect(cell);
+        }
+        if (bail) {
+            break;  /* a cell the record-by-record path must look at */
+        }
+        for (int f = 0; f < N_FIELDS; f++) {
+            PyObject *value;
+            if (index[f] < 0) {
+                value = Py_NewRef(Py_None);
+            }
+            else {
+                PyObject *cell = PyList_GET_ITEM(row, index[f]);
+                if (!PyUnicode_CheckExact(cell)) {
+                    bail = 1;
+                    break;
+                }
+                value = stripped(cell);
+                if (value == NULL) {
+                    goto done;
+                }
+            }
+            cells[i * N_FIELDS + f] = value;
+            if ((f == F_TIME || f == F_ACTOR || f == F_ACTION) &&
+                (value == Py_None || PyUnicode_GET_LENGTH(value) == 0)) {
+                bail = 1;  /* a record lacking one: the Python path says which */
+                break;
+            }
+        }
+        if (bail) {
+            break;
+        }
+        PyObject *when = PyObject_CallOneArg(fromisoformat, cells[i * N_FIELDS + F_TIME]);
+        if (when == NULL) {
+            if (declined(PyExc_ValueError)) {
+                bail = 1;
+                break;
+            }
+            goto done;
+        }
+        whens[i] = when;
+        if (!PyDateTime_Check(when)) {
+            bail = 1;
+            break;
+        }
+        PyObject *tz = PyDateTime_DATE_GET_TZINFO(when);
+        if (tz == Py_None) {
+            bail = 1;  /* a wall time: read in the log's zone by the Python path */
+            break;
+        }
+        if (zone == NULL) {
+            zone = Py_NewRef(tz);
+        }
+        else if (tz != zone) {
+            int same = PyObject_RichCompareBool(tz, zone, Py_EQ);
+            if (same < 0) {
+                goto done;
+            }
+            if (!same) {
+                bail = 1;  /* two offsets in the batch */
+                break;
+            }
+        }
+    }
+    if (bail) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+
+    /* 2. the times at the shared offset object, then the events */
+    if (n > 0) {
+        PyObject *shared = PyDict_SetDefault(zones, zone, zone);
+        if (shared == NULL) {
+            goto done;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *moved = PyObject_CallMethodOneArg(whens[i], str_astimezone, shared);
+            if (moved == NULL) {
+                if (declined(PyExc_OverflowError)) {
+                    result = Py_NewRef(Py_None);
+                }
+                goto done;
+            }
+            Py_SETREF(whens[i], moved);
+        }
+    }
+    result = PyList_New(n);
+    if (result == NULL) {
+        goto done;
+    }
+    PyObject *last[N_FIELDS] = {NULL};
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject **v = &cells[i * N_FIELDS];
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (v[F_ID] == Py_None || PyUnicode_GET_LENGTH(v[F_ID]) == 0) {
+            Py_SETREF(v[F_ID], PyUnicode_FromFormat("%U:%S", base, line));
+            if (v[F_ID] == NULL) {
+                goto fail;
+            }
+        }
+        intern_field(&v[F_ACTOR], &last[F_ACTOR]);
+        intern_field(&v[F_ACTION], &last[F_ACTION]);
+        intern_field(&v[F_RECIPIENT], &last[F_RECIPIENT]);
+        intern_field(&v[F_PERIOD], &last[F_PERIOD]);
+        for (int f = F_SUBJECT; f <= F_REF; f++) {
+            v[f] = share(v[f], recent, older);
+            if (v[f] == NULL) {
+                goto fail;
+            }
+        }
+        PyObject *held = NULL;
+        PyObject *row = PyList_GET_ITEM(rows, i);
+        for (Py_ssize_t a = 0; a < n_attributes; a++) {
+            PyObject *plan = PyTuple_GET_ITEM(attributes, a);
+            PyObject *value = PyList_GET_ITEM(row, at[a]);
+            if (!PyUnicode_CheckExact(value) || PyUnicode_GET_LENGTH(value) == 0) {
+                continue;
+            }
+            PyObject *sep = PyTuple_GET_ITEM(plan, 2);
+            PyObject *item = sep == Py_None ? Py_NewRef(value) : split_list(value, sep);
+            if (item == NULL || (held == NULL && (held = PyDict_New()) == NULL)) {
+                Py_XDECREF(item);
+                Py_XDECREF(held);
+                goto fail;
+            }
+            int failed = PyDict_SetItem(held, PyTuple_GET_ITEM(plan, 1), item);
+            Py_DECREF(item);
+            if (failed < 0) {
+                Py_DECREF(held);
+                goto fail;
+            }
+        }
+        PyObject *call[12] = {
+            v[F_ID], whens[i], v[F_ACTOR], v[F_ACTION], v[F_RECIPIENT], v[F_SUBJECT], v[F_REF],
+            v[F_PERIOD], held != NULL ? held : no_attributes, file, line, PyList_GET_ITEM(seqs, i),
+        };
+        PyObject *made = PyObject_Vectorcall(event, call, 12, NULL);
+        Py_XDECREF(held);
+        if (made == NULL) {
+            goto fail;
+        }
+        PyList_SET_ITEM(result, i, made);
+    }
+    goto done;
+fail:
+    Py_CLEAR(result);
+done:
+    if (cells != NULL) {
+        for (Py_ssize_t k = 0; k < n * N_FIELDS; k++) {
+            Py_XDECREF(cells[k]);
+        }
+        PyMem_Free(cells);
+    }
+    if (whens != NULL) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_XDECREF(whens[i]);
+        }
+        PyMem_Free(whens);
+    }
+    Py_XDECREF(zone);
+    PyMem_Free(at);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"build_rows", (PyCFunction)(void (*)(void))build_rows, METH_FASTCALL, build_rows_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static int
+exec_module(PyObject *module)
+{
+    PyDateTime_IMPORT;
+    if (PyDateTimeAPI == NULL) {
+        return -1;
+    }
+    str_strip = PyUnicode_InternFromString("strip");
+    str_astimezone = PyUnicode_InternFromString("astimezone");
+    return str_strip != NULL && str_astimezone != NULL ? 0 : -1;
+}
+
+static PyModuleDef_Slot slots[] = {
+    {Py_mod_exec, exec_module},
+    {0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "govrules._speedups",
+    .m_doc = "The events of a batch of CSV rows, made in C (see govrules.events).",
+    .m_size = 0,
+    .m_methods = methods,
+    .m_slots = slots,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    return PyModuleDef_Init(&module_def);
+}

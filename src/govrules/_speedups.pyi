@@ -1,0 +1,19 @@
+from collections.abc import Callable, Mapping
+from datetime import datetime, tzinfo
+from typing import Any
+
+def build_rows(
+    rows: list[list[str]],
+    lines: list[int],
+    seqs: list[int],
+    fields: tuple[int, ...],
+    attributes: tuple[tuple[int, str, str | None], ...],
+    event: type[Any],
+    no_attributes: Mapping[str, Any],
+    file: str,
+    base: str,
+    zones: dict[tzinfo, tzinfo],
+    recent: dict[str, str],
+    older: dict[str, str],
+    fromisoformat: Callable[[str], datetime],
+) -> list[Any] | None: ...
