@@ -99,7 +99,8 @@ def child_govrules(directory: str, path: str, subset: bool, verdicts: str | None
         rules = rules.model_copy(update={"rules": shared_subset(rules)})
     org = govrules.load_org(os.path.join(directory, "org.json"))
     tz = govrules.zone_of(rules, org)
-    events = govrules.read_events(path, tz=tz, fmap=FieldMap(lists={"topics": ";"}))
+    fmap = FieldMap(lists={"topics": ";"})
+    events = govrules.read_events(path, tz=tz, fmap=fmap, attributes_of=rules.attribute_actions())
     report = govrules.check(rules, org, events, start=START, end=END)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     if verdicts:

@@ -167,12 +167,16 @@ def test_csv_batches_read_as_the_same_records(batch: tuple[list[str], list[list[
 
 
 def _batch_made(
-    header: list[str], rows: list[list[str]], in_c: bool, mapped: list[str] | tuple[str, ...] = (), start_seq: int = 0
+    header: list[str],
+    rows: list[list[str]],
+    in_c: bool,
+    mapped: list[str] | tuple[str, ...] = (),
+    start_seq: int = 0,
+    attributes_of: frozenset[str] | None = None,
 ) -> list[Event | Rejected]:
     """What a new reader makes of ``rows`` as one CSV batch, with or without the C module."""
-    builder = _Builder(
-        FieldMap.parse(mapped, FieldMap(lists={"tags": ";"})), ROME, "logs/log.csv", {}, "utf-8", start_seq
-    )
+    fmap = FieldMap.parse(mapped, FieldMap(lists={"tags": ";"}))
+    builder = _Builder(fmap, ROME, "logs/log.csv", {}, "utf-8", start_seq, attributes_of)
     lines = [3 + 2 * i for i in range(len(rows))]
     with pytest.MonkeyPatch.context() as patch:
         if not in_c:
@@ -242,16 +246,18 @@ def _batches_in_c(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
     batch=_batches_in_c(),
     mapped=st.sampled_from([[], [], ["actor=actor|recipient"], ["subject=ref"], ["period=note"]]),
     start_seq=st.sampled_from([0, 0, 1000]),
+    attributes_of=st.sampled_from([None, None, frozenset(), frozenset({"review"})]),
 )
 def test_csv_batches_made_in_c_as_in_python(
-    batch: tuple[list[str], list[list[str]]], mapped: list[str], start_seq: int
+    batch: tuple[list[str], list[list[str]]], mapped: list[str], start_seq: int, attributes_of: frozenset[str] | None
 ) -> None:
     """The C module makes a batch exactly as the Python path does (events, rejections, lines,
     sequence numbers, offsets and attributes), or leaves it to that path."""
     header, rows = batch
-    _same_events(
-        _batch_made(header, rows, True, mapped, start_seq), _batch_made(header, rows, False, mapped, start_seq)
-    )
+    in_c = _batch_made(header, rows, True, mapped, start_seq, attributes_of)
+    _same_events(in_c, _batch_made(header, rows, False, mapped, start_seq, attributes_of))
+    if attributes_of is not None:
+        assert all(e.attributes is NO_ATTRIBUTES for e in in_c if isinstance(e, Event) and e.action != "review")
 
 
 def test_the_c_module_makes_a_clean_batch_and_leaves_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -286,10 +292,10 @@ def test_the_c_module_makes_a_clean_batch_and_leaves_the_rest(monkeypatch: pytes
 
 def test_the_c_module_refuses_arguments_of_the_wrong_shape() -> None:
     build_rows = _c_module().build_rows
-    with pytest.raises(TypeError, match="13 arguments"):
+    with pytest.raises(TypeError, match="14 arguments"):
         build_rows([])
     args: list[Any] = [[], [], [], (0, 1, 2, 3, -1, -1, -1, -1), ((9, "tags", None),), Event, NO_ATTRIBUTES]
-    args += ["log.csv", "log.csv", {}, {}, {}, datetime.fromisoformat]
+    args += ["log.csv", "log.csv", {}, {}, {}, datetime.fromisoformat, None]
     assert build_rows(*args) == []
     args[1] = [2]
     with pytest.raises(ValueError, match="differ in length"):
@@ -792,3 +798,76 @@ def test_seq_is_the_line_moved_by_start_seq(tmp_path: Path) -> None:
     assert [(e.line, e.seq) for e in alone] == [(2, 2), (3, 3), (4, 4)]
     assert all(e.seq is e.line for e in alone)
     assert [(e.line, e.seq) for e in moved] == [(2, 1002), (3, 1003), (4, 1004)]
+
+
+@pytest.mark.parametrize("name", ["log.csv", "log.jsonl", "log.json"])
+@pytest.mark.parametrize("in_c", [True, False])
+@pytest.mark.parametrize("row_by_row", [False, True])
+def test_attributes_of_leaves_out_the_attributes_of_other_actions(
+    tmp_path: Path, name: str, in_c: bool, row_by_row: bool
+) -> None:
+    """With ``attributes_of``, only the events of those actions keep their attributes, however
+    the batch is made (in C, column by column, or a record at a time); a record is rejected as
+    without it, for text that is not text in an attribute that is then left out too."""
+    records = [
+        {"id": f"e{i}", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": action, "tags": "a;b"}
+        for i, action in enumerate(["report", "review", "report", "review"])
+    ]
+    if row_by_row:
+        records[0]["time"] = "2024-03-01T09:00:00"  # a wall time: the batch is read a record at a time
+    if name.endswith(".csv"):
+        data = b"id,time,actor,action,tags\n" + b"".join(",".join(r.values()).encode() + b"\n" for r in records)
+        data = data.replace(
+            b"e3,2024-03-01T09:00:00+01:00,school,review,a;b", b"e3,2024-03-01T09:00:00+01:00,school,review,a\xb9"
+        )
+    else:
+        records[3]["tags"] = "a\ud800"  # a lone surrogate, written as an escape
+        text = "".join(json.dumps(r) + "\n" for r in records) if name.endswith(".jsonl") else json.dumps(records)
+        data = text.encode()
+    fmap = FieldMap(lists={"tags": ";"})
+    with pytest.MonkeyPatch.context() as patch:
+        if not in_c:
+            patch.setattr(events_module, "_speedups", None)
+        kept = _read(tmp_path, name, data, fmap=fmap, attributes_of=["report"])
+        every = _read(tmp_path, name, data, fmap=fmap)
+    assert [(type(r).__name__, r.line) for r in kept] == [
+        ("Event", 1),
+        ("Event", 2),
+        ("Event", 3),
+        ("Rejected", 4),
+    ] or [(type(r).__name__, r.line) for r in kept] == [("Event", 2), ("Event", 3), ("Event", 4), ("Rejected", 5)]
+    assert kept[3] == every[3]
+    assert [(e.action, dict(e.attributes)) for e in kept if isinstance(e, Event)] == [
+        ("report", {"tags": ["a", "b"]}),
+        ("review", {}),
+        ("report", {"tags": ["a", "b"]}),
+    ]
+    assert [e.attributes is NO_ATTRIBUTES for e in kept if isinstance(e, Event)] == [False, True, False]
+    assert [e._replace(attributes=NO_ATTRIBUTES) for e in kept if isinstance(e, Event)] == [
+        e._replace(attributes=NO_ATTRIBUTES) for e in every if isinstance(e, Event)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("log.csv", b"id,time,actor,action,tags\ne1,2024-03-01T09:00:00+01:00,school,report,a;b\xb9\n"),
+        (
+            "log.json",
+            b'[{"id": "e1", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report", "tags": {"x": ["a", "\\ud800"]}}]',
+        ),
+        (
+            "log.jsonl",
+            b'{"id": "e1", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report", "tags": ["\\udcb9"]}\n',
+        ),
+    ],
+)
+def test_text_that_is_not_text_inside_a_list_attribute_rejects_the_record(
+    tmp_path: Path, name: str, data: bytes
+) -> None:
+    """An undecodable byte or a lone surrogate is looked for in an attribute's list items and
+    nested values too (a report could not be written with one), not only in a plain value."""
+    (record,) = _read(tmp_path, name, data, fmap=FieldMap(lists={"tags": ";"}))
+    assert isinstance(record, Rejected)
+    assert (record.line, record.record_id) == (1 if name != "log.csv" else 2, "e1")
+    assert "not valid utf-8-sig text" in record.reason or "lone surrogate" in record.reason

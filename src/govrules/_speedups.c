@@ -148,26 +148,27 @@ declined(PyObject *kind)
 
 PyDoc_STRVAR(build_rows_doc,
 "build_rows(rows, lines, seqs, fields, attributes, event, no_attributes, file, base, zones,\n"
-"           recent, older, fromisoformat) -> list[Event] | None\n\n"
+"           recent, older, fromisoformat, attributes_of) -> list[Event] | None\n\n"
 "The events of a batch of CSV rows of one width (see the module's comment), or None for a batch\n"
 "the Python path must read. `fields` holds, per event field, the row position of its column or\n"
-"-1; `attributes` the (position, name, separator or None) of each attribute column.");
+"-1; `attributes` the (position, name, separator or None) of each attribute column;\n"
+"`attributes_of` the actions whose events keep their attributes (a set), or None for all.");
 
 static PyObject *
 build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 13) {
-        PyErr_SetString(PyExc_TypeError, "build_rows takes 13 arguments");
+    if (nargs != 14) {
+        PyErr_SetString(PyExc_TypeError, "build_rows takes 14 arguments");
         return NULL;
     }
     PyObject *rows = args[0], *lines = args[1], *seqs = args[2], *fields = args[3];
     PyObject *attributes = args[4], *event = args[5], *no_attributes = args[6], *file = args[7];
     PyObject *base = args[8], *zones = args[9], *recent = args[10], *older = args[11];
-    PyObject *fromisoformat = args[12];
+    PyObject *fromisoformat = args[12], *keep = args[13];
     if (!PyList_CheckExact(rows) || !PyList_CheckExact(lines) || !PyList_CheckExact(seqs) ||
         !PyTuple_CheckExact(fields) || PyTuple_GET_SIZE(fields) != N_FIELDS ||
         !PyTuple_CheckExact(attributes) || !PyDict_CheckExact(zones) || !PyDict_CheckExact(recent) ||
-        !PyDict_CheckExact(older)) {
+        !PyDict_CheckExact(older) || (keep != Py_None && !PyAnySet_Check(keep))) {
         PyErr_SetString(PyExc_TypeError, "build_rows: unexpected argument types");
         return NULL;
     }
@@ -342,7 +343,15 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         }
         PyObject *held = NULL;
         PyObject *row = PyList_GET_ITEM(rows, i);
-        for (Py_ssize_t a = 0; a < n_attributes; a++) {
+        Py_ssize_t wanted = n_attributes;
+        if (keep != Py_None) {
+            int kept = PySet_Contains(keep, v[F_ACTION]);
+            if (kept < 0) {
+                goto fail;
+            }
+            wanted = kept ? n_attributes : 0;  /* the attributes of this action are not read */
+        }
+        for (Py_ssize_t a = 0; a < wanted; a++) {
             PyObject *plan = PyTuple_GET_ITEM(attributes, a);
             PyObject *value = PyList_GET_ITEM(row, at[a]);
             if (!PyUnicode_CheckExact(value) || PyUnicode_GET_LENGTH(value) == 0) {

@@ -16,4 +16,5 @@ def build_rows(
     recent: dict[str, str],
     older: dict[str, str],
     fromisoformat: Callable[[str], datetime],
+    attributes_of: frozenset[str] | None,
 ) -> list[Any] | None: ...

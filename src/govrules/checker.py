@@ -55,6 +55,8 @@ from govrules.model import (
     TriggeredRule,
     actions_of,
     as_party,
+    attribute_actions,
+    selectors,
     text_in,
 )
 from govrules.obligations import Context, Obligation, display_name, rule_obligations
@@ -1394,33 +1396,8 @@ CHECKERS: Mapping[str, Callable[[_Run, Any], Iterator[Item]]] = {
 """One checker per rule kind."""
 
 
-def _selectors(rule: Rule) -> Iterator[Any]:
-    """The parts of a rule that select events, each with an ``action`` (and, but for an
-    informative rule, a ``where``): the rule itself, its trigger, ``unless``, steps and
-    requirements."""
-    if getattr(rule, "action", None) is not None:
-        yield rule
-    for attr in ("trigger", "unless", "extension"):
-        sub = getattr(rule, attr, None)
-        if sub is not None:
-            yield sub
-    for attr in ("steps", "requires"):
-        yield from getattr(rule, attr, None) or ()
-
-
 def _rule_actions(rule: Rule) -> set[str]:
-    return {name for selector in _selectors(rule) for name in actions_of(selector.action)}
-
-
-def _attribute_actions(rules: Sequence[Rule]) -> set[str]:
-    """The actions whose events' attributes some rule reads: through a ``where`` clause, or as
-    the records a content rule validates. Other events are kept without their attributes."""
-    names: set[str] = set()
-    for rule in rules:
-        for selector in _selectors(rule):
-            if getattr(selector, "where", None) or isinstance(selector, ContentRule):
-                names.update(actions_of(selector.action))
-    return names
+    return {name for selector in selectors(rule) for name in actions_of(selector.action)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1685,7 +1662,7 @@ def _evaluate(run: _Run, rules: RuleSet, records: Iterable[Event | Rejected], ac
     by_id = sorted(_evaluated(rules), key=lambda r: r.id)
     reads = [_rule_actions(rule) for rule in by_id]
     wanted: set[str] = set().union(*reads)
-    yield from _ingest(run, records, wanted, wanted - _attribute_actions(by_id), acc)
+    yield from _ingest(run, records, wanted, wanted - attribute_actions(by_id), acc)
     order = _run_order(reads, {name: len(events) for name, events in run.events_by_action.items()})
     last_use = {name: i for i, k in enumerate(order) for name in reads[k]}
     for i, k in enumerate(order):

@@ -261,12 +261,20 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
     fmap, fmt, encoding = _field_map(args)
     start, end, as_of = _range(args, tz, datetime.now(UTC))
 
+    read_attributes = rules.attribute_actions()  # no other event's attributes are read by the check
+
     def records() -> Iterator[Event | Rejected]:
         first_seq = 0  # each log's records are ordered after the last line of the one before
         for path in args.events:
             last = 0
             for record in read_events(
-                path, tz=tz, fmap=fmap, fmt=fmt, encoding=encoding or "utf-8-sig", start_seq=first_seq
+                path,
+                tz=tz,
+                fmap=fmap,
+                fmt=fmt,
+                encoding=encoding or "utf-8-sig",
+                start_seq=first_seq,
+                attributes_of=read_attributes,
             ):
                 last = max(last, record.line or 0)
                 yield record

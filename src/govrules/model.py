@@ -9,6 +9,7 @@ with an example of each kind, in docs/rules.md. Durations are kept as written ("
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -725,6 +726,38 @@ class RuleSet(_Model):
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+    def attribute_actions(self) -> frozenset[str]:
+        """The actions whose events' attributes a check of this rule set reads (see
+        `attribute_actions`). ``read_events(..., attributes_of=rules.attribute_actions())``
+        reads the other events without theirs: the same report, in less time and memory."""
+        return attribute_actions([rule for rule in self.rules if not isinstance(rule, InformativeRule)])
+
+
+def selectors(rule: Rule) -> Iterator[Any]:
+    """The parts of a rule that select events, each with an ``action`` (and, but for an
+    informative rule, a ``where``): the rule itself, its trigger, ``unless``, extension, steps
+    and requirements."""
+    if getattr(rule, "action", None) is not None:
+        yield rule
+    for attr in ("trigger", "unless", "extension"):
+        sub = getattr(rule, attr, None)
+        if sub is not None:
+            yield sub
+    for attr in ("steps", "requires"):
+        yield from getattr(rule, attr, None) or ()
+
+
+def attribute_actions(rules: Iterable[Rule]) -> frozenset[str]:
+    """The actions whose events' attributes some of ``rules`` reads: through a ``where`` clause,
+    or as the records a content rule validates. A check keeps other events without their
+    attributes."""
+    names: set[str] = set()
+    for rule in rules:
+        for selector in selectors(rule):
+            if getattr(selector, "where", None) or isinstance(selector, ContentRule):
+                names.update(actions_of(selector.action))
+    return frozenset(names)
 
 
 # ---------------------------------------------------------------------------------------------

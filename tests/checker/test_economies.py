@@ -26,9 +26,9 @@ from hypothesis import example, given, note
 from hypothesis import strategies as st
 
 from govrules import check, checker
-from govrules.events import Event, Rejected
+from govrules.events import NO_ATTRIBUTES, Event, Rejected
 from govrules.findings import Outcome, Report, outcome_sort_key, sorted_outcomes
-from govrules.model import DateRange, Organisation, RuleSet
+from govrules.model import DateRange, Organisation, RuleSet, selectors
 from govrules.testing import Audit, audits, from_rule_set
 
 
@@ -38,7 +38,7 @@ def _cases(draw: st.DrawFn) -> tuple[Audit, list[Event]]:
     log = draw(from_rule_set(audit.rules, audit.org, start=audit.start, end=audit.end, as_of=audit.as_of))
     # every event carries attributes, so that there is something to let go of; some name the keys
     # the rules' ``where`` clauses test, with values that may or may not match
-    keys = sorted({key for rule in audit.rules.rules for s in checker._selectors(rule) for key in s.where or {}})
+    keys = sorted({key for rule in audit.rules.rules for s in selectors(rule) for key in s.where or {}})
     values = st.sampled_from(["x", 1, True]) | st.lists(st.sampled_from(["x", "y"]), max_size=2)
     extra = st.dictionaries(st.sampled_from(keys or ["note"]), values, max_size=2)
     # twins at the same instant, whose order only the sequence numbers decide
@@ -71,10 +71,19 @@ def _every_action(rules: list[Any]) -> set[str]:
 
 SAVINGS = {
     # what each saving becomes when it is turned off
-    "attributes": ("_attribute_actions", _every_action),
+    "attributes": ("attribute_actions", _every_action),
     "release": ("_Run.release", lambda self, actions: None),
     "sort": ("_timestamp", checker._event_key),
 }
+
+
+@given(case=_cases())
+def test_events_read_without_the_attributes_no_rule_reads_give_the_same_report(case: tuple[Audit, list[Event]]) -> None:
+    """What ``read_events(..., attributes_of=rules.attribute_actions())`` leaves out changes no report."""
+    audit, events = case
+    keep = audit.rules.attribute_actions()
+    bare = [e if e.action in keep else e._replace(attributes=NO_ATTRIBUTES) for e in events]
+    assert _check(audit, bare).model_dump() == _check(audit, events).model_dump()
 
 
 @pytest.mark.parametrize("saving", sorted(SAVINGS))
