@@ -292,15 +292,15 @@ def test_the_c_module_makes_a_clean_batch_and_leaves_the_rest(monkeypatch: pytes
 
 def test_the_c_module_refuses_arguments_of_the_wrong_shape() -> None:
     build_rows = _c_module().build_rows
-    with pytest.raises(TypeError, match="14 arguments"):
+    with pytest.raises(TypeError, match="16 arguments"):
         build_rows([])
-    args: list[Any] = [[], [], [], (0, 1, 2, 3, -1, -1, -1, -1), ((9, "tags", None),), Event, NO_ATTRIBUTES]
-    args += ["log.csv", "log.csv", {}, {}, {}, datetime.fromisoformat, None]
+    args: list[Any] = [[], [], [], 10, 1000, (0, 1, 2, 3, -1, -1, -1, -1), ((9, "tags", None),), Event]
+    args += [NO_ATTRIBUTES, "log.csv", "log.csv", {}, {}, {}, datetime.fromisoformat, None]
     assert build_rows(*args) == []
     args[1] = [2]
     with pytest.raises(ValueError, match="differ in length"):
         build_rows(*args)
-    args[1], args[4] = [], ((-1, "tags", None),)
+    args[1], args[6] = [], ((-1, "tags", None),)
     with pytest.raises(ValueError, match="negative"):
         build_rows(*args)
 
@@ -309,6 +309,8 @@ _LINES = st.sampled_from(
     [
         "e{i},2024-03-01T09:00:00+01:00,school,report,x",
         "e{i},2024-03-01T09:00:00+01:00,school,report",  # a column short
+        "e{i},2024-03-01T09:00:00+01:00,school,report,x,y",  # a column more
+        "e{i},2024-03-01T09:00:00+01:00,school,report," + "x" * 80,  # longer than the smaller limit
         "",  # a blank line
         " , , , , ",  # only blanks: no record either
         'e{i},2024-03-01T09:00:00+01:00,school,report,"two\nlines"',

@@ -1,15 +1,16 @@
 /* govrules._speedups: the events of a batch of CSV rows, made in C.
  *
  * `build_rows` does what `_Builder.rows_reader`'s column-at-a-time path does in Python
- * (govrules/events.py) for a batch in which no cell holds a control character or an undecodable
- * byte, every event has its time, actor and action, and every time is a full ISO 8601 time at
- * one offset: it takes each field's cell, strips it, reads the
- * time with `datetime.fromisoformat`, gives every time the batch's one shared offset object,
- * interns actors, actions, recipients and periods, shares subjects and refs through the reader's
- * two generations of recent values, gathers the attributes, and calls `Event`. For any other
- * batch it returns None and the Python path reads it, so that rejections and their reasons stay
- * those of the record-by-record path. The module is optional: without it the Python path reads
- * every batch, with the same results (tests/test_speedups.py compares the two).
+ * (govrules/events.py) for a batch in which every row has the header's width and is no longer
+ * than the record limit, no cell holds a control character or an undecodable byte, every event
+ * has its time, actor and action, and every time is a full ISO 8601 time at one offset: it takes
+ * each field's cell, strips it, reads the time with `datetime.fromisoformat` and gives it the
+ * batch's one shared offset object, interns actors, actions, recipients and periods, shares
+ * subjects and refs through the reader's two generations of recent values, gathers the
+ * attributes the reader keeps, and calls `Event`. For any other batch it returns None and the
+ * Python path reads it, so that rejections and their reasons stay those of the record-by-record
+ * path. The module is optional: without it the Python path reads every batch, with the same
+ * results (tests/test_events.py compares the two).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -19,7 +20,6 @@
 enum { F_ID, F_TIME, F_ACTOR, F_ACTION, F_RECIPIENT, F_SUBJECT, F_REF, F_PERIOD };
 
 static PyObject *str_strip;
-static PyObject *str_astimezone;
 
 /* A cell as an event field (a new reference): None for an empty cell, else the cell stripped of
  * whitespace as str.strip() strips it (a cell of blanks gives ""). NULL with an exception set. */
@@ -147,24 +147,29 @@ declined(PyObject *kind)
 }
 
 PyDoc_STRVAR(build_rows_doc,
-"build_rows(rows, lines, seqs, fields, attributes, event, no_attributes, file, base, zones,\n"
-"           recent, older, fromisoformat, attributes_of) -> list[Event] | None\n\n"
-"The events of a batch of CSV rows of one width (see the module's comment), or None for a batch\n"
-"the Python path must read. `fields` holds, per event field, the row position of its column or\n"
+"build_rows(rows, lines, seqs, width, max_chars, fields, attributes, event, no_attributes, file,\n"
+"           base, zones, recent, older, fromisoformat, attributes_of) -> list[Event] | None\n\n"
+"The events of a batch of CSV rows (see the module's comment), or None for a batch the Python\n"
+"path must read, among them one with a row of another width than `width` or of more than\n"
+"`max_chars` characters. `fields` holds, per event field, the row position of its column or\n"
 "-1; `attributes` the (position, name, separator or None) of each attribute column;\n"
 "`attributes_of` the actions whose events keep their attributes (a set), or None for all.");
 
 static PyObject *
 build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 14) {
-        PyErr_SetString(PyExc_TypeError, "build_rows takes 14 arguments");
+    if (nargs != 16) {
+        PyErr_SetString(PyExc_TypeError, "build_rows takes 16 arguments");
         return NULL;
     }
-    PyObject *rows = args[0], *lines = args[1], *seqs = args[2], *fields = args[3];
-    PyObject *attributes = args[4], *event = args[5], *no_attributes = args[6], *file = args[7];
-    PyObject *base = args[8], *zones = args[9], *recent = args[10], *older = args[11];
-    PyObject *fromisoformat = args[12], *keep = args[13];
+    PyObject *rows = args[0], *lines = args[1], *seqs = args[2];
+    Py_ssize_t row_width = PyLong_AsSsize_t(args[3]), max_chars = PyLong_AsSsize_t(args[4]);
+    if ((row_width == -1 || max_chars == -1) && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *fields = args[5], *attributes = args[6], *event = args[7], *no_attributes = args[8];
+    PyObject *file = args[9], *base = args[10], *zones = args[11], *recent = args[12];
+    PyObject *older = args[13], *fromisoformat = args[14], *keep = args[15];
     if (!PyList_CheckExact(rows) || !PyList_CheckExact(lines) || !PyList_CheckExact(seqs) ||
         !PyTuple_CheckExact(fields) || PyTuple_GET_SIZE(fields) != N_FIELDS ||
         !PyTuple_CheckExact(attributes) || !PyDict_CheckExact(zones) || !PyDict_CheckExact(recent) ||
@@ -226,16 +231,19 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     /* 1. every field of every row, and every time read at one offset; else the Python path */
     for (Py_ssize_t i = 0; i < n && !bail; i++) {
         PyObject *row = PyList_GET_ITEM(rows, i);
-        if (!PyList_CheckExact(row) || PyList_GET_SIZE(row) < width) {
-            bail = 1;
+        if (!PyList_CheckExact(row) || PyList_GET_SIZE(row) != row_width || row_width < width) {
+            bail = 1;  /* a row of another width: rejected by the Python path */
             break;
         }
-        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(row) && !bail; k++) {
+        Py_ssize_t chars = 0;
+        for (Py_ssize_t k = 0; k < row_width && !bail; k++) {
             PyObject *cell = PyList_GET_ITEM(row, k);
             bail = !PyUnicode_CheckExact(cell) || suspect(cell);
+            chars += bail ? 0 : PyUnicode_GET_LENGTH(cell);
         }
-        if (bail) {
-            break;  /* a cell the record-by-record path must look at */
+        if (bail || chars > max_chars) {
+            bail = 1;  /* a cell the record-by-record path must look at, or a record too long */
+            break;
         }
         for (int f = 0; f < N_FIELDS; f++) {
             PyObject *value;
@@ -307,11 +315,18 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             goto done;
         }
         for (Py_ssize_t i = 0; i < n; i++) {
-            PyObject *moved = PyObject_CallMethodOneArg(whens[i], str_astimezone, shared);
+            /* the same wall time at the shared offset object, equal to its own: what the Python
+             * path gives (astimezone, or where that would leave the years a datetime holds,
+             * replace) */
+            PyObject *w = whens[i];
+            if (PyDateTime_DATE_GET_TZINFO(w) == shared) {
+                continue;
+            }
+            PyObject *moved = PyDateTimeAPI->DateTime_FromDateAndTime(
+                PyDateTime_GET_YEAR(w), PyDateTime_GET_MONTH(w), PyDateTime_GET_DAY(w),
+                PyDateTime_DATE_GET_HOUR(w), PyDateTime_DATE_GET_MINUTE(w), PyDateTime_DATE_GET_SECOND(w),
+                PyDateTime_DATE_GET_MICROSECOND(w), shared, PyDateTimeAPI->DateTimeType);
             if (moved == NULL) {
-                if (declined(PyExc_OverflowError)) {
-                    result = Py_NewRef(Py_None);
-                }
                 goto done;
             }
             Py_SETREF(whens[i], moved);
@@ -416,8 +431,7 @@ exec_module(PyObject *module)
         return -1;
     }
     str_strip = PyUnicode_InternFromString("strip");
-    str_astimezone = PyUnicode_InternFromString("astimezone");
-    return str_strip != NULL && str_astimezone != NULL ? 0 : -1;
+    return str_strip != NULL ? 0 : -1;
 }
 
 static PyModuleDef_Slot slots[] = {

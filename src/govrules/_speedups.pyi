@@ -6,6 +6,8 @@ def build_rows(
     rows: list[list[str]],
     lines: list[int],
     seqs: list[int],
+    width: int,
+    max_chars: int,
     fields: tuple[int, ...],
     attributes: tuple[tuple[int, str, str | None], ...],
     event: type[Any],

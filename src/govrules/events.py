@@ -570,9 +570,7 @@ class _Builder:
         present = [(field, indexes[0]) for field, (indexes, _) in zip(EVENT_FIELDS, plan, strict=True) if indexes]
         take = itemgetter(*(index for _, index in present))
         search = _SUSPECT.search
-        positions = tuple(indexes[0] if indexes else -1 for indexes, _ in plan)
-        attribute_columns = tuple(attribute_plan)
-        base = Path(self.file).name
+        in_c = self.rows_in_c(header)
 
         def by_columns(rows: list[list[str]], lines: list[int]) -> list[Event | Rejected] | None:
             n = len(rows)
@@ -592,15 +590,40 @@ class _Builder:
                     held[name] = [v.strip() for v in value.split(sep) if v.strip()] if sep else value  # type: ignore[index]
             return self._made(fields, attributes, lines)
 
+        def build_rows(rows: list[list[str]], texts: list[str], lines: list[int]) -> list[Event | Rejected]:
+            made = in_c(rows, lines) if in_c is not None else None
+            if made is None:
+                made = by_columns(rows, lines) if search("".join(texts)) is None else None
+            return row_by_row(rows, texts, lines) if made is None else made
+
+        return build_rows
+
+    def rows_in_c(
+        self, header: list[str]
+    ) -> Callable[[list[list[str]], list[int]], list[Event | Rejected] | None] | None:
+        """What `rows_reader`'s column-at-a-time path makes of a batch of CSV rows (with their
+        first lines), made in C (``_speedups``), or None for a batch the C module leaves to the
+        Python path: it also leaves a batch with a row of another width than ``header`` or
+        longer than `MAX_RECORD_CHARS`, so that a batch can be given to it before those checks.
+        None instead of a function when the package has no C module, or a field has several
+        columns or a constant."""
+        plan, attribute_plan, simple = self._header_plan(header)
+        if _speedups is None or not simple:
+            return None
+        build = _speedups.build_rows
+        positions = tuple(indexes[0] if indexes else -1 for indexes, _ in plan)
+        attribute_columns = tuple(attribute_plan)
+        base = Path(self.file).name
+        width = len(header)
+
         def in_c(rows: list[list[str]], lines: list[int]) -> list[Event | Rejected] | None:
-            """What `by_columns` makes of a batch, made in C (``_speedups``), or None for a batch
-            the C module leaves to the Python path."""
-            assert _speedups is not None
             recent, older = self._recent, self._older
-            made = _speedups.build_rows(
+            made = build(
                 rows,
                 lines,
                 self.seqs(lines),
+                width,
+                MAX_RECORD_CHARS,
                 positions,
                 attribute_columns,
                 Event,
@@ -617,13 +640,7 @@ class _Builder:
                 self._older, self._recent = recent, {}
             return made
 
-        def build_rows(rows: list[list[str]], texts: list[str], lines: list[int]) -> list[Event | Rejected]:
-            made = in_c(rows, lines) if _speedups is not None else None
-            if made is None:
-                made = by_columns(rows, lines) if search("".join(texts)) is None else None
-            return row_by_row(rows, texts, lines) if made is None else made
-
-        return build_rows
+        return in_c
 
     def _made(
         self, fields: list[list[str | None]], attributes: list[Mapping[str, Any]], lines: list[int]
@@ -896,6 +913,7 @@ def _read_csv(
                 ]
             )
         build_rows = builder.rows_reader(header)
+        in_c = builder.rows_in_c(header)
         width = len(header)
         # The lines are read in batches (see `_line_batches`). While each line is one row, a
         # batch is parsed in one call, each row at its line; the sentinel blank line after it
@@ -921,13 +939,13 @@ def _read_csv(
                     else:
                         if len(rows) == len(texts) + 1 and not rows.pop():
                             misses = 0
-                            yield from _csv_records(name, rows, numbers, numbers[0], width, build_rows)
+                            yield from _csv_records(name, rows, numbers, numbers[0], width, build_rows, in_c)
                             continue
                     misses = min(misses + 1, 6)
                     wait = 2**misses - 1
                 # the file is read from just after this batch's lines
                 rest = csv.reader(chain(texts, handle), delimiter=delimiter, strict=False)
-                yield from _csv_rows(name, rest, numbers[0] - 1, width, build_rows, until=len(texts))
+                yield from _csv_rows(name, rest, numbers[0] - 1, width, build_rows, in_c, until=len(texts))
                 first = numbers[0] + rest.line_num
                 break
             else:
@@ -940,6 +958,7 @@ def _csv_rows(
     before: int,
     width: int,
     build_rows: Callable[[list[list[str]], list[str], list[int]], list[Event | Rejected]],
+    in_c: Callable[[list[list[str]], list[int]], list[Event | Rejected] | None] | None,
     until: int,
 ) -> Iterator[Event | Rejected]:
     """The records of the rows of ``reader`` (whose first line is the log's line ``before`` + 1)
@@ -957,7 +976,7 @@ def _csv_rows(
         nonlocal rows, ends, chars, start
         if not rows:
             return []
-        made = _csv_records(name, rows, ends, start, width, build_rows)
+        made = _csv_records(name, rows, ends, start, width, build_rows, in_c)
         start, rows, ends, chars = ends[-1] + 1, [], [], 0
         return made
 
@@ -991,11 +1010,16 @@ def _csv_records(
     start: int,
     width: int,
     build_rows: Callable[[list[list[str]], list[str], list[int]], list[Event | Rejected]],
+    in_c: Callable[[list[list[str]], list[int]], list[Event | Rejected] | None] | None = None,
 ) -> list[Event | Rejected]:
     """The records of consecutive CSV rows (the first starting at line ``start``, each ending at
     its line in ``ends``). Blank rows are no records; a row too long or of the wrong width is
-    rejected; the others are built in runs by ``build_rows``."""
+    rejected; the others are built in runs by ``build_rows``. A batch the C module (``in_c``)
+    makes whole, the usual case, needs none of these checks here."""
     starts = [start, *(end + 1 for end in ends[:-1])]
+    made_in_c = in_c(rows, starts) if in_c is not None else None
+    if made_in_c is not None:
+        return made_in_c
     texts = list(map("".join, rows))
     if set(map(len, rows)) == {width} and max(map(len, texts)) <= MAX_RECORD_CHARS and all(map(str.strip, texts)):
         return build_rows(rows, texts, starts)
