@@ -851,10 +851,12 @@ def read_events(
         raise EventLogError(
             [Problem(name, None, None, "", "unreadable", f"cannot open the log: {exc.strerror or exc}")]
         ) from None
-    if fmt == "xes":
-        return _guard(_read_xes(handle_b, name, tz, fmap, start_seq, keep), name, handle_b)
+    if fmt == "xes":  # an XML document says its own encoding
+        builder = _Builder(fmap, tz, name, DEFAULT_XES_MAP, start_seq=start_seq, attributes_of=keep)
+        return _guard(_read_xes(handle_b, builder), name, handle_b)
     reader = {"csv": _read_csv, "jsonl": _read_jsonl, "json": _read_json_array}[fmt]
-    return _guard(reader(handle, name, tz, fmap, start_seq, encoding, keep), name, handle)
+    builder = _Builder(fmap, tz, name, {}, encoding, start_seq, keep)
+    return _guard(reader(handle, builder), name, handle)
 
 
 def _guard(records: Iterator[Event | Rejected], name: str, handle: IO[Any]) -> Iterator[Event | Rejected]:
@@ -874,15 +876,8 @@ def _guard(records: Iterator[Event | Rejected], name: str, handle: IO[Any]) -> I
         handle.close()
 
 
-def _read_csv(
-    handle: TextIO,
-    name: str,
-    tz: ZoneInfo,
-    fmap: FieldMap,
-    start_seq: int,
-    encoding: str,
-    attributes_of: frozenset[str] | None,
-) -> Iterator[Event | Rejected]:
+def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
+    name = builder.file
     with handle:
         sample = handle.read(4096)
         handle.seek(0)
@@ -896,7 +891,6 @@ def _read_csv(
             yield Rejected(name, 1, f"unreadable header: {exc}")
             return
         header = [h.strip().lstrip("\ufeff") for h in header]
-        builder = _Builder(fmap, tz, name, {}, encoding, start_seq, attributes_of)
         missing = [f for f in _REQUIRED if not any(s in header or _is_constant(s) for s in builder.sources[f])]
         if missing:
             raise EventLogError(
@@ -1065,16 +1059,9 @@ def _flatten_json(obj: Mapping[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _read_jsonl(
-    handle: TextIO,
-    name: str,
-    tz: ZoneInfo,
-    fmap: FieldMap,
-    start_seq: int,
-    encoding: str,
-    attributes_of: frozenset[str] | None,
-) -> Iterator[Event | Rejected]:
-    build_lines = _Builder(fmap, tz, name, {}, encoding, start_seq, attributes_of).lines_reader()
+def _read_jsonl(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
+    name = builder.file
+    build_lines = builder.lines_reader()
     with handle:
         for texts, numbers in _line_batches(handle):
             if all(map(str.strip, texts)) and max(map(len, texts)) <= MAX_RECORD_CHARS:
@@ -1137,19 +1124,12 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _read_json_array(
-    handle: TextIO,
-    name: str,
-    tz: ZoneInfo,
-    fmap: FieldMap,
-    start_seq: int,
-    encoding: str,
-    attributes_of: frozenset[str] | None,
-) -> Iterator[Event | Rejected]:
+def _read_json_array(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
     """Stream the objects of a top-level JSON array; each record's number is its index + 1. The
     values are made into events `_CSV_BATCH` at a time (see `_Builder.objects_reader`); when
     reading fails (an I/O error), the records read before the failure come first, then the error."""
-    build_objects = _Builder(fmap, tz, name, {}, encoding, start_seq, attributes_of).objects_reader()
+    name = builder.file
+    build_objects = builder.objects_reader()
     values: list[Any] = []
     numbers: list[int] = []
     with handle:
@@ -1253,14 +1233,7 @@ def _xes_value(tag: str, value: str | None) -> Any:
     return value
 
 
-def _read_xes(
-    handle: io.BufferedReader,
-    name: str,
-    tz: ZoneInfo,
-    fmap: FieldMap,
-    start_seq: int,
-    attributes_of: frozenset[str] | None,
-) -> Iterator[Event | Rejected]:
+def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | Rejected]:
     """Stream the events of an XES log; trace attributes are exposed with a ``case:`` prefix.
 
     Records are numbered in document order (the n-th event of the file), since XML parsers
@@ -1270,7 +1243,7 @@ def _read_xes(
 
     from defusedxml.ElementTree import iterparse
 
-    builder = _Builder(fmap, tz, name, DEFAULT_XES_MAP, start_seq=start_seq, attributes_of=attributes_of)
+    name = builder.file
     number = 0
     depth = 0
     trace_attrs: dict[str, Any] = {}
