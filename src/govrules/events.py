@@ -612,7 +612,9 @@ class _Builder:
             return None
         build = _speedups.build_rows
         positions = tuple(indexes[0] if indexes else -1 for indexes, _ in plan)
-        attribute_columns = tuple(attribute_plan)
+        # a separator the Python path does not split on (empty) is none for the C module
+        attribute_columns = tuple((index, name, sep or None) for index, name, sep in attribute_plan)
+        keep = None if self.attributes_of is None else frozenset(self.attributes_of)
         base = Path(self.file).name
         width = len(header)
 
@@ -634,7 +636,7 @@ class _Builder:
                 recent,
                 older,
                 datetime.fromisoformat,
-                self.attributes_of,
+                keep,
             )
             if len(recent) >= _SHARE_WINDOW:
                 self._older, self._recent = recent, {}
