@@ -480,8 +480,12 @@ class _Builder:
                 return None
             if look == "all" and suspect("".join(_strings(chain.from_iterable(r.values() for r in records)))):
                 return None
+            keep = self.attributes_of
             attributes = [
-                NO_ATTRIBUTES if used.issuperset(r) else (self._attributes(r) or NO_ATTRIBUTES) for r in records
+                NO_ATTRIBUTES
+                if used.issuperset(r) or (keep is not None and action not in keep)
+                else (self._attributes(r) or NO_ATTRIBUTES)
+                for r, action in zip(records, fields[EVENT_FIELDS.index("action")], strict=True)
             ]
             return self._made(fields, attributes, lines)
 
