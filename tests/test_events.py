@@ -268,6 +268,8 @@ def test_the_c_module_makes_a_clean_batch_and_leaves_the_rest(monkeypatch: pytes
     build = _c_module().build_rows
 
     class Counted:
+        build_columns = staticmethod(_c_module().build_columns)
+
         @staticmethod
         def build_rows(*args: Any) -> list[Any] | None:
             made: list[Any] | None = build(*args)
@@ -288,6 +290,40 @@ def test_the_c_module_makes_a_clean_batch_and_leaves_the_rest(monkeypatch: pytes
         given_back.clear()
         assert _batch_made(header, rows, True) == _batch_made(header, rows, False)
         assert given_back == [True]
+
+
+@given(
+    batch=_batches_in_c(),
+    start_seq=st.sampled_from([0, 1000]),
+    attributes_of=st.sampled_from([None, frozenset(), frozenset({"review"})]),
+)
+def test_records_given_a_field_at_a_time_made_in_c_as_in_python(
+    batch: tuple[list[str], list[list[str]]], start_seq: int, attributes_of: frozenset[str] | None
+) -> None:
+    """`_Builder._made` (the JSON readers' and the Python CSV path's last step) gives the same
+    events, offsets and attributes with the C module's `build_columns` as without it, or None
+    both ways."""
+    header, rows = batch
+    at = {name: header.index(name) for name in header}
+    fields: list[list[Any]] = [
+        [(r[at[name]].strip() or (None if r[at[name]] == "" else "")) if name in at else None for r in rows]
+        for name in EVENT_FIELDS
+    ]
+    attributes: list[Any] = [{"note": r[at["note"]]} if "note" in at and r[at["note"]] else NO_ATTRIBUTES for r in rows]
+    lines = [2 + i for i in range(len(rows))]
+
+    def made(in_c: bool) -> list[Event | Rejected] | None:
+        builder = _Builder(FieldMap(), ROME, "log.jsonl", {}, "utf-8", start_seq, attributes_of)
+        with pytest.MonkeyPatch.context() as patch:
+            if not in_c:
+                patch.setattr(events_module, "_speedups", None)
+            return builder._made([list(f) for f in fields], list(attributes), lines)
+
+    in_c, in_python = made(True), made(False)
+    if in_c is None or in_python is None:
+        assert (in_c, in_python) == (None, None)
+    else:
+        _same_events(in_c, in_python)
 
 
 @pytest.mark.parametrize("sep", ["", ";"])
@@ -319,6 +355,15 @@ def test_the_c_module_refuses_arguments_of_the_wrong_shape() -> None:
     args[1], args[6] = [], ((-1, "tags", None),)
     with pytest.raises(ValueError, match="negative"):
         build_rows(*args)
+    build_columns = _c_module().build_columns
+    with pytest.raises(TypeError, match="13 arguments"):
+        build_columns([])
+    columns: list[Any] = [tuple([] for _ in range(8)), [], [], [], Event, NO_ATTRIBUTES, "log.jsonl", "log.jsonl"]
+    columns += [{}, {}, {}, datetime.fromisoformat, None]
+    assert build_columns(*columns) == []
+    columns[2] = [2]
+    with pytest.raises(ValueError, match="differ in length"):
+        build_columns(*columns)
 
 
 _LINES = st.sampled_from(

@@ -1,4 +1,5 @@
-/* govrules._speedups: the events of a batch of CSV rows, made in C.
+/* govrules._speedups: the events of a batch of CSV rows (or of records given a field at a time),
+ * made in C.
  *
  * `build_rows` does what `_Builder.rows_reader`'s column-at-a-time path does in Python
  * (govrules/events.py) for a batch in which every row has the header's width and is no longer
@@ -9,8 +10,10 @@
  * subjects and refs through the reader's two generations of recent values, gathers the
  * attributes the reader keeps, and calls `Event`. For any other batch it returns None and the
  * Python path reads it, so that rejections and their reasons stay those of the record-by-record
- * path. The module is optional: without it the Python path reads every batch, with the same
- * results (tests/test_events.py compares the two).
+ * path. `build_columns` does the second half for a batch of records whose fields the Python
+ * path has gathered (JSON records): what `_Builder._made` does. The module is optional: without
+ * it the Python path reads every batch, with the same results (tests/test_events.py compares the
+ * two).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -146,6 +149,122 @@ declined(PyObject *kind)
     return 0;
 }
 
+/* `text` read with `fromisoformat` into `*when` (a new reference), its offset compared with
+ * `*zone` (the batch's first, set here from the first time read): 1 when read at that offset,
+ * 0 for a time the Python path must read (no offset, another offset, not a full ISO time), -1
+ * with an exception set. */
+static int
+read_time(PyObject *text, PyObject *fromisoformat, PyObject **when, PyObject **zone)
+{
+    *when = PyObject_CallOneArg(fromisoformat, text);
+    if (*when == NULL) {
+        return declined(PyExc_ValueError) ? 0 : -1;
+    }
+    if (!PyDateTime_Check(*when)) {
+        return 0;
+    }
+    PyObject *tz = PyDateTime_DATE_GET_TZINFO(*when);
+    if (tz == Py_None) {
+        return 0;  /* a wall time: read in the log's zone by the Python path */
+    }
+    if (*zone == NULL) {
+        *zone = Py_NewRef(tz);
+        return 1;
+    }
+    if (tz == *zone) {
+        return 1;
+    }
+    int same = PyObject_RichCompareBool(tz, *zone, Py_EQ);
+    return same < 0 ? -1 : same;  /* 0: two offsets in the batch */
+}
+
+/* The `n` times `whens` (all at offsets equal to `zone`) moved onto the zones' shared object
+ * equal to `zone`: the same wall time, what the Python path gives (astimezone, or where that would
+ * leave the years a datetime holds, replace). 0, or -1 with an exception set. */
+static int
+share_zone(PyObject **whens, Py_ssize_t n, PyObject *zones, PyObject *zone)
+{
+    if (n == 0) {
+        return 0;
+    }
+    PyObject *shared = PyDict_SetDefault(zones, zone, zone);
+    if (shared == NULL) {
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *w = whens[i];
+        if (PyDateTime_DATE_GET_TZINFO(w) == shared) {
+            continue;
+        }
+        PyObject *moved = PyDateTimeAPI->DateTime_FromDateAndTime(
+            PyDateTime_GET_YEAR(w), PyDateTime_GET_MONTH(w), PyDateTime_GET_DAY(w),
+            PyDateTime_DATE_GET_HOUR(w), PyDateTime_DATE_GET_MINUTE(w), PyDateTime_DATE_GET_SECOND(w),
+            PyDateTime_DATE_GET_MICROSECOND(w), shared, PyDateTimeAPI->DateTimeType);
+        if (moved == NULL) {
+            return -1;
+        }
+        Py_SETREF(whens[i], moved);
+    }
+    return 0;
+}
+
+/* What the reader's settings make of one record's fields `v` (new references, replaced in place:
+ * the id default, interned strings, shared subject and ref) and the rest: its `Event` (a new
+ * reference), or NULL with an exception set. `last` holds the previous record's interned fields. */
+static PyObject *
+make_event(PyObject **v, PyObject **last, PyObject *when, PyObject *attributes, PyObject *line,
+           PyObject *seq, PyObject *base, PyObject *recent, PyObject *older, PyObject *event,
+           PyObject *file)
+{
+    if (v[F_ID] == Py_None || PyUnicode_GET_LENGTH(v[F_ID]) == 0) {
+        Py_SETREF(v[F_ID], PyUnicode_FromFormat("%U:%S", base, line));
+        if (v[F_ID] == NULL) {
+            return NULL;
+        }
+    }
+    intern_field(&v[F_ACTOR], &last[F_ACTOR]);
+    intern_field(&v[F_ACTION], &last[F_ACTION]);
+    intern_field(&v[F_RECIPIENT], &last[F_RECIPIENT]);
+    intern_field(&v[F_PERIOD], &last[F_PERIOD]);
+    for (int f = F_SUBJECT; f <= F_REF; f++) {
+        v[f] = share(v[f], recent, older);
+        if (v[f] == NULL) {
+            return NULL;
+        }
+    }
+    PyObject *call[12] = {
+        v[F_ID], when, v[F_ACTOR], v[F_ACTION], v[F_RECIPIENT], v[F_SUBJECT], v[F_REF], v[F_PERIOD],
+        attributes, file, line, seq,
+    };
+    return PyObject_Vectorcall(event, call, 12, NULL);
+}
+
+/* Let go of a batch's field values (`n` records of `N_FIELDS`) and times, and of the arrays. */
+static void
+free_batch(PyObject **cells, PyObject **whens, Py_ssize_t n)
+{
+    if (cells != NULL) {
+        for (Py_ssize_t k = 0; k < n * N_FIELDS; k++) {
+            Py_XDECREF(cells[k]);
+        }
+        PyMem_Free(cells);
+    }
+    if (whens != NULL) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_XDECREF(whens[i]);
+        }
+        PyMem_Free(whens);
+    }
+}
+
+/* Whether the events of `action` keep their attributes: `keep` is None (all do) or holds it.
+ * -1 with an exception set. */
+static int
+kept(PyObject *keep, PyObject *action)
+{
+    return keep == Py_None ? 1 : PySet_Contains(keep, action);
+}
+
 PyDoc_STRVAR(build_rows_doc,
 "build_rows(rows, lines, seqs, width, max_chars, fields, attributes, event, no_attributes, file,\n"
 "           base, zones, recent, older, fromisoformat, attributes_of) -> list[Event] | None\n\n"
@@ -271,37 +390,11 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (bail) {
             break;
         }
-        PyObject *when = PyObject_CallOneArg(fromisoformat, cells[i * N_FIELDS + F_TIME]);
-        if (when == NULL) {
-            if (declined(PyExc_ValueError)) {
-                bail = 1;
-                break;
-            }
+        int read = read_time(cells[i * N_FIELDS + F_TIME], fromisoformat, &whens[i], &zone);
+        if (read < 0) {
             goto done;
         }
-        whens[i] = when;
-        if (!PyDateTime_Check(when)) {
-            bail = 1;
-            break;
-        }
-        PyObject *tz = PyDateTime_DATE_GET_TZINFO(when);
-        if (tz == Py_None) {
-            bail = 1;  /* a wall time: read in the log's zone by the Python path */
-            break;
-        }
-        if (zone == NULL) {
-            zone = Py_NewRef(tz);
-        }
-        else if (tz != zone) {
-            int same = PyObject_RichCompareBool(tz, zone, Py_EQ);
-            if (same < 0) {
-                goto done;
-            }
-            if (!same) {
-                bail = 1;  /* two offsets in the batch */
-                break;
-            }
-        }
+        bail = !read;
     }
     if (bail) {
         result = Py_NewRef(Py_None);
@@ -309,28 +402,8 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
 
     /* 2. the times at the shared offset object, then the events */
-    if (n > 0) {
-        PyObject *shared = PyDict_SetDefault(zones, zone, zone);
-        if (shared == NULL) {
-            goto done;
-        }
-        for (Py_ssize_t i = 0; i < n; i++) {
-            /* the same wall time at the shared offset object, equal to its own: what the Python
-             * path gives (astimezone, or where that would leave the years a datetime holds,
-             * replace) */
-            PyObject *w = whens[i];
-            if (PyDateTime_DATE_GET_TZINFO(w) == shared) {
-                continue;
-            }
-            PyObject *moved = PyDateTimeAPI->DateTime_FromDateAndTime(
-                PyDateTime_GET_YEAR(w), PyDateTime_GET_MONTH(w), PyDateTime_GET_DAY(w),
-                PyDateTime_DATE_GET_HOUR(w), PyDateTime_DATE_GET_MINUTE(w), PyDateTime_DATE_GET_SECOND(w),
-                PyDateTime_DATE_GET_MICROSECOND(w), shared, PyDateTimeAPI->DateTimeType);
-            if (moved == NULL) {
-                goto done;
-            }
-            Py_SETREF(whens[i], moved);
-        }
+    if (share_zone(whens, n, zones, zone) < 0) {
+        goto done;
     }
     result = PyList_New(n);
     if (result == NULL) {
@@ -339,33 +412,13 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     PyObject *last[N_FIELDS] = {NULL};
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject **v = &cells[i * N_FIELDS];
-        PyObject *line = PyList_GET_ITEM(lines, i);
-        if (v[F_ID] == Py_None || PyUnicode_GET_LENGTH(v[F_ID]) == 0) {
-            Py_SETREF(v[F_ID], PyUnicode_FromFormat("%U:%S", base, line));
-            if (v[F_ID] == NULL) {
-                goto fail;
-            }
-        }
-        intern_field(&v[F_ACTOR], &last[F_ACTOR]);
-        intern_field(&v[F_ACTION], &last[F_ACTION]);
-        intern_field(&v[F_RECIPIENT], &last[F_RECIPIENT]);
-        intern_field(&v[F_PERIOD], &last[F_PERIOD]);
-        for (int f = F_SUBJECT; f <= F_REF; f++) {
-            v[f] = share(v[f], recent, older);
-            if (v[f] == NULL) {
-                goto fail;
-            }
-        }
         PyObject *held = NULL;
         PyObject *row = PyList_GET_ITEM(rows, i);
-        Py_ssize_t wanted = n_attributes;
-        if (keep != Py_None) {
-            int kept = PySet_Contains(keep, v[F_ACTION]);
-            if (kept < 0) {
-                goto fail;
-            }
-            wanted = kept ? n_attributes : 0;  /* the attributes of this action are not read */
+        int keeps = kept(keep, v[F_ACTION]);
+        if (keeps < 0) {
+            goto fail;
         }
+        Py_ssize_t wanted = keeps ? n_attributes : 0;  /* none when the action's are not read */
         for (Py_ssize_t a = 0; a < wanted; a++) {
             PyObject *plan = PyTuple_GET_ITEM(attributes, a);
             PyObject *value = PyList_GET_ITEM(row, at[a]);
@@ -386,11 +439,9 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 goto fail;
             }
         }
-        PyObject *call[12] = {
-            v[F_ID], whens[i], v[F_ACTOR], v[F_ACTION], v[F_RECIPIENT], v[F_SUBJECT], v[F_REF],
-            v[F_PERIOD], held != NULL ? held : no_attributes, file, line, PyList_GET_ITEM(seqs, i),
-        };
-        PyObject *made = PyObject_Vectorcall(event, call, 12, NULL);
+        PyObject *made = make_event(v, last, whens[i], held != NULL ? held : no_attributes,
+                                    PyList_GET_ITEM(lines, i), PyList_GET_ITEM(seqs, i), base, recent,
+                                    older, event, file);
         Py_XDECREF(held);
         if (made == NULL) {
             goto fail;
@@ -401,25 +452,113 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 fail:
     Py_CLEAR(result);
 done:
-    if (cells != NULL) {
-        for (Py_ssize_t k = 0; k < n * N_FIELDS; k++) {
-            Py_XDECREF(cells[k]);
-        }
-        PyMem_Free(cells);
-    }
-    if (whens != NULL) {
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Py_XDECREF(whens[i]);
-        }
-        PyMem_Free(whens);
-    }
+    free_batch(cells, whens, n);
     Py_XDECREF(zone);
     PyMem_Free(at);
     return result;
 }
 
+PyDoc_STRVAR(build_columns_doc,
+"build_columns(fields, attributes, lines, seqs, event, no_attributes, file, base, zones, recent,\n"
+"              older, fromisoformat, attributes_of) -> list[Event] | None\n\n"
+"The events of a batch of records given a field at a time, as `_Builder._made` makes them:\n"
+"`fields` holds eight lists (id, time, actor, action, recipient, subject, ref, period), each\n"
+"value a stripped string or None, and `attributes` each record's attributes. None for a batch\n"
+"the Python path must read: a value of another type, a blank time, actor or action, or a time\n"
+"without an offset or at a second one.");
+
+static PyObject *
+build_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 13) {
+        PyErr_SetString(PyExc_TypeError, "build_columns takes 13 arguments");
+        return NULL;
+    }
+    PyObject *fields = args[0], *attributes = args[1], *lines = args[2], *seqs = args[3];
+    PyObject *event = args[4], *no_attributes = args[5], *file = args[6], *base = args[7];
+    PyObject *zones = args[8], *recent = args[9], *older = args[10], *fromisoformat = args[11];
+    PyObject *keep = args[12];
+    if (!PyTuple_CheckExact(fields) || PyTuple_GET_SIZE(fields) != N_FIELDS ||
+        !PyList_CheckExact(attributes) || !PyList_CheckExact(lines) || !PyList_CheckExact(seqs) ||
+        !PyDict_CheckExact(zones) || !PyDict_CheckExact(recent) || !PyDict_CheckExact(older) ||
+        (keep != Py_None && !PyAnySet_Check(keep))) {
+        PyErr_SetString(PyExc_TypeError, "build_columns: unexpected argument types");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    int lengths = PyList_GET_SIZE(attributes) == n && PyList_GET_SIZE(seqs) == n;
+    for (int f = 0; f < N_FIELDS && lengths; f++) {
+        PyObject *column = PyTuple_GET_ITEM(fields, f);
+        lengths = PyList_CheckExact(column) && PyList_GET_SIZE(column) == n;
+    }
+    if (!lengths) {
+        PyErr_SetString(PyExc_ValueError, "build_columns: the fields, attributes, lines and seqs differ in length");
+        return NULL;
+    }
+    PyObject **cells = PyMem_Calloc((size_t)(n > 0 ? n : 1) * N_FIELDS, sizeof(PyObject *));
+    PyObject **whens = PyMem_Calloc((size_t)(n > 0 ? n : 1), sizeof(PyObject *));
+    PyObject *result = NULL, *zone = NULL;
+    int bail = 0;
+    if (cells == NULL || whens == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n && !bail; i++) {
+        for (int f = 0; f < N_FIELDS && !bail; f++) {
+            PyObject *value = PyList_GET_ITEM(PyTuple_GET_ITEM(fields, f), i);
+            cells[i * N_FIELDS + f] = Py_NewRef(value);
+            bail = value != Py_None && !PyUnicode_CheckExact(value);
+            if ((f == F_TIME || f == F_ACTOR || f == F_ACTION) &&
+                (value == Py_None || (!bail && PyUnicode_GET_LENGTH(value) == 0))) {
+                bail = 1;  /* a record lacking one: the Python path says which */
+            }
+        }
+        if (bail) {
+            break;
+        }
+        int read = read_time(cells[i * N_FIELDS + F_TIME], fromisoformat, &whens[i], &zone);
+        if (read < 0) {
+            goto done;
+        }
+        bail = !read;
+    }
+    if (bail) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    if (share_zone(whens, n, zones, zone) < 0) {
+        goto done;
+    }
+    result = PyList_New(n);
+    if (result == NULL) {
+        goto done;
+    }
+    PyObject *last[N_FIELDS] = {NULL};
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject **v = &cells[i * N_FIELDS];
+        int keeps = kept(keep, v[F_ACTION]);
+        if (keeps < 0) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyObject *made = make_event(v, last, whens[i], keeps ? PyList_GET_ITEM(attributes, i) : no_attributes,
+                                    PyList_GET_ITEM(lines, i), PyList_GET_ITEM(seqs, i), base, recent,
+                                    older, event, file);
+        if (made == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, i, made);
+    }
+done:
+    free_batch(cells, whens, n);
+    Py_XDECREF(zone);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"build_rows", (PyCFunction)(void (*)(void))build_rows, METH_FASTCALL, build_rows_doc},
+    {"build_columns", (PyCFunction)(void (*)(void))build_columns, METH_FASTCALL, build_columns_doc},
     {NULL, NULL, 0, NULL},
 };
 

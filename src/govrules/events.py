@@ -654,7 +654,30 @@ class _Builder:
         """The events of a batch of records given a field at a time (each field's values, in
         `EVENT_FIELDS` order, stripped, ``None`` where missing) with their attributes and lines;
         ``None`` when a record lacks its time, actor or action, or a time does not read: such a
-        batch is for the record-by-record path, which says why."""
+        batch is for the record-by-record path, which says why. Where the package has its C
+        module, that module makes the batches it can (every time at one offset), the same way."""
+        if _speedups is not None:
+            recent = self._recent
+            keep = None if self.attributes_of is None else frozenset(self.attributes_of)
+            made = _speedups.build_columns(
+                tuple(fields),
+                attributes,
+                lines,
+                self.seqs(lines),
+                Event,
+                NO_ATTRIBUTES,
+                self.file,
+                Path(self.file).name,
+                self.zones,
+                recent,
+                self._older,
+                datetime.fromisoformat,
+                keep,
+            )
+            if made is not None:
+                if len(recent) >= _SHARE_WINDOW:
+                    self._older, self._recent = recent, {}
+                return made
         ids, times, actors, actions, recipients, subjects, refs, periods = fields
         if not (all(times) and all(actors) and all(actions)):
             return None
