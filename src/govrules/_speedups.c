@@ -239,9 +239,10 @@ make_event(PyObject **v, PyObject **last, PyObject *when, PyObject *attributes, 
     return PyObject_Vectorcall(event, call, 12, NULL);
 }
 
-/* Let go of a batch's field values (`n` records of `N_FIELDS`) and times, and of the arrays. */
+/* Let go of a batch's field values (`n` records of `N_FIELDS`), times and attributes, and of
+ * the arrays. */
 static void
-free_batch(PyObject **cells, PyObject **whens, Py_ssize_t n)
+free_batch(PyObject **cells, PyObject **whens, PyObject **held, Py_ssize_t n)
 {
     if (cells != NULL) {
         for (Py_ssize_t k = 0; k < n * N_FIELDS; k++) {
@@ -255,6 +256,21 @@ free_batch(PyObject **cells, PyObject **whens, Py_ssize_t n)
         }
         PyMem_Free(whens);
     }
+    if (held != NULL) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_XDECREF(held[i]);
+        }
+        PyMem_Free(held);
+    }
+}
+
+/* Whether `value` leaves field `f` of a record blank where the record needs it (its time, actor or
+ * action): the Python path says which. */
+static int
+lacks(int f, PyObject *value)
+{
+    return (f == F_TIME || f == F_ACTOR || f == F_ACTION) &&
+           (value == Py_None || (PyUnicode_Check(value) && PyUnicode_GET_LENGTH(value) == 0));
 }
 
 /* Whether the events of `action` keep their attributes: `keep` is None (all do) or holds it.
@@ -263,6 +279,36 @@ static int
 kept(PyObject *keep, PyObject *action)
 {
     return keep == Py_None ? 1 : PySet_Contains(keep, action);
+}
+
+/* The events of a batch of `n` records whose fields `cells` are gathered and whose times `whens`
+ * are read at offsets equal to `zone`, with their attributes `held` (NULL for none): the times
+ * moved onto the shared offset object of `zones`, then each record's `Event`. A new list, or NULL
+ * with an exception set. */
+static PyObject *
+events_of(PyObject **cells, PyObject **whens, PyObject **held, Py_ssize_t n, PyObject *zone,
+          PyObject *zones, PyObject *lines, PyObject *seqs, PyObject *no_attributes, PyObject *base,
+          PyObject *recent, PyObject *older, PyObject *event, PyObject *file)
+{
+    if (share_zone(whens, n, zones, zone) < 0) {
+        return NULL;
+    }
+    PyObject *result = PyList_New(n);
+    if (result == NULL) {
+        return NULL;
+    }
+    PyObject *last[N_FIELDS] = {NULL};
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *made = make_event(&cells[i * N_FIELDS], last, whens[i],
+                                    held[i] != NULL ? held[i] : no_attributes, PyList_GET_ITEM(lines, i),
+                                    PyList_GET_ITEM(seqs, i), base, recent, older, event, file);
+        if (made == NULL) {
+            Py_DECREF(result);
+            return NULL;
+        }
+        PyList_SET_ITEM(result, i, made);
+    }
+    return result;
 }
 
 PyDoc_STRVAR(build_rows_doc,
@@ -337,12 +383,14 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         }
     }
 
-    /* cells[i * N_FIELDS + f]: the field values (new references), whens[i]: the times read */
+    /* cells[i * N_FIELDS + f]: the field values, whens[i]: the times read, held[i]: the
+     * attributes (new references, or NULL) */
     PyObject **cells = PyMem_Calloc((size_t)(n > 0 ? n : 1) * N_FIELDS, sizeof(PyObject *));
     PyObject **whens = PyMem_Calloc((size_t)(n > 0 ? n : 1), sizeof(PyObject *));
+    PyObject **held = PyMem_Calloc((size_t)(n > 0 ? n : 1), sizeof(PyObject *));
     PyObject *result = NULL, *zone = NULL;
     int bail = 0;
-    if (cells == NULL || whens == NULL) {
+    if (cells == NULL || whens == NULL || held == NULL) {
         PyErr_NoMemory();
         goto done;
     }
@@ -381,9 +429,8 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 }
             }
             cells[i * N_FIELDS + f] = value;
-            if ((f == F_TIME || f == F_ACTOR || f == F_ACTION) &&
-                (value == Py_None || PyUnicode_GET_LENGTH(value) == 0)) {
-                bail = 1;  /* a record lacking one: the Python path says which */
+            if (lacks(f, value)) {
+                bail = 1;
                 break;
             }
         }
@@ -401,22 +448,12 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     }
 
-    /* 2. the times at the shared offset object, then the events */
-    if (share_zone(whens, n, zones, zone) < 0) {
-        goto done;
-    }
-    result = PyList_New(n);
-    if (result == NULL) {
-        goto done;
-    }
-    PyObject *last[N_FIELDS] = {NULL};
+    /* 2. the attributes the reader keeps, then the events */
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject **v = &cells[i * N_FIELDS];
-        PyObject *held = NULL;
         PyObject *row = PyList_GET_ITEM(rows, i);
-        int keeps = kept(keep, v[F_ACTION]);
+        int keeps = kept(keep, cells[i * N_FIELDS + F_ACTION]);
         if (keeps < 0) {
-            goto fail;
+            goto done;
         }
         Py_ssize_t wanted = keeps ? n_attributes : 0;  /* none when the action's are not read */
         for (Py_ssize_t a = 0; a < wanted; a++) {
@@ -427,32 +464,21 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             }
             PyObject *sep = PyTuple_GET_ITEM(plan, 2);
             PyObject *item = sep == Py_None ? Py_NewRef(value) : split_list(value, sep);
-            if (item == NULL || (held == NULL && (held = PyDict_New()) == NULL)) {
+            if (item == NULL || (held[i] == NULL && (held[i] = PyDict_New()) == NULL)) {
                 Py_XDECREF(item);
-                Py_XDECREF(held);
-                goto fail;
+                goto done;
             }
-            int failed = PyDict_SetItem(held, PyTuple_GET_ITEM(plan, 1), item);
+            int failed = PyDict_SetItem(held[i], PyTuple_GET_ITEM(plan, 1), item);
             Py_DECREF(item);
             if (failed < 0) {
-                Py_DECREF(held);
-                goto fail;
+                goto done;
             }
         }
-        PyObject *made = make_event(v, last, whens[i], held != NULL ? held : no_attributes,
-                                    PyList_GET_ITEM(lines, i), PyList_GET_ITEM(seqs, i), base, recent,
-                                    older, event, file);
-        Py_XDECREF(held);
-        if (made == NULL) {
-            goto fail;
-        }
-        PyList_SET_ITEM(result, i, made);
     }
-    goto done;
-fail:
-    Py_CLEAR(result);
+    result = events_of(cells, whens, held, n, zone, zones, lines, seqs, no_attributes, base, recent,
+                       older, event, file);
 done:
-    free_batch(cells, whens, n);
+    free_batch(cells, whens, held, n);
     Py_XDECREF(zone);
     PyMem_Free(at);
     return result;
@@ -497,9 +523,10 @@ build_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
     PyObject **cells = PyMem_Calloc((size_t)(n > 0 ? n : 1) * N_FIELDS, sizeof(PyObject *));
     PyObject **whens = PyMem_Calloc((size_t)(n > 0 ? n : 1), sizeof(PyObject *));
+    PyObject **held = PyMem_Calloc((size_t)(n > 0 ? n : 1), sizeof(PyObject *));
     PyObject *result = NULL, *zone = NULL;
     int bail = 0;
-    if (cells == NULL || whens == NULL) {
+    if (cells == NULL || whens == NULL || held == NULL) {
         PyErr_NoMemory();
         goto done;
     }
@@ -507,11 +534,7 @@ build_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         for (int f = 0; f < N_FIELDS && !bail; f++) {
             PyObject *value = PyList_GET_ITEM(PyTuple_GET_ITEM(fields, f), i);
             cells[i * N_FIELDS + f] = Py_NewRef(value);
-            bail = value != Py_None && !PyUnicode_CheckExact(value);
-            if ((f == F_TIME || f == F_ACTOR || f == F_ACTION) &&
-                (value == Py_None || (!bail && PyUnicode_GET_LENGTH(value) == 0))) {
-                bail = 1;  /* a record lacking one: the Python path says which */
-            }
+            bail = (value != Py_None && !PyUnicode_CheckExact(value)) || lacks(f, value);
         }
         if (bail) {
             break;
@@ -526,32 +549,17 @@ build_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         result = Py_NewRef(Py_None);
         goto done;
     }
-    if (share_zone(whens, n, zones, zone) < 0) {
-        goto done;
-    }
-    result = PyList_New(n);
-    if (result == NULL) {
-        goto done;
-    }
-    PyObject *last[N_FIELDS] = {NULL};
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject **v = &cells[i * N_FIELDS];
-        int keeps = kept(keep, v[F_ACTION]);
+        int keeps = kept(keep, cells[i * N_FIELDS + F_ACTION]);
         if (keeps < 0) {
-            Py_CLEAR(result);
             goto done;
         }
-        PyObject *made = make_event(v, last, whens[i], keeps ? PyList_GET_ITEM(attributes, i) : no_attributes,
-                                    PyList_GET_ITEM(lines, i), PyList_GET_ITEM(seqs, i), base, recent,
-                                    older, event, file);
-        if (made == NULL) {
-            Py_CLEAR(result);
-            goto done;
-        }
-        PyList_SET_ITEM(result, i, made);
+        held[i] = keeps ? Py_NewRef(PyList_GET_ITEM(attributes, i)) : NULL;
     }
+    result = events_of(cells, whens, held, n, zone, zones, lines, seqs, no_attributes, base, recent,
+                       older, event, file);
 done:
-    free_batch(cells, whens, n);
+    free_batch(cells, whens, held, n);
     Py_XDECREF(zone);
     return result;
 }
