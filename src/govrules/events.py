@@ -304,11 +304,12 @@ class _Builder:
         defaults: Mapping[str, str],
         encoding: str = "utf-8",
         start_seq: int = 0,
-        attributes_of: frozenset[str] | None = None,
+        attributes_of: Iterable[str] | None = None,
     ) -> None:
         self.tz = tz
-        self.attributes_of = attributes_of
+        self.attributes_of = None if attributes_of is None else frozenset(attributes_of)
         self.file = file
+        self.base = Path(file).name  # what an event without an id is named by, with its line
         self.encoding = encoding
         self.start_seq = start_seq
         self._recent: dict[str, str] = {}
@@ -618,8 +619,6 @@ class _Builder:
         positions = tuple(indexes[0] if indexes else -1 for indexes, _ in plan)
         # a separator the Python path does not split on (empty) is none for the C module
         attribute_columns = tuple((index, name, sep or None) for index, name, sep in attribute_plan)
-        keep = None if self.attributes_of is None else frozenset(self.attributes_of)
-        base = Path(self.file).name
         width = len(header)
 
         def in_c(rows: list[list[str]], lines: list[int]) -> list[Event | Rejected] | None:
@@ -635,12 +634,12 @@ class _Builder:
                 Event,
                 NO_ATTRIBUTES,
                 self.file,
-                base,
+                self.base,
                 self.zones,
                 recent,
                 older,
                 datetime.fromisoformat,
-                keep,
+                self.attributes_of,
             )
             if len(recent) >= _SHARE_WINDOW:
                 self._older, self._recent = recent, {}
@@ -658,7 +657,6 @@ class _Builder:
         module, that module makes the batches it can (every time at one offset), the same way."""
         if _speedups is not None:
             recent = self._recent
-            keep = None if self.attributes_of is None else frozenset(self.attributes_of)
             made = _speedups.build_columns(
                 tuple(fields),
                 attributes,
@@ -667,12 +665,12 @@ class _Builder:
                 Event,
                 NO_ATTRIBUTES,
                 self.file,
-                Path(self.file).name,
+                self.base,
                 self.zones,
                 recent,
                 self._older,
                 datetime.fromisoformat,
-                keep,
+                self.attributes_of,
             )
             if made is not None:
                 if len(recent) >= _SHARE_WINDOW:
@@ -694,8 +692,7 @@ class _Builder:
                 if shared is not zone:
                     whens[i] = _in_zone(when, shared)
         if not all(ids):
-            base = Path(self.file).name
-            ids = [i or f"{base}:{line}" for i, line in zip(ids, lines, strict=True)]
+            ids = [i or f"{self.base}:{line}" for i, line in zip(ids, lines, strict=True)]
         keep = self.attributes_of
         if keep is not None:
             attributes = [a if name in keep else NO_ATTRIBUTES for a, name in zip(attributes, actions, strict=True)]
@@ -736,7 +733,7 @@ class _Builder:
         shared_zone = self.zones.setdefault(zone, zone)
         if shared_zone is not zone:
             when = _in_zone(when, shared_zone)
-        event_id = record_id or f"{Path(self.file).name}:{line}"
+        event_id = record_id or f"{self.base}:{line}"
         if suspect:
             for name, value in zip(EVENT_FIELDS, values, strict=True):
                 if value is not None and _CONTROL.search(value):
@@ -863,7 +860,6 @@ def read_events(
             ]
         )
     fmap = fmap or FieldMap()
-    keep = None if attributes_of is None else frozenset(attributes_of)
     try:
         if fmt == "xes":
             handle_b = open(name, "rb")  # noqa: SIM115 - closed by the generator
@@ -881,10 +877,10 @@ def read_events(
             [Problem(name, None, None, "", "unreadable", f"cannot open the log: {exc.strerror or exc}")]
         ) from None
     if fmt == "xes":  # an XML document says its own encoding
-        builder = _Builder(fmap, tz, name, DEFAULT_XES_MAP, start_seq=start_seq, attributes_of=keep)
+        builder = _Builder(fmap, tz, name, DEFAULT_XES_MAP, start_seq=start_seq, attributes_of=attributes_of)
         return _guard(_read_xes(handle_b, builder), name, handle_b)
     reader = {"csv": _read_csv, "jsonl": _read_jsonl, "json": _read_json_array}[fmt]
-    builder = _Builder(fmap, tz, name, {}, encoding, start_seq, keep)
+    builder = _Builder(fmap, tz, name, {}, encoding, start_seq, attributes_of)
     return _guard(reader(handle, builder), name, handle)
 
 
