@@ -11,13 +11,16 @@
  * attributes the reader keeps, and calls `Event`. For any other batch it returns None and the
  * Python path reads it, so that rejections and their reasons stay those of the record-by-record
  * path. `build_columns` does the second half for a batch of records whose fields the Python
- * path has gathered (JSON records): what `_Builder._made` does. The module is optional: without
- * it the Python path reads every batch, with the same results (tests/test_events.py compares the
- * two).
+ * path has gathered (JSON records): what `_Builder._made` does. `account` does for the checker
+ * what `govrules.checker._account` does: the accounting of a batch of events (duplicate ids,
+ * the files and lines they were read at, the events each rule reads). The module is optional:
+ * without it the Python paths run, with the same results (tests/test_events.py and
+ * tests/checker/test_economies.py compare the two).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include "datetime.h"
+#include "structmember.h"
 
 #define N_FIELDS 8
 enum { F_ID, F_TIME, F_ACTOR, F_ACTION, F_RECIPIENT, F_SUBJECT, F_REF, F_PERIOD };
@@ -564,9 +567,252 @@ done:
     return result;
 }
 
+/* The positions of an `Event`'s fields in its struct, read from the type's member descriptors. */
+enum { E_ID, E_TIME, E_ACTOR, E_ACTION, E_ATTRIBUTES, E_FILE, E_LINE, N_SLOTS };
+static const char *slot_names[N_SLOTS] = {"id", "time", "actor", "action", "attributes", "file", "line"};
+
+/* Fill `offsets` from the member descriptors of `type`: 0 when done, -1 with an exception set. */
+static int
+slot_offsets(PyObject *type, Py_ssize_t *offsets)
+{
+    for (int k = 0; k < N_SLOTS; k++) {
+        PyObject *descr = PyObject_GetAttrString(type, slot_names[k]);
+        if (descr == NULL) {
+            return -1;
+        }
+        int member = Py_IS_TYPE(descr, &PyMemberDescr_Type) &&
+                     ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX;
+        if (member) {
+            offsets[k] = ((PyMemberDescrObject *)descr)->d_member->offset;
+        }
+        Py_DECREF(descr);
+        if (!member) {
+            PyErr_Format(PyExc_TypeError, "account: %s is not a struct field", slot_names[k]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+#define SLOT(object, k) (*(PyObject **)((char *)(object) + offsets[k]))
+
+/* Whether `a` equals `b` (identical objects first, as interned names and shared values are):
+ * 1, 0, or -1 with an exception set. */
+static int
+same(PyObject *a, PyObject *b)
+{
+    return a == b ? 1 : PyObject_RichCompareBool(a, b, Py_EQ);
+}
+
+/* Append `event` to the list `by_action` holds for `action` (made if missing); a list that
+ * reaches `part` events moves into `parts[action]` as one tuple. 0, or -1 with an exception set. */
+static int
+hold(PyObject *by_action, PyObject *parts, PyObject *action, PyObject *event, Py_ssize_t part)
+{
+    PyObject *held = PyDict_GetItemWithError(by_action, action);
+    if (held == NULL) {
+        if (PyErr_Occurred() || (held = PyList_New(0)) == NULL) {
+            return -1;
+        }
+        int set = PyDict_SetItem(by_action, action, held);
+        Py_DECREF(held);  /* the dict holds it */
+        if (set < 0) {
+            return -1;
+        }
+    }
+    if (PyList_Append(held, event) < 0) {
+        return -1;
+    }
+    if (PyList_GET_SIZE(held) < part) {
+        return 0;
+    }
+    PyObject *done = PyList_AsTuple(held);
+    if (done == NULL) {
+        return -1;
+    }
+    PyObject *into = PyDict_GetItemWithError(parts, action);
+    int failed = 0;
+    if (into == NULL) {
+        failed = PyErr_Occurred() || (into = PyList_New(0)) == NULL || PyDict_SetItem(parts, action, into) < 0;
+        Py_XDECREF(into);  /* the dict holds it, unless setting failed */
+    }
+    failed = failed || PyList_Append(into, done) < 0 || PyList_SetSlice(held, 0, PyList_GET_SIZE(held), NULL) < 0;
+    Py_DECREF(done);
+    return failed ? -1 : 0;
+}
+
+PyDoc_STRVAR(account_doc,
+"account(batch, event, seen, bound_of, first_file, other_files, rising, top, known, wanted, bare,\n"
+"        by_action, parts, part, stripped) -> tuple[bool, int, bool] | None\n\n"
+"The accounting of a batch of events that `_ingest` (govrules/checker.py) does a field at a time:\n"
+"for a batch of `event` instances of one file, their times at one offset whose audit moment\n"
+"`bound_of(offset)` gives and none after it, and no id seen before or twice, each id goes into\n"
+"`seen` with its line (and into `other_files` with the file, if that is not `first_file`), and\n"
+"each event of an action in `wanted` into `by_action` (without its attributes, made by\n"
+"`stripped`, for an action in `bare`; `part` at a time into `parts`). Returns whether the lines\n"
+"still rise (given that they did, as `rising`, up to `top`), the last line, and whether every\n"
+"actor is in `known`; None, having changed nothing, for any other batch.");
+
+static PyObject *
+account(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 15) {
+        PyErr_SetString(PyExc_TypeError, "account takes 15 arguments");
+        return NULL;
+    }
+    PyObject *batch = args[0], *event = args[1], *seen = args[2], *bound_of = args[3];
+    PyObject *first_file = args[4], *other_files = args[5], *top = args[7];
+    PyObject *known = args[8], *wanted = args[9], *bare = args[10], *by_action = args[11];
+    PyObject *parts = args[12], *stripped = args[14];
+    int rising = PyObject_IsTrue(args[6]);
+    Py_ssize_t part = PyLong_AsSsize_t(args[13]);
+    if (rising < 0 || (part == -1 && PyErr_Occurred())) {
+        return NULL;
+    }
+    if (!PyList_CheckExact(batch) || !PyType_Check(event) || !PyDict_CheckExact(seen) ||
+        !PyDict_CheckExact(other_files) || !PyAnySet_Check(known) || !PyAnySet_Check(wanted) ||
+        !PyAnySet_Check(bare) || !PyDict_Check(by_action) || !PyDict_Check(parts) || part < 1) {
+        PyErr_SetString(PyExc_TypeError, "account: unexpected argument types");
+        return NULL;
+    }
+    Py_ssize_t offsets[N_SLOTS];
+    if (slot_offsets(event, offsets) < 0) {
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(batch);
+    if (n == 0) {
+        Py_RETURN_NONE;
+    }
+    /* first what makes the batch one to account for here, changing nothing */
+    PyObject *file = NULL, *zone = NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *e = PyList_GET_ITEM(batch, i);
+        if (!Py_IS_TYPE(e, (PyTypeObject *)event)) {
+            Py_RETURN_NONE;
+        }
+        for (int k = 0; k < N_SLOTS; k++) {
+            if (SLOT(e, k) == NULL) {
+                Py_RETURN_NONE;
+            }
+        }
+        PyObject *when = SLOT(e, E_TIME);
+        if (!PyDateTime_Check(when) || !((_PyDateTime_BaseTZInfo *)when)->hastzinfo) {
+            Py_RETURN_NONE;
+        }
+        PyObject *tz = PyDateTime_DATE_GET_TZINFO(when);
+        if (i == 0) {
+            file = SLOT(e, E_FILE);
+            zone = tz;
+            continue;
+        }
+        int alike = same(SLOT(e, E_FILE), file);
+        if (alike > 0) {
+            alike = same(tz, zone);
+        }
+        if (alike <= 0) {
+            return alike < 0 ? NULL : Py_NewRef(Py_None);
+        }
+    }
+    PyObject *bound = PyObject_CallOneArg(bound_of, zone);
+    if (bound == NULL) {
+        return NULL;
+    }
+    int early = bound != Py_None;
+    for (Py_ssize_t i = 0; i < n && early > 0; i++) {
+        early = PyObject_RichCompareBool(SLOT(PyList_GET_ITEM(batch, i), E_TIME), bound, Py_LE);
+    }
+    Py_DECREF(bound);
+    if (early <= 0) {
+        return early < 0 ? NULL : Py_NewRef(Py_None);
+    }
+    /* each id into `seen`, taken out again if one of them was there already */
+    Py_ssize_t added = 0;
+    int fresh = 1;
+    for (; added < n && fresh > 0; added++) {
+        PyObject *e = PyList_GET_ITEM(batch, added);
+        Py_ssize_t size = PyDict_GET_SIZE(seen);
+        if (PyDict_SetDefault(seen, SLOT(e, E_ID), SLOT(e, E_LINE)) == NULL) {
+            fresh = -1;
+        }
+        else if (PyDict_GET_SIZE(seen) == size) {
+            fresh = 0;
+        }
+    }
+    if (fresh <= 0) {
+        /* the last id tried was there before (or failed): the ones before it were added here */
+        PyObject *type, *value, *traceback;
+        PyErr_Fetch(&type, &value, &traceback);
+        for (Py_ssize_t i = 0; i < added - 1; i++) {
+            if (PyDict_DelItem(seen, SLOT(PyList_GET_ITEM(batch, i), E_ID)) < 0) {
+                Py_XDECREF(type);
+                Py_XDECREF(value);
+                Py_XDECREF(traceback);
+                return NULL;
+            }
+        }
+        PyErr_Restore(type, value, traceback);
+        return fresh < 0 ? NULL : Py_NewRef(Py_None);
+    }
+    /* the batch is accounted for here: the rest only adds */
+    int elsewhere = same(file, first_file);
+    if (elsewhere < 0) {
+        return NULL;
+    }
+    elsewhere = !elsewhere;
+    int all_known = 1;
+    PyObject *last = top;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *e = PyList_GET_ITEM(batch, i);
+        PyObject *id = SLOT(e, E_ID), *line = SLOT(e, E_LINE), *action = SLOT(e, E_ACTION);
+        if (elsewhere) {
+            if (PyDict_SetItem(other_files, id, file) < 0) {
+                return NULL;
+            }
+        }
+        else if (rising) {
+            rising = line != Py_None ? PyObject_RichCompareBool(line, last, Py_GT) : 0;
+            if (rising < 0) {
+                return NULL;
+            }
+            last = rising ? line : last;
+        }
+        if (all_known) {
+            all_known = PySet_Contains(known, SLOT(e, E_ACTOR));
+            if (all_known < 0) {
+                return NULL;
+            }
+        }
+        int wants = PySet_Contains(wanted, action);
+        if (wants <= 0) {
+            if (wants < 0) {
+                return NULL;
+            }
+            continue;
+        }
+        int strip = PyObject_IsTrue(SLOT(e, E_ATTRIBUTES));
+        if (strip > 0) {
+            strip = PySet_Contains(bare, action);
+        }
+        if (strip < 0) {
+            return NULL;
+        }
+        PyObject *kept = strip ? PyObject_CallOneArg(stripped, e) : Py_NewRef(e);
+        if (kept == NULL) {
+            return NULL;
+        }
+        int failed = hold(by_action, parts, action, kept, part);
+        Py_DECREF(kept);
+        if (failed < 0) {
+            return NULL;
+        }
+    }
+    return Py_BuildValue("(NON)", PyBool_FromLong(rising), rising ? last : top, PyBool_FromLong(all_known));
+}
+
 static PyMethodDef methods[] = {
     {"build_rows", (PyCFunction)(void (*)(void))build_rows, METH_FASTCALL, build_rows_doc},
     {"build_columns", (PyCFunction)(void (*)(void))build_columns, METH_FASTCALL, build_columns_doc},
+    {"account", (PyCFunction)(void (*)(void))account, METH_FASTCALL, account_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -589,7 +835,7 @@ static PyModuleDef_Slot slots[] = {
 static struct PyModuleDef module_def = {
     PyModuleDef_HEAD_INIT,
     .m_name = "govrules._speedups",
-    .m_doc = "The events of a batch of CSV rows, made in C (see govrules.events).",
+    .m_doc = "The events of a batch of records made, and accounted for, in C (see govrules.events, govrules.checker).",
     .m_size = 0,
     .m_methods = methods,
     .m_slots = slots,

@@ -35,3 +35,20 @@ def build_columns(
     fromisoformat: Callable[[str], datetime],
     attributes_of: frozenset[str] | None,
 ) -> list[Any] | None: ...
+def account(
+    batch: list[Any],
+    event: type[Any],
+    seen: dict[str, int | None],
+    bound_of: Callable[[Any], datetime | None],
+    first_file: str | None,
+    other_files: dict[str, str | None],
+    rising: bool,
+    top: int,
+    known: set[str],
+    wanted: set[str],
+    bare: set[str],
+    by_action: dict[str, list[Any]],
+    parts: dict[str, list[tuple[Any, ...]]],
+    part: int,
+    stripped: Callable[[Any], Any],
+) -> tuple[bool, int, bool] | None: ...

@@ -22,7 +22,7 @@ from typing import Any, TypeVar, cast
 import msgspec
 
 from govrules.errors import InvalidArgument, PeriodError, RuleSetError
-from govrules.events import NO_ATTRIBUTES, Event, Rejected, at_fixed_offsets
+from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups, at_fixed_offsets
 from govrules.findings import (
     CODE_SEVERITY,
     EvidenceLocation,
@@ -1442,9 +1442,9 @@ def _ingest(
     an event of an action in ``bare`` is kept without its attributes, which no rule reads.
 
     The records are taken `_INGEST_BATCH` at a time. A batch of events of one file, none of them
-    rejected, a duplicate or dated after the audit moment, all their times at one fixed offset,
-    is counted a field at a time (one call per field for the batch, not one step per event);
-    any other batch is looked at a record at a time. Both ways count the same.
+    a duplicate or dated after the audit moment, all their times at one fixed offset, is
+    accounted for in one call (`_account_batch`); any other batch is looked at a record at a
+    time. Both ways count the same.
 
     The events of an action are gathered in tuples of ``_PART`` (see ``_PART``) and joined into one
     tuple at the end.
@@ -1453,8 +1453,8 @@ def _ingest(
     as_of = run.ctx.as_of
     bounds: dict[Any, datetime | None] = {}  # the audit moment at each fixed offset met
     fixed: dict[timedelta | None, timezone] = {}  # one fixed offset object per offset
-    by_action: defaultdict[str, list[Event]] = defaultdict(list)
-    parts: defaultdict[str, list[tuple[Event, ...]]] = defaultdict(list)
+    by_action: dict[str, list[Event]] = {}
+    parts: dict[str, list[tuple[Event, ...]]] = {}
     seen = acc.first_seen
     files = acc.files
     actions = acc.actions
@@ -1462,47 +1462,28 @@ def _ingest(
     started = False
     rising, top = False, 0
 
-    def hold(events: Iterable[Event]) -> None:
-        for event in events:
-            if event.action in wanted:
-                if event.attributes and event.action in bare:
-                    event = event._replace(attributes=NO_ATTRIBUTES)
-                held = by_action[event.action]
-                held.append(event)
-                if len(held) == _PART:
-                    parts[event.action].append(tuple(held))
-                    held.clear()
+    def bound_of(zone: Any) -> datetime | None:
+        if zone not in bounds:
+            bounds[zone] = _at_offset(as_of, zone)
+        return bounds[zone]
 
     stream = iter(records)
     while batch := list(islice(stream, _INGEST_BATCH)):
-        fast = False
-        if started and set(map(type, batch)) == {Event}:
-            events = cast(list[Event], batch)
-            fresh = dict(zip(map(_id, events), map(_line, events), strict=True))
-            zones = set(map(_tzinfo, map(_time, events)))
-            file = events[0].file
-            if len(fresh) == len(events) and len(zones) == 1 and set(map(_file, events)) == {file}:
-                zone = zones.pop()
-                if zone not in bounds:
-                    bounds[zone] = _at_offset(as_of, zone)
-                bound = bounds[zone]
-                fast = bound is not None and max(map(_time, events)) <= bound and seen.keys().isdisjoint(fresh)
-        if fast:
-            acc.read += len(events)
-            files[file or "<events>"] += len(events)
-            if file != first_file:
-                acc.other_files.update(zip(fresh, repeat(file)))
-            elif rising:
-                lines = list(fresh.values())
-                rising = None not in lines and lines[0] > top and all(map(lt, lines, islice(lines, 1, None)))
-                top = lines[-1] if rising else top
-            seen.update(fresh)
-            actions.update(map(_action, events))
-            if not known.issuperset(map(_actor, events)):
-                for event in events:
+        done = None
+        if started:
+            done = _account_batch(
+                batch, Event, seen, bound_of, first_file, acc.other_files, rising, top, known, wanted, bare,
+                by_action, parts, _PART, _stripped,
+            )  # fmt: skip
+        if done is not None:
+            rising, top, all_known = done
+            acc.read += len(batch)
+            files[batch[0].file or "<events>"] += len(batch)
+            actions.update(map(_action, batch))
+            if not all_known:
+                for event in cast(list[Event], batch):
                     if event.actor not in known:
                         acc.unknown.setdefault(event.actor, []).append(event.id)
-            hold(events)
             continue
         for record in batch:
             acc.read += 1
@@ -1550,10 +1531,83 @@ def _ingest(
                 # (wrong in the hour a clock change repeats)
                 offset = record.time.utcoffset()
                 record = record._replace(time=record.time.replace(tzinfo=fixed.setdefault(offset, timezone(offset))))  # type: ignore[arg-type]
-            hold((record,))
+            if record.action in wanted:
+                _hold(by_action, parts, record.action, _stripped(record) if record.action in bare else record, _PART)
     for name, held in by_action.items():
-        run.events_by_action[name] = (*chain.from_iterable(parts[name]), *held)
+        run.events_by_action[name] = (*chain.from_iterable(parts.get(name, ())), *held)
     acc.first_top = top if rising else None
+
+
+def _stripped(event: Event) -> Event:
+    """``event`` without its attributes (itself if it has none)."""
+    return event._replace(attributes=NO_ATTRIBUTES) if event.attributes else event
+
+
+def _hold(
+    by_action: dict[str, list[Event]], parts: dict[str, list[tuple[Event, ...]]], action: str, event: Event, part: int
+) -> None:
+    """Keep ``event`` among those of ``action``: in a list, moved ``part`` events at a time into a
+    tuple of ``parts``."""
+    held = by_action.setdefault(action, [])
+    held.append(event)
+    if len(held) == part:
+        parts.setdefault(action, []).append(tuple(held))
+        held.clear()
+
+
+def _account(
+    batch: list[Event | Rejected],
+    event_type: type[Event],
+    seen: dict[str, int | None],
+    bound_of: Callable[[Any], datetime | None],
+    first_file: str | None,
+    other_files: dict[str, str | None],
+    rising: bool,
+    top: int,
+    known: set[str],
+    wanted: set[str],
+    bare: set[str],
+    by_action: dict[str, list[Event]],
+    parts: dict[str, list[tuple[Event, ...]]],
+    part: int,
+    stripped: Callable[[Event], Event],
+) -> tuple[bool, int, bool] | None:
+    """The accounting of a batch of events a field at a time (`_speedups.account` in C, when
+    built): for a batch of ``event_type`` instances of one file, their times at one offset whose
+    audit moment ``bound_of`` gives and none after it, and no id seen before or twice, each id
+    goes into ``seen`` with its line (and into ``other_files`` with the file, if that is not
+    ``first_file``), and each event of an action in ``wanted`` is held (see `_hold`; without its
+    attributes for an action in ``bare``).
+
+    Returns whether the lines still rise (given that they did, as ``rising``, up to ``top``), the
+    last line, and whether every actor is in ``known``; None, having changed nothing, for any
+    other batch.
+    """
+    if set(map(type, batch)) != {event_type}:
+        return None
+    events = cast(list[Event], batch)
+    fresh = dict(zip(map(_id, events), map(_line, events), strict=True))
+    zones = set(map(_tzinfo, map(_time, events)))
+    file = events[0].file
+    if len(fresh) != len(events) or len(zones) != 1 or set(map(_file, events)) != {file}:
+        return None
+    bound = bound_of(zones.pop())
+    if bound is None or max(map(_time, events)) > bound or not seen.keys().isdisjoint(fresh):
+        return None
+    if file != first_file:
+        other_files.update(zip(fresh, repeat(file)))
+    elif rising:
+        lines = list(fresh.values())
+        rising = None not in lines and lines[0] > top and all(map(lt, lines, islice(lines, 1, None)))
+        top = lines[-1] if rising else top
+    seen.update(fresh)
+    for event in events:
+        if event.action in wanted:
+            _hold(by_action, parts, event.action, stripped(event) if event.action in bare else event, part)
+    return rising, top, known.issuperset(map(_actor, events))
+
+
+_account_batch = _speedups.account if _speedups is not None else _account
 
 
 def _at_offset(when: datetime, zone: Any) -> datetime | None:

@@ -29,7 +29,7 @@ import msgspec
 from govrules.errors import EventLogError, Problem
 
 try:
-    from govrules import _speedups
+    from govrules import _speedups as _speedups  # also used by the checker
 except ImportError:  # built without a C compiler: every batch is read in Python, with the same results
     _speedups = None  # type: ignore[assignment]
 

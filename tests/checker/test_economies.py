@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import partial
 from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -26,7 +27,7 @@ from hypothesis import example, given, note
 from hypothesis import strategies as st
 
 from govrules import check, checker
-from govrules.events import NO_ATTRIBUTES, Event, Rejected
+from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups
 from govrules.findings import Outcome, Report, outcome_sort_key, sorted_outcomes
 from govrules.model import DateRange, Organisation, RuleSet, selectors
 from govrules.testing import Audit, audits, from_rule_set
@@ -390,22 +391,30 @@ def _no_offset(when: datetime, zone: Any) -> None:
     return None
 
 
+_ACCOUNTS = {"c": _speedups.account if _speedups is not None else None, "python": checker._account}
+
+
+@pytest.mark.parametrize("account", sorted(_ACCOUNTS))
 @pytest.mark.parametrize("batch", [1, 2, 3, 5])
 @given(case=_as_read())
 def test_records_taken_a_batch_at_a_time_are_counted_as_one_at_a_time(
-    batch: int, case: tuple[Audit, list[Event | Rejected]]
+    account: str, batch: int, case: tuple[Audit, list[Event | Rejected]]
 ) -> None:
-    """A batch of good events of one file at one fixed offset is counted a field at a time: the
-    report (records, rejections, unknown actors, evidence locations) is the one that counting
-    every record by itself gives."""
+    """A batch of good events of one file at one fixed offset is counted a field at a time, in C
+    or in Python: the report (records, rejections, unknown actors, evidence locations) is the one
+    that counting every record by itself gives."""
     audit, records = case
+    assert _ACCOUNTS[account] is not None, "govrules._speedups was not compiled: install with a C compiler"
 
     def run() -> Report:
         return check(
             audit.rules, audit.org, records, start=audit.start, end=audit.end, as_of=audit.as_of, with_locations=True
         )
 
-    with mock.patch.object(checker, "_INGEST_BATCH", batch):
+    with (
+        mock.patch.object(checker, "_INGEST_BATCH", batch),
+        mock.patch.object(checker, "_account_batch", _ACCOUNTS[account]),
+    ):
         batched = run()
         with mock.patch.object(checker, "_at_offset", _no_offset):
             one_by_one = run()
@@ -413,7 +422,8 @@ def test_records_taken_a_batch_at_a_time_are_counted_as_one_at_a_time(
     assert batched.model_dump() == one_by_one.model_dump()
 
 
-def test_a_batch_of_good_events_is_counted_at_once() -> None:
+@pytest.mark.parametrize("account", sorted(_ACCOUNTS))
+def test_a_batch_of_good_events_is_counted_at_once(account: str) -> None:
     """The test above can fail only if its batches are counted at once: a log such as a reader
     gives is, past its first batch."""
     rules, org = _approvals()
@@ -430,10 +440,158 @@ def test_a_batch_of_good_events_is_counted_at_once() -> None:
         bounds.append(at_offset(when, offset))
         return bounds[-1]
 
-    with mock.patch.object(checker, "_INGEST_BATCH", 2), mock.patch.object(checker, "_at_offset", spy):
+    with (
+        mock.patch.object(checker, "_INGEST_BATCH", 2),
+        mock.patch.object(checker, "_at_offset", spy),
+        mock.patch.object(checker, "_account_batch", _ACCOUNTS[account]),
+    ):
         report = check(rules, org, log, start=date(2024, 1, 1), end=date(2025, 1, 1))
     assert bounds and all(b is not None for b in bounds)
     assert (report.records.read, report.records.rejected) == (6, 0)
+
+
+_PLUS_ONE = timezone(timedelta(hours=1))
+_AT_NINE = datetime(2024, 3, 1, 9)
+
+
+@st.composite
+def _account_args(draw: st.DrawFn) -> tuple[list[Any], dict[str, Any]]:
+    """A batch and the state `_account` starts from. Most batches are ones to account for at once
+    (one file, one offset, new ids, times up to the audit moment); some have an id seen before or
+    repeated, a time at equal offset objects that are not the same object, at a second offset or
+    in a zone with DST, a time after the audit moment, a second file or a rejected record; and
+    lines that rise or not, unknown actors, attributes to keep or let go."""
+    zones = [_PLUS_ONE, timezone(timedelta(hours=1)), timezone(timedelta(hours=2)), ZoneInfo("Europe/Rome")]
+    odd = st.integers(0, 24).map(lambda k: k == 0)  # a deviation from the batch's common values
+    file = draw(st.sampled_from(["a.csv", "b.csv", None]))
+    ids = draw(st.lists(st.sampled_from("abcdefghij"), unique=True, max_size=7))
+    line = draw(st.integers(-2, 3))
+    batch: list[Any] = []
+    for i in ids:
+        if draw(odd):
+            batch.append(Rejected("a.csv", 3, "malformed CSV"))
+        line += draw(st.sampled_from([1, 1, 1, 2, 0, -1]))
+        batch.append(
+            Event(
+                id=draw(st.sampled_from("abcdefghij")) if draw(odd) else i,
+                time=(_AT_NINE + timedelta(minutes=draw(st.integers(0, 30)))).replace(
+                    tzinfo=draw(st.sampled_from(zones)) if draw(odd) else _PLUS_ONE
+                ),
+                actor=draw(st.sampled_from(["x", "y", "y", "y", "ghost"])),
+                action=draw(st.sampled_from(["do", "see", "skip"])),
+                attributes=draw(st.sampled_from([NO_ATTRIBUTES, {"k": 1}, {}])),
+                file=draw(st.sampled_from(["a.csv", "b.csv", None])) if draw(odd) else file,
+                line=None if draw(odd) else line,
+            )
+        )
+    as_of = (_AT_NINE + timedelta(minutes=draw(st.sampled_from([30, 30, 30, 20])))).replace(tzinfo=_PLUS_ONE)
+    events = [e for e in batch if isinstance(e, Event)]
+    held = draw(st.lists(st.sampled_from(events), max_size=2)) if events else []
+    state = {
+        "seen": {i: draw(st.none() | st.integers(0, 5)) for i in draw(st.lists(st.sampled_from("klmabc"), max_size=2))},
+        "bound_of": partial(checker._at_offset, as_of),
+        "first_file": draw(st.sampled_from([file, file, "a.csv", "b.csv", None])),
+        "other_files": {},
+        "rising": draw(st.booleans()),
+        "top": draw(st.integers(-2, 3)),
+        "known": {"x", "y"},
+        "wanted": set(draw(st.lists(st.sampled_from(["do", "see", "skip"])))),
+        "bare": set(draw(st.lists(st.sampled_from(["do", "see", "skip"])))),
+        "by_action": {"do": held},
+        "parts": {},
+        "part": draw(st.integers(1, 3)),
+    }
+    return batch, state
+
+
+def _accounted(account: Any, batch: list[Any], state: dict[str, Any]) -> tuple[Any, ...]:
+    """What ``account`` returns for ``batch`` from a copy of ``state``, and the state it leaves."""
+    s = {
+        **state,
+        "seen": dict(state["seen"]),
+        "other_files": dict(state["other_files"]),
+        "by_action": {k: list(v) for k, v in state["by_action"].items()},
+        "parts": {k: list(v) for k, v in state["parts"].items()},
+    }
+    result = account(
+        batch, Event, s["seen"], s["bound_of"], s["first_file"], s["other_files"], s["rising"], s["top"],
+        s["known"], s["wanted"], s["bare"], s["by_action"], s["parts"], s["part"], checker._stripped,
+    )  # fmt: skip
+    kept = {k: [(e, e.attributes is NO_ATTRIBUTES) for e in v] for k, v in s["by_action"].items()}
+    return result, list(s["seen"].items()), list(s["other_files"].items()), kept, s["parts"]
+
+
+@given(args=_account_args())
+def test_a_batch_is_accounted_for_in_c_as_in_python(args: tuple[list[Any], dict[str, Any]]) -> None:
+    """`_speedups.account` returns what `checker._account` returns and leaves the same state:
+    the ids seen with their lines (in the same order), the other files, the events held (the
+    same events, without attributes where Python lets go of them) and the parts; and for a batch
+    it leaves to the record-by-record path, None and the state it was given."""
+    assert _speedups is not None, "govrules._speedups was not compiled: install with a C compiler"
+    batch, state = args
+    in_c = _accounted(_speedups.account, batch, state)
+    in_python = _accounted(checker._account, batch, state)
+    note(repr(in_python))
+    assert in_c == in_python
+    if in_c[0] is None:
+        assert in_c[1] == list(state["seen"].items()) and in_c[2] == []
+
+
+def test_a_batch_that_fails_half_way_is_taken_out_of_the_ids_seen() -> None:
+    """An id that cannot be a key, after two that were added: the error is raised and the two are
+    taken out again (in Python, none was added), and nothing is held."""
+    assert _speedups is not None, "govrules._speedups was not compiled: install with a C compiler"
+    at = _AT_NINE.replace(tzinfo=_PLUS_ONE)
+    batch: list[Any] = [
+        Event(id=i, time=at, actor="x", action="do", file="a.csv", line=n)  # type: ignore[arg-type]
+        for n, i in enumerate(["a", "b", ["c"]])
+    ]
+    accounts: list[Any] = [_speedups.account, checker._account]
+    for account in accounts:
+        seen: dict[str, int | None] = {"z": 1}
+        by_action: dict[str, list[Event]] = {}
+        with pytest.raises(TypeError, match="unhashable"):
+            account(batch, Event, seen, partial(checker._at_offset, at), "a.csv", {}, True, -1, {"x"}, {"do"},
+                    set(), by_action, {}, 2, checker._stripped)  # fmt: skip
+        assert (seen, by_action) == ({"z": 1}, {})
+
+
+def _account_call() -> list[Any]:
+    at = _AT_NINE.replace(tzinfo=_PLUS_ONE)
+    return [[Event(id="a", time=at, actor="x", action="do", line=4)], Event, {}, partial(checker._at_offset, at),
+            None, {}, True, 0, {"x"}, {"do"}, set(), {}, {}, 2, checker._stripped]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "change, error",
+    [
+        ({0: ()}, TypeError),  # not a list
+        ({1: int}, AttributeError),  # a type without the fields
+        (
+            {
+                1: type(
+                    "Plain", (), {"id": 1, "time": 2, "actor": 3, "action": 4, "attributes": 5, "file": 6, "line": 7}
+                )
+            },
+            TypeError,
+        ),  # fields that are not struct members
+        ({2: []}, TypeError),  # seen not a dict
+        ({8: ["x"]}, TypeError),  # known not a set
+        ({13: 0}, TypeError),  # no part size
+    ],
+)
+def test_account_refuses_arguments_of_the_wrong_shape(change: dict[int, Any], error: type[Exception]) -> None:
+    assert _speedups is not None, "govrules._speedups was not compiled: install with a C compiler"
+    args = _account_call()
+    assert _speedups.account(*args) == (True, 4, True)
+    assert args[2] == {"a": 4} and args[11] == {"do": args[0]}
+    args = _account_call()
+    for k, v in change.items():
+        args[k] = v
+    with pytest.raises(error):
+        _speedups.account(*args)
+    with pytest.raises(TypeError, match="15 arguments"):
+        _speedups.account(*args[:14])
 
 
 _ZONES = ["Asia/Shanghai", "America/Sao_Paulo", "Pacific/Apia", "Pacific/Kiritimati", "Etc/GMT+12", "America/Havana"]
