@@ -292,6 +292,47 @@ def test_the_c_module_makes_a_clean_batch_and_leaves_the_rest(monkeypatch: pytes
         assert given_back == [True]
 
 
+def test_a_batch_is_offered_to_the_c_module_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CSV batch the C module gives back is not offered to it again whole: a time without an
+    offset is read in Python after one offer; a row of the wrong width makes the batch go back,
+    then each run of good rows around it is offered once (and made in C)."""
+    offered: list[tuple[int, bool]] = []
+    build = _c_module().build_rows
+
+    class Counted:
+        build_columns = staticmethod(_c_module().build_columns)
+
+        @staticmethod
+        def build_rows(rows: list[list[str]], *args: Any) -> list[Any] | None:
+            made: list[Any] | None = build(rows, *args)
+            offered.append((len(rows), made is None))
+            return made
+
+    monkeypatch.setattr(events_module, "_speedups", Counted)
+    header = ["id", "time", "actor", "action"]
+    clean = [[f"e{i}", "2024-03-01T09:00:00+01:00", "school", "report"] for i in range(5)]
+
+    def read(rows: list[list[str]]) -> list[Event | Rejected]:
+        builder = _Builder(FieldMap(), ROME, "logs/log.csv", {}, "utf-8", 0, None)
+        return events_module._csv_records(
+            "log.csv", rows, list(range(2, 2 + len(rows))), 2, 4, builder.rows_reader(header), builder.rows_in_c(header)
+        )
+
+    naive = [list(r) for r in clean]
+    naive[3][1] = "2024-03-01T09:00:00"
+    made = read(naive)
+    assert offered == [(5, True)]
+    assert [e.time.utcoffset() for e in made if isinstance(e, Event)] == [timedelta(hours=1)] * 5
+    offered.clear()
+    wide = [list(r) for r in clean]
+    wide[2].append("extra")
+    made = read(wide)
+    assert offered == [(5, True), (2, False), (2, False)]
+    assert [e.line if isinstance(e, Event) else e.reason for e in made] == [
+        2, 3, "expected 4 columns as in the header, found 5", 5, 6,
+    ]  # fmt: skip
+
+
 @given(
     batch=_batches_in_c(),
     start_seq=st.sampled_from([0, 1000]),

@@ -21,7 +21,7 @@ from itertools import chain, compress, islice, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, Any, ClassVar, TextIO
+from typing import IO, Any, ClassVar, Protocol, TextIO
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -551,9 +551,7 @@ class _Builder:
 
         return build_row
 
-    def rows_reader(
-        self, header: list[str]
-    ) -> Callable[[list[list[str]], list[str], list[int]], list[Event | Rejected]]:
+    def rows_reader(self, header: list[str]) -> _RowsBuilder:
         """What `row_reader` gives for each of a batch of CSV rows (their texts and first lines),
         worked out a column at a time where it can be.
 
@@ -566,7 +564,9 @@ class _Builder:
         """
         one = self.row_reader(header)
 
-        def row_by_row(rows: list[list[str]], texts: list[str], lines: list[int]) -> list[Event | Rejected]:
+        def row_by_row(
+            rows: list[list[str]], texts: list[str], lines: list[int], *, tried_in_c: bool = False
+        ) -> list[Event | Rejected]:
             return [one(*a) for a in zip(rows, lines, texts, strict=True)]
 
         plan, attribute_plan, simple = self._header_plan(header)
@@ -595,8 +595,10 @@ class _Builder:
                     held[name] = [v.strip() for v in value.split(sep) if v.strip()] if sep else value  # type: ignore[index]
             return self._made(fields, attributes, lines)
 
-        def build_rows(rows: list[list[str]], texts: list[str], lines: list[int]) -> list[Event | Rejected]:
-            made = in_c(rows, lines) if in_c is not None else None
+        def build_rows(
+            rows: list[list[str]], texts: list[str], lines: list[int], *, tried_in_c: bool = False
+        ) -> list[Event | Rejected]:
+            made = in_c(rows, lines) if in_c is not None and not tried_in_c else None
             if made is None:
                 made = by_columns(rows, lines) if search("".join(texts)) is None else None
             return row_by_row(rows, texts, lines) if made is None else made
@@ -971,12 +973,21 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
                 return
 
 
+class _RowsBuilder(Protocol):
+    """`_Builder.rows_reader`'s function: the records of a batch of CSV rows (with their texts and
+    first lines); ``tried_in_c`` says that the C module has already given the batch back."""
+
+    def __call__(
+        self, rows: list[list[str]], texts: list[str], lines: list[int], *, tried_in_c: bool = False
+    ) -> list[Event | Rejected]: ...
+
+
 def _csv_rows(
     name: str,
     reader: Any,
     before: int,
     width: int,
-    build_rows: Callable[[list[list[str]], list[str], list[int]], list[Event | Rejected]],
+    build_rows: _RowsBuilder,
     in_c: Callable[[list[list[str]], list[int]], list[Event | Rejected] | None] | None,
     until: int,
 ) -> Iterator[Event | Rejected]:
@@ -1028,7 +1039,7 @@ def _csv_records(
     ends: list[int],
     start: int,
     width: int,
-    build_rows: Callable[[list[list[str]], list[str], list[int]], list[Event | Rejected]],
+    build_rows: _RowsBuilder,
     in_c: Callable[[list[list[str]], list[int]], list[Event | Rejected] | None] | None = None,
 ) -> list[Event | Rejected]:
     """The records of consecutive CSV rows (the first starting at line ``start``, each ending at
@@ -1041,7 +1052,7 @@ def _csv_records(
         return made_in_c
     texts = list(map("".join, rows))
     if set(map(len, rows)) == {width} and max(map(len, texts)) <= MAX_RECORD_CHARS and all(map(str.strip, texts)):
-        return build_rows(rows, texts, starts)
+        return build_rows(rows, texts, starts, tried_in_c=in_c is not None)
     made: list[Event | Rejected] = []
     good = [
         len(t) <= MAX_RECORD_CHARS and len(r) == width if t.strip() else None for t, r in zip(texts, rows, strict=True)
