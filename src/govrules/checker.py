@@ -1441,10 +1441,10 @@ def _ingest(
     """Account for every record and keep the events the rules use, by action, in input order;
     an event of an action in ``bare`` is kept without its attributes, which no rule reads.
 
-    The records are taken `_INGEST_BATCH` at a time. A batch of events of one file, none of them
-    a duplicate or dated after the audit moment, all their times at one fixed offset, is
-    accounted for in one call (`_account_batch`); any other batch is looked at a record at a
-    time. Both ways count the same.
+    The records are taken `_INGEST_BATCH` at a time. A batch of events of one file (no rejected
+    record), none of them a duplicate or dated after the audit moment, all their times at one
+    fixed offset, is accounted for in one call (`_account_batch`); any other batch is looked at
+    a record at a time. Both ways count the same.
 
     The events of an action are gathered in tuples of ``_PART`` (see ``_PART``) and joined into one
     tuple at the end.
