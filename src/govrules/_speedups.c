@@ -571,7 +571,8 @@ done:
 enum { E_ID, E_TIME, E_ACTOR, E_ACTION, E_ATTRIBUTES, E_FILE, E_LINE, N_SLOTS };
 static const char *slot_names[N_SLOTS] = {"id", "time", "actor", "action", "attributes", "file", "line"};
 
-/* Fill `offsets` from the member descriptors of `type`: 0 when done, -1 with an exception set. */
+/* Fill `offsets` from the member descriptors of `type` (its own or its bases'): 0 when done, -1
+ * with an exception set. */
 static int
 slot_offsets(PyObject *type, Py_ssize_t *offsets)
 {
@@ -581,13 +582,14 @@ slot_offsets(PyObject *type, Py_ssize_t *offsets)
             return -1;
         }
         int member = Py_IS_TYPE(descr, &PyMemberDescr_Type) &&
-                     ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX;
+                     ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX &&
+                     PyType_IsSubtype((PyTypeObject *)type, PyDescr_TYPE(descr));
         if (member) {
             offsets[k] = ((PyMemberDescrObject *)descr)->d_member->offset;
         }
         Py_DECREF(descr);
         if (!member) {
-            PyErr_Format(PyExc_TypeError, "account: %s is not a struct field", slot_names[k]);
+            PyErr_Format(PyExc_TypeError, "account: %s is not a field of the event type", slot_names[k]);
             return -1;
         }
     }
@@ -605,53 +607,83 @@ same(PyObject *a, PyObject *b)
 }
 
 /* Append `event` to the list `by_action` holds for `action` (made if missing); a list that
- * reaches `part` events moves into `parts[action]` as one tuple. 0, or -1 with an exception set. */
+ * reaches `part` events moves into `parts[action]` as one tuple. 0, or -1 with an exception set.
+ * The lists are held here while in use: a key's comparison may run Python code. */
 static int
 hold(PyObject *by_action, PyObject *parts, PyObject *action, PyObject *event, Py_ssize_t part)
 {
     PyObject *held = PyDict_GetItemWithError(by_action, action);
-    if (held == NULL) {
-        if (PyErr_Occurred() || (held = PyList_New(0)) == NULL) {
-            return -1;
-        }
-        int set = PyDict_SetItem(by_action, action, held);
-        Py_DECREF(held);  /* the dict holds it */
-        if (set < 0) {
-            return -1;
-        }
+    if (held != NULL) {
+        Py_INCREF(held);
     }
-    if (PyList_Append(held, event) < 0) {
+    else if (PyErr_Occurred() || (held = PyList_New(0)) == NULL || PyDict_SetItem(by_action, action, held) < 0) {
+        Py_XDECREF(held);
         return -1;
     }
-    if (PyList_GET_SIZE(held) < part) {
-        return 0;
-    }
-    PyObject *done = PyList_AsTuple(held);
-    if (done == NULL) {
+    if (!PyList_Check(held)) {
+        PyErr_SetString(PyExc_TypeError, "account: the events held for an action are not a list");
+        Py_DECREF(held);
         return -1;
     }
-    PyObject *into = PyDict_GetItemWithError(parts, action);
-    int failed = 0;
-    if (into == NULL) {
-        failed = PyErr_Occurred() || (into = PyList_New(0)) == NULL || PyDict_SetItem(parts, action, into) < 0;
-        Py_XDECREF(into);  /* the dict holds it, unless setting failed */
+    int failed = PyList_Append(held, event) < 0;
+    if (!failed && PyList_GET_SIZE(held) == part) {
+        PyObject *done = PyList_AsTuple(held), *into = NULL;
+        failed = done == NULL;
+        if (!failed) {
+            into = PyDict_GetItemWithError(parts, action);
+            if (into != NULL) {
+                Py_INCREF(into);
+            }
+            else {
+                failed = PyErr_Occurred() != NULL || (into = PyList_New(0)) == NULL ||
+                         PyDict_SetItem(parts, action, into) < 0;
+            }
+        }
+        failed = failed || !PyList_Check(into) || PyList_Append(into, done) < 0 ||
+                 PyList_SetSlice(held, 0, PyList_GET_SIZE(held), NULL) < 0;
+        if (failed && !PyErr_Occurred()) {
+            PyErr_SetString(PyExc_TypeError, "account: the parts held for an action are not a list");
+        }
+        Py_XDECREF(done);
+        Py_XDECREF(into);
     }
-    failed = failed || PyList_Append(into, done) < 0 || PyList_SetSlice(held, 0, PyList_GET_SIZE(held), NULL) < 0;
-    Py_DECREF(done);
+    Py_DECREF(held);
     return failed ? -1 : 0;
+}
+
+/* Whether the `n` lines `lines` rise strictly from `top`, compared as `checker._account` compares
+ * them: none is None, `lines[0] > top`, then each `<` the next. 1, 0, or -1 with an exception set.
+ * `*last` is then the last line (borrowed). */
+static int
+still_rising(PyObject **lines, Py_ssize_t n, PyObject *top, PyObject **last)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (lines[i] == Py_None) {
+            return 0;
+        }
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int up = i == 0 ? PyObject_RichCompareBool(lines[0], top, Py_GT)
+                        : PyObject_RichCompareBool(lines[i - 1], lines[i], Py_LT);
+        if (up <= 0) {
+            return up;
+        }
+    }
+    *last = n > 0 ? lines[n - 1] : top;
+    return 1;
 }
 
 PyDoc_STRVAR(account_doc,
 "account(batch, event, seen, bound_of, first_file, other_files, rising, top, known, wanted, bare,\n"
 "        by_action, parts, part, stripped) -> tuple[bool, int, bool] | None\n\n"
-"The accounting of a batch of events that `_ingest` (govrules/checker.py) does a field at a time:\n"
-"for a batch of `event` instances of one file, their times at one offset whose audit moment\n"
-"`bound_of(offset)` gives and none after it, and no id seen before or twice, each id goes into\n"
-"`seen` with its line (and into `other_files` with the file, if that is not `first_file`), and\n"
-"each event of an action in `wanted` into `by_action` (without its attributes, made by\n"
-"`stripped`, for an action in `bare`; `part` at a time into `parts`). Returns whether the lines\n"
-"still rise (given that they did, as `rising`, up to `top`), the last line, and whether every\n"
-"actor is in `known`; None, having changed nothing, for any other batch.");
+"The accounting of a batch of events that `_ingest` (govrules/checker.py) does a field at a time,\n"
+"as `checker._account` does it: for a batch of `event` instances of one file, their times at one\n"
+"offset whose audit moment `bound_of(offset)` gives and none after it, and no id seen before or\n"
+"twice, each id goes into `seen` with its line (and into `other_files` with the file, if that is\n"
+"not `first_file`), and each event of an action in `wanted` into `by_action` (without its\n"
+"attributes, made by `stripped`, for an action in `bare`; `part` at a time into `parts`). Returns\n"
+"whether the lines still rise (given that they did, as `rising`, up to `top`), the last line, and\n"
+"whether every actor is in `known`; None, having changed nothing, for any other batch.");
 
 static PyObject *
 account(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
@@ -671,7 +703,7 @@ account(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
     if (!PyList_CheckExact(batch) || !PyType_Check(event) || !PyDict_CheckExact(seen) ||
         !PyDict_CheckExact(other_files) || !PyAnySet_Check(known) || !PyAnySet_Check(wanted) ||
-        !PyAnySet_Check(bare) || !PyDict_Check(by_action) || !PyDict_Check(parts) || part < 1) {
+        !PyAnySet_Check(bare) || !PyDict_CheckExact(by_action) || !PyDict_CheckExact(parts) || part < 1) {
         PyErr_SetString(PyExc_TypeError, "account: unexpected argument types");
         return NULL;
     }
@@ -679,59 +711,76 @@ account(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (slot_offsets(event, offsets) < 0) {
         return NULL;
     }
-    Py_ssize_t n = PyList_GET_SIZE(batch);
-    if (n == 0) {
-        Py_RETURN_NONE;
-    }
-    /* first what makes the batch one to account for here, changing nothing */
-    PyObject *file = NULL, *zone = NULL;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *e = PyList_GET_ITEM(batch, i);
-        if (!Py_IS_TYPE(e, (PyTypeObject *)event)) {
-            Py_RETURN_NONE;
-        }
-        for (int k = 0; k < N_SLOTS; k++) {
-            if (SLOT(e, k) == NULL) {
-                Py_RETURN_NONE;
-            }
-        }
-        PyObject *when = SLOT(e, E_TIME);
-        if (!PyDateTime_Check(when) || !((_PyDateTime_BaseTZInfo *)when)->hastzinfo) {
-            Py_RETURN_NONE;
-        }
-        PyObject *tz = PyDateTime_DATE_GET_TZINFO(when);
-        if (i == 0) {
-            file = SLOT(e, E_FILE);
-            zone = tz;
-            continue;
-        }
-        int alike = same(SLOT(e, E_FILE), file);
-        if (alike > 0) {
-            alike = same(tz, zone);
-        }
-        if (alike <= 0) {
-            return alike < 0 ? NULL : Py_NewRef(Py_None);
-        }
-    }
-    PyObject *bound = PyObject_CallOneArg(bound_of, zone);
-    if (bound == NULL) {
+    /* the batch's own list, which holds its events (and so their fields: an event is immutable)
+     * while Python code runs from here (`bound_of`, `stripped`, comparisons) */
+    PyObject *events = PyList_GetSlice(batch, 0, PyList_GET_SIZE(batch));
+    if (events == NULL) {
         return NULL;
     }
-    int early = bound != Py_None;
-    for (Py_ssize_t i = 0; i < n && early > 0; i++) {
-        early = PyObject_RichCompareBool(SLOT(PyList_GET_ITEM(batch, i), E_TIME), bound, Py_LE);
+    Py_ssize_t n = PyList_GET_SIZE(events);
+    PyObject **items = ((PyListObject *)events)->ob_item;
+    PyObject **lines = PyMem_Calloc((size_t)(n > 0 ? n : 1), sizeof(PyObject *));
+    PyObject *result = NULL, *file = NULL, *zone = NULL, *last = top;
+    Py_ssize_t added = 0;
+    if (lines == NULL) {
+        PyErr_NoMemory();
+        goto done;
     }
-    Py_DECREF(bound);
-    if (early <= 0) {
-        return early < 0 ? NULL : Py_NewRef(Py_None);
+    /* first what makes the batch one to account for here, changing nothing */
+    int fits = n > 0;
+    for (Py_ssize_t i = 0; i < n && fits > 0; i++) {
+        PyObject *e = items[i];
+        fits = Py_IS_TYPE(e, (PyTypeObject *)event);
+        for (int k = 0; k < N_SLOTS && fits; k++) {
+            fits = SLOT(e, k) != NULL;
+        }
+        PyObject *when = fits ? SLOT(e, E_TIME) : NULL;
+        fits = fits && PyDateTime_Check(when) && PyDateTime_DATE_GET_TZINFO(when) != Py_None;
+        if (!fits) {
+            break;
+        }
+        lines[i] = SLOT(e, E_LINE);
+        if (i == 0) {
+            file = SLOT(e, E_FILE);
+            zone = PyDateTime_DATE_GET_TZINFO(when);
+            continue;
+        }
+        fits = same(SLOT(e, E_FILE), file);
+        if (fits > 0) {
+            fits = same(PyDateTime_DATE_GET_TZINFO(when), zone);
+        }
+    }
+    if (fits > 0) {
+        PyObject *bound = PyObject_CallOneArg(bound_of, zone);
+        if (bound == NULL) {
+            goto done;
+        }
+        fits = bound != Py_None;
+        for (Py_ssize_t i = 0; i < n && fits > 0; i++) {
+            fits = PyObject_RichCompareBool(SLOT(items[i], E_TIME), bound, Py_LE);
+        }
+        Py_DECREF(bound);
+    }
+    if (fits <= 0) {
+        result = fits < 0 ? NULL : Py_NewRef(Py_None);
+        goto done;
+    }
+    int elsewhere = PyObject_RichCompareBool(file, first_file, Py_NE);
+    if (elsewhere < 0 || (!elsewhere && rising && (rising = still_rising(lines, n, top, &last)) < 0)) {
+        goto done;
+    }
+    int all_known = 1;
+    for (Py_ssize_t i = 0; i < n && all_known > 0; i++) {
+        all_known = PySet_Contains(known, SLOT(items[i], E_ACTOR));
+    }
+    if (all_known < 0) {
+        goto done;
     }
     /* each id into `seen`, taken out again if one of them was there already */
-    Py_ssize_t added = 0;
     int fresh = 1;
     for (; added < n && fresh > 0; added++) {
-        PyObject *e = PyList_GET_ITEM(batch, added);
         Py_ssize_t size = PyDict_GET_SIZE(seen);
-        if (PyDict_SetDefault(seen, SLOT(e, E_ID), SLOT(e, E_LINE)) == NULL) {
+        if (PyDict_SetDefault(seen, SLOT(items[added], E_ID), lines[added]) == NULL) {
             fresh = -1;
         }
         else if (PyDict_GET_SIZE(seen) == size) {
@@ -743,70 +792,46 @@ account(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyObject *type, *value, *traceback;
         PyErr_Fetch(&type, &value, &traceback);
         for (Py_ssize_t i = 0; i < added - 1; i++) {
-            if (PyDict_DelItem(seen, SLOT(PyList_GET_ITEM(batch, i), E_ID)) < 0) {
+            if (PyDict_DelItem(seen, SLOT(items[i], E_ID)) < 0) {
                 Py_XDECREF(type);
                 Py_XDECREF(value);
                 Py_XDECREF(traceback);
-                return NULL;
+                goto done;
             }
         }
         PyErr_Restore(type, value, traceback);
-        return fresh < 0 ? NULL : Py_NewRef(Py_None);
+        result = fresh < 0 ? NULL : Py_NewRef(Py_None);
+        goto done;
     }
     /* the batch is accounted for here: the rest only adds */
-    int elsewhere = same(file, first_file);
-    if (elsewhere < 0) {
-        return NULL;
-    }
-    elsewhere = !elsewhere;
-    int all_known = 1;
-    PyObject *last = top;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *e = PyList_GET_ITEM(batch, i);
-        PyObject *id = SLOT(e, E_ID), *line = SLOT(e, E_LINE), *action = SLOT(e, E_ACTION);
-        if (elsewhere) {
-            if (PyDict_SetItem(other_files, id, file) < 0) {
-                return NULL;
-            }
-        }
-        else if (rising) {
-            rising = line != Py_None ? PyObject_RichCompareBool(line, last, Py_GT) : 0;
-            if (rising < 0) {
-                return NULL;
-            }
-            last = rising ? line : last;
-        }
-        if (all_known) {
-            all_known = PySet_Contains(known, SLOT(e, E_ACTOR));
-            if (all_known < 0) {
-                return NULL;
-            }
+        PyObject *e = items[i], *action = SLOT(e, E_ACTION);
+        if (elsewhere && PyDict_SetItem(other_files, SLOT(e, E_ID), file) < 0) {
+            goto done;
         }
         int wants = PySet_Contains(wanted, action);
-        if (wants <= 0) {
-            if (wants < 0) {
-                return NULL;
-            }
-            continue;
-        }
-        int strip = PyObject_IsTrue(SLOT(e, E_ATTRIBUTES));
+        int strip = wants > 0 ? PyObject_IsTrue(SLOT(e, E_ATTRIBUTES)) : 0;
         if (strip > 0) {
             strip = PySet_Contains(bare, action);
         }
-        if (strip < 0) {
-            return NULL;
+        if (wants < 0 || strip < 0) {
+            goto done;
+        }
+        if (!wants) {
+            continue;
         }
         PyObject *kept = strip ? PyObject_CallOneArg(stripped, e) : Py_NewRef(e);
-        if (kept == NULL) {
-            return NULL;
-        }
-        int failed = hold(by_action, parts, action, kept, part);
-        Py_DECREF(kept);
-        if (failed < 0) {
-            return NULL;
+        int failed = kept == NULL || hold(by_action, parts, action, kept, part) < 0;
+        Py_XDECREF(kept);
+        if (failed) {
+            goto done;
         }
     }
-    return Py_BuildValue("(NON)", PyBool_FromLong(rising), rising ? last : top, PyBool_FromLong(all_known));
+    result = Py_BuildValue("(NON)", PyBool_FromLong(rising), rising ? last : top, PyBool_FromLong(all_known));
+done:
+    PyMem_Free(lines);
+    Py_DECREF(events);
+    return result;
 }
 
 static PyMethodDef methods[] = {

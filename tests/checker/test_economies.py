@@ -575,6 +575,8 @@ def _account_call() -> list[Any]:
             },
             TypeError,
         ),  # fields that are not struct members
+        # the struct members of another type, read at their offsets, would be read past the event
+        ({1: type("Foreign", (), {name: Event.__dict__[name] for name in Event.__struct_fields__})}, TypeError),
         ({2: []}, TypeError),  # seen not a dict
         ({8: ["x"]}, TypeError),  # known not a set
         ({13: 0}, TypeError),  # no part size
@@ -684,3 +686,28 @@ def test_outcomes_for_two_counterparts_are_sorted_by_counterpart_before_time() -
         for i, who in enumerate(["s2", "s1"])
     ]
     assert [o.counterpart for o in sorted_outcomes(made)] == ["s1", "s2"]
+
+
+def test_account_holds_what_python_code_it_calls_may_let_go() -> None:
+    """`account` keeps the batch (and so each event's fields) alive while it calls back into
+    Python, even if a callback empties the list it was given: it accounts for the batch as Python
+    does for the list left whole. And a list of held events already longer than a part is not
+    moved into the parts, as in Python."""
+    assert _speedups is not None, "govrules._speedups was not compiled: install with a C compiler"
+    at = _AT_NINE.replace(tzinfo=_PLUS_ONE)
+    results = []
+    for account, clears in ((_speedups.account, True), (checker._account, False)):
+        batch: list[Any] = [
+            Event(id=f"e{i}", time=at, actor="x", action=f"do{i}", file="a.csv", line=1000 + i) for i in range(3)
+        ]
+        by_action: dict[str, list[Any]] = {"do2": [batch[2]] * 3}
+
+        def bound_of(zone: Any, batch: list[Any] = batch, clears: bool = clears) -> datetime | None:
+            if clears:
+                batch.clear()
+            return checker._at_offset(at, zone)
+
+        result = account(batch, Event, {}, bound_of, "a.csv", {}, True, 0, {"x"}, {"do0", "do2"}, set(),
+                         by_action, {}, 2, checker._stripped)  # fmt: skip
+        results.append((result, [(k, [e.id for e in v]) for k, v in by_action.items()]))
+    assert results[0] == results[1] == ((True, 1002, True), [("do2", ["e2"] * 4), ("do0", ["e0"])])
