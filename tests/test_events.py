@@ -296,6 +296,7 @@ def test_a_batch_is_offered_to_the_c_module_once(monkeypatch: pytest.MonkeyPatch
     """A CSV batch the C module gives back is not offered to it again whole: a time without an
     offset is read in Python after one offer; a row of the wrong width makes the batch go back,
     then each run of good rows around it is offered once (and made in C)."""
+    assert _c_module() is not None, "govrules._speedups was not compiled: install with a C compiler"
     offered: list[tuple[int, bool]] = []
     build = _c_module().build_rows
 

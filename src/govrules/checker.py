@@ -1607,7 +1607,8 @@ def _account(
     return rising, top, known.issuperset(map(_actor, events))
 
 
-_account_batch = _speedups.account if _speedups is not None else _account
+# (a C module built from older sources, without `account`, leaves the accounting to Python)
+_account_batch = getattr(_speedups, "account", _account)
 
 
 def _at_offset(when: datetime, zone: Any) -> datetime | None:

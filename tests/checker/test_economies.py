@@ -440,13 +440,22 @@ def test_a_batch_of_good_events_is_counted_at_once(account: str) -> None:
         bounds.append(at_offset(when, offset))
         return bounds[-1]
 
+    assert _ACCOUNTS[account] is not None, "govrules._speedups was not compiled: install with a C compiler"
+    accounted = []
+
+    def counted(*args: Any) -> Any:
+        accounted.append(_ACCOUNTS[account](*args))
+        return accounted[-1]
+
     with (
         mock.patch.object(checker, "_INGEST_BATCH", 2),
         mock.patch.object(checker, "_at_offset", spy),
-        mock.patch.object(checker, "_account_batch", _ACCOUNTS[account]),
+        mock.patch.object(checker, "_account_batch", counted),
     ):
         report = check(rules, org, log, start=date(2024, 1, 1), end=date(2025, 1, 1))
     assert bounds and all(b is not None for b in bounds)
+    # the first batch goes record by record (it sets the first file and line); the next two at once
+    assert [a is not None for a in accounted] == [True, True]
     assert (report.records.read, report.records.rejected) == (6, 0)
 
 
@@ -460,17 +469,21 @@ def _account_args(draw: st.DrawFn) -> tuple[list[Any], dict[str, Any]]:
     (one file, one offset, new ids, times up to the audit moment); some have an id seen before or
     repeated, a time at equal offset objects that are not the same object, at a second offset or
     in a zone with DST, a time after the audit moment, a second file or a rejected record; and
-    lines that rise or not, unknown actors, attributes to keep or let go."""
+    lines that rise from the last line seen or stop rising once (a line repeated, or lower), unknown
+    actors, attributes to keep or let go."""
     zones = [_PLUS_ONE, timezone(timedelta(hours=1)), timezone(timedelta(hours=2)), ZoneInfo("Europe/Rome")]
-    odd = st.integers(0, 24).map(lambda k: k == 0)  # a deviation from the batch's common values
+    odd = st.integers(0, 59).map(lambda k: k == 0)  # a deviation from the batch's common values
     file = draw(st.sampled_from(["a.csv", "b.csv", None]))
     ids = draw(st.lists(st.sampled_from("abcdefghij"), unique=True, max_size=7))
-    line = draw(st.integers(-2, 3))
+    steps = [draw(st.sampled_from([1, 2])) for _ in ids]
+    if draw(st.booleans()) and steps:
+        steps[draw(st.integers(0, len(steps) - 1))] = draw(st.sampled_from([0, -1]))
+    top = line = draw(st.integers(-2, 3))  # the last line seen: the first step from it may be 0
     batch: list[Any] = []
-    for i in ids:
+    for i, step in zip(ids, steps, strict=True):
         if draw(odd):
             batch.append(Rejected("a.csv", 3, "malformed CSV"))
-        line += draw(st.sampled_from([1, 1, 1, 2, 0, -1]))
+        line += step
         batch.append(
             Event(
                 id=draw(st.sampled_from("abcdefghij")) if draw(odd) else i,
@@ -490,10 +503,10 @@ def _account_args(draw: st.DrawFn) -> tuple[list[Any], dict[str, Any]]:
     state = {
         "seen": {i: draw(st.none() | st.integers(0, 5)) for i in draw(st.lists(st.sampled_from("klmabc"), max_size=2))},
         "bound_of": partial(checker._at_offset, as_of),
-        "first_file": draw(st.sampled_from([file, file, "a.csv", "b.csv", None])),
+        "first_file": draw(st.sampled_from([file, file, file, "a.csv", "b.csv", None])),
         "other_files": {},
-        "rising": draw(st.booleans()),
-        "top": draw(st.integers(-2, 3)),
+        "rising": draw(st.sampled_from([True, True, False])),
+        "top": top + draw(st.sampled_from([0, 0, 1, 5])),  # 1: the first line may be the last seen
         "known": {"x", "y"},
         "wanted": set(draw(st.lists(st.sampled_from(["do", "see", "skip"])))),
         "bare": set(draw(st.lists(st.sampled_from(["do", "see", "skip"])))),
@@ -521,7 +534,22 @@ def _accounted(account: Any, batch: list[Any], state: dict[str, Any]) -> tuple[A
     return result, list(s["seen"].items()), list(s["other_files"].items()), kept, s["parts"]
 
 
+def _lines_case(lines: list[int], top: int) -> tuple[list[Any], dict[str, Any]]:
+    """A clean batch of events at ``lines`` in the file whose last line seen is ``top``."""
+    at = _AT_NINE.replace(tzinfo=_PLUS_ONE)
+    batch: list[Any] = [
+        Event(id=f"e{n}", time=at, actor="x", action="do", file="a.csv", line=line) for n, line in enumerate(lines)
+    ]
+    state = {"seen": {}, "bound_of": partial(checker._at_offset, at), "first_file": "a.csv", "other_files": {},
+             "rising": True, "top": top, "known": {"x"}, "wanted": {"do"}, "bare": set(), "by_action": {},
+             "parts": {}, "part": 2}  # fmt: skip
+    return batch, state
+
+
 @given(args=_account_args())
+@example(args=_lines_case([3, 4], 2))  # rising
+@example(args=_lines_case([3, 4], 3))  # the first line is the last one seen
+@example(args=_lines_case([3, 3], 2))  # a line repeated
 def test_a_batch_is_accounted_for_in_c_as_in_python(args: tuple[list[Any], dict[str, Any]]) -> None:
     """`_speedups.account` returns what `checker._account` returns and leaves the same state:
     the ids seen with their lines (in the same order), the other files, the events held (the
