@@ -534,12 +534,14 @@ def _accounted(account: Any, batch: list[Any], state: dict[str, Any]) -> tuple[A
     return result, list(s["seen"].items()), list(s["other_files"].items()), kept, s["parts"]
 
 
-def _lines_case(lines: list[int], top: int) -> tuple[list[Any], dict[str, Any]]:
-    """A clean batch of events at ``lines`` in the file whose last line seen is ``top``."""
+def _lines_case(lines: list[int], top: int, last_zone: Any = _PLUS_ONE) -> tuple[list[Any], dict[str, Any]]:
+    """A clean batch of events at ``lines`` in the file whose last line seen is ``top``, the last
+    event's time in ``last_zone``."""
     at = _AT_NINE.replace(tzinfo=_PLUS_ONE)
     batch: list[Any] = [
         Event(id=f"e{n}", time=at, actor="x", action="do", file="a.csv", line=line) for n, line in enumerate(lines)
     ]
+    batch[-1] = batch[-1]._replace(time=at.astimezone(last_zone))
     state = {"seen": {}, "bound_of": partial(checker._at_offset, at), "first_file": "a.csv", "other_files": {},
              "rising": True, "top": top, "known": {"x"}, "wanted": {"do"}, "bare": set(), "by_action": {},
              "parts": {}, "part": 2}  # fmt: skip
@@ -550,6 +552,8 @@ def _lines_case(lines: list[int], top: int) -> tuple[list[Any], dict[str, Any]]:
 @example(args=_lines_case([3, 4], 2))  # rising
 @example(args=_lines_case([3, 4], 3))  # the first line is the last one seen
 @example(args=_lines_case([3, 3], 2))  # a line repeated
+@example(args=_lines_case([3, 4], 2, timezone(timedelta(hours=2))))  # a second offset
+@example(args=_lines_case([3, 4], 2, ZoneInfo("Europe/Rome")))  # a zone with DST
 def test_a_batch_is_accounted_for_in_c_as_in_python(args: tuple[list[Any], dict[str, Any]]) -> None:
     """`_speedups.account` returns what `checker._account` returns and leaves the same state:
     the ids seen with their lines (in the same order), the other files, the events held (the
