@@ -276,6 +276,36 @@ lacks(int f, PyObject *value)
            (value == Py_None || (PyUnicode_Check(value) && PyUnicode_GET_LENGTH(value) == 0));
 }
 
+/* Whether record `v` (its `N_FIELDS` values gathered) can be made here: 1 when none of its time,
+ * actor and action is blank and its time reads at the batch's offset (into `*when`, see
+ * `read_time`), 0 for a record the Python path must read, -1 with an exception set. */
+static int
+readable(PyObject **v, PyObject *fromisoformat, PyObject **when, PyObject **zone)
+{
+    for (int f = 0; f < N_FIELDS; f++) {
+        if (lacks(f, v[f])) {
+            return 0;
+        }
+    }
+    return read_time(v[F_TIME], fromisoformat, when, zone);
+}
+
+/* The arrays of a batch of `n` records, zeroed: `*cells` (`N_FIELDS` a record), `*whens` and
+ * `*held` (one a record). 0, or -1 with MemoryError set (those made are freed by `free_batch`). */
+static int
+new_batch(Py_ssize_t n, PyObject ***cells, PyObject ***whens, PyObject ***held)
+{
+    size_t records = (size_t)(n > 0 ? n : 1);
+    *cells = PyMem_Calloc(records * N_FIELDS, sizeof(PyObject *));
+    *whens = PyMem_Calloc(records, sizeof(PyObject *));
+    *held = PyMem_Calloc(records, sizeof(PyObject *));
+    if (*cells == NULL || *whens == NULL || *held == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
 /* Whether the events of `action` keep their attributes: `keep` is None (all do) or holds it.
  * -1 with an exception set. */
 static int
@@ -388,13 +418,10 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 
     /* cells[i * N_FIELDS + f]: the field values, whens[i]: the times read, held[i]: the
      * attributes (new references, or NULL) */
-    PyObject **cells = PyMem_Calloc((size_t)(n > 0 ? n : 1) * N_FIELDS, sizeof(PyObject *));
-    PyObject **whens = PyMem_Calloc((size_t)(n > 0 ? n : 1), sizeof(PyObject *));
-    PyObject **held = PyMem_Calloc((size_t)(n > 0 ? n : 1), sizeof(PyObject *));
+    PyObject **cells, **whens, **held;
     PyObject *result = NULL, *zone = NULL;
     int bail = 0;
-    if (cells == NULL || whens == NULL || held == NULL) {
-        PyErr_NoMemory();
+    if (new_batch(n, &cells, &whens, &held) < 0) {
         goto done;
     }
 
@@ -432,15 +459,11 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 }
             }
             cells[i * N_FIELDS + f] = value;
-            if (lacks(f, value)) {
-                bail = 1;
-                break;
-            }
         }
         if (bail) {
             break;
         }
-        int read = read_time(cells[i * N_FIELDS + F_TIME], fromisoformat, &whens[i], &zone);
+        int read = readable(&cells[i * N_FIELDS], fromisoformat, &whens[i], &zone);
         if (read < 0) {
             goto done;
         }
@@ -524,25 +547,22 @@ build_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_ValueError, "build_columns: the fields, attributes, lines and seqs differ in length");
         return NULL;
     }
-    PyObject **cells = PyMem_Calloc((size_t)(n > 0 ? n : 1) * N_FIELDS, sizeof(PyObject *));
-    PyObject **whens = PyMem_Calloc((size_t)(n > 0 ? n : 1), sizeof(PyObject *));
-    PyObject **held = PyMem_Calloc((size_t)(n > 0 ? n : 1), sizeof(PyObject *));
+    PyObject **cells, **whens, **held;
     PyObject *result = NULL, *zone = NULL;
     int bail = 0;
-    if (cells == NULL || whens == NULL || held == NULL) {
-        PyErr_NoMemory();
+    if (new_batch(n, &cells, &whens, &held) < 0) {
         goto done;
     }
     for (Py_ssize_t i = 0; i < n && !bail; i++) {
         for (int f = 0; f < N_FIELDS && !bail; f++) {
             PyObject *value = PyList_GET_ITEM(PyTuple_GET_ITEM(fields, f), i);
             cells[i * N_FIELDS + f] = Py_NewRef(value);
-            bail = (value != Py_None && !PyUnicode_CheckExact(value)) || lacks(f, value);
+            bail = value != Py_None && !PyUnicode_CheckExact(value);
         }
         if (bail) {
             break;
         }
-        int read = read_time(cells[i * N_FIELDS + F_TIME], fromisoformat, &whens[i], &zone);
+        int read = readable(&cells[i * N_FIELDS], fromisoformat, &whens[i], &zone);
         if (read < 0) {
             goto done;
         }

@@ -364,9 +364,32 @@ class _Builder:
             shared = [None if v is None else keep(v, take(v, v)) for v in values]
         else:  # the same, in one call
             shared = list(map(keep, values, map(take, values, values)))  # type: ignore[arg-type]
-        if len(recent) >= _SHARE_WINDOW:
-            self._older, self._recent = recent, {}
+        self._roll_shared()
         return shared
+
+    def _roll_shared(self) -> None:
+        """Start a new generation of shared strings once the recent one is full (see `share`)."""
+        if len(self._recent) >= _SHARE_WINDOW:
+            self._older, self._recent = self._recent, {}
+
+    def _made_in_c(self, build: Callable[..., list[Any] | None], *batch: Any) -> list[Event | Rejected] | None:
+        """What ``build`` (``build_rows`` or ``build_columns`` of the C module) makes of ``batch``
+        with this reader's settings and shared strings: the events, or None for a batch it gives
+        back (which leaves the shared strings as they were)."""
+        made = build(
+            *batch,
+            Event,
+            NO_ATTRIBUTES,
+            self.file,
+            self.base,
+            self.zones,
+            self._recent,
+            self._older,
+            datetime.fromisoformat,
+            self.attributes_of,
+        )
+        self._roll_shared()
+        return made
 
     def seqs(self, lines: list[int]) -> list[int]:
         """The ``seq`` of records at ``lines``: the lines themselves (the same int objects) unless
@@ -624,28 +647,9 @@ class _Builder:
         width = len(header)
 
         def in_c(rows: list[list[str]], lines: list[int]) -> list[Event | Rejected] | None:
-            recent, older = self._recent, self._older
-            made = build(
-                rows,
-                lines,
-                self.seqs(lines),
-                width,
-                MAX_RECORD_CHARS,
-                positions,
-                attribute_columns,
-                Event,
-                NO_ATTRIBUTES,
-                self.file,
-                self.base,
-                self.zones,
-                recent,
-                older,
-                datetime.fromisoformat,
-                self.attributes_of,
+            return self._made_in_c(
+                build, rows, lines, self.seqs(lines), width, MAX_RECORD_CHARS, positions, attribute_columns
             )
-            if len(recent) >= _SHARE_WINDOW:
-                self._older, self._recent = recent, {}
-            return made
 
         return in_c
 
@@ -658,25 +662,8 @@ class _Builder:
         batch is for the record-by-record path, which says why. Where the package has its C
         module, that module makes the batches it can (every time at one offset), the same way."""
         if _speedups is not None:
-            recent = self._recent
-            made = _speedups.build_columns(
-                tuple(fields),
-                attributes,
-                lines,
-                self.seqs(lines),
-                Event,
-                NO_ATTRIBUTES,
-                self.file,
-                self.base,
-                self.zones,
-                recent,
-                self._older,
-                datetime.fromisoformat,
-                self.attributes_of,
-            )
+            made = self._made_in_c(_speedups.build_columns, tuple(fields), attributes, lines, self.seqs(lines))
             if made is not None:
-                if len(recent) >= _SHARE_WINDOW:
-                    self._older, self._recent = recent, {}
                 return made
         ids, times, actors, actions, recipients, subjects, refs, periods = fields
         if not (all(times) and all(actors) and all(actions)):
