@@ -406,6 +406,12 @@ def test_the_c_module_refuses_arguments_of_the_wrong_shape() -> None:
     columns[2] = [2]
     with pytest.raises(ValueError, match="differ in length"):
         build_columns(*columns)
+    # a value that is neither text nor None: the batch is given back, not made with it
+    good = ("e1", "2024-03-01T09:00:00+01:00", "school", "report", None, None, None, None)
+    columns[:4] = [tuple([v] for v in good), [NO_ATTRIBUTES], [2], [2]]
+    assert [e.id for e in build_columns(*columns)] == ["e1"]
+    columns[0] = tuple([v] for v in (1, *good[1:]))
+    assert build_columns(*columns) is None
 
 
 _LINES = st.sampled_from(
