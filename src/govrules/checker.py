@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache, partial
 from itertools import chain, islice, repeat
-from operator import attrgetter, countOf, is_not, le, lt
+from operator import attrgetter, is_, is_not, le, lt
 from typing import Any, TypeVar, cast
 
 import msgspec
@@ -83,6 +83,7 @@ class _Run:
     events_by_action: dict[str, tuple[Event, ...]] = field(default_factory=dict)
     _sorted: dict[tuple[str, ...], tuple[Event, ...]] = field(default_factory=dict)
     _spans: dict[str, dict[str, tuple[DateRange, ...] | None]] = field(default_factory=dict)
+    _names: dict[str | None, str] = field(default_factory=dict)
 
     # -- helpers shared by the kind checkers ------------------------------------------------
 
@@ -191,7 +192,11 @@ class _Run:
         return when.astimezone(self.ctx.tz).date()
 
     def name(self, actor_id: str | None) -> str:
-        return display_name(self.ctx.org, actor_id, self.lang)
+        """An actor's display name in this run's language (looked up once per actor)."""
+        found = self._names.get(actor_id)
+        if found is None:
+            found = self._names[actor_id] = display_name(self.ctx.org, actor_id, self.lang)
+        return found
 
     def rule_name(self, rule: Rule) -> str:
         return text_in(rule.title, self.lang, rule.id)
@@ -1172,6 +1177,18 @@ class _LinkIndex:
         linked = {id(e): e for item in found for e in _index_values(item)}
         return sorted(linked.values(), key=self._position)
 
+    def candidates(self, g: Event) -> Sequence[Event]:
+        """What `linkable` gives, not copied (not to be changed): where only the index by subject
+        can hold events linked to ``g`` (it has no ``ref`` and no event names it by ``ref``), its
+        entry itself, found by one look-up."""
+        if self.link != "subject" and (g.ref is not None or (self.by_ref and g.id in self.by_ref)):
+            return self.linkable(g)
+        if self.link != "ref" and g.subject is not None:
+            found = self.by_subject.get(g.subject)
+            if found is not None:
+                return found if isinstance(found, list) else (found,)
+        return ()
+
     def _position(self, e: Event) -> int:
         """Where ``e`` is in ``events``: found by its key, then among its ties by identity."""
         events = self.events
@@ -1196,14 +1213,18 @@ def _index_add(index: dict[str, _T | list[_T]], key: str, value: _T) -> None:
 
 def _indexed(values: Sequence[Event], key: Callable[[Event], str | None]) -> dict[str, Event | list[Event]]:
     """Each of ``values`` under its ``key`` (none under ``None``), held as `_index_add` adding
-    them one by one in order holds them; made in one call when no key repeats (and with no list
-    of the keys, which for the 400,000 reviews of the 1M benchmark log would be 3 MB more)."""
-    index: dict[Any, Event | list[Event]] = dict(zip(map(key, values), values, strict=True))
+    them one by one in order holds them; made in one call when no key repeats. The keys are
+    read once, into a list let go of on return (the index is made before its rule's outcomes
+    grow, so the list is not part of the check's peak)."""
+    keys = list(map(key, values))
+    missing = sum(map(is_, keys, repeat(None)))  # by identity: no key is looked at
+    if missing == len(keys):
+        return {}
+    index: dict[Any, Event | list[Event]] = dict(zip(keys, values, strict=True))
     index.pop(None, None)
-    if len(index) < len(values) - countOf(map(key, values), None):  # a key repeats: a list, in order
+    if len(index) < len(keys) - missing:  # a key repeats: a list, in order
         index = {}
-        for value in values:
-            k = key(value)
+        for k, value in zip(keys, values, strict=True):
             if k is not None:
                 _index_add(index, k, value)
     return index
@@ -1214,7 +1235,6 @@ def _index_values(found: _T | list[_T]) -> list[_T]:
 
 
 def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
-    ctx = run.ctx
     link = rule.link
     guarded = _guarded(run, rule)
     requirements = [
@@ -1229,42 +1249,82 @@ def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
         )
         for r in rule.requires
     ]
-    expected = len(requirements) if rule.mode == "all" else 1
-
-    def met(g: Event, observed: int, evidence: tuple[str, ...]) -> Outcome:
-        # made directly rather than through `run.outcome`: most guarded events of a large log
-        # come here
-        return Outcome(
-            rule=rule.id,
-            clause=rule.clause,
-            actor=g.actor,
-            period=g.id,
-            opens=g.time,
-            due=g.time,
-            status="met",
-            observed=observed,
-            expected_min=expected,
-            evidence=evidence,
-        )
-
+    judge = _Prerequisite(run, rule, requirements)
+    if len(requirements) != 1 or rule.lookback is not None or rule.min_age is not None:
+        for g in guarded:
+            yield from judge(g)
+        return
     # One requirement, no age limits (the usual rule): a guarded event with an event before it
-    # among those linked (in time order) is met by the last of them, found without the general
-    # bookkeeping below, which any other guarded event goes through.
-    single = requirements[0] if len(requirements) == 1 and rule.lookback is None and rule.min_age is None else None
+    # among those linked (in time order) is met by the last of them, its outcome made here
+    # (most guarded events of a large log come here); any other guarded event goes through the
+    # general bookkeeping of `_Prerequisite`.
+    ((index, matches),) = requirements
+    candidates = index.candidates
+    rule_id, clause = rule.id, rule.clause
     for g in guarded:
         g_id, g_time = g.id, g.time
-        if single is not None:
-            index, matches = single
-            last = None
-            for e in index.linkable(g):
-                if e.time <= g_time and e.id != g_id and (matches is None or matches(e.actor, g, e.time)):
-                    last = e
-            if last is not None:
-                yield met(g, 1, (g_id, last.id))
-                continue
+        last = None
+        for e in candidates(g):
+            if e.time <= g_time and e.id != g_id and (matches is None or matches(e.actor, g, e.time)):
+                last = e
+        if last is None:
+            yield from judge(g)
+            continue
+        yield Outcome(
+            rule=rule_id,
+            clause=clause,
+            actor=g.actor,
+            period=g_id,
+            opens=g_time,
+            due=g_time,
+            status="met",
+            observed=1,
+            expected_min=1,
+            evidence=(g_id, last.id),
+        )
+
+
+_APPROVAL_WORDS = {
+    "none": "approval_none",
+    "after": "approval_after",
+    "too-recent": "approval_too_recent",
+    "too-old": "approval_too_old",
+}
+
+
+class _Prerequisite:
+    """A prerequisite rule's verdict on one guarded event: met, or unapproved with its finding,
+    which says of each requirement not met what was missing (none linked, only after, too old,
+    too recent). The words that do not depend on the guarded event are made once per rule."""
+
+    def __init__(self, run: _Run, rule: PrerequisiteRule, requirements: list[tuple[_LinkIndex, Any]]) -> None:
+        self.run = run
+        self.rule = rule
+        self.requirements = requirements
+        self.expected = len(requirements) if rule.mode == "all" else 1
+        self.joiner = word("and" if rule.mode == "all" else "or", run.lang)
+        self.parties = [as_party(req.by) for req in rule.requires]
+        self.actions = ["/".join(actions_of(req.action)) for req in rule.requires]
+        self.by = [party.model_dump(exclude_defaults=True) if party else None for party in self.parties]
+        # what each requirement asks for, in words, where the party does not depend on the event
+        self.what = [
+            None if party is not None and party.trigger is not None else self._what(k, None)
+            for k, party in enumerate(self.parties)
+        ]
+
+    def _what(self, k: int, g: Event | None) -> str:
+        what, party = self.actions[k], self.parties[k]
+        if party is None:
+            return what
+        return what + word("by", self.run.lang, party=_party_name(self.run, party, g))  # type: ignore[arg-type]
+
+    def __call__(self, g: Event) -> Iterator[Item]:
+        run, rule = self.run, self.rule
+        ctx = run.ctx
+        g_id, g_time = g.id, g.time
         states: list[tuple[str, list[Event]]] = []
         oks = 0
-        for index, matches in requirements:
+        for index, matches in self.requirements:
             linked = [e for e in index.linkable(g) if e.id != g_id and (matches is None or matches(e.actor, g, e.time))]
             before = [e for e in linked if e.time <= g_time]
             if not before:
@@ -1286,40 +1346,41 @@ def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
             oks += 1
         satisfied = oks == len(states) if rule.mode == "all" else oks > 0
         evidence = [g_id] + [evs[0].id for s, evs in states if s == "ok"]
-        if satisfied:
-            yield met(g, oks, tuple(evidence))
-            continue
         base = {"actor": g.actor, "period": g_id, "opens": g_time, "due": g_time}
+        if satisfied:
+            yield run.outcome(rule, **base, status="met", observed=oks, expected_min=self.expected, evidence=evidence)
+            return
         gaps = []
         parts = []
-        for req, (state, evs) in zip(rule.requires, states, strict=True):
+        for k, (state, evs) in enumerate(states):
             if state == "ok":
                 continue
-            what = "/".join(actions_of(req.action))
-            party = as_party(req.by)
-            if party is not None:
-                what += word("by", run.lang, party=_party_name(run, party, g))
-            key = {
-                "none": "approval_none",
-                "after": "approval_after",
-                "too-recent": "approval_too_recent",
-                "too-old": "approval_too_old",
-            }[state]
+            what = self.what[k]
+            if what is None:
+                what = self._what(k, g)
+            ids = _ids(evs)
             parts.append(
-                word(key, run.lang, what=what, events=", ".join(_ids(evs)), age=rule.min_age, lookback=rule.lookback)
+                word(
+                    _APPROVAL_WORDS[state],
+                    run.lang,
+                    what=what,
+                    events=", ".join(ids),
+                    age=rule.min_age,
+                    lookback=rule.lookback,
+                )
             )
+            by = self.by[k]
             gaps.append(
                 {
-                    "requirement": "/".join(actions_of(req.action)),
-                    "by": party.model_dump(exclude_defaults=True) if party else None,
+                    "requirement": self.actions[k],
+                    "by": dict(by) if by is not None else None,
                     "problem": state,
-                    "events": _ids(evs),
+                    "events": ids,
                 }
             )
-        joiner = word("and" if rule.mode == "all" else "or", run.lang)
         related = [e.id for _, evs in states for e in evs if e.id not in evidence]
         yield run.outcome(
-            rule, **base, status="unapproved", observed=oks, expected_min=expected, evidence=evidence + related
+            rule, **base, status="unapproved", observed=oks, expected_min=self.expected, evidence=evidence + related
         )
         yield run.finding(
             FindingCode.UNAPPROVED,
@@ -1327,12 +1388,12 @@ def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
             {
                 "actor": run.name(g.actor),
                 "action": g.action,
-                "event": g.id,
-                "done": run.instant(g.time),
-                "missing": joiner.join(parts),
+                "event": g_id,
+                "done": run.instant(g_time),
+                "missing": self.joiner.join(parts),
             },
             **base,
-            expected_min=expected,
+            expected_min=self.expected,
             observed=oks,
             evidence=evidence + related,
             detail={"missing": gaps, "mode": rule.mode},

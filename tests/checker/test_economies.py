@@ -322,12 +322,17 @@ _IDS = st.sampled_from(["a", "b", "c", "d"])
 )
 # a key missing on one event and repeated on two others
 @example(drawn=[("a", None, 0, 0), (None, "s", 1, 0), (None, "s", 2, 0)], guarded=[("x", None, "s")], link="subject")
+# a guarded event that names an event by ``ref``, and one that an event names, with no subject
+@example(
+    drawn=[("b", None, 0, 0), ("x", None, 1, 0)], guarded=[("x", "a", None), ("b", None, None)], link="ref-or-subject"
+)
 def test_the_link_index_finds_what_a_scan_finds(
     drawn: list[tuple[str | None, str | None, int, int]], guarded: list[tuple[str, str | None, str | None]], link: str
 ) -> None:
     """The index keeps events, not positions: the events it links to a guarded event are those a
     scan of every event finds, in the same order, with ties at one instant and one ``seq``, and
-    an event linked both by ``ref`` and by ``subject`` given once."""
+    an event linked both by ``ref`` and by ``subject`` given once; ``candidates``, which looks in
+    the index by subject alone where nothing else can link, gives the same."""
     at = datetime(2024, 1, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
     made = [
         Event(
@@ -352,6 +357,7 @@ def test_the_link_index_finds_what_a_scan_finds(
             or (link != "ref" and g.subject is not None and g.subject == e.subject)
         ]
         assert [id(e) for e in index.linkable(g)] == [id(e) for e in scan]
+        assert [id(e) for e in index.candidates(g)] == [id(e) for e in scan]
 
 
 @st.composite
