@@ -49,3 +49,45 @@ def test_an_event_of_a_later_log_comes_after_one_at_the_same_instant_in_an_earli
     assert code == 0, err.getvalue()
     assert [(o["status"], o["evidence"]) for o in report["outcomes"]] == [("met", ["talk", "late"])]
     assert report["records"]["read"] == first_lines + 2
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_for_the_check_and_left_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, enabled: bool
+) -> None:
+    """`govrules check` pauses the cyclic garbage collector while it reads, checks and writes,
+    and leaves it as it found it, also when the check fails (exit 2)."""
+    import gc
+
+    import govrules.cli
+
+    (tmp_path / "a.csv").write_text(HEADER + f"talk,{AT},b1,lecture,s\n", encoding="utf-8")
+    (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
+    (tmp_path / "org.yaml").write_text(ORG, encoding="utf-8")
+    seen: list[bool] = []
+    real = govrules.cli.check
+
+    def spying(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(govrules.cli, "check", spying)
+
+    def argv(log: str) -> list[str]:
+        return ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml"), "--events", log]
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        code = run(
+            [*argv(str(tmp_path / "a.csv")), "--from", "2024-01-01", "--format", "json"], io.StringIO(), io.StringIO()
+        )
+        after = gc.isenabled()
+        errors = io.StringIO()
+        failed = run([*argv(str(tmp_path / "missing.csv")), "--from", "2024-01-01"], io.StringIO(), errors)
+        after_failure = gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert (code, seen, after) == (1, [False], enabled)
+    assert (failed, after_failure) == (2, enabled)
+    assert "missing.csv" in errors.getvalue()
