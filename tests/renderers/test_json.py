@@ -6,11 +6,15 @@ import gc
 import io
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from govrules.findings import EvidenceLocation, Finding, FindingCode, Outcome, Report
@@ -162,3 +166,88 @@ def test_dump_options_reach_inside_outcomes_and_locations(example: Callable[...,
     no_line = report.model_copy(update={"evidence_locations": {"e1": EvidenceLocation(file="log.csv")}})
     assert Report.model_validate(no_line.model_dump()).evidence_locations["e1"].line is None
     assert no_line.model_dump(exclude_none=True)["evidence_locations"] == {"e1": {"file": "log.csv"}}
+
+
+_TEXT = st.text(max_size=6)
+_ZONES = st.sampled_from(
+    [
+        timezone(timedelta(hours=8)),
+        timezone(timedelta(hours=-5, minutes=-30)),
+        UTC,  # pydantic writes "+00:00", msgspec "Z"
+        timezone(timedelta(seconds=30)),  # part of a minute: pydantic "+00:00", msgspec "Z"
+        timezone(timedelta(hours=8, minutes=5, seconds=43)),  # pydantic "+08:05", msgspec "+08:06"
+        ZoneInfo("Asia/Shanghai"),  # +08:05:43 before 1901
+        ZoneInfo("Europe/London"),  # +00:00 in winter
+    ]
+)
+_INSTANTS = st.builds(
+    lambda when, zone: when.replace(tzinfo=zone),
+    st.datetimes(min_value=datetime(1890, 1, 1), max_value=datetime(2100, 1, 1)),
+    _ZONES,
+)
+_DETAIL = st.dictionaries(
+    _TEXT,
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | _TEXT,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+        max_leaves=6,
+    ),
+    max_size=3,
+)
+_RECORDS = {
+    "outcomes": st.builds(
+        Outcome,
+        rule=_TEXT,
+        clause=_TEXT,
+        actor=_TEXT,
+        counterpart=st.none() | _TEXT,
+        period=_TEXT,
+        opens=_INSTANTS,
+        due=_INSTANTS,
+        status=st.just("met"),
+        observed=st.integers(0, 3),
+        evidence=st.lists(_TEXT, max_size=3).map(tuple),
+        note=st.none() | _TEXT,
+    ),
+    "findings": st.builds(
+        Finding,
+        code=st.sampled_from(FindingCode),
+        severity=st.sampled_from(["violation", "warning", "info"]),
+        rule=st.none() | _TEXT,
+        actor=st.none() | _TEXT,
+        opens=st.none() | _INSTANTS,
+        due=st.none() | _INSTANTS,
+        observed=st.none() | st.integers(0, 3),
+        evidence=st.lists(_TEXT, max_size=3).map(tuple),
+        line=st.none() | st.integers(1, 10**6),
+        detail=_DETAIL,
+        message=st.text(max_size=20),
+    ),
+    "evidence_locations": st.builds(EvidenceLocation, file=_TEXT, line=st.none() | st.integers(1, 10**6)),
+}
+
+
+@given(data=st.data(), name=st.sampled_from(sorted(_RECORDS)))
+def test_a_part_written_by_msgspec_has_pydantics_bytes(data: st.DataObject, name: str) -> None:
+    """The large fields are written by msgspec where it gives pydantic's bytes, by pydantic
+    where it does not (an instant at an offset of zero or of part of a minute, a float in a
+    detail): either way a part's bytes are pydantic's. A part with none of those is msgspec's."""
+    records: list[Any] = data.draw(st.lists(_RECORDS[name], min_size=1, max_size=4))
+    is_mapping = name == "evidence_locations"
+    part: Any = {f"e{i}": r for i, r in enumerate(records)} if is_mapping else records
+    text = json_renderer._adapter(name).dump_json(part if is_mapping else tuple(part), indent=2)
+    assert bytes(json_renderer._part_text(name, part, is_mapping)) == text[1:-2].replace(b"\n", b"\n  ")
+
+    def plain(when: datetime | None) -> bool:
+        offset = None if when is None else when.utcoffset()
+        return when is None or (offset is not None and bool(offset) and offset.seconds % 60 == 0)
+
+    def no_float(value: Any) -> bool:
+        if isinstance(value, dict):
+            return all(map(no_float, value.values()))
+        return all(map(no_float, value)) if isinstance(value, list) else not isinstance(value, float)
+
+    expected = is_mapping or all(
+        plain(r.opens) and plain(r.due) and (name != "findings" or no_float(r.detail)) for r in records
+    )
+    assert json_renderer._plain(name, records) == expected
