@@ -1911,11 +1911,25 @@ class _Locations(Mapping[str, tuple[str, int | None]]):
     def __init__(self, acc: _Accounting) -> None:
         self.acc = acc
 
+    def get(self, event_id: str, default: Any = None) -> Any:
+        """The file and line ``event_id`` was first read at (``default``: not accepted, or read
+        from no file); what `with_evidence_locations` asks for each cited id, answered without
+        an exception for a missing one."""
+        acc = self.acc
+        line = acc.first_seen.get(event_id, _NOT_SEEN)
+        if line is _NOT_SEEN:
+            return default
+        file = acc.other_files.get(event_id, acc.first_file) if acc.other_files else acc.first_file
+        return default if file is None else (file, line)
+
     def __getitem__(self, event_id: str) -> tuple[str, int | None]:
-        file = self.acc.other_files.get(event_id, self.acc.first_file)
-        if file is None or event_id not in self.acc.first_seen:
+        found: tuple[str, int | None] | None = self.get(event_id)
+        if found is None:
             raise KeyError(event_id)
-        return file, self.acc.first_seen[event_id]
+        return found
+
+    def __contains__(self, event_id: object) -> bool:
+        return isinstance(event_id, str) and self.get(event_id) is not None
 
     def __iter__(self) -> Iterator[str]:
         return (event_id for event_id in self.acc.first_seen if event_id in self)
