@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache, partial
 from itertools import chain, islice, repeat
-from operator import attrgetter, is_, is_not, le, lt
+from operator import attrgetter, countOf, is_, is_not, le, lt
 from typing import Any, TypeVar, cast
 
 import msgspec
@@ -35,7 +35,6 @@ from govrules.findings import (
     finding_sort_key,
     sorted_outcomes,
     summarise,
-    with_evidence_locations,
 )
 from govrules.messages import format_duration, format_instant, format_period, message, word
 from govrules.model import (
@@ -1872,13 +1871,15 @@ def check(
     del parts
     # the events cited by an outcome or a rule's finding, counted once the rules have run and let
     # go of their events (a set of every id held through the check would add to its peak memory)
-    used = _count_used(
-        acc,
-        chain(
-            chain.from_iterable(map(_evidence, outcomes)),
-            (event_id for f in findings if f.rule is not None for event_id in f.evidence),
-        ),
+    cited = chain(
+        chain.from_iterable(map(_evidence, outcomes)),
+        (event_id for f in findings if f.rule is not None for event_id in f.evidence),
     )
+    if with_locations:
+        located = _Cited(acc, cited, (event_id for f in findings if f.rule is None for event_id in f.evidence))
+        used = located.used
+    else:
+        used = _count_used(acc, cited)
     counts = RecordCounts(
         read=acc.read,
         used=used,
@@ -1900,8 +1901,47 @@ def check(
     report = _build(run, rules, findings, outcomes, counts, unmatched)
     if not with_locations:
         return report
-    del run, findings, outcomes  # the events go before the locations are made
-    return with_evidence_locations(report, _Locations(acc))
+    del run, findings, outcomes
+    return report.model_copy(update={"evidence_locations": located.locations()})
+
+
+class _Cited:
+    """The ids an outcome or a finding cites, sorted, with the line each accepted one was first
+    read at: how many of those a rule cites are accepted events (`_count_used`), and where each
+    was read (`with_evidence_locations` over `_Locations`), from one look-up per id.
+
+    Made when the report has its locations: the sorted ids are needed for those anyway, and
+    counting the used events from them saves a second look-up of every cited id.
+    """
+
+    def __init__(self, acc: _Accounting, by_rules: Iterable[str], by_records: Iterable[str]) -> None:
+        self.acc = acc
+        cited = set(by_rules)
+        others = set(by_records).difference(cited)  # cited by a record-level finding alone
+        cited.update(others)
+        self.ids = sorted(cited)
+        del cited
+        self.lines = list(map(acc.first_seen.get, self.ids, repeat(_NOT_SEEN)))
+        accepted = len(self.ids) - countOf(map(is_, self.lines, repeat(_NOT_SEEN)), True)
+        self.used = accepted - sum(1 for event_id in others if event_id in acc.first_seen)
+
+    def locations(self) -> dict[str, EvidenceLocation]:
+        """What `with_evidence_locations` gives a report with no locations of its own, for the
+        cited ids, from the lines already looked up."""
+        acc = self.acc
+        if acc.other_files or acc.first_file is None:
+            where = _Locations(acc).get
+            return {
+                event_id: EvidenceLocation(file=found[0], line=found[1])
+                for event_id, found in zip(self.ids, map(where, self.ids), strict=True)
+                if found is not None
+            }
+        file = acc.first_file
+        return {
+            event_id: EvidenceLocation(file=file, line=line)
+            for event_id, line in zip(self.ids, self.lines, strict=True)
+            if line is not _NOT_SEEN
+        }
 
 
 class _Locations(Mapping[str, tuple[str, int | None]]):

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from govrules import check, checker
 from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups
-from govrules.findings import Outcome, Report, outcome_sort_key, sorted_outcomes
+from govrules.findings import Outcome, Report, outcome_sort_key, sorted_outcomes, with_evidence_locations
 from govrules.model import DateRange, Organisation, RuleSet, selectors
 from govrules.testing import Audit, audits, from_rule_set
 
@@ -364,7 +364,8 @@ def test_the_link_index_finds_what_a_scan_finds(
 def _as_read(draw: st.DrawFn) -> tuple[Audit, list[Event | Rejected]]:
     """A generated audit's log as a reader gives it, and worse: fixed offsets (one object per
     offset, or a new one per event), files and lines in runs, lines that stop rising, duplicate
-    ids, rejected records, unknown actors, times at and after the audit moment."""
+    ids, rejected records (citing an id or not), unknown actors, times at and after the audit
+    moment."""
     audit, events = draw(_cases())
     shared: dict[timedelta | None, timezone] = {}
     made: list[Event | Rejected] = []
@@ -388,8 +389,9 @@ def _as_read(draw: st.DrawFn) -> tuple[Audit, list[Event | Rejected]]:
         made.append(e)
         if made and draw(st.integers(0, 9)) == 0:
             made.append(draw(st.sampled_from([x for x in made if isinstance(x, Event)]))._replace(line=line))
-        if draw(st.integers(0, 19)) == 0:
-            made.append(Rejected("a.csv", line, "malformed CSV"))
+        if draw(st.integers(0, 19)) == 0:  # with no id, a new one, or an event's
+            named = [None, "unread"] + [x.id for x in made if isinstance(x, Event)]
+            made.append(Rejected("a.csv", line, "malformed CSV", draw(st.sampled_from(named))))
     return audit, made
 
 
@@ -426,6 +428,41 @@ def test_records_taken_a_batch_at_a_time_are_counted_as_one_at_a_time(
             one_by_one = run()
     note(f"{batched.records}")
     assert batched.model_dump() == one_by_one.model_dump()
+
+
+@given(case=_as_read())
+def test_locations_and_the_used_count_come_from_one_look_up_of_each_cited_id(
+    case: tuple[Audit, list[Event | Rejected]],
+) -> None:
+    """With its locations, a report counts the used events and says where each cited event was
+    read from the sorted cited ids and one look-up of each: the report `with_evidence_locations`
+    makes of the report without them, from the accounting's map of locations, whose used count
+    is `_count_used`'s. Logs of one file and of several (each way of finding a location)."""
+    audit, records = case
+    made: list[checker._Accounting] = []
+
+    class Kept(checker._Accounting):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    def run(with_locations: bool) -> Report:
+        return check(
+            audit.rules,
+            audit.org,
+            records,
+            start=audit.start,
+            end=audit.end,
+            as_of=audit.as_of,
+            with_locations=with_locations,
+        )
+
+    with mock.patch.object(checker, "_Accounting", Kept):
+        located = run(True)
+        plain = run(False)
+    expected = with_evidence_locations(plain, checker._Locations(made[-1]))
+    note(f"{located.records} {len(located.evidence_locations)}")
+    assert located.model_dump() == expected.model_dump()
 
 
 @pytest.mark.parametrize("account", sorted(_ACCOUNTS))
