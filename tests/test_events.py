@@ -8,7 +8,7 @@ import io
 import json
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -215,6 +215,23 @@ _TIMES_IN_C = [
     "2024-03-01 09:00:00+01:00",
     " 2024-03-01T09:00:00+01:00 ",
     "2024-03-01T09:00+0100",
+    # written in full at the batch's offset, made without fromisoformat where they are real
+    "2024-02-29T23:59:59+01:00",
+    "2000-02-29T00:00:00+01:00",
+    "2023-02-29T09:00:00+01:00",
+    "1900-02-29T09:00:00+01:00",
+    "2024-04-31T09:00:00+01:00",
+    "2024-13-01T09:00:00+01:00",
+    "2024-03-01T24:00:00+01:00",
+    "2024-03-01T09:60:00+01:00",
+    "2024-03-01T09:00:60+01:00",
+    "0000-03-01T09:00:00+01:00",
+    "2024-03-01t09:00:00+01:00",
+    "2024-03-01T09:00:00+01:60",
+    "2024-03-01T09:00:00-01:00",
+    "2024-03-01T09:00:00+00:00",
+    "2024-03-01T09:00:00-00:00",
+    "２０２４-03-01T09:00:00+01:00",
 ]
 _CELLS_IN_C = st.sampled_from(["", " ", "x", " y ", "a;b", " a ; ;b ", ";", "学校", " 学\u3000", "e1", "\xa0z\xa0"])
 _RARE_IN_C = st.sampled_from(["", " ", "soon", "\x07", "\udcb9", "学\x07", "学\udcb9", "\x7f", "\t"])
@@ -290,6 +307,58 @@ def test_the_c_module_makes_a_clean_batch_and_leaves_the_rest(monkeypatch: pytes
         given_back.clear()
         assert _batch_made(header, rows, True) == _batch_made(header, rows, False)
         assert given_back == [True]
+
+
+def test_times_written_in_full_at_the_batchs_offset_are_made_in_c(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The C module reads the first time of a batch with ``fromisoformat``; a later one written
+    in full (``YYYY-MM-DDTHH:MM:SS+HH:MM``) at the same offset, and a real date and time, it makes
+    itself, on the one shared offset object. Any other goes to ``fromisoformat``. The events are
+    the Python path's either way."""
+    assert _c_module() is not None, "govrules._speedups was not compiled: install with a C compiler"
+    read: list[str] = []
+    build = _c_module().build_rows
+
+    def counted(text: str) -> datetime:
+        read.append(text)
+        return datetime.fromisoformat(text)
+
+    class Counted:
+        build_columns = staticmethod(_c_module().build_columns)
+
+        @staticmethod
+        def build_rows(*args: Any) -> list[Any] | None:
+            return cast("list[Any] | None", build(*args[:14], counted, *args[15:]))
+
+    monkeypatch.setattr(events_module, "_speedups", Counted)
+    header = ["id", "time", "actor", "action"]
+    full = ["2024-03-01T09:00:00+01:00", "2024-02-29T23:59:59+01:00", "2000-02-29T00:00:00+01:00"]
+    cases = [
+        (full, full[:1]),
+        (["2024-03-01T09:00:00.5+01:00", *full], ["2024-03-01T09:00:00.5+01:00", *full]),  # the first not in full
+        ([*full, "2024-03-01 09:00:00+01:00"], [full[0], "2024-03-01 09:00:00+01:00"]),
+        *(
+            ([*full, bad], [full[0], bad])  # no such day, month, hour, minute, second or year
+            for bad in [
+                "2023-02-29T09:00:00+01:00",
+                "1900-02-29T09:00:00+01:00",
+                "2024-04-31T09:00:00+01:00",
+                "2024-13-01T09:00:00+01:00",
+                "2024-03-01T24:00:00+01:00",
+                "2024-03-01T09:60:00+01:00",
+                "2024-03-01T09:00:60+01:00",
+                "0000-03-01T09:00:00+01:00",
+            ]
+        ),
+    ]
+    for times, by_fromisoformat in cases:
+        rows = [[f"e{i}", t, "school", "report"] for i, t in enumerate(times)]
+        read.clear()
+        made = _batch_made(header, rows, True)
+        assert read[: len(by_fromisoformat)] == by_fromisoformat, times
+        _same_events(made, _batch_made(header, rows, False))
+        events = [e for e in made if isinstance(e, Event)]
+        if len(events) == len(times):
+            assert len({id(e.time.tzinfo) for e in events}) == 1
 
 
 def test_a_batch_is_offered_to_the_c_module_once(monkeypatch: pytest.MonkeyPatch) -> None:

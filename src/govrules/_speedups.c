@@ -5,8 +5,9 @@
  * (govrules/events.py) for a batch in which every row has the header's width and is no longer
  * than the record limit, no cell holds a control character or an undecodable byte, every event
  * has its time, actor and action, and every time is a full ISO 8601 time at one offset: it takes
- * each field's cell, strips it, reads the time with `datetime.fromisoformat` and gives it the
- * batch's one shared offset object, interns actors, actions, recipients and periods, shares
+ * each field's cell, strips it, reads the time with `datetime.fromisoformat` (or itself, for a
+ * time written in full at the batch's offset, see `read_time`) and gives it the batch's one
+ * shared offset object, interns actors, actions, recipients and periods, shares
  * subjects and refs through the reader's two generations of recent values, gathers the
  * attributes the reader keeps, and calls `Event`. For any other batch it returns None and the
  * Python path reads it, so that rejections and their reasons stay those of the record-by-record
@@ -152,13 +153,82 @@ declined(PyObject *kind)
     return 0;
 }
 
-/* `text` read with `fromisoformat` into `*when` (a new reference), its offset compared with
- * `*zone` (the batch's first, set here from the first time read): 1 when read at that offset,
- * 0 for a time the Python path must read (no offset, another offset, not a full ISO time), -1
- * with an exception set. */
+/* The batch's one offset: `zone`, its shared object in the reader's `zones` (a new reference;
+ * NULL until the batch's first time is read) and, when that time was written in full
+ * (`YYYY-MM-DDTHH:MM:SS+HH:MM`, see `written_time`), the text of its offset. */
+typedef struct {
+    PyObject *zone;
+    int has_text;
+    Py_UCS1 text[6];
+} Offset;
+
+/* The value of the two ASCII digits at `c`, or -1. */
 static int
-read_time(PyObject *text, PyObject *fromisoformat, PyObject **when, PyObject **zone)
+two_digits(const Py_UCS1 *c)
 {
+    if (c[0] < '0' || c[0] > '9' || c[1] < '0' || c[1] > '9') {
+        return -1;
+    }
+    return (c[0] - '0') * 10 + (c[1] - '0');
+}
+
+/* Whether `text` is a time written `YYYY-MM-DDTHH:MM:SS+HH:MM` (or `-HH:MM`), a real date and
+ * time with hours and minutes of offset in range, its fields into `f` (year, month, day, hour,
+ * minute, second) and its offset's six characters at `*offset`: a time `fromisoformat` reads as
+ * those fields at that offset. */
+static int
+written_time(PyObject *text, int *f, const Py_UCS1 **offset)
+{
+    static const int days_in[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (PyUnicode_KIND(text) != PyUnicode_1BYTE_KIND || PyUnicode_GET_LENGTH(text) != 25) {
+        return 0;
+    }
+    const Py_UCS1 *c = PyUnicode_1BYTE_DATA(text);
+    if (c[4] != '-' || c[7] != '-' || c[10] != 'T' || c[13] != ':' || c[16] != ':' ||
+        (c[19] != '+' && c[19] != '-') || c[22] != ':') {
+        return 0;
+    }
+    int hi = two_digits(c), lo = two_digits(c + 2);
+    f[1] = two_digits(c + 5);
+    f[2] = two_digits(c + 8);
+    f[3] = two_digits(c + 11);
+    f[4] = two_digits(c + 14);
+    f[5] = two_digits(c + 17);
+    int off_h = two_digits(c + 20), off_m = two_digits(c + 23);
+    if (hi < 0 || lo < 0 || f[1] < 1 || f[1] > 12 || f[2] < 1 || f[3] < 0 || f[3] > 23 ||
+        f[4] < 0 || f[4] > 59 || f[5] < 0 || f[5] > 59 || off_h < 0 || off_h > 23 || off_m < 0 ||
+        off_m > 59) {
+        return 0;
+    }
+    f[0] = hi * 100 + lo;
+    int leap = f[0] % 4 == 0 && (f[0] % 100 != 0 || f[0] % 400 == 0);
+    if (f[0] < 1 || f[2] > days_in[f[1]] + (f[1] == 2 && leap)) {
+        return 0;
+    }
+    *offset = c + 19;
+    return 1;
+}
+
+/* `text` read into `*when` (a new reference), its offset compared with the batch's (`*off`, set
+ * here from the first time read): 1 when read at that offset, 0 for a time the Python path must
+ * read (no offset, another offset, not a full ISO time), -1 with an exception set.
+ *
+ * The first time is read with `fromisoformat` and its offset's object shared through the reader's
+ * `zones`, as `share_zone` shares it. A later time written in full at the same offset, as a log's
+ * times mostly are, is made here at once with that shared object: the datetime `fromisoformat`
+ * would give, moved onto it (without a new offset object per time, and without a second datetime
+ * per time in `share_zone`). Any other is read with `fromisoformat`. */
+static int
+read_time(PyObject *text, PyObject *fromisoformat, PyObject *zones, PyObject **when, Offset *off)
+{
+    int f[6];
+    const Py_UCS1 *offset = NULL;
+    int written = PyUnicode_Check(text) && written_time(text, f, &offset);
+    if (written && off->has_text && memcmp(offset, off->text, 6) == 0) {
+        *when = PyDateTimeAPI->DateTime_FromDateAndTime(f[0], f[1], f[2], f[3], f[4], f[5], 0, off->zone,
+                                                        PyDateTimeAPI->DateTimeType);
+        return *when == NULL ? -1 : 1;
+    }
     *when = PyObject_CallOneArg(fromisoformat, text);
     if (*when == NULL) {
         return declined(PyExc_ValueError) ? 0 : -1;
@@ -170,14 +240,22 @@ read_time(PyObject *text, PyObject *fromisoformat, PyObject **when, PyObject **z
     if (tz == Py_None) {
         return 0;  /* a wall time: read in the log's zone by the Python path */
     }
-    if (*zone == NULL) {
-        *zone = Py_NewRef(tz);
+    if (off->zone == NULL) {
+        PyObject *shared = PyDict_SetDefault(zones, tz, tz);
+        if (shared == NULL) {
+            return -1;
+        }
+        off->zone = Py_NewRef(shared);
+        if (written) {
+            off->has_text = 1;
+            memcpy(off->text, offset, 6);
+        }
         return 1;
     }
-    if (tz == *zone) {
+    if (tz == off->zone) {
         return 1;
     }
-    int same = PyObject_RichCompareBool(tz, *zone, Py_EQ);
+    int same = PyObject_RichCompareBool(tz, off->zone, Py_EQ);
     return same < 0 ? -1 : same;  /* 0: two offsets in the batch */
 }
 
@@ -280,14 +358,14 @@ lacks(int f, PyObject *value)
  * actor and action is blank and its time reads at the batch's offset (into `*when`, see
  * `read_time`), 0 for a record the Python path must read, -1 with an exception set. */
 static int
-readable(PyObject **v, PyObject *fromisoformat, PyObject **when, PyObject **zone)
+readable(PyObject **v, PyObject *fromisoformat, PyObject *zones, PyObject **when, Offset *off)
 {
     for (int f = 0; f < N_FIELDS; f++) {
         if (lacks(f, v[f])) {
             return 0;
         }
     }
-    return read_time(v[F_TIME], fromisoformat, when, zone);
+    return read_time(v[F_TIME], fromisoformat, zones, when, off);
 }
 
 /* The arrays of a batch of `n` records, zeroed: `*cells` (`N_FIELDS` a record), `*whens` and
@@ -419,7 +497,8 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     /* cells[i * N_FIELDS + f]: the field values, whens[i]: the times read, held[i]: the
      * attributes (new references, or NULL) */
     PyObject **cells, **whens, **held;
-    PyObject *result = NULL, *zone = NULL;
+    PyObject *result = NULL;
+    Offset off = {NULL, 0, {0}};
     int bail = 0;
     if (new_batch(n, &cells, &whens, &held) < 0) {
         goto done;
@@ -463,7 +542,7 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (bail) {
             break;
         }
-        int read = readable(&cells[i * N_FIELDS], fromisoformat, &whens[i], &zone);
+        int read = readable(&cells[i * N_FIELDS], fromisoformat, zones, &whens[i], &off);
         if (read < 0) {
             goto done;
         }
@@ -501,11 +580,11 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             }
         }
     }
-    result = events_of(cells, whens, held, n, zone, zones, lines, seqs, no_attributes, base, recent,
+    result = events_of(cells, whens, held, n, off.zone, zones, lines, seqs, no_attributes, base, recent,
                        older, event, file);
 done:
     free_batch(cells, whens, held, n);
-    Py_XDECREF(zone);
+    Py_XDECREF(off.zone);
     PyMem_Free(at);
     return result;
 }
@@ -548,7 +627,8 @@ build_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     PyObject **cells, **whens, **held;
-    PyObject *result = NULL, *zone = NULL;
+    PyObject *result = NULL;
+    Offset off = {NULL, 0, {0}};
     int bail = 0;
     if (new_batch(n, &cells, &whens, &held) < 0) {
         goto done;
@@ -562,7 +642,7 @@ build_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (bail) {
             break;
         }
-        int read = readable(&cells[i * N_FIELDS], fromisoformat, &whens[i], &zone);
+        int read = readable(&cells[i * N_FIELDS], fromisoformat, zones, &whens[i], &off);
         if (read < 0) {
             goto done;
         }
@@ -579,11 +659,11 @@ build_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         }
         held[i] = keeps ? Py_NewRef(PyList_GET_ITEM(attributes, i)) : NULL;
     }
-    result = events_of(cells, whens, held, n, zone, zones, lines, seqs, no_attributes, base, recent,
+    result = events_of(cells, whens, held, n, off.zone, zones, lines, seqs, no_attributes, base, recent,
                        older, event, file);
 done:
     free_batch(cells, whens, held, n);
-    Py_XDECREF(zone);
+    Py_XDECREF(off.zone);
     return result;
 }
 
