@@ -8,6 +8,9 @@ For each ``--events`` size: generate the synthetic district (benchmarks/generate
 * the baseline: read the same log with the csv module (or line by line with json) and parse
   every timestamp, nothing else;
 * govrules end to end: load the rules and the organisation, read the log, match, build the report;
+* with ``--cli``: the ``govrules check`` command, run in the process (``govrules.cli.run``), as an
+  auditor runs it: the same check with every cited event's file and line, and the JSON report
+  written to a file;
 * with ``--peer``: pm4py's Declare conformance on the shared subset of the rules (existence,
   response and precedence per case; the calendar-grid rules have no Declare equivalent), in its
   own virtual environment (``benchmarks/.peer-venv``, built from peer-requirements.txt), and
@@ -118,6 +121,38 @@ def child_govrules(directory: str, path: str, subset: bool, verdicts: str | None
     }
 
 
+def child_cli(directory: str, path: str) -> dict[str, Any]:
+    """``govrules check`` on the log with a JSON report written to a file, run in this process
+    as the command runs it (the same lists as `child_govrules` reads, from a map file)."""
+    import io
+    import tempfile
+
+    from govrules.cli import run
+
+    with tempfile.TemporaryDirectory() as scratch:
+        mapping, report = os.path.join(scratch, "map.yaml"), os.path.join(scratch, "report.json")
+        with open(mapping, "w", encoding="utf-8") as handle:
+            handle.write('lists: {topics: ";"}\n')
+        argv = ["check", os.path.join(directory, "rules.yaml"), "--org", os.path.join(directory, "org.json")]
+        argv += ["--events", path, "--map-file", mapping, "--from", START.isoformat()]
+        argv += ["--to", date.fromordinal(END.toordinal() - 1).isoformat(), "--format", "json", "--output", report]
+        argv += ["--quiet", "--fail-on", "never"]
+        errors = io.StringIO()
+        started, cpu = time.perf_counter(), time.process_time()
+        code = run(argv, io.StringIO(), errors)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        if code != 0:
+            raise SystemExit(f"govrules check exited {code}: {errors.getvalue()}")
+        with open(report, "rb") as handle:
+            summary = json.loads(handle.read())["summary"]
+        return {
+            "seconds": seconds,
+            "cpu_s": cpu,
+            "report_mb": os.path.getsize(report) / 1e6,
+            "obligations": summary["obligations"],
+        }
+
+
 def govrules_verdicts(rules: Any, report: Any) -> dict[str, Any]:
     """The shared-subset verdicts of a report, keyed by rule, obligation and constraint.
 
@@ -147,6 +182,8 @@ def child_main(argv: list[str]) -> int:
     mode = argv[0]
     if mode == "baseline":
         result = child_baseline(argv[1], argv[2])
+    elif mode == "cli":
+        result = child_cli(argv[1], argv[2])
     else:
         result = child_govrules(argv[1], argv[2], mode == "govrules-subset", argv[3] if len(argv) > 3 else None)
     result["peak_rss_mb"] = own_peak_rss_mb()
@@ -295,7 +332,7 @@ def run_size(args: argparse.Namespace, events: int) -> dict[str, Any]:
     directory = args.data / str(events)
     log = directory / f"events.{args.format}"
     me = [sys.executable, str(Path(__file__).resolve()), "--child"]
-    rows: dict[str, list[dict[str, Any]]] = {"baseline": [], "govrules": [], "subset": [], "peer": []}
+    rows: dict[str, list[dict[str, Any]]] = {"baseline": [], "govrules": [], "cli": [], "subset": [], "peer": []}
     ours_verdicts = directory / "govrules-verdicts.json"
     theirs_verdicts = directory / "pm4py-verdicts.json"
     spec_path = directory / "peer-spec.json"
@@ -306,6 +343,8 @@ def run_size(args: argparse.Namespace, events: int) -> dict[str, Any]:
         rows["baseline"].append(measure([*me, "baseline", str(log), args.format]))
         verdicts = [str(ours_verdicts)] if args.peer and repetition == 0 else []
         rows["govrules"].append(measure([*me, "govrules", str(directory), str(log), *verdicts]))
+        if args.cli:
+            rows["cli"].append(measure([*me, "cli", str(directory), str(log)]))
         if args.peer:
             rows["subset"].append(measure([*me, "govrules-subset", str(directory), str(log)]))
             peer_log = directory / "events.csv"
@@ -336,6 +375,20 @@ def run_size(args: argparse.Namespace, events: int) -> dict[str, Any]:
         "baseline_rss_mb": round(max(r["rss_mb"] for r in rows["baseline"]), 1),
         "govrules_rss_mb": round(max(r["rss_mb"] for r in rows["govrules"]), 1),
     }
+    if args.cli:
+        if rows["cli"][0]["obligations"] != g["obligations"]:
+            raise SystemExit(
+                f"govrules check found {rows['cli'][0]['obligations']} obligations, check() {g['obligations']}"
+            )
+        result.update(
+            {
+                "cli_s": round(median("cli", "seconds"), 3),
+                "cli_ratio": round(median("cli", "seconds") / median("baseline", "seconds"), 2),
+                "cli_cpu_s": round(median("cli", "cpu_s"), 3),
+                "cli_rss_mb": round(max(r["rss_mb"] for r in rows["cli"]), 1),
+                "cli_report_mb": round(rows["cli"][0]["report_mb"], 1),
+            }
+        )
     if args.peer:
         result.update(
             {
@@ -362,6 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, action="append", required=True, help="log size; repeatable")
     parser.add_argument("--peer", action="store_true", help="also run pm4py on the shared subset")
+    parser.add_argument("--cli", action="store_true", help="also run the govrules check command (JSON report)")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions per side (median)")
     parser.add_argument("--format", choices=("csv", "jsonl"), default="csv")
     parser.add_argument("--seed", type=int, default=20240901)
