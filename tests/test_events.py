@@ -967,6 +967,38 @@ def test_strings_are_shared_within_a_bounded_window(monkeypatch: pytest.MonkeyPa
     assert builder.share([None, "a6"]) == [None, "a6"]
 
 
+@pytest.mark.parametrize("in_c", [True, False])
+def test_a_string_of_the_older_generation_is_shared_and_kept_in_the_recent_one(in_c: bool) -> None:
+    """A subject or ref read before, now in the older generation, is given as the string read
+    then and moves to the recent generation; one in the recent generation is given from there
+    (though the older holds another copy); a new one is kept as read. In C as in Python."""
+    assert _c_module() is not None, "govrules._speedups was not compiled: install with a C compiler"
+    builder = _Builder(FieldMap(), ROME, "log.jsonl", {})
+    old, recent_one, stale = "".join(["case", "-1"]), "".join(["case", "-2"]), "".join(["case", "-2"])
+    builder._older.update({old: old, recent_one: stale})
+    builder._recent[recent_one] = recent_one
+    subjects = ["".join(["case", "-1"]), "".join(["case", "-2"]), "".join(["case", "-3"])]
+    fields: list[list[str | None]] = [
+        ["e1", "e2", "e3"],
+        ["2024-03-01T09:00:00+01:00"] * 3,
+        ["school"] * 3,
+        ["report"] * 3,
+        [None] * 3,
+        list(subjects),
+        [None] * 3,
+        [None] * 3,
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        if not in_c:
+            patch.setattr(events_module, "_speedups", None)
+        made = builder._made(fields, [NO_ATTRIBUTES] * 3, [2, 3, 4])
+    assert made is not None
+    events = [e for e in made if isinstance(e, Event)]
+    assert [e.subject for e in events] == ["case-1", "case-2", "case-3"]
+    assert [events[0].subject is old, events[1].subject is recent_one, events[2].subject is subjects[2]] == [True] * 3
+    assert builder._recent[old] is old and builder._recent["case-3"] is subjects[2]
+
+
 def test_seq_is_the_line_moved_by_start_seq(tmp_path: Path) -> None:
     """``seq`` is the record's line (the same int object) from the first log, the line plus
     ``start_seq`` from a later one; both readings order the records as their lines do."""

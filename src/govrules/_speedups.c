@@ -102,23 +102,42 @@ fail:
     return NULL;
 }
 
-/* `value` replaced by the copy `older` holds, if any, then by the one `recent` holds (set to that
- * first): the sharing of `_Builder.share`. Steals `value`; returns a new reference. */
+/* `value` replaced by the copy `recent` holds, if any, else by the one `older` holds (which
+ * `recent` then holds too), else `recent` holds `value`: the sharing of `_Builder.share`, which
+ * leaves `recent` as it does, with one look-up for a value read again soon (the usual repeat).
+ * Steals `value`; returns a new reference. */
 static PyObject *
 share(PyObject *value, PyObject *recent, PyObject *older)
 {
     if (value == Py_None) {
         return value;
     }
-    PyObject *seen = PyDict_GetItemWithError(older, value);
-    if (seen == NULL && PyErr_Occurred()) {
+    PyObject *kept = PyDict_SetDefault(recent, value, value);
+    if (kept == NULL) {
         Py_DECREF(value);
         return NULL;
     }
-    PyObject *kept = PyDict_SetDefault(recent, value, seen != NULL ? seen : value);
-    Py_XINCREF(kept);
+    if (kept != value) {
+        Py_INCREF(kept);
+        Py_DECREF(value);
+        return kept;
+    }
+    PyObject *seen = PyDict_GetItemWithError(older, value);
+    if (seen == NULL) {
+        if (PyErr_Occurred()) {
+            Py_DECREF(value);
+            return NULL;
+        }
+        return value;  /* the reference stolen is the one returned; `recent` holds its own */
+    }
+    Py_INCREF(seen);
+    if (PyDict_SetItem(recent, value, seen) < 0) {
+        Py_DECREF(seen);
+        Py_DECREF(value);
+        return NULL;
+    }
     Py_DECREF(value);
-    return kept;
+    return seen;
 }
 
 /* `*value` replaced by its interned copy; by `*last` (the previous row's, interned) when the two
