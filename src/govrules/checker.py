@@ -1212,18 +1212,17 @@ def _index_add(index: dict[str, _T | list[_T]], key: str, value: _T) -> None:
 
 def _indexed(values: Sequence[Event], key: Callable[[Event], str | None]) -> dict[str, Event | list[Event]]:
     """Each of ``values`` under its ``key`` (none under ``None``), held as `_index_add` adding
-    them one by one in order holds them; made in one call when no key repeats. The keys are
-    read once, into a list let go of on return (the index is made before its rule's outcomes
-    grow, so the list is not part of the check's peak)."""
-    keys = list(map(key, values))
-    missing = sum(map(is_, keys, repeat(None)))  # by identity: no key is looked at
-    if missing == len(keys):
+    them one by one in order holds them; made in one call when no key repeats, and with no list
+    of the keys (which for the 400,000 reviews of the 1M benchmark log, made and let go of
+    before the rule's outcomes grow, still left its peak 1 to 3 MB higher)."""
+    if all(map(is_, map(key, values), repeat(None))):  # no key at all (no event has a ref, say)
         return {}
-    index: dict[Any, Event | list[Event]] = dict(zip(keys, values, strict=True))
+    index: dict[Any, Event | list[Event]] = dict(zip(map(key, values), values, strict=True))
     index.pop(None, None)
-    if len(index) < len(keys) - missing:  # a key repeats: a list, in order
+    if len(index) < len(values) - countOf(map(key, values), None):  # a key repeats: a list, in order
         index = {}
-        for k, value in zip(keys, values, strict=True):
+        for value in values:
+            k = key(value)
             if k is not None:
                 _index_add(index, k, value)
     return index
