@@ -6,6 +6,7 @@ import csv
 import gc
 import io
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, cast
@@ -275,6 +276,117 @@ def test_csv_batches_made_in_c_as_in_python(
     _same_events(in_c, _batch_made(header, rows, False, mapped, start_seq, attributes_of))
     if attributes_of is not None:
         assert all(e.attributes is NO_ATTRIBUTES for e in in_c if isinstance(e, Event) and e.action != "review")
+
+
+_LINE_ENDS = st.sampled_from(["\n", "\n", "\r\n", "\r", ""])
+
+
+@st.composite
+def _lines_in_c(draw: st.DrawFn) -> tuple[list[str], list[str], str]:
+    """A header, and lines of rows for the C module as a file gives them (each with its line
+    break, or none at the end of the file), now and then one it leaves to the csv module: a
+    quoted cell, a quote inside a cell, a line break inside a cell, a blank line, a row of another
+    width."""
+    header, rows = draw(_batches_in_c())
+    delimiter = draw(st.sampled_from([",", ",", "\t"]))
+    texts = [delimiter.join(row) + draw(_LINE_ENDS) for row in rows]
+    texts = [t if t.endswith(("\n", "\r")) or i == len(texts) - 1 else t + "\n" for i, t in enumerate(texts)]
+    if draw(st.integers(0, 3)) == 0:
+        i = draw(st.integers(0, len(texts) - 1))
+        texts[i] = draw(
+            st.sampled_from(
+                [
+                    '"quoted",' + texts[i],
+                    texts[i].replace("school", 'sch"ool', 1),
+                    texts[i].replace("report", "rep\rort", 1),
+                    "\n",
+                    "\r\n",
+                    delimiter + texts[i],
+                    texts[i].replace(delimiter, "", 1),
+                ]
+            )
+        )
+    return header, texts, delimiter
+
+
+@given(
+    case=_lines_in_c(),
+    mapped=st.sampled_from([[], [], ["actor=actor|recipient"], ["subject=ref"], ["period=note"]]),
+    attributes_of=st.sampled_from([None, None, frozenset(), frozenset({"review"})]),
+)
+def test_csv_lines_made_in_c_as_the_rows_the_csv_module_reads(
+    case: tuple[list[str], list[str], str], mapped: list[str], attributes_of: frozenset[str] | None
+) -> None:
+    """The C module makes a batch of CSV lines, each one row with no quote, into the events the
+    rows the csv module reads from them give (times, offsets, attributes, lines), or leaves the
+    batch to the csv module (None): always where a line holds a quote, a line break, no row, or
+    a row of another width."""
+    header, texts, delimiter = case
+    fmap = FieldMap.parse(mapped, FieldMap(lists={"tags": ";"}))
+
+    def builder() -> _Builder:
+        return _Builder(fmap, ROME, "logs/log.csv", {}, "utf-8", 0, attributes_of)
+
+    numbers = [3 + i for i in range(len(texts))]
+    lines_in_c = builder().lines_in_c(header, delimiter)
+    if lines_in_c is None:  # a field read from several columns: neither C path reads the batch
+        assert builder().rows_in_c(header) is None
+        return
+    made = lines_in_c(list(texts), list(numbers))
+    try:
+        rows = list(csv.reader([*texts, "\n"], delimiter=delimiter, strict=False))
+    except csv.Error:  # a line break inside an unquoted cell
+        assert made is None
+        return
+    one_row_each = len(rows) == len(texts) + 1 and not rows[-1] and all(rows[:-1])
+    if any('"' in t or "\r" in t.rstrip("\r\n") or "\n" in t.rstrip("\r\n") for t in texts) or not one_row_each:
+        assert made is None
+        return
+    if any(len(row) != len(header) for row in rows[:-1]):
+        assert made is None
+        return
+    by_rows = builder().rows_reader(header)(rows[:-1], ["".join(r) for r in rows[:-1]], numbers)
+    if made is None:  # given back: a batch the rows' C path gives back too
+        assert builder().rows_in_c(header)(rows[:-1], numbers) is None  # type: ignore[misc]
+    else:
+        _same_events(cast("list[Event | Rejected]", made), by_rows)
+
+
+def test_a_log_read_line_by_line_in_c_is_the_log_read_with_the_csv_module(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A log whose lines each hold one row is read from its lines in C, one with a quoted cell
+    with the csv module, batch by batch; either way the records are those of reading every row
+    with the csv module."""
+    header = "id,time,actor,action,subject,tags\n"
+    plain = [f"e{i},2024-03-01T09:{i % 60:02d}:00+01:00,school,report,s{i % 7}, a;b \n" for i in range(1200)]
+    quoted = list(plain)
+    quoted[700] = 'e700,2024-03-01T09:40:00+01:00,school,report,"s, quoted",a\n'
+    calls: list[bool] = []
+    build = events_module._Builder.lines_in_c
+
+    def counted(self: _Builder, *args: Any) -> Any:
+        made = build(self, *args)
+        assert made is not None
+
+        def in_c(texts: list[str], numbers: list[int]) -> list[Event] | None:
+            result = made(texts, numbers)
+            calls.append(result is None)
+            return result
+
+        return in_c
+
+    for lines in (plain, quoted):
+        data = (header + "".join(lines)).encode()
+        calls.clear()
+        with monkeypatch.context() as patch:
+            patch.setattr(events_module._Builder, "lines_in_c", counted)
+            read = _read(tmp_path, "log.csv", data)
+        with monkeypatch.context() as patch:
+            patch.setattr(events_module._Builder, "lines_in_c", lambda self, *args: None)
+            expected = _read(tmp_path, "log.csv", data)
+        _same_events(read, expected)
+        assert (len(read), calls) == (1200, [False, False, False] if lines is plain else [False, True, False])
 
 
 def test_the_c_module_makes_a_clean_batch_and_leaves_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -553,13 +665,14 @@ def test_a_batch_holds_about_as_much_text_as_one_record(monkeypatch: pytest.Monk
     """Batches end at MAX_RECORD_CHARS characters as well as at _CSV_BATCH rows, so that a log of
     long records is not held 512 at a time."""
     sizes: list[int] = []
-    batch = events_module._csv_records
+    batches = events_module._line_batches
 
-    def counted(name: str, rows: list[list[str]], *args: Any) -> Any:
-        sizes.append(len(rows))
-        return batch(name, rows, *args)
+    def counted(*args: Any) -> Iterator[tuple[list[str], list[int]]]:
+        for texts, numbers in batches(*args):
+            sizes.append(len(texts))
+            yield texts, numbers
 
-    monkeypatch.setattr(events_module, "_csv_records", counted)
+    monkeypatch.setattr(events_module, "_line_batches", counted)
     monkeypatch.setattr(events_module, "MAX_RECORD_CHARS", 200)
     note = "n" * 50
     data = "id,time,actor,action,note\n" + "".join(f"e{i},2024-03-01T09:00:00+01:00,a,b,{note}\n" for i in range(40))

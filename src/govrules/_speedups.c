@@ -11,7 +11,9 @@
  * subjects and refs through the reader's two generations of recent values, gathers the
  * attributes the reader keeps, and calls `Event`. For any other batch it returns None and the
  * Python path reads it, so that rejections and their reasons stay those of the record-by-record
- * path. `build_columns` does the second half for a batch of records whose fields the Python
+ * path. `build_lines` does what `build_rows` does for the rows the csv module would read from a
+ * batch of lines that each hold one row with no quote, from the lines themselves.
+ * `build_columns` does the second half for a batch of records whose fields the Python
  * path has gathered (JSON records): what `_Builder._made` does. `account` does for the checker
  * what `govrules.checker._account` does: the accounting of a batch of events (duplicate ids,
  * the files and lines they were read at, the events each rule reads). The module is optional:
@@ -191,18 +193,30 @@ two_digits(const Py_UCS1 *c)
     return (c[0] - '0') * 10 + (c[1] - '0');
 }
 
-/* Whether `text` is a time written `YYYY-MM-DDTHH:MM:SS+HH:MM` (or `-HH:MM`), a real date and
- * time with hours and minutes of offset in range, its fields into `f` (year, month, day, hour,
- * minute, second) and its offset's six characters at `*offset`: a time `fromisoformat` reads as
- * those fields at that offset. */
+/* Whether the `n` characters at `start` of `data` (of `kind`) are a time written
+ * `YYYY-MM-DDTHH:MM:SS+HH:MM` (or `-HH:MM`), a real date and time with hours and minutes of
+ * offset in range, its fields into `f` (year, month, day, hour, minute, second) and its offset's
+ * six characters into `offset`: a time `fromisoformat` reads as those fields at that offset. */
 static int
-written_time(PyObject *text, int *f, const Py_UCS1 **offset)
+written_at(int kind, const void *data, Py_ssize_t start, Py_ssize_t n, int *f, Py_UCS1 *offset)
 {
     static const int days_in[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (PyUnicode_KIND(text) != PyUnicode_1BYTE_KIND || PyUnicode_GET_LENGTH(text) != 25) {
+    Py_UCS1 c[25];
+    if (n != 25) {
         return 0;
     }
-    const Py_UCS1 *c = PyUnicode_1BYTE_DATA(text);
+    if (kind == PyUnicode_1BYTE_KIND) {
+        memcpy(c, (const Py_UCS1 *)data + start, 25);
+    }
+    else {
+        for (int k = 0; k < 25; k++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, data, start + k);
+            if (ch > 127) {
+                return 0;
+            }
+            c[k] = (Py_UCS1)ch;
+        }
+    }
     if (c[4] != '-' || c[7] != '-' || c[10] != 'T' || c[13] != ':' || c[16] != ':' ||
         (c[19] != '+' && c[19] != '-') || c[22] != ':') {
         return 0;
@@ -224,8 +238,23 @@ written_time(PyObject *text, int *f, const Py_UCS1 **offset)
     if (f[0] < 1 || f[2] > days_in[f[1]] + (f[1] == 2 && leap)) {
         return 0;
     }
-    *offset = c + 19;
+    memcpy(offset, c + 19, 6);
     return 1;
+}
+
+/* The time written in full at `start` (`n` characters) of `data` (of `kind`), at the batch's
+ * offset as written, made with the batch's shared offset object (a new reference); NULL with no
+ * exception for any other text; NULL with an exception set on failure. */
+static PyObject *
+made_time(const Offset *off, int kind, const void *data, Py_ssize_t start, Py_ssize_t n)
+{
+    int f[6];
+    Py_UCS1 offset[6];
+    if (!off->has_text || !written_at(kind, data, start, n, f, offset) || memcmp(offset, off->text, 6) != 0) {
+        return NULL;
+    }
+    return PyDateTimeAPI->DateTime_FromDateAndTime(f[0], f[1], f[2], f[3], f[4], f[5], 0, off->zone,
+                                                   PyDateTimeAPI->DateTimeType);
 }
 
 /* `text` read into `*when` (a new reference), its offset compared with the batch's (`*off`, set
@@ -240,13 +269,14 @@ written_time(PyObject *text, int *f, const Py_UCS1 **offset)
 static int
 read_time(PyObject *text, PyObject *fromisoformat, PyObject *zones, PyObject **when, Offset *off)
 {
-    int f[6];
-    const Py_UCS1 *offset = NULL;
-    int written = PyUnicode_Check(text) && written_time(text, f, &offset);
-    if (written && off->has_text && memcmp(offset, off->text, 6) == 0) {
-        *when = PyDateTimeAPI->DateTime_FromDateAndTime(f[0], f[1], f[2], f[3], f[4], f[5], 0, off->zone,
-                                                        PyDateTimeAPI->DateTimeType);
-        return *when == NULL ? -1 : 1;
+    if (PyUnicode_Check(text)) {
+        *when = made_time(off, PyUnicode_KIND(text), PyUnicode_DATA(text), 0, PyUnicode_GET_LENGTH(text));
+        if (*when != NULL) {
+            return 1;
+        }
+        if (PyErr_Occurred()) {
+            return -1;
+        }
     }
     *when = PyObject_CallOneArg(fromisoformat, text);
     if (*when == NULL) {
@@ -265,10 +295,9 @@ read_time(PyObject *text, PyObject *fromisoformat, PyObject *zones, PyObject **w
             return -1;
         }
         off->zone = Py_NewRef(shared);
-        if (written) {
-            off->has_text = 1;
-            memcpy(off->text, offset, 6);
-        }
+        int f[6];
+        off->has_text =
+            written_at(PyUnicode_KIND(text), PyUnicode_DATA(text), 0, PyUnicode_GET_LENGTH(text), f, off->text);
         return 1;
     }
     if (tz == off->zone) {
@@ -605,6 +634,236 @@ done:
     free_batch(cells, whens, held, n);
     Py_XDECREF(off.zone);
     PyMem_Free(at);
+    return result;
+}
+
+/* The span [`*a`, `*b`) narrowed to what `str.strip` leaves of it. */
+static void
+strip_span(int kind, const void *data, Py_ssize_t *a, Py_ssize_t *b)
+{
+    while (*a < *b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, *a))) {
+        (*a)++;
+    }
+    while (*b > *a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, *b - 1))) {
+        (*b)--;
+    }
+}
+
+/* The cell [`a`, `b`) of `line` as an event field (a new reference): what `stripped` gives for
+ * the cell the csv module would have made. NULL with an exception set. */
+static PyObject *
+cell_value(PyObject *line, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
+{
+    if (a == b) {
+        Py_RETURN_NONE;
+    }
+    strip_span(kind, data, &a, &b);
+    return PyUnicode_Substring(line, a, b);
+}
+
+PyDoc_STRVAR(build_lines_doc,
+"build_lines(texts, lines, seqs, delimiter, width, max_chars, fields, attributes, event,\n"
+"            no_attributes, file, base, zones, recent, older, fromisoformat, attributes_of)\n"
+"    -> list[Event] | None\n\n"
+"What `build_rows` makes of the rows the csv module reads from `texts` (lines as read, each\n"
+"with its line break), read from the lines themselves: for a batch of lines that each hold one\n"
+"row and no quote, split on `delimiter`. None for any other batch (a quote, a line break inside\n"
+"a line, a blank line, a row of another width, or one `build_rows` gives back), which the csv\n"
+"module then reads. Cells no field or kept attribute reads are not made, and a time written in\n"
+"full at the batch's offset is read from the line.");
+
+static PyObject *
+build_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 17) {
+        PyErr_SetString(PyExc_TypeError, "build_lines takes 17 arguments");
+        return NULL;
+    }
+    PyObject *texts = args[0], *lines = args[1], *seqs = args[2], *delimiter = args[3];
+    Py_ssize_t row_width = PyLong_AsSsize_t(args[4]), max_chars = PyLong_AsSsize_t(args[5]);
+    if ((row_width == -1 || max_chars == -1) && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *fields = args[6], *attributes = args[7], *event = args[8], *no_attributes = args[9];
+    PyObject *file = args[10], *base = args[11], *zones = args[12], *recent = args[13];
+    PyObject *older = args[14], *fromisoformat = args[15], *keep = args[16];
+    if (!PyList_CheckExact(texts) || !PyList_CheckExact(lines) || !PyList_CheckExact(seqs) ||
+        !PyUnicode_Check(delimiter) || PyUnicode_GET_LENGTH(delimiter) != 1 ||
+        !PyTuple_CheckExact(fields) || PyTuple_GET_SIZE(fields) != N_FIELDS ||
+        !PyTuple_CheckExact(attributes) || !PyDict_CheckExact(zones) || !PyDict_CheckExact(recent) ||
+        !PyDict_CheckExact(older) || (keep != Py_None && !PyAnySet_Check(keep)) || row_width < 1) {
+        PyErr_SetString(PyExc_TypeError, "build_lines: unexpected argument types");
+        return NULL;
+    }
+    Py_UCS4 sep = PyUnicode_READ_CHAR(delimiter, 0);
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    if (PyList_GET_SIZE(lines) != n || PyList_GET_SIZE(seqs) != n) {
+        PyErr_SetString(PyExc_ValueError, "build_lines: texts, lines and seqs differ in length");
+        return NULL;
+    }
+    Py_ssize_t index[N_FIELDS];
+    for (int f = 0; f < N_FIELDS; f++) {
+        index[f] = PyLong_AsSsize_t(PyTuple_GET_ITEM(fields, f));
+        if (index[f] == -1 && PyErr_Occurred()) {
+            return NULL;
+        }
+        if (index[f] >= row_width) {
+            PyErr_SetString(PyExc_ValueError, "build_lines: a field's position is past the row");
+            return NULL;
+        }
+    }
+    Py_ssize_t n_attributes = PyTuple_GET_SIZE(attributes);
+    for (Py_ssize_t a = 0; a < n_attributes; a++) {
+        PyObject *plan = PyTuple_GET_ITEM(attributes, a);
+        Py_ssize_t position;
+        if (!PyTuple_CheckExact(plan) || PyTuple_GET_SIZE(plan) != 3 ||
+            ((position = PyLong_AsSsize_t(PyTuple_GET_ITEM(plan, 0))) < 0 && PyErr_Occurred())) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "build_lines: an attribute is (position, name, separator)");
+            }
+            return NULL;
+        }
+        if (position < 0 || position >= row_width) {
+            PyErr_SetString(PyExc_ValueError, "build_lines: an attribute's position is outside the row");
+            return NULL;
+        }
+    }
+    PyObject **cells = NULL, **whens = NULL, **held = NULL;
+    PyObject *result = NULL;
+    Offset off = {NULL, 0, {0}};
+    int bail = 0;
+    /* where each cell of the line at hand starts, and the one after it would (its end + 1) */
+    Py_ssize_t *starts = PyMem_Calloc((size_t)row_width + 1, sizeof(Py_ssize_t));
+    if (starts == NULL) {
+        return PyErr_NoMemory();
+    }
+    if (new_batch(n, &cells, &whens, &held) < 0) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n && !bail; i++) {
+        PyObject *line = PyList_GET_ITEM(texts, i);
+        if (!PyUnicode_CheckExact(line)) {
+            bail = 1;
+            break;
+        }
+        int kind = PyUnicode_KIND(line);
+        const void *data = PyUnicode_DATA(line);
+        Py_ssize_t end = PyUnicode_GET_LENGTH(line);
+        if (end > 0 && PyUnicode_READ(kind, data, end - 1) == '\n') {
+            end--;
+        }
+        if (end > 0 && PyUnicode_READ(kind, data, end - 1) == '\r') {
+            end--;
+        }
+        /* one row with no quote, no line break and nothing `suspect` finds; split on the
+         * delimiter into the header's width */
+        Py_ssize_t cells_seen = 0;
+        starts[0] = 0;
+        for (Py_ssize_t k = 0; k < end; k++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, k);
+            if (c == sep) {
+                if (++cells_seen >= row_width) {
+                    bail = 1;
+                    break;
+                }
+                starts[cells_seen] = k + 1;
+            }
+            else if (c == '"' || (c < 0x20 && c != 0x09) || (c >= 0xDC80 && c <= 0xDCFF)) {
+                bail = 1;
+                break;
+            }
+        }
+        if (bail || end == 0 || cells_seen + 1 != row_width || end - cells_seen > max_chars) {
+            bail = 1;
+            break;
+        }
+        starts[row_width] = end + 1;
+        PyObject **v = &cells[i * N_FIELDS];
+        for (int f = 0; f < N_FIELDS; f++) {
+            if (f == F_TIME && index[f] >= 0) {
+                Py_ssize_t a = starts[index[f]], b = starts[index[f] + 1] - 1;
+                strip_span(kind, data, &a, &b);
+                if (a == b) {
+                    bail = 1;  /* no time: the Python path says so */
+                    break;
+                }
+                whens[i] = made_time(&off, kind, data, a, b - a);
+                if (whens[i] == NULL) {
+                    if (PyErr_Occurred()) {
+                        goto done;
+                    }
+                    PyObject *text = PyUnicode_Substring(line, a, b);
+                    if (text == NULL) {
+                        goto done;
+                    }
+                    int read = read_time(text, fromisoformat, zones, &whens[i], &off);
+                    Py_DECREF(text);
+                    if (read < 0) {
+                        goto done;
+                    }
+                    if (!read) {
+                        bail = 1;
+                        break;
+                    }
+                }
+                v[f] = Py_NewRef(Py_None);  /* read into `whens[i]`; not an event field of its own */
+                continue;
+            }
+            v[f] = index[f] < 0 ? Py_NewRef(Py_None)
+                                : cell_value(line, kind, data, starts[index[f]], starts[index[f] + 1] - 1);
+            if (v[f] == NULL) {
+                goto done;
+            }
+            if (lacks(f, v[f])) {
+                bail = 1;
+                break;
+            }
+        }
+        if (bail) {
+            break;
+        }
+        int keeps = kept(keep, v[F_ACTION]);
+        if (keeps < 0) {
+            goto done;
+        }
+        Py_ssize_t wanted = keeps ? n_attributes : 0;  /* none when the action's are not read */
+        for (Py_ssize_t a = 0; a < wanted; a++) {
+            PyObject *plan = PyTuple_GET_ITEM(attributes, a);
+            Py_ssize_t at = PyLong_AsSsize_t(PyTuple_GET_ITEM(plan, 0));
+            Py_ssize_t from = starts[at], to = starts[at + 1] - 1;
+            if (from == to) {
+                continue;
+            }
+            PyObject *value = PyUnicode_Substring(line, from, to);
+            if (value == NULL) {
+                goto done;
+            }
+            PyObject *sep_of = PyTuple_GET_ITEM(plan, 2);
+            PyObject *item = sep_of == Py_None ? value : split_list(value, sep_of);
+            if (item != value) {
+                Py_DECREF(value);
+            }
+            if (item == NULL || (held[i] == NULL && (held[i] = PyDict_New()) == NULL)) {
+                Py_XDECREF(item);
+                goto done;
+            }
+            int failed = PyDict_SetItem(held[i], PyTuple_GET_ITEM(plan, 1), item);
+            Py_DECREF(item);
+            if (failed < 0) {
+                goto done;
+            }
+        }
+    }
+    if (bail) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    result = events_of(cells, whens, held, n, off.zone, zones, lines, seqs, no_attributes, base, recent,
+                       older, event, file);
+done:
+    free_batch(cells, whens, held, n);
+    Py_XDECREF(off.zone);
+    PyMem_Free(starts);
     return result;
 }
 
@@ -956,6 +1215,7 @@ done:
 static PyMethodDef methods[] = {
     {"build_rows", (PyCFunction)(void (*)(void))build_rows, METH_FASTCALL, build_rows_doc},
     {"build_columns", (PyCFunction)(void (*)(void))build_columns, METH_FASTCALL, build_columns_doc},
+    {"build_lines", (PyCFunction)(void (*)(void))build_lines, METH_FASTCALL, build_lines_doc},
     {"account", (PyCFunction)(void (*)(void))account, METH_FASTCALL, account_doc},
     {NULL, NULL, 0, NULL},
 };

@@ -20,6 +20,25 @@ def build_rows(
     fromisoformat: Callable[[str], datetime],
     attributes_of: frozenset[str] | None,
 ) -> list[Any] | None: ...
+def build_lines(
+    texts: list[str],
+    lines: list[int],
+    seqs: list[int],
+    delimiter: str,
+    width: int,
+    max_chars: int,
+    fields: tuple[int, ...],
+    attributes: tuple[tuple[int, str, str | None], ...],
+    event: type[Any],
+    no_attributes: Mapping[str, Any],
+    file: str,
+    base: str,
+    zones: dict[tzinfo, tzinfo],
+    recent: dict[str, str],
+    older: dict[str, str],
+    fromisoformat: Callable[[str], datetime],
+    attributes_of: frozenset[str] | None,
+) -> list[Any] | None: ...
 def build_columns(
     fields: tuple[list[str | None], ...],
     attributes: list[Mapping[str, Any]],

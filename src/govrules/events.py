@@ -21,7 +21,7 @@ from itertools import chain, compress, islice, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, Any, ClassVar, Protocol, TextIO
+from typing import IO, Any, ClassVar, Protocol, TextIO, cast
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -628,6 +628,17 @@ class _Builder:
 
         return build_rows
 
+    def _c_columns(self, header: list[str]) -> tuple[tuple[int, ...], tuple[tuple[int, str, str | None], ...]] | None:
+        """Where the C module finds each event field (its column, or -1) and each attribute
+        (column, name, list separator) in a row of ``header``; None when the package has no C
+        module, or a field has several columns or a constant (the Python path reads those)."""
+        plan, attribute_plan, simple = self._header_plan(header)
+        if _speedups is None or not simple:
+            return None
+        positions = tuple(indexes[0] if indexes else -1 for indexes, _ in plan)
+        # a separator the Python path does not split on (empty) is none for the C module
+        return positions, tuple((index, name, sep or None) for index, name, sep in attribute_plan)
+
     def rows_in_c(
         self, header: list[str]
     ) -> Callable[[list[list[str]], list[int]], list[Event | Rejected] | None] | None:
@@ -635,21 +646,32 @@ class _Builder:
         first lines), made in C (``_speedups``), or None for a batch the C module leaves to the
         Python path: it also leaves a batch with a row of another width than ``header`` or
         longer than `MAX_RECORD_CHARS`, so that a batch can be given to it before those checks.
-        None instead of a function when the package has no C module, or a field has several
-        columns or a constant."""
-        plan, attribute_plan, simple = self._header_plan(header)
-        if _speedups is None or not simple:
+        None instead of a function where `_c_columns` is."""
+        columns = self._c_columns(header)
+        if columns is None or _speedups is None:
             return None
-        build = _speedups.build_rows
-        positions = tuple(indexes[0] if indexes else -1 for indexes, _ in plan)
-        # a separator the Python path does not split on (empty) is none for the C module
-        attribute_columns = tuple((index, name, sep or None) for index, name, sep in attribute_plan)
-        width = len(header)
+        build, width = _speedups.build_rows, len(header)
 
         def in_c(rows: list[list[str]], lines: list[int]) -> list[Event | Rejected] | None:
-            return self._made_in_c(
-                build, rows, lines, self.seqs(lines), width, MAX_RECORD_CHARS, positions, attribute_columns
-            )
+            return self._made_in_c(build, rows, lines, self.seqs(lines), width, MAX_RECORD_CHARS, *columns)
+
+        return in_c
+
+    def lines_in_c(
+        self, header: list[str], delimiter: str
+    ) -> Callable[[list[str], list[int]], list[Event] | None] | None:
+        """What `rows_in_c` makes of the rows the csv module reads from a batch of CSV lines (with
+        their numbers), made in C from the lines themselves where each holds one row with no
+        quote (``build_lines``), else None, and the csv module reads the batch. None instead of a
+        function where `_c_columns` is."""
+        columns = self._c_columns(header)
+        if columns is None or _speedups is None:
+            return None
+        build, width = _speedups.build_lines, len(header)
+
+        def in_c(texts: list[str], lines: list[int]) -> list[Event] | None:
+            made = self._made_in_c(build, texts, lines, self.seqs(lines), delimiter, width, MAX_RECORD_CHARS, *columns)
+            return cast("list[Event] | None", made)
 
         return in_c
 
@@ -922,6 +944,7 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
             )
         build_rows = builder.rows_reader(header)
         in_c = builder.rows_in_c(header)
+        lines_in_c = builder.lines_in_c(header, delimiter)
         width = len(header)
         # The lines are read in batches (see `_line_batches`). While each line is one row, a
         # batch is parsed in one call, each row at its line; the sentinel blank line after it
@@ -938,6 +961,11 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
                 if wait:
                     wait -= 1
                 else:
+                    made = lines_in_c(texts, numbers) if lines_in_c is not None else None
+                    if made is not None:  # each line one row, read without the csv module
+                        misses = 0
+                        yield from made
+                        continue
                     parse = csv.reader([*texts, "\n"], delimiter=delimiter, strict=False)
                     rows: list[list[str]] = []
                     try:
