@@ -59,18 +59,19 @@ def test_the_collector_is_paused_for_the_check_and_left_as_it_was(
     and leaves it as it found it, also when the check fails (exit 2)."""
     import gc
 
-    from govrules.checker import check
+    import govrules.cli
 
     (tmp_path / "a.csv").write_text(HEADER + f"talk,{AT},b1,lecture,s\n", encoding="utf-8")
     (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
     (tmp_path / "org.yaml").write_text(ORG, encoding="utf-8")
     seen: list[bool] = []
+    real = govrules.cli.check
 
     def spying(*args: object, **kwargs: object) -> object:
         seen.append(gc.isenabled())
-        return check(*args, **kwargs)  # type: ignore[arg-type]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("govrules.cli.check", spying)
+    monkeypatch.setattr(govrules.cli, "check", spying)
 
     def argv(log: str) -> list[str]:
         return ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml"), "--events", log]
