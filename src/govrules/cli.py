@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import csv
 import dataclasses
-import gc
 import io
 import itertools
 import json
@@ -300,32 +299,7 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
     return report, _render_context(rules, org, args.lang, args.rules, colour=False)
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused, and resumed as it was.
-
-    An audit makes hundreds of thousands of objects that live to its end and form no cycles
-    (events, outcomes and their evidence tuples), and each of the collector's passes over them
-    finds nothing: at 1M events they took about 6% of the check (4% of the whole command, with
-    its JSON report). The audit's cyclic garbage is what importing and loading leave (31,000
-    objects at 1M events, most of them made at import), collected once the collector resumes. Done here, in the command, which owns its process; the
-    library leaves the collector to its caller.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    with _collector_paused():
-        return _checked(args, stdout, stderr)
-
-
-def _checked(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     report, context = _audit(args, stderr)
     if args.output is None and args.format == "text" and _isatty(stdout) and "NO_COLOR" not in os.environ:
         context = dataclasses.replace(context, colour=True)
