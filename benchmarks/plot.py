@@ -32,6 +32,9 @@ def main(source: str, target: str) -> int:
         left.plot(
             [r["events"] for r in peer], [r["pm4py_s"] for r in peer], "^-", label="pm4py, shared subset (Declare)"
         )
+    cli = [r for r in rows if "cli_s" in r]
+    if cli:
+        left.plot([r["events"] for r in cli], [r["cli_s"] for r in cli], "D:", label="govrules check (the command, JSON report)")
     left.plot(events, [r["baseline_s"] for r in rows], "x-", label="baseline: csv + parse timestamps")
     left.set(xscale="log", yscale="log", xlabel="events in the log", ylabel="seconds (median)", title="Time")
     right.plot(events, [r["govrules_rss_mb"] for r in rows], "o-", label="govrules, all rules")
@@ -43,6 +46,8 @@ def main(source: str, target: str) -> int:
             label="govrules, shared subset",
         )
         right.plot([r["events"] for r in peer], [r["pm4py_rss_mb"] for r in peer], "^-", label="pm4py, shared subset")
+    if cli:
+        right.plot([r["events"] for r in cli], [r["cli_rss_mb"] for r in cli], "D:", label="govrules check (the command)")
     right.plot(events, [r["baseline_rss_mb"] for r in rows], "x-", label="baseline")
     right.axhline(500, color="grey", linestyle=":", label="target at 1M: 500 MB")
     right.set(xscale="log", yscale="log", xlabel="events in the log", ylabel="peak RSS, MB", title="Memory")
