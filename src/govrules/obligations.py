@@ -34,6 +34,7 @@ from govrules.durations import Duration, Unit, deadline, end_of_day, fixed_offse
 from govrules.errors import InvalidArgument
 from govrules.model import (
     Actor,
+    DateRange,
     FiscalYear,
     NamedCalendar,
     Organisation,
@@ -298,10 +299,13 @@ def _parties(ctx: Context, rule: RecurringRule) -> list[tuple[Actor, Actor | Non
     return pairs
 
 
-def _role_held(actor: Actor, role: str | None, period: Period) -> bool:
-    if role is None:
+def _role_held(spans: list[DateRange] | None, period: Period) -> bool:
+    """Whether an actor holding a role over ``spans`` (None: no role asked for) holds it on the
+    period's last day."""
+    if spans is None:
         return True
-    return any(span.contains(period.last_day) for span in actor.role_spans(role))
+    last_day = period.last_day
+    return any(span.contains(last_day) for span in spans)
 
 
 def _recipient(rule: RecurringRule, counterpart: Actor | None) -> str | None:
@@ -382,8 +386,9 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
         timed.append((period, opens, due, closes, ws, we))
     strict = rule.window is None or ctx.rules.window(rule.window).strictness == "strict"
     for actor, counterpart in _parties(ctx, rule):
+        spans = None if role is None else actor.role_spans(role)  # once per actor, not per period
         for period, opens, due, closes, ws, we in timed:
-            if not _role_held(actor, role, period):
+            if not _role_held(spans, period):
                 continue  # the actor did not hold the role at the period's end: nothing owed
             status: Status = "open"
             note = None
