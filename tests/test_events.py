@@ -389,6 +389,31 @@ def test_a_log_read_line_by_line_in_c_is_the_log_read_with_the_csv_module(
         assert (len(read), calls) == (1200, [False, False, False] if lines is plain else [False, True, False])
 
 
+@pytest.mark.parametrize("limit", [None, 1000])
+def test_a_cell_past_the_csv_modules_field_limit_rejects_its_row_read_either_way(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, limit: int | None
+) -> None:
+    """The `csv` module rejects a row with a cell longer than its field limit (131,072
+    characters unless a program sets another, at any time): a batch with a line that long is not
+    made in C, so the row is rejected as the `csv` module rejects it; one cell short of the limit
+    reads either way."""
+    size = csv.field_size_limit() if limit is None else limit
+    previous = csv.field_size_limit(size)
+    try:
+        for cell, rejected in (("x" * (size + 1), True), ("x" * size, False)):
+            data = f"id,time,actor,action,note\ne1,2024-03-01T09:00:00+01:00,school,report,{cell}\n".encode()
+            read = _read(tmp_path, "log.csv", data)
+            with monkeypatch.context() as patch:
+                patch.setattr(events_module._Builder, "lines_in_c", lambda self, *args: None)
+                expected = _read(tmp_path, "log.csv", data)
+            assert read == expected
+            assert [isinstance(r, Rejected) for r in read] == [rejected]
+            if rejected:
+                assert "field larger than field limit" in cast(Rejected, read[0]).reason
+    finally:
+        csv.field_size_limit(previous)
+
+
 def test_the_c_module_makes_a_clean_batch_and_leaves_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
     """A batch with nothing to reject is made in C; one with a time the Python path must read
     (no offset), a control character, or a blank actor is given back (None) and made in Python

@@ -176,7 +176,7 @@ declined(PyObject *kind)
 
 /* The batch's one offset: `zone`, its shared object in the reader's `zones` (a new reference;
  * NULL until the batch's first time is read) and, when that time was written in full
- * (`YYYY-MM-DDTHH:MM:SS+HH:MM`, see `written_time`), the text of its offset. */
+ * (`YYYY-MM-DDTHH:MM:SS+HH:MM`, see `written_at`), the text of its offset. */
 typedef struct {
     PyObject *zone;
     int has_text;
@@ -734,14 +734,19 @@ build_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     int bail = 0;
     /* where each cell of the line at hand starts, and the one after it would (its end + 1) */
     Py_ssize_t *starts = PyMem_Calloc((size_t)row_width + 1, sizeof(Py_ssize_t));
-    if (starts == NULL) {
-        return PyErr_NoMemory();
+    /* the lines held for the length of the call: their text is read after calling
+     * `fromisoformat` and `Event`, which could change the list */
+    PyObject *own = PyList_AsTuple(texts);
+    if (starts == NULL || own == NULL) {
+        PyMem_Free(starts);
+        Py_XDECREF(own);
+        return own == NULL ? NULL : PyErr_NoMemory();
     }
     if (new_batch(n, &cells, &whens, &held) < 0) {
         goto done;
     }
     for (Py_ssize_t i = 0; i < n && !bail; i++) {
-        PyObject *line = PyList_GET_ITEM(texts, i);
+        PyObject *line = PyTuple_GET_ITEM(own, i);
         if (!PyUnicode_CheckExact(line)) {
             bail = 1;
             break;
@@ -864,6 +869,7 @@ done:
     free_batch(cells, whens, held, n);
     Py_XDECREF(off.zone);
     PyMem_Free(starts);
+    Py_DECREF(own);
     return result;
 }
 

@@ -670,6 +670,8 @@ class _Builder:
         build, width = _speedups.build_lines, len(header)
 
         def in_c(texts: list[str], lines: list[int]) -> list[Event] | None:
+            if max(map(len, texts), default=0) > csv.field_size_limit():
+                return None  # a cell might pass the csv module's limit, which rejects its row
             made = self._made_in_c(build, texts, lines, self.seqs(lines), delimiter, width, MAX_RECORD_CHARS, *columns)
             return cast("list[Event] | None", made)
 
