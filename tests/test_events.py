@@ -208,6 +208,16 @@ def test_the_c_module_is_built() -> None:
     assert _c_module() is not None, "govrules._speedups was not compiled: install with a C compiler"
 
 
+_NOT_REAL_TIMES = [  # written in full at +01:00, but no such day, month, hour, minute, second or year
+    "2023-02-29T09:00:00+01:00",
+    "1900-02-29T09:00:00+01:00",
+    "2024-04-31T09:00:00+01:00",
+    "2024-13-01T09:00:00+01:00",
+    "2024-03-01T24:00:00+01:00",
+    "2024-03-01T09:60:00+01:00",
+    "2024-03-01T09:00:60+01:00",
+    "0000-03-01T09:00:00+01:00",
+]
 _TIMES_IN_C = [
     *_TIMES,
     "2024-03-01T09:00:00+01:00",
@@ -219,14 +229,7 @@ _TIMES_IN_C = [
     # written in full at the batch's offset, made without fromisoformat where they are real
     "2024-02-29T23:59:59+01:00",
     "2000-02-29T00:00:00+01:00",
-    "2023-02-29T09:00:00+01:00",
-    "1900-02-29T09:00:00+01:00",
-    "2024-04-31T09:00:00+01:00",
-    "2024-13-01T09:00:00+01:00",
-    "2024-03-01T24:00:00+01:00",
-    "2024-03-01T09:60:00+01:00",
-    "2024-03-01T09:00:60+01:00",
-    "0000-03-01T09:00:00+01:00",
+    *_NOT_REAL_TIMES,
     "2024-03-01t09:00:00+01:00",
     "2024-03-01T09:00:00+01:60",
     "2024-03-01T09:00:00-01:00",
@@ -473,19 +476,7 @@ def test_times_written_in_full_at_the_batchs_offset_are_made_in_c(monkeypatch: p
         (full, full[:1]),
         (["2024-03-01T09:00:00.5+01:00", *full], ["2024-03-01T09:00:00.5+01:00", *full]),  # the first not in full
         ([*full, "2024-03-01 09:00:00+01:00"], [full[0], "2024-03-01 09:00:00+01:00"]),
-        *(
-            ([*full, bad], [full[0], bad])  # no such day, month, hour, minute, second or year
-            for bad in [
-                "2023-02-29T09:00:00+01:00",
-                "1900-02-29T09:00:00+01:00",
-                "2024-04-31T09:00:00+01:00",
-                "2024-13-01T09:00:00+01:00",
-                "2024-03-01T24:00:00+01:00",
-                "2024-03-01T09:60:00+01:00",
-                "2024-03-01T09:00:60+01:00",
-                "0000-03-01T09:00:00+01:00",
-            ]
-        ),
+        *(([*full, bad], [full[0], bad]) for bad in _NOT_REAL_TIMES),
     ]
     for times, by_fromisoformat in cases:
         rows = [[f"e{i}", t, "school", "report"] for i, t in enumerate(times)]
