@@ -1907,7 +1907,8 @@ def check(
 class _Cited:
     """The ids an outcome or a finding cites, sorted, with the line each accepted one was first
     read at: how many of those a rule cites are accepted events (`_count_used`), and where each
-    was read (`with_evidence_locations` over `_Locations`), from one look-up per id.
+    was read (`with_evidence_locations` over `_Locations`), from one look-up per id where every
+    accepted event was read from one file (a second one per id otherwise).
 
     Made when the report has its locations: the sorted ids are needed for those anyway, and
     counting the used events from them saves a second look-up of every cited id.
@@ -1952,8 +1953,7 @@ class _Locations(Mapping[str, tuple[str, int | None]]):
 
     def get(self, event_id: str, default: Any = None) -> Any:
         """The file and line ``event_id`` was first read at (``default``: not accepted, or read
-        from no file); what `with_evidence_locations` asks for each cited id, answered without
-        an exception for a missing one."""
+        from no file), answered without an exception for a missing one."""
         acc = self.acc
         line = acc.first_seen.get(event_id, _NOT_SEEN)
         if line is _NOT_SEEN:

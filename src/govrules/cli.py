@@ -306,7 +306,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format == "json":  # the largest report: written as bytes, never held as text
         from govrules.renderers import json as json_renderer
 
-        _emit(lambda handle: json_renderer.write(report, handle), args.output, stdout)
+        _emit(lambda handle: json_renderer.write(report, handle, typed=True), args.output, stdout)
     else:
         _emit(render(report, args.format, context), args.output, stdout)
     code = report.exit_code(args.fail_on)

@@ -423,12 +423,11 @@ def with_evidence_locations(report: Report, locations: Mapping[str, tuple[str, i
     streamed; only the ids cited as evidence by a finding or an outcome are kept, sorted by id.
     """
     cited = sorted(set(chain.from_iterable(map(_evidence, chain(report.findings, report.outcomes)))))
-    found = {
-        event_id: EvidenceLocation(file=located[0], line=located[1])
-        # one look-up an id (``in``, then ``[]``, would be two)
-        for event_id, located in zip(cited, map(locations.get, cited), strict=True)
-        if located is not None
-    }
+    found: dict[str, EvidenceLocation] = {}
+    for event_id in cited:
+        if event_id in locations:  # ``in`` then ``[]``, as any mapping answers them
+            file, line = locations[event_id]
+            found[event_id] = EvidenceLocation(file=file, line=line)
     # the report's own locations, if any, then these (not copied when it has none: at 1M events,
     # a second dict of a million entries)
     merged = {**report.evidence_locations, **found} if report.evidence_locations else found

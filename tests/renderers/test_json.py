@@ -5,8 +5,10 @@ from __future__ import annotations
 import gc
 import io
 import json
+import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
+from enum import Enum
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -251,3 +253,65 @@ def test_a_part_written_by_msgspec_has_pydantics_bytes(data: st.DataObject, name
         plain(r.opens) and plain(r.due) and (name != "findings" or no_float(r.detail)) for r in records
     )
     assert json_renderer._plain(name, records) == expected
+
+
+class _Sourced(Outcome, frozen=True, kw_only=True):
+    """An outcome with a field of its own, which the report's JSON does not have."""
+
+    source: str = "x"
+
+
+class _Worded(str, Enum):  # noqa: UP042 (a StrEnum's value is its text)
+    """An enum whose value is not its text."""
+
+    def __new__(cls, value: str, text: str) -> _Worded:
+        member = str.__new__(cls, text)
+        member._value_ = value
+        return member
+
+    A = ("v", "text")
+
+
+_AT = datetime(2024, 1, 1, tzinfo=timezone(timedelta(hours=8)))
+_OUTCOME: dict[str, Any] = {
+    "rule": "r", "clause": "c", "actor": "a", "period": "p", "opens": _AT, "due": _AT, "status": "met",
+}  # fmt: skip
+_DEEP: Any = 1
+for _ in range(70):
+    _DEEP = [_DEEP]
+
+
+@pytest.mark.parametrize(
+    ("name", "record", "plain"),
+    [
+        ("outcomes", _Sourced(**_OUTCOME), False),
+        ("outcomes", Outcome(**_OUTCOME, observed=True), False),
+        ("outcomes", Outcome(**_OUTCOME, observed=1e16), False),  # type: ignore[arg-type]
+        ("outcomes", Outcome(**_OUTCOME, evidence=(b"e1",)), False),  # type: ignore[arg-type]
+        ("outcomes", Outcome(**_OUTCOME, note=_AT.replace(tzinfo=UTC)), False),  # type: ignore[arg-type]
+        ("outcomes", Outcome(**{**_OUTCOME, "opens": "2024-01-01T00:00:00+08:00"}), False),
+        ("findings", Finding(code=FindingCode.MISSING, severity="info", detail={"k": _Worded.A}), False),
+        ("findings", Finding(code=FindingCode.MISSING, severity="info", detail={"k": _DEEP}), False),
+        ("evidence_locations", EvidenceLocation(file="f", line=True), False),
+    ],
+)
+def test_a_record_of_other_types_than_declared_is_written_as_pydantic_writes_it(
+    name: str, record: Any, plain: bool, example: Callable[..., tuple[Report, RenderContext]]
+) -> None:
+    """A record made in Python is not validated, so it may hold values of other types than its
+    fields declare, or be a subclass with fields of its own: msgspec would write most of those
+    otherwise than pydantic (a bool as ``true``, a float as ``1e16``, bytes in base64, an
+    instant at a zero offset with ``Z``, an enum by its text, the subclass's own field), so such a
+    part is written by pydantic; either way the report's bytes are `render`'s (pydantic warns of
+    the unexpected types, as it does for `render`)."""
+    assert json_renderer._plain(name, [record]) is plain
+    report, _ = example("gaps")
+    fields: dict[str, Any] = {"findings": (), "outcomes": (), "evidence_locations": {}}
+    fields[name] = {"e1": record} if name == "evidence_locations" else (record,)
+    whole = report.model_copy(update=fields)
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        json_renderer.write(whole, buffer)
+        expected = (whole.model_dump_json(indent=2) + "\n").encode()
+    assert buffer.getvalue() == expected

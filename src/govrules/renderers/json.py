@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta, timezone
 from functools import cache
 from itertools import chain, islice
 from operator import attrgetter, methodcaller
-from typing import TYPE_CHECKING, Any, BinaryIO
+from types import UnionType
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Union, get_args, get_origin, get_type_hints
 
 import msgspec
 from pydantic import TypeAdapter
 from pydantic_core import to_json
 
-from govrules.findings import Report
+from govrules.findings import EvidenceLocation, Finding, Outcome, Report
 
 if TYPE_CHECKING:
     from govrules.renderers import RenderContext
@@ -34,7 +35,7 @@ def render(report: Report, context: RenderContext) -> str:
     return report.model_dump_json(indent=2) + "\n"
 
 
-def write(report: Report, handle: BinaryIO) -> None:
+def write(report: Report, handle: BinaryIO, *, typed: bool = False) -> None:
     """Write the bytes of `render` (UTF-8) to ``handle``, without making the text first, and
     without the whole of them in memory at once.
 
@@ -44,6 +45,10 @@ def write(report: Report, handle: BinaryIO) -> None:
     serialised (by msgspec where it gives pydantic's bytes, see `_part_text`, else by the field's
     own type) at the depth of a field, which gives the same bytes as serialising the report in
     one piece (tests compare them).
+
+    ``typed``: the report's findings, outcomes and locations hold values of the types their fields
+    declare, as the checker makes them (`govrules check` says so of the report `check` gave it),
+    so that the values are not looked at again for msgspec; any other record is (`_plain`).
     """
     shell = to_json(
         report.model_copy(update={name: {} if name == "evidence_locations" else () for name in _LARGE}), indent=2
@@ -55,13 +60,13 @@ def write(report: Report, handle: BinaryIO) -> None:
         empty = f'\n  "{name}": {"{}" if name == "evidence_locations" else "[]"}'.encode()
         at = shell.index(empty, done)
         handle.write(shell[done : at + len(empty) - 2])
-        _write_large(handle, name, getattr(report, name))
+        _write_large(handle, name, getattr(report, name), typed)
         done = at + len(empty)
     handle.write(shell[done:])
     handle.write(b"\n")
 
 
-def _write_large(handle: BinaryIO, name: str, value: Any) -> None:
+def _write_large(handle: BinaryIO, name: str, value: Any, typed: bool = False) -> None:
     """``value``, the report's field ``name`` (a tuple or a mapping), as it stands in the report:
     serialised `_PART` items at a time, by msgspec where it gives pydantic's bytes (`_plain`),
     else by pydantic."""
@@ -76,7 +81,7 @@ def _write_large(handle: BinaryIO, name: str, value: Any) -> None:
     while part := list(islice(items, _PART)):
         if not first:
             handle.write(b",")
-        handle.write(_part_text(name, dict(part) if is_mapping else part, is_mapping))
+        handle.write(_part_text(name, dict(part) if is_mapping else part, is_mapping, typed))
         first = False
     handle.write(b"\n  " + closing)
 
@@ -88,47 +93,86 @@ stand between the two at the depth of a field of the report."""
 _encode = msgspec.json.Encoder().encode
 
 
-def _part_text(name: str, part: Any, is_mapping: bool) -> bytes | memoryview:
+def _part_text(name: str, part: Any, is_mapping: bool, typed: bool = False) -> bytes | memoryview:
     """The items of ``part`` (a list of records, or a dict of them by id) as they stand in the
     report's field ``name``, between its brackets, without them.
 
     msgspec writes a record about five times as fast as pydantic, and the same bytes for the
-    values a report holds, except in two cases (tests/renderers/test_json.py compares the two):
+    values a report holds, except in a few cases (tests/renderers/test_json.py compares the two):
     an instant at a UTC offset of zero, or of part of a minute (pydantic ``+00:00``, msgspec
-    ``Z``), and a float (pydantic ``1e+16``, msgspec ``1e16``). A part with either, or one msgspec
-    cannot write, is written by pydantic.
+    ``Z``), a float (pydantic ``1e+16``, msgspec ``1e16``), and values of other types than the
+    record's fields declare, which a record made in Python may hold (a bool where a number is
+    declared, bytes, an enum whose value is not its text, a subclass of the record with fields of
+    its own). A part with any of those (`_plain`), or one msgspec or that check trips on, is
+    written by pydantic, which gives `render`'s bytes or its error.
     """
-    if _plain(name, part.values() if is_mapping else part):
-        try:
-            text = msgspec.json.format(_encode({"_": part}), indent=2)
-        except (TypeError, ValueError, OverflowError, UnicodeError, msgspec.EncodeError):
-            pass
-        else:
-            start, end = _WRAPPED[is_mapping]
-            return memoryview(text)[len(start) : -len(end)]  # not copied
+    try:
+        plain = _plain(name, part.values() if is_mapping else part, typed) and (
+            not is_mapping or set(map(type, part)) <= {str}
+        )
+        text = msgspec.json.format(_encode({"_": part}), indent=2) if plain else None
+    except Exception:  # pydantic then writes it, or says what is wrong
+        text = None
+    if text is not None:
+        start, end = _WRAPPED[is_mapping]
+        return memoryview(text)[len(start) : -len(end)]  # not copied
     text = _adapter(name).dump_json(part if is_mapping else tuple(part), indent=2)
     # between the part's own brackets, one level deeper
     return text[1:-2].replace(b"\n", b"\n  ")
 
 
-def _plain(name: str, part: Iterable[Any]) -> bool:
-    """Whether msgspec writes ``part`` (records of the report's field ``name``, with values of
-    their fields' types, as the checker makes them) as pydantic does: no instant at an offset of
-    zero or of part of a minute, and no float in a finding's detail."""
-    if name == "evidence_locations":
-        return True
+_RECORDS = {"findings": Finding, "outcomes": Outcome, "evidence_locations": EvidenceLocation}
+
+
+def _exact_types(hint: Any) -> frozenset[type]:
+    """The exact types of the values a field annotated ``hint`` holds as the checker makes it
+    (a bool, a subclass of int, is not an int here: pydantic writes it as a number where one is
+    declared, msgspec as ``true``)."""
+    origin = get_origin(hint)
+    if origin is Union or origin is UnionType:
+        return frozenset().union(*map(_exact_types, get_args(hint)))
+    if origin is Literal:
+        return frozenset(map(type, get_args(hint)))
+    if origin is not None:  # tuple[str, ...], dict[str, Any]
+        return frozenset({origin})
+    return frozenset({type(None) if hint is None else hint})
+
+
+@cache
+def _field_checks(record: type) -> tuple[tuple[Callable[[Any], Any], frozenset[type]], ...]:
+    """Each field of ``record`` as a getter, with the exact types its values may have."""
+    hints = get_type_hints(record)
+    return tuple((attrgetter(f.name), _exact_types(hints[f.name])) for f in msgspec.structs.fields(record))
+
+
+def _plain(name: str, part: Iterable[Any], typed: bool = False) -> bool:
+    """Whether msgspec writes ``part`` (records of the report's field ``name``) as pydantic does:
+    records of exactly the field's record type, each value of exactly a type its field declares
+    (`_field_checks`), no instant at an offset of zero or of part of a minute, text alone in the
+    evidence, and details that `_plain_value` passes."""
     records = list(part)
+    kind = _RECORDS[name]
+    if not set(map(type, records)) <= {kind}:
+        return False
+    if not typed:  # each value read again: about as long at 1M as msgspec's writing itself
+        for get, allowed in _field_checks(kind):
+            if not set(map(type, map(get, records))) <= allowed:
+                return False
+        if kind is not EvidenceLocation and not set(map(type, chain.from_iterable(map(_evidence, records)))) <= {str}:
+            return False
+    if kind is EvidenceLocation:
+        return True
     instants = list(filter(None, chain(map(_opens, records), map(_due, records))))
     zones = set(map(_tzinfo, instants))
     if all(type(zone) is timezone for zone in zones):  # fixed offsets: each looked at once
         offsets = {zone.utcoffset(None) for zone in zones}
     else:  # a zone's offset changes with the instant (or an instant is naive)
         offsets = set(map(_utcoffset, instants))
-    return all(map(_plain_offset, offsets)) and (name != "findings" or all(_plain_value(f.detail) for f in records))
+    return all(map(_plain_offset, offsets)) and (kind is not Finding or all(map(_plain_value, map(_detail, records))))
 
 
-_opens, _due, _tzinfo = attrgetter("opens"), attrgetter("due"), attrgetter("tzinfo")
-_utcoffset = methodcaller("utcoffset")
+_opens, _due, _evidence, _detail = attrgetter("opens"), attrgetter("due"), attrgetter("evidence"), attrgetter("detail")
+_tzinfo, _utcoffset = attrgetter("tzinfo"), methodcaller("utcoffset")
 
 
 def _plain_offset(offset: timedelta | None) -> bool:
@@ -137,15 +181,19 @@ def _plain_offset(offset: timedelta | None) -> bool:
     return offset is not None and bool(offset) and not offset.seconds % 60 and not offset.microseconds
 
 
-def _plain_value(value: Any) -> bool:
+def _plain_value(value: Any, depth: int = 0) -> bool:
     """Whether msgspec writes ``value`` (a finding's detail, or part of it) as pydantic does:
-    text, whole numbers, booleans, None, and lists and string-keyed dicts of them."""
-    if value is None or isinstance(value, (str, int)):
+    text, whole numbers, booleans and None, and lists, tuples and text-keyed dicts of them, of
+    exactly those types and nested at most 64 deep (pydantic refuses to write deeper ones)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
         return True
-    if isinstance(value, (list, tuple)):
-        return all(map(_plain_value, value))
-    if isinstance(value, dict):
-        return all(type(k) is str for k in value) and all(map(_plain_value, value.values()))
+    if depth >= 64:
+        return False
+    if kind is list or kind is tuple:
+        return all(_plain_value(v, depth + 1) for v in value)
+    if kind is dict:
+        return all(type(k) is str for k in value) and all(_plain_value(v, depth + 1) for v in value.values())
     return False
 
 
