@@ -609,6 +609,28 @@ def test_the_c_module_refuses_arguments_of_the_wrong_shape() -> None:
     assert [e.id for e in build_columns(*columns)] == ["e1"]
     columns[0] = tuple([v] for v in (1, *good[1:]))
     assert build_columns(*columns) is None
+    build_lines = _c_module().build_lines
+    with pytest.raises(TypeError, match="17 arguments"):
+        build_lines([])
+    lines: list[Any] = [[], [], [], ",", 10, 1000, (0, 1, 2, 3, -1, -1, -1, -1), ((9, "tags", None),), Event]
+    lines += [NO_ATTRIBUTES, "log.csv", "log.csv", {}, {}, {}, datetime.fromisoformat, None]
+    assert build_lines(*lines) == []
+    lines[1] = [2]
+    with pytest.raises(ValueError, match="differ in length"):
+        build_lines(*lines)
+    lines[1], lines[7] = [], ((-1, "tags", None),)
+    with pytest.raises(ValueError, match="negative"):
+        build_lines(*lines)
+    lines[7] = ((10, "tags", None),)
+    with pytest.raises(ValueError, match="past the row"):
+        build_lines(*lines)
+    lines[7] = ((9, "tags"),)
+    with pytest.raises(TypeError, match="position, name, separator"):
+        build_lines(*lines)
+    # an attribute read from its own column of each line
+    lines[:3] = [["e1,2024-03-01T09:00:00+01:00,school,report,,,,,,a;b\n"], [2], [2]]
+    lines[7] = ((9, "tags", ";"),)
+    assert [dict(e.attributes) for e in build_lines(*lines)] == [{"tags": ["a", "b"]}]
 
 
 _LINES = st.sampled_from(

@@ -470,6 +470,68 @@ events_of(PyObject **cells, PyObject **whens, PyObject **held, Py_ssize_t n, PyO
     return result;
 }
 
+/* Where a batch's fields and attributes are in a row: `index[f]`, the column of each of the
+ * `N_FIELDS` event fields (`fields`; -1 for none), `*at` (a new array, freed with PyMem_Free),
+ * the column of each attribute of `attributes` (tuples of position, name and separator), and
+ * `*width`, the fewest columns a row must have to hold them all. 0, or -1 with an exception set,
+ * whose message begins with `name`. */
+static int
+column_plan(const char *name, PyObject *fields, PyObject *attributes, Py_ssize_t *index, Py_ssize_t **at,
+            Py_ssize_t *width)
+{
+    *width = 0;
+    for (int f = 0; f < N_FIELDS; f++) {
+        index[f] = PyLong_AsSsize_t(PyTuple_GET_ITEM(fields, f));
+        if (index[f] == -1 && PyErr_Occurred()) {
+            return -1;
+        }
+        if (index[f] >= *width) {
+            *width = index[f] + 1;
+        }
+    }
+    Py_ssize_t n_attributes = PyTuple_GET_SIZE(attributes);
+    *at = PyMem_Calloc((size_t)(n_attributes > 0 ? n_attributes : 1), sizeof(Py_ssize_t));
+    if (*at == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t a = 0; a < n_attributes; a++) {
+        PyObject *plan = PyTuple_GET_ITEM(attributes, a);
+        if (!PyTuple_CheckExact(plan) || PyTuple_GET_SIZE(plan) != 3) {
+            PyErr_Format(PyExc_TypeError, "%s: an attribute is (position, name, separator)", name);
+            return -1;
+        }
+        (*at)[a] = PyLong_AsSsize_t(PyTuple_GET_ITEM(plan, 0));
+        if ((*at)[a] < 0) {
+            if (!PyErr_Occurred()) {
+                PyErr_Format(PyExc_ValueError, "%s: an attribute position is negative", name);
+            }
+            return -1;
+        }
+        if ((*at)[a] >= *width) {
+            *width = (*at)[a] + 1;
+        }
+    }
+    return 0;
+}
+
+/* The non-empty cell `value` held in a record's attributes `*held` (made on first use) under the
+ * name of the attribute `plan` (position, name, separator): as it is, or split on the separator
+ * (`split_list`). 0, or -1 with an exception set. */
+static int
+add_attribute(PyObject **held, PyObject *plan, PyObject *value)
+{
+    PyObject *sep = PyTuple_GET_ITEM(plan, 2);
+    PyObject *item = sep == Py_None ? Py_NewRef(value) : split_list(value, sep);
+    if (item == NULL || (*held == NULL && (*held = PyDict_New()) == NULL)) {
+        Py_XDECREF(item);
+        return -1;
+    }
+    int failed = PyDict_SetItem(*held, PyTuple_GET_ITEM(plan, 1), item);
+    Py_DECREF(item);
+    return failed;
+}
+
 PyDoc_STRVAR(build_rows_doc,
 "build_rows(rows, lines, seqs, width, max_chars, fields, attributes, event, no_attributes, file,\n"
 "           base, zones, recent, older, fromisoformat, attributes_of) -> list[Event] | None\n\n"
@@ -506,41 +568,12 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_ValueError, "build_rows: rows, lines and seqs differ in length");
         return NULL;
     }
-    Py_ssize_t index[N_FIELDS];
-    Py_ssize_t width = 0;
-    for (int f = 0; f < N_FIELDS; f++) {
-        index[f] = PyLong_AsSsize_t(PyTuple_GET_ITEM(fields, f));
-        if (index[f] == -1 && PyErr_Occurred()) {
-            return NULL;
-        }
-        if (index[f] >= width) {
-            width = index[f] + 1;
-        }
+    Py_ssize_t index[N_FIELDS], *at = NULL, width;
+    if (column_plan("build_rows", fields, attributes, index, &at, &width) < 0) {
+        PyMem_Free(at);
+        return NULL;
     }
     Py_ssize_t n_attributes = PyTuple_GET_SIZE(attributes);
-    Py_ssize_t *at = PyMem_Calloc((size_t)(n_attributes > 0 ? n_attributes : 1), sizeof(Py_ssize_t));
-    if (at == NULL) {
-        return PyErr_NoMemory();
-    }
-    for (Py_ssize_t a = 0; a < n_attributes; a++) {
-        PyObject *plan = PyTuple_GET_ITEM(attributes, a);
-        if (!PyTuple_CheckExact(plan) || PyTuple_GET_SIZE(plan) != 3) {
-            PyErr_SetString(PyExc_TypeError, "build_rows: an attribute is (position, name, separator)");
-            PyMem_Free(at);
-            return NULL;
-        }
-        at[a] = PyLong_AsSsize_t(PyTuple_GET_ITEM(plan, 0));
-        if (at[a] < 0) {
-            if (!PyErr_Occurred()) {
-                PyErr_SetString(PyExc_ValueError, "build_rows: an attribute position is negative");
-            }
-            PyMem_Free(at);
-            return NULL;
-        }
-        if (at[a] >= width) {
-            width = at[a] + 1;
-        }
-    }
 
     /* cells[i * N_FIELDS + f]: the field values, whens[i]: the times read, held[i]: the
      * attributes (new references, or NULL) */
@@ -615,15 +648,7 @@ build_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (!PyUnicode_CheckExact(value) || PyUnicode_GET_LENGTH(value) == 0) {
                 continue;
             }
-            PyObject *sep = PyTuple_GET_ITEM(plan, 2);
-            PyObject *item = sep == Py_None ? Py_NewRef(value) : split_list(value, sep);
-            if (item == NULL || (held[i] == NULL && (held[i] = PyDict_New()) == NULL)) {
-                Py_XDECREF(item);
-                goto done;
-            }
-            int failed = PyDict_SetItem(held[i], PyTuple_GET_ITEM(plan, 1), item);
-            Py_DECREF(item);
-            if (failed < 0) {
+            if (add_attribute(&held[i], plan, value) < 0) {
                 goto done;
             }
         }
@@ -701,33 +726,15 @@ build_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_ValueError, "build_lines: texts, lines and seqs differ in length");
         return NULL;
     }
-    Py_ssize_t index[N_FIELDS];
-    for (int f = 0; f < N_FIELDS; f++) {
-        index[f] = PyLong_AsSsize_t(PyTuple_GET_ITEM(fields, f));
-        if (index[f] == -1 && PyErr_Occurred()) {
-            return NULL;
+    Py_ssize_t index[N_FIELDS], *at = NULL, width;
+    if (column_plan("build_lines", fields, attributes, index, &at, &width) < 0 || width > row_width) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_ValueError, "build_lines: a field or attribute is past the row");
         }
-        if (index[f] >= row_width) {
-            PyErr_SetString(PyExc_ValueError, "build_lines: a field's position is past the row");
-            return NULL;
-        }
+        PyMem_Free(at);
+        return NULL;
     }
     Py_ssize_t n_attributes = PyTuple_GET_SIZE(attributes);
-    for (Py_ssize_t a = 0; a < n_attributes; a++) {
-        PyObject *plan = PyTuple_GET_ITEM(attributes, a);
-        Py_ssize_t position;
-        if (!PyTuple_CheckExact(plan) || PyTuple_GET_SIZE(plan) != 3 ||
-            ((position = PyLong_AsSsize_t(PyTuple_GET_ITEM(plan, 0))) < 0 && PyErr_Occurred())) {
-            if (!PyErr_Occurred()) {
-                PyErr_SetString(PyExc_TypeError, "build_lines: an attribute is (position, name, separator)");
-            }
-            return NULL;
-        }
-        if (position < 0 || position >= row_width) {
-            PyErr_SetString(PyExc_ValueError, "build_lines: an attribute's position is outside the row");
-            return NULL;
-        }
-    }
     PyObject **cells = NULL, **whens = NULL, **held = NULL;
     PyObject *result = NULL;
     Offset off = {NULL, 0, {0}};
@@ -738,6 +745,7 @@ build_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
      * `fromisoformat` and `Event`, which could change the list */
     PyObject *own = PyList_AsTuple(texts);
     if (starts == NULL || own == NULL) {
+        PyMem_Free(at);
         PyMem_Free(starts);
         Py_XDECREF(own);
         return own == NULL ? NULL : PyErr_NoMemory();
@@ -833,9 +841,7 @@ build_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         }
         Py_ssize_t wanted = keeps ? n_attributes : 0;  /* none when the action's are not read */
         for (Py_ssize_t a = 0; a < wanted; a++) {
-            PyObject *plan = PyTuple_GET_ITEM(attributes, a);
-            Py_ssize_t at = PyLong_AsSsize_t(PyTuple_GET_ITEM(plan, 0));
-            Py_ssize_t from = starts[at], to = starts[at + 1] - 1;
+            Py_ssize_t from = starts[at[a]], to = starts[at[a] + 1] - 1;
             if (from == to) {
                 continue;
             }
@@ -843,17 +849,8 @@ build_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (value == NULL) {
                 goto done;
             }
-            PyObject *sep_of = PyTuple_GET_ITEM(plan, 2);
-            PyObject *item = sep_of == Py_None ? value : split_list(value, sep_of);
-            if (item != value) {
-                Py_DECREF(value);
-            }
-            if (item == NULL || (held[i] == NULL && (held[i] = PyDict_New()) == NULL)) {
-                Py_XDECREF(item);
-                goto done;
-            }
-            int failed = PyDict_SetItem(held[i], PyTuple_GET_ITEM(plan, 1), item);
-            Py_DECREF(item);
+            int failed = add_attribute(&held[i], PyTuple_GET_ITEM(attributes, a), value);
+            Py_DECREF(value);
             if (failed < 0) {
                 goto done;
             }
@@ -868,6 +865,7 @@ build_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 done:
     free_batch(cells, whens, held, n);
     Py_XDECREF(off.zone);
+    PyMem_Free(at);
     PyMem_Free(starts);
     Py_DECREF(own);
     return result;
