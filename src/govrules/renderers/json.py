@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import timedelta, timezone
+from datetime import timedelta
 from functools import cache
 from itertools import chain, islice
 from operator import attrgetter, methodcaller
@@ -14,6 +14,7 @@ import msgspec
 from pydantic import TypeAdapter
 from pydantic_core import to_json
 
+from govrules.events import at_fixed_offsets
 from govrules.findings import EvidenceLocation, Finding, Outcome, Report
 
 if TYPE_CHECKING:
@@ -163,9 +164,8 @@ def _plain(name: str, part: Iterable[Any], typed: bool = False) -> bool:
     if kind is EvidenceLocation:
         return True
     instants = list(filter(None, chain(map(_opens, records), map(_due, records))))
-    zones = set(map(_tzinfo, instants))
-    if all(type(zone) is timezone for zone in zones):  # fixed offsets: each looked at once
-        offsets = {zone.utcoffset(None) for zone in zones}
+    if at_fixed_offsets(instants):  # each offset looked at once
+        offsets = {zone.utcoffset(None) for zone in set(map(_tzinfo, instants))}
     else:  # a zone's offset changes with the instant (or an instant is naive)
         offsets = set(map(_utcoffset, instants))
     return all(map(_plain_offset, offsets)) and (kind is not Finding or all(map(_plain_value, map(_detail, records))))
