@@ -317,7 +317,13 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         good: list[Event] = []
         stray: list[Event] = []
         for e in stream:
-            ok = to is None or to.counterpart or run.party_matches(to, e.recipient, when=e.time)
+            # to the counterpart: sent to it, not merely naming it as the subject
+            if to is None:
+                ok = True
+            elif to.counterpart:
+                ok = e.recipient == counterpart
+            else:
+                ok = run.party_matches(to, e.recipient, when=e.time)
             (good if ok else stray).append(e)
         notices = extension_events.get(actor, [])
         if counterpart is not None:

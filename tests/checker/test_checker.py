@@ -1077,18 +1077,22 @@ class TestTimingTraps:
         assert gaps(run(ruleset(MONTHLY), log, org=_org_without("b2"))) == []
 
 
+BRIEFING_EACH_SCHOOL = {
+    "id": "brief",
+    "kind": "recurring",
+    "clause": "D1.5.5",
+    "who": {"role": "branch", "relation": "schools"},
+    "action": "briefing",
+    "to": {"counterpart": True},
+    "every": "year",
+}
+"""D1.5.5: each branch briefs each of its schools once a year, addressed to the school."""
+
+
 class TestOptions:
     def test_pairs_over_a_relation(self) -> None:
         """D1.5.5: each branch briefs each of its schools; one missing pair is reported with its counterpart."""
-        rule = {
-            "id": "brief",
-            "kind": "recurring",
-            "clause": "D1.5.5",
-            "who": {"role": "branch", "relation": "schools"},
-            "action": "briefing",
-            "to": {"counterpart": True},
-            "every": "year",
-        }
+        rule = BRIEFING_EACH_SCHOOL
         log = [
             ev("x1", "2024-05-01T10:00", "b1", "briefing", recipient="s1"),
             ev("x3", "2024-05-01T10:00", "b2", "briefing", recipient="s3"),
@@ -1096,6 +1100,28 @@ class TestOptions:
         report = run(ruleset(rule), log)
         [f] = gaps(report)
         assert (f.code.value, f.actor, f.counterpart, f.period) == ("missing", "b1", "s2", "2024")
+
+    def test_a_pair_report_naming_the_counterpart_but_sent_elsewhere_is_wrong_recipient(self) -> None:
+        """A pair's stream holds the events naming the member as recipient or subject; where the rule
+        says ``to: {counterpart: true}``, one about the school but sent to headquarters is misdirected."""
+        rule = BRIEFING_EACH_SCHOOL
+        log = [
+            ev("x1", "2024-05-01T10:00", "b1", "briefing", recipient="s1"),
+            ev("x2", "2024-05-01T10:00", "b1", "briefing", recipient="hq", subject="s2"),
+            ev("x3", "2024-05-01T10:00", "b2", "briefing", recipient="s3"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(o.actor, o.counterpart, o.status, o.evidence) for o in report.outcomes] == [
+            ("b1", "s1", "met", ("x1",)),
+            ("b1", "s2", "wrong-recipient", ("x2",)),
+            ("b2", "s3", "met", ("x3",)),
+        ]
+        [f] = gaps(report)
+        assert (f.code.value, f.actor, f.counterpart, f.period) == ("wrong-recipient", "b1", "s2", "2024")
+        # without a recipient in the rule, naming the school as the subject is enough
+        report = run(ruleset({k: v for k, v in rule.items() if k != "to"}), log)
+        assert [o.status for o in report.outcomes] == ["met", "met", "met"]
+        assert gaps(report) == []
 
     def test_due_after_and_exempt_q4(self) -> None:
         """A 10-Q is due 40 days after quarters 1–3 and owed for no Q4."""
