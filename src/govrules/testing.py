@@ -666,13 +666,15 @@ class Audit:
 
 @dataclass(frozen=True)
 class ExpectedFinding:
-    """A finding a generated log must produce: code, rule, actor, period (and step for chains)."""
+    """A finding a generated log must produce: code, rule, actor, period (and step for chains,
+    and the other member for a pair obligation)."""
 
     code: str
     rule: str
     actor: str | None
     period: str
     step: int | None = None
+    counterpart: str | None = None
 
     def matches(self, finding: Finding) -> bool:
         """Whether ``finding`` is this one."""
@@ -682,6 +684,7 @@ class ExpectedFinding:
             and finding.actor == self.actor
             and finding.period == self.period
             and (self.step is None or finding.detail.get("step") == self.step)
+            and (self.counterpart is None or finding.counterpart == self.counterpart)
         )
 
 
@@ -710,24 +713,34 @@ MUTATIONS = (
     "strip-topic",
     "forbidden",
     "discharge",
+    "no-extension",
 )
 """The mutations `from_rule_set` can apply, each paired with the finding it must produce."""
 
 _TOPIC = "ideology"
 _GRAIN_OFFSETS = {"month": "10 days", "quarter": "40 days", "half-year": "60 days", "year": "90 days"}
+_RELATION = "liaison"
+_EXTENSION = {"within": "3 days", "extends_by": "15 days"}
+"""An extension as `audits` draws it (its action, the notice, named after the rule): granted by a
+notice no later than 3 days after the prescribed due moment, 15 days more. Drawn only for rules
+due some time after their period, whose obligations open when the period ends: the extended due moment
+then comes before the next period's obligation opens, so that a filing made in the extension
+cannot pay a later period's debt."""
 
 
 def audits(*, kinds: Collection[str] | None = None, max_rules: int = 4) -> st.SearchStrategy[Audit]:
     """Audits whose rules and organisation fit together, for property tests of the checker.
 
     An organisation of headquarters (``hq``, role ``hq``), an approver (``vp``, role
-    ``approver``) and one to three branches (role ``branch``), in a zone with or without DST;
-    rules of the given kinds, each on its own action names, with the options the checker
-    honours (minimum and maximum counts, windows strict or in principle, due dates after the
-    period, recipients, chains of one or two steps due in days, in hours or at a month's or a
-    quarter's end, approvals linked by ``ref``, topic requirements, forbidden actions); a one-year
-    range between 2020 and 2026; the audit moment 120 days after it. Shrinks towards one rule,
-    one branch and 2020.
+    ``approver``) and one to three branches (role ``branch``), each branch with one or both of
+    them in its relation ``liaison``, in a zone with or without DST; rules of the given kinds,
+    each on its own action names, with the options the checker honours (minimum and maximum
+    counts, windows strict or in principle, due dates after the period, recipients, obligations
+    of each branch towards each member of its ``liaison`` (pairs, the member named as recipient
+    or subject, or required as recipient), extensions of a due moment by a notice, chains of one
+    or two steps due in days, in hours or at a month's or a quarter's end, approvals linked by
+    ``ref``, topic requirements, forbidden actions); a one-year range between 2020 and 2026;
+    the audit moment 120 days after it. Shrinks towards one rule, one branch and 2020.
 
     Raises:
         hypothesis.errors.InvalidArgument: unknown kinds (``informative`` cannot be checked), or
@@ -755,7 +768,14 @@ def _audits(kinds: tuple[str, ...], max_rules: int) -> st.SearchStrategy[Audit]:
             actors=[
                 Actor(id="hq", roles=["hq"]),
                 Actor(id="vp", roles=["approver"]),
-                *(Actor(id=b, roles=["branch"]) for b in branches),
+                *(
+                    Actor(
+                        id=b,
+                        roles=["branch"],
+                        relations={_RELATION: draw(st.sampled_from((["hq"], ["vp"], ["hq", "vp"])))},
+                    )
+                    for b in branches
+                ),
             ],
         )
         count = draw(st.integers(1, max_rules))
@@ -803,18 +823,23 @@ def _semantic_rule(draw: st.DrawFn, kinds: tuple[str, ...], rid: str) -> Rule:
             window = Window(month="last", days=days, strictness=strictness)
         elif shape == "due-after":
             due_after = _GRAIN_OFFSETS[every]
+        pair = draw(st.booleans())
+        extension = None
+        if due_after is not None and draw(st.booleans()):
+            extension = Extension(action=f"{rid}-notice", **_EXTENSION)
         return RecurringRule(
             kind="recurring",
             id=rid,
             clause=f"C-{rid}",
-            who=Party(role="branch"),
+            who=Party(role="branch", relation=_RELATION) if pair else Party(role="branch"),
             action=act,
-            to=draw(st.sampled_from((None, "hq"))),
+            to=draw(st.sampled_from((None, Party(counterpart=True)) if pair else (None, "hq"))),
             every=every,
             min=minimum,
             max=draw(st.sampled_from((None, minimum, minimum + 1))),
             window=window,
             due_after=due_after,
+            extension=extension,
         )
     if kind == "triggered":
         steps = [
@@ -1036,6 +1061,34 @@ def _witness_recurring(
         hi = min(o.window_end or o.due, o.due, ctx.as_of)
         if hi <= lo or o.due > ctx.as_of:
             continue
+        # the member of a pair named as the recipient (required where the rule's recipient is
+        # the counterpart), or as the subject; else the rule's recipient, if an actor
+        recipient: str | None = o.recipient if o.recipient and not o.recipient.startswith("role:") else None
+        subject: str | None = None
+        if o.counterpart is not None and recipient is None and draw(st.booleans()):
+            subject = o.counterpart
+        elif o.counterpart is not None:
+            recipient = o.counterpart
+        # An extension: a notice before the prescribed due moment (so that the log is clean at
+        # any earlier audit moment), the filings after it, by the extended one.
+        notice: Event | None = None
+        extended_due = o.due
+        if rule.extension is not None and draw(st.booleans()):
+            extended = ctx.deadline(o.due, rule.extension.extends_by, roll=rule.roll == "next-workday")
+            if extended <= ctx.as_of:
+                extended_due = extended
+                notice = Event(
+                    id=new_id(),
+                    time=_instant_between(draw, max(o.opens, o.due - timedelta(days=5)), o.due),
+                    actor=o.actor,
+                    action=actions_of(rule.extension.action)[0],
+                    recipient=recipient,
+                    subject=subject,
+                    period=o.period,
+                    seq=len(draft.events),
+                )
+                draft.events.append(notice)
+                lo, hi = o.due + timedelta(minutes=1), extended_due
         # Exactly the minimum: a surplus event would pay an earlier period's debt (oldest debt
         # first), and a mutation's finding would then depend on its neighbours.
         count = o.min
@@ -1046,47 +1099,60 @@ def _witness_recurring(
                 time=_instant_between(draw, lo, hi),
                 actor=o.actor,
                 action=action,
-                recipient=o.recipient if o.recipient and not o.recipient.startswith("role:") else None,
+                recipient=recipient,
+                subject=subject,
                 seq=len(draft.events),
             )
             draft.events.append(event)
             placed.append(event)
         if not placed:
             continue
+
+        def expect(code: str, o: Any = o) -> ExpectedFinding:
+            return ExpectedFinding(code, rule.id, o.actor, o.period, counterpart=o.counterpart)
+
         victim = placed[0]
-        code = "missing" if o.min == 1 else "insufficient"
         dropped = placed[: len(placed) - o.min + 1]  # leave one fewer than the minimum
         draft.slots["drop"].append(
-            (ExpectedFinding(code, rule.id, o.actor, o.period), lambda ev, d=dropped: [e for e in ev if e not in d])
+            (expect("missing" if o.min == 1 else "insufficient"), lambda ev, d=dropped: [e for e in ev if e not in d])
         )
         if o.max is not None and count == o.max:
-            extra = Event(id=new_id(), time=victim.time, actor=o.actor, action=action, recipient=victim.recipient)
-            draft.slots["excess"].append(
-                (ExpectedFinding("excess", rule.id, o.actor, o.period), lambda ev, x=extra: [*ev, x])
-            )
-        late_time = (o.due.astimezone(UTC) + timedelta(hours=1)).astimezone(o.due.tzinfo)
-        if late_time <= ctx.as_of and late_time <= o.closes:
-            draft.slots["late"].append(
-                (
-                    ExpectedFinding("late", rule.id, o.actor, o.period),
-                    lambda ev, v=victim, t=late_time: _replace(ev, v, time=t),
-                )
-            )
+            extra = victim._replace(id=new_id(), seq=0)
+            draft.slots["excess"].append((expect("excess"), lambda ev, x=extra: [*ev, x]))
+        late_time = (extended_due.astimezone(UTC) + timedelta(hours=1)).astimezone(o.due.tzinfo)
+        if late_time <= ctx.as_of and late_time <= max(o.closes, extended_due):
+            draft.slots["late"].append((expect("late"), lambda ev, v=victim, t=late_time: _replace(ev, v, time=t)))
+        if notice is not None and max(e.time for e in placed) <= o.closes:
+            # without the notice, the filings made in the extension are late
+            draft.slots["no-extension"].append((expect("late"), lambda ev, n=notice: [e for e in ev if e is not n]))
         if o.recipient and o.min == 1 and not o.recipient.startswith("role:"):
-            draft.slots["recipient"].append(
-                (
-                    ExpectedFinding("wrong-recipient", rule.id, o.actor, o.period),
-                    lambda ev, v=victim: _replace(ev, v, recipient="vp"),
+            if o.counterpart is None:
+                draft.slots["recipient"].append(
+                    (expect("wrong-recipient"), lambda ev, v=victim: _replace(ev, v, recipient="vp"))
                 )
-            )
+            else:
+                # still about the member (so in the pair's stream), sent to an actor outside the
+                # relation (in none of the branch's pairs)
+                members = _related(ctx, o.actor, rule)
+                for other in [a for a in ("hq", "vp") if a not in members][:1]:
+                    draft.slots["recipient"].append(
+                        (
+                            expect("wrong-recipient"),
+                            lambda ev, v=victim, x=other, c=o.counterpart: _replace(ev, v, recipient=x, subject=c),
+                        )
+                    )
         if o.window_start is not None and o.min == 1 and o.window_start > o.opens:
             outside = _instant_between(draw, o.opens, o.window_start - timedelta(minutes=1))
             draft.slots["outside-window"].append(
-                (
-                    ExpectedFinding("outside-window", rule.id, o.actor, o.period),
-                    lambda ev, v=victim, t=outside: _replace(ev, v, time=t),
-                )
+                (expect("outside-window"), lambda ev, v=victim, t=outside: _replace(ev, v, time=t))
             )
+
+
+def _related(ctx: Any, actor_id: str, rule: RecurringRule) -> list[str]:
+    """The members of the relation of a pair rule's ``who`` that ``actor_id`` lists."""
+    who = as_party(rule.who)
+    actor = ctx.org.actor(actor_id)
+    return [] if who is None or who.relation is None or actor is None else actor.relations.get(who.relation, [])
 
 
 def _trigger_actors(ctx: Any, party: Party | None) -> list[str]:

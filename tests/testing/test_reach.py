@@ -29,6 +29,7 @@ MUTATION_CODES = {
     "strip-topic": {"missing-content"},
     "forbidden": {"forbidden"},
     "discharge": {"discharged"},
+    "no-extension": {"late"},
 }
 
 
@@ -89,3 +90,62 @@ def test_pending_and_unknown_actors_are_reached() -> None:
     audit = find(audits(), lambda a: True, settings=SETTINGS)
     report = check(audit.rules, audit.org, [event], start=audit.start, end=audit.end, as_of=audit.as_of)
     assert "unknown-actor" in {f.code.value for f in report.findings}
+
+
+def _pair_outcomes(case: tuple[Audit, Any]) -> set[tuple[str, str]]:
+    """The (actor, counterpart) pairs of a case's met pair obligations."""
+    audit, log = case
+    report = check(audit.rules, audit.org, list(log.events), start=audit.start, end=audit.end, as_of=audit.as_of)
+    return {(o.actor, o.counterpart) for o in report.outcomes if o.counterpart is not None and o.status == "met"}
+
+
+def test_pair_obligations_are_met_towards_each_member_of_a_relation() -> None:
+    """A witness meets pair obligations of one branch towards two members, named as recipient and as subject."""
+
+    def both(case: tuple[Audit, Any]) -> bool:
+        _, log = case
+        named = {(e.actor, e.recipient, e.subject) for e in log.events if e.action.endswith("-act")}
+        pairs = _pair_outcomes(case)
+        return (
+            {("b1", "hq"), ("b1", "vp")} <= pairs
+            and any(s is not None for _, _, s in named)
+            and any(r in ("hq", "vp") for _, r, _ in named)
+        )
+
+    case = find(cases(compliant=True), both, settings=SETTINGS)
+    assert {("b1", "hq"), ("b1", "vp")} <= _pair_outcomes(case)
+
+
+def test_an_extension_is_reached_and_without_its_notice_the_filing_is_late() -> None:
+    """A witness files in an extension (the outcome cites the notice), and the mutation that drops the notice gives late."""
+
+    def extended(case: tuple[Audit, Any]) -> bool:
+        audit, log = case
+        notices = {e.id for e in log.events if e.action.endswith("-notice")}
+        report = check(audit.rules, audit.org, list(log.events), start=audit.start, end=audit.end, as_of=audit.as_of)
+        return any(o.status == "met" and notices & set(o.evidence) for o in report.outcomes)
+
+    case = find(cases(compliant=True), extended, settings=SETTINGS)
+    assert extended(case)
+    mutated = find(cases(compliant=False), lambda c: c[1].mutation == "no-extension", settings=SETTINGS)
+    [expected] = mutated[1].expected
+    audit, log = mutated
+    report = check(audit.rules, audit.org, list(log.events), start=audit.start, end=audit.end, as_of=audit.as_of)
+    assert expected.code == "late"
+    assert [f.code.value for f in report.findings if expected.matches(f)] == ["late"]
+
+
+def test_a_pair_report_sent_outside_the_relation_is_wrong_recipient() -> None:
+    """The recipient mutation of a pair owed to the counterpart keeps the member as subject and sends the
+    report to an actor outside the relation: `wrong-recipient` for that pair."""
+    case = find(
+        cases(compliant=False),
+        lambda c: c[1].mutation == "recipient" and c[1].expected[0].counterpart is not None,
+        settings=SETTINGS,
+    )
+    audit, log = case
+    [expected] = log.expected
+    report = check(audit.rules, audit.org, list(log.events), start=audit.start, end=audit.end, as_of=audit.as_of)
+    assert [(f.code.value, f.counterpart) for f in report.findings if expected.matches(f)] == [
+        ("wrong-recipient", expected.counterpart)
+    ]
