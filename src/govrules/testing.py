@@ -714,12 +714,16 @@ MUTATIONS = (
     "forbidden",
     "discharge",
     "no-extension",
+    "approval-age",
 )
 """The mutations `from_rule_set` can apply, each paired with the finding it must produce."""
 
 _TOPIC = "ideology"
 _GRAIN_OFFSETS = {"month": "10 days", "quarter": "40 days", "half-year": "60 days", "year": "90 days"}
 _RELATION = "liaison"
+_APPROVAL_AGES = {"lookback": "30 days", "min-age": "3 days"}
+"""How old an approval may be at most (``lookback``) or must be at least (``min_age``) in the
+prerequisite rules `audits` draws."""
 _EXTENSION = {"within": "3 days", "extends_by": "15 days"}
 """An extension as `audits` draws it (its action, the notice, named after the rule): granted by a
 notice no later than 3 days after the prescribed due moment, 15 days more. Drawn only for rules
@@ -738,8 +742,9 @@ def audits(*, kinds: Collection[str] | None = None, max_rules: int = 4) -> st.Se
     counts, windows strict or in principle, due dates after the period, recipients, obligations
     of each branch towards each member of its ``liaison`` (pairs, the member named as recipient
     or subject, or required as recipient), extensions of a due moment by a notice, chains of one
-    or two steps due in days, in hours or at a month's or a quarter's end, approvals linked by
-    ``ref``, topic requirements, forbidden actions); a one-year range between 2020 and 2026;
+    or two steps due in days, in hours or at a month's or a quarter's end, approvals of one or
+    two requirements (all or any of them) linked by ``ref``, by subject or by either, with or
+    without a lookback or a minimum age, topic requirements, forbidden actions); a one-year range between 2020 and 2026;
     the audit moment 120 days after it. Shrinks towards one rule, one branch and 2020.
 
     Raises:
@@ -862,14 +867,21 @@ def _semantic_rule(draw: st.DrawFn, kinds: tuple[str, ...], rid: str) -> Rule:
             unless=draw(st.sampled_from((None, EventFilter(action=f"{rid}-cancel", same=["actor"])))),
         )
     if kind == "prerequisite":
+        requires = [Requirement(action=f"{rid}-approval", by=Party(role="approver"))]
+        if draw(st.booleans()):
+            requires.append(Requirement(action=f"{rid}-review", by=Party(role="hq")))
+        age = draw(st.sampled_from(("none", "lookback", "min-age")))
         return PrerequisiteRule(
             kind="prerequisite",
             id=rid,
             clause=f"C-{rid}",
             action=act,
             by=Party(role="branch"),
-            requires=[Requirement(action=f"{rid}-approval", by=Party(role="approver"))],
-            link="ref",
+            requires=requires,
+            mode=draw(st.sampled_from(("all", "any"))),
+            link=draw(st.sampled_from(("ref", "subject", "ref-or-subject"))),
+            lookback=_APPROVAL_AGES["lookback"] if age == "lookback" else None,
+            min_age=_APPROVAL_AGES["min-age"] if age == "min-age" else None,
         )
     if kind == "content":
         return ContentRule.model_validate(
@@ -948,19 +960,21 @@ def from_rule_set(
     witness with one mutation and the finding it must produce.
 
     The witness places, for every recurring obligation due by ``as_of``, exactly the minimum
-    number of events inside the window and before the due moment, addressed to
-    the rule's recipient; for each triggered, prerequisite and content rule a few cases that
-    comply (responses linked by ``ref`` and on time, approvals before the event, the required
-    topic). Mutations: drop an event (``missing`` or ``insufficient``), move it an hour past its
+    number of events inside the window and before the due moment (or, after a notice, in the
+    extension it grants), addressed to the rule's recipient or naming the member of a pair; for
+    each triggered, prerequisite and content rule a few cases that comply (responses linked by
+    ``ref`` and on time, approvals of an accepted age before the event, the required topic). Mutations: drop an event (``missing`` or ``insufficient``), move it an hour past its
     due moment (``late``), change its recipient (``wrong-recipient``), add one over a maximum equal to
     the minimum (``excess``), move it out of its window (``outside-window``, a warning where the window is
     in principle), drop or delay a response (``unanswered``, ``late-response``), drop an
     approval (``unapproved``), strip the required topic (``missing-content``), add a forbidden
     event (``forbidden``), add a chain's ``unless`` event right after its trigger
-    (``discharged``, an info finding).
+    (``discharged``, an info finding), drop the notice of an obligation filed in its extension
+    (``late``), make an approval too old or too recent (``unapproved``).
 
     Supported rules are those `audits` draws (recurring rules for a role, with an actor as
-    recipient; chains by the trigger's actor; approvals linked by ``ref``; topic requirements);
+    recipient or owed to each member of a relation, extensions; chains by the trigger's actor;
+    approvals linked by ``ref`` or subject, with or without an age limit; topic requirements);
     the witness of other rules is not guaranteed. Shrinks towards few events and early dates.
 
     Args:
@@ -1244,24 +1258,8 @@ def _witness_guarded(
             continue
         guarded_id = new_id()
         if isinstance(rule, PrerequisiteRule):
-            requirement = rule.requires[0]
-            approvers = _trigger_actors(ctx, as_party(requirement.by))
-            approval = Event(
-                id=new_id(),
-                time=when - timedelta(days=1),
-                actor=draw(st.sampled_from(approvers)),
-                action=actions_of(requirement.action)[0],
-                seq=len(draft.events),
-            )
-            guarded = Event(
-                id=guarded_id, time=when, actor=actor, action=action, ref=approval.id, seq=len(draft.events) + 1
-            )
-            draft.events.extend([approval, guarded])
-            draft.slots["unapproved"].append(
-                (
-                    ExpectedFinding("unapproved", rule.id, actor, guarded_id),
-                    lambda ev, v=approval: [e for e in ev if e is not v],
-                )
+            _witness_approved(
+                draw, ctx, rule, draft, new_id, Event(id=guarded_id, time=when, actor=actor, action=action)
             )
         else:
             guarded = Event(
@@ -1279,3 +1277,52 @@ def _witness_guarded(
                     lambda ev, v=guarded: _replace(ev, v, attributes={"topics": ["other"]}),
                 )
             )
+
+
+def _witness_approved(
+    draw: st.DrawFn, ctx: Any, rule: PrerequisiteRule, draft: _Draft, new_id: Callable[[], str], guarded: Event
+) -> None:
+    """A guarded event with one approval per requirement, each linked to it by ``ref`` (the
+    guarded event naming the first, the others naming the guarded event) or by a subject of its
+    own, as the rule links them, and of an age the rule accepts."""
+    when = guarded.time
+    if rule.min_age is not None:  # at least 3 days old: 5 to 10 days
+        earliest, latest = when - timedelta(days=10), when - timedelta(days=5)
+    elif rule.lookback is not None:  # no older than 30 days: up to 20 days
+        earliest, latest = when - timedelta(days=20), when - timedelta(minutes=1)
+    else:
+        earliest, latest = when - timedelta(days=2), when - timedelta(minutes=1)
+    subject = f"case-{guarded.id}"
+    approvals: list[Event] = []
+    for requirement in rule.requires:
+        by_ref = rule.link == "ref" or (rule.link == "ref-or-subject" and draw(st.booleans()))
+        approval = Event(
+            id=new_id(),
+            time=_instant_between(draw, earliest, latest),
+            actor=draw(st.sampled_from(_trigger_actors(ctx, as_party(requirement.by)))),
+            action=actions_of(requirement.action)[0],
+            subject=None if by_ref else subject,
+            seq=len(draft.events),
+        )
+        if by_ref and guarded.ref is None:
+            guarded = guarded._replace(ref=approval.id)
+        elif by_ref:
+            approval = approval._replace(ref=guarded.id)
+        if not by_ref:
+            guarded = guarded._replace(subject=subject)
+        draft.events.append(approval)
+        approvals.append(approval)
+    draft.events.append(guarded._replace(seq=len(draft.events)))
+    expected = ExpectedFinding("unapproved", rule.id, guarded.actor, guarded.id)
+    # the approvals to take away or to age: one where all are needed, else every one
+    touched = [draw(st.sampled_from(approvals))] if rule.mode == "all" else approvals
+    draft.slots["unapproved"].append((expected, lambda ev, t=touched: [e for e in ev if e not in t]))
+    if rule.lookback is not None or rule.min_age is not None:
+        # too old for the lookback (45 days), or too recent for the minimum age (an hour)
+        too = timedelta(days=45) if rule.lookback is not None else timedelta(hours=1)
+        moved = (when.astimezone(UTC) - too).astimezone(when.tzinfo)
+
+        def age(events: list[Event], t: list[Event] = touched, moved: datetime = moved) -> list[Event]:
+            return [e._replace(time=moved) if e in t else e for e in events]
+
+        draft.slots["approval-age"].append((expected, age))

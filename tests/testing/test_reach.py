@@ -30,6 +30,7 @@ MUTATION_CODES = {
     "forbidden": {"forbidden"},
     "discharge": {"discharged"},
     "no-extension": {"late"},
+    "approval-age": {"unapproved"},
 }
 
 
@@ -149,3 +150,45 @@ def test_a_pair_report_sent_outside_the_relation_is_wrong_recipient() -> None:
     assert [(f.code.value, f.counterpart) for f in report.findings if expected.matches(f)] == [
         ("wrong-recipient", expected.counterpart)
     ]
+
+
+def _prerequisites(case: tuple[Audit, Any]) -> list[Any]:
+    audit, _ = case
+    return [r for r in audit.rules.rules if r.kind == "prerequisite"]
+
+
+def test_approvals_are_met_by_subject_and_by_ref_for_every_requirement() -> None:
+    """A witness approves a guarded event needing two approvals, one linked by subject and one by ref."""
+
+    def both_links(case: tuple[Audit, Any]) -> bool:
+        audit, log = case
+        rules = {r.id for r in _prerequisites(case) if len(r.requires) == 2 and r.mode == "all"}
+        report = check(audit.rules, audit.org, list(log.events), start=audit.start, end=audit.end, as_of=audit.as_of)
+        by_id = {e.id: e for e in log.events}
+        for o in report.outcomes:
+            if o.rule in rules and o.status == "met":
+                approvals = [by_id[i] for i in o.evidence[1:]]
+                if len(approvals) == 2 and {a.subject is None for a in approvals} == {True, False}:
+                    return True
+        return False
+
+    case = find(cases(compliant=True), both_links, settings=SETTINGS)
+    assert both_links(case)
+
+
+@pytest.mark.parametrize(("limit", "problem"), [("lookback", "too-old"), ("min_age", "too-recent")])
+def test_an_approval_of_the_wrong_age_is_unapproved(limit: str, problem: str) -> None:
+    """The approval-age mutation makes an approval too old for a lookback, or too recent for a minimum age."""
+
+    def aged(case: tuple[Audit, Any]) -> bool:
+        expected = case[1].expected
+        return case[1].mutation == "approval-age" and any(
+            getattr(r, limit) is not None for r in _prerequisites(case) if r.id == expected[0].rule
+        )
+
+    audit, log = find(cases(compliant=False), aged, settings=SETTINGS)
+    [expected] = log.expected
+    report = check(audit.rules, audit.org, list(log.events), start=audit.start, end=audit.end, as_of=audit.as_of)
+    [finding] = [f for f in report.findings if expected.matches(f)]
+    assert finding.code.value == "unapproved"
+    assert problem in {gap["problem"] for gap in finding.detail["missing"]}
