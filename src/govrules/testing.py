@@ -736,16 +736,17 @@ def audits(*, kinds: Collection[str] | None = None, max_rules: int = 4) -> st.Se
     """Audits whose rules and organisation fit together, for property tests of the checker.
 
     An organisation of headquarters (``hq``, role ``hq``), an approver (``vp``, role
-    ``approver``) and one to three branches (role ``branch``), each branch with one or both of
-    them in its relation ``liaison``, in a zone with or without DST; rules of the given kinds,
-    each on its own action names, with the options the checker honours (minimum and maximum
-    counts, windows strict or in principle, due dates after the period, recipients, obligations
-    of each branch towards each member of its ``liaison`` (pairs, the member named as recipient
-    or subject, or required as recipient), extensions of a due moment by a notice, chains of one
-    or two steps due in days, in hours or at a month's or a quarter's end, approvals of one or
-    two requirements (all or any of them) linked by ``ref``, by subject or by either, with or
-    without a lookback or a minimum age, topic requirements, forbidden actions); a one-year range between 2020 and 2026;
-    the audit moment 120 days after it. Shrinks towards one rule, one branch and 2020.
+    ``approver``) and one to three branches (role ``branch``, the first sometimes holding it
+    only from 1 July), each branch with one or both of them in its relation ``liaison``, in a
+    zone with or without DST; rules of the given kinds, each on its own action names, with the
+    options the checker honours (minimum and maximum counts, windows strict or in principle, due
+    dates after the period, recipients, obligations of each branch towards each member of its
+    ``liaison`` (pairs, the member named as recipient or subject, or required as recipient),
+    extensions of a due moment by a notice, chains of one or two steps due in days, in hours or
+    at a month's or a quarter's end, approvals of one or two requirements (all or any of them)
+    linked by ``ref``, by subject or by either, with or without a lookback or a minimum age,
+    topic requirements, forbidden actions); a one-year range between 2020 and 2026; the audit
+    moment 120 days after it. Shrinks towards one rule, one branch and 2020.
 
     Raises:
         hypothesis.errors.InvalidArgument: unknown kinds (``informative`` cannot be checked), or
@@ -786,6 +787,10 @@ def _audits(kinds: tuple[str, ...], max_rules: int) -> st.SearchStrategy[Audit]:
         count = draw(st.integers(1, max_rules))
         rules: list[Rule] = [draw(_semantic_rule(kinds, f"r{i}")) for i in range(count)]
         year = draw(st.integers(2020, 2026))
+        if draw(st.booleans()):
+            # the first branch becomes one on 1 July (a role held from a date)
+            joining = org.actors[2].model_copy(update={"roles": [RoleGrant(role="branch", from_=date(year, 7, 1))]})
+            org = org.model_copy(update={"actors": [*org.actors[:2], joining, *org.actors[3:]]})
         recurring = [r for r in rules if isinstance(r, RecurringRule)]
         waive: bool = draw(st.booleans())
         if recurring and waive:
@@ -1169,11 +1174,17 @@ def _related(ctx: Any, actor_id: str, rule: RecurringRule) -> list[str]:
     return [] if who is None or who.relation is None or actor is None else actor.relations.get(who.relation, [])
 
 
-def _trigger_actors(ctx: Any, party: Party | None) -> list[str]:
+def _trigger_actors(ctx: Any, party: Party | None, when: datetime | None = None) -> list[str]:
+    """The actors ``party`` names: all that ever hold its role, or those holding it on the local
+    day of ``when``."""
     if party is not None and party.actor is not None:
         return [party.actor]
     if party is not None and party.role is not None:
-        return sorted(a.id for a in ctx.org.holders(party.role))
+        role = party.role
+        day = None if when is None else when.astimezone(ctx.tz).date()
+        return sorted(
+            a.id for a in ctx.org.holders(role) if day is None or any(span.contains(day) for span in a.role_spans(role))
+        )
     return sorted(a.id for a in ctx.org.actors)
 
 
@@ -1186,10 +1197,14 @@ def _witness_triggered(
     if not actors or last <= first:
         return
     for _ in range(draw(st.integers(0, 2))):
+        when = _instant_between(draw, first, last)
+        holders = _trigger_actors(ctx, as_party(rule.trigger.by), when)
+        if not holders:  # no one holds the role that day
+            continue
         trigger = Event(
             id=new_id(),
-            time=_instant_between(draw, first, last),
-            actor=draw(st.sampled_from(actors)),
+            time=when,
+            actor=draw(st.sampled_from(holders)),
             action=actions_of(rule.trigger.action)[0],
             seq=len(draft.events),
         )
@@ -1249,7 +1264,10 @@ def _witness_guarded(
     action = actions_of(rule.action)[0]
     for _ in range(draw(st.integers(0 if mutation != "forbidden" else 1, 2))):
         when = _instant_between(draw, first, last)
-        actor = draw(st.sampled_from(actors))
+        holders = _trigger_actors(ctx, as_party(rule.by), when)
+        if not holders:  # no one holds the role that day
+            continue
+        actor = draw(st.sampled_from(holders))
         if mutation == "forbidden":
             extra = Event(id=new_id(), time=when, actor=actor, action=action, seq=10**6)
             draft.slots["forbidden"].append(
@@ -1296,10 +1314,11 @@ def _witness_approved(
     approvals: list[Event] = []
     for requirement in rule.requires:
         by_ref = rule.link == "ref" or (rule.link == "ref-or-subject" and draw(st.booleans()))
+        approved = _instant_between(draw, earliest, latest)
         approval = Event(
             id=new_id(),
-            time=_instant_between(draw, earliest, latest),
-            actor=draw(st.sampled_from(_trigger_actors(ctx, as_party(requirement.by)))),
+            time=approved,
+            actor=draw(st.sampled_from(_trigger_actors(ctx, as_party(requirement.by), approved))),
             action=actions_of(requirement.action)[0],
             subject=None if by_ref else subject,
             seq=len(draft.events),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from datetime import UTC, timedelta, timezone
+from datetime import UTC, date, timedelta, timezone
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -204,12 +204,33 @@ def test_shifting_by_whole_years_shifts_the_labels(case: tuple[Audit, Any], year
             return label
         return str(int(label[:4]) + years) + label[4:]
 
-    # an event that names its period (an extension's notice) names the shifted one
+    def later(day: date | None) -> date | None:
+        return None if day is None else day + relativedelta(years=years)
+
+    # an event that names its period (an extension's notice) names the shifted one, and a role
+    # held from a date is held from the shifted date
     shifted_events = [e._replace(time=e.time + relativedelta(years=years), period=shift(e.period)) for e in log.events]
+    shifted_org = audit.org.model_copy(
+        update={
+            "actors": [
+                a.model_copy(
+                    update={
+                        "roles": [
+                            g
+                            if isinstance(g, str)
+                            else g.model_copy(update={"from_": later(g.from_), "to": later(g.to)})
+                            for g in a.roles
+                        ]
+                    }
+                )
+                for a in audit.org.actors
+            ]
+        }
+    )
     a = _check(audit, log.events)
     b = check(
         audit.rules,
-        audit.org,
+        shifted_org,
         [e._replace(seq=i) for i, e in enumerate(shifted_events)],
         start=audit.start + relativedelta(years=years),
         end=audit.end + relativedelta(years=years),
