@@ -743,10 +743,11 @@ def audits(*, kinds: Collection[str] | None = None, max_rules: int = 4) -> st.Se
     dates after the period, recipients, obligations of each branch towards each member of its
     ``liaison`` (pairs, the member named as recipient or subject, or required as recipient),
     extensions of a due moment by a notice, chains of one or two steps due in days, in hours or
-    at a month's or a quarter's end, approvals of one or two requirements (all or any of them)
-    linked by ``ref``, by subject or by either, with or without a lookback or a minimum age,
-    topic requirements, forbidden actions); a one-year range between 2020 and 2026; the audit
-    moment 120 days after it. Shrinks towards one rule, one branch and 2020.
+    at a month's or a quarter's end, done by the trigger's actor or by a member of its
+    ``liaison``, approvals of one or two requirements (all or any of them) linked by ``ref``,
+    by subject or by either, with or without a lookback or a minimum age, topic requirements,
+    forbidden actions); a one-year range between 2020 and 2026; the audit moment 120 days after
+    it. Shrinks towards one rule, one branch and 2020.
 
     Raises:
         hypothesis.errors.InvalidArgument: unknown kinds (``informative`` cannot be checked), or
@@ -852,17 +853,22 @@ def _semantic_rule(draw: st.DrawFn, kinds: tuple[str, ...], rid: str) -> Rule:
             extension=extension,
         )
     if kind == "triggered":
-        steps = [
-            Step(
-                action=f"{rid}-step{j}",
-                to=draw(st.sampled_from((None, "hq"))),
-                within=draw(
-                    st.sampled_from(("3 days", "7 days", "24 hours", "72 hours", "end of month", "end of quarter"))
-                ),
-                counted_from=draw(st.sampled_from(("previous", "trigger"))),
+        steps = []
+        for j in (1, 2)[: draw(st.integers(1, 2))]:
+            # done by the trigger's actor (to headquarters, or to no one in particular), or by a
+            # member of its liaison (back to the trigger's actor, or to no one in particular)
+            liaison = draw(st.booleans())
+            steps.append(
+                Step(
+                    action=f"{rid}-step{j}",
+                    by=Party(trigger="actor", relation=_RELATION) if liaison else None,
+                    to=draw(st.sampled_from((None, Party(trigger="actor")) if liaison else (None, "hq"))),
+                    within=draw(
+                        st.sampled_from(("3 days", "7 days", "24 hours", "72 hours", "end of month", "end of quarter"))
+                    ),
+                    counted_from=draw(st.sampled_from(("previous", "trigger"))),
+                )
             )
-            for j in (1, 2)[: draw(st.integers(1, 2))]
-        ]
         return TriggeredRule(
             kind="triggered",
             id=rid,
@@ -968,19 +974,23 @@ def from_rule_set(
     number of events inside the window and before the due moment (or, after a notice, in the
     extension it grants), addressed to the rule's recipient or naming the member of a pair; for
     each triggered, prerequisite and content rule a few cases that comply (responses linked by
-    ``ref`` and on time, approvals of an accepted age before the event, the required topic). Mutations: drop an event (``missing`` or ``insufficient``), move it an hour past its
-    due moment (``late``), change its recipient (``wrong-recipient``), add one over a maximum equal to
-    the minimum (``excess``), move it out of its window (``outside-window``, a warning where the window is
-    in principle), drop or delay a response (``unanswered``, ``late-response``), drop an
-    approval (``unapproved``), strip the required topic (``missing-content``), add a forbidden
-    event (``forbidden``), add a chain's ``unless`` event right after its trigger
-    (``discharged``, an info finding), drop the notice of an obligation filed in its extension
-    (``late``), make an approval too old or too recent (``unapproved``).
+    ``ref`` and on time, approvals of an accepted age before the event, the required topic).
+
+    Mutations: drop an event (``missing`` or ``insufficient``), move it an hour past its due
+    moment (``late``), send it or a chain's last response to someone else
+    (``wrong-recipient``), add one over a maximum equal to the minimum (``excess``), move it
+    out of its window (``outside-window``, a warning where the window is in principle), drop or
+    delay a response (``unanswered``, ``late-response``), drop an approval (``unapproved``),
+    strip the required topic (``missing-content``), add a forbidden event (``forbidden``), add a
+    chain's ``unless`` event right after its trigger (``discharged``, an info finding), drop the
+    notice of an obligation filed in its extension (``late``), make an approval too old or too
+    recent (``unapproved``).
 
     Supported rules are those `audits` draws (recurring rules for a role, with an actor as
-    recipient or owed to each member of a relation, extensions; chains by the trigger's actor;
-    approvals linked by ``ref`` or subject, with or without an age limit; topic requirements);
-    the witness of other rules is not guaranteed. Shrinks towards few events and early dates.
+    recipient or owed to each member of a relation, extensions; chains by the trigger's actor or
+    a member of its relation; approvals linked by ``ref`` or subject, with or without an age
+    limit; topic requirements); the witness of other rules is not guaranteed. Shrinks towards
+    few events and early dates.
 
     Args:
         rule_set: the rules.
@@ -1170,8 +1180,13 @@ def _witness_recurring(
 def _related(ctx: Any, actor_id: str, rule: RecurringRule) -> list[str]:
     """The members of the relation of a pair rule's ``who`` that ``actor_id`` lists."""
     who = as_party(rule.who)
+    return [] if who is None or who.relation is None else _members(ctx, actor_id, who.relation)
+
+
+def _members(ctx: Any, actor_id: str, relation: str) -> list[str]:
+    """The members of ``relation`` that ``actor_id`` lists (none for an unknown actor)."""
     actor = ctx.org.actor(actor_id)
-    return [] if who is None or who.relation is None or actor is None else actor.relations.get(who.relation, [])
+    return [] if actor is None else list(actor.relations.get(relation, []))
 
 
 def _trigger_actors(ctx: Any, party: Party | None, when: datetime | None = None) -> list[str]:
@@ -1209,6 +1224,17 @@ def _witness_triggered(
             seq=len(draft.events),
         )
         draft.events.append(trigger)
+        # who answers each step, and who a finding of the step names (docs/rules.md: a relation's
+        # one member, or relation:NAME:ACTOR for several)
+        answering: list[tuple[list[str], str]] = []
+        for step in rule.steps:
+            by = as_party(step.by)
+            if by is not None and by.relation is not None:
+                members = sorted(_members(ctx, trigger.actor, by.relation))
+                named = members[0] if len(members) == 1 else f"relation:{by.relation}:{trigger.actor}"
+                answering.append((members, named))
+            else:
+                answering.append(([trigger.actor], trigger.actor))
         if rule.unless is not None:
             cancel = Event(
                 id=new_id(),
@@ -1217,32 +1243,47 @@ def _witness_triggered(
                 action=actions_of(rule.unless.action)[0],
             )
             draft.slots["discharge"].append(
-                (ExpectedFinding("discharged", rule.id, trigger.actor, trigger.id, 1), lambda ev, x=cancel: [*ev, x])
+                (
+                    ExpectedFinding("discharged", rule.id, answering[0][1], trigger.id, 1),
+                    lambda ev, x=cancel: [*ev, x],
+                )
             )
         previous = trigger
-        for number, step in enumerate(rule.steps, start=1):
+        for number, (step, (responders, named)) in enumerate(zip(rule.steps, answering, strict=True), start=1):
+            if not responders:  # no member to answer: the chain cannot be met
+                break
             base = trigger.time if step.counted_from == "trigger" else previous.time
             due = ctx.deadline(base, step.within)
             to = as_party(step.to)
+            recipient = None if to is None else to.actor or (getattr(trigger, to.trigger) if to.trigger else None)
             response = Event(
                 id=new_id(),
                 time=_instant_between(draw, base + timedelta(minutes=1), min(due, base + timedelta(hours=12))),
-                actor=trigger.actor,
+                actor=draw(st.sampled_from(responders)),
                 action=actions_of(step.action)[0],
-                recipient=to.actor if to is not None else None,
+                recipient=recipient,
                 ref=trigger.id,
                 seq=len(draft.events),
             )
             draft.events.append(response)
             if number == len(rule.steps):
-                expected = ExpectedFinding("unanswered", rule.id, trigger.actor, trigger.id, number)
+                expected = ExpectedFinding("unanswered", rule.id, named, trigger.id, number)
                 draft.slots["unanswered"].append((expected, lambda ev, v=response: [e for e in ev if e is not v]))
                 late = (due.astimezone(UTC) + timedelta(hours=1)).astimezone(due.tzinfo)
                 if late <= ctx.as_of:
                     draft.slots["late-response"].append(
                         (
-                            ExpectedFinding("late-response", rule.id, trigger.actor, trigger.id, number),
+                            ExpectedFinding("late-response", rule.id, named, trigger.id, number),
                             lambda ev, v=response, t=late: _replace(ev, v, time=t),
+                        )
+                    )
+                if recipient is not None:
+                    # sent to someone other than the step's recipient
+                    elsewhere = "vp" if recipient == "hq" else "hq"
+                    draft.slots["recipient"].append(
+                        (
+                            ExpectedFinding("wrong-recipient", rule.id, named, trigger.id, number),
+                            lambda ev, v=response, x=elsewhere: _replace(ev, v, recipient=x),
                         )
                     )
             previous = response

@@ -243,3 +243,37 @@ def test_a_branch_holding_its_role_from_july_owes_from_july() -> None:
     owed = [o for o in report.outcomes if o.actor == actor and o.status != "not-held"]
     assert owed
     assert all(o.due.astimezone(tz).date() >= july for o in owed)
+
+
+def test_a_step_answered_by_a_member_of_the_trigger_actors_relation() -> None:
+    """A chain's step done by a member of the trigger's actor's relation is met by that member's response,
+    and the recipient mutation of such a step (sent elsewhere than back to the trigger's actor) gives
+    `wrong-recipient` for the step, naming the relation's member or the relation."""
+
+    def by_member(case: tuple[Audit, Any]) -> bool:
+        audit, log = case
+        liaison = {s.action for r in audit.rules.rules if r.kind == "triggered" for s in r.steps if s.by is not None}
+        triggers = {e.id: e.actor for e in log.events if e.action.endswith("-trigger")}
+        return any(e.action in liaison and e.actor != triggers.get(e.ref) for e in log.events)
+
+    audit, log = find(cases(compliant=True, kinds=["triggered"]), by_member, settings=SETTINGS)
+    report = check(audit.rules, audit.org, list(log.events), start=audit.start, end=audit.end, as_of=audit.as_of)
+    assert [f for f in report.findings if f.severity != "info"] == []
+    met_by_member = [
+        o for o in report.outcomes if o.status == "met" and (o.actor in ("hq", "vp") or o.actor.startswith("relation:"))
+    ]
+    assert met_by_member
+
+    def misdirected(case: tuple[Audit, Any]) -> bool:
+        audit, log = case
+        steps = {r.id: r.steps[-1] for r in audit.rules.rules if r.kind == "triggered"}
+        expected = log.expected[0] if log.expected else None
+        return log.mutation == "recipient" and expected is not None and steps[expected.rule].by is not None
+
+    audit, log = find(cases(compliant=False, kinds=["triggered"]), misdirected, settings=SETTINGS)
+    [expected] = log.expected
+    report = check(audit.rules, audit.org, list(log.events), start=audit.start, end=audit.end, as_of=audit.as_of)
+    assert [(f.code.value, f.actor) for f in report.findings if expected.matches(f)] == [
+        ("wrong-recipient", expected.actor)
+    ]
+    assert expected.actor in ("hq", "vp") or expected.actor.startswith("relation:liaison:")
