@@ -715,12 +715,22 @@ MUTATIONS = (
     "discharge",
     "no-extension",
     "approval-age",
+    "attribute",
 )
 """The mutations `from_rule_set` can apply, each paired with the finding it must produce."""
 
 _TOPIC = "ideology"
 _GRAIN_OFFSETS = {"month": "10 days", "quarter": "40 days", "half-year": "60 days", "year": "90 days"}
 _RELATION = "liaison"
+_FILTERS: tuple[tuple[dict[str, Any], tuple[Any, ...], Any], ...] = (
+    ({"channel": "wechat"}, ("wechat", ["wechat", "weibo"]), "email"),
+    ({"channel": ["wechat", "weibo"]}, ("weibo", ["email", "wechat"]), ["email"]),
+    ({"urgent": True}, (True, "true", "TRUE"), "false"),
+    ({"count": 3}, (3, "3", 3.0), 4),
+    ({"decision": "approved"}, ("approved", ["approved", "noted"]), "rejected"),
+)
+"""The ``where`` conditions `audits` draws, each with attribute values that meet it (as a log
+gives them: a list holding the value, text for a boolean or a number) and one that does not."""
 _APPROVAL_AGES = {"lookback": "30 days", "min-age": "3 days"}
 """How old an approval may be at most (``lookback``) or must be at least (``min_age``) in the
 prerequisite rules `audits` draws."""
@@ -740,7 +750,7 @@ def audits(*, kinds: Collection[str] | None = None, max_rules: int = 4) -> st.Se
     only from 1 July), each branch with one or both of them in its relation ``liaison``, in a
     zone with or without DST; rules of the given kinds, each on its own action names, with the
     options the checker honours (minimum and maximum counts, windows strict or in principle, due
-    dates after the period, recipients, obligations of each branch towards each member of its
+    dates after the period, recipients, ``where`` conditions on an attribute, obligations of each branch towards each member of its
     ``liaison`` (pairs, the member named as recipient or subject, or required as recipient),
     extensions of a due moment by a notice, chains of one or two steps due in days, in hours or
     at a month's or a quarter's end, done by the trigger's actor or by a member of its
@@ -844,6 +854,7 @@ def _semantic_rule(draw: st.DrawFn, kinds: tuple[str, ...], rid: str) -> Rule:
             clause=f"C-{rid}",
             who=Party(role="branch", relation=_RELATION) if pair else Party(role="branch"),
             action=act,
+            where=draw(st.sampled_from(({}, *(where for where, _, _ in _FILTERS[:4])))),
             to=draw(st.sampled_from((None, Party(counterpart=True)) if pair else (None, "hq"))),
             every=every,
             min=minimum,
@@ -878,7 +889,13 @@ def _semantic_rule(draw: st.DrawFn, kinds: tuple[str, ...], rid: str) -> Rule:
             unless=draw(st.sampled_from((None, EventFilter(action=f"{rid}-cancel", same=["actor"])))),
         )
     if kind == "prerequisite":
-        requires = [Requirement(action=f"{rid}-approval", by=Party(role="approver"))]
+        requires = [
+            Requirement(
+                action=f"{rid}-approval",
+                by=Party(role="approver"),
+                where=draw(st.sampled_from(({}, _FILTERS[4][0]))),
+            )
+        ]
         if draw(st.booleans()):
             requires.append(Requirement(action=f"{rid}-review", by=Party(role="hq")))
         age = draw(st.sampled_from(("none", "lookback", "min-age")))
@@ -984,7 +1001,8 @@ def from_rule_set(
     strip the required topic (``missing-content``), add a forbidden event (``forbidden``), add a
     chain's ``unless`` event right after its trigger (``discharged``, an info finding), drop the
     notice of an obligation filed in its extension (``late``), make an approval too old or too
-    recent (``unapproved``).
+    recent (``unapproved``), give an event an attribute its rule's ``where`` refuses (``missing``,
+    ``insufficient`` or ``unapproved``).
 
     Supported rules are those `audits` draws (recurring rules for a role, with an actor as
     recipient or owed to each member of a relation, extensions; chains by the trigger's actor or
@@ -1130,6 +1148,7 @@ def _witness_recurring(
                 action=action,
                 recipient=recipient,
                 subject=subject,
+                attributes=_meeting(draw, rule.where),
                 seq=len(draft.events),
             )
             draft.events.append(event)
@@ -1142,9 +1161,12 @@ def _witness_recurring(
 
         victim = placed[0]
         dropped = placed[: len(placed) - o.min + 1]  # leave one fewer than the minimum
-        draft.slots["drop"].append(
-            (expect("missing" if o.min == 1 else "insufficient"), lambda ev, d=dropped: [e for e in ev if e not in d])
-        )
+        short = expect("missing" if o.min == 1 else "insufficient")
+        draft.slots["drop"].append((short, lambda ev, d=dropped: [e for e in ev if e not in d]))
+        if rule.where:
+            # an attribute the rule's where does not accept: the event does not count
+            failing = _failing(rule.where)
+            draft.slots["attribute"].append((short, lambda ev, v=victim, a=failing: _replace(ev, v, attributes=a)))
         if o.max is not None and count == o.max:
             extra = victim._replace(id=new_id(), seq=0)
             draft.slots["excess"].append((expect("excess"), lambda ev, x=extra: [*ev, x]))
@@ -1361,6 +1383,7 @@ def _witness_approved(
             time=approved,
             actor=draw(st.sampled_from(_trigger_actors(ctx, as_party(requirement.by), approved))),
             action=actions_of(requirement.action)[0],
+            attributes=_meeting(draw, requirement.where),
             subject=None if by_ref else subject,
             seq=len(draft.events),
         )
@@ -1377,6 +1400,16 @@ def _witness_approved(
     # the approvals to take away or to age: one where all are needed, else every one
     touched = [draw(st.sampled_from(approvals))] if rule.mode == "all" else approvals
     draft.slots["unapproved"].append((expected, lambda ev, t=touched: [e for e in ev if e not in t]))
+    if all(rule.requires[approvals.index(a)].where for a in touched):
+        # a decision the requirement's where does not accept (rejected): no approval
+
+        def refused(events: list[Event], t: list[Event] = touched) -> list[Event]:
+            return [
+                e._replace(attributes=_failing(rule.requires[approvals.index(e)].where)) if e in t else e
+                for e in events
+            ]
+
+        draft.slots["attribute"].append((expected, refused))
     if rule.lookback is not None or rule.min_age is not None:
         # too old for the lookback (45 days), or too recent for the minimum age (an hour)
         too = timedelta(days=45) if rule.lookback is not None else timedelta(hours=1)
@@ -1386,3 +1419,19 @@ def _witness_approved(
             return [e._replace(time=moved) if e in t else e for e in events]
 
         draft.slots["approval-age"].append((expected, age))
+
+
+def _meeting(draw: st.DrawFn, where: dict[str, Any]) -> dict[str, Any]:
+    """Attributes that meet ``where`` (one of `_FILTERS`, or none), in one of the forms a log gives."""
+    if not where:
+        return {}
+    ((key, _),) = where.items()
+    [meets] = [values for condition, values, _ in _FILTERS if condition == where]
+    return {key: draw(st.sampled_from(meets))}
+
+
+def _failing(where: dict[str, Any]) -> dict[str, Any]:
+    """Attributes that do not meet ``where`` (one of `_FILTERS`)."""
+    ((key, _),) = where.items()
+    [fails] = [value for condition, _, value in _FILTERS if condition == where]
+    return {key: fails}

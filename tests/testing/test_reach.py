@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from govrules import check
 from govrules.model import TriggeredRule
-from govrules.testing import MUTATIONS, Audit, audits, events, from_rule_set
+from govrules.testing import _FILTERS, MUTATIONS, Audit, audits, events, from_rule_set
 
 # Generation only: finding one example is the point, shrinking it would only cost time.
 SETTINGS = settings(
@@ -33,6 +33,7 @@ MUTATION_CODES = {
     "discharge": {"discharged"},
     "no-extension": {"late"},
     "approval-age": {"unapproved"},
+    "attribute": {"missing", "insufficient", "unapproved"},
 }
 
 
@@ -277,3 +278,37 @@ def test_a_step_answered_by_a_member_of_the_trigger_actors_relation() -> None:
         ("wrong-recipient", expected.actor)
     ]
     assert expected.actor in ("hq", "vp") or expected.actor.startswith("relation:liaison:")
+
+
+@pytest.mark.parametrize("where", [w for w, _, _ in _FILTERS], ids=lambda w: str(w))
+def test_a_where_condition_is_met_by_each_form_a_log_gives(where: dict[str, Any]) -> None:
+    """An event whose attribute meets a rule's `where` in another form than the rule writes it (a list
+    holding the value, text for a boolean or a number) counts, and the attribute mutation, which gives it
+    a value the condition refuses, takes it out: a gap."""
+    ((key, wanted),) = where.items()
+    kind = "prerequisite" if key == "decision" else "recurring"
+
+    def filtered(rule: Any) -> bool:
+        return rule.where == where if kind == "recurring" else any(r.where == where for r in rule.requires)
+
+    def other_form(case: tuple[Audit, Any]) -> bool:
+        audit, log = case
+        return any(filtered(r) for r in audit.rules.rules) and any(
+            key in e.attributes and e.attributes[key] != wanted for e in log.events
+        )
+
+    audit, log = find(cases(compliant=True, kinds=[kind], max_rules=1), other_form, settings=SETTINGS)
+    report = check(audit.rules, audit.org, list(log.events), start=audit.start, end=audit.end, as_of=audit.as_of)
+    assert [f.code.value for f in report.findings if f.severity != "info"] == []
+    counted = {i for o in report.outcomes if o.status == "met" for i in o.evidence}
+    assert any(e.id in counted for e in log.events if key in e.attributes and e.attributes[key] != wanted)
+
+    def refused(case: tuple[Audit, Any]) -> bool:
+        audit, log = case
+        return log.mutation == "attribute" and any(filtered(r) for r in audit.rules.rules)
+
+    audit, log = find(cases(compliant=False, kinds=[kind], max_rules=1), refused, settings=SETTINGS)
+    [expected] = log.expected
+    report = check(audit.rules, audit.org, list(log.events), start=audit.start, end=audit.end, as_of=audit.as_of)
+    assert [f.code.value for f in report.findings if expected.matches(f)] == [expected.code]
+    assert expected.code in {"missing", "insufficient", "unapproved"}
