@@ -120,10 +120,10 @@ class _Record(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     the docstring before "In memory"), which the report schema also describes it by. A record
     made in Python is not validated: the checker, its maker, is trusted, and a report given
     records keeps them as they are. A report dumps a record through a typed dict of its fields,
-    so that ``exclude_none`` reaches inside it (``exclude_defaults`` does not: a typed dict has no
-    defaults); dumping a record made in Python with a value of the wrong type (a list of
-    evidence, a time as text) gives it as it is, with pydantic's serializer warning, as dumping
-    such a model would.
+    so that ``exclude_none`` reaches inside it, less the fields at their defaults when the dump
+    asks ``exclude_defaults`` (as the model's dump would leave them out); dumping a record made
+    in Python with a value of the wrong type (a list of evidence, a time as text) gives it as it
+    is, with pydantic's serializer warning, as dumping such a model would.
     """
 
     @classmethod
@@ -138,14 +138,36 @@ class _Record(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return core_schema.json_or_python_schema(
             json_schema=validated,
             python_schema=core_schema.no_info_wrap_validator_function(kept_or_validated, validated),
-            # the fields as a typed dict, so that ``exclude_none`` reaches inside records
+            # the fields as a typed dict, so that ``exclude_none`` reaches inside records (and
+            # without those at their defaults, for ``exclude_defaults``)
             serialization=core_schema.plain_serializer_function_ser_schema(
-                msgspec.structs.asdict, return_schema=handler.generate_schema(_fields_dict(cls))
+                _dumped, info_arg=True, return_schema=handler.generate_schema(_fields_dict(cls))
             ),
             # in either mode, described by the model it is validated against (its name,
             # description and defaults, which the typed dict lacks)
             metadata={"pydantic_js_annotation_functions": [lambda schema, to_json: to_json(validated)]},
         )
+
+
+def _dumped(record: _Record, info: core_schema.SerializationInfo) -> dict[str, Any]:
+    """A record's fields, as a dict, without those at their defaults when a dump asks
+    ``exclude_defaults`` (as a model's would be left out)."""
+    fields = msgspec.structs.asdict(record)
+    if info.exclude_defaults:
+        for name, default in _defaults(type(record)):
+            if fields[name] == default:
+                del fields[name]
+    return fields
+
+
+@cache
+def _defaults(record: type[_Record]) -> tuple[tuple[str, Any], ...]:
+    """The fields of ``record`` that have a default, with it (a default factory's value)."""
+    return tuple(
+        (f.name, f.default_factory() if f.default_factory is not msgspec.NODEFAULT else f.default)
+        for f in msgspec.structs.fields(record)
+        if not f.required
+    )
 
 
 def _field_types(record: type[_Record]) -> Iterator[tuple[msgspec.structs.FieldInfo, Any]]:

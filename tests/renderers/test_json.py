@@ -14,12 +14,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import jsonschema
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from govrules.findings import EvidenceLocation, Finding, FindingCode, Outcome, Report
+from govrules.findings import EvidenceLocation, Finding, FindingCode, Outcome, Report, _json_model
 from govrules.renderers import RenderContext, render
 from govrules.renderers import json as json_renderer
 
@@ -168,6 +169,29 @@ def test_dump_options_reach_inside_outcomes_and_locations(example: Callable[...,
     no_line = report.model_copy(update={"evidence_locations": {"e1": EvidenceLocation(file="log.csv")}})
     assert Report.model_validate(no_line.model_dump()).evidence_locations["e1"].line is None
     assert no_line.model_dump(exclude_none=True)["evidence_locations"] == {"e1": {"file": "log.csv"}}
+
+
+def test_exclude_defaults_reaches_inside_records_as_it_would_inside_models(
+    example: Callable[..., tuple[Report, RenderContext]],
+) -> None:
+    """``exclude_defaults`` leaves out a finding's, an outcome's or a location's fields at their
+    defaults, as dumping the pydantic model each is validated against would, in Python data and JSON."""
+    report, _ = example("gaps")
+    report = report.model_copy(update={"evidence_locations": {"e1": EvidenceLocation(file="log.csv")}})
+    python, text = report.model_dump(exclude_defaults=True), json.loads(report.model_dump_json(exclude_defaults=True))
+    for part, kind in (("findings", Finding), ("outcomes", Outcome)):
+        records = getattr(report, part)
+        assert records, part
+        models = [_json_model(kind).model_validate(msgspec.structs.asdict(r)) for r in records]
+        assert list(python[part]) == [m.model_dump(exclude_defaults=True) for m in models]
+        assert text[part] == [json.loads(m.model_dump_json(exclude_defaults=True)) for m in models]
+    assert python["evidence_locations"] == text["evidence_locations"] == {"e1": {"file": "log.csv"}}
+    plain = next(k for k, o in enumerate(report.outcomes) if (o.counterpart, o.note, o.step) == (None, None, None))
+    kept = python["outcomes"][plain]
+    assert {"counterpart", "note", "step"}.isdisjoint(kept)
+    assert (kept["rule"], kept["status"]) == (report.outcomes[plain].rule, report.outcomes[plain].status)
+    # without the option, every field is there
+    assert set(report.model_dump()["outcomes"][0]) == {f.name for f in msgspec.structs.fields(Outcome)}
 
 
 _TEXT = st.text(max_size=6)
