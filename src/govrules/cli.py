@@ -417,12 +417,20 @@ def _obligations(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
 
 
 def coverage_rows(rules: RuleSet) -> list[dict[str, Any]]:
-    """Every declared clause with its status: encoded (by which rules), informative, or missing."""
+    """Every declared clause with its status: encoded (by which rules), informative, or missing.
+
+    A rule encodes its own clause and the clause of its extension (the one that grants more time).
+    """
+
+    def cited(rule: Any) -> set[str]:
+        extension = getattr(rule, "extension", None)
+        return {rule.clause} | ({extension.clause} if extension is not None and extension.clause else set())
+
     rows = []
     declared = [c.id for c in rules.clauses]
-    extra = sorted({r.clause for r in rules.rules} - set(declared))
+    extra = sorted(set().union(*map(cited, rules.rules)) - set(declared))
     for clause in [*declared, *extra]:
-        rule_ids = [r.id for r in rules.rules if r.clause == clause and r.kind != "informative"]
+        rule_ids = [r.id for r in rules.rules if clause in cited(r) and r.kind != "informative"]
         informative = [r.id for r in rules.rules if r.clause == clause and r.kind == "informative"]
         status = "encoded" if rule_ids else "informative" if informative else "missing"
         rows.append(

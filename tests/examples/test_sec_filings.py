@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -86,8 +87,30 @@ def test_rule_12b_25(cli: Cli) -> None:
     assert late["detail"] == {
         "extension": "0009990004-24-000004",
         "prescribed_due": "2024-11-14T23:59:59.999999-05:00",
-        "extension_clause": "Rule 12b-25(b)(2)(ii)",
+        "extension_clause": "Rule 12b-25(b)",
     }
+
+
+def test_coverage_counts_the_clause_an_extension_cites(cli: Cli) -> None:
+    """Every declared clause is encoded or informative: Rule 12b-25(b) by the six rules whose
+    extension cites it (no rule has it as its own clause), so coverage exits 0."""
+    code, out, err = cli("coverage", f"{EX}/rules.yaml", "--format", "json")
+    assert (code, err) == (0, "")
+    rows = {r["clause"]: (r["status"], r["rules"]) for r in json.loads(out)["clauses"]}
+    assert rows["Rule 12b-25(b)"] == (
+        "encoded",
+        [
+            "10-k-large-accelerated",
+            "10-k-accelerated",
+            "10-k-non-accelerated",
+            "10-q-large-accelerated",
+            "10-q-accelerated",
+            "10-q-non-accelerated",
+        ],
+    )
+    assert rows["Rule 0-3(a)"] == ("informative", ["informative-rule-0-3"])
+    assert {status for status, _ in rows.values()} == {"encoded", "informative"}
+    assert len(rows) == 7
 
 
 def test_golden_obligations(cli: Cli, golden: Callable[[Path, str], None]) -> None:
