@@ -732,6 +732,13 @@ _FILTERS: tuple[tuple[dict[str, Any], tuple[Any, ...], Any], ...] = (
 """The ``where`` conditions `audits` draws, each with attribute values that meet it (as a log
 gives them: a list holding the value, text for a boolean or a number) and one that does not."""
 _APPROVAL_AGES = {"lookback": "30 days", "min-age": "3 days"}
+
+
+def _effective(year: int) -> tuple[DateRange, ...]:
+    """The dates `audits` puts a rule in force for, in the audit's year."""
+    return (DateRange(from_=date(year, 4, 1)), DateRange(to=date(year, 9, 30)))
+
+
 """How old an approval may be at most (``lookback``) or must be at least (``min_age``) in the
 prerequisite rules `audits` draws."""
 _EXTENSION = {"within": "3 days", "extends_by": "15 days"}
@@ -756,8 +763,9 @@ def audits(*, kinds: Collection[str] | None = None, max_rules: int = 4) -> st.Se
     at a month's or a quarter's end, done by the trigger's actor or by a member of its
     ``liaison``, approvals of one or two requirements (all or any of them) linked by ``ref``,
     by subject or by either, with or without a lookback or a minimum age, topic requirements,
-    forbidden actions); a one-year range between 2020 and 2026; the audit moment 120 days after
-    it. Shrinks towards one rule, one branch and 2020.
+    forbidden actions), a rule sometimes in force only from 1 April or only until 30 September;
+    a one-year range between 2020 and 2026; the audit moment 120 days after it. Shrinks towards
+    one rule, one branch and 2020.
 
     Raises:
         hypothesis.errors.InvalidArgument: unknown kinds (``informative`` cannot be checked), or
@@ -802,6 +810,13 @@ def _audits(kinds: tuple[str, ...], max_rules: int) -> st.SearchStrategy[Audit]:
             # the first branch becomes one on 1 July (a role held from a date)
             joining = org.actors[2].model_copy(update={"roles": [RoleGrant(role="branch", from_=date(year, 7, 1))]})
             org = org.model_copy(update={"actors": [*org.actors[:2], joining, *org.actors[3:]]})
+        # a rule sometimes in force only from 1 April, or only until 30 September
+        rules = [
+            r.model_copy(update={"effective": draw(st.sampled_from(_effective(year)))})
+            if draw(st.integers(0, 3)) == 0
+            else r
+            for r in rules
+        ]
         recurring = [r for r in rules if isinstance(r, RecurringRule)]
         waive: bool = draw(st.booleans())
         if recurring and waive:
@@ -991,7 +1006,9 @@ def from_rule_set(
     number of events inside the window and before the due moment (or, after a notice, in the
     extension it grants), addressed to the rule's recipient or naming the member of a pair; for
     each triggered, prerequisite and content rule a few cases that comply (responses linked by
-    ``ref`` and on time, approvals of an accepted age before the event, the required topic).
+    ``ref`` and on time, approvals of an accepted age before the event, the required topic), on
+    days the rule is in force, and a few such events just outside those days that it must
+    leave alone.
 
     Mutations: drop an event (``missing`` or ``insufficient``), move it an hour past its due
     moment (``late``), send it or a chain's last response to someone else
@@ -1233,10 +1250,11 @@ def _witness_triggered(
     last = min(start_of_day(ctx.end, ctx.tz), ctx.as_of) - timedelta(days=40)
     if not actors or last <= first:
         return
+    _decoys(draw, ctx, rule, actions_of(rule.trigger.action)[0], as_party(rule.trigger.by), draft, new_id)
     for _ in range(draw(st.integers(0, 2))):
         when = _instant_between(draw, first, last)
         holders = _trigger_actors(ctx, as_party(rule.trigger.by), when)
-        if not holders:  # no one holds the role that day
+        if not holders or not _in_force(ctx, rule, when):  # no one holds the role, or not in force
             continue
         trigger = Event(
             id=new_id(),
@@ -1325,10 +1343,11 @@ def _witness_guarded(
     if not actors or last <= first:
         return
     action = actions_of(rule.action)[0]
+    _decoys(draw, ctx, rule, action, as_party(rule.by), draft, new_id)
     for _ in range(draw(st.integers(0 if mutation != "forbidden" else 1, 2))):
         when = _instant_between(draw, first, last)
         holders = _trigger_actors(ctx, as_party(rule.by), when)
-        if not holders:  # no one holds the role that day
+        if not holders or not _in_force(ctx, rule, when):  # no one holds the role, or not in force
             continue
         actor = draw(st.sampled_from(holders))
         if mutation == "forbidden":
@@ -1435,3 +1454,36 @@ def _failing(where: dict[str, Any]) -> dict[str, Any]:
     ((key, _),) = where.items()
     [fails] = [value for condition, _, value in _FILTERS if condition == where]
     return {key: fails}
+
+
+def _in_force(ctx: Any, rule: Rule, when: datetime) -> bool:
+    """Whether ``rule`` is in force on the local day of ``when``."""
+    return rule.effective is None or rule.effective.contains(when.astimezone(ctx.tz).date())
+
+
+def _decoys(
+    draw: st.DrawFn, ctx: Any, rule: Rule, action: str, party: Party | None, draft: _Draft, new_id: Callable[[], str]
+) -> None:
+    """For a rule in force for part of the year, events it would check, made on the local day
+    just before it comes into force or just after it ends, with nothing to answer, approve or
+    excuse them: a rule not in force that day must make nothing of them."""
+    effective = rule.effective
+    if effective is None:
+        return
+    days = [
+        d
+        for d in (
+            effective.from_ and effective.from_ - timedelta(days=1),
+            effective.to and effective.to + timedelta(days=1),
+        )
+        if d
+    ]
+    for day in days:
+        for _ in range(draw(st.integers(0, 2))):
+            when = _instant_between(
+                draw, start_of_day(day, ctx.tz), start_of_day(day + timedelta(days=1), ctx.tz) - timedelta(minutes=1)
+            )
+            holders = _trigger_actors(ctx, party, when)
+            if holders and when <= ctx.as_of:
+                actor = draw(st.sampled_from(holders))
+                draft.events.append(Event(id=new_id(), time=when, actor=actor, action=action, seq=len(draft.events)))

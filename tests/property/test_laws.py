@@ -208,7 +208,7 @@ def test_shifting_by_whole_years_shifts_the_labels(case: tuple[Audit, Any], year
         return None if day is None else day + relativedelta(years=years)
 
     # an event that names its period (an extension's notice) names the shifted one, and a role
-    # held from a date is held from the shifted date
+    # held from a date, or a rule in force from or until a date, from or until the shifted one
     shifted_events = [e._replace(time=e.time + relativedelta(years=years), period=shift(e.period)) for e in log.events]
     shifted_org = audit.org.model_copy(
         update={
@@ -227,9 +227,25 @@ def test_shifting_by_whole_years_shifts_the_labels(case: tuple[Audit, Any], year
             ]
         }
     )
+    shifted_rules = audit.rules.model_copy(
+        update={
+            "rules": [
+                r
+                if r.effective is None
+                else r.model_copy(
+                    update={
+                        "effective": r.effective.model_copy(
+                            update={"from_": later(r.effective.from_), "to": later(r.effective.to)}
+                        )
+                    }
+                )
+                for r in audit.rules.rules
+            ]
+        }
+    )
     a = _check(audit, log.events)
     b = check(
-        audit.rules,
+        shifted_rules,
         shifted_org,
         [e._replace(seq=i) for i, e in enumerate(shifted_events)],
         start=audit.start + relativedelta(years=years),

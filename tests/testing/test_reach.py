@@ -312,3 +312,32 @@ def test_a_where_condition_is_met_by_each_form_a_log_gives(where: dict[str, Any]
     report = check(audit.rules, audit.org, list(log.events), start=audit.start, end=audit.end, as_of=audit.as_of)
     assert [f.code.value for f in report.findings if expected.matches(f)] == [expected.code]
     assert expected.code in {"missing", "insufficient", "unapproved"}
+
+
+def test_events_a_day_outside_a_rules_dates_in_force_are_left_alone() -> None:
+    """A rule in force from 1 April or until 30 September: the witness holds events it would check on
+    31 March or 1 October, with nothing answering or approving them, and the check makes no obligation
+    of them (a trigger, guarded or forbidden event there would be a finding)."""
+
+    def outside(case: tuple[Audit, Any]) -> list[str]:
+        audit, log = case
+        tz = ZoneInfo(audit.rules.timezone or "UTC")
+        year = audit.start.year
+        edges = {date(year, 3, 31), date(year, 10, 1)}
+        acts = {
+            r.trigger.action if isinstance(r, TriggeredRule) else getattr(r, "action", None)
+            for r in audit.rules.rules
+            if r.effective is not None
+        }
+        return [e.id for e in log.events if e.action in acts and e.time.astimezone(tz).date() in edges]
+
+    audit, log = find(
+        cases(compliant=True, kinds=["triggered", "prerequisite", "forbidden"]),
+        lambda c: len(outside(c)) >= 2,
+        settings=SETTINGS,
+    )
+    decoys = set(outside((audit, log)))
+    report = check(audit.rules, audit.org, list(log.events), start=audit.start, end=audit.end, as_of=audit.as_of)
+    assert [o.period for o in report.outcomes if o.period in decoys] == []
+    assert [f.code.value for f in report.findings if f.severity != "info"] == []
+    assert report.records.unused >= len(decoys)
