@@ -19,7 +19,7 @@ this module (it needs the ``testing`` extra: ``pip install 'govrules[testing]'``
 from __future__ import annotations
 
 import string
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
@@ -732,21 +732,20 @@ _FILTERS: tuple[tuple[dict[str, Any], tuple[Any, ...], Any], ...] = (
 """The ``where`` conditions `audits` draws, each with attribute values that meet it (as a log
 gives them: a list holding the value, text for a boolean or a number) and one that does not."""
 _APPROVAL_AGES = {"lookback": "30 days", "min-age": "3 days"}
+"""How old an approval may be at most (``lookback``) or must be at least (``min_age``) in the
+prerequisite rules `audits` draws."""
+
+_EXTENSION = {"within": "3 days", "extends_by": "15 days"}
+"""An extension as `audits` draws it (its action, the notice, named after the rule): granted by a
+notice no later than 3 days after the prescribed due moment, 15 days more. Drawn only for rules
+due some time after their period, whose obligations open when the period ends: the extended due
+moment then comes before the next period's obligation opens, so that a filing made in the
+extension cannot pay a later period's debt."""
 
 
 def _effective(year: int) -> tuple[DateRange, ...]:
     """The dates `audits` puts a rule in force for, in the audit's year."""
     return (DateRange(from_=date(year, 4, 1)), DateRange(to=date(year, 9, 30)))
-
-
-"""How old an approval may be at most (``lookback``) or must be at least (``min_age``) in the
-prerequisite rules `audits` draws."""
-_EXTENSION = {"within": "3 days", "extends_by": "15 days"}
-"""An extension as `audits` draws it (its action, the notice, named after the rule): granted by a
-notice no later than 3 days after the prescribed due moment, 15 days more. Drawn only for rules
-due some time after their period, whose obligations open when the period ends: the extended due moment
-then comes before the next period's obligation opens, so that a filing made in the extension
-cannot pay a later period's debt."""
 
 
 def audits(*, kinds: Collection[str] | None = None, max_rules: int = 4) -> st.SearchStrategy[Audit]:
@@ -1129,10 +1128,11 @@ def _witness_recurring(
         # the counterpart), or as the subject; else the rule's recipient, if an actor
         recipient: str | None = o.recipient if o.recipient and not o.recipient.startswith("role:") else None
         subject: str | None = None
-        if o.counterpart is not None and recipient is None and draw(st.booleans()):
-            subject = o.counterpart
-        elif o.counterpart is not None:
-            recipient = o.counterpart
+        if o.counterpart is not None and recipient != o.counterpart:
+            if recipient is None and draw(st.booleans()):
+                recipient = o.counterpart
+            else:  # the subject, beside a recipient the rule names
+                subject = o.counterpart
         # An extension: a notice before the prescribed due moment (so that the log is clean at
         # any earlier audit moment), the filings after it, by the extended one.
         notice: Event | None = None
@@ -1180,9 +1180,9 @@ def _witness_recurring(
         dropped = placed[: len(placed) - o.min + 1]  # leave one fewer than the minimum
         short = expect("missing" if o.min == 1 else "insufficient")
         draft.slots["drop"].append((short, lambda ev, d=dropped: [e for e in ev if e not in d]))
-        if rule.where:
+        failing = _failing(rule.where)
+        if failing is not None:
             # an attribute the rule's where does not accept: the event does not count
-            failing = _failing(rule.where)
             draft.slots["attribute"].append((short, lambda ev, v=victim, a=failing: _replace(ev, v, attributes=a)))
         if o.max is not None and count == o.max:
             extra = victim._replace(id=new_id(), seq=0)
@@ -1202,7 +1202,7 @@ def _witness_recurring(
                 # still about the member (so in the pair's stream), sent to an actor outside the
                 # relation (in none of the branch's pairs)
                 members = _related(ctx, o.actor, rule)
-                for other in [a for a in ("hq", "vp") if a not in members][:1]:
+                for other in [a for a in ("hq", "vp") if a not in members and a != o.recipient][:1]:
                     draft.slots["recipient"].append(
                         (
                             expect("wrong-recipient"),
@@ -1397,10 +1397,13 @@ def _witness_approved(
     for requirement in rule.requires:
         by_ref = rule.link == "ref" or (rule.link == "ref-or-subject" and draw(st.booleans()))
         approved = _instant_between(draw, earliest, latest)
+        approvers = _trigger_actors(ctx, as_party(requirement.by), approved)
+        if not approvers:  # no one holds the approving role that day: no case here
+            return
         approval = Event(
             id=new_id(),
             time=approved,
-            actor=draw(st.sampled_from(_trigger_actors(ctx, as_party(requirement.by), approved))),
+            actor=draw(st.sampled_from(approvers)),
             action=actions_of(requirement.action)[0],
             attributes=_meeting(draw, requirement.where),
             subject=None if by_ref else subject,
@@ -1412,21 +1415,21 @@ def _witness_approved(
             approval = approval._replace(ref=guarded.id)
         if not by_ref:
             guarded = guarded._replace(subject=subject)
-        draft.events.append(approval)
         approvals.append(approval)
+    approvals = [a._replace(seq=len(draft.events) + k) for k, a in enumerate(approvals)]
+    draft.events.extend(approvals)
     draft.events.append(guarded._replace(seq=len(draft.events)))
     expected = ExpectedFinding("unapproved", rule.id, guarded.actor, guarded.id)
     # the approvals to take away or to age: one where all are needed, else every one
     touched = [draw(st.sampled_from(approvals))] if rule.mode == "all" else approvals
     draft.slots["unapproved"].append((expected, lambda ev, t=touched: [e for e in ev if e not in t]))
-    if all(rule.requires[approvals.index(a)].where for a in touched):
+    refusing = [_failing(rule.requires[approvals.index(a)].where) for a in touched]
+    if all(attributes is not None for attributes in refusing):
         # a decision the requirement's where does not accept (rejected): no approval
+        refusal = {a.id: attributes for a, attributes in zip(touched, refusing, strict=True)}
 
-        def refused(events: list[Event], t: list[Event] = touched) -> list[Event]:
-            return [
-                e._replace(attributes=_failing(rule.requires[approvals.index(e)].where)) if e in t else e
-                for e in events
-            ]
+        def refused(events: list[Event], r: dict[str, Any] = refusal) -> list[Event]:
+            return [e._replace(attributes=r[e.id]) if e.id in r else e for e in events]
 
         draft.slots["attribute"].append((expected, refused))
     if rule.lookback is not None or rule.min_age is not None:
@@ -1440,20 +1443,23 @@ def _witness_approved(
         draft.slots["approval-age"].append((expected, age))
 
 
-def _meeting(draw: st.DrawFn, where: dict[str, Any]) -> dict[str, Any]:
-    """Attributes that meet ``where`` (one of `_FILTERS`, or none), in one of the forms a log gives."""
-    if not where:
-        return {}
-    ((key, _),) = where.items()
-    [meets] = [values for condition, values, _ in _FILTERS if condition == where]
-    return {key: draw(st.sampled_from(meets))}
+def _meeting(draw: st.DrawFn, where: Mapping[str, Any]) -> dict[str, Any]:
+    """Attributes that meet ``where``: for one of `_FILTERS`, in one of the forms a log gives; for
+    a condition of a rule set's own, each value as the rule writes it (the first of a list)."""
+    for condition, meets, _ in _FILTERS:
+        if condition == where:
+            ((key, _),) = where.items()
+            return {key: draw(st.sampled_from(meets))}
+    return {key: wanted[0] if isinstance(wanted, list) and wanted else wanted for key, wanted in where.items()}
 
 
-def _failing(where: dict[str, Any]) -> dict[str, Any]:
-    """Attributes that do not meet ``where`` (one of `_FILTERS`)."""
-    ((key, _),) = where.items()
-    [fails] = [value for condition, _, value in _FILTERS if condition == where]
-    return {key: fails}
+def _failing(where: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Attributes that do not meet ``where`` (one of `_FILTERS`); None for another condition."""
+    for condition, _, fails in _FILTERS:
+        if condition == where:
+            ((key, _),) = where.items()
+            return {key: fails}
+    return None
 
 
 def _in_force(ctx: Any, rule: Rule, when: datetime) -> bool:
