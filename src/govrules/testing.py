@@ -1004,8 +1004,8 @@ def from_rule_set(
     The witness places, for every recurring obligation due by ``as_of``, exactly the minimum
     number of events inside the window and before the due moment (or, after a notice, in the
     extension it grants), addressed to the rule's recipient or naming the member of a pair; for
-    each triggered, prerequisite and content rule a few cases that comply (responses linked by
-    ``ref`` and on time, approvals of an accepted age before the event, the required topic), on
+    each triggered, prerequisite and content rule a few cases that comply (responses on time,
+    linked by ``ref`` or, for a lone trigger, sometimes not, approvals of an accepted age before the event, the required topic), on
     days the rule is in force, and a few such events just outside those days that it must
     leave alone.
 
@@ -1251,7 +1251,11 @@ def _witness_triggered(
     if not actors or last <= first:
         return
     _decoys(draw, ctx, rule, actions_of(rule.trigger.action)[0], as_party(rule.trigger.by), draft, new_id)
-    for _ in range(draw(st.integers(0, 2))):
+    count = draw(st.integers(0, 2))
+    # a lone trigger's responses may be free (not linked by ref): each is then the first fitting
+    # event after the trigger, which no other trigger of the rule can take first
+    free = count == 1 and draw(st.booleans())
+    for _ in range(count):
         when = _instant_between(draw, first, last)
         holders = _trigger_actors(ctx, as_party(rule.trigger.by), when)
         if not holders or not _in_force(ctx, rule, when):  # no one holds the role, or not in force
@@ -1302,7 +1306,7 @@ def _witness_triggered(
                 actor=draw(st.sampled_from(responders)),
                 action=actions_of(step.action)[0],
                 recipient=recipient,
-                ref=trigger.id,
+                ref=None if free else trigger.id,
                 seq=len(draft.events),
             )
             draft.events.append(response)

@@ -14,7 +14,7 @@ scan of every event), over generated audits and logs.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import partial
 from typing import Any
@@ -70,11 +70,40 @@ def _every_action(rules: list[Any]) -> set[str]:
     return set().union(*map(checker._rule_actions, rules))
 
 
+class _ScannedResponses:
+    """`checker._Responses` without its indexes: every event of the step scanned in time order,
+    first those linked by ``ref`` to the trigger or the step before, then all of them."""
+
+    def __init__(self, events: list[Event], trigger_ids: set[str]) -> None:
+        self.events = events
+
+    def choose(
+        self,
+        trig: Event,
+        links: set[str],
+        scope: Any,
+        candidate: Callable[[Event], bool],
+        fits: Callable[[Event], bool],
+    ) -> tuple[Event | None, Event | None]:
+        for e in self.events:
+            if e.ref in links and candidate(e) and fits(e):
+                return e, None
+        first = None
+        for e in self.events:
+            if candidate(e):
+                if fits(e):
+                    return e, None
+                if first is None:
+                    first = e
+        return None, first
+
+
 SAVINGS = {
     # what each saving becomes when it is turned off
     "attributes": ("attribute_actions", _every_action),
     "release": ("_Run.release", lambda self, actions: None),
     "sort": ("_timestamp", checker._event_key),
+    "responses": ("_Responses", _ScannedResponses),
 }
 
 

@@ -355,3 +355,28 @@ def _last_day(label: str) -> date:
     last_month = months[part[0]] * int(part[1:]) if part[0] in months else int(part)
     following = date(int(year) + last_month // 12, last_month % 12 + 1, 1)
     return following - timedelta(days=1)
+
+
+def test_a_lone_triggers_free_response_is_found_and_its_loss_is_unanswered() -> None:
+    """A response not linked by ref answers the lone trigger of its rule as the first fitting event
+    after it; the unanswered mutation then takes it away."""
+
+    def free(case: tuple[Audit, Any]) -> bool:
+        audit, log = case
+        steps = {s.action for r in audit.rules.rules if r.kind == "triggered" for s in r.steps}
+        return any(e.action in steps and e.ref is None for e in log.events)
+
+    audit, log = find(cases(compliant=True, kinds=["triggered"]), free, settings=SETTINGS)
+    report = check(audit.rules, audit.org, list(log.events), start=audit.start, end=audit.end, as_of=audit.as_of)
+    unlinked = {e.id for e in log.events if e.ref is None and not e.action.endswith(("-trigger", "-cancel"))}
+    statuses = [o.status for o in report.outcomes if unlinked & set(o.evidence)]
+    assert statuses
+    assert set(statuses) == {"met"}
+    audit, log = find(
+        cases(compliant=False, kinds=["triggered"]),
+        lambda c: c[1].mutation == "unanswered" and free(c),
+        settings=SETTINGS,
+    )
+    [expected] = log.expected
+    report = check(audit.rules, audit.org, list(log.events), start=audit.start, end=audit.end, as_of=audit.as_of)
+    assert [f.code.value for f in report.findings if expected.matches(f)] == ["unanswered"]
