@@ -38,6 +38,7 @@ from govrules.findings import (
 )
 from govrules.messages import format_duration, format_instant, format_period, message, word
 from govrules.model import (
+    Actor,
     ContentRule,
     DateRange,
     EventFilter,
@@ -654,14 +655,26 @@ def _discharge(
     return None
 
 
+def _role_held(actor: Actor, role: str | None) -> DateRange | None:
+    """The dates an actor holds ``role`` (None: always, or no role asked for), from the first
+    day it holds it to the last (a break between two grants is not left out)."""
+    spans = actor.role_spans(role) if role is not None else []
+    if not spans:
+        return None
+    first = None if any(s.from_ is None for s in spans) else min(s.from_ for s in spans if s.from_)
+    last = None if any(s.to is None for s in spans) else max(s.to for s in spans if s.to)
+    return DateRange(from_=first, to=last) if first or last else None
+
+
 def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
     """Rolling interval: no gap between consecutive events longer than ``max_gap``.
 
-    The clock starts on the latest of the range start, the rule's effective date and the actor's
-    active date (or at the actor's last qualifying event before that, if any). Each gap is one
+    The clock starts on the latest of the range start, the rule's effective date, the actor's
+    active date and the first day it holds the rule's role (or at the actor's last qualifying
+    event before that, if any). Each gap is one
     obligation, labelled ``<start date>/<due date>`` and citing the event that opened it; like a
     period, a gap belongs to the range when it starts inside it. A gap that would end after the
-    rule or the actor ends owes nothing; two events on one local day make no gap of their own.
+    rule or the actor ends, or after the actor's last day in the role, owes nothing; two events on one local day make no gap of their own.
     """
     from govrules.durations import start_of_day
 
@@ -679,7 +692,7 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
             continue
         starts = [ctx.start]
         stops = [date.max]
-        for span in (rule.effective, actor.active):
+        for span in (rule.effective, actor.active, _role_held(actor, who.role)):
             if span is not None and span.from_:
                 starts.append(span.from_)
             if span is not None and span.end_exclusive:

@@ -1432,6 +1432,39 @@ class TestRollingEdges:
                 actor["active"] = active
         return Organisation.model_validate(data)
 
+    def test_the_clock_runs_while_the_actor_holds_the_role(self) -> None:
+        """A branch from 1 July 2025 owes its first review six months from then, not from the rule's
+        start; a branch until 30 September 2025 owes no gap that would end after that (the one its
+        April review opens)."""
+        org = self._org()
+        data = org.model_dump(by_alias=True)
+        data["actors"] = [
+            {**a, "roles": [{"role": "branch", "from": "2025-07-01"}]} if a["id"] == "b1" else a for a in data["actors"]
+        ]
+        report = run(
+            ruleset(self.RULE),
+            [],
+            org=Organisation.model_validate(data),
+            start=date(2025, 1, 1),
+            end=date(2026, 7, 1),
+            as_of=datetime(2026, 3, 31, tzinfo=SH),
+        )
+        assert [(o.actor, o.period, o.status) for o in report.outcomes] == [("b1", "2025-07-01/2026-01-01", "missing")]
+        data["actors"] = [
+            {**a, "roles": [{"role": "branch", "to": "2025-09-30"}]} if a["id"] == "b1" else a for a in data["actors"]
+        ]
+        log = [ev("r1", "2025-04-02T10:00", "b1", "access-review")]
+        report = run(
+            ruleset(self.RULE),
+            log,
+            org=Organisation.model_validate(data),
+            start=date(2025, 1, 1),
+            end=date(2026, 7, 1),
+            as_of=datetime(2026, 3, 31, tzinfo=SH),
+        )
+        assert [(o.period, o.status) for o in report.outcomes] == [("2025-03-31/2025-09-30", "met")]
+        assert gaps(report) == []
+
     def test_nothing_owed_after_the_actor_ends(self) -> None:
         """An account that ended owes no review after its end: no pending gap past it."""
         log = [ev("r1", "2025-04-02T10:00", "b1", "access-review"), ev("r2", "2025-10-01T10:00", "b1", "access-review")]
