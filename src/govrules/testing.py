@@ -731,6 +731,9 @@ _FILTERS: tuple[tuple[dict[str, Any], tuple[Any, ...], Any], ...] = (
 )
 """The ``where`` conditions `audits` draws, each with attribute values that meet it (as a log
 gives them: a list holding the value, text for a boolean or a number) and one that does not."""
+_ROLLING_GAP = "45 days"
+"""The longest gap between two events of a rolling rule `audits` draws; the witness spaces them
+25 to 40 days apart, so that taking one away leaves a gap of at least 50 days."""
 _APPROVAL_AGES = {"lookback": "30 days", "min-age": "3 days"}
 """How old an approval may be at most (``lookback``) or must be at least (``min_age``) in the
 prerequisite rules `audits` draws."""
@@ -755,16 +758,17 @@ def audits(*, kinds: Collection[str] | None = None, max_rules: int = 4) -> st.Se
     ``approver``) and one to three branches (role ``branch``, the first sometimes holding it
     only from 1 July), each branch with one or both of them in its relation ``liaison``, in a
     zone with or without DST; rules of the given kinds, each on its own action names, with the
-    options the checker honours (minimum and maximum counts, windows strict or in principle, due
-    dates after the period, recipients, ``where`` conditions on an attribute, obligations of each branch towards each member of its
-    ``liaison`` (pairs, the member named as recipient or subject, or required as recipient),
-    extensions of a due moment by a notice, chains of one or two steps due in days, in hours or
-    at a month's or a quarter's end, done by the trigger's actor or by a member of its
-    ``liaison``, approvals of one or two requirements (all or any of them) linked by ``ref``,
-    by subject or by either, with or without a lookback or a minimum age, topic requirements,
-    forbidden actions), a rule sometimes in force only from 1 April or only until 30 September;
-    a one-year range between 2020 and 2026; the audit moment 120 days after it. Shrinks towards
-    one rule, one branch and 2020.
+    options the checker honours (rolling intervals, minimum and maximum counts, windows strict
+    or in principle, due dates after the period, recipients, ``where`` conditions on an
+    attribute, obligations of each branch towards each member of its ``liaison`` (pairs, the
+    member named as recipient or subject, or required as recipient), extensions of a due moment
+    by a notice, chains of one or two steps due in days, in hours or at a month's or a quarter's
+    end, done by the trigger's actor or by a member of its ``liaison``, approvals of one or two
+    requirements (all or any of them) linked by ``ref``, by subject or by either, with or
+    without a lookback or a minimum age, topic requirements, forbidden actions), a rule
+    sometimes in force only from 1 April or only until 30 September; a one-year range between
+    2020 and 2026; the audit moment 120 days after it. Shrinks towards one rule, one branch and
+    2020.
 
     Raises:
         hypothesis.errors.InvalidArgument: unknown kinds (``informative`` cannot be checked), or
@@ -816,7 +820,7 @@ def _audits(kinds: tuple[str, ...], max_rules: int) -> st.SearchStrategy[Audit]:
             else r
             for r in rules
         ]
-        recurring = [r for r in rules if isinstance(r, RecurringRule)]
+        recurring = [r for r in rules if isinstance(r, RecurringRule) and r.every is not None]
         waive: bool = draw(st.booleans())
         if recurring and waive:
             exempted = draw(st.sampled_from(recurring))
@@ -851,7 +855,16 @@ def _semantic_rule(draw: st.DrawFn, kinds: tuple[str, ...], rid: str) -> Rule:
         minimum = draw(st.integers(1, 2))
         window = None
         due_after = None
-        shape = draw(st.sampled_from(("plain", "window", "due-after")))
+        shape = draw(st.sampled_from(("plain", "window", "due-after", "rolling")))
+        if shape == "rolling":  # no gap between a branch's events longer than the rule's
+            return RecurringRule(
+                kind="recurring",
+                id=rid,
+                clause=f"C-{rid}",
+                who=Party(role="branch"),
+                action=act,
+                max_gap=_ROLLING_GAP,
+            )
         if shape == "window":
             days = draw(st.sampled_from(("11-20", "21-last", "1-10")))
             strictness = draw(st.sampled_from(("strict", "in-principle")))
@@ -1020,11 +1033,11 @@ def from_rule_set(
     recent (``unapproved``), give an event an attribute its rule's ``where`` refuses (``missing``,
     ``insufficient`` or ``unapproved``).
 
-    Supported rules are those `audits` draws (recurring rules for a role, with an actor as
-    recipient or owed to each member of a relation, extensions; chains by the trigger's actor or
-    a member of its relation; approvals linked by ``ref`` or subject, with or without an age
-    limit; topic requirements); the witness of other rules is not guaranteed. Shrinks towards
-    few events and early dates.
+    Supported rules are those `audits` draws (recurring rules for a role, on calendar periods or
+    rolling, with an actor as recipient or owed to each member of a relation, extensions; chains
+    by the trigger's actor or a member of its relation; approvals linked by ``ref`` or subject,
+    with or without an age limit; topic requirements); the witness of other rules is not
+    guaranteed. Shrinks towards few events and early dates.
 
     Args:
         rule_set: the rules.
@@ -1080,6 +1093,8 @@ def _logs(
         for rule in rule_set.rules:
             if isinstance(rule, RecurringRule) and rule.every is not None:
                 _witness_recurring(draw, ctx, rule, obligations[rule.id], draft, new_id)
+            elif isinstance(rule, RecurringRule):
+                _witness_rolling(draw, ctx, rule, draft, new_id)
             elif isinstance(rule, TriggeredRule):
                 _witness_triggered(draw, ctx, rule, draft, new_id)
             elif isinstance(rule, PrerequisiteRule):
@@ -1497,3 +1512,50 @@ def _decoys(
             if holders and when <= ctx.as_of:
                 actor = draw(st.sampled_from(holders))
                 draft.events.append(Event(id=new_id(), time=when, actor=actor, action=action, seq=len(draft.events)))
+
+
+def _witness_rolling(draw: st.DrawFn, ctx: Any, rule: RecurringRule, draft: _Draft, new_id: Callable[[], str]) -> None:
+    """For each holder of the rule's role, events 25 to 40 days apart (closer than the longest gap
+    allowed) from the day its clock starts, the last one after the range, by which every gap
+    starting in the range is closed. Taking one away leaves a gap of at least 50 days: the next
+    event is late for it, or, for the last, the gap is missing once due."""
+    who = as_party(rule.who)
+    if who is None or who.role is None or rule.max_gap is None:
+        return
+    gap = rule.max_gap
+    range_end = start_of_day(ctx.end, ctx.tz)
+    for holder in sorted(ctx.org.holders(who.role), key=lambda a: a.id):
+        spans = (rule.effective, holder.active, *holder.role_spans(who.role))
+        starts = [ctx.start, *(span.from_ for span in spans if span is not None and span.from_ is not None)]
+        ends = [span.end_exclusive for span in spans if span is not None and span.end_exclusive is not None]
+        clock = start_of_day(max(starts), ctx.tz)
+        # the clock stops when the rule, the actor or its role ends: later events count for nothing
+        stop = start_of_day(min(ends), ctx.tz) if ends else None
+        if clock >= range_end:
+            continue
+        placed: list[Event] = []
+        when = clock
+        while not placed or placed[-1].time < range_end:
+            when = (when.astimezone(UTC) + timedelta(days=draw(st.integers(25, 40)))).astimezone(ctx.tz)
+            if when > ctx.as_of:
+                break
+            placed.append(
+                Event(id=new_id(), time=when, actor=holder.id, action=actions_of(rule.action)[0], seq=len(draft.events))
+            )
+            draft.events.append(placed[-1])
+        counted = [e for e in placed if stop is None or e.time < stop]
+        for k, victim in enumerate(counted):
+            anchor = clock if k == 0 else counted[k - 1].time
+            if anchor >= range_end:
+                break
+            due = ctx.deadline(anchor, gap)
+            label = f"{anchor.astimezone(ctx.tz).date().isoformat()}/{due.astimezone(ctx.tz).date().isoformat()}"
+            if k + 1 < len(counted) and counted[k + 1].time > due:
+                code = "late"  # the next event comes after the gap the lost one closed
+            elif k + 1 == len(counted) and (stop is None or due < stop) and due <= ctx.as_of:
+                code = "missing"  # no event after it closes the gap, which falls due while owed
+            else:
+                continue
+            draft.slots["drop"].append(
+                (ExpectedFinding(code, rule.id, holder.id, label), lambda ev, v=victim: [e for e in ev if e is not v])
+            )

@@ -1465,6 +1465,28 @@ class TestRollingEdges:
         assert [(o.period, o.status) for o in report.outcomes] == [("2025-03-31/2025-09-30", "met")]
         assert gaps(report) == []
 
+    def test_an_event_before_the_role_starts_opens_the_first_gap(self) -> None:
+        """A review made before the branch holds its role still opens the first gap (the gap is
+        between consecutive reviews): the next review is due six months after it, not after 1 July."""
+        data = self._org().model_dump(by_alias=True)
+        data["actors"] = [
+            {**a, "roles": [{"role": "branch", "from": "2025-07-01"}]} if a["id"] == "b1" else a for a in data["actors"]
+        ]
+        log = [ev("r0", "2025-06-20T10:00", "b1", "access-review"), ev("r1", "2025-12-30T10:00", "b1", "access-review")]
+        report = run(
+            ruleset(self.RULE),
+            log,
+            org=Organisation.model_validate(data),
+            start=date(2025, 1, 1),
+            end=date(2026, 1, 1),
+            as_of=datetime(2026, 3, 31, tzinfo=SH),
+        )
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("2025-06-20/2025-12-20", "late", ("r0", "r1")),
+            ("2025-12-30/2026-06-30", "pending", ("r1",)),
+        ]
+        assert [f.code.value for f in report.findings] == ["late", "pending"]
+
     def test_nothing_owed_after_the_actor_ends(self) -> None:
         """An account that ended owes no review after its end: no pending gap past it."""
         log = [ev("r1", "2025-04-02T10:00", "b1", "access-review"), ev("r2", "2025-10-01T10:00", "b1", "access-review")]

@@ -380,3 +380,34 @@ def test_a_lone_triggers_free_response_is_found_and_its_loss_is_unanswered() -> 
     [expected] = log.expected
     report = check(audit.rules, audit.org, list(log.events), start=audit.start, end=audit.end, as_of=audit.as_of)
     assert [f.code.value for f in report.findings if expected.matches(f)] == ["unanswered"]
+
+
+def test_a_rolling_rule_is_met_from_each_branchs_clock_and_a_lost_event_leaves_a_gap() -> None:
+    """Events 25 to 40 days apart meet a rolling rule (no gap over 45 days) from the day each branch's
+    clock starts (1 July for a branch holding its role from then); taking one away gives `late` for
+    the gap before it, or `missing` for the last, labelled <from>/<due>."""
+
+    def rolling(case: tuple[Audit, Any]) -> bool:
+        audit, _ = case
+        return any(r.kind == "recurring" and r.max_gap is not None for r in audit.rules.rules)
+
+    audit, log = find(
+        cases(compliant=True, kinds=["recurring"]),
+        lambda c: rolling(c) and _joining(c[0]) is not None,
+        settings=SETTINGS,
+    )
+    report = check(audit.rules, audit.org, list(log.events), start=audit.start, end=audit.end, as_of=audit.as_of)
+    gaps = [o for o in report.outcomes if "/" in o.period]
+    assert gaps
+    assert {o.status for o in gaps} == {"met"}
+    july = date(audit.start.year, 7, 1).isoformat()
+    assert min(o.period for o in gaps if o.actor == _joining(audit)) >= july
+    audit, log = find(
+        cases(compliant=False, kinds=["recurring"]),
+        lambda c: rolling(c) and c[1].mutation == "drop" and "/" in c[1].expected[0].period,
+        settings=SETTINGS,
+    )
+    [expected] = log.expected
+    report = check(audit.rules, audit.org, list(log.events), start=audit.start, end=audit.end, as_of=audit.as_of)
+    assert [f.code.value for f in report.findings if expected.matches(f)] == [expected.code]
+    assert expected.code in ("late", "missing")
