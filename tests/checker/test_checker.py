@@ -1432,35 +1432,29 @@ class TestRollingEdges:
                 actor["active"] = active
         return Organisation.model_validate(data)
 
-    def test_the_clock_runs_while_the_actor_holds_the_role(self) -> None:
-        """A branch from 1 July 2025 owes its first review six months from then, not from the rule's
-        start; a branch until 30 September 2025 owes no gap that would end after that (the one its
-        April review opens)."""
-        org = self._org()
-        data = org.model_dump(by_alias=True)
+    def _checked(self, grant: dict[str, str], log: list[Event], end: date) -> Report:
+        """The rule checked from 2025 to ``end`` as of 31 March 2026, b1 holding its role for ``grant``."""
+        data = self._org().model_dump(by_alias=True)
         data["actors"] = [
-            {**a, "roles": [{"role": "branch", "from": "2025-07-01"}]} if a["id"] == "b1" else a for a in data["actors"]
+            {**a, "roles": [{"role": "branch", **grant}]} if a["id"] == "b1" else a for a in data["actors"]
         ]
-        report = run(
-            ruleset(self.RULE),
-            [],
-            org=Organisation.model_validate(data),
-            start=date(2025, 1, 1),
-            end=date(2026, 7, 1),
-            as_of=datetime(2026, 3, 31, tzinfo=SH),
-        )
-        assert [(o.actor, o.period, o.status) for o in report.outcomes] == [("b1", "2025-07-01/2026-01-01", "missing")]
-        data["actors"] = [
-            {**a, "roles": [{"role": "branch", "to": "2025-09-30"}]} if a["id"] == "b1" else a for a in data["actors"]
-        ]
-        log = [ev("r1", "2025-04-02T10:00", "b1", "access-review")]
-        report = run(
+        return run(
             ruleset(self.RULE),
             log,
             org=Organisation.model_validate(data),
             start=date(2025, 1, 1),
-            end=date(2026, 7, 1),
+            end=end,
             as_of=datetime(2026, 3, 31, tzinfo=SH),
+        )
+
+    def test_the_clock_runs_while_the_actor_holds_the_role(self) -> None:
+        """A branch from 1 July 2025 owes its first review six months from then, not from the rule's
+        start; a branch until 30 September 2025 owes no gap that would end after that (the one its
+        April review opens)."""
+        report = self._checked({"from": "2025-07-01"}, [], date(2026, 7, 1))
+        assert [(o.actor, o.period, o.status) for o in report.outcomes] == [("b1", "2025-07-01/2026-01-01", "missing")]
+        report = self._checked(
+            {"to": "2025-09-30"}, [ev("r1", "2025-04-02T10:00", "b1", "access-review")], date(2026, 7, 1)
         )
         assert [(o.period, o.status) for o in report.outcomes] == [("2025-03-31/2025-09-30", "met")]
         assert gaps(report) == []
@@ -1468,19 +1462,8 @@ class TestRollingEdges:
     def test_an_event_before_the_role_starts_opens_the_first_gap(self) -> None:
         """A review made before the branch holds its role still opens the first gap (the gap is
         between consecutive reviews): the next review is due six months after it, not after 1 July."""
-        data = self._org().model_dump(by_alias=True)
-        data["actors"] = [
-            {**a, "roles": [{"role": "branch", "from": "2025-07-01"}]} if a["id"] == "b1" else a for a in data["actors"]
-        ]
         log = [ev("r0", "2025-06-20T10:00", "b1", "access-review"), ev("r1", "2025-12-30T10:00", "b1", "access-review")]
-        report = run(
-            ruleset(self.RULE),
-            log,
-            org=Organisation.model_validate(data),
-            start=date(2025, 1, 1),
-            end=date(2026, 1, 1),
-            as_of=datetime(2026, 3, 31, tzinfo=SH),
-        )
+        report = self._checked({"from": "2025-07-01"}, log, date(2026, 1, 1))
         assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
             ("2025-06-20/2025-12-20", "late", ("r0", "r1")),
             ("2025-12-30/2026-06-30", "pending", ("r1",)),
