@@ -634,6 +634,20 @@ class TestTriggered:
             ("i2", "met", ("i2", "r")),
         ]
 
+    def test_the_first_misdirected_response_in_time_is_the_one_reported(self) -> None:
+        """No response reaches the step's recipient: the first misdirected one in time order is
+        cited, whether it is linked by ref or free (a free one before a linked one here)."""
+        rule = {**CHAIN, "steps": [{"action": "written-report", "to": "hq", "within": "promptly"}]}
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection"),
+            ev("r2", "2024-03-01T14:00", "b1", "written-report", recipient="office", ref="i1"),
+            ev("r1", "2024-03-01T12:00", "b1", "written-report", recipient="office"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [("i1", "wrong-recipient", ("i1", "r1"))]
+        [f] = gaps(report)
+        assert (f.code.value, f.evidence, f.detail["found_recipients"]) == ("wrong-recipient", ("i1", "r1"), ["office"])
+
     def test_discharge(self) -> None:
         """An `unless` event before the response discharges the obligation: reported, not met."""
         rule = {
