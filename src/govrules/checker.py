@@ -38,7 +38,6 @@ from govrules.findings import (
 )
 from govrules.messages import format_duration, format_instant, format_period, message, word
 from govrules.model import (
-    Actor,
     ContentRule,
     DateRange,
     EventFilter,
@@ -655,17 +654,6 @@ def _discharge(
     return None
 
 
-def _role_held(actor: Actor, role: str | None) -> DateRange | None:
-    """The dates an actor holds ``role`` (None: always, or no role asked for), from the first
-    day it holds it to the last (a break between two grants is not left out)."""
-    spans = actor.role_spans(role) if role is not None else []
-    if not spans:
-        return None
-    first = None if any(s.from_ is None for s in spans) else min(s.from_ for s in spans if s.from_)
-    last = None if any(s.to is None for s in spans) else max(s.to for s in spans if s.to)
-    return DateRange(from_=first, to=last) if first or last else None
-
-
 def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
     """Rolling interval: no gap between consecutive events longer than ``max_gap``.
 
@@ -692,7 +680,7 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
             continue
         starts = [ctx.start]
         stops = [date.max]
-        for span in (rule.effective, actor.active, _role_held(actor, who.role)):
+        for span in (rule.effective, actor.active, actor.role_span(who.role) if who.role else None):
             if span is not None and span.from_:
                 starts.append(span.from_)
             if span is not None and span.end_exclusive:

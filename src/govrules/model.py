@@ -803,6 +803,15 @@ class Actor(_Model):
                 spans.append(grant.span())
         return spans
 
+    def role_span(self, role: str) -> DateRange | None:
+        """The dates the actor holds ``role``, from the first day of its first grant to the last
+        day of its last (a break between two grants is not left out); None if held without
+        dates, or never."""
+        spans = self.role_spans(role)
+        first = None if any(s.from_ is None for s in spans) else min((s.from_ for s in spans if s.from_), default=None)
+        last = None if any(s.to is None for s in spans) else max((s.to for s in spans if s.to), default=None)
+        return DateRange(from_=first, to=last) if first or last else None
+
     def role_names(self) -> set[str]:
         """Every role the actor holds at some time."""
         return {g if isinstance(g, str) else g.role for g in self.roles}

@@ -1525,7 +1525,7 @@ def _witness_rolling(draw: st.DrawFn, ctx: Any, rule: RecurringRule, draft: _Dra
     gap = rule.max_gap
     range_end = start_of_day(ctx.end, ctx.tz)
     for holder in sorted(ctx.org.holders(who.role), key=lambda a: a.id):
-        spans = (rule.effective, holder.active, *holder.role_spans(who.role))
+        spans = (rule.effective, holder.active, holder.role_span(who.role))
         starts = [ctx.start, *(span.from_ for span in spans if span is not None and span.from_ is not None)]
         ends = [span.end_exclusive for span in spans if span is not None and span.end_exclusive is not None]
         clock = start_of_day(max(starts), ctx.tz)

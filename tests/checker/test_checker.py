@@ -17,7 +17,7 @@ import pytest
 from govrules import InvalidArgument, check, iter_findings
 from govrules.events import Event, Rejected
 from govrules.findings import Finding, Report
-from govrules.model import Actor, Organisation, RuleSet
+from govrules.model import Actor, DateRange, Organisation, RuleSet
 
 SH = ZoneInfo("Asia/Shanghai")
 ROME = ZoneInfo("Europe/Rome")
@@ -1472,6 +1472,34 @@ class TestRollingEdges:
         )
         assert [(o.period, o.status) for o in report.outcomes] == [("2025-03-31/2025-09-30", "met")]
         assert gaps(report) == []
+
+    def test_a_role_held_in_two_grants_runs_the_clock_from_the_first_to_the_last(self) -> None:
+        """Two grants (until March, then from October) make one span without bounds: the clock
+        starts on the rule's first day in force and does not stop in the break between them."""
+        data = self._org().model_dump(by_alias=True)
+        grants = [{"role": "branch", "to": "2025-03-31"}, {"role": "branch", "from": "2025-10-01"}]
+        assert Actor.model_validate({"id": "b1", "roles": grants}).role_span("branch") is None
+        ended = [grants[0], {"role": "branch", "from": "2025-10-01", "to": "2025-12-31"}]
+        assert Actor.model_validate({"id": "b1", "roles": ended}).role_span("branch") == DateRange(
+            to=date(2025, 12, 31)
+        )
+        assert Actor.model_validate({"id": "b1", "roles": ["branch"]}).role_span("branch") is None
+        assert Actor.model_validate({"id": "b1", "roles": []}).role_span("branch") is None
+        data["actors"] = [{**a, "roles": grants} if a["id"] == "b1" else a for a in data["actors"]]
+        log = [ev("r1", "2025-04-02T10:00", "b1", "access-review"), ev("r2", "2025-10-01T10:00", "b1", "access-review")]
+        report = run(
+            ruleset(self.RULE),
+            log,
+            org=Organisation.model_validate(data),
+            start=date(2025, 1, 1),
+            end=date(2026, 1, 1),
+            as_of=datetime(2026, 3, 31, tzinfo=SH),
+        )
+        assert [(o.period, o.status) for o in report.outcomes] == [
+            ("2025-03-31/2025-09-30", "met"),
+            ("2025-04-02/2025-10-02", "met"),
+            ("2025-10-01/2026-04-01", "pending"),
+        ]
 
     def test_an_event_before_the_role_starts_opens_the_first_gap(self) -> None:
         """A review made before the branch holds its role still opens the first gap (the gap is
