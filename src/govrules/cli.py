@@ -421,16 +421,12 @@ def coverage_rows(rules: RuleSet) -> list[dict[str, Any]]:
 
     A rule encodes its own clause and the clause of its extension (the one that grants more time).
     """
-
-    def cited(rule: Any) -> set[str]:
-        extension = getattr(rule, "extension", None)
-        return {rule.clause} | ({extension.clause} if extension is not None and extension.clause else set())
-
+    cited = [(r, set(r.cited_clauses().values())) for r in rules.rules]
     rows = []
     declared = [c.id for c in rules.clauses]
-    extra = sorted(set().union(*map(cited, rules.rules)) - set(declared))
+    extra = sorted(set().union(*(clauses for _, clauses in cited)) - set(declared))
     for clause in [*declared, *extra]:
-        rule_ids = [r.id for r in rules.rules if clause in cited(r) and r.kind != "informative"]
+        rule_ids = [r.id for r, clauses in cited if clause in clauses and r.kind != "informative"]
         informative = [r.id for r in rules.rules if r.clause == clause and r.kind == "informative"]
         status = "encoded" if rule_ids else "informative" if informative else "missing"
         rows.append(

@@ -880,11 +880,8 @@ def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limit
                 problems.append(smap.problem(f"/clauses/{i}/id", "duplicate-id", message))
     if declared:
         for i, rule in enumerate(rules.rules):
-            extension = getattr(rule, "extension", None)
-            cited = [(f"/rules/{i}/clause", rule.clause)]
-            if extension is not None and extension.clause is not None:
-                cited.append((f"/rules/{i}/extension/clause", extension.clause))
-            for pointer, clause in cited:
+            for field, clause in rule.cited_clauses().items():
+                pointer = f"/rules/{i}/{field}"
                 if clause not in declared:
                     message = f"expected a clause listed in the rule set's 'clauses', got {clause!r}"
                     close = difflib.get_close_matches(clause, sorted(declared), n=1, cutoff=0.8)

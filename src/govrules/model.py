@@ -332,6 +332,15 @@ class _RuleBase(_Model):
     effective: DateRange | None = None
     note: str | None = None
 
+    def cited_clauses(self) -> dict[str, str]:
+        """The clauses the rule cites, by the field that names each (a JSON pointer below the
+        rule): its own (``clause``), and its extension's if it names one (``extension/clause``)."""
+        cited = {"clause": self.clause}
+        extension = getattr(self, "extension", None)
+        if extension is not None and extension.clause is not None:
+            cited["extension/clause"] = extension.clause
+        return cited
+
 
 _DAYS = r"^([1-9]|[12][0-9]|3[01])-([1-9]|[12][0-9]|3[01]|last)$"
 _DAYS_OR_TERM = f"{_DAYS}|{_TERM.pattern}"
