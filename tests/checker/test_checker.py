@@ -6,6 +6,7 @@ message text second.
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
@@ -952,6 +953,31 @@ class TestContentAndForbidden:
             ("missing-content", "m3", ("m3",)),
         ]
         assert gaps(report)[1].detail["errors"][0]["pointer"] == "/attributes"
+
+    def test_failing_content_leaves_no_cycles(self) -> None:
+        """The errors of an ``anyOf`` link their sub-errors back to them; once described, the
+        links are cut, so that a failing event's errors are freed with it and not held until the
+        cyclic collector runs (19 objects per failing event before)."""
+        rule = {
+            "id": "agenda",
+            "kind": "content",
+            "clause": "D1.4.4",
+            "action": "democratic-life-meeting",
+            "schema": {"properties": {"attributes": {"anyOf": [{"required": ["topics"]}, {"required": ["agenda"]}]}}},
+        }
+        log = [ev(f"m{i}", "2024-05-02T10:00", "b2", "democratic-life-meeting") for i in range(50)]
+        run(ruleset(rule), log)  # caches filled, modules imported
+        gc.collect()
+        gc.disable()
+        try:
+            report = run(ruleset(rule), log)
+            found = [(f.code.value, f.period, f.detail["errors"][0]["pointer"]) for f in gaps(report)]
+            del report
+            cyclic = gc.collect()
+        finally:
+            gc.enable()
+        assert found == [("missing-content", f"m{i}", "/attributes") for i in sorted(range(50), key=str)]
+        assert cyclic == 0
 
     def test_forbidden(self) -> None:
         """A forbidden event by the named role is a violation; by others it is not."""
