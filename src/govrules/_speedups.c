@@ -12,7 +12,8 @@
  * attributes the reader keeps, and calls `Event`. For any other batch it returns None and the
  * Python path reads it, so that rejections and their reasons stay those of the record-by-record
  * path. `build_lines` does what `build_rows` does for the rows the csv module would read from a
- * batch of lines that each hold one row with no quote, from the lines themselves.
+ * batch of lines that each hold one row (its cells unquoted, or quoted whole), from the lines
+ * themselves.
  * `build_columns` does the second half for a batch of records whose fields the Python
  * path has gathered (JSON records): what `_Builder._made` does. `account` does for the checker
  * what `govrules.checker._account` does: the accounting of a batch of events (duplicate ids,
@@ -686,16 +687,81 @@ cell_value(PyObject *line, int kind, const void *data, Py_ssize_t a, Py_ssize_t 
     return PyUnicode_Substring(line, a, b);
 }
 
+/* `text` (a reference taken over; NULL passed on) with each `""` made one `"`: a quoted cell's
+ * text as the csv module reads it. NULL with an exception set. */
+static PyObject *
+undoubled(PyObject *text)
+{
+    if (text == NULL) {
+        return NULL;
+    }
+    PyObject *two = PyUnicode_FromString("\"\""), *one = two == NULL ? NULL : PyUnicode_FromString("\"");
+    PyObject *value = one == NULL ? NULL : PyUnicode_Replace(text, two, one, -1);
+    Py_XDECREF(two);
+    Py_XDECREF(one);
+    Py_DECREF(text);
+    return value;
+}
+
+/* The quoted cell whose text between the quotes is [`a`, `b`), with doubled quotes in it, as an
+ * event field: `cell_value` of the text as the csv module reads it. */
+static PyObject *
+unquoted_value(PyObject *line, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
+{
+    if (a == b) {
+        Py_RETURN_NONE;
+    }
+    strip_span(kind, data, &a, &b);
+    return undoubled(PyUnicode_Substring(line, a, b));
+}
+
+/* Whether a character makes a line the csv module's to read: a control character other than a
+ * tab, or an undecodable byte (a lone surrogate) that `suspect` would find. */
+static inline int
+unsafe_char(Py_UCS4 c)
+{
+    return (c < 0x20 && c != 0x09) || (c >= 0xDC80 && c <= 0xDCFF);
+}
+
+/* Where the text of the cell that starts at `k` of a line [0, `end`) stops: at the next `sep` (or
+ * the line's end) for a cell not `quoted`, at its closing quote for a `quoted` one (`k` past its
+ * opening quote), setting `*doubled` where a doubled quote in it stands for one. -1 where the csv
+ * module must read the line: a character `unsafe_char` finds, or a quote left open. */
+static Py_ssize_t
+cell_stop(int kind, const void *data, Py_ssize_t k, Py_ssize_t end, Py_UCS4 sep, int quoted, char *doubled)
+{
+    for (; k < end; k++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, k);
+        if (quoted && c == '"') {
+            if (k + 1 < end && PyUnicode_READ(kind, data, k + 1) == '"') {
+                *doubled = 1;
+                k++;
+                continue;
+            }
+            return k;
+        }
+        if (!quoted && c == sep) {
+            return k;
+        }
+        if (unsafe_char(c)) {
+            return -1;
+        }
+    }
+    return quoted ? -1 : end;
+}
+
 PyDoc_STRVAR(build_lines_doc,
 "build_lines(texts, lines, seqs, delimiter, width, max_chars, fields, attributes, event,\n"
 "            no_attributes, file, base, zones, recent, older, fromisoformat, attributes_of)\n"
 "    -> list[Event] | None\n\n"
 "What `build_rows` makes of the rows the csv module reads from `texts` (lines as read, each\n"
 "with its line break), read from the lines themselves: for a batch of lines that each hold one\n"
-"row and no quote, split on `delimiter`. None for any other batch (a quote, a line break inside\n"
-"a line, a blank line, a row of another width, or one `build_rows` gives back), which the csv\n"
-"module then reads. Cells no field or kept attribute reads are not made, and a time written in\n"
-"full at the batch's offset is read from the line.");
+"row, split on `delimiter`, each cell either not starting with a quote or quoted whole (a quote\n"
+"first, a quote last, and within only quotes doubled). None for any other batch (text after a\n"
+"closing quote, a quote left open, a line break inside a line, a blank line, a row of another\n"
+"width, or one `build_rows` gives back), which the csv module then reads. Cells no field or kept\n"
+"attribute reads are not made, and a time written in full at the batch's offset is read from\n"
+"the line.");
 
 static PyObject *
 build_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
@@ -739,14 +805,18 @@ build_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     PyObject *result = NULL;
     Offset off = {NULL, 0, {0}};
     int bail = 0;
-    /* where each cell of the line at hand starts, and the one after it would (its end + 1) */
-    Py_ssize_t *starts = PyMem_Calloc((size_t)row_width + 1, sizeof(Py_ssize_t));
+    /* where the text of each cell of the line at hand starts and stops (within its quotes, for a
+     * quoted cell), and whether it holds a doubled quote */
+    Py_ssize_t *starts = PyMem_Calloc(2 * (size_t)row_width, sizeof(Py_ssize_t));
+    Py_ssize_t *stops = starts == NULL ? NULL : starts + row_width;
+    char *doubled = PyMem_Calloc((size_t)row_width, 1);
     /* the lines held for the length of the call: their text is read after calling
      * `fromisoformat` and `Event`, which could change the list */
     PyObject *own = PyList_AsTuple(texts);
-    if (starts == NULL || own == NULL) {
+    if (starts == NULL || doubled == NULL || own == NULL) {
         PyMem_Free(at);
         PyMem_Free(starts);
+        PyMem_Free(doubled);
         Py_XDECREF(own);
         return own == NULL ? NULL : PyErr_NoMemory();
     }
@@ -768,35 +838,47 @@ build_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (end > 0 && PyUnicode_READ(kind, data, end - 1) == '\r') {
             end--;
         }
-        /* one row with no quote, no line break and nothing `suspect` finds; split on the
-         * delimiter into the header's width */
-        Py_ssize_t cells_seen = 0;
-        starts[0] = 0;
-        for (Py_ssize_t k = 0; k < end; k++) {
-            Py_UCS4 c = PyUnicode_READ(kind, data, k);
-            if (c == sep) {
-                if (++cells_seen >= row_width) {
-                    bail = 1;
-                    break;
-                }
-                starts[cells_seen] = k + 1;
-            }
-            else if (c == '"' || (c < 0x20 && c != 0x09) || (c >= 0xDC80 && c <= 0xDCFF)) {
+        /* one row, no line break and nothing `suspect` finds, split on the delimiter into the
+         * header's width: a cell is read up to the next delimiter (a quote inside it is a quote,
+         * as the csv module reads it), or, if it starts with a quote, up to the quote that closes
+         * it (a doubled quote stands for one), which the delimiter or the line's end must follow;
+         * anything else after the closing quote, or a quote left open, leaves the batch to the
+         * csv module */
+        Py_ssize_t cells_seen = 0, k = 0;
+        int opens_cell = 1;
+        while (opens_cell) {
+            if (cells_seen >= row_width) {
                 bail = 1;
                 break;
             }
+            int quoted = k < end && PyUnicode_READ(kind, data, k) == '"';
+            doubled[cells_seen] = 0;
+            starts[cells_seen] = k + quoted;
+            Py_ssize_t stop = cell_stop(kind, data, k + quoted, end, sep, quoted, &doubled[cells_seen]);
+            if (stop < 0) {
+                bail = 1;
+                break;
+            }
+            stops[cells_seen] = stop;
+            k = stop + quoted;  /* at the delimiter or the line's end, unless text follows a closing quote */
+            if (k < end && PyUnicode_READ(kind, data, k) != sep) {
+                bail = 1;
+                break;
+            }
+            cells_seen++;
+            opens_cell = k < end;  /* at a delimiter: another cell follows it */
+            k++;
         }
-        if (bail || end == 0 || cells_seen + 1 != row_width || end - cells_seen > max_chars) {
+        if (bail || end == 0 || cells_seen != row_width || end - (cells_seen - 1) > max_chars) {
             bail = 1;
             break;
         }
-        starts[row_width] = end + 1;
         PyObject **v = &cells[i * N_FIELDS];
         for (int f = 0; f < N_FIELDS; f++) {
             if (f == F_TIME && index[f] >= 0) {
-                Py_ssize_t a = starts[index[f]], b = starts[index[f] + 1] - 1;
+                Py_ssize_t a = starts[index[f]], b = stops[index[f]];
                 strip_span(kind, data, &a, &b);
-                if (a == b) {
+                if (a == b || doubled[index[f]]) {
                     bail = 1;  /* no time: the Python path says so */
                     break;
                 }
@@ -822,8 +904,9 @@ build_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 v[f] = Py_NewRef(Py_None);  /* read into `whens[i]`; not an event field of its own */
                 continue;
             }
-            v[f] = index[f] < 0 ? Py_NewRef(Py_None)
-                                : cell_value(line, kind, data, starts[index[f]], starts[index[f] + 1] - 1);
+            v[f] = index[f] < 0        ? Py_NewRef(Py_None)
+                   : doubled[index[f]] ? unquoted_value(line, kind, data, starts[index[f]], stops[index[f]])
+                                       : cell_value(line, kind, data, starts[index[f]], stops[index[f]]);
             if (v[f] == NULL) {
                 goto done;
             }
@@ -841,11 +924,14 @@ build_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         }
         Py_ssize_t wanted = keeps ? n_attributes : 0;  /* none when the action's are not read */
         for (Py_ssize_t a = 0; a < wanted; a++) {
-            Py_ssize_t from = starts[at[a]], to = starts[at[a] + 1] - 1;
+            Py_ssize_t from = starts[at[a]], to = stops[at[a]];
             if (from == to) {
                 continue;
             }
             PyObject *value = PyUnicode_Substring(line, from, to);
+            if (doubled[at[a]]) {
+                value = undoubled(value);
+            }
             if (value == NULL) {
                 goto done;
             }
@@ -867,6 +953,7 @@ done:
     Py_XDECREF(off.zone);
     PyMem_Free(at);
     PyMem_Free(starts);
+    PyMem_Free(doubled);
     Py_DECREF(own);
     return result;
 }

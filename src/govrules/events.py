@@ -661,9 +661,9 @@ class _Builder:
         self, header: list[str], delimiter: str
     ) -> Callable[[list[str], list[int]], list[Event] | None] | None:
         """What `rows_in_c` makes of the rows the csv module reads from a batch of CSV lines (with
-        their numbers), made in C from the lines themselves where each holds one row with no
-        quote (``build_lines``), else None, and the csv module reads the batch. None instead of a
-        function where `_c_columns` is."""
+        their numbers), made in C from the lines themselves where each holds one row, its cells
+        unquoted or quoted whole (``build_lines``), else None, and the csv module reads the
+        batch. None instead of a function where `_c_columns` is."""
         columns = self._c_columns(header)
         if columns is None or _speedups is None:
             return None
