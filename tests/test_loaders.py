@@ -337,6 +337,11 @@ class TestRefusedAtLoad:
                 "/rules/0/window/days",
                 "bad-window",
             ),
+            (
+                "{id: a, kind: recurring, clause: c, who: x, action: y, max_gap: 12 hours}",
+                "/rules/0/max_gap",
+                "bad-rule",
+            ),
         ],
     )
     def test_refused(self, rule: str, pointer: str, code: str) -> None:

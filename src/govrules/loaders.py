@@ -936,13 +936,20 @@ def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
     """Deadlines that cannot be rolled and windows that miss their periods, found before any check.
 
     A deadline counted in hours or minutes is elapsed time: rolling it to a workday has no
-    meaning (`bad-roll`). A ``month``/``days`` window must have a day in every period of its rule
+    meaning (`bad-roll`), and a rolling interval, counted in calendar days, cannot be one
+    (`bad-rule`). A ``month``/``days`` window must have a day in every period of its rule
     (`bad-window`; see `window_misses`).
     """
     problems: list[Problem] = []
     for i, rule in enumerate(rules.rules):
         base = f"/rules/{i}"
         if isinstance(rule, RecurringRule):
+            if gap_in_elapsed_time(rules, rule):
+                message = (
+                    f"expected 'max_gap' in days, workdays, weeks, months or years, got {rule.max_gap!r}: a rolling "
+                    "interval is counted in local calendar days (events on one day make one gap)"
+                )
+                problems.append(smap.problem(f"{base}/max_gap", "bad-rule", message))
             timed = [(base, rule.roll, rule.due_after)]
             if rule.extension is not None:
                 timed.append((base, rule.roll, rule.extension.extends_by))
@@ -959,6 +966,12 @@ def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
                 )
                 problems.append(smap.problem(f"{pointer}/roll", "bad-roll", message))
     return problems
+
+
+def gap_in_elapsed_time(rules: RuleSet, rule: RecurringRule) -> bool:
+    """Whether the rule's rolling interval is in hours or minutes, which the loader refuses
+    (`bad-rule`): a rolling interval is counted in local calendar days."""
+    return rule.max_gap is not None and rules.duration(rule.max_gap).elapsed
 
 
 def rolls_elapsed_time(rules: RuleSet, roll: str, text: str | None) -> bool:
