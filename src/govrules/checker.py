@@ -658,11 +658,13 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
     """Rolling interval: no gap between consecutive events longer than ``max_gap``.
 
     The clock starts on the latest of the range start, the rule's effective date, the actor's
-    active date and the first day it holds the rule's role (or at the actor's last qualifying
-    event before that, if any). Each gap is one
-    obligation, labelled ``<start date>/<due date>`` and citing the event that opened it; like a
-    period, a gap belongs to the range when it starts inside it. A gap that would end after the
-    rule or the actor ends, or after the actor's last day in the role, owes nothing; two events on one local day make no gap of their own.
+    active date and the first day it holds the rule's role; the first gap opens at the actor's
+    last qualifying event before that, if any. Each gap is one obligation, labelled
+    ``<start date>/<due date>`` and citing the event that opened it; like a period, a gap belongs
+    to the range when it starts inside it (a gap opened before the day the rule began to apply
+    to the actor starts on that day). A gap that would end after the rule or the actor ends, or
+    after the actor's last day in the role, owes nothing; two events on one local day make no
+    gap of their own.
     """
     from govrules.durations import start_of_day
 
@@ -678,14 +680,15 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
     for actor in actors:
         if not run.mine(actor.id):
             continue
-        starts = [ctx.start]
+        starts = [date.min]
         stops = [date.max]
         for span in (rule.effective, actor.active, actor.role_span(who.role) if who.role else None):
             if span is not None and span.from_:
                 starts.append(span.from_)
             if span is not None and span.end_exclusive:
                 stops.append(span.end_exclusive)
-        first_day, stop_day = max(starts), min(stops)
+        owed_from = max(starts)  # the first day the rule applies to the actor, whatever the range
+        first_day, stop_day = max(owed_from, ctx.start), min(stops)
         if first_day >= min(stop_day, ctx.end):
             continue
         clock_start = start_of_day(first_day, ctx.tz)
@@ -696,7 +699,18 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         ]
         before = [e for e in mine if e.time < clock_start]
         anchor_event = before[-1] if before else None
-        anchor = anchor_event.time if anchor_event else clock_start
+        if anchor_event is not None:
+            anchor = anchor_event.time
+        elif date.min < owed_from < first_day:  # the first gap opened before the range, on that day
+            anchor = start_of_day(owed_from, ctx.tz)
+        else:
+            anchor = clock_start
+
+        def earlier(anchor: datetime, owed_from: date = owed_from) -> bool:
+            """Whether the gap ``anchor`` opens belongs to an earlier range: it starts before this
+            range, on the day the rule began to apply to the actor or later (an event before that
+            day opens the first gap, which starts on that day)."""
+            return max(run.local_date(anchor), owed_from) < ctx.start
 
         def gap(
             anchor: datetime, anchor_event: Event | None, actor_id: str = actor.id
@@ -717,8 +731,9 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         for e in [e for e in mine if clock_start <= e.time < min(clock_stop, ctx.as_of + timedelta(microseconds=1))]:
             if anchor >= range_end:
                 break  # later gaps start after the range
-            if run.local_date(e.time) == run.local_date(anchor):
-                anchor, anchor_event = e.time, e  # same day as the gap's start: no gap of its own
+            if run.local_date(e.time) == run.local_date(anchor) or earlier(anchor):
+                # same day as the gap's start: no gap of its own; or the gap is an earlier range's
+                anchor, anchor_event = e.time, e
                 continue
             due, base, params, prior = gap(anchor, anchor_event)
             if e.time <= due:
@@ -738,7 +753,7 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
                     detail={"max_gap": rule.max_gap},
                 )
             anchor, anchor_event = e.time, e
-        if anchor >= range_end:
+        if anchor >= range_end or earlier(anchor):
             continue
         due, base, params, prior = gap(anchor, anchor_event)
         if due >= clock_stop:

@@ -1538,6 +1538,47 @@ class TestRollingEdges:
         ]
         assert [f.code.value for f in report.findings] == ["late", "pending"]
 
+    def _halves(self, log: list[Event], **active: str) -> list[list[tuple[str, str, tuple[str, ...]]]]:
+        """The rule without its effective date, checked over 2025 whole, then over its halves
+        (split at 1 July), as of 1 March 2026: each report's periods, statuses and evidence."""
+        rule = {k: v for k, v in self.RULE.items() if k != "effective"}
+        reports = [
+            run(ruleset(rule), log, org=self._org(**active), start=a, end=b, as_of=datetime(2026, 3, 1, tzinfo=SH))
+            for a, b in (
+                (date(2025, 1, 1), date(2026, 1, 1)),
+                (date(2025, 1, 1), date(2025, 7, 1)),
+                (date(2025, 7, 1), date(2026, 1, 1)),
+            )
+        ]
+        return [[(o.period, o.status, o.evidence) for o in r.outcomes] for r in reports]
+
+    def test_a_gap_opened_before_the_range_belongs_to_the_earlier_range(self) -> None:
+        """The gap a 30 June review opens belongs to the first half: the second half, which sees
+        that review only as the one before its range, does not report the gap again."""
+        log = [ev("r1", "2025-01-20T10:00", "b1", "access-review"), ev("r2", "2025-06-30T10:00", "b1", "access-review")]
+        whole, first, second = self._halves(log)
+        assert (
+            whole
+            == first
+            == [
+                ("2025-01-01/2025-07-01", "met", ("r1",)),
+                ("2025-01-20/2025-07-20", "met", ("r1", "r2")),
+                ("2025-06-30/2025-12-30", "missing", ("r2",)),
+            ]
+        )
+        assert second == []
+
+    def test_the_first_gap_of_an_actor_that_began_before_the_range_is_the_earlier_ranges(self) -> None:
+        """A branch active from 12 May with no review before 3 November: its first gap opens on
+        12 May, in the first half, which reports it; the second half reports only the gap the
+        November review opens, none opening on 1 July (its clock would start there only for an
+        actor with no earlier start)."""
+        log = [ev("r1", "2025-11-03T10:00", "b1", "access-review")]
+        whole, first, second = self._halves(log, **{"from": "2025-05-12"})
+        assert whole == first + second
+        assert first == [("2025-05-12/2025-11-12", "met", ("r1",))]
+        assert second == [("2025-11-03/2026-05-03", "pending", ("r1",))]
+
     def test_nothing_owed_after_the_actor_ends(self) -> None:
         """An account that ended owes no review after its end: no pending gap past it."""
         log = [ev("r1", "2025-04-02T10:00", "b1", "access-review"), ev("r2", "2025-10-01T10:00", "b1", "access-review")]

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from govrules import check
 from govrules.events import Event
-from govrules.findings import Finding, Report
+from govrules.findings import Finding, Outcome, Report
 from govrules.testing import Audit, audits, events, from_rule_set
 
 GAPS = {"missing", "insufficient", "late", "unanswered", "unapproved"}
@@ -278,3 +278,31 @@ def test_every_record_is_accounted_for(case: tuple[Audit, Any], extra: list[Even
     assert r.read == len(records)
     assert r.read == r.used + r.unused + r.rejected
     assert r.rejected == rejected + (1 if log.events else 0)
+
+
+@given(audits_with_logs(), st.integers(1, 364))
+def test_splitting_the_range_splits_the_obligations(case: tuple[Audit, Any], cut: int) -> None:
+    """Checked over two consecutive ranges, with the same log and audit moment, every obligation
+    of the whole range is in one of them and in no other (their statuses may differ: a late
+    event that the whole range gives to its own period may pay an earlier period's debt in the
+    first part, where its own period is not). The one obligation a part may add: a rolling
+    rule's first gap in the second part, opening at its start, for an actor with no qualifying
+    event before it (docs/semantics.md: the clock then starts at the range start)."""
+    audit, log = case
+    middle = audit.start + timedelta(days=cut)
+    assume(audit.start < middle < audit.end)
+    whole = _check(audit, log.events)
+    first, second = _check(audit, log.events, end=middle), _check(audit, log.events, start=middle)
+    rolling = {rule.id for rule in audit.rules.rules if getattr(rule, "max_gap", None)}
+
+    def key(o: Outcome) -> tuple[Any, ...]:
+        return (o.rule, o.actor, o.counterpart, o.period, o.step)
+
+    owed = sorted(map(key, whole.outcomes))
+    restarted = [
+        key(o)
+        for o in second.outcomes
+        if o.rule in rolling and o.period.startswith(f"{middle.isoformat()}/") and key(o) not in owed
+    ]
+    split = sorted(key(o) for o in (*first.outcomes, *second.outcomes) if key(o) not in restarted)
+    assert split == owed
