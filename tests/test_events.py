@@ -13,7 +13,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from govrules import events as events_module
@@ -30,6 +30,19 @@ def _read(tmp_path: Path, name: str, data: bytes, **kwargs: object) -> list[Even
 
 
 class TestCsv:
+    @pytest.mark.parametrize("rows", [3, 2000])
+    def test_a_quote_left_open_rejects_its_row_only(self, tmp_path: Path, rows: int) -> None:
+        """A quoted cell never closed would take the rest of the file (to its end, or until the
+        csv module's field limit stops it, 2,000 rows later): its row is rejected at its line, and
+        every line after it is read as a row of its own."""
+        lines = ['e0,2024-03-01T09:00:00+01:00,school,report,"left open\n']
+        lines += [f"e{i},2024-03-01T09:00:00+01:00,school,report,{'x' * 100}\n" for i in range(1, rows + 1)]
+        read = _read(tmp_path, "log.csv", ("id,time,actor,action,note\n" + "".join(lines)).encode())
+        assert read[0] == Rejected(str(tmp_path / "log.csv"), 2, events_module._LEFT_OPEN)
+        assert [(e.id, e.line) for e in read[1:] if isinstance(e, Event)] == [
+            (f"e{i}", i + 2) for i in range(1, rows + 1)
+        ]
+
     def test_undecodable_bytes_reject_that_record_only(self, tmp_path: Path) -> None:
         data = b"id,time,actor,action,note\n" + b"a,2024-03-01T09:00:00+01:00,school,report,ok\n"
         data += b"b,2024-03-02T09:00:00+01:00,school,report,\xb9\xfa\n"
@@ -685,7 +698,7 @@ _LINES = st.sampled_from(
         'e{i},2024-03-01T09:00:00+01:00,school,report,"two\nlines"',
         'e{i},2024-03-01T09:00:00+01:00,school,report,"a, ""quoted"" note"',  # quotes within one line
         'e{i},2024-03-01T09:00:00+01:00,school,report,x"y',  # a quote inside a cell is a character
-        'e{i},2024-03-01T09:00:00+01:00,school,report,"left open',  # runs on to a closing quote
+        'e{i},2024-03-01T09:00:00+01:00,school,report,"left open',  # runs on to a closing quote, if any
         "e{i},soon,school,report,x",
         "e{i},2024-03-01T09:00:00+01:00,,report,x",
         "e1,2024-03-01T09:00:00+01:00,school,report,x",  # a duplicate id is the checker's concern
@@ -703,7 +716,9 @@ def test_csv_logs_read_in_batches_as_row_by_row(
     lines: list[str], batch: int, longest: int, newline: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """Reading a CSV log in batches of any size gives the records, rejections, lines and
-    sequence numbers of reading it one row at a time."""
+    sequence numbers of reading it one row at a time with the csv module, where a row whose
+    quoted cell the end of the file leaves open is rejected at its first line and the lines after
+    that one are read again."""
     text = "id,time,actor,action,note" + newline + "".join(line.format(i=i) + newline for i, line in enumerate(lines))
     path = tmp_path_factory.mktemp("csv") / "log.csv"
     path.write_bytes(text.encode())
@@ -711,21 +726,47 @@ def test_csv_logs_read_in_batches_as_row_by_row(
         patch.setattr(events_module, "_CSV_BATCH", batch)
         patch.setattr(events_module, "MAX_RECORD_CHARS", longest)
         batched = list(read_events(path, tz=ROME))
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader)
+    texts = io.StringIO(text, newline="").readlines()  # the lines as the log's reader splits them
+    header = next(csv.reader(texts[:1]))
     one = _Builder(FieldMap(), ROME, str(path), {}).row_reader(header)
     expected: list[Event | Rejected] = []
-    line = reader.line_num
-    for row in reader:
-        start, line = line + 1, reader.line_num
-        if "".join(row).strip():
-            if len("".join(row)) > longest:
-                expected.append(Rejected(str(path), start, f"record longer than {longest} characters"))
-            elif len(row) == len(header):
-                expected.append(one(row, start, "".join(row)))
-            else:
-                expected.append(Rejected(str(path), start, f"expected 5 columns as in the header, found {len(row)}"))
+    at, reading = 1, True  # the next line to read (the header is line 1)
+    while reading:
+        reading = False
+        reader = csv.reader(iter(texts[at:]), strict=False)
+        read = 0
+        for row in reader:
+            start, row_texts, read = at + read + 1, texts[at + read : at + reader.line_num], reader.line_num
+            if at + read == len(texts) and _left_open_by_csv("".join(row_texts)):
+                expected.append(Rejected(str(path), start, events_module._LEFT_OPEN))
+                at, reading = start, True
+                break
+            if "".join(row).strip():
+                if len("".join(row)) > longest:
+                    expected.append(Rejected(str(path), start, f"record longer than {longest} characters"))
+                elif len(row) == len(header):
+                    expected.append(one(row, start, "".join(row)))
+                else:
+                    expected.append(
+                        Rejected(str(path), start, f"expected 5 columns as in the header, found {len(row)}")
+                    )
     assert batched == expected
+
+
+def _left_open_by_csv(text: str) -> bool:
+    """Whether the csv module reads ``text`` to its end inside a quoted cell: then a quote and a
+    line break after it end the row (one row), where after a closed row they open another."""
+    ended = text if text.endswith(("\n", "\r")) else text + "\n"
+    return len(list(csv.reader(io.StringIO(ended + '"\n', newline=""), strict=False))) == 1
+
+
+@given(st.text(st.sampled_from(['"', ",", "a", " ", "\n", "\r"]), max_size=12))
+def test_a_cell_left_open_is_found_as_the_csv_module_reads_it(text: str) -> None:
+    """`_left_open` finds a quoted cell left open at the end of a row's text exactly where the
+    csv module reads the text to its end inside one."""
+    rows = list(csv.reader(io.StringIO(text, newline=""), strict=False))
+    assume(len(rows) == 1)  # one row, as the reader gives `_left_open` the text of one
+    assert events_module._left_open(text, ",") == _left_open_by_csv(text)
 
 
 def test_times_at_the_end_of_the_calendar_share_their_offset(tmp_path: Path) -> None:
@@ -995,9 +1036,9 @@ def test_rows_are_parsed_a_batch_at_a_time_but_where_a_cell_holds_a_line_break(
     one_at_a_time: list[int] = []
     rows_of = events_module._csv_rows
 
-    def counted(name: str, reader: Any, before: int, *args: Any, **kwargs: Any) -> Any:
+    def counted(name: str, lines: Any, delimiter: str, before: int, *args: Any, **kwargs: Any) -> Any:
         one_at_a_time.append(before + 1)
-        return rows_of(name, reader, before, *args, **kwargs)
+        return rows_of(name, lines, delimiter, before, *args, **kwargs)
 
     monkeypatch.setattr(events_module, "_csv_rows", counted)
     header = "id,time,actor,action,note\n"

@@ -14,7 +14,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timezone
 from itertools import chain, compress, islice, repeat
@@ -982,9 +982,9 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
                     misses = min(misses + 1, 6)
                     wait = 2**misses - 1
                 # the file is read from just after this batch's lines
-                rest = csv.reader(chain(texts, handle), delimiter=delimiter, strict=False)
-                yield from _csv_rows(name, rest, numbers[0] - 1, width, build_rows, in_c, until=len(texts))
-                first = numbers[0] + rest.line_num
+                rest = chain(texts, handle)
+                read = yield from _csv_rows(name, rest, delimiter, numbers[0] - 1, width, build_rows, in_c, len(texts))
+                first = numbers[0] + read
                 break
             else:
                 return
@@ -999,24 +999,99 @@ class _RowsBuilder(Protocol):
     ) -> list[Event | Rejected]: ...
 
 
+class _Tape:
+    """The lines a csv reader reads: those of the row it is reading are kept (`take` gives them),
+    and lines given back (`give_back`) are read again before the rest. ``ended``: the reader has
+    asked for a line past the last."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self._again: list[str] = []
+        self.kept: list[str] = []
+        self.ended = False
+
+    def __iter__(self) -> _Tape:
+        return self
+
+    def __next__(self) -> str:
+        if self._again:
+            line = self._again.pop()
+        else:
+            try:
+                line = next(self._lines)
+            except StopIteration:
+                self.ended = True
+                raise
+        self.kept.append(line)
+        return line
+
+    @property
+    def given_back(self) -> bool:
+        """Whether lines given back are still to be read."""
+        return bool(self._again)
+
+    def take(self) -> list[str]:
+        kept, self.kept = self.kept, []
+        return kept
+
+    def give_back(self, lines: list[str]) -> None:
+        self._again.extend(reversed(lines))
+
+
+def _left_open(text: str, delimiter: str) -> bool:
+    """Whether the csv module, reading ``text`` (the lines of one row) as ``csv.reader(...,
+    strict=False)`` does, ends inside a quoted cell: one whose closing quote never came."""
+    quoted = after_quote = False
+    at_start = True
+    for c in text:
+        if quoted:
+            if c == '"':
+                quoted, after_quote = False, True
+        elif after_quote and c == '"':  # a doubled quote: still inside
+            quoted, after_quote = True, False
+        elif c == delimiter or c in "\r\n":
+            at_start, after_quote = True, False
+        elif at_start and c == '"':
+            quoted, at_start = True, False
+        else:
+            at_start = after_quote = False
+    return quoted
+
+
+_LEFT_OPEN = (
+    "a quoted cell that opens on this line is never closed, so the csv module would read the rest "
+    "of the file into it; the lines after this one are read as rows of their own"
+)
+
+
 def _csv_rows(
     name: str,
-    reader: Any,
+    lines: Iterable[str],
+    delimiter: str,
     before: int,
     width: int,
     build_rows: _RowsBuilder,
     in_c: Callable[[list[list[str]], list[int]], list[Event | Rejected] | None] | None,
     until: int,
-) -> Iterator[Event | Rejected]:
-    """The records of the rows of ``reader`` (whose first line is the log's line ``before`` + 1)
+) -> Generator[Event | Rejected, None, int]:
+    """The records of the rows of ``lines`` (the first of them the log's line ``before`` + 1)
     read one at a time, each with the line it ends at, in batches that end at `_CSV_BATCH` rows
     or once past `MAX_RECORD_CHARS` characters, and early at a malformed row, which keeps its
-    place; up to the first row that ends at or past the reader's line ``until`` (a row ends at
-    the end of a line, and the reader reads no line ahead)."""
+    place; up to the first row that ends at or past the line ``until`` of ``lines`` (a row ends
+    at the end of a line, and the reader reads no line ahead) and past the lines read again.
+    Returns how many of ``lines`` were read.
+
+    A row whose quoted cell is never closed (`_left_open`), which the csv module would read to
+    the end of the file, or until it passes the field limit, is rejected at the line it starts
+    at, and the lines after that one are read again as rows: one stray quote costs one record,
+    not the rest of the log."""
     rows: list[list[str]] = []
     ends: list[int] = []
     chars = 0
     start = before + 1  # where the next batch starts
+    tape = _Tape(lines)
+    reader = csv.reader(tape, delimiter=delimiter, strict=False)
+    done = 0  # lines read by the readers before ``reader``
 
     def batch() -> list[Event | Rejected]:
         """The records of the rows read so far, which are then let go."""
@@ -1027,27 +1102,48 @@ def _csv_rows(
         start, rows, ends, chars = ends[-1] + 1, [], [], 0
         return made
 
-    while reader.line_num < until:
+    def reopened(row_lines: list[str]) -> Any:
+        """A reader of the lines after the first of ``row_lines`` (a row left open), given back."""
+        nonlocal done, start
+        done = reader.line_num - len(row_lines) + 1 + done
+        start = before + done + 1
+        tape.give_back(row_lines[1:])
+        return csv.reader(tape, delimiter=delimiter, strict=False)
+
+    while done + reader.line_num < until or tape.given_back:
         try:
             for row in reader:
+                row_lines = tape.take()
+                if tape.ended and _left_open("".join(row_lines), delimiter):  # only the end of the file ends it
+                    yield from batch()
+                    yield Rejected(name, before + done + reader.line_num - len(row_lines) + 1, _LEFT_OPEN)
+                    reader = reopened(row_lines)
+                    break
                 rows.append(row)
-                ends.append(before + reader.line_num)
+                ends.append(before + done + reader.line_num)
                 chars += sum(map(len, row))
                 if len(rows) == _CSV_BATCH or chars > MAX_RECORD_CHARS:
                     yield from batch()
-                if reader.line_num >= until:
+                if done + reader.line_num >= until and not tape.given_back:
                     break
-            break
+            else:
+                break
         except csv.Error as exc:
             yield from batch()
+            row_lines = tape.take()
+            if _left_open("".join(row_lines), delimiter):
+                yield Rejected(name, start, _LEFT_OPEN)
+                reader = reopened(row_lines)
+                continue
             yield Rejected(name, start, f"malformed CSV: {exc}")
-            start = before + reader.line_num + 1
+            start = before + done + reader.line_num + 1
         except Exception:
             # the file failed under the reader (an I/O error): the rows read before it are
             # given first, as a row-by-row reading would have given them
             yield from batch()
             raise
     yield from batch()
+    return done + reader.line_num
 
 
 def _csv_records(
