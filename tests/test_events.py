@@ -892,6 +892,38 @@ _JSON_VALUES = st.sampled_from(
 )
 
 
+_E = '{"id": "e%d", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report"}'
+
+
+@pytest.mark.parametrize(
+    ("text", "ids", "rejected"),
+    [
+        (f"[{_E % 1}, {_E % 2}]", ["e1", "e2"], None),
+        (f"[{_E % 1}, {_E % 2},]\n", ["e1", "e2"], None),  # a comma after the last loses nothing
+        ("[ ]", [], None),
+        (f"[{_E % 1}]\n[{_E % 2}]", ["e1"], (2, "text after the array's closing ']' (from '[' on) is not read")),
+        (f"[{_E % 1}] trailing", ["e1"], (2, "text after the array's closing ']' (from 't' on) is not read")),
+        (f"[{_E % 1} {_E % 2}]", ["e1"], (2, "expected ',' or ']' after record 1, found '{'")),
+        (f"[{_E % 1},, {_E % 2}]", ["e1"], (2, "expected an event object, found ','")),
+        (f"[, {_E % 1}]", [], (1, "expected an event object, found ','")),
+        (f"[{_E % 1},", ["e1"], (2, "the array ends early")),
+    ],
+)
+def test_a_json_array_is_read_to_its_end_and_nothing_after_it_is_dropped_unsaid(
+    tmp_path: Path, text: str, ids: list[str], rejected: tuple[int, str] | None
+) -> None:
+    """A JSON array log is read value by value to its closing bracket: a missing or doubled comma,
+    an array cut short or anything after the array (a second array appended) is a rejected
+    record at the number of the record it would be, so that nothing is left out unsaid."""
+    read = _read(tmp_path, "log.json", text.encode())
+    assert [e.id for e in read if isinstance(e, Event)] == ids
+    found = [(r.line, r.reason) for r in read if isinstance(r, Rejected)]
+    if rejected is None:
+        assert found == []
+    else:
+        assert [(line, reason[: len(rejected[1])]) for line, reason in found] == [rejected]
+
+
 @given(values=st.lists(_JSON_VALUES, max_size=14), batch=st.sampled_from([1, 2, 3, 512]), cut=st.booleans())
 def test_json_arrays_read_in_batches_as_one_value_at_a_time(
     values: list[str], batch: int, cut: bool, tmp_path_factory: pytest.TempPathFactory

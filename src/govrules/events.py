@@ -1306,7 +1306,9 @@ def _read_json_array(handle: TextIO, builder: _Builder) -> Iterator[Event | Reje
 
 def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | Rejected]:
     """Each value of a top-level JSON array with its number (from 1), or a `Rejected` where the
-    array is broken (after which nothing more is read)."""
+    array is broken (after which nothing more is read): a missing or doubled comma, a value that
+    does not decode, an array cut short, or text after its closing bracket. A comma after the
+    last value is let be."""
     decoder = json.JSONDecoder(parse_constant=_no_constant)
     buffer = handle.read(65536)
     pos = _skip_ws(buffer, 0)
@@ -1315,6 +1317,7 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
     pos += 1
     number = 0
     eof = False
+    wanted = "value or ]"  # what may come next: a value (or the end, in an empty array), or a comma or the end
     while True:
         pos = _skip_ws(buffer, pos)
         while pos >= len(buffer) and not eof:
@@ -1323,14 +1326,34 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
             buffer, pos = buffer[pos:] + more, 0
             pos = _skip_ws(buffer, pos)
         if pos >= len(buffer):
-            number += 1
-            yield Rejected(name, number, "the array ends early (the file is truncated)")
+            if wanted != "end":
+                yield Rejected(name, number + 1, "the array ends early (the file is truncated)")
             return
-        if buffer[pos] == "]":
+        found = buffer[pos]
+        if wanted == "end":
+            yield Rejected(
+                name,
+                number + 1,
+                f"text after the array's closing ']' (from {found!r} on) is not read: a log holds one array",
+            )
             return
-        if buffer[pos] == "," and number > 0:
-            pos += 1
+        if found == "]" and (wanted != "value" or number > 0):  # a comma before it loses nothing
+            wanted, pos = "end", pos + 1
             continue
+        if wanted == ", or ]":
+            if found != ",":
+                reason = (
+                    f"expected ',' or ']' after record {number}, found {found!r}; the rest of the file cannot be read"
+                )
+                yield Rejected(name, number + 1, reason)
+                return
+            wanted, pos = "value", pos + 1
+            continue
+        if found in ",]":
+            yield Rejected(
+                name, number + 1, f"expected an event object, found {found!r}; the rest of the file cannot be read"
+            )
+            return
         try:
             obj, end = decoder.raw_decode(buffer, pos)
         except (json.JSONDecodeError, ValueError, RecursionError) as exc:
@@ -1351,7 +1374,7 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
             return
         number += 1
         yield obj, number
-        pos = end
+        pos, wanted = end, ", or ]"
 
 
 def _skip_ws(text: str, pos: int) -> int:
