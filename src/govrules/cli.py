@@ -12,7 +12,6 @@ import contextlib
 import csv
 import dataclasses
 import io
-import itertools
 import json
 import os
 import sys
@@ -266,7 +265,7 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
     def records() -> Iterator[Event | Rejected]:
         first_seq = 0  # each log's records are ordered after the last line of the one before
         for path in args.events:
-            last = 0
+            last, held = 0, False
             for record in read_events(
                 path,
                 tz=tz,
@@ -276,20 +275,16 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
                 start_seq=first_seq,
                 attributes_of=read_attributes,
             ):
-                last = max(last, record.line or 0)
+                last, held = max(last, record.line or 0), True
                 yield record
+            if not held:  # each log, not only all of them: an empty export is a failed export
+                raise _UsageError(f"the event log {path} holds no record: nothing to audit")
             first_seq += last + 1
 
-    stream = _progress(records(), stderr, enabled=not args.quiet)
-    first = list(itertools.islice(stream, 1))
-    if not first:
-        raise _UsageError(
-            f"the event log{'s' if len(args.events) > 1 else ''} {', '.join(args.events)} hold{'' if len(args.events) > 1 else 's'} no record: nothing to audit"
-        )
     report = check(
         rules,
         org,
-        itertools.chain(first, stream),
+        _progress(records(), stderr, enabled=not args.quiet),
         start=start,
         end=end,
         as_of=as_of,

@@ -119,15 +119,21 @@ def test_full_disk_keeps_the_previous_report(tmp_path: Path, monkeypatch: pytest
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]  # no temporary file left behind
 
 
-def test_empty_log_is_an_error(tmp_path: Path) -> None:
-    """A log with no record at all exits non-zero with a reason (nothing to audit is not green)."""
+@pytest.mark.parametrize("beside", [False, True])
+def test_empty_log_is_an_error(tmp_path: Path, beside: bool) -> None:
+    """A log with no record at all exits non-zero naming it (nothing to audit is not green), also
+    when another log given with it holds records (a failed export among several)."""
     empty = tmp_path / "empty.csv"
     empty.write_text("", "utf-8")
     argv = [*CHECK]
-    argv[argv.index(str(EX / "events-2024.csv"))] = str(empty)
+    if beside:
+        argv += ["--events", str(empty)]
+    else:
+        argv[argv.index(str(EX / "events-2024.csv"))] = str(empty)
     out, err = io.StringIO(), io.StringIO()
     assert run(argv, out, err) == 2
-    assert "no record" in err.getvalue()
+    assert err.getvalue() == f"error: the event log {empty} holds no record: nothing to audit\n"
+    assert out.getvalue() == ""
 
 
 def test_log_unreadable_mid_run_is_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
