@@ -21,6 +21,7 @@ from typing import Any, TypeVar, cast
 
 import msgspec
 
+from govrules.durations import local_date
 from govrules.errors import InvalidArgument, PeriodError, RuleSetError
 from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups, at_fixed_offsets
 from govrules.findings import (
@@ -154,7 +155,7 @@ class _Run:
             of_role = self._spans.get(role)
             if of_role is not None and of_role.get(actor_id) is _ALWAYS:
                 return True  # held on every day: no need to find the day
-            day = when.astimezone(self.ctx.tz).date() if when else None
+            day = local_date(when, self.ctx.tz) if when else None
             return self.holds(actor_id, role, day)
         if party.trigger is not None and trigger is not None:
             named: str | None = getattr(trigger, party.trigger)
@@ -188,7 +189,7 @@ class _Run:
         return self.actors is None or actor_id in self.actors
 
     def local_date(self, when: datetime) -> date:
-        return when.astimezone(self.ctx.tz).date()
+        return local_date(when, self.ctx.tz)
 
     def name(self, actor_id: str | None) -> str:
         """An actor's display name in this run's language (looked up once per actor)."""
@@ -658,13 +659,13 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
     """Rolling interval: no gap between consecutive events longer than ``max_gap``.
 
     The clock starts on the latest of the range start, the rule's effective date, the actor's
-    active date and the first day it holds the rule's role; the first gap opens at the actor's
-    last qualifying event before that, if any. Each gap is one obligation, labelled
-    ``<start date>/<due date>`` and citing the event that opened it; like a period, a gap belongs
-    to the range when it starts inside it (a gap opened before the day the rule began to apply
-    to the actor starts on that day). A gap that would end after the rule or the actor ends, or
-    after the actor's last day in the role, owes nothing; two events on one local day make no
-    gap of their own.
+    active date and the first day it holds the rule's role. The first gap is the one open when
+    it starts: opened by the actor's last qualifying event before that, if any, else on the day
+    the rule began to apply to the actor, if that is before the range, else when the clock
+    starts. Each gap is one obligation, labelled ``<start date>/<due date>`` and citing the
+    event that opened it, reported by each range it is open in. A gap that would end after the
+    rule or the actor ends, or after the actor's last day in the role, owes nothing; two events
+    on one local day make no gap of their own.
     """
     from govrules.durations import start_of_day
 
@@ -701,16 +702,10 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         anchor_event = before[-1] if before else None
         if anchor_event is not None:
             anchor = anchor_event.time
-        elif date.min < owed_from < first_day:  # the first gap opened before the range, on that day
+        elif date.min < owed_from < first_day:  # the gap open at the range start opened on that day
             anchor = start_of_day(owed_from, ctx.tz)
         else:
             anchor = clock_start
-
-        def earlier(anchor: datetime, owed_from: date = owed_from) -> bool:
-            """Whether the gap ``anchor`` opens belongs to an earlier range: it starts before this
-            range, on the day the rule began to apply to the actor or later (an event before that
-            day opens the first gap, which starts on that day)."""
-            return max(run.local_date(anchor), owed_from) < ctx.start
 
         def gap(
             anchor: datetime, anchor_event: Event | None, actor_id: str = actor.id
@@ -731,9 +726,8 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         for e in [e for e in mine if clock_start <= e.time < min(clock_stop, ctx.as_of + timedelta(microseconds=1))]:
             if anchor >= range_end:
                 break  # later gaps start after the range
-            if run.local_date(e.time) == run.local_date(anchor) or earlier(anchor):
-                # same day as the gap's start: no gap of its own; or the gap is an earlier range's
-                anchor, anchor_event = e.time, e
+            if run.local_date(e.time) == run.local_date(anchor):
+                anchor, anchor_event = e.time, e  # same day as the gap's start: no gap of its own
                 continue
             due, base, params, prior = gap(anchor, anchor_event)
             if e.time <= due:
@@ -753,7 +747,7 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
                     detail={"max_gap": rule.max_gap},
                 )
             anchor, anchor_event = e.time, e
-        if anchor >= range_end or earlier(anchor):
+        if anchor >= range_end:
             continue
         due, base, params, prior = gap(anchor, anchor_event)
         if due >= clock_stop:

@@ -1552,9 +1552,10 @@ class TestRollingEdges:
         ]
         return [[(o.period, o.status, o.evidence) for o in r.outcomes] for r in reports]
 
-    def test_a_gap_opened_before_the_range_belongs_to_the_earlier_range(self) -> None:
-        """The gap a 30 June review opens belongs to the first half: the second half, which sees
-        that review only as the one before its range, does not report the gap again."""
+    def test_a_gap_open_at_the_range_start_is_reported_in_that_range_too(self) -> None:
+        """The gap a 30 June review opens is the first half's, and still open when the second half
+        starts: the second half reports it too (so that an audit of a range on its own shows an
+        account overdue since before it), and no other."""
         log = [ev("r1", "2025-01-20T10:00", "b1", "access-review"), ev("r2", "2025-06-30T10:00", "b1", "access-review")]
         whole, first, second = self._halves(log)
         assert (
@@ -1566,18 +1567,16 @@ class TestRollingEdges:
                 ("2025-06-30/2025-12-30", "missing", ("r2",)),
             ]
         )
-        assert second == []
+        assert second == [("2025-06-30/2025-12-30", "missing", ("r2",))]
 
-    def test_the_first_gap_of_an_actor_that_began_before_the_range_is_the_earlier_ranges(self) -> None:
-        """A branch active from 12 May with no review before 3 November: its first gap opens on
-        12 May, in the first half, which reports it; the second half reports only the gap the
-        November review opens, none opening on 1 July (its clock would start there only for an
-        actor with no earlier start)."""
+    def test_the_gap_open_at_the_range_start_opened_when_the_rule_began_to_apply(self) -> None:
+        """A branch active from 12 May with no review before 3 November: the gap open on 1 July
+        opened on 12 May (not on 1 July, which would be a gap the whole year does not have)."""
         log = [ev("r1", "2025-11-03T10:00", "b1", "access-review")]
         whole, first, second = self._halves(log, **{"from": "2025-05-12"})
-        assert whole == first + second
-        assert first == [("2025-05-12/2025-11-12", "met", ("r1",))]
-        assert second == [("2025-11-03/2026-05-03", "pending", ("r1",))]
+        assert whole == [("2025-05-12/2025-11-12", "met", ("r1",)), ("2025-11-03/2026-05-03", "pending", ("r1",))]
+        assert first == whole[:1]
+        assert second == whole
 
     def test_nothing_owed_after_the_actor_ends(self) -> None:
         """An account that ended owes no review after its end: no pending gap past it."""
