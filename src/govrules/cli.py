@@ -207,6 +207,8 @@ def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date
     as_of = _parse_moment(args.as_of, tz) if args.as_of else None
     end_day = _parse_date(args.end, "--to") if args.end else (as_of or now).astimezone(tz).date()
     start_day = _parse_date(args.start, "--from") if args.start else date(end_day.year, 1, 1)
+    if end_day == date.max:
+        raise _UsageError(f"--to: expected a day before {date.max} (a range ends before the calendar does)")
     end = end_day + timedelta(days=1)
     if end <= start_day:
         raise _UsageError(f"--to ({end_day}) is before --from ({start_day})")

@@ -178,9 +178,20 @@ def parse_duration(text: str) -> Duration:
     raise ValueError(f"expected {DURATION_SYNTAX}, got {text!r}")
 
 
+FIRST_INSTANT = datetime.min.replace(tzinfo=UTC)
+"""The first instant of the calendar (years 1 to 9999), at UTC."""
+LAST_INSTANT = datetime.max.replace(tzinfo=UTC)
+"""The last instant of the calendar, at UTC."""
+
+
 def local_date(instant: datetime, tz: ZoneInfo) -> date:
-    """The calendar date of ``instant`` in zone ``tz``."""
-    return instant.astimezone(tz).date()
+    """The calendar date of ``instant`` in zone ``tz``. An instant so near an end of the calendar
+    that its date in ``tz`` would lie outside it (0001-01-01T00:00+14:00 is still year 0 at
+    UTC-5) gives the calendar's first or last date."""
+    try:
+        return instant.astimezone(tz).date()
+    except OverflowError:
+        return date.min if instant.year == date.min.year else date.max
 
 
 def fixed_offset(instant: datetime) -> datetime:
@@ -193,19 +204,34 @@ def fixed_offset(instant: datetime) -> datetime:
     offset = instant.utcoffset()
     if offset is None:
         raise InvalidArgument(f"expected an aware instant, got naive {instant.isoformat()}")
-    return instant.astimezone(timezone(offset))
+    # its wall time at its own offset: the same instant, and never moved out of the calendar
+    # (9999-12-31T23:59:59-14:00 is in year 10000 at UTC)
+    return instant.replace(tzinfo=timezone(offset), fold=0)
 
 
 def start_of_day(day: date, tz: ZoneInfo) -> datetime:
-    """The first instant of local ``day`` (DST-safe: a missing midnight moves forward)."""
+    """The first instant of local ``day`` (DST-safe: a missing midnight moves forward). Where it
+    would lie outside the calendar (1 January of year 1 east of UTC), `FIRST_INSTANT`."""
     wall = datetime.combine(day, time(0), tzinfo=tz)
-    return fixed_offset(wall.astimezone(UTC).astimezone(tz))
+    try:
+        return fixed_offset(wall.astimezone(UTC).astimezone(tz))
+    except OverflowError:
+        return FIRST_INSTANT if day.year == date.min.year else LAST_INSTANT
 
 
 def end_of_day(day: date, tz: ZoneInfo) -> datetime:
-    """The last instant (microsecond) of local ``day``: an event at it is still on that day."""
-    after = start_of_day(day + timedelta(days=1), tz).astimezone(UTC) - timedelta(microseconds=1)
-    return fixed_offset(after.astimezone(tz))
+    """The last instant (microsecond) of local ``day``: an event at it is still on that day.
+    Where it would lie outside the calendar (31 December 9999 west of UTC), `LAST_INSTANT`."""
+    if day == date.max:
+        return LAST_INSTANT
+    start = start_of_day(day + timedelta(days=1), tz)
+    if start is FIRST_INSTANT:  # the next day starts before the calendar: so does this one end
+        return FIRST_INSTANT
+    after = start.astimezone(UTC) - timedelta(microseconds=1)
+    try:
+        return fixed_offset(after.astimezone(tz))
+    except OverflowError:
+        return after
 
 
 def add_months(day: date, months: int, policy: MonthPolicy = MonthPolicy.CLAMP) -> date:
@@ -243,7 +269,8 @@ def deadline(
 
     Returns:
         An aware instant with a fixed offset (`fixed_offset`); an event at exactly this
-        instant is on time.
+        instant is on time. A deadline past the end of the calendar (year 9999) is its last
+        instant, `LAST_INSTANT`.
 
     Raises:
         InvalidArgument: a naive ``start``, workdays or ``roll`` without a calendar, or ``roll``
@@ -259,8 +286,21 @@ def deadline(
                 "count it in days or workdays to roll it"
             )
         minutes = duration.amount * (60 if duration.unit is Unit.HOURS else 1)
-        return fixed_offset((start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(tz))
-    day = local_date(start, tz)
+        try:
+            return fixed_offset((start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(tz))
+        except OverflowError:
+            return LAST_INSTANT
+    try:
+        day = _deadline_day(local_date(start, tz), duration, calendar, month_policy, roll)
+    except OverflowError:
+        return LAST_INSTANT
+    return end_of_day(day, tz)
+
+
+def _deadline_day(
+    day: date, duration: Duration, calendar: BusinessCalendar | None, month_policy: MonthPolicy, roll: bool
+) -> date:
+    """The last local day of a calendar-unit deadline ``duration`` after ``day`` (see `deadline`)."""
     if (ended := duration.unit.ended_period) is not None:
         day = _grain_period(Grain(ended), day).last_day
     elif duration.unit is Unit.DAYS:
@@ -279,4 +319,4 @@ def deadline(
         if calendar is None:
             raise InvalidArgument("rolling a deadline to a workday needs a business-day calendar")
         day = calendar.next_workday(day)
-    return end_of_day(day, tz)
+    return day

@@ -30,7 +30,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from govrules.calendars import BusinessCalendar, get_calendar
-from govrules.durations import Duration, Unit, deadline, end_of_day, fixed_offset, start_of_day
+from govrules.durations import Duration, Unit, deadline, end_of_day, fixed_offset, local_date, start_of_day
 from govrules.errors import InvalidArgument
 from govrules.model import (
     Actor,
@@ -127,6 +127,12 @@ class Context:
             raise InvalidArgument(f"as_of must be timezone-aware, got naive {as_of.isoformat()}")
         else:
             as_of = fixed_offset(as_of)
+            try:
+                as_of.astimezone(tz)
+            except OverflowError:
+                raise InvalidArgument(
+                    f"as_of {as_of.isoformat()} lies outside the calendar (years 1 to 9999) in the zone {tz.key}"
+                ) from None
         calendar = None
         if rules.calendar is not None:
             try:
@@ -160,7 +166,7 @@ class Context:
         if duration.elapsed:
             return deadline(start, duration, tz=self.tz)
         last = deadline(start, duration, tz=self.tz, calendar=self.calendar, month_policy=self.rules.month_policy)
-        return start_of_day(last.astimezone(self.tz).date(), self.tz)
+        return start_of_day(local_date(last, self.tz), self.tz)
 
 
 def zone_of(rules: RuleSet, org: Organisation) -> ZoneInfo:

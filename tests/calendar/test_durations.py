@@ -11,6 +11,8 @@ import pytest
 
 from govrules.calendars import BusinessCalendar, get_calendar
 from govrules.durations import (
+    FIRST_INSTANT,
+    LAST_INSTANT,
     Duration,
     MonthPolicy,
     Unit,
@@ -379,3 +381,22 @@ def test_the_month_end_table_in_the_docs_is_what_the_code_does() -> None:
     for start, months, *expected in rows:
         got = [add_months(date.fromisoformat(start), int(months), policy).isoformat() for policy in MonthPolicy]
         assert got == expected, (start, months)
+
+
+def test_instants_at_the_ends_of_the_calendar_saturate_instead_of_overflowing() -> None:
+    """An event may be dated within a day of the calendar's ends (year 1, year 9999) at an
+    offset that puts its local date outside it. Its local date, the start and end of the days at
+    the ends, and a deadline past the end are the calendar's first or last date or instant, never
+    an OverflowError in the middle of a check."""
+    east = datetime.fromisoformat("0001-01-01T00:00:00+14:00")  # still year 0 in New York
+    west = datetime.fromisoformat("9999-12-31T23:00:00-14:00")  # already year 10000 in Shanghai
+    assert (local_date(east, NEW_YORK), local_date(west, SHANGHAI)) == (date.min, date.max)
+    assert local_date(east, SHANGHAI) == date(1, 1, 1)  # where it fits, as always
+    assert start_of_day(date.min, SHANGHAI) == FIRST_INSTANT
+    assert end_of_day(date.max, NEW_YORK) == LAST_INSTANT
+    assert end_of_day(date.max, SHANGHAI) == LAST_INSTANT
+    assert deadline(west, parse_duration("30 days"), tz=NEW_YORK) == LAST_INSTANT
+    assert deadline(west, parse_duration("72 hours"), tz=NEW_YORK) == LAST_INSTANT
+    six_months = deadline(east, parse_duration("6 months"), tz=NEW_YORK)
+    assert six_months == datetime(1, 7, 1, 23, 59, 59, 999999, tzinfo=six_months.tzinfo)
+    assert six_months.utcoffset() == timedelta(hours=-4, minutes=-56, seconds=-2)  # New York's local mean time

@@ -1055,6 +1055,44 @@ def _org_without(actor_id: str) -> Organisation:
 
 
 class TestTimingTraps:
+    def test_events_in_year_one_east_of_utc_are_checked_not_crashed_on(self) -> None:
+        """A review and an approval dated 0001-01-01T00:00+14:00, still year 0 in New York: the
+        review opens the gap still open when 2024 starts (missing, due in July of year 1), the
+        approval by a role is too old for the 30-day lookback. Computing their local dates and
+        deadlines once overflowed and ended the whole check."""
+        year_one = datetime.fromisoformat("0001-01-01T00:00:00+14:00")
+        rules = ruleset(
+            {
+                "id": "review",
+                "kind": "recurring",
+                "clause": "C1",
+                "who": {"actor": "b1"},
+                "action": "review",
+                "max_gap": "6 months",
+            },
+            {
+                "id": "publish",
+                "kind": "prerequisite",
+                "clause": "C2",
+                "action": "publish",
+                "link": "subject",
+                "lookback": "30 days",
+                "requires": [{"action": "approval", "by": {"role": "office"}}],
+            },
+            tz="America/New_York",
+        )
+        log = [
+            ev("r0", "2024-01-01T00:00", "b1", "review")._replace(time=year_one),
+            ev("a0", "2024-01-01T00:00", "office", "approval", subject="doc")._replace(time=year_one),
+            ev("p1", "2024-03-06T10:00", "b1", "publish", subject="doc"),
+        ]
+        report = run(rules, log, as_of=datetime(2024, 12, 31, tzinfo=UTC))
+        assert [(f.code.value, f.rule, f.period, f.evidence) for f in gaps(report)] == [
+            ("unapproved", "publish", "p1", ("p1", "a0")),
+            ("missing", "review", "0001-01-01/0001-07-01", ("r0",)),
+        ]
+        assert gaps(report)[0].detail["missing"][0]["problem"] == "too-old"
+
     def test_outcomes_in_a_repeated_hour_are_in_the_order_of_their_instants(self) -> None:
         """01:30 before the clocks go back comes before 01:15 after it: outcomes and findings are
         ordered by instant, not by wall time, even when their times share one zone object."""

@@ -152,3 +152,30 @@ def test_log_unreadable_mid_run_is_exit_2(monkeypatch: pytest.MonkeyPatch) -> No
     assert run(CHECK, out, err) == 2
     assert "events-2024.csv" in err.getvalue() and "could not be read to the end" in err.getvalue()
     assert "Traceback" not in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (
+            ["--to", "9999-12-31"],
+            "error: --to: expected a day before 9999-12-31 (a range ends before the calendar does)\n",
+        ),
+        (
+            ["--as-of", "9999-12-31T23:59:59-14:00"],
+            "error: as_of 9999-12-31T23:59:59-14:00 lies outside the calendar (years 1 to 9999) in the zone "
+            "Asia/Shanghai\n",
+        ),
+    ],
+)
+def test_a_range_or_audit_moment_past_the_calendar_is_exit_2(flags: list[str], message: str) -> None:
+    """A range that would end after the calendar, or an audit moment that the rule set's zone
+    cannot show (year 10000 there), is bad input named as such, not an internal error."""
+    argv = [*CHECK]
+    for flag, value in zip(flags[::2], flags[1::2], strict=True):
+        if flag in argv:
+            argv[argv.index(flag) + 1] = value
+        else:
+            argv += [flag, value]
+    out, err = io.StringIO(), io.StringIO()
+    assert (run(argv, out, err), err.getvalue(), out.getvalue()) == (2, message, "")
