@@ -62,6 +62,7 @@ from govrules.model import (
     Window,
     actions_of,
     as_party,
+    selectors,
 )
 
 __all__ = [
@@ -1022,7 +1023,7 @@ def from_rule_set(
     each triggered, prerequisite and content rule a few cases that comply (responses on time,
     linked by ``ref`` or, for a lone trigger, sometimes not, approvals of an accepted age before the event, the required topic), on
     days the rule is in force, and a few such events just outside those days that it must
-    leave alone.
+    leave alone (not on a day another rule reading them is in force).
 
     Mutations: drop an event (``missing`` or ``insufficient``), move it an hour past its due
     moment (``late``), send it or a chain's last response to someone else
@@ -1493,17 +1494,20 @@ def _decoys(
 ) -> None:
     """For a rule in force for part of the year, events it would check, made on the local day
     just before it comes into force or just after it ends, with nothing to answer, approve or
-    excuse them: a rule not in force that day must make nothing of them."""
+    excuse them: a rule not in force that day must make nothing of them. None on a day another
+    rule of the set reading the action is in force (the other version of a clause, whose dates
+    follow on): that rule would check them."""
     effective = rule.effective
     if effective is None:
         return
+    others = [r for r in ctx.rules.rules if r is not rule and any(action in actions_of(s.action) for s in selectors(r))]
     days = [
         d
         for d in (
             effective.from_ and effective.from_ - timedelta(days=1),
             effective.to and effective.to + timedelta(days=1),
         )
-        if d
+        if d and not any(r.effective is None or r.effective.contains(d) for r in others)
     ]
     for day in days:
         for _ in range(draw(st.integers(0, 2))):
