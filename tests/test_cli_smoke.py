@@ -6,6 +6,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from govrules.cli import run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,8 +69,18 @@ def test_validate_and_schema() -> None:
 
 
 def test_bad_map_files_are_exit_2_naming_the_file(tmp_path: Path) -> None:
-    """A map file with an unknown key or an unknown event field is bad input (exit 2), not a crash."""
-    for text, pointer in (("fields: {tyme: 时间}\n", "/fields"), ("columns: {}\n", "/columns")):
+    """A map file with an unknown key, an unknown event field, a list or nothing where a mapping
+    or a column is expected, or an unknown format, is bad input (exit 2) naming the place, not a
+    crash."""
+    for text, pointer in (
+        ("fields: {tyme: 时间}\n", "/fields"),
+        ("columns: {}\n", "/columns"),
+        ("lists: [topics]\n", "/lists expected a mapping of attributes to list separators"),
+        ("attributes: [主题]\n", "/attributes expected a mapping of columns to attribute names"),
+        ("fields: [time]\n", "/fields expected a mapping of event fields to columns"),
+        ("fields: {time: null}\n", "/fields/time expected a non-empty text, got nothing"),
+        ("format: xlsx\n", "/format expected one of csv, jsonl, json, xes, got 'xlsx'"),
+    ):
         bad = tmp_path / "bad.map.yaml"
         bad.write_text(text, "utf-8")
         argv = [*ARGS]
@@ -76,3 +88,22 @@ def test_bad_map_files_are_exit_2_naming_the_file(tmp_path: Path) -> None:
         code, out, err = _run(*argv)
         assert (code, out) == (2, "")
         assert err.startswith(f"error: {bad}") and pointer in err and "Traceback" not in err
+
+
+def test_a_column_a_map_names_must_be_in_the_header(tmp_path: Path) -> None:
+    """A map naming a column the CSV header lacks, for an optional field too (a misspelt
+    ``recipient``), is bad input naming the field and the header, not a log read without it."""
+    argv = [*ARGS, "--map", "recipient=报送对象x"]
+    code, out, err = _run(*argv)
+    assert (code, out) == (2, "")
+    assert "no column for event field 'recipient' (looked for '报送对象x'" in err and "[missing-column]" in err
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_a_log_read_in_the_wrong_encoding_is_exit_2(encoding: str) -> None:
+    """A UTF-8 log read as UTF-16 (no byte order mark) or UTF-32 fails in the codec itself,
+    whatever the error handler: bad input naming the log and the remedy, not an internal error."""
+    code, out, err = _run(*ARGS, "--encoding", encoding)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: {EX / 'events-2024.csv'}: the log does not read in its text encoding")
+    assert err.rstrip().endswith("(--encoding) [bad-encoding]")

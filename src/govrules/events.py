@@ -898,8 +898,8 @@ def read_events(
 
 
 def _guard(records: Iterator[Event | Rejected], name: str, handle: IO[Any]) -> Iterator[Event | Rejected]:
-    """Turn I/O failures mid-stream into `EventLogError`, and close the file however reading
-    ends (also when a reader fails before its own ``with`` block)."""
+    """Turn I/O failures and text that does not decode mid-stream into `EventLogError`, and close
+    the file however reading ends (also when a reader fails before its own ``with`` block)."""
     try:
         yield from records
     except OSError as exc:
@@ -910,6 +910,9 @@ def _guard(records: Iterator[Event | Rejected], name: str, handle: IO[Any]) -> I
                 )
             ]
         ) from None
+    except UnicodeError as exc:  # a codec that fails whatever the error handler (UTF-16 with no BOM)
+        reason = f"the log does not read in its text encoding: {exc}; give the encoding it was written in (--encoding)"
+        raise EventLogError([Problem(name, None, None, "", "bad-encoding", reason)]) from None
     finally:
         handle.close()
 
@@ -929,7 +932,9 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
             yield Rejected(name, 1, f"unreadable header: {exc}")
             return
         header = [h.strip().lstrip("\ufeff") for h in header]
-        missing = [f for f in _REQUIRED if not any(s in header or _is_constant(s) for s in builder.sources[f])]
+        # the required fields, and any other a map names (a misspelt column is not an absent field)
+        asked = [f for f in EVENT_FIELDS if f in _REQUIRED or f in builder.fmap.fields]
+        missing = [f for f in asked if not any(s in header or _is_constant(s) for s in builder.sources[f])]
         if missing:
             raise EventLogError(
                 [

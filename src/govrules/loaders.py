@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from govrules import model
 from govrules.errors import InvalidArgument, LoadError, OrganisationError, Problem, RuleSetError
-from govrules.events import FieldMap
+from govrules.events import FORMATS, FieldMap
 from govrules.model import (
     FiscalYear,
     Organisation,
@@ -1301,14 +1301,43 @@ def load_map_file(path: str | os.PathLike[str]) -> tuple[FieldMap, str | None, s
                 )
             ]
         )
-    fields = data.get("fields") or {}
+    wanted = {
+        "fields": "a mapping of event fields to columns ({time: Completed at})",
+        "lists": "a mapping of attributes to list separators ({topics: ';'})",
+        "attributes": "a mapping of columns to attribute names ({Reviewer: reviewer})",
+    }
+    texts: dict[str, dict[str, str]] = {}
+    for key, what in wanted.items():
+        value = data.get(key) or {}
+        if not isinstance(value, Mapping):
+            raise LoadError([smap.problem(f"/{key}", "wrong-type", f"expected {what}, got {_kind(value)}")])
+        for name_, text in value.items():
+            if not isinstance(text, str) or not text:
+                pointer = f"/{key}/{_escape(str(name_))}"
+                raise LoadError([smap.problem(pointer, "wrong-type", f"expected a non-empty text, got {_kind(text)}")])
+        texts[key] = {str(k): v for k, v in value.items()}
     try:
-        parsed = FieldMap.parse([f"{k}={v}" for k, v in fields.items()])
+        parsed = FieldMap.parse([f"{k}={v}" for k, v in texts["fields"].items()])
     except ValueError as exc:
         raise LoadError([smap.problem("/fields", "bad-value", str(exc))]) from None
     fmt, encoding = data.get("format"), data.get("encoding")
-    return (
-        FieldMap(parsed.fields, dict(data.get("lists") or {}), dict(data.get("attributes") or {})),
-        None if fmt is None else str(fmt),
-        None if encoding is None else str(encoding),
-    )
+    if fmt is not None and fmt not in FORMATS:
+        raise LoadError([smap.problem("/format", "bad-value", f"expected one of {', '.join(FORMATS)}, got {fmt!r}")])
+    if encoding is not None and not isinstance(encoding, str):
+        raise LoadError([smap.problem("/encoding", "wrong-type", f"expected an encoding name, got {_kind(encoding)}")])
+    return FieldMap(parsed.fields, texts["lists"], texts["attributes"]), fmt, encoding
+
+
+def _kind(value: Any) -> str:
+    """What ``value`` is, in a message: a list, a number, nothing..."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    return f"{value!r}"
