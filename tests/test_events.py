@@ -73,10 +73,20 @@ class TestCsv:
         assert (event.file, event.line, event.seq) == (str(tmp_path / "log.csv"), 2, 2)
         assert event.seq is event.line  # one int object for both
 
-    def test_a_repeated_column_keeps_its_last_value(self, tmp_path: Path) -> None:
-        data = b"id,time,actor,action,actor\n" + b"a,2024-03-01T09:00:00+01:00,first,report,second\n"
-        (event,) = _read(tmp_path, "log.csv", data)
-        assert isinstance(event, Event) and event.actor == "second"
+    def test_a_repeated_column_is_refused_not_guessed(self, tmp_path: Path) -> None:
+        """Two columns of one name (an export that appends a second 'actor'): which one a field
+        is read from would be a guess, so the log is refused, naming the columns; blank header
+        cells may repeat."""
+        data = b"id,time,actor,action,,,actor\n" + b"a,2024-03-01T09:00:00+01:00,first,report,,,second\n"
+        with pytest.raises(EventLogError) as raised:
+            _read(tmp_path, "log.csv", data)
+        [problem] = raised.value.problems
+        assert (problem.line, problem.code) == (1, "duplicate-column")
+        assert problem.message.startswith("the header names column 'actor' more than once (columns 3, 7)")
+        (event,) = _read(
+            tmp_path, "blank.csv", b"id,time,actor,action,,\n" + b"a,2024-03-01T09:00:00+01:00,first,report,,\n"
+        )
+        assert isinstance(event, Event) and event.actor == "first"
 
     def test_alternatives_and_constants(self, tmp_path: Path) -> None:
         data = b"id,when,by,what\n" + b"a,2024-03-01T09:00:00+01:00,,report\n"
