@@ -298,6 +298,7 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
 
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     report, context = _audit(args, stderr)
+    context = dataclasses.replace(context, fail_on=args.fail_on)
     if args.output is None and args.format == "text" and _isatty(stdout) and "NO_COLOR" not in os.environ:
         context = dataclasses.replace(context, colour=True)
     if args.format == "json":  # the largest report: written as bytes, never held as text

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import xmlschema
 
+from govrules.checker import check
+from govrules.cli import run
+from govrules.events import read_events
 from govrules.findings import Finding, FindingCode, Outcome, Report, summarise
+from govrules.loaders import load_org, load_rules
 from govrules.renderers import RenderContext, render
+from govrules.renderers.junit import RECORDS_SUITE
+from govrules.renderers.junit import render as render_junit
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
@@ -48,11 +57,16 @@ def test_one_testcase_per_outcome_and_a_failure_per_violation(
     report, context = example(case)
     root = ET.fromstring(render(report, "junit", context))
     suites = root.findall("testsuite")
-    assert [s.get("name") for s in suites] == sorted({o.rule for o in report.outcomes})
+    records = [f for f in report.findings if f.rule is None]
+    assert [s.get("name") for s in suites] == sorted({o.rule for o in report.outcomes}) + (
+        [RECORDS_SUITE] if records else []
+    )
     cases = root.findall("testsuite/testcase")
     names = [c.get("name") for c in cases]
-    assert len(names) == len(set(names)) == len(report.outcomes)
-    assert all(NAME.match(n or "") for n in names)
+    assert len(names) == len(set(names)) == len(report.outcomes) + len(records)
+    rule_cases = [c.get("name") or "" for c in cases if c.get("classname") != RECORDS_SUITE]
+    assert len(rule_cases) == len(report.outcomes)
+    assert all(NAME.match(n) for n in rule_cases)
     failures = root.findall("testsuite/testcase/failure")
     assert len(failures) == report.summary.violations
     assert int(root.get("failures") or 0) == len(root.findall("testsuite/testcase[failure]"))
@@ -131,3 +145,153 @@ def test_a_violation_without_outcome_still_fails() -> None:
     failure = root.find("testsuite[@name='r']/testcase[@name='r/a/E1']/failure")
     assert failure is not None
     assert root.get("failures") == "1"
+
+
+RULES = """\
+id: tiny
+title: Tiny
+timezone: UTC
+rules:
+  - id: monthly
+    kind: recurring
+    clause: C1
+    who: {role: unit}
+    action: report
+    every: month
+"""
+ORG = "id: o\nactors: [{id: u1, name: Unit 1, roles: [unit]}]\n"
+LOG = (
+    "id,time,actor,action\ne1,2024-01-10T10:00:00Z,u1,report\ne2,2024-01-11T10:00:00Z,ghost,report\ne3,bad,u1,report\n"
+)
+REJECTED = "rejected-event/events.csv:4"
+UNKNOWN = "unknown-actor/ghost"
+
+
+def _record_audit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *extra: str) -> tuple[int, ET.Element]:
+    """Exit code and JUnit report of a one-month audit whose log has an unreadable record and an unknown actor."""
+    for name, text in (("rules.yaml", RULES), ("org.yaml", ORG), ("events.csv", LOG)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["check", "rules.yaml", "--org", "org.yaml", "--events", "events.csv", "--from", "2024-01-01"]
+    argv += ["--to", "2024-01-31", "--format", "junit", "--quiet", *extra]
+    code = run(argv, out, err)
+    assert err.getvalue() == ""
+    XSD.validate(out.getvalue())
+    return code, ET.fromstring(out.getvalue())
+
+
+def _records_suite(root: ET.Element) -> dict[str, ET.Element]:
+    suite = root.find(f"testsuite[@name='{RECORDS_SUITE}']")
+    assert suite is not None
+    assert suite.find("properties/property[@name='title']").get("value") == "Input records"  # type: ignore[union-attr]
+    assert suite.get("tests") == "2"
+    return {c.get("name") or "": c for c in suite.findall("testcase")}
+
+
+def test_record_findings_are_passing_testcases_below_the_default_threshold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unreadable record and an unknown actor (warnings) are testcases of the records suite,
+    passing under the default threshold (as the exit code does) with the warning in system-out."""
+    code, root = _record_audit(tmp_path, monkeypatch)
+    assert code == 0
+    assert [s.get("name") for s in root.findall("testsuite")] == ["monthly", RECORDS_SUITE]
+    cases = _records_suite(root)
+    assert list(cases) == [REJECTED, UNKNOWN]
+    assert root.get("failures") == "0"
+    assert root.get("tests") == "3"
+    assert not root.findall(".//failure")
+    assert cases[REJECTED].get("classname") == RECORDS_SUITE
+    assert (cases[REJECTED].findtext("system-out") or "").splitlines() == [
+        "unreadable record",
+        "warning: record events.csv:4 could not be read:"
+        " expected an ISO 8601 time such as 2024-11-28T09:30:00+08:00, got 'bad'",
+        "evidence: e3",
+    ]
+    assert (cases[UNKNOWN].findtext("system-out") or "").splitlines() == [
+        "unknown actor",
+        "warning: 1 event(s) name actor ghost, who is not in the organisation",
+        "evidence: e2 at events.csv:3",
+    ]
+
+
+def test_record_findings_fail_at_the_warning_threshold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With fail_on="warning" (``--fail-on warning``, exit code 1) each record-level warning is a failure."""
+    code, _ = _record_audit(tmp_path, monkeypatch, "--fail-on", "warning")
+    assert code == 1
+    rules, org = load_rules(tmp_path / "rules.yaml"), load_org(tmp_path / "org.yaml")
+    events = read_events("events.csv", tz=ZoneInfo("UTC"))
+    report = check(rules, org, events, start=date(2024, 1, 1), end=date(2024, 1, 31), with_locations=True)
+    assert report.exit_code("warning") == 1
+    root = ET.fromstring(render_junit(report, RenderContext(fail_on="warning")))
+    XSD.validate(ET.tostring(root, encoding="unicode"))
+    cases = _records_suite(root)
+    assert list(cases) == [REJECTED, UNKNOWN]
+    assert root.get("failures") == "2"
+    assert root.find(f"testsuite[@name='{RECORDS_SUITE}']").get("failures") == "2"  # type: ignore[union-attr]
+    rejected = cases[REJECTED].findall("failure")
+    assert [(f.get("type"), f.get("message")) for f in rejected] == [
+        (
+            "rejected-event",
+            "unreadable record: record events.csv:4 could not be read:"
+            " expected an ISO 8601 time such as 2024-11-28T09:30:00+08:00, got 'bad'",
+        )
+    ]
+    unknown = cases[UNKNOWN].findall("failure")
+    assert [(f.get("type"), f.get("message")) for f in unknown] == [
+        ("unknown-actor", "unknown actor: 1 event(s) name actor ghost, who is not in the organisation")
+    ]
+    assert (unknown[0].text or "").splitlines()[-1] == "evidence: e2 at events.csv:3"
+    assert cases[UNKNOWN].findtext("system-out") == "unknown actor"
+    # the same report at the default threshold: the warnings pass, as exit_code("violation") == 0
+    assert report.exit_code() == 0
+    quiet = ET.fromstring(render_junit(report, RenderContext()))
+    assert quiet.get("failures") == "0"
+    assert len(quiet.findall(f"testsuite[@name='{RECORDS_SUITE}']/testcase")) == 2
+
+
+def test_rule_warnings_fail_at_the_warning_threshold() -> None:
+    """A rule's warning (``severity: warning``) passes by default and fails at fail_on="warning"."""
+    from datetime import datetime, timedelta, timezone
+
+    tz = timezone(timedelta(hours=8))
+    o = Outcome(
+        rule="r",
+        clause="C1",
+        actor="a",
+        period="2024-11",
+        opens=datetime(2024, 11, 1, tzinfo=tz),
+        due=datetime(2024, 11, 30, 23, 59, 59, tzinfo=tz),
+        status="missing",
+    )
+    f = Finding(code=FindingCode.MISSING, severity="warning", rule="r", actor="a", period="2024-11", message="m")
+    report = _report([o], [f])
+    default = ET.fromstring(render_junit(report, RenderContext()))
+    assert default.find("testsuite/testcase/failure") is None
+    assert default.findtext("testsuite/testcase/system-out") == "missing\nwarning: m"
+    strict = ET.fromstring(render_junit(report, RenderContext(fail_on="warning")))
+    failure = strict.find("testsuite[@name='r']/testcase[@name='r/a/2024-11']/failure")
+    assert failure is not None
+    assert (failure.get("type"), failure.get("message")) == ("missing", "missing: m")
+    assert strict.get("failures") == "1"
+    never = ET.fromstring(render_junit(report, RenderContext(fail_on="never")))
+    assert never.find(".//failure") is None
+
+
+def test_a_warning_without_outcome_is_shown() -> None:
+    """A rule's warning that matches no outcome is a passing testcase with the warning in system-out."""
+    f = Finding(code=FindingCode.FORBIDDEN, severity="warning", rule="r", actor="a", period="E1", message="m")
+    root = ET.fromstring(render(_report([], [f]), "junit", RenderContext()))
+    case = root.find("testsuite[@name='r']/testcase[@name='r/a/E1']")
+    assert case is not None
+    assert case.find("failure") is None
+    assert case.findtext("system-out") == "warning: m"
+    assert root.get("failures") == "0"
+
+
+def test_the_cli_junit_report_fails_when_the_exit_code_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``govrules check --format junit --fail-on warning``: exit code 1, so the test view fails too."""
+    code, root = _record_audit(tmp_path, monkeypatch, "--fail-on", "warning")
+    assert code == 1
+    assert root.get("failures") == "2"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from govrules.findings import Report
 
@@ -22,7 +22,9 @@ class RenderContext:
     ``actor_names`` maps actor ids to display names in the report's language; ``rules`` maps
     rule ids to ``{title, clause, words, kind, line}`` (``line``: where the rule starts in
     ``rules_file``); ``org_name`` and ``rule_set_title`` are display names too. ``colour``
-    asks for ANSI colour (the caller decides, e.g. only on a terminal).
+    asks for ANSI colour (the caller decides, e.g. only on a terminal). ``fail_on`` is the
+    caller's failure threshold (``--fail-on``): the JUnit report fails the findings at or above
+    it, as the exit code does.
     """
 
     actor_names: Mapping[str, Any] = field(default_factory=dict)
@@ -31,6 +33,7 @@ class RenderContext:
     colour: bool = False
     org_name: str | None = None
     rule_set_title: str | None = None
+    fail_on: Literal["violation", "warning", "never"] = "violation"
 
 
 Renderer = Callable[[Report, RenderContext], str]

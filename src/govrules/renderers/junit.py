@@ -1,10 +1,16 @@
 """JUnit XML for a CI system's test view: one testsuite per rule, one testcase per obligation.
 
 A testcase is named ``rule-id/actor[/counterpart]/period`` (``/step-N`` for the steps of a
-triggered rule), so that a CI system tracks the same obligation from run to run. Every
-violation is a ``<failure>``; a pending, exempt, discharged or not-held obligation is
-``<skipped>``; warnings and evidence go to ``<system-out>``. The layout follows the JUnit schema
-that Jenkins' xUnit plugin publishes (junit-10.xsd), which GitLab and GitHub readers accept.
+triggered rule), so that a CI system tracks the same obligation from run to run. Findings about
+input records rather than a rule (an unreadable record, an actor the organisation lacks) are the
+testcases of a last suite, ``govrules/records``, named ``code/file:line`` or ``code/actor``.
+
+A finding at or above the failure threshold (the context's ``fail_on``, as ``--fail-on`` takes
+it; default ``violation``) is a ``<failure>`` of its testcase, so that the test view fails exactly when the
+exit code does; ``never``, which only keeps the exit code 0, fails the violations as the default
+does. A pending, exempt, discharged or not-held obligation is ``<skipped>``; findings below the
+threshold and evidence go to ``<system-out>``. The layout follows the JUnit schema that Jenkins'
+xUnit plugin publishes (junit-10.xsd), which GitLab and GitHub readers accept.
 """
 
 from __future__ import annotations
@@ -13,7 +19,9 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from govrules.findings import SEVERITY_RANK
 from govrules.renderers._common import (
+    Key,
     evidence_text,
     index_findings,
     instant,
@@ -30,55 +38,55 @@ if TYPE_CHECKING:
     from govrules.renderers import RenderContext
 
 _SKIPPED = frozenset({"pending", "exempt", "discharged", "not-held"})
+RECORDS_SUITE = "govrules/records"
+"""The suite of the findings that belong to no rule (SARIF's rules for them are ``govrules/<code>``)."""
 
 
 def render(report: Report, context: RenderContext) -> str:
-    """The report as a JUnit ``<testsuites>`` document (UTF-8, with an XML declaration)."""
+    """The report as a JUnit ``<testsuites>`` document (UTF-8, with an XML declaration).
+
+    A finding whose severity is at or above ``context.fail_on`` is a failure (``never``: a
+    violation).
+    """
+    threshold = SEVERITY_RANK["violation" if context.fail_on == "never" else context.fail_on]
     index = index_findings(report.findings)
     by_rule: dict[str, list[Outcome]] = defaultdict(list)
     for o in report.outcomes:
         by_rule[o.rule].append(o)
-    orphans: dict[str, list[Finding]] = defaultdict(list)
+    orphans: dict[str, dict[Key, list[Finding]]] = defaultdict(dict)
     covered = {outcome_key(o) for o in report.outcomes}
     for key, findings in index.items():
         rule = key[0]
         if rule is not None and key not in covered:
-            orphans[rule].extend(f for f in findings if f.severity == "violation")
+            orphans[rule][key] = findings
+    records = [f for f in report.findings if f.rule is None]
 
     root = ET.Element("testsuites", name=f"govrules: {rule_set_title(report, context)}")
     totals = {"tests": 0, "failures": 0}
-    for rule in sorted(set(by_rule) | {r for r, fs in orphans.items() if fs}):
+    for rule in sorted(set(by_rule) | set(orphans)):
         info = rule_info(context, rule)
         clause = str(info.get("clause") or next((o.clause for o in by_rule[rule]), ""))
-        suite = ET.SubElement(
-            root,
-            "testsuite",
-            name=rule,
-            tests="0",
-            failures="0",
-            errors="0",
-            skipped="0",
-            time="0",
-        )
+        suite = _suite(root, rule, {"title": rule_title(context, rule), "clause": clause, "words": info.get("words")})
         if context.rules_file:
             suite.set("file", context.rules_file)
-        props = ET.SubElement(suite, "properties")
-        ET.SubElement(props, "property", name="title", value=rule_title(context, rule))
-        ET.SubElement(props, "property", name="clause", value=clause)
-        if info.get("words"):
-            ET.SubElement(props, "property", name="words", value=str(info["words"]))
         counts = {"tests": 0, "failures": 0, "skipped": 0}
         for o in by_rule[rule]:
-            _testcase(suite, report, o, index.get(outcome_key(o), []), counts)
-        for f in orphans.get(rule, []):
-            case = ET.SubElement(suite, "testcase", name=_orphan_name(f), classname=rule, time="0")
-            _failure(case, report, f)
-            counts["tests"] += 1
-            counts["failures"] += 1
-        for name, value in counts.items():
-            suite.set(name, str(value))
-        totals["tests"] += counts["tests"]
-        totals["failures"] += counts["failures"]
+            _testcase(suite, report, o, index.get(outcome_key(o), []), threshold, counts)
+        for findings in orphans.get(rule, {}).values():
+            _finding_case(suite, report, _orphan_name(findings[0]), rule, findings, None, threshold, counts)
+        _close(suite, counts, totals)
+    if records:
+        suite = _suite(root, RECORDS_SUITE, {"title": say(report.lang, "records_group")})
+        counts = {"tests": 0, "failures": 0, "skipped": 0}
+        seen: dict[str, int] = defaultdict(int)
+        for f in records:
+            name = _record_name(f)
+            seen[name] += 1
+            if seen[name] > 1:  # two records with no line in one file: still unique names
+                name += f"#{seen[name]}"
+            label = say(report.lang, f"code.{f.code.value}")
+            _finding_case(suite, report, name, RECORDS_SUITE, [f], label, threshold, counts)
+        _close(suite, counts, totals)
     root.set("tests", str(totals["tests"]))
     root.set("failures", str(totals["failures"]))
     root.set("errors", "0")
@@ -88,16 +96,29 @@ def render(report: Report, context: RenderContext) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
-def _testcase(suite: ET.Element, report: Report, o: Outcome, findings: list[Finding], counts: dict[str, int]) -> None:
+def _suite(root: ET.Element, name: str, properties: dict[str, object]) -> ET.Element:
+    suite = ET.SubElement(root, "testsuite", name=name, tests="0", failures="0", errors="0", skipped="0", time="0")
+    props = ET.SubElement(suite, "properties")
+    for key, value in properties.items():
+        if key != "words" or value:
+            ET.SubElement(props, "property", name=key, value=str(value))
+    return suite
+
+
+def _close(suite: ET.Element, counts: dict[str, int], totals: dict[str, int]) -> None:
+    for name, value in counts.items():
+        suite.set(name, str(value))
+    totals["tests"] += counts["tests"]
+    totals["failures"] += counts["failures"]
+
+
+def _testcase(
+    suite: ET.Element, report: Report, o: Outcome, findings: list[Finding], threshold: int, counts: dict[str, int]
+) -> None:
     lang = report.lang
     case = ET.SubElement(suite, "testcase", name=testcase_name(o), classname=o.rule, time="0")
-    counts["tests"] += 1
-    failures = [f for f in findings if f.severity == "violation"]
-    for f in failures:
-        _failure(case, report, f)
-    if failures:
-        counts["failures"] += 1
-    elif o.status in _SKIPPED:
+    failed, below = _failures(case, report, findings, threshold, counts)
+    if not failed and o.status in _SKIPPED:
         counts["skipped"] += 1
         if o.status == "pending":
             message = say(lang, "junit.pending", due=instant(report, o.due))
@@ -107,10 +128,50 @@ def _testcase(suite: ET.Element, report: Report, o: Outcome, findings: list[Find
                 message += f": {o.note}"
         ET.SubElement(case, "skipped", message=message)
     out = [say(lang, f"status.{o.status}")]
-    out.extend(f"{say(lang, f'severity.{f.severity}')}: {f.message}" for f in findings if f.severity != "violation")
+    out.extend(_line(lang, f) for f in below)
     if o.evidence:
         out.append(say(lang, "evidence", items=evidence_text(report, o.evidence, limit=50, short=False)))
     ET.SubElement(case, "system-out").text = "\n".join(out)
+
+
+def _finding_case(
+    suite: ET.Element,
+    report: Report,
+    name: str,
+    classname: str,
+    findings: list[Finding],
+    label: str | None,
+    threshold: int,
+    counts: dict[str, int],
+) -> None:
+    """A testcase of findings no outcome holds: failing for those at or above the threshold."""
+    case = ET.SubElement(suite, "testcase", name=name, classname=classname, time="0")
+    _, below = _failures(case, report, findings, threshold, counts)
+    out = [label] if label else []
+    for f in below:
+        out.append(_line(report.lang, f))
+        if f.evidence:
+            out.append(say(report.lang, "evidence", items=evidence_text(report, f.evidence, limit=50, short=False)))
+    if out:
+        ET.SubElement(case, "system-out").text = "\n".join(out)
+
+
+def _failures(
+    case: ET.Element, report: Report, findings: list[Finding], threshold: int, counts: dict[str, int]
+) -> tuple[bool, list[Finding]]:
+    """A ``<failure>`` of the testcase ``case`` (counted, with the testcase) for each finding at
+    or above the failure threshold; whether there was one, and the findings below it."""
+    counts["tests"] += 1
+    failing = [f for f in findings if SEVERITY_RANK[f.severity] >= threshold]
+    for f in failing:
+        _failure(case, report, f)
+    if failing:
+        counts["failures"] += 1
+    return bool(failing), [f for f in findings if SEVERITY_RANK[f.severity] < threshold]
+
+
+def _line(lang: str, f: Finding) -> str:
+    return f"{say(lang, f'severity.{f.severity}')}: {f.message}"
 
 
 def _failure(case: ET.Element, report: Report, f: Finding) -> None:
@@ -138,3 +199,12 @@ def _orphan_name(f: Finding) -> str:
     if isinstance(step, int):
         parts.append(f"step-{step}")
     return "/".join(parts)
+
+
+def _record_name(f: Finding) -> str:
+    """``code/file:line`` for a record, ``code/actor`` for an unknown actor."""
+    if f.file:
+        where = f"{f.file}:{f.line}" if f.line is not None else f.file
+    else:
+        where = f.actor or ",".join(f.evidence) or f.period or ""
+    return f"{f.code.value}/{where}"
