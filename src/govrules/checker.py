@@ -411,10 +411,12 @@ def _period_label(text: str) -> str:
         return text
 
 
-def _assign(obls: Sequence[Obligation], events: Sequence[Event]) -> dict[int, list[Event]]:
+def _assign(obls: Sequence[Obligation], events: Sequence[Event], *, named_close: bool) -> dict[int, list[Event]]:
     """Assign each event of a stream to at most one obligation (docs/semantics.md, "Matching").
 
-    1. An event naming its ``period`` answers that period (late if after its due moment).
+    1. An event naming its ``period`` answers that period (late if after its due moment); where
+       ``named_close`` (the rule sets ``accept_late``), only up to the acceptance limit
+       (``closes``), after which it answers no period.
     2. Otherwise it answers the obligation whose on-time span (opens .. due) contains it; where
        spans overlap (a filing due 40 days after the quarter), the oldest one still unmet.
     3. Then debts are paid, oldest first: an unmet obligation takes the earliest event after its
@@ -435,7 +437,7 @@ def _assign(obls: Sequence[Obligation], events: Sequence[Event]) -> dict[int, li
             i = by_label.get(e.period, -1)  # as written first: a custom period's id may look like a label
             if i < 0:
                 i = by_label.get(_period_label(e.period), -1)
-            if i >= 0 and obls[i].status in ("open", "pending"):
+            if i >= 0 and obls[i].status in ("open", "pending") and (not named_close or e.time <= obls[i].closes):
                 assigned[i].append(e)
             continue
         own = [i for i in live if obls[i].opens <= e.time <= obls[i].due]
@@ -475,7 +477,7 @@ def _evaluate_stream(
 ) -> Iterator[Item]:
     ctx = run.ctx
     misdirected_ids = {e.id for e in stray}
-    assigned = _assign(obls, sorted([*good, *stray], key=_event_key))
+    assigned = _assign(obls, sorted([*good, *stray], key=_event_key), named_close=rule.accept_late is not None)
     unless_events = run.events(rule.unless.action) if rule.unless is not None else []
     for i, o in enumerate(obls):
         evs = [e for e in assigned.get(i, []) if e.id not in misdirected_ids]

@@ -250,6 +250,31 @@ class TestLate:
             ("late", "monthly", "b1", "2024-11", ("dec2",)),
         ]
 
+    def test_accept_late_bounds_an_event_naming_its_period(self) -> None:
+        """A rule's own limit (``accept_late: 3 days``) binds an event that names its period: March's
+        report filed on 4 April answers nothing, and March is missing. Under the default limit the
+        same kind of event is its period's report however late: an October report naming October,
+        sent in December, is October's, late."""
+        march = ev("mar", "2024-04-04T10:00:00+08:00", "b1", "report", recipient="hq", period="2024-03")
+        report = run(
+            ruleset({**MONTHLY, "accept_late": "3 days"}),
+            [march],
+            end=date(2024, 4, 1),
+            as_of=datetime(2024, 5, 1, tzinfo=SH),
+        )
+        assert [(o.actor, o.period, o.status, o.evidence) for o in report.outcomes if o.actor == "b1"][-1] == (
+            "b1",
+            "2024-03",
+            "missing",
+            (),
+        )
+        assert report.records.unused == 1
+        october = ev("oct", "2024-12-02T10:00:00+08:00", "b1", "report", recipient="hq", period="2024-10")
+        report = run(ruleset(MONTHLY), [october])
+        assert [(f.code.value, f.period, f.evidence) for f in gaps(report) if f.actor == "b1" and f.evidence] == [
+            ("late", "2024-10", ("oct",))
+        ]
+
 
 class TestOutsideWindow:
     RULE: ClassVar[dict[str, Any]] = {
