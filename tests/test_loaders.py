@@ -347,6 +347,15 @@ class TestRefusedAtLoad:
     def test_refused(self, rule: str, pointer: str, code: str) -> None:
         assert [(p, c) for _, _, p, c in _problems(HEAD + "rules:\n  - " + rule + "\n")] == [(pointer, code)]
 
+    def test_a_message_quoting_yaml_braces_keeps_them_single(self) -> None:
+        """A message that quotes a flow mapping (``to: {counterpart: true}``) shows it as written."""
+        rule = "{id: a, kind: recurring, clause: c, who: x, to: {counterpart: true}, action: y, every: month}"
+        with pytest.raises(RuleSetError) as info:
+            load_rules((HEAD + "rules:\n  - " + rule + "\n").encode(), file="r.yaml")
+        [problem] = info.value.problems
+        assert (problem.pointer, problem.code) == ("/rules/0/to", "bad-rule")
+        assert problem.message == "'to: {counterpart: true}' expects 'who' with a 'relation'"
+
     def test_an_extension_in_hours_is_not_rolled(self) -> None:
         rule = "{id: a, kind: recurring, clause: c, who: x, action: y, every: month, roll: next-workday, extension: {action: n, within: 1 day, extends_by: 36 hours}}"
         text = HEAD + "calendar: US\nrules:\n  - " + rule + "\n"

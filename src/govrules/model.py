@@ -74,7 +74,9 @@ def _invalid(code: str, message: str, *, at: str | None = None) -> PydanticCusto
     sees the whole mapping; the loader appends ``at`` to the pointer so the problem points at the key).
     """
     context = {"at": at} if at else None
-    return PydanticCustomError(code, message.replace("{", "{{").replace("}", "}}"), context)
+    # pydantic fills in only ``{key}`` for the keys of ``context`` (``at``), and leaves other
+    # braces as written, doubled ones too: the message goes as it is
+    return PydanticCustomError(code, message, context)
 
 
 def _check_zone(name: str) -> str:
