@@ -2020,9 +2020,7 @@ def _build(
     ctx = run.ctx
     findings.sort(key=finding_sort_key)
     outcomes = sorted_outcomes(outcomes)
-    notes = []
-    if not any(o.status != "not-held" for o in outcomes):
-        notes.append(word("no_obligations", run.lang))
+    notes = _notes(run.lang, counts, outcomes)
     # made from parts the checker built and typed itself: not validated again (a report loaded
     # from JSON is; see _Record), which at 1M events saves a check of each of 520,000 outcomes
     return Report.model_construct(
@@ -2041,6 +2039,16 @@ def _build(
         unmatched_actions=unmatched,
         notes=tuple(notes),
     )
+
+
+def _notes(lang: str, counts: RecordCounts, outcomes: Sequence[Outcome]) -> list[str]:
+    """The report's notes: every record rejected (nothing checked), no obligation in the range."""
+    notes = []
+    if counts.read and counts.rejected == counts.read:
+        notes.append(word("all_rejected", lang, n=counts.read))
+    if not any(o.status != "not-held" for o in outcomes):
+        notes.append(word("no_obligations", lang))
+    return notes
 
 
 def merge_reports(reports: Sequence[Report]) -> Report:
@@ -2087,9 +2095,6 @@ def merge_reports(reports: Sequence[Report]) -> Report:
     for r in reports:
         for event_id, where in r.evidence_locations.items():
             locations.setdefault(event_id, where)
-    notes: tuple[str, ...] = ()
-    if not any(o.status != "not-held" for o in outcomes):
-        notes = next((r.notes for r in reports if r.notes), ())
     return first.model_copy(
         update={
             "summary": summarise(first.summary.rules_evaluated, findings, outcomes),
@@ -2097,7 +2102,7 @@ def merge_reports(reports: Sequence[Report]) -> Report:
             "outcomes": tuple(outcomes),
             "records": counts,
             "unmatched_actions": tuple(sorted(actions.values(), key=lambda u: u.action)),
-            "notes": notes,
+            "notes": tuple(_notes(first.lang, counts, outcomes)),
             "evidence_locations": dict(sorted(locations.items())),
         }
     )

@@ -308,6 +308,14 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     else:
         _emit(render(report, args.format, context), args.output, stdout)
     code = report.exit_code(args.fail_on)
+    records = report.records
+    if records.read and records.rejected == records.read:  # read nothing: not green, whatever the rules
+        print(
+            f"error: every record read ({records.read}) was rejected (see the report's unreadable records): "
+            "nothing in the logs could be checked",
+            file=stderr,
+        )
+        return 2
     if args.output is not None and not args.quiet:
         s = report.summary
         print(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import os
 import subprocess
 import sys
@@ -179,3 +180,26 @@ def test_a_range_or_audit_moment_past_the_calendar_is_exit_2(flags: list[str], m
             argv += [flag, value]
     out, err = io.StringIO(), io.StringIO()
     assert (run(argv, out, err), err.getvalue(), out.getvalue()) == (2, message, "")
+
+
+def test_a_log_whose_every_record_is_rejected_is_exit_2_after_its_report(tmp_path: Path) -> None:
+    """Three records, none readable: the report is written (its rejections are how to fix the
+    export) with a note saying nothing was checked, and the exit code is 2, not a green 0."""
+    log = tmp_path / "dates.csv"
+    rows = [f"e{i},1{i}/03/2024 10:00,branch-1,ideology-report\n" for i in range(3)]
+    log.write_text("id,time,actor,action\n" + "".join(rows), "utf-8")
+    argv = [*CHECK[:5], str(log), "--from", "2024-01-01", "--to", "2024-12-31", "--format", "json"]
+    out, err = io.StringIO(), io.StringIO()
+    assert run(argv, out, err) == 2
+    report = json.loads(out.getvalue())
+    assert (report["records"]["read"], report["records"]["rejected"]) == (3, 3)
+    assert [(f["code"], f["line"]) for f in report["findings"] if f["rule"] is None] == [
+        ("rejected-event", line) for line in (2, 3, 4)
+    ]
+    assert (
+        report["notes"][0]
+        == "Every record read (3) was rejected: nothing in the logs could be checked, so this report shows nothing they hold."
+    )
+    assert err.getvalue() == (
+        "error: every record read (3) was rejected (see the report's unreadable records): nothing in the logs could be checked\n"
+    )
