@@ -11,9 +11,11 @@ import argparse
 import contextlib
 import csv
 import dataclasses
+import errno
 import io
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -358,10 +360,18 @@ def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout:
             stdout.write(buffer.getvalue().decode("utf-8"))
         return
     target = Path(output)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if str(target.parent) else "."
-    )
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():  # said of the report, not of the temporary file it is written to first
+        raise FileNotFoundError(errno.ENOENT, "no such folder for the report", str(target))
+    try:  # the mode a new file would get (the umask's), or the one the report being replaced has
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        os.fchmod(fd, mode)  # mkstemp makes it private (0600)
         with os.fdopen(fd, "wb") as handle:
             if isinstance(content, str):
                 for start in range(0, len(content), _CHUNK):  # encoded a piece at a time

@@ -6,6 +6,7 @@ import errno
 import io
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -118,6 +119,26 @@ def test_full_disk_keeps_the_previous_report(tmp_path: Path, monkeypatch: pytest
     assert "No space left" in err.getvalue()
     assert target.read_text("utf-8") == "previous report\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]  # no temporary file left behind
+
+
+def test_a_report_gets_the_mode_a_new_file_would_or_the_one_it_replaces(tmp_path: Path) -> None:
+    """The report is written to a temporary file and moved into place; it is not left private
+    (0600, as temporary files are made) but gets the mode the umask gives a new file, or keeps
+    the mode of the report it replaces. A folder that does not exist is named as the report's."""
+    target = tmp_path / "report.txt"
+    previous = os.umask(0o022)
+    try:
+        assert run([*CHECK, "--output", str(target)], io.StringIO(), io.StringIO()) == 0
+        assert stat.S_IMODE(target.stat().st_mode) == 0o644
+        target.chmod(0o640)
+        assert run([*CHECK, "--output", str(target)], io.StringIO(), io.StringIO()) == 0
+        assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    finally:
+        os.umask(previous)
+    missing = tmp_path / "no-such-folder" / "report.txt"
+    err = io.StringIO()
+    assert run([*CHECK, "--output", str(missing)], io.StringIO(), err) == 2
+    assert err.getvalue() == f"error: {missing}: no such folder for the report\n"
 
 
 @pytest.mark.parametrize("beside", [False, True])
