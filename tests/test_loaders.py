@@ -342,6 +342,21 @@ class TestRefusedAtLoad:
                 "/rules/0/max_gap",
                 "bad-rule",
             ),
+            (
+                "{id: a, kind: recurring, clause: c, who: x, action: y, every: month, min: false}",
+                "/rules/0/min",
+                "wrong-type",
+            ),
+            (
+                "{id: a, kind: recurring, clause: c, who: x, action: y, every: month, max: true}",
+                "/rules/0/max",
+                "wrong-type",
+            ),
+            (
+                "{id: a, kind: recurring, clause: c, who: x, action: y, every: month, min: '2'}",
+                "/rules/0/min",
+                "wrong-type",
+            ),
         ],
     )
     def test_refused(self, rule: str, pointer: str, code: str) -> None:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -77,6 +78,14 @@ def _invalid(code: str, message: str, *, at: str | None = None) -> PydanticCusto
     # pydantic fills in only ``{key}`` for the keys of ``context`` (``at``), and leaves other
     # braces as written, doubled ones too: the message goes as it is
     return PydanticCustomError(code, message, context)
+
+
+def _a_number(value: Any) -> Any:
+    """A number as a rule file writes it (2, or 2.0 as JSON may): ``true`` or ``"2"`` is not one,
+    though pydantic would read them as 1 and 2."""
+    if isinstance(value, bool | str):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
 
 
 def _check_zone(name: str) -> str:
@@ -365,7 +374,7 @@ class Window(_Model):
     still counts, with a warning), or a glossary term for one.
     """
 
-    month: Literal["first", "last"] | Annotated[int, Field(ge=1, le=12)] | None = None
+    month: Literal["first", "last"] | Annotated[int, Field(ge=1, le=12), BeforeValidator(_a_number)] | None = None
     days: Annotated[str, Field(pattern=_DAYS_OR_TERM)] | None = None
     first: DurationText | None = None
     last: DurationText | None = None
@@ -400,7 +409,7 @@ class Window(_Model):
 class FiscalYear(_Model):
     """A year that starts in another month: ``{year_starting: 9}`` for a school year."""
 
-    year_starting: Annotated[int, Field(ge=1, le=12)]
+    year_starting: Annotated[int, Field(ge=1, le=12), BeforeValidator(_a_number)]
 
 
 class NamedCalendar(_Model):
@@ -461,8 +470,8 @@ class RecurringRule(_RuleBase):
     max_gap: DurationText | None = Field(
         default=None, description="Rolling interval: no gap between consecutive events longer than this."
     )
-    min: Annotated[int, Field(ge=0)] = 1
-    max: Annotated[int, Field(ge=1)] | None = None
+    min: Annotated[int, Field(ge=0), BeforeValidator(_a_number)] = 1
+    max: Annotated[int, Field(ge=1), BeforeValidator(_a_number)] | None = None
     window: Window | None = None
     due_after: DurationText | None = Field(
         default=None, description="Due this long after the period's last day (a 10-Q: '40 days')."
