@@ -137,6 +137,17 @@ class TestOrganisation:
             load_org(text.encode(), file="o.yaml")
         assert [(p.pointer, p.code) for p in info.value.problems] == [("/actors/0/roles/0/to", "bad-range")]
 
+    def test_an_exemption_period_must_be_a_label_or_a_custom_period(self) -> None:
+        """``2024-2`` is no label and no period of the organisation's calendars: it would exempt
+        nothing, so it is refused at its place; ``2024-q1`` and a semester's id are read."""
+        head = "id: o\nactors:\n  - {id: a, roles: [x]}\ncalendars:\n  semester: [{id: fall, start: 2024-09-01, end: 2025-01-17}]\n"
+        text = head + "exemptions:\n  - {rule: r, actor: a, periods: [2024-q1, fall, 2024-2], reason: closed}\n"
+        with pytest.raises(OrganisationError) as info:
+            load_org(text.encode(), file="o.yaml")
+        [problem] = info.value.problems
+        assert (problem.pointer, problem.code) == ("/exemptions/0/periods/2", "bad-value")
+        assert "got '2024-2': it would exempt nothing" in problem.message
+
     def test_a_copy_with_other_actors_finds_its_own_actors(self) -> None:
         """The actor index is built on first use; a copy made with other actors, after that
         first use, looks up its own actors, not the original's."""

@@ -22,7 +22,7 @@ from typing import Any, TypeVar, cast
 import msgspec
 
 from govrules.durations import local_date
-from govrules.errors import InvalidArgument, PeriodError, RuleSetError
+from govrules.errors import InvalidArgument, RuleSetError
 from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups, at_fixed_offsets
 from govrules.findings import (
     CODE_SEVERITY,
@@ -60,7 +60,7 @@ from govrules.model import (
     text_in,
 )
 from govrules.obligations import Context, Obligation, display_name, rule_obligations
-from govrules.periods import parse_label
+from govrules.periods import canonical_label
 
 __all__ = ["CHECKERS", "check", "iter_findings", "merge_reports"]
 
@@ -403,12 +403,9 @@ def _citing_extension(run: _Run, item: Item, event: Event, prescribed: datetime,
 
 @lru_cache(maxsize=4096)
 def _period_label(text: str) -> str:
-    """The canonical form of a period label written in a log (``2024-q4`` and ``2024-01/P1Y``
-    name the periods ``2024-Q4`` and ``2024``); text that is no label (a custom period's id) as is."""
-    try:
-        return parse_label(text.strip().upper()).label
-    except PeriodError:
-        return text
+    """The canonical form of a period label written in a log (see `canonical_label`); text that is
+    no label (a custom period's id) as is."""
+    return canonical_label(text) or text
 
 
 def _assign(obls: Sequence[Obligation], events: Sequence[Event], *, named_close: bool) -> dict[int, list[Event]]:

@@ -36,7 +36,7 @@ from govrules.model import (
     actions_of,
     as_party,
 )
-from govrules.periods import Grain, iter_periods
+from govrules.periods import Grain, canonical_label, iter_periods
 
 __all__ = ["Limits", "SourceMap", "cross_check", "load_map_file", "load_org", "load_rules", "parse_document"]
 
@@ -1055,9 +1055,17 @@ def _org_problems(org: Organisation, smap: SourceMap) -> list[Problem]:
                         f"period id {pid!r} is used twice in calendar {name!r}",
                     )
                 )
+    custom = {p.id for periods in org.calendars.values() for p in periods}
     for i, ex in enumerate(org.exemptions):
         if ex.actor not in ids:
             problems.append(smap.problem(f"/exemptions/{i}/actor", "unknown-actor", _unknown("actor", ex.actor, known)))
+        for j, label in enumerate(ex.periods):
+            if label not in custom and canonical_label(label) is None:
+                message = (
+                    f"expected a period label (2024-03, 2024-Q1, 2024-H2, 2024, 2024-W48...) or the id of a "
+                    f"period of the organisation's calendars, got {label!r}: it would exempt nothing"
+                )
+                problems.append(smap.problem(f"/exemptions/{i}/periods/{j}", "bad-value", message))
     return problems
 
 

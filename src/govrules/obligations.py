@@ -48,10 +48,12 @@ from govrules.model import (
 from govrules.periods import (
     Grain,
     Period,
+    canonical_label,
     iter_custom_periods,
     iter_periods,
     iter_rrule_periods,
     months_of,
+    parse_label,
 )
 
 __all__ = ["Context", "Obligation", "iter_obligations", "obligations", "zone_of"]
@@ -327,13 +329,26 @@ def _exemption(ctx: Context, rule_id: str, actor: str, period: Period) -> str | 
     for ex in ctx.org.exemptions:
         if ex.rule != rule_id or ex.actor != actor:
             continue
-        if ex.periods and period.label in ex.periods:
+        if ex.periods and any(_exempts(label, period) for label in ex.periods):
             return ex.reason
         if ex.dates is not None and ex.dates.overlaps(period.start, period.end):
             return ex.reason
         if not ex.periods and ex.dates is None:
             return ex.reason
     return None
+
+
+def _exempts(label: str, period: Period) -> bool:
+    """Whether an exemption's period ``label`` covers ``period``: the same label (a custom
+    period's id, or a label in any spelling: ``2024-q1``), or a period that holds it whole
+    (``2024-Q1`` covers the months January to March, not the year)."""
+    if label == period.label:
+        return True
+    canonical = canonical_label(label)
+    if canonical is None:
+        return False
+    covering = parse_label(canonical)
+    return covering.start <= period.start and period.end <= covering.end
 
 
 def _exempt_period(rule: RecurringRule, period: Period) -> bool:

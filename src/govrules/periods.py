@@ -249,6 +249,15 @@ _LABELS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+def canonical_label(text: str) -> str | None:
+    """The canonical form of a period label as people write it (``2024-q4`` and ``2024-01/P1Y``
+    name the periods ``2024-Q4`` and ``2024``); None for text that is no label."""
+    try:
+        return parse_label(text.strip().upper()).label
+    except PeriodError:
+        return None
+
+
 def parse_label(label: str) -> Period:
     """The period a label names; its ``label`` is the canonical form.
 

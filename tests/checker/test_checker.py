@@ -1049,6 +1049,24 @@ class TestPendingExemptAndActivity:
         assert (f.code.value, f.actor, f.period, f.severity) == ("exempt", "b1", "2024-02", "info")
         assert "Spring festival closure" in f.message
 
+    def test_an_exemption_label_covers_the_periods_it_holds(self) -> None:
+        """An exemption for ``2024-q1`` (any spelling of a label) covers the monthly obligations of
+        January to March, which it holds whole, and no other month; a quarterly rule's 2024-Q1 too."""
+        org = ORG.model_copy(update={"exemptions": [_exemption(periods=["2024-q1"])]})
+        report = run(ruleset(MONTHLY), monthly_log("b1", skip=[1, 2, 3, 4]) + monthly_log("b2"), org=org)
+        assert [(f.code.value, f.period) for f in gaps(report) if f.actor == "b1"] == [
+            ("exempt", "2024-01"),
+            ("exempt", "2024-02"),
+            ("exempt", "2024-03"),
+            ("missing", "2024-04"),
+        ]
+        quarterly = ruleset({**MONTHLY, "every": "quarter"})
+        report = run(quarterly, [], org=org)
+        assert [(f.code.value, f.period) for f in gaps(report) if f.actor == "b1"][:2] == [
+            ("exempt", "2024-Q1"),
+            ("missing", "2024-Q2"),
+        ]
+
     def test_actor_active_from_mid_year(self) -> None:
         """A branch created on 2024-07-01 owes nothing before July and is not held to that year."""
         data = ORG.model_dump(by_alias=True)
@@ -1069,10 +1087,10 @@ class TestPendingExemptAndActivity:
         assert [(o.actor, o.status) for o in report.outcomes] == [("b1", "met"), ("b2", "not-held")]
 
 
-def _exemption() -> Any:
+def _exemption(periods: tuple[str, ...] | list[str] = ("2024-02",)) -> Any:
     from govrules.model import Exemption
 
-    return Exemption(rule="monthly", actor="b1", periods=["2024-02"], reason="Spring festival closure")
+    return Exemption(rule="monthly", actor="b1", periods=list(periods), reason="Spring festival closure")
 
 
 def _org_without(actor_id: str) -> Organisation:
