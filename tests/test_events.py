@@ -109,6 +109,19 @@ def test_undecodable_bytes_in_json_lines_reject_that_record(tmp_path: Path) -> N
     assert isinstance(records[1], Rejected) and records[1].line == 2 and "not valid utf-8-sig" in records[1].reason
 
 
+def test_a_json_field_holding_a_list_or_an_object_rejects_its_record(tmp_path: Path) -> None:
+    """``"actor": ["u1"]`` names no actor (it was read as the text ``['u1']``): the record is
+    rejected naming the field; a number is still read as its text."""
+    line = '{"id": "%s", "time": "2024-03-01T09:00:00+01:00", "actor": %s, "action": "report"}\n'
+    data = "".join(line % (i, actor) for i, actor in (("a", '["u1"]'), ("b", '{"id": "u1"}'), ("c", "7"))).encode()
+    records = _read(tmp_path, "log.jsonl", data)
+    assert [(r.line, r.reason, r.record_id) for r in records if isinstance(r, Rejected)] == [
+        (1, "field 'actor' (key 'actor') holds a list; expected a text or a number", "a"),
+        (2, "field 'actor' (key 'actor') holds an object; expected a text or a number", "b"),
+    ]
+    assert [(e.id, e.actor) for e in records if isinstance(e, Event)] == [("c", "7")]
+
+
 def test_events_are_immutable_named_tuples() -> None:
     event = Event("a", datetime(2024, 3, 1, 9, tzinfo=UTC), "school", "report")
     with pytest.raises(AttributeError):

@@ -121,6 +121,14 @@ class Rejected:
         return Problem(self.file, self.line, None, "", "rejected-event", self.reason)
 
 
+class _NotText(Exception):
+    """An event field whose value is a list or an object."""
+
+    def __init__(self, name: str, key: str, what: str) -> None:
+        super().__init__(name)
+        self.name, self.key, self.what = name, key, what
+
+
 @dataclass(frozen=True, slots=True)
 class FieldMap:
     """Which source column or key feeds each event field.
@@ -333,14 +341,20 @@ class _Builder:
         self.zones: dict[Any, Any] = {}
 
     def _values(self, record: Mapping[str, Any]) -> list[str | None]:
-        """The event fields of ``record``, in `EVENT_FIELDS` order."""
+        """The event fields of ``record``, in `EVENT_FIELDS` order (a number as its text).
+
+        Raises:
+            _NotText: a field's value is a list or an object (JSON), which no text stands for.
+        """
         values: list[str | None] = []
         get = record.get
-        for _name, columns, constant in self.plan:
+        for name, columns, constant in self.plan:
             found: str | None = constant
             for column in columns:
                 value = get(column)
                 if value is not None and value != "":
+                    if isinstance(value, list | dict):
+                        raise _NotText(name, column, "a list" if isinstance(value, list) else "an object")
                     found = value.strip() if isinstance(value, str) else str(value).strip()
                     break
             values.append(found)
@@ -398,7 +412,14 @@ class _Builder:
         return lines if start == 0 else [start + line for line in lines]
 
     def build(self, record: Mapping[str, Any], line: int) -> Event | Rejected:
-        return self._event(self._values(record), self._attributes(record), line, suspect=True)
+        try:
+            values = self._values(record)
+        except _NotText as exc:
+            record_id = record.get(self.plan[0][1][0]) if self.plan[0][1] else None
+            shown = _shown(record_id) if isinstance(record_id, str) else None
+            reason = f"field {exc.name!r} (key {exc.key!r}) holds {exc.what}; expected a text or a number"
+            return Rejected(self.file, line, reason, shown)
+        return self._event(values, self._attributes(record), line, suspect=True)
 
     def _attributes(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """The attributes of ``record``: its values that are not event fields, not empty."""
