@@ -2051,12 +2051,14 @@ def _notes(lang: str, counts: RecordCounts, outcomes: Sequence[Outcome]) -> list
 def merge_reports(reports: Sequence[Report]) -> Report:
     """Merge the reports of one check run per partition into the report of the whole.
 
-    Partition the actors of the organisation into disjoint sets, run `check` once per set with
-    ``actors=`` that set and the events whose actor is in it, and merge: the result equals the
+    Partition the actors the log names into disjoint sets (actors the organisation does not list
+    included), run `check` once per set with ``actors=`` that set and only the events whose actor
+    is in it (each rejected record given to exactly one part), and merge: the result equals the
     report of one check over everything, provided every stream lies inside one partition (an
     actor's own events for recurring rules; for triggered and prerequisite rules, responses and
-    approvals by the same actor as the trigger or guarded event). The merged report's
-    ``evidence_locations`` are those of all the parts.
+    approvals by the same actor as the trigger or guarded event). A part given every event
+    counts every record again. The merged report's ``evidence_locations`` are those of all the
+    parts.
 
     Raises:
         InvalidArgument: no reports, or reports of different checks.

@@ -8,14 +8,19 @@ column mapping), the range and audit moment, and the expected findings::
     rules: ../rules.yaml
     org: ../org.yaml
     events:
-      - {id: e1, time: "2024-12-20T10:00:00+08:00", actor: branch-1, action: ideology-report,
+      - {id: d1, time: "2024-12-20T10:00:00+08:00", actor: branch-1, action: ideology-report,
          recipient: central-party-branch}
+      - {id: d2, time: "2024-12-31 23:59:59", actor: branch-2, action: ideology-report,
+         recipient: central-party-branch}
+      - {id: d4, time: "2024-12-27T09:00:00+08:00", actor: branch-4, action: ideology-report,
+         recipient: party-office}
     range: {from: 2024-12-01, to: 2024-12-31}
     as_of: "2025-01-05T00:00:00+08:00"
     expect:
       findings:
         - {code: missing, rule: branch-monthly-report, actor: branch-3, period: 2024-12}
-      severities: [violation, warning]    # which actual findings must all be expected
+        - {code: wrong-recipient, rule: branch-monthly-report, actor: branch-4, period: 2024-12}
+      severities: [violation]    # which actual findings must all be expected
 
 Each expected finding matches an actual one on the fields it gives (``code``, ``rule``,
 ``actor``, ``counterpart``, ``period``, ``severity``, ``evidence``, ``observed``). With
