@@ -204,9 +204,11 @@ def fixed_offset(instant: datetime) -> datetime:
     offset = instant.utcoffset()
     if offset is None:
         raise InvalidArgument(f"expected an aware instant, got naive {instant.isoformat()}")
-    # its wall time at its own offset: the same instant, and never moved out of the calendar
-    # (9999-12-31T23:59:59-14:00 is in year 10000 at UTC)
-    return instant.replace(tzinfo=timezone(offset), fold=0)
+    fixed = timezone(offset)
+    try:
+        return instant.astimezone(fixed)
+    except OverflowError:  # moved through UTC, it leaves the calendar (9999-12-31T23:59:59-14:00)
+        return instant.replace(tzinfo=fixed, fold=0)  # its wall time at its own offset: the same instant
 
 
 def start_of_day(day: date, tz: ZoneInfo) -> datetime:
