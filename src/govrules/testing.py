@@ -1039,8 +1039,10 @@ def from_rule_set(
     Supported rules are those `audits` draws (recurring rules for a role, on calendar periods or
     rolling, with an actor as recipient or owed to each member of a relation, extensions; chains
     by the trigger's actor or a member of its relation; approvals linked by ``ref`` or subject,
-    with or without an age limit; topic requirements); the witness of other rules is not
-    guaranteed. Shrinks towards few events and early dates.
+    with or without an age limit; topic requirements), and steps done by a named actor or a role,
+    steps with ``same``, minimum ages and lookbacks of any length, and approvals another
+    prerequisite rule guards; the witness of other rules is not guaranteed (docs/testing.md).
+    Shrinks towards few events and early dates.
 
     Args:
         rule_set: the rules.
@@ -1273,6 +1275,7 @@ def _witness_triggered(
     # a lone trigger's responses may be free (not linked by ref): each is then the first fitting
     # event after the trigger, which no other trigger of the rule can take first
     free = count == 1 and draw(st.booleans())
+    same = {f for step in rule.steps for f in step.same} | set(rule.unless.same if rule.unless is not None else ())
     for _ in range(count):
         when = _instant_between(draw, first, last)
         holders = _trigger_actors(ctx, as_party(rule.trigger.by), when)
@@ -1285,70 +1288,127 @@ def _witness_triggered(
             action=actions_of(rule.trigger.action)[0],
             seq=len(draft.events),
         )
-        draft.events.append(trigger)
-        # who answers each step, and who a finding of the step names (docs/rules.md: a relation's
-        # one member, or relation:NAME:ACTOR for several)
-        answering: list[tuple[list[str], str]] = []
+        # what a response (`same`) or the unless event must share with the trigger: a subject of
+        # its own, and the recipient of the first such step that names one
+        if "subject" in same:
+            trigger = trigger._replace(subject=f"case-{trigger.id}")
         for step in rule.steps:
+            to = as_party(step.to)
+            if "recipient" in step.same and to is not None and to.actor is not None:
+                trigger = trigger._replace(recipient=to.actor)
+                break
+        # each step's response, done by whom the step names (on the day of the response, for a
+        # role), with the name a finding of the step gives (docs/rules.md: a relation's one
+        # member, or relation:NAME:ACTOR for several)
+        chain: list[tuple[Event, str, datetime]] = []
+        previous = trigger
+        for step in rule.steps:
+            base = trigger.time if step.counted_from == "trigger" else previous.time
+            due = ctx.deadline(base, step.within)
+            at = _instant_between(draw, base + timedelta(minutes=1), min(due, base + timedelta(hours=12)))
             by = as_party(step.by)
-            if by is not None and by.relation is not None:
-                members = sorted(_members(ctx, trigger.actor, by.relation))
-                named = members[0] if len(members) == 1 else f"relation:{by.relation}:{trigger.actor}"
-                answering.append((members, named))
-            else:
-                answering.append(([trigger.actor], trigger.actor))
+            responders = _responders(ctx, by, trigger, at)
+            if not responders:  # no one to answer: the chain cannot be met
+                break
+            to = as_party(step.to)
+            recipient = None if to is None else to.actor or (getattr(trigger, to.trigger) if to.trigger else None)
+            if to is None and "recipient" in step.same:
+                recipient = trigger.recipient
+            previous = Event(
+                id=new_id(),
+                time=at,
+                actor=draw(st.sampled_from(responders)),
+                action=actions_of(step.action)[0],
+                recipient=recipient,
+                subject=trigger.subject if "subject" in step.same else None,
+                seq=len(draft.events) + 1 + len(chain),
+            )
+            chain.append((previous, _responder_name(ctx, by, trigger), due))
+        if len(chain) < len(rule.steps):
+            continue
+        # free responses only where each has the fields its step wants the same as the trigger's
+        linked = not free or any(
+            getattr(response, f) != getattr(trigger, f)
+            for step, (response, _, _) in zip(rule.steps, chain, strict=True)
+            for f in step.same
+        )
+        if linked:
+            chain = [(response._replace(ref=trigger.id), named, due) for response, named, due in chain]
+        draft.events.extend([trigger, *(response for response, _, _ in chain)])
         if rule.unless is not None:
             cancel = Event(
                 id=new_id(),
                 time=(trigger.time.astimezone(UTC) + timedelta(seconds=30)).astimezone(trigger.time.tzinfo),
                 actor=trigger.actor,
                 action=actions_of(rule.unless.action)[0],
+                recipient=trigger.recipient,
+                subject=trigger.subject,
             )
             draft.slots["discharge"].append(
                 (
-                    ExpectedFinding("discharged", rule.id, answering[0][1], trigger.id, 1),
+                    ExpectedFinding("discharged", rule.id, chain[0][1], trigger.id, 1),
                     lambda ev, x=cancel: [*ev, x],
                 )
             )
-        previous = trigger
-        for number, (step, (responders, named)) in enumerate(zip(rule.steps, answering, strict=True), start=1):
-            if not responders:  # no member to answer: the chain cannot be met
-                break
-            base = trigger.time if step.counted_from == "trigger" else previous.time
-            due = ctx.deadline(base, step.within)
-            to = as_party(step.to)
-            recipient = None if to is None else to.actor or (getattr(trigger, to.trigger) if to.trigger else None)
-            response = Event(
-                id=new_id(),
-                time=_instant_between(draw, base + timedelta(minutes=1), min(due, base + timedelta(hours=12))),
-                actor=draw(st.sampled_from(responders)),
-                action=actions_of(step.action)[0],
-                recipient=recipient,
-                ref=None if free else trigger.id,
-                seq=len(draft.events),
+        number = len(rule.steps)
+        response, named, due = chain[-1]
+        step = rule.steps[-1]
+        to = as_party(step.to)
+        if due <= ctx.as_of:  # else the step is pending, not unanswered, without its response
+            expected = ExpectedFinding("unanswered", rule.id, named, trigger.id, number)
+            draft.slots["unanswered"].append((expected, lambda ev, v=response: [e for e in ev if e is not v]))
+        late = (due.astimezone(UTC) + timedelta(hours=1)).astimezone(due.tzinfo)
+        if late <= ctx.as_of:
+            draft.slots["late-response"].append(
+                (
+                    ExpectedFinding("late-response", rule.id, named, trigger.id, number),
+                    lambda ev, v=response, t=late: _replace(ev, v, time=t),
+                )
             )
-            draft.events.append(response)
-            if number == len(rule.steps):
-                expected = ExpectedFinding("unanswered", rule.id, named, trigger.id, number)
-                draft.slots["unanswered"].append((expected, lambda ev, v=response: [e for e in ev if e is not v]))
-                late = (due.astimezone(UTC) + timedelta(hours=1)).astimezone(due.tzinfo)
-                if late <= ctx.as_of:
-                    draft.slots["late-response"].append(
-                        (
-                            ExpectedFinding("late-response", rule.id, named, trigger.id, number),
-                            lambda ev, v=response, t=late: _replace(ev, v, time=t),
-                        )
-                    )
-                if recipient is not None:
-                    # sent to someone other than the step's recipient
-                    elsewhere = "vp" if recipient == "hq" else "hq"
-                    draft.slots["recipient"].append(
-                        (
-                            ExpectedFinding("wrong-recipient", rule.id, named, trigger.id, number),
-                            lambda ev, v=response, x=elsewhere: _replace(ev, v, recipient=x),
-                        )
-                    )
-            previous = response
+        if to is not None and response.recipient is not None and (linked or "recipient" not in step.same):
+            # sent to someone other than the step's recipient (a free response must keep the
+            # trigger's recipient to answer it at all)
+            elsewhere = "vp" if response.recipient == "hq" else "hq"
+            draft.slots["recipient"].append(
+                (
+                    ExpectedFinding("wrong-recipient", rule.id, named, trigger.id, number),
+                    lambda ev, v=response, x=elsewhere: _replace(ev, v, recipient=x),
+                )
+            )
+
+
+def _responders(ctx: Any, by: Party | None, trigger: Event, when: datetime) -> list[str]:
+    """Who may do a step ``by`` names for ``trigger`` at ``when``, as the checker decides
+    (`_Run.party_matches`): the trigger's actor by default, an actor the trigger names or a
+    member of its relation, the named actor, or a holder of the role on that day. None where the
+    trigger names no actor of the organisation (a subject that is a case)."""
+    if by is None:
+        return [trigger.actor]
+    if by.trigger is not None:
+        named: str | None = getattr(trigger, by.trigger)
+        if named is None or ctx.org.actor(named) is None:
+            return []
+        return sorted(_members(ctx, named, by.relation)) if by.relation is not None else [named]
+    if by.actor is not None or by.role is not None:
+        return _trigger_actors(ctx, by, when)
+    return []
+
+
+def _responder_name(ctx: Any, by: Party | None, trigger: Event) -> str:
+    """The actor a finding of a step done ``by`` a party names, as the checker's
+    `_expected_actor` does: ``role:NAME`` for a role, ``relation:NAME:ACTOR`` for a relation of
+    several members."""
+    if by is None:
+        return trigger.actor
+    if by.trigger is not None:
+        named: str | None = getattr(trigger, by.trigger)
+        if by.relation is not None and named is not None:
+            members = _members(ctx, named, by.relation)
+            return members[0] if len(members) == 1 else f"relation:{by.relation}:{named}"
+        return named or trigger.actor
+    if by.actor is not None:
+        return by.actor
+    return f"role:{by.role}" if by.role else trigger.actor
 
 
 def _witness_guarded(
@@ -1402,26 +1462,41 @@ def _witness_guarded(
 
 
 def _witness_approved(
-    draw: st.DrawFn, ctx: Any, rule: PrerequisiteRule, draft: _Draft, new_id: Callable[[], str], guarded: Event
-) -> None:
+    draw: st.DrawFn,
+    ctx: Any,
+    rule: PrerequisiteRule,
+    draft: _Draft,
+    new_id: Callable[[], str],
+    guarded: Event,
+    depth: int = 0,
+) -> Event | None:
     """A guarded event with one approval per requirement, each linked to it by ``ref`` (the
-    guarded event naming the first, the others naming the guarded event) or by a subject of its
-    own, as the rule links them, and of an age the rule accepts."""
+    guarded event naming the first, the others naming the guarded event) or by a subject (its
+    own, or the one it already has), as the rule links them, and of an age the rule accepts. An
+    approval that another prerequisite rule guards gets approvals of its own. The guarded event
+    as placed, or None (nothing placed) where no one can approve it."""
+    mark, marks = len(draft.events), {m: len(slots) for m, slots in draft.slots.items()}
+
+    def abandon() -> None:
+        del draft.events[mark:]
+        for m, n in marks.items():
+            del draft.slots[m][n:]
+
     when = guarded.time
-    if rule.min_age is not None:  # at least 3 days old: 5 to 10 days
-        earliest, latest = when - timedelta(days=10), when - timedelta(days=5)
-    elif rule.lookback is not None:  # no older than 30 days: up to 20 days
-        earliest, latest = when - timedelta(days=20), when - timedelta(minutes=1)
-    else:
-        earliest, latest = when - timedelta(days=2), when - timedelta(minutes=1)
-    subject = f"case-{guarded.id}"
+    ages = _approval_times(ctx, rule, when)
+    if ages is None:
+        return None
+    earliest, latest = ages
+    subject = guarded.subject or f"case-{guarded.id}"
     approvals: list[Event] = []
+    approved_themselves: list[Event] = []
     for requirement in rule.requires:
         by_ref = rule.link == "ref" or (rule.link == "ref-or-subject" and draw(st.booleans()))
         approved = _instant_between(draw, earliest, latest)
         approvers = _trigger_actors(ctx, as_party(requirement.by), approved)
         if not approvers:  # no one holds the approving role that day: no case here
-            return
+            abandon()
+            return None
         approval = Event(
             id=new_id(),
             time=approved,
@@ -1437,10 +1512,19 @@ def _witness_approved(
             approval = approval._replace(ref=guarded.id)
         if not by_ref:
             guarded = guarded._replace(subject=subject)
+        guarding = _guarding(ctx, approval) if depth < 3 else None
+        if guarding is None:
+            draft.events.append(approval)
+        else:  # a guarded event itself: approved as its rule wants, and placed with its approvals
+            placed = _witness_approved(draw, ctx, guarding, draft, new_id, approval, depth + 1)
+            if placed is None:
+                abandon()
+                return None
+            approval = placed
+            approved_themselves.append(approval)
         approvals.append(approval)
-    approvals = [a._replace(seq=len(draft.events) + k) for k, a in enumerate(approvals)]
-    draft.events.extend(approvals)
-    draft.events.append(guarded._replace(seq=len(draft.events)))
+    guarded = guarded._replace(seq=len(draft.events))
+    draft.events.append(guarded)
     expected = ExpectedFinding("unapproved", rule.id, guarded.actor, guarded.id)
     # the approvals to take away or to age: one where all are needed, else every one
     touched = [draw(st.sampled_from(approvals))] if rule.mode == "all" else approvals
@@ -1454,15 +1538,110 @@ def _witness_approved(
             return [e._replace(attributes=r[e.id]) if e.id in r else e for e in events]
 
         draft.slots["attribute"].append((expected, refused))
-    if rule.lookback is not None or rule.min_age is not None:
-        # too old for the lookback (45 days), or too recent for the minimum age (an hour)
-        too = timedelta(days=45) if rule.lookback is not None else timedelta(hours=1)
-        moved = (when.astimezone(UTC) - too).astimezone(when.tzinfo)
+    moved = _badly_aged(ctx, rule, when, latest)
+    if moved is not None and not any(a in approved_themselves for a in touched):
+        # too old for the lookback, or too recent for the minimum age (an approval with
+        # approvals of its own is left where they make it approved)
 
         def age(events: list[Event], t: list[Event] = touched, moved: datetime = moved) -> list[Event]:
             return [e._replace(time=moved) if e in t else e for e in events]
 
         draft.slots["approval-age"].append((expected, age))
+    return guarded
+
+
+def _guarding(ctx: Any, event: Event) -> PrerequisiteRule | None:
+    """The prerequisite rule of the set that checks ``event`` as a guarded event (its action,
+    done in the range on a day the rule is in force, by its party, meeting its ``where``), if any."""
+    from govrules.checker import _where_matches
+
+    if not ctx.start <= event.time.astimezone(ctx.tz).date() < ctx.end:
+        return None
+    for rule in ctx.rules.rules:
+        if (
+            isinstance(rule, PrerequisiteRule)
+            and event.action in actions_of(rule.action)
+            and _in_force(ctx, rule, event.time)
+            and _where_matches(rule.where, event)
+            and event.actor in _trigger_actors(ctx, as_party(rule.by), event.time)
+        ):
+            return rule
+    return None
+
+
+def _approval_times(ctx: Any, rule: PrerequisiteRule, when: datetime) -> tuple[datetime, datetime] | None:
+    """The instants an approval of an event at ``when`` is drawn between: 1 minute to 2 days
+    before it without an age limit; else old enough for the minimum age (up to twice as old) and
+    fresh for the lookback (no older than two thirds of it, where the minimum age leaves room),
+    as the checker measures ages (`Context.earliest`, `Context.deadline`). None where no instant
+    is both old enough and fresh."""
+    if rule.min_age is None and rule.lookback is None:
+        return when - timedelta(days=2), when - timedelta(minutes=1)
+    latest = when - timedelta(minutes=1)
+    lowest: datetime | None = None
+    if rule.min_age is not None:
+        age = rule.min_age
+        aged = _last_back(lambda t: ctx.earliest(t, age) <= when, latest)
+        if aged is None:
+            return None
+        latest, lowest = aged, _shift(aged, -(when - aged))
+    if rule.lookback is not None:
+        oldest = _oldest_fresh(ctx, rule.lookback, when)
+        if oldest is not None:
+            if oldest > latest:
+                return None
+            fresh = _shift(oldest, (when - oldest) / 3)
+            fresh = fresh if fresh <= latest else oldest
+            lowest = fresh if lowest is None else max(lowest, fresh)
+    return (_shift(when, -timedelta(days=2)) if lowest is None else lowest), latest
+
+
+def _oldest_fresh(ctx: Any, lookback: str, when: datetime) -> datetime | None:
+    """The oldest whole minute before ``when`` an approval may be made at for ``lookback``
+    (None if the lookback reaches back more than 200 years)."""
+    stale = _last_back(lambda t: ctx.deadline(t, lookback) < when, when)
+    return None if stale is None else _shift(stale, timedelta(minutes=1))
+
+
+def _badly_aged(ctx: Any, rule: PrerequisiteRule, when: datetime, latest: datetime) -> datetime | None:
+    """An instant an approval of an event at ``when`` is too old for the lookback at (as far
+    again before the oldest fresh instant as half the lookback: 45 days for 30 days), else too
+    recent for the minimum age at (an hour before, or half way to the latest old enough); None
+    for a rule without either or where the checker would still accept it."""
+    if rule.lookback is not None:
+        oldest = _oldest_fresh(ctx, rule.lookback, when)
+        if oldest is None:
+            return None
+        moved = _shift(oldest, -(when - oldest) / 2)
+        return moved if ctx.deadline(moved, rule.lookback) < when else None
+    if rule.min_age is not None:
+        moved = max(_shift(when, -timedelta(hours=1)), _shift(latest, (when - latest) / 2))
+        return moved if ctx.earliest(moved, rule.min_age) > when else None
+    return None
+
+
+def _shift(when: datetime, by: timedelta) -> datetime:
+    """``when`` moved by ``by`` of elapsed time (not of wall-clock time), in its own zone."""
+    return (when.astimezone(UTC) + by).astimezone(when.tzinfo)
+
+
+def _last_back(holds: Callable[[datetime], bool], start: datetime) -> datetime | None:
+    """The latest whole minute back from ``start`` at which ``holds`` does, for a condition that
+    holds of every instant before one at which it holds (an age); None if not within 200 years."""
+    if holds(start):
+        return start
+    fails, meets = 0, 1440  # in minutes back
+    while not holds(_shift(start, -timedelta(minutes=meets))):
+        fails, meets = meets, meets * 2
+        if meets > 200 * 366 * 1440:
+            return None
+    while meets - fails > 1:
+        middle = (fails + meets) // 2
+        if holds(_shift(start, -timedelta(minutes=middle))):
+            meets = middle
+        else:
+            fails = middle
+    return _shift(start, -timedelta(minutes=meets))
 
 
 def _meeting(draw: st.DrawFn, where: Mapping[str, Any]) -> dict[str, Any]:

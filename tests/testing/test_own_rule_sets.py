@@ -1,0 +1,229 @@
+"""`from_rule_set` on shapes of a rule set of one's own that `audits()` does not draw: steps done by a
+named actor or by a role, steps whose response must share a field with the trigger (`same`),
+approvals that must be old enough (`min_age`) or fresh (`lookback`) for limits of any length, and
+approvals that another prerequisite rule guards. The witness is clean, and the mutations give
+exactly their findings (docs/testing.md §1); the bundled road-fines example uses all of them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import govrules
+from govrules import check
+from govrules.model import Organisation, RuleSet
+from govrules.testing import GeneratedLog, from_rule_set
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "road-fines"
+START, END = date(2024, 1, 1), date(2025, 1, 1)
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+# a clerk's role passes from k1 to k2 on 1 July: a step done by a clerk is done by the one on duty
+ORG = Organisation.model_validate(
+    {
+        "id": "o",
+        "timezone": "Europe/Rome",
+        "actors": [
+            {"id": "police", "roles": ["police-force"]},
+            {"id": "o1", "roles": ["officer"]},
+            {"id": "o2", "roles": ["officer"]},
+            {"id": "hq", "roles": ["hq"]},
+            {"id": "k1", "roles": [{"role": "clerk", "to": "2024-06-30"}]},
+            {"id": "k2", "roles": [{"role": "clerk", "from": "2024-07-01"}]},
+        ],
+    }
+)
+
+
+def _rules(*rules: dict[str, Any]) -> RuleSet:
+    return RuleSet.model_validate(
+        {"id": "own", "title": "A rule set of one's own", "timezone": "Europe/Rome", "rules": list(rules)}
+    )
+
+
+def _chain(step: dict[str, Any], **rule: Any) -> dict[str, Any]:
+    """A triggered rule: an officer creates a fine, a step answers it within 90 days."""
+    return {
+        "id": "send",
+        "kind": "triggered",
+        "clause": "art-201",
+        "trigger": {"action": "create-fine", "by": {"role": "officer"}},
+        "steps": [{"action": "send-fine", "within": "90 days", **step}],
+        **rule,
+    }
+
+
+def _guard(**rule: Any) -> dict[str, Any]:
+    """A prerequisite rule: a penalty only after a notification of the same fine."""
+    return {
+        "id": "penalty",
+        "kind": "prerequisite",
+        "clause": "art-203",
+        "action": "add-penalty",
+        "by": {"role": "officer"},
+        "requires": [{"action": "notify"}],
+        "link": "subject",
+        **rule,
+    }
+
+
+def _serious(rules: RuleSet, org: Organisation, log: GeneratedLog, start: date, end: date) -> list[Any]:
+    report = check(rules, org, list(log.events), start=start, end=end)
+    return [(f.code.value, f.rule, f.actor, f.period) for f in report.findings if f.severity != "info"]
+
+
+def _assert_clean(rules: RuleSet, org: Organisation = ORG, start: date = START, end: date = END) -> list[GeneratedLog]:
+    """Draws witnesses, asserts each gives no violation and no warning, and returns them."""
+    logs: list[GeneratedLog] = []
+
+    @given(from_rule_set(rules, org, start=start, end=end, compliant=True))
+    @SETTINGS
+    def clean(log: GeneratedLog) -> None:
+        assert _serious(rules, org, log, start, end) == []
+        logs.append(log)
+
+    clean()
+    return logs
+
+
+def _assert_exact(
+    rules: RuleSet, mutations: set[str], org: Organisation = ORG, start: date = START, end: date = END
+) -> None:
+    """Each mutation drawn gives exactly its expected finding and nothing else; ``mutations`` are
+    among those drawn."""
+    seen: set[str] = set()
+
+    @given(from_rule_set(rules, org, start=start, end=end, compliant=False))
+    @SETTINGS
+    def exact(log: GeneratedLog) -> None:
+        [expected] = log.expected
+        report = check(rules, org, list(log.events), start=start, end=end)
+        matching = [f for f in report.findings if expected.matches(f)]
+        others = [
+            (f.code.value, f.rule, f.actor, f.period)
+            for f in report.findings
+            if f.severity != "info" and not expected.matches(f)
+        ]
+        assert (len(matching), others) == (1, []), (log.mutation, expected)
+        seen.add(str(log.mutation))
+
+    exact()
+    assert mutations <= seen
+
+
+@pytest.mark.parametrize("same", [[], ["actor"]])
+def test_a_step_by_a_named_actor_is_done_by_that_actor(same: list[str]) -> None:
+    """`by: police`: the police answer an officer's fine (by ``ref`` where the step also wants the
+    trigger's actor), and a finding of the step names the police."""
+    rules = _rules(_chain({"by": "police", "same": same}, unless={"action": "pay", "same": ["subject"]}))
+    logs = _assert_clean(rules)
+    responses = [e for log in logs for e in log.events if e.action == "send-fine"]
+    assert responses and {e.actor for e in responses} == {"police"}
+    _assert_exact(rules, {"unanswered", "late-response", "discharge"})
+
+
+def test_a_step_due_after_the_audit_moment_is_pending_without_its_response() -> None:
+    """Audited on 1 March, a fine created after mid-January has its 45 days run past the audit
+    moment: taking its response away leaves the step pending, so the witness offers no
+    `unanswered` mutation for it (only for the fines due by then)."""
+    rules = _rules(_chain({"within": "45 days"}))
+    as_of = datetime(2024, 3, 1, tzinfo=ZoneInfo("Europe/Rome"))
+    seen: set[str] = set()
+
+    @given(from_rule_set(rules, ORG, start=START, end=END, as_of=as_of, compliant=False))
+    @SETTINGS
+    def exact(log: GeneratedLog) -> None:
+        [expected] = log.expected
+        report = check(rules, ORG, list(log.events), start=START, end=END, as_of=as_of)
+        assert [f.code.value for f in report.findings if expected.matches(f)] == [expected.code]
+        seen.add(str(log.mutation))
+
+    exact()
+    assert "unanswered" in seen
+
+
+def test_a_step_by_a_role_is_done_by_a_holder_on_that_day() -> None:
+    """`by: {role: clerk}`: the clerk on duty that day answers (k1 until June, k2 from July), and a
+    finding of the step names the role."""
+    rules = _rules(_chain({"by": {"role": "clerk"}}))
+    logs = _assert_clean(rules)
+    responses = [e for log in logs for e in log.events if e.action == "send-fine"]
+    assert {e.actor for e in responses} == {"k1", "k2"}
+    assert all((e.actor == "k2") == (e.time.month >= 7) for e in responses)
+    _assert_exact(rules, {"unanswered", "late-response"})
+
+
+def test_a_step_with_the_same_subject_carries_the_triggers_subject() -> None:
+    """`same: [subject]`: each response carries its trigger's subject, which alone links them: the
+    witness without its refs is still clean (as a log that links a case by its subject only)."""
+    rules = _rules(_chain({"same": ["subject"]}, unless={"action": "pay", "same": ["subject"]}))
+    logs = _assert_clean(rules)
+    for log in logs:
+        triggers = {e.id: e for e in log.events if e.action == "create-fine"}
+        for response in (e for e in log.events if e.action == "send-fine"):
+            assert response.subject is not None
+            if response.ref is not None:
+                assert response.subject == triggers[response.ref].subject
+        unlinked = GeneratedLog(tuple(e._replace(ref=None) for e in log.events))
+        assert _serious(rules, ORG, unlinked, START, END) == []
+    _assert_exact(rules, {"unanswered", "late-response", "discharge"})
+
+
+def test_a_free_response_with_the_same_recipient_is_sent_where_its_trigger_was() -> None:
+    """`same: [recipient]` with `to: hq`: a response not linked by ``ref`` answers only a trigger
+    sent to headquarters as well; sending it elsewhere is then no answer, so the recipient
+    mutation is kept for responses linked by ``ref``."""
+    rules = _rules(_chain({"to": "hq", "same": ["recipient"]}))
+    logs = _assert_clean(rules)
+    assert any(e.action == "send-fine" and e.ref is None for log in logs for e in log.events)
+    _assert_exact(rules, {"unanswered", "late-response", "recipient"})
+
+
+def test_approvals_are_old_enough_for_a_minimum_age_of_60_days() -> None:
+    """`min_age: 60 days`: the notifications are 60 to 120 days old; an hour old is too recent."""
+    rules = _rules(_guard(min_age="60 days"))
+    _assert_clean(rules)
+    _assert_exact(rules, {"unapproved", "approval-age"})
+
+
+def test_approvals_are_between_a_minimum_age_and_a_lookback() -> None:
+    """`min_age: 60 days` and `lookback: 90 days`: old enough and still fresh; 135 days is too old."""
+    rules = _rules(_guard(min_age="60 days", lookback="90 days"))
+    logs = _assert_clean(rules)
+    ages = []
+    for log in logs:
+        penalties = {e.subject: e for e in log.events if e.action == "add-penalty"}
+        ages += [(penalties[e.subject].time - e.time).days for e in log.events if e.action == "notify"]
+    assert ages and min(ages) >= 59 and max(ages) <= 90
+    _assert_exact(rules, {"unapproved", "approval-age"})
+
+
+def test_an_approval_another_rule_guards_has_approvals_of_its_own() -> None:
+    """A collection needs a penalty, and a penalty a notification: the penalty that approves a
+    collection in the range is itself approved (and taking its notification away leaves exactly
+    that penalty unapproved)."""
+    collection = {
+        "id": "collection",
+        "kind": "prerequisite",
+        "clause": "art-206",
+        "action": "collect",
+        "requires": [{"action": "add-penalty", "by": {"role": "officer"}}],
+        "link": "subject",
+    }
+    rules = _rules(_guard(), collection)
+    _assert_clean(rules)
+    _assert_exact(rules, {"unapproved"})
+
+
+def test_the_road_fines_example_witness_is_clean() -> None:
+    """The bundled road-fines rule set (steps by the police with the fine as subject, two versions of
+    a clause, a penalty 60 days after the notification, a collection after the penalty)."""
+    rules = govrules.load_rules(EXAMPLE / "rules.yaml")
+    org = govrules.load_org(EXAMPLE / "org.yaml")
+    start, end = date(2010, 1, 1), date(2011, 1, 1)
+    _assert_clean(rules, org, start, end)
+    _assert_exact(rules, {"unanswered", "late-response", "discharge", "unapproved", "approval-age"}, org, start, end)
