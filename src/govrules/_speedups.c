@@ -730,6 +730,15 @@ unsafe_char(Py_UCS4 c)
 static Py_ssize_t
 cell_stop(int kind, const void *data, Py_ssize_t k, Py_ssize_t end, Py_UCS4 sep, int quoted, char *doubled)
 {
+    if (kind == PyUnicode_1BYTE_KIND && !quoted) {  /* the usual cell: bytes up to the delimiter */
+        const Py_UCS1 *bytes = data;
+        for (; k < end && bytes[k] != sep; k++) {
+            if (bytes[k] < 0x20 && bytes[k] != 0x09) {  /* no lone surrogate in one-byte text */
+                return -1;
+            }
+        }
+        return k;
+    }
     for (; k < end; k++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, k);
         if (quoted && c == '"') {
