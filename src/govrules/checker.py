@@ -885,7 +885,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
 
             chosen, first_candidate = responses[index].choose(trig, links, _actor_scope(by, trig), candidate, fits)
             if discharged is None and rule.unless is not None:
-                discharged = _trigger_discharge(run, rule.unless, unless_events, trig, chosen)
+                discharged = _trigger_discharge(run, rule.unless, unless_events, trig, chosen, due)
             base = {"actor": _expected_actor(run, trig, by), "period": trig.id, "opens": trig.time, "due": due}
 
             def params(  # a message's words, made for a finding only
@@ -1118,13 +1118,16 @@ def _party_name(run: _Run, party: Party | None, trig: Event) -> str:
 
 
 def _trigger_discharge(
-    run: _Run, unless: EventFilter, events: Sequence[Event], trig: Event, chosen: Event | None
+    run: _Run, unless: EventFilter, events: Sequence[Event], trig: Event, chosen: Event | None, due: datetime
 ) -> Event | None:
+    """The ``unless`` event that discharges the step due at ``due``: the first after the trigger,
+    before the chosen response and no later than the due moment (a step already missed is not
+    excused by what comes after: a payment five months late does not undo an unsent notice)."""
     by = as_party(unless.by)
     for e in events:
         if e.time < trig.time or e.id == trig.id:
             continue
-        if chosen is not None and e.time >= chosen.time:
+        if (chosen is not None and e.time >= chosen.time) or e.time > due:
             break
         if not _where_matches(unless.where, e):
             continue

@@ -696,6 +696,31 @@ class TestTriggered:
         ]
         assert gaps(report, "discharged")[0].severity == "info"
 
+    def test_an_unless_event_after_the_due_moment_excuses_nothing(self) -> None:
+        """A fine never notified within its 90 days, paid five months later: the notice is
+        unanswered, whatever the audit moment; the payment came after the step was missed. A
+        payment on the last day of the 90 still discharges it."""
+        rule = {
+            "id": "notify",
+            "kind": "triggered",
+            "clause": "Art201",
+            "trigger": {"action": "fine"},
+            "steps": [{"action": "notify", "within": "90 days", "same": ["subject"]}],
+            "unless": {"action": "payment", "same": ["subject"]},
+        }
+        log = [
+            ev("f1", "2024-01-10T00:00", "office", "fine", subject="c1"),
+            ev("p1", "2024-09-02T00:00", "office", "payment", subject="c1"),
+            ev("f2", "2024-01-10T00:00", "office", "fine", subject="c2"),
+            ev("p2", "2024-04-09T23:00", "office", "payment", subject="c2"),
+        ]
+        for as_of in (datetime(2024, 6, 1, tzinfo=SH), datetime(2024, 12, 31, tzinfo=SH)):
+            report = run(ruleset(rule), log, as_of=as_of)
+            assert [(f.code.value, f.period, f.evidence) for f in gaps(report)] == [
+                ("unanswered", "f1", ("f1",)),
+                ("discharged", "f2", ("f2", "p2")),
+            ]
+
     def test_day_deadline_counts_local_days_across_dst(self) -> None:
         """60 days after 00:00+01:00 in Rome ends at the end of the 60th local day, past the DST change."""
         rule = {
