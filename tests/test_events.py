@@ -109,6 +109,20 @@ def test_undecodable_bytes_in_json_lines_reject_that_record(tmp_path: Path) -> N
     assert isinstance(records[1], Rejected) and records[1].line == 2 and "not valid utf-8-sig" in records[1].reason
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_a_log_with_a_utf16_or_utf32_byte_order_mark_asks_for_its_encoding(tmp_path: Path, encoding: str) -> None:
+    """A log saved as UTF-16 (a spreadsheet's "Unicode text") read as UTF-8 was a header of
+    undecodable bytes ('the header has \\udcff\\udcfei d'): its byte order mark names the
+    encoding to give; given it, the log reads."""
+    data = "id,time,actor,action\ne1,2024-03-01T09:00:00+01:00,school,report\n".encode(encoding)
+    with pytest.raises(EventLogError) as raised:
+        _read(tmp_path, "log.csv", data)
+    [problem] = raised.value.problems
+    assert (problem.line, problem.code) == (1, "bad-encoding")
+    assert problem.message == f"the log starts with a {encoding} byte order mark: read it with --encoding {encoding}"
+    assert [e.id for e in _read(tmp_path, "log.csv", data, encoding=encoding) if isinstance(e, Event)] == ["e1"]
+
+
 def test_a_json_field_holding_a_list_or_an_object_rejects_its_record(tmp_path: Path) -> None:
     """``"actor": ["u1"]`` names no actor (it was read as the text ``['u1']``): the record is
     rejected naming the field; a number is still read as its text."""

@@ -942,6 +942,10 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
     name = builder.file
     with handle:
         sample = handle.read(4096)
+        if sample.startswith(("\udcff\udcfe", "\udcfe\udcff")):  # a UTF-16 or UTF-32 byte order mark, read as UTF-8
+            marked = "utf-32" if sample[2:4] == "\x00\x00" else "utf-16"
+            reason = f"the log starts with a {marked} byte order mark: read it with --encoding {marked}"
+            raise EventLogError([Problem(name, 1, None, "", "bad-encoding", reason)])
         handle.seek(0)
         delimiter = "\t" if name.lower().endswith(".tsv") or (sample.count("\t") > sample.count(",")) else ","
         reader = csv.reader(handle, delimiter=delimiter, strict=False)
