@@ -123,6 +123,22 @@ def test_a_log_with_a_utf16_or_utf32_byte_order_mark_asks_for_its_encoding(tmp_p
     assert [e.id for e in _read(tmp_path, "log.csv", data, encoding=encoding) if isinstance(e, Event)] == ["e1"]
 
 
+def test_malformed_xes_is_a_record_numbered_as_the_events_are(tmp_path: Path) -> None:
+    """An XES log's records are numbered as its events are (the n-th event); the malformed XML
+    that stops the reading is the record after the last one read, not an XML line number among
+    record numbers; the XML line and column are in the reason."""
+    event = (
+        '<event><string key="concept:name" value="report"/><string key="org:resource" value="school"/>'
+        '<date key="time:timestamp" value="2024-03-01T09:00:00+01:00"/></event>\n'
+    )
+    data = ('<?xml version="1.0"?>\n<log>\n<trace>\n' + event * 2 + "<event><string key=").encode()
+    records = _read(tmp_path, "log.xes", data)
+    assert [r.line for r in records] == [1, 2, 3]
+    rejected = records[-1]
+    assert isinstance(rejected, Rejected)
+    assert rejected.reason.startswith("malformed XES (XML) after record 2: ") and "line 6" in rejected.reason
+
+
 def test_a_json_field_holding_a_list_or_an_object_rejects_its_record(tmp_path: Path) -> None:
     """``"actor": ["u1"]`` names no actor (it was read as the text ``['u1']``): the record is
     rejected naming the field; a number is still read as its text."""

@@ -1455,7 +1455,8 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
     """Stream the events of an XES log; trace attributes are exposed with a ``case:`` prefix.
 
     Records are numbered in document order (the n-th event of the file), since XML parsers
-    do not report the line of an element cheaply.
+    do not report the line of an element cheaply; so is the malformed XML that stops the
+    reading (the record after the last one read), its XML line and column in the reason.
     """
     from xml.etree.ElementTree import ParseError
 
@@ -1495,9 +1496,9 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
                     trace_attrs["case:" + elem.attrib["key"]] = _xes_value(tag, elem.attrib.get("value"))
                 elif tag == "trace":
                     root.clear()  # drop finished traces: memory follows one trace, not the log
-        except ParseError as exc:
-            line = exc.position[0] if getattr(exc, "position", None) else None
-            yield Rejected(name, line, f"malformed XES (XML) from here on: {exc}; the rest of the file cannot be read")
+        except ParseError as exc:  # numbered as the record it stops: the XML line is in the message
+            reason = f"malformed XES (XML) after record {number}: {exc}; the rest of the file cannot be read"
+            yield Rejected(name, number + 1, reason)
         except (LookupError, ValueError) as exc:  # an unknown encoding declaration, bad bytes
             yield Rejected(name, None, f"unreadable XES (XML): {exc}; the rest of the file cannot be read")
         except Exception as exc:  # defusedxml refuses entities and DTDs
