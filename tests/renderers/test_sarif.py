@@ -89,6 +89,17 @@ def test_locations_point_at_evidence_rows_or_the_rule(example: Callable[..., tup
         if result["properties"]["code"] == "rejected-event":
             assert result["locations"][0]["physicalLocation"]["region"]["startLine"] >= 2
 
+    # an unapproved event is located at itself, its approvals (too late, too old) among the related
+    unapproved = [r for r in run["results"] if r["properties"]["code"] == "unapproved"]
+    assert unapproved
+    for result in unapproved:
+        place = result["locations"][0]
+        assert place["message"]["text"] == result["properties"]["period"]
+        related = [r["message"]["text"] for r in result.get("relatedLocations", []) if "message" in r]
+        assert sorted(set(result["properties"]["evidence"]) - {result["properties"]["period"]}) == sorted(
+            t for t in related if t in result["properties"]["evidence"]
+        )
+
 
 def test_fingerprints_are_unique_and_stable(example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """Each result has its own fingerprint, the same in a second rendering."""

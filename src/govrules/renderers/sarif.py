@@ -3,7 +3,8 @@
 Each rule of the rule set is a ``reportingDescriptor`` whose help is the clause id and its
 original words. Each finding is a result (violation -> ``error``, warning -> ``warning``,
 info -> ``note``) located at the event-log row that is its evidence (the last cited event; the
-others are related locations), or, when nothing was seen, at the rule in the rule file.
+others are related locations; for an unapproved event, that event, not its approvals), or,
+when nothing was seen, at the rule in the rule file.
 Findings about input records point at the record. ``partialFingerprints`` carry the stable
 obligation name, so that a viewer recognises the same gap in the next run.
 """
@@ -132,7 +133,10 @@ def _result(report: Report, context: RenderContext, f: Finding, positions: dict[
         primary = _physical(f.file, f.line)
         related = cited
     elif cited:
-        primary, related = cited[-1], cited[:-1]
+        at = len(cited) - 1
+        if f.code.value == "unapproved":  # the event that lacks approval, not an approval cited
+            at = next((i for i, c in enumerate(cited) if c["message"]["text"] == f.period), at)
+        primary, related = cited[at], cited[:at] + cited[at + 1 :]
         if rule_loc is not None:
             related = [*related, {**rule_loc, "message": {"text": f.clause or rule_id}}]
     else:
