@@ -674,22 +674,23 @@ class TestTriggered:
         [f] = gaps(report)
         assert (f.code.value, f.evidence, f.detail["found_recipients"]) == ("wrong-recipient", ("i1", "r1"), ["office"])
 
+    NOTIFY: ClassVar[dict[str, Any]] = {
+        "id": "notify",
+        "kind": "triggered",
+        "clause": "Art201",
+        "trigger": {"action": "fine"},
+        "steps": [{"action": "notify", "within": "90 days", "same": ["subject"]}],
+        "unless": {"action": "payment", "same": ["subject"]},
+    }
+
     def test_discharge(self) -> None:
         """An `unless` event before the response discharges the obligation: reported, not met."""
-        rule = {
-            "id": "notify",
-            "kind": "triggered",
-            "clause": "Art201",
-            "trigger": {"action": "fine"},
-            "steps": [{"action": "notify", "within": "90 days", "same": ["subject"]}],
-            "unless": {"action": "payment", "same": ["subject"]},
-        }
         log = [
             ev("f1", "2024-01-10T00:00", "office", "fine", subject="c1"),
             ev("p1", "2024-01-12T00:00", "office", "payment", subject="c1"),
             ev("f2", "2024-01-10T00:00", "office", "fine", subject="c2"),
         ]
-        report = run(ruleset(rule), log)
+        report = run(ruleset(self.NOTIFY), log)
         assert [(f.code.value, f.period, f.evidence) for f in gaps(report)] == [
             ("discharged", "f1", ("f1", "p1")),
             ("unanswered", "f2", ("f2",)),
@@ -700,14 +701,6 @@ class TestTriggered:
         """A fine never notified within its 90 days, paid five months later: the notice is
         unanswered, whatever the audit moment; the payment came after the step was missed. A
         payment on the last day of the 90 still discharges it."""
-        rule = {
-            "id": "notify",
-            "kind": "triggered",
-            "clause": "Art201",
-            "trigger": {"action": "fine"},
-            "steps": [{"action": "notify", "within": "90 days", "same": ["subject"]}],
-            "unless": {"action": "payment", "same": ["subject"]},
-        }
         log = [
             ev("f1", "2024-01-10T00:00", "office", "fine", subject="c1"),
             ev("p1", "2024-09-02T00:00", "office", "payment", subject="c1"),
@@ -715,7 +708,7 @@ class TestTriggered:
             ev("p2", "2024-04-09T23:00", "office", "payment", subject="c2"),
         ]
         for as_of in (datetime(2024, 6, 1, tzinfo=SH), datetime(2024, 12, 31, tzinfo=SH)):
-            report = run(ruleset(rule), log, as_of=as_of)
+            report = run(ruleset(self.NOTIFY), log, as_of=as_of)
             assert [(f.code.value, f.period, f.evidence) for f in gaps(report)] == [
                 ("unanswered", "f1", ("f1",)),
                 ("discharged", "f2", ("f2", "p2")),

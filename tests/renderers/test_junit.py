@@ -92,6 +92,23 @@ def test_known_gaps_are_failures_with_their_evidence(example: Callable[..., tupl
     assert "events-2024.csv:" in (late.text or "")
 
 
+def _november(status: str, counterpart: str | None = None) -> Outcome:
+    """Actor a's obligation under rule r for November 2024, of ``status``."""
+    from datetime import datetime, timedelta, timezone
+
+    tz = timezone(timedelta(hours=8))
+    return Outcome(
+        rule="r",
+        clause="C1",
+        actor="a",
+        counterpart=counterpart,
+        period="2024-11",
+        opens=datetime(2024, 11, 1, tzinfo=tz),
+        due=datetime(2024, 11, 30, 23, 59, 59, tzinfo=tz),
+        status=status,  # type: ignore[arg-type]
+    )
+
+
 def _report(outcomes: list[Outcome], findings: list[Finding]) -> Report:
     from datetime import datetime, timedelta, timezone
 
@@ -117,19 +134,7 @@ def _report(outcomes: list[Outcome], findings: list[Finding]) -> Report:
 )
 def test_quiet_statuses(status: str, child: str | None) -> None:
     """Pending, exempt and not-held obligations are skipped; met ones pass."""
-    from datetime import datetime, timedelta, timezone
-
-    tz = timezone(timedelta(hours=8))
-    o = Outcome(
-        rule="r",
-        clause="C1",
-        actor="a",
-        counterpart="b",
-        period="2024-11",
-        opens=datetime(2024, 11, 1, tzinfo=tz),
-        due=datetime(2024, 11, 30, 23, 59, 59, tzinfo=tz),
-        status=status,  # type: ignore[arg-type]
-    )
+    o = _november(status, counterpart="b")
     root = ET.fromstring(render(_report([o], []), "junit", RenderContext()))
     case = root.find("testsuite/testcase")
     assert case is not None
@@ -253,18 +258,7 @@ def test_record_findings_fail_at_the_warning_threshold(tmp_path: Path, monkeypat
 
 def test_rule_warnings_fail_at_the_warning_threshold() -> None:
     """A rule's warning (``severity: warning``) passes by default and fails at fail_on="warning"."""
-    from datetime import datetime, timedelta, timezone
-
-    tz = timezone(timedelta(hours=8))
-    o = Outcome(
-        rule="r",
-        clause="C1",
-        actor="a",
-        period="2024-11",
-        opens=datetime(2024, 11, 1, tzinfo=tz),
-        due=datetime(2024, 11, 30, 23, 59, 59, tzinfo=tz),
-        status="missing",
-    )
+    o = _november("missing")
     f = Finding(code=FindingCode.MISSING, severity="warning", rule="r", actor="a", period="2024-11", message="m")
     report = _report([o], [f])
     default = ET.fromstring(render_junit(report, RenderContext()))
