@@ -1255,7 +1255,7 @@ def load_org(
     return org
 
 
-def sniff_kind(path: str | os.PathLike[str]) -> str:
+def sniff_describe(path: str | os.PathLike[str]) -> str:
     """``rules`` or ``org``: which kind of document a file holds (by its top-level keys)."""
     try:
         data, _, _ = parse_document(Path(path).read_bytes()[: DEFAULT_LIMITS.max_file_bytes + 1], os.fspath(path))
@@ -1318,11 +1318,11 @@ def load_map_file(path: str | os.PathLike[str]) -> tuple[FieldMap, str | None, s
     for key, what in wanted.items():
         value = data.get(key) or {}
         if not isinstance(value, Mapping):
-            raise LoadError([smap.problem(f"/{key}", "wrong-type", f"expected {what}, got {_kind(value)}")])
+            raise LoadError([smap.problem(f"/{key}", "wrong-type", f"expected {what}, got {_describe(value)}")])
         for name_, text in value.items():
             if not isinstance(text, str) or not text:
                 pointer = f"/{key}/{_escape(str(name_))}"
-                raise LoadError([smap.problem(pointer, "wrong-type", f"expected a non-empty text, got {_kind(text)}")])
+                raise LoadError([smap.problem(pointer, "wrong-type", f"expected a non-empty text, got {_describe(text)}")])
         texts[key] = {str(k): v for k, v in value.items()}
     try:
         parsed = FieldMap.parse([f"{k}={v}" for k, v in texts["fields"].items()])
@@ -1332,20 +1332,6 @@ def load_map_file(path: str | os.PathLike[str]) -> tuple[FieldMap, str | None, s
     if fmt is not None and fmt not in FORMATS:
         raise LoadError([smap.problem("/format", "bad-value", f"expected one of {', '.join(FORMATS)}, got {fmt!r}")])
     if encoding is not None and not isinstance(encoding, str):
-        raise LoadError([smap.problem("/encoding", "wrong-type", f"expected an encoding name, got {_kind(encoding)}")])
+        raise LoadError([smap.problem("/encoding", "wrong-type", f"expected an encoding name, got {_describe(encoding)}")])
     return FieldMap(parsed.fields, texts["lists"], texts["attributes"]), fmt, encoding
 
-
-def _kind(value: Any) -> str:
-    """What ``value`` is, in a message: a list, a number, nothing..."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, int | float):
-        return f"a number ({value})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    return f"{value!r}"
