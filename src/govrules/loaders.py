@@ -1255,7 +1255,7 @@ def load_org(
     return org
 
 
-def sniff_describe(path: str | os.PathLike[str]) -> str:
+def sniff_kind(path: str | os.PathLike[str]) -> str:
     """``rules`` or ``org``: which kind of document a file holds (by its top-level keys)."""
     try:
         data, _, _ = parse_document(Path(path).read_bytes()[: DEFAULT_LIMITS.max_file_bytes + 1], os.fspath(path))
@@ -1322,7 +1322,9 @@ def load_map_file(path: str | os.PathLike[str]) -> tuple[FieldMap, str | None, s
         for name_, text in value.items():
             if not isinstance(text, str) or not text:
                 pointer = f"/{key}/{_escape(str(name_))}"
-                raise LoadError([smap.problem(pointer, "wrong-type", f"expected a non-empty text, got {_describe(text)}")])
+                raise LoadError(
+                    [smap.problem(pointer, "wrong-type", f"expected a non-empty text, got {_describe(text)}")]
+                )
         texts[key] = {str(k): v for k, v in value.items()}
     try:
         parsed = FieldMap.parse([f"{k}={v}" for k, v in texts["fields"].items()])
@@ -1332,6 +1334,7 @@ def load_map_file(path: str | os.PathLike[str]) -> tuple[FieldMap, str | None, s
     if fmt is not None and fmt not in FORMATS:
         raise LoadError([smap.problem("/format", "bad-value", f"expected one of {', '.join(FORMATS)}, got {fmt!r}")])
     if encoding is not None and not isinstance(encoding, str):
-        raise LoadError([smap.problem("/encoding", "wrong-type", f"expected an encoding name, got {_describe(encoding)}")])
+        raise LoadError(
+            [smap.problem("/encoding", "wrong-type", f"expected an encoding name, got {_describe(encoding)}")]
+        )
     return FieldMap(parsed.fields, texts["lists"], texts["attributes"]), fmt, encoding
-
