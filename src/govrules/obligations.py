@@ -48,12 +48,11 @@ from govrules.model import (
 from govrules.periods import (
     Grain,
     Period,
-    canonical_label,
     iter_custom_periods,
     iter_periods,
     iter_rrule_periods,
     months_of,
-    parse_label,
+    written_period,
 )
 
 __all__ = ["Context", "Obligation", "iter_obligations", "obligations", "zone_of"]
@@ -344,11 +343,8 @@ def _exempts(label: str, period: Period) -> bool:
     (``2024-Q1`` covers the months January to March, not the year)."""
     if label == period.label:
         return True
-    canonical = canonical_label(label)
-    if canonical is None:
-        return False
-    covering = parse_label(canonical)
-    return covering.start <= period.start and period.end <= covering.end
+    covering = written_period(label)
+    return covering is not None and covering.start <= period.start and period.end <= covering.end
 
 
 def _exempt_period(rule: RecurringRule, period: Period) -> bool:

@@ -249,13 +249,20 @@ _LABELS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
-def canonical_label(text: str) -> str | None:
-    """The canonical form of a period label as people write it (``2024-q4`` and ``2024-01/P1Y``
-    name the periods ``2024-Q4`` and ``2024``); None for text that is no label."""
+def written_period(text: str) -> Period | None:
+    """The period a label names as people write it (``2024-q4`` and ``2024-01/P1Y`` name the
+    periods ``2024-Q4`` and ``2024``); None for text that is no label."""
     try:
-        return parse_label(text.strip().upper()).label
+        return parse_label(text.strip().upper())
     except PeriodError:
         return None
+
+
+def canonical_label(text: str) -> str | None:
+    """The canonical form of a period label as people write it (see `written_period`); None for
+    text that is no label."""
+    period = written_period(text)
+    return None if period is None else period.label
 
 
 def parse_label(label: str) -> Period:
