@@ -21,7 +21,7 @@ from typing import Any, TypeVar, cast
 
 import msgspec
 
-from govrules.durations import local_date
+from govrules.durations import local_date, start_of_day
 from govrules.errors import InvalidArgument, RuleSetError
 from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups, at_fixed_offsets
 from govrules.findings import (
@@ -666,8 +666,6 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
     rule or the actor ends, or after the actor's last day in the role, owes nothing; two events
     on one local day make no gap of their own.
     """
-    from govrules.durations import start_of_day
-
     ctx = run.ctx
     who = as_party(rule.who)
     assert who is not None and rule.max_gap is not None
