@@ -960,19 +960,11 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
         repeated = sorted({h for h in header if h and header.count(h) > 1}, key=header.index)
         if repeated:
             where = ", ".join(str(i + 1) for i, h in enumerate(header) if h == repeated[0])
-            raise EventLogError(
-                [
-                    Problem(
-                        name,
-                        1,
-                        None,
-                        "",
-                        "duplicate-column",
-                        f"the header names column {repeated[0]!r} more than once (columns {where}): which one a "
-                        "field or an attribute is read from would be a guess; rename or drop all but one",
-                    )
-                ]
+            reason = (
+                f"the header names column {repeated[0]!r} more than once (columns {where}): which one a field or "
+                "an attribute is read from would be a guess; rename or drop all but one"
             )
+            raise EventLogError([Problem(name, 1, None, "", "duplicate-column", reason)])
         # the required fields, and any other a map names (a misspelt column is not an absent field)
         asked = [f for f in EVENT_FIELDS if f in _REQUIRED or f in builder.fmap.fields]
         missing = [f for f in asked if not any(s in header or _is_constant(s) for s in builder.sources[f])]
