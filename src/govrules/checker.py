@@ -2042,7 +2042,7 @@ def _build(
 def _notes(lang: str, counts: RecordCounts, outcomes: Sequence[Outcome]) -> list[str]:
     """The report's notes: every record rejected (nothing checked), no obligation in the range."""
     notes = []
-    if counts.read and counts.rejected == counts.read:
+    if counts.all_rejected:
         notes.append(word("all_rejected", lang, n=counts.read))
     if not any(o.status != "not-held" for o in outcomes):
         notes.append(word("no_obligations", lang))

@@ -310,10 +310,9 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     else:
         _emit(render(report, args.format, context), args.output, stdout)
     code = report.exit_code(args.fail_on)
-    records = report.records
-    if records.read and records.rejected == records.read:  # read nothing: not green, whatever the rules
+    if report.records.all_rejected:  # read nothing: not green, whatever the rules
         print(
-            f"error: every record read ({records.read}) was rejected (see the report's unreadable records): "
+            f"error: every record read ({report.records.read}) was rejected (see the report's unreadable records): "
             "nothing in the logs could be checked",
             file=stderr,
         )

@@ -267,6 +267,11 @@ class RecordCounts(_Frozen):
     after_as_of: int = 0
     files: dict[str, int] = Field(default_factory=dict)
 
+    @property
+    def all_rejected(self) -> bool:
+        """Whether records were read and every one was rejected: nothing could be checked."""
+        return 0 < self.read == self.rejected
+
 
 class UnmatchedAction(_Frozen):
     """An action seen in the log that no rule mentions, with likely intended names."""
