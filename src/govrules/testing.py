@@ -1128,7 +1128,7 @@ def _logs(
 
 def _instant_between(draw: st.DrawFn, lo: datetime, hi: datetime) -> datetime:
     span = max(0, int((hi - lo).total_seconds() // 60))
-    return (lo.astimezone(UTC) + timedelta(minutes=draw(st.integers(0, span)))).astimezone(lo.tzinfo)
+    return _shift(lo, timedelta(minutes=draw(st.integers(0, span))))
 
 
 def _replace(events: list[Event], old: Event, **changes: Any) -> list[Event]:
@@ -1338,7 +1338,7 @@ def _witness_triggered(
         if rule.unless is not None:
             cancel = Event(
                 id=new_id(),
-                time=(trigger.time.astimezone(UTC) + timedelta(seconds=30)).astimezone(trigger.time.tzinfo),
+                time=_shift(trigger.time, timedelta(seconds=30)),
                 actor=trigger.actor,
                 action=actions_of(rule.unless.action)[0],
                 recipient=trigger.recipient,
@@ -1357,7 +1357,7 @@ def _witness_triggered(
         if due <= ctx.as_of:  # else the step is pending, not unanswered, without its response
             expected = ExpectedFinding("unanswered", rule.id, named, trigger.id, number)
             draft.slots["unanswered"].append((expected, lambda ev, v=response: [e for e in ev if e is not v]))
-        late = (due.astimezone(UTC) + timedelta(hours=1)).astimezone(due.tzinfo)
+        late = _shift(due, timedelta(hours=1))
         if late <= ctx.as_of:
             draft.slots["late-response"].append(
                 (
