@@ -708,11 +708,8 @@ undoubled(PyObject *text)
 static PyObject *
 unquoted_value(PyObject *line, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
 {
-    if (a == b) {
-        Py_RETURN_NONE;
-    }
-    strip_span(kind, data, &a, &b);
-    return undoubled(PyUnicode_Substring(line, a, b));
+    PyObject *value = cell_value(line, kind, data, a, b);
+    return value == NULL || value == Py_None ? value : undoubled(value);
 }
 
 /* Whether a character makes a line the csv module's to read: a control character other than a
