@@ -891,7 +891,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
             ) -> dict[str, Any]:
                 return {
                     "actor": _party_name(run, by, trig)
-                    if by.relation is not None
+                    if by.relation is not None or (by.trigger is not None and getattr(trig, by.trigger) is None)
                     else _recipient_name(run, _expected_actor(run, trig, by)),
                     "rule": run.rule_name(rule),
                     "step": number,
@@ -1103,13 +1103,16 @@ def _party_name(run: _Run, party: Party | None, trig: Event) -> str:
         return word("nothing", run.lang)
     if party.trigger is not None:
         named = getattr(trig, party.trigger)
+        if named is None:  # the trigger names no subject (or recipient): say so, not a blank
+            whose = word("unnamed", run.lang, field=word(f"field_{party.trigger}", run.lang), event=trig.id)
+        else:
+            whose = run.name(named)
         if party.relation is not None:
             members = run.related(named, party.relation)
             if members:
                 return word("or", run.lang).join(map(run.name, members))
-            whose = run.name(named) if named is not None else word("nothing", run.lang)
             return word("relation_of", run.lang, relation=party.relation, actor=whose)
-        return run.name(named)
+        return whose
     if party.actor is not None:
         return run.name(party.actor)
     return party.role or "?"

@@ -810,6 +810,29 @@ class TestRelationOfTheTrigger:
         assert [(f.code.value, f.actor) for f in zh.findings] == [("unanswered", "relation:schools:hq")]
         assert zh.findings[0].message.startswith("总部的schools ")
 
+    def test_a_trigger_naming_no_subject_is_said_to_name_none(self) -> None:
+        """A step owed to, or by, the trigger's subject when the trigger names none cannot be shown
+        met; the message says whose subject is missing rather than leaving a blank."""
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection"),
+            ev("w1", "2024-03-01T16:00", "b1", "written-report", ref="i1"),
+            ev("f1", "2024-03-02T10:00", "b1", "feedback", ref="i1"),
+        ]
+        report = run(ruleset(CHAIN), log)
+        assert [(o.step, o.status, o.evidence) for o in report.outcomes] == [
+            (1, "met", ("i1", "w1")),
+            (2, "wrong-recipient", ("i1", "f1")),
+        ]
+        [f] = gaps(report)
+        assert (f.detail["expected_recipient"], f.detail["found_recipients"]) == (None, [None])
+        assert "to nothing instead of the subject that i1 does not name (due" in f.message
+        [zh] = gaps(run(ruleset(CHAIN), log, lang="zh"))
+        assert "i1未载明的对象" in zh.message
+        by_subject = {**CHAIN, "steps": [{"action": "feedback", "by": {"trigger": "subject"}, "within": "promptly"}]}
+        [unanswered] = gaps(run(ruleset(by_subject), log[:1]))
+        assert (unanswered.code.value, unanswered.actor) == ("unanswered", "b1")
+        assert unanswered.message.startswith("the subject that i1 does not name never did step 1 ")
+
     def test_an_approval_by_a_member_of_the_relation_of_the_guarded_events_actor(self) -> None:
         """In a prerequisite the trigger is the guarded event: b1's lecture needs approval by one
         of b1's schools."""
