@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
 from typing import Any
@@ -1039,9 +1039,12 @@ def from_rule_set(
     Supported rules are those `audits` draws (recurring rules for a role, on calendar periods or
     rolling, with an actor as recipient or owed to each member of a relation, extensions; chains
     by the trigger's actor or a member of its relation; approvals linked by ``ref`` or subject,
-    with or without an age limit; topic requirements), and steps done by a named actor or a role,
-    steps with ``same``, minimum ages and lookbacks of any length, and approvals another
-    prerequisite rule guards; the witness of other rules is not guaranteed (docs/testing.md).
+    with or without an age limit; topic requirements), and steps done by or addressed to a named
+    actor, a role, a relation or the trigger's subject, steps with ``same``, ``where`` conditions,
+    minimum ages and lookbacks of any length, approvals another prerequisite rule guards or a
+    member of a relation gives, content schemas of one's own, and events one rule places that
+    another reads as a trigger or a guarded event; the witness of other rules is not guaranteed
+    (docs/testing.md).
     Shrinks towards few events and early dates.
 
     Args:
@@ -1073,6 +1076,9 @@ class _Draft:
 
     events: list[Event]
     slots: dict[str, list[tuple[ExpectedFinding, Any]]]
+    answered: set[tuple[str, str]] = field(default_factory=set)
+    """(rule id, event id): the triggers whose chain, and the guarded events whose approvals, a
+    rule's witness placed."""
 
 
 def _logs(
@@ -1108,10 +1114,11 @@ def _logs(
                 _witness_guarded(draw, ctx, rule, draft, new_id, "strip-topic")
             elif isinstance(rule, ForbiddenRule):
                 _witness_guarded(draw, ctx, rule, draft, new_id, "forbidden")
+        anchors = _complete(draw, ctx, draft, new_id)
         witness = GeneratedLog(tuple(draft.events))
         if compliant is True:
             return witness
-        possible = [(m, s) for m in MUTATIONS for s in draft.slots[m]]
+        possible = [(m, s) for m in MUTATIONS for s in draft.slots[m] if not _disturbs(ctx, s, draft.events, anchors)]
         if not possible:
             if compliant is False:
                 from hypothesis import reject
@@ -1124,6 +1131,101 @@ def _logs(
         return GeneratedLog(tuple(apply(list(draft.events))), (expected,), mutation)
 
     return build()
+
+
+def _complete(draw: st.DrawFn, ctx: Any, draft: _Draft, new_id: Callable[[], str]) -> list[Event]:
+    """Events one rule's witness places that another rule reads as a trigger or a guarded event
+    (the analyses a recurring rule asks for, which trigger a report in another): each gets the
+    chain or the approvals that rule wants, as its own witness gives them (linked by ``ref``); and
+    so on for the events those add, three times over. The events so answered."""
+    anchors: list[Event] = []
+    fresh = list(draft.events)
+    for _ in range(3):
+        mark = len(draft.events)
+        for event in fresh:
+            for rule in ctx.rules.rules:
+                if (rule.id, event.id) in draft.answered:
+                    continue
+                if isinstance(rule, TriggeredRule) and _reads(ctx, rule, rule.trigger, event):
+                    chain = _chain(draw, ctx, rule, event, new_id, len(draft.events))
+                    if chain is None:
+                        continue
+                    draft.events.extend(response._replace(ref=event.id) for response, _, _ in chain)
+                elif isinstance(rule, PrerequisiteRule) and _reads(ctx, rule, rule, event):
+                    if not _approve_placed(draw, ctx, rule, draft, new_id, event):
+                        continue
+                else:
+                    continue
+                draft.answered.add((rule.id, event.id))
+                anchors.append(event)
+        fresh = draft.events[mark:]
+    return anchors
+
+
+def _approve_placed(
+    draw: st.DrawFn, ctx: Any, rule: PrerequisiteRule, draft: _Draft, new_id: Callable[[], str], guarded: Event
+) -> bool:
+    """Approvals, as ``rule`` wants them, of an event already placed (which is left as it is):
+    each names it by ``ref``, or shares its subject where the rule links by subject alone. False
+    (nothing placed) where that cannot be done."""
+    ages = _approval_times(ctx, rule, guarded.time)
+    if ages is None or (rule.link == "subject" and guarded.subject is None):
+        return False
+    approvals: list[Event] = []
+    for requirement in rule.requires:
+        when = _instant_between(draw, *ages)
+        approvers = _approvers(ctx, as_party(requirement.by), guarded, when)
+        if not approvers:
+            return False
+        approvals.append(
+            _as_read(
+                draw,
+                ctx,
+                Event(
+                    id=new_id(),
+                    time=when,
+                    actor=draw(st.sampled_from(approvers)),
+                    action=actions_of(requirement.action)[0],
+                    attributes=_meeting(draw, requirement.where),
+                    subject=guarded.subject if rule.link == "subject" else None,
+                    ref=None if rule.link == "subject" else guarded.id,
+                    seq=len(draft.events) + len(approvals),
+                ),
+            )
+        )
+    draft.events.extend(approvals)
+    return True
+
+
+def _approvers(ctx: Any, party: Party | None, guarded: Event, when: datetime) -> list[str]:
+    """Who may approve ``guarded`` at ``when`` for a requirement ``by`` ``party``: anyone (every
+    actor) where it names none, the guarded event's actor or a member of its relation
+    (``{trigger: actor, relation: ...}``), the named actor, or a holder of the role that day."""
+    if party is not None and party.trigger is not None:
+        return _responders(ctx, party, guarded, when)
+    return _trigger_actors(ctx, party, when)
+
+
+def _disturbs(ctx: Any, slot: tuple[ExpectedFinding, Any], events: list[Event], anchors: list[Event]) -> bool:
+    """Whether a mutation would change more than its own finding: it moves, changes or drops an
+    event another rule's chain or approvals hang on (`_complete`), or adds one that a rule other
+    than its own reads as a trigger or a guarded event."""
+    expected, apply = slot
+    mutated = apply(list(events))
+    kept = {id(e) for e in mutated}
+    if any(id(a) not in kept for a in anchors):
+        return True
+    before = {id(e) for e in events}
+    return any(
+        rule.id != expected.rule
+        and (
+            (isinstance(rule, TriggeredRule) and _reads(ctx, rule, rule.trigger, e))
+            or (isinstance(rule, PrerequisiteRule) and _reads(ctx, rule, rule, e))
+        )
+        for e in mutated
+        if id(e) not in before
+        for rule in ctx.rules.rules
+    )
 
 
 def _instant_between(draw: st.DrawFn, lo: datetime, hi: datetime) -> datetime:
@@ -1188,6 +1290,7 @@ def _witness_recurring(
                 attributes=_meeting(draw, rule.where),
                 seq=len(draft.events),
             )
+            event = _as_read(draw, ctx, event)
             draft.events.append(event)
             placed.append(event)
         if not placed:
@@ -1286,45 +1389,26 @@ def _witness_triggered(
             time=when,
             actor=draw(st.sampled_from(holders)),
             action=actions_of(rule.trigger.action)[0],
+            attributes=_meeting(draw, rule.trigger.where),
             seq=len(draft.events),
         )
+        # the actors a step is done by or addressed to through the trigger ({trigger: subject}):
+        # named by the trigger, as an actor of the organisation (with members of the relation
+        # the party names, if any)
+        trigger = _naming_parties(draw, ctx, rule, trigger)
         # what a response (`same`) or the unless event must share with the trigger: a subject of
-        # its own, and the recipient of the first such step that names one
-        if "subject" in same:
+        # its own (unless a step's party is the subject), and the recipient of the first such
+        # step that names one
+        if "subject" in same and trigger.subject is None:
             trigger = trigger._replace(subject=f"case-{trigger.id}")
         for step in rule.steps:
             to = as_party(step.to)
             if "recipient" in step.same and to is not None and to.actor is not None:
                 trigger = trigger._replace(recipient=to.actor)
                 break
-        # each step's response, done by whom the step names (on the day of the response, for a
-        # role), with the name a finding of the step gives (docs/rules.md: a relation's one
-        # member, or relation:NAME:ACTOR for several)
-        chain: list[tuple[Event, str, datetime]] = []
-        previous = trigger
-        for step in rule.steps:
-            base = trigger.time if step.counted_from == "trigger" else previous.time
-            due = ctx.deadline(base, step.within)
-            at = _instant_between(draw, base + timedelta(minutes=1), min(due, base + timedelta(hours=12)))
-            by = as_party(step.by)
-            responders = _responders(ctx, by, trigger, at)
-            if not responders:  # no one to answer: the chain cannot be met
-                break
-            to = as_party(step.to)
-            recipient = None if to is None else to.actor or (getattr(trigger, to.trigger) if to.trigger else None)
-            if to is None and "recipient" in step.same:
-                recipient = trigger.recipient
-            previous = Event(
-                id=new_id(),
-                time=at,
-                actor=draw(st.sampled_from(responders)),
-                action=actions_of(step.action)[0],
-                recipient=recipient,
-                subject=trigger.subject if "subject" in step.same else None,
-                seq=len(draft.events) + 1 + len(chain),
-            )
-            chain.append((previous, _responder_name(ctx, by, trigger), due))
-        if len(chain) < len(rule.steps):
+        trigger = _as_read(draw, ctx, trigger)
+        chain = _chain(draw, ctx, rule, trigger, new_id, len(draft.events) + 1)
+        if chain is None:
             continue
         # free responses only where each has the fields its step wants the same as the trigger's
         linked = not free or any(
@@ -1335,6 +1419,7 @@ def _witness_triggered(
         if linked:
             chain = [(response._replace(ref=trigger.id), named, due) for response, named, due in chain]
         draft.events.extend([trigger, *(response for response, _, _ in chain)])
+        draft.answered.add((rule.id, trigger.id))
         if rule.unless is not None:
             cancel = Event(
                 id=new_id(),
@@ -1343,6 +1428,7 @@ def _witness_triggered(
                 action=actions_of(rule.unless.action)[0],
                 recipient=trigger.recipient,
                 subject=trigger.subject,
+                attributes=_meeting(draw, rule.unless.where),
             )
             draft.slots["discharge"].append(
                 (
@@ -1375,6 +1461,177 @@ def _witness_triggered(
                     lambda ev, v=response, x=elsewhere: _replace(ev, v, recipient=x),
                 )
             )
+
+
+def _chain(
+    draw: st.DrawFn, ctx: Any, rule: TriggeredRule, trigger: Event, new_id: Callable[[], str], seq: int
+) -> list[tuple[Event, str, datetime]] | None:
+    """Each step's response to ``trigger``, done by whom the step names (on the day of the
+    response, for a role), with the name a finding of the step gives (docs/rules.md: a
+    relation's one member, or relation:NAME:ACTOR for several) and its due moment; not linked by
+    ``ref``. None where no one can answer a step: the chain cannot be met."""
+    chain: list[tuple[Event, str, datetime]] = []
+    previous = trigger
+    for step in rule.steps:
+        base = trigger.time if step.counted_from == "trigger" else previous.time
+        due = ctx.deadline(base, step.within)
+        latest = min(due, ctx.as_of, base + timedelta(hours=12))
+        if latest < base:  # due, or past the audit moment, before it can be done
+            return None
+        at = _instant_between(draw, min(base + timedelta(minutes=1), latest), latest)
+        by = as_party(step.by)
+        responders = _responders(ctx, by, trigger, at)
+        if not responders:
+            return None
+        to = as_party(step.to)
+        if to is None:
+            recipient = trigger.recipient if "recipient" in step.same else None
+        else:  # whom the step is addressed to, named as a responder is (a case too, by the trigger)
+            named = getattr(trigger, to.trigger) if to.trigger is not None and to.relation is None else None
+            addressees = [named] if named is not None else _responders(ctx, to, trigger, at)
+            if not addressees:
+                return None
+            recipient = draw(st.sampled_from(addressees))
+        previous = Event(
+            id=new_id(),
+            time=at,
+            actor=draw(st.sampled_from(responders)),
+            action=actions_of(step.action)[0],
+            recipient=recipient,
+            subject=trigger.subject if "subject" in step.same else None,
+            attributes=_meeting(draw, step.where),
+            seq=seq + len(chain),
+        )
+        chain.append((_as_read(draw, ctx, previous), _responder_name(ctx, by, trigger), due))
+    return chain
+
+
+def _reads(ctx: Any, rule: Rule, selector: Any, event: Event) -> bool:
+    """Whether ``rule`` checks ``event`` through ``selector`` (the rule itself, or its trigger): its
+    action, by its party, meeting its ``where``, done in the range by the audit moment on a day
+    the rule is in force."""
+    from govrules.checker import _where_matches
+
+    return (
+        event.action in actions_of(selector.action)
+        and ctx.start <= event.time.astimezone(ctx.tz).date() < ctx.end
+        and event.time <= ctx.as_of
+        and _in_force(ctx, rule, event.time)
+        and _where_matches(selector.where, event)
+        and event.actor in _trigger_actors(ctx, as_party(selector.by), event.time)
+    )
+
+
+def _as_read(draw: st.DrawFn, ctx: Any, event: Event) -> Event:
+    """``event`` as the rules that read it need it, whichever rule's witness places it: naming
+    the actors the steps of a chain it triggers are done by or addressed to, and with the content
+    every content rule checking it requires (where `_satisfying` can make it)."""
+    for rule in ctx.rules.rules:
+        if isinstance(rule, TriggeredRule) and _reads(ctx, rule, rule.trigger, event):
+            event = _naming_parties(draw, ctx, rule, event)
+        elif isinstance(rule, ContentRule) and _reads(ctx, rule, rule, event):
+            attributes = _satisfying(rule.schema_, event)
+            if attributes is not None:
+                event = event._replace(attributes=attributes)
+    return event
+
+
+def _satisfying(schema: Mapping[str, Any], event: Event) -> dict[str, Any] | None:
+    """Attributes for ``event`` that meet a content rule's ``schema``, keeping those it has where
+    the schema allows: made from the keywords that ask for something (`_satisfy`), then
+    validated. None where that does not meet the schema, or would change a field other than the
+    attributes."""
+    record = event.as_record()
+    made = _satisfy(schema, record)
+    if not isinstance(made, dict) or any(made.get(k) != v for k, v in record.items() if k != "attributes"):
+        return None
+    if not _meets(schema, made):
+        return None
+    attributes = made.get("attributes", {})
+    return attributes if isinstance(attributes, dict) else None
+
+
+_ANY = object()
+"""A value not yet there, which `_satisfy` makes from the schema alone."""
+
+
+def _satisfy(schema: Any, value: Any) -> Any:
+    """``value`` changed as little as it takes to meet what ``schema`` asks for through ``const``,
+    ``enum``, ``type``, ``required``, ``properties``, ``contains``, ``minItems``, ``minLength``,
+    ``minimum``, ``allOf`` and ``if``/``then``/``else``; other keywords are left to the
+    validation that follows. ``value`` is `_ANY` where there is none yet."""
+    if not isinstance(schema, Mapping):
+        return "given" if value is _ANY else value
+    if "const" in schema:
+        return schema["const"]
+    if schema.get("enum"):
+        return value if value in schema["enum"] else schema["enum"][0]
+    kind = schema.get("type")
+    kind = kind[0] if isinstance(kind, list) and kind else kind
+    if kind == "object" or any(k in schema for k in ("properties", "required")):
+        made = dict(value) if isinstance(value, Mapping) else {}
+        properties = schema.get("properties", {})
+        for key in schema.get("required", []):
+            if key not in made:
+                made[key] = _satisfy(properties.get(key, {}), _ANY)
+        for key, sub in properties.items():
+            if key in made:
+                made[key] = _satisfy(sub, made[key])
+        value = made
+    elif kind == "array" or any(k in schema for k in ("contains", "minItems")):
+        items = list(value) if isinstance(value, list) else []
+        wanted = schema.get("contains")
+        if wanted is not None and not any(_meets(wanted, item) for item in items):
+            items.append(_satisfy(wanted, _ANY))
+        while len(items) < schema.get("minItems", 0):
+            items.append(_satisfy(schema.get("items", {}), _ANY))
+        value = items
+    elif kind == "string" or "minLength" in schema:
+        text = value if isinstance(value, str) else "given"
+        value = text + "x" * max(0, schema.get("minLength", 0) - len(text))
+    elif kind in ("integer", "number"):
+        least = schema.get("minimum", 0)
+        value = value if isinstance(value, int | float) and not isinstance(value, bool) and value >= least else least
+    elif kind == "boolean":
+        value = value if isinstance(value, bool) else True
+    elif value is _ANY:
+        value = "given"
+    for sub in schema.get("allOf", []):
+        value = _satisfy(sub, value)
+    if "if" in schema:
+        branch = schema.get("then" if _meets(schema["if"], value) else "else")
+        if branch is not None:
+            value = _satisfy(branch, value)
+    return value
+
+
+def _meets(schema: Any, value: Any) -> bool:
+    """Whether ``value`` is valid under ``schema`` (JSON Schema 2020-12, as content rules are)."""
+    from jsonschema import Draft202012Validator
+
+    return bool(Draft202012Validator(schema).is_valid(value))
+
+
+def _naming_parties(draw: st.DrawFn, ctx: Any, rule: TriggeredRule, trigger: Event) -> Event:
+    """``trigger`` naming, in its subject or recipient, an actor for each step done by or
+    addressed to that field of the trigger: an actor of the organisation active on the
+    trigger's day (one with members of the relation, where the party names a relation)."""
+    day = trigger.time.astimezone(ctx.tz).date()
+    for step in rule.steps:
+        for party in (as_party(step.by), as_party(step.to)):
+            if party is None or party.trigger not in ("subject", "recipient"):
+                continue
+            if getattr(trigger, party.trigger) is not None:
+                continue
+            named = sorted(
+                a.id
+                for a in ctx.org.actors
+                if (a.active is None or a.active.contains(day))
+                and (party.relation is None or a.relations.get(party.relation))
+            )
+            if named:
+                trigger = trigger._replace(**{party.trigger: draw(st.sampled_from(named))})
+    return trigger
 
 
 def _responders(ctx: Any, by: Party | None, trigger: Event, when: datetime) -> list[str]:
@@ -1440,25 +1697,48 @@ def _witness_guarded(
             continue
         guarded_id = new_id()
         if isinstance(rule, PrerequisiteRule):
-            _witness_approved(
-                draw, ctx, rule, draft, new_id, Event(id=guarded_id, time=when, actor=actor, action=action)
-            )
-        else:
-            guarded = Event(
-                id=guarded_id,
-                time=when,
-                actor=actor,
-                action=action,
-                attributes={"topics": [_TOPIC]},
-                seq=len(draft.events),
+            guarded = Event(id=guarded_id, time=when, actor=actor, action=action, attributes=_meeting(draw, rule.where))
+            _witness_approved(draw, ctx, rule, draft, new_id, guarded)
+        elif isinstance(rule, ContentRule):
+            guarded = _as_read(
+                draw,
+                ctx,
+                Event(
+                    id=guarded_id,
+                    time=when,
+                    actor=actor,
+                    action=action,
+                    attributes=_meeting(draw, rule.where),
+                    seq=len(draft.events),
+                ),
             )
             draft.events.append(guarded)
-            draft.slots["strip-topic"].append(
-                (
-                    ExpectedFinding("missing-content", rule.id, actor, guarded_id),
-                    lambda ev, v=guarded: _replace(ev, v, attributes={"topics": ["other"]}),
+            stripped = _stripped(ctx, rule, guarded)
+            if stripped is not None:
+                draft.slots["strip-topic"].append(
+                    (
+                        ExpectedFinding("missing-content", rule.id, actor, guarded_id),
+                        lambda ev, v=guarded, a=stripped: _replace(ev, v, attributes=a),
+                    )
                 )
-            )
+
+
+def _stripped(ctx: Any, rule: ContentRule, event: Event) -> dict[str, Any] | None:
+    """``event``'s attributes with content ``rule`` requires taken away, and nothing another
+    content rule checking it requires, nor what ``rule``'s ``where`` selects it by: one attribute
+    less, else all of them but those; None where neither does."""
+    kept = {k: v for k, v in event.attributes.items() if k in rule.where}
+    candidates = [{k: v for k, v in event.attributes.items() if k != key} for key in event.attributes]
+    others = [r for r in ctx.rules.rules if isinstance(r, ContentRule) and r is not rule and _reads(ctx, r, r, event)]
+    for attributes in [*candidates, kept | {"topics": ["other"]}]:
+        record = event.as_record() | {"attributes": attributes}
+        if (
+            _reads(ctx, rule, rule, event._replace(attributes=attributes))
+            and not _meets(rule.schema_, record)
+            and all(_meets(other.schema_, record) for other in others)
+        ):
+            return attributes
+    return None
 
 
 def _witness_approved(
@@ -1493,7 +1773,7 @@ def _witness_approved(
     for requirement in rule.requires:
         by_ref = rule.link == "ref" or (rule.link == "ref-or-subject" and draw(st.booleans()))
         approved = _instant_between(draw, earliest, latest)
-        approvers = _trigger_actors(ctx, as_party(requirement.by), approved)
+        approvers = _approvers(ctx, as_party(requirement.by), guarded, approved)
         if not approvers:  # no one holds the approving role that day: no case here
             abandon()
             return None
@@ -1514,6 +1794,7 @@ def _witness_approved(
             guarded = guarded._replace(subject=subject)
         guarding = _guarding(ctx, approval) if depth < 3 else None
         if guarding is None:
+            approval = _as_read(draw, ctx, approval)
             draft.events.append(approval)
         else:  # a guarded event itself: approved as its rule wants, and placed with its approvals
             placed = _witness_approved(draw, ctx, guarding, draft, new_id, approval, depth + 1)
@@ -1523,8 +1804,9 @@ def _witness_approved(
             approval = placed
             approved_themselves.append(approval)
         approvals.append(approval)
-    guarded = guarded._replace(seq=len(draft.events))
+    guarded = _as_read(draw, ctx, guarded._replace(seq=len(draft.events)))
     draft.events.append(guarded)
+    draft.answered.add((rule.id, guarded.id))
     expected = ExpectedFinding("unapproved", rule.id, guarded.actor, guarded.id)
     # the approvals to take away or to age: one where all are needed, else every one
     touched = [draw(st.sampled_from(approvals))] if rule.mode == "all" else approvals
@@ -1725,7 +2007,18 @@ def _witness_rolling(draw: st.DrawFn, ctx: Any, rule: RecurringRule, draft: _Dra
             if when > ctx.as_of:
                 break
             placed.append(
-                Event(id=new_id(), time=when, actor=holder.id, action=actions_of(rule.action)[0], seq=len(draft.events))
+                _as_read(
+                    draw,
+                    ctx,
+                    Event(
+                        id=new_id(),
+                        time=when,
+                        actor=holder.id,
+                        action=actions_of(rule.action)[0],
+                        attributes=_meeting(draw, rule.where),
+                        seq=len(draft.events),
+                    ),
+                )
             )
             draft.events.append(placed[-1])
         counted = [e for e in placed if stop is None or e.time < stop]

@@ -227,3 +227,86 @@ def test_the_road_fines_example_witness_is_clean() -> None:
     start, end = date(2010, 1, 1), date(2011, 1, 1)
     _assert_clean(rules, org, start, end)
     _assert_exact(rules, {"unanswered", "late-response", "discharge", "unapproved", "approval-age"}, org, start, end)
+
+
+def test_a_content_schema_of_ones_own_is_met_whichever_witness_places_the_event() -> None:
+    """A content rule with a schema of its own (required keys, an enum deciding through
+    ``if``/``then`` what else is required, a minimum length, count and number, ``allOf``) checks
+    the fines a recurring rule's witness places as well as its own: every one carries what the
+    schema asks. `strip-topic` takes away one attribute the schema requires."""
+    from jsonschema import Draft202012Validator
+
+    schema = {
+        "type": "object",
+        "required": ["attributes"],
+        "properties": {
+            "attributes": {
+                "type": "object",
+                "required": ["phase", "amount"],
+                "properties": {
+                    "phase": {"enum": ["initial", "complete"]},
+                    "amount": {"type": "integer", "minimum": 25},
+                },
+                "if": {"properties": {"phase": {"const": "initial"}}},
+                "then": {"required": ["contact"], "properties": {"contact": {"type": "string", "minLength": 8}}},
+                "allOf": [{"required": ["articles"], "properties": {"articles": {"type": "array", "minItems": 2}}}],
+            }
+        },
+    }
+    rules = _rules(
+        {
+            "id": "quarterly-fine",
+            "kind": "recurring",
+            "clause": "art-1",
+            "who": {"role": "officer"},
+            "action": "create-fine",
+            "every": "quarter",
+        },
+        {"id": "fine-content", "kind": "content", "clause": "art-2", "action": "create-fine", "schema": schema},
+    )
+    validator = Draft202012Validator(schema)
+    logs = _assert_clean(rules)
+    fines = [e for log in logs for e in log.events if e.action == "create-fine"]
+    assert len(fines) > len(logs)  # the recurring rule's four a year for each officer, and more
+    assert [e.id for e in fines if not validator.is_valid(e.as_record())] == []
+    assert {e.attributes["phase"] for e in fines} == {"initial"}
+    _assert_exact(rules, {"strip-topic", "drop"})
+
+
+def test_an_approval_by_a_member_of_the_relation_of_the_guarded_events_actor() -> None:
+    """``requires: [{by: {trigger: actor, relation: schools}}]``: a branch's lecture is approved by
+    one of that branch's own schools (b1's are s1 and s2, b2's is s3), never by another's."""
+    org = Organisation.model_validate(
+        {
+            "id": "o",
+            "timezone": "Europe/Rome",
+            "actors": [
+                {"id": "b1", "roles": ["branch"], "relations": {"schools": ["s1", "s2"]}},
+                {"id": "b2", "roles": ["branch"], "relations": {"schools": ["s3"]}},
+                {"id": "s1", "roles": ["school"]},
+                {"id": "s2", "roles": ["school"]},
+                {"id": "s3", "roles": ["school"]},
+            ],
+        }
+    )
+    rules = _rules(
+        {
+            "id": "lecture",
+            "kind": "prerequisite",
+            "clause": "art-7",
+            "action": "lecture",
+            "by": {"role": "branch"},
+            "requires": [{"action": "approve", "by": {"trigger": "actor", "relation": "schools"}}],
+        }
+    )
+    logs = _assert_clean(rules, org)
+    approved = {
+        (e.actor, a.actor)
+        for log in logs
+        for e in log.events
+        if e.action == "lecture"
+        for a in log.events
+        if a.action == "approve" and (a.id == e.ref or a.ref == e.id or (a.subject and a.subject == e.subject))
+    }
+    assert approved and approved <= {("b1", "s1"), ("b1", "s2"), ("b2", "s3")}
+    _assert_exact(rules, {"unapproved"}, org)
