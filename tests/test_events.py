@@ -152,6 +152,76 @@ def test_a_json_field_holding_a_list_or_an_object_rejects_its_record(tmp_path: P
     assert [(e.id, e.actor) for e in records if isinstance(e, Event)] == [("c", "7")]
 
 
+_TWICE = [
+    # (record, rejected): a key written twice at the top, nested, or with space before its colon
+    ('"actor": "school", "action": "report", "actor": "office"', "the key 'actor'"),
+    ('"actor": "school", "action": "report", "attributes": {"k": 1, "k": 2}', "the key 'k'"),
+    ('"actor": "school", "action" : "report", "action" :"post"', "the key 'action'"),
+    ('"actor": "school", "action": "report", "note": "\\"x\\": y", "tags": [{"a": 1}, {"a": 2}]', None),
+    ('"actor": "school", "action": "report", "attributes": {"action": "nested"}', None),
+    ('"actor": "a", "action": "r", "actor": "b", "action": "s", "actor": "c"', "the keys 'actor', 'action'"),
+]
+
+
+@pytest.mark.parametrize("in_c", [True, False])
+@pytest.mark.parametrize("kind", ["jsonl", "json"])
+def test_a_json_record_writing_a_key_twice_is_rejected_naming_the_key(
+    tmp_path: Path, kind: str, in_c: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A JSON object that writes a key twice does not say which value counts (a decoder keeps the
+    last): its record is rejected, naming the key, and the records around it are read. A key and
+    its colon may be apart, a text may hold quotes and colons, and an attribute may share a
+    field's name."""
+    if not in_c:
+        monkeypatch.setattr(events_module, "_speedups", None)
+    records = [f'{{"id": "e{i}", "time": "2024-03-01T09:00:00+01:00", {body}}}' for i, (body, _) in enumerate(_TWICE)]
+    text = "\n".join(records) if kind == "jsonl" else "[" + ",\n".join(records) + "]"
+    read = _read(tmp_path, f"log.{kind}", text.encode())
+    assert [(r.line, r.reason) for r in read if isinstance(r, Rejected)] == [
+        (i + 1, f"an object writes {key} more than once; JSON does not say which of the values counts")
+        for i, (_, key) in enumerate(_TWICE)
+        if key is not None
+    ]
+    assert [(e.id, e.actor, e.action) for e in read if isinstance(e, Event)] == [
+        ("e3", "school", "report"),
+        ("e4", "school", "report"),
+    ]
+
+
+def _json_text(draw: st.DrawFn, depth: int = 0) -> str:
+    """A JSON value written with white space of every kind around its colons and commas, its
+    objects' keys drawn from few names (so that some repeat), and texts holding quotes,
+    backslashes and colons, and characters of one, two and four bytes (a two-byte character
+    holding the byte of a quote among them)."""
+    space = st.sampled_from(["", " ", "\t", "\n", "\r\n  "])
+    texts = st.sampled_from(
+        ['"a"', '"b"', '"a\\"b"', '"\\\\"', '":"', '"x\\": 1"', '"\\u0061"', '"中\\"文"', '"\u2222"', '"😀\\\\"']
+    )
+    kind = draw(st.sampled_from(["scalar", "list", "object"] if depth < 3 else ["scalar"]))
+    if kind == "scalar":
+        return draw(st.one_of(texts, st.sampled_from(["1", "true", "null", "-2.5e3"])))
+    if kind == "list":
+        items = [_json_text(draw, depth + 1) for _ in range(draw(st.integers(0, 3)))]
+        return "[" + ",".join(draw(space) + item + draw(space) for item in items) + "]"
+    pairs = [
+        draw(space) + draw(texts) + draw(space) + ":" + draw(space) + _json_text(draw, depth + 1)
+        for _ in range(draw(st.integers(0, 4)))
+    ]
+    return "{" + ",".join(pairs) + "}"
+
+
+@given(st.lists(st.composite(_json_text)(), min_size=1, max_size=4))
+def test_keys_written_twice_are_found_in_c_as_in_python_as_json_finds_them(texts: list[str]) -> None:
+    """`_keys_kept` (in C, and in Python without the C module) is False exactly where `json`,
+    reading each text, meets an object writing a key twice; ``\\u0061`` and ``a`` are one key."""
+    repeated: list[str] = []
+    values = [json.loads(text, object_pairs_hook=events_module._KeyPairs(repeated)) for text in texts]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(events_module, "_speedups", None)
+        in_python = events_module._keys_kept(texts, values)
+    assert events_module._keys_kept(texts, values) == in_python == (not repeated)
+
+
 def test_events_are_immutable_named_tuples() -> None:
     event = Event("a", datetime(2024, 3, 1, 9, tzinfo=UTC), "school", "report")
     with pytest.raises(AttributeError):

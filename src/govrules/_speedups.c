@@ -17,7 +17,9 @@
  * `build_columns` does the second half for a batch of records whose fields the Python
  * path has gathered (JSON records): what `_Builder._made` does. `account` does for the checker
  * what `govrules.checker._account` does: the accounting of a batch of events (duplicate ids,
- * the files and lines they were read at, the events each rule reads). The module is optional:
+ * the files and lines they were read at, the events each rule reads). `keys_kept` tells whether
+ * a batch of JSON texts repeats no object key (which a decoder would quietly let the last value
+ * of win) by counting the keys each writes and each decoded value holds. The module is optional:
  * without it the Python paths run, with the same results (tests/test_events.py and
  * tests/checker/test_economies.py compare the two).
  */
@@ -1309,11 +1311,145 @@ done:
     return result;
 }
 
+/* The keys written in `text`, a JSON value read without error: each string followed (after
+ * any white space) by a colon. */
+static Py_ssize_t
+written_keys(PyObject *text)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), keys = 0;
+    int in_string = 0;
+    /* For one- and two-byte characters, from quote to quote, found by memchr in the bytes (for
+     * two-byte ones, a byte 0x22 of a character that is a quote); a quote after an odd run of
+     * backslashes is inside the text. */
+#define QUOTE_TO_QUOTE(T)                                                                      \
+    {                                                                                          \
+        const char *bytes = (const char *)data, *end = bytes + n * sizeof(T), *q = bytes;      \
+        while ((q = memchr(q, '"', end - q)) != NULL) {                                        \
+            const T *at = (const T *)bytes + (size_t)(q - bytes) / sizeof(T), *b = at;         \
+            if (*at != '"') { /* a byte of another character */                                \
+                q = (const char *)(at + 1);                                                    \
+                continue;                                                                      \
+            }                                                                                  \
+            while (in_string && (const char *)b > bytes && b[-1] == '\\') {                     \
+                b--;                                                                           \
+            }                                                                                  \
+            const T *p = at + 1, *stop = (const T *)end;                                       \
+            q = (const char *)p;                                                               \
+            if (in_string && (at - b) % 2 == 1) {                                              \
+                continue;                                                                      \
+            }                                                                                  \
+            in_string = !in_string;                                                            \
+            if (!in_string) {                                                                  \
+                while (p < stop && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {     \
+                    p++;                                                                       \
+                }                                                                              \
+                keys += p < stop && *p == ':';                                                 \
+                q = (const char *)p;                                                           \
+            }                                                                                  \
+        }                                                                                      \
+        return keys;                                                                           \
+    }
+    if (kind == PyUnicode_1BYTE_KIND) {
+        QUOTE_TO_QUOTE(Py_UCS1)
+    }
+    if (kind == PyUnicode_2BYTE_KIND) {
+        QUOTE_TO_QUOTE(Py_UCS2)
+    }
+#undef QUOTE_TO_QUOTE
+    const Py_UCS4 *p = (const Py_UCS4 *)data, *end = p + n;
+    while (p < end) {
+        Py_UCS4 c = *p++;
+        if (!in_string) {
+            in_string = c == '"';
+        }
+        else if (c == '\\') {
+            p++; /* the escaped character, whatever it is */
+        }
+        else if (c == '"') {
+            in_string = 0;
+            while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
+                p++;
+            }
+            keys += p < end && *p == ':';
+        }
+    }
+    return keys;
+}
+
+/* The keys the objects in `value` hold, nested ones too; -1 past `depth` levels. */
+static Py_ssize_t
+held_keys(PyObject *value, int depth)
+{
+    Py_ssize_t keys = 0, m;
+    if (depth > 1000) {
+        return -1;
+    }
+    if (PyDict_Check(value)) {
+        Py_ssize_t pos = 0;
+        PyObject *key, *item;
+        keys = PyDict_GET_SIZE(value);
+        while (PyDict_Next(value, &pos, &key, &item)) {
+            if (!PyDict_Check(item) && !PyList_Check(item)) {
+                continue; /* a scalar: no keys */
+            }
+            if ((m = held_keys(item, depth + 1)) < 0) {
+                return -1;
+            }
+            keys += m;
+        }
+    }
+    else if (PyList_Check(value)) {
+        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(value); k++) {
+            if ((m = held_keys(PyList_GET_ITEM(value, k), depth + 1)) < 0) {
+                return -1;
+            }
+            keys += m;
+        }
+    }
+    return keys;
+}
+
+PyDoc_STRVAR(keys_kept_doc,
+"keys_kept(texts, values) -> bool\n\n"
+"Whether each of `texts`, a JSON value read as the one beside it in `values`, writes no more\n"
+"object keys than the objects of that value hold: False where an object repeats a key (of\n"
+"which a reader keeps the last value) or nests too deep to count.");
+
+static PyObject *
+keys_kept(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyList_Check(args[0]) || !PyList_Check(args[1]) ||
+        PyList_GET_SIZE(args[0]) != PyList_GET_SIZE(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "keys_kept(texts, values): two lists of one length");
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(args[0]); k++) {
+        PyObject *text = PyList_GET_ITEM(args[0], k);
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "keys_kept: texts must be str");
+            return NULL;
+        }
+        PyObject *value = PyList_GET_ITEM(args[1], k);
+        Py_ssize_t written = written_keys(text);
+        /* as many keys written as the object holds at its top: none written twice, none nested */
+        if (PyDict_Check(value) && written == PyDict_GET_SIZE(value)) {
+            continue;
+        }
+        if (written != held_keys(value, 0)) {
+            Py_RETURN_FALSE;
+        }
+    }
+    Py_RETURN_TRUE;
+}
+
 static PyMethodDef methods[] = {
     {"build_rows", (PyCFunction)(void (*)(void))build_rows, METH_FASTCALL, build_rows_doc},
     {"build_columns", (PyCFunction)(void (*)(void))build_columns, METH_FASTCALL, build_columns_doc},
     {"build_lines", (PyCFunction)(void (*)(void))build_lines, METH_FASTCALL, build_lines_doc},
     {"account", (PyCFunction)(void (*)(void))account, METH_FASTCALL, account_doc},
+    {"keys_kept", (PyCFunction)(void (*)(void))keys_kept, METH_FASTCALL, keys_kept_doc},
     {NULL, NULL, 0, NULL},
 };
 

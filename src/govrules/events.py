@@ -459,6 +459,8 @@ class _Builder:
                 decoded = list(map(decode, texts))
             except (msgspec.DecodeError, UnicodeError, ValueError, RecursionError):
                 return line_by_line(texts, lines)
+            if not _keys_kept(texts, decoded):  # a key written twice: which line, and which key
+                return line_by_line(texts, lines)
             # msgspec gives no surrogate, and a control character only through an escape
             made = by_records(decoded, lines, "controls" if any("\\" in text for text in texts) else "none")
             return line_by_line(texts, lines) if made is None else made
@@ -1298,13 +1300,71 @@ def _line_batches(handle: Iterator[str], first: int = 1) -> Iterator[tuple[list[
 
 
 def _json_record(builder: _Builder, text: str, name: str, number: int) -> Event | Rejected:
+    repeated: list[str] = []
     try:
-        obj = json.loads(text, parse_constant=_no_constant)
+        obj = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_KeyPairs(repeated))
     except (json.JSONDecodeError, ValueError, RecursionError) as exc:
         return Rejected(name, number, f"invalid JSON: {getattr(exc, 'msg', exc)}")
     if not isinstance(obj, dict):
         return Rejected(name, number, f"expected a JSON object, got {type(obj).__name__}")
+    if repeated:
+        return Rejected(name, number, _repeated_reason(repeated))
     return builder.build(_flatten_json(obj), number)
+
+
+class _KeyPairs:
+    """An ``object_pairs_hook`` for `json` that makes each object a dict, as `json` does, and
+    notes in ``repeated`` every key an object writes more than once (of which `json` keeps the
+    last value)."""
+
+    def __init__(self, repeated: list[str]) -> None:
+        self.repeated = repeated
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        made = dict(pairs)
+        if len(made) != len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    self.repeated.append(key)
+                seen.add(key)
+        return made
+
+
+def _repeated_reason(repeated: list[str]) -> str:
+    keys = list(dict.fromkeys(repeated))
+    named = f"the key {keys[0]!r}" if len(keys) == 1 else "the keys " + ", ".join(map(repr, keys))
+    return f"an object writes {named} more than once; JSON does not say which of the values counts"
+
+
+_STRING_OR_KEY = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?', re.S)
+"""A JSON string, and the colon after it that makes it a key (after JSON's white space: space,
+tab, line feed, carriage return)."""
+
+
+def _keys_kept(texts: list[str], values: list[Any]) -> bool:
+    """Whether each of ``texts``, a JSON value read as the one beside it in ``values``, writes no
+    more object keys than the objects of that value hold (none written twice): in C where the
+    module is built (``_speedups.keys_kept``), else by counting the keys with a regular
+    expression."""
+    if _speedups is not None:
+        return _speedups.keys_kept(texts, values)
+    try:
+        return all(
+            sum(1 for found in _STRING_OR_KEY.finditer(text) if found.group(1)) == _held_keys(value)
+            for text, value in zip(texts, values, strict=True)
+        )
+    except RecursionError:  # too deep to count: read one by one, as `json` reads (or rejects) it
+        return False
+
+
+def _held_keys(value: Any) -> int:
+    """The keys of the objects in a decoded JSON ``value``, nested ones too."""
+    if isinstance(value, dict):
+        return len(value) + sum(map(_held_keys, value.values()))
+    if isinstance(value, list):
+        return sum(map(_held_keys, value))
+    return 0
 
 
 def _no_constant(name: str) -> Any:
@@ -1411,7 +1471,12 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
             )
             return
         number += 1
-        yield obj, number
+        if _keys_kept([buffer[pos:end]], [obj]):
+            yield obj, number
+        else:  # read again, to name the key an object writes twice; the array reads on
+            repeated: list[str] = []
+            json.loads(buffer[pos:end], parse_constant=_no_constant, object_pairs_hook=_KeyPairs(repeated))
+            yield Rejected(name, number, _repeated_reason(repeated))
         pos, wanted = end, ", or ]"
 
 
