@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache, partial
@@ -408,7 +408,9 @@ def _period_label(text: str) -> str:
     return canonical_label(text) or text
 
 
-def _assign(obls: Sequence[Obligation], events: Sequence[Event], *, named_close: bool) -> dict[int, list[Event]]:
+def _assign(
+    obls: Sequence[Obligation], events: Sequence[Event], *, named_close: bool, misdirected: Collection[str] = ()
+) -> dict[int, list[Event]]:
     """Assign each event of a stream to at most one obligation (docs/semantics.md, "Matching").
 
     1. An event naming its ``period`` answers that period (late if after its due moment); where
@@ -421,9 +423,13 @@ def _assign(obls: Sequence[Obligation], events: Sequence[Event], *, named_close:
        no on-time span contains, or a surplus event of a later period (that period keeps its
        latest events). Such an event is ``late`` for the older obligation.
 
-    ``events`` (time-ordered) holds the stream's qualifying events and its misdirected ones
-    (wrong recipient): a misdirected event occupies its obligation like a qualifying one, so that
-    the obligation is diagnosed as ``wrong-recipient`` and no later event is pulled back into it.
+    Events naming their period are placed first, so that an earlier event naming none is not
+    given to a period a later event names.
+
+    ``events`` (time-ordered) holds the stream's qualifying events and its ``misdirected`` ones
+    (wrong recipient, by id): a misdirected event occupies its obligation like a qualifying one, so
+    that the obligation is diagnosed as ``wrong-recipient`` and no later event is pulled back into
+    it; it is never a surplus another obligation may take.
     """
     by_label = {o.period: i for i, o in enumerate(obls)}
     live = [i for i, o in enumerate(obls) if o.status in ("open", "pending")]
@@ -436,6 +442,8 @@ def _assign(obls: Sequence[Obligation], events: Sequence[Event], *, named_close:
                 i = by_label.get(_period_label(e.period), -1)
             if i >= 0 and obls[i].status in ("open", "pending") and (not named_close or e.time <= obls[i].closes):
                 assigned[i].append(e)
+    for e in events:
+        if e.period is not None:
             continue
         own = [i for i in live if obls[i].opens <= e.time <= obls[i].due]
         if not own:
@@ -453,8 +461,9 @@ def _assign(obls: Sequence[Obligation], events: Sequence[Event], *, named_close:
             for j in live:
                 if j == i or obls[j].opens <= o.opens:
                     continue
-                surplus = sorted((e for e in assigned[j] if e.period is None), key=_event_key)[
-                    : max(0, len(assigned[j]) - obls[j].min)
+                kept = [e for e in assigned[j] if e.id not in misdirected]
+                surplus = sorted((e for e in kept if e.period is None), key=_event_key)[
+                    : max(0, len(kept) - obls[j].min)
                 ]
                 for e in surplus:
                     if o.due < e.time <= o.closes and (best is None or _event_key(e) < best[:2]):
@@ -474,7 +483,12 @@ def _evaluate_stream(
 ) -> Iterator[Item]:
     ctx = run.ctx
     misdirected_ids = {e.id for e in stray}
-    assigned = _assign(obls, sorted([*good, *stray], key=_event_key), named_close=rule.accept_late is not None)
+    assigned = _assign(
+        obls,
+        sorted([*good, *stray], key=_event_key),
+        named_close=rule.accept_late is not None,
+        misdirected=misdirected_ids,
+    )
     unless_events = run.events(rule.unless.action) if rule.unless is not None else []
     for i, o in enumerate(obls):
         evs = [e for e in assigned.get(i, []) if e.id not in misdirected_ids]
@@ -507,6 +521,24 @@ def _evaluate_stream(
             yield run.outcome(rule, **base, status="exempt", note=o.note, **_omin(o))
             yield run.finding(
                 FindingCode.EXEMPT, rule, {**params(), "reason": o.note}, **base, detail={"reason": o.note}
+            )
+            continue
+        # an unless event from the period's start to its due moment, before the event that met
+        # it (if any), discharges it: met, late or pending, it lapsed first
+        discharge = _discharge(run, rule.unless, unless_events, o.actor, _period_opens(run, o), o.due)
+        if discharge is not None and o.min > 0 and (len(evs) < o.min or evs[o.min - 1].time > discharge.time):
+            ids = _ids(evs)
+            yield run.outcome(
+                rule, **base, status="discharged", observed=len(evs), evidence=[discharge.id, *ids], **_omin(o)
+            )
+            yield run.finding(
+                FindingCode.DISCHARGED,
+                rule,
+                {**params(), "unless": discharge.action, "event": discharge.id},
+                **base,
+                **counts,
+                observed=len(evs),
+                evidence=[discharge.id, *ids],
             )
             continue
         on_time = [e for e in evs if e.time <= o.due]
@@ -569,19 +601,6 @@ def _evaluate_stream(
             yield run.outcome(rule, **base, status="pending", observed=n, evidence=ids, **_omin(o))
             yield run.finding(FindingCode.PENDING, rule, params(), **base, **counts, observed=n, evidence=ids)
             continue
-        discharge = _discharge(run, rule.unless, unless_events, o.actor, o.opens, o.due)
-        if discharge is not None:
-            yield run.outcome(rule, **base, status="discharged", observed=n, evidence=[discharge.id, *ids], **_omin(o))
-            yield run.finding(
-                FindingCode.DISCHARGED,
-                rule,
-                {**params(), "unless": discharge.action, "event": discharge.id},
-                **base,
-                **counts,
-                observed=n,
-                evidence=[discharge.id, *ids],
-            )
-            continue
         found = sorted({e.recipient or "-" for e in misdirected})
         cited = ids + _ids(misdirected)
         misdirection = {"expected_recipient": o.recipient, "found_recipients": found} if misdirected else {}
@@ -636,6 +655,12 @@ def _recipient_name(run: _Run, recipient: str | None) -> str:
     if recipient.startswith("role:"):
         return recipient[5:]
     return run.name(recipient)
+
+
+def _period_opens(run: _Run, o: Obligation) -> datetime:
+    """The first instant of ``o``'s period (before its on-time span opens, for a rule due some
+    time after its period)."""
+    return min(o.opens, start_of_day(o.period_start, run.ctx.tz))
 
 
 def _discharge(
@@ -1125,6 +1150,9 @@ def _trigger_discharge(
     before the chosen response and no later than the due moment (a step already missed is not
     excused by what comes after: a payment five months late does not undo an unsent notice)."""
     by = as_party(unless.by)
+    # what it must share with the trigger: the actor by default, nothing where it names its party
+    # (or where `same` is given, even empty)
+    same = unless.same if by is not None or "same" in unless.model_fields_set else ["actor"]
     for e in events:
         if e.time < trig.time or e.id == trig.id:
             continue
@@ -1134,7 +1162,7 @@ def _trigger_discharge(
             continue
         if by is not None and not run.party_matches(by, e.actor, trig, e.time):
             continue
-        if e.ref != trig.id and any(getattr(e, f) != getattr(trig, f) for f in (unless.same or ["actor"])):
+        if e.ref != trig.id and any(getattr(e, f) != getattr(trig, f) for f in same):
             continue
         return e
     return None

@@ -697,6 +697,26 @@ class TestTriggered:
         ]
         assert gaps(report, "discharged")[0].severity == "info"
 
+    @pytest.mark.parametrize(
+        ("unless", "payer", "status"),
+        [
+            ({"action": "payment", "by": {"trigger": "subject"}}, "s1", "discharged"),  # the fined pays
+            ({"action": "payment", "by": "hq", "same": []}, "hq", "discharged"),  # a named party
+            ({"action": "payment", "same": []}, "s2", "discharged"),  # anyone, `same` given empty
+            ({"action": "payment"}, "s1", "unanswered"),  # by default, the trigger's actor only
+        ],
+    )
+    def test_an_unless_event_by_a_party_of_its_own(self, unless: dict[str, Any], payer: str, status: str) -> None:
+        """An `unless` naming its party (`by`) is done by that party, not by the trigger's actor,
+        which it is by default; a `same` given, even empty, says what it shares with the trigger."""
+        rule = {**self.NOTIFY, "unless": unless}
+        log = [
+            ev("f1", "2024-01-10T00:00", "office", "fine", subject="s1"),
+            ev("p1", "2024-01-12T00:00", payer, "payment"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(o.period, o.status) for o in report.outcomes] == [("f1", status)]
+
     def test_an_unless_event_after_the_due_moment_excuses_nothing(self) -> None:
         """A fine never notified within its 90 days, paid five months later: the notice is
         unanswered, whatever the audit moment; the payment came after the step was missed. A
@@ -1527,6 +1547,89 @@ class TestMoreOptions:
         log = [*monthly_log("b1", skip=[6]), *monthly_log("b2"), ev("s", "2024-06-02T10:00", "b1", "suspended")]
         [f] = gaps(run(ruleset(rule), log))
         assert (f.code.value, f.period, f.evidence, f.severity) == ("discharged", "2024-06", ("s",), "info")
+
+    @pytest.mark.parametrize(
+        ("report_at", "as_of", "evidence"),
+        [
+            ("2024-07-03T10:00", "2024-12-31T00:00", ("s", "r")),  # it would be late
+            ("2024-06-05T10:00", "2024-12-31T00:00", ("s", "r")),  # it would be on time
+            (None, "2024-06-15T00:00", ("s",)),  # it would be pending
+        ],
+    )
+    def test_recurring_discharge_comes_before_late_met_and_pending(
+        self, report_at: str | None, as_of: str, evidence: tuple[str, ...]
+    ) -> None:
+        """The `unless` event inside the period, before the event that would meet it: the
+        obligation lapsed first, whether that event came late, on time or not yet; a report made
+        before the `unless` event meets it."""
+        rule = {**MONTHLY, "who": "b1", "unless": {"action": "suspended"}}
+        log = [ev("s", "2024-06-02T10:00", "b1", "suspended")]
+        if report_at is not None:
+            log.append(ev("r", report_at, "b1", "report", recipient="hq"))
+        report = run(
+            ruleset(rule),
+            log,
+            start=date(2024, 6, 1),
+            end=date(2024, 7, 1),
+            as_of=datetime.fromisoformat(as_of).replace(tzinfo=SH),
+        )
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [("2024-06", "discharged", evidence)]
+        before = [ev("r0", "2024-06-01T10:00", "b1", "report", recipient="hq"), *log]
+        report = run(ruleset(rule), before, start=date(2024, 6, 1), end=date(2024, 7, 1))
+        assert [(o.period, o.status, o.evidence[0]) for o in report.outcomes] == [("2024-06", "met", "r0")]
+
+    @pytest.mark.parametrize("at", ["2024-02-10T10:00", "2024-04-05T10:00"])
+    def test_recurring_discharge_of_a_rule_due_after_its_period(self, at: str) -> None:
+        """A quarterly filing due 40 days after the quarter lapses by an `unless` event from the
+        quarter's first day to the filing's due moment: inside the quarter, or after it but
+        before the filing was due."""
+        rule = {
+            **MONTHLY,
+            "who": "b1",
+            "every": "quarter",
+            "due_after": "40 days",
+            "unless": {"action": "deregistered"},
+        }
+        report = run(
+            ruleset(rule),
+            [ev("u", at, "b1", "deregistered")],
+            start=date(2024, 1, 1),
+            end=date(2024, 4, 1),
+            as_of=datetime(2024, 6, 1, tzinfo=SH),
+        )
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [("2024-Q1", "discharged", ("u",))]
+
+    def test_an_event_naming_its_period_is_placed_before_an_earlier_one_naming_none(self) -> None:
+        """Monthly filings due 40 days after the month: one naming no period on 5 March, then one
+        naming January on 8 March. January is met by the one naming it, so the other is
+        February's (the oldest one still unmet), whatever their order in time."""
+        rule = {**MONTHLY, "who": "b1", "due_after": "40 days", "max": 1}
+        log = [
+            ev("a", "2024-03-05T10:00", "b1", "report", recipient="hq"),
+            ev("b", "2024-03-08T10:00", "b1", "report", recipient="hq", period="2024-01"),
+        ]
+        as_of = datetime(2024, 6, 1, tzinfo=SH)
+        report = run(ruleset(rule), log, start=date(2024, 1, 1), end=date(2024, 3, 1), as_of=as_of)
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("2024-01", "met", ("b",)),
+            ("2024-02", "met", ("a",)),
+        ]
+
+    def test_a_misdirected_event_is_no_surplus_a_debt_may_take(self) -> None:
+        """February's report never made; March's made to hq, and a second one sent to the office.
+        The misdirected one does not make hq's a surplus that February may take: February is
+        missing and March met, as without it."""
+        rule = {**MONTHLY, "who": "b1"}
+        log = [
+            ev("r1", "2024-03-03T10:00", "b1", "report", recipient="hq"),
+            ev("r2", "2024-03-05T10:00", "b1", "report", recipient="office"),
+        ]
+        for events in (log, log[:1]):
+            report = run(ruleset(rule), events, start=date(2024, 2, 1), end=date(2024, 4, 1))
+            assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+                ("2024-02", "missing", ()),
+                ("2024-03", "met", ("r1",)),
+            ]
 
     def test_a_custom_period_id_that_looks_like_a_label_is_matched_as_written(self) -> None:
         """A log's period field naming a custom period (``2024-h1`` of a calendar of the
