@@ -129,6 +129,52 @@ class TestDurationsInRules:
         assert load_rules((text + "calendar: weekends\n").encode(), file="r.yaml").calendar == "weekends"
 
 
+@pytest.mark.parametrize(
+    ("extra", "pointer"),
+    [
+        ("unless: {action: closed}", "/rules/0/unless"),
+        ("accept_late: 3 days", "/rules/0/accept_late"),
+        ("min: 2", "/rules/0/min"),
+        ("max: 1", "/rules/0/max"),
+        ("who: {role: x, relation: y}", "/rules/0/who"),
+    ],
+)
+def test_a_rolling_interval_refuses_what_it_would_not_honour(extra: str, pointer: str) -> None:
+    """A rolling interval asks only that each event follow the one before within the gap: an
+    `unless`, an acceptance limit, counts and pairs would be ignored, so they are refused where
+    they are written; `min: 1` (the default, written out) and `roll` are read."""
+    rule = "  - {id: rev, kind: recurring, clause: c, who: a1, action: review, max_gap: 1 month, %s}\n"
+    text = HEAD + "rules:\n" + rule % extra
+    if extra.startswith("who"):
+        text = text.replace("who: a1, ", "")
+    problems = _problems(text)
+    assert [(pointer_, code) for _, _, pointer_, code in problems] == [(pointer, "bad-rule")]
+    for kept in ("min: 1", "roll: next-workday"):
+        loaded = load_rules((HEAD + "calendar: CN\nrules:\n" + rule % kept).encode(), file="r.yaml")
+        assert isinstance(loaded.rules[0], RecurringRule) and loaded.rules[0].max_gap == "1 month"
+
+
+@pytest.mark.parametrize(
+    ("span", "expected"),
+    [
+        ("1 month", "expected a span in days, weeks or workdays, got '1 month'"),
+        ("12 hours", "expected a span in days, weeks or workdays, got '12 hours'"),
+        ("0 days", "expected a span of at least one day, got '0 days'"),
+        ("0 workdays", "expected a span of at least one day, got '0 workdays'"),
+    ],
+)
+def test_a_window_span_a_check_would_refuse_is_refused_when_loaded(span: str, expected: str) -> None:
+    """A first/last window span in months or hours, or of no day, used to load and fail only at
+    check time (or, in workdays, become a one-day window): it is refused where it is written."""
+    rule = "  - {id: w, kind: recurring, clause: c, who: a1, action: r, every: month, window: {first: %s}}\n"
+    with pytest.raises(RuleSetError) as info:
+        load_rules((HEAD + "calendar: CN\nrules:\n" + rule % span).encode(), file="r.yaml")
+    assert [(p.pointer, p.code, p.message) for p in info.value.problems] == [
+        ("/rules/0/window/first", "bad-window", expected)
+    ]
+    assert load_rules((HEAD + "calendar: CN\nrules:\n" + rule % "2 workdays").encode(), file="r.yaml").rules
+
+
 class TestOrganisation:
     def test_dated_role_that_ends_before_it_starts(self) -> None:
         """A role grant's 'to' before its 'from' is a bad-range at 'to'."""

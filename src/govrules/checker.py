@@ -525,7 +525,11 @@ def _evaluate_stream(
             continue
         # an unless event from the period's start to its due moment, before the event that met
         # it (if any), discharges it: met, late or pending, it lapsed first
-        discharge = _discharge(run, rule.unless, unless_events, o.actor, _period_opens(run, o), o.due)
+        discharge = (
+            _discharge(run, rule.unless, unless_events, o.actor, _period_opens(run, o), o.due)
+            if rule.unless is not None
+            else None
+        )
         if discharge is not None and o.min > 0 and (len(evs) < o.min or evs[o.min - 1].time > discharge.time):
             ids = _ids(evs)
             yield run.outcome(
@@ -732,7 +736,7 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         def gap(
             anchor: datetime, anchor_event: Event | None, actor_id: str = actor.id
         ) -> tuple[datetime, dict[str, Any], dict[str, Any], list[str]]:
-            due = ctx.deadline(anchor, rule.max_gap or "")
+            due = ctx.deadline(anchor, rule.max_gap or "", roll=rule.roll == "next-workday")
             label = f"{run.local_date(anchor).isoformat()}/{run.local_date(due).isoformat()}"
             base = {"actor": actor_id, "period": label, "opens": anchor, "due": due}
             params = {

@@ -957,6 +957,9 @@ def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
             if missed is not None:
                 message = f"expected a window with a day in every period of the rule; {missed}"
                 problems.append(smap.problem(f"{base}/window", "bad-window", message))
+            span = window_span_problem(rules, rule)
+            if span is not None:
+                problems.append(smap.problem(f"{base}/window/{span[0]}", "bad-window", span[1]))
         else:
             timed = [(f"{base}/steps/{j}", step.roll, step.within) for j, step in enumerate(getattr(rule, "steps", ()))]
         for pointer, roll, text in timed:
@@ -966,6 +969,24 @@ def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
                 )
                 problems.append(smap.problem(f"{pointer}/roll", "bad-roll", message))
     return problems
+
+
+def window_span_problem(rules: RuleSet, rule: RecurringRule) -> tuple[str, str] | None:
+    """What is wrong with the rule's ``first``/``last`` window span, which a check would refuse
+    (`obligations.window_dates`): the key and why, or ``None``. It is counted in days, weeks or
+    workdays, and is at least one of them."""
+    from govrules.durations import Unit
+
+    window = rule.window if rule.window is None else rules.window(rule.window)
+    if window is None or (window.first is None and window.last is None):
+        return None
+    key, text = ("first", window.first) if window.first is not None else ("last", window.last)
+    duration = rules.duration(text or "")
+    if duration.unit not in (Unit.DAYS, Unit.WORKDAYS, Unit.WEEKS):
+        return key, f"expected a span in days, weeks or workdays, got {text!r}"
+    if duration.amount < 1:
+        return key, f"expected a span of at least one day, got {text!r}"
+    return None
 
 
 def gap_in_elapsed_time(rules: RuleSet, rule: RecurringRule) -> bool:
@@ -1055,10 +1076,18 @@ def _org_problems(org: Organisation, smap: SourceMap) -> list[Problem]:
                         f"period id {pid!r} is used twice in calendar {name!r}",
                     )
                 )
-    custom = {p.id for periods in org.calendars.values() for p in periods}
     for i, ex in enumerate(org.exemptions):
         if ex.actor not in ids:
             problems.append(smap.problem(f"/exemptions/{i}/actor", "unknown-actor", _unknown("actor", ex.actor, known)))
+    return problems + _exemption_label_problems(org, smap)
+
+
+def _exemption_label_problems(org: Organisation, smap: SourceMap) -> list[Problem]:
+    """An exemption's period that is neither a period label nor a period of the organisation's
+    calendars: it would exempt nothing."""
+    custom = {p.id for periods in org.calendars.values() for p in periods}
+    problems = []
+    for i, ex in enumerate(org.exemptions):
         for j, label in enumerate(ex.periods):
             if label not in custom and canonical_label(label) is None:
                 message = (
@@ -1140,10 +1169,25 @@ def cross_check(rules: RuleSet, org: Organisation) -> list[Problem]:
     # terms a loaded rule set has already had checked; a rule set made in Python may lack them
     problems += _term_problems(rules, rules.model_dump(mode="json", by_alias=True)["rules"], rsmap)
     rule_ids = sorted(r.id for r in rules.rules)
+    by_id = {r.id: r for r in rules.rules}
     for i, ex in enumerate(org.exemptions):
-        if ex.rule not in rule_ids:
+        exempted = by_id.get(ex.rule)
+        if exempted is None:
             problems.append(osmap.problem(f"/exemptions/{i}/rule", "unknown-rule", _unknown("rule", ex.rule, rule_ids)))
-    return problems
+        elif not (isinstance(exempted, RecurringRule) and exempted.every is not None):
+            message = (
+                f"expected a recurring rule on calendar periods ('every'), whose obligations an exemption covers; "
+                f"rule {ex.rule!r} is a {_kind_words(exempted)}, which it would leave as it is"
+            )
+            problems.append(osmap.problem(f"/exemptions/{i}/rule", "bad-value", message))
+    # labels a loaded organisation has already had checked; one made in Python may lack them
+    return problems + _exemption_label_problems(org, osmap)
+
+
+def _kind_words(rule: Any) -> str:
+    if isinstance(rule, RecurringRule):
+        return "rolling interval ('max_gap')"
+    return f"{rule.kind} rule"
 
 
 # ---------------------------------------------------------------------------------------------

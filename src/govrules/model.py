@@ -514,6 +514,28 @@ class RecurringRule(_RuleBase):
                         f"expected no {key!r} with a rolling interval ('max_gap'), which has no calendar periods",
                         at=key,
                     )
+            # what a rolling interval would not honour: refused rather than ignored
+            ignored: tuple[tuple[str, object], ...] = (
+                ("accept_late", self.accept_late),
+                ("unless", self.unless),
+                ("max", self.max),
+                ("min", self.min != 1 and "min" in self.model_fields_set),
+            )
+            for name, given in ignored:
+                if given:
+                    raise _invalid(
+                        "bad-rule",
+                        f"expected no {name!r} with a rolling interval ('max_gap'): each event must follow the "
+                        "one before within the gap, and nothing else is counted",
+                        at=name,
+                    )
+            rolling_who = as_party(self.who)
+            if rolling_who is not None and rolling_who.relation is not None:
+                raise _invalid(
+                    "bad-rule",
+                    "expected 'who' of a rolling interval ('max_gap') to be an 'actor' or a 'role': it has no pairs",
+                    at="who",
+                )
         who = as_party(self.who)
         if who is not None and (who.trigger or who.counterpart):
             raise _invalid(

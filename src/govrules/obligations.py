@@ -96,6 +96,11 @@ class Obligation:
         return (self.rule, self.actor, self.counterpart or "", self.opens.timestamp(), self.period)
 
 
+LAST_RANGE_END = date(9991, 1, 1)
+"""The latest first day after an audit range: periods of up to a year, due some time after them,
+late up to the next period's due moment, all stay within the calendar."""
+
+
 @dataclass(frozen=True)
 class Context:
     """A rule set and an organisation ready for computation: zone, calendar, range, as-of."""
@@ -115,12 +120,19 @@ class Context:
         """Validate the arguments and resolve the zone and the business-day calendar.
 
         Raises:
-            InvalidArgument: ``end <= start``, a naive ``as_of``, or an unknown calendar.
+            InvalidArgument: ``end <= start``, a range ending after `LAST_RANGE_END`, a naive
+                ``as_of``, or an unknown calendar.
         """
         if isinstance(start, datetime) or isinstance(end, datetime):
             raise InvalidArgument("start and end are dates (the first day, and the first day after the range)")
         if end <= start:
             raise InvalidArgument(f"the range is empty: end ({end}) must be after start ({start})")
+        if end > LAST_RANGE_END:
+            raise InvalidArgument(
+                f"the range must end by {LAST_RANGE_END - timedelta(days=1)}, got one ending {end - timedelta(days=1)}: "
+                "a period's deadline and late-acceptance limit, years after it, must stay within the calendar "
+                "(years 1 to 9999)"
+            )
         tz = zone_of(rules, org)
         if as_of is None:
             as_of = start_of_day(end, tz) - timedelta(microseconds=1)

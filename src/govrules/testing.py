@@ -18,11 +18,12 @@ this module (it needs the ``testing`` extra: ``pip install 'govrules[testing]'``
 
 from __future__ import annotations
 
+import json
 import string
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -265,8 +266,12 @@ def _recurring(draw: st.DrawFn, durations: st.SearchStrategy[str]) -> RecurringR
         "accept_late": draw(_optional(durations)),
         "unless": _unless(draw),
     }
-    if draw(st.integers(0, 4)) == 0:
+    if draw(st.integers(0, 4)) == 0:  # a rolling interval: one event after another, no pairs
         fields["max_gap"] = draw(durations)
+        fields |= {"min": 1, "max": None, "accept_late": None, "unless": None}
+        if isinstance(who, Party) and who.relation is not None:
+            fields["who"] = Party(role=who.role)
+            fields["to"] = None
     else:
         fields["every"] = draw(_EVERY)
         fields["window"] = draw(_optional(_windows(durations)))
@@ -516,8 +521,9 @@ def _windows_in_terms(rule_set: RuleSet) -> RuleSet:
 
 def _loadable(rule: Rule, rule_set: RuleSet) -> Rule:
     """``rule`` without what the loader refuses: a deadline in hours rolled to a workday, a
-    window with no day in some period of its grid, a rolling interval in hours (made one day)."""
-    from govrules.loaders import gap_in_elapsed_time, rolls_elapsed_time, window_misses
+    window with no day in some period of its grid or a first/last span of no whole day, a rolling
+    interval in hours (made one day)."""
+    from govrules.loaders import gap_in_elapsed_time, rolls_elapsed_time, window_misses, window_span_problem
 
     def rolls(roll: str, text: str | None) -> str:
         return "none" if rolls_elapsed_time(rule_set, roll, text) else roll
@@ -528,7 +534,7 @@ def _loadable(rule: Rule, rule_set: RuleSet) -> Rule:
         fixed: dict[str, Any] = {"roll": roll}
         if gap_in_elapsed_time(rule_set, rule):
             fixed["max_gap"] = "1 day"
-        if window_misses(rule, rule_set) is not None:
+        if window_misses(rule, rule_set) is not None or window_span_problem(rule_set, rule) is not None:
             fixed["window"] = None
         return rule.model_copy(update=fixed)
     if isinstance(rule, TriggeredRule):
@@ -1115,6 +1121,7 @@ def _logs(
             elif isinstance(rule, ForbiddenRule):
                 _witness_guarded(draw, ctx, rule, draft, new_id, "forbidden")
         anchors = _complete(draw, ctx, draft, new_id)
+        _content_slots(ctx, draft)
         witness = GeneratedLog(tuple(draft.events))
         if compliant is True:
             return witness
@@ -1208,24 +1215,36 @@ def _approvers(ctx: Any, party: Party | None, guarded: Event, when: datetime) ->
 
 def _disturbs(ctx: Any, slot: tuple[ExpectedFinding, Any], events: list[Event], anchors: list[Event]) -> bool:
     """Whether a mutation would change more than its own finding: it moves, changes or drops an
-    event another rule's chain or approvals hang on (`_complete`), or adds one that a rule other
-    than its own reads as a trigger or a guarded event."""
+    event another rule's chain or approvals hang on (`_complete`), or changes, drops or adds an
+    event of an action a rule other than its own reads (content rules aside, whose content each
+    event carries, and the attributes of an event no other rule selects by)."""
+    from govrules.checker import _where_matches
+
     expected, apply = slot
     mutated = apply(list(events))
     kept = {id(e) for e in mutated}
     if any(id(a) not in kept for a in anchors):
         return True
+    own = next(r for r in ctx.rules.rules if r.id == expected.rule)
     before = {id(e) for e in events}
-    return any(
-        rule.id != expected.rule
-        and (
-            (isinstance(rule, TriggeredRule) and _reads(ctx, rule, rule.trigger, e))
-            or (isinstance(rule, PrerequisiteRule) and _reads(ctx, rule, rule, e))
-        )
-        for e in mutated
-        if id(e) not in before
-        for rule in ctx.rules.rules
-    )
+    ids = {e.id for e in events}
+    now = {e.id: e for e in mutated if id(e) not in before}
+    gone = [e for e in events if id(e) not in kept]
+    added = [e for e in now.values() if e.id not in ids]
+    for e in [*gone, *added]:
+        readers = _readers_of(ctx, own, e)
+        if not readers:
+            continue
+        changed = now.get(e.id)
+        if (  # only its attributes changed: the same to every rule that does not select by them
+            changed is not None
+            and changed is not e
+            and changed == e._replace(attributes=changed.attributes)
+            and all(_where_matches(sel.where, changed) == _where_matches(sel.where, e) for sel in readers)
+        ):
+            continue
+        return True
+    return False
 
 
 def _instant_between(draw: st.DrawFn, lo: datetime, hi: datetime) -> datetime:
@@ -1392,10 +1411,10 @@ def _witness_triggered(
             attributes=_meeting(draw, rule.trigger.where),
             seq=len(draft.events),
         )
-        # the actors a step is done by or addressed to through the trigger ({trigger: subject}):
-        # named by the trigger, as an actor of the organisation (with members of the relation
-        # the party names, if any)
-        trigger = _naming_parties(draw, ctx, rule, trigger)
+        # the actors a step of this or another rule reading it is done by or addressed to through
+        # the trigger ({trigger: subject}): named by the trigger, as an actor of the organisation
+        # (with members of the relation the party names, if any)
+        trigger = _as_read(draw, ctx, trigger)
         # what a response (`same`) or the unless event must share with the trigger: a subject of
         # its own (unless a step's party is the subject), and the recipient of the first such
         # step that names one
@@ -1430,6 +1449,7 @@ def _witness_triggered(
                 subject=trigger.subject,
                 attributes=_meeting(draw, rule.unless.where),
             )
+            cancel = _as_read(draw, ctx, cancel)
             draft.slots["discharge"].append(
                 (
                     ExpectedFinding("discharged", rule.id, chain[0][1], trigger.id, 1),
@@ -1451,16 +1471,22 @@ def _witness_triggered(
                     lambda ev, v=response, t=late: _replace(ev, v, time=t),
                 )
             )
-        if to is not None and response.recipient is not None and (linked or "recipient" not in step.same):
+        if (
+            to is not None
+            and response.recipient is not None
+            and (linked or "recipient" not in step.same)
+            and due <= ctx.as_of  # else misdirected, it may yet be sent right: pending
+        ):
             # sent to someone other than the step's recipient (a free response must keep the
             # trigger's recipient to answer it at all)
-            elsewhere = "vp" if response.recipient == "hq" else "hq"
-            draft.slots["recipient"].append(
-                (
-                    ExpectedFinding("wrong-recipient", rule.id, named, trigger.id, number),
-                    lambda ev, v=response, x=elsewhere: _replace(ev, v, recipient=x),
+            valid = {response.recipient, *_responders(ctx, to, trigger, response.time)}
+            for elsewhere in [a for a in ("hq", "vp", "nobody") if a not in valid][:1]:
+                draft.slots["recipient"].append(
+                    (
+                        ExpectedFinding("wrong-recipient", rule.id, named, trigger.id, number),
+                        lambda ev, v=response, x=elsewhere: _replace(ev, v, recipient=x),
+                    )
                 )
-            )
 
 
 def _chain(
@@ -1481,6 +1507,12 @@ def _chain(
         at = _instant_between(draw, min(base + timedelta(minutes=1), latest), latest)
         by = as_party(step.by)
         responders = _responders(ctx, by, trigger, at)
+        if not responders and by is not None and by.role is not None:
+            # no one holds the role yet: the first day someone does, if before the due moment
+            limit = min(due, ctx.as_of)
+            while not responders and at < limit:
+                at = min(start_of_day(at.astimezone(ctx.tz).date() + timedelta(days=1), ctx.tz), limit)
+                responders = _responders(ctx, by, trigger, at)
         if not responders:
             return None
         to = as_party(step.to)
@@ -1529,7 +1561,19 @@ def _as_read(draw: st.DrawFn, ctx: Any, event: Event) -> Event:
     for rule in ctx.rules.rules:
         if isinstance(rule, TriggeredRule) and _reads(ctx, rule, rule.trigger, event):
             event = _naming_parties(draw, ctx, rule, event)
-        elif isinstance(rule, ContentRule) and _reads(ctx, rule, rule, event):
+    for rule in ctx.rules.rules:  # then, if it still names no subject, a case its approvals share
+        if (
+            isinstance(rule, PrerequisiteRule)
+            and rule.link == "subject"
+            and event.subject is None
+            and _reads(ctx, rule, rule, event)
+        ):
+            event = event._replace(subject=f"case-{event.id}")
+    checking = [r for r in ctx.rules.rules if isinstance(r, ContentRule) and _reads(ctx, r, r, event)]
+    for _ in range(3):  # what one schema adds may change what another asks for
+        if all(_meets(r.schema_, event.as_record()) for r in checking):
+            break
+        for rule in checking:
             attributes = _satisfying(rule.schema_, event)
             if attributes is not None:
                 event = event._replace(attributes=attributes)
@@ -1596,27 +1640,42 @@ def _satisfy(schema: Any, value: Any) -> Any:
         value = value if isinstance(value, bool) else True
     elif value is _ANY:
         value = "given"
-    for sub in schema.get("allOf", []):
-        value = _satisfy(sub, value)
-    if "if" in schema:
-        branch = schema.get("then" if _meets(schema["if"], value) else "else")
-        if branch is not None:
-            value = _satisfy(branch, value)
+    for _ in range(3):  # a member of allOf, or a branch, may change what `if` decides
+        before = value
+        for sub in schema.get("allOf", []):
+            value = _satisfy(sub, value)
+        if "if" in schema:
+            branch = schema.get("then" if _meets(schema["if"], value) else "else")
+            if branch is not None:
+                value = _satisfy(branch, value)
+        if value == before:
+            break
     return value
 
 
 def _meets(schema: Any, value: Any) -> bool:
     """Whether ``value`` is valid under ``schema`` (JSON Schema 2020-12, as content rules are)."""
+    return bool(_validator(json.dumps(schema, sort_keys=True)).is_valid(value))
+
+
+@lru_cache(maxsize=256)
+def _validator(schema: str) -> Any:
+    """The validator of a schema (given as its JSON text), made once: making one costs more than
+    most validations."""
     from jsonschema import Draft202012Validator
 
-    return bool(Draft202012Validator(schema).is_valid(value))
+    return Draft202012Validator(json.loads(schema))
 
 
 def _naming_parties(draw: st.DrawFn, ctx: Any, rule: TriggeredRule, trigger: Event) -> Event:
     """``trigger`` naming, in its subject or recipient, an actor for each step done by or
     addressed to that field of the trigger: an actor of the organisation active on the
-    trigger's day (one with members of the relation, where the party names a relation)."""
+    trigger's day (one with members of the relation, where the party names a relation), and
+    none the trigger's actor relates to (the other member of a pair would put the event in that
+    pair's stream too)."""
     day = trigger.time.astimezone(ctx.tz).date()
+    actor = ctx.org.actor(trigger.actor)
+    related = {m for members in actor.relations.values() for m in members} if actor is not None else set()
     for step in rule.steps:
         for party in (as_party(step.by), as_party(step.to)):
             if party is None or party.trigger not in ("subject", "recipient"):
@@ -1628,6 +1687,8 @@ def _naming_parties(draw: st.DrawFn, ctx: Any, rule: TriggeredRule, trigger: Eve
                 for a in ctx.org.actors
                 if (a.active is None or a.active.contains(day))
                 and (party.relation is None or a.relations.get(party.relation))
+                and a.id not in related
+                and a.id not in (trigger.subject, trigger.recipient)
             )
             if named:
                 trigger = trigger._replace(**{party.trigger: draw(st.sampled_from(named))})
@@ -1682,6 +1743,8 @@ def _witness_guarded(
     if not actors or last <= first:
         return
     action = actions_of(rule.action)[0]
+    if isinstance(rule, ContentRule) and not rule.where and _read_elsewhere(ctx, rule, action):
+        return  # the other rules' witnesses place these events, with content (`_content_slots`)
     _decoys(draw, ctx, rule, action, as_party(rule.by), draft, new_id)
     for _ in range(draw(st.integers(0 if mutation != "forbidden" else 1, 2))):
         when = _instant_between(draw, first, last)
@@ -1741,6 +1804,75 @@ def _stripped(ctx: Any, rule: ContentRule, event: Event) -> dict[str, Any] | Non
     return None
 
 
+def _read_elsewhere(ctx: Any, rule: Rule, action: str) -> list[Any]:
+    """The selectors of the rules other than ``rule``, content rules aside, that read ``action``
+    (a recurring rule's action, a trigger, a step, a requirement...)."""
+    return [
+        selector
+        for other in ctx.rules.rules
+        if other is not rule and not isinstance(other, ContentRule)
+        for selector in selectors(other)
+        if action in actions_of(selector.action)
+    ]
+
+
+def _readers_of(ctx: Any, rule: Rule | None, event: Event) -> list[Any]:
+    """The selectors of `_read_elsewhere` that would read ``event``: in force on its day, meeting
+    its ``where``, by its party where the party names an actor or a role (a recurring rule's
+    ``who``; one named through a trigger is taken to read it)."""
+    from govrules.checker import _where_matches
+
+    found = []
+    for other in ctx.rules.rules:
+        if other is rule or isinstance(other, ContentRule) or not _in_force(ctx, other, event.time):
+            continue
+        for selector in selectors(other):
+            if event.action not in actions_of(selector.action) or not _where_matches(selector.where, event):
+                continue
+            # a recurring rule, and its extension, are done by whom it holds (`who`)
+            by = other.who if isinstance(selector, RecurringRule | Extension) else getattr(selector, "by", None)
+            party = as_party(by)
+            if (
+                party is not None
+                and party.trigger is None
+                and event.actor not in _trigger_actors(ctx, party, event.time)
+            ):
+                continue
+            found.append(selector)
+    return found
+
+
+def _content_slots(ctx: Any, draft: _Draft) -> None:
+    """`strip-topic` for a content rule whose events other rules' witnesses place (with the
+    content it asks, `_as_read`): on a few of them, where taking the content away changes
+    nothing another rule selects them by."""
+    from govrules.checker import _where_matches
+
+    for rule in ctx.rules.rules:
+        if not isinstance(rule, ContentRule):
+            continue
+        others = _read_elsewhere(ctx, rule, actions_of(rule.action)[0])
+        if not others:
+            continue
+        for event in list(draft.events):
+            if not _reads(ctx, rule, rule, event) or not _meets(rule.schema_, event.as_record()):
+                continue
+            stripped = _stripped(ctx, rule, event)
+            if stripped is None:
+                continue
+            changed = event._replace(attributes=stripped)
+            readers = _readers_of(ctx, rule, event)
+            if any(_where_matches(sel.where, changed) != _where_matches(sel.where, event) for sel in readers):
+                continue
+            draft.slots["strip-topic"].append(
+                (
+                    ExpectedFinding("missing-content", rule.id, event.actor, event.id),
+                    lambda ev, v=event, a=stripped: _replace(ev, v, attributes=a),
+                )
+            )
+            break  # one such mutation a rule, beside those of the rules that place its events
+
+
 def _witness_approved(
     draw: st.DrawFn,
     ctx: Any,
@@ -1766,6 +1898,7 @@ def _witness_approved(
     ages = _approval_times(ctx, rule, when)
     if ages is None:
         return None
+    guarded = _as_read(draw, ctx, guarded)  # naming whom a chain it triggers needs, before a case
     earliest, latest = ages
     subject = guarded.subject or f"case-{guarded.id}"
     approvals: list[Event] = []
@@ -2026,7 +2159,7 @@ def _witness_rolling(draw: st.DrawFn, ctx: Any, rule: RecurringRule, draft: _Dra
             anchor = clock if k == 0 else counted[k - 1].time
             if anchor >= range_end:
                 break
-            due = ctx.deadline(anchor, gap)
+            due = ctx.deadline(anchor, gap, roll=rule.roll == "next-workday")
             label = f"{anchor.astimezone(ctx.tz).date().isoformat()}/{due.astimezone(ctx.tz).date().isoformat()}"
             if k + 1 < len(counted) and counted[k + 1].time > due:
                 code = "late"  # the next event comes after the gap the lost one closed

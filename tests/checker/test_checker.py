@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from govrules import InvalidArgument, check, iter_findings
+from govrules.errors import RuleSetError
 from govrules.events import Event, Rejected
 from govrules.findings import Finding, Report
 from govrules.model import Actor, DateRange, Organisation, RuleSet
@@ -1679,6 +1680,47 @@ class TestMoreOptions:
 
 
 class TestRollingEdges:
+    def test_a_gap_due_on_a_holiday_rolls_to_the_next_workday(self) -> None:
+        """`roll: next-workday`: a month from 10 January 2024 ends on 10 February, in the Spring
+        Festival holiday; rolled, the gap closes on Sunday 18 February, a working day (调休), so a
+        review on 15 February is on time, and late without the roll."""
+        rule = {"id": "rev", "kind": "recurring", "clause": "c", "who": "b1", "action": "review", "max_gap": "1 month"}
+        log = [ev("r1", "2024-01-10T10:00", "b1", "review"), ev("r2", "2024-02-15T10:00", "b1", "review")]
+        for roll, status, label in (
+            ("next-workday", "met", "2024-01-10/2024-02-18"),
+            ("none", "late", "2024-01-10/2024-02-10"),
+        ):
+            report = run(ruleset({**rule, "roll": roll}, calendar="CN"), log, end=date(2024, 3, 1))
+            assert [(o.period, o.status) for o in report.outcomes if o.period.startswith("2024-01-10")] == [
+                (label, status)
+            ]
+
+    @pytest.mark.parametrize("kind", ["rolling", "triggered"])
+    def test_an_exemption_of_a_rule_without_calendar_periods_is_refused(self, kind: str) -> None:
+        """An exemption covers a recurring rule's calendar periods: naming a rolling interval or a
+        triggered rule, it would change nothing, so the check refuses it rather than ignore it;
+        and an organisation made in Python has its exemption labels checked as a loaded one does."""
+        rule = (
+            {"id": "r", "kind": "recurring", "clause": "c", "who": "b1", "action": "review", "max_gap": "1 month"}
+            if kind == "rolling"
+            else {
+                "id": "r",
+                "kind": "triggered",
+                "clause": "c",
+                "trigger": {"action": "t"},
+                "steps": [{"action": "s", "within": "7 days"}],
+            }
+        )
+        data = ORG.model_dump(by_alias=True)
+        data["exemptions"] = [{"rule": "r", "actor": "b1", "reason": "closed"}]
+        with pytest.raises(RuleSetError) as info:
+            run(ruleset(rule), [], org=Organisation.model_validate(data))
+        assert [(p.pointer, p.code) for p in info.value.problems] == [("/exemptions/0/rule", "bad-value")]
+        data["exemptions"] = [{"rule": "monthly", "actor": "b1", "periods": ["2024-13"], "reason": "closed"}]
+        with pytest.raises(RuleSetError) as info:
+            run(ruleset(MONTHLY), [], org=Organisation.model_validate(data))
+        assert [(p.pointer, p.code) for p in info.value.problems] == [("/exemptions/0/periods/0", "bad-value")]
+
     RULE: ClassVar[dict[str, Any]] = {
         "id": "review",
         "kind": "recurring",

@@ -310,3 +310,72 @@ def test_an_approval_by_a_member_of_the_relation_of_the_guarded_events_actor() -
     }
     assert approved and approved <= {("b1", "s1"), ("b1", "s2"), ("b2", "s3")}
     _assert_exact(rules, {"unapproved"}, org)
+
+
+def _org(*actors: dict[str, Any]) -> Organisation:
+    return Organisation.model_validate({"id": "o", "timezone": "Europe/Rome", "actors": list(actors)})
+
+
+def test_a_report_a_recurring_rule_asks_for_gets_the_chain_it_triggers_once_someone_can_answer() -> None:
+    """Monthly reports trigger a review by an auditor, a role first held on 15 February: January's
+    report is reviewed on that day (within its 90 days), not left unanswered for want of an
+    auditor in its first hours."""
+    org = _org(
+        {"id": "o1", "roles": ["officer"]},
+        {"id": "hq", "roles": ["hq"]},
+        {"id": "au", "roles": [{"role": "auditor", "from": "2024-02-15"}]},
+    )
+    rules = _rules(
+        {"id": "monthly", "kind": "recurring", "clause": "c1", "who": {"role": "officer"}, "action": "report",
+         "to": "hq", "every": "month"},
+        {"id": "review", "kind": "triggered", "clause": "c2", "trigger": {"action": "report"},
+         "steps": [{"action": "review", "by": {"role": "auditor"}, "within": "90 days"}]},
+    )  # fmt: skip
+    logs = _assert_clean(rules, org)
+    reviews = [e for log in logs for e in log.events if e.action == "review"]
+    assert reviews and min(e.time.date() for e in reviews) >= date(2024, 2, 15)
+
+
+def test_a_pair_event_that_triggers_a_step_by_its_recipient_names_no_other_member() -> None:
+    """A branch visits each of its schools once a year (at most once); a visit triggers an
+    acknowledgement by its recipient. The recipient the chain needs is never the pair's other
+    school, whose stream the visit would then count in too."""
+    org = _org(
+        {"id": "b1", "roles": ["branch"], "relations": {"schools": ["s1", "s2"]}},
+        {"id": "s1", "roles": ["school"]},
+        {"id": "s2", "roles": ["school"]},
+    )
+    rules = _rules(
+        {"id": "visit", "kind": "recurring", "clause": "c1", "who": {"role": "branch", "relation": "schools"},
+         "action": "visit", "every": "year", "max": 1},
+        {"id": "visit-record", "kind": "triggered", "clause": "c2", "trigger": {"action": "visit", "by": {"role": "branch"}},
+         "steps": [{"action": "acknowledge", "by": {"trigger": "recipient"}, "within": "7 days"}]},
+    )  # fmt: skip
+    _assert_clean(rules, org)
+    _assert_exact(rules, {"unanswered"}, org)
+
+
+def test_a_step_to_a_role_is_misdirected_to_no_holder_of_it() -> None:
+    """A step addressed to a role held by hq and ha: its `recipient` mutation sends the response
+    to someone who holds neither, so it is wrong-recipient whichever holder it first went to; and
+    only once it is due (misdirected before, it may yet be sent right: pending)."""
+    org = _org(
+        {"id": "o1", "roles": ["officer"]}, {"id": "hq", "roles": ["authority"]}, {"id": "ha", "roles": ["authority"]}
+    )
+    rules = _rules(_chain({"to": {"role": "authority"}}))
+    _assert_exact(rules, {"recipient", "unanswered"}, org)
+
+
+def test_a_guarded_event_linked_by_subject_names_the_actor_a_chain_it_triggers_needs() -> None:
+    """A fine needs an approval sharing its subject, and triggers an acknowledgement by its
+    subject: the fine names an actor as its subject (the approval shares it), not a case no one
+    can acknowledge for."""
+    org = _org({"id": "o1", "roles": ["officer"]}, {"id": "l1", "roles": ["leader"]}, {"id": "p1", "roles": ["person"]})
+    rules = _rules(
+        _guard(action="fine", requires=[{"action": "approve", "by": {"role": "leader"}}]),
+        {"id": "ack", "kind": "triggered", "clause": "c2", "trigger": {"action": "fine", "by": {"role": "officer"}},
+         "steps": [{"action": "acknowledge", "by": {"trigger": "subject"}, "within": "30 days"}]},
+    )  # fmt: skip
+    logs = _assert_clean(rules, org)
+    fines = [e for log in logs for e in log.events if e.action == "fine"]
+    assert fines and {e.subject for e in fines} <= {"o1", "l1", "p1"}

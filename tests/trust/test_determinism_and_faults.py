@@ -184,6 +184,11 @@ def test_log_unreadable_mid_run_is_exit_2(monkeypatch: pytest.MonkeyPatch) -> No
             "error: --to: expected a day before 9999-12-31 (a range ends before the calendar does)\n",
         ),
         (
+            ["--from", "9997-01-01", "--to", "9997-01-31"],
+            "error: the range must end by 9990-12-31, got one ending 9997-01-31: a period's deadline and "
+            "late-acceptance limit, years after it, must stay within the calendar (years 1 to 9999)\n",
+        ),
+        (
             ["--as-of", "9999-12-31T23:59:59-14:00"],
             "error: as_of 9999-12-31T23:59:59-14:00 lies outside the calendar (years 1 to 9999) in the zone "
             "Asia/Shanghai\n",
