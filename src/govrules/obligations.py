@@ -400,6 +400,9 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
             else:
                 following_end = end_of_day(following.last_day, ctx.tz)
                 closes = max(due, ctx.deadline(following_end, rule.due_after or "0 days", roll=roll))
+        if rule.effective is not None and rule.effective.to is not None:
+            # a version of a clause pays no debt with what is done under the next one
+            closes = max(due, min(closes, end_of_day(rule.effective.to, ctx.tz)))
         ws = we = None
         if rule.window is not None:
             try:

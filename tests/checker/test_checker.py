@@ -1349,6 +1349,30 @@ class TestOptions:
             ("missing", "2025-12-01/2026-06-01", ("r2",)),
         ]
 
+    def test_a_version_of_a_recurring_clause_pays_no_debt_with_an_event_of_the_next(self) -> None:
+        """Monthly reports under a version in force to 15 June, then one from 16 June: a report on
+        20 June is June's under the second version, and does not also pay May's debt under the
+        first, whose late reports it accepts only while it is in force (one rule would leave May
+        missing too). A May report made late on 14 June, under the first, still pays it."""
+        base = {**MONTHLY, "who": "b1"}
+        rules = ruleset(
+            {**base, "id": "v1", "effective": {"to": "2024-06-15"}},
+            {**base, "id": "v2", "effective": {"from": "2024-06-16"}},
+        )
+        log = [
+            ev("apr", "2024-04-10T10:00", "b1", "report", recipient="hq"),
+            ev("jun", "2024-06-20T10:00", "b1", "report", recipient="hq"),
+        ]
+        report = run(rules, log, start=date(2024, 4, 1), end=date(2024, 7, 1))
+        assert [(o.rule, o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("v1", "2024-04", "met", ("apr",)),
+            ("v1", "2024-05", "missing", ()),
+            ("v2", "2024-06", "met", ("jun",)),
+        ]
+        late = ev("may", "2024-06-14T10:00", "b1", "report", recipient="hq", period="2024-05")
+        report = run(rules, [*log, late], start=date(2024, 4, 1), end=date(2024, 7, 1))
+        assert [(o.rule, o.period, o.status) for o in report.outcomes][1] == ("v1", "2024-05", "late")
+
     def test_effective_dated_versions(self) -> None:
         """Two versions of a rule: 150 days for offences before 2010-08-13, 90 days after."""
         base = {"kind": "triggered", "clause": "Art201", "trigger": {"action": "fine"}}
