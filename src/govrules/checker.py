@@ -1849,6 +1849,8 @@ def _evaluate(run: _Run, rules: RuleSet, records: Iterable[Event | Rejected], ac
         yield from CHECKERS[rule.kind](run, rule)
         run.release({name for name in reads[k] if last_use[name] == i})
     for actor, ids in sorted(acc.unknown.items()):
+        # in the order they were read (file, line), whatever order they came in
+        ids = sorted(ids, key=partial(_read_at, acc))
         yield Finding(
             code=FindingCode.UNKNOWN_ACTOR,
             severity="warning",
@@ -1858,6 +1860,13 @@ def _evaluate(run: _Run, rules: RuleSet, records: Iterable[Event | Rejected], ac
             detail={"count": len(ids)},
             message=message("unknown-actor", run.lang, count=len(ids), actor=actor),
         )
+
+
+def _read_at(acc: _Accounting, event_id: str) -> tuple[str, int, str]:
+    """Where an accepted event was first read, to order ids by: its file, its line (-1 for none)
+    and, between events read from no file, its id."""
+    line = acc.first_seen.get(event_id)
+    return (acc.other_files.get(event_id, acc.first_file) or "", -1 if line is None else line, event_id)
 
 
 def iter_findings(

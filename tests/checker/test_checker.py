@@ -1419,6 +1419,25 @@ class TestReport:
         assert (r.read, r.rejected, r.used) == (27, 2, 24)
         assert r.read == r.used + r.unused + r.rejected
 
+    def test_an_unknown_actors_events_are_cited_in_the_order_they_were_read(self) -> None:
+        """The events of an actor the organisation lacks are cited by file and line, whatever
+        order the log gives them in (a report does not depend on the order of its events)."""
+        ghosts = [
+            Event(
+                id=f"g{n}",
+                time=datetime(2024, 3, n, 10, tzinfo=SH),
+                actor="ghost",
+                action="report",
+                file=f,
+                line=n,
+                seq=n,
+            )
+            for n, f in ((3, "a.csv"), (12, "a.csv"), (2, "b.csv"), (25, "a.csv"))
+        ]
+        for order in itertools.permutations(ghosts):
+            [f] = gaps(run(ruleset(MONTHLY), list(order)), "unknown-actor")
+            assert (f.actor, f.observed, f.evidence) == ("ghost", 4, ("g3", "g12", "g25", "g2"))
+
     def test_evidence_locations_on_request(self) -> None:
         """``with_locations`` says where every cited event was first read; a duplicate id points at
         the first record, and events that carry no file have no location."""
