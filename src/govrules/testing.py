@@ -1539,18 +1539,31 @@ def _chain(
 
 
 def _reads(ctx: Any, rule: Rule, selector: Any, event: Event) -> bool:
-    """Whether ``rule`` checks ``event`` through ``selector`` (the rule itself, or its trigger): its
-    action, by its party, meeting its ``where``, done in the range by the audit moment on a day
-    the rule is in force."""
+    """Whether ``rule`` checks ``event`` through ``selector`` (the rule itself, or its trigger),
+    as `_selects` says, done in the range by the audit moment."""
+    return (
+        ctx.start <= event.time.astimezone(ctx.tz).date() < ctx.end
+        and event.time <= ctx.as_of
+        and _selects(ctx, rule, selector, event)
+    )
+
+
+def _selects(ctx: Any, rule: Rule, selector: Any, event: Event) -> bool:
+    """Whether ``selector``, a part of ``rule`` (`selectors`), picks ``event``: its action, on a
+    day the rule is in force, meeting its ``where``, by its party where the party names an actor
+    or a role (a recurring rule, and its extension, are done by whom it holds, ``who``; a party
+    named through a trigger is taken to pick it)."""
     from govrules.checker import _where_matches
 
+    by = (
+        getattr(rule, "who", None) if isinstance(selector, RecurringRule | Extension) else getattr(selector, "by", None)
+    )
+    party = as_party(by)
     return (
         event.action in actions_of(selector.action)
-        and ctx.start <= event.time.astimezone(ctx.tz).date() < ctx.end
-        and event.time <= ctx.as_of
         and _in_force(ctx, rule, event.time)
         and _where_matches(selector.where, event)
-        and event.actor in _trigger_actors(ctx, as_party(selector.by), event.time)
+        and (party is None or party.trigger is not None or event.actor in _trigger_actors(ctx, party, event.time))
     )
 
 
@@ -1817,29 +1830,14 @@ def _read_elsewhere(ctx: Any, rule: Rule, action: str) -> list[Any]:
 
 
 def _readers_of(ctx: Any, rule: Rule | None, event: Event) -> list[Any]:
-    """The selectors of `_read_elsewhere` that would read ``event``: in force on its day, meeting
-    its ``where``, by its party where the party names an actor or a role (a recurring rule's
-    ``who``; one named through a trigger is taken to read it)."""
-    from govrules.checker import _where_matches
-
-    found = []
-    for other in ctx.rules.rules:
-        if other is rule or isinstance(other, ContentRule) or not _in_force(ctx, other, event.time):
-            continue
-        for selector in selectors(other):
-            if event.action not in actions_of(selector.action) or not _where_matches(selector.where, event):
-                continue
-            # a recurring rule, and its extension, are done by whom it holds (`who`)
-            by = other.who if isinstance(selector, RecurringRule | Extension) else getattr(selector, "by", None)
-            party = as_party(by)
-            if (
-                party is not None
-                and party.trigger is None
-                and event.actor not in _trigger_actors(ctx, party, event.time)
-            ):
-                continue
-            found.append(selector)
-    return found
+    """The selectors of `_read_elsewhere` that pick ``event`` (`_selects`)."""
+    return [
+        selector
+        for other in ctx.rules.rules
+        if other is not rule and not isinstance(other, ContentRule)
+        for selector in selectors(other)
+        if _selects(ctx, other, selector, event)
+    ]
 
 
 def _content_slots(ctx: Any, draft: _Draft) -> None:
@@ -1966,22 +1964,11 @@ def _witness_approved(
 
 
 def _guarding(ctx: Any, event: Event) -> PrerequisiteRule | None:
-    """The prerequisite rule of the set that checks ``event`` as a guarded event (its action,
-    done in the range on a day the rule is in force, by its party, meeting its ``where``), if any."""
-    from govrules.checker import _where_matches
-
+    """The prerequisite rule of the set that checks ``event`` as a guarded event (`_selects`),
+    done in the range, if any."""
     if not ctx.start <= event.time.astimezone(ctx.tz).date() < ctx.end:
         return None
-    for rule in ctx.rules.rules:
-        if (
-            isinstance(rule, PrerequisiteRule)
-            and event.action in actions_of(rule.action)
-            and _in_force(ctx, rule, event.time)
-            and _where_matches(rule.where, event)
-            and event.actor in _trigger_actors(ctx, as_party(rule.by), event.time)
-        ):
-            return rule
-    return None
+    return next((r for r in ctx.rules.rules if isinstance(r, PrerequisiteRule) and _selects(ctx, r, r, event)), None)
 
 
 def _approval_times(ctx: Any, rule: PrerequisiteRule, when: datetime) -> tuple[datetime, datetime] | None:
