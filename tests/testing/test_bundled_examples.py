@@ -17,6 +17,8 @@ import govrules
 from govrules import check
 from govrules.testing import GeneratedLog, from_rule_set
 
+from .conftest import assert_exact
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 
@@ -81,22 +83,4 @@ def test_each_mutation_of_a_bundled_example_gives_exactly_its_finding(
     name: str, year: int, unmet: set[str], mutations: set[str]
 ) -> None:
     rules, org = _load(name)
-    start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    seen: set[str] = set()
-
-    @given(from_rule_set(rules, org, start=start, end=end, compliant=False))
-    @settings(SETTINGS, max_examples=100)
-    def exact(log: GeneratedLog) -> None:
-        [expected] = log.expected
-        report = check(rules, org, list(log.events), start=start, end=end)
-        matching = [f for f in report.findings if expected.matches(f)]
-        others = [
-            (f.code.value, f.rule, f.actor, f.period)
-            for f in report.findings
-            if f.severity != "info" and not expected.matches(f)
-        ]
-        assert (len(matching), others) == (1, []), (log.mutation, expected)
-        seen.add(str(log.mutation))
-
-    exact()
-    assert mutations <= seen
+    assert_exact(rules, mutations, org, date(year, 1, 1), date(year + 1, 1, 1))

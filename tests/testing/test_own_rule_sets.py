@@ -12,16 +12,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 import govrules
 from govrules import check
 from govrules.model import Organisation, RuleSet
 from govrules.testing import GeneratedLog, from_rule_set
 
+from .conftest import SETTINGS, assert_exact
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "road-fines"
 START, END = date(2024, 1, 1), date(2025, 1, 1)
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 # a clerk's role passes from k1 to k2 on 1 July: a step done by a clerk is done by the one on duty
 ORG = Organisation.model_validate(
     {
@@ -93,26 +94,7 @@ def _assert_clean(rules: RuleSet, org: Organisation = ORG, start: date = START, 
 def _assert_exact(
     rules: RuleSet, mutations: set[str], org: Organisation = ORG, start: date = START, end: date = END
 ) -> None:
-    """Each mutation drawn gives exactly its expected finding and nothing else; ``mutations`` are
-    among those drawn."""
-    seen: set[str] = set()
-
-    @given(from_rule_set(rules, org, start=start, end=end, compliant=False))
-    @SETTINGS
-    def exact(log: GeneratedLog) -> None:
-        [expected] = log.expected
-        report = check(rules, org, list(log.events), start=start, end=end)
-        matching = [f for f in report.findings if expected.matches(f)]
-        others = [
-            (f.code.value, f.rule, f.actor, f.period)
-            for f in report.findings
-            if f.severity != "info" and not expected.matches(f)
-        ]
-        assert (len(matching), others) == (1, []), (log.mutation, expected)
-        seen.add(str(log.mutation))
-
-    exact()
-    assert mutations <= seen
+    assert_exact(rules, mutations, org, start, end)
 
 
 @pytest.mark.parametrize("same", [[], ["actor"]])
