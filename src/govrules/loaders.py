@@ -975,14 +975,14 @@ def window_span_problem(rules: RuleSet, rule: RecurringRule) -> tuple[str, str] 
     """What is wrong with the rule's ``first``/``last`` window span, which a check would refuse
     (`obligations.window_dates`): the key and why, or ``None``. It is counted in days, weeks or
     workdays, and is at least one of them."""
-    from govrules.durations import Unit
+    from govrules.obligations import WINDOW_SPAN_UNITS
 
     window = rule.window if rule.window is None else rules.window(rule.window)
     if window is None or (window.first is None and window.last is None):
         return None
     key, text = ("first", window.first) if window.first is not None else ("last", window.last)
     duration = rules.duration(text or "")
-    if duration.unit not in (Unit.DAYS, Unit.WORKDAYS, Unit.WEEKS):
+    if duration.unit not in WINDOW_SPAN_UNITS:
         return key, f"expected a span in days, weeks or workdays, got {text!r}"
     if duration.amount < 1:
         return key, f"expected a span of at least one day, got {text!r}"

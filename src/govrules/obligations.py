@@ -205,6 +205,10 @@ def _next_period(ctx: Context, rule: RecurringRule, period: Period) -> Period | 
     return next(_periods(ctx, rule, period.end, far), None)
 
 
+WINDOW_SPAN_UNITS = (Unit.DAYS, Unit.WORKDAYS, Unit.WEEKS)
+"""What a window's ``first``/``last`` span may be counted in (the loader refuses others)."""
+
+
 def window_dates(ctx: Context, period: Period, window: Window) -> tuple[date, date]:
     """The window's dates inside ``period`` as a half-open ``[first, after_last)``.
 
@@ -214,7 +218,7 @@ def window_dates(ctx: Context, period: Period, window: Window) -> tuple[date, da
     window = ctx.rules.window(window)
     if window.first is not None or window.last is not None:
         duration = ctx.duration(window.first or window.last or "")
-        if duration.unit not in (Unit.DAYS, Unit.WORKDAYS, Unit.WEEKS):
+        if duration.unit not in WINDOW_SPAN_UNITS:
             raise InvalidArgument(f"a window's first/last span is counted in days, weeks or workdays, got {duration}")
         if duration.unit is Unit.WORKDAYS:
             if ctx.calendar is None:
