@@ -220,12 +220,12 @@ def window_dates(ctx: Context, period: Period, window: Window) -> tuple[date, da
         duration = ctx.duration(window.first or window.last or "")
         if duration.unit not in WINDOW_SPAN_UNITS:
             raise InvalidArgument(f"a window's first/last span is counted in days, weeks or workdays, got {duration}")
+        if duration.amount == 0:
+            raise InvalidArgument(f"a window's first/last span must be at least one day, got {duration}")
         if duration.unit is Unit.WORKDAYS:
             if ctx.calendar is None:
                 raise InvalidArgument("a window in workdays needs the rule set's business-day calendar")
             return _workday_span(ctx.calendar, period, duration.amount, first=window.first is not None)
-        if duration.amount == 0:
-            raise InvalidArgument(f"a window's first/last span must be at least one day, got {duration}")
         days = duration.amount * (7 if duration.unit is Unit.WEEKS else 1)
         if window.first is not None:
             return period.start, min(period.end, period.start + timedelta(days=days))

@@ -666,10 +666,16 @@ def test_a_period_without_workdays_has_its_first_or_last_day_as_the_window() -> 
 
 
 def test_a_zero_length_window_is_refused() -> None:
-    """'first: 0 days' would be an empty window: an error naming the rule, not a silent gap."""
-    rules = _rules({"id": "r", "who": "office", "every": "month", "window": {"first": "0 days"}})
-    with pytest.raises(InvalidArgument, match=r"'r'.*at least one day"):
-        _expand(rules, OFFICE, *YEAR_2024)
+    """'first: 0 days' would be an empty window: an error naming the rule, not a silent gap.
+
+    The same for '0 workdays' in a rule set made in Python (the loader refuses both), which was
+    taken as a window of one day.
+    """
+    for span, calendar in (("0 days", None), ("0 weeks", None), ("0 workdays", "CN")):
+        for side in ("first", "last"):
+            rules = _rules({"id": "r", "who": "office", "every": "month", "window": {side: span}}, calendar=calendar)
+            with pytest.raises(InvalidArgument, match=rf"'r'.*at least one day, got {span}"):
+                _expand(rules, OFFICE, *YEAR_2024)
 
 
 def test_the_audit_moment_keeps_its_instant_with_a_fixed_offset() -> None:
