@@ -83,7 +83,9 @@ def _parser() -> argparse.ArgumentParser:
         "--to", dest="end", metavar="DATE", help="last day of the range, inclusive (default: the --as-of day)"
     )
     c.add_argument(
-        "--as-of", metavar="MOMENT", help="the audit moment (default: the end of the range, or now if earlier)"
+        "--as-of",
+        metavar="MOMENT",
+        help="the audit moment, to the end of the day or second written (default: the end of the range, or now if earlier)",
     )
     c.add_argument("--format", default="text", choices=sorted(RENDERERS), help="report format (default: text)")
     c.add_argument("--output", metavar="FILE", help="write the report here (atomically) instead of stdout")
@@ -186,14 +188,28 @@ def _parse_date(text: str, flag: str) -> date:
 
 
 def _parse_moment(text: str, tz: Any) -> datetime:
+    """The audit moment ``--as-of`` names: the last instant of what it is written to.
+
+    A date alone is the whole of that local day, and a time without a fraction of a second the
+    whole of that second, as a due moment shown as ``23:59:59`` is the end of that second: as of
+    ``2024-11-30`` or ``2024-11-30T23:59:59+08:00``, a report due on 30 November is due.
+    """
+    from govrules.durations import end_of_day
     from govrules.events import parse_time
 
     try:
-        return parse_time(text, tz)
+        moment = parse_time(text, tz)
     except ValueError:
         raise _UsageError(
             f"--as-of: expected an ISO 8601 moment such as 2024-12-31T23:59:59+08:00, got {text!r}"
         ) from None
+    if "." in text or "," in text:  # written to a fraction of a second
+        return moment
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return moment + timedelta(microseconds=999_999)
+    return end_of_day(day, tz)
 
 
 def _field_map(args: argparse.Namespace) -> tuple[FieldMap, str | None, str | None]:

@@ -147,13 +147,35 @@ def test_json_lists_every_obligation_with_its_moments(files: tuple[str, str]) ->
 
 def test_as_of_makes_later_obligations_pending(files: tuple[str, str]) -> None:
     """--as-of: obligations due after the audit moment are pending."""
-    rows = _json(files, "--as-of", "2024-06-30T23:59:59+08:00")
+    rows = _json(files, "--as-of", "2024-06-30T23:59:58+08:00")
     pending = {(r["rule"], r["actor"], r["period"]) for r in rows if r["status"] == "pending"}
     assert ("monthly-report", "branch-1", "2024-06") in pending
     assert ("monthly-report", "branch-1", "2024-05") not in pending
     assert ("routine-analysis", "party-office", "2024-H1") in pending
     # June to December for branch-1, July to December for branch-4, both half-years, two pairs
     assert sum(1 for r in rows if r["status"] == "pending") == 7 + 6 + 2 + 2
+
+
+@pytest.mark.parametrize(
+    ("as_of", "june_due"),
+    [
+        ("2024-06-30T23:59:59+08:00", True),  # the whole of the second June's reports are due in
+        ("2024-06-30T23:59:59.5+08:00", False),  # a fraction is taken as written
+        ("2024-06-30", True),  # a day alone: the whole of it
+        ("2024-06-29", False),
+        ("2024-06-30T15:59:59Z", True),  # the same second in UTC
+        ("2024-06-30T23:59", False),  # 23:59:00, a minute before the end of June
+    ],
+)
+def test_an_audit_moment_is_the_end_of_the_day_or_second_it_is_written_to(
+    files: tuple[str, str], as_of: str, june_due: bool
+) -> None:
+    """A due moment shows as 23:59:59 and is the end of that second; --as-of written to the
+    second, or to the day, means the end of it, so that as of 2024-06-30T23:59:59 a report due on
+    30 June is due, not 'not yet due (due 2024-06-30 23:59:59)'."""
+    rows = _json(files, "--as-of", as_of)
+    (june,) = [r for r in rows if (r["rule"], r["actor"], r["period"]) == ("monthly-report", "branch-1", "2024-06")]
+    assert june["status"] == ("open" if june_due else "pending")
 
 
 def test_csv_has_the_same_rows_as_json(files: tuple[str, str]) -> None:

@@ -190,7 +190,7 @@ def test_log_unreadable_mid_run_is_exit_2(monkeypatch: pytest.MonkeyPatch) -> No
         ),
         (
             ["--as-of", "9999-12-31T23:59:59-14:00"],
-            "error: as_of 9999-12-31T23:59:59-14:00 lies outside the calendar (years 1 to 9999) in the zone "
+            "error: as_of 9999-12-31T23:59:59.999999-14:00 lies outside the calendar (years 1 to 9999) in the zone "
             "Asia/Shanghai\n",
         ),
     ],
