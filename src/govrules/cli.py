@@ -198,18 +198,21 @@ def _parse_moment(text: str, tz: Any) -> datetime:
     from govrules.events import parse_time
 
     try:
+        return end_of_day(date.fromisoformat(text.strip()), tz)
+    except ValueError:
+        pass
+    try:
         moment = parse_time(text, tz)
+        moment.astimezone(tz)
     except ValueError:
         raise _UsageError(
             f"--as-of: expected an ISO 8601 moment such as 2024-12-31T23:59:59+08:00, got {text!r}"
         ) from None
+    except OverflowError:
+        raise _UsageError(f"--as-of: {text} lies outside the calendar (years 1 to 9999) in the zone {tz.key}") from None
     if "." in text or "," in text:  # written to a fraction of a second
         return moment
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        return moment + timedelta(microseconds=999_999)
-    return end_of_day(day, tz)
+    return moment + timedelta(microseconds=999_999)
 
 
 def _field_map(args: argparse.Namespace) -> tuple[FieldMap, str | None, str | None]:
@@ -221,15 +224,28 @@ def _field_map(args: argparse.Namespace) -> tuple[FieldMap, str | None, str | No
         raise _UsageError(f"--map: {exc}") from None
 
 
-def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date, datetime]:
-    as_of = _parse_moment(args.as_of, tz) if args.as_of else None
-    end_day = _parse_date(args.end, "--to") if args.end else (as_of or now).astimezone(tz).date()
-    start_day = _parse_date(args.start, "--from") if args.start else date(end_day.year, 1, 1)
+def _range_end(text: str) -> date:
+    """The first day after the range that ``--to`` (inclusive) closes."""
+    end_day = _parse_date(text, "--to")
     if end_day == date.max:
         raise _UsageError(f"--to: expected a day before {date.max} (a range ends before the calendar does)")
-    end = end_day + timedelta(days=1)
+    return end_day + timedelta(days=1)
+
+
+def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date, datetime]:
+    as_of = _parse_moment(args.as_of, tz) if args.as_of else None
+    if args.end:
+        end = _range_end(args.end)
+    else:
+        try:
+            end = _range_end((as_of or now).astimezone(tz).date().isoformat())
+        except OverflowError:  # the last instant of the calendar, which the zone cannot show
+            raise _UsageError(
+                f"--as-of: {args.as_of} is at the end of the calendar: give --to, a day before {date.max}"
+            ) from None
+    start_day = _parse_date(args.start, "--from") if args.start else date(end.year, 1, 1)
     if end <= start_day:
-        raise _UsageError(f"--to ({end_day}) is before --from ({start_day})")
+        raise _UsageError(f"--to ({end - timedelta(days=1)}) is before --from ({start_day})")
     if as_of is None:
         from govrules.durations import start_of_day
 
@@ -435,7 +451,7 @@ def _obligations(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     rules, org = _load_pair(args)
     tz = zone_of(rules, org)
     start = _parse_date(args.start, "--from")
-    end = _parse_date(args.end, "--to") + timedelta(days=1)
+    end = _range_end(args.end)
     if end <= start:
         raise _UsageError(f"--to ({args.end}) is before --from ({args.start})")
     as_of = _parse_moment(args.as_of, tz) if args.as_of else None

@@ -190,7 +190,7 @@ def test_log_unreadable_mid_run_is_exit_2(monkeypatch: pytest.MonkeyPatch) -> No
         ),
         (
             ["--as-of", "9999-12-31T23:59:59-14:00"],
-            "error: as_of 9999-12-31T23:59:59.999999-14:00 lies outside the calendar (years 1 to 9999) in the zone "
+            "error: --as-of: 9999-12-31T23:59:59-14:00 lies outside the calendar (years 1 to 9999) in the zone "
             "Asia/Shanghai\n",
         ),
     ],
@@ -206,6 +206,39 @@ def test_a_range_or_audit_moment_past_the_calendar_is_exit_2(flags: list[str], m
             argv += [flag, value]
     out, err = io.StringIO(), io.StringIO()
     assert (run(argv, out, err), err.getvalue(), out.getvalue()) == (2, message, "")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["obligations", *CHECK[1:4], "--from", "2024-01-01", "--to", "9999-12-31"],
+            "error: --to: expected a day before 9999-12-31 (a range ends before the calendar does)\n",
+        ),
+        (
+            [*CHECK[:8], "--as-of", "9999-12-31"],  # no --to: the as-of day ends the range
+            "error: --as-of: 9999-12-31 is at the end of the calendar: give --to, a day before 9999-12-31\n",
+        ),
+        (
+            ["obligations", *CHECK[1:4], "--from", "2024-01-01", "--to", "2024-01-31", "--as-of", "0001-01-01T00:00"],
+            "error: --as-of: 0001-01-01T00:00 lies outside the calendar (years 1 to 9999) in the zone Asia/Shanghai\n",
+        ),
+    ],
+)
+def test_the_other_commands_and_flags_at_the_calendar_ends_are_exit_2(argv: list[str], message: str) -> None:
+    """`obligations --to 9999-12-31`, `check --as-of 9999-12-31` with no --to, and an audit moment
+    before the calendar in the rule set's zone are bad input, not an internal error (exit 3)."""
+    out, err = io.StringIO(), io.StringIO()
+    assert (run(argv, out, err), err.getvalue(), out.getvalue()) == (2, message, "")
+
+
+def test_an_audit_moment_on_the_calendar_first_day_is_usable() -> None:
+    """--as-of 0001-01-01 (a day alone: the end of it) is a moment the zone can show: everything
+    in the range is pending, and the report shows the year in four digits."""
+    out, err = io.StringIO(), io.StringIO()
+    assert run([*CHECK, "--as-of", "0001-01-01", "--fail-on", "warning"], out, err) == 1
+    assert err.getvalue() == ""
+    assert "as of 0001-01-01 23:59:59 +08:05:43" in out.getvalue()  # the zone's local mean time then
 
 
 def test_a_log_whose_every_record_is_rejected_is_exit_2_after_its_report(tmp_path: Path) -> None:

@@ -95,8 +95,9 @@ def format_instant(value: datetime | None, tz: Any = None) -> str:
         return "?"
     if tz is not None:
         value = value.astimezone(tz)
-    text = value.strftime("%Y-%m-%d %H:%M:%S %z")
-    return text[:-2] + ":" + text[-2:]
+    # not strftime: its %Y writes year 1 as "1", and its %z an offset of seconds as "+0805:43"
+    text = value.replace(microsecond=0).isoformat(sep=" ")
+    return f"{text[:19]} {text[19:]}"
 
 
 def format_duration(seconds: int, lang: str, *, calendar_days: bool = True) -> str:
