@@ -462,7 +462,8 @@ def _assign(
                 if j == i or obls[j].opens <= o.opens:
                     continue
                 kept = [e for e in assigned[j] if e.id not in misdirected]
-                surplus = sorted((e for e in kept if e.period is None), key=_event_key)[
+                # the later period keeps its latest events, those in its window before any other
+                surplus = sorted((e for e in kept if e.period is None), key=partial(_kept_last, obls[j]))[
                     : max(0, len(kept) - obls[j].min)
                 ]
                 for e in surplus:
@@ -476,6 +477,12 @@ def _assign(
             assigned[i].append(chosen)
         assigned[i].sort(key=_event_key)
     return assigned
+
+
+def _kept_last(o: Obligation, e: Event) -> tuple[bool, float, int]:
+    """Orders ``o``'s events by how little it needs them: outside its window first, then by time."""
+    in_window = o.window_start is None or o.window_start <= e.time <= (o.window_end or o.due)
+    return (in_window, *_event_key(e))
 
 
 def _evaluate_stream(
@@ -558,6 +565,11 @@ def _evaluate_stream(
             )
             continue
         if len(on_time) >= o.min:
+            if o.window_start is not None and len(in_window) < o.min and (o.window_end or o.due) > ctx.as_of:
+                # done, but not yet in its window, which is still open or ahead: not yet due
+                yield run.outcome(rule, **base, status="pending", observed=n, evidence=ids, **_omin(o))
+                yield run.finding(FindingCode.PENDING, rule, params(), **base, **counts, observed=n, evidence=ids)
+                continue
             if o.window_start is not None and len(in_window) < o.min:
                 outside = [e for e in on_time if e not in in_window]
                 severity = "violation" if o.strict and rule.severity == "violation" else "warning"

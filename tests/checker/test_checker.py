@@ -233,6 +233,24 @@ class TestLate:
             ("2024-12", "met", ("dec20",)),
         ]
 
+    def test_a_later_period_keeps_the_event_its_window_needs(self) -> None:
+        """December's report in its window (the first ten days) stays December's; its other one,
+        later but outside the window, is the surplus that pays November's debt. Before, December
+        gave away its earliest event and was left `outside-window`."""
+        rule = {**MONTHLY, "window": {"first": "10 days"}}
+        log = [
+            ev("dec3", "2024-12-03T10:00:00+08:00", "b1", "report", recipient="hq"),
+            ev("dec20", "2024-12-20T10:00:00+08:00", "b1", "report", recipient="hq"),
+            ev("b2-11", "2024-11-05T10:00:00+08:00", "b2", "report", recipient="hq"),
+            ev("b2-12", "2024-12-05T10:00:00+08:00", "b2", "report", recipient="hq"),
+        ]
+        report = run(ruleset(rule), log, start=date(2024, 11, 1))
+        assert [key(f) for f in gaps(report)] == [("late", "monthly", "b1", "2024-11", ("dec20",))]
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes if o.actor == "b1"] == [
+            ("2024-11", "late", ("dec20",)),
+            ("2024-12", "met", ("dec3",)),
+        ]
+
     def test_a_single_event_answers_its_own_period_first(self) -> None:
         """One event in December with no period field is December's report; November stays missing."""
         log = [e for e in monthly_log("b1") if e.id not in ("b1-11", "b1-12")] + monthly_log("b2")
@@ -348,6 +366,29 @@ class TestOutsideWindow:
         ]
         report = run(ruleset(self.RULE), log)
         assert gaps(report) == []
+
+    def test_a_window_still_ahead_as_of_the_audit_moment_is_pending(self) -> None:
+        """Done in June's first days, audited before June's window (11th to 20th) has closed: not
+        yet due, as a count still short would be, not an `outside-window` violation that an
+        event in the window could later turn into met. Once the window has closed, it is final."""
+        log = [ev("a1", "2024-06-05T10:00", "office", "analysis")]
+        h1 = ("2024-H1", ("a1",))
+        for as_of, status in [
+            ("2024-06-08T10:00", "pending"),  # the window is ahead
+            ("2024-06-15T10:00", "pending"),  # the window is open
+            ("2024-06-20T23:59:59.999998", "pending"),
+            ("2024-06-20T23:59:59.999999", "outside-window"),  # its last instant, as at a due moment
+            ("2024-06-21T00:00", "outside-window"),  # closed: nothing can now come in it
+            ("2024-06-30T10:00", "outside-window"),
+        ]:
+            report = run(ruleset(self.RULE), log, end=date(2024, 7, 1), as_of=datetime.fromisoformat(as_of + "+08:00"))
+            [o] = report.outcomes
+            assert (o.status, o.period, o.evidence) == (status, *h1), as_of
+            [f] = gaps(report)
+            assert (f.code.value, f.period, f.evidence) == (status, *h1), as_of
+        log.append(ev("a2", "2024-06-15T10:00", "office", "analysis"))
+        report = run(ruleset(self.RULE), log, end=date(2024, 7, 1))
+        assert ([o.status for o in report.outcomes], gaps(report)) == (["met"], [])
 
     def test_december_window_of_a_year(self) -> None:
         """A yearly rule with `month: 12` expects the event in December."""
