@@ -1657,10 +1657,15 @@ def _ingest(
             actions[record.action] += 1
             if record.actor not in known:
                 acc.unknown.setdefault(record.actor, []).append(event_id)
+            zone = record.time.tzinfo
+            if zone is None or record.time.utcoffset() is None:  # an event made in Python
+                raise InvalidArgument(
+                    f"event {event_id!r} has a naive time, {record.time.isoformat()}: an event's time must be "
+                    "timezone-aware (read_events reads a time without an offset in the rule set's zone)"
+                )
             if record.time > as_of:
                 acc.after_as_of += 1
                 continue
-            zone = record.time.tzinfo
             if type(zone) is not timezone:
                 # a zone with DST (an event made in Python): kept at its offset at that instant,
                 # as a reader gives it, for two times sharing such a zone compare by wall time

@@ -1524,6 +1524,16 @@ class TestReport:
         with pytest.raises(InvalidArgument, match="empty"):
             run(ruleset(MONTHLY), [], start=date(2024, 5, 1), end=date(2024, 5, 1))
 
+    def test_an_event_with_a_naive_time_is_invalid(self) -> None:
+        """An event made in Python with a naive time is refused, naming it, wherever it comes in
+        the log (alone, after aware events, in a batch of naive ones), instead of a TypeError
+        from comparing it with the audit moment."""
+        naive = monthly_log("b1")[0]._replace(id="naive", time=datetime(2024, 3, 5, 10, 0))
+        many = [e._replace(id=f"n{i}", time=datetime(2024, 3, 5, 10, 0)) for i, e in enumerate(monthly_log("b1") * 300)]
+        for log in ([naive], [*monthly_log("b1"), naive], many):
+            with pytest.raises(InvalidArgument, match=r"event '(naive|n0)' has a naive time, 2024-03-05T10:00:00"):
+                run(ruleset(MONTHLY), log)
+
     def test_iter_findings_matches_check(self) -> None:
         """The lazy iterator yields the same findings as the report holds."""
         rules = ruleset(MONTHLY, CHAIN)
