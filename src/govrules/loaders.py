@@ -171,7 +171,7 @@ class _Converter:
                 )
                 return None
             if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-                return node.value
+                return _text(self.smap, pointer, node.value, self.problems)
             value = self._constructor.construct_object(node)
             if not _finite(value):
                 self.problems.append(
@@ -228,6 +228,27 @@ class _Converter:
             self.smap.positions[child] = where
             result[key] = self.convert(value_node, child, depth + 1)
         return result
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+"""Characters no text of a rule set or an organisation may hold (tab and line breaks may): they
+would reach a terminal as commands and make a JUnit report malformed XML."""
+
+
+def _text(smap: SourceMap, pointer: str, text: str, problems: list[Problem]) -> str | None:
+    """``text``, or None with a problem if it holds a control character."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return text
+    problems.append(
+        smap.refuse(
+            pointer,
+            "control-character",
+            f"expected text without control characters, found U+{ord(found.group()):04X} at character "
+            f"{found.start() + 1}",
+        )
+    )
+    return None
 
 
 def _short_tag(tag: str) -> str:
@@ -290,7 +311,7 @@ class _JsonReader:
                     self.smap.refuse(pointer, "encoding", "expected text, found an unpaired UTF-16 surrogate escape")
                 )
                 return None, end
-            return text, end
+            return _text(self.smap, pointer, text, self.problems), end
         for word, constant in _CONSTANTS:
             if self.text.startswith(word, index):
                 if word in ("NaN", "Infinity", "-Infinity"):

@@ -152,6 +152,25 @@ def test_a_violation_without_outcome_still_fails() -> None:
     assert root.get("failures") == "1"
 
 
+def test_characters_xml_cannot_hold_become_replacement_characters() -> None:
+    """A finding naming an event id with U+FFFF, a message with U+0001 and a rule with U+FFFE
+    (a log's text, or a report made in Python) still gives a document that parses: each such
+    character is U+FFFD, and everything else is kept."""
+    f = Finding(
+        code=FindingCode.FORBIDDEN,
+        severity="violation",
+        rule="r\ufffe",
+        actor="a",
+        period="E\uffff1",
+        evidence=("E\uffff1",),
+        message="m\x01 \u00e9\U0001f600",
+    )
+    root = ET.fromstring(render(_report([], [f]), "junit", RenderContext()))
+    failure = root.find("testsuite[@name='r\ufffd']/testcase[@name='r\ufffd/a/E\ufffd1']/failure")
+    assert failure is not None and root.get("failures") == "1"
+    assert failure.get("message") == "forbidden: m\ufffd \u00e9\U0001f600"
+
+
 RULES = """\
 id: tiny
 title: Tiny

@@ -15,6 +15,7 @@ xUnit plugin publishes (junit-10.xsd), which GitLab and GitHub readers accept.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import TYPE_CHECKING
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 _SKIPPED = frozenset({"pending", "exempt", "discharged", "not-held"})
 RECORDS_SUITE = "govrules/records"
 """The suite of the findings that belong to no rule (SARIF's rules for them are ``govrules/<code>``)."""
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""The characters XML 1.0 documents cannot hold, escaped or not."""
 
 
 def render(report: Report, context: RenderContext) -> str:
@@ -93,7 +96,9 @@ def render(report: Report, context: RenderContext) -> str:
     root.set("time", "0")
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode", short_empty_elements=True)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+    # ElementTree writes any character as is, but XML 1.0 has no way to hold some (U+0001, U+FFFF:
+    # in a report made in Python, or a log's U+FFFE): each becomes U+FFFD, so the file parses
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _NOT_XML.sub("\ufffd", body) + "\n"
 
 
 def _suite(root: ET.Element, name: str, properties: dict[str, object]) -> ET.Element:
