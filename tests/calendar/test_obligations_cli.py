@@ -277,6 +277,30 @@ def test_ics_is_stable_across_runs_and_in_chinese(files: tuple[str, str]) -> Non
     assert all(str(e["DESCRIPTION"]).startswith("条款 ") for e in events)
 
 
+def test_ics_names_written_over_lines_or_with_separators_are_one_escaped_line(tmp_path: Path) -> None:
+    """A rule-set title written as a YAML folded scalar (which ends in a line break), an
+    organisation name with ';', ',' and '\\': the calendar's name and each summary are one line,
+    escaped as TEXT. The line break made the command fail (exit 3), and the name went unescaped."""
+    rules, org = tmp_path / "rules.yaml", tmp_path / "org.yaml"
+    folded = RULES.replace(
+        "title: {en: District ideology work, zh: 学区意识形态工作}",
+        "title:\n  en: >\n    District ideology\n    work\n",
+    ).replace(
+        "title: {en: monthly ideology report, zh: 意识形态工作月度报告}",
+        "title:\n      en: >\n        monthly\n        report\n",
+    )
+    assert folded.count(">") == 2
+    rules.write_text(folded, encoding="utf-8")
+    org.write_text(
+        ORG.replace("name: {en: Example district, zh: 示例学区}", 'name: "North; East, West\\\\South"'), "utf-8"
+    )
+    code, out, err = _obligations((str(rules), str(org)), "--format", "ics")
+    assert (code, err) == (0, "")
+    assert "X-WR-CALNAME:District ideology work: North\\; East\\, West\\\\South\r\n" in out
+    summaries = {str(e["SUMMARY"]) for e in _events(out)}
+    assert "Branch 1: monthly report (November 2024)" in summaries
+
+
 def test_output_writes_a_file(files: tuple[str, str], tmp_path: Path) -> None:
     """--output writes the calendar to a file and nothing to stdout."""
     target = tmp_path / "calendar.ics"

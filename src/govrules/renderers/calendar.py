@@ -162,15 +162,24 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
     return "\n".join(lines) + "\n"
 
 
+def _one_line(text: str) -> str:
+    """``text`` on one line, as a calendar shows a name or a title (a YAML folded scalar ends in a
+    line break)."""
+    return " ".join(text.split())
+
+
 def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: str) -> str:
-    from icalendar import Calendar
+    from icalendar import Calendar, vText
     from icalendar import Event as VEvent
 
     cal = Calendar()
     cal.add("prodid", "-//govrules//obligations//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{text_in(rules.title, lang, rules.id)}: {text_in(org.name, lang, org.id)}")
+    # TEXT, escaped as SUMMARY is (icalendar writes a property it does not know as given: a title
+    # ending in a line break, as a YAML folded scalar does, would break the file)
+    name = f"{_one_line(text_in(rules.title, lang, rules.id))}: {_one_line(text_in(org.name, lang, org.id))}"
+    cal.add("x-wr-calname", vText(name))
     by_id = {r.id: r for r in rules.rules}
     for o in items:
         rule = by_id[o.rule]
@@ -181,9 +190,8 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
         event.add("dtstart", due_day)
         event.add("dtend", due_day + timedelta(days=1))
         event.add("transp", "TRANSPARENT")
-        event.add(
-            "summary", f"{_who(org, o, lang)}: {text_in(rule.title, lang, rule.id)} ({format_period(o.period, lang)})"
-        )
+        title = _one_line(text_in(rule.title, lang, rule.id))
+        event.add("summary", f"{_one_line(_who(org, o, lang))}: {title} ({format_period(o.period, lang)})")
         description = [
             f"{_label('clause', lang)} {rule.clause}: {rule.words}".strip().rstrip(":"),
             f"{_label('period', lang)}: {format_period(o.period, lang)} ({o.period})",
