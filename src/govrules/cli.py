@@ -28,7 +28,7 @@ from govrules.checker import check
 from govrules.errors import GovrulesError, LoadError
 from govrules.events import Event, FieldMap, Rejected, read_events
 from govrules.findings import Report
-from govrules.loaders import cross_check, load_map_file, load_org, load_rules, sniff_kind
+from govrules.loaders import cross_check, known_encoding, load_map_file, load_org, load_rules, sniff_kind
 from govrules.messages import LANGUAGES
 from govrules.model import Organisation, RuleSet, text_in
 from govrules.obligations import Context, iter_obligations, zone_of
@@ -169,8 +169,12 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=stderr)
         return 2
+    except BrokenPipeError:  # the reader of the standard output stopped early (`| head`)
+        print("error: the standard output was closed before the report was written to it", file=stderr)
+        return 2
     except OSError as exc:
-        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=stderr)
         return 2
     except Exception as exc:  # a bug: still no traceback for the user, but say what it was
         print(f"internal error: {type(exc).__name__}: {exc} (please report this with the inputs)", file=stderr)
@@ -218,6 +222,8 @@ def _parse_moment(text: str, tz: Any) -> datetime:
 def _field_map(args: argparse.Namespace) -> tuple[FieldMap, str | None, str | None]:
     """The field map, log format and encoding from --map-file and --map."""
     base, fmt, encoding = load_map_file(args.map_file) if args.map_file else (FieldMap(), None, None)
+    if args.encoding and not known_encoding(args.encoding):
+        raise _UsageError(f"--encoding: unknown text encoding {args.encoding!r}; expected one such as gb18030")
     try:
         return FieldMap.parse(args.map, base), fmt, args.encoding or encoding
     except ValueError as exc:
@@ -400,7 +406,10 @@ def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:  # said of the report, not of the temporary file
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     try:
         os.fchmod(fd, mode)  # mkstemp makes it private (0600)
         with os.fdopen(fd, "wb") as handle:
@@ -412,8 +421,10 @@ def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename == tmp:  # the report is what could not be written
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
         raise
 
 

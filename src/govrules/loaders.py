@@ -1343,6 +1343,17 @@ def rule_actions(rules: RuleSet) -> set[str]:
 _MAP_KEYS = ("fields", "lists", "attributes", "format", "encoding")
 
 
+def known_encoding(name: str) -> bool:
+    """Whether Python can decode text in the encoding ``name``."""
+    import codecs
+
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
 def load_map_file(path: str | os.PathLike[str]) -> tuple[FieldMap, str | None, str | None]:
     """Read a column-mapping file for a recurring export format.
 
@@ -1391,6 +1402,11 @@ def load_map_file(path: str | os.PathLike[str]) -> tuple[FieldMap, str | None, s
                     [smap.problem(pointer, "wrong-type", f"expected a non-empty text, got {_describe(text)}")]
                 )
         texts[key] = {str(k): v for k, v in value.items()}
+    for event_field, column in texts["fields"].items():  # a problem of one field, said at its line
+        try:
+            FieldMap.parse([f"{event_field}={column}"])
+        except ValueError as exc:
+            raise LoadError([smap.problem(f"/fields/{_escape(event_field)}", "bad-value", str(exc))]) from None
     try:
         parsed = FieldMap.parse([f"{k}={v}" for k, v in texts["fields"].items()])
     except ValueError as exc:
@@ -1401,5 +1417,13 @@ def load_map_file(path: str | os.PathLike[str]) -> tuple[FieldMap, str | None, s
     if encoding is not None and not isinstance(encoding, str):
         raise LoadError(
             [smap.problem("/encoding", "wrong-type", f"expected an encoding name, got {_describe(encoding)}")]
+        )
+    if encoding is not None and not known_encoding(encoding):
+        raise LoadError(
+            [
+                smap.problem(
+                    "/encoding", "bad-encoding", f"unknown text encoding {encoding!r}; expected one such as gb18030"
+                )
+            ]
         )
     return FieldMap(parsed.fields, texts["lists"], texts["attributes"]), fmt, encoding

@@ -129,6 +129,63 @@ def test_output_into_a_missing_folder_is_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in err
 
 
+def test_an_output_that_cannot_be_written_is_named_not_its_temporary_file(tmp_path: Path) -> None:
+    """--output naming a folder, or a file in a folder nothing can be made in: the message names
+    the report as given, never the temporary file it is written to first, and none is left."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    code, out, err = cli(*check_args(LOGS["gaps"], "--output", str(folder)))
+    assert (code, out, err) == (2, "", f"error: {folder}: Is a directory\n")
+    assert list(folder.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
+    code, out, err = cli(*check_args(LOGS["gaps"], "--output", "/proc/report.txt"))
+    assert (code, out) == (2, "")
+    assert err.startswith("error: /proc/report.txt: ") and ".tmp" not in err
+
+
+class _ClosedPipe(io.StringIO):
+    """A standard output whose reader has gone (`govrules check ... | head -1`)."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_standard_output_is_said_as_such() -> None:
+    """The reader of the report stopped early: exit 2 and a sentence, not 'error: : Broken pipe'."""
+    code, _, err = cli(*check_args(LOGS["gaps"]), stdout=_ClosedPipe())
+    assert (code, err) == (2, "error: the standard output was closed before the report was written to it\n")
+
+
+@pytest.mark.parametrize(
+    ("map_file", "flags", "message"),
+    [
+        (
+            "fields:\n  time: Completed at\n  bogus: x\n",
+            [],
+            "{map}:3:3: /fields/bogus unknown event field 'bogus' in 'bogus=x'; expected one of id, time, actor, "
+            "action, recipient, subject, ref, period [bad-value]",
+        ),
+        (
+            "fields: {time: Completed at}\nencoding: nope\n",
+            [],
+            "{map}:2:1: /encoding unknown text encoding 'nope'; expected one such as gb18030 [bad-encoding]",
+        ),
+        (None, ["--encoding", "nope"], "--encoding: unknown text encoding 'nope'; expected one such as gb18030"),
+    ],
+)
+def test_a_bad_map_file_or_encoding_is_said_where_it_is_written(
+    tmp_path: Path, map_file: str | None, flags: list[str], message: str
+) -> None:
+    """An unknown field of a map file at its line, an unknown encoding in a map file at its line
+    and of --encoding as the flag's: not at the map's first line, nor blamed on the log."""
+    argv = check_args(LOGS["gaps"], *flags)
+    path = tmp_path / "export.map.yaml"
+    if map_file is not None:
+        path.write_text(map_file, encoding="utf-8")
+        argv[argv.index("--map-file") + 1] = str(path)
+    code, out, err = cli(*argv)
+    assert (code, out, err) == (2, "", f"error: {message.format(map=path)}\n")
+
+
 def test_progress_only_on_a_terminal() -> None:
     """Reading progress goes to stderr when it is a terminal, and never into the report."""
     code, out_tty, err_tty = cli(*check_args(LOGS["gaps"]), stderr=Terminal())
