@@ -299,6 +299,10 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
     streams: dict[tuple[str, str | None], list[Obligation]] = defaultdict(list)
     for obligation in all_obligations:
         streams[(obligation.actor, obligation.counterpart)].append(obligation)
+    others: dict[tuple[str, str | None], list[Obligation]] = defaultdict(list)
+    for version in _other_versions(run, rule):
+        for obligation in rule_obligations(ctx, version, ctx.start, ctx.end):
+            others[(obligation.actor, obligation.counterpart)].append(obligation)
     events = [e for e in run.events(rule.action) if _where_matches(rule.where, e)]
     by_actor: dict[str, list[Event]] = defaultdict(list)
     for e in events:
@@ -329,13 +333,43 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         notices = extension_events.get(actor, [])
         if counterpart is not None:
             notices = [e for e in notices if counterpart in (e.recipient, e.subject)]
-        if rule.extension is None or not notices:
-            yield from _evaluate_stream(run, rule, obls, good, stray)
-            continue
-        obls, extended = _extended(run, rule, rule.extension, obls, notices, good)
-        for item in _evaluate_stream(run, rule, obls, good, stray):
+        extended: dict[str, tuple[Event, datetime, str | None]] = {}
+        if rule.extension is not None and notices:
+            obls, extended = _extended(run, rule, rule.extension, obls, notices, good)
+        other = others.get((actor, counterpart), [])
+        for item in _evaluate_stream(run, rule, _merged(obls, other), good, stray, len(other)):
             found = extended.get(item.period or "")
             yield item if found is None else _citing_extension(run, item, *found)
+
+
+def _other_versions(run: _Run, rule: RecurringRule) -> list[RecurringRule]:
+    """The other versions of ``rule``'s clause: recurring rules on the same calendar (``every``)
+    with the same clause, each in force on dates the others are not (docs/semantics.md, "Who owes
+    what"). Their obligations and ``rule``'s are one stream: an event answers one of them."""
+    if rule.effective is None:
+        return []
+    return [
+        other
+        for other in run.ctx.rules.rules
+        if other.id != rule.id
+        and isinstance(other, RecurringRule)
+        and other.clause == rule.clause
+        and other.every == rule.every
+        and other.max_gap is None
+        and other.effective is not None
+        and not _overlap(other.effective, rule.effective)
+    ]
+
+
+def _overlap(a: DateRange, b: DateRange) -> bool:
+    return (a.to is None or b.from_ is None or b.from_ <= a.to) and (b.to is None or a.from_ is None or a.from_ <= b.to)
+
+
+def _merged(own: list[Obligation], other: list[Obligation]) -> list[Obligation]:
+    """One stream's obligations of a rule and of its clause's other versions, in period order."""
+    if not other:
+        return own
+    return sorted([*own, *other], key=lambda o: (o.period_start, o.opens))
 
 
 def _extended(
@@ -486,8 +520,15 @@ def _kept_last(o: Obligation, e: Event) -> tuple[bool, float, int]:
 
 
 def _evaluate_stream(
-    run: _Run, rule: RecurringRule, obls: Sequence[Obligation], good: Sequence[Event], stray: Sequence[Event]
+    run: _Run,
+    rule: RecurringRule,
+    obls: Sequence[Obligation],
+    good: Sequence[Event],
+    stray: Sequence[Event],
+    others: int = 0,
 ) -> Iterator[Item]:
+    """The outcomes and findings of one stream's obligations; ``others`` of them belong to other
+    versions of the rule's clause, which take their events but are reported by their own rule."""
     ctx = run.ctx
     misdirected_ids = {e.id for e in stray}
     assigned = _assign(
@@ -498,6 +539,8 @@ def _evaluate_stream(
     )
     unless_events = run.events(rule.unless.action) if rule.unless is not None else []
     for i, o in enumerate(obls):
+        if others and o.rule != rule.id:
+            continue
         evs = [e for e in assigned.get(i, []) if e.id not in misdirected_ids]
         misdirected = [e for e in assigned.get(i, []) if e.id in misdirected_ids]
         base: dict[str, Any] = {

@@ -1414,6 +1414,36 @@ class TestOptions:
         report = run(rules, [*log, late], start=date(2024, 4, 1), end=date(2024, 7, 1))
         assert [(o.rule, o.period, o.status) for o in report.outcomes][1] == ("v1", "2024-05", "late")
 
+    def test_the_versions_of_a_recurring_clause_are_one_stream(self) -> None:
+        """The same versions (to 15 June, from 16 June) and a report on 10 June naming no period,
+        while the first is in force: it is June's, and May stays missing, as under one rule.
+        Before, the first version took it as May's late report and the second as June's: one
+        event answered two obligations. With a second June report, the earlier one is June's
+        surplus and pays May's debt, as under one rule."""
+        base = {**MONTHLY, "who": "b1"}
+        versions = ruleset(
+            {**base, "id": "v1", "effective": {"to": "2024-06-15"}},
+            {**base, "id": "v2", "effective": {"from": "2024-06-16"}},
+        )
+        one = ruleset({**base, "id": "v1"})
+        apr = ev("apr", "2024-04-10T10:00", "b1", "report", recipient="hq")
+        jun10 = ev("jun10", "2024-06-10T10:00", "b1", "report", recipient="hq")
+        jun20 = ev("jun20", "2024-06-20T10:00", "b1", "report", recipient="hq")
+        for log, expected in [
+            ([apr, jun10], [("2024-04", "met", ("apr",)), ("2024-05", "missing", ()), ("2024-06", "met", ("jun10",))]),
+            (
+                [apr, jun10, jun20],
+                [("2024-04", "met", ("apr",)), ("2024-05", "late", ("jun10",)), ("2024-06", "met", ("jun20",))],
+            ),
+        ]:
+            report = run(versions, log, start=date(2024, 4, 1), end=date(2024, 7, 1))
+            assert [(o.rule, o.period, o.status, o.evidence) for o in report.outcomes] == [
+                (rule, *outcome) for rule, outcome in zip(["v1", "v1", "v2"], expected, strict=True)
+            ]
+            whole = run(one, log, start=date(2024, 4, 1), end=date(2024, 7, 1))
+            assert [(o.period, o.status, o.evidence) for o in whole.outcomes] == expected
+            assert report.records == whole.records
+
     def test_effective_dated_versions(self) -> None:
         """Two versions of a rule: 150 days for offences before 2010-08-13, 90 days after."""
         base = {"kind": "triggered", "clause": "Art201", "trigger": {"action": "fine"}}
