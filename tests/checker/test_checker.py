@@ -1429,13 +1429,14 @@ class TestOptions:
         apr = ev("apr", "2024-04-10T10:00", "b1", "report", recipient="hq")
         jun10 = ev("jun10", "2024-06-10T10:00", "b1", "report", recipient="hq")
         jun20 = ev("jun20", "2024-06-20T10:00", "b1", "report", recipient="hq")
-        for log, expected in [
+        cases: list[tuple[list[Event], list[tuple[str, str, tuple[str, ...]]]]] = [
             ([apr, jun10], [("2024-04", "met", ("apr",)), ("2024-05", "missing", ()), ("2024-06", "met", ("jun10",))]),
             (
                 [apr, jun10, jun20],
                 [("2024-04", "met", ("apr",)), ("2024-05", "late", ("jun10",)), ("2024-06", "met", ("jun20",))],
             ),
-        ]:
+        ]
+        for log, expected in cases:
             report = run(versions, log, start=date(2024, 4, 1), end=date(2024, 7, 1))
             assert [(o.rule, o.period, o.status, o.evidence) for o in report.outcomes] == [
                 (rule, *outcome) for rule, outcome in zip(["v1", "v1", "v2"], expected, strict=True)
