@@ -230,9 +230,11 @@ class _Converter:
         return result
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-"""Characters no text of a rule set or an organisation may hold (tab and line breaks may): they
-would reach a terminal as commands and make a JUnit report malformed XML."""
+REFUSED_IN_TEXT = "".join(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF]))
+"""The characters no text of a rule set or an organisation may hold (tab and line breaks may):
+control characters would reach a terminal as commands, and they and U+FFFE/U+FFFF make a JUnit
+report malformed XML."""
+_CONTROL = re.compile(f"[{re.escape(REFUSED_IN_TEXT)}]")
 
 
 def _text(smap: SourceMap, pointer: str, text: str, problems: list[Problem]) -> str | None:

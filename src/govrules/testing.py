@@ -33,6 +33,7 @@ from hypothesis.errors import InvalidArgument
 from govrules.durations import start_of_day
 from govrules.events import Event
 from govrules.findings import Finding
+from govrules.loaders import REFUSED_IN_TEXT
 from govrules.model import (
     RULE_KINDS,
     Actor,
@@ -101,8 +102,11 @@ def _ids(prefix: str = "") -> st.SearchStrategy[str]:
 
 @cache
 def _texts(max_size: int = 12, *, min_size: int = 0) -> st.SearchStrategy[str]:
-    """Short text of any characters but surrogates (control characters and CJK included)."""
-    return st.text(st.characters(codec="utf-8"), min_size=min_size, max_size=max_size)
+    """Short text of any characters a rule set or an organisation file may hold (CJK, tabs and
+    line breaks included; not surrogates, nor the control characters the loader refuses)."""
+    return st.text(
+        st.characters(codec="utf-8", exclude_characters=REFUSED_IN_TEXT), min_size=min_size, max_size=max_size
+    )
 
 
 @cache
