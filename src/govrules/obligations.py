@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 from govrules.calendars import BusinessCalendar, get_calendar
 from govrules.durations import Duration, Unit, deadline, end_of_day, fixed_offset, local_date, start_of_day
-from govrules.errors import InvalidArgument
+from govrules.errors import CalendarError, InvalidArgument
 from govrules.model import (
     Actor,
     DateRange,
@@ -392,6 +392,7 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
         return
     roll = rule.roll == "next-workday"
     timed = []
+    unrolled: dict[str, str] = {}
     for period in periods:
         last_instant = end_of_day(period.last_day, ctx.tz)
         due = ctx.deadline(last_instant, rule.due_after or "0 days", roll=roll)
@@ -403,7 +404,22 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
                 closes = due
             else:
                 following_end = end_of_day(following.last_day, ctx.tz)
-                closes = max(due, ctx.deadline(following_end, rule.due_after or "0 days", roll=roll))
+                try:
+                    limit = ctx.deadline(following_end, rule.due_after or "0 days", roll=roll)
+                except CalendarError:
+                    # The limit, rolled, falls in a year the calendar has no data for yet (a
+                    # December audited before the next year's holidays are announced). Unrolled,
+                    # it is no later; after the audit moment, it moves no verdict, as no event
+                    # after that moment is used. Before it, the verdicts need the year: an error.
+                    limit = ctx.deadline(following_end, rule.due_after or "0 days")
+                    if limit <= ctx.as_of:
+                        raise
+                    name = ctx.calendar.name if ctx.calendar is not None else ""
+                    unrolled[period.label] = (
+                        f"late-acceptance limit not rolled to a workday: calendar {name!r} has no holiday "
+                        f"data for {limit.year} yet"
+                    )
+                closes = max(due, limit)
         if rule.effective is not None and rule.effective.to is not None:
             # a version of a clause pays no debt with what is done under the next one
             closes = max(due, min(closes, end_of_day(rule.effective.to, ctx.tz)))
@@ -435,6 +451,8 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
                 status, note = "not-held", "not active for the whole period"
             elif due > ctx.as_of:
                 status = "pending"
+            if note is None:
+                note = unrolled.get(period.label)
             yield Obligation(
                 rule=rule.id,
                 clause=rule.clause,

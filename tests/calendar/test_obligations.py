@@ -686,3 +686,35 @@ def test_the_audit_moment_keeps_its_instant_with_a_fixed_offset() -> None:
     assert ctx.as_of == datetime(2024, 10, 27, 1, 30, tzinfo=UTC)  # PEP 495: a fold=1 time never equals another zone's
     assert ctx.as_of.utcoffset() == timedelta(hours=1)
     assert ctx.as_of + timedelta(hours=1) == datetime(2024, 10, 27, 2, 30, tzinfo=UTC)
+
+
+def test_a_late_acceptance_limit_in_a_year_the_calendar_lacks_is_left_unrolled_while_ahead() -> None:
+    """December of the CN calendar's last covered year, rolled to workdays: its default
+    late-acceptance limit (January's due moment, rolled) falls in a year whose holidays are not
+    announced yet. Audited before that limit, it is left unrolled, with a note saying so, instead
+    of failing the whole audit: no event after the audit moment is used, so it moves no verdict.
+    Audited after it, the verdicts need the year: an error naming it."""
+    from govrules import check
+    from govrules.calendars import get_calendar
+    from govrules.durations import end_of_day
+    from govrules.events import Event
+
+    year = next(y for y in range(2020, 2200) if not get_calendar("CN").covers(y)) - 1
+    rules = _rules({"id": "r", "who": "office", "every": "month", "roll": "next-workday"}, calendar="CN")
+    (o,) = _expand(rules, OFFICE, date(year, 12, 1), date(year + 1, 1, 1))
+    assert (o.period, o.status) == (f"{year}-12", "open")
+    assert o.closes == end_of_day(date(year + 1, 1, 31), SHANGHAI)
+    assert o.note == (
+        f"late-acceptance limit not rolled to a workday: calendar 'CN' has no holiday data for {year + 1} yet"
+    )
+    report = check(
+        rules,
+        OFFICE,
+        [Event(id="e1", time=datetime(year, 12, 10, 10, tzinfo=SHANGHAI), actor="office", action="act")],
+        start=date(year, 12, 1),
+        end=date(year + 1, 1, 1),
+    )
+    assert [(x.period, x.status, x.evidence) for x in report.outcomes] == [(f"{year}-12", "met", ("e1",))]
+    late = datetime(year + 1, 2, 1, tzinfo=SHANGHAI)
+    with pytest.raises(CalendarError, match=f"no holiday data for {year + 1}"):
+        _expand(rules, OFFICE, date(year, 12, 1), date(year + 1, 1, 1), as_of=late)
