@@ -110,17 +110,27 @@ def test_undecodable_bytes_in_json_lines_reject_that_record(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
-def test_a_log_with_a_utf16_or_utf32_byte_order_mark_asks_for_its_encoding(tmp_path: Path, encoding: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("log.csv", "id,time,actor,action\ne1,2024-03-01T09:00:00+01:00,school,report\n"),
+        ("log.jsonl", '{"id": "e1", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report"}\n'),
+        ("log.json", '[{"id": "e1", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report"}]\n'),
+    ],
+)
+def test_a_log_with_a_utf16_or_utf32_byte_order_mark_asks_for_its_encoding(
+    tmp_path: Path, encoding: str, name: str, text: str
+) -> None:
     """A log saved as UTF-16 (a spreadsheet's "Unicode text") read as UTF-8 was a header of
-    undecodable bytes ('the header has \\udcff\\udcfei d'): its byte order mark names the
-    encoding to give; given it, the log reads."""
-    data = "id,time,actor,action\ne1,2024-03-01T09:00:00+01:00,school,report\n".encode(encoding)
+    undecodable bytes ('the header has \\udcff\\udcfei d'), and a JSON log's every record invalid
+    JSON: its byte order mark names the encoding to give; given it, the log reads."""
+    data = text.encode(encoding)
     with pytest.raises(EventLogError) as raised:
-        _read(tmp_path, "log.csv", data)
+        _read(tmp_path, name, data)
     [problem] = raised.value.problems
     assert (problem.line, problem.code) == (1, "bad-encoding")
     assert problem.message == f"the log starts with a {encoding} byte order mark: read it with --encoding {encoding}"
-    assert [e.id for e in _read(tmp_path, "log.csv", data, encoding=encoding) if isinstance(e, Event)] == ["e1"]
+    assert [e.id for e in _read(tmp_path, name, data, encoding=encoding) if isinstance(e, Event)] == ["e1"]
 
 
 def test_malformed_xes_is_a_record_numbered_as_the_events_are(tmp_path: Path) -> None:

@@ -940,14 +940,24 @@ def _guard(records: Iterator[Event | Rejected], name: str, handle: IO[Any]) -> I
         handle.close()
 
 
+def _refuse_wide_mark(sample: str, name: str) -> None:
+    """Refuse a text log whose first characters, read as UTF-8, are a UTF-16 or UTF-32 byte order
+    mark: every record would be rejected for a reason that does not name the cause.
+
+    Raises:
+        EventLogError: the mark, and the ``--encoding`` to read the log with.
+    """
+    if sample.startswith(("\udcff\udcfe", "\udcfe\udcff")):
+        marked = "utf-32" if sample[2:4] == "\x00\x00" else "utf-16"
+        reason = f"the log starts with a {marked} byte order mark: read it with --encoding {marked}"
+        raise EventLogError([Problem(name, 1, None, "", "bad-encoding", reason)])
+
+
 def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
     name = builder.file
     with handle:
         sample = handle.read(4096)
-        if sample.startswith(("\udcff\udcfe", "\udcfe\udcff")):  # a UTF-16 or UTF-32 byte order mark, read as UTF-8
-            marked = "utf-32" if sample[2:4] == "\x00\x00" else "utf-16"
-            reason = f"the log starts with a {marked} byte order mark: read it with --encoding {marked}"
-            raise EventLogError([Problem(name, 1, None, "", "bad-encoding", reason)])
+        _refuse_wide_mark(sample, name)
         handle.seek(0)
         delimiter = "\t" if name.lower().endswith(".tsv") or (sample.count("\t") > sample.count(",")) else ","
         reader = csv.reader(handle, delimiter=delimiter, strict=False)
@@ -1253,6 +1263,8 @@ def _read_jsonl(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]
     build_lines = builder.lines_reader()
     with handle:
         for texts, numbers in _line_batches(handle):
+            if numbers[0] == 1:
+                _refuse_wide_mark(texts[0], name)
             if all(map(str.strip, texts)) and max(map(len, texts)) <= MAX_RECORD_CHARS:
                 yield from build_lines(texts, numbers)
                 continue
@@ -1409,6 +1421,7 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
     last value is let be."""
     decoder = json.JSONDecoder(parse_constant=_no_constant)
     buffer = handle.read(65536)
+    _refuse_wide_mark(buffer, name)
     pos = _skip_ws(buffer, 0)
     if pos >= len(buffer) or buffer[pos] != "[":
         raise EventLogError([Problem(name, 1, None, "", "json-syntax", "expected a JSON array of event objects")])
