@@ -285,8 +285,11 @@ def test_in_headless_chromium(example: Callable[..., tuple[Report, RenderContext
     assert f"<code>{met.evidence[0]}</code>" in body
     assert f"{loc.file}:{loc.line}" in body
 
-    # The code filter dims every cell without that code and hides the other findings.
-    done = _chromium(tmp_path, "--virtual-time-budget=2000", "--dump-dom", f"{page.as_uri()}#code=missing")
+    # The code filter dims every cell without that code and hides the other findings, also when
+    # another part of the address is a malformed escape (which stopped the page's script).
+    done = _chromium(
+        tmp_path, "--virtual-time-budget=2000", "--dump-dom", f"{page.as_uri()}#note=%E0%A4%A&code=missing"
+    )
     dom = parse(done.stdout)
     for c in dom.cells:
         assert ("dim" in c["class"].split()) == ("missing" not in c.get("data-codes", "").split()), c["data-key"]

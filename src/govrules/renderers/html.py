@@ -199,9 +199,12 @@ _JS = """
   }
   function fromHash() {
     var params = {};
+    function decode(text) {  // a malformed escape ("%E0%A4%A") is kept as written, not fatal
+      try { return decodeURIComponent(text); } catch (e) { return text; }
+    }
     location.hash.replace(/^#/, "").split("&").forEach(function (part) {
       var i = part.indexOf("=");
-      if (i > 0) { params[decodeURIComponent(part.slice(0, i))] = decodeURIComponent(part.slice(i + 1)); }
+      if (i > 0) { params[decode(part.slice(0, i))] = decode(part.slice(i + 1)); }
     });
     if (params.actor !== undefined) { actorSel.value = params.actor; }
     if (params.code !== undefined) { codeSel.value = params.code; }
