@@ -1506,19 +1506,23 @@ class _Prerequisite:
 
 def _check_content(run: _Run, rule: ContentRule) -> Iterator[Item]:
     from jsonschema import Draft202012Validator
+    from referencing.exceptions import Unresolvable
 
     validator = Draft202012Validator(rule.schema_)
     for e in _guarded(run, rule):
         base = {"actor": e.actor, "period": e.id, "opens": e.time, "due": e.time}
-        errors = sorted(validator.iter_errors(e.as_record()), key=lambda err: list(err.absolute_path))
+        try:
+            errors = sorted(validator.iter_errors(e.as_record()), key=lambda err: list(err.absolute_path))
+        except Unresolvable as exc:  # a rule set made in Python, or a part with an $id of its own
+            raise InvalidArgument(f"rule {rule.id!r}: a '$ref' of its schema does not resolve: {exc}") from None
         if not errors:
             yield run.outcome(rule, **base, status="met", observed=1, evidence=[e.id])
             continue
-        described = [
-            {"pointer": "/" + "/".join(str(p) for p in err.absolute_path), "message": err.message} for err in errors
-        ]
+        described = [{"pointer": _pointer(err.absolute_path), "message": err.message} for err in errors]
         _cut_parents(errors)
-        text = text_in(rule.message, run.lang, "") or "; ".join(f"{d['pointer']}: {d['message']}" for d in described)
+        text = text_in(rule.message, run.lang, "") or "; ".join(
+            f"{d['pointer'] or word('the_record', run.lang)}: {d['message']}" for d in described
+        )
         yield run.outcome(rule, **base, status="missing-content", observed=0, evidence=[e.id])
         yield run.finding(
             FindingCode.MISSING_CONTENT,
@@ -1529,6 +1533,12 @@ def _check_content(run: _Run, rule: ContentRule) -> Iterator[Item]:
             evidence=[e.id],
             detail={"errors": described},
         )
+
+
+def _pointer(path: Iterable[str | int]) -> str:
+    """The JSON pointer (RFC 6901) of a place in an event's record: ``""`` for the record itself,
+    ``/attributes/a~1b`` for the attribute ``a/b``."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
 def _cut_parents(errors: Iterable[Any]) -> None:

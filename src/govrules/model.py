@@ -652,7 +652,43 @@ class ContentRule(_RuleBase):
             raise _invalid(
                 "bad-schema", f"expected a valid JSON Schema (2020-12) in 'schema': {exc.message}", at="schema"
             ) from None
+        unresolved = _unresolved_reference(self.schema_)
+        if unresolved is not None:
+            raise _invalid(
+                "bad-schema",
+                f"expected every '$ref' in 'schema' to name a part of it, got {unresolved!r} (a rule set's schemas "
+                "are read from nowhere else)",
+                at="schema",
+            )
         return self
+
+
+def _unresolved_reference(schema: dict[str, Any]) -> str | None:
+    """The first ``$ref`` in ``schema`` that does not resolve inside it (``#/$defs/missing``, or
+    ``other.json``, which a check would have to fetch), or None. A part with an ``$id`` of its own
+    resolves its references against that: it is left to the check, which refuses it there."""
+    from referencing import Registry
+    from referencing.exceptions import Unresolvable
+    from referencing.jsonschema import DRAFT202012
+
+    resource = DRAFT202012.create_resource(schema)
+    uris = ["urn:govrules:schema", *([schema["$id"]] if isinstance(schema.get("$id"), str) else [])]
+    resolver = Registry().with_resources((uri, resource) for uri in uris).resolver(base_uri=uris[0])
+    stack: list[Any] = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict) and (node is schema or "$id" not in node):
+            for key in ("$ref", "$dynamicRef"):
+                ref = node.get(key)
+                if isinstance(ref, str):
+                    try:
+                        resolver.lookup(ref)
+                    except Unresolvable:
+                        return ref
+            stack.extend(node.values())
+    return None
 
 
 class ForbiddenRule(_RuleBase):

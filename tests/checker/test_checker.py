@@ -1082,6 +1082,35 @@ class TestContentAndForbidden:
         ]
         assert gaps(report)[1].detail["errors"][0]["pointer"] == "/attributes"
 
+    def test_missing_content_points_at_the_place_by_rfc_6901(self) -> None:
+        """An error about the record itself points at "" (the whole document; "/" would be a member
+        named ""), and a key holding '/' or '~' is escaped: /attributes/a~1b, /attributes/c~0d."""
+        rule = {
+            "id": "topic",
+            "kind": "content",
+            "clause": "D1.4.4",
+            "action": "democratic-life-meeting",
+            "schema": {
+                "required": ["subject"],
+                "properties": {"attributes": {"properties": {"a/b": {"type": "integer"}, "c~d": {"type": "integer"}}}},
+            },
+        }
+        log = [ev("m1", "2024-05-01T10:00", "b1", "democratic-life-meeting", attributes={"a/b": "x", "c~d": "y"})]
+        [f] = gaps(run(ruleset(rule), log))
+        assert [e["pointer"] for e in f.detail["errors"]] == ["", "/attributes/a~1b", "/attributes/c~0d"]
+        assert "the record: 'subject' is a required property" in f.message
+        [f] = gaps(run(ruleset(rule), log, lang="zh"))
+        assert "记录本身: 'subject' is a required property" in f.message
+
+    def test_a_schema_reference_that_does_not_resolve_is_invalid_not_a_crash(self) -> None:
+        """A '$ref' inside a part with an '$id' of its own is resolved against that id, so the
+        loader leaves it to the check: one that does not resolve there is InvalidArgument naming
+        the rule (exit 2), not jsonschema's error (exit 3)."""
+        schema = {"properties": {"attributes": {"$id": "urn:minutes", "$ref": "#/$defs/none"}}}
+        rule = {"id": "minutes", "kind": "content", "clause": "D1.4.4", "action": "meeting", "schema": schema}
+        with pytest.raises(InvalidArgument, match=r"rule 'minutes': a '\$ref' of its schema does not resolve"):
+            run(ruleset(rule), [ev("m1", "2024-05-01T10:00", "b1", "meeting")])
+
     def test_failing_content_leaves_no_cycles(self) -> None:
         """The errors of an ``anyOf`` link their sub-errors back to them; once described, the
         links are cut, so that a failing event's errors are freed with it and not held until the
