@@ -921,7 +921,9 @@ def _selected(
 def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
     ctx = run.ctx
     triggers = list(_selected(run, rule, rule.trigger.action, rule.trigger.where, as_party(rule.trigger.by)))
-    trigger_ids = {t.id for t in triggers}
+    # a response linked to a trigger is that trigger's, also when it is not checked here: dated
+    # outside the range, or outside this version's effective dates (one of another version)
+    trigger_ids = {t.id for t in _triggers_anywhere(run, rule)}
     responses = [
         _Responses([e for e in run.events(step.action) if _where_matches(step.where, e)], trigger_ids)
         for step in rule.steps
@@ -1069,6 +1071,18 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                     },
                 )
             previous, previous_due = None, due
+
+
+def _triggers_anywhere(run: _Run, rule: TriggeredRule) -> Iterable[Event]:
+    """Every event that is a trigger of ``rule`` (its action, ``where`` and ``by``), whatever its
+    date and whichever part of a partitioned check it belongs to."""
+    events: Iterable[Event] = run.events(rule.trigger.action)
+    if rule.trigger.where:
+        events = (e for e in events if _where_matches(rule.trigger.where, e))
+    matches = run.matcher(as_party(rule.trigger.by))
+    if matches is not None:
+        events = (e for e in events if matches(e.actor, None, e.time))
+    return events
 
 
 class _Responses:

@@ -702,6 +702,40 @@ class TestTriggered:
             ("i2", "met", ("i2", "r")),
         ]
 
+    def test_a_response_linked_to_a_trigger_not_checked_here_answers_no_other(self) -> None:
+        """A report whose ref names an inspection of 31 December stays that inspection's when only
+        the next year is checked, and when it names a trigger of another version of the clause:
+        it answers neither the inspection of 1 January nor the old version's. Before, the ref
+        was set aside for any trigger this check did not hold, and the report answered both."""
+        rule = {**CHAIN, "steps": [CHAIN["steps"][0]]}
+        log = [
+            ev("i0", "2023-12-31T10:00", "b1", "inspection"),
+            ev("i1", "2024-01-01T10:00", "b1", "inspection"),
+            ev("r", "2024-01-02T10:00", "b1", "written-report", ref="i0"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [("i1", "unanswered", ("i1",))]
+        assert (report.records.used, report.records.unused) == (1, 2)
+        whole = run(ruleset(rule), log, start=date(2023, 1, 1))
+        assert [(o.period, o.status, o.evidence) for o in whole.outcomes] == [
+            ("i0", "met", ("i0", "r")),
+            ("i1", "unanswered", ("i1",)),
+        ]
+        versions = ruleset(
+            {**rule, "id": "old", "effective": {"to": "2024-03-31"}},
+            {**rule, "id": "new", "effective": {"from": "2024-04-01"}},
+        )
+        log = [
+            ev("i1", "2024-03-30T10:00", "b1", "inspection"),
+            ev("i2", "2024-04-02T10:00", "b1", "inspection"),
+            ev("r", "2024-04-03T10:00", "b1", "written-report", ref="i2"),
+        ]
+        report = run(versions, log)
+        assert [(o.rule, o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("new", "i2", "met", ("i2", "r")),
+            ("old", "i1", "unanswered", ("i1",)),
+        ]
+
     def test_the_first_misdirected_response_in_time_is_the_one_reported(self) -> None:
         """No response reaches the step's recipient: the first misdirected one in time order is
         cited, whether it is linked by ref or free (a free one before a linked one here)."""
