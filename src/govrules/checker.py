@@ -727,12 +727,14 @@ def _discharge(
 ) -> Event | None:
     if unless is None:
         return None
-    by = as_party(unless.by)
+    by, to = as_party(unless.by), as_party(unless.to)
     for e in events:
         if start <= e.time <= end and _where_matches(unless.where, e):
             if by is None and e.actor != actor:
                 continue
             if by is not None and not run.party_matches(by, e.actor, when=e.time):
+                continue
+            if to is not None and not run.party_matches(to, e.recipient, when=e.time):
                 continue
             return e
     return None
@@ -1222,7 +1224,7 @@ def _trigger_discharge(
     """The ``unless`` event that discharges the step due at ``due``: the first after the trigger,
     before the chosen response and no later than the due moment (a step already missed is not
     excused by what comes after: a payment five months late does not undo an unsent notice)."""
-    by = as_party(unless.by)
+    by, to = as_party(unless.by), as_party(unless.to)
     # what it must share with the trigger: the actor by default, nothing where it names its party
     # (or where `same` is given, even empty)
     same = unless.same if by is not None or "same" in unless.model_fields_set else ["actor"]
@@ -1234,6 +1236,8 @@ def _trigger_discharge(
         if not _where_matches(unless.where, e):
             continue
         if by is not None and not run.party_matches(by, e.actor, trig, e.time):
+            continue
+        if to is not None and not run.party_matches(to, e.recipient, trig, e.time):
             continue
         if e.ref != trig.id and any(getattr(e, f) != getattr(trig, f) for f in same):
             continue

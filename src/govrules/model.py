@@ -278,6 +278,17 @@ def _no_trigger(ref: Id | Party) -> Id | Party:
     return ref
 
 
+def _no_counterpart(ref: Id | Party) -> Id | Party:
+    if isinstance(ref, Party) and ref.counterpart:
+        raise _invalid(
+            "bad-party",
+            "expected an 'actor', a 'role' or a 'trigger' party here: 'counterpart' names the other member of a "
+            "pair, only in 'to' of a recurring rule whose 'who' makes pairs with a 'relation'",
+            at="counterpart",
+        )
+    return ref
+
+
 WhoRef = Annotated[
     Id | Party,
     Field(description="An actor id, or a party object (actor, role[, relation], trigger, counterpart)."),
@@ -287,10 +298,17 @@ PartyRef = Annotated[
     AfterValidator(_not_paired),
     Field(description="An actor id, or a party object (actor, role, trigger[, relation], counterpart)."),
 ]
+UnpairedRef = Annotated[
+    Id | Party,
+    AfterValidator(_not_paired),
+    AfterValidator(_no_counterpart),
+    Field(description="An actor id, or a party object (actor, role, trigger[, relation])."),
+]
 UntriggeredRef = Annotated[
     Id | Party,
     AfterValidator(_not_paired),
     AfterValidator(_no_trigger),
+    AfterValidator(_no_counterpart),
     Field(description="An actor id, or a party object (actor, role)."),
 ]
 
@@ -321,8 +339,8 @@ class EventFilter(_Model):
     """Which events: an action (or several), optionally by a party and with attributes."""
 
     action: Actions
-    by: PartyRef | None = None
-    to: PartyRef | None = None
+    by: UnpairedRef | None = None
+    to: UnpairedRef | None = None
     where: Where = Field(default_factory=dict)
     same: list[Literal["actor", "subject", "recipient"]] = Field(
         default_factory=list,
@@ -554,6 +572,13 @@ class RecurringRule(_RuleBase):
                 "expected 'unless' of a recurring rule to name an 'actor' or a 'role' (a recurring rule has no trigger)",
                 at="unless",
             )
+        if self.unless is not None and self.unless.same:
+            raise _invalid(
+                "bad-rule",
+                "expected no 'same' in 'unless' of a recurring rule: 'same' lists the fields an event shares with a "
+                "trigger, and a recurring rule has none ('by' says whose event discharges)",
+                at="unless",
+            )
         if self.extension is not None and self.window is not None:
             raise _invalid(
                 "bad-rule",
@@ -575,8 +600,8 @@ class Step(_Model):
 
     action: Actions
     where: Where = Field(default_factory=dict)
-    by: PartyRef | None = Field(default=None, description="Default: the trigger's actor.")
-    to: PartyRef | None = None
+    by: UnpairedRef | None = Field(default=None, description="Default: the trigger's actor.")
+    to: UnpairedRef | None = None
     within: DurationText
     counted_from: Literal["trigger", "previous"] = Field(
         default="previous", description="Count the deadline from the trigger or from the previous step."
@@ -611,7 +636,7 @@ class Requirement(_Model):
     """An earlier event a guarded action needs."""
 
     action: Actions
-    by: PartyRef | None = None
+    by: UnpairedRef | None = None
     where: Where = Field(default_factory=dict)
 
 

@@ -232,10 +232,11 @@ def _filters(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-def _unless(draw: st.DrawFn) -> EventFilter | None:
+def _unless(draw: st.DrawFn, *, with_same: bool = True) -> EventFilter | None:
+    """An ``unless``; ``same`` only where there is a trigger to share fields with."""
     if not draw(st.booleans()):
         return None
-    same = draw(_SAME)
+    same = draw(_SAME) if with_same else []
     return EventFilter(**_filters(draw), to=draw(_optional(_parties("id", "role"))), same=same)
 
 
@@ -268,7 +269,7 @@ def _recurring(draw: st.DrawFn, durations: st.SearchStrategy[str]) -> RecurringR
         "max": draw(_optional(st.integers(max(minimum, 1), 6))),
         "roll": draw(st.sampled_from(["none", "next-workday"])),
         "accept_late": draw(_optional(durations)),
-        "unless": _unless(draw),
+        "unless": _unless(draw, with_same=False),
     }
     if draw(st.integers(0, 4)) == 0:  # a rolling interval: one event after another, no pairs
         fields["max_gap"] = draw(durations)
@@ -1444,22 +1445,28 @@ def _witness_triggered(
         draft.events.extend([trigger, *(response for response, _, _ in chain)])
         draft.answered.add((rule.id, trigger.id))
         if rule.unless is not None:
-            cancel = Event(
-                id=new_id(),
-                time=_shift(trigger.time, timedelta(seconds=30)),
-                actor=trigger.actor,
-                action=actions_of(rule.unless.action)[0],
-                recipient=trigger.recipient,
-                subject=trigger.subject,
-                attributes=_meeting(draw, rule.unless.where),
-            )
-            cancel = _as_read(draw, ctx, cancel)
-            draft.slots["discharge"].append(
-                (
-                    ExpectedFinding("discharged", rule.id, chain[0][1], trigger.id, 1),
-                    lambda ev, x=cancel: [*ev, x],
+            at = _shift(trigger.time, timedelta(seconds=30))
+            # by the trigger's actor, or a party `by` names; to the trigger's recipient, or to `to`
+            by, to = as_party(rule.unless.by), as_party(rule.unless.to)
+            payers = [trigger.actor] if by is None else _responders(ctx, by, trigger, at)
+            payees = [trigger.recipient] if to is None else _responders(ctx, to, trigger, at)
+            if payers and payees:
+                cancel = Event(
+                    id=new_id(),
+                    time=at,
+                    actor=draw(st.sampled_from(payers)),
+                    action=actions_of(rule.unless.action)[0],
+                    recipient=draw(st.sampled_from(payees)),
+                    subject=trigger.subject,
+                    attributes=_meeting(draw, rule.unless.where),
                 )
-            )
+                cancel = _as_read(draw, ctx, cancel)
+                draft.slots["discharge"].append(
+                    (
+                        ExpectedFinding("discharged", rule.id, chain[0][1], trigger.id, 1),
+                        lambda ev, x=cancel: [*ev, x],
+                    )
+                )
         number = len(rule.steps)
         response, named, due = chain[-1]
         step = rule.steps[-1]

@@ -774,6 +774,39 @@ class TestTriggered:
         assert gaps(report, "discharged")[0].severity == "info"
 
     @pytest.mark.parametrize(
+        ("to", "payee", "status"),
+        [
+            ("hq", "hq", "discharged"),
+            ("hq", "office", "unanswered"),  # paid, but to another party than the rule's
+            ("hq", None, "unanswered"),
+            ({"role": "branch"}, "b2", "discharged"),
+            ({"trigger": "recipient"}, "hq", "discharged"),  # to the party the fine names
+            (None, "office", "discharged"),  # to anyone
+        ],
+    )
+    def test_an_unless_event_to_a_party_of_its_own(self, to: Any, payee: str | None, status: str) -> None:
+        """`unless` with `to`: the event discharges only when addressed to that party. It was
+        accepted and set aside: a payment to anyone discharged."""
+        unless: dict[str, Any] = {"action": "payment", "same": ["subject"]}
+        if to is not None:
+            unless["to"] = to
+        log = [
+            ev("f1", "2024-01-10T00:00", "office", "fine", subject="c1", recipient="hq"),
+            ev("p1", "2024-01-12T00:00", "office", "payment", subject="c1", recipient=payee),
+        ]
+        report = run(ruleset({**self.NOTIFY, "unless": unless}), log)
+        assert [(o.period, o.status) for o in report.outcomes] == [("f1", status)]
+
+    def test_a_recurring_unless_event_to_a_party_of_its_own(self) -> None:
+        """The same for a recurring rule: a suspension notice discharges June's report only when
+        sent to the party `unless` names."""
+        rule = {**MONTHLY, "who": "b1", "unless": {"action": "suspended", "to": "hq"}}
+        for recipient, status in (("hq", "discharged"), ("office", "missing")):
+            log = [ev("s", "2024-06-02T10:00", "b1", "suspended", recipient=recipient)]
+            report = run(ruleset(rule), log, start=date(2024, 6, 1), end=date(2024, 7, 1))
+            assert [(o.period, o.status) for o in report.outcomes] == [("2024-06", status)], recipient
+
+    @pytest.mark.parametrize(
         ("unless", "payer", "status"),
         [
             ({"action": "payment", "by": {"trigger": "subject"}}, "s1", "discharged"),  # the fined pays
