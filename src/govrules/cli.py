@@ -192,31 +192,17 @@ def _parse_date(text: str, flag: str) -> date:
 
 
 def _parse_moment(text: str, tz: Any) -> datetime:
-    """The audit moment ``--as-of`` names: the last instant of what it is written to.
-
-    A date alone is the whole of that local day, and a time without a fraction of a second the
-    whole of that second, as a due moment shown as ``23:59:59`` is the end of that second: as of
-    ``2024-11-30`` or ``2024-11-30T23:59:59+08:00``, a report due on 30 November is due.
-    """
-    from govrules.durations import end_of_day
-    from govrules.events import parse_time
+    """The audit moment ``--as-of`` names (`govrules.events.parse_audit_moment`)."""
+    from govrules.events import parse_audit_moment
 
     try:
-        return end_of_day(date.fromisoformat(text.strip()), tz)
-    except ValueError:
-        pass
-    try:
-        moment = parse_time(text, tz)
-        moment.astimezone(tz)
+        return parse_audit_moment(text, tz)
     except ValueError:
         raise _UsageError(
             f"--as-of: expected an ISO 8601 moment such as 2024-12-31T23:59:59+08:00, got {text!r}"
         ) from None
     except OverflowError:
         raise _UsageError(f"--as-of: {text} lies outside the calendar (years 1 to 9999) in the zone {tz.key}") from None
-    if "." in text or "," in text:  # written to a fraction of a second
-        return moment
-    return moment + timedelta(microseconds=999_999)
 
 
 def _field_map(args: argparse.Namespace) -> tuple[FieldMap, str | None, str | None]:

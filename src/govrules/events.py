@@ -16,7 +16,7 @@ import re
 import sys
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from itertools import chain, compress, islice, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -211,6 +211,31 @@ def parse_time(text: str, tz: ZoneInfo) -> datetime:
         assert offset is not None  # a ZoneInfo always gives an offset
         value = local.astimezone(timezone(offset))
     return value
+
+
+def parse_audit_moment(text: str, tz: ZoneInfo) -> datetime:
+    """The audit moment ``text`` names: the last instant of what it is written to.
+
+    A date alone is the whole of that local day, and a time without a fraction of a second the
+    whole of that second, as a due moment shown as ``23:59:59`` is the end of that second: as of
+    ``2024-11-30`` or ``2024-11-30T23:59:59+08:00``, a report due on 30 November is due. A time
+    with a fraction is taken as written.
+
+    Raises:
+        ValueError: not an ISO 8601 date or date-time.
+        OverflowError: the moment lies outside the calendar in ``tz``.
+    """
+    from govrules.durations import end_of_day
+
+    try:
+        return end_of_day(date.fromisoformat(text.strip()), tz)
+    except ValueError:
+        pass
+    moment: datetime = parse_time(text, tz)
+    moment.astimezone(tz)  # OverflowError: the zone cannot show it
+    if "." in text or "," in text:  # written to a fraction of a second
+        return moment
+    return moment + timedelta(microseconds=999_999)
 
 
 DEFAULT_XES_MAP = {

@@ -41,7 +41,7 @@ import yaml
 
 from govrules.checker import check
 from govrules.errors import LoadError, Problem
-from govrules.events import Event, FieldMap, Rejected, parse_time, read_events
+from govrules.events import Event, FieldMap, Rejected, parse_audit_moment, read_events
 from govrules.findings import Finding, Report
 from govrules.loaders import load_map_file, load_org, load_rules, parse_document
 from govrules.model import Organisation, RuleSet
@@ -161,9 +161,9 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     tz = zone_of(rules, org)
     as_of = None
     if data.get("as_of") is not None:
-        try:
-            as_of = parse_time(str(data["as_of"]), tz)
-        except ValueError as exc:
+        try:  # read as the command line reads --as-of: to the end of the day or second written
+            as_of = parse_audit_moment(str(data["as_of"]), tz)
+        except (ValueError, OverflowError) as exc:
             raise _problem(path, "/as_of", str(exc)) from None
     fmap, fmt, map_encoding = (
         load_map_file(base / str(data["map_file"])) if data.get("map_file") else (FieldMap(), None, None)
@@ -224,13 +224,19 @@ def _events(s: Scenario) -> Iterator[Event | Rejected]:
     from govrules.events import _Builder
 
     builder = _Builder(s.fmap, tz, str(s.path), {})
+    as_fields = {source for sources in builder.sources.values() for source in sources}
     for i, record in enumerate(s.events):
         if not isinstance(record, dict):
             yield Rejected(str(s.path), i + 1, "an inline event must be a mapping")
             continue
         flat = {k: v for k, v in record.items() if k != "attributes"}
         flat.update(record.get("attributes") or {})
-        yield builder.build({k: v if v is None or isinstance(v, list) else str(v) for k, v in flat.items()}, i + 1)
+        # an event field is text (an id written as a number too); an attribute keeps its type,
+        # as in a JSON log (a count 3, a flag true, a mapping)
+        yield builder.build(
+            {k: str(v) if k in as_fields and v is not None and not isinstance(v, list) else v for k, v in flat.items()},
+            i + 1,
+        )
 
 
 def _matches(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> bool:
@@ -259,14 +265,34 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
         lang=scenario.lang,
     )
     actual = list(report.findings)
-    remaining = list(range(len(actual)))
+    fields = [_as_fields(f) for f in actual]
+    candidates = [[i for i, found in enumerate(fields) if _matches(item, found)] for item in scenario.expected]
+    paired = _pairing(candidates)
     result = ScenarioResult(scenario, report)
-    for item in scenario.expected:
-        hit = next((i for i in remaining if _matches(item, _as_fields(actual[i]))), None)
-        if hit is None:
-            result.missing.append(item)
-        else:
-            remaining.remove(hit)
+    result.missing = [item for k, item in enumerate(scenario.expected) if k not in paired]
     if scenario.exact:
-        result.unexpected = [actual[i] for i in remaining if actual[i].severity in scenario.severities]
+        used = set(paired.values())
+        result.unexpected = [f for i, f in enumerate(actual) if i not in used and f.severity in scenario.severities]
     return result
+
+
+def _pairing(candidates: list[list[int]]) -> dict[int, int]:
+    """As many expected findings as can be paired, each with its own actual finding, by position:
+    ``candidates[k]`` lists the actual findings expected finding ``k`` matches. A maximum matching
+    (augmenting paths), so that the order in which a scenario lists its expectations changes
+    nothing: ``{code: missing}`` then ``{code: missing, actor: branch-1}`` pair as the other order
+    does."""
+    owner: dict[int, int] = {}  # actual finding -> expected finding
+
+    def place(k: int, seen: set[int]) -> bool:
+        for i in candidates[k]:
+            if i not in seen:
+                seen.add(i)
+                if i not in owner or place(owner[i], seen):
+                    owner[i] = k
+                    return True
+        return False
+
+    for k in range(len(candidates)):
+        place(k, set())
+    return {k: i for i, k in owner.items()}

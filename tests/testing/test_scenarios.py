@@ -57,6 +57,67 @@ def test_exact_match_passes(tmp_path: Path) -> None:
     assert result.passed, result.diff()
 
 
+def test_the_order_of_the_expected_findings_changes_nothing(tmp_path: Path) -> None:
+    """A general expectation listed before a particular one: each still gets a finding of its
+    own, as in the other order. Before, the general one took branch 2's finding first-come, and
+    the particular one (branch 2) found none left."""
+    items = ["{code: missing, period: 2024-12}", "{code: missing, actor: branch-2}", "{code: missing, actor: branch-4}"]
+    for order in (items, items[::-1]):
+        result = run_scenario(load_scenario(_write(tmp_path, f"[{', '.join(order)}]")))
+        assert (result.missing, result.unexpected) == ([], []), order
+
+
+def test_inline_attributes_keep_their_types(tmp_path: Path) -> None:
+    """An inline event's attributes are read as a JSON log's are: a count 3 is a number, true a
+    boolean, a mapping a mapping; a field written as a number (an id) is text. Before, every
+    value became text and a content rule asking for an integer failed."""
+    path = tmp_path / "content.scenario.yaml"
+    path.write_text(
+        """
+name: typed attributes
+rules:
+  id: r
+  title: r
+  timezone: Asia/Shanghai
+  rules:
+    - id: minutes
+      kind: content
+      clause: C1
+      action: meeting
+      schema:
+        properties:
+          id: {type: string}
+          attributes:
+            required: [count, flag, meta]
+            properties: {count: {type: integer}, flag: {const: true}, meta: {type: object}}
+org: {id: o, actors: [{id: branch-1}]}
+events:
+  - {id: 7, time: "2024-12-20T10:00:00+08:00", actor: branch-1, action: meeting, attributes: {count: 3, flag: true, meta: {k: v}}}
+range: {from: 2024-12-01, to: 2024-12-31}
+expect:
+  findings: []
+""",
+        "utf-8",
+    )
+    result = run_scenario(load_scenario(path))
+    assert result.passed, result.diff()
+    assert [(o.status, o.evidence) for o in result.report.outcomes] == [("met", ("7",))]
+
+
+def test_an_audit_moment_written_as_a_day_is_the_end_of_it(tmp_path: Path) -> None:
+    """`as_of: 2024-12-31` is the whole of that day, as `--as-of 2024-12-31` is: December's
+    reports, due that day, are missing, not pending."""
+    path = _write(
+        tmp_path,
+        "[{code: missing, actor: branch-2}, {code: missing, actor: branch-3}, {code: missing, actor: branch-4}]",
+    )
+    path.write_text(path.read_text("utf-8").replace('as_of: "2025-01-05T00:00:00+08:00"', "as_of: 2024-12-31"), "utf-8")
+    scenario = load_scenario(path)
+    assert scenario.as_of is not None and scenario.as_of.isoformat() == "2024-12-31T23:59:59.999999+08:00"
+    result = run_scenario(scenario)
+    assert result.passed, result.diff()
+
+
 def test_bad_scenario_is_a_load_error(tmp_path: Path) -> None:
     """An unknown field in an expected finding is refused with its pointer."""
     path = _write(tmp_path, "[{code: missing, actr: branch-1}]")
