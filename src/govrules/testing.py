@@ -2131,8 +2131,25 @@ def _witness_rolling(draw: st.DrawFn, ctx: Any, rule: RecurringRule, draft: _Dra
         stop = start_of_day(min(ends), ctx.tz) if ends else None
         if clock >= range_end:
             continue
-        placed: list[Event] = []
         when = clock
+        began = [span.from_ for span in spans if span is not None and span.from_ is not None]
+        if began and max(began) < ctx.start:
+            # the rule applied before the range: the gap open when the clock starts opened on the
+            # day it began to apply, long before, unless an event of the actor's before the range
+            # opened it. One such event, 1 to 20 days before the range (and not before that day),
+            # opens it; it is no event to take away.
+            when = max(start_of_day(max(began), ctx.tz), clock - timedelta(days=draw(st.integers(1, 20))))
+            lead = Event(
+                id=new_id(),
+                time=when,
+                actor=holder.id,
+                action=actions_of(rule.action)[0],
+                attributes=_meeting(draw, rule.where),
+                seq=len(draft.events),
+            )
+            draft.events.append(_as_read(draw, ctx, lead))
+        opened = when
+        placed: list[Event] = []
         while not placed or placed[-1].time < range_end:
             when = (when.astimezone(UTC) + timedelta(days=draw(st.integers(25, 40)))).astimezone(ctx.tz)
             if when > ctx.as_of:
@@ -2154,7 +2171,7 @@ def _witness_rolling(draw: st.DrawFn, ctx: Any, rule: RecurringRule, draft: _Dra
             draft.events.append(placed[-1])
         counted = [e for e in placed if stop is None or e.time < stop]
         for k, victim in enumerate(counted):
-            anchor = clock if k == 0 else counted[k - 1].time
+            anchor = opened if k == 0 else counted[k - 1].time
             if anchor >= range_end:
                 break
             due = ctx.deadline(anchor, gap, roll=rule.roll == "next-workday")

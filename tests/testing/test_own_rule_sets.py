@@ -361,3 +361,38 @@ def test_a_guarded_event_linked_by_subject_names_the_actor_a_chain_it_triggers_n
     logs = _assert_clean(rules, org)
     fines = [e for log in logs for e in log.events if e.action == "fine"]
     assert fines and {e.subject for e in fines} <= {"o1", "l1", "p1"}
+
+
+@pytest.mark.parametrize(
+    ("effective", "org"),
+    [
+        ({"from": "2023-01-01"}, ORG),  # the rule in force long before the range
+        (
+            None,
+            Organisation.model_validate(
+                {"id": "o", "actors": [{"id": "o1", "roles": [{"role": "officer", "from": "2023-06-01"}]}]}
+            ),
+        ),
+    ],
+)
+def test_a_rolling_interval_that_applied_before_the_range_has_a_clean_witness(
+    effective: dict[str, str] | None, org: Organisation
+) -> None:
+    """A review every 45 days, in force (or the role held) since before the audited year: the
+    gap open when the year starts opened when the rule began to apply, so the witness has an
+    event of the actor's a few days before the range open it. Before, its first event came 25 to
+    40 days into the year and was late for a gap opened in 2023, in every witness."""
+    rule: dict[str, Any] = {
+        "id": "review",
+        "kind": "recurring",
+        "clause": "C1",
+        "who": {"role": "officer"},
+        "action": "review",
+        "max_gap": "45 days",
+    }
+    if effective is not None:
+        rule["effective"] = effective
+    rules = _rules(rule)
+    logs = _assert_clean(rules, org)
+    assert all(min(e.time for e in log.events).date() < START for log in logs)
+    _assert_exact(rules, {"drop"}, org)
