@@ -1139,7 +1139,10 @@ def _logs(
             return witness
         if compliant is None and draw(st.booleans()):
             return witness
-        mutation, (expected, apply) = draw(st.sampled_from(possible))
+        # a kind first, then a place of it: drawn over every place at once, a kind with few
+        # places (a chain's, beside a dozen monthly reports) would hardly ever be tried
+        mutation = draw(st.sampled_from([m for m in MUTATIONS if any(k == m for k, _ in possible)]))
+        expected, apply = draw(st.sampled_from([s for k, s in possible if k == mutation]))
         return GeneratedLog(tuple(apply(list(draft.events))), (expected,), mutation)
 
     return build()
@@ -1311,6 +1314,11 @@ def _witness_recurring(
                 action=action,
                 recipient=recipient,
                 subject=subject,
+                # under a rule with an extension, a filing names its period, as a filing does:
+                # one made in the extension may lie in the next period's on-time span, and an
+                # extended span may reach into the next period's, where the oldest unmet
+                # obligation would take that period's filing
+                period=o.period if rule.extension is not None else None,
                 attributes=_meeting(draw, rule.where),
                 seq=len(draft.events),
             )
@@ -1475,11 +1483,19 @@ def _witness_triggered(
             expected = ExpectedFinding("unanswered", rule.id, named, trigger.id, number)
             draft.slots["unanswered"].append((expected, lambda ev, v=response: [e for e in ev if e is not v]))
         late = _shift(due, timedelta(hours=1))
-        if late <= ctx.as_of:
+        # an hour later, done by a holder of the role that does it on that day (a role may change
+        # hands at midnight) and sent to one that receives it then
+        by = as_party(step.by)
+        doer: str | None = response.actor
+        if by is not None and by.role is not None:
+            doers = _trigger_actors(ctx, by, late)
+            doer = response.actor if response.actor in doers else draw(st.sampled_from(doers)) if doers else None
+        still_addressed = to is None or to.role is None or response.recipient in _trigger_actors(ctx, to, late)
+        if late <= ctx.as_of and doer is not None and still_addressed:
             draft.slots["late-response"].append(
                 (
                     ExpectedFinding("late-response", rule.id, named, trigger.id, number),
-                    lambda ev, v=response, t=late: _replace(ev, v, time=t),
+                    lambda ev, v=response, t=late, a=doer: _replace(ev, v, time=t, actor=a),
                 )
             )
         if (

@@ -396,3 +396,40 @@ def test_a_rolling_interval_that_applied_before_the_range_has_a_clean_witness(
     logs = _assert_clean(rules, org)
     assert all(min(e.time for e in log.events).date() < START for log in logs)
     _assert_exact(rules, {"drop"}, org)
+
+
+def test_an_extension_of_a_report_due_at_its_periods_end_has_a_clean_witness() -> None:
+    """A monthly report due at the month's end, with a notice that extends it by five days: a
+    filing the witness makes in the extension, early in the next month, names its month, or the
+    next month's on-time span would take it. Before, most witnesses were not clean."""
+    rules = _rules(
+        {
+            "id": "monthly",
+            "kind": "recurring",
+            "clause": "C1",
+            "who": {"role": "officer"},
+            "action": "report",
+            "to": "hq",
+            "every": "month",
+            "extension": {"action": "report-notice", "within": "1 day", "extends_by": "5 days"},
+        }
+    )
+    logs = _assert_clean(rules)
+    assert any(e.action == "report-notice" for log in logs for e in log.events)
+    _assert_exact(rules, {"drop", "late", "no-extension"})
+
+
+@pytest.mark.parametrize(
+    "unless",
+    [
+        {"action": "pay", "by": "hq", "to": "police"},  # paid by a party of its own, to another
+        {"action": "pay", "by": {"role": "clerk"}, "same": []},  # by the clerk on duty that day
+    ],
+)
+def test_the_discharge_mutation_of_an_unless_with_parties_of_its_own(unless: dict[str, Any]) -> None:
+    """An `unless` done by a party of its own, and sent to one: the discharge mutation's event is
+    by that party and to that one, so that it discharges. Before, it was by the trigger's actor
+    and to the trigger's recipient, and discharged nothing."""
+    rules = _rules(_chain({"by": "police"}, unless=unless))
+    _assert_clean(rules)
+    _assert_exact(rules, {"unanswered", "discharge"})
