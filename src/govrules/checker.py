@@ -37,7 +37,7 @@ from govrules.findings import (
     sorted_outcomes,
     summarise,
 )
-from govrules.messages import format_duration, format_instant, format_period, message, word
+from govrules.messages import duration_words, format_duration, format_instant, format_period, message, word
 from govrules.model import (
     ContentRule,
     DateRange,
@@ -1428,6 +1428,11 @@ class _Prerequisite:
         self.parties = [as_party(req.by) for req in rule.requires]
         self.actions = ["/".join(actions_of(req.action)) for req in rule.requires]
         self.by = [party.model_dump(exclude_defaults=True) if party else None for party in self.parties]
+        # the ages asked for, as the language says them (a rule writes "30 days" or a term)
+        self.age, self.lookback = (
+            None if text is None else duration_words(run.ctx.duration(text), run.lang)
+            for text in (rule.min_age, rule.lookback)
+        )
         # what each requirement asks for, in words, where the party does not depend on the event
         self.what = [
             None if party is not None and party.trigger is not None else self._what(k, None)
@@ -1487,8 +1492,8 @@ class _Prerequisite:
                     run.lang,
                     what=what,
                     events=", ".join(ids),
-                    age=rule.min_age,
-                    lookback=rule.lookback,
+                    age=self.age,
+                    lookback=self.lookback,
                 )
             )
             by = self.by[k]

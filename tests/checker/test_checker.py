@@ -1113,6 +1113,34 @@ class TestPrerequisite:
         [f] = gaps(run(ruleset(rule), log))
         assert f.detail["missing"][0]["problem"] == "too-old"
 
+    @pytest.mark.parametrize(
+        ("lang", "lookback", "min_age", "words"),
+        [
+            ("en", "30 days", None, "within 30 days before"),
+            ("zh", "30 days", None, "须在事项前 30 天 内"),
+            ("zh", "promptly", None, "须在事项前 7 天 内"),  # a glossary term, as it reads
+            ("zh", "P1M", None, "须在事项前 1 个月 内"),
+            ("zh", None, "3 workdays", "须早于事项至少 3 个工作日"),
+            ("en", None, "1 week", "at least 1 week before"),
+        ],
+    )
+    def test_the_ages_an_approval_needs_are_said_in_the_reports_language(
+        self, lang: str, lookback: str | None, min_age: str | None, words: str
+    ) -> None:
+        """An approval too old for the lookback, or too recent for the minimum age: the message
+        says the rule's duration in the report's language. A Chinese report said '30 days'."""
+        rule: dict[str, Any] = {**PREREQ}
+        if lookback is not None:
+            rule["lookback"] = lookback
+            when = "2024-01-01T09:00"
+        if min_age is not None:
+            rule["min_age"] = min_age
+            when = "2024-02-29T09:00"
+        log = [ev("a1", when, "vp", "approve", subject="t"), ev("l1", "2024-03-01T10:00", "s1", "lecture", subject="t")]
+        [f] = gaps(run(ruleset(rule, calendar="CN"), log, lang=lang))
+        assert f.detail["missing"][0]["problem"] == ("too-old" if lookback else "too-recent")
+        assert words in f.message, f.message
+
 
 class TestContentAndForbidden:
     def test_missing_content(self) -> None:

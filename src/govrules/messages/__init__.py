@@ -11,7 +11,10 @@ import math
 import re
 from datetime import datetime
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from govrules.durations import Duration
 
 __all__ = ["LANGUAGES", "catalogue", "format_duration", "format_instant", "format_period", "message"]
 
@@ -98,6 +101,16 @@ def format_instant(value: datetime | None, tz: Any = None) -> str:
     # not strftime: its %Y writes year 1 as "1", and its %z an offset of seconds as "+0805:43"
     text = value.replace(microsecond=0).isoformat(sep=" ")
     return f"{text[:19]} {text[19:]}"
+
+
+def duration_words(duration: Duration, lang: str) -> str:
+    """A rule's duration as the language says it: ``30 days``, ``30 天``, ``3 个工作日``,
+    ``月末`` (where a glossary term or ISO 8601 wrote it, in the words it reads as)."""
+    ended = duration.unit.ended_period
+    if ended is not None:
+        return word(f"end_of_{ended}", lang)
+    unit = duration.unit.value
+    return word(unit[:-1] if duration.amount == 1 else unit, lang, n=duration.amount)
 
 
 def format_duration(seconds: int, lang: str, *, calendar_days: bool = True) -> str:
