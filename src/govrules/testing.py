@@ -1024,6 +1024,7 @@ def from_rule_set(
     end: date,
     as_of: datetime | None = None,
     compliant: bool | None = None,
+    mutations: Collection[str] | None = None,
 ) -> st.SearchStrategy[GeneratedLog]:
     """Logs built from the obligations themselves: a witness that meets every rule, or the
     witness with one mutation and the finding it must produce.
@@ -1066,9 +1067,13 @@ def from_rule_set(
         as_of: the audit moment (default: the end of the range).
         compliant: ``True`` for the witness only, ``False`` for a mutated log only, ``None``
             for either.
+        mutations: draw only these kinds of mutation (names from `MUTATIONS`; default: all).
+            A witness that offers none of them is rejected where ``compliant`` is ``False``:
+            to test that each kind gives its finding, draw each kind on its own.
 
     Raises:
-        hypothesis.errors.InvalidArgument: an empty range or a naive ``as_of``.
+        hypothesis.errors.InvalidArgument: an empty range, a naive ``as_of``, or an unknown
+            mutation.
     """
 
     def build() -> st.SearchStrategy[GeneratedLog]:
@@ -1076,7 +1081,11 @@ def from_rule_set(
             raise InvalidArgument(f"end={end} must be after start={start}")
         if as_of is not None and as_of.tzinfo is None:
             raise InvalidArgument("as_of must be timezone-aware")
-        return _logs(rule_set, org, start, end, as_of, compliant)
+        kinds = MUTATIONS if mutations is None else tuple(mutations)
+        unknown = sorted(set(kinds) - set(MUTATIONS))
+        if unknown:
+            raise InvalidArgument(f"unknown mutations {unknown}; expected some of {', '.join(MUTATIONS)}")
+        return _logs(rule_set, org, start, end, as_of, compliant, frozenset(kinds))
 
     return st.deferred(build)
 
@@ -1093,7 +1102,13 @@ class _Draft:
 
 
 def _logs(
-    rule_set: RuleSet, org: Organisation, start: date, end: date, as_of: datetime | None, compliant: bool | None
+    rule_set: RuleSet,
+    org: Organisation,
+    start: date,
+    end: date,
+    as_of: datetime | None,
+    compliant: bool | None,
+    kinds: frozenset[str] = frozenset(MUTATIONS),
 ) -> st.SearchStrategy[GeneratedLog]:
     from govrules.obligations import Context, rule_obligations
 
@@ -1130,7 +1145,13 @@ def _logs(
         witness = GeneratedLog(tuple(draft.events))
         if compliant is True:
             return witness
-        possible = [(m, s) for m in MUTATIONS for s in draft.slots[m] if not _disturbs(ctx, s, draft.events, anchors)]
+        possible = [
+            (m, s)
+            for m in MUTATIONS
+            if m in kinds
+            for s in draft.slots[m]
+            if not _disturbs(ctx, s, draft.events, anchors)
+        ]
         if not possible:
             if compliant is False:
                 from hypothesis import reject

@@ -433,3 +433,27 @@ def test_the_discharge_mutation_of_an_unless_with_parties_of_its_own(unless: dic
     rules = _rules(_chain({"by": "police"}, unless=unless))
     _assert_clean(rules)
     _assert_exact(rules, {"unanswered", "discharge"})
+
+
+def test_mutations_can_be_drawn_one_kind_at_a_time() -> None:
+    """`mutations=` draws only the kinds named, and an unknown kind is refused when drawn."""
+    from hypothesis.errors import InvalidArgument
+
+    rules = _rules(_chain({"by": "police"}))
+    kinds: list[str] = []
+
+    @given(from_rule_set(rules, ORG, start=START, end=END, compliant=False, mutations={"late-response"}))
+    @SETTINGS
+    def only(log: GeneratedLog) -> None:
+        kinds.append(str(log.mutation))
+
+    only()
+    assert set(kinds) == {"late-response"}
+
+    @given(from_rule_set(rules, ORG, start=START, end=END, mutations={"lateness"}))
+    @SETTINGS
+    def unknown(log: GeneratedLog) -> None:
+        pass
+
+    with pytest.raises(InvalidArgument, match=r"unknown mutations \['lateness'\]"):
+        unknown()
