@@ -1481,3 +1481,50 @@ def test_text_that_is_not_text_inside_a_list_attribute_rejects_the_record(
     assert isinstance(record, Rejected)
     assert (record.line, record.record_id) == (1 if name != "log.csv" else 2, "e1")
     assert "not valid utf-8-sig text" in record.reason or "lone surrogate" in record.reason
+
+
+def test_an_xes_event_outside_any_trace_belongs_to_no_case(tmp_path: Path) -> None:
+    """An event directly under the log (IEEE 1849 allows it), before any trace or after one:
+    no subject. Before, one after a trace took that trace's attributes (its case as subject),
+    and one before any took a `global scope="trace"` default."""
+    data = b"""<?xml version="1.0" encoding="UTF-8"?>
+<log xes.version="1849-2016" xmlns="http://www.xes-standard.org/">
+  <global scope="trace"><string key="concept:name" value="UNKNOWN"/></global>
+  <event><string key="concept:name" value="payment"/><string key="org:resource" value="office"/>
+    <date key="time:timestamp" value="2024-03-01T10:00:00+01:00"/></event>
+  <trace><string key="concept:name" value="fine-1"/>
+    <event><string key="concept:name" value="create"/><string key="org:resource" value="office"/>
+      <date key="time:timestamp" value="2024-03-02T10:00:00+01:00"/></event>
+  </trace>
+  <event><string key="concept:name" value="payment"/><string key="org:resource" value="office"/>
+    <date key="time:timestamp" value="2024-03-03T10:00:00+01:00"/></event>
+</log>
+"""
+    records = _read(tmp_path, "log.xes", data)
+    assert [(e.action, e.subject) for e in records if isinstance(e, Event)] == [
+        ("payment", None),
+        ("create", "fine-1"),
+        ("payment", None),
+    ]
+
+
+def test_an_xes_boolean_is_read_as_xs_boolean(tmp_path: Path) -> None:
+    """`true`, `1`, `false`, `0` are booleans (xs:boolean); other text is kept as written, as an
+    int or float that does not read is. Before, `1` and `maybe` were both false."""
+    values = ["true", "1", "false", "0", " TRUE ", "maybe"]
+    events = "".join(
+        f'<event><string key="concept:name" value="post"/><string key="org:resource" value="office"/>'
+        f'<date key="time:timestamp" value="2024-03-0{i + 1}T10:00:00+01:00"/>'
+        f'<boolean key="reviewed" value="{v}"/></event>'
+        for i, v in enumerate(values)
+    )
+    data = f'<log xmlns="http://www.xes-standard.org/"><trace>{events}</trace></log>'.encode()
+    records = _read(tmp_path, "log.xes", data, attributes_of=["post"])
+    assert [e.attributes["reviewed"] for e in records if isinstance(e, Event)] == [
+        True,
+        True,
+        False,
+        False,
+        True,
+        "maybe",
+    ]

@@ -1541,8 +1541,8 @@ def _xes_value(tag: str, value: str | None) -> Any:
         except ValueError:
             return value
         return number if number == number and number not in (float("inf"), float("-inf")) else value
-    if tag == "boolean":
-        return value.strip().lower() == "true"
+    if tag == "boolean":  # xs:boolean: true, false, 1 or 0; other text as written, as for numbers
+        return {"true": True, "1": True, "false": False, "0": False}.get(value.strip().lower(), value)
     return value
 
 
@@ -1561,7 +1561,7 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
     number = 0
     depth = 0
     trace_attrs: dict[str, Any] = {}
-    in_event = False
+    in_event = in_trace = False
     root: Any = None
     with handle:
         try:
@@ -1572,7 +1572,7 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
                         root = elem
                     depth += 1
                     if tag == "trace":
-                        trace_attrs = {}
+                        trace_attrs, in_trace = {}, True
                     elif tag == "event":
                         in_event = True
                     continue
@@ -1587,9 +1587,11 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
                     yield builder.build(record, number)
                     in_event = False
                     elem.clear()
-                elif tag in _XES_VALUE_TAGS and not in_event and depth == 2 and "key" in elem.attrib:
+                elif tag in _XES_VALUE_TAGS and in_trace and not in_event and depth == 2 and "key" in elem.attrib:
                     trace_attrs["case:" + elem.attrib["key"]] = _xes_value(tag, elem.attrib.get("value"))
                 elif tag == "trace":
+                    # an event directly under the log, after a trace, belongs to no case
+                    trace_attrs, in_trace = {}, False
                     root.clear()  # drop finished traces: memory follows one trace, not the log
         except ParseError as exc:  # numbered as the record it stops: the XML line is in the message
             reason = f"malformed XES (XML) after record {number}: {exc}; the rest of the file cannot be read"
