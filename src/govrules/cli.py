@@ -238,12 +238,15 @@ def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date
     start_day = _parse_date(args.start, "--from") if args.start else date(end.year, 1, 1)
     if end <= start_day:
         raise _UsageError(f"--to ({end - timedelta(days=1)}) is before --from ({start_day})")
-    if as_of is None:
-        from govrules.durations import start_of_day
+    return start_day, end, as_of if as_of is not None else _default_as_of(end, tz, now)
 
-        range_end = start_of_day(end, tz) - timedelta(microseconds=1)
-        as_of = min(range_end, now.astimezone(tz))
-    return start_day, end, as_of
+
+def _default_as_of(end: date, tz: Any, now: datetime) -> datetime:
+    """The audit moment without --as-of: the end of the range (``end`` is the day after it), or
+    ``now`` if that is earlier (the only place the clock is read)."""
+    from govrules.durations import start_of_day
+
+    return min(start_of_day(end, tz) - timedelta(microseconds=1), now.astimezone(tz))
 
 
 def _render_context(
@@ -451,7 +454,7 @@ def _obligations(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     end = _range_end(args.end)
     if end <= start:
         raise _UsageError(f"--to ({args.end}) is before --from ({args.start})")
-    as_of = _parse_moment(args.as_of, tz) if args.as_of else None
+    as_of = _parse_moment(args.as_of, tz) if args.as_of else _default_as_of(end, tz, datetime.now(UTC))
     ctx = Context.make(rules, org, start=start, end=end, as_of=as_of)
     from govrules.renderers.calendar import render_obligations
 

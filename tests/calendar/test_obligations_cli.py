@@ -156,6 +156,19 @@ def test_as_of_makes_later_obligations_pending(files: tuple[str, str]) -> None:
     assert sum(1 for r in rows if r["status"] == "pending") == 7 + 6 + 2 + 2
 
 
+def test_without_as_of_a_calendar_of_years_to_come_is_pending(files: tuple[str, str]) -> None:
+    """No --as-of: the audit moment is the end of the range or now, whichever is earlier, as for
+    `check`; so a calendar of a year to come lists its obligations as not yet due. Before, the
+    end of the range was taken, and they were all `open` (due)."""
+    rules, org = files
+    code, out, err = _run(
+        "obligations", rules, "--org", org, "--from", "2990-01-01", "--to", "2990-12-31", "--format", "json"
+    )
+    assert (code, err) == (0, "")
+    statuses = {r["status"] for r in json.loads(out)}
+    assert statuses == {"pending"}
+
+
 @pytest.mark.parametrize(
     ("as_of", "june_due"),
     [
