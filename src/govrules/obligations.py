@@ -344,7 +344,7 @@ def _exemption(ctx: Context, rule_id: str, actor: str, period: Period) -> str | 
     for ex in ctx.org.exemptions:
         if ex.rule != rule_id or ex.actor != actor:
             continue
-        if ex.periods and any(_exempts(label, period) for label in ex.periods):
+        if ex.periods and any(_exempts(label, period, ctx.org) for label in ex.periods):
             return ex.reason
         if ex.dates is not None and ex.dates.overlaps(period.start, period.end):
             return ex.reason
@@ -353,12 +353,17 @@ def _exemption(ctx: Context, rule_id: str, actor: str, period: Period) -> str | 
     return None
 
 
-def _exempts(label: str, period: Period) -> bool:
-    """Whether an exemption's period ``label`` covers ``period``: the same label (a custom
-    period's id, or a label in any spelling: ``2024-q1``), or a period that holds it whole
-    (``2024-Q1`` covers the months January to March, not the year)."""
+def _exempts(label: str, period: Period, org: Organisation) -> bool:
+    """Whether an exemption's period ``label`` covers ``period``: the same label, or a period
+    that holds it whole. The label is a period of the organisation's calendars by its id, read
+    as written first (``2024-h2`` may be a semester, from September to January), else a period
+    label in any spelling (``2024-q1``). ``2024-Q1`` covers the months January to March, not the
+    year; a semester covers the months it holds whole."""
     if label == period.label:
         return True
+    custom = next((p for periods in org.calendars.values() for p in periods if p.id == label), None)
+    if custom is not None:
+        return custom.start <= period.start and period.end <= custom.end + timedelta(days=1)
     covering = written_period(label)
     return covering is not None and covering.start <= period.start and period.end <= covering.end
 

@@ -1294,6 +1294,26 @@ class TestPendingExemptAndActivity:
             ("missing", "2024-Q2"),
         ]
 
+    def test_an_exemption_naming_a_period_of_the_organisations_calendars_covers_what_it_holds(self) -> None:
+        """An exemption naming a semester of the organisation's calendar covers the monthly
+        obligations the semester holds whole; an id that reads as a label (`2024-h2`, a semester
+        from September to January) is the semester, not the half-year. Before, the first
+        exempted nothing and the second July and August too."""
+        semesters = {
+            "semester": [
+                {"id": "2024-spring", "start": "2024-02-01", "end": "2024-06-30"},
+                {"id": "2024-h2", "start": "2024-09-01", "end": "2025-01-31"},
+            ]
+        }
+        for label, months in (("2024-spring", [2, 3, 4, 5, 6]), ("2024-h2", [9, 10, 11, 12])):
+            org = Organisation.model_validate(
+                {**ORG.model_dump(by_alias=True), "calendars": semesters, "exemptions": [_exemption(periods=[label])]}
+            )
+            report = run(ruleset(MONTHLY), monthly_log("b2"), org=org)
+            assert [o.period for o in report.outcomes if o.actor == "b1" and o.status == "exempt"] == [
+                f"2024-{m:02d}" for m in months
+            ], label
+
     def test_actor_active_from_mid_year(self) -> None:
         """A branch created on 2024-07-01 owes nothing before July and is not held to that year."""
         data = ORG.model_dump(by_alias=True)
