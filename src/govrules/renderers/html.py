@@ -395,8 +395,10 @@ def _summary(report: Report) -> str:
     lang = report.lang
     counts = category_counts(report)
     s, r = report.summary, report.records
+    # periods not held are listed, but are no obligations: the header's count leaves them out
+    names = {c: say(lang, "not_counted" if c == "not-held" else f"category.{c}") for c in CATEGORIES}
     rows = [
-        f'<tr><td><span class="swatch" style="background: var(--{c})"></span>{_e(say(lang, f"category.{c}"))}</td>'
+        f'<tr><td><span class="swatch" style="background: var(--{c})"></span>{_e(names[c])}</td>'
         f'<td class="n" data-category="{c}">{counts[c]}</td></tr>'
         for c in CATEGORIES
     ]
