@@ -233,15 +233,29 @@ def test_table_shows_due_status_rule_period_who_and_window(files: tuple[str, str
     h1 = next(line for line in lines if "routine-analysis" in line and "2024-06-30" in line)
     assert h1.endswith("Window 2024-06-11..2024-06-20 (in principle)")
     pair = next(line for line in lines if "school-briefing" in line and "School 7" in line)
-    assert "Branch 4 / School 7" in pair and "not-held" in pair
+    assert "Branch 4 / School 7" in pair and "not held" in pair
 
 
 def test_table_in_chinese_uses_chinese_names(files: tuple[str, str]) -> None:
-    """--lang zh: names, periods and the total in Chinese."""
-    code, out, _ = _obligations(files, "--lang", "zh")
+    """--lang zh: names, periods, statuses and the total in Chinese, the columns aligned as a
+    terminal shows them (a Chinese character takes two columns)."""
+    code, out, _ = _obligations(files, "--lang", "zh", "--as-of", "2024-06-15")
     assert code == 0
-    assert out.splitlines()[-1] == f"{EXPECTED_COUNT} 项义务"
-    assert any("第一支部" in line and "2024-11-30" in line for line in out.splitlines())
+    lines = out.splitlines()
+    assert lines[-1] == f"{EXPECTED_COUNT} 项义务"
+    nov = next(line for line in lines if "第一支部" in line and "2024-11-30" in line)
+    assert nov.split()[3:5] == ["未到期", "monthly-report"]
+    assert any(line.split()[3] == "已到期" for line in lines[:-1])
+    assert any(line.split()[3] == "不适用" for line in lines[:-1])
+    # the rule column starts in the same terminal column on every line
+    starts = {_columns(line[: line.index(rule)]) for line in lines[:-1] for rule in [line.split()[4]]}
+    assert len(starts) == 1
+
+
+def _columns(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _events(text: str) -> list[Any]:
@@ -270,7 +284,7 @@ def test_ics_parses_and_holds_one_event_per_obligation(files: tuple[str, str]) -
         assert (event.decoded("DTEND") - due_day).days == 1
         description = str(event["DESCRIPTION"])
         assert description.startswith(f"Clause {row['clause']}")
-        assert f"Status: {row['status']}" in description
+        assert f"Status: {row['status'].replace('-', ' ')}" in description
     nov = by_uid["district/monthly-report/branch-1/-/2024-11@govrules"]
     assert str(nov["SUMMARY"]) == "Branch 1: monthly ideology report (November 2024)"
     assert "分别在每月底前落实" in str(nov["DESCRIPTION"])
@@ -288,6 +302,9 @@ def test_ics_is_stable_across_runs_and_in_chinese(files: tuple[str, str]) -> Non
     events = _events(out)
     assert len(events) == EXPECTED_COUNT
     assert all(str(e["DESCRIPTION"]).startswith("条款 ") for e in events)
+    # statuses and the note of a period not held in Chinese too
+    assert any("状态: 不适用\n说明: 未在整个期间内存续" in str(e["DESCRIPTION"]) for e in events)
+    assert not any("not-held" in str(e["DESCRIPTION"]) or "Status" in str(e["DESCRIPTION"]) for e in events)
 
 
 def test_ics_names_written_over_lines_or_with_separators_are_one_escaped_line(tmp_path: Path) -> None:

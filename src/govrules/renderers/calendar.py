@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from govrules.messages import format_instant, format_period
 from govrules.model import Organisation, RuleSet, text_in
 from govrules.obligations import Obligation, display_name
+from govrules.renderers._common import say
 
 __all__ = ["FORMATS", "render_obligations"]
 
@@ -143,7 +145,7 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
     rows = [
         (
             format_instant(o.due),
-            o.status,
+            say(lang, f"status.{o.status}"),
             o.rule,
             format_period(o.period, lang),
             _who(org, o, lang),
@@ -151,15 +153,21 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
         )
         for o in items
     ]
-    widths = [max((len(r[i]) for r in rows), default=0) for i in range(5)]
+    widths = [max((_width(r[i]) for r in rows), default=0) for i in range(5)]
     lines = []
     for r in rows:
-        cells = [r[i].ljust(widths[i]) for i in range(5)]
+        cells = [r[i] + " " * (widths[i] - _width(r[i])) for i in range(5)]
         if r[5]:
             cells.append(f"{_label('window', lang)} {r[5]}")
         lines.append("  ".join(cells).rstrip())
     lines.append(f"{len(items)} {_label('total', lang)}")
     return "\n".join(lines) + "\n"
+
+
+def _width(text: str) -> int:
+    """The columns ``text`` takes in a terminal: two for a wide character (Chinese), one for
+    any other."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _one_line(text: str) -> str:
@@ -206,9 +214,10 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
             recipient = o.recipient.removeprefix("role:")
             description.append(f"{_label('to', lang)}: {display_name(org, recipient, lang)}")
         description.append(f"{_label('count', lang)}: {_count(o)}")
-        description.append(f"{_label('status', lang)}: {o.status}")
+        description.append(f"{_label('status', lang)}: {say(lang, f'status.{o.status}')}")
         if o.note:
-            description.append(f"{_label('note', lang)}: {o.note}")
+            note = say(lang, "not_held_note") if o.status == "not-held" else o.note
+            description.append(f"{_label('note', lang)}: {note}")
         event.add("description", "\n".join(description))
         event.add("categories", [rule.kind, o.status])
         cal.add_component(event)
