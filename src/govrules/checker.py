@@ -1046,8 +1046,11 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                     (FindingCode.PENDING, "pending") if due > ctx.as_of else (FindingCode.UNANSWERED, "unanswered")
                 )
                 yield run.outcome(rule, **base, status=status, step=number, evidence=[trig.id])
+                words = params()
+                if code is FindingCode.PENDING:  # which step is not yet due, as the others say
+                    words["rule"] = word("step_of", run.lang, step=number, rule=words["rule"])
                 yield run.finding(
-                    code, rule, params(), **base, expected_min=1, observed=0, evidence=[trig.id], detail=detail
+                    code, rule, words, **base, expected_min=1, observed=0, evidence=[trig.id], detail=detail
                 )
             else:  # no candidate fits the recipient: the first one is misdirected
                 e = first_candidate
@@ -1058,6 +1061,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                     rule,
                     {
                         **params(),
+                        "rule": word("step_of", run.lang, step=number, rule=run.rule_name(rule)),
                         "period": trig.id,
                         "found": _recipient_name(run, e.recipient),
                         "expected": _party_name(run, to, trig),
