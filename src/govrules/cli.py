@@ -235,7 +235,7 @@ def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date
             raise _UsageError(
                 f"--as-of: {args.as_of} is at the end of the calendar: give --to, a day before {date.max}"
             ) from None
-    start_day = _parse_date(args.start, "--from") if args.start else date(end.year, 1, 1)
+    start_day = _parse_date(args.start, "--from") if args.start else date((end - timedelta(days=1)).year, 1, 1)
     if end <= start_day:
         raise _UsageError(f"--to ({end - timedelta(days=1)}) is before --from ({start_day})")
     return start_day, end, as_of if as_of is not None else _default_as_of(end, tz, now)

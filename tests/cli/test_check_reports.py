@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -282,3 +283,34 @@ def test_a_generated_compliant_log(fmt: str, lang: str, tmp_path: Path, monkeypa
         assert report["findings"] == []
         assert {o["status"] for o in report["outcomes"]} == {"met"}
         assert len(report["outcomes"]) == 24
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [["--to", "2024-12-31"], ["--to", "2024-06-30"], ["--as-of", "2024-12-31T12:00"], ["--as-of", "2024-12-31"]],
+)
+def test_without_from_the_range_starts_on_1_january_of_its_last_days_year(flags: list[str]) -> None:
+    """No --from: the range starts on 1 January of the year of its last day, also when that day is
+    31 December (--to, or --as-of without --to). A range ending on 31 December was read as
+    starting on 1 January of the next year, and refused."""
+    argv = ["check", f"{EX}/rules.yaml", "--org", f"{EX}/org.yaml", "--events", LOGS["gaps"]]
+    argv += ["--map-file", f"{EX}/office-export.map.yaml", "--format", "json", "--fail-on", "never", *flags]
+    code, out, err = cli(*argv)
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    end = flags[1][:10] if flags[0] == "--to" else "2024-12-31"
+    assert (report["range_from"], report["range_to"]) == ("2024-01-01", end)
+
+
+def test_with_no_range_flags_on_31_december_the_range_is_that_year() -> None:
+    """Run on 31 December with neither --from, --to nor --as-of: the year to date, not an error."""
+    import argparse
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from govrules.cli import _range
+
+    tz = ZoneInfo("Asia/Shanghai")
+    now = datetime(2024, 12, 31, 12, tzinfo=tz)
+    start, end, as_of = _range(argparse.Namespace(as_of=None, end=None, start=None), tz, now)
+    assert (start.isoformat(), end.isoformat(), as_of) == ("2024-01-01", "2025-01-01", now)
