@@ -343,10 +343,12 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
 
 
 def _other_versions(run: _Run, rule: RecurringRule) -> list[RecurringRule]:
-    """The other versions of ``rule``'s clause: recurring rules on the same calendar (``every``)
-    with the same clause, each in force on dates the others are not (docs/semantics.md, "Who owes
-    what"). Their obligations and ``rule``'s are one stream: an event answers one of them."""
-    if rule.effective is None:
+    """The other versions of ``rule``'s clause that are one stream with it: recurring rules of
+    the same clause, each in force on dates the others are not (docs/semantics.md, "Who owes
+    what"), asking for the same events (action, ``where``, ``to``) on the same calendar, late
+    ones on the same terms, with no extension. An event answers one obligation of them all.
+    Versions that differ in what they ask for are matched each on its own."""
+    if rule.effective is None or rule.extension is not None:
         return []
     return [
         other
@@ -354,10 +356,13 @@ def _other_versions(run: _Run, rule: RecurringRule) -> list[RecurringRule]:
         if other.id != rule.id
         and isinstance(other, RecurringRule)
         and other.clause == rule.clause
-        and other.every == rule.every
-        and other.max_gap is None
         and other.effective is not None
         and not _overlap(other.effective, rule.effective)
+        and other.max_gap is None
+        and other.extension is None
+        and (other.every, other.accept_late, other.where) == (rule.every, rule.accept_late, rule.where)
+        and sorted(actions_of(other.action)) == sorted(actions_of(rule.action))
+        and as_party(other.to) == as_party(rule.to)
     ]
 
 
@@ -454,8 +459,9 @@ def _assign(
        spans overlap (a filing due 40 days after the quarter), the oldest one still unmet.
     3. Then debts are paid, oldest first: an unmet obligation takes the earliest event after its
        due moment and within its acceptance limit (``closes``) that no obligation needs: an event
-       no on-time span contains, or a surplus event of a later period (that period keeps its
-       latest events). Such an event is ``late`` for the older obligation.
+       no on-time span contains, or a surplus event of a later period (that period keeps the
+       events in its window, then its latest ones: `_kept_last`). Such an event is ``late`` for
+       the older obligation.
 
     Events naming their period are placed first, so that an earlier event naming none is not
     given to a period a later event names.

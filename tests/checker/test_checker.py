@@ -1588,6 +1588,18 @@ class TestOptions:
             whole = run(one, log, start=date(2024, 4, 1), end=date(2024, 7, 1))
             assert [(o.period, o.status, o.evidence) for o in whole.outcomes] == expected
             assert report.records == whole.records
+        # versions asking for other events (here another recipient) are matched each on its own:
+        # the old one still takes the report as May's late one, the new one finds it misdirected
+        apart = ruleset(
+            {**base, "id": "v1", "effective": {"to": "2024-06-15"}},
+            {**base, "id": "v2", "effective": {"from": "2024-06-16"}, "to": "office"},
+        )
+        report = run(apart, [apr, jun10], start=date(2024, 4, 1), end=date(2024, 7, 1))
+        assert [(o.rule, o.period, o.status) for o in report.outcomes] == [
+            ("v1", "2024-04", "met"),
+            ("v1", "2024-05", "late"),
+            ("v2", "2024-06", "wrong-recipient"),
+        ]
 
     def test_effective_dated_versions(self) -> None:
         """Two versions of a rule: 150 days for offences before 2010-08-13, 90 days after."""
