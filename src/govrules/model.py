@@ -689,16 +689,19 @@ class ContentRule(_RuleBase):
 
 
 def _unresolved_reference(schema: dict[str, Any]) -> str | None:
-    """The first ``$ref`` in ``schema`` that does not resolve inside it (``#/$defs/missing``, or
-    ``other.json``, which a check would have to fetch), or None. A part with an ``$id`` of its own
-    resolves its references against that: it is left to the check, which refuses it there."""
-    from referencing import Registry
+    """The first ``$ref`` in ``schema`` that does not resolve without a fetch (``#/$defs/missing``,
+    or ``other.json``, which a check would have to fetch), or None. References resolve as
+    ``jsonschema`` resolves them: against the schema's ``$id`` (or an address of its own), its
+    parts with an ``$id`` of their own, and the metaschemas it carries. A part inside one with an
+    ``$id`` of its own resolves against that: it is left to the check, which refuses it there.
+    The values of ``const``, ``enum``, ``default`` and ``examples`` are data, not schemas."""
+    from jsonschema_specifications import REGISTRY
     from referencing.exceptions import Unresolvable
     from referencing.jsonschema import DRAFT202012
 
-    resource = DRAFT202012.create_resource(schema)
-    uris = ["urn:govrules:schema", *([schema["$id"]] if isinstance(schema.get("$id"), str) else [])]
-    resolver = Registry().with_resources((uri, resource) for uri in uris).resolver(base_uri=uris[0])
+    base = schema["$id"] if isinstance(schema.get("$id"), str) else "urn:govrules:schema"
+    registry = REGISTRY.with_resource(base, DRAFT202012.create_resource(schema)).crawl()
+    resolver = registry.resolver(base_uri=base)
     stack: list[Any] = [schema]
     while stack:
         node = stack.pop()
@@ -712,8 +715,12 @@ def _unresolved_reference(schema: dict[str, Any]) -> str | None:
                         resolver.lookup(ref)
                     except Unresolvable:
                         return ref
-            stack.extend(node.values())
+            stack.extend(v for k, v in node.items() if k not in _DATA_KEYWORDS)
     return None
+
+
+_DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
+"""JSON Schema keywords whose values are instances, not schemas: a ``$ref`` in them is data."""
 
 
 class ForbiddenRule(_RuleBase):

@@ -1197,6 +1197,28 @@ class TestContentAndForbidden:
         [f] = gaps(run(ruleset(rule), log, lang="zh"))
         assert "记录本身: 'subject' is a required property" in f.message
 
+    @pytest.mark.parametrize(
+        "schema",
+        [
+            {
+                "$id": "https://x.example/dir/m.json",
+                "$defs": {"t": {"type": "string"}},
+                "properties": {"id": {"$ref": "m.json#/$defs/t"}},
+            },
+            {"$defs": {"t": {"$anchor": "topic", "type": "string"}}, "properties": {"id": {"$ref": "#topic"}}},
+            {"$defs": {"t": {"$id": "urn:topic", "type": "string"}}, "properties": {"id": {"$ref": "urn:topic"}}},
+            {"properties": {"attributes": {"$ref": "https://json-schema.org/draft/2020-12/schema"}}},
+            {"properties": {"attributes": {"not": {"const": {"$ref": "#/nowhere"}}}}},  # data, not a reference
+        ],
+    )
+    def test_a_schema_whose_references_resolve_without_a_fetch_is_accepted(self, schema: dict[str, Any]) -> None:
+        """References resolve as jsonschema resolves them: against the schema's `$id`, an
+        `$anchor`, a part's `$id`, the metaschemas it carries; a `$ref` inside `const` is data.
+        Each was refused as a reference naming nothing."""
+        rule = {"id": "minutes", "kind": "content", "clause": "D1.4.4", "action": "meeting", "schema": schema}
+        report = run(ruleset(rule), [ev("m1", "2024-05-01T10:00", "b1", "meeting")])
+        assert [(o.status, o.evidence) for o in report.outcomes] == [("met", ("m1",))]
+
     def test_a_schema_reference_that_does_not_resolve_is_invalid_not_a_crash(self) -> None:
         """A '$ref' inside a part with an '$id' of its own is resolved against that id, so the
         loader leaves it to the check: one that does not resolve there is InvalidArgument naming
