@@ -1335,6 +1335,17 @@ class TestPendingExemptAndActivity:
             assert [o.period for o in report.outcomes if o.actor == "b1" and o.status == "exempt"] == [
                 f"2024-{m:02d}" for m in months
             ], label
+        # a semester whose id is a half-year's label, 2024-H2: a half-year rule's H2 (July to
+        # December) is not exempt, as the semester does not hold it whole
+        semesters["semester"][1]["id"] = "2024-H2"
+        org = Organisation.model_validate(
+            {**ORG.model_dump(by_alias=True), "calendars": semesters, "exemptions": [_exemption(periods=["2024-H2"])]}
+        )
+        report = run(ruleset({**MONTHLY, "every": "half-year"}), [], org=org)
+        assert [(o.period, o.status) for o in report.outcomes if o.actor == "b1"] == [
+            ("2024-H1", "missing"),
+            ("2024-H2", "missing"),
+        ]
 
     def test_actor_active_from_mid_year(self) -> None:
         """A branch created on 2024-07-01 owes nothing before July and is not held to that year."""
