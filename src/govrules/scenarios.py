@@ -31,6 +31,7 @@ Each expected finding matches an actual one on the fields it gives (``code``, ``
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -278,21 +279,36 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
 
 def _pairing(candidates: list[list[int]]) -> dict[int, int]:
     """As many expected findings as can be paired, each with its own actual finding, by position:
-    ``candidates[k]`` lists the actual findings expected finding ``k`` matches. A maximum matching
-    (augmenting paths), so that the order in which a scenario lists its expectations changes
-    nothing: ``{code: missing}`` then ``{code: missing, actor: branch-1}`` pair as the other order
-    does."""
+    ``candidates[k]`` lists the actual findings expected finding ``k`` matches. A maximum matching,
+    so that the order in which a scenario lists its expectations changes nothing:
+    ``{code: missing}`` then ``{code: missing, actor: branch-1}`` pair as the other order does.
+
+    Each expectation takes a free finding if it has one; otherwise a breadth-first search for a
+    chain of expectations that can each move to another of theirs frees one (no recursion, so a
+    scenario of thousands of alike expectations neither overflows the stack nor crawls)."""
     owner: dict[int, int] = {}  # actual finding -> expected finding
-
-    def place(k: int, seen: set[int]) -> bool:
-        for i in candidates[k]:
-            if i not in seen:
-                seen.add(i)
-                if i not in owner or place(owner[i], seen):
-                    owner[i] = k
-                    return True
-        return False
-
-    for k in range(len(candidates)):
-        place(k, set())
+    for k, found in enumerate(candidates):
+        free = next((i for i in found if i not in owner), None)
+        if free is not None:
+            owner[free] = k
+            continue
+        via: dict[int, int] = {}  # actual finding -> the expectation that reached it
+        queue, reached, end = deque([k]), {k}, None
+        while queue and end is None:
+            e = queue.popleft()
+            for i in candidates[e]:
+                if i in via:
+                    continue
+                via[i] = e
+                if i not in owner:
+                    end = i
+                    break
+                if owner[i] not in reached:
+                    reached.add(owner[i])
+                    queue.append(owner[i])
+        while end is not None:  # move each expectation on the chain to the finding that reached it
+            e = via[end]
+            held = next((i for i, o in owner.items() if o == e), None) if e != k else None
+            owner[end] = e
+            end = held
     return {k: i for i, k in owner.items()}

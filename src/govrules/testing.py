@@ -1083,8 +1083,9 @@ def from_rule_set(
             raise InvalidArgument("as_of must be timezone-aware")
         kinds = MUTATIONS if mutations is None else tuple(mutations)
         unknown = sorted(set(kinds) - set(MUTATIONS))
-        if unknown:
-            raise InvalidArgument(f"unknown mutations {unknown}; expected some of {', '.join(MUTATIONS)}")
+        if unknown or not kinds:
+            what = f"unknown mutations {unknown}" if unknown else "mutations names no kind of mutation"
+            raise InvalidArgument(f"{what}; expected some of {', '.join(MUTATIONS)}")
         return _logs(rule_set, org, start, end, as_of, compliant, frozenset(kinds))
 
     return st.deferred(build)

@@ -457,3 +457,11 @@ def test_mutations_can_be_drawn_one_kind_at_a_time() -> None:
 
     with pytest.raises(InvalidArgument, match=r"unknown mutations \['lateness'\]"):
         unknown()
+
+    @given(from_rule_set(rules, ORG, start=START, end=END, mutations=[]))
+    @SETTINGS
+    def none(log: GeneratedLog) -> None:
+        pass
+
+    with pytest.raises(InvalidArgument, match="names no kind of mutation"):
+        none()

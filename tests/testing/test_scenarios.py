@@ -157,3 +157,16 @@ def test_cli_test_command(tmp_path: Path) -> None:
     assert code == 2 and "missing required key 'rules'" in err
     code, _, err = cli(str(tmp_path / "nowhere"))
     assert code == 2 and "no such scenario" in err
+
+
+def test_pairing_is_a_maximum_matching_without_recursion() -> None:
+    """The first expectation takes a finding the second needs: it moves to its other one; and
+    thousands of alike expectations pair one to one (the recursive search overflowed the stack
+    from about 1,100)."""
+    from govrules.scenarios import _pairing
+
+    assert _pairing([[0, 1], [0]]) == {0: 1, 1: 0}
+    assert _pairing([[0], [0], [1, 0]]) == {0: 0, 2: 1}
+    n = 3000
+    paired = _pairing([list(range(n))] * n)
+    assert sorted(paired) == list(range(n)) and sorted(paired.values()) == list(range(n))
