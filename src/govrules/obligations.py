@@ -359,9 +359,9 @@ def _exempts(label: str, period: Period, org: Organisation) -> bool:
     as written first (``2024-h2`` may be a semester, from September to January), else a period
     label in any spelling (``2024-q1``). ``2024-Q1`` covers the months January to March, not the
     year; a semester covers the months it holds whole."""
-    custom = next((p for periods in org.calendars.values() for p in periods if p.id == label), None)
-    if custom is not None:  # a semester named 2024-H2 is that semester, whatever the rule's periods
-        return custom.start <= period.start and period.end <= custom.end + timedelta(days=1)
+    named = [p for periods in org.calendars.values() for p in periods if p.id == label]
+    if named:  # a semester named 2024-H2 is that semester, whatever the rule's periods
+        return any(p.start <= period.start and period.end <= p.end + timedelta(days=1) for p in named)
     if label == period.label:
         return True
     covering = written_period(label)

@@ -1347,6 +1347,23 @@ class TestPendingExemptAndActivity:
             ("2024-H2", "missing"),
         ]
 
+    def test_an_exemption_naming_a_rules_own_custom_period_when_another_calendar_has_the_id(self) -> None:
+        """Two calendars each hold a period `2024-1`; a rule on the terms calendar, exempted for
+        `2024-1`: its own term is exempt, whichever calendar is listed first."""
+        calendars = {
+            "semester": [{"id": "2024-1", "start": "2024-02-01", "end": "2024-06-30"}],
+            "terms": [{"id": "2024-1", "start": "2024-01-01", "end": "2024-03-31"}],
+        }
+        org = Organisation.model_validate(
+            {
+                **ORG.model_dump(by_alias=True),
+                "calendars": calendars,
+                "exemptions": [{"rule": "monthly", "actor": "b1", "periods": ["2024-1"], "reason": "closed"}],
+            }
+        )
+        report = run(ruleset({**MONTHLY, "every": {"calendar": "terms"}}), [], org=org)
+        assert [(o.period, o.status) for o in report.outcomes if o.actor == "b1"] == [("2024-1", "exempt")]
+
     def test_actor_active_from_mid_year(self) -> None:
         """A branch created on 2024-07-01 owes nothing before July and is not held to that year."""
         data = ORG.model_dump(by_alias=True)
