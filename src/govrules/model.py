@@ -692,35 +692,56 @@ def _unresolved_reference(schema: dict[str, Any]) -> str | None:
     """The first ``$ref`` in ``schema`` that does not resolve without a fetch (``#/$defs/missing``,
     or ``other.json``, which a check would have to fetch), or None. References resolve as
     ``jsonschema`` resolves them: against the schema's ``$id`` (or an address of its own), its
-    parts with an ``$id`` of their own, and the metaschemas it carries. A part inside one with an
-    ``$id`` of its own resolves against that: it is left to the check, which refuses it there.
-    The values of ``const``, ``enum``, ``default`` and ``examples`` are data, not schemas."""
+    parts with an ``$id`` of their own, and the metaschemas it carries. Only the places of a
+    schema are looked at (``properties``' values, ``items``...), never data (``const``, ``enum``,
+    a property named ``default``); a part with an ``$id`` of its own resolves against that: it is
+    left to the check, which refuses it there."""
+    from urllib.parse import urldefrag
+
     from jsonschema_specifications import REGISTRY
     from referencing.exceptions import Unresolvable
     from referencing.jsonschema import DRAFT202012
 
-    base = schema["$id"] if isinstance(schema.get("$id"), str) else "urn:govrules:schema"
+    base = urldefrag(schema["$id"]).url if isinstance(schema.get("$id"), str) else "urn:govrules:schema"
     registry = REGISTRY.with_resource(base, DRAFT202012.create_resource(schema)).crawl()
     resolver = registry.resolver(base_uri=base)
     stack: list[Any] = [schema]
     while stack:
         node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict) and (node is schema or "$id" not in node):
-            for key in ("$ref", "$dynamicRef"):
-                ref = node.get(key)
-                if isinstance(ref, str):
-                    try:
-                        resolver.lookup(ref)
-                    except Unresolvable:
-                        return ref
-            stack.extend(v for k, v in node.items() if k not in _DATA_KEYWORDS)
+        if not isinstance(node, dict) or (node is not schema and "$id" in node):
+            continue
+        for key in ("$ref", "$dynamicRef"):
+            ref = node.get(key)
+            if isinstance(ref, str):
+                try:
+                    resolver.lookup(ref)
+                except Unresolvable:
+                    return ref
+        stack.extend(_subschemas(node))
     return None
 
 
-_DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
-"""JSON Schema keywords whose values are instances, not schemas: a ``$ref`` in them is data."""
+_ONE_SCHEMA = (
+    "additionalProperties", "contains", "else", "if", "items", "not", "propertyNames", "then",
+    "unevaluatedItems", "unevaluatedProperties", "additionalItems", "contentSchema",
+)  # fmt: skip
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_MAPS = ("$defs", "definitions", "dependentSchemas", "patternProperties", "properties")
+
+
+def _subschemas(node: dict[str, Any]) -> Iterator[Any]:
+    """The schemas a JSON Schema (2020-12) object holds, by its keywords: the values of
+    ``properties`` and the like, the items of ``allOf`` and the like, and ``items``, ``not``...
+    Anything else (``const``, ``enum``, ``default``, a keyword of one's own) is data."""
+    for key in _ONE_SCHEMA:
+        if key in node:
+            yield node[key]
+    for key in _SCHEMA_LISTS:
+        if isinstance(node.get(key), list):
+            yield from node[key]
+    for key in _SCHEMA_MAPS:
+        if isinstance(node.get(key), dict):
+            yield from node[key].values()
 
 
 class ForbiddenRule(_RuleBase):

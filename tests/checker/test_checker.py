@@ -1209,6 +1209,12 @@ class TestContentAndForbidden:
             {"$defs": {"t": {"$id": "urn:topic", "type": "string"}}, "properties": {"id": {"$ref": "urn:topic"}}},
             {"properties": {"attributes": {"$ref": "https://json-schema.org/draft/2020-12/schema"}}},
             {"properties": {"attributes": {"not": {"const": {"$ref": "#/nowhere"}}}}},  # data, not a reference
+            {
+                "$id": "https://x.example/m.json#",
+                "$defs": {"t": {"type": "string"}},
+                "properties": {"id": {"$ref": "#/$defs/t"}},
+            },
+            {"$defs": {"const": {"type": "string"}}, "properties": {"id": {"$ref": "#/$defs/const"}}},
         ],
     )
     def test_a_schema_whose_references_resolve_without_a_fetch_is_accepted(self, schema: dict[str, Any]) -> None:
