@@ -268,7 +268,8 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
     actual = list(report.findings)
     fields = [_as_fields(f) for f in actual]
     candidates = [[i for i, found in enumerate(fields) if _matches(item, found)] for item in scenario.expected]
-    paired = _pairing(candidates)
+    listed = [[i for i in found if actual[i].severity in scenario.severities] for found in candidates]
+    paired = _pairing(candidates, listed)
     result = ScenarioResult(scenario, report)
     result.missing = [item for k, item in enumerate(scenario.expected) if k not in paired]
     if scenario.exact:
@@ -277,27 +278,43 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
     return result
 
 
-def _pairing(candidates: list[list[int]]) -> dict[int, int]:
+def _pairing(candidates: list[list[int]], preferred: list[list[int]] | None = None) -> dict[int, int]:
     """As many expected findings as can be paired, each with its own actual finding, by position:
     ``candidates[k]`` lists the actual findings expected finding ``k`` matches. A maximum matching,
     so that the order in which a scenario lists its expectations changes nothing:
     ``{code: missing}`` then ``{code: missing, actor: branch-1}`` pair as the other order does.
-
-    Each expectation takes a free finding if it has one; otherwise a breadth-first search for a
-    chain of expectations that can each move to another of theirs frees one (no recursion, so a
-    scenario of thousands of alike expectations neither overflows the stack nor crawls)."""
+    The ``preferred`` findings (those of the severities a scenario lists) are paired first; the
+    matching then grows over the others without ever letting one of them go, so a finding the
+    scenario must expect is not left unexpected for one it need not."""
     owner: dict[int, int] = {}  # actual finding -> expected finding
+    if preferred is not None:
+        _augment(preferred, owner)
+    _augment(candidates, owner)
+    return {k: i for i, k in owner.items()}
+
+
+def _augment(candidates: list[list[int]], owner: dict[int, int]) -> None:
+    """Grow the matching ``owner`` over ``candidates`` to a maximum: each expectation not paired
+    takes a free finding if it has one; otherwise a breadth-first search for a chain of
+    expectations that can each move to another of theirs frees one. The findings a search that
+    found none went through are skipped until the matching changes by such a chain (no free
+    finding can be reached through them meanwhile). No recursion: thousands of alike expectations
+    neither overflow the stack nor crawl."""
+    held = {k: i for i, k in owner.items()}  # expected finding -> actual finding
+    dead: set[int] = set()
     for k, found in enumerate(candidates):
+        if k in held:
+            continue
         free = next((i for i in found if i not in owner), None)
         if free is not None:
-            owner[free] = k
+            owner[free], held[k] = k, free
             continue
         via: dict[int, int] = {}  # actual finding -> the expectation that reached it
         queue, reached, end = deque([k]), {k}, None
         while queue and end is None:
             e = queue.popleft()
             for i in candidates[e]:
-                if i in via:
+                if i in via or i in dead:
                     continue
                 via[i] = e
                 if i not in owner:
@@ -306,9 +323,12 @@ def _pairing(candidates: list[list[int]]) -> dict[int, int]:
                 if owner[i] not in reached:
                     reached.add(owner[i])
                     queue.append(owner[i])
+        if end is None:
+            dead.update(via)
+            continue
+        dead.clear()
         while end is not None:  # move each expectation on the chain to the finding that reached it
             e = via[end]
-            held = next((i for i, o in owner.items() if o == e), None) if e != k else None
-            owner[end] = e
-            end = held
-    return {k: i for i, k in owner.items()}
+            before = held.get(e) if e != k else None
+            owner[end], held[e] = e, end
+            end = before

@@ -170,3 +170,47 @@ def test_pairing_is_a_maximum_matching_without_recursion() -> None:
     n = 3000
     paired = _pairing([list(range(n))] * n)
     assert sorted(paired) == list(range(n)) and sorted(paired.values()) == list(range(n))
+
+
+def test_an_expectation_pairs_with_a_finding_of_the_listed_severities_first(tmp_path: Path) -> None:
+    """`{code: missing, actor: b1}` with `severities: [violation]`, and two missing findings of
+    b1, a warning's (rule a-warn, sorted first) and a violation's: the expectation takes the
+    violation's, which the scenario must expect, and the scenario passes. It took the first,
+    and the violation was reported unexpected."""
+    path = tmp_path / "sev.scenario.yaml"
+    path.write_text(
+        """
+name: severities first
+rules:
+  id: r
+  title: r
+  timezone: Asia/Shanghai
+  rules:
+    - {id: a-warn, kind: recurring, clause: C1, who: b1, action: memo, every: month, severity: warning}
+    - {id: b-viol, kind: recurring, clause: C2, who: b1, action: report, every: month}
+org: {id: org, actors: [{id: b1}]}
+events: []
+range: {from: 2024-05-01, to: 2024-05-31}
+as_of: "2024-06-05T00:00:00+08:00"
+expect:
+  findings:
+    - {code: missing, actor: b1}
+  severities: [violation]
+""",
+        "utf-8",
+    )
+    result = run_scenario(load_scenario(path))
+    assert sorted((f.rule, f.severity) for f in result.report.findings) == [
+        ("a-warn", "warning"),
+        ("b-viol", "violation"),
+    ]
+    assert (result.missing, result.unexpected, result.passed) == ([], [], True)
+
+
+def test_pairing_with_alike_expectations_left_over() -> None:
+    """Two thousand alike expectations and a thousand findings: a thousand paired, each finding
+    once (the searches that find nothing are not repeated through the same findings)."""
+    from govrules.scenarios import _pairing
+
+    paired = _pairing([list(range(1000))] * 2000)
+    assert len(paired) == 1000 and sorted(paired.values()) == list(range(1000))
