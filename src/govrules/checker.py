@@ -300,7 +300,10 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
     for obligation in all_obligations:
         streams[(obligation.actor, obligation.counterpart)].append(obligation)
     others: dict[tuple[str, str | None], list[Obligation]] = defaultdict(list)
+    # by rule id: whether a late event naming its period counts only up to the acceptance limit
+    named_close = {rule.id: rule.accept_late is not None}
     for version in _other_versions(run, rule):
+        named_close[version.id] = version.accept_late is not None
         for obligation in rule_obligations(ctx, version, ctx.start, ctx.end):
             others[(obligation.actor, obligation.counterpart)].append(obligation)
     events = [e for e in run.events(rule.action) if _where_matches(rule.where, e)]
@@ -337,7 +340,8 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         if rule.extension is not None and notices:
             obls, extended = _extended(run, rule, rule.extension, obls, notices, good)
         other = others.get((actor, counterpart), [])
-        for item in _evaluate_stream(run, rule, _merged(obls, other), good, stray, len(other)):
+        merged = _merged(obls, other)
+        for item in _evaluate_stream(run, rule, merged, good, stray, [named_close[o.rule] for o in merged]):
             found = extended.get(item.period or "")
             yield item if found is None else _citing_extension(run, item, *found)
 
@@ -345,8 +349,9 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
 def _other_versions(run: _Run, rule: RecurringRule) -> list[RecurringRule]:
     """The other versions of ``rule``'s clause that are one stream with it: recurring rules of
     the same clause, each in force on dates the others are not (docs/semantics.md, "Who owes
-    what"), asking for the same events (action, ``where``, ``to``) on the same calendar, late
-    ones on the same terms, with no extension. An event answers one obligation of them all.
+    what"), asking for the same events (action, ``where``, ``to``) on the same calendar, with no
+    extension. An event answers one obligation of them all (each accepting late ones on its own
+    terms).
     Versions that differ in what they ask for are matched each on its own."""
     if rule.effective is None or rule.extension is not None:
         return []
@@ -360,7 +365,7 @@ def _other_versions(run: _Run, rule: RecurringRule) -> list[RecurringRule]:
         and not _overlap(other.effective, rule.effective)
         and other.max_gap is None
         and other.extension is None
-        and (other.every, other.accept_late, other.where) == (rule.every, rule.accept_late, rule.where)
+        and (other.every, other.where) == (rule.every, rule.where)
         and sorted(actions_of(other.action)) == sorted(actions_of(rule.action))
         and as_party(other.to) == as_party(rule.to)
     ]
@@ -448,7 +453,11 @@ def _period_label(text: str) -> str:
 
 
 def _assign(
-    obls: Sequence[Obligation], events: Sequence[Event], *, named_close: bool, misdirected: Collection[str] = ()
+    obls: Sequence[Obligation],
+    events: Sequence[Event],
+    *,
+    named_close: bool | Sequence[bool],
+    misdirected: Collection[str] = (),
 ) -> dict[int, list[Event]]:
     """Assign each event of a stream to at most one obligation (docs/semantics.md, "Matching").
 
@@ -472,6 +481,7 @@ def _assign(
     it; it is never a surplus another obligation may take.
     """
     by_label = {o.period: i for i, o in enumerate(obls)}
+    closing = [named_close] * len(obls) if isinstance(named_close, bool) else list(named_close)
     live = [i for i, o in enumerate(obls) if o.status in ("open", "pending")]
     assigned: dict[int, list[Event]] = defaultdict(list)
     loose: list[Event] = []
@@ -480,7 +490,7 @@ def _assign(
             i = by_label.get(e.period, -1)  # as written first: a custom period's id may look like a label
             if i < 0:
                 i = by_label.get(_period_label(e.period), -1)
-            if i >= 0 and obls[i].status in ("open", "pending") and (not named_close or e.time <= obls[i].closes):
+            if i >= 0 and obls[i].status in ("open", "pending") and (not closing[i] or e.time <= obls[i].closes):
                 assigned[i].append(e)
     for e in events:
         if e.period is not None:
@@ -531,21 +541,23 @@ def _evaluate_stream(
     obls: Sequence[Obligation],
     good: Sequence[Event],
     stray: Sequence[Event],
-    others: int = 0,
+    named_close: Sequence[bool] | None = None,
 ) -> Iterator[Item]:
-    """The outcomes and findings of one stream's obligations; ``others`` of them belong to other
-    versions of the rule's clause, which take their events but are reported by their own rule."""
+    """The outcomes and findings of one stream's obligations. Where ``named_close`` is given (per
+    obligation: whether its rule sets ``accept_late``), some of them may belong to other versions
+    of the rule's clause, which take their events but are reported by their own rule."""
     ctx = run.ctx
     misdirected_ids = {e.id for e in stray}
     assigned = _assign(
         obls,
         sorted([*good, *stray], key=_event_key),
-        named_close=rule.accept_late is not None,
+        named_close=rule.accept_late is not None if named_close is None else named_close,
         misdirected=misdirected_ids,
     )
     unless_events = run.events(rule.unless.action) if rule.unless is not None else []
+    mixed = named_close is not None and any(o.rule != rule.id for o in obls)
     for i, o in enumerate(obls):
-        if others and o.rule != rule.id:
+        if mixed and o.rule != rule.id:
             continue
         evs = [e for e in assigned.get(i, []) if e.id not in misdirected_ids]
         misdirected = [e for e in assigned.get(i, []) if e.id in misdirected_ids]

@@ -1644,6 +1644,17 @@ class TestOptions:
             whole = run(one, log, start=date(2024, 4, 1), end=date(2024, 7, 1))
             assert [(o.period, o.status, o.evidence) for o in whole.outcomes] == expected
             assert report.records == whole.records
+        # versions differing in how long they accept late reports are still one stream
+        terms = ruleset(
+            {**base, "id": "v1", "effective": {"to": "2024-06-15"}, "accept_late": "30 days"},
+            {**base, "id": "v2", "effective": {"from": "2024-06-16"}, "accept_late": "60 days"},
+        )
+        report = run(terms, [apr, jun10], start=date(2024, 4, 1), end=date(2024, 7, 1))
+        assert [(o.rule, o.period, o.status) for o in report.outcomes] == [
+            ("v1", "2024-04", "met"),
+            ("v1", "2024-05", "missing"),
+            ("v2", "2024-06", "met"),
+        ]
         # versions asking for other events (here another recipient) are matched each on its own:
         # the old one still takes the report as May's late one, the new one finds it misdirected
         apart = ruleset(
