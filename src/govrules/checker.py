@@ -341,7 +341,8 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
             obls, extended = _extended(run, rule, rule.extension, obls, notices, good)
         other = others.get((actor, counterpart), [])
         merged = _merged(obls, other)
-        for item in _evaluate_stream(run, rule, merged, good, stray, [named_close[o.rule] for o in merged]):
+        closing = [named_close[o.rule] for o in merged] if other else None
+        for item in _evaluate_stream(run, rule, merged, good, stray, closing):
             found = extended.get(item.period or "")
             yield item if found is None else _citing_extension(run, item, *found)
 
@@ -543,9 +544,9 @@ def _evaluate_stream(
     stray: Sequence[Event],
     named_close: Sequence[bool] | None = None,
 ) -> Iterator[Item]:
-    """The outcomes and findings of one stream's obligations. Where ``named_close`` is given (per
-    obligation: whether its rule sets ``accept_late``), some of them may belong to other versions
-    of the rule's clause, which take their events but are reported by their own rule."""
+    """The outcomes and findings of one stream's obligations. ``named_close`` is given (per
+    obligation: whether its rule sets ``accept_late``) where some of them belong to other
+    versions of the rule's clause, which take their events but are reported by their own rule."""
     ctx = run.ctx
     misdirected_ids = {e.id for e in stray}
     assigned = _assign(
@@ -555,7 +556,7 @@ def _evaluate_stream(
         misdirected=misdirected_ids,
     )
     unless_events = run.events(rule.unless.action) if rule.unless is not None else []
-    mixed = named_close is not None and any(o.rule != rule.id for o in obls)
+    mixed = named_close is not None  # given only where other versions' obligations are among them
     for i, o in enumerate(obls):
         if mixed and o.rule != rule.id:
             continue
