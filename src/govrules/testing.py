@@ -2169,6 +2169,19 @@ def _witness_rolling(draw: st.DrawFn, ctx: Any, rule: RecurringRule, draft: _Dra
         stop = start_of_day(min(ends), ctx.tz) if ends else None
         if clock >= range_end:
             continue
+
+        def place(when: datetime, holder_id: str = holder.id) -> Event:
+            event = Event(
+                id=new_id(),
+                time=when,
+                actor=holder_id,
+                action=actions_of(rule.action)[0],
+                attributes=_meeting(draw, rule.where),
+                seq=len(draft.events),
+            )
+            draft.events.append(_as_read(draw, ctx, event))
+            return draft.events[-1]
+
         when = clock
         began = [span.from_ for span in spans if span is not None and span.from_ is not None]
         if began and max(began) < ctx.start:
@@ -2177,36 +2190,14 @@ def _witness_rolling(draw: st.DrawFn, ctx: Any, rule: RecurringRule, draft: _Dra
             # opened it. One such event, 1 to 20 days before the range (and not before that day),
             # opens it; it is no event to take away.
             when = max(start_of_day(max(began), ctx.tz), clock - timedelta(days=draw(st.integers(1, 20))))
-            lead = Event(
-                id=new_id(),
-                time=when,
-                actor=holder.id,
-                action=actions_of(rule.action)[0],
-                attributes=_meeting(draw, rule.where),
-                seq=len(draft.events),
-            )
-            draft.events.append(_as_read(draw, ctx, lead))
+            place(when)
         opened = when
         placed: list[Event] = []
         while not placed or placed[-1].time < range_end:
             when = (when.astimezone(UTC) + timedelta(days=draw(st.integers(25, 40)))).astimezone(ctx.tz)
             if when > ctx.as_of:
                 break
-            placed.append(
-                _as_read(
-                    draw,
-                    ctx,
-                    Event(
-                        id=new_id(),
-                        time=when,
-                        actor=holder.id,
-                        action=actions_of(rule.action)[0],
-                        attributes=_meeting(draw, rule.where),
-                        seq=len(draft.events),
-                    ),
-                )
-            )
-            draft.events.append(placed[-1])
+            placed.append(place(when))
         counted = [e for e in placed if stop is None or e.time < stop]
         for k, victim in enumerate(counted):
             anchor = opened if k == 0 else counted[k - 1].time
