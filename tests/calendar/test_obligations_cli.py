@@ -399,3 +399,27 @@ def test_the_renderer_refuses_an_unknown_format(files: tuple[str, str]) -> None:
     assert render_obligations([], rules, org, "table", "en") == "0 obligations\n"
     assert render_obligations([], rules, org, "json", "en") == "[]\n"
     assert len(_events(render_obligations([], rules, org, "ics", "en"))) == 0
+
+
+def test_the_table_names_the_rolling_intervals_it_cannot_list(tmp_path: Path) -> None:
+    """A rule set with a review every six months (a rolling interval): the table lists no
+    obligation for it and says so, naming the rule, instead of leaving it out unsaid."""
+    rules, org = tmp_path / "rules.yaml", tmp_path / "org.yaml"
+    rules.write_text(
+        RULES.replace(
+            "rules:\n",
+            "rules:\n  - {id: review, kind: recurring, clause: R1, who: {role: branch}, action: review, max_gap: 6 months}\n",
+            1,
+        ),
+        "utf-8",
+    )
+    org.write_text(ORG, "utf-8")
+    code, out, err = _obligations((str(rules), str(org)))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[-2:] == [
+        f"{EXPECTED_COUNT} obligations",
+        "rolling intervals, not listed as their due dates follow the events: review",
+    ]
+    code, out, _ = _obligations((str(rules), str(org)), "--lang", "zh")
+    assert out.splitlines()[-1] == "滚动间隔规则未列出(其截止时间取决于事项):review"

@@ -17,7 +17,7 @@ from datetime import UTC, timedelta
 from typing import Any
 
 from govrules.messages import format_instant, format_period
-from govrules.model import Organisation, RuleSet, text_in
+from govrules.model import Organisation, RecurringRule, RuleSet, text_in
 from govrules.obligations import Obligation, display_name
 from govrules.renderers._common import say
 
@@ -161,6 +161,9 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
             cells.append(f"{_label('window', lang)} {r[5]}")
         lines.append("  ".join(cells).rstrip())
     lines.append(f"{len(items)} {_label('total', lang)}")
+    rolling = sorted(r.id for r in rules.rules if isinstance(r, RecurringRule) and r.max_gap is not None)
+    if rolling:  # a calendar of periods cannot list them: say so rather than leave them out unsaid
+        lines.append(say(lang, "not_listed", rules=", ".join(rolling)))
     return "\n".join(lines) + "\n"
 
 
