@@ -26,9 +26,9 @@ from typing import Any, BinaryIO, TextIO
 from govrules import schemas
 from govrules.checker import check
 from govrules.errors import GovrulesError, LoadError
-from govrules.events import Event, FieldMap, Rejected, read_events
+from govrules.events import Event, FieldMap, Rejected, known_encoding, read_events
 from govrules.findings import Report
-from govrules.loaders import cross_check, known_encoding, load_map_file, load_org, load_rules, sniff_kind
+from govrules.loaders import cross_check, load_map_file, load_org, load_rules, sniff_kind
 from govrules.messages import LANGUAGES
 from govrules.model import Organisation, RuleSet, text_in
 from govrules.obligations import Context, iter_obligations, zone_of

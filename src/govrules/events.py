@@ -845,6 +845,17 @@ def _interned(values: list[str | None]) -> list[str | None]:
     return [None if v is None else _intern(v) for v in values]
 
 
+def known_encoding(name: str) -> bool:
+    """Whether Python can decode text in the encoding ``name`` (a log's, a map file's, ``--encoding``)."""
+    import codecs
+
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
 def detect_format(path: str) -> str:
     """The log format from the file name (``.csv``, ``.jsonl``/``.ndjson``, ``.json``, ``.xes``)."""
     lower = path.lower()
@@ -921,18 +932,13 @@ def read_events(
             ]
         )
     fmap = fmap or FieldMap()
+    if fmt != "xes" and not known_encoding(encoding):
+        raise EventLogError([Problem(name, None, None, "", "bad-encoding", f"unknown text encoding {encoding!r}")])
     try:
         if fmt == "xes":
             handle_b = open(name, "rb")  # noqa: SIM115 - closed by the generator
         else:
-            import codecs
-
-            codecs.lookup(encoding)
             handle = open(name, encoding=encoding, errors="surrogateescape", newline="")  # noqa: SIM115
-    except LookupError:
-        raise EventLogError(
-            [Problem(name, None, None, "", "bad-encoding", f"unknown text encoding {encoding!r}")]
-        ) from None
     except OSError as exc:
         raise EventLogError(
             [Problem(name, None, None, "", "unreadable", f"cannot open the log: {exc.strerror or exc}")]

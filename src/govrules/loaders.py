@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from govrules import model
 from govrules.errors import InvalidArgument, LoadError, OrganisationError, Problem, RuleSetError
-from govrules.events import FORMATS, FieldMap
+from govrules.events import FORMATS, FieldMap, known_encoding
 from govrules.model import (
     FiscalYear,
     Organisation,
@@ -1343,17 +1343,6 @@ def rule_actions(rules: RuleSet) -> set[str]:
 
 
 _MAP_KEYS = ("fields", "lists", "attributes", "format", "encoding")
-
-
-def known_encoding(name: str) -> bool:
-    """Whether Python can decode text in the encoding ``name``."""
-    import codecs
-
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        return False
-    return True
 
 
 def load_map_file(path: str | os.PathLike[str]) -> tuple[FieldMap, str | None, str | None]:
