@@ -216,9 +216,8 @@ def _field_map(args: argparse.Namespace) -> tuple[FieldMap, str | None, str | No
         raise _UsageError(f"--map: {exc}") from None
 
 
-def _range_end(text: str) -> date:
-    """The first day after the range that ``--to`` (inclusive) closes."""
-    end_day = _parse_date(text, "--to")
+def _range_end(end_day: date) -> date:
+    """The first day after a range whose last day is ``end_day`` (``--to``, inclusive)."""
     if end_day == date.max:
         raise _UsageError(f"--to: expected a day before {date.max} (a range ends before the calendar does)")
     return end_day + timedelta(days=1)
@@ -227,10 +226,10 @@ def _range_end(text: str) -> date:
 def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date, datetime]:
     as_of = _parse_moment(args.as_of, tz) if args.as_of else None
     if args.end:
-        end = _range_end(args.end)
+        end = _range_end(_parse_date(args.end, "--to"))
     else:
         try:
-            end = _range_end((as_of or now).astimezone(tz).date().isoformat())
+            end = _range_end((as_of or now).astimezone(tz).date())
         except OverflowError:  # the last instant of the calendar, which the zone cannot show
             raise _UsageError(
                 f"--as-of: {args.as_of} is at the end of the calendar: give --to, a day before {date.max}"
@@ -451,7 +450,7 @@ def _obligations(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     rules, org = _load_pair(args)
     tz = zone_of(rules, org)
     start = _parse_date(args.start, "--from")
-    end = _range_end(args.end)
+    end = _range_end(_parse_date(args.end, "--to"))
     if end <= start:
         raise _UsageError(f"--to ({args.end}) is before --from ({args.start})")
     as_of = _parse_moment(args.as_of, tz) if args.as_of else _default_as_of(end, tz, datetime.now(UTC))
