@@ -1163,7 +1163,8 @@ def _logs(
             return witness
         # a kind first, then a place of it: drawn over every place at once, a kind with few
         # places (a chain's, beside a dozen monthly reports) would hardly ever be tried
-        mutation = draw(st.sampled_from([m for m in MUTATIONS if any(k == m for k, _ in possible)]))
+        offered = {k for k, _ in possible}
+        mutation = draw(st.sampled_from([m for m in MUTATIONS if m in offered]))
         expected, apply = draw(st.sampled_from([s for k, s in possible if k == mutation]))
         return GeneratedLog(tuple(apply(list(draft.events))), (expected,), mutation)
 
@@ -2162,9 +2163,10 @@ def _witness_rolling(draw: st.DrawFn, ctx: Any, rule: RecurringRule, draft: _Dra
     range_end = start_of_day(ctx.end, ctx.tz)
     for holder in sorted(ctx.org.holders(who.role), key=lambda a: a.id):
         spans = (rule.effective, holder.active, holder.role_span(who.role))
-        starts = [ctx.start, *(span.from_ for span in spans if span is not None and span.from_ is not None)]
+        # the days the rule, the actor and its role began to apply
+        began = [span.from_ for span in spans if span is not None and span.from_ is not None]
         ends = [span.end_exclusive for span in spans if span is not None and span.end_exclusive is not None]
-        clock = start_of_day(max(starts), ctx.tz)
+        clock = start_of_day(max([ctx.start, *began]), ctx.tz)
         # the clock stops when the rule, the actor or its role ends: later events count for nothing
         stop = start_of_day(min(ends), ctx.tz) if ends else None
         if clock >= range_end:
@@ -2183,7 +2185,6 @@ def _witness_rolling(draw: st.DrawFn, ctx: Any, rule: RecurringRule, draft: _Dra
             return draft.events[-1]
 
         when = clock
-        began = [span.from_ for span in spans if span is not None and span.from_ is not None]
         if began and max(began) < ctx.start:
             # the rule applied before the range: the gap open when the clock starts opened on the
             # day it began to apply, long before, unless an event of the actor's before the range
