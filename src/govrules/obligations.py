@@ -202,7 +202,13 @@ def _periods(ctx: Context, rule: RecurringRule, start: date, end: date) -> Itera
 
 def _next_period(ctx: Context, rule: RecurringRule, period: Period) -> Period | None:
     far = period.end + timedelta(days=3 * 366)
-    return next(_periods(ctx, rule, period.end, far), None)
+    return next((p for p in _periods(ctx, rule, period.end, far) if _exists(ctx, p)), None)
+
+
+def _exists(ctx: Context, period: Period) -> bool:
+    """Whether ``period`` has a moment in the zone: a day the zone skips whole (Samoa went from 29
+    to 31 December 2011) has none, and nothing is owed for it."""
+    return end_of_day(period.last_day, ctx.tz) >= start_of_day(period.start, ctx.tz)
 
 
 WINDOW_SPAN_UNITS = (Unit.DAYS, Unit.WORKDAYS, Unit.WEEKS)
@@ -390,7 +396,7 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
         return
     who = as_party(rule.who)
     role = who.role if who else None
-    periods = [p for p in _periods(ctx, rule, start, end) if not _exempt_period(rule, p)]
+    periods = [p for p in _periods(ctx, rule, start, end) if not _exempt_period(rule, p) and _exists(ctx, p)]
     if rule.effective is not None:
         periods = [p for p in periods if rule.effective.contains(p.last_day)]
     if not periods:

@@ -400,3 +400,24 @@ def test_instants_at_the_ends_of_the_calendar_saturate_instead_of_overflowing() 
     six_months = deadline(east, parse_duration("6 months"), tz=NEW_YORK)
     assert six_months == datetime(1, 7, 1, 23, 59, 59, 999999, tzinfo=six_months.tzinfo)
     assert six_months.utcoffset() == timedelta(hours=-4, minutes=-56, seconds=-2)  # New York's local mean time
+
+
+APIA = ZoneInfo("Pacific/Apia")  # went from 29 to 31 December 2011: the 30th never was
+
+
+def test_a_deadline_that_would_end_on_a_day_the_zone_skips_ends_with_the_next_day() -> None:
+    """Samoa skipped 30 December 2011 (-10:00 to +14:00). A day with no moment in it is no day to
+    act on: one day after noon on the 29th ends with the 31st, not one microsecond before the
+    30th would have begun (12 hours after the start). Rolled to a workday, the Friday that never
+    was gives way to the Saturday, and that to Monday 2 January."""
+    noon = _at(APIA, 2011, 12, 29, 12)
+    assert start_of_day(date(2011, 12, 30), APIA) == start_of_day(date(2011, 12, 31), APIA)
+    due = deadline(noon, parse_duration("1 day"), tz=APIA)
+    assert due == _at(APIA, 2011, 12, 31, *LAST)
+    assert due.utcoffset() == timedelta(hours=14)
+    assert deadline(noon, parse_duration("2 days"), tz=APIA) == due
+    assert deadline(noon, parse_duration("0 days"), tz=APIA) == _at(APIA, 2011, 12, 29, *LAST)
+    assert deadline(noon, parse_duration("3 days"), tz=APIA) == _at(APIA, 2012, 1, 1, *LAST)
+    weekdays = BusinessCalendar("weekdays")
+    rolled = deadline(noon, parse_duration("1 day"), tz=APIA, calendar=weekdays, roll=True)
+    assert rolled == _at(APIA, 2012, 1, 2, *LAST)

@@ -718,3 +718,16 @@ def test_a_late_acceptance_limit_in_a_year_the_calendar_lacks_is_left_unrolled_w
     late = datetime(year + 1, 2, 1, tzinfo=SHANGHAI)
     with pytest.raises(CalendarError, match=f"no holiday data for {year + 1}"):
         _expand(rules, OFFICE, date(year, 12, 1), date(year + 1, 1, 1), as_of=late)
+
+
+def test_a_day_the_zone_skips_is_owed_nothing() -> None:
+    """Samoa went from 29 to 31 December 2011: a daily report is owed for the 29th and the 31st,
+    and the 29th's, accepted late until the next period ends, until the end of the 31st. The
+    30th, which would open after it was due, is owed nothing."""
+    apia = ZoneInfo("Pacific/Apia")
+    rules = _rules({"id": "daily", "who": "office", "every": "day"}, tz="Pacific/Apia")
+    found = _expand(rules, OFFICE, date(2011, 12, 29), date(2012, 1, 1))
+    assert [(o.period, o.due, o.closes) for o in found] == [
+        ("2011-12-29", _at(apia, 2011, 12, 29, *LAST), _at(apia, 2011, 12, 31, *LAST)),
+        ("2011-12-31", _at(apia, 2011, 12, 31, *LAST), _at(apia, 2012, 1, 1, *LAST)),
+    ]

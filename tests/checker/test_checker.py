@@ -1401,6 +1401,61 @@ def _org_without(actor_id: str) -> Organisation:
 
 
 class TestTimingTraps:
+    def test_a_day_the_zone_skips_is_owed_nothing_and_counts_for_no_deadline(self) -> None:
+        """Samoa went from 29 to 31 December 2011. A daily report is owed for the 28th, 29th and
+        31st, not for a 30th that opened after it was due; a reply "within 1 day" of a notice at
+        noon on the 29th is on time on the 31st (it was due 12 hours after the notice); a
+        penalty at least a day after the notice is not allowed an hour after it."""
+        apia = ZoneInfo("Pacific/Apia")
+        rules = ruleset(
+            {
+                "id": "daily",
+                "kind": "recurring",
+                "clause": "C1",
+                "who": {"actor": "b1"},
+                "action": "log",
+                "every": "day",
+            },
+            {
+                "id": "reply",
+                "kind": "triggered",
+                "clause": "C2",
+                "trigger": {"action": "notice"},
+                "steps": [{"action": "reply", "by": {"actor": "b1"}, "within": "1 day"}],
+            },
+            {
+                **PREREQ,
+                "id": "penalty",
+                "action": "penalty",
+                "link": "subject",
+                "min_age": "1 day",
+                "requires": [{"action": "notice"}],
+            },
+            tz="Pacific/Apia",
+        )
+
+        def at(eid: str, day: int, hour: int, action: str, **kw: Any) -> Event:
+            return ev(eid, datetime(2011, 12, day, hour, tzinfo=apia).isoformat(), "b1", action, **kw)
+
+        log = [
+            at("l28", 28, 9, "log"),
+            at("l29", 29, 9, "log"),
+            at("n1", 29, 12, "notice", subject="case"),
+            at("p1", 29, 13, "penalty", subject="case"),
+            at("r1", 31, 9, "reply", ref="n1"),
+            at("l31", 31, 9, "log"),
+        ]
+        report = run(rules, log, start=date(2011, 12, 28), end=date(2012, 1, 1))
+        assert [(o.rule, o.period, o.status) for o in report.outcomes] == [
+            ("daily", "2011-12-28", "met"),
+            ("daily", "2011-12-29", "met"),
+            ("daily", "2011-12-31", "met"),
+            ("penalty", "p1", "unapproved"),
+            ("reply", "n1", "met"),
+        ]
+        [f] = report.findings
+        assert (f.code.value, f.detail["missing"][0]["problem"]) == ("unapproved", "too-recent")
+
     def test_events_in_year_one_east_of_utc_are_checked_not_crashed_on(self) -> None:
         """A review and an approval dated 0001-01-01T00:00+14:00, still year 0 in New York: the
         review opens the gap still open when 2024 starts (missing, due in July of year 1), the
