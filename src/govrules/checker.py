@@ -942,12 +942,11 @@ def _selected(
 def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
     ctx = run.ctx
     triggers = list(_selected(run, rule, rule.trigger.action, rule.trigger.where, as_party(rule.trigger.by)))
-    # a response linked to a trigger is that trigger's, also when it is not checked here: dated
-    # outside the range, or outside this version's effective dates (one of another version)
-    trigger_ids = {t.id for t in _triggers_anywhere(run, rule)}
+    # an event whose `ref` names another event answers only the chain of that event: it is never
+    # the first fit for another trigger, whether or not the event it names is checked here (dated
+    # outside the range, a trigger of another version, of another part of a partitioned check)
     responses = [
-        _Responses([e for e in run.events(step.action) if _where_matches(step.where, e)], trigger_ids)
-        for step in rule.steps
+        _Responses([e for e in run.events(step.action) if _where_matches(step.where, e)]) for step in rule.steps
     ]
     used_by_rule: set[str] = set()  # one event answers at most one step of one trigger
     taken: list[set[str]] = [used_by_rule for _ in rule.steps]
@@ -956,6 +955,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
     for trig in triggers:
         previous: Event | None = trig
         previous_due: datetime = trig.time
+        links = {trig.id}  # the trigger and the events of its chain so far: what a `ref` may name
         discharged: Event | None = None
         discharge_reported = False
         for index, step in enumerate(rule.steps):
@@ -967,7 +967,6 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
             due = ctx.deadline(base_time, step.within, roll=step.roll == "next-workday")
             by = parties[index][0]
             to = parties[index][1]
-            links = {trig.id} | ({previous.id} if previous is not None else set())
 
             def candidate(
                 e: Event,
@@ -979,8 +978,8 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
             ) -> bool:
                 if e.id in taken or e.id == trig.id or e.time < trig.time:
                     return False
-                if e.ref is not None and e.ref in trigger_ids and e.ref not in links:
-                    return False  # linked to another trigger
+                if e.ref is not None and e.ref not in links:
+                    return False  # it answers the event it names
                 if not run.party_matches(by, e.actor, trig, e.time):
                     return False
                 return not (any(getattr(e, f) != getattr(trig, f) for f in same) and e.ref not in links)
@@ -990,7 +989,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
 
             chosen, first_candidate = responses[index].choose(trig, links, _actor_scope(by, trig), candidate, fits)
             if discharged is None and rule.unless is not None:
-                discharged = _trigger_discharge(run, rule.unless, unless_events, trig, chosen, due)
+                discharged = _trigger_discharge(run, rule.unless, unless_events, trig, links, chosen, due)
             base = {"actor": _expected_actor(run, trig, by), "period": trig.id, "opens": trig.time, "due": due}
 
             def params(  # a message's words, made for a finding only
@@ -1031,6 +1030,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                 continue
             if chosen is not None:
                 taken[index].add(chosen.id)
+                links.add(chosen.id)
                 if chosen.time <= due:
                     yield run.outcome(
                         rule, **base, status="met", step=number, observed=1, evidence=[trig.id, chosen.id]
@@ -1074,6 +1074,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
             else:  # no candidate fits the recipient: the first one is misdirected
                 e = first_candidate
                 taken[index].add(e.id)
+                links.add(e.id)
                 yield run.outcome(rule, **base, status="wrong-recipient", step=number, evidence=[trig.id, e.id])
                 yield run.finding(
                     FindingCode.WRONG_RECIPIENT,
@@ -1098,27 +1099,16 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
             previous, previous_due = None, due
 
 
-def _triggers_anywhere(run: _Run, rule: TriggeredRule) -> Iterable[Event]:
-    """Every event that is a trigger of ``rule`` (its action, ``where`` and ``by``), whatever its
-    date and whichever part of a partitioned check it belongs to."""
-    events: Iterable[Event] = run.events(rule.trigger.action)
-    if rule.trigger.where:
-        events = (e for e in events if _where_matches(rule.trigger.where, e))
-    matches = run.matcher(as_party(rule.trigger.by))
-    if matches is not None:
-        events = (e for e in events if matches(e.actor, None, e.time))
-    return events
-
-
 class _Responses:
     """The events that may answer one step of a triggered rule, indexed for `choose`.
 
-    An event whose ``ref`` names a trigger can only answer that trigger (or the step before it),
-    so such events are found by ``ref``; the others ("free" events) are searched by actor and
-    time. The result is the one a scan of every event in time order would give.
+    An event whose ``ref`` names another event can only answer the chain of that event (its
+    trigger, or an earlier step's event), so such events are found by ``ref``; the others
+    ("free" events) are searched by actor and time. The result is the one a scan of every event
+    in time order would give.
     """
 
-    def __init__(self, events: list[Event], trigger_ids: set[str]) -> None:
+    def __init__(self, events: list[Event]) -> None:
         self.events = events
         self.by_ref: dict[str, int | list[int]] = {}
         self.free: list[int] = []
@@ -1126,8 +1116,7 @@ class _Responses:
         for pos, e in enumerate(events):
             if e.ref is not None:
                 _index_add(self.by_ref, e.ref, pos)
-                if e.ref in trigger_ids:
-                    continue
+                continue
             self.free.append(pos)
             self.free_by_actor[e.actor].append(pos)
         self.times: dict[str | None, list[float]] = {}
@@ -1242,11 +1231,19 @@ def _party_name(run: _Run, party: Party | None, trig: Event) -> str:
 
 
 def _trigger_discharge(
-    run: _Run, unless: EventFilter, events: Sequence[Event], trig: Event, chosen: Event | None, due: datetime
+    run: _Run,
+    unless: EventFilter,
+    events: Sequence[Event],
+    trig: Event,
+    links: set[str],
+    chosen: Event | None,
+    due: datetime,
 ) -> Event | None:
     """The ``unless`` event that discharges the step due at ``due``: the first after the trigger,
     before the chosen response and no later than the due moment (a step already missed is not
-    excused by what comes after: a payment five months late does not undo an unsent notice)."""
+    excused by what comes after: a payment five months late does not undo an unsent notice).
+    One whose ``ref`` names an event other than the trigger or one of its chain (``links``)
+    discharges that event's chain only."""
     by, to = as_party(unless.by), as_party(unless.to)
     # what it must share with the trigger: the actor by default, nothing where it names its party
     # (or where `same` is given, even empty)
@@ -1262,7 +1259,9 @@ def _trigger_discharge(
             continue
         if to is not None and not run.party_matches(to, e.recipient, trig, e.time):
             continue
-        if e.ref != trig.id and any(getattr(e, f) != getattr(trig, f) for f in same):
+        if e.ref is not None and e.ref not in links:
+            continue
+        if e.ref is None and any(getattr(e, f) != getattr(trig, f) for f in same):
             continue
         return e
     return None

@@ -736,6 +736,47 @@ class TestTriggered:
             ("old", "i1", "unanswered", ("i1",)),
         ]
 
+    def test_a_response_naming_any_event_answers_only_that_events_chain(self) -> None:
+        """A `ref` says what an event answers, whether the event it names is a trigger checked
+        here or not: a feedback naming i1's report answers i1's second step, not i0's (checked
+        first, and owed a feedback too); a report naming an event this check does not hold (of
+        another actor, in another part of a partitioned check) answers no trigger here; an
+        `unless` event naming another trigger discharges that trigger's chain only. Before, only
+        a `ref` naming a trigger held an event back, and the feedback answered i0."""
+        rule = {**CHAIN, "steps": [CHAIN["steps"][0], {"action": "feedback", "within": "promptly"}]}
+        log = [
+            ev("i0", "2024-03-01T10:00", "b1", "inspection"),
+            ev("r0", "2024-03-02T10:00", "b1", "written-report", ref="i0"),
+            ev("i1", "2024-03-03T10:00", "b1", "inspection"),
+            ev("r1", "2024-03-04T10:00", "b1", "written-report", ref="i1"),
+            ev("f1", "2024-03-05T10:00", "b1", "feedback", ref="r1"),
+            ev("i2", "2024-03-06T10:00", "b1", "inspection"),
+            ev("r2", "2024-03-07T10:00", "b1", "written-report", ref="elsewhere-7"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(o.period, o.step, o.status, o.evidence) for o in report.outcomes] == [
+            ("i0", 1, "met", ("i0", "r0")),
+            ("i0", 2, "unanswered", ("i0",)),
+            ("i1", 1, "met", ("i1", "r1")),
+            ("i1", 2, "met", ("i1", "f1")),
+            ("i2", 1, "unanswered", ("i2",)),
+            ("i2", 2, "unanswered", ("i2",)),
+        ]
+        assert report.records.unused == 1  # r2
+        excused = {**rule, "unless": {"action": "withdraw"}}
+        log = [
+            ev("i0", "2024-03-01T10:00", "b1", "inspection"),
+            ev("i1", "2024-03-01T11:00", "b1", "inspection"),
+            ev("w1", "2024-03-01T12:00", "b1", "withdraw", ref="i1"),
+        ]
+        report = run(ruleset(excused), log)
+        assert [(o.period, o.step, o.status) for o in report.outcomes] == [
+            ("i0", 1, "unanswered"),
+            ("i0", 2, "unanswered"),
+            ("i1", 1, "discharged"),
+            ("i1", 2, "discharged"),
+        ]
+
     def test_the_first_misdirected_response_in_time_is_the_one_reported(self) -> None:
         """No response reaches the step's recipient: the first misdirected one in time order is
         cited, whether it is linked by ref or free (a free one before a linked one here)."""

@@ -72,9 +72,9 @@ def _every_action(rules: list[Any]) -> set[str]:
 
 class _ScannedResponses:
     """`checker._Responses` without its indexes: every event of the step scanned in time order,
-    first those linked by ``ref`` to the trigger or the step before, then all of them."""
+    first those linked by ``ref`` to the trigger or an earlier step's event, then all of them."""
 
-    def __init__(self, events: list[Event], trigger_ids: set[str]) -> None:
+    def __init__(self, events: list[Event]) -> None:
         self.events = events
 
     def choose(

@@ -96,6 +96,8 @@ def logs(draw: st.DrawFn) -> list[Event | Rejected]:
                 recipient=draw(st.sampled_from([None, "office", "b1"])),
                 subject=draw(st.sampled_from([None, "s1", "s2"])),
                 period=draw(st.sampled_from([None, None, None, "2024-03"])),
+                # a ref names an earlier record (of any actor, so perhaps of another part) or none
+                ref=draw(st.sampled_from([None, None, None, "e-none", *(f"e{j}" for j in range(max(0, i - 4), i))])),
                 seq=i,
                 file="log.csv",
                 line=i + 2,
