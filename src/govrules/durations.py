@@ -237,8 +237,15 @@ def end_of_day(day: date, tz: ZoneInfo) -> datetime:
 
 
 def add_months(day: date, months: int, policy: MonthPolicy = MonthPolicy.CLAMP) -> date:
-    """``day`` plus ``months`` calendar months under the month-end ``policy``."""
-    clamped = day + relativedelta(months=months)
+    """``day`` plus ``months`` calendar months under the month-end ``policy``.
+
+    Raises:
+        OverflowError: the day lies outside the calendar (after 9999), as for ``day + timedelta``.
+    """
+    try:
+        clamped = day + relativedelta(months=months)
+    except ValueError:  # dateutil's "year 10000 is out of range"
+        raise OverflowError(f"{day.isoformat()} plus {months} months is outside the calendar") from None
     if policy is MonthPolicy.CLAMP:
         return clamped
     if policy is MonthPolicy.NEXT_DAY:

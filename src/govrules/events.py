@@ -846,14 +846,16 @@ def _interned(values: list[str | None]) -> list[str | None]:
 
 
 def known_encoding(name: str) -> bool:
-    """Whether Python can decode text in the encoding ``name`` (a log's, a map file's, ``--encoding``)."""
+    """Whether Python can decode text in the encoding ``name`` (a log's, a map file's, ``--encoding``):
+    a codec that turns bytes into bytes (``base64``, ``hex``) or text into text (``rot13``) is not
+    one."""
     import codecs
 
     try:
-        codecs.lookup(name)
+        codec = codecs.lookup(name)
     except LookupError:
         return False
-    return True
+    return getattr(codec, "_is_text_encoding", True) is not False
 
 
 def detect_format(path: str) -> str:

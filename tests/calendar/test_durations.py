@@ -24,6 +24,7 @@ from govrules.durations import (
     start_of_day,
 )
 from govrules.errors import InvalidArgument
+from govrules.messages import format_instant
 
 ROME = ZoneInfo("Europe/Rome")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -400,6 +401,13 @@ def test_instants_at_the_ends_of_the_calendar_saturate_instead_of_overflowing() 
     six_months = deadline(east, parse_duration("6 months"), tz=NEW_YORK)
     assert six_months == datetime(1, 7, 1, 23, 59, 59, 999999, tzinfo=six_months.tzinfo)
     assert six_months.utcoffset() == timedelta(hours=-4, minutes=-56, seconds=-2)  # New York's local mean time
+    # months and years past the end saturate too (dateutil says "year 10000 is out of range")
+    in_9990 = _at(SHANGHAI, 9990, 6, 1)
+    for text in ("10 years", "120 months", "9000 years"):
+        assert deadline(in_9990, parse_duration(text), tz=SHANGHAI) == LAST_INSTANT
+    with pytest.raises(OverflowError):
+        add_months(date(9999, 12, 1), 1)
+    assert format_instant(LAST_INSTANT, SHANGHAI) == "9999-12-31 23:59:59 +00:00"  # said, not raised
 
 
 APIA = ZoneInfo("Pacific/Apia")  # went from 29 to 31 December 2011: the 30th never was

@@ -336,10 +336,13 @@ def test_rrule_periods_are_taken_by_their_first_day() -> None:
         ("DTSTART:20240101T000000\nRRULE:FREQ=DAILY", "start"),
         ("FREQ=FORTNIGHTLY", "cannot read"),
         ("BYDAY=MO", "cannot read"),
+        ("FREQ=DAILY;INTERVAL=0", "positive INTERVAL"),  # dateutil repeats the start for ever
+        ("FREQ=WEEKLY;INTERVAL=-1", "positive INTERVAL"),
     ],
 )
 def test_rrule_errors_say_what_is_wrong(text: str, fragment: str) -> None:
-    """Sub-daily frequencies, an embedded DTSTART and unreadable text are PeriodErrors."""
+    """Sub-daily frequencies, an embedded DTSTART, an interval below one and unreadable text are
+    PeriodErrors."""
     with pytest.raises(PeriodError, match=fragment):
         parse_rrule(text, dtstart=date(2024, 1, 1))
 

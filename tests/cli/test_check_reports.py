@@ -171,6 +171,13 @@ def test_a_closed_standard_output_is_said_as_such() -> None:
             "{map}:2:1: /encoding unknown text encoding 'nope'; expected one such as gb18030 [bad-encoding]",
         ),
         (None, ["--encoding", "nope"], "--encoding: unknown text encoding 'nope'; expected one such as gb18030"),
+        # codecs Python knows that do not turn bytes into text
+        (None, ["--encoding", "rot13"], "--encoding: unknown text encoding 'rot13'; expected one such as gb18030"),
+        (
+            "fields: {time: Completed at}\nencoding: base64\n",
+            [],
+            "{map}:2:1: /encoding unknown text encoding 'base64'; expected one such as gb18030 [bad-encoding]",
+        ),
     ],
 )
 def test_a_bad_map_file_or_encoding_is_said_where_it_is_written(

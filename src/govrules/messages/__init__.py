@@ -5,6 +5,7 @@ A third language is a new file beside ``en.json`` and ``zh.json`` with the same 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
@@ -97,7 +98,8 @@ def format_instant(value: datetime | None, tz: Any = None) -> str:
     if value is None:
         return "?"
     if tz is not None:
-        value = value.astimezone(tz)
+        with contextlib.suppress(OverflowError):  # the calendar's last instant, east of UTC: at its own offset
+            value = value.astimezone(tz)
     # not strftime: its %Y writes year 1 as "1", and its %z an offset of seconds as "+0805:43"
     text = value.replace(microsecond=0).isoformat(sep=" ")
     return f"{text[:19]} {text[19:]}"
