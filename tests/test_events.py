@@ -1040,6 +1040,17 @@ _E = '{"id": "e%d", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "act
         (f"[{_E % 1},, {_E % 2}]", ["e1"], (2, "expected an event object, found ','")),
         (f"[, {_E % 1}]", [], (1, "expected an event object, found ','")),
         (f"[{_E % 1},", ["e1"], (2, "the array ends early")),
+        # a value JSON lacks, or an integer longer than Python converts, spoils its record only
+        (
+            f'[{_E % 1}, {{"id": "e2", "n": NaN}}, {_E % 3}]',
+            ["e1", "e3"],
+            (2, "invalid JSON: NaN is not a JSON number"),
+        ),
+        (
+            f'[{_E % 1}, {{"id": "e2", "n": {"9" * 4301}}}, {_E % 3}]',
+            ["e1", "e3"],
+            (2, "invalid JSON: Exceeds the limit"),
+        ),
     ],
 )
 def test_a_json_array_is_read_to_its_end_and_nothing_after_it_is_dropped_unsaid(
@@ -1047,7 +1058,8 @@ def test_a_json_array_is_read_to_its_end_and_nothing_after_it_is_dropped_unsaid(
 ) -> None:
     """A JSON array log is read value by value to its closing bracket: a missing or doubled comma,
     an array cut short or anything after the array (a second array appended) is a rejected
-    record at the number of the record it would be, so that nothing is left out unsaid."""
+    record at the number of the record it would be, so that nothing is left out unsaid. A record
+    holding NaN or an overlong integer is itself rejected, and those after it are read."""
     read = _read(tmp_path, "log.json", text.encode())
     assert [e.id for e in read if isinstance(e, Event)] == ids
     found = [(r.line, r.reason) for r in read if isinstance(r, Rejected)]

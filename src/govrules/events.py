@@ -1452,7 +1452,21 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
     array is broken (after which nothing more is read): a missing or doubled comma, a value that
     does not decode, an array cut short, or text after its closing bracket. A comma after the
     last value is let be."""
-    decoder = json.JSONDecoder(parse_constant=_no_constant)
+    # a value JSON does not have (NaN), or an integer longer than Python converts, spoils its record
+    # only: the object around it is read to its end, and the array reads on
+    spoilt: list[str] = []
+
+    def constant(word: str) -> None:
+        spoilt.append(f"{word} is not a JSON number")
+
+    def integer(text: str) -> int | None:
+        try:
+            return int(text)
+        except ValueError as exc:
+            spoilt.append(str(exc).split(";")[0])
+            return None
+
+    decoder = json.JSONDecoder(parse_constant=constant, parse_int=integer)
     buffer = handle.read(65536)
     _refuse_wide_mark(buffer, name)
     pos = _skip_ws(buffer, 0)
@@ -1517,7 +1531,10 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
             )
             return
         number += 1
-        if _keys_kept([buffer[pos:end]], [obj]):
+        if spoilt:
+            yield Rejected(name, number, f"invalid JSON: {spoilt[0]}")
+            spoilt.clear()
+        elif _keys_kept([buffer[pos:end]], [obj]):
             yield obj, number
         else:  # read again, to name the key an object writes twice; the array reads on
             repeated: list[str] = []

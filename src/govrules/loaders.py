@@ -16,6 +16,7 @@ import json
 import math
 import os
 import re
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -172,7 +173,11 @@ class _Converter:
                 return None
             if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
                 return _text(self.smap, pointer, node.value, self.problems)
-            value = self._constructor.construct_object(node)
+            try:
+                value = self._constructor.construct_object(node)
+            except ValueError:  # an integer longer than Python converts (4,300 digits)
+                self.problems.append(self.smap.refuse(pointer, "bad-number", _too_long(node.value)))
+                return None
             if not _finite(value):
                 self.problems.append(
                     self.smap.refuse(pointer, "bad-number", f"expected a finite number, got {node.value!r}")
@@ -261,6 +266,11 @@ _NUMBER = re.compile(r"(-?(?:0|[1-9][0-9]*))(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _CONSTANTS = (("true", True), ("false", False), ("null", None), ("NaN", None), ("Infinity", None), ("-Infinity", None))
 
 
+def _too_long(number: str) -> str:
+    digits = len(number.strip().lstrip("+-").replace("_", ""))
+    return f"expected a number of at most {sys.get_int_max_str_digits()} digits, got one of {digits}"
+
+
 class _JsonReader:
     """Read JSON text that `json.loads` accepted, recording positions, duplicate keys and non-finite numbers."""
 
@@ -325,7 +335,11 @@ class _JsonReader:
         if match is None:  # pragma: no cover - json.loads accepted the text
             raise ValueError(f"unexpected {char!r} at offset {index}")
         integer, fraction, exponent = match.groups()
-        number: int | float = float(match.group()) if fraction or exponent else int(integer)
+        try:
+            number: int | float = float(match.group()) if fraction or exponent else int(integer)
+        except ValueError:  # an integer longer than Python converts (4,300 digits)
+            self.problems.append(self.smap.refuse(pointer, "bad-number", _too_long(integer)))
+            return None, match.end()
         if not _finite(number):
             self.problems.append(
                 self.smap.refuse(pointer, "bad-number", f"expected a finite number, got {match.group()}")
@@ -435,7 +449,7 @@ def parse_document(data: bytes, file: str, *, limits: Limits = DEFAULT_LIMITS) -
 def _parse_json(text: str, smap: SourceMap, limits: Limits) -> tuple[Any, SourceMap, list[Problem]]:
     file = smap.file
     try:
-        json.loads(text)
+        json.loads(text, parse_int=str)  # the syntax only: a long integer is said where it is
     except json.JSONDecodeError as exc:
         return None, smap, [Problem(file, exc.lineno, exc.colno, "", "json-syntax", f"invalid JSON: {exc.msg}")]
     except RecursionError:
