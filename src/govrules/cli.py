@@ -369,9 +369,19 @@ def _progress(records: Iterator[Event | Rejected], stderr: TextIO, *, enabled: b
     return iter(tqdm(records, file=stderr, unit=" records", desc="reading events", leave=False, mininterval=0.25))
 
 
+def _write(content: str | Callable[[BinaryIO], None], handle: BinaryIO) -> None:
+    if isinstance(content, str):
+        for start in range(0, len(content), _CHUNK):  # encoded a piece at a time
+            handle.write(content[start : start + _CHUNK].encode("utf-8"))
+    else:
+        content(handle)
+
+
 def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout: TextIO) -> None:
     """Write a report (its text, or a function that writes its UTF-8 bytes) to ``output``,
-    atomically: a failure leaves any previous file as it was. ``None``: to ``stdout``."""
+    atomically: a failure leaves any previous file as it was. ``None``: to ``stdout``. A symbolic
+    link is followed (the file it names is replaced, the link kept); a pipe or a device
+    (``/dev/stdout``) is written into, as it cannot be replaced."""
     if output is None:
         if isinstance(content, str):
             stdout.write(content)
@@ -384,7 +394,15 @@ def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout:
             content(buffer)
             stdout.write(buffer.getvalue().decode("utf-8"))
         return
-    target = Path(output)
+    target = Path(os.path.realpath(output)) if os.path.islink(output) else Path(output)
+    try:
+        special = not stat.S_ISREG(kind := target.stat().st_mode) and not stat.S_ISDIR(kind)
+    except OSError:
+        special = False
+    if special:
+        with open(target, "wb") as handle:
+            _write(content, handle)
+        return
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():  # said of the report, not of the temporary file it is written to first
         raise FileNotFoundError(errno.ENOENT, "no such folder for the report", str(target))
@@ -401,11 +419,7 @@ def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout:
     try:
         os.fchmod(fd, mode)  # mkstemp makes it private (0600)
         with os.fdopen(fd, "wb") as handle:
-            if isinstance(content, str):
-                for start in range(0, len(content), _CHUNK):  # encoded a piece at a time
-                    handle.write(content[start : start + _CHUNK].encode("utf-8"))
-            else:
-                content(handle)
+            _write(content, handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)

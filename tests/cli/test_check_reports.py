@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -141,6 +144,30 @@ def test_an_output_that_cannot_be_written_is_named_not_its_temporary_file(tmp_pa
     code, out, err = cli(*check_args(LOGS["gaps"], "--output", "/proc/report.txt"))
     assert (code, out) == (2, "")
     assert err.startswith("error: /proc/report.txt: ") and ".tmp" not in err
+
+
+def test_output_through_a_link_or_into_a_pipe_keeps_them(tmp_path: Path) -> None:
+    """--output naming a symbolic link replaces the file it names and keeps the link; naming a
+    pipe (or a device such as /dev/stdout) writes into it. Both were replaced by a regular file,
+    and the pipe's reader got nothing."""
+    _, expected, _ = cli(*check_args(LOGS["gaps"], "--format", "json"))
+    real, link = tmp_path / "real.json", tmp_path / "link.json"
+    real.write_text("old", encoding="utf-8")
+    link.symlink_to(real)
+    code, out, _ = cli(*check_args(LOGS["gaps"], "--format", "json", "--output", str(link)))
+    assert (code, out) == (1, "")
+    assert link.is_symlink() and real.read_text("utf-8") == expected
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code, out, _ = cli(*check_args(LOGS["gaps"], "--format", "json", "--output", str(fifo)))
+    reader.join(timeout=30)
+    assert (code, out) == (1, "")
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert got == [expected.encode("utf-8")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real.json", "report.fifo"]
 
 
 class _ClosedPipe(io.StringIO):
