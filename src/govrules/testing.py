@@ -248,6 +248,16 @@ _EVERY = (
 )
 
 
+_EXEMPT_PERIODS = {
+    "day": ["12-25", "2024-02-29", "01"],
+    "week": ["W01", "2024-W52"],
+    "month": ["12", "2024-02"],
+    "quarter": ["Q4", "2024-Q1"],
+    "half-year": ["H2", "2025-H1"],
+    "year": ["2025"],
+}
+
+
 def _recurring(draw: st.DrawFn, durations: st.SearchStrategy[str]) -> RecurringRule:
     who = draw(_parties("id", "actor", "role", "relation"))
     paired = isinstance(who, Party) and who.relation is not None
@@ -288,7 +298,9 @@ def _recurring(draw: st.DrawFn, durations: st.SearchStrategy[str]) -> RecurringR
                 extends_by=draw(durations),
             )
         fields["due_after"] = draw(_optional(durations))
-        fields["exempt_periods"] = draw(st.lists(st.sampled_from(["Q4", "2024-12", "H2", "2025"]), max_size=2))
+        every = fields["every"]
+        if isinstance(every, str):  # labels of the rule's own grain, whole or their endings
+            fields["exempt_periods"] = draw(st.lists(st.sampled_from(_EXEMPT_PERIODS[every]), max_size=2))
     return RecurringRule(**_base(draw), **fields)
 
 
