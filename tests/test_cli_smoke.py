@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,22 @@ def test_validate_and_schema() -> None:
     code, out, _ = _run("schema", "rules")
     assert code == 0
     assert json.loads(out)["$id"].endswith("rules.schema.json")
+
+
+def test_validate_reads_a_pipe_once() -> None:
+    """`govrules validate <(cat org.yaml)`: a pipe can be read once, and is. The kind of file was
+    told from a first reading, and the loader found the pipe empty."""
+    read, write = os.pipe()
+    text = (EX / "org.yaml").read_bytes()
+    assert len(text) < 65536  # within the pipe's buffer: written before it is read
+    os.write(write, text)
+    os.close(write)
+    try:
+        code, out, err = _run("validate", f"/dev/fd/{read}")
+        assert (code, err) == (0, "")
+        assert out == f"/dev/fd/{read}: ok (organisation example-district, 35 actors)\n"
+    finally:
+        os.close(read)
 
 
 def test_bad_map_files_are_exit_2_naming_the_file(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from govrules.checker import check
 from govrules.errors import GovrulesError, LoadError
 from govrules.events import Event, FieldMap, Rejected, known_encoding, read_events
 from govrules.findings import Report
-from govrules.loaders import cross_check, load_map_file, load_org, load_rules, sniff_kind
+from govrules.loaders import DEFAULT_LIMITS, cross_check, load_map_file, load_org, load_rules, sniff_kind
 from govrules.messages import LANGUAGES
 from govrules.model import Organisation, RuleSet, text_in
 from govrules.obligations import Context, iter_obligations, zone_of
@@ -433,19 +433,33 @@ def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout:
 _CHUNK = 1 << 20
 
 
+def _document(path: str) -> str | bytes:
+    """What `_validate` reads a file from: a pipe (``<(...)``) or a device read once into bytes,
+    as it cannot be read a second time; a file or anything that cannot be read, by its path (the
+    loader names its size, or why it cannot be read)."""
+    try:
+        if os.path.isfile(path):
+            return path
+        with open(path, "rb") as handle:
+            return handle.read(DEFAULT_LIMITS.max_file_bytes + 1)
+    except OSError:
+        return path
+
+
 def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     failed = False
     loaded_rules: list[RuleSet] = []
     loaded_orgs: list[Organisation] = []
     for path in args.files:
-        kind = sniff_kind(path)
+        source = _document(path)
+        kind = sniff_kind(source, file=path)
         try:
             if kind == "org":
-                org = load_org(path)
+                org = load_org(source, file=path)
                 loaded_orgs.append(org)
                 print(f"{path}: ok (organisation {org.id}, {len(org.actors)} actors)", file=stdout)
             else:
-                rules = load_rules(path)
+                rules = load_rules(source, file=path)
                 loaded_rules.append(rules)
                 print(f"{path}: ok (rule set {rules.id}, {len(rules.rules)} rules)", file=stdout)
         except LoadError as exc:

@@ -1336,10 +1336,16 @@ def load_org(
     return org
 
 
-def sniff_kind(path: str | os.PathLike[str]) -> str:
-    """``rules`` or ``org``: which kind of document a file holds (by its top-level keys)."""
+def sniff_kind(source: str | os.PathLike[str] | bytes, *, file: str | None = None) -> str:
+    """``rules`` or ``org``: which kind of document a file (or its bytes, named ``file``) holds,
+    by its top-level keys."""
     try:
-        data, _, _ = parse_document(Path(path).read_bytes()[: DEFAULT_LIMITS.max_file_bytes + 1], os.fspath(path))
+        if isinstance(source, bytes):
+            data, _, _ = parse_document(source, file or "<string>")
+        else:
+            data, _, _ = parse_document(
+                Path(source).read_bytes()[: DEFAULT_LIMITS.max_file_bytes + 1], os.fspath(source)
+            )
     except OSError:
         return "rules"
     if isinstance(data, Mapping) and "actors" in data and "rules" not in data:
