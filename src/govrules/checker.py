@@ -204,6 +204,17 @@ class _Run:
     def instant(self, when: datetime | None) -> str:
         return format_instant(when, self.ctx.tz)
 
+    def late_words(self, done: datetime, due: datetime, *, elapsed: bool = False) -> str:
+        """How late ``done`` is, as people say it. Against a deadline in calendar days, from one
+        day on, the local days from the due day to the day it was done ("3 days" for a report due
+        on 1 November and made on the 4th, also when the clocks went back in between); below a
+        day, and against a deadline in hours or minutes, the time that passed, rounded up."""
+        late = _late_by(done, due)
+        if elapsed or late < 86400:
+            return format_duration(late, self.lang, calendar_days=not elapsed)
+        days = max(1, (self.local_date(done) - self.local_date(due)).days)
+        return word("day" if days == 1 else "days", self.lang, n=days)
+
     def finding(self, code: FindingCode, rule: Rule | None, params: Mapping[str, Any], **fields: Any) -> Finding:
         severity = CODE_SEVERITY[code]
         if rule is not None and severity == "violation" and rule.severity == "warning":
@@ -667,7 +678,7 @@ def _evaluate_stream(
             yield run.finding(
                 FindingCode.LATE,
                 rule,
-                {**params(), "late_by": format_duration(late, run.lang), "done": run.instant(completing.time)},
+                {**params(), "late_by": run.late_words(completing.time, o.due), "done": run.instant(completing.time)},
                 **base,
                 **counts,
                 observed=n,
@@ -840,7 +851,7 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
                 yield run.finding(
                     FindingCode.LATE,
                     rule,
-                    {**params, "late_by": format_duration(late, run.lang), "done": run.instant(e.time)},
+                    {**params, "late_by": run.late_words(e.time, due), "done": run.instant(e.time)},
                     **base,
                     expected_min=1,
                     observed=1,
@@ -1045,9 +1056,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                         rule,
                         {
                             **params(),
-                            "late_by": format_duration(
-                                late, run.lang, calendar_days=not ctx.duration(step.within).elapsed
-                            ),
+                            "late_by": run.late_words(chosen.time, due, elapsed=ctx.duration(step.within).elapsed),
                             "done": run.instant(chosen.time),
                         },
                         **base,

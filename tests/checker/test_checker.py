@@ -204,6 +204,35 @@ class TestLate:
         )
         assert "3 days late" in f.message
 
+    def test_days_late_are_local_days_whatever_the_clocks_do(self) -> None:
+        """Replies due within 3 days, made at midnight starting the third day after the due day:
+        3 days late each, counted on the calendar. By elapsed time rounded up, the first, with
+        the clocks going back on 3 November between, was 2 days and 1 hour late (3 days) and the
+        second, a week later, 2 days."""
+        ny = ZoneInfo("America/New_York")
+        rule = {
+            "id": "reply",
+            "kind": "triggered",
+            "clause": "C1",
+            "trigger": {"action": "notice"},
+            "steps": [{"action": "reply", "within": "3 days"}],
+        }
+
+        log = [
+            ev("n1", datetime(2024, 10, 29, 12, tzinfo=ny).isoformat(), "b1", "notice"),
+            ev("r1", datetime(2024, 11, 4, tzinfo=ny).isoformat(), "b1", "reply", ref="n1"),
+            ev("n2", datetime(2024, 11, 5, 12, tzinfo=ny).isoformat(), "b1", "notice"),
+            ev("r2", datetime(2024, 11, 11, tzinfo=ny).isoformat(), "b1", "reply", ref="n2"),
+        ]
+        report = run(ruleset(rule, tz="America/New_York"), log)
+        assert [(f.code.value, f.period, f.late_by_seconds) for f in report.findings] == [
+            ("late-response", "n1", 2 * 86400 + 3600),
+            ("late-response", "n2", 2 * 86400),
+        ]
+        assert all("3 days late" in f.message for f in report.findings)
+        zh = run(ruleset(rule, tz="America/New_York"), log, lang="zh")
+        assert all("3 天" in f.message for f in zh.findings)
+
     @pytest.mark.parametrize(
         ("every", "written", "period"),
         [("quarter", "2024-q3", "2024-Q3"), ("year", "2024-01/P1Y", "2024"), ("week", "2024-11-25/P1W", "2024-W48")],
