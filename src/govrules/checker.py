@@ -595,10 +595,10 @@ def _evaluate_stream(
 
         counts = {"expected_min": o.min, "expected_max": o.max}
         if o.status == "not-held":
-            yield run.outcome(rule, **base, status="not-held", note=o.note, **_omin(o))
+            yield run.outcome(rule, **base, status="not-held", **_omin(o))
             continue
         if o.status == "exempt":
-            yield run.outcome(rule, **base, status="exempt", note=o.note, **_omin(o))
+            yield run.outcome(rule, **base, status="exempt", **_omin(o))
             yield run.finding(
                 FindingCode.EXEMPT, rule, {**params(), "reason": o.note}, **base, detail={"reason": o.note}
             )
@@ -730,7 +730,11 @@ def _evaluate_stream(
 
 
 def _omin(o: Obligation) -> dict[str, Any]:
-    return {"expected_min": o.min, "expected_max": o.max}
+    """An outcome's fields taken from its obligation: the counts, and the note where it has one
+    (why it is exempt or not held, or that its late-acceptance limit is not rolled)."""
+    if o.note is None:
+        return {"expected_min": o.min, "expected_max": o.max}
+    return {"expected_min": o.min, "expected_max": o.max, "note": o.note}
 
 
 def _found_names(run: _Run, found: Iterable[str]) -> str:

@@ -715,6 +715,7 @@ def test_a_late_acceptance_limit_in_a_year_the_calendar_lacks_is_left_unrolled_w
         end=date(year + 1, 1, 1),
     )
     assert [(x.period, x.status, x.evidence) for x in report.outcomes] == [(f"{year}-12", "met", ("e1",))]
+    assert report.outcomes[0].note == o.note  # the check's report says so too, not only the calendar
     late = datetime(year + 1, 2, 1, tzinfo=SHANGHAI)
     with pytest.raises(CalendarError, match=f"no holiday data for {year + 1}"):
         _expand(rules, OFFICE, date(year, 12, 1), date(year + 1, 1, 1), as_of=late)
