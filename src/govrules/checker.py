@@ -1255,12 +1255,15 @@ def _trigger_discharge(
     """The ``unless`` event that discharges the step due at ``due``: the first after the trigger,
     before the chosen response and no later than the due moment (a step already missed is not
     excused by what comes after: a payment five months late does not undo an unsent notice).
-    One whose ``ref`` names an event other than the trigger or one of its chain (``links``)
-    discharges that event's chain only."""
+    One whose ``ref`` names the trigger or an event of its chain (``links``) discharges it
+    whatever ``same`` asks; one naming anything else does not (it answers what it names, as a
+    response does, whether or not that is checked here); one naming nothing does where it shares
+    ``same`` with the trigger."""
     by, to = as_party(unless.by), as_party(unless.to)
-    # what it must share with the trigger: the actor by default, nothing where it names its party
-    # (or where `same` is given, even empty)
-    same = unless.same if by is not None or "same" in unless.model_fields_set else ["actor"]
+    # whose it must be: the trigger's actor's own by default, whether or not it names the trigger;
+    # what else it must share with the trigger where it names none: `same` (nothing by default)
+    own = by is None and "same" not in unless.model_fields_set
+    same = () if own else unless.same
     for e in events:
         if e.time < trig.time or e.id == trig.id:
             continue
@@ -1270,11 +1273,15 @@ def _trigger_discharge(
             continue
         if by is not None and not run.party_matches(by, e.actor, trig, e.time):
             continue
+        if own and e.actor != trig.actor:
+            continue
         if to is not None and not run.party_matches(to, e.recipient, trig, e.time):
             continue
-        if e.ref is not None and e.ref not in links:
+        if e.ref is not None:
+            if e.ref in links:
+                return e
             continue
-        if e.ref is None and any(getattr(e, f) != getattr(trig, f) for f in same):
+        if any(getattr(e, f) != getattr(trig, f) for f in same):
             continue
         return e
     return None

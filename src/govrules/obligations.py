@@ -441,6 +441,12 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
             except InvalidArgument as exc:
                 raise InvalidArgument(f"rule {rule.id!r}: {exc}") from None
             ws, we = start_of_day(first, ctx.tz), end_of_day(after - timedelta(days=1), ctx.tz)
+            while we < ws:  # its days are all ones the zone skips: the period's nearest day that is not
+                if after < period.end:
+                    after += timedelta(days=1)
+                else:
+                    first -= timedelta(days=1)
+                ws, we = start_of_day(first, ctx.tz), end_of_day(after - timedelta(days=1), ctx.tz)
         # A filing due some time *after* its period (a 10-Q, 40 days after the quarter) opens when
         # the period ends: an event during the period answers an earlier period's filing, never
         # this one. Without such an offset, or with a window inside the period, it opens with it.

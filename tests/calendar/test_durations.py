@@ -429,3 +429,6 @@ def test_a_deadline_that_would_end_on_a_day_the_zone_skips_ends_with_the_next_da
     weekdays = BusinessCalendar("weekdays")
     rolled = deadline(noon, parse_duration("1 day"), tz=APIA, calendar=weekdays, roll=True)
     assert rolled == _at(APIA, 2012, 1, 2, *LAST)
+    # one workday after Thursday the 29th is the Friday that never was: the next workday there is
+    assert deadline(noon, parse_duration("1 workday"), tz=APIA, calendar=weekdays) == rolled
+    assert deadline(noon, parse_duration("2 workdays"), tz=APIA, calendar=weekdays) == rolled

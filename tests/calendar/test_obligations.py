@@ -732,3 +732,14 @@ def test_a_day_the_zone_skips_is_owed_nothing() -> None:
         ("2011-12-29", _at(apia, 2011, 12, 29, *LAST), _at(apia, 2011, 12, 31, *LAST)),
         ("2011-12-31", _at(apia, 2011, 12, 31, *LAST), _at(apia, 2012, 1, 1, *LAST)),
     ]
+    # a window on the skipped day is the period's nearest day that was: the 29th for the last day
+    # of the week from Saturday the 24th, the 31st for the first day of the week from the 30th
+    for week_start, window, week, day in (
+        ("saturday", {"last": "1 day"}, "2011-12-24/P1W", date(2011, 12, 29)),
+        ("friday", {"first": "1 day"}, "2011-12-30/P1W", date(2011, 12, 31)),
+    ):
+        weekly = _rules(
+            {"id": "w", "who": "office", "every": "week", "window": window}, tz="Pacific/Apia", week_start=week_start
+        )
+        windows = {o.period: _window(o) for o in _expand(weekly, OFFICE, date(2011, 12, 23), date(2012, 1, 5))}
+        assert windows[week] == (day, day)

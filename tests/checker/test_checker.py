@@ -770,7 +770,8 @@ class TestTriggered:
         here or not: a feedback naming i1's report answers i1's second step, not i0's (checked
         first, and owed a feedback too); a report naming an event this check does not hold (of
         another actor, in another part of a partitioned check) answers no trigger here; an
-        `unless` event naming another trigger discharges that trigger's chain only. Before, only
+        `unless` event naming another trigger discharges that trigger's chain only, and, without
+        a `by`, only when it is the trigger's actor's own. Before, only
         a `ref` naming a trigger held an event back, and the feedback answered i0."""
         rule = {**CHAIN, "steps": [CHAIN["steps"][0], {"action": "feedback", "within": "promptly"}]}
         log = [
@@ -796,6 +797,7 @@ class TestTriggered:
         log = [
             ev("i0", "2024-03-01T10:00", "b1", "inspection"),
             ev("i1", "2024-03-01T11:00", "b1", "inspection"),
+            ev("w0", "2024-03-01T11:30", "b2", "withdraw", ref="i0"),  # not b1's own: naming i0 is not enough
             ev("w1", "2024-03-01T12:00", "b1", "withdraw", ref="i1"),
         ]
         report = run(ruleset(excused), log)
@@ -804,6 +806,54 @@ class TestTriggered:
             ("i0", 2, "unanswered"),
             ("i1", 1, "discharged"),
             ("i1", 2, "discharged"),
+        ]
+
+    def test_a_chain_is_named_by_any_of_its_events_and_an_unless_by_it_or_by_what_it_shares(self) -> None:
+        """A third step's event naming the first step's answers the third step, as one naming the
+        trigger would; so does a second step's naming a misdirected first step's event, though
+        its subject differs (the `ref` names the chain). An `unless` naming an event of the
+        chain discharges it whatever `same` asks; one naming something else (a receipt number)
+        discharges nothing, and one naming nothing what it shares `same` with."""
+        rule = {
+            **CHAIN,
+            "steps": [
+                {"action": "written-report", "to": "hq", "within": "promptly"},
+                {"action": "feedback", "within": "promptly", "same": ["subject"]},
+                {"action": "closure", "within": "promptly"},
+            ],
+        }
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection", subject="site-1"),
+            ev("r1", "2024-03-02T10:00", "b1", "written-report", recipient="office", ref="i1", subject="site-1"),
+            ev("f1", "2024-03-03T10:00", "b1", "feedback", ref="r1", subject="site-9"),
+            ev("c1", "2024-03-04T10:00", "b1", "closure", ref="r1"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(o.step, o.status, o.evidence) for o in report.outcomes] == [
+            (1, "wrong-recipient", ("i1", "r1")),
+            (2, "met", ("i1", "f1")),
+            (3, "met", ("i1", "c1")),
+        ]
+        excused = {**rule, "unless": {"action": "withdraw", "by": {"actor": "hq"}, "same": ["subject"]}}
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection", subject="site-1"),
+            ev("i2", "2024-03-01T11:00", "b1", "inspection", subject="site-2"),
+            ev("w1", "2024-03-01T12:00", "hq", "withdraw", ref="i1", subject="other"),
+            ev("w2", "2024-03-01T13:00", "hq", "withdraw", ref="receipt-77", subject="site-2"),
+            ev("i3", "2024-03-01T14:00", "b1", "inspection", subject="site-3"),
+            ev("w3", "2024-03-01T15:00", "hq", "withdraw", subject="site-3"),
+        ]
+        report = run(ruleset(excused), log)
+        assert [(o.period, o.step, o.status, o.evidence) for o in report.outcomes] == [
+            ("i1", 1, "discharged", ("i1", "w1")),
+            ("i1", 2, "discharged", ("i1", "w1")),
+            ("i1", 3, "discharged", ("i1", "w1")),
+            ("i2", 1, "unanswered", ("i2",)),
+            ("i2", 2, "unanswered", ("i2",)),
+            ("i2", 3, "unanswered", ("i2",)),
+            ("i3", 1, "discharged", ("i3", "w3")),
+            ("i3", 2, "discharged", ("i3", "w3")),
+            ("i3", 3, "discharged", ("i3", "w3")),
         ]
 
     def test_the_first_misdirected_response_in_time_is_the_one_reported(self) -> None:

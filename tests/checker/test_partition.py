@@ -48,6 +48,7 @@ RULES = RuleSet.model_validate(
                 "clause": "c3",
                 "trigger": {"action": "issue", "by": {"role": "branch"}},
                 "steps": [{"action": "issue-report", "within": "3 days"}, {"action": "follow-up", "within": "10 days"}],
+                "unless": {"action": "withdraw"},  # by the trigger's actor: inside its part
             },
             {"id": "seal", "kind": "forbidden", "clause": "c4", "action": "use-seal", "by": {"role": "branch"}},
             {
@@ -72,7 +73,18 @@ ORG = Organisation.model_validate(
         ],
     }
 )
-ACTIONS = ["report", "study", "issue", "issue-report", "follow-up", "use-seal", "lecture", "approve", "reprot"]
+ACTIONS = [
+    "report",
+    "study",
+    "issue",
+    "issue-report",
+    "follow-up",
+    "withdraw",
+    "use-seal",
+    "lecture",
+    "approve",
+    "reprot",
+]
 START = datetime(2023, 12, 15, tzinfo=SH)
 
 
