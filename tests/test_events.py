@@ -1288,6 +1288,20 @@ def test_times_are_instants(text: str, expected: datetime) -> None:
     assert type(value.tzinfo) is timezone  # fixed offsets compare as instants
 
 
+def test_a_time_without_an_offset_outside_the_calendar_says_what_to_write(tmp_path: Path) -> None:
+    """1 January of year 1 at midnight in Rome (local mean time, +00:49:56) is still year 0 at UTC:
+    the record is rejected naming the value and what to write, not with Python's bare 'date value
+    out of range'."""
+    for text in ("0001-01-01", "0001-01-01T00:00:00"):
+        with pytest.raises(OverflowError, match=rf"'{text}' has no offset, and read in Europe/Rome it would lie"):
+            parse_time(text, ROME)
+    assert parse_time("0001-01-01T01:00:00", ROME).year == 1
+    read = _read(tmp_path, "log.csv", b"id,time,actor,action\ne1,0001-01-01,school,report\n")
+    assert [(r.line, r.reason[:35]) for r in read if isinstance(r, Rejected)] == [
+        (2, "'0001-01-01' has no offset, and rea")
+    ]
+
+
 @given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)), st.integers(-14 * 60, 14 * 60))
 def test_written_offsets_are_kept(wall: datetime, minutes: int) -> None:
     zone = timezone(timedelta(minutes=minutes))

@@ -236,7 +236,9 @@ def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date
             ) from None
     start_day = _parse_date(args.start, "--from") if args.start else date((end - timedelta(days=1)).year, 1, 1)
     if end <= start_day:
-        raise _UsageError(f"--to ({end - timedelta(days=1)}) is before --from ({start_day})")
+        last = end - timedelta(days=1)
+        given = "--to" if args.end else ("the --as-of day" if args.as_of else "today, the range's default end")
+        raise _UsageError(f"{given} ({last}) is before --from ({start_day}){'' if args.end else ': give --to'}")
     return start_day, end, as_of if as_of is not None else _default_as_of(end, tz, now)
 
 

@@ -148,7 +148,8 @@ class FieldMap:
         """A map from ``FIELD=COLUMN`` strings, on top of ``base``.
 
         Raises:
-            ValueError: an item is not ``FIELD=COLUMN`` or names an unknown field.
+            ValueError: an item is not ``FIELD=COLUMN``, names an unknown field, or has an empty
+                alternative, an empty constant (``''``) or a quote left open.
         """
         fields = dict(base.fields) if base else {}
         for item in items:
@@ -158,6 +159,15 @@ class FieldMap:
                 raise ValueError(f"expected FIELD=COLUMN (e.g. time=created_at), got {item!r}")
             if name not in EVENT_FIELDS:
                 raise ValueError(f"unknown event field {name!r} in {item!r}; expected one of {', '.join(EVENT_FIELDS)}")
+            for source in (s.strip() for s in column.split("|")):
+                if not source or (_is_constant(source) and len(source) == 2):
+                    raise ValueError(
+                        f"expected a column or a quoted text in each alternative of {item!r}, got an empty one"
+                    )
+                if source[0] in "'\"" and not _is_constant(source):
+                    raise ValueError(
+                        f"expected a quoted text to end with the quote it starts with in {item!r}, got {source}"
+                    )
             fields[name] = column.strip()
         return cls(fields, dict(base.lists) if base else {}, dict(base.attributes) if base else {})
 
@@ -184,6 +194,7 @@ def parse_time(text: str, tz: ZoneInfo) -> datetime:
 
     Raises:
         ValueError: not an ISO 8601 date or date-time.
+        OverflowError: a time without an offset that would lie outside the calendar in ``tz``.
     """
     try:  # the common case first: a full ISO 8601 time with its offset, nothing around it
         value = datetime.fromisoformat(text)
@@ -206,7 +217,13 @@ def parse_time(text: str, tz: ZoneInfo) -> datetime:
         # Read the wall time in the zone (a wall time inside a DST gap moves forward), then keep
         # it with a fixed offset: Python compares two datetimes that share one tzinfo object by
         # wall time, which is wrong in a repeated DST hour; fixed offsets compare as instants.
-        local = value.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+        try:
+            local = value.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+        except OverflowError:
+            raise OverflowError(
+                f"{text.strip()!r} has no offset, and read in {tz.key} it would lie outside the calendar "
+                "(years 1 to 9999): write its offset"
+            ) from None
         offset = local.utcoffset()
         assert offset is not None  # a ZoneInfo always gives an offset
         value = local.astimezone(timezone(offset))

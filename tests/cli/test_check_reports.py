@@ -198,6 +198,23 @@ def test_a_closed_standard_output_is_said_as_such() -> None:
             "{map}:2:1: /encoding unknown text encoding 'nope'; expected one such as gb18030 [bad-encoding]",
         ),
         (None, ["--encoding", "nope"], "--encoding: unknown text encoding 'nope'; expected one such as gb18030"),
+        # an alternative that would give every record no value, or a quote left open
+        (
+            "fields:\n  time: Completed at\n  actor: \"Officer|''\"\n",
+            [],
+            "{map}:3:3: /fields/actor expected a column or a quoted text in each alternative of \"actor=Officer|''\", "
+            "got an empty one [bad-value]",
+        ),
+        (
+            None,
+            ["--map", "actor='police"],
+            "--map: expected a quoted text to end with the quote it starts with in \"actor='police\", got 'police",
+        ),
+        (
+            None,
+            ["--map", "actor=a||b"],
+            "--map: expected a column or a quoted text in each alternative of 'actor=a||b', got an empty one",
+        ),
         # codecs Python knows that do not turn bytes into text
         (None, ["--encoding", "rot13"], "--encoding: unknown text encoding 'rot13'; expected one such as gb18030"),
         (
@@ -334,6 +351,23 @@ def test_without_from_the_range_starts_on_1_january_of_its_last_days_year(flags:
     report = json.loads(out)
     end = flags[1][:10] if flags[0] == "--to" else "2024-12-31"
     assert (report["range_from"], report["range_to"]) == ("2024-01-01", end)
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (["--from", "2024-06-01", "--to", "2024-01-01"], "--to (2024-01-01) is before --from (2024-06-01)"),
+        (
+            ["--from", "2024-06-01", "--as-of", "2024-01-01"],
+            "the --as-of day (2024-01-01) is before --from (2024-06-01): give --to",
+        ),
+    ],
+)
+def test_a_range_ending_before_it_starts_names_what_ended_it(flags: list[str], said: str) -> None:
+    """The range's end before --from: the message names --to where it was given, and the --as-of
+    day where the range ended there, not a --to nobody wrote."""
+    argv = ["check", f"{EX}/rules.yaml", "--org", f"{EX}/org.yaml", "--events", LOGS["gaps"], *flags]
+    assert cli(*argv) == (2, "", f"error: {said}\n")
 
 
 def test_with_no_range_flags_on_31_december_the_range_is_that_year() -> None:
