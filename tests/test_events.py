@@ -1554,3 +1554,22 @@ def test_an_xes_boolean_is_read_as_xs_boolean(tmp_path: Path) -> None:
         True,
         "maybe",
     ]
+
+
+def test_an_xes_event_writing_an_attribute_twice_is_rejected(tmp_path: Path) -> None:
+    """An event writing `concept:name` twice: which is its action is a guess, as for a JSON record
+    writing a key twice, so it is rejected naming the attribute, and the next event is read. The
+    last value was taken without a word."""
+    event = (
+        '<event><string key="concept:name" value="{a}"/>{extra}<string key="org:resource" value="office"/>'
+        '<date key="time:timestamp" value="2024-03-0{d}T10:00:00+01:00"/></event>'
+    )
+    events = event.format(a="report", extra='<string key="concept:name" value="post"/>', d=1) + event.format(
+        a="report", extra="", d=2
+    )
+    data = f'<log xmlns="http://www.xes-standard.org/"><trace>{events}</trace></log>'.encode()
+    records = _read(tmp_path, "log.xes", data)
+    assert [(r.line, r.reason) for r in records if isinstance(r, Rejected)] == [
+        (1, "an event writes the attribute 'concept:name' more than once; XES does not say which value counts")
+    ]
+    assert [(e.line, e.action) for e in records if isinstance(e, Event)] == [(2, "report")]

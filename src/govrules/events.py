@@ -1622,11 +1622,24 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
                 if tag == "event":
                     number += 1
                     record = dict(trace_attrs)
+                    repeated: list[str] = []
+                    written: set[str] = set()
                     for child in elem:
                         ctag = child.tag.rsplit("}", 1)[-1]
                         if ctag in _XES_VALUE_TAGS and "key" in child.attrib:
-                            record[child.attrib["key"]] = _xes_value(ctag, child.attrib.get("value"))
-                    yield builder.build(record, number)
+                            key = child.attrib["key"]
+                            if key in written:
+                                repeated.append(key)
+                            written.add(key)
+                            record[key] = _xes_value(ctag, child.attrib.get("value"))
+                    if repeated:  # as a JSON record writing a key twice: which value counts is a guess
+                        keys = ", ".join(map(repr, dict.fromkeys(repeated)))
+                        reason = (
+                            f"an event writes the attribute {keys} more than once; XES does not say which value counts"
+                        )
+                        yield Rejected(name, number, reason)
+                    else:
+                        yield builder.build(record, number)
                     in_event = False
                     elem.clear()
                 elif tag in _XES_VALUE_TAGS and in_trace and not in_event and depth == 2 and "key" in elem.attrib:
