@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, TextIO
 from govrules import schemas
 from govrules.checker import check
 from govrules.errors import GovrulesError, LoadError
-from govrules.events import Event, FieldMap, Rejected, known_encoding, read_events
+from govrules.events import Event, FieldMap, Rejected, detect_format, known_encoding, read_events
 from govrules.findings import Report
 from govrules.loaders import DEFAULT_LIMITS, cross_check, load_map_file, load_org, load_rules, sniff_kind
 from govrules.messages import LANGUAGES
@@ -323,7 +323,17 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
         lang=args.lang,
         with_locations=True,
     )
-    return report, _render_context(rules, org, args.lang, args.rules, colour=False)
+    context = _render_context(rules, org, args.lang, args.rules, colour=False)
+    numbered = frozenset(path for path in args.events if (fmt or _format_of(path)) in ("json", "xes"))
+    return report, dataclasses.replace(context, record_numbered=numbered)
+
+
+def _format_of(path: str) -> str | None:
+    """A log's format as its name says, or None where it says none (the reader then refuses it)."""
+    try:
+        return detect_format(path)
+    except LoadError:
+        return None
 
 
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -132,3 +133,51 @@ def test_without_a_rule_file_a_missing_finding_has_no_location(
     report, context = example("gaps")
     log = json.loads(render(report, "sarif", RenderContext(rules=context.rules)))
     assert list(VALIDATOR.iter_errors(log)) == []
+
+
+def test_a_record_of_a_json_array_or_xes_log_is_named_not_given_a_line(tmp_path: Path) -> None:
+    """In a JSON array (or XES) log the location of an event is its record number, not a line:
+    a SARIF viewer would open the file at the wrong line, so the result names the file and, in
+    its message, the record. A CSV log's rows keep their lines."""
+    from govrules.cli import run
+
+    ex = Path("examples/school-ideology")
+    record = '{{"id": "{id}", "time": "{time}", "actor": "branch-1", "action": "ideology-report", "recipient": "central-party-branch"}}'
+    rows = [record.format(id=f"r{m}", time=f"2024-{m:02d}-10T10:00:00+08:00") for m in range(1, 11)]
+    rows.append(
+        record.format(id="late", time="2024-12-03T10:00:00+08:00").replace(
+            '"recipient"', '"period": "2024-11", "recipient"'
+        )
+    )
+    log = tmp_path / "reports.json"
+    log.write_text("[" + ",\n".join(rows) + "]\n", encoding="utf-8")
+    out = io.StringIO()
+    argv = ["check", str(ex / "rules.yaml"), "--org", str(ex / "org.yaml"), "--events", str(log)]
+    code = run(
+        [
+            *argv,
+            "--from",
+            "2024-11-01",
+            "--to",
+            "2024-11-30",
+            "--as-of",
+            "2024-12-31",
+            "--format",
+            "sarif",
+            "--fail-on",
+            "never",
+        ],
+        out,
+        io.StringIO(),
+    )
+    assert code == 0
+    sarif = json.loads(out.getvalue())
+    assert list(VALIDATOR.iter_errors(sarif)) == []
+    [late] = [
+        r
+        for r in sarif["runs"][0]["results"]
+        if r["properties"]["code"] == "late" and r["properties"]["actor"] == "branch-1"
+    ]
+    assert late["locations"] == [
+        {"physicalLocation": {"artifactLocation": {"uri": _uri(str(log))}}, "message": {"text": "late (record 11)"}}
+    ]

@@ -24,7 +24,9 @@ class RenderContext:
     ``rules_file``); ``org_name`` and ``rule_set_title`` are display names too. ``colour``
     asks for ANSI colour (the caller decides, e.g. only on a terminal). ``fail_on`` is the
     caller's failure threshold (``--fail-on``): the JUnit report fails the findings at or above
-    it, as the exit code does.
+    it, as the exit code does. ``record_numbered`` names the logs whose records are numbered
+    rather than located by line (JSON arrays and XES, `govrules.events.EvidenceLocation`): a
+    SARIF result gives no line in them, which a code-scanning view would open at.
     """
 
     actor_names: Mapping[str, Any] = field(default_factory=dict)
@@ -34,6 +36,7 @@ class RenderContext:
     org_name: str | None = None
     rule_set_title: str | None = None
     fail_on: Literal["violation", "warning", "never"] = "violation"
+    record_numbered: frozenset[str] = frozenset()
 
 
 Renderer = Callable[[Report, RenderContext], str]

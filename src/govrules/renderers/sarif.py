@@ -103,8 +103,12 @@ def _uri(path: str) -> str:
     return quote(posix.as_posix(), safe="/")
 
 
-def _physical(file: str, line: int | None) -> dict[str, Any]:
+def _physical(file: str, line: int | None, *, record: bool = False) -> dict[str, Any]:
+    """A location in ``file``: at ``line``, or where ``line`` numbers a record (``record``: a JSON
+    array's or an XES log's) the file alone, its message naming the record."""
     location: dict[str, Any] = {"artifactLocation": {"uri": _uri(file)}}
+    if record:
+        return {"physicalLocation": location, "message": {"text": f"record {line}"}}
     if line is not None and line >= 1:
         location["region"] = {"startLine": line}
     return {"physicalLocation": location}
@@ -120,22 +124,25 @@ def _rule_location(context: RenderContext, rule: str | None) -> dict[str, Any] |
 def _result(report: Report, context: RenderContext, f: Finding, positions: dict[str, int]) -> dict[str, Any]:
     rule_id = f.rule or _RECORD_RULE.format(code=f.code.value)
     cited: list[dict[str, Any]] = []
+    cited_ids: list[str] = []
     for event_id in f.evidence:
         loc = report.evidence_locations.get(event_id)
         if loc is not None:
-            item = _physical(loc.file, loc.line)
-            item["message"] = {"text": event_id}
+            record = loc.file in context.record_numbered and loc.line is not None
+            item = _physical(loc.file, loc.line, record=record)
+            item["message"] = {"text": f"{event_id} (record {loc.line})" if record else event_id}
             cited.append(item)
+            cited_ids.append(event_id)
     rule_loc = _rule_location(context, f.rule)
     primary: dict[str, Any] | None
     related: list[dict[str, Any]]
     if f.rule is None and f.file:
-        primary = _physical(f.file, f.line)
+        primary = _physical(f.file, f.line, record=f.file in context.record_numbered and f.line is not None)
         related = cited
     elif cited:
         at = len(cited) - 1
         if f.code.value == "unapproved":  # the event that lacks approval, not an approval cited
-            at = next((i for i, c in enumerate(cited) if c["message"]["text"] == f.period), at)
+            at = next((i for i, event_id in enumerate(cited_ids) if event_id == f.period), at)
         primary, related = cited[at], cited[:at] + cited[at + 1 :]
         if rule_loc is not None:
             related = [*related, {**rule_loc, "message": {"text": f.clause or rule_id}}]
