@@ -1003,7 +1003,9 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                 return to is None or run.party_matches(to, e.recipient, trig, e.time)
 
             chosen, first_candidate = responses[index].choose(trig, links, _actor_scope(by, trig), candidate, fits)
-            if discharged is None and rule.unless is not None:
+            # each step lapses on its own: an unless event after its response or its due moment
+            # does not discharge it, though it discharges a step before or after it
+            if rule.unless is not None:
                 discharged = _trigger_discharge(run, rule.unless, unless_events, trig, links, chosen, due)
             base = {"actor": _expected_actor(run, trig, by), "period": trig.id, "opens": trig.time, "due": due}
 

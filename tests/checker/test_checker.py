@@ -893,6 +893,33 @@ class TestTriggered:
         ]
         assert gaps(report, "discharged")[0].severity == "info"
 
+    def test_each_step_lapses_on_its_own(self) -> None:
+        """A withdrawal discharges the steps still open when it comes: not a second step due the
+        day after the inspection and missed by then, nor one already done. Once the first step
+        was discharged, every later step was reported discharged, citing a withdrawal after its
+        deadline or in place of the feedback that met it."""
+        rule = {
+            **CHAIN,
+            "steps": [
+                {"action": "written-report", "within": "7 days"},
+                {"action": "feedback", "within": "1 day", "counted_from": "trigger"},
+                {"action": "closure", "within": "30 days"},
+            ],
+            "unless": {"action": "withdraw"},
+        }
+        late = [ev("i1", "2024-03-01T10:00", "b1", "inspection"), ev("w1", "2024-03-05T10:00", "b1", "withdraw")]
+        done = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection"),
+            ev("f1", "2024-03-01T11:00", "b1", "feedback"),
+            ev("w1", "2024-03-01T12:00", "b1", "withdraw"),
+        ]
+        outcomes = [[(o.step, o.status, o.evidence) for o in run(ruleset(rule), log).outcomes] for log in (late, done)]
+        assert outcomes == [
+            [(1, "discharged", ("i1", "w1")), (2, "unanswered", ("i1",)), (3, "discharged", ("i1", "w1"))],
+            [(1, "discharged", ("i1", "w1")), (2, "met", ("i1", "f1")), (3, "discharged", ("i1", "w1"))],
+        ]
+        assert [f.code.value for f in run(ruleset(rule), late).findings] == ["discharged", "unanswered"]
+
     @pytest.mark.parametrize(
         ("to", "payee", "status"),
         [
