@@ -21,7 +21,7 @@ from typing import Any, TypeVar, cast
 
 import msgspec
 
-from govrules.durations import local_date, start_of_day
+from govrules.durations import end_of_day, local_date, start_of_day
 from govrules.errors import InvalidArgument, RuleSetError
 from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups, at_fixed_offsets
 from govrules.findings import (
@@ -311,10 +311,9 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
     for obligation in all_obligations:
         streams[(obligation.actor, obligation.counterpart)].append(obligation)
     others: dict[tuple[str, str | None], list[Obligation]] = defaultdict(list)
-    # by rule id: whether a late event naming its period counts only up to the acceptance limit
-    named_close = {rule.id: rule.accept_late is not None}
+    versions = {rule.id: rule}  # by rule id: how late an event naming its period may come
     for version in _other_versions(run, rule):
-        named_close[version.id] = version.accept_late is not None
+        versions[version.id] = version
         for obligation in rule_obligations(ctx, version, ctx.start, ctx.end):
             others[(obligation.actor, obligation.counterpart)].append(obligation)
     events = [e for e in run.events(rule.action) if _where_matches(rule.where, e)]
@@ -352,7 +351,7 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
             obls, extended = _extended(run, rule, rule.extension, obls, notices, good)
         other = others.get((actor, counterpart), [])
         merged = _merged(obls, other)
-        closing = [named_close[o.rule] for o in merged] if other else None
+        closing = [_named_limit(run, versions[o.rule], o) for o in merged] if other else None
         for item in _evaluate_stream(run, rule, merged, good, stray, closing):
             found = extended.get(item.period or "")
             yield item if found is None else _citing_extension(run, item, *found)
@@ -468,14 +467,14 @@ def _assign(
     obls: Sequence[Obligation],
     events: Sequence[Event],
     *,
-    named_close: bool | Sequence[bool],
+    named_limit: Sequence[datetime | None],
     misdirected: Collection[str] = (),
 ) -> dict[int, list[Event]]:
     """Assign each event of a stream to at most one obligation (docs/semantics.md, "Matching").
 
-    1. An event naming its ``period`` answers that period (late if after its due moment); where
-       ``named_close`` (the rule sets ``accept_late``), only up to the acceptance limit
-       (``closes``), after which it answers no period.
+    1. An event naming its ``period`` answers that period (late if after its due moment), up to
+       the obligation's ``named_limit`` where it has one (`_named_limit`), after which it answers
+       no period.
     2. Otherwise it answers the obligation whose on-time span (opens .. due) contains it; where
        spans overlap (a filing due 40 days after the quarter), the oldest one still unmet.
     3. Then debts are paid, oldest first: an unmet obligation takes the earliest event after its
@@ -493,7 +492,6 @@ def _assign(
     it; it is never a surplus another obligation may take.
     """
     by_label = {o.period: i for i, o in enumerate(obls)}
-    closing = [named_close] * len(obls) if isinstance(named_close, bool) else list(named_close)
     live = [i for i, o in enumerate(obls) if o.status in ("open", "pending")]
     assigned: dict[int, list[Event]] = defaultdict(list)
     loose: list[Event] = []
@@ -502,7 +500,8 @@ def _assign(
             i = by_label.get(e.period, -1)  # as written first: a custom period's id may look like a label
             if i < 0:
                 i = by_label.get(_period_label(e.period), -1)
-            if i >= 0 and obls[i].status in ("open", "pending") and (not closing[i] or e.time <= obls[i].closes):
+            limit = named_limit[i] if i >= 0 else None
+            if i >= 0 and obls[i].status in ("open", "pending") and (limit is None or e.time <= limit):
                 assigned[i].append(e)
     for e in events:
         if e.period is not None:
@@ -541,6 +540,18 @@ def _assign(
     return assigned
 
 
+def _named_limit(run: _Run, rule: RecurringRule, o: Obligation) -> datetime | None:
+    """How late an event naming ``o``'s period may come and still answer it: however late (None)
+    by default, as it says which period it is for; up to the acceptance limit where the rule sets
+    `accept_late`; and no later than the end of the rule's last day in force where it has one (a
+    version accepts late events only while in force)."""
+    if rule.accept_late is not None:
+        return o.closes  # capped at the last day in force already
+    if rule.effective is not None and rule.effective.to is not None:
+        return max(o.due, end_of_day(rule.effective.to, run.ctx.tz))
+    return None
+
+
 def _kept_last(o: Obligation, e: Event) -> tuple[bool, float, int]:
     """Orders ``o``'s events by how little it needs them: outside its window first, then by time."""
     in_window = o.window_start is None or o.window_start <= e.time <= (o.window_end or o.due)
@@ -553,21 +564,21 @@ def _evaluate_stream(
     obls: Sequence[Obligation],
     good: Sequence[Event],
     stray: Sequence[Event],
-    named_close: Sequence[bool] | None = None,
+    named_limit: Sequence[datetime | None] | None = None,
 ) -> Iterator[Item]:
-    """The outcomes and findings of one stream's obligations. ``named_close`` is given (per
-    obligation: whether its rule sets ``accept_late``) where some of them belong to other
-    versions of the rule's clause, which take their events but are reported by their own rule."""
+    """The outcomes and findings of one stream's obligations. ``named_limit`` is given (per
+    obligation, `_named_limit` of its own rule) where some of them belong to other versions of
+    the rule's clause, which take their events but are reported by their own rule."""
     ctx = run.ctx
     misdirected_ids = {e.id for e in stray}
     assigned = _assign(
         obls,
         sorted([*good, *stray], key=_event_key),
-        named_close=rule.accept_late is not None if named_close is None else named_close,
+        named_limit=[_named_limit(run, rule, o) for o in obls] if named_limit is None else named_limit,
         misdirected=misdirected_ids,
     )
     unless_events = run.events(rule.unless.action) if rule.unless is not None else []
-    mixed = named_close is not None  # given only where other versions' obligations are among them
+    mixed = named_limit is not None  # given only where other versions' obligations are among them
     for i, o in enumerate(obls):
         if mixed and o.rule != rule.id:
             continue

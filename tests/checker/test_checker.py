@@ -1815,6 +1815,16 @@ class TestOptions:
         late = ev("may", "2024-06-14T10:00", "b1", "report", recipient="hq", period="2024-05")
         report = run(rules, [*log, late], start=date(2024, 4, 1), end=date(2024, 7, 1))
         assert [(o.rule, o.period, o.status) for o in report.outcomes][1] == ("v1", "2024-05", "late")
+        # naming May, made on 20 June under the second version: the first no longer accepts it,
+        # with its default limit as with a longer one (the default let a named event through)
+        named = ev("may", "2024-06-20T09:00", "b1", "report", recipient="hq", period="2024-05")
+        for limit in ({}, {"accept_late": "2 months"}):
+            limited = ruleset(
+                {**base, "id": "v1", "effective": {"to": "2024-06-15"}, **limit},
+                {**base, "id": "v2", "effective": {"from": "2024-06-16"}},
+            )
+            report = run(limited, [*log, named], start=date(2024, 4, 1), end=date(2024, 7, 1))
+            assert [(o.rule, o.period, o.status) for o in report.outcomes][1] == ("v1", "2024-05", "missing")
 
     def test_the_versions_of_a_recurring_clause_are_one_stream(self) -> None:
         """The same versions (to 15 June, from 16 June) and a report on 10 June naming no period,
