@@ -1573,3 +1573,15 @@ def test_an_xes_event_writing_an_attribute_twice_is_rejected(tmp_path: Path) -> 
         (1, "an event writes the attribute 'concept:name' more than once; XES does not say which value counts")
     ]
     assert [(e.line, e.action) for e in records if isinstance(e, Event)] == [(2, "report")]
+    # a trace writing its name twice: each of its events' case would be a guess; the next trace reads
+    trace = '<trace><string key="concept:name" value="c1"/>{extra}{events}</trace>'
+    twice = trace.format(
+        extra='<string key="concept:name" value="c2"/>', events=event.format(a="report", extra="", d=1)
+    )
+    once = trace.format(extra="", events=event.format(a="report", extra="", d=2))
+    data = f'<log xmlns="http://www.xes-standard.org/">{twice}{once}</log>'.encode()
+    records = _read(tmp_path, "log.xes", data)
+    assert [(r.line, r.reason[:60]) for r in records if isinstance(r, Rejected)] == [
+        (1, "its trace writes the attribute 'case:concept:name' more than")
+    ]
+    assert [(e.line, e.subject) for e in records if isinstance(e, Event)] == [(2, "c1")]

@@ -267,6 +267,37 @@ def test_a_window_its_exempt_periods_would_miss_loads() -> None:
     assert rule.window is not None and rule.window.month == 12  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(
+    ("week_start", "exempt", "refused"),
+    [
+        ("monday", "[W52, 2024-W01]", []),
+        ("monday", "['2024-12-23/P1W']", ["got '2024-12-23/P1W' (write '2024-W52'): it would exempt nothing"]),
+        ("sunday", "['12-22/P1W', '2024-12-22/P1W']", []),
+        ("sunday", "[W52]", ["such as '2020-07-05/P1W' or '07-05/P1W', got 'W52': it would exempt nothing"]),
+    ],
+)
+def test_exempt_weeks_are_named_as_the_rule_set_labels_its_weeks(
+    week_start: str, exempt: str, refused: list[str]
+) -> None:
+    """ISO weeks (from Monday) are labelled 2024-W52, weeks from another day by their first day
+    (2024-12-22/P1W): an exempt period must name them so, whole or by its ending, or it would
+    exempt nothing, which is refused where it is written."""
+    text = (
+        HEAD
+        + f"week_start: {week_start}\n"
+        + (
+            f"rules:\n  - {{id: a, kind: recurring, clause: c, who: {{role: r}}, action: x, every: week, exempt_periods: {exempt}}}\n"
+        )
+    )
+    if not refused:
+        assert load_rules(text.encode(), file="r.yaml").rules[0].exempt_periods  # type: ignore[union-attr]
+        return
+    with pytest.raises(RuleSetError) as info:
+        load_rules(text.encode(), file="r.yaml")
+    assert [(p.code, p.pointer) for p in info.value.problems] == [("bad-value", "/rules/0/exempt_periods/0")]
+    assert [p.message[-len(r) :] for p, r in zip(info.value.problems, refused, strict=True)] == refused
+
+
 class TestParties:
     STEP = "rules:\n- id: a\n  kind: triggered\n  clause: c\n  trigger: {action: t}\n  steps:\n  - {action: r, within: 7 days, to: %s}\n"
 

@@ -205,15 +205,17 @@ class _Run:
         return format_instant(when, self.ctx.tz)
 
     def late_words(self, done: datetime, due: datetime, *, elapsed: bool = False) -> str:
-        """How late ``done`` is, as people say it. Against a deadline in calendar days, from one
-        day on, the local days from the due day to the day it was done ("3 days" for a report due
-        on 1 November and made on the 4th, also when the clocks went back in between); below a
-        day, and against a deadline in hours or minutes, the time that passed, rounded up."""
+        """How late ``done`` is, as people say it. Against a deadline in calendar days, done two
+        days or more after the due day: the local days from the due day to the day it was done
+        ("3 days" for a report due on 1 November and made on the 4th, whatever the clocks did in
+        between); done on the day after it, and against a deadline in hours or minutes, the time
+        that passed, rounded up ("5 hours")."""
         late = _late_by(done, due)
-        if elapsed or late < 86400:
-            return format_duration(late, self.lang, calendar_days=not elapsed)
-        days = max(1, (self.local_date(done) - self.local_date(due)).days)
-        return word("day" if days == 1 else "days", self.lang, n=days)
+        if not elapsed:
+            days = (self.local_date(done) - self.local_date(due)).days
+            if days >= 2:
+                return word("days", self.lang, n=days)
+        return format_duration(late, self.lang, calendar_days=False)
 
     def finding(self, code: FindingCode, rule: Rule | None, params: Mapping[str, Any], **fields: Any) -> Finding:
         severity = CODE_SEVERITY[code]
@@ -540,6 +542,11 @@ def _assign(
     return assigned
 
 
+def _elapsed_due(run: _Run, rule: RecurringRule) -> bool:
+    """Whether a recurring rule's due moment is counted in hours or minutes after its period."""
+    return rule.due_after is not None and run.ctx.duration(rule.due_after).elapsed
+
+
 def _named_limit(run: _Run, rule: RecurringRule, o: Obligation) -> datetime | None:
     """How late an event naming ``o``'s period may come and still answer it: however late (None)
     by default, as it says which period it is for; up to the acceptance limit where the rule sets
@@ -689,7 +696,11 @@ def _evaluate_stream(
             yield run.finding(
                 FindingCode.LATE,
                 rule,
-                {**params(), "late_by": run.late_words(completing.time, o.due), "done": run.instant(completing.time)},
+                {
+                    **params(),
+                    "late_by": run.late_words(completing.time, o.due, elapsed=_elapsed_due(run, rule)),
+                    "done": run.instant(completing.time),
+                },
                 **base,
                 **counts,
                 observed=n,

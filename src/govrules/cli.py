@@ -88,7 +88,11 @@ def _parser() -> argparse.ArgumentParser:
         help="the audit moment, to the end of the day or second written (default: the end of the range, or now if earlier)",
     )
     c.add_argument("--format", default="text", choices=sorted(RENDERERS), help="report format (default: text)")
-    c.add_argument("--output", metavar="FILE", help="write the report here (atomically) instead of stdout")
+    c.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the report here instead of stdout (a file is replaced whole, or not at all)",
+    )
     c.add_argument("--lang", default="en", choices=LANGUAGES, help="language of the report (default: en)")
     c.add_argument(
         "--fail-on",
@@ -392,8 +396,9 @@ def _write(content: str | Callable[[BinaryIO], None], handle: BinaryIO) -> None:
 def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout: TextIO) -> None:
     """Write a report (its text, or a function that writes its UTF-8 bytes) to ``output``,
     atomically: a failure leaves any previous file as it was. ``None``: to ``stdout``. A symbolic
-    link is followed (the file it names is replaced, the link kept); a pipe or a device
-    (``/dev/stdout``) is written into, as it cannot be replaced."""
+    link is followed (the file it names is replaced, the link kept); a pipe, a device, or a file
+    named through ``/dev`` or ``/proc`` (``/dev/stdout``, ``/dev/fd/3``, ``>(cat)``) is written
+    into, appended to as a shell's ``>>`` would have it, as it cannot be replaced."""
     if output is None:
         if isinstance(content, str):
             stdout.write(content)
@@ -406,15 +411,15 @@ def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout:
             content(buffer)
             stdout.write(buffer.getvalue().decode("utf-8"))
         return
-    target = Path(os.path.realpath(output)) if os.path.islink(output) else Path(output)
     try:
-        special = not stat.S_ISREG(kind := target.stat().st_mode) and not stat.S_ISDIR(kind)
+        special = not stat.S_ISREG(kind := os.stat(output).st_mode) and not stat.S_ISDIR(kind)
     except OSError:
         special = False
-    if special:
-        with open(target, "wb") as handle:
+    if special or os.path.abspath(output).startswith(("/dev/", "/proc/")):
+        with open(output, "ab") as handle:
             _write(content, handle)
         return
+    target = Path(os.path.realpath(output)) if os.path.islink(output) else Path(output)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():  # said of the report, not of the temporary file it is written to first
         raise FileNotFoundError(errno.ENOENT, "no such folder for the report", str(target))

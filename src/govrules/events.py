@@ -149,7 +149,7 @@ class FieldMap:
 
         Raises:
             ValueError: an item is not ``FIELD=COLUMN``, names an unknown field, or has an empty
-                alternative, an empty constant (``''``) or a quote left open.
+                alternative or an empty constant (``''``).
         """
         fields = dict(base.fields) if base else {}
         for item in items:
@@ -163,10 +163,6 @@ class FieldMap:
                 if not source or (_is_constant(source) and len(source) == 2):
                     raise ValueError(
                         f"expected a column or a quoted text in each alternative of {item!r}, got an empty one"
-                    )
-                if source[0] in "'\"" and not _is_constant(source):
-                    raise ValueError(
-                        f"expected a quoted text to end with the quote it starts with in {item!r}, got {source}"
                     )
             fields[name] = column.strip()
         return cls(fields, dict(base.lists) if base else {}, dict(base.attributes) if base else {})
@@ -1483,7 +1479,8 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
             spoilt.append(str(exc).split(";")[0])
             return None
 
-    decoder = json.JSONDecoder(parse_constant=constant, parse_int=integer)
+    decoder = json.JSONDecoder(parse_constant=constant)
+    careful = json.JSONDecoder(parse_constant=constant, parse_int=integer)  # slower: for that record only
     buffer = handle.read(65536)
     _refuse_wide_mark(buffer, name)
     pos = _skip_ws(buffer, 0)
@@ -1530,7 +1527,12 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
             )
             return
         try:
-            obj, end = decoder.raw_decode(buffer, pos)
+            try:
+                obj, end = decoder.raw_decode(buffer, pos)
+            except ValueError as exc:
+                if isinstance(exc, json.JSONDecodeError) or "integer string conversion" not in str(exc):
+                    raise
+                obj, end = careful.raw_decode(buffer, pos)
         except (json.JSONDecodeError, ValueError, RecursionError) as exc:
             if not eof and len(buffer) - pos < MAX_RECORD_CHARS:
                 more = handle.read(65536)
@@ -1603,6 +1605,7 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
     number = 0
     depth = 0
     trace_attrs: dict[str, Any] = {}
+    trace_repeated: list[str] = []  # the attributes the trace writes twice: its events' case is a guess
     in_event = in_trace = False
     root: Any = None
     with handle:
@@ -1614,7 +1617,7 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
                         root = elem
                     depth += 1
                     if tag == "trace":
-                        trace_attrs, in_trace = {}, True
+                        trace_attrs, in_trace, trace_repeated = {}, True, []
                     elif tag == "event":
                         in_event = True
                     continue
@@ -1632,10 +1635,11 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
                                 repeated.append(key)
                             written.add(key)
                             record[key] = _xes_value(ctag, child.attrib.get("value"))
-                    if repeated:  # as a JSON record writing a key twice: which value counts is a guess
-                        keys = ", ".join(map(repr, dict.fromkeys(repeated)))
+                    if repeated or trace_repeated:  # as a JSON record writing a key twice: a guess
+                        keys = ", ".join(map(repr, dict.fromkeys(repeated or trace_repeated)))
+                        whose = "an event" if repeated else "its trace"
                         reason = (
-                            f"an event writes the attribute {keys} more than once; XES does not say which value counts"
+                            f"{whose} writes the attribute {keys} more than once; XES does not say which value counts"
                         )
                         yield Rejected(name, number, reason)
                     else:
@@ -1643,10 +1647,12 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
                     in_event = False
                     elem.clear()
                 elif tag in _XES_VALUE_TAGS and in_trace and not in_event and depth == 2 and "key" in elem.attrib:
+                    if "case:" + elem.attrib["key"] in trace_attrs:
+                        trace_repeated.append("case:" + elem.attrib["key"])
                     trace_attrs["case:" + elem.attrib["key"]] = _xes_value(tag, elem.attrib.get("value"))
                 elif tag == "trace":
                     # an event directly under the log, after a trace, belongs to no case
-                    trace_attrs, in_trace = {}, False
+                    trace_attrs, in_trace, trace_repeated = {}, False, []
                     root.clear()  # drop finished traces: memory follows one trace, not the log
         except ParseError as exc:  # numbered as the record it stops: the XML line is in the message
             reason = f"malformed XES (XML) after record {number}: {exc}; the rest of the file cannot be read"

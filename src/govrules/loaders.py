@@ -997,6 +997,8 @@ def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
             span = window_span_problem(rules, rule)
             if span is not None:
                 problems.append(smap.problem(f"{base}/window/{span[0]}", "bad-window", span[1]))
+            for j, message in exempt_period_problems(rules, rule):
+                problems.append(smap.problem(f"{base}/exempt_periods/{j}", "bad-value", message))
         else:
             timed = [(f"{base}/steps/{j}", step.roll, step.within) for j, step in enumerate(getattr(rule, "steps", ()))]
         for pointer, roll, text in timed:
@@ -1036,6 +1038,44 @@ def rolls_elapsed_time(rules: RuleSet, roll: str, text: str | None) -> bool:
     """Whether a deadline of ``text`` is rolled to a workday although it is elapsed time (hours or
     minutes), which the loader refuses (`bad-roll`)."""
     return roll == "next-workday" and text is not None and rules.duration(text).elapsed
+
+
+_EXEMPT_SAMPLE = (date(2019, 1, 1), date(2022, 1, 1))  # a 53-week year and a 29 February
+
+
+def exempt_period_problems(rules: RuleSet, rule: RecurringRule) -> list[tuple[int, str]]:
+    """The rule's exempt periods (by position) that name no period of its grain as the rule set
+    labels them (a week from a Sunday is ``2024-12-22/P1W``, an ISO week ``2024-W52``): a label
+    or its ending (``Q4``) that no label has would exempt nothing. Only for a grain: a named
+    calendar's or a recurrence's periods come with the organisation or the recurrence."""
+    every = rule.every
+    if not rule.exempt_periods or not isinstance(every, str) or every not in Grain._value2member_map_:
+        return []
+    from govrules.obligations import _WEEKDAY_INDEX
+    from govrules.periods import written_period
+
+    week_start = _WEEKDAY_INDEX[rules.week_start]
+    labels = [p.label for p in iter_periods(Grain(every), *_EXEMPT_SAMPLE, week_start=week_start)]
+
+    def exempts(entry: str) -> bool:
+        if any(label == entry or label.endswith("-" + entry) for label in labels):
+            return True
+        named = written_period(entry)  # a whole label of a year outside the sample
+        grid = iter_periods(Grain(every), named.start, named.end, week_start=week_start) if named else ()
+        return any(p.label == entry for p in grid)
+
+    problems = []
+    for j, entry in enumerate(rule.exempt_periods):
+        if exempts(entry):
+            continue
+        example = labels[len(labels) // 2]
+        such = f"{example!r} or {example.split('-', 1)[1]!r}" if "-" in example else repr(example)
+        message = f"expected a label of the rule's {every} periods or its ending, such as {such}, got {entry!r}"
+        fixed = [c for c in (canonical_label(entry), entry.strip().upper()) if c and c != entry and exempts(c)]
+        if fixed:
+            message += f" (write {fixed[0]!r})"
+        problems.append((j, message + ": it would exempt nothing"))
+    return problems
 
 
 def window_misses(rule: RecurringRule, rules: RuleSet | None = None) -> str | None:

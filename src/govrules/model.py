@@ -454,40 +454,6 @@ class Recurrence(_Model):
 
 Grain = Literal["day", "week", "month", "quarter", "half-year", "year"]
 
-_MM, _DD = r"(0[1-9]|1[0-2])", r"(0[1-9]|[12]\d|3[01])"
-_EXEMPTABLE = {  # what a grain's labels are, whole or as their ending (every fourth quarter: 'Q4')
-    "day": re.compile(rf"(\d{{4}}-)?({_MM}-)?{_DD}"),
-    "week": re.compile(r"(\d{4}-)?W(0[1-9]|[1-4]\d|5[0-3])|\d{4}-\d{2}-\d{2}/P1W"),
-    "month": re.compile(rf"(\d{{4}}-)?{_MM}"),
-    "quarter": re.compile(r"(\d{4}-)?Q[1-4]"),
-    "half-year": re.compile(r"(\d{4}-)?H[12]"),
-    "year": re.compile(r"\d{4}"),
-}
-_EXEMPT_EXAMPLES = {
-    "day": "'2024-12-25', '12-25' or '25'",
-    "week": "'2024-W52' or 'W52'",
-    "month": "'2024-08' or '08'",
-    "quarter": "'2024-Q4' or 'Q4'",
-    "half-year": "'2024-H2' or 'H2'",
-    "year": "'2024'",
-}
-
-
-def _exempt_period_message(grain: str, entry: str) -> str:
-    from govrules.periods import canonical_label
-
-    hint = ""
-    written = canonical_label(entry)
-    if written is not None and _EXEMPTABLE[grain].fullmatch(written):
-        hint = f" (write {written!r})"
-    elif entry.strip().upper() != entry and _EXEMPTABLE[grain].fullmatch(entry.strip().upper()):
-        hint = f" (write {entry.strip().upper()!r})"
-    return (
-        f"expected a {grain} label or its ending, such as {_EXEMPT_EXAMPLES[grain]}, got {entry!r}{hint}: "
-        "it would exempt nothing"
-    )
-
-
 Every = Grain | FiscalYear | NamedCalendar | Recurrence
 
 
@@ -589,10 +555,6 @@ class RecurringRule(_RuleBase):
                     "expected 'who' of a rolling interval ('max_gap') to be an 'actor' or a 'role': it has no pairs",
                     at="who",
                 )
-        if isinstance(self.every, str):
-            for entry in self.exempt_periods:
-                if not _EXEMPTABLE[self.every].fullmatch(entry):
-                    raise _invalid("bad-value", _exempt_period_message(self.every, entry), at="exempt_periods")
         who = as_party(self.who)
         if who is not None and (who.trigger or who.counterpart):
             raise _invalid(

@@ -230,9 +230,7 @@ def parse_rrule(rule: str, *, dtstart: date, week_start: int = 0) -> _rrule.rrul
         raise PeriodError(f"cannot read RRULE {rule!r}: {exc}") from None
     if not isinstance(parsed, _rrule.rrule):
         raise PeriodError(f"expected a single RRULE, got {rule!r}")
-    if re.search(
-        r"(^|;)\s*INTERVAL\s*=\s*(-|\+?0+\s*(;|$))", text, re.IGNORECASE
-    ):  # dateutil repeats the start for ever
+    if getattr(parsed, "_interval", 1) < 1:  # dateutil would repeat the start for ever
         raise PeriodError(f"expected a positive INTERVAL (RFC 5545 §3.3.10), got {rule!r}")
     if re.search(r"(^|;)\s*WKST\s*=", text, re.IGNORECASE):
         return parsed

@@ -423,3 +423,34 @@ def test_the_table_names_the_rolling_intervals_it_cannot_list(tmp_path: Path) ->
     ]
     code, out, _ = _obligations((str(rules), str(org)), "--lang", "zh")
     assert out.splitlines()[-1] == "滚动间隔规则未列出(其截止时间取决于事项):review"
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "ics"])
+def test_a_deadline_past_the_end_of_the_calendar_is_listed_in_every_format(tmp_path: Path, fmt: str) -> None:
+    """A yearly report due ten years after 9990 is due at the calendar's last instant: every
+    format lists it (the iCalendar event has no day after it to end on, so it gives none)."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        RULES.split("rules:")[0]
+        + "rules:\n  - {id: far, kind: recurring, clause: D1.4.2, who: {role: branch}, action: a, every: year, due_after: 10 years}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "org.yaml").write_text(ORG, encoding="utf-8")
+    code, out, err = _run(
+        "obligations",
+        str(rules),
+        "--org",
+        str(tmp_path / "org.yaml"),
+        "--from",
+        "9990-01-01",
+        "--to",
+        "9990-12-31",
+        "--format",
+        fmt,
+    )
+    assert (code, err) == (0, "")
+    if fmt == "ics":
+        events = _events(out)
+        assert events and all(e.decoded("DTSTART") == date(9999, 12, 31) and "DTEND" not in e for e in events)
+    else:
+        assert "9999-12-31" in out

@@ -338,6 +338,8 @@ def test_rrule_periods_are_taken_by_their_first_day() -> None:
         ("BYDAY=MO", "cannot read"),
         ("FREQ=DAILY;INTERVAL=0", "positive INTERVAL"),  # dateutil repeats the start for ever
         ("FREQ=WEEKLY;INTERVAL=-1", "positive INTERVAL"),
+        ("FREQ=DAILY;INTERVAL=0_0", "positive INTERVAL"),  # as int() reads it
+        ("FREQ=DAILY;INTERVAL=\u0660", "positive INTERVAL"),  # an Arabic-Indic zero
     ],
 )
 def test_rrule_errors_say_what_is_wrong(text: str, fragment: str) -> None:

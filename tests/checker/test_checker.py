@@ -204,6 +204,15 @@ class TestLate:
         )
         assert "3 days late" in f.message
 
+    def test_a_report_due_hours_after_its_period_is_late_by_hours(self) -> None:
+        """Due 12 hours after the month ends (noon on the 1st), made 35 hours after that: "35 hours
+        late", as for any deadline in hours, not "1 day" counted on the calendar."""
+        rule = {**MONTHLY, "who": "b1", "due_after": "12 hours"}
+        log = [ev("nov", "2024-12-02T23:00:00+08:00", "b1", "report", recipient="hq")]
+        [f] = gaps(run(ruleset(rule), log), "late")
+        assert (f.code.value, f.period, f.late_by_seconds) == ("late", "2024-11", 35 * 3600)
+        assert "35 hours late" in f.message
+
     def test_days_late_are_local_days_whatever_the_clocks_do(self) -> None:
         """Replies due within 3 days, made at midnight starting the third day after the due day:
         3 days late each, counted on the calendar. By elapsed time rounded up, the first, with
@@ -232,6 +241,28 @@ class TestLate:
         assert all("3 days late" in f.message for f in report.findings)
         zh = run(ruleset(rule, tz="America/New_York"), log, lang="zh")
         assert all("3 天" in f.message for f in zh.findings)
+        # two days after the due day, half an hour into it, with the clocks gone forward between
+        # (23 h 30 min later) and a week later (24 h 30 min): 2 days late each; on the day after
+        # the due day, the hours
+        spring = [
+            ev("n3", datetime(2024, 3, 6, 12, tzinfo=ny).isoformat(), "b1", "notice"),
+            ev("r3", datetime(2024, 3, 11, 0, 30, tzinfo=ny).isoformat(), "b1", "reply", ref="n3"),
+            ev("n4", datetime(2024, 3, 13, 12, tzinfo=ny).isoformat(), "b1", "notice"),
+            ev("r4", datetime(2024, 3, 18, 0, 30, tzinfo=ny).isoformat(), "b1", "reply", ref="n4"),
+            ev("n5", datetime(2024, 3, 20, 12, tzinfo=ny).isoformat(), "b1", "notice"),
+            ev("r5", datetime(2024, 3, 24, 20, 0, tzinfo=ny).isoformat(), "b1", "reply", ref="n5"),
+        ]
+        report = run(ruleset(rule, tz="America/New_York"), spring)
+        assert [(f.period, f.late_by_seconds) for f in report.findings] == [
+            ("n3", 23 * 3600 + 1800),
+            ("n4", 24 * 3600 + 1800),
+            ("n5", 20 * 3600),
+        ]
+        assert [f.message.split(" late ")[0].rsplit(" ", 2)[-2:] for f in report.findings] == [
+            ["2", "days"],
+            ["2", "days"],
+            ["20", "hours"],
+        ]
 
     @pytest.mark.parametrize(
         ("every", "written", "period"),

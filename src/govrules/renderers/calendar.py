@@ -13,7 +13,7 @@ import io
 import json
 import unicodedata
 from collections.abc import Sequence
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 
 from govrules.messages import format_instant, format_period
@@ -199,7 +199,8 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
         event.add("dtstamp", o.opens.astimezone(UTC))
         due_day = o.due.date()
         event.add("dtstart", due_day)
-        event.add("dtend", due_day + timedelta(days=1))
+        if due_day < date.max:  # the calendar's last day (a deadline past its end) has no day after
+            event.add("dtend", due_day + timedelta(days=1))
         event.add("transp", "TRANSPARENT")
         title = _one_line(text_in(rule.title, lang, rule.id))
         event.add("summary", f"{_one_line(_who(org, o, lang))}: {title} ({format_period(o.period, lang)})")
