@@ -353,7 +353,7 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
             obls, extended = _extended(run, rule, rule.extension, obls, notices, good)
         other = others.get((actor, counterpart), [])
         merged = _merged(obls, other)
-        closing = [_named_limit(run, versions[o.rule], o) for o in merged] if other else None
+        closing = [_named_limits(run, versions[o.rule], [o])[0] for o in merged] if other else None
         for item in _evaluate_stream(run, rule, merged, good, stray, closing):
             found = extended.get(item.period or "")
             yield item if found is None else _citing_extension(run, item, *found)
@@ -475,7 +475,7 @@ def _assign(
     """Assign each event of a stream to at most one obligation (docs/semantics.md, "Matching").
 
     1. An event naming its ``period`` answers that period (late if after its due moment), up to
-       the obligation's ``named_limit`` where it has one (`_named_limit`), after which it answers
+       the obligation's ``named_limit`` where it has one (`_named_limits`), after which it answers
        no period.
     2. Otherwise it answers the obligation whose on-time span (opens .. due) contains it; where
        spans overlap (a filing due 40 days after the quarter), the oldest one still unmet.
@@ -547,16 +547,17 @@ def _elapsed_due(run: _Run, rule: RecurringRule) -> bool:
     return rule.due_after is not None and run.ctx.duration(rule.due_after).elapsed
 
 
-def _named_limit(run: _Run, rule: RecurringRule, o: Obligation) -> datetime | None:
-    """How late an event naming ``o``'s period may come and still answer it: however late (None)
-    by default, as it says which period it is for; up to the acceptance limit where the rule sets
-    `accept_late`; and no later than the end of the rule's last day in force where it has one (a
-    version accepts late events only while in force)."""
+def _named_limits(run: _Run, rule: RecurringRule, obls: Sequence[Obligation]) -> list[datetime | None]:
+    """How late an event naming each obligation's period may come and still answer it: however
+    late (None) by default, as it says which period it is for; up to the acceptance limit where
+    the rule sets `accept_late`; and no later than the end of the rule's last day in force where
+    it has one (a version accepts late events only while in force)."""
     if rule.accept_late is not None:
-        return o.closes  # capped at the last day in force already
+        return [o.closes for o in obls]  # capped at the last day in force already
     if rule.effective is not None and rule.effective.to is not None:
-        return max(o.due, end_of_day(rule.effective.to, run.ctx.tz))
-    return None
+        last = end_of_day(rule.effective.to, run.ctx.tz)
+        return [max(o.due, last) for o in obls]
+    return [None] * len(obls)
 
 
 def _kept_last(o: Obligation, e: Event) -> tuple[bool, float, int]:
@@ -574,14 +575,14 @@ def _evaluate_stream(
     named_limit: Sequence[datetime | None] | None = None,
 ) -> Iterator[Item]:
     """The outcomes and findings of one stream's obligations. ``named_limit`` is given (per
-    obligation, `_named_limit` of its own rule) where some of them belong to other versions of
+    obligation, `_named_limits` of its own rule) where some of them belong to other versions of
     the rule's clause, which take their events but are reported by their own rule."""
     ctx = run.ctx
     misdirected_ids = {e.id for e in stray}
     assigned = _assign(
         obls,
         sorted([*good, *stray], key=_event_key),
-        named_limit=[_named_limit(run, rule, o) for o in obls] if named_limit is None else named_limit,
+        named_limit=_named_limits(run, rule, obls) if named_limit is None else named_limit,
         misdirected=misdirected_ids,
     )
     unless_events = run.events(rule.unless.action) if rule.unless is not None else []
