@@ -585,7 +585,8 @@ def _evaluate_stream(
         named_limit=_named_limits(run, rule, obls) if named_limit is None else named_limit,
         misdirected=misdirected_ids,
     )
-    unless_events = run.events(rule.unless.action) if rule.unless is not None else []
+    unless_events = run.events(rule.unless.action) if rule.unless is not None else ()
+    unless_times = [e.time.timestamp() for e in unless_events]  # to start each search at its period
     mixed = named_limit is not None  # given only where other versions' obligations are among them
     for i, o in enumerate(obls):
         if mixed and o.rule != rule.id:
@@ -625,7 +626,7 @@ def _evaluate_stream(
         # an unless event from the period's start to its due moment, before the event that met
         # it (if any), discharges it: met, late or pending, it lapsed first
         discharge = (
-            _discharge(run, rule.unless, unless_events, o.actor, _period_opens(run, o), o.due)
+            _discharge(run, rule.unless, unless_events, unless_times, o.actor, _period_opens(run, o), o.due)
             if rule.unless is not None
             else None
         )
@@ -780,13 +781,23 @@ def _period_opens(run: _Run, o: Obligation) -> datetime:
 
 
 def _discharge(
-    run: _Run, unless: EventFilter | None, events: Sequence[Event], actor: str, start: datetime, end: datetime
+    run: _Run,
+    unless: EventFilter | None,
+    events: Sequence[Event],
+    times: Sequence[float],
+    actor: str,
+    start: datetime,
+    end: datetime,
 ) -> Event | None:
+    """The first ``unless`` event from ``start`` to ``end`` (``events`` in time order, ``times``
+    their timestamps: the search starts at ``start``)."""
     if unless is None:
         return None
     by, to = as_party(unless.by), as_party(unless.to)
-    for e in events:
-        if start <= e.time <= end and _where_matches(unless.where, e):
+    for e in islice(events, bisect_left(times, start.timestamp()), None):
+        if e.time > end:
+            break
+        if start <= e.time and _where_matches(unless.where, e):
             if by is None and e.actor != actor:
                 continue
             if by is not None and not run.party_matches(by, e.actor, when=e.time):
@@ -989,7 +1000,8 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
     used_by_rule: set[str] = set()  # one event answers at most one step of one trigger
     taken: list[set[str]] = [used_by_rule for _ in rule.steps]
     parties = [(as_party(step.by) or Party(trigger="actor"), as_party(step.to)) for step in rule.steps]
-    unless_events = run.events(rule.unless.action) if rule.unless is not None else []
+    unless_events = run.events(rule.unless.action) if rule.unless is not None else ()
+    unless_times = [e.time.timestamp() for e in unless_events]  # to start each search at its trigger
     for trig in triggers:
         previous: Event | None = trig
         previous_due: datetime = trig.time
@@ -1029,7 +1041,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
             # each step lapses on its own: an unless event after its response or its due moment
             # does not discharge it, though it discharges a step before or after it
             if rule.unless is not None:
-                discharged = _trigger_discharge(run, rule.unless, unless_events, trig, links, chosen, due)
+                discharged = _trigger_discharge(run, rule.unless, unless_events, unless_times, trig, links, chosen, due)
             base = {"actor": _expected_actor(run, trig, by), "period": trig.id, "opens": trig.time, "due": due}
 
             def params(  # a message's words, made for a finding only
@@ -1272,6 +1284,7 @@ def _trigger_discharge(
     run: _Run,
     unless: EventFilter,
     events: Sequence[Event],
+    times: Sequence[float],
     trig: Event,
     links: set[str],
     chosen: Event | None,
@@ -1289,7 +1302,7 @@ def _trigger_discharge(
     # what else it must share with the trigger where it names none: `same` (nothing by default)
     own = by is None and "same" not in unless.model_fields_set
     same = () if own else unless.same
-    for e in events:
+    for e in islice(events, bisect_left(times, trig.time.timestamp()), None):
         if e.time < trig.time or e.id == trig.id:
             continue
         if (chosen is not None and e.time >= chosen.time) or e.time > due:
