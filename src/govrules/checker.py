@@ -1007,7 +1007,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
         previous_due: datetime = trig.time
         links = {trig.id}  # the trigger and the events of its chain so far: what a `ref` may name
         discharged: Event | None = None
-        discharge_reported = False
+        discharges_reported: set[str] = set()  # a finding for each unless event, at the first step it excuses
         for index, step in enumerate(rule.steps):
             number = index + 1
             if step.counted_from == "trigger":
@@ -1062,8 +1062,8 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
             detail = {"step": number, "trigger": trig.id}
             if discharged is not None:
                 yield run.outcome(rule, **base, status="discharged", step=number, evidence=[trig.id, discharged.id])
-                if not discharge_reported:
-                    discharge_reported = True
+                if discharged.id not in discharges_reported:
+                    discharges_reported.add(discharged.id)
                     yield run.finding(
                         FindingCode.DISCHARGED,
                         rule,

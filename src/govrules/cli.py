@@ -15,6 +15,7 @@ import errno
 import io
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -385,6 +386,10 @@ def _progress(records: Iterator[Event | Rejected], stderr: TextIO, *, enabled: b
     return iter(tqdm(records, file=stderr, unit=" records", desc="reading events", leave=False, mininterval=0.25))
 
 
+_DESCRIPTOR = re.compile(r"/dev/(stdout|stderr|fd/\d+)$|/proc/(self|\d+)/fd/\d+$")
+"""A path naming one of the process's open files by its descriptor."""
+
+
 def _write(content: str | Callable[[BinaryIO], None], handle: BinaryIO) -> None:
     if isinstance(content, str):
         for start in range(0, len(content), _CHUNK):  # encoded a piece at a time
@@ -396,9 +401,10 @@ def _write(content: str | Callable[[BinaryIO], None], handle: BinaryIO) -> None:
 def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout: TextIO) -> None:
     """Write a report (its text, or a function that writes its UTF-8 bytes) to ``output``,
     atomically: a failure leaves any previous file as it was. ``None``: to ``stdout``. A symbolic
-    link is followed (the file it names is replaced, the link kept); a pipe, a device, or a file
-    named through ``/dev`` or ``/proc`` (``/dev/stdout``, ``/dev/fd/3``, ``>(cat)``) is written
-    into, appended to as a shell's ``>>`` would have it, as it cannot be replaced."""
+    link is followed (the file it names is replaced, the link kept); a pipe, a device, or one of
+    the process's open files named by its descriptor (``/dev/stdout``, ``/dev/fd/3``, ``>(cat)``,
+    ``/proc/self/fd/1``) is written into, appended to as a shell's ``>>`` would have it, as it
+    cannot be replaced."""
     if output is None:
         if isinstance(content, str):
             stdout.write(content)
@@ -415,7 +421,7 @@ def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout:
         special = not stat.S_ISREG(kind := os.stat(output).st_mode) and not stat.S_ISDIR(kind)
     except OSError:
         special = False
-    if special or os.path.abspath(output).startswith(("/dev/", "/proc/")):
+    if special or _DESCRIPTOR.match(output):
         with open(output, "ab") as handle:
             _write(content, handle)
         return

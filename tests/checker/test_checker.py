@@ -950,6 +950,38 @@ class TestTriggered:
             [(1, "discharged", ("i1", "w1")), (2, "met", ("i1", "f1")), (3, "discharged", ("i1", "w1"))],
         ]
         assert [f.code.value for f in run(ruleset(rule), late).findings] == ["discharged", "unanswered"]
+        # a discharged step takes no response: the report stays free for the next inspection
+        report = run(
+            ruleset(rule),
+            [
+                *late[:1],
+                *late[1:],
+                ev("i2", "2024-03-06T10:00", "b1", "inspection"),
+                ev("r1", "2024-03-07T10:00", "b1", "written-report"),
+            ],
+        )
+        assert [(o.period, o.step, o.status, o.evidence) for o in report.outcomes if o.step == 1] == [
+            ("i1", 1, "discharged", ("i1", "w1")),
+            ("i2", 1, "met", ("i2", "r1")),
+        ]
+        # each unless event that excuses a step is said: w1 the first step, w2 (naming the
+        # feedback) the third, with the feedback between them done
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection"),
+            ev("f1", "2024-03-01T11:00", "b1", "feedback"),
+            ev("w2", "2024-03-03T10:00", "b1", "withdraw", ref="f1"),
+            ev("w1", "2024-03-04T10:00", "b1", "withdraw"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(o.step, o.status, o.evidence) for o in report.outcomes] == [
+            (1, "discharged", ("i1", "w1")),
+            (2, "met", ("i1", "f1")),
+            (3, "discharged", ("i1", "w2")),
+        ]
+        assert [(f.code.value, f.detail["step"], f.evidence) for f in report.findings] == [
+            ("discharged", 1, ("i1", "w1")),
+            ("discharged", 3, ("i1", "w2")),
+        ]
 
     @pytest.mark.parametrize(
         ("to", "payee", "status"),
@@ -1856,6 +1888,16 @@ class TestOptions:
             )
             report = run(limited, [*log, named], start=date(2024, 4, 1), end=date(2024, 7, 1))
             assert [(o.rule, o.period, o.status) for o in report.outcomes][1] == ("v1", "2024-05", "missing")
+        # a filing due 40 days after a quarter of a rule in force to 31 December: its last quarter's
+        # filing naming it is on time until its due moment, though after the rule's last day, and
+        # after that moment it is accepted no more (the limit is the due moment, not the last day)
+        filing = ruleset({**base, "every": "quarter", "due_after": "40 days", "effective": {"to": "2024-12-31"}})
+        for when, status in (("2025-02-01T10:00", "met"), ("2025-02-20T10:00", "missing")):
+            q4 = ev("q4", when, "b1", "report", recipient="hq", period="2024-Q4")
+            report = run(
+                filing, [q4], start=date(2024, 10, 1), end=date(2025, 1, 1), as_of=datetime(2025, 3, 31, tzinfo=SH)
+            )
+            assert [(o.period, o.status) for o in report.outcomes] == [("2024-Q4", status)]
 
     def test_the_versions_of_a_recurring_clause_are_one_stream(self) -> None:
         """The same versions (to 15 June, from 16 June) and a report on 10 June naming no period,

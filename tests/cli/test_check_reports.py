@@ -188,6 +188,21 @@ def test_output_to_dev_stdout_goes_where_the_standard_output_goes(tmp_path: Path
     assert (code, appended.read_text("utf-8")) == (1, "HEADER\n" + expected)
 
 
+def test_a_file_under_dev_that_is_a_file_is_replaced_whole() -> None:
+    """A report written twice to a file under /dev/shm (memory-backed scratch space): one report,
+    replaced whole as any file is. Every path under /dev was appended to, giving two."""
+    import uuid
+
+    target = Path("/dev/shm") / f"govrules-{uuid.uuid4().hex}.json"
+    try:
+        for _ in range(2):
+            code, out, _err = cli(*check_args(LOGS["gaps"], "--format", "json", "--output", str(target)))
+            assert (code, out) == (1, "")
+        assert json.loads(target.read_text("utf-8"))["records"]["read"] > 0
+    finally:
+        target.unlink(missing_ok=True)
+
+
 class _ClosedPipe(io.StringIO):
     """A standard output whose reader has gone (`govrules check ... | head -1`)."""
 
