@@ -302,7 +302,7 @@ def deadline(
     try:
         day = _deadline_day(local_date(start, tz), duration, calendar, month_policy, roll)
         last = end_of_day(day, tz)
-        while last < start_of_day(day, tz):  # a day the zone skips whole (Samoa's 30 December 2011)
+        while last.date() < day:  # ends before it begins: a day the zone skips (Samoa's 30 December 2011)
             day += timedelta(days=1)  # is not a day to act on: the deadline ends with the next one,
             if calendar is not None and (roll or duration.unit is Unit.WORKDAYS):  # or next workday
                 day = calendar.next_workday(day)

@@ -208,7 +208,7 @@ def _next_period(ctx: Context, rule: RecurringRule, period: Period) -> Period | 
 def _exists(ctx: Context, period: Period) -> bool:
     """Whether ``period`` has a moment in the zone: a day the zone skips whole (Samoa went from 29
     to 31 December 2011) has none, and nothing is owed for it."""
-    return end_of_day(period.last_day, ctx.tz) >= start_of_day(period.start, ctx.tz)
+    return end_of_day(period.last_day, ctx.tz).date() >= period.start  # its wall date, local
 
 
 WINDOW_SPAN_UNITS = (Unit.DAYS, Unit.WORKDAYS, Unit.WEEKS)
