@@ -573,6 +573,10 @@ def _test(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             for problem in exc.problems:
                 print(f"error: {problem}", file=stderr)
             continue
+        except GovrulesError as exc:  # the check refused what the scenario asks (an audit moment)
+            unreadable += 1
+            print(f"error: {path}: {exc}", file=stderr)
+            continue
         if result.passed:
             print(f"ok    {path}", file=stdout)
         else:
@@ -580,7 +584,7 @@ def _test(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             print(f"FAIL  {path}", file=stdout)
             print(result.diff(), file=stdout)
     passed = len(files) - failed - unreadable
-    print(f"{passed} passed, {failed} failed", file=stdout)
+    print(f"{passed} passed, {failed} failed" + (f", {unreadable} unreadable" if unreadable else ""), file=stdout)
     return 2 if unreadable else 1 if failed else 0
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from govrules.errors import LoadError
+from govrules.errors import GovrulesError, LoadError
 from govrules.scenarios import load_scenario, run_scenario
 
 __all__ = ["ScenarioFailure", "ScenarioFile", "ScenarioItem"]
@@ -41,10 +41,11 @@ class ScenarioItem(pytest.Item):
 
     def runtest(self) -> None:
         try:
-            scenario = load_scenario(self.path)
-        except LoadError as exc:
+            result = run_scenario(load_scenario(self.path))
+        except LoadError as exc:  # the scenario, or a log it names, cannot be read
             raise ScenarioFailure("\n".join(str(p) for p in exc.problems)) from None
-        result = run_scenario(scenario)
+        except GovrulesError as exc:  # the check refused what the scenario asks
+            raise ScenarioFailure(f"{self.path}: {exc}") from None
         if not result.passed:
             raise ScenarioFailure(result.diff())
 

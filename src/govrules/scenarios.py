@@ -41,12 +41,13 @@ from typing import Any
 import yaml
 
 from govrules.checker import check
-from govrules.errors import LoadError, Problem
-from govrules.events import Event, FieldMap, Rejected, parse_audit_moment, read_events
-from govrules.findings import Finding, Report
-from govrules.loaders import load_map_file, load_org, load_rules, parse_document
+from govrules.errors import LoadError
+from govrules.events import Event, FieldMap, Rejected, known_encoding, parse_audit_moment, read_events
+from govrules.findings import Finding, FindingCode, Report
+from govrules.loaders import SourceMap, load_map_file, load_org, load_rules, parse_document
+from govrules.messages import LANGUAGES
 from govrules.model import Organisation, RuleSet
-from govrules.obligations import zone_of
+from govrules.obligations import LAST_RANGE_END, zone_of
 
 __all__ = ["Scenario", "ScenarioResult", "load_scenario", "run_scenario"]
 
@@ -118,101 +119,197 @@ def _as_fields(f: Finding) -> dict[str, Any]:
     }
 
 
-def _problem(path: Path, pointer: str, message: str) -> LoadError:
-    return LoadError([Problem(str(path), None, None, pointer, "bad-scenario", message)])
+_SEVERITIES = ("violation", "warning", "info")
+_EXPECT_KEYS = ("findings", "exact", "severities")
+_TEXT_FIELDS = ("rule", "actor", "counterpart", "period")
 
 
-def _date(value: Any, path: Path, pointer: str) -> date:
+class _Invalid(Exception):
+    """A problem with a scenario, at a JSON pointer of it."""
+
+    def __init__(self, pointer: str, message: str, code: str = "bad-scenario") -> None:
+        super().__init__(message)
+        self.pointer, self.message, self.code = pointer, message, code
+
+
+def _text(value: Any, pointer: str) -> str:
+    """A name as YAML may read it: text, or a number or a date written bare (``period: 2024``)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise _Invalid(pointer, f"expected a text, got {value!r}")
+
+
+def _date(value: Any, pointer: str) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
     try:
-        return value if isinstance(value, date) else date.fromisoformat(str(value))
+        if isinstance(value, str):
+            return date.fromisoformat(value)
     except ValueError:
-        raise _problem(path, pointer, f"expected a date such as 2024-12-31, got {value!r}") from None
+        pass
+    raise _Invalid(pointer, f"expected a date such as 2024-12-31, got {value!r}")
+
+
+def _mapping(value: Any, pointer: str, keys: tuple[str, ...], shape: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Invalid(pointer, f"expected {shape}, got {value!r}")
+    for key in value:
+        if key not in keys:
+            raise _Invalid(f"{pointer}/{key}", f"unknown key {key!r}; expected {', '.join(keys)}", "unknown-key")
+    return value
+
+
+def _expected(item: Any, pointer: str) -> dict[str, Any]:
+    """One expected finding, its values as they are compared (names as text)."""
+    item = _mapping(item, pointer, _MATCH_FIELDS, "a mapping with at least 'code'")
+    if "code" not in item:
+        raise _Invalid(pointer, "each expected finding is a mapping with at least 'code'")
+    if item["code"] not in set(FindingCode):
+        raise _Invalid(f"{pointer}/code", f"expected a finding code ({', '.join(FindingCode)}), got {item['code']!r}")
+    out: dict[str, Any] = {"code": item["code"]}
+    for key in _TEXT_FIELDS:
+        if key in item:
+            out[key] = None if item[key] is None else _text(item[key], f"{pointer}/{key}")
+    if "severity" in item:
+        if item["severity"] not in _SEVERITIES:
+            raise _Invalid(f"{pointer}/severity", f"expected one of {', '.join(_SEVERITIES)}, got {item['severity']!r}")
+        out["severity"] = item["severity"]
+    if "observed" in item:
+        if not isinstance(item["observed"], int) or isinstance(item["observed"], bool):
+            raise _Invalid(f"{pointer}/observed", f"expected a count such as 0 or 2, got {item['observed']!r}")
+        out["observed"] = item["observed"]
+    if "evidence" in item:
+        if not isinstance(item["evidence"], list):
+            raise _Invalid(f"{pointer}/evidence", f"expected a list of event ids, got {item['evidence']!r}")
+        out["evidence"] = [_text(e, f"{pointer}/evidence/{i}") for i, e in enumerate(item["evidence"])]
+    return out
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """Read a scenario file.
 
     Raises:
-        LoadError: the scenario, its rule set or its organisation is unusable.
+        LoadError: the scenario, its rule set or its organisation is unusable; every problem of
+            the scenario itself is said at its line.
     """
     path = Path(path)
     data, smap, problems = parse_document(path.read_bytes(), str(path))
     if problems or not isinstance(data, dict):
         raise LoadError(problems or [smap.problem("", "wrong-type", "expected a mapping")])
+    try:
+        return _scenario(path, data, smap)
+    except _Invalid as bad:
+        raise LoadError([smap.problem(bad.pointer, bad.code, bad.message)]) from None
+
+
+def _scenario(path: Path, data: dict[str, Any], smap: SourceMap) -> Scenario:
     unknown = sorted(set(data) - _KEYS)
     if unknown:
-        raise LoadError(
-            [
-                smap.problem(
-                    f"/{unknown[0]}", "unknown-key", f"unknown key {unknown[0]!r}; expected {', '.join(sorted(_KEYS))}"
-                )
-            ]
+        raise _Invalid(
+            f"/{unknown[0]}", f"unknown key {unknown[0]!r}; expected {', '.join(sorted(_KEYS))}", "unknown-key"
         )
     for key in ("rules", "org", "events", "range", "expect"):
         if key not in data:
-            raise LoadError([smap.problem("", "missing-key", f"missing required key {key!r}")])
+            raise _Invalid("", f"missing required key {key!r}", "missing-key")
     base = path.parent
-    rules = _document(data["rules"], base, load_rules, "rules")
-    org = _document(data["org"], base, load_org, "org")
-    rng = data["range"]
-    if not isinstance(rng, dict) or "from" not in rng or "to" not in rng:
-        raise _problem(path, "/range", "expected {from: DATE, to: DATE}")
-    start = _date(rng["from"], path, "/range/from")
-    end = _date(rng["to"], path, "/range/to") + timedelta(days=1)
+    rules = _document(data["rules"], base, load_rules, "rules", smap)
+    org = _document(data["org"], base, load_org, "org", smap)
+    rng = _mapping(data["range"], "/range", ("from", "to"), "{from: DATE, to: DATE}")
+    if "from" not in rng or "to" not in rng:
+        raise _Invalid("/range", "expected {from: DATE, to: DATE}")
+    start = _date(rng["from"], "/range/from")
+    last = _date(rng["to"], "/range/to")
+    if last < start:
+        raise _Invalid("/range/to", f"expected a day on or after 'from' ({start}), got {last}")
+    if last >= LAST_RANGE_END:
+        raise _Invalid("/range/to", f"expected a range ending by {LAST_RANGE_END - timedelta(days=1)}, got {last}")
     tz = zone_of(rules, org)
     as_of = None
     if data.get("as_of") is not None:
         try:  # read as the command line reads --as-of: to the end of the day or second written
             as_of = parse_audit_moment(str(data["as_of"]), tz)
         except (ValueError, OverflowError) as exc:
-            raise _problem(path, "/as_of", str(exc)) from None
+            raise _Invalid("/as_of", str(exc)) from None
+    lang = data.get("lang") or "en"
+    if lang not in LANGUAGES:
+        raise _Invalid("/lang", f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+    encoding = data.get("encoding")
+    if encoding is not None and (not isinstance(encoding, str) or not known_encoding(encoding)):
+        raise _Invalid("/encoding", f"unknown text encoding {encoding!r}; expected one such as gb18030")
     fmap, fmt, map_encoding = (
-        load_map_file(base / str(data["map_file"])) if data.get("map_file") else (FieldMap(), None, None)
+        load_map_file(base / _text(data["map_file"], "/map_file")) if data.get("map_file") else (FieldMap(), None, None)
     )
+    columns = data.get("map") or {}
+    if not isinstance(columns, dict):
+        raise _Invalid("/map", f"expected a mapping of event fields to columns, got {columns!r}")
     try:
-        fmap = FieldMap.parse([f"{k}={v}" for k, v in (data.get("map") or {}).items()], fmap)
+        fmap = FieldMap.parse([f"{k}={_text(v, f'/map/{k}')}" for k, v in columns.items()], fmap)
     except ValueError as exc:
-        raise _problem(path, "/map", str(exc)) from None
-    expect = data["expect"]
-    if not isinstance(expect, dict) or not isinstance(expect.get("findings", []), list):
-        raise _problem(path, "/expect", "expected {findings: [...], exact: true|false, severities: [...]}")
-    for i, item in enumerate(expect.get("findings", [])):
-        if not isinstance(item, dict) or "code" not in item:
-            raise _problem(path, f"/expect/findings/{i}", "each expected finding is a mapping with at least 'code'")
-        extra = sorted(set(item) - set(_MATCH_FIELDS))
-        if extra:
-            raise _problem(
-                path,
-                f"/expect/findings/{i}/{extra[0]}",
-                f"unknown field {extra[0]!r}; expected {', '.join(_MATCH_FIELDS)}",
-            )
+        raise _Invalid("/map", str(exc)) from None
+    events = data["events"]
+    if isinstance(events, list):
+        for i, record in enumerate(events):
+            if not isinstance(record, dict):
+                raise _Invalid(f"/events/{i}", f"expected an event record (a mapping), got {record!r}")
+            if not isinstance(record.get("attributes") or {}, dict):
+                raise _Invalid(
+                    f"/events/{i}/attributes", f"expected a mapping of attributes, got {record['attributes']!r}"
+                )
+    elif not isinstance(events, str):
+        raise _Invalid("/events", f"expected a list of event records or a log path, got {events!r}")
+    expect = _mapping(
+        data["expect"], "/expect", _EXPECT_KEYS, "{findings: [...], exact: true|false, severities: [...]}"
+    )
+    findings = expect.get("findings", [])
+    if not isinstance(findings, list):
+        raise _Invalid("/expect/findings", f"expected a list of expected findings, got {findings!r}")
+    exact = expect.get("exact", True)
+    if not isinstance(exact, bool):
+        raise _Invalid("/expect/exact", f"expected true or false, got {exact!r}")
+    severities = expect.get("severities", ["violation", "warning"])
+    if not isinstance(severities, list) or any(s not in _SEVERITIES for s in severities):
+        raise _Invalid("/expect/severities", f"expected a list of {', '.join(_SEVERITIES)}, got {severities!r}")
     return Scenario(
         path=path,
         name=str(data.get("name") or path.stem),
         rules=rules,
         org=org,
-        events=data["events"],
+        events=events,
         fmap=fmap,
         fmt=fmt,
-        encoding=str(data.get("encoding") or map_encoding or "utf-8-sig"),
+        encoding=str(encoding or map_encoding or "utf-8-sig"),
         start=start,
-        end=end,
+        end=last + timedelta(days=1),
         as_of=as_of,
-        lang=str(data.get("lang") or "en"),
-        expected=tuple(expect.get("findings", [])),
-        exact=bool(expect.get("exact", True)),
-        severities=tuple(expect.get("severities", ["violation", "warning"])),
+        lang=lang,
+        expected=tuple(_expected(item, f"/expect/findings/{i}") for i, item in enumerate(findings)),
+        exact=exact,
+        severities=tuple(severities),
     )
 
 
-def _document(value: Any, base: Path, loader: Any, what: str) -> Any:
+def _document(value: Any, base: Path, loader: Any, what: str, smap: SourceMap) -> Any:
+    """The rule set or organisation a scenario names by path, or writes inline. A problem of an
+    inline one is said at its line in the scenario; a file that cannot be read, at the scenario's
+    line that names it."""
     if isinstance(value, str):
-        return loader(base / value)
+        try:
+            return loader(base / value)
+        except LoadError as exc:
+            if any(p.code == "unreadable" for p in exc.problems):
+                reasons = "; ".join(p.message for p in exc.problems)
+                raise _Invalid(f"/{what}", f"cannot read {what} file {value!r}: {reasons}") from None
+            raise
     if isinstance(value, dict):
-        return loader(yaml.safe_dump(value, allow_unicode=True).encode("utf-8"), file=f"<inline {what}>")
-    raise LoadError(
-        [Problem(f"<inline {what}>", None, None, f"/{what}", "wrong-type", f"'{what}' is a path or a mapping")]
-    )
+        try:
+            return loader(yaml.safe_dump(value, allow_unicode=True).encode("utf-8"), file=f"<inline {what}>")
+        except LoadError as exc:
+            raise LoadError([smap.problem(f"/{what}{p.pointer}", p.code, p.message) for p in exc.problems]) from None
+    raise _Invalid(f"/{what}", f"expected a path or a mapping for {what!r}, got {value!r}")
 
 
 def _events(s: Scenario) -> Iterator[Event | Rejected]:
@@ -220,8 +317,6 @@ def _events(s: Scenario) -> Iterator[Event | Rejected]:
     if isinstance(s.events, str):
         yield from read_events(s.path.parent / s.events, tz=tz, fmap=s.fmap, fmt=s.fmt, encoding=s.encoding)
         return
-    if not isinstance(s.events, list):
-        raise _problem(s.path, "/events", "expected a list of event records or a log path")
     from govrules.events import _Builder
 
     builder = _Builder(s.fmap, tz, str(s.path), {})

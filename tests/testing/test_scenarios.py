@@ -124,7 +124,79 @@ def test_bad_scenario_is_a_load_error(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as info:
         load_scenario(path)
     [problem] = info.value.problems
-    assert (problem.pointer, problem.code) == ("/expect/findings/0/actr", "bad-scenario")
+    assert (problem.pointer, problem.code) == ("/expect/findings/0/actr", "unknown-key")
+
+
+@pytest.mark.parametrize(
+    ("change", "pointer", "said"),
+    [
+        (("severities: [violation]", "severities: violation"), "/expect/severities", "expected a list of"),
+        (("severities: [violation]", "severities: [violations]"), "/expect/severities", "got ['violations']"),
+        (("severities: [violation]", "exact: 'false'"), "/expect/exact", "expected true or false"),
+        (("severities: [violation]", "exect: false"), "/expect/exect", "unknown key 'exect'"),
+        (("to: 2024-12-31}", "until: 2024-12-31}"), "/range/until", "unknown key 'until'"),
+        (("to: 2024-12-31}", "to: 2024-11-30}"), "/range/to", "on or after 'from' (2024-12-01)"),
+        (("to: 2024-12-31}", "to: 9999-12-31}"), "/range/to", "ending by 9990-12-31"),
+        (("range: {from: 2024-12-01", "range: {from: 1"), "/range/from", "expected a date"),
+        (('as_of: "2025-01-05T00:00:00+08:00"', "as_of: soon"), "/as_of", "soon"),
+        (('as_of: "2025-01-05T00:00:00+08:00"', "lang: xx"), "/lang", "expected one of en, zh"),
+        (('as_of: "2025-01-05T00:00:00+08:00"', "map: x"), "/map", "expected a mapping of event fields"),
+        (('as_of: "2025-01-05T00:00:00+08:00"', "encoding: rot13"), "/encoding", "unknown text encoding"),
+        (
+            ("recipient: central-party-branch}", "recipient: central-party-branch, attributes: [1]}"),
+            "/events/0/attributes",
+            "expected a mapping of attributes",
+        ),
+        (("FINDINGS", "[{code: missing, observed: '0'}]"), "/expect/findings/0/observed", "expected a count"),
+        (("FINDINGS", "[{code: misssing}]"), "/expect/findings/0/code", "expected a finding code"),
+        (
+            ("FINDINGS", "[{code: missing, evidence: d1}]"),
+            "/expect/findings/0/evidence",
+            "expected a list of event ids",
+        ),
+        (
+            ("FINDINGS", "[{code: missing, severity: error}]"),
+            "/expect/findings/0/severity",
+            "expected one of violation",
+        ),
+    ],
+)
+def test_a_scenario_says_what_is_wrong_at_its_line(
+    tmp_path: Path, change: tuple[str, str], pointer: str, said: str
+) -> None:
+    """Every key of a scenario is checked when it is read, and a problem is said at its line: a
+    severity written as text, an unknown key, a range that ends before it starts, an attribute
+    list where a mapping goes. Before, some passed a scenario that should fail (severities:
+    violation made no finding of a listed severity), some were ignored (exact: 'false' read as
+    true), and some crashed the run with exit 3."""
+    path = tmp_path / "x.scenario.yaml"
+    text = SCENARIO.replace(*change).replace("FINDINGS", "[]")
+    path.write_text(text, "utf-8")
+    with pytest.raises(LoadError) as info:
+        load_scenario(path)
+    [problem] = info.value.problems
+    assert problem.pointer == pointer and said in problem.message
+    assert problem.line is not None and problem.line > 1
+
+
+def test_an_inline_rule_set_is_said_at_its_lines_in_the_scenario(tmp_path: Path) -> None:
+    """An inline rule set missing its title: the problem is at the scenario's line of the inline
+    mapping, not at line 1 of a copy named '<inline rules>'; a rule file that cannot be read is
+    said at the scenario's line naming it."""
+    path = tmp_path / "x.scenario.yaml"
+    inline = "rules:\n  id: r\n  timezone: Asia/Shanghai\n  rules: []\n"
+    path.write_text(SCENARIO.replace("FINDINGS", "[]").replace(f"rules: {EXAMPLE / 'rules.yaml'}\n", inline), "utf-8")
+    with pytest.raises(LoadError) as info:
+        load_scenario(path)
+    assert [(p.file, p.line, p.pointer, p.code) for p in info.value.problems] == [
+        (str(path), 3, "/rules/title", "missing-key")
+    ]
+    path.write_text(SCENARIO.replace("FINDINGS", "[]").replace(str(EXAMPLE / "rules.yaml"), "nosuch.yaml"), "utf-8")
+    with pytest.raises(LoadError) as info:
+        load_scenario(path)
+    [problem] = info.value.problems
+    assert (problem.file, problem.line, problem.pointer) == (str(path), 3, "/rules")
+    assert "cannot read rules file 'nosuch.yaml'" in problem.message
 
 
 def test_plugin_collects_scenarios(pytester: pytest.Pytester) -> None:
@@ -133,6 +205,14 @@ def test_plugin_collects_scenarios(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-q")  # the plugin is registered by its pytest11 entry point
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*+ found, not expected: code=missing*branch-3*"])
+    pytester.makefile(
+        ".scenario.yaml",
+        broken=SCENARIO.replace("FINDINGS", "[]").replace("map: x", "").replace("expect:", "map: x\nexpect:"),
+    )
+    result = pytester.runpytest("-q", "broken.scenario.yaml")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*broken.scenario.yaml:*: /map expected a mapping of event fields*"])
+    result.stdout.no_fnmatch_line("*Traceback*")
 
 
 def test_cli_test_command(tmp_path: Path) -> None:
@@ -157,6 +237,12 @@ def test_cli_test_command(tmp_path: Path) -> None:
     assert code == 2 and "missing required key 'rules'" in err
     code, _, err = cli(str(tmp_path / "nowhere"))
     assert code == 2 and "no such scenario" in err
+    # one unreadable scenario, or one the check refuses, does not stop the others
+    refused = tmp_path / "refused.scenario.yaml"
+    refused.write_text(SCENARIO.replace("FINDINGS", "[]").replace('"2025-01-05T00:00:00+08:00"', "9999-12-31"), "utf-8")
+    code, out, err = cli(str(broken), str(refused), str(EXAMPLE / "scenarios"))
+    assert (code, out.splitlines()[-1]) == (2, "1 passed, 0 failed, 2 unreadable")
+    assert err.count("error: ") == 2 and f"error: {refused}: " in err
 
 
 def test_pairing_is_a_maximum_matching_without_recursion() -> None:
