@@ -806,8 +806,8 @@ def audits(*, kinds: Collection[str] | None = None, max_rules: int = 4) -> st.Se
         chosen = tuple(k for k in _check_kinds(kinds) if k != "informative")
         if not chosen:
             raise InvalidArgument("audits() needs at least one checkable kind")
-        if max_rules < 1:
-            raise InvalidArgument(f"max_rules={max_rules} must be at least 1")
+        if not isinstance(max_rules, int) or isinstance(max_rules, bool) or max_rules < 1:
+            raise InvalidArgument(f"max_rules={max_rules!r} must be a whole number, at least 1")
         return _audits(chosen, max_rules)
 
     return st.deferred(build)
@@ -1094,6 +1094,8 @@ def from_rule_set(
             raise InvalidArgument(f"end={end} must be after start={start}")
         if as_of is not None and as_of.tzinfo is None:
             raise InvalidArgument("as_of must be timezone-aware")
+        if isinstance(mutations, str):  # one name is not a collection of its letters
+            raise InvalidArgument(f"mutations={mutations!r} must be a collection of names, such as [{mutations!r}]")
         kinds = MUTATIONS if mutations is None else tuple(mutations)
         unknown = sorted(set(kinds) - set(MUTATIONS))
         if unknown or not kinds:

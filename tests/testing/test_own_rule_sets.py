@@ -465,3 +465,29 @@ def test_mutations_can_be_drawn_one_kind_at_a_time() -> None:
 
     with pytest.raises(InvalidArgument, match="names no kind of mutation"):
         none()
+
+    @given(from_rule_set(rules, ORG, start=START, end=END, mutations="drop"))
+    @SETTINGS
+    def one_name(log: GeneratedLog) -> None:
+        pass
+
+    with pytest.raises(InvalidArgument, match=r"must be a collection of names, such as \['drop'\]"):
+        one_name()  # it was read as the unknown mutations d, o, p and r
+
+
+def test_audits_refuses_a_max_rules_that_is_no_whole_number() -> None:
+    """audits(max_rules="3") is InvalidArgument on the first draw, as max_rules=0 is; it was a
+    TypeError from comparing text with a number."""
+    from hypothesis.errors import InvalidArgument
+
+    from govrules.testing import audits
+
+    for bad in ("3", 0, True):
+
+        @given(audits(max_rules=bad))  # type: ignore[arg-type]
+        @SETTINGS
+        def draw(audit: object) -> None:
+            pass
+
+        with pytest.raises(InvalidArgument, match="must be a whole number"):
+            draw()
