@@ -41,7 +41,7 @@ from typing import Any
 import yaml
 
 from govrules.checker import check
-from govrules.errors import LoadError
+from govrules.errors import LoadError, Problem
 from govrules.events import Event, FieldMap, Rejected, known_encoding, parse_audit_moment, read_events
 from govrules.findings import Finding, FindingCode, Report
 from govrules.loaders import SourceMap, load_map_file, load_org, load_rules, parse_document
@@ -132,14 +132,19 @@ class _Invalid(Exception):
         self.pointer, self.message, self.code = pointer, message, code
 
 
+def _step(key: str) -> str:
+    """A mapping key as a step of a JSON pointer (RFC 6901: ``~`` and ``/`` escaped)."""
+    return key.replace("~", "~0").replace("/", "~1")
+
+
 def _text(value: Any, pointer: str) -> str:
     """A name as YAML may read it: text, or a number or a date written bare (``period: 2024``)."""
     if isinstance(value, str):
         return value
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # as an inline event's id written as a number is read
     raise _Invalid(pointer, f"expected a text, got {value!r}")
 
 
@@ -159,7 +164,7 @@ def _mapping(value: Any, pointer: str, keys: tuple[str, ...], shape: str) -> dic
         raise _Invalid(pointer, f"expected {shape}, got {value!r}")
     for key in value:
         if key not in keys:
-            raise _Invalid(f"{pointer}/{key}", f"unknown key {key!r}; expected {', '.join(keys)}", "unknown-key")
+            raise _Invalid(f"{pointer}/{_step(key)}", f"unknown key {key!r}; expected {', '.join(keys)}", "unknown-key")
     return value
 
 
@@ -168,7 +173,7 @@ def _expected(item: Any, pointer: str) -> dict[str, Any]:
     item = _mapping(item, pointer, _MATCH_FIELDS, "a mapping with at least 'code'")
     if "code" not in item:
         raise _Invalid(pointer, "each expected finding is a mapping with at least 'code'")
-    if item["code"] not in set(FindingCode):
+    if not isinstance(item["code"], str) or item["code"] not in set(FindingCode):
         raise _Invalid(f"{pointer}/code", f"expected a finding code ({', '.join(FindingCode)}), got {item['code']!r}")
     out: dict[str, Any] = {"code": item["code"]}
     for key in _TEXT_FIELDS:
@@ -182,7 +187,7 @@ def _expected(item: Any, pointer: str) -> dict[str, Any]:
         if not isinstance(item["observed"], int) or isinstance(item["observed"], bool):
             raise _Invalid(f"{pointer}/observed", f"expected a count such as 0 or 2, got {item['observed']!r}")
         out["observed"] = item["observed"]
-    if "evidence" in item:
+    if item.get("evidence") is not None:  # null: not compared, as if not given
         if not isinstance(item["evidence"], list):
             raise _Invalid(f"{pointer}/evidence", f"expected a list of event ids, got {item['evidence']!r}")
         out["evidence"] = [_text(e, f"{pointer}/evidence/{i}") for i, e in enumerate(item["evidence"])]
@@ -197,7 +202,12 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
             the scenario itself is said at its line.
     """
     path = Path(path)
-    data, smap, problems = parse_document(path.read_bytes(), str(path))
+    try:
+        text = path.read_bytes()
+    except OSError as exc:  # a folder named *.scenario.yaml, a dangling link
+        reason = f"cannot read the scenario: {exc.strerror or exc}"
+        raise LoadError([Problem(str(path), None, None, "", "unreadable", reason)]) from None
+    data, smap, problems = parse_document(text, str(path))
     if problems or not isinstance(data, dict):
         raise LoadError(problems or [smap.problem("", "wrong-type", "expected a mapping")])
     try:
@@ -210,7 +220,7 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap) -> Scenario:
     unknown = sorted(set(data) - _KEYS)
     if unknown:
         raise _Invalid(
-            f"/{unknown[0]}", f"unknown key {unknown[0]!r}; expected {', '.join(sorted(_KEYS))}", "unknown-key"
+            f"/{_step(unknown[0])}", f"unknown key {unknown[0]!r}; expected {', '.join(sorted(_KEYS))}", "unknown-key"
         )
     for key in ("rules", "org", "events", "range", "expect"):
         if key not in data:
@@ -247,15 +257,13 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap) -> Scenario:
     if not isinstance(columns, dict):
         raise _Invalid("/map", f"expected a mapping of event fields to columns, got {columns!r}")
     try:
-        fmap = FieldMap.parse([f"{k}={_text(v, f'/map/{k}')}" for k, v in columns.items()], fmap)
+        fmap = FieldMap.parse([f"{k}={_text(v, f'/map/{_step(str(k))}')}" for k, v in columns.items()], fmap)
     except ValueError as exc:
         raise _Invalid("/map", str(exc)) from None
     events = data["events"]
-    if isinstance(events, list):
+    if isinstance(events, list):  # a record that is no mapping is read, and rejected, as a log's is
         for i, record in enumerate(events):
-            if not isinstance(record, dict):
-                raise _Invalid(f"/events/{i}", f"expected an event record (a mapping), got {record!r}")
-            if not isinstance(record.get("attributes") or {}, dict):
+            if isinstance(record, dict) and not isinstance(record.get("attributes") or {}, dict):
                 raise _Invalid(
                     f"/events/{i}/attributes", f"expected a mapping of attributes, got {record['attributes']!r}"
                 )

@@ -1094,9 +1094,12 @@ def from_rule_set(
             raise InvalidArgument(f"end={end} must be after start={start}")
         if as_of is not None and as_of.tzinfo is None:
             raise InvalidArgument("as_of must be timezone-aware")
-        if isinstance(mutations, str):  # one name is not a collection of its letters
-            raise InvalidArgument(f"mutations={mutations!r} must be a collection of names, such as [{mutations!r}]")
-        kinds = MUTATIONS if mutations is None else tuple(mutations)
+        try:
+            kinds = MUTATIONS if mutations is None else tuple(mutations)
+        except TypeError:
+            kinds = (mutations,)  # type: ignore[assignment]  # refused just below
+        if isinstance(mutations, str | bytes) or not all(isinstance(k, str) for k in kinds):
+            raise InvalidArgument(f"mutations={mutations!r} must be a collection of names, such as ['drop']")
         unknown = sorted(set(kinds) - set(MUTATIONS))
         if unknown or not kinds:
             what = f"unknown mutations {unknown}" if unknown else "mutations names no kind of mutation"

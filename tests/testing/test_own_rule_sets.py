@@ -474,6 +474,16 @@ def test_mutations_can_be_drawn_one_kind_at_a_time() -> None:
     with pytest.raises(InvalidArgument, match=r"must be a collection of names, such as \['drop'\]"):
         one_name()  # it was read as the unknown mutations d, o, p and r
 
+    for bad in (5, b"late", [["late"]]):
+
+        @given(from_rule_set(rules, ORG, start=START, end=END, mutations=bad))  # type: ignore[arg-type]
+        @SETTINGS
+        def wrong(log: GeneratedLog) -> None:
+            pass
+
+        with pytest.raises(InvalidArgument, match="must be a collection of names"):
+            wrong()
+
 
 def test_audits_refuses_a_max_rules_that_is_no_whole_number() -> None:
     """audits(max_rules="3") is InvalidArgument on the first draw, as max_rules=0 is; it was a

@@ -159,6 +159,8 @@ def test_bad_scenario_is_a_load_error(tmp_path: Path) -> None:
             "/expect/findings/0/severity",
             "expected one of violation",
         ),
+        (("FINDINGS", "[{code: [missing]}]"), "/expect/findings/0/code", "expected a finding code"),
+        (("severities: [violation]", "a/b: 1"), "/expect/a~1b", "unknown key 'a/b'"),
     ],
 )
 def test_a_scenario_says_what_is_wrong_at_its_line(
@@ -177,6 +179,22 @@ def test_a_scenario_says_what_is_wrong_at_its_line(
     [problem] = info.value.problems
     assert problem.pointer == pointer and said in problem.message
     assert problem.line is not None and problem.line > 1
+
+
+def test_what_read_before_still_reads(tmp_path: Path) -> None:
+    """An inline record that is no mapping is rejected as a log's would be (and a scenario may
+    expect that); an id written as a number and expected as one is the same text; evidence null
+    is not compared."""
+    path = tmp_path / "x.scenario.yaml"
+    number = "  - {id: 4.1, time: '2024-12-21T10:00:00+08:00', actor: branch-2, action: ideology-report, recipient: central-party-branch}\n"
+    items = (
+        "[{code: rejected-event}, {code: missing, actor: branch-3, evidence: null}, {code: missing, actor: branch-4}]"
+    )
+    text = SCENARIO.replace("events:\n", "events:\n  - junk\n" + number).replace("FINDINGS", items)
+    path.write_text(text.replace("severities: [violation]", "severities: [violation, warning]"), "utf-8")
+    result = run_scenario(load_scenario(path))
+    assert result.passed, result.diff()
+    assert ("2024-12", ("4.1",)) in {(o.period, o.evidence) for o in result.report.outcomes if o.actor == "branch-2"}
 
 
 def test_an_inline_rule_set_is_said_at_its_lines_in_the_scenario(tmp_path: Path) -> None:
@@ -240,9 +258,12 @@ def test_cli_test_command(tmp_path: Path) -> None:
     # one unreadable scenario, or one the check refuses, does not stop the others
     refused = tmp_path / "refused.scenario.yaml"
     refused.write_text(SCENARIO.replace("FINDINGS", "[]").replace('"2025-01-05T00:00:00+08:00"', "9999-12-31"), "utf-8")
-    code, out, err = cli(str(broken), str(refused), str(EXAMPLE / "scenarios"))
-    assert (code, out.splitlines()[-1]) == (2, "1 passed, 0 failed, 2 unreadable")
-    assert err.count("error: ") == 2 and f"error: {refused}: " in err
+    folder = tmp_path / "suite" / "folder.scenario.yaml"  # found in a folder given, and no file
+    folder.mkdir(parents=True)
+    code, out, err = cli(str(broken), str(refused), str(folder.parent), str(EXAMPLE / "scenarios"))
+    assert (code, out.splitlines()[-1]) == (2, "1 passed, 0 failed, 3 unreadable")
+    assert err.count("error: ") == 3 and f"error: {refused}: " in err
+    assert f"error: {folder}: cannot read the scenario: Is a directory [unreadable]" in err
 
 
 def test_pairing_is_a_maximum_matching_without_recursion() -> None:
