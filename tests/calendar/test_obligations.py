@@ -716,6 +716,12 @@ def test_a_late_acceptance_limit_in_a_year_the_calendar_lacks_is_left_unrolled_w
     )
     assert [(x.period, x.status, x.evidence) for x in report.outcomes] == [(f"{year}-12", "met", ("e1",))]
     assert report.outcomes[0].note == o.note  # the check's report says so too, not only the calendar
+    from govrules.renderers._common import note_text
+
+    assert note_text("zh", o.note) == f"逾期受理期限未顺延至工作日:日历 'CN' 尚无 {year + 1} 年的节假日数据"
+    assert note_text("en", o.note) == o.note
+    assert note_text("zh", "not active for the whole period") == "未在整个期间内存续"
+    assert note_text("zh", "school closed for repairs") == "school closed for repairs"  # a reason as written
     late = datetime(year + 1, 2, 1, tzinfo=SHANGHAI)
     with pytest.raises(CalendarError, match=f"no holiday data for {year + 1}"):
         _expand(rules, OFFICE, date(year, 12, 1), date(year + 1, 1, 1), as_of=late)

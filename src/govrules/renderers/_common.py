@@ -6,6 +6,7 @@ render context; nothing reads the clock or the environment.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -47,6 +48,27 @@ def say(lang: str, key: str, **params: Any) -> str:
     for part in key.split("."):
         node = node[part]
     return str(node).format_map(_Blank(params))
+
+
+_NOTES = (  # the notes the checker writes (in English), and the catalogue phrase of each
+    (re.compile(r"not active for the whole period"), "not_held_note"),
+    (
+        re.compile(
+            r"late-acceptance limit not rolled to a workday: calendar '(?P<calendar>.*)' has no holiday data "
+            r"for (?P<year>\d+) yet"
+        ),
+        "unrolled_note",
+    ),
+)
+
+
+def note_text(lang: str, note: str) -> str:
+    """An obligation's note in ``lang``: the checker's own notes translated, an exemption's
+    reason as the organisation wrote it."""
+    for pattern, key in _NOTES:
+        if (found := pattern.fullmatch(note)) is not None:
+            return say(lang, key, **found.groupdict())
+    return note
 
 
 @cache

@@ -19,7 +19,7 @@ from typing import Any
 from govrules.messages import format_instant, format_period
 from govrules.model import Organisation, RecurringRule, RuleSet, text_in
 from govrules.obligations import Obligation, display_name
-from govrules.renderers._common import say
+from govrules.renderers._common import note_text, say
 
 __all__ = ["FORMATS", "render_obligations"]
 
@@ -220,8 +220,7 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
         description.append(f"{_label('count', lang)}: {_count(o)}")
         description.append(f"{_label('status', lang)}: {say(lang, f'status.{o.status}')}")
         if o.note:
-            note = say(lang, "not_held_note") if o.status == "not-held" else o.note
-            description.append(f"{_label('note', lang)}: {note}")
+            description.append(f"{_label('note', lang)}: {note_text(lang, o.note)}")
         event.add("description", "\n".join(description))
         event.add("categories", [rule.kind, o.status])
         cal.add_component(event)

@@ -25,6 +25,7 @@ from govrules.renderers._common import (
     category_counts,
     index_findings,
     instant,
+    note_text,
     outcome_key,
     period_text,
     rule_info,
@@ -536,7 +537,7 @@ def _item(report: Report, context: RenderContext, o: Outcome, findings: list[Fin
         "due": instant(report, o.due),
         "expected": expected,
         "observed": o.observed,
-        "note": o.note or "",
+        "note": note_text(lang, o.note) if o.note else "",
         "evidence": [
             {"id": e, "where": f"{say(lang, 'labels.location')} {loc}" if (loc := where(report, e)) else ""}
             for e in o.evidence

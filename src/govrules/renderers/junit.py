@@ -26,6 +26,7 @@ from govrules.renderers._common import (
     evidence_text,
     index_findings,
     instant,
+    note_text,
     outcome_key,
     rule_info,
     rule_set_title,
@@ -130,7 +131,7 @@ def _testcase(
         else:
             message = say(lang, f"status.{o.status}")
             if o.note:
-                message += f": {o.note}"
+                message += f": {note_text(lang, o.note)}"
         ET.SubElement(case, "skipped", message=message)
     out = [say(lang, f"status.{o.status}")]
     out.extend(_line(lang, f) for f in below)
