@@ -250,9 +250,12 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap) -> Scenario:
     encoding = data.get("encoding")
     if encoding is not None and (not isinstance(encoding, str) or not known_encoding(encoding)):
         raise _Invalid("/encoding", f"unknown text encoding {encoding!r}; expected one such as gb18030")
-    fmap, fmt, map_encoding = (
-        load_map_file(base / _text(data["map_file"], "/map_file")) if data.get("map_file") else (FieldMap(), None, None)
-    )
+    fmap, fmt, map_encoding = FieldMap(), None, None
+    if data.get("map_file"):
+        map_file = _text(data["map_file"], "/map_file")
+        if not (base / map_file).is_file():
+            raise _Invalid("/map_file", f"cannot read the map file {map_file!r}: no such file")
+        fmap, fmt, map_encoding = load_map_file(base / map_file)
     columns = data.get("map") or {}
     if not isinstance(columns, dict):
         raise _Invalid("/map", f"expected a mapping of event fields to columns, got {columns!r}")
@@ -269,6 +272,8 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap) -> Scenario:
                 )
     elif not isinstance(events, str):
         raise _Invalid("/events", f"expected a list of event records or a log path, got {events!r}")
+    elif not (base / events).is_file():
+        raise _Invalid("/events", f"cannot read the log {events!r}: no such file")
     expect = _mapping(
         data["expect"], "/expect", _EXPECT_KEYS, "{findings: [...], exact: true|false, severities: [...]}"
     )

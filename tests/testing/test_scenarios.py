@@ -215,6 +215,19 @@ def test_an_inline_rule_set_is_said_at_its_lines_in_the_scenario(tmp_path: Path)
     [problem] = info.value.problems
     assert (problem.file, problem.line, problem.pointer) == (str(path), 3, "/rules")
     assert "cannot read rules file 'nosuch.yaml'" in problem.message
+    # a log or a map file that is not there: said at the scenario's line naming it
+    for key, written in (("events", "events: nosuch.csv\n"), ("map_file", "map_file: nosuch.map.yaml\n")):
+        text = SCENARIO.replace("FINDINGS", "[]")
+        if key == "events":
+            text = text.split("events:\n")[0] + written + "range:" + text.split("range:")[1]
+        else:
+            text = text.replace("expect:", written + "expect:")
+        path.write_text(text, "utf-8")
+        with pytest.raises(LoadError) as info:
+            load_scenario(path)
+        [problem] = info.value.problems
+        assert (problem.file, problem.pointer) == (str(path), f"/{key}") and "no such file" in problem.message
+        assert problem.line is not None and problem.line > 1
 
 
 def test_plugin_collects_scenarios(pytester: pytest.Pytester) -> None:
