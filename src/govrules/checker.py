@@ -45,6 +45,7 @@ from govrules.model import (
     Extension,
     ForbiddenRule,
     InformativeRule,
+    NamedCalendar,
     Organisation,
     Party,
     PrerequisiteRule,
@@ -605,7 +606,7 @@ def _evaluate_stream(
             return {
                 "actor": run.name(o.actor) + (f" / {run.name(o.counterpart)}" if o.counterpart else ""),
                 "rule": run.rule_name(rule),
-                "period": format_period(o.period, run.lang),
+                "period": o.period if isinstance(rule.every, NamedCalendar) else format_period(o.period, run.lang),
                 "due": run.instant(o.due),
                 "min": o.min,
                 "max": o.max,
@@ -1069,7 +1070,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                         rule,
                         {
                             **params(),
-                            "period": format_period(trig.id, run.lang),
+                            "period": trig.id,  # an event's id, though it may look like a period label
                             "unless": discharged.action,
                             "event": discharged.id,
                         },

@@ -454,3 +454,31 @@ def test_a_deadline_past_the_end_of_the_calendar_is_listed_in_every_format(tmp_p
         assert events and all(e.decoded("DTSTART") == date(9999, 12, 31) and "DTEND" not in e for e in events)
     else:
         assert "9999-12-31" in out
+
+
+def test_a_semester_whose_id_looks_like_a_label_is_shown_by_its_id(tmp_path: Path) -> None:
+    """Semesters with the ids 2024-H2 and 2025-01: the calendar and the check's report show them
+    by those ids, not as "H2 2024" and "January 2025" (the second ends in July)."""
+    rules, org = tmp_path / "rules.yaml", tmp_path / "org.yaml"
+    rules.write_text(
+        "id: t\ntitle: t\ntimezone: Asia/Shanghai\nrules:\n"
+        "  - {id: sem, kind: recurring, clause: C1, who: b1, action: a, every: {calendar: semester}}\n",
+        encoding="utf-8",
+    )
+    org.write_text(
+        "id: o\nactors:\n  - {id: b1}\ncalendars:\n  semester:\n"
+        "    - {id: 2024-H2, start: 2024-09-01, end: 2025-01-17}\n"
+        "    - {id: 2025-01, start: 2025-02-17, end: 2025-07-04}\n",
+        encoding="utf-8",
+    )
+    common = ("--org", str(org), "--from", "2024-09-01", "--to", "2025-07-31", "--as-of", "2025-12-31")
+    code, out, err = _run("obligations", str(rules), *common)
+    assert (code, err) == (0, "")
+    assert [line.split("  ")[3:4] for line in out.splitlines()[:2]] == [["2024-H2"], ["2025-01"]]
+    assert "January 2025" not in out and "H2 2024" not in out
+    log = tmp_path / "events.csv"
+    log.write_text("id,time,actor,action\ne1,2025-06-01T10:00:00+08:00,b1,a\n", encoding="utf-8")
+    code, out, err = _run("check", str(rules), *common, "--events", str(log))
+    assert code == 1
+    assert "2024-H2  violation · missing" in out and "for 2024-H2 (due 2025-01-17" in out
+    assert "January 2025" not in out and "H2 2024" not in out

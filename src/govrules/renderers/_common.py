@@ -116,9 +116,20 @@ def rule_set_title(report: Report, context: RenderContext) -> str:
     return report.rule_set
 
 
-def period_text(report: Report, context: RenderContext, period: str | None, counterpart: str | None) -> str:
-    """The period as people write it, after the counterpart's name for pair obligations."""
-    text = format_period(period, report.lang) if period else ""
+def period_words(context: RenderContext, rule: str | None, period: str, lang: str) -> str:
+    """A period as people write it: a label of the calendar grid as words ("November 2024"); the
+    id of an organisation's calendar period (a semester ``2025-01``) or of the event an
+    obligation is keyed by (a trigger) as written, though it may look like a label."""
+    info = context.rules.get(rule or "") or {}
+    return format_period(period, lang) if info.get("labels", info.get("kind", "recurring") == "recurring") else period
+
+
+def period_text(
+    report: Report, context: RenderContext, period: str | None, counterpart: str | None, rule: str | None = None
+) -> str:
+    """The period as people write it (`period_words`), after the counterpart's name for pair
+    obligations."""
+    text = period_words(context, rule, period, report.lang) if period else ""
     if counterpart:
         return say(report.lang, "pair", counterpart=actor_name(context, counterpart), period=text)
     return text

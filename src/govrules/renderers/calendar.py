@@ -17,7 +17,7 @@ from datetime import UTC, date, timedelta
 from typing import Any
 
 from govrules.messages import format_instant, format_period
-from govrules.model import Organisation, RecurringRule, RuleSet, text_in
+from govrules.model import NamedCalendar, Organisation, RecurringRule, RuleSet, text_in
 from govrules.obligations import Obligation, display_name
 from govrules.renderers._common import note_text, say
 
@@ -147,7 +147,7 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
             format_instant(o.due),
             say(lang, f"status.{o.status}"),
             o.rule,
-            format_period(o.period, lang),
+            _period(o, rules, lang),
             _who(org, o, lang),
             _window(o, lang),
         )
@@ -165,6 +165,17 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
     if rolling:  # a calendar of periods cannot list them: say so rather than leave them out unsaid
         lines.append(say(lang, "not_listed", rules=", ".join(rolling)))
     return "\n".join(lines) + "\n"
+
+
+def _period(o: Obligation, rules: RuleSet, lang: str) -> str:
+    """A period label in words ("November 2024"); a period of an organisation's calendar by its
+    id, though it may look like a label (a semester ``2025-01``)."""
+    rule = rules.rule(o.rule)
+    return (
+        o.period
+        if isinstance(rule, RecurringRule) and isinstance(rule.every, NamedCalendar)
+        else format_period(o.period, lang)
+    )
 
 
 def _width(text: str) -> int:
@@ -203,10 +214,10 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
             event.add("dtend", due_day + timedelta(days=1))
         event.add("transp", "TRANSPARENT")
         title = _one_line(text_in(rule.title, lang, rule.id))
-        event.add("summary", f"{_one_line(_who(org, o, lang))}: {title} ({format_period(o.period, lang)})")
+        event.add("summary", f"{_one_line(_who(org, o, lang))}: {title} ({_period(o, rules, lang)})")
         description = [
             f"{_label('clause', lang)} {rule.clause}: {rule.words}".strip().rstrip(":"),
-            f"{_label('period', lang)}: {format_period(o.period, lang)} ({o.period})",
+            f"{_label('period', lang)}: {_period(o, rules, lang)} ({o.period})",
         ]
         window = _window(o, lang)
         if window:

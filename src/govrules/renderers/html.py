@@ -28,6 +28,7 @@ from govrules.renderers._common import (
     note_text,
     outcome_key,
     period_text,
+    period_words,
     rule_info,
     rule_set_title,
     rule_title,
@@ -444,6 +445,10 @@ def _rule_section(
     columns: dict[str, Any] = {}
     grid: dict[tuple[str, str, str], list[Outcome]] = defaultdict(list)
     by_event = _event_keyed(info, outcomes)
+
+    def _column_words(period: str) -> str:  # an event-keyed column is a local month, a label
+        return format_period(period, lang) if by_event else period_words(context, rule, period, lang)
+
     for o in outcomes:
         row = (o.actor, o.counterpart or "")
         rows.setdefault(row, None)
@@ -458,7 +463,7 @@ def _rule_section(
 
     head = [f"<th>{_e(say(lang, 'labels.actor'))}</th>"]
     for period in ordered_columns:
-        label = format_period(period, lang)
+        label = _column_words(period)
         # A label people cannot read as a date (a custom period's id) gets its first day under it.
         small = (
             "" if label != period or period.isdigit() else f"<small>{_e(instant(report, columns[period])[:10])}</small>"
@@ -482,7 +487,7 @@ def _rule_section(
                 {o.status for o in here} | {f.code.value for o in here for f in index.get(outcome_key(o), ())}
             )
             statuses = " ".join(sorted({o.status for o in here}))
-            title = f"{row_label} · {format_period(period, lang)} · " + say(lang, "list_sep").join(
+            title = f"{row_label} · {_column_words(period)} · " + say(lang, "list_sep").join(
                 say(lang, f"status.{o.status}") for o in here
             )
             tds.append(
@@ -493,7 +498,7 @@ def _rule_section(
             cells[key] = {
                 "rule": rule,
                 "row": row_label,
-                "period": format_period(period, lang),
+                "period": _column_words(period),
                 "category": cat,
                 "items": [_item(report, context, o, index.get(outcome_key(o), [])) for o in here],
             }
@@ -530,7 +535,7 @@ def _item(report: Report, context: RenderContext, o: Outcome, findings: list[Fin
     lang = report.lang
     expected = str(o.expected_min) + (f"–{o.expected_max}" if o.expected_max is not None else "+")
     return {
-        "period": period_text(report, context, o.period, None),
+        "period": period_text(report, context, o.period, None, o.rule),
         "step": o.step,
         "status": say(lang, f"status.{o.status}"),
         "opens": instant(report, o.opens),
@@ -567,7 +572,7 @@ def _findings_table(report: Report, context: RenderContext, findings: list[Findi
         if f.rule is None and f.file:
             place = f"{f.file}:{f.line}" if f.line is not None else f.file
         else:
-            place = period_text(report, context, f.period, f.counterpart)
+            place = period_text(report, context, f.period, f.counterpart, f.rule)
         evidence = ", ".join(
             f"<code>{_e(e)}</code>" + (f" <small>{_e(loc)}</small>" if (loc := where(report, e, short=True)) else "")
             for e in f.evidence

@@ -138,7 +138,7 @@ def _rule_section(report: Report, context: RenderContext, rule: str | None, find
         if f.rule is None and f.file:
             place = f"{f.file}:{f.line}" if f.line is not None else f.file
         else:
-            place = period_text(report, context, f.period, f.counterpart)
+            place = period_text(report, context, f.period, f.counterpart, f.rule)
         cells = [
             f"{_ICONS[f.severity]} {_esc(say(lang, f'severity.{f.severity}'))}",
             _esc(actor_name(context, f.actor)),

@@ -94,7 +94,7 @@ def _line(report: Report, context: RenderContext, f: Finding) -> str:
     if f.rule is None and f.file:
         place = f"{f.file}:{f.line}" if f.line is not None else f.file
     else:
-        place = period_text(report, context, f.period, f.counterpart)
+        place = period_text(report, context, f.period, f.counterpart, f.rule)
     severity = say(lang, f"severity.{f.severity}")
     if context.colour:
         severity = f"{_COLOURS[f.severity]}{severity}{_RESET}"
