@@ -19,6 +19,7 @@ import re
 import stat
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -301,6 +302,10 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
 
     read_attributes = rules.attribute_actions()  # no other event's attributes are read by the check
 
+    # a record without an id is named by its log's file name and line; logs sharing a name (one
+    # folder a month) are named by their paths, so that their records do not share ids
+    names = Counter(Path(path).name for path in args.events)
+
     def records() -> Iterator[Event | Rejected]:
         first_seq = 0  # each log's records are ordered after the last line of the one before
         for path in args.events:
@@ -313,6 +318,7 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
                 encoding=encoding or "utf-8-sig",
                 start_seq=first_seq,
                 attributes_of=read_attributes,
+                id_prefix=os.path.normpath(path) if names[Path(path).name] > 1 else None,
             ):
                 last, held = max(last, record.line or 0), True
                 yield record

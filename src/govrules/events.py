@@ -907,6 +907,7 @@ def read_events(
     encoding: str = "utf-8-sig",
     start_seq: int = 0,
     attributes_of: Iterable[str] | None = None,
+    id_prefix: str | None = None,
 ) -> Iterator[Event | Rejected]:
     """Stream the records of an event log.
 
@@ -924,6 +925,9 @@ def read_events(
             come without theirs. ``rules.attribute_actions()`` names the actions whose
             attributes a check of ``rules`` reads: with it, the check gives the same report, and
             reading takes less time and memory. Records are checked and rejected as without it.
+        id_prefix: what a record without an id is named by, with its line (``events.csv:12``);
+            default: the file's name. Logs of one check that share a name need prefixes of their
+            own (the command gives them their paths), or their records would share ids.
 
     Yields:
         An `Event` or a `Rejected` per record, in file order.
@@ -960,9 +964,11 @@ def read_events(
         ) from None
     if fmt == "xes":  # an XML document says its own encoding
         builder = _Builder(fmap, tz, name, DEFAULT_XES_MAP, start_seq=start_seq, attributes_of=attributes_of)
+        builder.base = id_prefix or builder.base
         return _guard(_read_xes(handle_b, builder), name, handle_b)
     reader = {"csv": _read_csv, "jsonl": _read_jsonl, "json": _read_json_array}[fmt]
     builder = _Builder(fmap, tz, name, {}, encoding, start_seq, attributes_of)
+    builder.base = id_prefix or builder.base
     return _guard(reader(handle, builder), name, handle)
 
 

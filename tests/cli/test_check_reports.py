@@ -203,6 +203,33 @@ def test_a_file_under_dev_that_is_a_file_is_replaced_whole() -> None:
         target.unlink(missing_ok=True)
 
 
+def test_logs_sharing_a_file_name_give_their_records_ids_of_their_own(tmp_path: Path) -> None:
+    """One export a month, each `events.csv` in its month's folder, records without ids: each is
+    named by its log's path and line, so November's first record is not a duplicate of
+    October's (it was rejected as one, and November reported missing)."""
+    (tmp_path / "rules.yaml").write_text(
+        "id: m\ntitle: M\ntimezone: UTC\nrules:\n"
+        "  - {id: monthly, kind: recurring, clause: C1, who: {role: unit}, action: report, every: month}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "org.yaml").write_text("id: o\nactors:\n  - {id: u1, roles: [unit]}\n", encoding="utf-8")
+    logs = []
+    for month in ("2024-10", "2024-11"):
+        (tmp_path / month).mkdir()
+        log = tmp_path / month / "events.csv"
+        log.write_text(f"time,actor,action\n{month}-10T10:00:00Z,u1,report\n", encoding="utf-8")
+        logs += ["--events", str(log)]
+    argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml"), *logs]
+    code, out, err = cli(*argv, "--from", "2024-10-01", "--to", "2024-11-30", "--format", "json")
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    assert [(o["period"], o["status"], o["evidence"]) for o in report["outcomes"]] == [
+        ("2024-10", "met", [f"{tmp_path / '2024-10' / 'events.csv'}:2"]),
+        ("2024-11", "met", [f"{tmp_path / '2024-11' / 'events.csv'}:2"]),
+    ]
+    assert report["records"]["rejected"] == 0
+
+
 class _ClosedPipe(io.StringIO):
     """A standard output whose reader has gone (`govrules check ... | head -1`)."""
 
