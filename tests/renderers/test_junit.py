@@ -308,3 +308,38 @@ def test_the_cli_junit_report_fails_when_the_exit_code_does(tmp_path: Path, monk
     code, root = _record_audit(tmp_path, monkeypatch, "--fail-on", "warning")
     assert code == 1
     assert root.get("failures") == "2"
+
+
+def test_a_log_whose_every_record_was_rejected_is_an_error_and_the_notes_are_said(tmp_path: Path) -> None:
+    """Every record rejected: the command exits 2, so the test view has an error (it passed, with
+    no failure); and the report's notes (nothing owed, every record rejected) are in the records
+    suite's output, as the other formats say them."""
+    (tmp_path / "rules.yaml").write_text(
+        "id: t\ntitle: T\ntimezone: UTC\nrules:\n"
+        "  - {id: r, kind: recurring, clause: C1, who: {role: unit}, action: report, every: year}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "org.yaml").write_text("id: o\nactors:\n  - {id: u1, roles: [unit]}\n", encoding="utf-8")
+    (tmp_path / "events.csv").write_text("id,time,actor,action\ne1,notatime,u1,report\n", encoding="utf-8")
+    out = io.StringIO()
+    argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml"), "--events"]
+    code = run(
+        [*argv, str(tmp_path / "events.csv"), "--from", "2024-03-01", "--to", "2024-03-31", "--format", "junit"],
+        out,
+        io.StringIO(),
+    )
+    assert code == 2
+    XSD.validate(out.getvalue())
+    root = ET.fromstring(out.getvalue())
+    assert (root.get("errors"), root.get("failures")) == ("1", "0")
+    suite = root.find(f"testsuite[@name='{RECORDS_SUITE}']")
+    assert suite is not None and suite.get("errors") == "1"
+    [error] = suite.findall("testcase[@name='all-records-rejected']/error")
+    assert (
+        error.get("message")
+        == "Every record read (1) was rejected: nothing in the logs could be checked, so this report shows nothing they hold."
+    )
+    assert (suite.findtext("system-out") or "").splitlines() == [
+        "Every record read (1) was rejected: nothing in the logs could be checked, so this report shows nothing they hold.",
+        "No obligation arose in the range: nothing was owed, so nothing could be missed.",
+    ]

@@ -3,7 +3,9 @@
 A testcase is named ``rule-id/actor[/counterpart]/period`` (``/step-N`` for the steps of a
 triggered rule), so that a CI system tracks the same obligation from run to run. Findings about
 input records rather than a rule (an unreadable record, an actor the organisation lacks) are the
-testcases of a last suite, ``govrules/records``, named ``code/file:line`` or ``code/actor``.
+testcases of a last suite, ``govrules/records``, named ``code/file:line`` or ``code/actor``; the
+report's notes are that suite's ``<system-out>``, and a log whose every record was rejected (exit
+code 2: nothing could be checked) is its ``<error>``.
 
 A finding at or above the failure threshold (the context's ``fail_on``, as ``--fail-on`` takes
 it; default ``violation``) is a ``<failure>`` of its testcase, so that the test view fails exactly when the
@@ -21,6 +23,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from govrules.findings import SEVERITY_RANK
+from govrules.messages import word
 from govrules.renderers._common import (
     Key,
     evidence_text,
@@ -79,9 +82,17 @@ def render(report: Report, context: RenderContext) -> str:
         for findings in orphans.get(rule, {}).values():
             _finding_case(suite, report, _orphan_name(findings[0]), rule, findings, None, threshold, counts)
         _close(suite, counts, totals)
-    if records:
+    errors = 0
+    if records or report.notes or report.records.all_rejected:
         suite = _suite(root, RECORDS_SUITE, {"title": say(report.lang, "records_group")})
         counts = {"tests": 0, "failures": 0, "skipped": 0}
+        if report.records.all_rejected:  # nothing could be checked: an error, as the exit code 2 is
+            case = ET.SubElement(suite, "testcase", name="all-records-rejected", classname=RECORDS_SUITE, time="0")
+            said = word("all_rejected", report.lang, n=report.records.read)
+            ET.SubElement(case, "error", message=said, type="all-records-rejected")
+            counts["tests"] += 1
+            errors += 1
+            suite.set("errors", "1")
         seen: dict[str, int] = defaultdict(int)
         for f in records:
             name = _record_name(f)
@@ -90,10 +101,12 @@ def render(report: Report, context: RenderContext) -> str:
                 name += f"#{seen[name]}"
             label = say(report.lang, f"code.{f.code.value}")
             _finding_case(suite, report, name, RECORDS_SUITE, [f], label, threshold, counts)
+        if report.notes:  # what the report says of the whole check (nothing owed, every record rejected)
+            ET.SubElement(suite, "system-out").text = "\n".join(report.notes)
         _close(suite, counts, totals)
     root.set("tests", str(totals["tests"]))
     root.set("failures", str(totals["failures"]))
-    root.set("errors", "0")
+    root.set("errors", str(errors))
     root.set("time", "0")
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode", short_empty_elements=True)
