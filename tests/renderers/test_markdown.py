@@ -68,7 +68,9 @@ def test_findings_are_grouped_by_rule_with_clause_and_words(
 
 
 def test_text_cannot_break_the_markup() -> None:
-    """Pipes, stars, backticks and angle brackets in messages are escaped; newlines are folded."""
+    """Pipes, stars, backticks and angle brackets in messages are escaped; newlines are folded;
+    and so are what GitLab and GitHub make of tildes (strikethrough), entities, mentions and web
+    addresses (links)."""
     tz = timezone(timedelta(hours=8))
     f = Finding(
         code=FindingCode.MISSING,
@@ -76,7 +78,7 @@ def test_text_cannot_break_the_markup() -> None:
         rule="r",
         actor="a|b",
         period="2024-11",
-        message="a | b *c* `d` <script>\nnext",
+        message="a | b *c* `d` <script>\nnext ~~gone~~ &lt; @everyone https://x.example/p",
     )
     report = Report(
         rule_set="rs",
@@ -92,6 +94,6 @@ def test_text_cannot_break_the_markup() -> None:
     )
     out = render(report, "markdown", RenderContext(rules={"r": {"title": "T|x", "clause": "C", "words": "w*"}}))
     row = next(line for line in out.splitlines() if "next" in line)
-    assert r"a \| b \*c\* \`d\` \<script\> next" in row
+    assert r"a \| b \*c\* \`d\` \<script\> next \~\~gone\~\~ \&lt; \@everyone https:\/\/x.example/p" in row
     assert len(re.split(r"(?<!\\)\|", row)) == 8
     assert r"> w\*" in out

@@ -62,6 +62,20 @@ _NOTES = (  # the notes the checker writes (in English), and the catalogue phras
 )
 
 
+def unmatched_text(report: Report) -> str | None:
+    """The actions of the logs no rule mentions, with a "did you mean" for each near a rule's."""
+    if not report.unmatched_actions:
+        return None
+    lang = report.lang
+    items = []
+    for u in report.unmatched_actions:
+        item = say(lang, "unmatched_item", action=u.action, count=u.count)
+        if u.did_you_mean:
+            item += say(lang, "did_you_mean", names=say(lang, "alternatives_sep").join(u.did_you_mean))
+        items.append(item)
+    return say(lang, "unmatched", items=say(lang, "list_sep").join(items))
+
+
 def note_text(lang: str, note: str) -> str:
     """An obligation's note in ``lang``: the checker's own notes translated, an exemption's
     reason as the organisation wrote it."""

@@ -24,19 +24,21 @@ from govrules.renderers._common import (
     rule_set_title,
     rule_title,
     say,
+    unmatched_text,
 )
 
 if TYPE_CHECKING:
     from govrules.findings import Finding, Report
     from govrules.renderers import RenderContext
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&@])")  # and `~~` strikethrough, `&lt;` entities, `@` mentions
 _ICONS = {"violation": "❌", "warning": "⚠️", "info": "ℹ️"}
 
 
 def _esc(text: object) -> str:
     """Plain text made safe inside Markdown, table cells included."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    # a scheme's "://" escaped too, so that a web address is shown, not made a link
+    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split())).replace("://", ":\\/\\/")
 
 
 def render(report: Report, context: RenderContext) -> str:
@@ -68,6 +70,9 @@ def render(report: Report, context: RenderContext) -> str:
         _esc(say(lang, "records", read=r.read, used=r.used, unused=r.unused, rejected=r.rejected, after=r.after_as_of)),
         "",
     ]
+    unmatched = unmatched_text(report)
+    if unmatched is not None:
+        out += [_esc(unmatched), ""]
     out.extend(f"> {_esc(note)}\n" for note in report.notes)
     out += [f"## {_esc(say(lang, 'labels.findings'))}", ""]
     if not report.findings:

@@ -18,6 +18,7 @@ from govrules.renderers._common import (
     rule_set_title,
     rule_title,
     say,
+    unmatched_text,
 )
 
 if TYPE_CHECKING:
@@ -124,13 +125,8 @@ def _summary(report: Report) -> list[str]:
         say(lang, "findings_line", violations=s.violations, warnings=s.warnings, infos=s.infos),
         say(lang, "records", read=r.read, used=r.used, unused=r.unused, rejected=r.rejected, after=r.after_as_of),
     ]
-    if report.unmatched_actions:
-        items = []
-        for u in report.unmatched_actions:
-            item = say(lang, "unmatched_item", action=u.action, count=u.count)
-            if u.did_you_mean:
-                item += say(lang, "did_you_mean", names=say(lang, "alternatives_sep").join(u.did_you_mean))
-            items.append(item)
-        lines.append(say(lang, "unmatched", items=say(lang, "list_sep").join(items)))
+    unmatched = unmatched_text(report)
+    if unmatched is not None:
+        lines.append(unmatched)
     lines.extend(report.notes)
     return lines
