@@ -482,3 +482,24 @@ def test_a_semester_whose_id_looks_like_a_label_is_shown_by_its_id(tmp_path: Pat
     assert code == 1
     assert "2024-H2  violation · missing" in out and "for 2024-H2 (due 2025-01-17" in out
     assert "January 2025" not in out and "H2 2024" not in out
+
+
+def test_ics_uids_stay_apart_when_ids_hold_a_slash(tmp_path: Path) -> None:
+    """Rule r owed by actor a/b, and rule r/a owed by actor b: two events with two UIDs (the
+    parts joined by "/" gave both o/r/a/b/-/2024-01, and a calendar kept one)."""
+    rules, org = tmp_path / "rules.yaml", tmp_path / "org.yaml"
+    rules.write_text(
+        "id: t\ntitle: t\ntimezone: UTC\nrules:\n"
+        "  - {id: r, kind: recurring, clause: C1, who: a/b, action: x, every: month}\n"
+        "  - {id: r/a, kind: recurring, clause: C2, who: b, action: y, every: month}\n",
+        encoding="utf-8",
+    )
+    org.write_text("id: o\nactors:\n  - {id: a/b}\n  - {id: b}\n", encoding="utf-8")
+    code, out, err = _run(
+        "obligations", str(rules), "--org", str(org), "--from", "2024-01-01", "--to", "2024-01-31", "--format", "ics"
+    )
+    assert (code, err) == (0, "")
+    assert sorted(str(e["UID"]) for e in _events(out)) == [
+        "o/r%2Fa/b/-/2024-01@govrules",
+        "o/r/a%2Fb/-/2024-01@govrules",
+    ]

@@ -206,7 +206,10 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
     for o in items:
         rule = by_id[o.rule]
         event = VEvent()
-        event.add("uid", "/".join([org.id, o.rule, o.actor, o.counterpart or "-", o.period]) + "@govrules")
+        # the parts joined by "/", each "/" of theirs written %2F (ids hold none of "%"): rule r of
+        # actor a/b and rule r/a of actor b are two events, not one the second overwrites
+        parts = [org.id, o.rule, o.actor, o.counterpart or "-", o.period]
+        event.add("uid", "/".join(part.replace("/", "%2F") for part in parts) + "@govrules")
         event.add("dtstamp", o.opens.astimezone(UTC))
         due_day = o.due.date()
         event.add("dtstart", due_day)
