@@ -100,7 +100,9 @@ def _json(files: tuple[str, str], *extra: str) -> list[dict[str, Any]]:
 
 
 def test_json_lists_every_obligation_with_its_moments(files: tuple[str, str]) -> None:
-    """The JSON calendar: one object per obligation, sorted by rule, actor, counterpart, period."""
+    """The JSON calendar: one object per obligation, sorted by rule, actor, counterpart, period;
+    its moments to the microsecond, as the check's report gives them (the last on-time instant of
+    November is 23:59:59.999999: to the second, an event at 23:59:59.5 looked late)."""
     rows = _json(files)
     assert len(rows) == EXPECTED_COUNT
     assert [r["rule"] for r in rows] == ["monthly-report"] * 24 + ["routine-analysis"] * 2 + ["school-briefing"] * 3
@@ -113,8 +115,8 @@ def test_json_lists_every_obligation_with_its_moments(files: tuple[str, str]) ->
         "recipient": "central-party-branch",
         "period": "2024-11",
         "opens": "2024-11-01T00:00:00+08:00",
-        "due": "2024-11-30T23:59:59+08:00",
-        "closes": "2024-12-31T23:59:59+08:00",
+        "due": "2024-11-30T23:59:59.999999+08:00",
+        "closes": "2024-12-31T23:59:59.999999+08:00",
         "window_opens": None,
         "window_closes": None,
         "min": 1,
@@ -130,8 +132,8 @@ def test_json_lists_every_obligation_with_its_moments(files: tuple[str, str]) ->
         if r["rule"] == "routine-analysis"
     ]
     assert analyses == [
-        ("2024-H1", "2024-06-11T00:00:00+08:00", "2024-06-20T23:59:59+08:00", "in-principle"),
-        ("2024-H2", "2024-12-11T00:00:00+08:00", "2024-12-20T23:59:59+08:00", "in-principle"),
+        ("2024-H1", "2024-06-11T00:00:00+08:00", "2024-06-20T23:59:59.999999+08:00", "in-principle"),
+        ("2024-H2", "2024-12-11T00:00:00+08:00", "2024-12-20T23:59:59.999999+08:00", "in-principle"),
     ]
     pairs = [
         (r["actor"], r["counterpart"], r["recipient"], r["status"]) for r in rows if r["rule"] == "school-briefing"
