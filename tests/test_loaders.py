@@ -511,3 +511,25 @@ def test_a_rule_set_made_in_python_has_its_terms_checked_when_checked() -> None:
         ("/rules/0/window/strictness", "unknown-term"),
     ]
     assert "'mid-month', which reads as a day range of a month" in info.value.problems[0].message
+
+
+def test_every_period_overlapping_an_earlier_one_is_said() -> None:
+    """A year-long period and three semesters inside or touching it: each semester is an
+    overlap, said at once (only the first was, as periods were compared with their neighbour)."""
+    text = (
+        "id: o\nactors:\n  - {id: a}\ncalendars:\n  sem:\n"
+        "    - {id: long, start: 2024-01-01, end: 2024-12-31}\n"
+        "    - {id: s1, start: 2024-02-01, end: 2024-06-30}\n"
+        "    - {id: s2, start: 2024-09-01, end: 2024-12-20}\n"
+        "    - {id: touch, start: 2024-12-31, end: 2025-01-31}\n"
+    )
+    with pytest.raises(OrganisationError) as info:
+        load_org(text.encode(), file="o.yaml")
+    assert [(p.code, p.pointer, p.line) for p in info.value.problems] == [
+        ("overlap", "/calendars/sem/1", 7),
+        ("overlap", "/calendars/sem/2", 8),
+        ("overlap", "/calendars/sem/3", 9),
+    ]
+    assert info.value.problems[2].message == (
+        "period 'touch' starts on 2024-12-31, on or before the day period 'long' ends (2024-12-31)"
+    )

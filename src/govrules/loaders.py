@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import itertools
 import json
 import math
 import os
@@ -30,6 +29,7 @@ from govrules import model
 from govrules.errors import InvalidArgument, LoadError, OrganisationError, Problem, RuleSetError
 from govrules.events import FORMATS, FieldMap, known_encoding
 from govrules.model import (
+    CalendarPeriod,
     FiscalYear,
     Organisation,
     RecurringRule,
@@ -1134,13 +1134,17 @@ def _org_problems(org: Organisation, smap: SourceMap) -> list[Problem]:
                     )
     for name, periods in org.calendars.items():
         ordered = sorted(enumerate(periods), key=lambda p: p[1].start)
-        for (_, a), (j, b) in itertools.pairwise(ordered):
-            if b.start <= a.end:
+        reach: CalendarPeriod | None = None  # of the periods before, the one that ends last: every overlap is with it
+        for j, b in ordered:
+            a: CalendarPeriod | None = reach
+            if a is None or b.end > a.end:
+                reach = b
+            if a is not None and b.start <= a.end:
                 problems.append(
                     smap.problem(
                         f"/calendars/{_escape(name)}/{j}",
                         "overlap",
-                        f"period {b.id!r} starts on {b.start}, before period {a.id!r} ends on {a.end}",
+                        f"period {b.id!r} starts on {b.start}, on or before the day period {a.id!r} ends ({a.end})",
                     )
                 )
         pids = [p.id for p in periods]
