@@ -74,12 +74,17 @@ def test_actor_groups_use_display_names_and_are_sorted_by_id(
 
 
 def test_summary_counts_add_up(example: Callable[..., tuple[Report, RenderContext]]) -> None:
-    """The summary's categories add up to the obligations held."""
+    """The summary's categories add up to the obligations held, and the periods not held (which
+    owe nothing) are said beside them, so that with them the line accounts for every outcome."""
     report, context = example("gaps")
     out = render(report, "text", context)
     line = next(line for line in out.splitlines() if line.startswith("Obligations:"))
-    numbers = [int(n) for n in re.findall(r"\d+", line)]
+    held, _, rest = line.partition("; not held, not counted ")
+    numbers = [int(n) for n in re.findall(r"\d+", held)]
     assert numbers[0] == report.summary.obligations == sum(numbers[1:])
+    not_held = sum(o.status == "not-held" for o in report.outcomes)
+    assert not_held > 0 and rest.startswith(f"{not_held} (not active for the whole period)")
+    assert numbers[0] + not_held == len(report.outcomes)
 
 
 def test_chinese_report_reads_as_chinese(example: Callable[..., tuple[Report, RenderContext]]) -> None:

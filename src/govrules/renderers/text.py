@@ -121,7 +121,9 @@ def _summary(report: Report) -> list[str]:
             warnings=counts["warning"],
             pending=counts["pending"],
             exempt=counts["exempt"],
-        ),
+        )
+        # periods an actor was not active for in full owe nothing: said, so the outcomes add up
+        + (say(lang, "summary_not_held", n=counts["not-held"]) if counts["not-held"] else ""),
         say(lang, "findings_line", violations=s.violations, warnings=s.warnings, infos=s.infos),
         say(lang, "records", read=r.read, used=r.used, unused=r.unused, rejected=r.rejected, after=r.after_as_of),
     ]
