@@ -528,8 +528,9 @@ def obligations(
 
 
 def display_name(org: Organisation, actor_id: str | None, lang: str) -> str:
-    """An actor's display name in ``lang`` (its id when it has none)."""
+    """An actor's display name in ``lang`` (its id when it has none), on one line: a name written
+    over lines would break a report's lines, and could forge one."""
     if actor_id is None:
         return ""
     actor = org.actor(actor_id)
-    return text_in(actor.name, lang, actor_id) if actor else actor_id
+    return " ".join(text_in(actor.name, lang, actor_id).split()) if actor else actor_id

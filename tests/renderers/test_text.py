@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import re
 from collections.abc import Callable
@@ -174,3 +175,44 @@ def test_evidence_is_cited_with_where_it_was_read_once(example: Callable[..., tu
     )
     cited = _common.evidence_text(report, ["log.xes:12", "ev-1", "ev-2"])
     assert cited.split(", ") == ["log.xes:12", _common.say(report.lang, "at", id="ev-1", where="log.csv:3"), "ev-2"]
+
+
+def test_a_name_cannot_reorder_or_forge_the_report(tmp_path: Path) -> None:
+    """An organisation name written over lines is shown on one (it forged a summary line); a
+    character that reorders text (U+202E, right-to-left override) in a name or an event's actor
+    is named, [U+202E], in every format people read, and kept as data in the JSON report."""
+    from govrules.cli import run
+
+    (tmp_path / "rules.yaml").write_text(
+        "id: t\ntitle: T\ntimezone: UTC\nrules:\n"
+        "  - {id: monthly, kind: recurring, clause: C1, who: {role: unit}, action: report, every: month}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "org.yaml").write_text(
+        'id: o\nactors:\n  - {id: u1, roles: [unit], name: "Unit One\\nObligations: 999"}\n'
+        '  - {id: u2, roles: [unit], name: "Unit \\u202eTwo"}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "events.csv").write_text(
+        "id,time,actor,action\ne1,2024-01-10T10:00:00Z,evil\u202e eud,report\n", encoding="utf-8"
+    )
+    argv = [
+        "check",
+        str(tmp_path / "rules.yaml"),
+        "--org",
+        str(tmp_path / "org.yaml"),
+        "--events",
+        str(tmp_path / "events.csv"),
+    ]
+    argv += ["--from", "2024-01-01", "--to", "2024-01-31", "--fail-on", "never"]
+    outputs = {}
+    for fmt in ("text", "markdown", "html", "junit", "sarif", "json"):
+        out = io.StringIO()
+        assert run([*argv, "--format", fmt], out, io.StringIO()) == 0
+        outputs[fmt] = out.getvalue()
+    text_lines = outputs["text"].splitlines()
+    assert not any(line.startswith("Obligations: 999") for line in text_lines)
+    assert "Unit One Obligations: 999 (u1)" in text_lines
+    for fmt in ("text", "markdown", "html", "junit", "sarif"):
+        assert "\u202e" not in outputs[fmt] and "[U+202E]" in outputs[fmt], fmt
+    assert "evil\\u202e eud" in outputs["json"] or "evil\u202e eud" in outputs["json"]

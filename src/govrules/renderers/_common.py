@@ -99,7 +99,7 @@ def actor_name(context: RenderContext, actor: str | None) -> str:
     """The display name of ``actor`` (its id when the organisation gives none)."""
     if not actor:
         return ""
-    return str(context.actor_names.get(actor, actor))
+    return " ".join(str(context.actor_names.get(actor, actor)).split())  # on one line, as lines go
 
 
 def actor_order(context: RenderContext, actors: Iterable[str]) -> list[str]:
