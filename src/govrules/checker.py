@@ -205,6 +205,13 @@ class _Run:
     def instant(self, when: datetime | None) -> str:
         return format_instant(when, self.ctx.tz)
 
+    def _day_end(self, when: datetime) -> bool:
+        """Whether ``when`` is the last instant of its local day."""
+        try:
+            return when.astimezone(self.ctx.tz).time() == time(23, 59, 59, 999999)
+        except OverflowError:  # the calendar's last instant
+            return True
+
     def late_words(self, done: datetime, due: datetime, *, elapsed: bool = False) -> str:
         """How late ``done`` is, as people say it. Against a deadline in calendar days, done two
         days or more after the due day: the local days from the due day to the day it was done
@@ -212,7 +219,9 @@ class _Run:
         between); done on the day after it, and against a deadline in hours or minutes, the time
         that passed, rounded up ("5 hours")."""
         late = _late_by(done, due)
-        if not elapsed:
+        # a due moment that is not a day's last instant (moved by hours: `due_after: 12 hours`,
+        # an extension by 12 hours) is counted in the time that passed, as a deadline in hours is
+        if not elapsed and self._day_end(due):
             days = (self.local_date(done) - self.local_date(due)).days
             if days >= 2:
                 return word("days", self.lang, n=days)

@@ -617,6 +617,20 @@ class TestExtension:
         ]
         assert report.records.unused == 2  # the notices that moved nothing
 
+    def test_a_due_moment_moved_by_hours_gives_lateness_in_hours(self) -> None:
+        """An extension of 12 hours moves Q1's due moment to noon on 11 May: a report 36 hours
+        after it is "36 hours late", counted as the time that passed, not "2 days" on the
+        calendar (it was given in days, as for a due moment at a day's end)."""
+        rule = {**self.RULE, "extension": {**self.RULE["extension"], "extends_by": "12 hours"}}
+        log = [ev("nt1", "2024-05-10T09:00", "b1", "NT 10-Q"), ev("q1", "2024-05-13T00:00", "b1", "10-Q")]
+        [f] = gaps(run(ruleset(rule, calendar="US"), log, as_of=datetime(2024, 6, 1, tzinfo=SH)), "late")
+        assert (f.period, f.due, f.late_by_seconds) == (
+            "2024-Q1",
+            datetime.fromisoformat("2024-05-11T11:59:59.999999+08:00"),
+            36 * 3600,
+        )
+        assert "36 hours late" in f.message
+
     def test_an_extended_obligation_still_missed_cites_the_notice(self) -> None:
         """A notice in time and no report: missing, at the moved due moment, citing the notice
         and the prescribed due moment."""
