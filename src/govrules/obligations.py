@@ -533,4 +533,4 @@ def display_name(org: Organisation, actor_id: str | None, lang: str) -> str:
     if actor_id is None:
         return ""
     actor = org.actor(actor_id)
-    return " ".join(text_in(actor.name, lang, actor_id).split()) if actor else actor_id
+    return " ".join(text_in(actor.name, lang, actor_id).splitlines()) if actor else actor_id

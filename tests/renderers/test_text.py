@@ -190,7 +190,8 @@ def test_a_name_cannot_reorder_or_forge_the_report(tmp_path: Path) -> None:
     )
     (tmp_path / "org.yaml").write_text(
         'id: o\nactors:\n  - {id: u1, roles: [unit], name: "Unit One\\nObligations: 999"}\n'
-        '  - {id: u2, roles: [unit], name: "Unit \\u202eTwo"}\n',
+        '  - {id: u2, roles: [unit], name: "Unit \\u202eTwo"}\n'
+        '  - {id: u3, roles: [unit], name: "Dr.\\u00a0Unit"}\n',
         encoding="utf-8",
     )
     (tmp_path / "events.csv").write_text(
@@ -213,6 +214,15 @@ def test_a_name_cannot_reorder_or_forge_the_report(tmp_path: Path) -> None:
     text_lines = outputs["text"].splitlines()
     assert not any(line.startswith("Obligations: 999") for line in text_lines)
     assert "Unit One Obligations: 999 (u1)" in text_lines
+    assert "Dr.\u00a0Unit (u3)" in text_lines  # a no-break space is no line break: kept
     for fmt in ("text", "markdown", "html", "junit", "sarif"):
-        assert "\u202e" not in outputs[fmt] and "[U+202E]" in outputs[fmt], fmt
+        named = r"\[U+202E\]" if fmt == "markdown" else "[U+202E]"  # escaped: "[...](url)" is a link
+        assert "\u202e" not in outputs[fmt] and named in outputs[fmt], fmt
+    for fmt in ("table", "ics"):  # the calendar of obligations is read by people too
+        out = io.StringIO()
+        obligations = ["obligations", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml")]
+        assert (
+            run([*obligations, "--from", "2024-01-01", "--to", "2024-01-31", "--format", fmt], out, io.StringIO()) == 0
+        )
+        assert "\u202e" not in out.getvalue() and "[U+202E]" in out.getvalue(), fmt
     assert "evil\\u202e eud" in outputs["json"] or "evil\u202e eud" in outputs["json"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from govrules.findings import Report
+from govrules.renderers._common import BIDI_SHOWN, BIDI_SHOWN_MARKDOWN
 
 __all__ = ["RENDERERS", "RenderContext", "render"]
 
@@ -60,25 +61,22 @@ def _registry() -> dict[str, Renderer]:
     }
 
 
-_BIDI_SHOWN = {cp: f"[U+{cp:04X}]" for cp in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-"""The characters that reorder the text around them (embeddings, overrides, isolates), as a reader
-sees them named: a name or an event id holding one could show "evil 10-10-2019" for what is
-written "evil\u202e 9102-01-01", or turn a due date around."""
-
-
-def _showing_bidi(renderer: Renderer) -> Renderer:
+def _showing_bidi(renderer: Renderer, shown: Mapping[int, str]) -> Renderer:
     """``renderer`` whose output names the reordering characters instead of obeying them (the
     JSON report keeps the data as it is: it is read by programs, not people)."""
 
     def rendered(report: Report, context: RenderContext) -> str:
-        return renderer(report, context).translate(_BIDI_SHOWN)
+        return renderer(report, context).translate(shown)
 
     rendered.__doc__ = renderer.__doc__
     return rendered
 
 
 RENDERERS: Mapping[str, Renderer] = {
-    name: renderer if name == "json" else _showing_bidi(renderer) for name, renderer in _registry().items()
+    name: renderer
+    if name == "json"
+    else _showing_bidi(renderer, BIDI_SHOWN_MARKDOWN if name == "markdown" else BIDI_SHOWN)
+    for name, renderer in _registry().items()
 }
 
 

@@ -50,6 +50,15 @@ def say(lang: str, key: str, **params: Any) -> str:
     return str(node).format_map(_Blank(params))
 
 
+_BIDI = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+"""The characters that reorder the text around them (embeddings, overrides, isolates): a name or
+an event id holding one could show "evil 10-10-2019" for what is written "evil\u202e 9102-01-01",
+or turn a due date around."""
+BIDI_SHOWN = {cp: f"[U+{cp:04X}]" for cp in _BIDI}
+"""Each of them as a reader sees it named."""
+BIDI_SHOWN_MARKDOWN = {cp: f"\\[U+{cp:04X}\\]" for cp in _BIDI}  # escaped: "[...](url)" is a link
+
+
 _NOTES = (  # the notes the checker writes (in English), and the catalogue phrase of each
     (re.compile(r"not active for the whole period"), "not_held_note"),
     (
@@ -99,7 +108,7 @@ def actor_name(context: RenderContext, actor: str | None) -> str:
     """The display name of ``actor`` (its id when the organisation gives none)."""
     if not actor:
         return ""
-    return " ".join(str(context.actor_names.get(actor, actor)).split())  # on one line, as lines go
+    return " ".join(str(context.actor_names.get(actor, actor)).splitlines())  # on one line, as lines go
 
 
 def actor_order(context: RenderContext, actors: Iterable[str]) -> list[str]:

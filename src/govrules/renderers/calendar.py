@@ -19,7 +19,7 @@ from typing import Any
 from govrules.messages import format_instant, format_period
 from govrules.model import NamedCalendar, Organisation, RecurringRule, RuleSet, text_in
 from govrules.obligations import Obligation, display_name
-from govrules.renderers._common import note_text, say
+from govrules.renderers._common import BIDI_SHOWN, note_text, say
 
 __all__ = ["FORMATS", "render_obligations"]
 
@@ -138,8 +138,8 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
             row = _row(o)
             writer.writerow(["" if row[c] is None else row[c] for c in _COLUMNS])
         return buffer.getvalue()
-    if fmt == "ics":
-        return _ics(items, rules, org, lang)
+    if fmt == "ics":  # read by people in a calendar application: reordering characters named
+        return _ics(items, rules, org, lang).translate(BIDI_SHOWN)
     if fmt != "table":
         raise ValueError(f"unknown obligations format {fmt!r}; expected one of {', '.join(FORMATS)}")
     rows = [
@@ -164,7 +164,7 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
     rolling = sorted(r.id for r in rules.rules if isinstance(r, RecurringRule) and r.max_gap is not None)
     if rolling:  # a calendar of periods cannot list them: say so rather than leave them out unsaid
         lines.append(say(lang, "not_listed", rules=", ".join(rolling)))
-    return "\n".join(lines) + "\n"
+    return ("\n".join(lines) + "\n").translate(BIDI_SHOWN)  # read by people, as the reports
 
 
 def _period(o: Obligation, rules: RuleSet, lang: str) -> str:
