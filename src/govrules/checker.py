@@ -45,7 +45,6 @@ from govrules.model import (
     Extension,
     ForbiddenRule,
     InformativeRule,
-    NamedCalendar,
     Organisation,
     Party,
     PrerequisiteRule,
@@ -57,6 +56,7 @@ from govrules.model import (
     actions_of,
     as_party,
     attribute_actions,
+    labelled_periods,
     selectors,
     text_in,
 )
@@ -329,6 +329,9 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         for obligation in rule_obligations(ctx, version, ctx.start, ctx.end):
             others[(obligation.actor, obligation.counterpart)].append(obligation)
     events = [e for e in run.events(rule.action) if _where_matches(rule.where, e)]
+    unless_events = run.events(rule.unless.action) if rule.unless is not None else ()
+    # with their times, once for every stream: each search for a discharge starts at its period
+    unless = (unless_events, [e.time.timestamp() for e in unless_events])
     by_actor: dict[str, list[Event]] = defaultdict(list)
     for e in events:
         by_actor[e.actor].append(e)
@@ -364,7 +367,7 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         other = others.get((actor, counterpart), [])
         merged = _merged(obls, other)
         closing = [_named_limits(run, versions[o.rule], [o])[0] for o in merged] if other else None
-        for item in _evaluate_stream(run, rule, merged, good, stray, closing):
+        for item in _evaluate_stream(run, rule, merged, good, stray, unless, closing):
             found = extended.get(item.period or "")
             yield item if found is None else _citing_extension(run, item, *found)
 
@@ -582,9 +585,11 @@ def _evaluate_stream(
     obls: Sequence[Obligation],
     good: Sequence[Event],
     stray: Sequence[Event],
+    unless: tuple[Sequence[Event], Sequence[float]],
     named_limit: Sequence[datetime | None] | None = None,
 ) -> Iterator[Item]:
-    """The outcomes and findings of one stream's obligations. ``named_limit`` is given (per
+    """The outcomes and findings of one stream's obligations; ``unless``, the rule's ``unless``
+    events in time order and their timestamps. ``named_limit`` is given (per
     obligation, `_named_limits` of its own rule) where some of them belong to other versions of
     the rule's clause, which take their events but are reported by their own rule."""
     ctx = run.ctx
@@ -595,8 +600,7 @@ def _evaluate_stream(
         named_limit=_named_limits(run, rule, obls) if named_limit is None else named_limit,
         misdirected=misdirected_ids,
     )
-    unless_events = run.events(rule.unless.action) if rule.unless is not None else ()
-    unless_times = [e.time.timestamp() for e in unless_events]  # to start each search at its period
+    unless_events, unless_times = unless
     mixed = named_limit is not None  # given only where other versions' obligations are among them
     for i, o in enumerate(obls):
         if mixed and o.rule != rule.id:
@@ -615,7 +619,7 @@ def _evaluate_stream(
             return {
                 "actor": run.name(o.actor) + (f" / {run.name(o.counterpart)}" if o.counterpart else ""),
                 "rule": run.rule_name(rule),
-                "period": o.period if isinstance(rule.every, NamedCalendar) else format_period(o.period, run.lang),
+                "period": format_period(o.period, run.lang) if labelled_periods(rule) else o.period,
                 "due": run.instant(o.due),
                 "min": o.min,
                 "max": o.max,

@@ -32,7 +32,7 @@ from govrules.events import Event, FieldMap, Rejected, detect_format, known_enco
 from govrules.findings import Report
 from govrules.loaders import DEFAULT_LIMITS, cross_check, load_map_file, load_org, load_rules, sniff_kind
 from govrules.messages import LANGUAGES
-from govrules.model import NamedCalendar, Organisation, RecurringRule, RuleSet, text_in
+from govrules.model import Organisation, RuleSet, labelled_periods, text_in
 from govrules.obligations import Context, iter_obligations, zone_of
 from govrules.renderers import RENDERERS, RenderContext, render
 
@@ -268,7 +268,7 @@ def _render_context(
             "words": r.words,
             "kind": r.kind,
             # whether its periods are labels of the calendar grid, said in words; or ids, as written
-            "labels": isinstance(r, RecurringRule) and not isinstance(r.every, NamedCalendar),
+            "labels": labelled_periods(r),
             "line": (rules._source.locate(f"/rules/{i}")[0] if rules._source else None),
         }
         for i, r in enumerate(rules.rules)

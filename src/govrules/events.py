@@ -339,7 +339,8 @@ class _Builder:
     (memory that follows the organisation, not the log). Subjects and refs are shared between
     the events of one case that come close together (see `share`). ``start_seq`` is added to
     each record's line to make its ``seq``. With ``attributes_of``, only the events of those
-    actions keep their attributes (after the checks that read them).
+    actions keep their attributes (after the checks that read them). A record without an id is
+    named by ``id_prefix`` (default: the file's name) and its line.
     """
 
     def __init__(
@@ -351,11 +352,12 @@ class _Builder:
         encoding: str = "utf-8",
         start_seq: int = 0,
         attributes_of: Iterable[str] | None = None,
+        id_prefix: str | None = None,
     ) -> None:
         self.tz = tz
         self.attributes_of = None if attributes_of is None else frozenset(attributes_of)
         self.file = file
-        self.base = Path(file).name  # what an event without an id is named by, with its line
+        self.base = id_prefix or Path(file).name  # what an event without an id is named by, with its line
         self.encoding = encoding
         self.start_seq = start_seq
         self._recent: dict[str, str] = {}
@@ -963,12 +965,12 @@ def read_events(
             [Problem(name, None, None, "", "unreadable", f"cannot open the log: {exc.strerror or exc}")]
         ) from None
     if fmt == "xes":  # an XML document says its own encoding
-        builder = _Builder(fmap, tz, name, DEFAULT_XES_MAP, start_seq=start_seq, attributes_of=attributes_of)
-        builder.base = id_prefix or builder.base
+        builder = _Builder(
+            fmap, tz, name, DEFAULT_XES_MAP, start_seq=start_seq, attributes_of=attributes_of, id_prefix=id_prefix
+        )
         return _guard(_read_xes(handle_b, builder), name, handle_b)
     reader = {"csv": _read_csv, "jsonl": _read_jsonl, "json": _read_json_array}[fmt]
-    builder = _Builder(fmap, tz, name, {}, encoding, start_seq, attributes_of)
-    builder.base = id_prefix or builder.base
+    builder = _Builder(fmap, tz, name, {}, encoding, start_seq, attributes_of, id_prefix)
     return _guard(reader(handle, builder), name, handle)
 
 

@@ -768,6 +768,13 @@ Rule = Annotated[
 RULE_KINDS = ("recurring", "triggered", "prerequisite", "content", "forbidden", "informative")
 
 
+def labelled_periods(rule: Rule) -> bool:
+    """Whether ``rule``'s obligations are keyed by labels of the calendar grid (``2024-11``, said
+    "November 2024"): a recurring rule's are, unless its periods are an organisation's calendar's,
+    keyed by their ids as written (a semester ``2025-01``); other kinds are keyed by event ids."""
+    return isinstance(rule, RecurringRule) and not isinstance(rule.every, NamedCalendar)
+
+
 class GlossaryEntry(_Model):
     """The reading of a vague word, one of: a length of time (``promptly: {duration: 7 days,
     words: 及时}``), a day range of a month for a window's ``days`` (``mid-month: {days: 11-20,

@@ -17,7 +17,7 @@ from datetime import UTC, date, timedelta
 from typing import Any
 
 from govrules.messages import format_instant, format_period
-from govrules.model import NamedCalendar, Organisation, RecurringRule, RuleSet, text_in
+from govrules.model import Organisation, RecurringRule, RuleSet, labelled_periods, text_in
 from govrules.obligations import Obligation, display_name
 from govrules.renderers._common import BIDI_SHOWN, note_text, say
 
@@ -170,12 +170,7 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
 def _period(o: Obligation, rules: RuleSet, lang: str) -> str:
     """A period label in words ("November 2024"); a period of an organisation's calendar by its
     id, though it may look like a label (a semester ``2025-01``)."""
-    rule = rules.rule(o.rule)
-    return (
-        o.period
-        if isinstance(rule, RecurringRule) and isinstance(rule.every, NamedCalendar)
-        else format_period(o.period, lang)
-    )
+    return format_period(o.period, lang) if labelled_periods(rules.rule(o.rule)) else o.period
 
 
 def _width(text: str) -> int:
