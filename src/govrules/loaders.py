@@ -99,7 +99,8 @@ class _Abort(Exception):
         self.problem = problem
 
 
-def _escape(token: str) -> str:
+def pointer_step(token: str) -> str:
+    """A mapping key as a step of a JSON pointer (RFC 6901: ``~`` and ``/`` escaped)."""
     return token.replace("~", "~0").replace("/", "~1")
 
 
@@ -217,7 +218,7 @@ class _Converter:
                 )
                 continue
             key = key_node.value
-            child = f"{pointer}/{_escape(key)}"
+            child = f"{pointer}/{pointer_step(key)}"
             if key in seen:
                 self.problems.append(
                     Problem(
@@ -357,7 +358,7 @@ class _JsonReader:
             where = self.where(index)
             key, index = json.decoder.scanstring(self.text, index + 1)  # type: ignore[attr-defined]
             index = self.skip(self.skip(index) + 1)  # past the ':'
-            child = f"{pointer}/{_escape(key)}"
+            child = f"{pointer}/{pointer_step(key)}"
             if key in seen:
                 self.problems.append(
                     Problem(
@@ -578,7 +579,7 @@ class _Issue:
     message: str | None = None  # set for a problem `_select` built from several errors
 
     def pointer(self) -> str:
-        tokens = [_escape(str(name)) for kind, name in self.path if kind == "k"]
+        tokens = [pointer_step(str(name)) for kind, name in self.path if kind == "k"]
         return ("/" + "/".join(tokens)) if tokens else ""
 
 
@@ -716,7 +717,7 @@ def _code_and_message(issue: _Issue, vocabulary: set[str]) -> tuple[str, str, st
     if issue.message is not None:
         return pointer, "wrong-type", issue.message
     if isinstance(ctx.get("at"), str):
-        pointer += "/" + _escape(ctx["at"])
+        pointer += "/" + pointer_step(ctx["at"])
     if kind in ("union_type",):  # pragma: no cover - built with a message
         return pointer, "wrong-type", ""
     if kind == "extra_forbidden":
@@ -809,7 +810,7 @@ def _walk(value: Any, pointer: str = "") -> Iterator[tuple[str, str, Any]]:
     if isinstance(value, Mapping):
         for key, child in value.items():
             yield pointer, key, child
-            yield from _walk(child, f"{pointer}/{_escape(str(key))}")
+            yield from _walk(child, f"{pointer}/{pointer_step(str(key))}")
     elif isinstance(value, list):
         for i, child in enumerate(value):
             yield from _walk(child, f"{pointer}/{i}")
@@ -880,9 +881,9 @@ def _durations(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
             if key in _SKIPPED:
                 continue
             if key in _DURATION_KEYS and isinstance(child, str):
-                yield f"{pointer}/{_escape(key)}", child
+                yield f"{pointer}/{pointer_step(key)}", child
             else:
-                yield from _durations(child, f"{pointer}/{_escape(str(key))}")
+                yield from _durations(child, f"{pointer}/{pointer_step(str(key))}")
     elif isinstance(value, list):
         for i, child in enumerate(value):
             yield from _durations(child, f"{pointer}/{i}")
@@ -1127,7 +1128,7 @@ def _org_problems(org: Organisation, smap: SourceMap) -> list[Problem]:
                 if member not in ids:
                     problems.append(
                         smap.problem(
-                            f"/actors/{i}/relations/{_escape(relation)}/{j}",
+                            f"/actors/{i}/relations/{pointer_step(relation)}/{j}",
                             "unknown-actor",
                             _unknown("actor", member, known),
                         )
@@ -1142,7 +1143,7 @@ def _org_problems(org: Organisation, smap: SourceMap) -> list[Problem]:
             if a is not None and b.start <= a.end:
                 problems.append(
                     smap.problem(
-                        f"/calendars/{_escape(name)}/{j}",
+                        f"/calendars/{pointer_step(name)}/{j}",
                         "overlap",
                         f"period {b.id!r} starts on {b.start}, on or before the day period {a.id!r} ends ({a.end})",
                     )
@@ -1152,7 +1153,7 @@ def _org_problems(org: Organisation, smap: SourceMap) -> list[Problem]:
             if pid in pids[:j]:
                 problems.append(
                     smap.problem(
-                        f"/calendars/{_escape(name)}/{j}/id",
+                        f"/calendars/{pointer_step(name)}/{j}/id",
                         "duplicate-id",
                         f"period id {pid!r} is used twice in calendar {name!r}",
                     )
@@ -1434,7 +1435,7 @@ def load_map_file(path: str | os.PathLike[str]) -> tuple[FieldMap, str | None, s
         raise LoadError(
             [
                 smap.problem(
-                    f"/{_escape(unknown[0])}",
+                    f"/{pointer_step(unknown[0])}",
                     "unknown-key",
                     f"unknown key {unknown[0]!r}; expected {', '.join(_MAP_KEYS)}",
                 )
@@ -1452,7 +1453,7 @@ def load_map_file(path: str | os.PathLike[str]) -> tuple[FieldMap, str | None, s
             raise LoadError([smap.problem(f"/{key}", "wrong-type", f"expected {what}, got {_describe(value)}")])
         for name_, text in value.items():
             if not isinstance(text, str) or not text:
-                pointer = f"/{key}/{_escape(str(name_))}"
+                pointer = f"/{key}/{pointer_step(str(name_))}"
                 raise LoadError(
                     [smap.problem(pointer, "wrong-type", f"expected a non-empty text, got {_describe(text)}")]
                 )
@@ -1461,7 +1462,7 @@ def load_map_file(path: str | os.PathLike[str]) -> tuple[FieldMap, str | None, s
         try:
             FieldMap.parse([f"{event_field}={column}"])
         except ValueError as exc:
-            raise LoadError([smap.problem(f"/fields/{_escape(event_field)}", "bad-value", str(exc))]) from None
+            raise LoadError([smap.problem(f"/fields/{pointer_step(event_field)}", "bad-value", str(exc))]) from None
     try:
         parsed = FieldMap.parse([f"{k}={v}" for k, v in texts["fields"].items()])
     except ValueError as exc:

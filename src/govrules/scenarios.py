@@ -36,15 +36,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 
 from govrules.checker import check
 from govrules.errors import LoadError, Problem
 from govrules.events import Event, FieldMap, Rejected, known_encoding, parse_audit_moment, read_events
-from govrules.findings import Finding, FindingCode, Report
-from govrules.loaders import SourceMap, load_map_file, load_org, load_rules, parse_document
+from govrules.findings import Finding, FindingCode, Report, Severity
+from govrules.loaders import SourceMap, load_map_file, load_org, load_rules, parse_document, pointer_step
 from govrules.messages import LANGUAGES
 from govrules.model import Organisation, RuleSet
 from govrules.obligations import LAST_RANGE_END, zone_of
@@ -119,7 +119,7 @@ def _as_fields(f: Finding) -> dict[str, Any]:
     }
 
 
-_SEVERITIES = ("violation", "warning", "info")
+_SEVERITIES: tuple[str, ...] = get_args(Severity)
 _EXPECT_KEYS = ("findings", "exact", "severities")
 _TEXT_FIELDS = ("rule", "actor", "counterpart", "period")
 
@@ -130,11 +130,6 @@ class _Invalid(Exception):
     def __init__(self, pointer: str, message: str, code: str = "bad-scenario") -> None:
         super().__init__(message)
         self.pointer, self.message, self.code = pointer, message, code
-
-
-def _step(key: str) -> str:
-    """A mapping key as a step of a JSON pointer (RFC 6901: ``~`` and ``/`` escaped)."""
-    return key.replace("~", "~0").replace("/", "~1")
 
 
 def _text(value: Any, pointer: str) -> str:
@@ -164,7 +159,9 @@ def _mapping(value: Any, pointer: str, keys: tuple[str, ...], shape: str) -> dic
         raise _Invalid(pointer, f"expected {shape}, got {value!r}")
     for key in value:
         if key not in keys:
-            raise _Invalid(f"{pointer}/{_step(key)}", f"unknown key {key!r}; expected {', '.join(keys)}", "unknown-key")
+            raise _Invalid(
+                f"{pointer}/{pointer_step(key)}", f"unknown key {key!r}; expected {', '.join(keys)}", "unknown-key"
+            )
     return value
 
 
@@ -220,7 +217,9 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap) -> Scenario:
     unknown = sorted(set(data) - _KEYS)
     if unknown:
         raise _Invalid(
-            f"/{_step(unknown[0])}", f"unknown key {unknown[0]!r}; expected {', '.join(sorted(_KEYS))}", "unknown-key"
+            f"/{pointer_step(unknown[0])}",
+            f"unknown key {unknown[0]!r}; expected {', '.join(sorted(_KEYS))}",
+            "unknown-key",
         )
     for key in ("rules", "org", "events", "range", "expect"):
         if key not in data:
@@ -260,7 +259,7 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap) -> Scenario:
     if not isinstance(columns, dict):
         raise _Invalid("/map", f"expected a mapping of event fields to columns, got {columns!r}")
     try:
-        fmap = FieldMap.parse([f"{k}={_text(v, f'/map/{_step(str(k))}')}" for k, v in columns.items()], fmap)
+        fmap = FieldMap.parse([f"{k}={_text(v, f'/map/{pointer_step(str(k))}')}" for k, v in columns.items()], fmap)
     except ValueError as exc:
         raise _Invalid("/map", str(exc)) from None
     events = data["events"]
