@@ -60,7 +60,7 @@ from govrules.model import (
     selectors,
     text_in,
 )
-from govrules.obligations import Context, Obligation, display_name, rule_obligations
+from govrules.obligations import UNROLLED_PATTERN, Context, Obligation, display_name, rule_obligations
 from govrules.periods import canonical_label
 
 __all__ = ["CHECKERS", "check", "iter_findings", "merge_reports"]
@@ -2271,12 +2271,17 @@ def _build(
 
 
 def _notes(lang: str, counts: RecordCounts, outcomes: Sequence[Outcome]) -> list[str]:
-    """The report's notes: every record rejected (nothing checked), no obligation in the range."""
+    """The report's notes: every record rejected (nothing checked), no obligation in the range,
+    late-acceptance limits left unrolled for want of a calendar's year (each outcome says so too,
+    but a reader of the findings alone would not see it)."""
     notes = []
     if counts.all_rejected:
         notes.append(word("all_rejected", lang, n=counts.read))
     if not any(o.status != "not-held" for o in outcomes):
         notes.append(word("no_obligations", lang))
+    for note, n in sorted(Counter(o.note for o in outcomes if o.note is not None).items()):
+        if (unrolled := UNROLLED_PATTERN.fullmatch(note)) is not None:
+            notes.append(word("unrolled_limits", lang, n=n, **unrolled.groupdict()))
     return notes
 
 

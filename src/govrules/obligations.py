@@ -23,6 +23,7 @@ creates them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -56,6 +57,21 @@ from govrules.periods import (
 )
 
 __all__ = ["Context", "Obligation", "iter_obligations", "obligations", "zone_of"]
+
+NOT_HELD_NOTE = "not active for the whole period"
+"""The note of a period an actor did not hold in full, which owes nothing."""
+UNROLLED_NOTE = (
+    "late-acceptance limit not rolled to a workday: calendar '{calendar}' has no holiday data for {year} yet"
+)
+"""The note of an obligation whose late-acceptance limit, rolled to a workday, would fall in a year its
+calendar has no holidays for yet; the limit is then after the audit moment, where it moves no verdict."""
+UNROLLED_PATTERN = re.compile(
+    r"late-acceptance limit not rolled to a workday: calendar '(?P<calendar>.*)' has no holiday data for (?P<year>\d+) yet"
+)
+"""`UNROLLED_NOTE` read back: its calendar and year."""
+NOTES = ((re.compile(re.escape(NOT_HELD_NOTE)), "not_held_note"), (UNROLLED_PATTERN, "unrolled_note"))
+"""The notes the checker writes (in English, as the report keeps them), each with the key of its
+words in the message catalogue and the parts it fills in."""
 
 _WEEKDAY_INDEX = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 Status = Literal["open", "pending", "exempt", "not-held"]
@@ -426,10 +442,7 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
                     if limit <= ctx.as_of:
                         raise
                     name = ctx.calendar.name if ctx.calendar is not None else ""
-                    unrolled[period.label] = (
-                        f"late-acceptance limit not rolled to a workday: calendar {name!r} has no holiday "
-                        f"data for {limit.year} yet"
-                    )
+                    unrolled[period.label] = UNROLLED_NOTE.format(calendar=name, year=limit.year)
                 closes = max(due, limit)
         if rule.effective is not None and rule.effective.to is not None:
             # a version of a clause pays no debt with what is done under the next one
@@ -465,7 +478,7 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
             if reason is not None:
                 status, note = "exempt", reason
             elif not (_held(actor, period) and (counterpart is None or _held(counterpart, period))):
-                status, note = "not-held", "not active for the whole period"
+                status, note = "not-held", NOT_HELD_NOTE
             elif due > ctx.as_of:
                 status = "pending"
             if note is None:

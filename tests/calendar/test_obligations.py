@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -716,6 +717,23 @@ def test_a_late_acceptance_limit_in_a_year_the_calendar_lacks_is_left_unrolled_w
     )
     assert [(x.period, x.status, x.evidence) for x in report.outcomes] == [(f"{year}-12", "met", ("e1",))]
     assert report.outcomes[0].note == o.note  # the check's report says so too, not only the calendar
+    # and says so of the whole check, where a reader of the findings alone sees it, in every format
+    said = (
+        f"1 obligation has a late-acceptance limit not rolled to a workday, as calendar 'CN' has no holiday "
+        f"data for {year + 1} yet: each such limit is after the audit moment, so it moves no verdict; check "
+        f"again once the calendar holds {year + 1}."
+    )
+    assert report.notes == (said,)
+    from govrules.renderers import RenderContext, render
+
+    for fmt in ("text", "markdown", "html", "junit"):
+        assert said.replace("'", "&#x27;" if fmt == "html" else "'") in render(report, fmt, RenderContext()), fmt
+    (run,) = json.loads(render(report, "sarif", RenderContext()))["runs"]
+    assert run["invocations"] == [
+        {"executionSuccessful": True, "toolExecutionNotifications": [{"message": {"text": said}, "level": "note"}]}
+    ]
+    zh = check(rules, OFFICE, [], start=date(year, 12, 1), end=date(year + 1, 1, 1), lang="zh")
+    assert zh.notes[-1].startswith(f"1 项义务的逾期受理期限未顺延至工作日,因为日历 'CN' 尚无 {year + 1} 年")
     from govrules.renderers._common import note_text
 
     assert note_text("zh", o.note) == f"逾期受理期限未顺延至工作日:日历 'CN' 尚无 {year + 1} 年的节假日数据"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -235,7 +236,7 @@ def test_record_findings_are_passing_testcases_below_the_default_threshold(
     ]
     assert (cases[UNKNOWN].findtext("system-out") or "").splitlines() == [
         "unknown actor",
-        "warning: 1 event(s) name actor ghost, who is not in the organisation",
+        "warning: 1 event names actor ghost, who is not in the organisation",
         "evidence: e2 at events.csv:3",
     ]
 
@@ -264,7 +265,7 @@ def test_record_findings_fail_at_the_warning_threshold(tmp_path: Path, monkeypat
     ]
     unknown = cases[UNKNOWN].findall("failure")
     assert [(f.get("type"), f.get("message")) for f in unknown] == [
-        ("unknown-actor", "unknown actor: 1 event(s) name actor ghost, who is not in the organisation")
+        ("unknown-actor", "unknown actor: 1 event names actor ghost, who is not in the organisation")
     ]
     assert (unknown[0].text or "").splitlines()[-1] == "evidence: e2 at events.csv:3"
     assert cases[UNKNOWN].findtext("system-out") == "unknown actor"
@@ -343,3 +344,11 @@ def test_a_log_whose_every_record_was_rejected_is_an_error_and_the_notes_are_sai
         "Every record read (1) was rejected: nothing in the logs could be checked, so this report shows nothing they hold.",
         "No obligation arose in the range: nothing was owed, so nothing could be missed.",
     ]
+    sarif = io.StringIO()  # and the SARIF run is not a successful one, with the same notes
+    argv += [str(tmp_path / "events.csv"), "--from", "2024-03-01", "--to", "2024-03-31", "--format", "sarif"]
+    assert run(argv, sarif, io.StringIO()) == 2
+    (invocation,) = json.loads(sarif.getvalue())["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    assert [n["message"]["text"] for n in invocation["toolExecutionNotifications"]] == (
+        suite.findtext("system-out") or ""
+    ).splitlines()

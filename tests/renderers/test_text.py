@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from govrules.findings import EvidenceLocation, Report
-from govrules.messages import LANGUAGES, catalogue
+from govrules.messages import LANGUAGES, catalogue, fill, message
 from govrules.renderers import RenderContext, _common, render
 from govrules.renderers import text as text_renderer
 
@@ -140,6 +140,18 @@ def test_catalogues_have_the_same_keys_and_placeholders() -> None:
             assert _fields(other["report"][key]) == _fields(en["report"][key]), (lang, key)
         for code in en["codes"]:
             assert _fields(other["codes"][code]) <= _fields(en["codes"][code]) | {("", "to")}, (lang, code)
+
+
+@pytest.mark.parametrize(("count", "words"), [(1, "1 event names"), (0, "0 events name"), (2, "2 events name")])
+def test_a_count_picks_its_plural_form(count: int, words: str) -> None:
+    """``{n:one|other}`` says a count in its number's form; Chinese, which has none, says the count."""
+    assert message("unknown-actor", "en", count=count, actor="a").startswith(words + " actor a,")
+    assert message("excess", "en", actor="a", rule="r", observed=count, period="p", max=0) == (
+        f"a did r {count} {'time' if count == 1 else 'times'} for p; at most 0 allowed"
+    )
+    assert message("unknown-actor", "zh", count=count, actor="a").startswith(f"{count} 条记录")
+    assert fill("{n:day|days} {n:05}, {x}", {"n": 1, "x": True}) == "day 00001, True"  # a bool is no count
+    assert fill("{n} {missing}", {"n": 1}) == "1 ?"
 
 
 def test_all_wording_comes_from_the_catalogue(

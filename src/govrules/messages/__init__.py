@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from govrules.durations import Duration
 
-__all__ = ["LANGUAGES", "catalogue", "format_duration", "format_instant", "format_period", "message"]
+__all__ = ["LANGUAGES", "catalogue", "fill", "format_duration", "format_instant", "format_period", "message", "word"]
 
 
 def _languages() -> tuple[str, ...]:
@@ -46,14 +46,36 @@ class _Blank(dict[str, Any]):
         return "?"
 
 
+class _Count(int):
+    """A count that picks the word written for it: ``{n:event|events}`` is "event" for 1 and
+    "events" for any other number (``{n}`` is the number itself)."""
+
+    __slots__ = ()
+
+    def __format__(self, spec: str) -> str:
+        one, bar, other = spec.partition("|")
+        if not bar:
+            return super().__format__(spec)
+        return one if self == 1 else other
+
+
+def fill(template: str, params: dict[str, Any]) -> str:
+    """``template`` with ``params`` filled in: unknown ones show ``?``, and an integer whose field
+    is written ``{n:one|other}`` gives the word for its number (a catalogue without plural forms,
+    like Chinese, simply writes ``{n}``)."""
+    if "|" in template:
+        params = {k: _Count(v) if type(v) is int else v for k, v in params.items()}
+    return template.format_map(_Blank(params))
+
+
 def message(code: str, lang: str, **params: Any) -> str:
     """The catalogue message for ``code`` with ``params`` filled in (unknown ones show ``?``)."""
-    return str(catalogue(lang)["codes"][code]).format_map(_Blank(params))
+    return fill(str(catalogue(lang)["codes"][code]), params)
 
 
 def word(key: str, lang: str, **params: Any) -> str:
     """A catalogue word or phrase."""
-    return str(catalogue(lang)["words"][key]).format_map(_Blank(params))
+    return fill(str(catalogue(lang)["words"][key]), params)
 
 
 _ZH_DIGITS = "一二三四"

@@ -6,14 +6,14 @@ render context; nothing reads the clock or the environment.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from govrules.messages import catalogue, format_instant, format_period
+from govrules.messages import catalogue, fill, format_instant, format_period
+from govrules.obligations import NOTES
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -31,11 +31,6 @@ _RANK = {"missing": 6, "late": 5, "warning": 4, "pending": 3, "exempt": 2, "met"
 Key = tuple[str | None, str | None, str | None, str | None, int | None]
 
 
-class _Blank(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "?"
-
-
 def words(lang: str) -> Mapping[str, Any]:
     """The ``report`` section of the catalogue of ``lang``."""
     section: Mapping[str, Any] = catalogue(lang)["report"]
@@ -47,7 +42,7 @@ def say(lang: str, key: str, **params: Any) -> str:
     node: Any = words(lang)
     for part in key.split("."):
         node = node[part]
-    return str(node).format_map(_Blank(params))
+    return fill(str(node), params)
 
 
 _BIDI = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
@@ -57,18 +52,6 @@ or turn a due date around."""
 BIDI_SHOWN = {cp: f"[U+{cp:04X}]" for cp in _BIDI}
 """Each of them as a reader sees it named."""
 BIDI_SHOWN_MARKDOWN = {cp: f"\\[U+{cp:04X}\\]" for cp in _BIDI}  # escaped: "[...](url)" is a link
-
-
-_NOTES = (  # the notes the checker writes (in English), and the catalogue phrase of each
-    (re.compile(r"not active for the whole period"), "not_held_note"),
-    (
-        re.compile(
-            r"late-acceptance limit not rolled to a workday: calendar '(?P<calendar>.*)' has no holiday data "
-            r"for (?P<year>\d+) yet"
-        ),
-        "unrolled_note",
-    ),
-)
 
 
 def unmatched_text(report: Report) -> str | None:
@@ -88,7 +71,7 @@ def unmatched_text(report: Report) -> str | None:
 def note_text(lang: str, note: str) -> str:
     """An obligation's note in ``lang``: the checker's own notes translated, an exemption's
     reason as the organisation wrote it."""
-    for pattern, key in _NOTES:
+    for pattern, key in NOTES:
         if (found := pattern.fullmatch(note)) is not None:
             return say(lang, key, **found.groupdict())
     return note

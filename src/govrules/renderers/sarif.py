@@ -57,6 +57,14 @@ def render(report: Report, context: RenderContext) -> str:
         "language": lang,
         "columnKind": "unicodeCodePoints",
         "results": results,
+        # what the report says of the whole check: every record rejected, nothing owed, limits
+        # left unrolled; a check whose every record was rejected (exit 2) did not succeed
+        "invocations": [
+            {
+                "executionSuccessful": not report.records.all_rejected,
+                "toolExecutionNotifications": [{"message": {"text": note}, "level": "note"} for note in report.notes],
+            }
+        ],
         "properties": {
             "ruleSet": report.rule_set,
             "ruleSetTitle": rule_set_title(report, context),
