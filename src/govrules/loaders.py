@@ -867,7 +867,7 @@ def _term_problems(rules: RuleSet, rule_data: Any, smap: SourceMap) -> list[Prob
                 problems.append(smap.problem("/rules" + pointer, "unknown-term", why))
     for i, rule in enumerate(rules.rules):
         window = getattr(rule, "window", None)
-        for key, term in window.terms().items() if window is not None else ():
+        for key, term in window.terms(rules.glossary).items() if window is not None else ():
             reading, why = _term_reading(rules, term, key)
             if reading is None:
                 problems.append(smap.problem(f"/rules/{i}/window/{key}", "unknown-term", why))

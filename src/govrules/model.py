@@ -9,7 +9,7 @@ with an example of each kind, in docs/rules.md. Durations are kept as written ("
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -389,7 +389,8 @@ class Window(_Model):
     (``mid-month`` for 中旬).
     ``first``/``last``: the first or last N days or workdays of the period (``"10 workdays"``).
     ``strictness``: ``strict`` (an event outside is a violation) or ``in-principle`` (原则上: it
-    still counts, with a warning), or a glossary term for one.
+    still counts, with a warning), or a glossary term for one; a name the glossary defines is
+    read through the glossary, even ``strict`` or ``in-principle``.
     """
 
     month: Literal["first", "last"] | Annotated[int, Field(ge=1, le=12), BeforeValidator(_a_number)] | None = None
@@ -414,12 +415,15 @@ class Window(_Model):
             raise _invalid("bad-window", "expected 'month', 'days', 'first' or 'last' in a window, got none")
         return self
 
-    def terms(self) -> dict[str, str]:
-        """The glossary terms the window names, by field (``days``, ``strictness``)."""
+    def terms(self, glossary: Collection[str] = ()) -> dict[str, str]:
+        """The glossary terms the window names, by field (``days``, ``strictness``). A strictness
+        the ``glossary`` defines is its term even where it is also a reading's name: a rule set
+        that reads 原则上 as ``in-principle: {strictness: in-principle}`` changes every window
+        that names it by changing that one entry."""
         named: dict[str, str] = {}
         if self.days is not None and not re.match(_DAYS, self.days):
             named["days"] = self.days
-        if self.strictness not in ("strict", "in-principle"):
+        if self.strictness not in ("strict", "in-principle") or self.strictness in glossary:
             named["strictness"] = self.strictness
         return named
 
@@ -849,7 +853,7 @@ class RuleSet(_Model):
         Raises:
             KeyError: an unknown term, or one of another kind (a loaded rule set never has one).
         """
-        update = {kind: self._reading(term, kind) for kind, term in window.terms().items()}
+        update = {kind: self._reading(term, kind) for kind, term in window.terms(self.glossary).items()}
         return window.model_copy(update=update) if update else window
 
     def _reading(self, term: str, kind: str) -> str:

@@ -418,6 +418,22 @@ class TestOutsideWindow:
             ("outside-window", "violation", "strict")
         ]
 
+    def test_a_glossary_term_named_like_a_reading_is_read_through_the_glossary(self) -> None:
+        """原则上 written as the glossary entry ``in-principle: {strictness: ...}`` that rules name:
+        changing that entry to ``strict`` makes every window naming it strict (before, the name
+        was taken for the built-in reading and the entry changed nothing); an entry of another
+        kind under that name is refused where a window names it."""
+        rule = {**self.RULE, "window": {"month": "last", "days": "11-20", "strictness": "in-principle"}}
+        log = [ev("a1", "2024-06-05T10:00", "office", "analysis"), ev("a2", "2024-12-15T10:00", "office", "analysis")]
+        for reading, severity in (("in-principle", "warning"), ("strict", "violation")):
+            report = run(ruleset(rule, glossary={"in-principle": {"strictness": reading, "words": "原则上"}}), log)
+            assert [(f.code.value, f.severity, f.period, f.detail["strictness"]) for f in gaps(report)] == [
+                ("outside-window", severity, "2024-H1", reading)
+            ]
+        with pytest.raises(RuleSetError) as raised:
+            run(ruleset(rule, glossary={"in-principle": {"duration": "7 days"}}), log)
+        assert [(p.code, p.pointer) for p in raised.value.problems] == [("unknown-term", "/rules/0/window/strictness")]
+
     def test_window_last_local_hour_given_in_utc(self) -> None:
         """An event at 23:30 local on the window's last day, written in UTC, is inside the window."""
         log = [
