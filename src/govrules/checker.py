@@ -1019,15 +1019,18 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
     for trig in triggers:
         previous: Event | None = trig
         previous_due: datetime = trig.time
+        since = trig.time  # a step counted from the previous one follows its response, or what that followed
         links = {trig.id}  # the trigger and the events of its chain so far: what a `ref` may name
         discharged: Event | None = None
         discharges_reported: set[str] = set()  # a finding for each unless event, at the first step it excuses
         for index, step in enumerate(rule.steps):
             number = index + 1
             if step.counted_from == "trigger":
-                base_time = trig.time
-            else:
-                base_time = previous.time if previous is not None else previous_due
+                base_time = since = trig.time
+            elif previous is not None:
+                base_time = since = previous.time
+            else:  # the previous step was not answered: since stays what that step had to follow
+                base_time = previous_due
             due = ctx.deadline(base_time, step.within, roll=step.roll == "next-workday")
             by = parties[index][0]
             to = parties[index][1]
@@ -1039,8 +1042,9 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                 same: Sequence[str] = step.same,
                 by: Party = by,
                 links: set[str] = links,
+                since: datetime = since,
             ) -> bool:
-                if e.id in taken or e.id == trig.id or e.time < trig.time:
+                if e.id in taken or e.id == trig.id or e.time < since:
                     return False
                 if e.ref is not None and e.ref not in links:
                     return False  # it answers the event it names
@@ -1051,7 +1055,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
             def fits(e: Event, trig: Event = trig, to: Party | None = to) -> bool:
                 return to is None or run.party_matches(to, e.recipient, trig, e.time)
 
-            chosen, first_candidate = responses[index].choose(trig, links, _actor_scope(by, trig), candidate, fits)
+            chosen, first_candidate = responses[index].choose(since, links, _actor_scope(by, trig), candidate, fits)
             # each step lapses on its own: an unless event after its response or its due moment
             # does not discharge it, though it discharges a step before or after it
             if rule.unless is not None:
@@ -1197,13 +1201,14 @@ class _Responses:
 
     def choose(
         self,
-        trig: Event,
+        since: datetime,
         links: set[str],
         scope: tuple[bool, str | None] | None,
         candidate: Callable[[Event], bool],
         fits: Callable[[Event], bool],
     ) -> tuple[Event | None, Event | None]:
-        """The response chosen for ``trig`` and the first candidate (in time order).
+        """The response chosen for a trigger's step and the first candidate (in time order), none
+        of them before ``since`` (the trigger, or the response of the step before).
 
         The chosen one is the first fitting candidate linked by ``ref`` to one of ``links``, else
         the first fitting candidate. The first candidate is only computed when none fits.
@@ -1221,7 +1226,7 @@ class _Responses:
                 if first is None:
                     first = pos
         if scope is not None:
-            for pos in self._free_from(scope, trig.time):
+            for pos in self._free_from(scope, since):
                 e = self.events[pos]
                 if candidate(e):
                     if fits(e):

@@ -748,6 +748,36 @@ class TestTriggered:
         step2 = [o for o in report.outcomes if o.step == 2]
         assert [(o.status, o.due) for o in step2] == [("met", datetime(2024, 3, 19, 23, 59, 59, 999999, tzinfo=SH))]
 
+    def test_steps_happen_in_order(self) -> None:
+        """A step counted from the previous one follows its response: feedback given before the
+        written report answers nothing (it was `met`, out of order); a feedback after the report
+        answers it. A step counted from the trigger may come before an earlier step's response."""
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection", subject="s1"),
+            ev("f1", "2024-03-02T10:00", "b1", "feedback", recipient="s1"),
+            ev("r1", "2024-03-03T10:00", "b1", "written-report"),
+        ]
+        report = run(ruleset(CHAIN), log)
+        assert [(o.step, o.status, o.evidence) for o in report.outcomes] == [
+            (1, "met", ("i1", "r1")),
+            (2, "unanswered", ("i1",)),
+        ]
+        assert [(f.code.value, f.detail["step"]) for f in gaps(report)] == [("unanswered", 2)]
+        later = run(ruleset(CHAIN), [*log, ev("f2", "2024-03-04T10:00", "b1", "feedback", recipient="s1")])
+        assert [(o.step, o.status, o.evidence) for o in later.outcomes] == [
+            (1, "met", ("i1", "r1")),
+            (2, "met", ("i1", "f2")),
+        ]
+        linked = [log[0], ev("f1", "2024-03-02T10:00", "b1", "feedback", recipient="s1", ref="i1"), log[2]]
+        assert [o.status for o in run(ruleset(CHAIN), linked).outcomes] == ["met", "unanswered"]  # ref or not
+        at_once = [log[0], log[2], ev("f1", "2024-03-03T10:00", "b1", "feedback", recipient="s1")]
+        assert [o.status for o in run(ruleset(CHAIN), at_once).outcomes] == ["met", "met"]  # the same instant
+        parallel = {**CHAIN, "steps": [CHAIN["steps"][0], {**CHAIN["steps"][1], "counted_from": "trigger"}]}
+        assert [(o.step, o.status, o.evidence) for o in run(ruleset(parallel), log).outcomes] == [
+            (1, "met", ("i1", "r1")),
+            (2, "met", ("i1", "f1")),
+        ]
+
     def test_due_by_the_end_of_the_triggers_year(self) -> None:
         """'Within the year' (D1.8.5) as ``within: end of year``: an inspection in November and
         one in late December are both due on 31 December; a report on 3 January is late."""
