@@ -24,7 +24,7 @@ GAPS = {
     ("late", "branch-monthly-report", "branch-3", "2024-12"),
     ("missing", "branch-school-briefing", "branch-1", "2024"),
     ("insufficient", "branch-special-analysis", "branch-2", "2024"),
-    ("missing", "branch-annual-inspection", "branch-3", "2024"),
+    ("missing", "branch-annual-inspection", "branch-3", "2024"),  # at schools 5 and 6
     ("missing", "leadership-exchange", "moral-education-vice-principal", "2024"),
     ("missing", "leading-group-bureau-report", "leading-group", "2024-H2"),
     ("excess", "organ-branch-briefing", "organ-branch", "2024"),
@@ -63,10 +63,10 @@ def test_gap_log_findings(cli: Cli) -> None:
     assert cli.keys(report, "warning") == SOFT
     assert cli.keys(report, "info") == INFO
     summary = report["summary"]
-    assert (summary["rules_evaluated"], summary["obligations"]) == (44, 213)
-    assert (summary["violations"], summary["warnings"], summary["infos"]) == (22, 5, 1)
-    assert summary["statuses"]["met"] == 187
-    assert summary["statuses"]["not-held"] == 17
+    assert (summary["rules_evaluated"], summary["obligations"]) == (44, 216)
+    assert (summary["violations"], summary["warnings"], summary["infos"]) == (23, 5, 1)
+    assert summary["statuses"]["met"] == 189
+    assert summary["statuses"]["not-held"] == 18
     records = report["records"]
     assert (records["read"], records["used"], records["unused"], records["rejected"]) == (266, 252, 13, 1)
     assert records["after_as_of"] == 2
@@ -101,6 +101,58 @@ def test_gap_log_evidence(cli: Cli) -> None:
     assert (rejected["file"], rejected["line"]) == (f"{EX}/events-2024.csv", 141)
 
 
+def test_each_clause_binds_whom_its_document_names() -> None:
+    """Readings of the source pinned on small logs: document 11 binds the college only (a
+    school's emergency owes no consultation, the central school's seal needs no college
+    leader); a school's WeChat post needs the school office's review (D8.2); a branch inspects
+    each of its own schools (D1.8.2: another branch's school does not count); talks and forums
+    need approval as lectures do (D2.3.3); the written report and the briefing concern the
+    inspected school (D1.8.4, D1.8.5)."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from govrules import check, load_org, load_rules
+    from govrules.events import Event
+
+    rules, org = load_rules(ROOT / EX / "rules.yaml"), load_org(ROOT / EX / "org.yaml")
+    tz = ZoneInfo("Asia/Shanghai")
+    seq = iter(range(1, 100))
+
+    def ev(eid: str, day: str, actor: str, action: str, **kw: str) -> Event:
+        when = datetime.fromisoformat(f"2024-{day}T10:00").replace(tzinfo=tz)
+        return Event(id=eid, time=when, actor=actor, action=action, line=next(seq), **kw)
+
+    log = [
+        ev("e1", "03-04", "school-4", "emergency"),
+        ev("s1", "03-05", "central-school", "seal-use", subject="YZ-1"),
+        ev("w1", "03-06", "school-3", "social-post", subject="WX-1"),
+        ev("t1", "03-07", "school-1", "talk", subject="BG-1"),
+        ev("i1", "03-08", "branch-2", "inspection", subject="school-5"),
+        ev("i2", "03-09", "branch-1", "inspection", subject="school-1"),
+        ev("r2", "03-10", "branch-1", "inspection-report", subject="school-2"),
+        ev("f2", "03-11", "branch-1", "inspection-feedback", subject="school-1", recipient="school-1"),
+        ev("b2", "03-12", "branch-1", "inspection-briefing", subject="school-2"),
+    ]
+    report = check(
+        rules, org, log, start=date(2024, 1, 1), end=date(2025, 1, 1), as_of=datetime(2025, 1, 31, tzinfo=tz)
+    )
+    triggered = {(o.rule, o.period, o.step, o.status) for o in report.outcomes if o.period in {"e1", "s1", "i1", "i2"}}
+    assert triggered == {
+        ("inspection-report-feedback", "i1", 1, "unanswered"),
+        ("inspection-report-feedback", "i1", 2, "unanswered"),
+        ("inspection-briefing", "i1", 1, "unanswered"),
+        ("inspection-report-feedback", "i2", 1, "unanswered"),  # r2 concerns school 2
+        ("inspection-report-feedback", "i2", 2, "met"),  # the feedback to school 1
+        ("inspection-briefing", "i2", 1, "unanswered"),  # b2 concerns school 2
+    }
+    guarded = {(f.rule, f.period) for f in report.findings if f.code.value == "unapproved"}
+    assert guarded == {("website-post-review", "w1"), ("lecture-approval", "t1")}
+    inspected = {(o.actor, o.counterpart, o.status) for o in report.outcomes if o.rule == "branch-annual-inspection"}
+    assert ("branch-2", "school-3", "missing") in inspected and ("branch-2", "school-4", "missing") in inspected
+    assert ("branch-1", "school-1", "met") in inspected and ("branch-1", "school-2", "missing") in inspected
+    assert not {c for a, c, _ in inspected if a == "branch-2"} & {"school-5"}
+
+
 def test_new_branch_owes_only_whole_periods(cli: Cli) -> None:
     """Branch 4 (created 2024-07-01) owes monthly reports from July and no 2024 annual obligation."""
     _, report = cli.check("school-ideology/events-2024")
@@ -118,7 +170,7 @@ def test_compliant_log_is_clean(cli: Cli) -> None:
     assert cli.keys(report) == {("exempt", "branch-review-info", "branch-3", "2024-Q1")}
     summary = report["summary"]
     assert (summary["violations"], summary["warnings"]) == (0, 0)
-    assert summary["statuses"] == {"exempt": 1, "met": 220, "not-held": 17}
+    assert summary["statuses"] == {"exempt": 1, "met": 223, "not-held": 18}
     assert {o["status"] for o in report["outcomes"]} == {"met", "exempt", "not-held"}
     records = report["records"]
     assert (records["read"], records["used"], records["unused"], records["rejected"]) == (282, 270, 12, 0)
