@@ -513,6 +513,55 @@ def test_a_rule_set_made_in_python_has_its_terms_checked_when_checked() -> None:
     assert "'mid-month', which reads as a day range of a month" in info.value.problems[0].message
 
 
+def test_what_a_loader_refuses_is_refused_when_made_in_python() -> None:
+    """A rule set or organisation made in Python gets every check its loader gives a file. An
+    organisation listing an actor twice (a join of an HR table) owed every obligation twice, so
+    each report met one and left a false `missing`; an exemption of an unknown actor was
+    ignored; a rule id used twice was taken. Each is now the error its loader gives, of the
+    file's kind: an organisation's problem is an OrganisationError, not a RuleSetError."""
+    from collections.abc import Mapping
+    from datetime import date
+
+    from govrules import check
+    from govrules.errors import InvalidArgument
+    from govrules.model import Organisation, RuleSet
+
+    monthly = {"id": "m", "kind": "recurring", "clause": "c", "who": {"role": "branch"}, "action": "report"}
+    rules = RuleSet.model_validate(
+        {"id": "r", "title": "R", "timezone": "UTC", "rules": [{**monthly, "every": "month"}]}
+    )
+    actors = [{"id": "b1", "roles": ["branch"]}, {"id": "b2", "roles": ["branch"]}]
+
+    def problems(rule_set: RuleSet, org: Mapping[str, object], error: type[Exception]) -> list[tuple[str, str]]:
+        with pytest.raises(error) as info:
+            check(
+                rule_set,
+                Organisation.model_validate({"id": "o", **org}),
+                [],
+                start=date(2024, 1, 1),
+                end=date(2024, 2, 1),
+            )
+        return [(p.pointer, p.code) for p in info.value.problems]  # type: ignore[attr-defined]
+
+    twice = {"actors": [*actors, {"id": "b1", "roles": ["branch"], "name": "Branch 1"}]}
+    assert problems(rules, twice, OrganisationError) == [("/actors/2/id", "duplicate-id")]
+    ghost = {"actors": actors, "exemptions": [{"rule": "m", "actor": "b9", "periods": ["2024-01"], "reason": "x"}]}
+    assert problems(rules, ghost, OrganisationError) == [("/exemptions/0/actor", "unknown-actor")]
+    stray = {"actors": actors, "exemptions": [{"rule": "q", "actor": "b1", "periods": ["2024-01"], "reason": "x"}]}
+    assert problems(rules, stray, OrganisationError) == [("/exemptions/0/rule", "unknown-rule")]
+    doubled = rules.model_copy(update={"rules": [*rules.rules, *rules.rules]})
+    assert problems(doubled, twice, RuleSetError) == [("/rules/1/id", "duplicate-id"), ("/actors/2/id", "duplicate-id")]
+    with pytest.raises(InvalidArgument, match="got the string 'b1'"):  # the characters 'b' and '1' are no actors
+        check(
+            rules,
+            Organisation.model_validate({"id": "o", "actors": actors}),
+            [],
+            start=date(2024, 1, 1),
+            end=date(2024, 2, 1),
+            actors="b1",
+        )
+
+
 def test_every_period_overlapping_an_earlier_one_is_said() -> None:
     """A year-long period and three semesters inside or touching it: each semester is an
     overlap, said at once (only the first was, as periods were compared with their neighbour)."""

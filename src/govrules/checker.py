@@ -22,7 +22,7 @@ from typing import Any, TypeVar, cast
 import msgspec
 
 from govrules.durations import end_of_day, local_date, start_of_day
-from govrules.errors import InvalidArgument, RuleSetError
+from govrules.errors import InvalidArgument, OrganisationError, RuleSetError
 from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups, at_fixed_offsets
 from govrules.findings import (
     CODE_SEVERITY,
@@ -1998,14 +1998,18 @@ def _prepare(
     lang: str,
     actors: Iterable[str] | None,
 ) -> _Run:
-    from govrules.loaders import cross_check
+    from govrules.loaders import split_cross_check
     from govrules.messages import LANGUAGES
 
     if lang not in LANGUAGES:
         raise InvalidArgument(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
-    problems = cross_check(rules, org)
-    if problems:
-        raise RuleSetError(problems)
+    if isinstance(actors, str):  # a string is an iterable of its characters, none of them an actor
+        raise InvalidArgument(f"expected 'actors' as a collection of actor ids, got the string {actors!r}")
+    rule_problems, org_problems = split_cross_check(rules, org)
+    if rule_problems:
+        raise RuleSetError(rule_problems + org_problems)
+    if org_problems:
+        raise OrganisationError(org_problems)
     if not _evaluated(rules):
         raise InvalidArgument(
             "the rule set has no checkable rule (only informative ones): a check would evaluate nothing"
@@ -2115,7 +2119,12 @@ def check(
     Raises:
         InvalidArgument: a bad range, a naive ``as_of``, an unknown language, or a rule set with
             no checkable rule.
-        RuleSetError: the rules name roles, relations, actors or calendars the organisation lacks.
+        RuleSetError: the rules name roles, relations, actors or calendars the organisation
+            lacks, or a rule set made in Python has a problem its loader would refuse (the
+            organisation's problems, if any, are listed too).
+        OrganisationError: the organisation's exemptions name unknown rules, or an
+            organisation made in Python has a problem its loader would refuse (an actor id used
+            twice, an exemption of an unknown actor...).
 
     >>> report = check(rules, org, events, start=date(2024, 1, 1), end=date(2025, 1, 1))  # doctest: +SKIP
     """

@@ -17,7 +17,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -1194,9 +1194,18 @@ def cross_check(rules: RuleSet, org: Organisation) -> list[Problem]:
     """Problems that only show when a rule set meets an organisation.
 
     A rule naming a role, relation, actor or custom calendar the organisation lacks, an
-    exemption naming an unknown rule, and (for a rule set made in Python rather than loaded) a
-    glossary term the glossary lacks. Problems point into the rule set (or the organisation).
+    exemption naming an unknown rule; and, for a rule set or an organisation made in Python
+    rather than loaded, every problem its loader would have refused it for (a rule id or an
+    actor id used twice, an unknown glossary term, a window that misses a period...). The rule
+    set's problems come first, pointing into it, then the organisation's.
     """
+    rule_problems, org_problems = split_cross_check(rules, org)
+    return rule_problems + org_problems
+
+
+def split_cross_check(rules: RuleSet, org: Organisation) -> tuple[list[Problem], list[Problem]]:
+    """`cross_check`'s problems in two lists: those of the rule set, and those of the
+    organisation (an exemption naming an unknown rule is the organisation's)."""
     rsmap: SourceMap = rules._source or SourceMap("<rules>")
     osmap: SourceMap = org._source or SourceMap("<organisation>")
     roles = sorted(org.roles())
@@ -1248,22 +1257,27 @@ def cross_check(rules: RuleSet, org: Organisation) -> list[Problem]:
                     _unknown("calendar", rule.every.calendar, sorted(org.calendars)),
                 )
             )
-    # terms a loaded rule set has already had checked; a rule set made in Python may lack them
-    problems += _term_problems(rules, rules.model_dump(mode="json", by_alias=True)["rules"], rsmap)
+    if rules._source is None:  # what a loaded rule set has had checked; one made in Python may lack it
+        data = rules.model_dump(mode="json", by_alias=True)
+        problems += _rule_set_problems(rules, data, rsmap, replace(DEFAULT_LIMITS, max_rules=len(rules.rules)))
+    org_problems: list[Problem] = []
     rule_ids = sorted(r.id for r in rules.rules)
     by_id = {r.id: r for r in rules.rules}
     for i, ex in enumerate(org.exemptions):
         exempted = by_id.get(ex.rule)
         if exempted is None:
-            problems.append(osmap.problem(f"/exemptions/{i}/rule", "unknown-rule", _unknown("rule", ex.rule, rule_ids)))
+            org_problems.append(
+                osmap.problem(f"/exemptions/{i}/rule", "unknown-rule", _unknown("rule", ex.rule, rule_ids))
+            )
         elif not (isinstance(exempted, RecurringRule) and exempted.every is not None):
             message = (
                 f"expected a recurring rule on calendar periods ('every'), whose obligations an exemption covers; "
                 f"rule {ex.rule!r} is a {_kind_words(exempted)}, which it would leave as it is"
             )
-            problems.append(osmap.problem(f"/exemptions/{i}/rule", "bad-value", message))
-    # labels a loaded organisation has already had checked; one made in Python may lack them
-    return problems + _exemption_label_problems(org, osmap)
+            org_problems.append(osmap.problem(f"/exemptions/{i}/rule", "bad-value", message))
+    if org._source is None:  # what a loaded organisation has had checked; one made in Python may lack it
+        org_problems += _org_problems(org, osmap)
+    return problems, org_problems
 
 
 def _kind_words(rule: Any) -> str:

@@ -27,6 +27,7 @@ from hypothesis import example, given, note
 from hypothesis import strategies as st
 
 from govrules import check, checker
+from govrules.errors import RuleSetError
 from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups
 from govrules.findings import Outcome, Report, outcome_sort_key, sorted_outcomes, with_evidence_locations
 from govrules.model import DateRange, Organisation, RuleSet, selectors
@@ -285,9 +286,10 @@ def test_rules_that_share_actions_may_run_in_any_order() -> None:
     assert checker._run_order(reads, held) == [1, 2, 0]  # b, c, a: 13, 10, 8 events
 
 
-def test_two_rules_made_in_python_with_one_id_both_keep_their_events() -> None:
-    """Loading refuses a repeated rule id, but a rule set made in Python may hold one: each rule
-    still reads its own actions (the run order is kept by position, not by id)."""
+def test_two_rules_made_in_python_with_one_id_are_refused_as_loading_refuses_them() -> None:
+    """A rule id used twice is refused in a rule set made in Python, as loading refuses it (the
+    report's findings and outcomes name rules by id); with the ids apart, each rule reads its
+    own actions."""
     requires = [("lecture", "approve"), ("post", "ok")]
     rules = RuleSet.model_validate(
         {
@@ -307,8 +309,16 @@ def test_two_rules_made_in_python_with_one_id_both_keep_their_events() -> None:
         Event(id=f"e{i}", time=at + timedelta(minutes=i), actor="b1", action=a, subject="s", seq=i)
         for i, a in enumerate(actions)
     ]
-    report = check(rules, org, log, start=date(2024, 1, 1), end=date(2024, 2, 1))
-    assert sorted((o.period, o.status) for o in report.outcomes) == [("e2", "met"), ("e3", "met"), ("e5", "met")]
+    with pytest.raises(RuleSetError) as info:
+        check(rules, org, log, start=date(2024, 1, 1), end=date(2024, 2, 1))
+    assert [(p.pointer, p.code) for p in info.value.problems] == [("/rules/1/id", "duplicate-id")]
+    apart = rules.model_copy(update={"rules": [rules.rules[0], rules.rules[1].model_copy(update={"id": "y"})]})
+    report = check(apart, org, log, start=date(2024, 1, 1), end=date(2024, 2, 1))
+    assert sorted((o.rule, o.period, o.status) for o in report.outcomes) == [
+        ("x", "e2", "met"),
+        ("y", "e3", "met"),
+        ("y", "e5", "met"),
+    ]
     assert (report.records.used, report.records.unused) == (5, 1)
 
 

@@ -118,12 +118,14 @@ def test_each_clause_binds_whom_its_document_names() -> None:
     tz = ZoneInfo("Asia/Shanghai")
     seq = iter(range(1, 100))
 
-    def ev(eid: str, day: str, actor: str, action: str, **kw: str) -> Event:
+    def ev(eid: str, day: str, actor: str, action: str, subject: str, recipient: str | None = None) -> Event:
         when = datetime.fromisoformat(f"2024-{day}T10:00").replace(tzinfo=tz)
-        return Event(id=eid, time=when, actor=actor, action=action, line=next(seq), **kw)
+        return Event(
+            id=eid, time=when, actor=actor, action=action, subject=subject, recipient=recipient, line=next(seq)
+        )
 
     log = [
-        ev("e1", "03-04", "school-4", "emergency"),
+        ev("e1", "03-04", "school-4", "emergency", subject="宿舍"),
         ev("s1", "03-05", "central-school", "seal-use", subject="YZ-1"),
         ev("w1", "03-06", "school-3", "social-post", subject="WX-1"),
         ev("t1", "03-07", "school-1", "talk", subject="BG-1"),
