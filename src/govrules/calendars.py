@@ -153,7 +153,7 @@ class _LazyHolidayCalendar(BusinessCalendar):
         self._country = country
         self._subdiv = subdiv
         self._known: range | frozenset[int] | None = None
-        self._loaded: dict[int, tuple[frozenset[date], frozenset[date], frozenset[int]]] = {}
+        self._loaded: dict[int, frozenset[date]] = {}
 
     def _covered(self) -> range | frozenset[int]:
         if self._known is None:
@@ -167,23 +167,21 @@ class _LazyHolidayCalendar(BusinessCalendar):
                 self._known = range(sample.start_year, sample.end_year + 1)
         return self._known
 
-    def _year(self, year: int) -> tuple[frozenset[date], frozenset[date], frozenset[int]]:
-        data = self._loaded.get(year)
-        if data is None:
+    def _year(self, year: int) -> frozenset[date]:
+        """The days of ``year`` that are not workdays, as the package says of each day: its
+        holidays, and its weekend as it stood that day and where (the UAE's weekend was Friday and
+        Saturday until 2021; the Malaysian states of Johor and Kedah keep Friday and Saturday),
+        but for the weekend days made workdays (China's 调休)."""
+        off = self._loaded.get(year)
+        if off is None:
             import holidays as holidays_pkg
 
             h = holidays_pkg.country_holidays(self._country, subdiv=self._subdiv, years=year)
-            data = (
-                frozenset(h),
-                frozenset(getattr(h, "weekend_workdays", ())),
-                frozenset(getattr(h, "weekend", (5, 6))),
-            )
-            self._loaded[year] = data
-        return data
+            first = date(year, 1, 1)
+            days = (first + timedelta(days=n) for n in range((date(year, 12, 31) - first).days + 1))
+            off = self._loaded[year] = frozenset(day for day in days if not h.is_working_day(day))
+        return off
 
     def is_workday(self, day: date) -> bool:
         self._check(day)
-        off, extra, weekend = self._year(day.year)
-        if day in extra:
-            return True
-        return day.weekday() not in weekend and day not in off
+        return day not in self._year(day.year)

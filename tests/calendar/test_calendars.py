@@ -138,6 +138,27 @@ def test_the_weekend_comes_from_the_country() -> None:
     assert il.is_workday(date(2025, 6, 8)) is True
 
 
+def test_the_weekend_is_the_one_in_force_on_the_day_and_in_the_subdivision() -> None:
+    """The UAE's weekend was Friday and Saturday until the end of 2021, Saudi Arabia's Thursday
+    and Friday until June 2013; the Malaysian state of Johor keeps Friday and Saturday. A
+    calendar took the country's present weekend for every year and every state, so a UAE report
+    filed on Sunday 2 May 2021, the next workday after a Friday due date, was two days late."""
+    ae = get_calendar("AE")
+    assert [ae.is_workday(date(2021, 4, d)) for d in (29, 30)] + [ae.is_workday(date(2021, 5, d)) for d in (1, 2)] == [
+        True,  # Thursday
+        False,  # Friday
+        False,  # Saturday
+        True,  # Sunday
+    ]
+    assert ae.next_workday(date(2021, 4, 30)) == date(2021, 5, 2)
+    assert [ae.is_workday(date(2022, 1, d)) for d in (7, 8, 9, 10)] == [True, False, False, True]  # Fri..Mon
+    assert get_calendar("SA").next_workday(date(2012, 5, 31)) == date(2012, 6, 2)  # Thursday -> Saturday
+    johor, federal = get_calendar("MY-01"), get_calendar("MY")
+    friday = date(2024, 5, 31)
+    assert (johor.is_workday(friday), johor.next_workday(friday)) == (False, date(2024, 6, 2))
+    assert (federal.is_workday(friday), federal.is_workday(date(2024, 6, 2))) == (True, False)
+
+
 def test_weekends_calendar_knows_only_saturdays_and_sundays() -> None:
     """Chosen by name only: every year is covered, and public holidays are workdays."""
     weekends = get_calendar("weekends")
