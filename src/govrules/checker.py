@@ -22,7 +22,7 @@ from typing import Any, TypeVar, cast
 import msgspec
 
 from govrules.durations import end_of_day, local_date, start_of_day
-from govrules.errors import InvalidArgument, OrganisationError, RuleSetError
+from govrules.errors import InvalidArgument
 from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups, at_fixed_offsets
 from govrules.findings import (
     CODE_SEVERITY,
@@ -1998,18 +1998,14 @@ def _prepare(
     lang: str,
     actors: Iterable[str] | None,
 ) -> _Run:
-    from govrules.loaders import split_cross_check
+    from govrules.loaders import require_usable
     from govrules.messages import LANGUAGES
 
     if lang not in LANGUAGES:
         raise InvalidArgument(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
     if isinstance(actors, str):  # a string is an iterable of its characters, none of them an actor
         raise InvalidArgument(f"expected 'actors' as a collection of actor ids, got the string {actors!r}")
-    rule_problems, org_problems = split_cross_check(rules, org)
-    if rule_problems:
-        raise RuleSetError(rule_problems + org_problems)
-    if org_problems:
-        raise OrganisationError(org_problems)
+    require_usable(rules, org)
     if not _evaluated(rules):
         raise InvalidArgument(
             "the rule set has no checkable rule (only informative ones): a check would evaluate nothing"

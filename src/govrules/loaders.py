@@ -1203,6 +1203,20 @@ def cross_check(rules: RuleSet, org: Organisation) -> list[Problem]:
     return rule_problems + org_problems
 
 
+def require_usable(rules: RuleSet, org: Organisation) -> None:
+    """Raise what `cross_check` finds, as an error of the object at fault.
+
+    Raises:
+        RuleSetError: a problem of the rule set (the organisation's, if any, are listed too).
+        OrganisationError: a problem of the organisation only.
+    """
+    rule_problems, org_problems = split_cross_check(rules, org)
+    if rule_problems:
+        raise RuleSetError(rule_problems + org_problems)
+    if org_problems:
+        raise OrganisationError(org_problems)
+
+
 def split_cross_check(rules: RuleSet, org: Organisation) -> tuple[list[Problem], list[Problem]]:
     """`cross_check`'s problems in two lists: those of the rule set, and those of the
     organisation (an exemption naming an unknown rule is the organisation's)."""

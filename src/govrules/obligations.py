@@ -535,7 +535,14 @@ def obligations(
 
     Raises:
         InvalidArgument: an empty range, a naive ``as_of``, or a rule that cannot be expanded.
+        RuleSetError: the rules name a role, relation, actor or calendar the organisation lacks
+            (a misspelt role would owe nothing), as `govrules.check` raises.
+        OrganisationError: the organisation's exemptions name unknown rules, or one made in
+            Python has a problem its loader would refuse.
     """
+    from govrules.loaders import require_usable
+
+    require_usable(rules, org)
     ctx = Context.make(rules, org, start=start, end=end, as_of=as_of)
     return iter_obligations(ctx)
 

@@ -13,7 +13,7 @@ import pytest
 
 from govrules.errors import CalendarError, InvalidArgument
 from govrules.model import Organisation, RuleSet
-from govrules.obligations import Context, Obligation, obligations, rule_obligations, window_dates
+from govrules.obligations import Context, Obligation, iter_obligations, obligations, rule_obligations, window_dates
 from govrules.periods import parse_label
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -33,6 +33,12 @@ def _org(*actors: dict[str, Any], **extra: Any) -> Organisation:
 
 def _expand(rules: RuleSet, org: Organisation, start: date, end: date, **kw: Any) -> list[Obligation]:
     return list(obligations(rules, org, start, end, **kw))
+
+
+def _grid(rules: RuleSet, org: Organisation, start: date, end: date) -> list[Obligation]:
+    """The expander itself, below `obligations()`'s check of the rule set against the
+    organisation: its own defences, for inputs that check lets through."""
+    return list(iter_obligations(Context.make(rules, org, start=start, end=end)))
 
 
 def _at(tz: ZoneInfo, *parts: int) -> datetime:
@@ -315,7 +321,7 @@ def test_a_window_month_the_period_lacks_is_an_error() -> None:
     """December is not in the first half-year."""
     rules = _rules({"id": "r", "who": "office", "every": "half-year", "window": {"month": 12}})
     with pytest.raises(InvalidArgument, match="no month 12"):
-        _expand(rules, OFFICE, *YEAR_2024)
+        _grid(rules, OFFICE, *YEAR_2024)
 
 
 @pytest.mark.parametrize(
@@ -400,7 +406,7 @@ def test_a_window_in_workdays_needs_a_calendar() -> None:
     """No calendar, no workday window."""
     rules = _rules({"id": "r", "who": "office", "every": "month", "window": {"first": "5 workdays"}})
     with pytest.raises(InvalidArgument, match="calendar"):
-        _expand(rules, OFFICE, *YEAR_2024)
+        _grid(rules, OFFICE, *YEAR_2024)
 
 
 # Time zones ----------------------------------------------------------------------------------
@@ -535,7 +541,7 @@ def test_exemptions_are_kept_with_their_reason() -> None:
         ],
     )
     rules = _rules({"id": "r", "who": {"role": "branch"}, "every": "quarter"})
-    found = _expand(rules, org, *YEAR_2024)
+    found = _grid(rules, org, *YEAR_2024)
     exempt = [(o.actor, o.period, o.note) for o in found if o.status == "exempt"]
     assert exempt == [
         ("b1", "2024-Q2", "merger"),
@@ -637,10 +643,10 @@ def test_an_unknown_calendar_or_actor_is_an_invalid_argument() -> None:
             end=date(2024, 2, 1),
         )
     with pytest.raises(InvalidArgument, match="'ghost'"):
-        _expand(_rules({"id": "r", "who": "ghost", "every": "month"}), OFFICE, *YEAR_2024)
+        _grid(_rules({"id": "r", "who": "ghost", "every": "month"}), OFFICE, *YEAR_2024)
     org = _org({"id": "b1", "roles": ["branch"], "relations": {"schools": ["nowhere"]}})
     with pytest.raises(InvalidArgument, match="'nowhere'"):
-        _expand(_rules({"id": "r", "who": {"role": "branch", "relation": "schools"}, "every": "year"}), org, *YEAR_2024)
+        _grid(_rules({"id": "r", "who": {"role": "branch", "relation": "schools"}, "every": "year"}), org, *YEAR_2024)
 
 
 def test_every_test_named_in_the_calendar_docs_exists() -> None:
@@ -676,7 +682,7 @@ def test_a_zero_length_window_is_refused() -> None:
         for side in ("first", "last"):
             rules = _rules({"id": "r", "who": "office", "every": "month", "window": {side: span}}, calendar=calendar)
             with pytest.raises(InvalidArgument, match=rf"'r'.*at least one day, got {span}"):
-                _expand(rules, OFFICE, *YEAR_2024)
+                _grid(rules, OFFICE, *YEAR_2024)
 
 
 def test_the_audit_moment_keeps_its_instant_with_a_fixed_offset() -> None:
@@ -687,6 +693,24 @@ def test_the_audit_moment_keeps_its_instant_with_a_fixed_offset() -> None:
     assert ctx.as_of == datetime(2024, 10, 27, 1, 30, tzinfo=UTC)  # PEP 495: a fold=1 time never equals another zone's
     assert ctx.as_of.utcoffset() == timedelta(hours=1)
     assert ctx.as_of + timedelta(hours=1) == datetime(2024, 10, 27, 2, 30, tzinfo=UTC)
+
+
+def test_a_rule_naming_what_the_organisation_lacks_is_refused_not_owed_nothing() -> None:
+    """A misspelt role or an unknown calendar gave an empty grid, a calendar owing nothing, where
+    `check` and the command refuse the same rules; now each is refused at its place."""
+    from govrules.errors import RuleSetError
+
+    rules = _rules(
+        {"id": "m", "who": {"role": "ofice"}, "every": "month"},
+        {"id": "s", "who": "office", "every": {"calendar": "semester"}},
+    )
+    with pytest.raises(RuleSetError) as info:
+        _expand(rules, OFFICE, *YEAR_2024)
+    assert [(p.pointer, p.code) for p in info.value.problems] == [
+        ("/rules/0/who/role", "unknown-role"),
+        ("/rules/1/every/calendar", "unknown-calendar"),
+    ]
+    assert "did you mean 'office'?" in info.value.problems[0].message
 
 
 def test_a_late_acceptance_limit_in_a_year_the_calendar_lacks_is_left_unrolled_while_ahead() -> None:
