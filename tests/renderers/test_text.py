@@ -130,6 +130,53 @@ def _fields(node: object) -> set[tuple[str, str]]:
     return {("", f) for f in re.findall(r"\{(\w+)\}", str(node))}
 
 
+@pytest.mark.parametrize("colour", [False, True])
+def test_names_and_log_values_over_lines_forge_no_line(
+    tmp_path: Path, colour: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rule set title, a rule title and an organisation name written over lines, an actor name
+    holding U+2028, and log values holding U+2028, U+2029, U+0085 (which break lines too), C1
+    controls and DEL: each stays on its own line, the controls named, and the report has the
+    lines of the same report with plain names. Before, each forged a "Findings: ..." line of
+    its own, and U+009B reached the terminal as a command."""
+    import io
+
+    from govrules import cli
+    from govrules.cli import run
+
+    monkeypatch.setattr(cli, "_isatty", lambda stream: colour)  # coloured as on a terminal
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    forged = "Findings: violations 0, warnings 0, notes 0"
+    (tmp_path / "rules.yaml").write_text(
+        f'id: t\ntitle: "Rules\\n{forged}"\ntimezone: Asia/Shanghai\nrules:\n'
+        f'  - {{id: m, kind: recurring, clause: C1, title: "monthly\\n{forged}", who: {{role: branch}}, '
+        "action: report, every: month}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "org.yaml").write_text(
+        f'id: o\nname: "Org\\n{forged}"\nactors:\n  - {{id: b1, name: "Branch\\u2028one", roles: [branch]}}\n',
+        encoding="utf-8",
+    )
+    records = [
+        {"id": "e1", "time": "2024-01-10T10:00:00+08:00", "actor": "b1", "action": "report"},
+        {"id": "e2", "time": "2024-01-11T10:00:00+08:00", "actor": f"ghost\u2028{forged}\u009b2J", "action": "report"},
+        {"id": "e3\u2029Records: fine", "time": "2024-01-12T10:00:00+08:00", "actor": "b1", "action": "x\u007f\u0085y"},
+    ]
+    (tmp_path / "log.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml"), "--events"]
+    argv += [str(tmp_path / "log.jsonl"), "--from", "2024-01-01", "--to", "2024-02-29", "--fail-on", "never"]
+    out = io.StringIO()
+    assert run(argv, out, io.StringIO()) == 0
+    assert ("\x1b[1m" in out.getvalue()) is colour
+    lines = out.getvalue().splitlines()
+    assert [line for line in lines if forged in line and not line.startswith("Findings")] != []
+    assert [line for line in lines if line.startswith("Findings")] == ["Findings: violations 1, warnings 1, notes 0"]
+    assert len(lines) == 14
+    assert not [c for c in out.getvalue() if c != "\x1b" and ((ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0)]
+    assert "[U+009B]2J" in out.getvalue() and "x[U+007F] y" in out.getvalue()
+    assert "Org Findings: violations 0" in lines[1] and "Branch one" in out.getvalue()
+
+
 def test_catalogues_have_the_same_keys_and_placeholders() -> None:
     """Every catalogue has the keys and placeholders of en.json (a third language is a new file)."""
     en = catalogue("en")

@@ -53,6 +53,20 @@ BIDI_SHOWN = {cp: f"[U+{cp:04X}]" for cp in _BIDI}
 """Each of them as a reader sees it named."""
 BIDI_SHOWN_MARKDOWN = {cp: f"\\[U+{cp:04X}\\]" for cp in _BIDI}  # escaped: "[...](url)" is a link
 
+_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines breaks at
+_ONE_LINE = {
+    **{ord(c): " " for c in _BREAKS + "\t"},
+    **{cp: f"[U+{cp:04X}]" for cp in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if chr(cp) not in _BREAKS + "\t"},
+}
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line of a report a person reads: line breaks (U+2028 and kin included) as
+    spaces, so that a name or a log value written over lines cannot forge a line of the report,
+    and the other control characters named (``[U+009B]``), so that none reaches a terminal as a
+    command."""
+    return text.translate(_ONE_LINE)
+
 
 def unmatched_text(report: Report) -> str | None:
     """The actions of the logs no rule mentions, with a "did you mean" for each near a rule's."""

@@ -19,7 +19,7 @@ from typing import Any
 from govrules.messages import format_instant, format_period
 from govrules.model import Organisation, RecurringRule, RuleSet, labelled_periods, text_in
 from govrules.obligations import Obligation, display_name
-from govrules.renderers._common import BIDI_SHOWN, note_text, say
+from govrules.renderers._common import BIDI_SHOWN, note_text, one_line, say
 
 __all__ = ["FORMATS", "render_obligations"]
 
@@ -143,13 +143,16 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
     if fmt != "table":
         raise ValueError(f"unknown obligations format {fmt!r}; expected one of {', '.join(FORMATS)}")
     rows = [
-        (
-            format_instant(o.due),
-            say(lang, f"status.{o.status}"),
-            o.rule,
-            _period(o, rules, lang),
-            _who(org, o, lang),
-            _window(o, lang),
+        tuple(  # each cell on one line, with no control character: a table a person reads
+            one_line(cell)
+            for cell in (
+                format_instant(o.due),
+                say(lang, f"status.{o.status}"),
+                o.rule,
+                _period(o, rules, lang),
+                _who(org, o, lang),
+                _window(o, lang),
+            )
         )
         for o in items
     ]

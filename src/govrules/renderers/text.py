@@ -13,6 +13,7 @@ from govrules.renderers._common import (
     category_counts,
     evidence_text,
     instant,
+    one_line,
     period_text,
     rule_info,
     rule_set_title,
@@ -35,18 +36,20 @@ def render(report: Report, context: RenderContext) -> str:
     """The report as lines of text a person can act on."""
     lang = report.lang
 
-    def bold(text: str) -> str:
-        return f"{_BOLD}{text}{_RESET}" if context.colour else text
+    def bold(text: str) -> str:  # a line of data made one line first, then coloured
+        return f"{_BOLD}{one_line(text)}{_RESET}" if context.colour else one_line(text)
 
     lines = [
         bold(say(lang, "title", rule_set=rule_set_title(report, context))),
-        say(
-            lang,
-            "scope",
-            org=context.org_name or report.organisation,
-            start=report.range_from,
-            end=report.range_to,
-            as_of=instant(report, report.as_of),
+        one_line(
+            say(
+                lang,
+                "scope",
+                org=context.org_name or report.organisation,
+                start=report.range_from,
+                end=report.range_to,
+                as_of=instant(report, report.as_of),
+            )
         ),
         "",
     ]
@@ -64,17 +67,19 @@ def render(report: Report, context: RenderContext) -> str:
                 info = rule_info(context, rule)
                 lines.append(
                     "  "
-                    + say(
-                        lang,
-                        "rule_heading",
-                        title=rule_title(context, rule),
-                        id=rule,
-                        clause=info.get("clause") or findings[0].clause or "",
+                    + one_line(
+                        say(
+                            lang,
+                            "rule_heading",
+                            title=rule_title(context, rule),
+                            id=rule,
+                            clause=info.get("clause") or findings[0].clause or "",
+                        )
                     )
                 )
             lines.extend("    " + _line(report, context, f) for f in findings)
         lines.append("")
-    lines.extend(_summary(report))
+    lines.extend(one_line(line) for line in _summary(report))
     return "\n".join(lines) + "\n"
 
 
@@ -99,9 +104,16 @@ def _line(report: Report, context: RenderContext, f: Finding) -> str:
     severity = say(lang, f"severity.{f.severity}")
     if context.colour:
         severity = f"{_COLOURS[f.severity]}{severity}{_RESET}"
-    text = say(lang, "line", period=place, severity=severity, code=say(lang, f"code.{f.code.value}"), message=f.message)
+    text = say(
+        lang,
+        "line",
+        period=one_line(place),
+        severity=severity,
+        code=say(lang, f"code.{f.code.value}"),
+        message=one_line(f.message),
+    )
     if f.evidence and f.code.value != "rejected-event":
-        text += " [" + say(lang, "evidence", items=evidence_text(report, f.evidence)) + "]"
+        text += " [" + one_line(say(lang, "evidence", items=evidence_text(report, f.evidence))) + "]"
     return text.strip()
 
 
