@@ -423,8 +423,8 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
     for period in periods:
         last_instant = end_of_day(period.last_day, ctx.tz)
         due = ctx.deadline(last_instant, rule.due_after or "0 days", roll=roll)
-        if rule.accept_late is not None:
-            closes = ctx.deadline(due, rule.accept_late)
+        if rule.accept_late is not None:  # rolled as the due moment is, but for elapsed time
+            closes = ctx.deadline(due, rule.accept_late, roll=roll and not ctx.duration(rule.accept_late).elapsed)
         else:
             following = _next_period(ctx, rule, period)
             if following is None:

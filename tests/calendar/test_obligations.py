@@ -695,6 +695,32 @@ def test_the_audit_moment_keeps_its_instant_with_a_fixed_offset() -> None:
     assert ctx.as_of + timedelta(hours=1) == datetime(2024, 10, 27, 2, 30, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("accept_late", ["end of month", "22 days", "26 hours"])
+def test_a_late_acceptance_limit_is_rolled_as_the_due_moment_is(accept_late: str) -> None:
+    """A 10-Q due Friday 9 August 2024 (40 days after Q2, rolled): a limit in calendar units
+    ending on Saturday 31 August is rolled past the weekend and Labor Day to Tuesday 3 September,
+    as the default limit is; it stayed on the Saturday, so a filing on the Tuesday was `missing`
+    instead of `late`. A limit in hours is elapsed time and is never rolled."""
+    rules = _rules(
+        {
+            "id": "q",
+            "who": "office",
+            "every": "quarter",
+            "due_after": "40 days",
+            "roll": "next-workday",
+            "accept_late": accept_late,
+        },
+        tz="America/New_York",
+        calendar="US",
+    )
+    (o,) = _expand(rules, OFFICE, date(2024, 4, 1), date(2024, 5, 1))
+    assert o.due == _at(NEW_YORK, 2024, 8, 9, *LAST)
+    if accept_late == "26 hours":
+        assert o.closes == _at(NEW_YORK, 2024, 8, 11, 1, 59, 59, 999999)
+    else:
+        assert o.closes == _at(NEW_YORK, 2024, 9, 3, *LAST)
+
+
 def test_a_rule_naming_what_the_organisation_lacks_is_refused_not_owed_nothing() -> None:
     """A misspelt role or an unknown calendar gave an empty grid, a calendar owing nothing, where
     `check` and the command refuse the same rules; now each is refused at its place."""
