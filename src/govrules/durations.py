@@ -264,6 +264,7 @@ def deadline(
     calendar: BusinessCalendar | None = None,
     month_policy: MonthPolicy = MonthPolicy.CLAMP,
     roll: bool = False,
+    day: date | None = None,
 ) -> datetime:
     """The last on-time instant for something due ``duration`` after ``start``.
 
@@ -275,6 +276,9 @@ def deadline(
         month_policy: month-end policy for months and years.
         roll: move a calendar-unit deadline that ends on a non-workday to the next workday
             (an elapsed deadline in hours or minutes is never rolled: asking is an error).
+        day: the local day a calendar-unit deadline counts from (default: ``start``'s): a
+            period's deadline counts from its last day, even one the zone skipped, whose end
+            (``start``) falls on the next day that exists.
 
     Returns:
         An aware instant with a fixed offset (`fixed_offset`); an event at exactly this
@@ -300,7 +304,7 @@ def deadline(
         except OverflowError:
             return LAST_INSTANT
     try:
-        day = _deadline_day(local_date(start, tz), duration, calendar, month_policy, roll)
+        day = _deadline_day(local_date(start, tz) if day is None else day, duration, calendar, month_policy, roll)
         last = end_of_day(day, tz)
         while last.date() < day:  # ends before it begins: a day the zone skips (Samoa's 30 December 2011)
             day += timedelta(days=1)  # is not a day to act on: the deadline ends with the next one,

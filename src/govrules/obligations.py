@@ -177,8 +177,9 @@ class Context:
     def duration(self, text: str) -> Duration:
         return self.rules.duration(text)
 
-    def deadline(self, start: datetime, text: str, *, roll: bool = False) -> datetime:
-        """The last on-time instant ``text`` after ``start`` (see `govrules.durations.deadline`)."""
+    def deadline(self, start: datetime, text: str, *, roll: bool = False, day: date | None = None) -> datetime:
+        """The last on-time instant ``text`` after ``start`` (see `govrules.durations.deadline`),
+        counted from local ``day`` if given."""
         return deadline(
             start,
             self.duration(text),
@@ -186,6 +187,7 @@ class Context:
             calendar=self.calendar,
             month_policy=self.rules.month_policy,
             roll=roll,
+            day=day,
         )
 
     def earliest(self, start: datetime, text: str) -> datetime:
@@ -394,7 +396,7 @@ def _exempt_period(rule: RecurringRule, period: Period) -> bool:
     return any(period.label == p or period.label.endswith("-" + p) for p in rule.exempt_periods)
 
 
-def _due_after_the_period(ctx: Context, rule: RecurringRule, last_instant: datetime) -> bool:
+def _due_after_the_period(ctx: Context, rule: RecurringRule, last_instant: datetime, last_day: date) -> bool:
     """Whether ``due_after`` puts the due moment after the period: a positive length does; a
     period's end does when it is a later one (a monthly report due at the end of the quarter, for
     January and February, not for March)."""
@@ -402,7 +404,7 @@ def _due_after_the_period(ctx: Context, rule: RecurringRule, last_instant: datet
         return False
     duration = ctx.duration(rule.due_after)
     if duration.period_end:
-        return ctx.deadline(last_instant, rule.due_after) > last_instant
+        return ctx.deadline(last_instant, rule.due_after, day=last_day) > last_instant
     return duration.amount > 0
 
 
@@ -422,7 +424,7 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
     unrolled: dict[str, str] = {}
     for period in periods:
         last_instant = end_of_day(period.last_day, ctx.tz)
-        due = ctx.deadline(last_instant, rule.due_after or "0 days", roll=roll)
+        due = ctx.deadline(last_instant, rule.due_after or "0 days", roll=roll, day=period.last_day)
         if rule.accept_late is not None:  # rolled as the due moment is, but for elapsed time
             closes = ctx.deadline(due, rule.accept_late, roll=roll and not ctx.duration(rule.accept_late).elapsed)
         else:
@@ -432,13 +434,13 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
             else:
                 following_end = end_of_day(following.last_day, ctx.tz)
                 try:
-                    limit = ctx.deadline(following_end, rule.due_after or "0 days", roll=roll)
+                    limit = ctx.deadline(following_end, rule.due_after or "0 days", roll=roll, day=following.last_day)
                 except CalendarError:
                     # The limit, rolled, falls in a year the calendar has no data for yet (a
                     # December audited before the next year's holidays are announced). Unrolled,
                     # it is no later; after the audit moment, it moves no verdict, as no event
                     # after that moment is used. Before it, the verdicts need the year: an error.
-                    limit = ctx.deadline(following_end, rule.due_after or "0 days")
+                    limit = ctx.deadline(following_end, rule.due_after or "0 days", day=following.last_day)
                     if limit <= ctx.as_of:
                         raise
                     name = ctx.calendar.name if ctx.calendar is not None else ""
@@ -463,7 +465,7 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
         # A filing due some time *after* its period (a 10-Q, 40 days after the quarter) opens when
         # the period ends: an event during the period answers an earlier period's filing, never
         # this one. Without such an offset, or with a window inside the period, it opens with it.
-        after_period = rule.window is None and _due_after_the_period(ctx, rule, last_instant)
+        after_period = rule.window is None and _due_after_the_period(ctx, rule, last_instant, period.last_day)
         opens = start_of_day(period.end, ctx.tz) if after_period else start_of_day(period.start, ctx.tz)
         timed.append((period, opens, due, closes, ws, we))
     strict = rule.window is None or ctx.rules.window(rule.window).strictness == "strict"

@@ -795,6 +795,29 @@ def test_a_late_acceptance_limit_in_a_year_the_calendar_lacks_is_left_unrolled_w
         _expand(rules, OFFICE, date(year, 12, 1), date(year + 1, 1, 1), as_of=late)
 
 
+def test_due_after_counts_from_the_periods_last_day_even_one_the_zone_skipped() -> None:
+    """Kiritimati skipped 31 December 1994, the last day of 1994-Q4: 40 days after it is
+    9 February 1995, as 40 days after 30 September is 9 November (it was counted from the 30th,
+    the last day that existed, and gave the 8th). Samoa skipped 30 December 2011, the last day
+    of the week from Saturday 24 December: 7 days after it is 6 January."""
+    kiritimati, apia = ZoneInfo("Pacific/Kiritimati"), ZoneInfo("Pacific/Apia")
+    rules = _rules({"id": "q", "who": "office", "every": "quarter", "due_after": "40 days"}, tz="Pacific/Kiritimati")
+    found = _expand(rules, OFFICE, date(1994, 7, 1), date(1995, 1, 1))
+    assert [(o.period, o.due) for o in found] == [
+        ("1994-Q3", _at(kiritimati, 1994, 11, 9, *LAST)),
+        ("1994-Q4", _at(kiritimati, 1995, 2, 9, *LAST)),
+    ]
+    weekly = _rules(
+        {"id": "w", "who": "office", "every": "week", "due_after": "7 days"}, tz="Pacific/Apia", week_start="saturday"
+    )
+    (o,) = (
+        o
+        for o in _expand(weekly, OFFICE, date(2011, 12, 17), date(2011, 12, 31))
+        if o.period_start == date(2011, 12, 24)
+    )
+    assert o.due == _at(apia, 2012, 1, 6, *LAST)
+
+
 def test_a_day_the_zone_skips_is_owed_nothing() -> None:
     """Samoa went from 29 to 31 December 2011: a daily report is owed for the 29th and the 31st,
     and the 29th's, accepted late until the next period ends, until the end of the 31st. The
