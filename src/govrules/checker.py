@@ -1738,8 +1738,13 @@ class _Accounting:
     other_files: dict[str, str | None] = field(default_factory=dict)
 
     def where_first(self, event_id: str) -> str:
+        """Where the first event of ``event_id`` was read (``file:line``), or, for an event made
+        in Python with no file or line, that it came first."""
         file = self.other_files.get(event_id, self.first_file)
-        return f"{file}:{self.first_seen[event_id]}"
+        line = self.first_seen[event_id]
+        if file is None or line is None:
+            return "first given before it"
+        return f"first at {file}:{line}"
 
 
 _INGEST_BATCH = 512
@@ -1811,7 +1816,7 @@ def _ingest(
                     Rejected(
                         record.file or "<events>",
                         record.line,
-                        f"duplicate event id {event_id!r} (first at {acc.where_first(event_id)})",
+                        f"duplicate event id {event_id!r} ({acc.where_first(event_id)})",
                         event_id,
                     ),
                 )
@@ -2072,7 +2077,8 @@ def iter_findings(
     lang: str = "en",
     actors: Iterable[str] | None = None,
 ) -> Iterator[Finding]:
-    """Yield findings lazily (record-level ones first, then per rule), unsorted.
+    """Yield findings lazily, unsorted: the unreadable and duplicate records first, then each
+    rule's, then the events of actors the organisation does not list.
 
     Same arguments as `check`.
     """

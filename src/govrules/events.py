@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from govrules.errors import EventLogError, Problem
+from govrules.errors import EventLogError, InvalidArgument, Problem
 
 try:
     from govrules import _speedups as _speedups  # also used by the checker
@@ -148,7 +148,7 @@ class FieldMap:
         """A map from ``FIELD=COLUMN`` strings, on top of ``base``.
 
         Raises:
-            ValueError: an item is not ``FIELD=COLUMN``, names an unknown field, or has an empty
+            InvalidArgument: an item is not ``FIELD=COLUMN``, names an unknown field, or has an empty
                 alternative or an empty constant (``''``).
         """
         fields = dict(base.fields) if base else {}
@@ -156,12 +156,12 @@ class FieldMap:
             name, sep, column = item.partition("=")
             name = name.strip()
             if not sep or not column.strip():
-                raise ValueError(f"expected FIELD=COLUMN (e.g. time=created_at), got {item!r}")
+                raise InvalidArgument(f"expected FIELD=COLUMN (e.g. time=created_at), got {item!r}")
             if name not in EVENT_FIELDS:
-                raise ValueError(f"unknown event field {name!r} in {item!r}; expected one of {', '.join(EVENT_FIELDS)}")
+                raise InvalidArgument(f"unknown event field {name!r} in {item!r}; expected one of {', '.join(EVENT_FIELDS)}")
             for source in (s.strip() for s in column.split("|")):
                 if not source or (_is_constant(source) and len(source) == 2):
-                    raise ValueError(
+                    raise InvalidArgument(
                         f"expected a column or a quoted text in each alternative of {item!r}, got an empty one"
                     )
             fields[name] = column.strip()

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, create_
 from pydantic_core import core_schema
 from typing_extensions import TypedDict
 
+from govrules.errors import InvalidArgument
 from govrules.events import at_fixed_offsets
 
 __all__ = [
@@ -328,9 +329,15 @@ class Report(_Frozen):
     """Event id -> where it was read, for the events cited as evidence (empty when unknown)."""
 
     def exit_code(self, fail_on: Literal["violation", "warning", "never"] = "violation") -> int:
-        """0 when no finding is at or above ``fail_on``, else 1 (``never``: always 0)."""
+        """0 when no finding is at or above ``fail_on``, else 1 (``never``: always 0).
+
+        Raises:
+            InvalidArgument: ``fail_on`` is none of ``violation``, ``warning``, ``never``.
+        """
         if fail_on == "never":
             return 0
+        if fail_on not in ("violation", "warning"):
+            raise InvalidArgument(f"expected fail_on 'violation', 'warning' or 'never', got {fail_on!r}")
         threshold = SEVERITY_RANK[fail_on]
         return int(any(SEVERITY_RANK[f.severity] >= threshold for f in self.findings))
 
