@@ -230,6 +230,32 @@ def test_logs_sharing_a_file_name_give_their_records_ids_of_their_own(tmp_path: 
     assert report["records"]["rejected"] == 0
 
 
+def test_evidence_in_logs_sharing_a_file_name_is_located_by_its_path(tmp_path: Path) -> None:
+    """Two reports in January, one in each month's `events.csv`: the text report located them
+    as "A1 at events.csv:2, A0 at events.csv:2", where a reader cannot tell the logs apart; a
+    file name that two logs share is shown with its folder, one no other log has by itself."""
+    (tmp_path / "rules.yaml").write_text(
+        "id: m\ntitle: M\ntimezone: UTC\nrules:\n"
+        "  - {id: monthly, kind: recurring, clause: C1, who: u1, action: report, every: month, max: 1}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "org.yaml").write_text("id: o\nactors:\n  - {id: u1}\n", encoding="utf-8")
+    logs = []
+    for month, event in (("2024-01", "A0"), ("2024-02", "A1")):
+        (tmp_path / month).mkdir()
+        log = tmp_path / month / "events.csv"
+        log.write_text(f"id,time,actor,action\n{event},2024-01-1{event[1]}T10:00:00Z,u1,report\n", encoding="utf-8")
+        logs += ["--events", str(log)]
+    (tmp_path / "other.csv").write_text("id,time,actor,action\nB0,2024-01-20T10:00:00Z,u1,report\n", encoding="utf-8")
+    argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml"), *logs]
+    argv += ["--events", str(tmp_path / "other.csv"), "--from", "2024-01-01", "--to", "2024-01-31"]
+    code, out, err = cli(*argv, "--fail-on", "never")
+    assert (code, err) == (0, "")
+    [line] = [line for line in out.splitlines() if "evidence:" in line]
+    january, february = tmp_path / "2024-01" / "events.csv", tmp_path / "2024-02" / "events.csv"
+    assert line.endswith(f"[evidence: A0 at {january}:2, A1 at {february}:2, B0 at other.csv:2]")
+
+
 class _ClosedPipe(io.StringIO):
     """A standard output whose reader has gone (`govrules check ... | head -1`)."""
 

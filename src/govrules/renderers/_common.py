@@ -209,12 +209,21 @@ def testcase_name(outcome: Outcome) -> str:
 
 
 def where(report: Report, event_id: str, *, short: bool = False) -> str | None:
-    """``file:line`` of a cited event, if the report knows it (``short``: the file's base name)."""
+    """``file:line`` of a cited event, if the report knows it (``short``: the file's base name,
+    unless another log of the check has that name too: logs kept a folder a month)."""
     loc = report.evidence_locations.get(event_id)
     if loc is None:
         return None
-    name = loc.file.replace("\\", "/").rsplit("/", 1)[-1] if short else loc.file
+    name = loc.file
+    if short:
+        base = _base_name(name)
+        if not any(other != name and _base_name(other) == base for other in report.records.files):
+            name = base
     return f"{name}:{loc.line}" if loc.line is not None else name
+
+
+def _base_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def evidence_text(report: Report, ids: Iterable[str], *, limit: int = 5, short: bool = True) -> str:
