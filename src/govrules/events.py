@@ -158,7 +158,9 @@ class FieldMap:
             if not sep or not column.strip():
                 raise InvalidArgument(f"expected FIELD=COLUMN (e.g. time=created_at), got {item!r}")
             if name not in EVENT_FIELDS:
-                raise InvalidArgument(f"unknown event field {name!r} in {item!r}; expected one of {', '.join(EVENT_FIELDS)}")
+                raise InvalidArgument(
+                    f"unknown event field {name!r} in {item!r}; expected one of {', '.join(EVENT_FIELDS)}"
+                )
             for source in (s.strip() for s in column.split("|")):
                 if not source or (_is_constant(source) and len(source) == 2):
                     raise InvalidArgument(

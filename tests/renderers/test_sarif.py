@@ -181,3 +181,32 @@ def test_a_record_of_a_json_array_or_xes_log_is_named_not_given_a_line(tmp_path:
     assert late["locations"] == [
         {"physicalLocation": {"artifactLocation": {"uri": _uri(str(log))}}, "message": {"text": "late (record 11)"}}
     ]
+    zh = io.StringIO()  # in Chinese, the record is named in Chinese
+    assert (
+        run(
+            [
+                *argv,
+                "--from",
+                "2024-11-01",
+                "--to",
+                "2024-11-30",
+                "--as-of",
+                "2024-12-31",
+                "--format",
+                "sarif",
+                "--fail-on",
+                "never",
+                "--lang",
+                "zh",
+            ],
+            zh,
+            io.StringIO(),
+        )
+        == 0
+    )
+    [late_zh] = [
+        r
+        for r in json.loads(zh.getvalue())["runs"][0]["results"]
+        if r["properties"]["code"] == "late" and r["properties"]["actor"] == "branch-1"
+    ]
+    assert late_zh["locations"][0]["message"] == {"text": "late(第 11 条记录)"}

@@ -111,12 +111,12 @@ def _uri(path: str) -> str:
     return quote(posix.as_posix(), safe="/")
 
 
-def _physical(file: str, line: int | None, *, record: bool = False) -> dict[str, Any]:
+def _physical(file: str, line: int | None, *, record: bool = False, lang: str = "en") -> dict[str, Any]:
     """A location in ``file``: at ``line``, or where ``line`` numbers a record (``record``: a JSON
-    array's or an XES log's) the file alone, its message naming the record."""
+    array's or an XES log's) the file alone, its message naming the record in ``lang``."""
     location: dict[str, Any] = {"artifactLocation": {"uri": _uri(file)}}
     if record:
-        return {"physicalLocation": location, "message": {"text": f"record {line}"}}
+        return {"physicalLocation": location, "message": {"text": say(lang, "sarif.record", n=line)}}
     if line is not None and line >= 1:
         location["region"] = {"startLine": line}
     return {"physicalLocation": location}
@@ -137,15 +137,19 @@ def _result(report: Report, context: RenderContext, f: Finding, positions: dict[
         loc = report.evidence_locations.get(event_id)
         if loc is not None:
             record = loc.file in context.record_numbered and loc.line is not None
-            item = _physical(loc.file, loc.line, record=record)
-            item["message"] = {"text": f"{event_id} (record {loc.line})" if record else event_id}
+            item = _physical(loc.file, loc.line, record=record, lang=report.lang)
+            item["message"] = {
+                "text": say(report.lang, "sarif.record_of", id=event_id, n=loc.line) if record else event_id
+            }
             cited.append(item)
             cited_ids.append(event_id)
     rule_loc = _rule_location(context, f.rule)
     primary: dict[str, Any] | None
     related: list[dict[str, Any]]
     if f.rule is None and f.file:
-        primary = _physical(f.file, f.line, record=f.file in context.record_numbered and f.line is not None)
+        primary = _physical(
+            f.file, f.line, record=f.file in context.record_numbered and f.line is not None, lang=report.lang
+        )
         related = cited
     elif cited:
         at = len(cited) - 1
