@@ -59,9 +59,12 @@ def test_one_testcase_per_outcome_and_a_failure_per_violation(
     root = ET.fromstring(render(report, "junit", context))
     suites = root.findall("testsuite")
     records = [f for f in report.findings if f.rule is None]
+    said = report.notes or report.unmatched_actions  # the records suite's output says them
     assert [s.get("name") for s in suites] == sorted({o.rule for o in report.outcomes}) + (
-        [RECORDS_SUITE] if records else []
+        [RECORDS_SUITE] if records or said else []
     )
+    if report.unmatched_actions:
+        assert "Actions no rule mentions: " in (root.findtext(f"testsuite[@name='{RECORDS_SUITE}']/system-out") or "")
     cases = root.findall("testsuite/testcase")
     names = [c.get("name") for c in cases]
     assert len(names) == len(set(names)) == len(report.outcomes) + len(records)

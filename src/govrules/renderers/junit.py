@@ -36,6 +36,7 @@ from govrules.renderers._common import (
     rule_title,
     say,
     testcase_name,
+    unmatched_text,
 )
 
 if TYPE_CHECKING:
@@ -83,13 +84,16 @@ def render(report: Report, context: RenderContext) -> str:
             _finding_case(suite, report, _orphan_name(findings[0]), rule, findings, None, threshold, counts)
         _close(suite, counts, totals)
     errors = 0
-    if records or report.notes or report.records.all_rejected:
+    # what the report says of the whole check (nothing owed, every record rejected), and the
+    # actions no rule mentions, the usual cause of a false `missing`
+    said = [*report.notes, *filter(None, [unmatched_text(report)])]
+    if records or said or report.records.all_rejected:
         suite = _suite(root, RECORDS_SUITE, {"title": say(report.lang, "records_group")})
         counts = {"tests": 0, "failures": 0, "skipped": 0}
         if report.records.all_rejected:  # nothing could be checked: an error, as the exit code 2 is
             case = ET.SubElement(suite, "testcase", name="all-records-rejected", classname=RECORDS_SUITE, time="0")
-            said = word("all_rejected", report.lang, n=report.records.read)
-            ET.SubElement(case, "error", message=said, type="all-records-rejected")
+            rejected = word("all_rejected", report.lang, n=report.records.read)
+            ET.SubElement(case, "error", message=rejected, type="all-records-rejected")
             counts["tests"] += 1
             errors += 1
             suite.set("errors", "1")
@@ -101,8 +105,8 @@ def render(report: Report, context: RenderContext) -> str:
                 name += f"#{seen[name]}"
             label = say(report.lang, f"code.{f.code.value}")
             _finding_case(suite, report, name, RECORDS_SUITE, [f], label, threshold, counts)
-        if report.notes:  # what the report says of the whole check (nothing owed, every record rejected)
-            ET.SubElement(suite, "system-out").text = "\n".join(report.notes)
+        if said:
+            ET.SubElement(suite, "system-out").text = "\n".join(said)
         _close(suite, counts, totals)
     root.set("tests", str(totals["tests"]))
     root.set("failures", str(totals["failures"]))

@@ -16,7 +16,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from govrules.renderers._common import rule_info, rule_set_title, rule_title, say
+from govrules.renderers._common import rule_info, rule_set_title, rule_title, say, unmatched_text
 
 if TYPE_CHECKING:
     from govrules.findings import Finding, Report
@@ -57,12 +57,16 @@ def render(report: Report, context: RenderContext) -> str:
         "language": lang,
         "columnKind": "unicodeCodePoints",
         "results": results,
-        # what the report says of the whole check: every record rejected, nothing owed, limits
-        # left unrolled; a check whose every record was rejected (exit 2) did not succeed
+        # what the report says of the whole check (every record rejected, nothing owed, limits
+        # left unrolled) and the actions no rule mentions; a check whose every record was
+        # rejected (exit 2) did not succeed
         "invocations": [
             {
                 "executionSuccessful": not report.records.all_rejected,
-                "toolExecutionNotifications": [{"message": {"text": note}, "level": "note"} for note in report.notes],
+                "toolExecutionNotifications": [
+                    {"message": {"text": note}, "level": "note"}
+                    for note in (*report.notes, *filter(None, [unmatched_text(report)]))
+                ],
             }
         ],
         "properties": {
