@@ -27,6 +27,10 @@ __all__ = ["BusinessCalendar", "get_calendar"]
 # Countries whose non-working days are fixed by a yearly announcement rather than by a rule:
 # for these the set of covered years is the set of years the package has announcements for.
 _ANNOUNCED_YEARLY = {"CN"}
+# Countries that move days off and make-up workdays by a yearly decree (Taiwan, Vietnam, Russia,
+# Belarus, Kazakhstan, Uzbekistan), not every year: covered up to the last year the package has a
+# decree for, as a later year would be computed without the moves its decree will make.
+_TRANSFERS_DECREED_YEARLY = {"TW", "VN", "RU", "BY", "KZ", "UZ"}
 
 
 class BusinessCalendar:
@@ -163,6 +167,9 @@ class _LazyHolidayCalendar(BusinessCalendar):
             if self._country in _ANNOUNCED_YEARLY:
                 # The years with an announced schedule are those with special (announced) holidays.
                 self._known = frozenset(getattr(sample, "special_public_holidays", None) or ())
+            elif self._country in _TRANSFERS_DECREED_YEARLY:
+                decreed = getattr(sample, "special_public_holidays", None) or {}
+                self._known = range(sample.start_year, max(decreed, default=sample.end_year) + 1)
             else:
                 self._known = range(sample.start_year, sample.end_year + 1)
         return self._known

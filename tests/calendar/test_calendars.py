@@ -159,6 +159,21 @@ def test_the_weekend_is_the_one_in_force_on_the_day_and_in_the_subdivision() -> 
     assert (federal.is_workday(friday), federal.is_workday(date(2024, 6, 2))) == (True, False)
 
 
+@pytest.mark.parametrize("country", ["TW", "VN", "RU", "BY", "KZ", "UZ"])
+def test_a_country_that_decrees_its_moved_days_yearly_is_covered_to_its_last_decree(country: str) -> None:
+    """A year after the package's last decree for such a country would be counted without the
+    days its decree will move: it is not covered (it was, to 2100); the years up to the last
+    decree are, those without a decree between them included."""
+    import holidays
+
+    decreed = sorted(holidays.country_holidays(country).special_public_holidays)
+    calendar = get_calendar(country)
+    assert calendar.covers(decreed[-1]) and all(calendar.covers(y) for y in range(decreed[0], decreed[-1]))
+    assert not calendar.covers(decreed[-1] + 1)
+    with pytest.raises(CalendarError, match=f"no holiday data for {decreed[-1] + 1}"):
+        calendar.is_workday(date(decreed[-1] + 1, 3, 2))
+
+
 def test_weekends_calendar_knows_only_saturdays_and_sundays() -> None:
     """Chosen by name only: every year is covered, and public holidays are workdays."""
     weekends = get_calendar("weekends")
