@@ -199,12 +199,15 @@ def fixed_offset(instant: datetime) -> datetime:
 
     Every instant this module returns has a fixed offset: Python compares and subtracts two
     datetimes that share one ``ZoneInfo`` by wall time, which is wrong in a repeated or skipped
-    DST hour; fixed offsets compare and subtract as instants, and print the same.
+    DST hour; fixed offsets compare and subtract as instants, and print the same. An offset of
+    part of a minute (a zone's local mean time before standard time: Shanghai's +08:05:43 before
+    1901) is given as UTC instead: RFC 3339, and so the JSON report, writes offsets in minutes,
+    and would move the instant.
     """
     offset = instant.utcoffset()
     if offset is None:
         raise InvalidArgument(f"expected an aware instant, got naive {instant.isoformat()}")
-    fixed = timezone(offset)
+    fixed = timezone(offset) if not (offset.seconds % 60 or offset.microseconds) else UTC
     try:
         return instant.astimezone(fixed)
     except OverflowError:  # moved through UTC, it leaves the calendar (9999-12-31T23:59:59-14:00)

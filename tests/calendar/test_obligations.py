@@ -818,6 +818,34 @@ def test_due_after_counts_from_the_periods_last_day_even_one_the_zone_skipped() 
     assert o.due == _at(apia, 2012, 1, 6, *LAST)
 
 
+def test_a_report_of_local_mean_time_parses_back_to_the_same_instants() -> None:
+    """Shanghai kept local mean time (+08:05:43) until 1901: a report of 1900 wrote its moments
+    with the offset cut to the minute (+08:05), 43 seconds off when read back. Such moments are
+    given in UTC, which JSON writes exactly; the text report still shows them in local time."""
+    from govrules import check
+    from govrules.findings import Report
+    from govrules.renderers import RenderContext, render
+
+    rules = RuleSet.model_validate(
+        {
+            "id": "rs",
+            "title": "t",
+            "timezone": "Asia/Shanghai",
+            "rules": [
+                {"id": "m", "kind": "recurring", "clause": "C", "who": "b1", "action": "report", "every": "month"}
+            ],
+        }
+    )
+    org = Organisation.model_validate({"id": "o", "actors": [{"id": "b1"}]})
+    report = check(rules, org, [], start=date(1900, 1, 1), end=date(1900, 2, 1))
+    (o,) = report.outcomes
+    lmt = ZoneInfo("Asia/Shanghai")
+    assert o.due == datetime(1900, 1, 31, 23, 59, 59, 999999, tzinfo=lmt) and o.due.utcoffset() == timedelta(0)
+    back = Report.model_validate_json(render(report, "json", RenderContext()))
+    assert back == report and back.outcomes[0].due == o.due
+    assert "due 1900-01-31 23:59:59 +08:05:43" in render(report, "text", RenderContext())
+
+
 def test_a_day_the_zone_skips_is_owed_nothing() -> None:
     """Samoa went from 29 to 31 December 2011: a daily report is owed for the 29th and the 31st,
     and the 29th's, accepted late until the next period ends, until the end of the 31st. The
