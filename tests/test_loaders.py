@@ -562,6 +562,38 @@ def test_what_a_loader_refuses_is_refused_when_made_in_python() -> None:
         )
 
 
+def test_a_pair_rule_whose_relation_no_holder_of_its_role_has_is_refused() -> None:
+    """Each branch briefs each of its schools, but the schools are listed under the central
+    school, not under any branch: the rule owed nothing, silently. It is refused at the rule's
+    relation, naming who has it; a holder with one member is enough."""
+    from govrules.loaders import cross_check
+
+    rules = load_rules(
+        (
+            HEAD + "rules:\n  - {id: b, kind: recurring, clause: c, who: {role: branch, relation: schools}, "
+            "action: briefing, to: {counterpart: true}, every: year}\n"
+        ).encode(),
+        file="r.yaml",
+    )
+    org = load_org(
+        b"id: o\nactors:\n  - {id: central, relations: {schools: [s1]}}\n  - {id: b1, roles: [branch]}\n"
+        b"  - {id: b2, roles: [branch], relations: {schools: []}}\n  - {id: s1}\n",
+        file="o.yaml",
+    )
+    [problem] = cross_check(rules, org)
+    assert (problem.file, problem.pointer, problem.code) == ("r.yaml", "/rules/0/who/relation", "unknown-relation")
+    assert problem.message == (
+        "no holder of role 'branch' has a member in relation 'schools', so the rule would owe nothing; "
+        "actors with it: central"
+    )
+    held = load_org(
+        b"id: o\nactors:\n  - {id: b1, roles: [branch]}\n  - {id: b2, roles: [branch], relations: {schools: [s1]}}\n"
+        b"  - {id: s1}\n",
+        file="o.yaml",
+    )
+    assert cross_check(rules, held) == []
+
+
 def test_every_period_overlapping_an_earlier_one_is_said() -> None:
     """A year-long period and three semesters inside or touching it: each semester is an
     overlap, said at once (only the first was, as periods were compared with their neighbour)."""

@@ -1244,6 +1244,16 @@ def split_cross_check(rules: RuleSet, org: Organisation) -> tuple[list[Problem],
             problems.append(
                 rsmap.problem(f"{pointer}/relation", "unknown-relation", _unknown("relation", p.relation, relations))
             )
+        elif p.role is not None and p.relation is not None and p.role in roles:
+            held = p.relation
+            if not any(a.relations.get(held) for a in org.holders(p.role)):  # each pair: none
+                others = sorted(a.id for a in org.actors if a.relations.get(held))
+                message = (
+                    f"no holder of role {p.role!r} has a member in relation {held!r}, so the rule would owe "
+                    f"nothing; "
+                    + (f"actors with it: {', '.join(others[:12])}" if others else "no actor has a member in it")
+                )
+                problems.append(rsmap.problem(f"{pointer}/relation", "unknown-relation", message))
 
     for i, rule in enumerate(rules.rules):
         base = f"/rules/{i}"
