@@ -408,6 +408,30 @@ def _due_after_the_period(ctx: Context, rule: RecurringRule, last_instant: datet
     return duration.amount > 0
 
 
+def _limit(
+    ctx: Context, start: datetime, text: str, roll: bool, day: date | None, label: str, unrolled: dict[str, str]
+) -> datetime:
+    """A late-acceptance limit ``text`` after ``start`` (counted from local ``day`` if given),
+    rolled to a workday if ``roll``.
+
+    Rolled, it may fall in a year the calendar has no data for yet (December's, audited before
+    the next year's holidays are announced). Unrolled, it is no later; after the audit moment,
+    it moves no verdict, as no event after that moment is used: it is left unrolled and
+    ``unrolled[label]`` says so. Before the audit moment, the verdicts need the year: the error.
+    """
+    try:
+        return ctx.deadline(start, text, roll=roll, day=day)
+    except CalendarError:
+        if not roll:
+            raise
+        limit = ctx.deadline(start, text, day=day)
+        if limit <= ctx.as_of:
+            raise
+        name = ctx.calendar.name if ctx.calendar is not None else ""
+        unrolled[label] = UNROLLED_NOTE.format(calendar=name, year=limit.year)
+        return limit
+
+
 def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) -> Iterator[Obligation]:
     """Obligations of one recurring rule over ``[start, end)``, sorted (rolling rules give none)."""
     if rule.every is None:
@@ -426,26 +450,16 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
         last_instant = end_of_day(period.last_day, ctx.tz)
         due = ctx.deadline(last_instant, rule.due_after or "0 days", roll=roll, day=period.last_day)
         if rule.accept_late is not None:  # rolled as the due moment is, but for elapsed time
-            closes = ctx.deadline(due, rule.accept_late, roll=roll and not ctx.duration(rule.accept_late).elapsed)
+            rolled = roll and not ctx.duration(rule.accept_late).elapsed
+            closes = _limit(ctx, due, rule.accept_late, rolled, None, period.label, unrolled)
         else:
             following = _next_period(ctx, rule, period)
             if following is None:
                 closes = due
             else:
                 following_end = end_of_day(following.last_day, ctx.tz)
-                try:
-                    limit = ctx.deadline(following_end, rule.due_after or "0 days", roll=roll, day=following.last_day)
-                except CalendarError:
-                    # The limit, rolled, falls in a year the calendar has no data for yet (a
-                    # December audited before the next year's holidays are announced). Unrolled,
-                    # it is no later; after the audit moment, it moves no verdict, as no event
-                    # after that moment is used. Before it, the verdicts need the year: an error.
-                    limit = ctx.deadline(following_end, rule.due_after or "0 days", day=following.last_day)
-                    if limit <= ctx.as_of:
-                        raise
-                    name = ctx.calendar.name if ctx.calendar is not None else ""
-                    unrolled[period.label] = UNROLLED_NOTE.format(calendar=name, year=limit.year)
-                closes = max(due, limit)
+                text = rule.due_after or "0 days"
+                closes = max(due, _limit(ctx, following_end, text, roll, following.last_day, period.label, unrolled))
         if rule.effective is not None and rule.effective.to is not None:
             # a version of a clause pays no debt with what is done under the next one
             closes = max(due, min(closes, end_of_day(rule.effective.to, ctx.tz)))

@@ -721,6 +721,27 @@ def test_a_late_acceptance_limit_is_rolled_as_the_due_moment_is(accept_late: str
         assert o.closes == _at(NEW_YORK, 2024, 9, 3, *LAST)
 
 
+def test_a_late_acceptance_limit_of_the_rule_in_a_year_the_calendar_lacks_is_left_unrolled_while_ahead() -> None:
+    """`accept_late: 30 days` rolled, for December of the CN calendar's last covered year: the
+    limit falls in January of a year whose holidays are not announced yet. Audited before it,
+    it is left unrolled with the note, as the default limit is (the whole check failed);
+    audited after it, the year is needed: the error."""
+    from govrules.calendars import get_calendar
+    from govrules.durations import end_of_day
+
+    year = next(y for y in range(2020, 2200) if not get_calendar("CN").covers(y)) - 1
+    rules = _rules(
+        {"id": "r", "who": "office", "every": "month", "roll": "next-workday", "accept_late": "30 days"}, calendar="CN"
+    )
+    (o,) = _expand(rules, OFFICE, date(year, 12, 1), date(year + 1, 1, 1), as_of=_at(SHANGHAI, year, 12, 15))
+    assert o.closes == end_of_day(date(year + 1, 1, 30), SHANGHAI)  # 31 December + 30 days, unrolled
+    assert o.note == (
+        f"late-acceptance limit not rolled to a workday: calendar 'CN' has no holiday data for {year + 1} yet"
+    )
+    with pytest.raises(CalendarError, match=f"no holiday data for {year + 1}"):
+        _expand(rules, OFFICE, date(year, 12, 1), date(year + 1, 1, 1), as_of=_at(SHANGHAI, year + 1, 2, 1))
+
+
 def test_a_rule_naming_what_the_organisation_lacks_is_refused_not_owed_nothing() -> None:
     """A misspelt role or an unknown calendar gave an empty grid, a calendar owing nothing, where
     `check` and the command refuse the same rules; now each is refused at its place."""
