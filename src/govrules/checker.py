@@ -1019,18 +1019,19 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
     for trig in triggers:
         previous: Event | None = trig
         previous_due: datetime = trig.time
-        since = trig.time  # a step counted from the previous one follows its response, or what that followed
+        done_at: datetime | None = trig.time  # when the step before was done (sent to anyone): None, not done
         links = {trig.id}  # the trigger and the events of its chain so far: what a `ref` may name
         discharged: Event | None = None
         discharges_reported: set[str] = set()  # a finding for each unless event, at the first step it excuses
         for index, step in enumerate(rule.steps):
             number = index + 1
+            # a step counted from the one before follows the event that did it, and cannot be
+            # met where none did (a feedback before its written report answers nothing)
             if step.counted_from == "trigger":
                 base_time = since = trig.time
-            elif previous is not None:
-                base_time = since = previous.time
-            else:  # the previous step was not answered: since stays what that step had to follow
-                base_time = previous_due
+            else:
+                base_time = previous.time if previous is not None else previous_due
+                since = done_at if done_at is not None else datetime.max.replace(tzinfo=UTC)
             due = ctx.deadline(base_time, step.within, roll=step.roll == "next-workday")
             by = parties[index][0]
             to = parties[index][1]
@@ -1055,7 +1056,10 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
             def fits(e: Event, trig: Event = trig, to: Party | None = to) -> bool:
                 return to is None or run.party_matches(to, e.recipient, trig, e.time)
 
-            chosen, first_candidate = responses[index].choose(since, links, _actor_scope(by, trig), candidate, fits)
+            if step.counted_from != "trigger" and done_at is None:
+                chosen = first_candidate = None  # the step it follows was not done
+            else:
+                chosen, first_candidate = responses[index].choose(since, links, _actor_scope(by, trig), candidate, fits)
             # each step lapses on its own: an unless event after its response or its due moment
             # does not discharge it, though it discharges a step before or after it
             if rule.unless is not None:
@@ -1095,8 +1099,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                         evidence=[trig.id, discharged.id],
                         detail=detail,
                     )
-                previous = None
-                previous_due = due
+                previous, previous_due, done_at = None, due, None
                 continue
             if chosen is not None:
                 taken[index].add(chosen.id)
@@ -1125,7 +1128,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                         late_by_seconds=late,
                         detail=detail,
                     )
-                previous, previous_due = chosen, due
+                previous, previous_due, done_at = chosen, due, chosen.time
                 continue
             if due > ctx.as_of or first_candidate is None:
                 # not yet due, or due and never answered
@@ -1139,8 +1142,10 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                 yield run.finding(
                     code, rule, words, **base, expected_min=1, observed=0, evidence=[trig.id], detail=detail
                 )
-            else:  # no candidate fits the recipient: the first one is misdirected
+                done_at = None
+            else:  # no candidate fits the recipient: the first one is misdirected, but done
                 e = first_candidate
+                done_at = e.time
                 taken[index].add(e.id)
                 links.add(e.id)
                 yield run.outcome(rule, **base, status="wrong-recipient", step=number, evidence=[trig.id, e.id])

@@ -772,6 +772,16 @@ class TestTriggered:
         assert [o.status for o in run(ruleset(CHAIN), linked).outcomes] == ["met", "unanswered"]  # ref or not
         at_once = [log[0], log[2], ev("f1", "2024-03-03T10:00", "b1", "feedback", recipient="s1")]
         assert [o.status for o in run(ruleset(CHAIN), at_once).outcomes] == ["met", "met"]  # the same instant
+        # a step whose step before was not done cannot be met: adding that step's event later
+        # never turns it from met to unanswered (law 3), nor does a later audit moment (law 5)
+        alone = [log[0], log[1]]
+        assert [o.status for o in run(ruleset(CHAIN), alone).outcomes] == ["unanswered", "unanswered"]
+        early = datetime(2024, 3, 2, 12, tzinfo=SH)
+        assert [o.status for o in run(ruleset(CHAIN), alone, as_of=early).outcomes] == ["pending", "pending"]
+        assert [o.status for o in run(ruleset(CHAIN), log, as_of=early).outcomes] == ["pending", "pending"]
+        addressed = {**CHAIN, "steps": [{**CHAIN["steps"][0], "to": "hq"}, CHAIN["steps"][1]]}
+        misdirected = [log[0], ev("r0", "2024-03-02T09:00", "b1", "written-report", recipient="office"), log[1]]
+        assert [o.status for o in run(ruleset(addressed), misdirected).outcomes] == ["wrong-recipient", "met"]
         parallel = {**CHAIN, "steps": [CHAIN["steps"][0], {**CHAIN["steps"][1], "counted_from": "trigger"}]}
         assert [(o.step, o.status, o.evidence) for o in run(ruleset(parallel), log).outcomes] == [
             (1, "met", ("i1", "r1")),
