@@ -551,6 +551,11 @@ def test_what_a_loader_refuses_is_refused_when_made_in_python() -> None:
     assert problems(rules, stray, OrganisationError) == [("/exemptions/0/rule", "unknown-rule")]
     doubled = rules.model_copy(update={"rules": [*rules.rules, *rules.rules]})
     assert problems(doubled, twice, RuleSetError) == [("/rules/1/id", "duplicate-id"), ("/actors/2/id", "duplicate-id")]
+    loaded = load_org(b"id: o\nactors:\n  - {id: b1, roles: [branch]}\n", file="o.yaml")
+    copied = loaded.model_copy(update={"actors": [*loaded.actors, *loaded.actors]})  # keeps the source map
+    with pytest.raises(OrganisationError) as raised:
+        check(rules, copied, [], start=date(2024, 1, 1), end=date(2024, 2, 1))
+    assert [(p.file, p.pointer, p.code) for p in raised.value.problems] == [("o.yaml", "/actors/1/id", "duplicate-id")]
     with pytest.raises(InvalidArgument, match="got the string 'b1'"):  # the characters 'b' and '1' are no actors
         check(
             rules,

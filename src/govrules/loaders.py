@@ -1194,9 +1194,9 @@ def cross_check(rules: RuleSet, org: Organisation) -> list[Problem]:
     """Problems that only show when a rule set meets an organisation.
 
     A rule naming a role, relation, actor or custom calendar the organisation lacks, an
-    exemption naming an unknown rule; and, for a rule set or an organisation made in Python
-    rather than loaded, every problem its loader would have refused it for (a rule id or an
-    actor id used twice, an unknown glossary term, a window that misses a period...). The rule
+    exemption naming an unknown rule; and every problem the loaders refuse (a rule id or an
+    actor id used twice, an unknown glossary term, a window that misses a period...), which a
+    rule set or an organisation made in Python, or changed since it was loaded, may have. The rule
     set's problems come first, pointing into it, then the organisation's.
     """
     rule_problems, org_problems = split_cross_check(rules, org)
@@ -1281,9 +1281,10 @@ def split_cross_check(rules: RuleSet, org: Organisation) -> tuple[list[Problem],
                     _unknown("calendar", rule.every.calendar, sorted(org.calendars)),
                 )
             )
-    if rules._source is None:  # what a loaded rule set has had checked; one made in Python may lack it
-        data = rules.model_dump(mode="json", by_alias=True)
-        problems += _rule_set_problems(rules, data, rsmap, replace(DEFAULT_LIMITS, max_rules=len(rules.rules)))
+    # what loading checks, again: a rule set made in Python, or changed since it was loaded
+    # (`model_copy` keeps the source map), may lack it
+    data = rules.model_dump(mode="json", by_alias=True)
+    problems += _rule_set_problems(rules, data, rsmap, replace(DEFAULT_LIMITS, max_rules=len(rules.rules)))
     org_problems: list[Problem] = []
     rule_ids = sorted(r.id for r in rules.rules)
     by_id = {r.id: r for r in rules.rules}
@@ -1299,8 +1300,7 @@ def split_cross_check(rules: RuleSet, org: Organisation) -> tuple[list[Problem],
                 f"rule {ex.rule!r} is a {_kind_words(exempted)}, which it would leave as it is"
             )
             org_problems.append(osmap.problem(f"/exemptions/{i}/rule", "bad-value", message))
-    if org._source is None:  # what a loaded organisation has had checked; one made in Python may lack it
-        org_problems += _org_problems(org, osmap)
+    org_problems += _org_problems(org, osmap)  # as for the rule set
     return problems, org_problems
 
 
