@@ -69,6 +69,33 @@ def test_validate_and_schema() -> None:
     assert json.loads(out)["$id"].endswith("rules.schema.json")
 
 
+def test_the_commands_lines_name_control_characters_and_say_counts_in_their_number(tmp_path: Path) -> None:
+    """A folder name holding U+009B (CSI) reached the terminal as a command in `validate`'s ok
+    line, an error line and `check`'s "wrote" line; one rule was "1 rules"."""
+    folder = tmp_path / "audit\x9b2J"
+    folder.mkdir()
+    rules = folder / "rules.yaml"
+    rules.write_text(
+        "id: t\ntitle: T\ntimezone: UTC\nrules:\n"
+        "  - {id: m, kind: recurring, clause: C1, who: u1, action: report, every: month}\n",
+        encoding="utf-8",
+    )
+    (folder / "org.yaml").write_text("id: o\nactors:\n  - {id: u1}\n", encoding="utf-8")
+    shown = str(folder).replace("\x9b", "[U+009B]")
+    code, out, err = _run("validate", str(rules), str(folder / "org.yaml"))
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"{shown}/rules.yaml: ok (rule set t, 1 rule)",
+        f"{shown}/org.yaml: ok (organisation o, 1 actor)",
+    ]
+    code, _, err = _run("validate", str(folder / "none.yaml"))
+    assert code == 2 and shown in err and "\x9b" not in err
+    (folder / "log.csv").write_text("id,time,actor,action\ne1,2024-01-10T10:00:00Z,u1,report\n", encoding="utf-8")
+    argv = ["check", str(rules), "--org", str(folder / "org.yaml"), "--events", str(folder / "log.csv")]
+    code, _, err = _run(*argv, "--from", "2024-01-01", "--to", "2024-01-31", "--output", str(folder / "r.json"))
+    assert (code, err) == (0, f"wrote {shown}/r.json: 1 obligation, 0 violations, 0 warnings (exit code 0)\n")
+
+
 def test_validate_reads_a_pipe_once() -> None:
     """`govrules validate <(cat org.yaml)`: a pipe can be read once, and is. The kind of file was
     told from a first reading, and the loader found the pipe empty."""

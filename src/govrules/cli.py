@@ -35,6 +35,7 @@ from govrules.messages import LANGUAGES
 from govrules.model import Organisation, RuleSet, labelled_periods, text_in
 from govrules.obligations import Context, iter_obligations, zone_of
 from govrules.renderers import RENDERERS, RenderContext, render
+from govrules.renderers._common import one_line
 
 __all__ = ["main", "run"]
 
@@ -56,6 +57,17 @@ exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 bad
 
 class _UsageError(Exception):
     """A bad command line: exit 2 with the message."""
+
+
+def _echo(text: object, file: TextIO) -> None:
+    """Write a line (or lines) for a person: each line of data on its line, control characters
+    named (a path or a value holding U+009B would otherwise reach the terminal as a command)."""
+    print("\n".join(one_line(line) for line in str(text).split("\n")), file=file)
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and ``noun`` in its number: "1 rule", "2 rules"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -167,23 +179,23 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return handler(args, stdout, stderr)
     except LoadError as exc:
         for problem in exc.problems:
-            print(f"error: {problem}", file=stderr)
+            _echo(f"error: {problem}", file=stderr)
         return 2
     except (GovrulesError, _UsageError) as exc:
-        print(f"error: {exc}", file=stderr)
+        _echo(f"error: {exc}", file=stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=stderr)
+        _echo("interrupted", file=stderr)
         return 2
     except BrokenPipeError:  # the reader of the standard output stopped early (`| head`)
-        print("error: the standard output was closed before the report was written to it", file=stderr)
+        _echo("error: the standard output was closed before the report was written to it", file=stderr)
         return 2
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"error: {where}{exc.strerror or exc}", file=stderr)
+        _echo(f"error: {where}{exc.strerror or exc}", file=stderr)
         return 2
     except Exception as exc:  # a bug: still no traceback for the user, but say what it was
-        print(f"internal error: {type(exc).__name__}: {exc} (please report this with the inputs)", file=stderr)
+        _echo(f"internal error: {type(exc).__name__}: {exc} (please report this with the inputs)", file=stderr)
         return 3
 
 
@@ -362,7 +374,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         _emit(render(report, args.format, context), args.output, stdout)
     code = report.exit_code(args.fail_on)
     if report.records.all_rejected:  # read nothing: not green, whatever the rules
-        print(
+        _echo(
             f"error: every record read ({report.records.read}) was rejected (see the report's unreadable records): "
             "nothing in the logs could be checked",
             file=stderr,
@@ -370,9 +382,9 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         return 2
     if args.output is not None and not args.quiet:
         s = report.summary
-        print(
-            f"wrote {args.output}: {s.obligations} obligations, {s.violations} violations, {s.warnings} warnings"
-            f" (exit code {code})",
+        _echo(
+            f"wrote {args.output}: {_count(s.obligations, 'obligation')}, {_count(s.violations, 'violation')}, "
+            f"{_count(s.warnings, 'warning')} (exit code {code})",
             file=stderr,
         )
     return code
@@ -488,20 +500,20 @@ def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             if kind == "org":
                 org = load_org(source, file=path)
                 loaded_orgs.append(org)
-                print(f"{path}: ok (organisation {org.id}, {len(org.actors)} actors)", file=stdout)
+                _echo(f"{path}: ok (organisation {org.id}, {_count(len(org.actors), 'actor')})", file=stdout)
             else:
                 rules = load_rules(source, file=path)
                 loaded_rules.append(rules)
-                print(f"{path}: ok (rule set {rules.id}, {len(rules.rules)} rules)", file=stdout)
+                _echo(f"{path}: ok (rule set {rules.id}, {_count(len(rules.rules), 'rule')})", file=stdout)
         except LoadError as exc:
             failed = True
             for problem in exc.problems:
-                print(f"error: {problem}", file=stderr)
+                _echo(f"error: {problem}", file=stderr)
     for rules in loaded_rules:
         for org in loaded_orgs:
             for problem in cross_check(rules, org):
                 failed = True
-                print(f"error: {problem}", file=stderr)
+                _echo(f"error: {problem}", file=stderr)
     return 2 if failed else 0
 
 
@@ -548,9 +560,9 @@ def _coverage(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     else:
         width = max((len(r["clause"]) for r in rows), default=6)
         for r in rows:
-            print(f"{r['clause']:<{width}}  {r['status']:<11}  {', '.join(r['rules'])}", file=stdout)
+            _echo(f"{r['clause']:<{width}}  {r['status']:<11}  {', '.join(r['rules'])}", file=stdout)
         counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("encoded", "informative", "missing")}
-        print(
+        _echo(
             f"{len(rows)} clauses: {counts['encoded']} encoded, {counts['informative']} informative, {counts['missing']} missing",
             file=stdout,
         )
@@ -579,20 +591,20 @@ def _test(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         except LoadError as exc:
             unreadable += 1
             for problem in exc.problems:
-                print(f"error: {problem}", file=stderr)
+                _echo(f"error: {problem}", file=stderr)
             continue
         except GovrulesError as exc:  # the check refused what the scenario asks (an audit moment)
             unreadable += 1
-            print(f"error: {path}: {exc}", file=stderr)
+            _echo(f"error: {path}: {exc}", file=stderr)
             continue
         if result.passed:
-            print(f"ok    {path}", file=stdout)
+            _echo(f"ok    {path}", file=stdout)
         else:
             failed += 1
-            print(f"FAIL  {path}", file=stdout)
-            print(result.diff(), file=stdout)
+            _echo(f"FAIL  {path}", file=stdout)
+            _echo(result.diff(), file=stdout)
     passed = len(files) - failed - unreadable
-    print(f"{passed} passed, {failed} failed" + (f", {unreadable} unreadable" if unreadable else ""), file=stdout)
+    _echo(f"{passed} passed, {failed} failed" + (f", {unreadable} unreadable" if unreadable else ""), file=stdout)
     return 2 if unreadable else 1 if failed else 0
 
 

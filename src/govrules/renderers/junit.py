@@ -30,6 +30,7 @@ from govrules.renderers._common import (
     index_findings,
     instant,
     note_text,
+    one_line,
     outcome_key,
     rule_info,
     rule_set_title,
@@ -86,7 +87,8 @@ def render(report: Report, context: RenderContext) -> str:
     errors = 0
     # what the report says of the whole check (nothing owed, every record rejected), and the
     # actions no rule mentions, the usual cause of a false `missing`
-    said = [*report.notes, *filter(None, [unmatched_text(report)])]
+    unmatched = unmatched_text(report)  # log values: shown on one line, as names are
+    said = [*report.notes, *([one_line(unmatched)] if unmatched else [])]
     if records or said or report.records.all_rejected:
         suite = _suite(root, RECORDS_SUITE, {"title": say(report.lang, "records_group")})
         counts = {"tests": 0, "failures": 0, "skipped": 0}

@@ -16,7 +16,8 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from govrules.renderers._common import rule_info, rule_set_title, rule_title, say, unmatched_text
+from govrules.messages import word
+from govrules.renderers._common import one_line, rule_info, rule_set_title, rule_title, say, unmatched_text
 
 if TYPE_CHECKING:
     from govrules.findings import Finding, Report
@@ -63,10 +64,7 @@ def render(report: Report, context: RenderContext) -> str:
         "invocations": [
             {
                 "executionSuccessful": not report.records.all_rejected,
-                "toolExecutionNotifications": [
-                    {"message": {"text": note}, "level": "note"}
-                    for note in (*report.notes, *filter(None, [unmatched_text(report)]))
-                ],
+                "toolExecutionNotifications": _notifications(report),
             }
         ],
         "properties": {
@@ -81,6 +79,18 @@ def render(report: Report, context: RenderContext) -> str:
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _notifications(report: Report) -> list[dict[str, Any]]:
+    """The report's notes, at level ``error`` for the one saying every record was rejected (the
+    sign, for a consumer, that the results are incomplete), and the actions no rule mentions
+    (log values: on one line, as names are)."""
+    rejected = word("all_rejected", report.lang, n=report.records.read) if report.records.all_rejected else None
+    said = [{"message": {"text": note}, "level": "error" if note == rejected else "note"} for note in report.notes]
+    unmatched = unmatched_text(report)
+    if unmatched:
+        said.append({"message": {"text": one_line(unmatched)}, "level": "note"})
+    return said
 
 
 def _descriptor(report: Report, context: RenderContext, rule: str) -> dict[str, Any]:
