@@ -177,7 +177,7 @@ class _LazyHolidayCalendar(BusinessCalendar):
     def _year(self, year: int) -> frozenset[date]:
         """The days of ``year`` that are not workdays, as the package says of each day: its
         holidays, and its weekend as it stood that day and where (the UAE's weekend was Friday and
-        Saturday until 2021; the Malaysian states of Johor and Kedah keep Friday and Saturday),
+        Saturday until 2021; the Malaysian state of Johor had Friday and Saturday from 2014 to 2024),
         but for the weekend days made workdays (China's 调休)."""
         off = self._loaded.get(year)
         if off is None:

@@ -140,7 +140,7 @@ def test_the_weekend_comes_from_the_country() -> None:
 
 def test_the_weekend_is_the_one_in_force_on_the_day_and_in_the_subdivision() -> None:
     """The UAE's weekend was Friday and Saturday until the end of 2021, Saudi Arabia's Thursday
-    and Friday until June 2013; the Malaysian state of Johor keeps Friday and Saturday. A
+    and Friday until June 2013; the Malaysian state of Johor had Friday and Saturday from 2014 to 2024. A
     calendar took the country's present weekend for every year and every state, so a UAE report
     filed on Sunday 2 May 2021, the next workday after a Friday due date, was two days late."""
     ae = get_calendar("AE")
@@ -157,6 +157,7 @@ def test_the_weekend_is_the_one_in_force_on_the_day_and_in_the_subdivision() -> 
     friday = date(2024, 5, 31)
     assert (johor.is_workday(friday), johor.next_workday(friday)) == (False, date(2024, 6, 2))
     assert (federal.is_workday(friday), federal.is_workday(date(2024, 6, 2))) == (True, False)
+    assert johor.is_workday(date(2025, 6, 6)) is True  # a Friday: Johor went back to Saturday and Sunday in 2025
 
 
 @pytest.mark.parametrize("country", ["TW", "VN", "RU", "BY", "KZ", "UZ"])
