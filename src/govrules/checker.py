@@ -895,6 +895,9 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
                 anchor, anchor_event = e.time, e  # same day as the gap's start: no gap of its own
                 continue
             due, base, params, prior = gap(anchor, anchor_event)
+            if due >= clock_stop:  # the gap runs past the end of the rule or the actor: nothing owed,
+                anchor, anchor_event = e.time, e  # closed or not
+                continue
             if e.time <= due:
                 yield run.outcome(rule, **base, status="met", observed=1, evidence=[*prior, e.id])
             else:

@@ -2471,6 +2471,18 @@ class TestRollingEdges:
         assert [(o.period, o.status) for o in report.outcomes] == [("2025-03-31/2025-09-30", "met")]
         assert gaps(report) == []
 
+    def test_a_gap_running_past_the_roles_end_owes_nothing_even_when_closed(self) -> None:
+        """A branch until 30 September 2025 reviewing on 2 April and 1 September: the gap from 31
+        March closes on 2 April, due by 30 September; the gaps from 2 April (due 2 October) and
+        1 September would run past the role's end and owe nothing, closed or not (the one from
+        2 April was listed met, counted among the obligations, as its review came in time)."""
+        log = [ev("r1", "2025-04-02T10:00", "b1", "access-review"), ev("r2", "2025-09-01T10:00", "b1", "access-review")]
+        report = self._checked({"to": "2025-09-30"}, log, date(2026, 7, 1))
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("2025-03-31/2025-09-30", "met", ("r1",))
+        ]
+        assert (report.summary.obligations, report.records.used, report.records.unused) == (1, 1, 1)
+
     def test_a_role_held_in_two_grants_runs_the_clock_from_the_first_to_the_last(self) -> None:
         """Two grants (until March, then from October) make one span without bounds: the clock
         starts on the rule's first day in force and does not stop in the break between them."""
