@@ -434,12 +434,15 @@ def _extended(
         return e.period is None or e.period == period or _period_label(e.period) == period
 
     def answered(o: Obligation, by: datetime) -> bool:
-        span = done[bisect_left(times, o.opens.timestamp()) : bisect_right(times, by.timestamp())]
-        return sum(1 for e in span if names(e, o.period)) >= max(o.min, 1)
+        # by events from its opening, and before that (in its period, for a rule due some time
+        # after it) by those naming it: an event naming no period there is the period before's
+        span = done[bisect_left(times, _period_opens(run, o).timestamp()) : bisect_right(times, by.timestamp())]
+        mine = (e for e in span if names(e, o.period) and (e.period is not None or e.time >= o.opens))
+        return sum(1 for _ in mine) >= max(o.min, 1)
 
     for o in obls:
         chosen = None
-        if o.status == "open":
+        if o.status in ("open", "pending"):  # a notice moves a due moment still ahead as well
             last = ctx.deadline(o.due, extension.within)
             for e in unused:
                 if o.opens <= e.time <= last and names(e, o.period) and not answered(o, e.time):

@@ -607,6 +607,35 @@ class TestExtension:
     def end_of(day: str) -> datetime:
         return datetime.fromisoformat(f"{day}T23:59:59.999999+08:00")
 
+    def test_a_notice_serves_the_period_a_report_filed_early_has_not_answered(self) -> None:
+        """January's filing names January and comes on 31 January, before January's on-time span
+        opens (its due moment is 20 days after the month). A notice in time for both January and
+        February goes to February, the one not answered: it went to January, and February's
+        filing, on time by the notice, was `late`."""
+        rule = {**self.RULE, "every": "month", "due_after": "20 days"}
+        rule["extension"] = {"action": "NT 10-Q", "within": "15 days", "extends_by": "10 days"}
+        log = [
+            ev("jan", "2024-01-31T10:00", "b1", "10-Q", period="2024-01"),
+            ev("nt", "2024-03-02T10:00", "b1", "NT 10-Q"),
+            ev("feb", "2024-03-25T10:00", "b1", "10-Q", period="2024-02"),
+        ]
+        report = run(ruleset(rule), log, end=date(2024, 3, 1), as_of=datetime(2024, 5, 1, tzinfo=SH))
+        assert [(o.period, o.status, o.evidence, o.due) for o in report.outcomes] == [
+            ("2024-01", "met", ("jan",), self.end_of("2024-02-20")),
+            ("2024-02", "met", ("feb", "nt"), self.end_of("2024-03-30")),
+        ]
+        assert gaps(report) == []
+
+    def test_a_notice_moves_a_due_moment_still_ahead(self) -> None:
+        """Audited before Q1's due moment, a notice made in time moves it (the outcome was pending
+        at the prescribed moment, the notice counted as unused)."""
+        log = [ev("nt1", "2024-05-09T09:00", "b1", "NT 10-Q")]
+        at = datetime(2024, 5, 10, 12, tzinfo=SH)
+        report = run(ruleset(self.RULE, calendar="US"), log, end=date(2024, 4, 1), as_of=at)
+        [o] = report.outcomes
+        assert (o.status, o.due, o.evidence) == ("pending", self.end_of("2024-05-15"), ("nt1",))
+        assert (report.records.used, report.records.unused) == (1, 0)
+
     def test_a_notice_in_time_moves_the_due_moment(self) -> None:
         """Q1 (due Friday 10 May): the notice on Monday is in time, the report on 14 May is met.
         Q2 (due Friday 9 August): the notice on Wednesday is too late, the report is late.
