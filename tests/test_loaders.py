@@ -431,6 +431,16 @@ class TestRefusedAtLoad:
                 "bad-rule",
             ),
             (
+                "{id: a, kind: recurring, clause: c, who: x, action: y, max_gap: 0 days}",  # no log closes it
+                "/rules/0/max_gap",
+                "bad-rule",
+            ),
+            (
+                "{id: a, kind: recurring, clause: c, who: x, action: y, max_gap: P0W}",
+                "/rules/0/max_gap",
+                "bad-rule",
+            ),
+            (
                 "{id: a, kind: recurring, clause: c, who: x, action: y, every: month, min: false}",
                 "/rules/0/min",
                 "wrong-type",

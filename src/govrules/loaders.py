@@ -988,6 +988,12 @@ def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
                     "interval is counted in local calendar days (events on one day make one gap)"
                 )
                 problems.append(smap.problem(f"{base}/max_gap", "bad-rule", message))
+            elif rule.max_gap is not None and (gap := rules.duration(rule.max_gap)).amount == 0 and not gap.period_end:
+                message = (
+                    f"expected a 'max_gap' of at least one day, got {rule.max_gap!r}: events on one day make one gap, "
+                    "so no log could close a gap of none"
+                )
+                problems.append(smap.problem(f"{base}/max_gap", "bad-rule", message))
             timed = [(base, rule.roll, rule.due_after)]
             if rule.extension is not None:
                 timed.append((base, rule.roll, rule.extension.extends_by))
