@@ -988,7 +988,7 @@ def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
                     "interval is counted in local calendar days (events on one day make one gap)"
                 )
                 problems.append(smap.problem(f"{base}/max_gap", "bad-rule", message))
-            elif rule.max_gap is not None and (gap := rules.duration(rule.max_gap)).amount == 0 and not gap.period_end:
+            elif gap_of_no_day(rules, rule):
                 message = (
                     f"expected a 'max_gap' of at least one day, got {rule.max_gap!r}: events on one day make one gap, "
                     "so no log could close a gap of none"
@@ -1039,6 +1039,15 @@ def gap_in_elapsed_time(rules: RuleSet, rule: RecurringRule) -> bool:
     """Whether the rule's rolling interval is in hours or minutes, which the loader refuses
     (`bad-rule`): a rolling interval is counted in local calendar days."""
     return rule.max_gap is not None and rules.duration(rule.max_gap).elapsed
+
+
+def gap_of_no_day(rules: RuleSet, rule: RecurringRule) -> bool:
+    """Whether the rule's rolling interval is of no day (``0 days``), which the loader refuses
+    (`bad-rule`): events on one day make one gap, so no log could close it."""
+    if rule.max_gap is None:
+        return False
+    gap = rules.duration(rule.max_gap)
+    return gap.amount == 0 and not gap.period_end
 
 
 def rolls_elapsed_time(rules: RuleSet, roll: str, text: str | None) -> bool:

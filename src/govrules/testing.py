@@ -540,8 +540,14 @@ def _windows_in_terms(rule_set: RuleSet) -> RuleSet:
 def _loadable(rule: Rule, rule_set: RuleSet) -> Rule:
     """``rule`` without what the loader refuses: a deadline in hours rolled to a workday, a
     window with no day in some period of its grid or a first/last span of no whole day, a rolling
-    interval in hours (made one day)."""
-    from govrules.loaders import gap_in_elapsed_time, rolls_elapsed_time, window_misses, window_span_problem
+    interval in hours or of no day (made one day)."""
+    from govrules.loaders import (
+        gap_in_elapsed_time,
+        gap_of_no_day,
+        rolls_elapsed_time,
+        window_misses,
+        window_span_problem,
+    )
 
     def rolls(roll: str, text: str | None) -> str:
         return "none" if rolls_elapsed_time(rule_set, roll, text) else roll
@@ -550,7 +556,7 @@ def _loadable(rule: Rule, rule_set: RuleSet) -> Rule:
         extends_by = rule.extension.extends_by if rule.extension is not None else None
         roll = rolls(rolls(rule.roll, rule.due_after), extends_by)
         fixed: dict[str, Any] = {"roll": roll}
-        if gap_in_elapsed_time(rule_set, rule):
+        if gap_in_elapsed_time(rule_set, rule) or gap_of_no_day(rule_set, rule):
             fixed["max_gap"] = "1 day"
         if window_misses(rule, rule_set) is not None or window_span_problem(rule_set, rule) is not None:
             fixed["window"] = None
