@@ -84,7 +84,8 @@ def step_follows(rule: Any) -> list[str]:
     """What each step of a triggered rule follows, as the peer labels it: the trigger
     (``anchor``) for the first step and for one counted from the trigger, else the step before
     (``step-N``), whose event must exist and come first (docs/semantics.md: steps happen in
-    order). Declare's ``response(step-N, step-N+1)`` with ``existence(step-N)`` says the same."""
+    order). Declare's ``response(step-N, step-N+1)`` with ``existence(step-N)`` says the same
+    for a case with one event of step N and no two events at one instant (README.md)."""
     return [
         "anchor" if number == 1 or step.counted_from == "trigger" else f"step-{number - 1}"
         for number, step in enumerate(rule.steps, start=1)

@@ -1063,9 +1063,11 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                 return to is None or run.party_matches(to, e.recipient, trig, e.time)
 
             if step.counted_from != "trigger" and done_at is None:
-                chosen = first_candidate = None  # the step it follows was not done
+                chosen = first_candidate = earliest = None  # the step it follows was not done
             else:
-                chosen, first_candidate = responses[index].choose(since, links, _actor_scope(by, trig), candidate, fits)
+                chosen, first_candidate, earliest = responses[index].choose(
+                    since, links, _actor_scope(by, trig), candidate, fits
+                )
             # each step lapses on its own: an unless event after its response or its due moment
             # does not discharge it, though it discharges a step before or after it
             if rule.unless is not None:
@@ -1134,7 +1136,9 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                         late_by_seconds=late,
                         detail=detail,
                     )
-                previous, previous_due, done_at = chosen, due, chosen.time
+                # the next step follows the first event that did this one, chosen or not: an
+                # event added later never moves it later (a step met stays met)
+                previous, previous_due, done_at = chosen, due, (earliest or chosen).time
                 continue
             if due > ctx.as_of or first_candidate is None:
                 # not yet due, or due and never answered
@@ -1217,34 +1221,50 @@ class _Responses:
         scope: tuple[bool, str | None] | None,
         candidate: Callable[[Event], bool],
         fits: Callable[[Event], bool],
-    ) -> tuple[Event | None, Event | None]:
-        """The response chosen for a trigger's step and the first candidate (in time order), none
-        of them before ``since`` (the trigger, or the response of the step before).
+    ) -> tuple[Event | None, Event | None, Event | None]:
+        """The response chosen for a trigger's step, the first candidate (in time order) where
+        none fits, and the earliest candidate, fitting or not (what a step after this one
+        follows); none of them before ``since`` (the trigger, or what the step before follows).
 
         The chosen one is the first fitting candidate linked by ``ref`` to one of ``links``, else
-        the first fitting candidate. The first candidate is only computed when none fits.
+        the first fitting candidate.
         """
         linked: list[int] = []
         for link in links:
             if link in self.by_ref:
                 linked.extend(_index_values(self.by_ref[link]))
-        first: int | None = None
+        chosen: Event | None = None
+        first: int | None = None  # the first candidate, while none fits
+        earliest: int | None = None
         for pos in sorted(set(linked)):
             e = self.events[pos]
             if candidate(e):
+                if earliest is None:
+                    earliest = pos
                 if fits(e):
-                    return e, None
+                    chosen = e
+                    break
                 if first is None:
                     first = pos
         if scope is not None:
             for pos in self._free_from(scope, since):
+                if chosen is not None and earliest is not None and pos > earliest:
+                    break  # no free candidate comes before the linked one
                 e = self.events[pos]
                 if candidate(e):
+                    if earliest is None or pos < earliest:
+                        earliest = pos
+                    if chosen is not None:
+                        break
                     if fits(e):
-                        return e, None
+                        chosen = e
+                        break
                     if first is None or pos < first:
                         first = pos
-        return None, None if first is None else self.events[first]
+        at = None if earliest is None else self.events[earliest]
+        if chosen is not None:
+            return chosen, None, at
+        return None, None if first is None else self.events[first], at
 
 
 def _actor_scope(by: Party, trig: Event) -> tuple[bool, str | None] | None:

@@ -811,6 +811,16 @@ class TestTriggered:
         addressed = {**CHAIN, "steps": [{**CHAIN["steps"][0], "to": "hq"}, CHAIN["steps"][1]]}
         misdirected = [log[0], ev("r0", "2024-03-02T09:00", "b1", "written-report", recipient="office"), log[1]]
         assert [o.status for o in run(ruleset(addressed), misdirected).outcomes] == ["wrong-recipient", "met"]
+        # the next step follows the first event that did the step before, whichever answers it:
+        # a report sent well, or one linked by ref, added after the feedback keeps it met
+        mended = [*misdirected, ev("r1", "2024-03-04T10:00", "b1", "written-report", recipient="hq")]
+        linked_later = [log[0], ev("r0", "2024-03-02T09:00", "b1", "written-report"), log[1]]
+        linked_later.append(ev("r1", "2024-03-04T10:00", "b1", "written-report", ref="i1"))
+        for rule, added in ((addressed, mended), (CHAIN, linked_later)):
+            assert [(o.status, o.evidence) for o in run(ruleset(rule), added).outcomes] == [
+                ("met", ("i1", "r1")),
+                ("met", ("i1", "f1")),
+            ]
         parallel = {**CHAIN, "steps": [CHAIN["steps"][0], {**CHAIN["steps"][1], "counted_from": "trigger"}]}
         assert [(o.step, o.status, o.evidence) for o in run(ruleset(parallel), log).outcomes] == [
             (1, "met", ("i1", "r1")),

@@ -80,23 +80,24 @@ class _ScannedResponses:
 
     def choose(
         self,
-        trig: Event,
+        since: Any,
         links: set[str],
         scope: Any,
         candidate: Callable[[Event], bool],
         fits: Callable[[Event], bool],
-    ) -> tuple[Event | None, Event | None]:
+    ) -> tuple[Event | None, Event | None, Event | None]:
+        earliest = next((e for e in self.events if candidate(e)), None)
         for e in self.events:
             if e.ref in links and candidate(e) and fits(e):
-                return e, None
+                return e, None, earliest
         first = None
         for e in self.events:
             if candidate(e):
                 if fits(e):
-                    return e, None
+                    return e, None, earliest
                 if first is None:
                     first = e
-        return None, first
+        return None, first, earliest
 
 
 SAVINGS = {
