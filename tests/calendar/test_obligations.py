@@ -867,6 +867,23 @@ def test_a_report_of_local_mean_time_parses_back_to_the_same_instants() -> None:
     assert "due 1900-01-31 23:59:59 +08:05:43" in render(report, "text", RenderContext())
 
 
+def test_the_obligations_calendar_shows_local_mean_time_in_the_zone() -> None:
+    """Monrovia kept -00:44:30 until 1972: a moment at that offset is held in UTC (JSON writes
+    minutes), and the calendar a person reads still shows it, and its days, in the zone (it
+    showed "1970-04-01 00:44:29 +00:00", a window to 8 March and an iCalendar day of 1 April)."""
+    from govrules.renderers.calendar import render_obligations
+
+    rules = _rules({"id": "m", "who": "office", "every": "month", "window": {"first": "7 days"}}, tz="Africa/Monrovia")
+    items = _expand(rules, OFFICE, date(1970, 3, 1), date(1970, 4, 1), as_of=datetime(1970, 1, 1, tzinfo=UTC))
+    table = render_obligations(items, rules, OFFICE, "table", "en")
+    assert table.splitlines() == [
+        "1970-03-31 23:59:59 -00:44:30  pending  m  March 1970  office  Window 1970-03-01..1970-03-07",
+        "1 obligation",
+    ]
+    ics = render_obligations(items, rules, OFFICE, "ics", "en")
+    assert "DTSTART;VALUE=DATE:19700331" in ics and "Due: 1970-03-31 23:59:59 -00:44:30" in ics.replace("\r\n ", "")
+
+
 def test_a_day_the_zone_skips_is_owed_nothing() -> None:
     """Samoa went from 29 to 31 December 2011: a daily report is owed for the 29th and the 31st,
     and the 29th's, accepted late until the next period ends, until the end of the 31st. The

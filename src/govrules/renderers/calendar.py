@@ -15,10 +15,12 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from govrules.durations import local_date
 from govrules.messages import format_instant, format_period
 from govrules.model import Organisation, RecurringRule, RuleSet, labelled_periods, text_in
-from govrules.obligations import Obligation, display_name
+from govrules.obligations import Obligation, display_name, zone_of
 from govrules.renderers._common import BIDI_SHOWN, note_text, one_line, say
 
 __all__ = ["FORMATS", "render_obligations"]
@@ -58,6 +60,7 @@ _LABELS = {
         "status": "Status",
         "note": "Note",
         "total": "obligations",
+        "total_one": "obligation",
     },
     "zh": {
         "clause": "条款",
@@ -71,6 +74,7 @@ _LABELS = {
         "status": "状态",
         "note": "说明",
         "total": "项义务",
+        "total_one": "项义务",
     },
 }
 
@@ -108,10 +112,10 @@ def _who(org: Organisation, o: Obligation, lang: str) -> str:
     return who
 
 
-def _window(o: Obligation, lang: str) -> str:
+def _window(o: Obligation, lang: str, tz: ZoneInfo) -> str:
     if o.window_start is None or o.window_end is None:
         return ""
-    first, last = o.window_start.date(), o.window_end.date()
+    first, last = local_date(o.window_start, tz), local_date(o.window_end, tz)  # the zone's days
     span = first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
     return span if o.strict else f"{span} ({_label('in-principle', lang)})"
 
@@ -138,20 +142,21 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
             row = _row(o)
             writer.writerow(["" if row[c] is None else row[c] for c in _COLUMNS])
         return buffer.getvalue()
+    tz = zone_of(rules, org)  # what people read shows the zone's time and days, as computed
     if fmt == "ics":  # read by people in a calendar application: reordering characters named
-        return _ics(items, rules, org, lang).translate(BIDI_SHOWN)
+        return _ics(items, rules, org, lang, tz).translate(BIDI_SHOWN)
     if fmt != "table":
         raise ValueError(f"unknown obligations format {fmt!r}; expected one of {', '.join(FORMATS)}")
     rows = [
         tuple(  # each cell on one line, with no control character: a table a person reads
             one_line(cell)
             for cell in (
-                format_instant(o.due),
+                format_instant(o.due, tz),
                 say(lang, f"status.{o.status}"),
                 o.rule,
                 _period(o, rules, lang),
                 _who(org, o, lang),
-                _window(o, lang),
+                _window(o, lang, tz),
             )
         )
         for o in items
@@ -163,7 +168,7 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
         if r[5]:
             cells.append(f"{_label('window', lang)} {r[5]}")
         lines.append("  ".join(cells).rstrip())
-    lines.append(f"{len(items)} {_label('total', lang)}")
+    lines.append(f"{len(items)} {_label('total_one' if len(items) == 1 else 'total', lang)}")
     rolling = sorted(r.id for r in rules.rules if isinstance(r, RecurringRule) and r.max_gap is not None)
     if rolling:  # a calendar of periods cannot list them: say so rather than leave them out unsaid
         lines.append(say(lang, "not_listed", rules=", ".join(rolling)))
@@ -188,7 +193,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: str) -> str:
+def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: str, tz: ZoneInfo) -> str:
     from icalendar import Calendar, vText
     from icalendar import Event as VEvent
 
@@ -209,7 +214,7 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
         parts = [org.id, o.rule, o.actor, o.counterpart or "-", o.period]
         event.add("uid", "/".join(part.replace("/", "%2F") for part in parts) + "@govrules")
         event.add("dtstamp", o.opens.astimezone(UTC))
-        due_day = o.due.date()
+        due_day = local_date(o.due, tz)
         event.add("dtstart", due_day)
         if due_day < date.max:  # the calendar's last day (a deadline past its end) has no day after
             event.add("dtend", due_day + timedelta(days=1))
@@ -220,12 +225,12 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
             f"{_label('clause', lang)} {rule.clause}: {rule.words}".strip().rstrip(":"),
             f"{_label('period', lang)}: {_period(o, rules, lang)} ({o.period})",
         ]
-        window = _window(o, lang)
+        window = _window(o, lang, tz)
         if window:
             description.append(f"{_label('window', lang)}: {window}")
-        description.append(f"{_label('due', lang)}: {format_instant(o.due)}")
+        description.append(f"{_label('due', lang)}: {format_instant(o.due, tz)}")
         if o.closes > o.due:
-            description.append(f"{_label('closes', lang)}: {format_instant(o.closes)}")
+            description.append(f"{_label('closes', lang)}: {format_instant(o.closes, tz)}")
         if o.recipient:
             recipient = o.recipient.removeprefix("role:")
             description.append(f"{_label('to', lang)}: {display_name(org, recipient, lang)}")
