@@ -94,6 +94,10 @@ def test_the_commands_lines_name_control_characters_and_say_counts_in_their_numb
     argv = ["check", str(rules), "--org", str(folder / "org.yaml"), "--events", str(folder / "log.csv")]
     code, _, err = _run(*argv, "--from", "2024-01-01", "--to", "2024-01-31", "--output", str(folder / "r.json"))
     assert (code, err) == (0, f"wrote {shown}/r.json: 1 obligation, 0 violations, 0 warnings (exit code 0)\n")
+    turned = tmp_path / "evil\u202e lmy.yaml"  # a name that reads backwards where it is obeyed
+    turned.write_bytes(rules.read_bytes())
+    code, out, _ = _run("validate", str(turned))
+    assert (code, out) == (0, f"{tmp_path}/evil[U+202E] lmy.yaml: ok (rule set t, 1 rule)\n")
 
 
 def test_validate_reads_a_pipe_once() -> None:

@@ -1163,9 +1163,9 @@ def _org_problems(org: Organisation, smap: SourceMap) -> list[Problem]:
                         f"period {b.id!r} starts on {b.start}, on or before the day period {a.id!r} ends ({a.end})",
                     )
                 )
-        pids = [p.id for p in periods]
-        for j, pid in enumerate(pids):
-            if pid in pids[:j]:
+        pids: set[str] = set()
+        for j, pid in enumerate(p.id for p in periods):
+            if pid in pids:
                 problems.append(
                     smap.problem(
                         f"/calendars/{pointer_step(name)}/{j}/id",
@@ -1173,6 +1173,7 @@ def _org_problems(org: Organisation, smap: SourceMap) -> list[Problem]:
                         f"period id {pid!r} is used twice in calendar {name!r}",
                     )
                 )
+            pids.add(pid)
     for i, ex in enumerate(org.exemptions):
         if ex.actor not in ids:
             problems.append(smap.problem(f"/exemptions/{i}/actor", "unknown-actor", _unknown("actor", ex.actor, known)))
