@@ -256,6 +256,24 @@ def test_padding_does_not_raise_the_cap_of_a_document_with_aliases() -> None:
     assert problem.code == "too-large" and "expected at most 50 values" in problem.message
 
 
+def test_a_school_years_exempt_periods_name_its_years() -> None:
+    """Years from September are labelled 2024-09/P1Y: `2024` or `P1Y` would exempt nothing (they
+    were taken and ignored); the label, or its ending `09/P1Y`, is taken."""
+    rule = "{id: y, kind: recurring, clause: c, who: x, action: plan, every: {year_starting: 9}, exempt_periods: %s}"
+    loaded = load_rules((HEAD + "rules:\n  - " + rule % "[2024-09/P1Y, 09/P1Y]" + "\n").encode(), file="r.yaml")
+    assert loaded.rules[0].exempt_periods == ["2024-09/P1Y", "09/P1Y"]  # type: ignore[union-attr]
+    with pytest.raises(RuleSetError) as info:
+        load_rules((HEAD + "rules:\n  - " + rule % "['2024', P1Y]" + "\n").encode(), file="r.yaml")
+    assert [(p.code, p.pointer) for p in info.value.problems] == [
+        ("bad-value", "/rules/0/exempt_periods/0"),
+        ("bad-value", "/rules/0/exempt_periods/1"),
+    ]
+    assert info.value.problems[0].message == (
+        "expected a label of the rule's periods (years from month 9) or its ending, such as '2020-09/P1Y' or "
+        "'09/P1Y', got '2024': it would exempt nothing"
+    )
+
+
 def test_a_window_its_exempt_periods_would_miss_loads() -> None:
     """``month: 12`` on a quarterly rule whose Q1 to Q3 are exempt is checked, not refused: only
     the periods left owe a window."""

@@ -1061,23 +1061,31 @@ _EXEMPT_SAMPLE = (date(2019, 1, 1), date(2022, 1, 1))  # a 53-week year and a 29
 
 def exempt_period_problems(rules: RuleSet, rule: RecurringRule) -> list[tuple[int, str]]:
     """The rule's exempt periods (by position) that name no period of its grain as the rule set
-    labels them (a week from a Sunday is ``2024-12-22/P1W``, an ISO week ``2024-W52``): a label
-    or its ending (``Q4``) that no label has would exempt nothing. Only for a grain: a named
-    calendar's or a recurrence's periods come with the organisation or the recurrence."""
+    labels them (a week from a Sunday is ``2024-12-22/P1W``, an ISO week ``2024-W52``, a year from
+    September ``2024-09/P1Y``): a label or its ending (``Q4``) that no label has would exempt
+    nothing. Only for a grain or a year from another month: a named calendar's or a recurrence's
+    periods come with the organisation or the recurrence."""
     every = rule.every
-    if not rule.exempt_periods or not isinstance(every, str) or every not in Grain._value2member_map_:
+    if not rule.exempt_periods:
         return []
     from govrules.obligations import _WEEKDAY_INDEX
     from govrules.periods import written_period
 
-    week_start = _WEEKDAY_INDEX[rules.week_start]
-    labels = [p.label for p in iter_periods(Grain(every), *_EXEMPT_SAMPLE, week_start=week_start)]
+    shape: dict[str, int] = {"week_start": _WEEKDAY_INDEX[rules.week_start]}
+    if isinstance(every, FiscalYear):  # a year from another month: 2024-09/P1Y
+        grain, what = Grain.YEAR, f"periods (years from month {every.year_starting})"
+        shape = {"year_start": every.year_starting}
+    elif isinstance(every, str) and every in Grain._value2member_map_:
+        grain, what = Grain(every), f"{every} periods"
+    else:
+        return []
+    labels = [p.label for p in iter_periods(grain, _EXEMPT_SAMPLE[0], _EXEMPT_SAMPLE[1], **shape)]
 
     def exempts(entry: str) -> bool:
         if any(label == entry or label.endswith("-" + entry) for label in labels):
             return True
         named = written_period(entry)  # a whole label of a year outside the sample
-        grid = iter_periods(Grain(every), named.start, named.end, week_start=week_start) if named else ()
+        grid = iter_periods(grain, named.start, named.end, **shape) if named else ()
         return any(p.label == entry for p in grid)
 
     problems = []
@@ -1086,7 +1094,7 @@ def exempt_period_problems(rules: RuleSet, rule: RecurringRule) -> list[tuple[in
             continue
         example = labels[len(labels) // 2]
         such = f"{example!r} or {example.split('-', 1)[1]!r}" if "-" in example else repr(example)
-        message = f"expected a label of the rule's {every} periods or its ending, such as {such}, got {entry!r}"
+        message = f"expected a label of the rule's {what} or its ending, such as {such}, got {entry!r}"
         fixed = [c for c in (canonical_label(entry), entry.strip().upper()) if c and c != entry and exempts(c)]
         if fixed:
             message += f" (write {fixed[0]!r})"
