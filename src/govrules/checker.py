@@ -780,7 +780,8 @@ def _omin(o: Obligation) -> dict[str, Any]:
 
 def _found_names(run: _Run, found: Iterable[str]) -> str:
     """The recipients misdirected events went to, by name (``-``, none given, as words)."""
-    return ", ".join(word("no_recipient", run.lang) if r == "-" else _recipient_name(run, r) for r in found)
+    names = (word("no_recipient", run.lang) if r == "-" else _recipient_name(run, r) for r in found)
+    return word("list_sep", run.lang).join(names)
 
 
 def _recipient_name(run: _Run, recipient: str | None) -> str:
@@ -1621,7 +1622,7 @@ class _Prerequisite:
                     _APPROVAL_WORDS[state],
                     run.lang,
                     what=what,
-                    events=", ".join(ids),
+                    events=word("list_sep", run.lang).join(ids),
                     age=self.age,
                     lookback=self.lookback,
                 )

@@ -519,6 +519,18 @@ class TestWrongRecipient:
         assert (f.code.value, f.period, f.detail["found_recipients"]) == ("wrong-recipient", "2024-08", ["-"])
         assert "to no recipient instead of Headquarters" in f.message
 
+    def test_the_recipients_found_are_listed_in_the_reports_language(self) -> None:
+        """Two reports for August sent to two wrong offices: listed with the language's list
+        separator, "、" in Chinese (it was ", " in every language)."""
+        log = monthly_log("b1", skip=[8]) + monthly_log("b2")
+        log += [
+            ev(e, f"2024-08-2{d}T10:00", "b1", "report", recipient=r)
+            for e, d, r in (("a1", 0, "office"), ("a2", 1, "vp"))
+        ]
+        words = {lang: gaps(run(ruleset(MONTHLY), log, lang=lang))[0].message for lang in ("en", "zh")}
+        assert "to Office, vp instead of Headquarters" in words["en"]
+        assert "办公室、vp" in words["zh"] and "办公室, vp" not in words["zh"]
+
     def test_one_of_two_sent_elsewhere_is_wrong_recipient_not_insufficient(self) -> None:
         """Of two reports owed, one to headquarters and one to the office: the obligation is short
         because of the misdirection, and the next quarter's surplus is not pulled back into it."""
