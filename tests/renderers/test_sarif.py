@@ -6,6 +6,7 @@ import io
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -151,62 +152,23 @@ def test_a_record_of_a_json_array_or_xes_log_is_named_not_given_a_line(tmp_path:
     )
     log = tmp_path / "reports.json"
     log.write_text("[" + ",\n".join(rows) + "]\n", encoding="utf-8")
-    out = io.StringIO()
     argv = ["check", str(ex / "rules.yaml"), "--org", str(ex / "org.yaml"), "--events", str(log)]
-    code = run(
-        [
-            *argv,
-            "--from",
-            "2024-11-01",
-            "--to",
-            "2024-11-30",
-            "--as-of",
-            "2024-12-31",
-            "--format",
-            "sarif",
-            "--fail-on",
-            "never",
-        ],
-        out,
-        io.StringIO(),
-    )
-    assert code == 0
-    sarif = json.loads(out.getvalue())
-    assert list(VALIDATOR.iter_errors(sarif)) == []
-    [late] = [
-        r
-        for r in sarif["runs"][0]["results"]
-        if r["properties"]["code"] == "late" and r["properties"]["actor"] == "branch-1"
-    ]
-    assert late["locations"] == [
+    argv += ["--from", "2024-11-01", "--to", "2024-11-30", "--as-of", "2024-12-31", "--format", "sarif"]
+
+    def late_for_branch_1(lang: str) -> dict[str, Any]:
+        out = io.StringIO()
+        assert run([*argv, "--fail-on", "never", "--lang", lang], out, io.StringIO()) == 0
+        sarif = json.loads(out.getvalue())
+        assert list(VALIDATOR.iter_errors(sarif)) == []
+        [late] = [
+            r
+            for r in sarif["runs"][0]["results"]
+            if r["properties"]["code"] == "late" and r["properties"]["actor"] == "branch-1"
+        ]
+        return late
+
+    assert late_for_branch_1("en")["locations"] == [
         {"physicalLocation": {"artifactLocation": {"uri": _uri(str(log))}}, "message": {"text": "late (record 11)"}}
     ]
-    zh = io.StringIO()  # in Chinese, the record is named in Chinese
-    assert (
-        run(
-            [
-                *argv,
-                "--from",
-                "2024-11-01",
-                "--to",
-                "2024-11-30",
-                "--as-of",
-                "2024-12-31",
-                "--format",
-                "sarif",
-                "--fail-on",
-                "never",
-                "--lang",
-                "zh",
-            ],
-            zh,
-            io.StringIO(),
-        )
-        == 0
-    )
-    [late_zh] = [
-        r
-        for r in json.loads(zh.getvalue())["runs"][0]["results"]
-        if r["properties"]["code"] == "late" and r["properties"]["actor"] == "branch-1"
-    ]
-    assert late_zh["locations"][0]["message"] == {"text": "late(第 11 条记录)"}
+    # in Chinese, the record is named in Chinese
+    assert late_for_branch_1("zh")["locations"][0]["message"] == {"text": "late(第 11 条记录)"}
