@@ -158,8 +158,9 @@ def test_a_record_of_a_json_array_or_xes_log_is_named_not_given_a_line(tmp_path:
     def late_for_branch_1(lang: str) -> dict[str, Any]:
         out = io.StringIO()
         assert run([*argv, "--fail-on", "never", "--lang", lang], out, io.StringIO()) == 0
-        sarif = json.loads(out.getvalue())
+        sarif: dict[str, Any] = json.loads(out.getvalue())
         assert list(VALIDATOR.iter_errors(sarif)) == []
+        late: dict[str, Any]
         [late] = [
             r
             for r in sarif["runs"][0]["results"]
