@@ -9,11 +9,9 @@ nothing in govrules imports this file). Usage::
 ``SPEC.json`` (written by run.py from the rule set) lists, per shared rule, which actions are
 its trigger or guarded event and its steps or requirements, and how a case is formed. Each rule
 becomes one Declare model over its own cases: ``existence`` of the anchor activity, ``response``
-(what the step follows, step) for each step of a triggered rule (the trigger, or for a step
-counted from the one before, that step, with its ``existence``: steps happen in order),
-``precedence`` (requirement, guarded) for each requirement of a prerequisite rule. The work
-timed is what a pm4py user does end to end: read the CSV with pandas, parse the timestamps,
-form the cases, check. Prints one JSON object with
+(anchor, step) for each step of a triggered rule, ``precedence`` (requirement, guarded) for each
+requirement of a prerequisite rule. The work timed is what a pm4py user does end to end: read
+the CSV with pandas, parse the timestamps, form the cases, check. Prints one JSON object with
 the seconds; writes the verdict per (rule, case, constraint) to VERDICTS.json afterwards.
 """
 
@@ -67,12 +65,7 @@ def main(spec_path: str, events_path: str, verdicts_path: str) -> int:
         steps = [f"step-{n}" for n in range(1, len(rule["follow"]) + 1)]
         model: dict[str, dict[Any, dict[str, int]]] = {"existence": {"anchor": {"support": 1, "confidence": 1}}}
         if rule["kind"] == "triggered":
-            model["response"] = {
-                (a, s): {"support": 1, "confidence": 1} for a, s in zip(rule["after"], steps, strict=True)
-            }
-            for a in rule["after"]:
-                if a != "anchor":
-                    model["existence"][a] = {"support": 1, "confidence": 1}
+            model["response"] = {("anchor", s): {"support": 1, "confidence": 1} for s in steps}
         else:
             model["precedence"] = {(s, "anchor"): {"support": 1, "confidence": 1} for s in steps}
         outcome = pm4py.conformance_declare(part, model)

@@ -80,18 +80,6 @@ def child_baseline(path: str, fmt: str) -> dict[str, Any]:
     }
 
 
-def step_follows(rule: Any) -> list[str]:
-    """What each step of a triggered rule follows, as the peer labels it: the trigger
-    (``anchor``) for the first step and for one counted from the trigger, else the step before
-    (``step-N``), whose event must exist and come first (docs/semantics.md: steps happen in
-    order). Declare's ``response(step-N, step-N+1)`` with ``existence(step-N)`` says the same
-    for a case with one event of step N and no two events at one instant (README.md)."""
-    return [
-        "anchor" if number == 1 or step.counted_from == "trigger" else f"step-{number - 1}"
-        for number, step in enumerate(rule.steps, start=1)
-    ]
-
-
 def shared_subset(rules: Any) -> list[Any]:
     """The rules with a Declare equivalent: triggered rules (response) and single-requirement
     prerequisites (precedence); the recurring grid and content rules have none."""
@@ -182,22 +170,19 @@ def govrules_verdicts(rules: Any, report: Any) -> dict[str, Any]:
     """The shared-subset verdicts of a report, keyed by rule, obligation and constraint.
 
     A triggered rule's obligation is its trigger (a Declare case) and each step one ``response``
-    constraint, from what the step follows (`step_follows`): met or late-response satisfy it
-    (Declare has no deadlines), unanswered or wrong-recipient violate it, and pending (not yet
-    due as of the audit moment, a notion Declare lacks) is left out. A prerequisite's
-    obligation is its guarded event: met satisfies its
+    constraint: met or late-response satisfy it (Declare has no deadlines), unanswered or
+    wrong-recipient violate it, and pending (not yet due as of the audit moment, a notion Declare
+    lacks) is left out. A prerequisite's obligation is its guarded event: met satisfies its
     ``precedence`` constraint, unapproved violates it.
     """
-    subset = shared_subset(rules)
-    kinds = {r.id: r.kind for r in subset}
-    follows = {r.id: step_follows(r) for r in subset if r.kind == "triggered"}
+    kinds = {r.id: r.kind for r in shared_subset(rules)}
     out: dict[str, dict[str, dict[str, str]]] = {rule_id: {} for rule_id in kinds}
     for outcome in report.outcomes:
         kind = kinds.get(outcome.rule)
         if kind is None:
             continue
         if kind == "triggered":
-            constraint = f"{follows[outcome.rule][outcome.step - 1]}/step-{outcome.step}"
+            constraint = f"anchor/step-{outcome.step}"
             verdict = {"met": "ok", "late-response": "ok", "unanswered": "violated", "wrong-recipient": "violated"}
         else:
             constraint = "step-1/anchor"
@@ -292,19 +277,15 @@ def peer_spec(directory: Path, spec_path: Path) -> None:
     rules = govrules.load_rules(directory / "rules.yaml")
     spec = []
     for rule in shared_subset(rules):
-        after: list[str] = []
         if rule.kind == "triggered":
             anchor = list(actions_of(rule.trigger.action))
             follow = [list(actions_of(step.action)) for step in rule.steps]
-            after = step_follows(rule)
             case = "ref"
         else:
             anchor = list(actions_of(rule.action))
             follow = [list(actions_of(rule.requires[0].action))]
             case = "ref" if rule.link == "ref" else "subject"
-        spec.append(
-            {"id": rule.id, "kind": rule.kind, "anchor": anchor, "follow": follow, "after": after, "case": case}
-        )
+        spec.append({"id": rule.id, "kind": rule.kind, "anchor": anchor, "follow": follow, "case": case})
     spec_path.write_text(json.dumps(spec, indent=1), encoding="utf-8")
 
 
@@ -336,9 +317,7 @@ def differential(events_csv: Path, spec_path: Path, ours_path: Path, theirs_path
                     pending += 1
                     continue
                 compared += 1
-                # a step that follows another is violated too where that one never happened
-                before = constraint.split("/", 1)[0]
-                if (verdict == "violated") == (constraint in failed or (before != "anchor" and before in failed)):
+                if (verdict == "violated") == (constraint in failed):
                     agree += 1
                 else:
                     disagreements.append({"rule": rule_id, "case": case, "constraint": constraint, "govrules": verdict})

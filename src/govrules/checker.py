@@ -1026,19 +1026,15 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
     for trig in triggers:
         previous: Event | None = trig
         previous_due: datetime = trig.time
-        done_at: datetime | None = trig.time  # when the step before was done (sent to anyone): None, not done
         links = {trig.id}  # the trigger and the events of its chain so far: what a `ref` may name
         discharged: Event | None = None
         discharges_reported: set[str] = set()  # a finding for each unless event, at the first step it excuses
         for index, step in enumerate(rule.steps):
             number = index + 1
-            # a step counted from the one before follows the event that did it, and cannot be
-            # met where none did (a feedback before its written report answers nothing)
             if step.counted_from == "trigger":
-                base_time = since = trig.time
+                base_time = trig.time
             else:
                 base_time = previous.time if previous is not None else previous_due
-                since = done_at if done_at is not None else datetime.max.replace(tzinfo=UTC)
             due = ctx.deadline(base_time, step.within, roll=step.roll == "next-workday")
             by = parties[index][0]
             to = parties[index][1]
@@ -1050,9 +1046,8 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                 same: Sequence[str] = step.same,
                 by: Party = by,
                 links: set[str] = links,
-                since: datetime = since,
             ) -> bool:
-                if e.id in taken or e.id == trig.id or e.time < since:
+                if e.id in taken or e.id == trig.id or e.time < trig.time:
                     return False
                 if e.ref is not None and e.ref not in links:
                     return False  # it answers the event it names
@@ -1063,12 +1058,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
             def fits(e: Event, trig: Event = trig, to: Party | None = to) -> bool:
                 return to is None or run.party_matches(to, e.recipient, trig, e.time)
 
-            if step.counted_from != "trigger" and done_at is None:
-                chosen = first_candidate = earliest = None  # the step it follows was not done
-            else:
-                chosen, first_candidate, earliest = responses[index].choose(
-                    since, links, _actor_scope(by, trig), candidate, fits
-                )
+            chosen, first_candidate = responses[index].choose(trig, links, _actor_scope(by, trig), candidate, fits)
             # each step lapses on its own: an unless event after its response or its due moment
             # does not discharge it, though it discharges a step before or after it
             if rule.unless is not None:
@@ -1108,7 +1098,8 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                         evidence=[trig.id, discharged.id],
                         detail=detail,
                     )
-                previous, previous_due, done_at = None, due, None
+                previous = None
+                previous_due = due
                 continue
             if chosen is not None:
                 taken[index].add(chosen.id)
@@ -1137,9 +1128,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                         late_by_seconds=late,
                         detail=detail,
                     )
-                # the next step follows the first event that did this one, chosen or not: an
-                # event added later never moves it later (a step met stays met)
-                previous, previous_due, done_at = chosen, due, (earliest or chosen).time
+                previous, previous_due = chosen, due
                 continue
             if due > ctx.as_of or first_candidate is None:
                 # not yet due, or due and never answered
@@ -1153,10 +1142,8 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                 yield run.finding(
                     code, rule, words, **base, expected_min=1, observed=0, evidence=[trig.id], detail=detail
                 )
-                done_at = None
-            else:  # no candidate fits the recipient: the first one is misdirected, but done
+            else:  # no candidate fits the recipient: the first one is misdirected
                 e = first_candidate
-                done_at = e.time
                 taken[index].add(e.id)
                 links.add(e.id)
                 yield run.outcome(rule, **base, status="wrong-recipient", step=number, evidence=[trig.id, e.id])
@@ -1217,55 +1204,38 @@ class _Responses:
 
     def choose(
         self,
-        since: datetime,
+        trig: Event,
         links: set[str],
         scope: tuple[bool, str | None] | None,
         candidate: Callable[[Event], bool],
         fits: Callable[[Event], bool],
-    ) -> tuple[Event | None, Event | None, Event | None]:
-        """The response chosen for a trigger's step, the first candidate (in time order) where
-        none fits, and the earliest candidate, fitting or not (what a step after this one
-        follows); none of them before ``since`` (the trigger, or what the step before follows).
+    ) -> tuple[Event | None, Event | None]:
+        """The response chosen for ``trig`` and the first candidate (in time order).
 
         The chosen one is the first fitting candidate linked by ``ref`` to one of ``links``, else
-        the first fitting candidate.
+        the first fitting candidate. The first candidate is only computed when none fits.
         """
         linked: list[int] = []
         for link in links:
             if link in self.by_ref:
                 linked.extend(_index_values(self.by_ref[link]))
-        chosen: Event | None = None
-        first: int | None = None  # the first candidate, while none fits
-        earliest: int | None = None
+        first: int | None = None
         for pos in sorted(set(linked)):
             e = self.events[pos]
             if candidate(e):
-                if earliest is None:
-                    earliest = pos
                 if fits(e):
-                    chosen = e
-                    break
+                    return e, None
                 if first is None:
                     first = pos
         if scope is not None:
-            for pos in self._free_from(scope, since):
-                if chosen is not None and earliest is not None and pos > earliest:
-                    break  # no free candidate comes before the linked one
+            for pos in self._free_from(scope, trig.time):
                 e = self.events[pos]
                 if candidate(e):
-                    if earliest is None or pos < earliest:
-                        earliest = pos
-                    if chosen is not None:
-                        break
                     if fits(e):
-                        chosen = e
-                        break
+                        return e, None
                     if first is None or pos < first:
                         first = pos
-        at = None if earliest is None else self.events[earliest]
-        if chosen is not None:
-            return chosen, None, at
-        return None, None if first is None else self.events[first], at
+        return None, None if first is None else self.events[first]
 
 
 def _actor_scope(by: Party, trig: Event) -> tuple[bool, str | None] | None:

@@ -789,55 +789,20 @@ class TestTriggered:
         step2 = [o for o in report.outcomes if o.step == 2]
         assert [(o.status, o.due) for o in step2] == [("met", datetime(2024, 3, 19, 23, 59, 59, 999999, tzinfo=SH))]
 
-    def test_steps_happen_in_order(self) -> None:
-        """A step counted from the previous one follows its response: feedback given before the
-        written report answers nothing (it was `met`, out of order); a feedback after the report
-        answers it. A step counted from the trigger may come before an earlier step's response."""
+    def test_the_order_of_the_steps_events_is_not_checked(self) -> None:
+        """A feedback given before its written report answers the feedback's step, and one given
+        where no report was ever written answers it too: each step's response is searched from
+        the trigger; the step before only says where its deadline starts (semantics.md)."""
         log = [
             ev("i1", "2024-03-01T10:00", "b1", "inspection", subject="s1"),
             ev("f1", "2024-03-02T10:00", "b1", "feedback", recipient="s1"),
             ev("r1", "2024-03-03T10:00", "b1", "written-report"),
         ]
-        report = run(ruleset(CHAIN), log)
-        assert [(o.step, o.status, o.evidence) for o in report.outcomes] == [
-            (1, "met", ("i1", "r1")),
-            (2, "unanswered", ("i1",)),
-        ]
-        assert [(f.code.value, f.detail["step"]) for f in gaps(report)] == [("unanswered", 2)]
-        later = run(ruleset(CHAIN), [*log, ev("f2", "2024-03-04T10:00", "b1", "feedback", recipient="s1")])
-        assert [(o.step, o.status, o.evidence) for o in later.outcomes] == [
-            (1, "met", ("i1", "r1")),
-            (2, "met", ("i1", "f2")),
-        ]
-        linked = [log[0], ev("f1", "2024-03-02T10:00", "b1", "feedback", recipient="s1", ref="i1"), log[2]]
-        assert [o.status for o in run(ruleset(CHAIN), linked).outcomes] == ["met", "unanswered"]  # ref or not
-        at_once = [log[0], log[2], ev("f1", "2024-03-03T10:00", "b1", "feedback", recipient="s1")]
-        assert [o.status for o in run(ruleset(CHAIN), at_once).outcomes] == ["met", "met"]  # the same instant
-        # a step whose step before was not done cannot be met: adding that step's event later
-        # never turns it from met to unanswered (law 3), nor does a later audit moment (law 5)
-        alone = [log[0], log[1]]
-        assert [o.status for o in run(ruleset(CHAIN), alone).outcomes] == ["unanswered", "unanswered"]
-        early = datetime(2024, 3, 2, 12, tzinfo=SH)
-        assert [o.status for o in run(ruleset(CHAIN), alone, as_of=early).outcomes] == ["pending", "pending"]
-        assert [o.status for o in run(ruleset(CHAIN), log, as_of=early).outcomes] == ["pending", "pending"]
-        addressed = {**CHAIN, "steps": [{**CHAIN["steps"][0], "to": "hq"}, CHAIN["steps"][1]]}
-        misdirected = [log[0], ev("r0", "2024-03-02T09:00", "b1", "written-report", recipient="office"), log[1]]
-        assert [o.status for o in run(ruleset(addressed), misdirected).outcomes] == ["wrong-recipient", "met"]
-        # the next step follows the first event that did the step before, whichever answers it:
-        # a report sent well, or one linked by ref, added after the feedback keeps it met
-        mended = [*misdirected, ev("r1", "2024-03-04T10:00", "b1", "written-report", recipient="hq")]
-        linked_later = [log[0], ev("r0", "2024-03-02T09:00", "b1", "written-report"), log[1]]
-        linked_later.append(ev("r1", "2024-03-04T10:00", "b1", "written-report", ref="i1"))
-        for rule, added in ((addressed, mended), (CHAIN, linked_later)):
-            assert [(o.status, o.evidence) for o in run(ruleset(rule), added).outcomes] == [
-                ("met", ("i1", "r1")),
-                ("met", ("i1", "f1")),
-            ]
-        parallel = {**CHAIN, "steps": [CHAIN["steps"][0], {**CHAIN["steps"][1], "counted_from": "trigger"}]}
-        assert [(o.step, o.status, o.evidence) for o in run(ruleset(parallel), log).outcomes] == [
+        assert [(o.step, o.status, o.evidence) for o in run(ruleset(CHAIN), log).outcomes] == [
             (1, "met", ("i1", "r1")),
             (2, "met", ("i1", "f1")),
         ]
+        assert [(o.step, o.status) for o in run(ruleset(CHAIN), log[:2]).outcomes] == [(1, "unanswered"), (2, "met")]
 
     def test_due_by_the_end_of_the_triggers_year(self) -> None:
         """'Within the year' (D1.8.5) as ``within: end of year``: an inspection in November and

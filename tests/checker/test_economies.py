@@ -80,24 +80,23 @@ class _ScannedResponses:
 
     def choose(
         self,
-        since: Any,
+        trig: Event,
         links: set[str],
         scope: Any,
         candidate: Callable[[Event], bool],
         fits: Callable[[Event], bool],
-    ) -> tuple[Event | None, Event | None, Event | None]:
-        earliest = next((e for e in self.events if candidate(e)), None)
+    ) -> tuple[Event | None, Event | None]:
         for e in self.events:
             if e.ref in links and candidate(e) and fits(e):
-                return e, None, earliest
+                return e, None
         first = None
         for e in self.events:
             if candidate(e):
                 if fits(e):
-                    return e, None, earliest
+                    return e, None
                 if first is None:
                     first = e
-        return None, first, earliest
+        return None, first
 
 
 SAVINGS = {

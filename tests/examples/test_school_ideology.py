@@ -144,7 +144,7 @@ def test_each_clause_binds_whom_its_document_names() -> None:
         ("inspection-report-feedback", "i1", 2, "unanswered"),
         ("inspection-briefing", "i1", 1, "unanswered"),
         ("inspection-report-feedback", "i2", 1, "unanswered"),  # r2 concerns school 2
-        ("inspection-report-feedback", "i2", 2, "unanswered"),  # feedback follows a report never written
+        ("inspection-report-feedback", "i2", 2, "met"),  # the feedback to school 1
         ("inspection-briefing", "i2", 1, "unanswered"),  # b2 concerns school 2
     }
     guarded = {(f.rule, f.period) for f in report.findings if f.code.value == "unapproved"}
