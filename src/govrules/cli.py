@@ -35,7 +35,7 @@ from govrules.messages import LANGUAGES
 from govrules.model import Organisation, RuleSet, labelled_periods, text_in
 from govrules.obligations import Context, iter_obligations, zone_of
 from govrules.renderers import RENDERERS, RenderContext, render
-from govrules.renderers._common import BIDI_SHOWN, one_line
+from govrules.renderers._common import for_a_terminal
 
 __all__ = ["main", "run"]
 
@@ -63,7 +63,7 @@ def _echo(text: object, file: TextIO) -> None:
     """Write a line (or lines) for a person: each line of data on its line, control characters
     named (a path or a value holding U+009B would otherwise reach the terminal as a command), and
     characters that reorder text named as the reports name them (``[U+202E]``)."""
-    print("\n".join(one_line(line) for line in str(text).split("\n")).translate(BIDI_SHOWN), file=file)
+    print(for_a_terminal(str(text)), file=file)
 
 
 def _count(n: int, noun: str) -> str:

@@ -50,8 +50,10 @@ class ScenarioItem(pytest.Item):
             raise ScenarioFailure(result.diff())
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        if isinstance(excinfo.value, ScenarioFailure):
-            return str(excinfo.value)
+        if isinstance(excinfo.value, ScenarioFailure):  # what the log says, shown as the command shows it
+            from govrules.renderers._common import for_a_terminal
+
+            return for_a_terminal(str(excinfo.value))
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:

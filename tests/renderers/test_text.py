@@ -177,6 +177,14 @@ def test_names_and_log_values_over_lines_forge_no_line(
     assert "Org Findings: violations 0" in lines[1] and "Branch one" in out.getvalue()
 
 
+def test_text_for_a_terminal_keeps_its_lines_and_names_what_it_must() -> None:
+    """What the command and the pytest plugin print: its own lines kept, a line break inside a
+    line a space, control and reordering characters named."""
+    from govrules.renderers._common import for_a_terminal
+
+    assert for_a_terminal("a\u2028b\x9bc\n\u202ed\tz") == "a b[U+009B]c\n[U+202E]d z"
+
+
 def test_catalogues_have_the_same_keys_and_placeholders() -> None:
     """Every catalogue has the keys and placeholders of en.json (a third language is a new file)."""
     en = catalogue("en")

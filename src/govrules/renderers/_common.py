@@ -60,6 +60,12 @@ _ONE_LINE = {
 }
 
 
+def for_a_terminal(text: str) -> str:
+    """``text`` of one or more lines as a person reads it on a terminal: each line `one_line`
+    (control characters named), and the characters that reorder text named (``[U+202E]``)."""
+    return "\n".join(one_line(line) for line in text.split("\n")).translate(BIDI_SHOWN)
+
+
 def one_line(text: str) -> str:
     """``text`` as one line of a report a person reads: line breaks (U+2028 and kin included) as
     spaces, so that a name or a log value written over lines cannot forge a line of the report,

@@ -171,7 +171,7 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
     lines.append(f"{len(items)} {_label('total_one' if len(items) == 1 else 'total', lang)}")
     rolling = sorted(r.id for r in rules.rules if isinstance(r, RecurringRule) and r.max_gap is not None)
     if rolling:  # a calendar of periods cannot list them: say so rather than leave them out unsaid
-        lines.append(say(lang, "not_listed", rules=", ".join(rolling)))
+        lines.append(say(lang, "not_listed", rules=say(lang, "list_sep").join(rolling)))
     return ("\n".join(lines) + "\n").translate(BIDI_SHOWN)  # read by people, as the reports
 
 
