@@ -253,3 +253,15 @@ def test_a_pair_rule_with_a_fixed_recipient_is_sent_there_about_the_member() -> 
     assert events
     assert {(e.recipient, e.subject) for e in events} == {("hq", "s1")}
     _assert_clean(rules, org, logs)
+
+
+@pytest.mark.parametrize("gap", ["0 days", "P0D", "0 weeks", "12 hours"])
+def test_drawn_rule_sets_never_hold_a_rolling_interval_the_loader_refuses(gap: str) -> None:
+    """A rolling interval of no day, or in hours, is made one day before a rule set is handed
+    out: the round-trip test drew '0 days' once the loader refused it."""
+    rule = RecurringRule.model_validate(
+        {"id": "g", "kind": "recurring", "clause": "c", "who": "a", "action": "x", "max_gap": gap}
+    )
+    rule_set = RuleSet.model_validate({"id": "r", "title": "r", "timezone": "UTC", "rules": [rule]})
+    fixed = testing._loadable(rule, rule_set)
+    assert isinstance(fixed, RecurringRule) and fixed.max_gap == "1 day"
