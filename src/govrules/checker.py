@@ -2124,11 +2124,11 @@ def check(
         InvalidArgument: a bad range, a naive ``as_of``, an unknown language, or a rule set with
             no checkable rule.
         RuleSetError: the rules name roles, relations, actors or calendars the organisation
-            lacks, or a rule set made in Python has a problem its loader would refuse (the
-            organisation's problems, if any, are listed too).
-        OrganisationError: the organisation's exemptions name unknown rules, or an
-            organisation made in Python has a problem its loader would refuse (an actor id used
-            twice, an exemption of an unknown actor...).
+            lacks, or the rule set has a problem its loader refuses (one made in Python, or
+            changed since it was loaded); the organisation's problems, if any, are listed too.
+        OrganisationError: the organisation's exemptions name unknown rules, or it has a
+            problem its loader refuses (an actor id used twice, an exemption of an unknown
+            actor...).
 
     >>> report = check(rules, org, events, start=date(2024, 1, 1), end=date(2025, 1, 1))  # doctest: +SKIP
     """

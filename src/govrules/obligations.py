@@ -553,8 +553,8 @@ def obligations(
         InvalidArgument: an empty range, a naive ``as_of``, or a rule that cannot be expanded.
         RuleSetError: the rules name a role, relation, actor or calendar the organisation lacks
             (a misspelt role would owe nothing), as `govrules.check` raises.
-        OrganisationError: the organisation's exemptions name unknown rules, or one made in
-            Python has a problem its loader would refuse.
+        OrganisationError: the organisation's exemptions name unknown rules, or it has a
+            problem its loader refuses (made in Python, or changed since it was loaded).
     """
     from govrules.loaders import require_usable
 
