@@ -66,7 +66,9 @@ UNROLLED_NOTE = (
 """The note of an obligation whose late-acceptance limit, rolled to a workday, would fall in a year its
 calendar has no holidays for yet; the limit is then after the audit moment, where it moves no verdict."""
 UNROLLED_PATTERN = re.compile(
-    r"late-acceptance limit not rolled to a workday: calendar '(?P<calendar>.*)' has no holiday data for (?P<year>\d+) yet"
+    re.escape(UNROLLED_NOTE)
+    .replace(re.escape("{calendar}"), "(?P<calendar>.*)")
+    .replace(re.escape("{year}"), r"(?P<year>\d+)")
 )
 """`UNROLLED_NOTE` read back: its calendar and year."""
 NOTES = ((re.compile(re.escape(NOT_HELD_NOTE)), "not_held_note"), (UNROLLED_PATTERN, "unrolled_note"))

@@ -88,6 +88,26 @@ def unmatched_text(report: Report) -> str | None:
     return say(lang, "unmatched", items=say(lang, "list_sep").join(items))
 
 
+def said_of_the_check(report: Report) -> list[str]:
+    """What a report says of the whole check, beside its findings: its notes (nothing owed, every
+    record rejected, limits left unrolled), then the actions no rule mentions, the usual cause
+    of a false `missing` (log values: shown on one line, as names are)."""
+    unmatched = unmatched_text(report)
+    return [*report.notes, *([one_line(unmatched)] if unmatched else [])]
+
+
+def scope_text(report: Report, context: RenderContext) -> str:
+    """Whose check it is, over which range, as of when: a report's second line."""
+    return say(
+        report.lang,
+        "scope",
+        org=context.org_name or report.organisation,
+        start=report.range_from,
+        end=report.range_to,
+        as_of=instant(report, report.as_of),
+    )
+
+
 def note_text(lang: str, note: str) -> str:
     """An obligation's note in ``lang``: the checker's own notes translated, an exemption's
     reason as the organisation wrote it."""

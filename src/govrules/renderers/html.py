@@ -33,6 +33,7 @@ from govrules.renderers._common import (
     rule_set_title,
     rule_title,
     say,
+    scope_text,
     where,
     worst,
 )
@@ -359,16 +360,7 @@ def render(report: Report, context: RenderContext) -> str:
         lang="zh-CN" if lang == "zh" else lang,
         title=_e(title),
         css=_CSS,
-        scope=_e(
-            say(
-                lang,
-                "scope",
-                org=context.org_name or report.organisation,
-                start=report.range_from,
-                end=report.range_to,
-                as_of=instant(report, report.as_of),
-            )
-        ),
+        scope=_e(scope_text(report, context)),
         summary_label=_e(say(lang, "labels.summary")),
         summary=_summary(report),
         actor_label=_e(say(lang, "labels.filter_actor")),

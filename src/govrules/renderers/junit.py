@@ -30,14 +30,13 @@ from govrules.renderers._common import (
     index_findings,
     instant,
     note_text,
-    one_line,
     outcome_key,
     rule_info,
     rule_set_title,
     rule_title,
+    said_of_the_check,
     say,
     testcase_name,
-    unmatched_text,
 )
 
 if TYPE_CHECKING:
@@ -85,10 +84,7 @@ def render(report: Report, context: RenderContext) -> str:
             _finding_case(suite, report, _orphan_name(findings[0]), rule, findings, None, threshold, counts)
         _close(suite, counts, totals)
     errors = 0
-    # what the report says of the whole check (nothing owed, every record rejected), and the
-    # actions no rule mentions, the usual cause of a false `missing`
-    unmatched = unmatched_text(report)  # log values: shown on one line, as names are
-    said = [*report.notes, *([one_line(unmatched)] if unmatched else [])]
+    said = said_of_the_check(report)
     if records or said or report.records.all_rejected:
         suite = _suite(root, RECORDS_SUITE, {"title": say(report.lang, "records_group")})
         counts = {"tests": 0, "failures": 0, "skipped": 0}

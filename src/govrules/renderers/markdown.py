@@ -17,13 +17,13 @@ from govrules.renderers._common import (
     category,
     evidence_text,
     index_findings,
-    instant,
     outcome_key,
     period_text,
     rule_info,
     rule_set_title,
     rule_title,
     say,
+    scope_text,
     unmatched_text,
 )
 
@@ -47,16 +47,7 @@ def render(report: Report, context: RenderContext) -> str:
     out = [
         f"# {_esc(say(lang, 'title', rule_set=rule_set_title(report, context)))}",
         "",
-        _esc(
-            say(
-                lang,
-                "scope",
-                org=context.org_name or report.organisation,
-                start=report.range_from,
-                end=report.range_to,
-                as_of=instant(report, report.as_of),
-            )
-        ),
+        _esc(scope_text(report, context)),
         "",
         f"## {_esc(say(lang, 'labels.summary'))}",
         "",

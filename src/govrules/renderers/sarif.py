@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from govrules.messages import word
-from govrules.renderers._common import one_line, rule_info, rule_set_title, rule_title, say, unmatched_text
+from govrules.renderers._common import rule_info, rule_set_title, rule_title, said_of_the_check, say
 
 if TYPE_CHECKING:
     from govrules.findings import Finding, Report
@@ -82,15 +82,14 @@ def render(report: Report, context: RenderContext) -> str:
 
 
 def _notifications(report: Report) -> list[dict[str, Any]]:
-    """The report's notes, at level ``error`` for the one saying every record was rejected (the
-    sign, for a consumer, that the results are incomplete), and the actions no rule mentions
-    (log values: on one line, as names are)."""
+    """What the report says of the whole check (`said_of_the_check`), at level ``error`` for the
+    note that every record was rejected (the sign, for a consumer, that the results are
+    incomplete)."""
     rejected = word("all_rejected", report.lang, n=report.records.read) if report.records.all_rejected else None
-    said = [{"message": {"text": note}, "level": "error" if note == rejected else "note"} for note in report.notes]
-    unmatched = unmatched_text(report)
-    if unmatched:
-        said.append({"message": {"text": one_line(unmatched)}, "level": "note"})
-    return said
+    return [
+        {"message": {"text": text}, "level": "error" if text == rejected else "note"}
+        for text in said_of_the_check(report)
+    ]
 
 
 def _descriptor(report: Report, context: RenderContext, rule: str) -> dict[str, Any]:

@@ -12,13 +12,13 @@ from govrules.renderers._common import (
     actor_name,
     category_counts,
     evidence_text,
-    instant,
     one_line,
     period_text,
     rule_info,
     rule_set_title,
     rule_title,
     say,
+    scope_text,
     unmatched_text,
 )
 
@@ -41,16 +41,7 @@ def render(report: Report, context: RenderContext) -> str:
 
     lines = [
         bold(say(lang, "title", rule_set=rule_set_title(report, context))),
-        one_line(
-            say(
-                lang,
-                "scope",
-                org=context.org_name or report.organisation,
-                start=report.range_from,
-                end=report.range_to,
-                as_of=instant(report, report.as_of),
-            )
-        ),
+        one_line(scope_text(report, context)),
         "",
     ]
     if not report.findings:
