@@ -30,7 +30,15 @@ from govrules.checker import check
 from govrules.errors import GovrulesError, LoadError
 from govrules.events import Event, FieldMap, Rejected, detect_format, known_encoding, read_events
 from govrules.findings import Report
-from govrules.loaders import DEFAULT_LIMITS, cross_check, load_map_file, load_org, load_rules, sniff_kind
+from govrules.loaders import (
+    DEFAULT_LIMITS,
+    cross_check,
+    load_map_file,
+    load_org,
+    load_rules,
+    require_usable,
+    sniff_kind,
+)
 from govrules.messages import LANGUAGES
 from govrules.model import Organisation, RuleSet, labelled_periods, text_in
 from govrules.obligations import Context, iter_obligations, zone_of
@@ -300,9 +308,7 @@ def _load_pair(args: argparse.Namespace) -> tuple[RuleSet, Organisation]:
     """The rule set and the organisation named by ``args``, checked against each other."""
     rules = load_rules(args.rules)
     org = load_org(args.org)
-    problems = cross_check(rules, org)
-    if problems:
-        raise LoadError(problems)
+    require_usable(rules, org)  # before any log is read
     return rules, org
 
 
