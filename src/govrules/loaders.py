@@ -1244,6 +1244,8 @@ def require_usable(rules: RuleSet, org: Organisation) -> None:
 def split_cross_check(rules: RuleSet, org: Organisation) -> tuple[list[Problem], list[Problem]]:
     """`cross_check`'s problems in two lists: those of the rule set, and those of the
     organisation (an exemption naming an unknown rule is the organisation's)."""
+    from govrules.obligations import exemption_misses
+
     rsmap: SourceMap = rules._source or SourceMap("<rules>")
     osmap: SourceMap = org._source or SourceMap("<organisation>")
     roles = sorted(org.roles())
@@ -1324,6 +1326,11 @@ def split_cross_check(rules: RuleSet, org: Organisation) -> tuple[list[Problem],
                 f"rule {ex.rule!r} is a {_kind_words(exempted)}, which it would leave as it is"
             )
             org_problems.append(osmap.problem(f"/exemptions/{i}/rule", "bad-value", message))
+        else:
+            for j, label in enumerate(ex.periods):
+                misses = exemption_misses(rules, org, exempted, label)
+                if misses is not None:
+                    org_problems.append(osmap.problem(f"/exemptions/{i}/periods/{j}", "bad-value", misses))
     org_problems += _org_problems(org, osmap)  # as for the rule set
     return problems, org_problems
 

@@ -208,16 +208,22 @@ def zone_of(rules: RuleSet, org: Organisation) -> ZoneInfo:
 
 
 def _periods(ctx: Context, rule: RecurringRule, start: date, end: date) -> Iterator[Period]:
+    return rule_periods(rule, ctx.org, ctx.week_start, start, end)
+
+
+def rule_periods(rule: RecurringRule, org: Organisation, week_start: int, start: date, end: date) -> Iterator[Period]:
+    """The periods of a recurring rule whose first day lies in ``[start, end)``, in order (none for
+    a rolling interval)."""
     every = rule.every
     if isinstance(every, str):
-        yield from iter_periods(Grain(every), start, end, week_start=ctx.week_start)
+        yield from iter_periods(Grain(every), start, end, week_start=week_start)
     elif isinstance(every, FiscalYear):
         yield from iter_periods(Grain.YEAR, start, end, year_start=every.year_starting)
     elif isinstance(every, NamedCalendar):
-        periods = [Period(p.start, p.end + timedelta(days=1), p.id) for p in ctx.org.calendars.get(every.calendar, [])]
+        periods = [Period(p.start, p.end + timedelta(days=1), p.id) for p in org.calendars.get(every.calendar, [])]
         yield from iter_custom_periods(periods, start, end)
     elif isinstance(every, Recurrence):
-        yield from iter_rrule_periods(every.rrule, dtstart=every.start, start=start, end=end, week_start=ctx.week_start)
+        yield from iter_rrule_periods(every.rrule, dtstart=every.start, start=start, end=end, week_start=week_start)
 
 
 def _next_period(ctx: Context, rule: RecurringRule, period: Period) -> Period | None:
@@ -392,6 +398,40 @@ def _exempts(label: str, period: Period, org: Organisation) -> bool:
         return True
     covering = written_period(label)
     return covering is not None and covering.start <= period.start and period.end <= covering.end
+
+
+def exemption_misses(rules: RuleSet, org: Organisation, rule: RecurringRule, label: str) -> str | None:
+    """Why the organisation's exemption of ``rule`` for the period ``label`` can exempt none of the
+    rule's periods (`_exempts` holds none of them), or None when it holds one, or when ``label``
+    names no period (the organisation's own check says so). A year ``2024`` holds no school year
+    from September whole, a week no month: such an exemption would leave every obligation owed."""
+    spans = [
+        Period(p.start, p.end + timedelta(days=1), p.id)
+        for periods in org.calendars.values()
+        for p in periods
+        if p.id == label
+    ] or [p for p in (written_period(label),) if p is not None]
+    if not spans:
+        return None
+    week_start = _WEEKDAY_INDEX[rules.week_start]
+    first, after = min(s.start for s in spans), max(s.end for s in spans)
+    if any(_exempts(label, p, org) for p in rule_periods(rule, org, week_start, first, after)):
+        return None
+    near = list(rule_periods(rule, org, week_start, first - timedelta(days=400), after))
+    such = f", such as {near[-1].label!r}" if near else ""
+    every = rule.every
+    if isinstance(every, FiscalYear):
+        what = f"years from month {every.year_starting}"
+    elif isinstance(every, NamedCalendar):
+        what = f"periods of the calendar {every.calendar!r}"
+    elif isinstance(every, Recurrence):
+        what = "periods of its recurrence"
+    else:
+        what = f"{every} periods"
+    return (
+        f"expected a period that holds whole at least one of the {what} of rule {rule.id!r}{such}; "
+        f"{label!r} ({spans[0].start} to {spans[-1].last_day}) holds none: it would exempt nothing"
+    )
 
 
 def _exempt_period(rule: RecurringRule, period: Period) -> bool:

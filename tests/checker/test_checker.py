@@ -1637,17 +1637,45 @@ class TestPendingExemptAndActivity:
             assert [o.period for o in report.outcomes if o.actor == "b1" and o.status == "exempt"] == [
                 f"2024-{m:02d}" for m in months
             ], label
-        # a semester whose id is a half-year's label, 2024-H2: a half-year rule's H2 (July to
-        # December) is not exempt, as the semester does not hold it whole
+        # a semester whose id is a half-year's label, 2024-H2: it holds no half-year whole (not
+        # H2, July to December), so it would exempt nothing and is refused
         semesters["semester"][1]["id"] = "2024-H2"
         org = Organisation.model_validate(
             {**ORG.model_dump(by_alias=True), "calendars": semesters, "exemptions": [_exemption(periods=["2024-H2"])]}
         )
-        report = run(ruleset({**MONTHLY, "every": "half-year"}), [], org=org)
-        assert [(o.period, o.status) for o in report.outcomes if o.actor == "b1"] == [
-            ("2024-H1", "missing"),
-            ("2024-H2", "missing"),
-        ]
+        with pytest.raises(OrganisationError) as info:
+            run(ruleset({**MONTHLY, "every": "half-year"}), [], org=org)
+        [problem] = info.value.problems
+        assert (problem.pointer, problem.code) == ("/exemptions/0/periods/0", "bad-value")
+        assert "'2024-H2' (2024-09-01 to 2025-01-31) holds none" in problem.message
+
+    @pytest.mark.parametrize(
+        ("every", "label", "such"),
+        [
+            ({"year_starting": 9}, "2024", "2024-09/P1Y"),  # a calendar year holds no school year
+            ("month", "2024-W48", "2024-12"),  # nor a week a month
+            ("year", "2024-H1", "2024"),
+            ("quarter", "2024-11", "2024-Q4"),
+        ],
+    )
+    def test_an_exemption_that_holds_none_of_the_rules_periods_is_refused(
+        self, every: Any, label: str, such: str
+    ) -> None:
+        """An organisation's exemption covers the periods of the rule it holds whole: a period
+        label that holds none of them (the calendar year 2024 on a rule of school years from
+        September) would leave every obligation owed, so the check refuses it, naming a period of
+        the rule. Before, it was taken and exempted nothing."""
+        org = ORG.model_copy(update={"exemptions": [_exemption(periods=[such, label])]})
+        with pytest.raises(OrganisationError) as info:
+            run(ruleset({**MONTHLY, "every": every}), [], org=org)
+        [problem] = info.value.problems
+        assert (problem.pointer, problem.code) == ("/exemptions/0/periods/1", "bad-value")
+        assert f"such as {such!r}; {label!r}" in problem.message
+        assert problem.message.endswith("holds none: it would exempt nothing")
+        # a label that holds one of the rule's periods whole is taken: the school year itself
+        org = ORG.model_copy(update={"exemptions": [_exemption(periods=[such])]})
+        report = run(ruleset({**MONTHLY, "every": every}), [], org=org, end=date(2026, 1, 1))
+        assert [o.period for o in report.outcomes if o.status == "exempt"] == [such]
 
     def test_an_exemption_naming_a_rules_own_custom_period_when_another_calendar_has_the_id(self) -> None:
         """Two calendars each hold a period `2024-1`; a rule on the terms calendar, exempted for
