@@ -403,6 +403,21 @@ def test_the_renderer_refuses_an_unknown_format(files: tuple[str, str]) -> None:
     assert len(_events(render_obligations([], rules, org, "ics", "en"))) == 0
 
 
+def test_an_empty_ics_holds_the_zone_as_its_one_component(files: tuple[str, str]) -> None:
+    """RFC 5545 asks a calendar for one component at least: with no obligation, the file holds
+    the organisation's zone (a VTIMEZONE), and with obligations only their events. Before, an
+    empty calendar had no component, which strict readers refuse."""
+    from govrules.loaders import load_org, load_rules
+    from govrules.renderers.calendar import render_obligations
+
+    rules, org = load_rules(files[0]), load_org(files[1])
+    empty = Calendar.from_ical(render_obligations([], rules, org, "ics", "en"))
+    assert [(c.name, str(c["TZID"])) for c in empty.subcomponents] == [("VTIMEZONE", "Asia/Shanghai")]
+    code, out, _ = _obligations(files, "--format", "ics")
+    assert code == 0
+    assert {c.name for c in Calendar.from_ical(out).subcomponents} == {"VEVENT"}
+
+
 def test_the_table_names_the_rolling_intervals_it_cannot_list(tmp_path: Path) -> None:
     """A rule set with a review every six months (a rolling interval): the table lists no
     obligation for it and says so, naming the rule, instead of leaving it out unsaid."""

@@ -194,7 +194,7 @@ def _one_line(text: str) -> str:
 
 
 def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: str, tz: ZoneInfo) -> str:
-    from icalendar import Calendar, vText
+    from icalendar import Calendar, Timezone, vText
     from icalendar import Event as VEvent
 
     cal = Calendar()
@@ -241,5 +241,7 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
         event.add("description", "\n".join(description))
         event.add("categories", [rule.kind, o.status])
         cal.add_component(event)
+    if not items:  # RFC 5545 asks a calendar for one component at least: the zone its days are in
+        cal.add_component(Timezone.from_tzid(tz.key))
     text: str = cal.to_ical().decode("utf-8")
     return text
