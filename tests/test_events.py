@@ -1585,3 +1585,83 @@ def test_an_xes_event_writing_an_attribute_twice_is_rejected(tmp_path: Path) -> 
         (1, "its trace writes the attribute 'case:concept:name' more than")
     ]
     assert [(e.line, e.subject) for e in records if isinstance(e, Event)] == [(2, "c1")]
+
+
+def test_a_rejected_records_reason_is_said_in_the_reports_language(tmp_path: Path) -> None:
+    """Under ``lang="zh"`` a rejected record's message gives its reason in Chinese (the time
+    it could not read, the columns it lacks, where its id was first read); ``detail.reason``
+    keeps the English, as every ``detail`` does. Before, the reason was English in both."""
+    import pickle
+
+    from govrules import check, load_org, load_rules
+    from govrules.messages import Reason
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "school-ideology"
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "id,time,actor,action\n"
+        "e1,2024-03-01T10:00:00+08:00,branch-1,ideology-report\n"
+        "e2,2024-09-31 08:40,branch-1,ideology-report\n"
+        "e3,2024-03-02T10:00:00+08:00,,ideology-report\n"
+        "e1,2024-03-03T10:00:00+08:00,branch-1,ideology-report\n"
+        "e4,2024-03-04T10:00:00+08:00,branch-1\n",
+        encoding="utf-8",
+    )
+    rules, org = load_rules(example / "rules.yaml"), load_org(example / "org.yaml")
+    tz = ZoneInfo("Asia/Shanghai")
+    said = {}
+    for lang in ("en", "zh"):
+        report = check(
+            rules,
+            org,
+            read_events(log, tz=tz),
+            start=datetime(2024, 1, 1).date(),
+            end=datetime(2025, 1, 1).date(),
+            lang=lang,
+        )
+        rejected = [f for f in report.findings if f.code.value == "rejected-event"]
+        assert [f.line for f in rejected] == [3, 4, 5, 6]
+        said[lang] = rejected
+    where = f"{log}"
+    assert [f.message for f in said["zh"]] == [
+        f"记录 {where}:3 无法读取:应为 ISO 8601 时间(如 2024-11-28T09:30:00+08:00),实为 '2024-09-31 08:40'",
+        f"记录 {where}:4 无法读取:缺少 actor(列 'actor')",
+        f"记录 {where}:5 无法读取:事件编号 'e1' 重复(首次见于 {where}:2)",
+        f"记录 {where}:6 无法读取:应与表头一样有 4 列,实有 3 列",
+    ]
+    assert (
+        [f.detail["reason"] for f in said["zh"]]
+        == [f.detail["reason"] for f in said["en"]]
+        == [
+            "expected an ISO 8601 time such as 2024-11-28T09:30:00+08:00, got '2024-09-31 08:40'",
+            "missing actor (column 'actor')",
+            f"duplicate event id 'e1' (first at {where}:2)",
+            "expected 4 columns as in the header, found 3",
+        ]
+    )
+    assert [type(f.detail["reason"]) for f in said["zh"]] == [str] * 4  # plain text in a report
+    # a reason survives pickling (records handed between processes) with its language
+    reason = Reason("missing", fields=(Reason("missing-field", field="actor", columns="单位"),))
+    again = pickle.loads(pickle.dumps(reason))
+    assert (again, again.said("zh")) == ("missing actor (column '单位')", "缺少 actor(列 '单位')")
+
+
+def test_every_reason_the_code_names_is_in_every_catalogue() -> None:
+    """A `Reason` key written in the sources is a key of every catalogue's ``reasons``, and each
+    language's entry has the English entry's placeholders (a missing key would fail only when
+    that record came)."""
+    import re
+
+    from govrules.messages import LANGUAGES, catalogue
+
+    src = Path(events_module.__file__).resolve().parent
+    named = {m for p in src.rglob("*.py") for m in re.findall(r'Reason\(\s*"([\w-]+)"', p.read_text("utf-8"))}
+    named |= set(re.findall(r'"(not-text-\w+)"', (src / "events.py").read_text("utf-8")))
+    assert len(named) >= 30
+    en = catalogue("en")["reasons"]
+    assert named <= set(en), named - set(en)
+    for lang in LANGUAGES:
+        reasons = catalogue(lang)["reasons"]
+        assert set(reasons) == set(en), lang
+        for key, text in en.items():
+            assert set(re.findall(r"\{(\w+)", reasons[key])) == set(re.findall(r"\{(\w+)", text)), (lang, key)

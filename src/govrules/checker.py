@@ -37,7 +37,16 @@ from govrules.findings import (
     sorted_outcomes,
     summarise,
 )
-from govrules.messages import duration_words, format_duration, format_instant, format_period, message, word
+from govrules.messages import (
+    Reason,
+    duration_words,
+    format_duration,
+    format_instant,
+    format_period,
+    message,
+    reason_in,
+    word,
+)
 from govrules.model import (
     ContentRule,
     DateRange,
@@ -1739,14 +1748,15 @@ class _Accounting:
     first_top: int | None = None
     other_files: dict[str, str | None] = field(default_factory=dict)
 
-    def where_first(self, event_id: str) -> str:
-        """Where the first event of ``event_id`` was read (``file:line``), or, for an event made
-        in Python with no file or line, that it came first."""
+    def duplicate(self, event_id: str) -> Reason:
+        """Why a second event of ``event_id`` is rejected: where the first was read
+        (``file:line``), or, for an event made in Python with no file or line, that it came
+        first."""
         file = self.other_files.get(event_id, self.first_file)
         line = self.first_seen[event_id]
         if file is None or line is None:
-            return "first given before it"
-        return f"first at {file}:{line}"
+            return Reason("duplicate-id-given", id=event_id)
+        return Reason("duplicate-id", id=event_id, file=file, line=line)
 
 
 _INGEST_BATCH = 512
@@ -1818,7 +1828,7 @@ def _ingest(
                     Rejected(
                         record.file or "<events>",
                         record.line,
-                        f"duplicate event id {event_id!r} ({acc.where_first(event_id)})",
+                        acc.duplicate(event_id),
                         event_id,
                     ),
                 )
@@ -1987,8 +1997,8 @@ def _rejected(run: _Run, record: Rejected) -> Finding:
         file=record.file,
         line=record.line,
         evidence=(record.record_id,) if record.record_id else (),
-        detail={"reason": record.reason},
-        message=message("rejected-event", run.lang, where=where, reason=record.reason),
+        detail={"reason": str(record.reason)},  # English, as every detail is: the message says it in the language
+        message=message("rejected-event", run.lang, where=where, reason=reason_in(record.reason, run.lang)),
     )
 
 

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from govrules.errors import EventLogError, InvalidArgument, Problem
+from govrules.messages import Reason
 
 try:
     from govrules import _speedups as _speedups  # also used by the checker
@@ -121,12 +122,18 @@ class Rejected:
         return Problem(self.file, self.line, None, "", "rejected-event", self.reason)
 
 
+def _reason_of(exc: BaseException) -> str:
+    """Why ``exc`` was raised: the `Reason` it carries, said in any language, or its text."""
+    reason = exc.args[0] if exc.args else None
+    return reason if isinstance(reason, Reason) else str(exc)
+
+
 class _NotText(Exception):
     """An event field whose value is a list or an object."""
 
     def __init__(self, name: str, key: str, what: str) -> None:
         super().__init__(name)
-        self.name, self.key, self.what = name, key, what
+        self.name, self.key, self.what = name, key, what  # `what`: the `Reason` key of its kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,13 +209,13 @@ def parse_time(text: str, tz: ZoneInfo) -> datetime:
         pass
     raw = text.strip()
     if not raw:
-        raise ValueError("empty time")
+        raise ValueError(Reason("empty-time"))
     if raw.endswith(("z", "Z")):
         raw = raw[:-1] + "+00:00"
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
-        raise ValueError(f"expected an ISO 8601 time such as 2024-11-28T09:30:00+08:00, got {text!r}") from None
+        raise ValueError(Reason("bad-time", text=text)) from None
     if len(raw) == 10:  # a bare date
         value = datetime.combine(date.fromisoformat(raw), time(0))
     if value.tzinfo is None:
@@ -218,10 +225,7 @@ def parse_time(text: str, tz: ZoneInfo) -> datetime:
         try:
             local = value.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
         except OverflowError:
-            raise OverflowError(
-                f"{text.strip()!r} has no offset, and read in {tz.key} it would lie outside the calendar "
-                "(years 1 to 9999): write its offset"
-            ) from None
+            raise OverflowError(Reason("time-outside-calendar", text=text.strip(), zone=tz.key)) from None
         offset = local.utcoffset()
         assert offset is not None  # a ZoneInfo always gives an offset
         value = local.astimezone(timezone(offset))
@@ -396,7 +400,7 @@ class _Builder:
                 value = get(column)
                 if value is not None and value != "":
                     if isinstance(value, list | dict):
-                        raise _NotText(name, column, "a list" if isinstance(value, list) else "an object")
+                        raise _NotText(name, column, "not-text-list" if isinstance(value, list) else "not-text-object")
                     found = value.strip() if isinstance(value, str) else str(value).strip()
                     break
             values.append(found)
@@ -459,7 +463,7 @@ class _Builder:
         except _NotText as exc:
             record_id = record.get(self.plan[0][1][0]) if self.plan[0][1] else None
             shown = _shown(record_id) if isinstance(record_id, str) else None
-            reason = f"field {exc.name!r} (key {exc.key!r}) holds {exc.what}; expected a text or a number"
+            reason = Reason("not-text", field=exc.name, key=exc.key, what=Reason(exc.what))
             return Rejected(self.file, line, reason, shown)
         return self._event(values, self._attributes(record), line, suspect=True)
 
@@ -519,7 +523,7 @@ class _Builder:
             return [
                 self.build(_flatten_json(value), number)
                 if isinstance(value, dict)
-                else Rejected(name, number, f"expected a JSON object, got {type(value).__name__}")
+                else Rejected(name, number, Reason("not-object", type=type(value).__name__))
                 for value, number in zip(values, numbers, strict=True)
             ]
 
@@ -801,12 +805,12 @@ class _Builder:
         shown_id = _shown(record_id) if suspect else record_id  # as a report may cite it
         if not time_text or not actor or not action:
             missing = [name for name, value in zip(EVENT_FIELDS[1:4], values[1:4], strict=True) if not value]
-            wanted = ", ".join(f"{m} (column {'|'.join(self.sources[m])!r})" for m in missing)
-            return Rejected(self.file, line, f"missing {wanted}", shown_id)
+            wanted = tuple(Reason("missing-field", field=m, columns="|".join(self.sources[m])) for m in missing)
+            return Rejected(self.file, line, Reason("missing", fields=wanted), shown_id)
         try:
             when = parse_time(time_text, self.tz)
         except (ValueError, OverflowError) as exc:
-            return Rejected(self.file, line, str(exc), shown_id)
+            return Rejected(self.file, line, _reason_of(exc), shown_id)
         zone = when.tzinfo
         shared_zone = self.zones.setdefault(zone, zone)
         if shared_zone is not zone:
@@ -815,15 +819,14 @@ class _Builder:
         if suspect:
             for name, value in zip(EVENT_FIELDS, values, strict=True):
                 if value is not None and _CONTROL.search(value):
-                    return Rejected(self.file, line, f"field {name!r} contains control characters", shown_id)
+                    return Rejected(self.file, line, Reason("control-characters", field=name), shown_id)
             joined = f"{event_id}{actor}{action}{recipient}{subject}{ref}{period}"
             texts = [joined, *_strings(attributes.values())]
             if any(_SURROGATE.search(t) for t in texts):
-                reason = f"bytes that are not valid {self.encoding} text (try --encoding gb18030)"
+                reason = Reason("undecodable", encoding=self.encoding)
                 return Rejected(self.file, line, reason, _shown(event_id))
             if any(_LONE.search(t) for t in texts):
-                reason = "a lone surrogate (an escape such as \\ud800 with no pair), which is not text"
-                return Rejected(self.file, line, reason, _shown(event_id))
+                return Rejected(self.file, line, Reason("lone-surrogate"), _shown(event_id))
         # Actor, action, recipient and period strings repeat across the log: one copy of each.
         subject, ref = self.share([subject, ref])
         if self.attributes_of is not None and action not in self.attributes_of:
@@ -1022,7 +1025,7 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Rejected(name, 1, f"unreadable header: {exc}")
+            yield Rejected(name, 1, Reason("unreadable-header", error=str(exc)))
             return
         header = [h.strip().lstrip("\ufeff") for h in header]
         repeated = sorted({h for h in header if h and header.count(h) > 1}, key=header.index)
@@ -1164,10 +1167,7 @@ def _left_open(text: str, delimiter: str) -> bool:
     return quoted
 
 
-_LEFT_OPEN = (
-    "a quoted cell that opens on this line is never closed, so the csv module would read the rest "
-    "of the file into it; the lines after this one are read as rows of their own"
-)
+_LEFT_OPEN = Reason("left-open")
 
 
 def _csv_rows(
@@ -1241,7 +1241,7 @@ def _csv_rows(
                 yield Rejected(name, start, _LEFT_OPEN)
                 reader = reopened(row_lines)
                 continue
-            yield Rejected(name, start, f"malformed CSV: {exc}")
+            yield Rejected(name, start, Reason("malformed-csv", error=str(exc)))
             start = before + done + reader.line_num + 1
         except Exception:
             # the file failed under the reader (an I/O error): the rows read before it are
@@ -1280,11 +1280,9 @@ def _csv_records(
         if isinstance(run, list):
             made += build_rows([rows[j] for j in run], [texts[j] for j in run], [starts[j] for j in run])
         elif len(texts[run]) > MAX_RECORD_CHARS:
-            made.append(Rejected(name, starts[run], f"record longer than {MAX_RECORD_CHARS} characters"))
+            made.append(Rejected(name, starts[run], Reason("too-long", limit=MAX_RECORD_CHARS)))
         else:
-            made.append(
-                Rejected(name, starts[run], f"expected {width} columns as in the header, found {len(rows[run])}")
-            )
+            made.append(Rejected(name, starts[run], Reason("width", width=width, found=len(rows[run]))))
     return made
 
 
@@ -1329,7 +1327,7 @@ def _read_jsonl(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]
                 if isinstance(run, list):
                     yield from build_lines([texts[j] for j in run], [numbers[j] for j in run])
                 else:
-                    yield Rejected(name, numbers[run], f"record longer than {MAX_RECORD_CHARS} characters")
+                    yield Rejected(name, numbers[run], Reason("too-long", limit=MAX_RECORD_CHARS))
 
 
 def _line_batches(handle: Iterator[str], first: int = 1) -> Iterator[tuple[list[str], list[int]]]:
@@ -1372,9 +1370,9 @@ def _json_record(builder: _Builder, text: str, name: str, number: int) -> Event 
     try:
         obj = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_KeyPairs(repeated))
     except (json.JSONDecodeError, ValueError, RecursionError) as exc:
-        return Rejected(name, number, f"invalid JSON: {getattr(exc, 'msg', exc)}")
+        return Rejected(name, number, Reason("invalid-json", error=str(getattr(exc, "msg", exc))))
     if not isinstance(obj, dict):
-        return Rejected(name, number, f"expected a JSON object, got {type(obj).__name__}")
+        return Rejected(name, number, Reason("not-object", type=type(obj).__name__))
     if repeated:
         return Rejected(name, number, _repeated_reason(repeated))
     return builder.build(_flatten_json(obj), number)
@@ -1399,10 +1397,9 @@ class _KeyPairs:
         return made
 
 
-def _repeated_reason(repeated: list[str]) -> str:
+def _repeated_reason(repeated: list[str]) -> Reason:
     keys = list(dict.fromkeys(repeated))
-    named = f"the key {keys[0]!r}" if len(keys) == 1 else "the keys " + ", ".join(map(repr, keys))
-    return f"an object writes {named} more than once; JSON does not say which of the values counts"
+    return Reason("repeated-key" if len(keys) == 1 else "repeated-keys", keys=", ".join(map(repr, keys)))
 
 
 _STRING_OR_KEY = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?', re.S)
@@ -1509,32 +1506,23 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
             pos = _skip_ws(buffer, pos)
         if pos >= len(buffer):
             if wanted != "end":
-                yield Rejected(name, number + 1, "the array ends early (the file is truncated)")
+                yield Rejected(name, number + 1, Reason("array-ends-early"))
             return
         found = buffer[pos]
         if wanted == "end":
-            yield Rejected(
-                name,
-                number + 1,
-                f"text after the array's closing ']' (from {found!r} on) is not read: a log holds one array",
-            )
+            yield Rejected(name, number + 1, Reason("array-after-end", found=found))
             return
         if found == "]" and (wanted != "value" or number > 0):  # a comma before it loses nothing
             wanted, pos = "end", pos + 1
             continue
         if wanted == ", or ]":
             if found != ",":
-                reason = (
-                    f"expected ',' or ']' after record {number}, found {found!r}; the rest of the file cannot be read"
-                )
-                yield Rejected(name, number + 1, reason)
+                yield Rejected(name, number + 1, Reason("array-separator", n=number, found=found))
                 return
             wanted, pos = "value", pos + 1
             continue
         if found in ",]":
-            yield Rejected(
-                name, number + 1, f"expected an event object, found {found!r}; the rest of the file cannot be read"
-            )
+            yield Rejected(name, number + 1, Reason("array-value", found=found))
             return
         try:
             try:
@@ -1553,15 +1541,11 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
                 eof = True
                 continue
             number += 1
-            yield Rejected(
-                name,
-                number,
-                f"invalid JSON in the array: {getattr(exc, 'msg', exc)}; the rest of the file cannot be read",
-            )
+            yield Rejected(name, number, Reason("array-invalid-json", error=str(getattr(exc, "msg", exc))))
             return
         number += 1
         if spoilt:
-            yield Rejected(name, number, f"invalid JSON: {spoilt[0]}")
+            yield Rejected(name, number, Reason("invalid-json", error=str(spoilt[0])))
             spoilt.clear()
         elif _keys_kept([buffer[pos:end]], [obj]):
             yield obj, number
@@ -1647,11 +1631,8 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
                             record[key] = _xes_value(ctag, child.attrib.get("value"))
                     if repeated or trace_repeated:  # as a JSON record writing a key twice: a guess
                         keys = ", ".join(map(repr, dict.fromkeys(repeated or trace_repeated)))
-                        whose = "an event" if repeated else "its trace"
-                        reason = (
-                            f"{whose} writes the attribute {keys} more than once; XES does not say which value counts"
-                        )
-                        yield Rejected(name, number, reason)
+                        whose = "xes-repeated-event" if repeated else "xes-repeated-trace"
+                        yield Rejected(name, number, Reason(whose, keys=keys))
                     else:
                         yield builder.build(record, number)
                     in_event = False
@@ -1665,12 +1646,11 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
                     trace_attrs, in_trace, trace_repeated = {}, False, []
                     root.clear()  # drop finished traces: memory follows one trace, not the log
         except ParseError as exc:  # numbered as the record it stops: the XML line is in the message
-            reason = f"malformed XES (XML) after record {number}: {exc}; the rest of the file cannot be read"
-            yield Rejected(name, number + 1, reason)
+            yield Rejected(name, number + 1, Reason("xes-malformed", n=number, error=str(exc)))
         except (LookupError, ValueError) as exc:  # an unknown encoding declaration, bad bytes
-            yield Rejected(name, None, f"unreadable XES (XML): {exc}; the rest of the file cannot be read")
+            yield Rejected(name, None, Reason("xes-unreadable", error=str(exc)))
         except Exception as exc:  # defusedxml refuses entities and DTDs
             if type(exc).__module__.startswith("defusedxml"):
-                yield Rejected(name, None, f"refused XML construct: {exc}")
+                yield Rejected(name, None, Reason("xml-refused", error=str(exc)))
             else:
                 raise

@@ -45,7 +45,7 @@ from govrules.errors import LoadError, Problem
 from govrules.events import Event, FieldMap, Rejected, known_encoding, parse_audit_moment, read_events
 from govrules.findings import Finding, FindingCode, Report, Severity
 from govrules.loaders import SourceMap, load_map_file, load_org, load_rules, parse_document, pointer_step
-from govrules.messages import LANGUAGES
+from govrules.messages import LANGUAGES, Reason
 from govrules.model import Organisation, RuleSet
 from govrules.obligations import LAST_RANGE_END, zone_of
 
@@ -335,7 +335,7 @@ def _events(s: Scenario) -> Iterator[Event | Rejected]:
     as_fields = {source for sources in builder.sources.values() for source in sources}
     for i, record in enumerate(s.events):
         if not isinstance(record, dict):
-            yield Rejected(str(s.path), i + 1, "an inline event must be a mapping")
+            yield Rejected(str(s.path), i + 1, Reason("inline-event"))
             continue
         flat = {k: v for k, v in record.items() if k != "attributes"}
         flat.update(record.get("attributes") or {})

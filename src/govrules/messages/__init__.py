@@ -17,7 +17,18 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from govrules.durations import Duration
 
-__all__ = ["LANGUAGES", "catalogue", "fill", "format_duration", "format_instant", "format_period", "message", "word"]
+__all__ = [
+    "LANGUAGES",
+    "Reason",
+    "catalogue",
+    "fill",
+    "format_duration",
+    "format_instant",
+    "format_period",
+    "message",
+    "reason_in",
+    "word",
+]
 
 
 def _languages() -> tuple[str, ...]:
@@ -76,6 +87,52 @@ def message(code: str, lang: str, **params: Any) -> str:
 def word(key: str, lang: str, **params: Any) -> str:
     """A catalogue word or phrase."""
     return fill(str(catalogue(lang)["words"][key]), params)
+
+
+class Reason(str):
+    """Why an input record was rejected: the English text, which the record keeps and a JSON
+    report's ``detail`` carries, and the catalogue entry (``reasons``) and values that say it in
+    another language (`said`). A value that is a reason is said in the same language, and a tuple
+    of them as a list.
+
+    A subclass of ``str``, so that a rejection made with a plain string reads as before."""
+
+    key: str
+    values: dict[str, Any]
+
+    def __new__(cls, key: str, /, **values: Any) -> Reason:
+        self = super().__new__(cls, _reason_text(key, "en", values))
+        self.key, self.values = key, values
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_reason, (self.key, self.values))
+
+    def said(self, lang: str) -> str:
+        """The reason in ``lang``."""
+        return _reason_text(self.key, lang, self.values)
+
+
+def _reason(key: str, values: dict[str, Any]) -> Reason:
+    return Reason(key, **values)
+
+
+def _reason_text(key: str, lang: str, values: dict[str, Any]) -> str:
+    shown = {name: _said(value, lang) for name, value in values.items()}
+    return fill(str(catalogue(lang)["reasons"][key]), shown)
+
+
+def _said(value: Any, lang: str) -> Any:
+    if isinstance(value, Reason):
+        return value.said(lang)
+    if isinstance(value, tuple):
+        return word("list_sep", lang).join(_said(part, lang) for part in value)
+    return value
+
+
+def reason_in(reason: str, lang: str) -> str:
+    """A rejected record's ``reason`` in ``lang``: as written where it is not a `Reason`."""
+    return reason.said(lang) if isinstance(reason, Reason) else reason
 
 
 _ZH_DIGITS = "一二三四"
