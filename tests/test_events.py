@@ -43,6 +43,29 @@ class TestCsv:
             (f"e{i}", i + 2) for i in range(1, rows + 1)
         ]
 
+    def test_a_quote_closed_astray_on_a_later_line_rejects_its_first_line_only(self, tmp_path: Path) -> None:
+        """A stray quote (``"Monthly report``) that a later line's quote closes with text after
+        it (``the 5" screen``) would make the lines between one cell: with the header's width,
+        the row was read as one event, and the event on the later line was lost without a word
+        (a false ``missing``). The first line is rejected and the lines after it are read as rows."""
+        lines = [
+            'e1,2024-01-20T10:00:00+08:00,branch-1,report,"Monthly report,hq\n',
+            'e2,2024-02-20T10:00:00+08:00,branch-1,report,the 5" screen,hq\n',
+            "e3,2024-03-20T10:00:00+08:00,branch-1,report,March,hq\n",
+        ]
+        read = _read(tmp_path, "log.csv", ("id,time,actor,action,title,recipient\n" + "".join(lines)).encode())
+        assert read[0] == Rejected(str(tmp_path / "log.csv"), 2, events_module._CLOSED_ASTRAY)
+        assert [(e.id, e.line, e.attributes["title"]) for e in read[1:] if isinstance(e, Event)] == [
+            ("e2", 3, 'the 5" screen'),
+            ("e3", 4, "March"),
+        ]
+        # a cell written over two lines, closed before a delimiter, is a cell: one record
+        two = 'e1,2024-01-20T10:00:00+08:00,branch-1,report,"two\nlines",hq\n'
+        read = _read(tmp_path, "two.csv", ("id,time,actor,action,title,recipient\n" + two).encode())
+        assert [(e.id, e.line, e.attributes["title"]) for e in read if isinstance(e, Event)] == [
+            ("e1", 2, "two\nlines")
+        ]
+
     def test_undecodable_bytes_reject_that_record_only(self, tmp_path: Path) -> None:
         data = b"id,time,actor,action,note\n" + b"a,2024-03-01T09:00:00+01:00,school,report,ok\n"
         data += b"b,2024-03-02T09:00:00+01:00,school,report,\xb9\xfa\n"
@@ -851,7 +874,7 @@ def test_csv_logs_read_in_batches_as_row_by_row(
     """Reading a CSV log in batches of any size gives the records, rejections, lines and
     sequence numbers of reading it one row at a time with the csv module, where a row whose
     quoted cell the end of the file leaves open is rejected at its first line and the lines after
-    that one are read again."""
+    that one are read again, and so is a row of several lines with text after a closing quote."""
     text = "id,time,actor,action,note" + newline + "".join(line.format(i=i) + newline for i, line in enumerate(lines))
     path = tmp_path_factory.mktemp("csv") / "log.csv"
     path.write_bytes(text.encode())
@@ -874,6 +897,10 @@ def test_csv_logs_read_in_batches_as_row_by_row(
                 expected.append(Rejected(str(path), start, events_module._LEFT_OPEN))
                 at, reading = start, True
                 break
+            if len(row_texts) > 1 and _closed_astray_by_csv("".join(row_texts)):
+                expected.append(Rejected(str(path), start, events_module._CLOSED_ASTRAY))
+                at, reading = start, True
+                break
             if "".join(row).strip():
                 if len("".join(row)) > longest:
                     expected.append(Rejected(str(path), start, f"record longer than {longest} characters"))
@@ -891,6 +918,23 @@ def _left_open_by_csv(text: str) -> bool:
     line break after it end the row (one row), where after a closed row they open another."""
     ended = text if text.endswith(("\n", "\r")) else text + "\n"
     return len(list(csv.reader(io.StringIO(ended + '"\n', newline=""), strict=False))) == 1
+
+
+def _closed_astray_by_csv(text: str) -> bool:
+    """Whether the csv module, strict, refuses ``text`` for text after a closing quote."""
+    try:
+        list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
+        return "expected after" in str(exc)
+    return False
+
+
+@given(st.text(st.sampled_from(['"', ",", "a", " ", "\n", "\r"]), max_size=12))
+def test_text_after_a_closing_quote_is_found_as_the_strict_csv_module_finds_it(text: str) -> None:
+    """`_quoting` finds text after a closing quote in a row's text exactly where the csv module,
+    reading strictly, refuses it."""
+    assume(len(list(csv.reader(io.StringIO(text, newline=""), strict=False))) == 1)
+    assert events_module._quoting(text, ",")[1] == _closed_astray_by_csv(text)
 
 
 @given(st.text(st.sampled_from(['"', ",", "a", " ", "\n", "\r"]), max_size=12))

@@ -1150,7 +1150,15 @@ class _Tape:
 def _left_open(text: str, delimiter: str) -> bool:
     """Whether the csv module, reading ``text`` (the lines of one row) as ``csv.reader(...,
     strict=False)`` does, ends inside a quoted cell: one whose closing quote never came."""
-    quoted = after_quote = False
+    return _quoting(text, delimiter)[0]
+
+
+def _quoting(text: str, delimiter: str) -> tuple[bool, bool]:
+    """How the csv module reads the quotes of ``text`` (the lines of one row): whether it ends
+    inside a quoted cell (`_left_open`), and whether some closing quote is followed by text
+    other than a delimiter or a line break, which ``strict=True`` refuses and ``strict=False``
+    runs into the cell (``"a"b`` is ``ab``)."""
+    quoted = after_quote = stray = False
     at_start = True
     for c in text:
         if quoted:
@@ -1163,11 +1171,13 @@ def _left_open(text: str, delimiter: str) -> bool:
         elif at_start and c == '"':
             quoted, at_start = True, False
         else:
+            stray = stray or after_quote
             at_start = after_quote = False
-    return quoted
+    return quoted, stray
 
 
 _LEFT_OPEN = Reason("left-open")
+_CLOSED_ASTRAY = Reason("closed-astray")
 
 
 def _csv_rows(
@@ -1220,11 +1230,18 @@ def _csv_rows(
         try:
             for row in reader:
                 row_lines = tape.take()
-                if tape.ended and _left_open("".join(row_lines), delimiter):  # only the end of the file ends it
-                    yield from batch()
-                    yield Rejected(name, before + done + reader.line_num - len(row_lines) + 1, _LEFT_OPEN)
-                    reader = reopened(row_lines)
-                    break
+                if len(row_lines) > 1 or tape.ended:
+                    left_open, astray = _quoting("".join(row_lines), delimiter)
+                    astray = astray and len(row_lines) > 1
+                    # only the end of the file ends a row left open; a quote that a later line
+                    # closes with text after it was no cell's (a stray quote, and the quote of
+                    # "5" screen" lines later): the rows between would be one record's cell
+                    why = _LEFT_OPEN if left_open and tape.ended else _CLOSED_ASTRAY if astray else None
+                    if why is not None:
+                        yield from batch()
+                        yield Rejected(name, before + done + reader.line_num - len(row_lines) + 1, why)
+                        reader = reopened(row_lines)
+                        break
                 rows.append(row)
                 ends.append(before + done + reader.line_num)
                 chars += sum(map(len, row))
