@@ -344,6 +344,7 @@ def test_a_log_whose_every_record_was_rejected_is_an_error_and_the_notes_are_sai
         == "Every record read (1) was rejected: nothing in the logs could be checked, so this report shows nothing they hold."
     )
     assert (suite.findtext("system-out") or "").splitlines() == [
+        "Records: 1 read = 0 used + 0 unused + 1 rejected (0 dated after the audit moment)",
         "Every record read (1) was rejected: nothing in the logs could be checked, so this report shows nothing they hold.",
         "No obligation arose in the range: nothing was owed, so nothing could be missed.",
     ]
@@ -354,5 +355,41 @@ def test_a_log_whose_every_record_was_rejected_is_an_error_and_the_notes_are_sai
     assert invocation["executionSuccessful"] is False
     assert [n["message"]["text"] for n in invocation["toolExecutionNotifications"]] == (
         suite.findtext("system-out") or ""
-    ).splitlines()
+    ).splitlines()[1:]
     assert [n["level"] for n in invocation["toolExecutionNotifications"]] == ["error", "note"]  # results incomplete
+
+
+@pytest.mark.parametrize("fmt", ["junit", "sarif"])
+def test_the_records_are_accounted_for_in_junit_and_sarif(fmt: str, tmp_path: Path) -> None:
+    """Every format accounts for every input record: JUnit's records suite (there even when no
+    record was rejected) holds the counts as properties and says them first in its output, and
+    SARIF's run holds them in its properties. Before, neither format had them."""
+    (tmp_path / "rules.yaml").write_text(
+        "id: t\ntitle: T\ntimezone: UTC\nrules:\n"
+        "  - {id: r, kind: recurring, clause: C1, who: {role: unit}, action: report, every: month}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "org.yaml").write_text("id: o\nactors:\n  - {id: u1, roles: [unit]}\n", encoding="utf-8")
+    (tmp_path / "events.csv").write_text(
+        "id,time,actor,action\ne1,2024-03-05T10:00:00Z,u1,report\ne2,2024-03-06T10:00:00Z,u1,lunch\n"
+        "e3,2024-04-02T10:00:00Z,u1,report\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml"), "--events"]
+    argv += [str(tmp_path / "events.csv"), "--from", "2024-03-01", "--to", "2024-03-31", "--as-of", "2024-03-31"]
+    assert run([*argv, "--format", fmt], out, io.StringIO()) == 0
+    counts = {"read": 3, "used": 1, "unused": 2, "rejected": 0, "after_as_of": 1}
+    if fmt == "sarif":
+        records = json.loads(out.getvalue())["runs"][0]["properties"]["records"]
+        assert {k: records[k] for k in counts} == counts
+        assert records["files"] == {str(tmp_path / "events.csv"): 3}
+        return
+    XSD.validate(out.getvalue())
+    suite = ET.fromstring(out.getvalue()).find(f"testsuite[@name='{RECORDS_SUITE}']")
+    assert suite is not None and suite.get("tests") == "0"
+    properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert {k: int(properties[f"records.{k}"] or "") for k in counts} == counts
+    assert (suite.findtext("system-out") or "").splitlines()[0] == (
+        "Records: 3 read = 1 used + 2 unused + 0 rejected (1 dated after the audit moment)"
+    )

@@ -96,6 +96,14 @@ def said_of_the_check(report: Report) -> list[str]:
     return [*report.notes, *([one_line(unmatched)] if unmatched else [])]
 
 
+def records_text(report: Report) -> str:
+    """How every input record is accounted for: ``N read = used + unused + rejected``."""
+    r = report.records
+    return say(
+        report.lang, "records", read=r.read, used=r.used, unused=r.unused, rejected=r.rejected, after=r.after_as_of
+    )
+
+
 def scope_text(report: Report, context: RenderContext) -> str:
     """Whose check it is, over which range, as of when: a report's second line."""
     return say(

@@ -29,6 +29,7 @@ from govrules.renderers._common import (
     outcome_key,
     period_text,
     period_words,
+    records_text,
     rule_info,
     rule_set_title,
     rule_title,
@@ -388,7 +389,7 @@ def _clause_of(report: Report, rule: str) -> str:
 def _summary(report: Report) -> str:
     lang = report.lang
     counts = category_counts(report)
-    s, r = report.summary, report.records
+    s = report.summary
     # periods not held are listed, but are no obligations: the header's count leaves them out
     names = {c: say(lang, "not_counted" if c == "not-held" else f"category.{c}") for c in CATEGORIES}
     rows = [
@@ -404,7 +405,7 @@ def _summary(report: Report) -> str:
     )
     lines = [
         say(lang, "findings_line", violations=s.violations, warnings=s.warnings, infos=s.infos),
-        say(lang, "records", read=r.read, used=r.used, unused=r.unused, rejected=r.rejected, after=r.after_as_of),
+        records_text(report),
         *report.notes,
     ]
     if report.unmatched_actions:

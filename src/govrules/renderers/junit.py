@@ -3,9 +3,11 @@
 A testcase is named ``rule-id/actor[/counterpart]/period`` (``/step-N`` for the steps of a
 triggered rule), so that a CI system tracks the same obligation from run to run. Findings about
 input records rather than a rule (an unreadable record, an actor the organisation lacks) are the
-testcases of a last suite, ``govrules/records``, named ``code/file:line`` or ``code/actor``; the
-report's notes are that suite's ``<system-out>``, and a log whose every record was rejected (exit
-code 2: nothing could be checked) is its ``<error>``.
+testcases of a last suite, ``govrules/records``, named ``code/file:line`` or ``code/actor``. That
+suite is always there: its properties ``records.read``, ``records.used``, ``records.unused``,
+``records.rejected`` and ``records.after_as_of`` account for every input record; its
+``<system-out>`` says them, then the report's notes; and a log whose every record was rejected
+(exit code 2: nothing could be checked) is its ``<error>``.
 
 A finding at or above the failure threshold (the context's ``fail_on``, as ``--fail-on`` takes
 it; default ``violation``) is a ``<failure>`` of its testcase, so that the test view fails exactly when the
@@ -31,6 +33,7 @@ from govrules.renderers._common import (
     instant,
     note_text,
     outcome_key,
+    records_text,
     rule_info,
     rule_set_title,
     rule_title,
@@ -85,27 +88,32 @@ def render(report: Report, context: RenderContext) -> str:
         _close(suite, counts, totals)
     errors = 0
     said = said_of_the_check(report)
-    if records or said or report.records.all_rejected:
-        suite = _suite(root, RECORDS_SUITE, {"title": say(report.lang, "records_group")})
-        counts = {"tests": 0, "failures": 0, "skipped": 0}
-        if report.records.all_rejected:  # nothing could be checked: an error, as the exit code 2 is
-            case = ET.SubElement(suite, "testcase", name="all-records-rejected", classname=RECORDS_SUITE, time="0")
-            rejected = word("all_rejected", report.lang, n=report.records.read)
-            ET.SubElement(case, "error", message=rejected, type="all-records-rejected")
-            counts["tests"] += 1
-            errors += 1
-            suite.set("errors", "1")
-        seen: dict[str, int] = defaultdict(int)
-        for f in records:
-            name = _record_name(f)
-            seen[name] += 1
-            if seen[name] > 1:  # two records with no line in one file: still unique names
-                name += f"#{seen[name]}"
-            label = say(report.lang, f"code.{f.code.value}")
-            _finding_case(suite, report, name, RECORDS_SUITE, [f], label, threshold, counts)
-        if said:
-            ET.SubElement(suite, "system-out").text = "\n".join(said)
-        _close(suite, counts, totals)
+    # always: every input record is accounted for (its counts as properties, and the line that
+    # says them), as in every other format
+    counted = report.records.model_dump(exclude={"files"})
+    suite = _suite(
+        root,
+        RECORDS_SUITE,
+        {"title": say(report.lang, "records_group"), **{f"records.{k}": v for k, v in counted.items()}},
+    )
+    counts = {"tests": 0, "failures": 0, "skipped": 0}
+    if report.records.all_rejected:  # nothing could be checked: an error, as the exit code 2 is
+        case = ET.SubElement(suite, "testcase", name="all-records-rejected", classname=RECORDS_SUITE, time="0")
+        rejected = word("all_rejected", report.lang, n=report.records.read)
+        ET.SubElement(case, "error", message=rejected, type="all-records-rejected")
+        counts["tests"] += 1
+        errors += 1
+        suite.set("errors", "1")
+    seen: dict[str, int] = defaultdict(int)
+    for f in records:
+        name = _record_name(f)
+        seen[name] += 1
+        if seen[name] > 1:  # two records with no line in one file: still unique names
+            name += f"#{seen[name]}"
+        label = say(report.lang, f"code.{f.code.value}")
+        _finding_case(suite, report, name, RECORDS_SUITE, [f], label, threshold, counts)
+    ET.SubElement(suite, "system-out").text = "\n".join([records_text(report), *said])
+    _close(suite, counts, totals)
     root.set("tests", str(totals["tests"]))
     root.set("failures", str(totals["failures"]))
     root.set("errors", str(errors))

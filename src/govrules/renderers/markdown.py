@@ -19,6 +19,7 @@ from govrules.renderers._common import (
     index_findings,
     outcome_key,
     period_text,
+    records_text,
     rule_info,
     rule_set_title,
     rule_title,
@@ -53,12 +54,12 @@ def render(report: Report, context: RenderContext) -> str:
         "",
     ]
     out.extend(_summary_table(report, context))
-    s, r = report.summary, report.records
+    s = report.summary
     out += [
         "",
         _esc(say(lang, "findings_line", violations=s.violations, warnings=s.warnings, infos=s.infos)),
         "",
-        _esc(say(lang, "records", read=r.read, used=r.used, unused=r.unused, rejected=r.rejected, after=r.after_as_of)),
+        _esc(records_text(report)),
         "",
     ]
     unmatched = unmatched_text(report)

@@ -75,6 +75,8 @@ def render(report: Report, context: RenderContext) -> str:
             "rangeTo": report.range_to,
             "asOf": report.as_of.isoformat(),
             "summary": report.summary.model_dump(mode="json"),
+            # every input record accounted for, as in every other format
+            "records": report.records.model_dump(mode="json"),
         },
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}

@@ -14,6 +14,7 @@ from govrules.renderers._common import (
     evidence_text,
     one_line,
     period_text,
+    records_text,
     rule_info,
     rule_set_title,
     rule_title,
@@ -112,7 +113,6 @@ def _summary(report: Report) -> list[str]:
     lang = report.lang
     counts = category_counts(report)
     s = report.summary
-    r = report.records
     lines = [
         say(
             lang,
@@ -128,7 +128,7 @@ def _summary(report: Report) -> list[str]:
         # periods an actor was not active for in full owe nothing: said, so the outcomes add up
         + (say(lang, "summary_not_held", n=counts["not-held"]) if counts["not-held"] else ""),
         say(lang, "findings_line", violations=s.violations, warnings=s.warnings, infos=s.infos),
-        say(lang, "records", read=r.read, used=r.used, unused=r.unused, rejected=r.rejected, after=r.after_as_of),
+        records_text(report),
     ]
     unmatched = unmatched_text(report)
     if unmatched is not None:
