@@ -1853,7 +1853,7 @@ def _ingest(
             if zone is None or record.time.utcoffset() is None:  # an event made in Python
                 raise InvalidArgument(
                     f"event {event_id!r} has a naive time, {record.time.isoformat()}: an event's time must be "
-                    "timezone-aware (read_events reads a time without an offset in the rule set's zone)"
+                    "timezone-aware (read_events reads a time without an offset in the zone it is given, zone_of(rules, org))"
                 )
             if record.time > as_of:
                 acc.after_as_of += 1

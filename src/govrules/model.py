@@ -990,7 +990,7 @@ class Organisation(_Model):
 
     id: Id
     name: Text | None = None
-    timezone: Zone | None = Field(default=None, description="Overrides the rule set's zone for deadlines.")
+    timezone: Zone | None = Field(default=None, description="Overrides the rule set's zone: deadlines, periods and log times without an offset are read in it.")
     actors: list[Actor]
     calendars: dict[Id, list[CalendarPeriod]] = Field(default_factory=dict)
     exemptions: list[Exemption] = Field(default_factory=list)
@@ -1038,7 +1038,7 @@ class EventRecord(_Model):
     time: Annotated[
         str,
         Field(
-            description="ISO 8601 date-time; without an offset it is read in the rule set's zone.",
+            description="ISO 8601 date-time; without an offset it is read in the zone of the check (the organisation's timezone, else the rule set's).",
             examples=["2024-11-28T09:30:00+08:00", "2024-11-28 09:30"],
         ),
     ]
