@@ -66,6 +66,20 @@ class TestCsv:
             ("e1", 2, "two\nlines")
         ]
 
+    def test_a_header_that_does_not_decode_asks_for_the_encoding(self, tmp_path: Path) -> None:
+        """A GB18030 export read as UTF-8: its header's names do not read, so no column is
+        found; the problem says so and names ``--encoding`` (before: a missing column for each
+        field, listing the header's undecodable text). Read as GB18030, it reads."""
+        data = "编号,时间,单位,事项\ne1,2024-03-01T09:00:00+01:00,school,report\n".encode("gb18030")
+        fmap = FieldMap.parse(["id=编号", "time=时间", "actor=单位", "action=事项"])
+        with pytest.raises(EventLogError) as info:
+            _read(tmp_path, "log.csv", data, fmap=fmap)
+        [problem] = info.value.problems
+        assert (problem.line, problem.code) == (1, "bad-encoding")
+        assert "not valid utf-8-sig text" in problem.message and "--encoding gb18030" in problem.message
+        [event] = _read(tmp_path, "log.csv", data, fmap=fmap, encoding="gb18030")
+        assert isinstance(event, Event) and event.actor == "school"
+
     def test_undecodable_bytes_reject_that_record_only(self, tmp_path: Path) -> None:
         data = b"id,time,actor,action,note\n" + b"a,2024-03-01T09:00:00+01:00,school,report,ok\n"
         data += b"b,2024-03-02T09:00:00+01:00,school,report,\xb9\xfa\n"

@@ -2024,8 +2024,9 @@ def _prepare(
         raise InvalidArgument(f"expected 'actors' as a collection of actor ids, got the string {actors!r}")
     require_usable(rules, org)
     if not _evaluated(rules):
+        where = f" {rules._source.file}" if rules._source is not None else ""
         raise InvalidArgument(
-            "the rule set has no checkable rule (only informative ones): a check would evaluate nothing"
+            f"the rule set{where} has no checkable rule (only informative ones): a check would evaluate nothing"
         )
     return _Run(
         Context.make(rules, org, start=start, end=end, as_of=as_of), lang, None if actors is None else frozenset(actors)

@@ -449,8 +449,13 @@ def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout:
     except OSError:
         special = False
     if special or _DESCRIPTOR.match(output):
-        with open(output, "ab") as handle:
-            _write(content, handle)
+        try:
+            with open(output, "ab") as handle:
+                _write(content, handle)
+        except OSError as exc:  # a write's error names no file: said of the report
+            if exc.filename is None:
+                raise OSError(exc.errno, exc.strerror, output) from None
+            raise
         return
     target = Path(os.path.realpath(output)) if os.path.islink(output) else Path(output)
     folder = target.parent if str(target.parent) else Path(".")
@@ -475,7 +480,8 @@ def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout:
         os.replace(tmp, target)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.filename == tmp:  # the report is what could not be written
+        # the report is what could not be written (a write's or fsync's error names no file)
+        if isinstance(exc, OSError) and exc.filename in (tmp, None):
             raise OSError(exc.errno, exc.strerror, str(target)) from None
         raise
 

@@ -1039,6 +1039,12 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
         # the required fields, and any other a map names (a misspelt column is not an absent field)
         asked = [f for f in EVENT_FIELDS if f in _REQUIRED or f in builder.fmap.fields]
         missing = [f for f in asked if not any(s in header or _is_constant(s) for s in builder.sources[f])]
+        if missing and any(_SURROGATE.search(h) for h in header):  # the columns' names do not read
+            reason = (
+                f"the header is not valid {builder.encoding} text, so no column can be found by its name: "
+                "give the encoding the log was written in (--encoding gb18030 for many Chinese exports)"
+            )
+            raise EventLogError([Problem(name, 1, None, "", "bad-encoding", reason)])
         if missing:
             raise EventLogError(
                 [

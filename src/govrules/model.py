@@ -990,7 +990,10 @@ class Organisation(_Model):
 
     id: Id
     name: Text | None = None
-    timezone: Zone | None = Field(default=None, description="Overrides the rule set's zone: deadlines, periods and log times without an offset are read in it.")
+    timezone: Zone | None = Field(
+        default=None,
+        description="Overrides the rule set's zone: deadlines, periods and log times without an offset are read in it.",
+    )
     actors: list[Actor]
     calendars: dict[Id, list[CalendarPeriod]] = Field(default_factory=dict)
     exemptions: list[Exemption] = Field(default_factory=list)

@@ -463,3 +463,21 @@ def test_with_no_range_flags_on_31_december_the_range_is_that_year() -> None:
     now = datetime(2024, 12, 31, 12, tzinfo=tz)
     start, end, as_of = _range(argparse.Namespace(as_of=None, end=None, start=None), tz, now)
     assert (start.isoformat(), end.isoformat(), as_of) == ("2024-01-01", "2025-01-01", now)
+
+
+def test_a_rule_set_of_informative_rules_only_is_named_in_the_error(tmp_path: Path) -> None:
+    """A rule set with nothing to check: exit 2, and the message names its file. Before, it said
+    only "the rule set", whichever of the command's files it was."""
+    rules = tmp_path / "informative.yaml"
+    rules.write_text(
+        "id: t\ntitle: T\ntimezone: UTC\nrules:\n  - {id: i, kind: informative, clause: D5}\n", encoding="utf-8"
+    )
+    org = tmp_path / "org.yaml"
+    org.write_text("id: o\nactors:\n  - {id: u1, roles: [unit]}\n", encoding="utf-8")
+    argv = check_args(LOGS["gaps"])
+    argv[1], argv[3] = str(rules), str(org)
+    err = io.StringIO()
+    assert run(argv, io.StringIO(), err) == 2
+    assert err.getvalue() == (
+        f"error: the rule set {rules} has no checkable rule (only informative ones): a check would evaluate nothing\n"
+    )

@@ -103,7 +103,8 @@ def test_unreadable_log_is_exit_2(tmp_path: Path) -> None:
 
 
 def test_full_disk_keeps_the_previous_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """When writing --output fails (disk full), the previous report is intact and the exit code is 2."""
+    """When writing --output fails (disk full), the previous report is intact, the exit code is 2,
+    and the message names the report (the error of a write names no file)."""
     target = tmp_path / "report.json"
     target.write_text("previous report\n", "utf-8")
     real_fsync = os.fsync
@@ -116,7 +117,7 @@ def test_full_disk_keeps_the_previous_report(tmp_path: Path, monkeypatch: pytest
     code = run([*CHECK, "--format", "json", "--output", str(target)], out, err)
     monkeypatch.setattr(os, "fsync", real_fsync)
     assert code == 2
-    assert "No space left" in err.getvalue()
+    assert err.getvalue() == f"error: {target}: No space left on device\n"  # naming the report
     assert target.read_text("utf-8") == "previous report\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]  # no temporary file left behind
 
@@ -262,3 +263,13 @@ def test_a_log_whose_every_record_is_rejected_is_exit_2_after_its_report(tmp_pat
     assert err.getvalue() == (
         "error: every record read (3) was rejected (see the report's unreadable records): nothing in the logs could be checked\n"
     )
+
+
+def test_a_full_device_named_as_the_output_is_named_in_the_error(tmp_path: Path) -> None:
+    """``--output /dev/full`` (a device, written into): the write fails, exit 2, and the message
+    names it rather than saying only "No space left on device"."""
+    if not os.path.exists("/dev/full"):
+        pytest.fail("this test needs /dev/full (Linux)")
+    out, err = io.StringIO(), io.StringIO()
+    assert run([*CHECK, "--format", "json", "--output", "/dev/full"], out, err) == 2
+    assert err.getvalue() == "error: /dev/full: No space left on device\n"
