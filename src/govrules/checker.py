@@ -9,6 +9,8 @@ docs/semantics.md.
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -39,7 +41,9 @@ from govrules.findings import (
 )
 from govrules.messages import (
     Reason,
+    catalogue,
     duration_words,
+    fill,
     format_duration,
     format_instant,
     format_period,
@@ -1652,10 +1656,11 @@ def _check_content(run: _Run, rule: ContentRule) -> Iterator[Item]:
             yield run.outcome(rule, **base, status="met", observed=1, evidence=[e.id])
             continue
         described = [{"pointer": _pointer(err.absolute_path), "message": err.message} for err in errors]
-        _cut_parents(errors)
         text = text_in(rule.message, run.lang, "") or "; ".join(
-            f"{d['pointer'] or word('the_record', run.lang)}: {d['message']}" for d in described
+            f"{d['pointer'] or word('the_record', run.lang)}: {schema_error_text(err, run.lang)}"
+            for d, err in zip(described, errors, strict=True)
         )
+        _cut_parents(errors)
         yield run.outcome(rule, **base, status="missing-content", observed=0, evidence=[e.id])
         yield run.finding(
             FindingCode.MISSING_CONTENT,
@@ -1666,6 +1671,59 @@ def _check_content(run: _Run, rule: ContentRule) -> Iterator[Item]:
             evidence=[e.id],
             detail={"errors": described},
         )
+
+
+def schema_error_text(error: Any, lang: str) -> str:
+    """A content rule's failing part (a ``jsonschema`` error) in ``lang``: the package's own words
+    in English; in another language the catalogue's words for its keyword (``schema``: ``required``,
+    ``type``, ``minLength``, ``enum``...), with the value shown as JSON, else the package's words."""
+    words: dict[str, Any] = catalogue(lang).get("schema", {})
+    template = words.get(str(error.validator))
+    values = _schema_values(error, words, lang) if template is not None else None
+    return error.message if template is None or values is None else fill(str(template), values)
+
+
+def _schema_values(error: Any, words: dict[str, Any], lang: str) -> dict[str, Any] | None:
+    """The values a keyword's words name, or None where they cannot be told (the package's words
+    stand)."""
+    keyword, expected, instance = error.validator, error.validator_value, error.instance
+    if (
+        (keyword in ("oneOf", "anyOf") and not error.context)  # oneOf: more than one held
+        or (keyword == "contains" and ("minContains" in error.schema or "maxContains" in error.schema))
+        or (keyword == "uniqueItems" and expected is not True)
+        or (keyword == "additionalProperties" and (expected is not False or not isinstance(instance, dict)))
+    ):
+        return None
+    values: dict[str, Any] = {"instance": _as_json(instance), "limit": _as_json(expected)}
+    if keyword == "required":
+        said = re.fullmatch(r"(.+) is a required property", error.message)
+        missing = [name for name in expected if isinstance(instance, dict) and name not in instance]
+        names = [name for name in missing if said and said.group(1) == repr(name)]
+        if len(names) != 1:
+            return None
+        values["name"] = _as_json(names[0])
+    elif keyword == "type":
+        types = [expected] if isinstance(expected, str) else list(expected)
+        values["expected"] = "/".join(str(words.get("types", {}).get(t, t)) for t in types)
+    elif keyword == "pattern":
+        values["pattern"] = _as_json(expected)
+    elif keyword == "format":
+        values["format"] = expected
+    elif keyword == "enum":
+        values["values"] = word("list_sep", lang).join(map(_as_json, expected))
+    elif keyword == "const":
+        values["value"] = _as_json(expected)
+    elif keyword == "additionalProperties":
+        known, patterns = error.schema.get("properties", {}), error.schema.get("patternProperties", {})
+        extra = sorted(k for k in instance if k not in known and not any(re.search(p, k) for p in patterns))
+        values["names"] = word("list_sep", lang).join(map(_as_json, extra))
+    return values
+
+
+def _as_json(value: Any) -> str:
+    """A value as JSON writes it (``"x"``, ``true``, ``null``), cut to 80 characters."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def _pointer(path: Iterable[str | int]) -> str:

@@ -1491,7 +1491,60 @@ class TestContentAndForbidden:
         assert [e["pointer"] for e in f.detail["errors"]] == ["", "/attributes/a~1b", "/attributes/c~0d"]
         assert "the record: 'subject' is a required property" in f.message
         [f] = gaps(run(ruleset(rule), log, lang="zh"))
-        assert "记录本身: 'subject' is a required property" in f.message
+        assert '记录本身: 缺少必填项 "subject"' in f.message
+
+    def test_failing_content_is_said_in_the_reports_language(self) -> None:
+        """Without a rule ``message``, each failing part is said in the report's language: in
+        Chinese by its keyword (a value shown as JSON), where a keyword has no words of the
+        catalogue's in jsonschema's English; ``detail.errors`` keeps jsonschema's English. Before,
+        a Chinese report gave every part in English."""
+        schema = {
+            "required": ["subject"],
+            "properties": {
+                "attributes": {
+                    "properties": {
+                        "pages": {"type": "integer", "minimum": 3},
+                        "title": {"type": "string", "minLength": 2, "pattern": "^[A-Z]"},
+                        "level": {"enum": ["low", "high"]},
+                        "tags": {"type": "array", "uniqueItems": True},
+                        "kind": {"const": "formal"},
+                        "n": {"dependentRequired": {"a": ["b"]}},
+                    },
+                    "additionalProperties": False,
+                }
+            },
+        }
+        rule = {"id": "minutes", "kind": "content", "clause": "D1.4.4", "action": "meeting", "schema": schema}
+        attributes = {"pages": 1.5, "title": "x", "level": "mid", "tags": ["a", "a"], "kind": "casual"}
+        log = [ev("m1", "2024-05-01T10:00", "b1", "meeting", attributes={**attributes, "zz": 1, "n": {"a": 1}})]
+        [zh] = gaps(run(ruleset(rule), log, lang="zh"))
+        [en] = gaps(run(ruleset(rule), log))
+        assert zh.detail == en.detail  # jsonschema's English, part by part
+        assert [e["pointer"] for e in zh.detail["errors"]] == [
+            "",
+            "/attributes",
+            "/attributes/kind",
+            "/attributes/level",
+            "/attributes/n",
+            "/attributes/pages",
+            "/attributes/pages",
+            "/attributes/tags",
+            "/attributes/title",
+            "/attributes/title",
+        ]
+        assert zh.message.split(":", 1)[1].split("; ") == [
+            '记录本身: 缺少必填项 "subject"',
+            '/attributes: 不允许有其他属性("zz" 不在允许之列)',
+            '/attributes/kind: 应为 "formal",实为 "casual"',
+            '/attributes/level: "mid" 应为以下之一:"low"、"high"',
+            "/attributes/n: 'b' is a dependency of 'a'",  # no words for dependentRequired: jsonschema's
+            "/attributes/pages: 1.5 应为整数",
+            "/attributes/pages: 1.5 应不小于 3",
+            '/attributes/tags: ["a", "a"] 含有重复的项',
+            '/attributes/title: "x" 应至少有 2 个字符',
+            '/attributes/title: "x" 不符合格式 "^[A-Z]"',
+        ]
+        assert "'subject' is a required property" in en.message and "1.5 is not of type 'integer'" in en.message
 
     @pytest.mark.parametrize(
         "schema",

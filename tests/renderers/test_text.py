@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from govrules.findings import EvidenceLocation, Report
 from govrules.messages import LANGUAGES, catalogue, fill, message
@@ -186,11 +187,16 @@ def test_text_for_a_terminal_keeps_its_lines_and_names_what_it_must() -> None:
 
 
 def test_catalogues_have_the_same_keys_and_placeholders() -> None:
-    """Every catalogue has the keys and placeholders of en.json (a third language is a new file)."""
+    """Every catalogue has the keys and placeholders of en.json (a third language is a new file),
+    but for ``schema``: the words of jsonschema's keywords, which English leaves to jsonschema
+    (``{}``) and another language gives for the keywords it says (each one a keyword)."""
     en = catalogue("en")
+    assert en["schema"] == {}
+    keywords = set(Draft202012Validator.VALIDATORS) | {"types"}
     for lang in LANGUAGES:
         other = catalogue(lang)
-        assert _keys(other) == _keys(en), lang
+        assert set(other["schema"]) <= keywords, lang
+        assert _keys({**other, "schema": {}}) == _keys(en), lang
         for key in en["report"]:
             assert _fields(other["report"][key]) == _fields(en["report"][key]), (lang, key)
         for code in en["codes"]:
