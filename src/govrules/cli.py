@@ -39,7 +39,7 @@ from govrules.loaders import (
     require_usable,
     sniff_kind,
 )
-from govrules.messages import LANGUAGES
+from govrules.messages import LANGUAGES, word
 from govrules.model import Organisation, RuleSet, labelled_periods, text_in
 from govrules.obligations import Context, iter_obligations, zone_of
 from govrules.renderers import RENDERERS, RenderContext, render
@@ -381,19 +381,12 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         _emit(render(report, args.format, context), args.output, stdout)
     code = report.exit_code(args.fail_on)
     if report.records.all_rejected:  # read nothing: not green, whatever the rules
-        _echo(
-            f"error: every record read ({report.records.read}) was rejected (see the report's unreadable records): "
-            "nothing in the logs could be checked",
-            file=stderr,
-        )
+        _echo(f"error: {word('cli_all_rejected', report.lang, n=report.records.read)}", file=stderr)
         return 2
     if args.output is not None and not args.quiet:
         s = report.summary
-        _echo(
-            f"wrote {args.output}: {_count(s.obligations, 'obligation')}, {_count(s.violations, 'violation')}, "
-            f"{_count(s.warnings, 'warning')} (exit code {code})",
-            file=stderr,
-        )
+        counts = {"obligations": s.obligations, "violations": s.violations, "warnings": s.warnings}
+        _echo(word("cli_wrote", report.lang, file=args.output, code=code, **counts), file=stderr)
     return code
 
 

@@ -117,6 +117,23 @@ def test_output_is_written_whole_and_stdout_stays_empty(fmt: str, tmp_path: Path
     assert "(exit code 1)" in err
 
 
+def test_what_was_written_is_said_in_the_reports_language(tmp_path: Path) -> None:
+    """The line that says what --output holds follows --lang, counts in their number in English."""
+    target = tmp_path / "report.json"
+    code, _, err = cli(*check_args(LOGS["gaps"], "--format", "json", "--output", str(target), "--lang", "zh"))
+    report = json.loads(target.read_text("utf-8"))
+    s = report["summary"]
+    assert (code, err) == (
+        1,
+        f"已写入 {target}:义务 {s['obligations']} 项,违规 {s['violations']} 项,警示 {s['warnings']} 项(退出码 1)\n",
+    )
+    code, _, err = cli(*check_args(LOGS["gaps"], "--format", "json", "--output", str(target)))
+    assert err == (
+        f"wrote {target}: {s['obligations']} obligations, {s['violations']} violations, {s['warnings']} warnings "
+        "(exit code 1)\n"
+    )
+
+
 def test_quiet_prints_only_the_report(tmp_path: Path) -> None:
     """--quiet: no summary line with --output, no progress on a terminal."""
     target = tmp_path / "r.txt"
