@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import struct
@@ -309,3 +310,13 @@ def test_in_headless_chromium(example: Callable[..., tuple[Report, RenderContext
     for name in ("met", "missing", "late"):
         rgb = tuple(int(n) for n in re.findall(r"\d+", COLOURS[name]))
         assert seen[rgb] > 200, f"no {name} cells on the screenshot {shot}"
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Step"), ("zh", "步骤")])
+def test_a_steps_label_is_a_word(example: Callable[..., tuple[Report, RenderContext]], lang: str, label: str) -> None:
+    """The detail panel labels a chain's step with a word of its own: in Chinese 步骤, where it was
+    "第  步" (the step's phrase with its number left out)."""
+    report, context = example("gaps", lang)
+    out = render(report, "html", context)
+    data = json.loads(out.split('<script type="application/json" id="govrules-data">')[1].split("</script>")[0])
+    assert data["labels"]["step"] == label

@@ -343,7 +343,7 @@ def render(report: Report, context: RenderContext) -> str:
             "period",
         )
     }
-    labels["step"] = say(lang, "labels.step", n="").strip()
+    labels["step"] = say(lang, "labels.step_label")
     data = {
         "cells": cells,
         "labels": labels,
