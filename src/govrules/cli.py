@@ -256,11 +256,14 @@ def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date
         end = _range_end(_parse_date(args.end, "--to"))
     else:
         try:
-            end = _range_end((as_of or now).astimezone(tz).date())
+            last_day = (as_of or now).astimezone(tz).date()
         except OverflowError:  # the last instant of the calendar, which the zone cannot show
+            last_day = date.max
+        if last_day == date.max:  # no range ends with the calendar's last day
             raise _UsageError(
                 f"--as-of: {args.as_of} is at the end of the calendar: give --to, a day before {date.max}"
-            ) from None
+            )
+        end = _range_end(last_day)
     start_day = _parse_date(args.start, "--from") if args.start else date((end - timedelta(days=1)).year, 1, 1)
     if end <= start_day:
         last = end - timedelta(days=1)

@@ -227,8 +227,13 @@ def start_of_day(day: date, tz: ZoneInfo) -> datetime:
 def end_of_day(day: date, tz: ZoneInfo) -> datetime:
     """The last instant (microsecond) of local ``day``: an event at it is still on that day.
     Where it would lie outside the calendar (31 December 9999 west of UTC), `LAST_INSTANT`."""
-    if day == date.max:
-        return LAST_INSTANT
+    if day == date.max:  # east of UTC, the day ends before the calendar does (at +08:00, 15:59:59Z)
+        last = datetime.combine(day, time.max, tzinfo=tz)
+        try:
+            last.astimezone(UTC)
+        except OverflowError:
+            return LAST_INSTANT
+        return fixed_offset(last)
     start = start_of_day(day + timedelta(days=1), tz)
     if start is FIRST_INSTANT:  # the next day starts before the calendar: so does this one end
         return FIRST_INSTANT

@@ -242,6 +242,16 @@ def test_an_audit_moment_on_the_calendar_first_day_is_usable() -> None:
     assert "as of 0001-01-01 23:59:59 +08:05:43" in out.getvalue()  # the zone's local mean time then
 
 
+def test_an_audit_moment_on_the_calendar_last_day_is_usable() -> None:
+    """--as-of 9999-12-31 (a day alone: the end of it, in Shanghai 8 hours before the calendar
+    ends) is a moment the zone can show: nothing is pending. Before, the end of that day was
+    taken as the calendar's last instant, which Shanghai cannot show, and the check refused it."""
+    out, err = io.StringIO(), io.StringIO()
+    assert run([*CHECK, "--as-of", "9999-12-31", "--format", "json"], out, err) == 0  # --fail-on never
+    report = json.loads(out.getvalue())
+    assert (report["as_of"], report["summary"]["statuses"].get("pending", 0)) == ("9999-12-31T23:59:59.999999+08:00", 0)
+
+
 def test_a_log_whose_every_record_is_rejected_is_exit_2_after_its_report(tmp_path: Path) -> None:
     """Three records, none readable: the report is written (its rejections are how to fix the
     export) with a note saying nothing was checked, and the exit code is 2, not a green 0."""
