@@ -6,6 +6,7 @@ import csv
 import gc
 import io
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -59,11 +60,13 @@ class TestCsv:
             ("e2", 3, 'the 5" screen'),
             ("e3", 4, "March"),
         ]
-        # a cell written over two lines, closed before a delimiter, is a cell: one record
-        two = 'e1,2024-01-20T10:00:00+08:00,branch-1,report,"two\nlines",hq\n'
+        # a cell written over two lines, closed before a delimiter, is a cell: one record; and so
+        # is one beside a cell of one line with text after its closing quote, as the csv module
+        # reads it
+        two = 'e1,2024-01-20T10:00:00+08:00,branch-1,report,"two\nlines","5" screen"\n'
         read = _read(tmp_path, "two.csv", ("id,time,actor,action,title,recipient\n" + two).encode())
-        assert [(e.id, e.line, e.attributes["title"]) for e in read if isinstance(e, Event)] == [
-            ("e1", 2, "two\nlines")
+        assert [(e.id, e.line, e.attributes["title"], e.recipient) for e in read] == [
+            ("e1", 2, "two\nlines", '5 screen"')
         ]
 
     def test_a_header_that_does_not_decode_asks_for_the_encoding(self, tmp_path: Path) -> None:
@@ -79,6 +82,17 @@ class TestCsv:
         assert "not valid utf-8-sig text" in problem.message and "--encoding gb18030" in problem.message
         [event] = _read(tmp_path, "log.csv", data, fmap=fmap, encoding="gb18030")
         assert isinstance(event, Event) and event.actor == "school"
+
+    def test_a_misspelt_column_beside_a_column_that_does_not_decode_is_said_as_missing(self, tmp_path: Path) -> None:
+        """A column mapped by an ASCII name (``--map actor=unit``) that the header lacks is a
+        missing column, though another column's name does not decode: an ASCII name reads in
+        any encoding, so the encoding is not what hides it."""
+        data = "id,time,单位,action\ne1,2024-03-01T09:00:00+01:00,school,report\n".encode("gb18030")
+        with pytest.raises(EventLogError) as info:
+            _read(tmp_path, "log.csv", data, fmap=FieldMap.parse(["actor=unit"]))
+        [problem] = info.value.problems
+        assert (problem.line, problem.code) == (1, "missing-column")
+        assert "no column for event field 'actor' (looked for 'unit'" in problem.message
 
     def test_undecodable_bytes_reject_that_record_only(self, tmp_path: Path) -> None:
         data = b"id,time,actor,action,note\n" + b"a,2024-03-01T09:00:00+01:00,school,report,ok\n"
@@ -888,7 +902,8 @@ def test_csv_logs_read_in_batches_as_row_by_row(
     """Reading a CSV log in batches of any size gives the records, rejections, lines and
     sequence numbers of reading it one row at a time with the csv module, where a row whose
     quoted cell the end of the file leaves open is rejected at its first line and the lines after
-    that one are read again, and so is a row of several lines with text after a closing quote."""
+    that one are read again, and so is a row whose quoted cell of several lines has text after its
+    closing quote."""
     text = "id,time,actor,action,note" + newline + "".join(line.format(i=i) + newline for i, line in enumerate(lines))
     path = tmp_path_factory.mktemp("csv") / "log.csv"
     path.write_bytes(text.encode())
@@ -911,7 +926,7 @@ def test_csv_logs_read_in_batches_as_row_by_row(
                 expected.append(Rejected(str(path), start, events_module._LEFT_OPEN))
                 at, reading = start, True
                 break
-            if len(row_texts) > 1 and _closed_astray_by_csv("".join(row_texts)):
+            if len(row_texts) > 1 and _closed_astray_by_cells("".join(row_texts)):
                 expected.append(Rejected(str(path), start, events_module._CLOSED_ASTRAY))
                 at, reading = start, True
                 break
@@ -934,21 +949,30 @@ def _left_open_by_csv(text: str) -> bool:
     return len(list(csv.reader(io.StringIO(ended + '"\n', newline=""), strict=False))) == 1
 
 
-def _closed_astray_by_csv(text: str) -> bool:
-    """Whether the csv module, strict, refuses ``text`` for text after a closing quote."""
-    try:
-        list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as exc:
-        return "expected after" in str(exc)
+_CELL = re.compile(r'"((?:[^"]|"")*+)"([^,\r\n]*)|"(?:[^"]|"")*+\Z|[^,\r\n]*')
+"""A cell as the csv module (not strict) reads it: quoted, with what follows its closing quote up
+to the next delimiter or line break run into it; quoted and never closed; or not quoted."""
+
+
+def _closed_astray_by_cells(text: str) -> bool:
+    """Whether a quoted cell of ``text`` (one row) that holds a line break has text after its
+    closing quote, the cells found one after another by `_CELL`."""
+    pos = 0
+    while pos < len(text):
+        cell = _CELL.match(text, pos)
+        assert cell is not None
+        if cell.group(1) is not None and any(c in cell.group(1) for c in "\r\n") and cell.group(2):
+            return True
+        pos = cell.end() + 1  # past the delimiter or line break that ends it
     return False
 
 
 @given(st.text(st.sampled_from(['"', ",", "a", " ", "\n", "\r"]), max_size=12))
-def test_text_after_a_closing_quote_is_found_as_the_strict_csv_module_finds_it(text: str) -> None:
-    """`_quoting` finds text after a closing quote in a row's text exactly where the csv module,
-    reading strictly, refuses it."""
+def test_text_after_a_quoted_cell_of_several_lines_is_found_cell_by_cell(text: str) -> None:
+    """`_quoting` finds a quoted cell that holds a line break and has text after its closing
+    quote exactly where a reading of the row's cells, one after another, finds one."""
     assume(len(list(csv.reader(io.StringIO(text, newline=""), strict=False))) == 1)
-    assert events_module._quoting(text, ",")[1] == _closed_astray_by_csv(text)
+    assert events_module._quoting(text, ",")[1] == _closed_astray_by_cells(text)
 
 
 @given(st.text(st.sampled_from(['"', ",", "a", " ", "\n", "\r"]), max_size=12))
@@ -1723,3 +1747,11 @@ def test_every_reason_the_code_names_is_in_every_catalogue() -> None:
         assert set(reasons) == set(en), lang
         for key, text in en.items():
             assert set(re.findall(r"\{(\w+)", reasons[key])) == set(re.findall(r"\{(\w+)", text)), (lang, key)
+
+
+def test_an_iso_week_date_with_a_time_is_read_as_a_time() -> None:
+    """``2024W01T10`` (ISO 8601 week date and hour, ten characters) is 10:00 on Monday 1 January
+    2024; it was taken for a bare date and rejected with Python's own words."""
+    tz = ZoneInfo("Asia/Shanghai")
+    assert parse_time("2024W01T10", tz) == datetime(2024, 1, 1, 10, tzinfo=timezone(timedelta(hours=8)))
+    assert parse_time("2024-03-01", tz) == datetime(2024, 3, 1, tzinfo=timezone(timedelta(hours=8)))  # a date: midnight

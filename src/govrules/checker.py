@@ -1066,7 +1066,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                     return False  # it answers the event it names
                 if not run.party_matches(by, e.actor, trig, e.time):
                     return False
-                return not (any(getattr(e, f) != getattr(trig, f) for f in same) and e.ref not in links)
+                return e.ref in links or _shares(e, trig, same)
 
             def fits(e: Event, trig: Event = trig, to: Party | None = to) -> bool:
                 return to is None or run.party_matches(to, e.recipient, trig, e.time)
@@ -1353,10 +1353,16 @@ def _trigger_discharge(
             if e.ref in links:
                 return e
             continue
-        if any(getattr(e, f) != getattr(trig, f) for f in same):
+        if not _shares(e, trig, same):
             continue
         return e
     return None
+
+
+def _shares(e: Event, trig: Event, fields: Sequence[str]) -> bool:
+    """Whether ``e`` shares each of ``fields`` with ``trig``: a field the trigger does not name
+    (its subject, say) is shared with no event, as no event can be shown to concern it."""
+    return all((value := getattr(trig, f)) is not None and getattr(e, f) == value for f in fields)
 
 
 # ---------------------------------------------------------------------------------------------

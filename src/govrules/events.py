@@ -16,7 +16,7 @@ import re
 import sys
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from itertools import chain, compress, islice, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -216,8 +216,6 @@ def parse_time(text: str, tz: ZoneInfo) -> datetime:
         value = datetime.fromisoformat(raw)
     except ValueError:
         raise ValueError(Reason("bad-time", text=text)) from None
-    if len(raw) == 10:  # a bare date
-        value = datetime.combine(date.fromisoformat(raw), time(0))
     if value.tzinfo is None:
         # Read the wall time in the zone (a wall time inside a DST gap moves forward), then keep
         # it with a fixed offset: Python compares two datetimes that share one tzinfo object by
@@ -1039,7 +1037,11 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
         # the required fields, and any other a map names (a misspelt column is not an absent field)
         asked = [f for f in EVENT_FIELDS if f in _REQUIRED or f in builder.fmap.fields]
         missing = [f for f in asked if not any(s in header or _is_constant(s) for s in builder.sources[f])]
-        if missing and any(_SURROGATE.search(h) for h in header):  # the columns' names do not read
+        # a name the header could hold only in bytes that do not read (编号 in a GB18030 export
+        # read as UTF-8: the name of an ASCII column reads in either)
+        if any(not s.isascii() for m in missing for s in builder.sources[m]) and any(
+            _SURROGATE.search(h) for h in header
+        ):
             reason = (
                 f"the header is not valid {builder.encoding} text, so no column can be found by its name: "
                 "give the encoding the log was written in (--encoding gb18030 for many Chinese exports)"
@@ -1161,23 +1163,27 @@ def _left_open(text: str, delimiter: str) -> bool:
 
 def _quoting(text: str, delimiter: str) -> tuple[bool, bool]:
     """How the csv module reads the quotes of ``text`` (the lines of one row): whether it ends
-    inside a quoted cell (`_left_open`), and whether some closing quote is followed by text
-    other than a delimiter or a line break, which ``strict=True`` refuses and ``strict=False``
-    runs into the cell (``"a"b`` is ``ab``)."""
-    quoted = after_quote = stray = False
+    inside a quoted cell (`_left_open`), and whether a quoted cell that holds a line break is
+    closed by a quote with text after it (other than a delimiter or a line break), which
+    ``strict=False`` runs into the cell (``"a"b`` is ``ab``): the mark of a stray quote that a
+    later line's quote closed (``the 5" screen``). A cell on one line with text after its
+    closing quote is read as the csv module reads it."""
+    quoted = after_quote = broken = stray = False
     at_start = True
     for c in text:
         if quoted:
             if c == '"':
                 quoted, after_quote = False, True
+            elif c in "\r\n":
+                broken = True
         elif after_quote and c == '"':  # a doubled quote: still inside
             quoted, after_quote = True, False
         elif c == delimiter or c in "\r\n":
             at_start, after_quote = True, False
         elif at_start and c == '"':
-            quoted, at_start = True, False
+            quoted, at_start, broken = True, False, False
         else:
-            stray = stray or after_quote
+            stray = stray or (after_quote and broken)
             at_start = after_quote = False
     return quoted, stray
 
@@ -1241,7 +1247,7 @@ def _csv_rows(
                     astray = astray and len(row_lines) > 1
                     # only the end of the file ends a row left open; a quote that a later line
                     # closes with text after it was no cell's (a stray quote, and the quote of
-                    # "5" screen" lines later): the rows between would be one record's cell
+                    # the 5" screen lines later): the rows between would be one record's cell
                     why = _LEFT_OPEN if left_open and tape.ended else _CLOSED_ASTRAY if astray else None
                     if why is not None:
                         yield from batch()

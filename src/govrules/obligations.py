@@ -415,9 +415,15 @@ def exemption_misses(rules: RuleSet, org: Organisation, rule: RecurringRule, lab
         return None
     week_start = _WEEKDAY_INDEX[rules.week_start]
     first, after = min(s.start for s in spans), max(s.end for s in spans)
-    if any(_exempts(label, p, org) for p in rule_periods(rule, org, week_start, first, after)):
-        return None
-    near = list(rule_periods(rule, org, week_start, first - timedelta(days=400), after))
+    try:
+        if any(_exempts(label, p, org) for p in rule_periods(rule, org, week_start, first, after)):
+            return None
+    except (ValueError, OverflowError):  # a period at the calendar's ends (a school year from year 0)
+        return None  # not told: left as it is
+    try:
+        near = list(rule_periods(rule, org, week_start, max(first - timedelta(days=400), date.min), after))
+    except (ValueError, OverflowError):
+        near = []
     such = f", such as {near[-1].label!r}" if near else ""
     every = rule.every
     if isinstance(every, FiscalYear):

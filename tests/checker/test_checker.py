@@ -996,6 +996,26 @@ class TestTriggered:
         "unless": {"action": "payment", "same": ["subject"]},
     }
 
+    def test_a_trigger_naming_no_subject_shares_it_with_no_event(self) -> None:
+        """``same: [subject]`` asks a response (and an ``unless`` event) to concern the trigger's
+        subject: a trigger that names none shares it with no event, as none can be shown to
+        concern it, though one naming the trigger by ``ref`` still answers it. Before, a fine
+        naming no case was answered by any notice naming none, and discharged by any such payment."""
+        log = [
+            ev("f1", "2024-01-10T00:00", "office", "fine"),
+            ev("n1", "2024-01-11T00:00", "office", "notify"),
+            ev("f2", "2024-01-10T00:00", "office", "fine"),
+            ev("n2", "2024-01-12T00:00", "office", "notify", ref="f2"),
+        ]
+        report = run(ruleset({k: v for k, v in self.NOTIFY.items() if k != "unless"}), log)
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("f1", "unanswered", ("f1",)),
+            ("f2", "met", ("f2", "n2")),
+        ]
+        paid = [ev("f3", "2024-01-10T00:00", "office", "fine"), ev("p3", "2024-01-11T00:00", "office", "payment")]
+        report = run(ruleset(self.NOTIFY), paid)
+        assert [(o.period, o.status) for o in report.outcomes] == [("f3", "unanswered")]
+
     def test_discharge(self) -> None:
         """An `unless` event before the response discharges the obligation: reported, not met."""
         log = [
@@ -1746,6 +1766,19 @@ class TestPendingExemptAndActivity:
         )
         report = run(ruleset({**MONTHLY, "every": {"calendar": "terms"}}), [], org=org)
         assert [(o.period, o.status) for o in report.outcomes if o.actor == "b1"] == [("2024-1", "exempt")]
+
+    @pytest.mark.parametrize(("every", "label"), [("month", "0001-01-01"), ({"year_starting": 9}, "0001")])
+    def test_an_exemption_at_the_calendars_start_is_judged_without_overflowing(self, every: Any, label: str) -> None:
+        """An exemption labelled at the calendar's first day (whose school year would start in
+        year 0) is not refused for overflowing the calendar: the check runs (it refused with an
+        internal error). A day holds no month, so ``0001-01-01`` is still refused as such."""
+        org = ORG.model_copy(update={"exemptions": [_exemption(periods=[label])]})
+        if every == "month":
+            with pytest.raises(OrganisationError, match="holds none: it would exempt nothing"):
+                run(ruleset({**MONTHLY, "every": every}), [], org=org)
+            return
+        report = run(ruleset({**MONTHLY, "every": every}), [], org=org)
+        assert not [o for o in report.outcomes if o.status == "exempt"]
 
     def test_actor_active_from_mid_year(self) -> None:
         """A branch created on 2024-07-01 owes nothing before July and is not held to that year."""
