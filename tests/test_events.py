@@ -65,7 +65,8 @@ class TestCsv:
         # reads it
         two = 'e1,2024-01-20T10:00:00+08:00,branch-1,report,"two\nlines","5" screen"\n'
         read = _read(tmp_path, "two.csv", ("id,time,actor,action,title,recipient\n" + two).encode())
-        assert [(e.id, e.line, e.attributes["title"], e.recipient) for e in read] == [
+        assert all(isinstance(e, Event) for e in read)
+        assert [(e.id, e.line, e.attributes["title"], e.recipient) for e in cast(list[Event], read)] == [
             ("e1", 2, "two\nlines", '5 screen"')
         ]
 
