@@ -241,8 +241,14 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap) -> Scenario:
     if data.get("as_of") is not None:
         try:  # read as the command line reads --as-of: to the end of the day or second written
             as_of = parse_audit_moment(str(data["as_of"]), tz)
-        except (ValueError, OverflowError) as exc:
-            raise _Invalid("/as_of", str(exc)) from None
+        except ValueError:
+            raise _Invalid(
+                "/as_of", f"expected an ISO 8601 moment such as 2024-12-31T23:59:59+08:00, got {data['as_of']!r}"
+            ) from None
+        except OverflowError:
+            raise _Invalid(
+                "/as_of", f"{data['as_of']} lies outside the calendar (years 1 to 9999) in the zone {tz.key}"
+            ) from None
     lang = data.get("lang") or "en"
     if lang not in LANGUAGES:
         raise _Invalid("/lang", f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")

@@ -268,14 +268,18 @@ def test_cli_test_command(tmp_path: Path) -> None:
     assert code == 2 and "missing required key 'rules'" in err
     code, _, err = cli(str(tmp_path / "nowhere"))
     assert code == 2 and "no such scenario" in err
-    # one unreadable scenario, or one the check refuses, does not stop the others
+    # one unreadable scenario, or one whose audit moment the zone cannot show, does not stop the others
     refused = tmp_path / "refused.scenario.yaml"
-    refused.write_text(SCENARIO.replace("FINDINGS", "[]").replace('"2025-01-05T00:00:00+08:00"', "9999-12-31"), "utf-8")
+    moment = '"9999-12-31T23:59:59-14:00"'  # year 10000 in Shanghai
+    refused.write_text(SCENARIO.replace("FINDINGS", "[]").replace('"2025-01-05T00:00:00+08:00"', moment), "utf-8")
     folder = tmp_path / "suite" / "folder.scenario.yaml"  # found in a folder given, and no file
     folder.mkdir(parents=True)
     code, out, err = cli(str(broken), str(refused), str(folder.parent), str(EXAMPLE / "scenarios"))
     assert (code, out.splitlines()[-1]) == (2, "1 passed, 0 failed, 3 unreadable")
-    assert err.count("error: ") == 3 and f"error: {refused}: " in err
+    assert err.count("error: ") == 3
+    assert (
+        "/as_of 9999-12-31T23:59:59-14:00 lies outside the calendar (years 1 to 9999) in the zone Asia/Shanghai" in err
+    )
     assert f"error: {folder}: cannot read the scenario: Is a directory [unreadable]" in err
 
 
