@@ -1665,6 +1665,32 @@ class TestPendingExemptAndActivity:
         assert report.records.after_as_of >= 1
         assert report.records.read == report.records.used + report.records.unused + report.records.rejected
 
+    def test_an_id_is_held_by_the_first_record_whatever_the_audit_moment(self) -> None:
+        """Duplicate ids are judged over the whole log, as it is written, whatever the audit
+        moment: a record dated after the audit moment, written first, holds its id, and the earlier
+        event written later under that id is rejected, naming where the first was read. Were a
+        record after the audit moment to hold no id, a later audit moment could take back what an
+        earlier one found met (the later record becoming known, and the earlier one a duplicate)."""
+        log = monthly_log("b1")
+        later = ev("b1-10", "2024-11-20T10:00", "b1", "report", recipient="hq", period="2024-11")  # October's id
+        org = _org_without("b2")
+        for as_of, october_is in (
+            (datetime(2024, 11, 1, tzinfo=SH), "missing"),
+            (datetime(2024, 12, 1, tzinfo=SH), "late"),
+        ):
+            report = run(ruleset(MONTHLY), [later, *log], as_of=as_of, end=date(2024, 11, 1), org=org)
+            [f] = gaps(report, "rejected-event")
+            october = next(e for e in log if e.id == "b1-10")
+            first = f"first at {later.file}:{later.line}"
+            assert (f.line, f.evidence, f.detail["reason"]) == (
+                october.line,
+                ("b1-10",),
+                f"duplicate event id 'b1-10' ({first})",
+            )
+            # October is paid late by November's report once that is known, never by its own event
+            assert [(o.period, o.status) for o in report.outcomes if o.status != "met"] == [("2024-10", october_is)]
+            assert not [o for o in report.outcomes if "b1-10" in o.evidence]
+
     def test_exemption(self) -> None:
         """A documented exemption is reported as `exempt` (info), with its reason."""
         org = ORG.model_copy(update={"exemptions": [_exemption()]})
