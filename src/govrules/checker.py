@@ -546,25 +546,22 @@ def _assign(
     for i in live:
         o = obls[i]
         while len(assigned[i]) < o.min:
-            best: tuple[float, int, int] | None = None  # (time, seq, owner or -1)
+            # (misdirected, time, seq, owner or -1): an event sent where the rule asks pays the
+            # debt before a misdirected one, which does only where no other can (wrong-recipient)
+            best: tuple[bool, float, int, int] | None = None
             for e in loose:
-                if o.due < e.time <= o.closes and (best is None or _event_key(e) < best[:2]):
-                    best = (*_event_key(e), -1)
+                if o.due < e.time <= o.closes and (best is None or _debt_key(e, misdirected) < best[:3]):
+                    best = (*_debt_key(e, misdirected), -1)
             for j in live:
                 if j == i or obls[j].opens <= o.opens:
                     continue
-                kept = [e for e in assigned[j] if e.id not in misdirected]
-                # the later period keeps its latest events, those in its window before any other
-                surplus = sorted((e for e in kept if e.period is None), key=partial(_kept_last, obls[j]))[
-                    : max(0, len(kept) - obls[j].min)
-                ]
-                for e in surplus:
-                    if o.due < e.time <= o.closes and (best is None or _event_key(e) < best[:2]):
-                        best = (*_event_key(e), j)
+                for e in _surplus(obls[j], [e for e in assigned[j] if e.id not in misdirected]):
+                    if o.due < e.time <= o.closes and (best is None or _debt_key(e, misdirected) < best[:3]):
+                        best = (*_debt_key(e, misdirected), j)
             if best is None:
                 break
-            pool = loose if best[2] < 0 else assigned[best[2]]
-            chosen = next(e for e in pool if _event_key(e) == best[:2])
+            pool = loose if best[3] < 0 else assigned[best[3]]
+            chosen = next(e for e in pool if _event_key(e) == best[1:3])
             pool.remove(chosen)
             assigned[i].append(chosen)
         assigned[i].sort(key=_event_key)
@@ -587,6 +584,28 @@ def _named_limits(run: _Run, rule: RecurringRule, obls: Sequence[Obligation]) ->
         last = end_of_day(rule.effective.to, run.ctx.tz)
         return [max(o.due, last) for o in obls]
     return [None] * len(obls)
+
+
+def _debt_key(e: Event, misdirected: Collection[str]) -> tuple[bool, float, int]:
+    return (e.id in misdirected, *_event_key(e))
+
+
+def _surplus(o: Obligation, kept: Sequence[Event]) -> list[Event]:
+    """The events of a later period ``o`` (``kept``, its own, none misdirected) that an older
+    debt may take: of those naming no period (one naming its period stays), those beyond what
+    ``o`` needs on time, which it gives up first outside its window, then earliest (`_kept_last`).
+    An event naming ``o``'s period but late for it meets no part of that need, so that an
+    on-time report of ``o`` is not given away for it (adding that late event would make ``o``
+    late, which the laws forbid)."""
+    unnamed = [e for e in kept if e.period is None]
+    on_time_named = sum(1 for e in kept if e.period is not None and _on_time(o, e))
+    need = max(0, o.min - on_time_named)
+    return sorted(unnamed, key=partial(_kept_last, o))[: max(0, len(unnamed) - need)]
+
+
+def _on_time(o: Obligation, e: Event) -> bool:
+    """Whether ``e`` answers ``o`` on time and in its window."""
+    return o.opens <= e.time <= o.due and _kept_last(o, e)[0]
 
 
 def _kept_last(o: Obligation, e: Event) -> tuple[bool, float, int]:

@@ -1244,7 +1244,7 @@ def require_usable(rules: RuleSet, org: Organisation) -> None:
 def split_cross_check(rules: RuleSet, org: Organisation) -> tuple[list[Problem], list[Problem]]:
     """`cross_check`'s problems in two lists: those of the rule set, and those of the
     organisation (an exemption naming an unknown rule is the organisation's)."""
-    from govrules.obligations import exemption_misses
+    from govrules.obligations import exemption_misses, rule_parties
 
     rsmap: SourceMap = rules._source or SourceMap("<rules>")
     osmap: SourceMap = org._source or SourceMap("<organisation>")
@@ -1327,12 +1327,30 @@ def split_cross_check(rules: RuleSet, org: Organisation) -> tuple[list[Problem],
             )
             org_problems.append(osmap.problem(f"/exemptions/{i}/rule", "bad-value", message))
         else:
+            try:
+                owing = {actor.id for actor, _ in rule_parties(org, exempted)}
+            except InvalidArgument:  # an actor the organisation lacks: said as such above
+                owing = {ex.actor}
+            if ex.actor not in owing:
+                message = (
+                    f"expected an actor that owes under rule {ex.rule!r} ({_listed(sorted(owing))}); "
+                    f"{ex.actor!r} owes nothing under it: the exemption would exempt nothing"
+                )
+                org_problems.append(osmap.problem(f"/exemptions/{i}/actor", "bad-value", message))
             for j, label in enumerate(ex.periods):
                 misses = exemption_misses(rules, org, exempted, label)
                 if misses is not None:
                     org_problems.append(osmap.problem(f"/exemptions/{i}/periods/{j}", "bad-value", misses))
     org_problems += _org_problems(org, osmap)  # as for the rule set
     return problems, org_problems
+
+
+def _listed(ids: Sequence[str]) -> str:
+    """Ids as a short list: all of up to five, else the first five and how many more."""
+    if not ids:
+        return "no actor"
+    shown = ", ".join(repr(i) for i in ids[:5])
+    return shown if len(ids) <= 5 else f"{shown} and {len(ids) - 5} more"
 
 
 def _kind_words(rule: Any) -> str:

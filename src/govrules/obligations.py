@@ -329,10 +329,11 @@ def _held(actor: Actor, period: Period) -> bool:
     return (a.from_ is None or a.from_ <= period.start) and (a.to is None or a.to >= period.last_day)
 
 
-def _parties(ctx: Context, rule: RecurringRule) -> list[tuple[Actor, Actor | None]]:
+def rule_parties(org: Organisation, rule: RecurringRule) -> list[tuple[Actor, Actor | None]]:
+    """Who owes under a recurring rule: each actor its ``who`` names, with the counterpart of a
+    pair (None for a rule owed by each actor alone), by id."""
     who = as_party(rule.who)
     assert who is not None  # a recurring rule always names who
-    org = ctx.org
     if who.actor is not None:
         actor = org.actor(who.actor)
         if actor is None:
@@ -531,7 +532,7 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
         opens = start_of_day(period.end, ctx.tz) if after_period else start_of_day(period.start, ctx.tz)
         timed.append((period, opens, due, closes, ws, we))
     strict = rule.window is None or ctx.rules.window(rule.window).strictness == "strict"
-    for actor, counterpart in _parties(ctx, rule):
+    for actor, counterpart in rule_parties(ctx.org, rule):
         spans = None if role is None else actor.role_spans(role)  # once per actor, not per period
         for period, opens, due, closes, ws, we in timed:
             if not _role_held(spans, period):

@@ -311,6 +311,39 @@ class TestLate:
             ("2024-12", "met", ("dec3",)),
         ]
 
+    def test_a_late_report_naming_a_period_does_not_give_its_on_time_report_away(self) -> None:
+        """April's on-time report, and a second one on 7 May naming April (late): April keeps its
+        on-time report and is met, and March's debt takes neither (the named one names April).
+        Before, the named report was counted as April's, so the on-time one was a surplus that
+        paid March late, and April became late: adding an event turned a met period late."""
+        apr = ev("apr", "2024-04-13T10:00", "b1", "report", recipient="hq")
+        again = ev("again", "2024-05-07T10:00", "b1", "report", recipient="hq", period="2024-04")
+        org = _org_without("b2")
+        for log in ([apr], [apr, again]):
+            as_of = datetime(2024, 6, 30, tzinfo=SH)
+            report = run(ruleset(MONTHLY), log, start=date(2024, 3, 1), end=date(2024, 5, 1), as_of=as_of, org=org)
+            assert [(o.period, o.status, o.evidence[:1]) for o in report.outcomes] == [
+                ("2024-03", "missing", ()),
+                ("2024-04", "met", ("apr",)),
+            ], log
+
+    def test_a_debt_is_paid_by_a_report_sent_where_the_rule_asks_before_a_misdirected_one(self) -> None:
+        """February's report is missed; on 5 March one goes to the office, on 6 March one to hq:
+        the one to hq pays the debt (late), the misdirected one is unused; with no other, a
+        misdirected report takes the debt (wrong-recipient). Before, the misdirected one, being
+        earlier, took it, and adding it turned a late February into a wrong recipient."""
+        wrong = ev("wrong", "2024-03-05T10:00", "b1", "report", recipient="office")
+        right = ev("right", "2024-03-06T10:00", "b1", "report", recipient="hq")
+        org = _org_without("b2")
+        for log, status, used in (
+            ([right], "late", ("right",)),
+            ([wrong, right], "late", ("right",)),
+            ([wrong], "wrong-recipient", ("wrong",)),
+        ):
+            as_of = datetime(2024, 6, 1, tzinfo=SH)
+            report = run(ruleset(MONTHLY), log, start=date(2024, 2, 1), end=date(2024, 3, 1), as_of=as_of, org=org)
+            assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [("2024-02", status, used)], log
+
     def test_a_single_event_answers_its_own_period_first(self) -> None:
         """One event in December with no period field is December's report; November stays missing."""
         log = [e for e in monthly_log("b1") if e.id not in ("b1-11", "b1-12")] + monthly_log("b2")
@@ -1385,6 +1418,26 @@ class TestPrerequisite:
             ["f2"],
         )
 
+    def test_an_approval_at_the_same_instant_counts_as_earlier(self) -> None:
+        """An approval at the very instant of the guarded event counts as earlier, before or after
+        it in the log: the report does not depend on the order of the log's lines. Two filings of
+        one case at one instant each count as the other's earlier filing."""
+        lecture = ev("l1", "2024-04-01T10:00", "s1", "lecture", subject="talk")
+        approval = ev("a1", "2024-04-01T10:00", "vp", "approve", subject="talk")
+        for log in ([lecture, approval], [approval, lecture]):
+            report = run(ruleset(PREREQ), log)
+            assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [("l1", "met", ("l1", "a1"))]
+        rule = {**PREREQ, "id": "refiling", "action": "filing", "link": "subject", "requires": [{"action": "filing"}]}
+        log = [
+            ev("f1", "2024-04-01T10:00", "s1", "filing", subject="case-1"),
+            ev("f2", "2024-04-01T10:00", "s1", "filing", subject="case-1"),
+        ]
+        report = run(ruleset(rule), log)
+        assert sorted((o.period, o.status, o.evidence) for o in report.outcomes) == [
+            ("f1", "met", ("f1", "f2")),
+            ("f2", "met", ("f2", "f1")),
+        ]
+
     def test_all_of_two_roles(self) -> None:
         """D11.6a: both the secretary's and the dean's approval are needed; one is not enough."""
         rule = {
@@ -1792,6 +1845,21 @@ class TestPendingExemptAndActivity:
         )
         report = run(ruleset({**MONTHLY, "every": {"calendar": "terms"}}), [], org=org)
         assert [(o.period, o.status) for o in report.outcomes if o.actor == "b1"] == [("2024-1", "exempt")]
+
+    def test_an_exemption_of_an_actor_that_owes_nothing_under_the_rule_is_refused(self) -> None:
+        """The monthly report is owed by the branches: an exemption of hq from it, which owes
+        nothing under it, would exempt nothing, so the check refuses it, listing who owes. Before,
+        it was taken and changed nothing."""
+        exemption = _exemption().model_copy(update={"actor": "hq"})
+        org = ORG.model_copy(update={"exemptions": [exemption]})
+        with pytest.raises(OrganisationError) as info:
+            run(ruleset(MONTHLY), [], org=org)
+        [problem] = info.value.problems
+        assert (problem.pointer, problem.code) == ("/exemptions/0/actor", "bad-value")
+        assert problem.message == (
+            "expected an actor that owes under rule 'monthly' ('b1', 'b2'); 'hq' owes nothing under it: "
+            "the exemption would exempt nothing"
+        )
 
     @pytest.mark.parametrize(("every", "label"), [("month", "0001-01-01"), ({"year_starting": 9}, "0001")])
     def test_an_exemption_at_the_calendars_start_is_judged_without_overflowing(self, every: Any, label: str) -> None:
