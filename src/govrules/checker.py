@@ -541,7 +541,7 @@ def _assign(
         if not own:
             loose.append(e)
             continue
-        unmet = [i for i in own if len(assigned[i]) < obls[i].min]
+        unmet = [i for i in own if _counted(obls[i], assigned[i]) < obls[i].min]
         assigned[(unmet or own)[0] if unmet else own[-1]].append(e)
     for i in live:
         o = obls[i]
@@ -605,7 +605,14 @@ def _surplus(o: Obligation, kept: Sequence[Event]) -> list[Event]:
 
 def _on_time(o: Obligation, e: Event) -> bool:
     """Whether ``e`` answers ``o`` on time and in its window."""
-    return o.opens <= e.time <= o.due and _kept_last(o, e)[0]
+    return e.time <= o.due and _kept_last(o, e)[0]
+
+
+def _counted(o: Obligation, held: Sequence[Event]) -> int:
+    """How many of the events ``o`` holds meet its need: those of its on-time span, and those
+    naming its period on time (one naming it late does not, so that an event in its span still
+    goes to it rather than to a later period)."""
+    return sum(1 for e in held if e.period is None or _on_time(o, e))
 
 
 def _kept_last(o: Obligation, e: Event) -> tuple[bool, float, int]:
@@ -1740,7 +1747,14 @@ def _schema_values(error: Any, words: dict[str, Any], lang: str) -> dict[str, An
         values["value"] = _as_json(expected)
     elif keyword == "additionalProperties":
         known, patterns = error.schema.get("properties", {}), error.schema.get("patternProperties", {})
-        extra = sorted(k for k in instance if k not in known and not any(re.search(p, k) for p in patterns))
+        extra = sorted(
+            (
+                k
+                for k in instance
+                if k not in known and not (isinstance(k, str) and any(re.search(p, k) for p in patterns))
+            ),
+            key=str,
+        )
         values["names"] = word("list_sep", lang).join(map(_as_json, extra))
     return values
 

@@ -41,7 +41,7 @@ from govrules.loaders import (
 )
 from govrules.messages import LANGUAGES, word
 from govrules.model import Organisation, RuleSet, labelled_periods, text_in
-from govrules.obligations import Context, iter_obligations, zone_of
+from govrules.obligations import LAST_RANGE_END, Context, iter_obligations, zone_of
 from govrules.renderers import RENDERERS, RenderContext, render
 from govrules.renderers._common import for_a_terminal
 
@@ -260,9 +260,8 @@ def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date
         except OverflowError:  # the last instant of the calendar, which the zone cannot show
             last_day = date.max
         if last_day == date.max:  # no range ends with the calendar's last day
-            raise _UsageError(
-                f"--as-of: {args.as_of} is at the end of the calendar: give --to, a day before {date.max}"
-            )
+            last = LAST_RANGE_END - timedelta(days=1)  # where a range may end
+            raise _UsageError(f"--as-of: {args.as_of} is at the end of the calendar: give --to, a day by {last}")
         end = _range_end(last_day)
     start_day = _parse_date(args.start, "--from") if args.start else date((end - timedelta(days=1)).year, 1, 1)
     if end <= start_day:

@@ -1329,9 +1329,9 @@ def split_cross_check(rules: RuleSet, org: Organisation) -> tuple[list[Problem],
         else:
             try:
                 owing = {actor.id for actor, _ in rule_parties(org, exempted)}
-            except InvalidArgument:  # an actor the organisation lacks: said as such above
+            except InvalidArgument:  # an actor the organisation lacks: said as such elsewhere
                 owing = {ex.actor}
-            if ex.actor not in owing:
+            if ex.actor not in owing and org.actor(ex.actor) is not None:  # an unknown one is said so
                 message = (
                     f"expected an actor that owes under rule {ex.rule!r} ({_listed(sorted(owing))}); "
                     f"{ex.actor!r} owes nothing under it: the exemption would exempt nothing"

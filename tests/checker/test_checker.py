@@ -327,6 +327,36 @@ class TestLate:
                 ("2024-04", "met", ("apr",)),
             ], log
 
+    def test_an_early_report_naming_a_period_frees_the_one_in_its_span_for_an_older_debt(self) -> None:
+        """March is missed; a report of 28 March names April, and one of 10 April names none: April
+        is met by the one naming it (early, but on time), so the other pays March late. A review
+        found a first version of the rule above counting only named reports inside the period,
+        which left March missing."""
+        named = ev("A", "2024-03-28T10:00", "b1", "report", recipient="hq", period="2024-04")
+        plain = ev("B", "2024-04-10T10:00", "b1", "report", recipient="hq")
+        as_of = datetime(2024, 6, 30, tzinfo=SH)
+        report = run(ruleset(MONTHLY), [named, plain], start=date(2024, 3, 1), end=date(2024, 5, 1), as_of=as_of)
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes if o.actor == "b1"] == [
+            ("2024-03", "late", ("B",)),
+            ("2024-04", "met", ("A",)),
+        ]
+
+    def test_a_late_report_naming_a_period_does_not_push_its_on_time_report_to_the_next(self) -> None:
+        """Due 40 days after the month, March's on-time span (1 April to 10 May) and April's (1 May
+        to 9 June) overlap; a report of 2 May answers March. A late report naming March (28 June)
+        does not count toward March's need, so the one of 2 May stays March's and March stays
+        met. Before, adding it sent the 2 May report to April and made March late."""
+        rule = {**MONTHLY, "due_after": "40 days"}
+        plain = ev("e0", "2024-05-02T10:00", "b1", "report", recipient="hq")
+        named = ev("e1", "2024-06-28T00:00", "b1", "report", recipient="hq", period="2024-03")
+        as_of = datetime(2024, 12, 1, tzinfo=SH)
+        for log in ([plain], [plain, named]):
+            report = run(ruleset(rule), log, start=date(2024, 3, 1), end=date(2024, 5, 1), as_of=as_of)
+            assert [(o.period, o.status, o.evidence[:1]) for o in report.outcomes if o.actor == "b1"] == [
+                ("2024-03", "met", ("e0",)),
+                ("2024-04", "missing", ()),
+            ], log
+
     def test_a_debt_is_paid_by_a_report_sent_where_the_rule_asks_before_a_misdirected_one(self) -> None:
         """February's report is missed; on 5 March one goes to the office, on 6 March one to hq:
         the one to hq pays the debt (late), the misdirected one is unused; with no other, a
@@ -1618,6 +1648,11 @@ class TestContentAndForbidden:
             '/attributes/title: "x" 不符合格式 "^[A-Z]"',
         ]
         assert "'subject' is a required property" in en.message and "1.5 is not of type 'integer'" in en.message
+        # keys of two types (a record made in Python): listed, not compared
+        odd = ev("m2", "2024-05-01T10:00", "b1", "meeting", attributes={"zz": 2, 5: 3})
+        closed = {**rule, "schema": {"properties": {"attributes": {"additionalProperties": False}}}}
+        [zh] = gaps(run(ruleset(closed), [odd], lang="zh"))
+        assert zh.message.endswith('/attributes: 不允许有其他属性(5、"zz" 不在允许之列)')
 
     @pytest.mark.parametrize(
         "schema",
@@ -1845,6 +1880,14 @@ class TestPendingExemptAndActivity:
         )
         report = run(ruleset({**MONTHLY, "every": {"calendar": "terms"}}), [], org=org)
         assert [(o.period, o.status) for o in report.outcomes if o.actor == "b1"] == [("2024-1", "exempt")]
+
+    def test_an_exemption_of_an_unknown_actor_is_said_once(self) -> None:
+        """An exemption of an actor the organisation lacks is one problem, "unknown actor", not
+        also one that it owes nothing."""
+        org = ORG.model_copy(update={"exemptions": [_exemption().model_copy(update={"actor": "zz"})]})
+        with pytest.raises(OrganisationError) as info:
+            run(ruleset(MONTHLY), [], org=org)
+        assert [(p.pointer, p.code) for p in info.value.problems] == [("/exemptions/0/actor", "unknown-actor")]
 
     def test_an_exemption_of_an_actor_that_owes_nothing_under_the_rule_is_refused(self) -> None:
         """The monthly report is owed by the branches: an exemption of hq from it, which owes

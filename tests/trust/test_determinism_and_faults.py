@@ -218,7 +218,7 @@ def test_a_range_or_audit_moment_past_the_calendar_is_exit_2(flags: list[str], m
         ),
         (
             [*CHECK[:8], "--as-of", "9999-12-31"],  # no --to: the as-of day ends the range
-            "error: --as-of: 9999-12-31 is at the end of the calendar: give --to, a day before 9999-12-31\n",
+            "error: --as-of: 9999-12-31 is at the end of the calendar: give --to, a day by 9990-12-31\n",
         ),
         (
             ["obligations", *CHECK[1:4], "--from", "2024-01-01", "--to", "2024-01-31", "--as-of", "0001-01-01T00:00"],
