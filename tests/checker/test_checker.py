@@ -1427,16 +1427,27 @@ class TestPrerequisite:
             ("o-05-talk", "unapproved"),
         ]
 
+    REFILING: ClassVar[dict[str, Any]] = {
+        **PREREQ,
+        "id": "refiling",
+        "action": "filing",
+        "link": "subject",
+        "requires": [{"action": "filing"}],
+    }
+
+    @staticmethod
+    def _filings(second: str) -> list[Event]:
+        """Two filings of one case, the first on 1 April at 10:00, the second at ``second``."""
+        return [
+            ev("f1", "2024-04-01T10:00", "s1", "filing", subject="case-1"),
+            ev("f2", second, "s1", "filing", subject="case-1"),
+        ]
+
     def test_an_event_is_not_its_own_prerequisite(self) -> None:
         """A filing that must follow an earlier filing of the same case is not preceded by
         itself: the first filing of a case is unapproved (the only other filing came after it),
         the second is met by the first."""
-        rule = {**PREREQ, "id": "refiling", "action": "filing", "link": "subject", "requires": [{"action": "filing"}]}
-        log = [
-            ev("f1", "2024-04-01T10:00", "s1", "filing", subject="case-1"),
-            ev("f2", "2024-04-02T10:00", "s1", "filing", subject="case-1"),
-        ]
-        report = run(ruleset(rule), log)
+        report = run(ruleset(self.REFILING), self._filings(second="2024-04-02T10:00"))
         assert sorted((o.period, o.status, o.evidence) for o in report.outcomes) == [
             ("f1", "unapproved", ("f1", "f2")),
             ("f2", "met", ("f2", "f1")),
@@ -1457,12 +1468,7 @@ class TestPrerequisite:
         for log in ([lecture, approval], [approval, lecture]):
             report = run(ruleset(PREREQ), log)
             assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [("l1", "met", ("l1", "a1"))]
-        rule = {**PREREQ, "id": "refiling", "action": "filing", "link": "subject", "requires": [{"action": "filing"}]}
-        log = [
-            ev("f1", "2024-04-01T10:00", "s1", "filing", subject="case-1"),
-            ev("f2", "2024-04-01T10:00", "s1", "filing", subject="case-1"),
-        ]
-        report = run(ruleset(rule), log)
+        report = run(ruleset(self.REFILING), self._filings(second="2024-04-01T10:00"))
         assert sorted((o.period, o.status, o.evidence) for o in report.outcomes) == [
             ("f1", "met", ("f1", "f2")),
             ("f2", "met", ("f2", "f1")),
