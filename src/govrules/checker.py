@@ -541,7 +541,7 @@ def _assign(
         if not own:
             loose.append(e)
             continue
-        unmet = [i for i in own if _counted(obls[i], assigned[i]) < obls[i].min]
+        unmet = [i for i in own if len(assigned[i]) < obls[i].min or _counted(obls[i], assigned[i]) < obls[i].min]
         assigned[(unmet or own)[0] if unmet else own[-1]].append(e)
     for i in live:
         o = obls[i]
