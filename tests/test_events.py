@@ -1727,6 +1727,19 @@ def test_a_rejected_records_reason_is_said_in_the_reports_language(tmp_path: Pat
     reason = Reason("missing", fields=(Reason("missing-field", field="actor", columns="单位"),))
     again = pickle.loads(pickle.dumps(reason))
     assert (again, again.said("zh")) == ("missing actor (column '单位')", "缺少 actor(列 '单位')")
+    # a rejected record holds plain data: its English text, and its entry and values, which
+    # msgspec and json encode (a `Reason` in it made msgspec refuse the record)
+    import msgspec
+
+    record = Rejected("log.csv", 3, reason, "e3")
+    assert (type(record.reason), record.reason) == (str, "missing actor (column '单位')")
+    data = msgspec.to_builtins(record)
+    assert data["said"] == {
+        "key": "missing",
+        "values": {"fields": [{"key": "missing-field", "values": {"field": "actor", "columns": "单位"}}]},
+    }
+    assert Reason.from_data(json.loads(json.dumps(data["said"]))).said("zh") == "缺少 actor(列 '单位')"
+    assert record == Rejected("log.csv", 3, "missing actor (column '单位')", "e3")  # as a text would be
 
 
 def test_every_reason_the_code_names_is_in_every_catalogue() -> None:

@@ -2094,8 +2094,10 @@ def _rejected(run: _Run, record: Rejected) -> Finding:
         file=record.file,
         line=record.line,
         evidence=(record.record_id,) if record.record_id else (),
-        detail={"reason": str(record.reason)},  # English, as every detail is: the message says it in the language
-        message=message("rejected-event", run.lang, where=where, reason=reason_in(record.reason, run.lang)),
+        detail={"reason": record.reason},  # English, as every detail is: the message says it in the language
+        message=message(
+            "rejected-event", run.lang, where=where, reason=reason_in(record.reason, run.lang, record.said)
+        ),
     )
 
 

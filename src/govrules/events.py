@@ -110,12 +110,22 @@ Event._fields = Event.__struct_fields__
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
-    """An input record that could not be read."""
+    """An input record that could not be read.
+
+    ``reason`` is the English text. Given a `Reason`, the record keeps its text there and its
+    catalogue entry and values in ``said`` (plain data, as JSON holds it), which `reason_in` says
+    in another language."""
 
     file: str
     line: int | None
     reason: str
     record_id: str | None = None
+    said: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.reason, Reason):
+            object.__setattr__(self, "said", self.reason.as_data())
+            object.__setattr__(self, "reason", str(self.reason))
 
     def problem(self) -> Problem:
         """The rejection as a `Problem`."""

@@ -112,6 +112,32 @@ class Reason(str):
         """The reason in ``lang``."""
         return _reason_text(self.key, lang, self.values)
 
+    def as_data(self) -> dict[str, Any]:
+        """The reason as plain data (`from_data` reads it back): ``{"key": ..., "values": {...}}``,
+        a value that is a reason in the same form, a tuple of them as a list."""
+        return {"key": self.key, "values": {name: _as_data(value) for name, value in self.values.items()}}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Reason:
+        """The reason `as_data` gave."""
+        return cls(data["key"], **{name: _from_data(value) for name, value in data["values"].items()})
+
+
+def _as_data(value: Any) -> Any:
+    if isinstance(value, Reason):
+        return value.as_data()
+    if isinstance(value, tuple):
+        return [_as_data(part) for part in value]
+    return value
+
+
+def _from_data(value: Any) -> Any:
+    if isinstance(value, dict):
+        return Reason.from_data(value)
+    if isinstance(value, list):
+        return tuple(_from_data(part) for part in value)
+    return value
+
 
 def _reason(key: str, values: dict[str, Any]) -> Reason:
     return Reason(key, **values)
@@ -130,9 +156,12 @@ def _said(value: Any, lang: str) -> Any:
     return value
 
 
-def reason_in(reason: str, lang: str) -> str:
-    """A rejected record's ``reason`` in ``lang``: as written where it is not a `Reason`."""
-    return reason.said(lang) if isinstance(reason, Reason) else reason
+def reason_in(reason: str, lang: str, said: dict[str, Any] | None = None) -> str:
+    """A rejected record's ``reason`` in ``lang``, from its catalogue entry and values (a `Reason`,
+    or ``said``, the data `Reason.as_data` gives); as written where it has none."""
+    if isinstance(reason, Reason):
+        return reason.said(lang)
+    return Reason.from_data(said).said(lang) if said is not None else reason
 
 
 _ZH_DIGITS = "一二三四"
