@@ -541,7 +541,11 @@ def _assign(
         if not own:
             loose.append(e)
             continue
-        unmet = [i for i in own if len(assigned[i]) < obls[i].min or _counted(obls[i], assigned[i]) < obls[i].min]
+        unmet = [
+            i
+            for i in own
+            if len(assigned[i]) < obls[i].min or _counted(obls[i], assigned[i], misdirected) < obls[i].min
+        ]
         assigned[(unmet or own)[0] if unmet else own[-1]].append(e)
     for i in live:
         o = obls[i]
@@ -608,11 +612,11 @@ def _on_time(o: Obligation, e: Event) -> bool:
     return e.time <= o.due and _kept_last(o, e)[0]
 
 
-def _counted(o: Obligation, held: Sequence[Event]) -> int:
+def _counted(o: Obligation, held: Sequence[Event], misdirected: Collection[str]) -> int:
     """How many of the events ``o`` holds meet its need: those of its on-time span, and those
-    naming its period on time (one naming it late does not, so that an event in its span still
-    goes to it rather than to a later period)."""
-    return sum(1 for e in held if e.period is None or _on_time(o, e))
+    naming its period on time, sent where the rule asks (one naming it late, or a misdirected
+    one, does not, so that an event in its span still goes to it rather than to a later period)."""
+    return sum(1 for e in held if e.id not in misdirected and (e.period is None or _on_time(o, e)))
 
 
 def _kept_last(o: Obligation, e: Event) -> tuple[bool, float, int]:

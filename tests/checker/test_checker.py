@@ -357,6 +357,24 @@ class TestLate:
                 ("2024-04", "missing", ()),
             ], log
 
+    def test_a_misdirected_report_does_not_push_an_on_time_one_to_the_next_period(self) -> None:
+        """Due 40 days after the month, January's and February's on-time spans overlap. January
+        holds a report to hq of 5 March and a late one naming it; adding a report of 2 March sent
+        to the office leaves January met: the misdirected report meets none of its need, so the
+        one of 5 March stays January's. A review found it pushed that one to February, and January
+        late."""
+        rule = {**MONTHLY, "due_after": "40 days"}
+        late = ev("late", "2024-04-20T10:00", "b1", "report", recipient="hq", period="2024-01")
+        ok = ev("ok", "2024-03-05T10:00", "b1", "report", recipient="hq")
+        astray = ev("mis", "2024-03-02T10:00", "b1", "report", recipient="office")
+        as_of = datetime(2024, 12, 31, tzinfo=SH)
+        for log in ([late, ok], [late, ok, astray]):
+            report = run(ruleset(rule), log, start=date(2024, 1, 1), end=date(2024, 3, 1), as_of=as_of)
+            assert [(o.period, o.status, o.evidence[:1]) for o in report.outcomes if o.actor == "b1"] == [
+                ("2024-01", "met", ("ok",)),
+                ("2024-02", "missing", ()),
+            ], log
+
     def test_a_debt_is_paid_by_a_report_sent_where_the_rule_asks_before_a_misdirected_one(self) -> None:
         """February's report is missed; on 5 March one goes to the office, on 6 March one to hq:
         the one to hq pays the debt (late), the misdirected one is unused; with no other, a
