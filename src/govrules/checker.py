@@ -597,14 +597,13 @@ def _debt_key(e: Event, misdirected: Collection[str]) -> tuple[bool, float, int]
 def _surplus(o: Obligation, kept: Sequence[Event]) -> list[Event]:
     """The events of a later period ``o`` (``kept``, its own, none misdirected) that an older
     debt may take: of those naming no period (one naming its period stays), those beyond what
-    ``o`` needs on time, which it gives up first outside its window, then earliest (`_kept_last`).
-    An event naming ``o``'s period but late for it meets no part of that need, so that an
-    on-time report of ``o`` is not given away for it (adding that late event would make ``o``
-    late, which the laws forbid)."""
+    meets ``o``'s need (`_counted`), which it gives up first outside its window, then earliest
+    (`_kept_last`). An event naming ``o``'s period but late for it meets no part of that need,
+    so that an on-time report of ``o`` is not given away for it (adding that late event would
+    make ``o`` late, which the laws forbid)."""
     unnamed = [e for e in kept if e.period is None]
-    on_time_named = sum(1 for e in kept if e.period is not None and _on_time(o, e))
-    need = max(0, o.min - on_time_named)
-    return sorted(unnamed, key=partial(_kept_last, o))[: max(0, len(unnamed) - need)]
+    spare = min(len(unnamed), _counted(o, kept, ()) - o.min)
+    return sorted(unnamed, key=partial(_kept_last, o))[: max(0, spare)]
 
 
 def _on_time(o: Obligation, e: Event) -> bool:
