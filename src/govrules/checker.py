@@ -48,7 +48,6 @@ from govrules.messages import (
     format_instant,
     format_period,
     message,
-    reason_in,
     word,
 )
 from govrules.model import (
@@ -2098,9 +2097,7 @@ def _rejected(run: _Run, record: Rejected) -> Finding:
         line=record.line,
         evidence=(record.record_id,) if record.record_id else (),
         detail={"reason": record.reason},  # English, as every detail is: the message says it in the language
-        message=message(
-            "rejected-event", run.lang, where=where, reason=reason_in(record.reason, run.lang, record.said)
-        ),
+        message=message("rejected-event", run.lang, where=where, reason=record.reason_in(run.lang)),
     )
 
 

@@ -127,6 +127,10 @@ class Rejected:
             object.__setattr__(self, "said", self.reason.as_data())
             object.__setattr__(self, "reason", str(self.reason))
 
+    def reason_in(self, lang: str) -> str:
+        """The reason in ``lang``, from its catalogue entry and values; as written where it has none."""
+        return Reason.from_data(self.said).said(lang) if self.said is not None else self.reason
+
     def problem(self) -> Problem:
         """The rejection as a `Problem`."""
         return Problem(self.file, self.line, None, "", "rejected-event", self.reason)

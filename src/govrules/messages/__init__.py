@@ -26,7 +26,6 @@ __all__ = [
     "format_instant",
     "format_period",
     "message",
-    "reason_in",
     "word",
 ]
 
@@ -154,14 +153,6 @@ def _said(value: Any, lang: str) -> Any:
     if isinstance(value, tuple):
         return word("list_sep", lang).join(_said(part, lang) for part in value)
     return value
-
-
-def reason_in(reason: str, lang: str, said: dict[str, Any] | None = None) -> str:
-    """A rejected record's ``reason`` in ``lang``, from its catalogue entry and values (a `Reason`,
-    or ``said``, the data `Reason.as_data` gives); as written where it has none."""
-    if isinstance(reason, Reason):
-        return reason.said(lang)
-    return Reason.from_data(said).said(lang) if said is not None else reason
 
 
 _ZH_DIGITS = "一二三四"
