@@ -7,8 +7,8 @@ Two families, documented in docs/calendar.md:
 * **Calendar** units (days, weeks, workdays, months, years) count *local calendar days* in the
   zone of the check (the organisation's, else the rule set's), and the deadline ends at the last
   instant of the local day reached (EU Reg. 1182/71 Art. 3(2)(b), PRC Civil Code Art. 203: a
-  period in days ends at 24:00 of its last day). The starting day itself is not counted. Months and years follow the month-end policy
-  (clamp by default: Jan 31 + 1 month = Feb 28/29).
+  period in days ends at 24:00 of its last day). The starting day itself is not counted. Months
+  and years follow the month-end policy (clamp by default: Jan 31 + 1 month = Feb 28/29).
 * **A period's end** ("end of year", "end of quarter", "end of half-year", "end of month") is a
   moment, not a length: the last instant of the local calendar period the start falls in.
 
