@@ -35,6 +35,7 @@ from govrules.durations import Duration, Unit, deadline, end_of_day, fixed_offse
 from govrules.errors import CalendarError, InvalidArgument
 from govrules.model import (
     Actor,
+    CalendarPeriod,
     DateRange,
     FiscalYear,
     NamedCalendar,
@@ -220,10 +221,15 @@ def rule_periods(rule: RecurringRule, org: Organisation, week_start: int, start:
     elif isinstance(every, FiscalYear):
         yield from iter_periods(Grain.YEAR, start, end, year_start=every.year_starting)
     elif isinstance(every, NamedCalendar):
-        periods = [Period(p.start, p.end + timedelta(days=1), p.id) for p in org.calendars.get(every.calendar, [])]
+        periods = [_custom_period(p) for p in org.calendars.get(every.calendar, [])]
         yield from iter_custom_periods(periods, start, end)
     elif isinstance(every, Recurrence):
         yield from iter_rrule_periods(every.rrule, dtstart=every.start, start=start, end=end, week_start=week_start)
+
+
+def _custom_period(p: CalendarPeriod) -> Period:
+    """A period of the organisation's calendars (its last day written inclusive) as a `Period`."""
+    return Period(p.start, p.end + timedelta(days=1), p.id)
 
 
 def _next_period(ctx: Context, rule: RecurringRule, period: Period) -> Period | None:
@@ -406,12 +412,9 @@ def exemption_misses(rules: RuleSet, org: Organisation, rule: RecurringRule, lab
     rule's periods (`_exempts` holds none of them), or None when it holds one, or when ``label``
     names no period (the organisation's own check says so). A year ``2024`` holds no school year
     from September whole, a week no month: such an exemption would leave every obligation owed."""
-    spans = [
-        Period(p.start, p.end + timedelta(days=1), p.id)
-        for periods in org.calendars.values()
-        for p in periods
-        if p.id == label
-    ] or [p for p in (written_period(label),) if p is not None]
+    spans = [_custom_period(p) for periods in org.calendars.values() for p in periods if p.id == label] or [
+        p for p in (written_period(label),) if p is not None
+    ]
     if not spans:
         return None
     week_start = _WEEKDAY_INDEX[rules.week_start]
