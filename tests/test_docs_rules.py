@@ -1,4 +1,5 @@
-"""Every example in docs/rules.md is a complete file that loads without a problem."""
+"""Every example in docs/rules.md is a complete file that loads without a problem, and every
+test the docs cite as evidence exists."""
 
 from __future__ import annotations
 
@@ -68,3 +69,22 @@ def test_district_examples_agree_with_the_example_organisation() -> None:
     assert problems == []
     rule_ids = {r.id for rs in rule_sets for r in rs.rules}
     assert {e.rule for e in org.exemptions} <= rule_ids
+
+
+def test_every_test_the_docs_cite_exists() -> None:
+    """The docs cite tests by name as the evidence for what they say (`test_...`, `TestClass`); a
+    renamed or deleted test leaves a claim without its evidence."""
+    root = DOC.parents[1]
+    docs = [*sorted((root / "docs").glob("*.md")), root / "README.md", root / "benchmarks" / "README.md"]
+    cited = {
+        name: doc.name
+        for doc in docs
+        for name in re.findall(r"`((?:test_|Test)[A-Za-z0-9_]+)`", doc.read_text("utf-8"))
+    }
+    defined = {
+        name
+        for f in (root / "tests").rglob("test_*.py")
+        for name in re.findall(r"^\s*(?:def|class) ((?:test_|Test)\w+)", f.read_text("utf-8"), re.M)
+    }
+    assert len(cited) >= 100
+    assert {n: d for n, d in cited.items() if n not in defined} == {}

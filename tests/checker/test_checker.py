@@ -1170,6 +1170,37 @@ class TestTriggered:
             ("discharged", 3, ("i1", "w2")),
         ]
 
+    def test_answering_a_step_starts_the_next_steps_clock_before_an_unless_event(self) -> None:
+        """A step counted from the one before is due from that step's response, or, with none, from
+        that step's own due moment. A report sent early moves the closure's deadline earlier,
+        before the withdrawal, which then excuses nothing: the closure goes from discharged to
+        unanswered. That is the deadline the rule gives, not a gap made by the report; the laws
+        excuse it (docs/testing.md, law 3)."""
+        rule = {
+            **CHAIN,
+            "steps": [
+                {"action": "written-report", "within": "7 days"},
+                {"action": "closure", "within": "30 days"},
+            ],
+            "unless": {"action": "withdraw"},
+        }
+        without = [ev("i1", "2024-03-01T10:00", "b1", "inspection"), ev("w1", "2024-04-03T10:00", "b1", "withdraw")]
+        reported = [*without, ev("r1", "2024-03-02T10:00", "b1", "written-report")]
+        outcomes = [
+            [(o.step, o.status, o.due.isoformat(), o.evidence) for o in run(ruleset(rule), log).outcomes]
+            for log in (without, reported)
+        ]
+        assert outcomes == [
+            [
+                (1, "unanswered", "2024-03-08T23:59:59.999999+08:00", ("i1",)),
+                (2, "discharged", "2024-04-07T23:59:59.999999+08:00", ("i1", "w1")),
+            ],
+            [
+                (1, "met", "2024-03-08T23:59:59.999999+08:00", ("i1", "r1")),
+                (2, "unanswered", "2024-04-01T23:59:59.999999+08:00", ("i1",)),
+            ],
+        ]
+
     @pytest.mark.parametrize(
         ("to", "payee", "status"),
         [
