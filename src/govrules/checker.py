@@ -1051,6 +1051,29 @@ def _selected(
 
 
 def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
+    """Every trigger's chain, in two passes where a step is left with only a misdirected free event.
+
+    A free event (one naming nothing by ``ref``) sent to the wrong recipient is cited for a step
+    only if no trigger took it as its response: taking it for the first step found without one
+    would make which trigger is answered depend on which steps are already due, and a later audit
+    moment could turn a met step into an unanswered one. The first pass cites no such event and
+    notes the steps that wanted one; the second, run only then, may cite those the first left
+    unused.
+    """
+    used: set[str] = set()
+    wanted: list[str] = []
+    items = list(_chains(run, rule, used, None, wanted))
+    if wanted:
+        items = list(_chains(run, rule, set(), used, []))
+    return iter(items)
+
+
+def _chains(
+    run: _Run, rule: TriggeredRule, used_by_rule: set[str], used_before: set[str] | None, wanted: list[str]
+) -> Iterator[Item]:
+    """The chains of `_check_triggered`: ``used_by_rule`` gathers the events taken; a misdirected
+    free event may be cited only if ``used_before`` is given and does not hold it, and a final
+    step that leaves one uncited for want of it is noted in ``wanted`` (by trigger)."""
     ctx = run.ctx
     triggers = list(_selected(run, rule, rule.trigger.action, rule.trigger.where, as_party(rule.trigger.by)))
     # an event whose `ref` names another event answers only the chain of that event: it is never
@@ -1059,8 +1082,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
     responses = [
         _Responses([e for e in run.events(step.action) if _where_matches(step.where, e)]) for step in rule.steps
     ]
-    used_by_rule: set[str] = set()  # one event answers at most one step of one trigger
-    taken: list[set[str]] = [used_by_rule for _ in rule.steps]
+    taken: list[set[str]] = [used_by_rule for _ in rule.steps]  # one event answers one step of one trigger
     parties = [(as_party(step.by) or Party(trigger="actor"), as_party(step.to)) for step in rule.steps]
     unless_events = run.events(rule.unless.action) if rule.unless is not None else ()
     unless_times = [e.time.timestamp() for e in unless_events]  # to start each search at its trigger
@@ -1099,7 +1121,9 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
             def fits(e: Event, trig: Event = trig, to: Party | None = to) -> bool:
                 return to is None or run.party_matches(to, e.recipient, trig, e.time)
 
-            chosen, first_candidate = responses[index].choose(trig, links, _actor_scope(by, trig), candidate, fits)
+            chosen, astray, passed_over = responses[index].choose(
+                trig, links, _actor_scope(by, trig), candidate, fits, due, used_before
+            )
             # each step lapses on its own: an unless event after its response or its due moment
             # does not discharge it, though it discharges a step before or after it
             if rule.unless is not None:
@@ -1171,8 +1195,10 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                     )
                 previous, previous_due = chosen, due
                 continue
-            if due > ctx.as_of or first_candidate is None:
+            if due > ctx.as_of or astray is None:
                 # not yet due, or due and never answered
+                if passed_over and due <= ctx.as_of:
+                    wanted.append(trig.id)
                 code, status = (
                     (FindingCode.PENDING, "pending") if due > ctx.as_of else (FindingCode.UNANSWERED, "unanswered")
                 )
@@ -1183,8 +1209,8 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
                 yield run.finding(
                     code, rule, words, **base, expected_min=1, observed=0, evidence=[trig.id], detail=detail
                 )
-            else:  # no candidate fits the recipient: the first one is misdirected
-                e = first_candidate
+            else:  # no candidate fits the recipient: one is misdirected
+                e = astray
                 taken[index].add(e.id)
                 links.add(e.id)
                 yield run.outcome(rule, **base, status="wrong-recipient", step=number, evidence=[trig.id, e.id])
@@ -1250,33 +1276,52 @@ class _Responses:
         scope: tuple[bool, str | None] | None,
         candidate: Callable[[Event], bool],
         fits: Callable[[Event], bool],
-    ) -> tuple[Event | None, Event | None]:
-        """The response chosen for ``trig`` and the first candidate (in time order).
+        due: datetime,
+        used_before: set[str] | None,
+    ) -> tuple[Event | None, Event | None, bool]:
+        """The response chosen for ``trig``, else the misdirected event cited, and whether a
+        misdirected free event was passed over for want of ``used_before``.
 
-        The chosen one is the first fitting candidate linked by ``ref`` to one of ``links``, else
-        the first fitting candidate. The first candidate is only computed when none fits.
+        The chosen one is the first fitting candidate linked by ``ref`` to one of ``links`` if it
+        came by ``due``, else the first fitting candidate that did, else the first fitting one: a
+        late report naming the trigger does not displace one made in time, so a later audit moment
+        or an added report never turns a met step late. With none fitting, the misdirected one is
+        the first candidate linked by ``ref``, else the first free candidate that ``used_before``
+        (the events a pass without misdirection took) does not hold.
         """
         linked: list[int] = []
         for link in links:
             if link in self.by_ref:
                 linked.extend(_index_values(self.by_ref[link]))
-        first: int | None = None
+        answer: Event | None = None
+        astray: Event | None = None
         for pos in sorted(set(linked)):
             e = self.events[pos]
             if candidate(e):
                 if fits(e):
-                    return e, None
-                if first is None:
-                    first = pos
+                    answer = e
+                    break
+                if astray is None:
+                    astray = e
+        if answer is not None and answer.time <= due:
+            return answer, None, False
+        passed_over = False
         if scope is not None:
             for pos in self._free_from(scope, trig.time):
                 e = self.events[pos]
+                if answer is not None and e.time > due:
+                    break  # none free came in time: the late one naming the trigger answers it
                 if candidate(e):
                     if fits(e):
-                        return e, None
-                    if first is None or pos < first:
-                        first = pos
-        return None, None if first is None else self.events[first]
+                        return e, None, False
+                    if astray is None and answer is None:
+                        if used_before is None:
+                            passed_over = True
+                        elif e.id not in used_before:
+                            astray = e
+        if answer is not None:
+            return answer, None, False
+        return None, astray, passed_over
 
 
 def _actor_scope(by: Party, trig: Event) -> tuple[bool, str | None] | None:

@@ -929,6 +929,62 @@ class TestTriggered:
             ("i2", "met", ("i2", "r")),
         ]
 
+    def test_a_late_report_naming_the_trigger_does_not_displace_one_in_time(self) -> None:
+        """A report in time that names nothing answers the inspection before a late one naming it:
+        the step stays met when the late one is added, or comes into view at a later audit
+        moment. Before, the late one won for its ``ref`` and the met step turned late."""
+        rule = {**CHAIN, "steps": [{"action": "written-report", "within": "1 day"}]}
+        in_time = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection"),
+            ev("r1", "2024-03-01T12:00", "b1", "written-report"),
+        ]
+        late = ev("r2", "2024-03-05T09:00", "b1", "written-report", ref="i1")
+        seen = [
+            [(o.status, o.evidence) for o in run(ruleset(rule), log, as_of=datetime(*day, tzinfo=SH)).outcomes]
+            for log, day in (
+                (in_time, (2024, 3, 10)),
+                ([*in_time, late], (2024, 3, 4)),
+                ([*in_time, late], (2024, 3, 10)),
+            )
+        ]
+        assert seen == [[("met", ("i1", "r1"))]] * 3
+        # late on both sides, the one naming the trigger answers it; in time on both, too
+        report = run(ruleset(rule), [in_time[0], in_time[1]._replace(time=datetime(2024, 3, 4, tzinfo=SH)), late])
+        assert [(o.status, o.evidence) for o in report.outcomes] == [("late-response", ("i1", "r2"))]
+        named = late._replace(time=datetime(2024, 3, 1, 14, tzinfo=SH))
+        report = run(ruleset(rule), [*in_time, named])
+        assert [(o.status, o.evidence) for o in report.outcomes] == [("met", ("i1", "r2"))]
+
+    def test_a_misdirected_report_another_trigger_took_is_not_cited(self) -> None:
+        """Two inspections, one feedback sent to the second's subject: it answers the second, and
+        the first is unanswered, at every audit moment. Before, once the first was due, it took
+        the feedback as its misdirected one, and the second went from met to unanswered."""
+        rule = {
+            **CHAIN,
+            "steps": [{"action": "feedback", "to": {"trigger": "subject"}, "within": "1 day"}],
+        }
+        log = [
+            ev("i1", "2024-03-01T08:00", "b1", "inspection", subject="s1"),
+            ev("i2", "2024-03-01T09:00", "b1", "inspection", subject="s2"),
+            ev("f2", "2024-03-01T10:00", "b1", "feedback", recipient="s2"),
+        ]
+        seen = [
+            [(o.period, o.status, o.evidence) for o in run(ruleset(rule), log, as_of=moment).outcomes]
+            for moment in (datetime(2024, 3, 1, 12, tzinfo=SH), datetime(2024, 3, 5, tzinfo=SH))
+        ]
+        assert seen == [
+            [("i1", "pending", ("i1",)), ("i2", "met", ("i2", "f2"))],
+            [("i1", "unanswered", ("i1",)), ("i2", "met", ("i2", "f2"))],
+        ]
+        # a misdirected feedback no trigger takes is still cited, the one naming it first
+        stray = [*log, ev("f9", "2024-03-01T11:00", "b1", "feedback", recipient="s3")]
+        report = run(ruleset(rule), stray, as_of=datetime(2024, 3, 5, tzinfo=SH))
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("i1", "wrong-recipient", ("i1", "f9")),
+            ("i2", "met", ("i2", "f2")),
+        ]
+        assert [(f.code.value, f.detail["found_recipients"]) for f in gaps(report)] == [("wrong-recipient", ["s3"])]
+
     def test_a_response_linked_to_a_trigger_not_checked_here_answers_no_other(self) -> None:
         """A report whose ref names an inspection of 31 December stays that inspection's when only
         the next year is checked, and when it names a trigger of another version of the clause:
@@ -1054,9 +1110,11 @@ class TestTriggered:
             ("i3", 3, "discharged", ("i3", "w3")),
         ]
 
-    def test_the_first_misdirected_response_in_time_is_the_one_reported(self) -> None:
-        """No response reaches the step's recipient: the first misdirected one in time order is
-        cited, whether it is linked by ref or free (a free one before a linked one here)."""
+    def test_a_misdirected_response_naming_the_trigger_is_the_one_reported(self) -> None:
+        """No response reaches the step's recipient: the misdirected one naming the trigger by
+        ``ref`` is cited before a free one, even one sent earlier, as a response naming it is
+        taken before a free one. Before, the first in time was cited, which could be a report
+        another trigger took as its own."""
         rule = {**CHAIN, "steps": [{"action": "written-report", "to": "hq", "within": "promptly"}]}
         log = [
             ev("i1", "2024-03-01T10:00", "b1", "inspection"),
@@ -1064,9 +1122,9 @@ class TestTriggered:
             ev("r1", "2024-03-01T12:00", "b1", "written-report", recipient="office"),
         ]
         report = run(ruleset(rule), log)
-        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [("i1", "wrong-recipient", ("i1", "r1"))]
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [("i1", "wrong-recipient", ("i1", "r2"))]
         [f] = gaps(report)
-        assert (f.code.value, f.evidence, f.detail["found_recipients"]) == ("wrong-recipient", ("i1", "r1"), ["office"])
+        assert (f.code.value, f.evidence, f.detail["found_recipients"]) == ("wrong-recipient", ("i1", "r2"), ["office"])
 
     NOTIFY: ClassVar[dict[str, Any]] = {
         "id": "notify",
@@ -1199,6 +1257,25 @@ class TestTriggered:
                 (1, "met", "2024-03-08T23:59:59.999999+08:00", ("i1", "r1")),
                 (2, "unanswered", "2024-04-01T23:59:59.999999+08:00", ("i1",)),
             ],
+        ]
+
+    def test_a_late_response_moves_the_next_steps_deadline_later(self) -> None:
+        """The closure is due a day after the report, or, with no report, a day after the report
+        was due. Before a late report comes into view the closure is unanswered; once it does,
+        the closure is due from it and is pending again: the one way a later audit moment takes
+        a final status back (docs/testing.md, law 5)."""
+        rule = {
+            **CHAIN,
+            "steps": [{"action": "written-report", "within": "1 day"}, {"action": "closure", "within": "1 day"}],
+        }
+        log = [ev("i1", "2024-03-01T10:00", "b1", "inspection"), ev("r1", "2024-03-04T01:00", "b1", "written-report")]
+        seen = [
+            [(o.step, o.status, o.due.date().isoformat()) for o in run(ruleset(rule), log, as_of=moment).outcomes]
+            for moment in (datetime(2024, 3, 4, 0, 30, tzinfo=SH), datetime(2024, 3, 4, 12, tzinfo=SH))
+        ]
+        assert seen == [
+            [(1, "unanswered", "2024-03-02"), (2, "unanswered", "2024-03-03")],
+            [(1, "late-response", "2024-03-02"), (2, "pending", "2024-03-05")],
         ]
 
     @pytest.mark.parametrize(

@@ -72,8 +72,12 @@ def _every_action(rules: list[Any]) -> set[str]:
 
 
 class _ScannedResponses:
-    """`checker._Responses` without its indexes: every event of the step scanned in time order,
-    first those linked by ``ref`` to the trigger or an earlier step's event, then all of them."""
+    """`checker._Responses` without its indexes: every event of the step scanned in time order.
+
+    The answer is the first fitting candidate linked by ``ref`` to the trigger or an earlier
+    step's event if it came by ``due``, else the first fitting one that came by ``due``, else the
+    first fitting one; with none fitting, the first linked candidate is misdirected, else the
+    first free one ``used_before`` does not hold."""
 
     def __init__(self, events: list[Event]) -> None:
         self.events = events
@@ -85,18 +89,24 @@ class _ScannedResponses:
         scope: Any,
         candidate: Callable[[Event], bool],
         fits: Callable[[Event], bool],
-    ) -> tuple[Event | None, Event | None]:
-        for e in self.events:
-            if e.ref in links and candidate(e) and fits(e):
-                return e, None
-        first = None
-        for e in self.events:
-            if candidate(e):
-                if fits(e):
-                    return e, None
-                if first is None:
-                    first = e
-        return None, first
+        due: datetime,
+        used_before: set[str] | None,
+    ) -> tuple[Event | None, Event | None, bool]:
+        found = [e for e in self.events if candidate(e)]
+        answers = [e for e in found if fits(e)]
+        linked = [e for e in answers if e.ref in links]
+        in_time = [e for e in answers if e.time <= due]
+        for choices in ([e for e in linked if e.time <= due], in_time, linked, answers):
+            if choices:
+                return choices[0], None, False
+        astray = [e for e in found if e.ref in links]
+        if astray:
+            return None, astray[0], False
+        free = [e for e in found if e.ref is None]
+        if used_before is None:
+            return None, None, bool(free)
+        spare = [e for e in free if e.id not in used_before]
+        return None, spare[0] if spare else None, False
 
 
 SAVINGS = {
