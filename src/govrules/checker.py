@@ -682,13 +682,16 @@ def _evaluate_stream(
             )
             continue
         # an unless event from the period's start to its due moment, before the event that met
-        # it (if any), discharges it: met, late or pending, it lapsed first
+        # it (if any), discharges it: met, late or pending, it lapsed first. An event made in
+        # time but outside the window meets nothing, so one before the unless event keeps
+        # nothing from lapsing
         discharge = (
             _discharge(run, rule.unless, unless_events, unless_times, o.actor, _period_opens(run, o), o.due)
             if rule.unless is not None
             else None
         )
-        if discharge is not None and o.min > 0 and (len(evs) < o.min or evs[o.min - 1].time > discharge.time):
+        meeting = evs if o.window_start is None else [e for e in evs if not _outside_window(o, e)]
+        if discharge is not None and o.min > 0 and (len(meeting) < o.min or meeting[o.min - 1].time > discharge.time):
             ids = _ids(evs)
             yield run.outcome(
                 rule, **base, status="discharged", observed=len(evs), evidence=[discharge.id, *ids], **_omin(o)
@@ -704,9 +707,7 @@ def _evaluate_stream(
             )
             continue
         on_time = [e for e in evs if e.time <= o.due]
-        in_window = [
-            e for e in on_time if o.window_start is None or o.window_start <= e.time <= (o.window_end or o.due)
-        ]
+        in_window = [e for e in on_time if not _outside_window(o, e)]
         n = len(evs)
         ids = _ids(evs)
         if o.max is not None and n > o.max:
@@ -837,6 +838,12 @@ def _period_opens(run: _Run, o: Obligation) -> datetime:
     """The first instant of ``o``'s period (before its on-time span opens, for a rule due some
     time after its period)."""
     return min(o.opens, start_of_day(o.period_start, run.ctx.tz))
+
+
+def _outside_window(o: Obligation, e: Event) -> bool:
+    """Whether ``e``, made by ``o``'s due moment, falls outside its window (a later one is late,
+    not outside)."""
+    return o.window_start is not None and e.time <= o.due and not o.window_start <= e.time <= (o.window_end or o.due)
 
 
 def _discharge(

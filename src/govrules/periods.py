@@ -237,17 +237,19 @@ def parse_rrule(rule: str, *, dtstart: date, week_start: int = 0) -> _rrule.rrul
     return parsed.replace(wkst=getattr(_rrule, _WEEKDAYS[week_start]))
 
 
-_DAY = r"(\d{4})-(\d{2})-(\d{2})"
+# ASCII digits only, the whole text (``$`` would also match before a final line break): a label
+# in full-width or other digits names no period, as the docs say
+_DAY = r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
 _LABELS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"^{_DAY}/{_DAY}$"), "span"),
-    (re.compile(rf"^{_DAY}/P1W$"), "week-from"),
-    (re.compile(r"^(\d{4})-(\d{2})/P1Y$"), "year-from"),
-    (re.compile(rf"^{_DAY}$"), "day"),
-    (re.compile(r"^(\d{4})-W(\d{2})$"), "week"),
-    (re.compile(r"^(\d{4})-(\d{2})$"), "month"),
-    (re.compile(r"^(\d{4})-Q([1-4])$"), "quarter"),
-    (re.compile(r"^(\d{4})-H([12])$"), "half"),
-    (re.compile(r"^(\d{4})$"), "year"),
+    (re.compile(rf"{_DAY}/{_DAY}"), "span"),
+    (re.compile(rf"{_DAY}/P1W"), "week-from"),
+    (re.compile(r"([0-9]{4})-([0-9]{2})/P1Y"), "year-from"),
+    (re.compile(rf"{_DAY}"), "day"),
+    (re.compile(r"([0-9]{4})-W([0-9]{2})"), "week"),
+    (re.compile(r"([0-9]{4})-([0-9]{2})"), "month"),
+    (re.compile(r"([0-9]{4})-Q([1-4])"), "quarter"),
+    (re.compile(r"([0-9]{4})-H([12])"), "half"),
+    (re.compile(r"([0-9]{4})"), "year"),
 ]
 
 
@@ -282,7 +284,7 @@ def parse_label(label: str) -> Period:
         PeriodError: not a label; the message lists the legal forms.
     """
     for pattern, form in _LABELS:
-        m = pattern.match(label)
+        m = pattern.fullmatch(label)
         if not m:
             continue
         g = [int(x) for x in m.groups()]

@@ -85,7 +85,12 @@ def test_other_spellings_are_normalised(text: str, canonical: str) -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    ["2024-13", "2024-Q5", "2024-H3", "24-11", "2024/11", "", "2024-02-30", "2023-02-29", "2024-W53", "2024-q2", "Q2"],
+    [
+        *("2024-13", "2024-Q5", "2024-H3", "24-11", "2024/11", "", "2024-02-30", "2023-02-29", "2024-W53", "2024-q2"),
+        "Q2",
+        # digits other than ASCII's, and a line break after a label, were read as the label
+        *("２０２４", "٢٠٢٤-١١", "𝟚𝟘𝟚𝟜", "२०२४-Q2", "2024-W４８", "2024-11-30\n"),
+    ],
 )
 def test_a_bad_label_raises_a_period_error_that_teaches_the_syntax(bad: str) -> None:
     """The error names the bad label and shows every legal form with an example."""

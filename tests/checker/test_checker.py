@@ -2681,6 +2681,29 @@ class TestMoreOptions:
         report = run(ruleset(rule), before, start=date(2024, 6, 1), end=date(2024, 7, 1))
         assert [(o.period, o.status, o.evidence[0]) for o in report.outcomes] == [("2024-06", "met", "r0")]
 
+    @pytest.mark.parametrize("as_of", ["2024-06-15T00:00", "2024-06-25T00:00", "2024-07-15T00:00"])
+    def test_a_report_outside_the_window_keeps_nothing_from_lapsing(self, as_of: str) -> None:
+        """A report made before its window opens meets nothing, so a suspension after it and
+        before the window discharges the month, at every audit moment, as without the report.
+        Before, the report counted as the event that met it: the month was pending, then
+        outside-window. A report in the window before the suspension still meets it."""
+        rule = {**MONTHLY, "who": "b1", "window": {"days": "21-last"}, "unless": {"action": "suspended"}}
+        early = ev("r", "2024-06-05T10:00", "b1", "report", recipient="hq")
+        suspended = ev("s", "2024-06-10T10:00", "b1", "suspended")
+        moment = datetime.fromisoformat(as_of).replace(tzinfo=SH)
+        seen = [
+            [
+                (o.status, o.evidence)
+                for o in run(ruleset(rule), log, start=date(2024, 6, 1), end=date(2024, 7, 1), as_of=moment).outcomes
+            ]
+            for log in ([early, suspended], [suspended])
+        ]
+        assert seen == [[("discharged", ("s", "r"))], [("discharged", ("s",))]]
+        in_window = ev("w", "2024-06-21T10:00", "b1", "report", recipient="hq")
+        late_suspension = suspended._replace(time=datetime(2024, 6, 22, 10, tzinfo=SH))
+        report = run(ruleset(rule), [early, in_window, late_suspension], start=date(2024, 6, 1), end=date(2024, 7, 1))
+        assert [(o.status, o.evidence) for o in report.outcomes] == [("met", ("r", "w"))]
+
     @pytest.mark.parametrize("at", ["2024-02-10T10:00", "2024-04-05T10:00"])
     def test_recurring_discharge_of_a_rule_due_after_its_period(self, at: str) -> None:
         """A quarterly filing due 40 days after the quarter lapses by an `unless` event from the
