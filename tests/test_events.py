@@ -116,6 +116,20 @@ class TestCsv:
         assert isinstance(records[1], Event)
         assert records[1].attributes == {"note": "tab\there"}
 
+    def test_control_characters_unicode_counts_as_blanks_are_stripped_at_a_fields_edges(self, tmp_path: Path) -> None:
+        """U+000B, U+000C and U+001C to U+001F are blanks to `str.strip`: at a field's edge they
+        are stripped with the spaces (docs/trust.md), inside it they reject the record."""
+        data = "id,time,actor,action\n"
+        data += "a,2024-03-01T09:00:00+01:00,school\x1f,report\n"
+        data += "b,2024-03-01T10:00:00+01:00,\x0bschool,report\x0c\n"
+        data += "c,2024-03-01T11:00:00+01:00,sch\x1fool,report\n"
+        records = _read(tmp_path, "log.csv", data.encode())
+        assert [(type(r).__name__, r.line) for r in records] == [("Event", 2), ("Event", 3), ("Rejected", 4)]
+        assert [(r.actor, r.action) for r in records[:2] if isinstance(r, Event)] == [("school", "report")] * 2
+        rejected = records[2]
+        assert isinstance(rejected, Rejected)
+        assert rejected.reason == "field 'actor' contains control characters"
+
     def test_fields_without_a_column_are_none_and_blank_cells_too(self, tmp_path: Path) -> None:
         data = b"id,time,actor,action,subject\n" + b"a,2024-03-01T09:00:00+01:00,school,report,\n"
         (event,) = _read(tmp_path, "log.csv", data)
