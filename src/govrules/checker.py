@@ -690,7 +690,7 @@ def _evaluate_stream(
             if rule.unless is not None
             else None
         )
-        meeting = evs if o.window_start is None else [e for e in evs if not _outside_window(o, e)]
+        meeting = evs if discharge is None or o.window_start is None else [e for e in evs if not _outside_window(o, e)]
         if discharge is not None and o.min > 0 and (len(meeting) < o.min or meeting[o.min - 1].time > discharge.time):
             ids = _ids(evs)
             yield run.outcome(
@@ -707,7 +707,9 @@ def _evaluate_stream(
             )
             continue
         on_time = [e for e in evs if e.time <= o.due]
-        in_window = [e for e in on_time if not _outside_window(o, e)]
+        in_window = [
+            e for e in on_time if o.window_start is None or o.window_start <= e.time <= (o.window_end or o.due)
+        ]
         n = len(evs)
         ids = _ids(evs)
         if o.max is not None and n > o.max:
