@@ -160,11 +160,58 @@ class TestCsv:
         (event,) = _read(tmp_path, "log.csv", data, fmap=fmap)
         assert isinstance(event, Event) and (event.actor, event.action) == ("police", "report")
 
+    @pytest.mark.parametrize(
+        ("mapped", "absent"),
+        [
+            ("actor=rez|'b1'", "'rez'"),  # a constant stood in for the misspelt column
+            ("actor=rez|who", "'rez'"),  # the misspelt column was skipped for the next one
+            ("actor=who|rez", "'rez'"),
+            ("actor=rez|who|reso|'b1'", "'rez', 'reso'"),
+            ("recipient=to|res", "'to'"),  # an optional field's alternatives too
+        ],
+    )
+    def test_every_column_of_a_fields_alternatives_must_be_in_the_header(
+        self, tmp_path: Path, mapped: str, absent: str
+    ) -> None:
+        """A column named among a field's alternatives, or beside a quoted constant, that the
+        header lacks is a misspelt column (``missing-column``), not an empty cell: before, the
+        constant was given to every record, or the next alternative read alone."""
+        data = b"id,time,who,res,action\n" + b"e1,2024-01-10T10:00:00+01:00,,b1,report\n"
+        with pytest.raises(EventLogError) as raised:
+            _read(tmp_path, "alt.csv", data, fmap=FieldMap.parse(["actor=res", mapped]))
+        [problem] = raised.value.problems
+        assert (problem.file, problem.line, problem.code) == (str(tmp_path / "alt.csv"), 1, "missing-column")
+        field, _, sources = mapped.partition("=")
+        assert problem.message.startswith(f"no column {absent} for event field {field!r} ")
+        assert f"alternatives {sources!r}" in problem.message
+        assert "the header has id, time, who, res, action" in problem.message
+
+    def test_alternatives_whose_columns_are_all_in_the_header_read_as_before(self, tmp_path: Path) -> None:
+        """Alternatives naming only columns the header has: the first with a value wins, then the
+        constant; an empty cell of a present column is still an empty field."""
+        data = b"id,time,who,res,action\n" + b"e1,2024-01-10T10:00:00+01:00,,b1,report\n"
+        data += b"e2,2024-02-10T10:00:00+01:00,b2,,report\n" + b"e3,2024-03-10T10:00:00+01:00,,,report\n"
+        read = _read(tmp_path, "alt.csv", data, fmap=FieldMap.parse(["actor=who|res|'police'"]))
+        assert [(e.id, e.actor) for e in read if isinstance(e, Event)] == [("e1", "b1"), ("e2", "b2"), ("e3", "police")]
+        read = _read(tmp_path, "alt.csv", data, fmap=FieldMap.parse(["actor=who|res"]))
+        assert [type(r).__name__ for r in read] == ["Event", "Event", "Rejected"]
+        assert cast(Rejected, read[2]).reason == "missing actor (column 'who|res')"
+
     def test_missing_required_values_name_their_columns(self, tmp_path: Path) -> None:
         data = b"id,time,actor,action\n" + b"a,,school,\n"
         (rejected,) = _read(tmp_path, "log.csv", data)
         assert isinstance(rejected, Rejected)
         assert rejected.reason == "missing time (column 'time'), action (column 'action')"
+
+
+@pytest.mark.parametrize("name", ["log.jsonl", "log.json"])
+def test_a_json_log_has_no_header_so_a_key_no_record_holds_is_an_empty_field(tmp_path: Path, name: str) -> None:
+    """JSON Lines and JSON arrays have no header to check a map against: a key no record holds
+    reads as an empty field, so a constant after it is every record's value (as documented)."""
+    record = '{"id": "e1", "time": "2024-01-10T10:00:00+01:00", "res": "b1", "action": "report"}'
+    text = record + "\n" if name == "log.jsonl" else f"[{record}]"
+    [event] = _read(tmp_path, name, text.encode(), fmap=FieldMap.parse(["actor=rez|'police'"]))
+    assert isinstance(event, Event) and event.actor == "police"
 
 
 def test_undecodable_bytes_in_json_lines_reject_that_record(tmp_path: Path) -> None:

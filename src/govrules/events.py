@@ -155,7 +155,9 @@ class FieldMap:
     """Which source column or key feeds each event field.
 
     ``fields`` maps an event field to a column, or to alternatives separated by ``|`` (the first
-    non-empty wins); a quoted alternative is a constant (``actor=org:resource|'police'``).
+    non-empty wins); a quoted alternative is a constant (``actor=org:resource|'police'``). A CSV
+    log's header must hold every column the alternatives name (``missing-column``); a JSON or XES
+    log has no header, and there a key no record holds reads as empty.
     ``lists`` splits an attribute on a separator (``topics`` on ``;``); ``attributes`` renames
     attribute columns (``主题`` -> ``topics``).
     """
@@ -1048,14 +1050,15 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
                 "an attribute is read from would be a guess; rename or drop all but one"
             )
             raise EventLogError([Problem(name, 1, None, "", "duplicate-column", reason)])
-        # the required fields, and any other a map names (a misspelt column is not an absent field)
+        # the required fields, and any other a map names (a misspelt column is not an absent
+        # field): every column a field's alternatives name, so that a misspelt one is neither
+        # skipped for the next nor stood in for by a constant
         asked = [f for f in EVENT_FIELDS if f in _REQUIRED or f in builder.fmap.fields]
-        missing = [f for f in asked if not any(s in header or _is_constant(s) for s in builder.sources[f])]
+        absent = {f: [s for s in builder.sources[f] if not _is_constant(s) and s not in header] for f in asked}
+        missing = [f for f in asked if absent[f]]
         # a name the header could hold only in bytes that do not read (编号 in a GB18030 export
         # read as UTF-8: the name of an ASCII column reads in either)
-        if any(not s.isascii() for m in missing for s in builder.sources[m]) and any(
-            _SURROGATE.search(h) for h in header
-        ):
+        if any(not s.isascii() for m in missing for s in absent[m]) and any(_SURROGATE.search(h) for h in header):
             reason = (
                 f"the header is not valid {builder.encoding} text, so no column can be found by its name: "
                 "give the encoding the log was written in (--encoding gb18030 for many Chinese exports)"
@@ -1065,12 +1068,7 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
             raise EventLogError(
                 [
                     Problem(
-                        name,
-                        1,
-                        None,
-                        "",
-                        "missing-column",
-                        f"no column for event field {m!r} (looked for {'|'.join(builder.sources[m])!r}; the header has {', '.join(header)}); map one with --map {m}=COLUMN",
+                        name, 1, None, "", "missing-column", _missing_column(m, builder.sources[m], absent[m], header)
                     )
                     for m in missing
                 ]
@@ -1119,6 +1117,19 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
                 break
             else:
                 return
+
+
+def _missing_column(name: str, sources: list[str], absent: list[str], header: list[str]) -> str:
+    """What a ``missing-column`` problem says of event field ``name``, whose map names the
+    ``absent`` columns among its ``sources``, which a CSV ``header`` lacks."""
+    has = ", ".join(header)
+    if absent == sources:  # nothing to read the field from
+        return f"no column for event field {name!r} (looked for {'|'.join(sources)!r}; the header has {has}); map one with --map {name}=COLUMN"
+    return (
+        f"no column {', '.join(map(repr, absent))} for event field {name!r} (of the alternatives {'|'.join(sources)!r}; "
+        f"the header has {has}): every column a field's alternatives name must be in the header, or a misspelt one "
+        f"would read as empty; correct or drop it in --map {name}=..."
+    )
 
 
 class _RowsBuilder(Protocol):

@@ -1,0 +1,59 @@
+"""`govrules check` refusing a log it would misread: a misspelt column among a field's
+alternatives, and a byte order mark the encoding given does not read."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from govrules.cli import run
+
+RULES = """\
+id: t
+title: t
+timezone: Europe/Rome
+rules:
+  - id: monthly
+    kind: recurring
+    clause: c
+    who: {role: branch}
+    action: report
+    every: month
+"""
+ORG = "id: o\nactors: [{id: b1, roles: [branch]}]\n"
+ALT = "id,time,who,res,action\ne1,2024-01-10T10:00:00+01:00,,b1,report\ne2,2024-02-10T10:00:00+01:00,b1,,report\n"
+
+
+def _check(tmp_path: Path, log: str, data: bytes, *extra: str) -> tuple[int, str, str]:
+    (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
+    (tmp_path / "org.yaml").write_text(ORG, encoding="utf-8")
+    (tmp_path / log).write_bytes(data)
+    argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml")]
+    argv += ["--events", str(tmp_path / log), "--from", "2024-01-01", "--to", "2024-12-31"]
+    out, err = io.StringIO(), io.StringIO()
+    code = run([*argv, "--format", "json", "--quiet", *extra], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("mapped", ["actor=rez|'b1'", "actor=rez|who"])
+def test_a_misspelt_column_among_alternatives_is_exit_2(tmp_path: Path, mapped: str) -> None:
+    """``--map "actor=rez|'b1'"`` gave every record the actor b1, and ``actor=rez|who`` read
+    ``who`` alone (exit 0 or 1 with a report): ``rez`` is no column of the log, so the log is bad
+    input naming the file, the header's line, the field, the column and the header."""
+    code, out, err = _check(tmp_path, "alt.csv", ALT.encode(), "--map", mapped)
+    assert (code, out) == (2, "")
+    sources = mapped.partition("=")[2]
+    assert err.startswith(f"error: {tmp_path / 'alt.csv'}:1: no column 'rez' for event field 'actor' ")
+    assert f"alternatives {sources!r}" in err and "the header has id, time, who, res, action" in err
+    assert err.rstrip().endswith("[missing-column]")
+
+
+def test_alternatives_the_header_has_are_read(tmp_path: Path) -> None:
+    """Alternatives that are all columns of the log: the first with a value wins."""
+    code, out, err = _check(tmp_path, "alt.csv", ALT.encode(), "--map", "actor=who|res")
+    report = json.loads(out)
+    assert (code, report["records"]["read"], report["records"]["rejected"]) == (1, 2, 0), err
+    assert report["summary"]["statuses"] == {"met": 2, "missing": 10}
