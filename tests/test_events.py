@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import io
@@ -244,6 +245,92 @@ def test_a_log_with_a_utf16_or_utf32_byte_order_mark_asks_for_its_encoding(
     assert (problem.line, problem.code) == (1, "bad-encoding")
     assert problem.message == f"the log starts with a {encoding} byte order mark: read it with --encoding {encoding}"
     assert [e.id for e in _read(tmp_path, name, data, encoding=encoding) if isinstance(e, Event)] == ["e1"]
+
+
+_LOGS = [
+    ("log.csv", "id,time,actor,action\ne1,2024-03-01T09:00:00+01:00,school,report\n"),
+    ("log.jsonl", '{"id": "e1", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report"}\n'),
+    ("log.json", '[{"id": "e1", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report"}]\n'),
+]
+_MARKED = {  # a log's text as bytes after the byte order mark of an encoding
+    "utf-8": lambda text: codecs.BOM_UTF8 + text.encode("utf-8"),
+    "utf-16": lambda text: codecs.BOM_UTF16_LE + text.encode("utf-16-le"),
+    "utf-16be": lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
+    "utf-32": lambda text: codecs.BOM_UTF32_BE + text.encode("utf-32-be"),
+    "gb18030": lambda text: ("\ufeff" + text).encode("gb18030"),  # the mark is 84 31 95 33
+}
+
+
+@pytest.mark.parametrize(("name", "text"), _LOGS)
+@pytest.mark.parametrize(
+    ("marked", "given", "asked"),
+    [
+        ("utf-8", "gb18030", "utf-8"),  # the mark read as 锘 and the first column as 縤d
+        ("utf-8", "latin-1", "utf-8"),
+        ("utf-8", "cp1252", "utf-8"),
+        ("utf-8", "utf-16-le", "utf-8"),
+        ("utf-16", "latin-1", "utf-16"),
+        ("utf-16", "gb18030", "utf-16"),
+        ("utf-16be", "utf-16-le", "utf-16"),
+        ("utf-32", "utf-16", "utf-32"),
+        ("gb18030", "utf-8", "gb18030"),
+        ("gb18030", "gbk", "gb18030"),
+    ],
+)
+def test_a_byte_order_mark_the_encoding_given_does_not_read_is_refused(
+    tmp_path: Path, name: str, text: str, marked: str, given: str, asked: str
+) -> None:
+    """A log that starts with a byte order mark is in that mark's encoding: read in another
+    encoding given (``--encoding gb18030`` for a UTF-8 export), the mark became text in the first
+    header cell (``锘縤d``), so the id column went unmapped and duplicate ids unseen (exit 0), or
+    the first record was rejected. It is refused, naming the mark and the encoding given."""
+    path = tmp_path / name
+    with pytest.raises(EventLogError) as raised:
+        _read(tmp_path, name, _MARKED[marked](text), encoding=given)
+    [problem] = raised.value.problems
+    assert (problem.file, problem.line, problem.code) == (str(path), 1, "bad-encoding")
+    assert problem.message == (
+        f"the log starts with a {asked} byte order mark, but the encoding given is {given}: "
+        f"read it with --encoding {asked}"
+    )
+
+
+@pytest.mark.parametrize(("name", "text"), _LOGS)
+def test_a_gb18030_byte_order_mark_read_by_default_asks_for_its_encoding(tmp_path: Path, name: str, text: str) -> None:
+    """A GB18030 mark read as UTF-8 (no encoding given) was undecodable bytes in the first
+    header cell or the first record: it names the encoding to give."""
+    with pytest.raises(EventLogError) as raised:
+        _read(tmp_path, name, _MARKED["gb18030"](text))
+    [problem] = raised.value.problems
+    assert (problem.line, problem.code) == (1, "bad-encoding")
+    assert problem.message == "the log starts with a gb18030 byte order mark: read it with --encoding gb18030"
+
+
+@pytest.mark.parametrize(("name", "text"), _LOGS)
+@pytest.mark.parametrize(
+    ("marked", "given"),
+    [
+        ("utf-8", "utf-8-sig"),
+        ("utf-8", "utf-8"),  # keeps the mark as a character: dropped, in a JSON log too
+        ("utf-8", "UTF8"),
+        ("utf-16", "utf-16"),
+        ("utf-16", "utf-16-le"),
+        ("utf-16be", "utf-16"),
+        ("utf-32", "utf-32"),
+        ("gb18030", "gb18030"),
+    ],
+)
+def test_a_byte_order_mark_the_encoding_given_reads_is_dropped(
+    tmp_path: Path, name: str, text: str, marked: str, given: str
+) -> None:
+    """A log whose mark the encoding given reads as a mark: the mark is no text of the log, so
+    the first column is ``id`` and the first record reads (a JSON log read as ``utf-8`` lost its
+    first record to 'Unexpected UTF-8 BOM')."""
+    read = _read(tmp_path, name, _MARKED[marked](text), encoding=given)
+    assert [(type(r).__name__, r.line) for r in read] == [
+        ("Event", 1 if name == "log.json" else 1 + (name == "log.csv"))
+    ]
+    assert cast(Event, read[0]).id == "e1"
 
 
 def test_malformed_xes_is_a_record_numbered_as_the_events_are(tmp_path: Path) -> None:

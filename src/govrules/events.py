@@ -8,6 +8,7 @@ reason), so that a report accounts for every record. Column names are mapped wit
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -883,8 +884,6 @@ def known_encoding(name: str) -> bool:
     """Whether Python can decode text in the encoding ``name`` (a log's, a map file's, ``--encoding``):
     a codec that turns bytes into bytes (``base64``, ``hex``) or text into text (``rot13``) is not
     one."""
-    import codecs
-
     try:
         codec = codecs.lookup(name)
     except LookupError:
@@ -954,7 +953,9 @@ def read_events(
         An `Event` or a `Rejected` per record, in file order.
 
     Raises:
-        EventLogError: the file cannot be opened, or its container is broken before any record.
+        EventLogError: the file cannot be opened, it starts with a byte order mark ``encoding``
+            does not read as one (a UTF-8 mark read as ``gb18030``), or its container is broken
+            before any record.
     """
     name = os.fspath(path)
     fmt = fmt or detect_format(name)
@@ -979,6 +980,11 @@ def read_events(
             handle_b = open(name, "rb")  # noqa: SIM115 - closed by the generator
         else:
             handle = open(name, encoding=encoding, errors="surrogateescape", newline="")  # noqa: SIM115
+            try:
+                _drop_mark(handle, encoding, name)
+            except EventLogError:
+                handle.close()
+                raise
     except OSError as exc:
         raise EventLogError(
             [Problem(name, None, None, "", "unreadable", f"cannot open the log: {exc.strerror or exc}")]
@@ -1013,25 +1019,57 @@ def _guard(records: Iterator[Event | Rejected], name: str, handle: IO[Any]) -> I
         handle.close()
 
 
-def _refuse_wide_mark(sample: str, name: str) -> None:
-    """Refuse a text log whose first characters, read as UTF-8, are a UTF-16 or UTF-32 byte order
-    mark: every record would be rejected for a reason that does not name the cause.
+_MARKS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+    (b"\x84\x31\x95\x33", "gb18030"),  # U+FEFF in GB18030
+)
+"""The byte order marks a text log may start with, and the encoding each says."""
+
+
+def _drop_mark(handle: TextIO, encoding: str, name: str) -> None:
+    """Read past the byte order mark a text log opened in ``encoding`` starts with, if any; refuse
+    a log whose mark ``encoding`` does not read as one.
+
+    A mark says the encoding of what follows. Read in another encoding, it became text: a UTF-8
+    log read as GB18030 had ``锘縤d`` for its first column, so the id column went unmapped without
+    a word, and a UTF-16 log read as UTF-8 had every record rejected for a reason that did not name
+    the cause. Which of the two encodings is meant is not guessed: the log is refused, naming the
+    mark. An encoding that reads the mark as a mark drops it (``utf-8-sig``, ``utf-16``) or reads
+    it as U+FEFF (``utf-8``, ``utf-16-le``, ``gb18030``), which is dropped here.
 
     Raises:
-        EventLogError: the mark, and the ``--encoding`` to read the log with.
+        EventLogError: the mark, the encoding given, and the ``--encoding`` to read the log with.
     """
-    if sample.startswith(("\udcff\udcfe", "\udcfe\udcff")):
-        marked = "utf-32" if sample[2:4] == "\x00\x00" else "utf-16"
-        reason = f"the log starts with a {marked} byte order mark: read it with --encoding {marked}"
+    peek = getattr(getattr(handle, "buffer", None), "peek", None)
+    if peek is None:  # text with no bytes under it (a stream made in memory)
+        return
+    head = peek(4)[:4]
+    found = next(((mark, marked) for mark, marked in _MARKS if head.startswith(mark)), None)
+    if found is None:
+        return
+    mark, marked = found
+    try:
+        read: str | None = mark.decode(encoding)
+    except UnicodeError:
+        read = None
+    if read == "\ufeff":
+        handle.read(1)
+    elif read != "":
+        given = "" if codecs.lookup(encoding).name == "utf-8-sig" else f", but the encoding given is {encoding}"
+        reason = f"the log starts with a {marked} byte order mark{given}: read it with --encoding {marked}"
         raise EventLogError([Problem(name, 1, None, "", "bad-encoding", reason)])
 
 
 def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
     name = builder.file
     with handle:
+        start = handle.tell()  # past a byte order mark
         sample = handle.read(4096)
-        _refuse_wide_mark(sample, name)
-        handle.seek(0)
+        handle.seek(start)
         delimiter = "\t" if name.lower().endswith(".tsv") or (sample.count("\t") > sample.count(",")) else ","
         reader = csv.reader(handle, delimiter=delimiter, strict=False)
         try:
@@ -1371,8 +1409,6 @@ def _read_jsonl(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]
     build_lines = builder.lines_reader()
     with handle:
         for texts, numbers in _line_batches(handle):
-            if numbers[0] == 1:
-                _refuse_wide_mark(texts[0], name)
             if all(map(str.strip, texts)) and max(map(len, texts)) <= MAX_RECORD_CHARS:
                 yield from build_lines(texts, numbers)
                 continue
@@ -1543,7 +1579,6 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
     decoder = json.JSONDecoder(parse_constant=constant)
     careful = json.JSONDecoder(parse_constant=constant, parse_int=integer)  # slower: for that record only
     buffer = handle.read(65536)
-    _refuse_wide_mark(buffer, name)
     pos = _skip_ws(buffer, 0)
     if pos >= len(buffer) or buffer[pos] != "[":
         raise EventLogError([Problem(name, 1, None, "", "json-syntax", "expected a JSON array of event objects")])

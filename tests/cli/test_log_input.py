@@ -57,3 +57,24 @@ def test_alternatives_the_header_has_are_read(tmp_path: Path) -> None:
     report = json.loads(out)
     assert (code, report["records"]["read"], report["records"]["rejected"]) == (1, 2, 0), err
     assert report["summary"]["statuses"] == {"met": 2, "missing": 10}
+
+
+DUPLICATES = "id,time,actor,action\ne1,2024-01-10T10:00:00+01:00,b1,report\ne1,2024-02-10T10:00:00+01:00,b1,report\n"
+
+
+def test_a_utf8_log_with_its_mark_read_as_gb18030_is_exit_2(tmp_path: Path) -> None:
+    """A UTF-8 export with its byte order mark read with ``--encoding gb18030``: the mark became
+    text in the first header cell (``锘縤d``), the id column went unmapped and the id written
+    twice unseen (exit 0, both records used). It is bad input naming the log, the mark and the
+    encoding given; read as UTF-8, the repeated id is rejected."""
+    data = b"\xef\xbb\xbf" + DUPLICATES.encode()
+    code, out, err = _check(tmp_path, "bom.csv", data, "--encoding", "gb18030")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: {tmp_path / 'bom.csv'}:1: the log starts with a utf-8 byte order mark, but the encoding "
+        "given is gb18030: read it with --encoding utf-8 [bad-encoding]\n"
+    )
+    code, out, err = _check(tmp_path, "bom.csv", data, "--encoding", "utf-8")
+    report = json.loads(out)
+    assert (code, report["records"]["read"], report["records"]["rejected"]) == (1, 2, 1), err
+    assert [f["code"] for f in report["findings"] if f["code"] == "rejected-event"] == ["rejected-event"]
