@@ -20,7 +20,18 @@ from hypothesis import strategies as st
 
 from govrules import events as events_module
 from govrules.errors import EventLogError
-from govrules.events import EVENT_FIELDS, NO_ATTRIBUTES, Event, FieldMap, Rejected, _Builder, parse_time, read_events
+from govrules.events import (
+    EVENT_FIELDS,
+    NO_ATTRIBUTES,
+    Event,
+    FieldMap,
+    Rejected,
+    StoppedAt,
+    _Builder,
+    parse_time,
+    read_events,
+    reading_stopped,
+)
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -1917,3 +1928,81 @@ def test_an_iso_week_date_with_a_time_is_read_as_a_time() -> None:
     tz = ZoneInfo("Asia/Shanghai")
     assert parse_time("2024W01T10", tz) == datetime(2024, 1, 1, 10, tzinfo=timezone(timedelta(hours=8)))
     assert parse_time("2024-03-01", tz) == datetime(2024, 3, 1, tzinfo=timezone(timedelta(hours=8)))  # a date: midnight
+
+
+def _one_a_line(*texts: str) -> bytes:
+    return ("[\n" + ",\n".join(texts) + "\n]\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("text", "ids", "rejected"),
+    [
+        # one record a line: the broken record is its line, and the records after it are read
+        (_one_a_line(_E % 1, (_E % 2)[:-1] + ",}", _E % 3, _E % 4), ["e1", "e3", "e4"], [(2, 3)]),
+        (_one_a_line(_E % 1, (_E % 2)[:-1] + ",}", (_E % 3)[:-1] + ",}", _E % 4), ["e1", "e4"], [(2, 3), (3, 4)]),
+        (_one_a_line(_E % 1, _E % 2, (_E % 3)[:-1] + ",}"), ["e1", "e2"], [(3, 4)]),  # the last one
+        (_one_a_line(_E % 1, '{"id": "e2", "n": tru}', _E % 3), ["e1", "e3"], [(2, 3)]),
+    ],
+)
+def test_a_json_array_of_one_record_a_line_reads_on_after_a_broken_record(
+    tmp_path: Path, text: bytes, ids: list[str], rejected: list[tuple[int, int]]
+) -> None:
+    """An array whose records each stand on a line of their own (each before it read so): a
+    record that does not decode is rejected at its number, its reason naming the line, and
+    reading goes on at the next line; the reason does not say reading stopped."""
+    read = _read(tmp_path, "log.json", text)
+    assert [e.id for e in read if isinstance(e, Event)] == ids
+    found = [r for r in read if isinstance(r, Rejected)]
+    assert [(r.line, r.said["key"] if r.said else None) for r in found] == [
+        (n, "array-invalid-json-line") for n, _ in rejected
+    ]
+    assert [r.reason.split(":")[0] for r in found] == [
+        f"invalid JSON in the array at line {line}" for _, line in rejected
+    ]
+    assert [reading_stopped(r.reason) for r in found] == [None] * len(found)
+
+
+@pytest.mark.parametrize(
+    ("text", "ids", "where"),
+    [
+        # no record before the broken one shows the layout: where the next starts is not known
+        (_one_a_line((_E % 1)[:-1] + ",}", _E % 2), [], (1, 2)),
+        # records over several lines: the next record's start cannot be told from a nested object's
+        (
+            (
+                "[\n" + ",\n".join(json.dumps(json.loads(_E % i), indent=2) for i in (1, 2)) + ',\n{"id": "e3",}\n]'
+            ).encode(),
+            ["e1", "e2"],
+            (3, 14),
+        ),
+        # two records on a line
+        ((f"[\n{_E % 1}, {_E % 2},\n" + (_E % 3)[:-1] + ",}\n]").encode(), ["e1", "e2"], (3, 3)),
+        # a broken line that does not end its record where the next line starts one
+        (f'[\n{_E % 1},\n{{"id": "e2", "attributes": {{\n"x": 1,}}}},\n{_E % 3}\n]'.encode(), ["e1"], (2, 4)),
+        (_one_a_line(_E % 1, _E % 2)[:-3] + b"\n", ["e1", "e2"], (3, 4)),  # cut: ends early
+        (f"[{_E % 1} {_E % 2}]".encode(), ["e1"], (2, 1)),
+        (f"[{_E % 1}]\n[{_E % 2}]".encode(), ["e1"], (2, 2)),
+    ],
+)
+def test_a_json_array_whose_next_record_cannot_be_found_stops_saying_where(
+    tmp_path: Path, text: bytes, ids: list[str], where: tuple[int, int]
+) -> None:
+    """Where the next record's start could only be guessed, reading stops at the broken record,
+    and its reason says so and names the line it stopped at (`reading_stopped`)."""
+    read = _read(tmp_path, "log.json", text)
+    assert [e.id for e in read if isinstance(e, Event)] == ids
+    [stop] = [r for r in read if isinstance(r, Rejected)]
+    assert stop is read[-1]
+    assert (stop.line, reading_stopped(stop.reason)) == (where[0], StoppedAt(where[1]))
+    assert f"reading stopped at line {where[1]}" in stop.reason
+
+
+def test_malformed_xes_says_the_line_reading_stopped_at(tmp_path: Path) -> None:
+    event = (
+        '<event><string key="concept:name" value="report"/><string key="org:resource" value="school"/>'
+        '<date key="time:timestamp" value="2024-03-01T09:00:00+01:00"/></event>\n'
+    )
+    data = ('<?xml version="1.0"?>\n<log>\n<trace>\n' + event * 2 + "<event><string key=").encode()
+    rejected = _read(tmp_path, "log.xes", data)[-1]
+    assert isinstance(rejected, Rejected)
+    assert reading_stopped(rejected.reason) == StoppedAt(6)

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import cache
 from itertools import chain, compress, islice, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -135,6 +136,47 @@ class Rejected:
     def problem(self) -> Problem:
         """The rejection as a `Problem`."""
         return Problem(self.file, self.line, None, "", "rejected-event", self.reason)
+
+
+_STOPPING = ("array-ends-early", "array-after-end", "array-separator", "array-value", "array-invalid-json",
+             "xes-malformed", "xes-unreadable", "xml-refused")  # fmt: skip
+"""The reasons after which a reader reads nothing more of its log (the rest of the file is lost)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoppedAt:
+    """Where the reading of a log stopped: the line of the file (None where the reason names none)."""
+
+    line: int | None
+
+
+@cache
+def _stopping_patterns() -> tuple[re.Pattern[str], ...]:
+    """The English text of each stopping reason as a pattern: ``{line}`` a number, any other value any text."""
+    from govrules.messages import catalogue
+
+    reasons = catalogue("en")["reasons"]
+    patterns = []
+    for key in _STOPPING:
+        parts = re.split(r"\{(\w+)(?:![rs])?\}", str(reasons[key]))
+        pattern = "".join(
+            re.escape(part) if i % 2 == 0 else ("(?P<line>[0-9]+)" if part == "line" else ".*")
+            for i, part in enumerate(parts)
+        )
+        patterns.append(re.compile(pattern, re.DOTALL))
+    return tuple(patterns)
+
+
+def reading_stopped(reason: str) -> StoppedAt | None:
+    """Where reading stopped, if ``reason`` (a rejection's English text, as a `Rejected` and a
+    report's ``detail`` hold it) is one after which its reader read nothing more of the log: a
+    JSON array or an XES log broken where the next record's start cannot be found. None for any
+    other reason: the records after it were read."""
+    for pattern in _stopping_patterns():
+        if (found := pattern.fullmatch(reason)) is not None:
+            line = found.groupdict().get("line")
+            return StoppedAt(int(line) if line is not None else None)
+    return None
 
 
 def _reason_of(exc: BaseException) -> str:
@@ -1559,9 +1601,17 @@ def _read_json_array(handle: TextIO, builder: _Builder) -> Iterator[Event | Reje
 
 def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | Rejected]:
     """Each value of a top-level JSON array with its number (from 1), or a `Rejected` where the
-    array is broken (after which nothing more is read): a missing or doubled comma, a value that
-    does not decode, an array cut short, or text after its closing bracket. A comma after the
-    last value is let be."""
+    array is broken: a missing or doubled comma, a value that does not decode, an array cut
+    short, or text after its closing bracket. A comma after the last value is let be.
+
+    After most breaks nothing more is read, and the rejection says so and names the line reading
+    stopped at (`reading_stopped` finds it in the reason). One break is read past: a value that
+    does not decode in an array written one record a line (every value before it, at least one,
+    stood alone on a line of its own), when the value stands alone on its line (the line holds
+    one bracketed value, closed at the line's end but for a comma, with the error on that line):
+    that line is the rejected record, and reading goes on at the next line. Anywhere else, where
+    the next record starts could only be guessed (a nested object's line may look like a record),
+    reading stops."""
     # a value JSON does not have (NaN), or an integer longer than Python converts, spoils its record
     # only: the object around it is read to its end, and the array reads on
     spoilt: list[str] = []
@@ -1579,6 +1629,21 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
     decoder = json.JSONDecoder(parse_constant=constant)
     careful = json.JSONDecoder(parse_constant=constant, parse_int=integer)  # slower: for that record only
     buffer = handle.read(65536)
+    # the line of buffer[counted] in the file; `line_at` counts on from there (positions only rise)
+    line, counted = 1, 0
+
+    def line_at(at: int) -> int:
+        nonlocal line, counted
+        line += buffer.count("\n", counted, at)
+        counted = at
+        return line
+
+    def cut(at: int, more: str) -> str:  # the buffer from ``at`` on, and more
+        nonlocal counted
+        line_at(at)
+        counted = 0
+        return buffer[at:] + more
+
     pos = _skip_ws(buffer, 0)
     if pos >= len(buffer) or buffer[pos] != "[":
         raise EventLogError([Problem(name, 1, None, "", "json-syntax", "expected a JSON array of event objects")])
@@ -1586,32 +1651,33 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
     number = 0
     eof = False
     wanted = "value or ]"  # what may come next: a value (or the end, in an empty array), or a comma or the end
+    one_a_line, last_line = True, 0  # whether each value so far stood alone on a line; the last one's line
     while True:
         pos = _skip_ws(buffer, pos)
         while pos >= len(buffer) and not eof:
             more = handle.read(65536)
             eof = not more
-            buffer, pos = buffer[pos:] + more, 0
+            buffer, pos = cut(pos, more), 0
             pos = _skip_ws(buffer, pos)
         if pos >= len(buffer):
             if wanted != "end":
-                yield Rejected(name, number + 1, Reason("array-ends-early"))
+                yield Rejected(name, number + 1, Reason("array-ends-early", line=line_at(len(buffer))))
             return
         found = buffer[pos]
         if wanted == "end":
-            yield Rejected(name, number + 1, Reason("array-after-end", found=found))
+            yield Rejected(name, number + 1, Reason("array-after-end", found=found, line=line_at(pos)))
             return
         if found == "]" and (wanted != "value" or number > 0):  # a comma before it loses nothing
             wanted, pos = "end", pos + 1
             continue
         if wanted == ", or ]":
             if found != ",":
-                yield Rejected(name, number + 1, Reason("array-separator", n=number, found=found))
+                yield Rejected(name, number + 1, Reason("array-separator", n=number, found=found, line=line_at(pos)))
                 return
             wanted, pos = "value", pos + 1
             continue
         if found in ",]":
-            yield Rejected(name, number + 1, Reason("array-value", found=found))
+            yield Rejected(name, number + 1, Reason("array-value", found=found, line=line_at(pos)))
             return
         try:
             try:
@@ -1624,15 +1690,32 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
             if not eof and len(buffer) - pos < MAX_RECORD_CHARS:
                 more = handle.read(65536)
                 if more:
-                    buffer = buffer[pos:] + more
+                    buffer = cut(pos, more)
                     pos = 0
                     continue
                 eof = True
                 continue
             number += 1
-            yield Rejected(name, number, Reason("array-invalid-json", error=str(getattr(exc, "msg", exc))))
+            error = str(getattr(exc, "msg", exc))
+            spoilt.clear()
+            first = line_at(pos)
+            at = line_at(max(pos, exc.pos if isinstance(exc, json.JSONDecodeError) else pos))
+            newline = buffer.find("\n", pos)
+            if one_a_line and number > 1 and first > last_line and at == first and newline >= 0:
+                closed = _closes_at_its_end(buffer, pos, newline)
+                if closed is not None:
+                    yield Rejected(name, number, Reason("array-invalid-json-line", line=first, error=error))
+                    spoilt.clear()
+                    pos, last_line = newline + 1, first
+                    wanted = "value" if closed else ", or ]"
+                    continue
+            yield Rejected(name, number, Reason("array-invalid-json", error=error, line=at))
             return
         number += 1
+        if one_a_line:
+            first = line_at(pos)
+            last = line_at(end)
+            one_a_line, last_line = first > last_line and last == first, last
         if spoilt:
             yield Rejected(name, number, Reason("invalid-json", error=str(spoilt[0])))
             spoilt.clear()
@@ -1643,6 +1726,39 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
             json.loads(buffer[pos:end], parse_constant=_no_constant, object_pairs_hook=_KeyPairs(repeated))
             yield Rejected(name, number, _repeated_reason(repeated))
         pos, wanted = end, ", or ]"
+
+
+def _closes_at_its_end(text: str, start: int, stop: int) -> bool | None:
+    """Whether ``text[start:stop]`` (a line) is one bracketed value closed at its end, read as
+    JSON's strings and brackets are: True when a comma follows it, False when nothing does;
+    None when the line holds anything else (a string or bracket left open, a value closed
+    before the line's end, or two), where the line is not one record."""
+    depth, in_string, escaped = 0, False, False
+    closed_at = -1
+    for i in range(start, stop):
+        c = text[i]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
+                in_string = False
+            continue
+        if closed_at >= 0:
+            break
+        if c == '"':
+            in_string = True
+        elif c in "{[":
+            depth += 1
+        elif c in "}]":
+            depth -= 1
+            if depth <= 0:
+                closed_at = i
+    if in_string or closed_at < 0 or depth != 0:
+        return None
+    rest = text[closed_at + 1 : stop].strip(" \t\r")
+    return True if rest == "," else False if rest == "" else None
 
 
 def _skip_ws(text: str, pos: int) -> int:
@@ -1735,7 +1851,8 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
                     trace_attrs, in_trace, trace_repeated = {}, False, []
                     root.clear()  # drop finished traces: memory follows one trace, not the log
         except ParseError as exc:  # numbered as the record it stops: the XML line is in the message
-            yield Rejected(name, number + 1, Reason("xes-malformed", n=number, error=str(exc)))
+            at = exc.position[0] if isinstance(getattr(exc, "position", None), tuple) else 0
+            yield Rejected(name, number + 1, Reason("xes-malformed", n=number, error=str(exc), line=at))
         except (LookupError, ValueError) as exc:  # an unknown encoding declaration, bad bytes
             yield Rejected(name, None, Reason("xes-unreadable", error=str(exc)))
         except Exception as exc:  # defusedxml refuses entities and DTDs
