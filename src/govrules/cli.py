@@ -43,7 +43,7 @@ from govrules.messages import LANGUAGES, word
 from govrules.model import Organisation, RuleSet, labelled_periods, text_in
 from govrules.obligations import LAST_RANGE_END, Context, iter_obligations, zone_of
 from govrules.renderers import RENDERERS, RenderContext, render
-from govrules.renderers._common import for_a_terminal
+from govrules.renderers._common import for_a_terminal, notes, stopped_where
 
 __all__ = ["main", "run"]
 
@@ -372,6 +372,9 @@ def _format_of(path: str) -> str | None:
 
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     report, context = _audit(args, stderr)
+    unread = report.unread_logs()
+    if unread:  # said in the report itself, so that the JSON report says it as every other format
+        report = report.model_copy(update={"notes": tuple(notes(report))})
     context = dataclasses.replace(context, fail_on=args.fail_on)
     if args.output is None and args.format == "text" and _isatty(stdout) and "NO_COLOR" not in os.environ:
         context = dataclasses.replace(context, colour=True)
@@ -382,8 +385,16 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     else:
         _emit(render(report, args.format, context), args.output, stdout)
     code = report.exit_code(args.fail_on)
+    lang = report.lang
     if report.records.all_rejected:  # read nothing: not green, whatever the rules
-        _echo(f"error: {word('cli_all_rejected', report.lang, n=report.records.read)}", file=stderr)
+        _echo(f"error: {word('cli_all_rejected', lang, n=report.records.read)}", file=stderr)
+    for log in unread:  # a log not read whole is not a clean one, though the others are
+        if log.all_rejected and not report.records.all_rejected:
+            _echo(f"error: {word('cli_log_all_rejected', lang, file=log.file, n=log.read)}", file=stderr)
+        if log.stopped:
+            where = stopped_where(lang, log.record, log.line)
+            _echo(f"error: {word('cli_log_stopped', lang, file=log.file, where=where)}", file=stderr)
+    if report.records.all_rejected or unread:
         return 2
     if args.output is not None and not args.quiet:
         s = report.summary

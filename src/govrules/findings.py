@@ -22,7 +22,7 @@ from pydantic_core import core_schema
 from typing_extensions import TypedDict
 
 from govrules.errors import InvalidArgument
-from govrules.events import at_fixed_offsets
+from govrules.events import at_fixed_offsets, reading_stopped
 
 __all__ = [
     "CODE_SEVERITY",
@@ -34,6 +34,7 @@ __all__ = [
     "Report",
     "Summary",
     "UnmatchedAction",
+    "UnreadLog",
     "finding_sort_key",
     "with_evidence_locations",
 ]
@@ -293,6 +294,19 @@ class EvidenceLocation(_Record, frozen=True, kw_only=True):
     line: int | None = None
 
 
+class UnreadLog(msgspec.Struct, frozen=True, kw_only=True):
+    """A log that was not read whole (`Report.unread_logs`): every record it held was rejected
+    (``all_rejected``), or its reading stopped before its end (``stopped``: at the record
+    ``record``, the file's line ``line``, where the rejection says them)."""
+
+    file: str
+    read: int
+    all_rejected: bool
+    stopped: bool
+    record: int | None = None
+    line: int | None = None
+
+
 class Summary(_Frozen):
     """Counts for a reader in a hurry."""
 
@@ -340,6 +354,36 @@ class Report(_Frozen):
             raise InvalidArgument(f"expected fail_on 'violation', 'warning' or 'never', got {fail_on!r}")
         threshold = SEVERITY_RANK[fail_on]
         return int(any(SEVERITY_RANK[f.severity] >= threshold for f in self.findings))
+
+    def unread_logs(self) -> list[UnreadLog]:
+        """The logs not read whole, by file name: those whose every record was rejected, and
+        those whose reading stopped before their end (a rejection `govrules.events.reading_stopped`
+        knows, which says the rest of the file could not be read). Nothing in such a log, or in
+        its unread rest, was checked: `govrules check` exits 2 for each, as for a check whose every
+        record was rejected (`RecordCounts.all_rejected`).
+
+        Told from the report alone (its records per file and its rejected-event findings), so a
+        report read back from JSON tells the same. A report of one part of a partitioned check
+        (`govrules.checker.merge_reports`) tells it of the records that part was given."""
+        rejected: Counter[str] = Counter()
+        stops: dict[str, tuple[int | None, int | None]] = {}
+        for f in self.findings:
+            if f.rule is not None or f.code != FindingCode.REJECTED_EVENT:
+                continue
+            file = f.file or "<events>"
+            rejected[file] += 1
+            reason = f.detail.get("reason") if isinstance(f.detail, Mapping) else None
+            if file not in stops and isinstance(reason, str) and (at := reading_stopped(reason)) is not None:
+                stops[file] = (f.line, at.line)
+        unread = []
+        for file, read in self.records.files.items():
+            every = 0 < read == rejected[file]
+            if every or file in stops:
+                record, line = stops.get(file, (None, None))
+                unread.append(
+                    UnreadLog(file=file, read=read, all_rejected=every, stopped=file in stops, record=record, line=line)
+                )
+        return unread
 
     def by_rule(self) -> dict[str, list[Finding]]:
         """Findings grouped by rule id (report order within each group)."""

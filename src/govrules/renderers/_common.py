@@ -12,7 +12,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from govrules.messages import catalogue, fill, format_instant, format_period
+from govrules.messages import catalogue, fill, format_instant, format_period, word
 from govrules.obligations import NOTES
 
 if TYPE_CHECKING:
@@ -89,11 +89,43 @@ def unmatched_text(report: Report) -> str | None:
 
 
 def said_of_the_check(report: Report) -> list[str]:
-    """What a report says of the whole check, beside its findings: its notes (nothing owed, every
-    record rejected, limits left unrolled), then the actions no rule mentions, the usual cause
-    of a false `missing` (log values: shown on one line, as names are)."""
+    """What a report says of the whole check, beside its findings: its notes (`notes`: nothing
+    owed, every record rejected, a log not read whole, limits left unrolled), then the actions no
+    rule mentions, the usual cause of a false `missing` (log values: shown on one line, as names
+    are)."""
     unmatched = unmatched_text(report)
-    return [*report.notes, *([one_line(unmatched)] if unmatched else [])]
+    return [*notes(report), *([one_line(unmatched)] if unmatched else [])]
+
+
+def log_notes(report: Report) -> list[str]:
+    """A note for each log not read whole (`Report.unread_logs`), in the report's language: one
+    whose every record was rejected (unless every record of the check was, which the report's
+    own note says), one whose reading stopped before its end (naming the record and line)."""
+    lang = report.lang
+    said = []
+    for log in report.unread_logs():
+        if log.all_rejected and not report.records.all_rejected:
+            said.append(word("log_all_rejected", lang, file=log.file, n=log.read))
+        if log.stopped:
+            said.append(word("log_stopped", lang, file=log.file, where=stopped_where(lang, log.record, log.line)))
+    return said
+
+
+def stopped_where(lang: str, record: int | None, line: int | None) -> str:
+    """Where the reading of a log stopped, in words: "record 2 (line 13)"."""
+    if record is None:
+        return word("stopped_unsaid", lang)
+    if line is None:
+        return word("stopped_record", lang, n=record)
+    return word("stopped_record_line", lang, n=record, line=line)
+
+
+def notes(report: Report) -> list[str]:
+    """The report's notes, and the notes of the logs not read whole (`log_notes`) that it does not
+    hold already (`govrules check` adds them to the report it writes; a report `check` gave holds
+    none)."""
+    held = set(report.notes)
+    return [*report.notes, *(note for note in log_notes(report) if note not in held)]
 
 
 def records_text(report: Report) -> str:

@@ -26,6 +26,7 @@ from govrules.renderers._common import (
     index_findings,
     instant,
     note_text,
+    notes,
     outcome_key,
     period_text,
     period_words,
@@ -406,7 +407,7 @@ def _summary(report: Report) -> str:
     lines = [
         say(lang, "findings_line", violations=s.violations, warnings=s.warnings, infos=s.infos),
         records_text(report),
-        *report.notes,
+        *notes(report),
     ]
     if report.unmatched_actions:
         items = [

@@ -6,8 +6,11 @@ input records rather than a rule (an unreadable record, an actor the organisatio
 testcases of a last suite, ``govrules/records``, named ``code/file:line`` or ``code/actor``. That
 suite is always there: its properties ``records.read``, ``records.used``, ``records.unused``,
 ``records.rejected`` and ``records.after_as_of`` account for every input record; its
-``<system-out>`` says them, then the report's notes; and a log whose every record was rejected
-(exit code 2: nothing could be checked) is its ``<error>``.
+``<system-out>`` says them, then the report's notes; and a check whose every record was
+rejected (exit code 2: nothing could be checked) is its ``<error>`` (``all-records-rejected``), as
+is, beside logs read whole, each log whose every record was rejected
+(``all-records-rejected/<file>``) and each log whose reading stopped before its end, the rest of
+the file unread (``reading-stopped/<file>``): exit code 2 too.
 
 A finding at or above the failure threshold (the context's ``fail_on``, as ``--fail-on`` takes
 it; default ``violation``) is a ``<failure>`` of its testcase, so that the test view fails exactly when the
@@ -39,6 +42,7 @@ from govrules.renderers._common import (
     rule_title,
     said_of_the_check,
     say,
+    stopped_where,
     testcase_name,
 )
 
@@ -103,7 +107,16 @@ def render(report: Report, context: RenderContext) -> str:
         ET.SubElement(case, "error", message=rejected, type="all-records-rejected")
         counts["tests"] += 1
         errors += 1
-        suite.set("errors", "1")
+    for log in report.unread_logs():  # a log not read whole is not a clean one, beside good ones too
+        lang = report.lang
+        if log.all_rejected and not report.records.all_rejected:
+            message = word("log_all_rejected", lang, file=log.file, n=log.read)
+            errors += _error_case(suite, f"all-records-rejected/{log.file}", message, "all-records-rejected", counts)
+        if log.stopped:
+            where = stopped_where(lang, log.record, log.line)
+            message = word("log_stopped", lang, file=log.file, where=where)
+            errors += _error_case(suite, f"reading-stopped/{log.file}", message, "reading-stopped", counts)
+    suite.set("errors", str(errors))
     seen: dict[str, int] = defaultdict(int)
     for f in records:
         name = _record_name(f)
@@ -123,6 +136,15 @@ def render(report: Report, context: RenderContext) -> str:
     # ElementTree writes any character as is, but XML 1.0 has no way to hold some (U+0001, U+FFFF:
     # in a report made in Python, or a log's U+FFFE): each becomes U+FFFD, so the file parses
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + _NOT_XML.sub("\ufffd", body) + "\n"
+
+
+def _error_case(suite: ET.Element, name: str, message: str, kind: str, counts: dict[str, int]) -> int:
+    """A testcase of the records suite that is an ``<error>`` (nothing, or not all, of a log could
+    be checked); 1, the errors it adds."""
+    case = ET.SubElement(suite, "testcase", name=name, classname=RECORDS_SUITE, time="0")
+    ET.SubElement(case, "error", message=message, type=kind)
+    counts["tests"] += 1
+    return 1
 
 
 def _suite(root: ET.Element, name: str, properties: dict[str, object]) -> ET.Element:

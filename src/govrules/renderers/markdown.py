@@ -17,6 +17,7 @@ from govrules.renderers._common import (
     category,
     evidence_text,
     index_findings,
+    notes,
     outcome_key,
     period_text,
     records_text,
@@ -65,7 +66,7 @@ def render(report: Report, context: RenderContext) -> str:
     unmatched = unmatched_text(report)
     if unmatched is not None:
         out += [_esc(unmatched), ""]
-    out.extend(f"> {_esc(note)}\n" for note in report.notes)
+    out.extend(f"> {_esc(note)}\n" for note in notes(report))
     out += [f"## {_esc(say(lang, 'labels.findings'))}", ""]
     if not report.findings:
         out += [_esc(say(lang, "none")), ""]

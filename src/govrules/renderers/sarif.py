@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from govrules.messages import word
-from govrules.renderers._common import rule_info, rule_set_title, rule_title, said_of_the_check, say
+from govrules.renderers._common import log_notes, rule_info, rule_set_title, rule_title, said_of_the_check, say
 
 if TYPE_CHECKING:
     from govrules.findings import Finding, Report
@@ -60,10 +60,10 @@ def render(report: Report, context: RenderContext) -> str:
         "results": results,
         # what the report says of the whole check (every record rejected, nothing owed, limits
         # left unrolled) and the actions no rule mentions; a check whose every record was
-        # rejected (exit 2) did not succeed
+        # rejected, or with a log not read whole (exit 2), did not succeed
         "invocations": [
             {
-                "executionSuccessful": not report.records.all_rejected,
+                "executionSuccessful": not (report.records.all_rejected or report.unread_logs()),
                 "toolExecutionNotifications": _notifications(report),
             }
         ],
@@ -85,11 +85,13 @@ def render(report: Report, context: RenderContext) -> str:
 
 def _notifications(report: Report) -> list[dict[str, Any]]:
     """What the report says of the whole check (`said_of_the_check`), at level ``error`` for the
-    note that every record was rejected (the sign, for a consumer, that the results are
-    incomplete)."""
-    rejected = word("all_rejected", report.lang, n=report.records.read) if report.records.all_rejected else None
+    note that every record was rejected and for those of logs not read whole (`log_notes`): the
+    sign, for a consumer, that the results are incomplete."""
+    errors = set(log_notes(report))
+    if report.records.all_rejected:
+        errors.add(word("all_rejected", report.lang, n=report.records.read))
     return [
-        {"message": {"text": text}, "level": "error" if text == rejected else "note"}
+        {"message": {"text": text}, "level": "error" if text in errors else "note"}
         for text in said_of_the_check(report)
     ]
 

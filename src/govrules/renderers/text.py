@@ -12,6 +12,7 @@ from govrules.renderers._common import (
     actor_name,
     category_counts,
     evidence_text,
+    notes,
     one_line,
     period_text,
     records_text,
@@ -133,5 +134,5 @@ def _summary(report: Report) -> list[str]:
     unmatched = unmatched_text(report)
     if unmatched is not None:
         lines.append(unmatched)
-    lines.extend(report.notes)
+    lines.extend(notes(report))
     return lines
