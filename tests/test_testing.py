@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from govrules import testing
-from govrules.model import RULE_KINDS, Party, RecurringRule, RoleGrant, RuleSet, TriggeredRule
+from govrules.model import RULE_KINDS, Organisation, Party, RecurringRule, RoleGrant, RuleSet, TriggeredRule
 
 # Generation only: the first example that fits is enough to show the shape is reachable.
 FIND = settings(database=None, max_examples=1000, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
@@ -134,6 +135,21 @@ def test_organisations_reach_dated_roles_relations_and_calendars() -> None:
     assert _find(orgs, lambda o: bool(o.calendars)).calendars
 
 
+_TINY = (
+    RuleSet.model_validate(
+        {
+            "id": "t",
+            "title": "t",
+            "timezone": "UTC",
+            "rules": [
+                {"id": "r", "kind": "recurring", "clause": "C", "who": "b1", "action": "report", "every": "month"}
+            ],
+        }
+    ),
+    Organisation.model_validate({"id": "o", "actors": [{"id": "b1"}]}),
+)
+
+
 @pytest.mark.parametrize(
     "strategy",
     [
@@ -145,8 +161,16 @@ def test_organisations_reach_dated_roles_relations_and_calendars() -> None:
         lambda: testing.rule_sets(max_size=1.5),  # type: ignore[arg-type]
         lambda: testing.organisations(min_size=0),
         lambda: testing.organisations(min_size=4, max_size=3),
+        lambda: testing.events(actors="abc"),  # three actors a, b and c, once
+        lambda: testing.events(actions=[1]),  # type: ignore[list-item]
+        lambda: testing.from_rule_set(*_TINY, start=date(2024, 1, 1), end=date(2025, 1, 1), compliant=1),  # type: ignore[arg-type]
+        lambda: testing.from_rule_set(*_TINY, start=datetime(2024, 1, 1, tzinfo=UTC), end=date(2025, 1, 1)),
+        lambda: testing.from_rule_set(*_TINY, start=date(2024, 1, 1), end=date(2025, 1, 1), as_of=date(2025, 1, 1)),  # type: ignore[arg-type]
     ],
-    ids=["unknown-kind", "no-kind", "kinds-string", "negative", "max-below-min", "float", "no-actor", "org-order"],
+    ids=[
+        *("unknown-kind", "no-kind", "kinds-string", "negative", "max-below-min", "float", "no-actor", "org-order"),
+        *("actors-string", "action-number", "compliant-number", "start-moment", "as-of-day"),
+    ],
 )
 def test_bad_arguments_raise_invalid_argument_when_used(strategy: Any) -> None:
     """Bad options raise InvalidArgument when the strategy is drawn from, not when it is built."""

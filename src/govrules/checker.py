@@ -305,6 +305,10 @@ def _where_matches(where: Mapping[str, Any], event: Event) -> bool:
         if value is None and key in ("recipient", "subject", "ref", "period"):
             value = getattr(event, key)
         options = {_scalar_text(o) for o in (wanted if isinstance(wanted, list) else [wanted])}
+        if key == "period" and isinstance(value, str):
+            # a period as people write it: 2024-q1 is the period 2024-Q1, as matching reads it
+            value = canonical_label(value) or value
+            options = {canonical_label(o) or o for o in options}
         if isinstance(value, list):
             if not options & {_scalar_text(v) for v in value}:
                 return False

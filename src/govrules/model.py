@@ -321,8 +321,29 @@ def as_party(ref: Id | Party | None) -> Party | None:
 
 
 Actions = Annotated[str | list[str], Field(description="One action name or a list of them.")]
+_NO_CONDITION = {
+    "actor": "who did it is a party: 'by' (or a recurring rule's 'who')",
+    "action": "what was done is 'action' (one name or a list)",
+    "id": "an event's id names no kind of event ('ref' links an event to another)",
+    "time": "when is a rule's timing ('within', 'every', 'window'...), not a condition",
+}
+
+
+def _where_keys(where: dict[str, Any]) -> dict[str, Any]:
+    """Refuses a condition on an event field ``where`` does not read: it would hold of no event."""
+    for key, instead in _NO_CONDITION.items():
+        if key in where:
+            raise _invalid(
+                "bad-rule",
+                f"expected attribute names (or recipient, subject, ref, period) in 'where', not {key!r}: {instead}",
+                at=key,
+            )
+    return where
+
+
 Where = Annotated[
     dict[str, Scalar | list[Scalar]],
+    AfterValidator(_where_keys),
     Field(
         description="Attribute conditions: the event's attribute equals the value (or one of "
         "the listed values); for a list attribute, it contains the value."
@@ -577,7 +598,7 @@ class RecurringRule(_RuleBase):
                 "expected 'unless' of a recurring rule to name an 'actor' or a 'role' (a recurring rule has no trigger)",
                 at="unless",
             )
-        if self.unless is not None and self.unless.same:
+        if self.unless is not None and "same" in self.unless.model_fields_set:  # even empty
             raise _invalid(
                 "bad-rule",
                 "expected no 'same' in 'unless' of a recurring rule: 'same' lists the fields an event shares with a "

@@ -153,7 +153,9 @@ def _scalars() -> st.SearchStrategy[Any]:
 
 @cache
 def _wheres() -> st.SearchStrategy[dict[str, Any]]:
-    keys = st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True)
+    keys = st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True).filter(
+        lambda k: k not in ("actor", "action", "id", "time")
+    )
     return st.dictionaries(keys, _scalars() | st.lists(_scalars(), max_size=3), max_size=2)
 
 
@@ -236,8 +238,8 @@ def _unless(draw: st.DrawFn, *, with_same: bool = True) -> EventFilter | None:
     """An ``unless``; ``same`` only where there is a trigger to share fields with."""
     if not draw(st.booleans()):
         return None
-    same = draw(_SAME) if with_same else []
-    return EventFilter(**_filters(draw), to=draw(_optional(_parties("id", "role"))), same=same)
+    shared = {"same": draw(_SAME)} if with_same else {}  # given even empty, it means something
+    return EventFilter(**_filters(draw), to=draw(_optional(_parties("id", "role"))), **shared)
 
 
 _EVERY = (
@@ -1009,8 +1011,13 @@ def events(
     """
 
     def build() -> st.SearchStrategy[Event]:
+        for name, given in (("actors", actors), ("actions", actions)):
+            if isinstance(given, str | bytes) or not all(isinstance(x, str) for x in given):
+                raise InvalidArgument(f"{name}={given!r} must be a collection of ids, such as ['b1']")
         if not actors or not actions:
             raise InvalidArgument("events() needs at least one actor and one action")
+        if not isinstance(min_value, datetime) or not isinstance(max_value, datetime):
+            raise InvalidArgument(f"min_value={min_value!r} and max_value={max_value!r} must be datetimes")
         if min_value.tzinfo is None or max_value.tzinfo is None:
             raise InvalidArgument("min_value and max_value must be timezone-aware")
         if max_value <= min_value:
@@ -1096,10 +1103,15 @@ def from_rule_set(
     """
 
     def build() -> st.SearchStrategy[GeneratedLog]:
+        for name, day in (("start", start), ("end", end)):
+            if isinstance(day, datetime) or not isinstance(day, date):
+                raise InvalidArgument(f"{name}={day!r} must be a date (a day, not a moment)")
         if end <= start:
             raise InvalidArgument(f"end={end} must be after start={start}")
-        if as_of is not None and as_of.tzinfo is None:
-            raise InvalidArgument("as_of must be timezone-aware")
+        if as_of is not None and (not isinstance(as_of, datetime) or as_of.tzinfo is None):
+            raise InvalidArgument(f"as_of={as_of!r} must be a timezone-aware datetime")
+        if compliant not in (True, False, None) or not isinstance(compliant, bool | None):
+            raise InvalidArgument(f"compliant={compliant!r} must be True, False or None")
         try:
             kinds = MUTATIONS if mutations is None else tuple(mutations)
         except TypeError:

@@ -3067,6 +3067,28 @@ class TestAttributeConditions:
             ("missing", "b1", "2024-01")
         ]
 
+    def test_a_period_condition_reads_the_period_in_any_case(self) -> None:
+        """`where: {period: 2024-Q1}` holds of an event naming `2024-q1`, the same period as
+        matching reads it; before, the texts were compared and it held of none."""
+        rule = {
+            "id": "no-q1-seal",
+            "kind": "forbidden",
+            "clause": "D1",
+            "action": "use-seal",
+            "where": {"period": ["2024-Q1", "2024-h2"]},
+        }
+        log = [
+            ev("a", "2024-02-01T10:00", "b1", "use-seal", period="2024-q1"),
+            ev("b", "2024-02-02T10:00", "b1", "use-seal", period="2024-Q2"),
+            ev("c", "2024-08-02T10:00", "b1", "use-seal", period="2024-H2"),
+            ev("d", "2024-08-03T10:00", "b1", "use-seal", attributes={"period": "2024-h2"}),
+        ]
+        assert [(f.code.value, f.evidence) for f in run(ruleset(rule), log).findings] == [
+            ("forbidden", ("a",)),
+            ("forbidden", ("c",)),
+            ("forbidden", ("d",)),
+        ]
+
 
 @pytest.mark.parametrize(
     ("label", "lang", "text"),
