@@ -299,6 +299,19 @@ def _scalar_text(value: Any) -> str:
     return text.lower() if text.lower() in ("true", "false") else text
 
 
+def _selects(where: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    """What a ``where`` asks, as `_where_matches` compares it: each key's values as a set of the
+    texts they compare as (``[a, b]`` and ``[b, a]``, ``a`` and ``[a]``, ``3`` and ``"3"`` ask
+    the same)."""
+    asked = {
+        key: {_scalar_text(o) for o in (wanted if isinstance(wanted, list) else [wanted])}
+        for key, wanted in where.items()
+    }
+    if "period" in asked:
+        asked["period"] = {canonical_label(o) or o for o in asked["period"]}
+    return {key: frozenset(values) for key, values in asked.items()}
+
+
 def _where_matches(where: Mapping[str, Any], event: Event) -> bool:
     for key, wanted in where.items():
         value = event.attributes.get(key)
@@ -407,7 +420,8 @@ def _other_versions(run: _Run, rule: RecurringRule) -> list[RecurringRule]:
         and not _overlap(other.effective, rule.effective)
         and other.max_gap is None
         and other.extension is None
-        and (other.every, other.where) == (rule.every, rule.where)
+        and other.every == rule.every
+        and _selects(other.where) == _selects(rule.where)
         and sorted(actions_of(other.action)) == sorted(actions_of(rule.action))
         and as_party(other.to) == as_party(rule.to)
     ]

@@ -2422,6 +2422,37 @@ class TestOptions:
             ("v2", "2024-06", "wrong-recipient"),
         ]
 
+    @pytest.mark.parametrize(
+        ("old", "new"),
+        [
+            ({"ch": ["a", "b"]}, {"ch": ["b", "a"]}),
+            ({"ch": "a"}, {"ch": ["a"]}),
+            ({"n": 3, "f": True}, {"n": "3", "f": "TRUE"}),
+            ({"period": "2024-q2"}, {"period": ["2024-Q2"]}),
+        ],
+    )
+    def test_versions_whose_where_asks_the_same_in_other_words_are_one_stream(
+        self, old: dict[str, Any], new: dict[str, Any]
+    ) -> None:
+        """A list in another order, a value and a list of it, a number and its text ask for the
+        same events, so the versions are one stream: the 10 June report is June's only. Before,
+        the texts of the two conditions were compared, and it also paid May's debt."""
+        base = {**MONTHLY, "who": "b1"}
+        attributes = {"ch": "a", "n": 3, "f": "true", "period": "2024-Q2"}
+        log = [
+            ev(f"r{m}", f"2024-{m:02d}-10T10:00", "b1", "report", recipient="hq", attributes=attributes) for m in (4, 6)
+        ]
+        versions = ruleset(
+            {**base, "id": "v1", "where": old, "effective": {"to": "2024-06-15"}},
+            {**base, "id": "v2", "where": new, "effective": {"from": "2024-06-16"}},
+        )
+        report = run(versions, log, start=date(2024, 4, 1), end=date(2024, 7, 1))
+        assert [(o.rule, o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("v1", "2024-04", "met", ("r4",)),
+            ("v1", "2024-05", "missing", ()),
+            ("v2", "2024-06", "met", ("r6",)),
+        ]
+
     def test_effective_dated_versions(self) -> None:
         """Two versions of a rule: 150 days for offences before 2010-08-13, 90 days after."""
         base = {"kind": "triggered", "clause": "Art201", "trigger": {"action": "fine"}}
@@ -3066,6 +3097,14 @@ class TestAttributeConditions:
         assert [(f.code.value, f.actor, f.period) for f in gaps(run(ruleset(rule), log))] == [
             ("missing", "b1", "2024-01")
         ]
+
+    def test_text_is_compared_as_written_and_numbers_as_their_digits(self) -> None:
+        """The rule's 3 holds of the number 3.0 and of the text 3, not of the texts 3.0 or 03,
+        which only the log's own type could tell from a code (docs/rules.md)."""
+        rule = {"id": "f", "kind": "forbidden", "clause": "D1", "action": "post", "where": {"n": 3}}
+        values: list[Any] = [3, 3.0, "3", "3.0", "03", " 3"]
+        log = [ev(f"e{i}", "2024-02-01T10:00", "b1", "post", attributes={"n": v}) for i, v in enumerate(values)]
+        assert [f.evidence for f in run(ruleset(rule), log).findings] == [("e0",), ("e1",), ("e2",)]
 
     def test_a_period_condition_reads_the_period_in_any_case(self) -> None:
         """`where: {period: 2024-Q1}` holds of an event naming `2024-q1`, the same period as
