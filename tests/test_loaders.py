@@ -647,3 +647,39 @@ def test_every_period_overlapping_an_earlier_one_is_said() -> None:
     assert info.value.problems[2].message == (
         "period 'touch' starts on 2024-12-31, on or before the day period 'long' ends (2024-12-31)"
     )
+
+
+def test_a_where_on_recipient_names_actors_the_organisation_holds() -> None:
+    """`where: {recipient: ...}` names an actor as `to` does (a prerequisite's required report
+    is written so): a misspelt one would hold of no event, so it is an unknown actor, with its
+    line and the actor meant. Before, it was accepted and the requirement could never be met."""
+    from govrules.loaders import cross_check
+
+    rules = load_rules(
+        b"""id: t
+title: T
+timezone: Asia/Shanghai
+rules:
+  - id: post-review
+    kind: prerequisite
+    clause: D11.9
+    action: post
+    requires:
+      - {action: report, where: {recipient: school-competent-departmnet}}
+  - id: no-direct-posts
+    kind: forbidden
+    clause: D11.9
+    action: post
+    where: {recipient: [hq, hqq]}
+""",
+        file="rules.yaml",
+    )
+    org = load_org(
+        b'{"id": "o", "actors": [{"id": "hq"}, {"id": "school-competent-department"}, {"id": "b1"}]}', file="org.json"
+    )
+    problems = cross_check(rules, org)
+    assert [(p.code, p.pointer, p.line) for p in problems] == [
+        ("unknown-actor", "/rules/0/requires/0/where/recipient", 10),
+        ("unknown-actor", "/rules/1/where/recipient/1", 15),
+    ]
+    assert "did you mean 'school-competent-department'" in problems[0].message

@@ -1281,20 +1281,32 @@ def split_cross_check(rules: RuleSet, org: Organisation) -> tuple[list[Problem],
                 )
                 problems.append(rsmap.problem(f"{pointer}/relation", "unknown-relation", message))
 
+    def addressed(pointer: str, where: Mapping[str, Any] | None) -> None:
+        """A ``where`` on ``recipient`` names actors as `to` does: a misspelt one holds of no event."""
+        wanted = (where or {}).get("recipient")
+        values = wanted if isinstance(wanted, list) else [wanted]
+        for k, value in enumerate(values):
+            if isinstance(value, str) and value not in actors:
+                at = f"{pointer}/where/recipient" + (f"/{k}" if isinstance(wanted, list) else "")
+                problems.append(rsmap.problem(at, "unknown-actor", _unknown("actor", value, actors)))
+
     for i, rule in enumerate(rules.rules):
         base = f"/rules/{i}"
         for key in ("who", "to", "by"):
             if key in type(rule).model_fields:
                 party(f"{base}/{key}", getattr(rule, key))
-        for attr in ("trigger", "unless"):
+        addressed(base, getattr(rule, "where", None))
+        for attr in ("trigger", "unless", "extension"):
             sub = getattr(rule, attr, None)
             if sub is not None:
-                party(f"{base}/{attr}/by", sub.by)
+                party(f"{base}/{attr}/by", getattr(sub, "by", None))
                 party(f"{base}/{attr}/to", getattr(sub, "to", None))
+                addressed(f"{base}/{attr}", sub.where)
         for name in ("steps", "requires"):
             for j, item in enumerate(getattr(rule, name, ()) or ()):
                 party(f"{base}/{name}/{j}/by", item.by)
                 party(f"{base}/{name}/{j}/to", getattr(item, "to", None))
+                addressed(f"{base}/{name}/{j}", item.where)
         if (
             isinstance(rule, RecurringRule)
             and isinstance(rule.every, model.NamedCalendar)
