@@ -7,7 +7,10 @@ import csv
 import gc
 import io
 import json
+import os
 import re
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -342,6 +345,39 @@ def test_a_byte_order_mark_the_encoding_given_reads_is_dropped(
         ("Event", 1 if name == "log.json" else 1 + (name == "log.csv"))
     ]
     assert cast(Event, read[0]).id == "e1"
+
+
+@pytest.mark.parametrize(("name", "text"), _LOGS[1:])  # a CSV log is not read from a pipe (it seeks)
+@pytest.mark.parametrize(("marked", "given"), [("utf-8", "utf-8"), ("utf-8", "utf-8-sig"), ("utf-16", "utf-8-sig")])
+def test_a_byte_order_mark_arriving_in_parts_through_a_pipe_is_seen(
+    tmp_path: Path, name: str, text: str, marked: str, given: str
+) -> None:
+    """A mark read from a pipe whose writer sends its first byte alone: the bytes the mark needs
+    are waited for, so the mark is dropped or refused as in a file, not read as text."""
+    data = _MARKED[marked](text)
+    read_end, write_end = os.pipe()
+
+    def send() -> None:
+        with os.fdopen(write_end, "wb", buffering=0) as pipe:
+            pipe.write(data[:1])
+            time.sleep(0.2)
+            pipe.write(data[1:])
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    try:
+        fmt = {"log.jsonl": "jsonl", "log.json": "json"}[name]
+        if marked == "utf-16":
+            with pytest.raises(EventLogError) as refused:
+                list(read_events(f"/dev/fd/{read_end}", tz=ROME, fmt=fmt, encoding=given))
+            assert [(p.code, p.line) for p in refused.value.problems] == [("bad-encoding", 1)]
+            assert "--encoding utf-16" in refused.value.problems[0].message
+        else:
+            read = list(read_events(f"/dev/fd/{read_end}", tz=ROME, fmt=fmt, encoding=given))
+            assert [(type(r).__name__, getattr(r, "id", None)) for r in read] == [("Event", "e1")]
+    finally:
+        sender.join()
+        os.close(read_end)
 
 
 def test_malformed_xes_is_a_record_numbered_as_the_events_are(tmp_path: Path) -> None:
@@ -1942,6 +1978,11 @@ def _one_a_line(*texts: str) -> bytes:
         (_one_a_line(_E % 1, (_E % 2)[:-1] + ",}", (_E % 3)[:-1] + ",}", _E % 4), ["e1", "e4"], [(2, 3), (3, 4)]),
         (_one_a_line(_E % 1, _E % 2, (_E % 3)[:-1] + ",}"), ["e1", "e2"], [(3, 4)]),  # the last one
         (_one_a_line(_E % 1, '{"id": "e2", "n": tru}', _E % 3), ["e1", "e3"], [(2, 3)]),
+        # the last one with the array's ']' on its line: nothing follows, nothing is lost
+        (f"[\n{_E % 1},\n{(_E % 2)[:-1]},}}]\n".encode(), ["e1"], [(2, 3)]),
+        (f"[\n{_E % 1},\n{(_E % 2)[:-1]},}}]".encode(), ["e1"], [(2, 3)]),  # and no line break after it
+        (f"[\n{_E % 1},\n{(_E % 2)[:-1]},}} ]\r\n".encode(), ["e1"], [(2, 3)]),
+        (f"[\n{_E % 1},\n{(_E % 2)[:-1]},}},]\n".encode(), ["e1"], [(2, 3)]),
     ],
 )
 def test_a_json_array_of_one_record_a_line_reads_on_after_a_broken_record(
@@ -1979,7 +2020,13 @@ def test_a_json_array_of_one_record_a_line_reads_on_after_a_broken_record(
         ((f"[\n{_E % 1}, {_E % 2},\n" + (_E % 3)[:-1] + ",}\n]").encode(), ["e1", "e2"], (3, 3)),
         # a broken line that does not end its record where the next line starts one
         (f'[\n{_E % 1},\n{{"id": "e2", "attributes": {{\n"x": 1,}}}},\n{_E % 3}\n]'.encode(), ["e1"], (2, 4)),
-        (_one_a_line(_E % 1, _E % 2)[:-3] + b"\n", ["e1", "e2"], (3, 4)),  # cut: ends early
+        # cut: ends early, at the file's last line
+        (_one_a_line(_E % 1, _E % 2)[:-3] + b"\n", ["e1", "e2"], (3, 3)),
+        (_one_a_line(_E % 1, _E % 2)[:-3], ["e1", "e2"], (3, 3)),
+        (f"[\n{_E % 1},\n".encode(), ["e1"], (2, 2)),
+        (b"[\n", [], (1, 1)),
+        (b"[\r\n\r\n", [], (1, 2)),
+        (b"[", [], (1, 1)),
         (f"[{_E % 1} {_E % 2}]".encode(), ["e1"], (2, 1)),
         (f"[{_E % 1}]\n[{_E % 2}]".encode(), ["e1"], (2, 2)),
     ],
@@ -1995,6 +2042,33 @@ def test_a_json_array_whose_next_record_cannot_be_found_stops_saying_where(
     assert stop is read[-1]
     assert (stop.line, reading_stopped(stop.reason)) == (where[0], StoppedAt(where[1]))
     assert f"reading stopped at line {where[1]}" in stop.reason
+
+
+def test_the_reasons_that_stop_or_repeat_are_told_by_their_words() -> None:
+    """`reading_stopped` and `duplicate_of` look first for words every reason of theirs holds
+    (so that most rejections are not matched against each pattern): each reason holds them."""
+    from govrules.messages import Reason, catalogue
+
+    reasons = catalogue("en")["reasons"]
+    assert all(events_module._STOPPED in reasons[key] for key in events_module._STOPPING)
+    assert all(reasons[key].startswith(events_module._DUPLICATE_START) for key in events_module._DUPLICATE)
+    said = str(Reason("duplicate-id", id="e1", file="C:/logs/a.csv", line=12))
+    assert events_module.duplicate_of(said) == events_module.FirstAt("C:/logs/a.csv", 12)
+    given = str(Reason("duplicate-id-given", id="e1"))
+    assert events_module.duplicate_of(given) == events_module.FirstAt(None, None)
+    assert events_module.duplicate_of("duplicate event id, as a reason a log wrote") is None
+    assert reading_stopped(said) is None
+
+
+def test_text_after_the_bracket_on_a_broken_last_records_line_stops_the_reading(tmp_path: Path) -> None:
+    """The broken last record of an array written one record a line, the array's ``]`` on its
+    line: the record is rejected, and text after the ``]`` stops the reading, as after any array."""
+    read = _read(tmp_path, "log.json", f"[\n{_E % 1},\n{(_E % 2)[:-1]},}}] x\n".encode())
+    assert [(type(r).__name__, r.line) for r in read] == [("Event", 1), ("Rejected", 2), ("Rejected", 3)]
+    broken, stop = cast(list[Rejected], read[1:])
+    assert (broken.said or {}).get("key") == "array-invalid-json-line"
+    assert (stop.said or {}).get("key") == "array-after-end"
+    assert reading_stopped(stop.reason) == StoppedAt(3)
 
 
 def test_malformed_xes_says_the_line_reading_stopped_at(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from itertools import chain, compress, islice, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, Any, ClassVar, Protocol, TextIO, cast
+from typing import IO, Any, BinaryIO, ClassVar, Protocol, TextIO, cast
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -142,6 +142,16 @@ _STOPPING = ("array-ends-early", "array-after-end", "array-separator", "array-va
              "xes-malformed", "xes-unreadable", "xml-refused")  # fmt: skip
 """The reasons after which a reader reads nothing more of its log (the rest of the file is lost)."""
 
+_STOPPED = "reading stopped"
+"""Words the English text of every reason in `_STOPPING` holds (a test says so): a reason without
+them is none of those, which `reading_stopped` tells without matching each one's pattern."""
+
+_DUPLICATE = ("duplicate-id", "duplicate-id-given")
+"""The reasons a record is rejected for repeating the id of one read before it."""
+
+_DUPLICATE_START = "duplicate event id "
+"""How the English text of every reason in `_DUPLICATE` starts (a test says so)."""
+
 
 @dataclass(frozen=True, slots=True)
 class StoppedAt:
@@ -150,17 +160,27 @@ class StoppedAt:
     line: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class FirstAt:
+    """Where the record that a record rejected as a duplicate repeats was read: its file and line
+    (both None for an event made in Python, which has neither)."""
+
+    file: str | None
+    line: int | None
+
+
 @cache
-def _stopping_patterns() -> tuple[re.Pattern[str], ...]:
-    """The English text of each stopping reason as a pattern: ``{line}`` a number, any other value any text."""
+def _patterns(keys: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """The English text of each reason of ``keys`` as a pattern: ``{line}`` a number, any other
+    value any text, each a group of its name."""
     from govrules.messages import catalogue
 
     reasons = catalogue("en")["reasons"]
     patterns = []
-    for key in _STOPPING:
+    for key in keys:
         parts = re.split(r"\{(\w+)(?:![rs])?\}", str(reasons[key]))
         pattern = "".join(
-            re.escape(part) if i % 2 == 0 else ("(?P<line>[0-9]+)" if part == "line" else ".*")
+            re.escape(part) if i % 2 == 0 else (f"(?P<{part}>[0-9]+)" if part == "line" else f"(?P<{part}>.*)")
             for i, part in enumerate(parts)
         )
         patterns.append(re.compile(pattern, re.DOTALL))
@@ -172,10 +192,26 @@ def reading_stopped(reason: str) -> StoppedAt | None:
     report's ``detail`` hold it) is one after which its reader read nothing more of the log: a
     JSON array or an XES log broken where the next record's start cannot be found. None for any
     other reason: the records after it were read."""
-    for pattern in _stopping_patterns():
+    if _STOPPED not in reason:
+        return None
+    for pattern in _patterns(_STOPPING):
         if (found := pattern.fullmatch(reason)) is not None:
             line = found.groupdict().get("line")
             return StoppedAt(int(line) if line is not None else None)
+    return None
+
+
+def duplicate_of(reason: str) -> FirstAt | None:
+    """Where the record that a record rejected as a duplicate repeats was read, if ``reason`` (a
+    rejection's English text, as a report's ``detail`` holds it) says it repeats the id of a
+    record read before it. None for any other reason."""
+    if not reason.startswith(_DUPLICATE_START):
+        return None
+    for pattern in _patterns(_DUPLICATE):
+        if (found := pattern.fullmatch(reason)) is not None:
+            where = found.groupdict()
+            line = where.get("line")
+            return FirstAt(where.get("file"), int(line) if line is not None else None)
     return None
 
 
@@ -1021,12 +1057,8 @@ def read_events(
         if fmt == "xes":
             handle_b = open(name, "rb")  # noqa: SIM115 - closed by the generator
         else:
-            handle = open(name, encoding=encoding, errors="surrogateescape", newline="")  # noqa: SIM115
-            try:
-                _drop_mark(handle, encoding, name)
-            except EventLogError:
-                handle.close()
-                raise
+            handle: TextIO = open(name, encoding=encoding, errors="surrogateescape", newline="")  # noqa: SIM115
+            handle = _drop_mark(handle, encoding, name)  # closes the file if it fails
     except OSError as exc:
         raise EventLogError(
             [Problem(name, None, None, "", "unreadable", f"cannot open the log: {exc.strerror or exc}")]
@@ -1072,9 +1104,37 @@ _MARKS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
 """The byte order marks a text log may start with, and the encoding each says."""
 
 
-def _drop_mark(handle: TextIO, encoding: str, name: str) -> None:
+class _Replayed(io.RawIOBase):
+    """A stream that gives ``head``, bytes already read from ``rest``, then the rest of ``rest``
+    (closed with it): the bytes read to look for a byte order mark, given back."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        super().__init__()
+        self._head, self._rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        if self._head:
+            n = min(len(b), len(self._head))
+            b[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read1(len(b))  # type: ignore[attr-defined]  # what is there, at most one read
+        b[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self._rest.close()
+        finally:
+            super().close()
+
+
+def _drop_mark(handle: TextIO, encoding: str, name: str) -> TextIO:
     """Read past the byte order mark a text log opened in ``encoding`` starts with, if any; refuse
-    a log whose mark ``encoding`` does not read as one.
+    a log whose mark ``encoding`` does not read as one (closing it).
 
     A mark says the encoding of what follows. Read in another encoding, it became text: a UTF-8
     log read as GB18030 had ``锘縤d`` for its first column, so the id column went unmapped without
@@ -1083,16 +1143,20 @@ def _drop_mark(handle: TextIO, encoding: str, name: str) -> None:
     mark. An encoding that reads the mark as a mark drops it (``utf-8-sig``, ``utf-16``) or reads
     it as U+FEFF (``utf-8``, ``utf-16-le``, ``gb18030``), which is dropped here.
 
+    Returns:
+        The handle to read the log from, past the mark (see `_head`).
+
     Raises:
         EventLogError: the mark, the encoding given, and the ``--encoding`` to read the log with.
     """
-    peek = getattr(getattr(handle, "buffer", None), "peek", None)
-    if peek is None:  # text with no bytes under it (a stream made in memory)
-        return
-    head = peek(4)[:4]
+    try:
+        handle, head = _head(handle)
+    except BaseException:
+        handle.close()
+        raise
     found = next(((mark, marked) for mark, marked in _MARKS if head.startswith(mark)), None)
     if found is None:
-        return
+        return handle
     mark, marked = found
     try:
         read: str | None = mark.decode(encoding)
@@ -1101,9 +1165,35 @@ def _drop_mark(handle: TextIO, encoding: str, name: str) -> None:
     if read == "\ufeff":
         handle.read(1)
     elif read != "":
+        handle.close()
         given = "" if codecs.lookup(encoding).name == "utf-8-sig" else f", but the encoding given is {encoding}"
         reason = f"the log starts with a {marked} byte order mark{given}: read it with --encoding {marked}"
         raise EventLogError([Problem(name, 1, None, "", "bad-encoding", reason)])
+    return handle
+
+
+def _head(handle: TextIO) -> tuple[TextIO, bytes]:
+    """The first four bytes of a text log not yet read (fewer if it holds fewer; none for text
+    with no bytes under it), and the handle to read the log from.
+
+    A file gives them to ``peek`` at once, and its handle is the one given. A pipe may give fewer
+    at first (its writer sent a mark in parts): they are then read until there are four or the log
+    ends, and the handle returned, made anew over the same bytes, gives them again before the rest.
+    """
+    buffer = getattr(handle, "buffer", None)
+    peek = getattr(buffer, "peek", None)
+    if buffer is None or peek is None:  # text with no bytes under it (a stream made in memory)
+        return handle, b""
+    head = peek(4)[:4]
+    if len(head) >= 4 or buffer.seekable():  # a file's first peek holds all it has, up to a buffer's size
+        return handle, head
+    head = buffer.read(4)  # until four bytes, or the end
+    encoding, errors = handle.encoding, handle.errors
+    cast(io.TextIOWrapper, handle).detach()  # so that the handle let go of does not close the bytes when it goes
+    replayed = io.TextIOWrapper(
+        io.BufferedReader(_Replayed(head, buffer)), encoding=encoding, errors=errors, newline=""
+    )
+    return replayed, head
 
 
 def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
@@ -1608,8 +1698,9 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
     stopped at (`reading_stopped` finds it in the reason). One break is read past: a value that
     does not decode in an array written one record a line (every value before it, at least one,
     stood alone on a line of its own), when the value stands alone on its line (the line holds
-    one bracketed value, closed at the line's end but for a comma, with the error on that line):
-    that line is the rejected record, and reading goes on at the next line. Anywhere else, where
+    one bracketed value, closed at the line's end but for a comma or the array's closing bracket,
+    with the error on that line): that line is the rejected record, and reading goes on at the
+    next line (or at that bracket). Anywhere else, where
     the next record starts could only be guessed (a nested object's line may look like a record),
     reading stops."""
     # a value JSON does not have (NaN), or an integer longer than Python converts, spoils its record
@@ -1628,8 +1719,14 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
 
     decoder = json.JSONDecoder(parse_constant=constant)
     careful = json.JSONDecoder(parse_constant=constant, parse_int=integer)  # slower: for that record only
+    one_a_line = True  # whether each value so far stood alone on a line
+    # where the last value ended in the buffer (while `one_a_line`), and whether a line break
+    # stood between it and the buffer's start (the start of the file counts as one)
+    after, apart = 0, True
     buffer = handle.read(65536)
-    # the line of buffer[counted] in the file; `line_at` counts on from there (positions only rise)
+    ends_a_line = buffer.endswith("\n")  # whether the text read so far ends with a line break
+    # the line of buffer[counted] in the file; `line_at` counts on from there (positions only
+    # rise), only when a line is wanted: the lines of a clean array are never counted
     line, counted = 1, 0
 
     def line_at(at: int) -> int:
@@ -1639,9 +1736,13 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
         return line
 
     def cut(at: int, more: str) -> str:  # the buffer from ``at`` on, and more
-        nonlocal counted
+        nonlocal counted, ends_a_line, apart, after
         line_at(at)
         counted = 0
+        if one_a_line:  # whether a line break stands between the last value and the next
+            apart, after = apart or buffer.find("\n", after, at) >= 0, 0
+        if more:
+            ends_a_line = more.endswith("\n")
         return buffer[at:] + more
 
     pos = _skip_ws(buffer, 0)
@@ -1651,7 +1752,6 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
     number = 0
     eof = False
     wanted = "value or ]"  # what may come next: a value (or the end, in an empty array), or a comma or the end
-    one_a_line, last_line = True, 0  # whether each value so far stood alone on a line; the last one's line
     while True:
         pos = _skip_ws(buffer, pos)
         while pos >= len(buffer) and not eof:
@@ -1660,8 +1760,9 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
             buffer, pos = cut(pos, more), 0
             pos = _skip_ws(buffer, pos)
         if pos >= len(buffer):
-            if wanted != "end":
-                yield Rejected(name, number + 1, Reason("array-ends-early", line=line_at(len(buffer))))
+            if wanted != "end":  # the file's last line: the one a final line break ends, if any
+                last = max(1, line_at(len(buffer)) - ends_a_line)
+                yield Rejected(name, number + 1, Reason("array-ends-early", line=last))
             return
         found = buffer[pos]
         if wanted == "end":
@@ -1701,21 +1802,23 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
             first = line_at(pos)
             at = line_at(max(pos, exc.pos if isinstance(exc, json.JSONDecodeError) else pos))
             newline = buffer.find("\n", pos)
-            if one_a_line and number > 1 and first > last_line and at == first and newline >= 0:
-                closed = _closes_at_its_end(buffer, pos, newline)
-                if closed is not None:
+            if newline < 0 and eof:  # the file's last line, with no line break after it
+                newline = len(buffer)
+            alone = apart or buffer.find("\n", after, pos) >= 0
+            if one_a_line and number > 1 and alone and at == first and newline >= 0:
+                goes_on = _closes_at_its_end(buffer, pos, newline)
+                if goes_on is not None:
                     yield Rejected(name, number, Reason("array-invalid-json-line", line=first, error=error))
                     spoilt.clear()
-                    pos, last_line = newline + 1, first
-                    wanted = "value" if closed else ", or ]"
+                    pos, wanted = goes_on
+                    after, apart = pos, pos > newline
                     continue
             yield Rejected(name, number, Reason("array-invalid-json", error=error, line=at))
             return
         number += 1
-        if one_a_line:
-            first = line_at(pos)
-            last = line_at(end)
-            one_a_line, last_line = first > last_line and last == first, last
+        if one_a_line:  # alone on its line: a line break before it, since the last value, and none in it
+            broken = buffer.rfind("\n", after, end)
+            one_a_line, after, apart = broken < pos and (broken >= 0 or apart), end, False
         if spoilt:
             yield Rejected(name, number, Reason("invalid-json", error=str(spoilt[0])))
             spoilt.clear()
@@ -1728,11 +1831,14 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
         pos, wanted = end, ", or ]"
 
 
-def _closes_at_its_end(text: str, start: int, stop: int) -> bool | None:
-    """Whether ``text[start:stop]`` (a line) is one bracketed value closed at its end, read as
-    JSON's strings and brackets are: True when a comma follows it, False when nothing does;
-    None when the line holds anything else (a string or bracket left open, a value closed
-    before the line's end, or two), where the line is not one record."""
+def _closes_at_its_end(text: str, start: int, stop: int) -> tuple[int, str] | None:
+    """Where reading goes on after ``text[start:stop]`` (a line, ``stop`` its line break or the
+    end of the text), when the line is one bracketed value closed at its end, read as JSON's
+    strings and brackets are, and what may come there: past the line, a value when a comma
+    follows the value, else a comma or the array's end; at the array's closing ``]`` when it
+    follows on the line (after a comma or not). None when the line holds anything else (a string
+    or bracket left open, a value closed before the line's end, or two), where the line is not
+    one record."""
     depth, in_string, escaped = 0, False, False
     closed_at = -1
     for i in range(start, stop):
@@ -1757,8 +1863,16 @@ def _closes_at_its_end(text: str, start: int, stop: int) -> bool | None:
                 closed_at = i
     if in_string or closed_at < 0 or depth != 0:
         return None
-    rest = text[closed_at + 1 : stop].strip(" \t\r")
-    return True if rest == "," else False if rest == "" else None
+    rest = text[closed_at + 1 : stop]
+    after = rest.lstrip(" \t\r")
+    comma = after.startswith(",")
+    if comma:
+        after = after[1:].lstrip(" \t\r")
+    if after.startswith("]"):  # the array's end: read there, and whatever follows it
+        return stop - len(after), "value" if comma else ", or ]"
+    if after == "":
+        return stop + 1, "value" if comma else ", or ]"
+    return None
 
 
 def _skip_ws(text: str, pos: int) -> int:
