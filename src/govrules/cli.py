@@ -43,7 +43,7 @@ from govrules.messages import LANGUAGES, word
 from govrules.model import Organisation, RuleSet, labelled_periods, text_in
 from govrules.obligations import LAST_RANGE_END, Context, iter_obligations, zone_of
 from govrules.renderers import RENDERERS, RenderContext, render
-from govrules.renderers._common import for_a_terminal, notes, stopped_where
+from govrules.renderers._common import for_a_terminal, stopped_where
 
 __all__ = ["main", "run"]
 
@@ -372,9 +372,7 @@ def _format_of(path: str) -> str | None:
 
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     report, context = _audit(args, stderr)
-    unread = report.unread_logs()
-    if unread:  # said in the report itself, so that the JSON report says it as every other format
-        report = report.model_copy(update={"notes": tuple(notes(report))})
+    unread = report.unread_logs()  # each format's renderer says them too (JSON: in the report's notes)
     context = dataclasses.replace(context, fail_on=args.fail_on)
     if args.output is None and args.format == "text" and _isatty(stdout) and "NO_COLOR" not in os.environ:
         context = dataclasses.replace(context, colour=True)

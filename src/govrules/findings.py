@@ -22,7 +22,7 @@ from pydantic_core import core_schema
 from typing_extensions import TypedDict
 
 from govrules.errors import InvalidArgument
-from govrules.events import at_fixed_offsets, reading_stopped
+from govrules.events import at_fixed_offsets, duplicate_of, reading_stopped
 
 __all__ = [
     "CODE_SEVERITY",
@@ -296,8 +296,9 @@ class EvidenceLocation(_Record, frozen=True, kw_only=True):
 
 class UnreadLog(msgspec.Struct, frozen=True, kw_only=True):
     """A log that was not read whole (`Report.unread_logs`): every record it held was rejected
-    (``all_rejected``), or its reading stopped before its end (``stopped``: at the record
-    ``record``, the file's line ``line``, where the rejection says them)."""
+    (``all_rejected``), not all as duplicates, or its reading stopped before its end (``stopped``:
+    at the record ``record``, the file's line ``line``, where the rejection says them). ``read``
+    counts the records read from it, each once (a file given twice under one name is read twice)."""
 
     file: str
     read: int
@@ -362,26 +363,62 @@ class Report(_Frozen):
         its unread rest, was checked: `govrules check` exits 2 for each, as for a check whose every
         record was rejected (`RecordCounts.all_rejected`).
 
+        A record rejected as a duplicate (`govrules.events.duplicate_of`) was checked through the
+        record it repeats: a log whose every record was rejected as one (the same events exported
+        twice, or a file given twice) is not among these logs. A log of duplicates and records
+        rejected for other reasons is. A file given twice under the same name is one log read
+        twice: its records are counted once (a rejection at a line already rejected, or a
+        duplicate of the record at its own line, is the same record read again).
+
         Told from the report alone (its records per file and its rejected-event findings), so a
         report read back from JSON tells the same. A report of one part of a partitioned check
-        (`govrules.checker.merge_reports`) tells it of the records that part was given."""
-        rejected: Counter[str] = Counter()
+        (`govrules.checker.merge_reports`) tells it of the records that part was given. Worked
+        out once for a report, however many times it is asked (a renderer asks several times)."""
+        cached = self.__dict__.get("unread_logs()")  # not a field: neither dumped nor compared
+        if cached is not None and cached[0] is self.findings and cached[1] is self.records:
+            return list(cached[2])  # a copy of the report with other findings or records works it out anew
+        unread = self._unread_logs()
+        self.__dict__["unread_logs()"] = (self.findings, self.records, tuple(unread))
+        return unread
+
+    def _unread_logs(self) -> list[UnreadLog]:
+        rejected: dict[str, int] = {}  # the rejections of each file
+        again: dict[str, int] = {}  # of which the same record read again
+        duplicates: dict[str, int] = {}  # of which duplicates of a record read before
+        seen: set[tuple[str, int]] = set()
         stops: dict[str, tuple[int | None, int | None]] = {}
         for f in self.findings:
             if f.rule is not None or f.code != FindingCode.REJECTED_EVENT:
                 continue
             file = f.file or "<events>"
-            rejected[file] += 1
+            rejected[file] = rejected.get(file, 0) + 1
             reason = f.detail.get("reason") if isinstance(f.detail, Mapping) else None
-            if file not in stops and isinstance(reason, str) and (at := reading_stopped(reason)) is not None:
-                stops[file] = (f.line, at.line)
+            if not isinstance(reason, str):
+                continue
+            line = f.line
+            first = duplicate_of(reason)
+            if first is not None:
+                duplicates[file] = duplicates.get(file, 0) + 1
+                if (first.file, first.line) == (file, line) or (line is not None and (file, line) in seen):
+                    again[file] = again.get(file, 0) + 1
+                continue
+            if line is not None:
+                if (file, line) in seen:
+                    again[file] = again.get(file, 0) + 1
+                else:
+                    seen.add((file, line))
+            if file not in stops and (at := reading_stopped(reason)) is not None:
+                stops[file] = (line, at.line)
         unread = []
         for file, read in self.records.files.items():
-            every = 0 < read == rejected[file]
+            repeated = again.get(file, 0)
+            held = read - repeated  # its records, each once
+            own = rejected.get(file, 0)
+            every = 0 < held == own - repeated and duplicates.get(file, 0) < own
             if every or file in stops:
                 record, line = stops.get(file, (None, None))
                 unread.append(
-                    UnreadLog(file=file, read=read, all_rejected=every, stopped=file in stops, record=record, line=line)
+                    UnreadLog(file=file, read=held, all_rejected=every, stopped=file in stops, record=record, line=line)
                 )
         return unread
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from govrules.cli import run
+from govrules.events import duplicate_of
+from govrules.findings import FindingCode, Report, UnreadLog
 from govrules.renderers.junit import RECORDS_SUITE
 
 RULES = """\
@@ -116,6 +118,77 @@ def test_logs_each_read_in_part_are_not_errors(tmp_path: Path) -> None:
     assert code == 0, err
     assert ET.fromstring(out).get("errors") == "0"
     assert err == ""
+
+
+def _check_paths(tmp_path: Path, paths: list[str], fmt: str = "json") -> tuple[int, str, str]:
+    """`govrules check` over logs given by path as written (a file twice, or under two spellings)."""
+    (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
+    (tmp_path / "org.yaml").write_text(ORG, encoding="utf-8")
+    argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml")]
+    for path in paths:
+        argv += ["--events", path]
+    argv += ["--from", "2024-01-01", "--to", "2024-02-29", "--format", fmt]
+    out, err = io.StringIO(), io.StringIO()
+    code = run(argv, out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("spelling", ["other", "same file, another spelling", "same file, same name"])
+def test_a_log_of_only_duplicates_is_read(tmp_path: Path, spelling: str) -> None:
+    """A log whose records each repeat the id of a record read before (in another log, or in the
+    same file given again): each is rejected as a duplicate, a warning, and checked through the
+    record it repeats, so the log is not one of those not read whole. The exit code is the
+    findings' (0), with no note and nothing on stderr. Before, it was 2, with a note that nothing
+    in the log could be checked."""
+    (tmp_path / "ev.csv").write_text(GOOD, encoding="utf-8")
+    good = str(tmp_path / "ev.csv")
+    if spelling == "other":
+        (tmp_path / "march.csv").write_text(GOOD.split("\n", 1)[0] + "\n" + GOOD.split("\n")[2] + "\n")
+        again = str(tmp_path / "march.csv")
+    else:
+        again = good if spelling == "same file, same name" else f"{tmp_path}/./ev.csv"
+    code, out, err = _check_paths(tmp_path, [good, again])
+    report = Report.model_validate_json(out)
+    duplicates = [f for f in report.findings if f.code == FindingCode.REJECTED_EVENT]
+    assert [(f.file, f.severity) for f in duplicates] == [(again, "warning")] * (1 if spelling == "other" else 2)
+    assert all(duplicate_of(f.detail["reason"]) is not None for f in duplicates)
+    assert report.unread_logs() == []
+    assert (code, report.notes, err) == (0, (), "")
+    code, text, err = _check_paths(tmp_path, [good, again], "text")
+    assert (code, err) == (0, "")
+    assert "was rejected" not in text
+
+
+def test_a_log_of_rejected_records_given_twice_under_one_name_counts_its_records_once(tmp_path: Path) -> None:
+    """A log whose two records are both rejected, given twice under the same name beside a good
+    log: it is read twice (four rejections), and not read whole; its note counts its two records."""
+    (tmp_path / "ev.csv").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "allbad.csv").write_text(ALL_BAD, encoding="utf-8")
+    bad = str(tmp_path / "allbad.csv")
+    code, out, err = _check_paths(tmp_path, [str(tmp_path / "ev.csv"), bad, bad])
+    report = Report.model_validate_json(out)
+    assert report.records.files[bad] == 4
+    assert report.unread_logs() == [UnreadLog(file=bad, read=2, all_rejected=True, stopped=False)]
+    note = (
+        f"Every record of the log {bad} (2) was rejected: nothing in it could be checked,"
+        " so this report shows nothing it holds."
+    )
+    assert (code, report.notes) == (2, (note,))
+    assert "(2) was rejected" in err
+
+
+def test_a_log_of_duplicates_and_unreadable_records_is_not_read_whole(tmp_path: Path) -> None:
+    """A log whose records are each either a duplicate or unreadable: nothing of its own was
+    checked, so it is not read whole (exit 2), and the note counts all its records."""
+    (tmp_path / "ev.csv").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "mixed.csv").write_text(
+        GOOD.split("\n")[0] + "\n" + GOOD.split("\n")[2] + "\n" + ALL_BAD.split("\n")[1]
+    )
+    mixed = str(tmp_path / "mixed.csv")
+    code, out, _ = _check_paths(tmp_path, [str(tmp_path / "ev.csv"), mixed])
+    report = Report.model_validate_json(out)
+    assert report.unread_logs() == [UnreadLog(file=mixed, read=2, all_rejected=True, stopped=False)]
+    assert code == 2
 
 
 # --- a log whose reading stopped before its end -------------------------------------------------

@@ -122,10 +122,16 @@ def stopped_where(lang: str, record: int | None, line: int | None) -> str:
 
 def notes(report: Report) -> list[str]:
     """The report's notes, and the notes of the logs not read whole (`log_notes`) that it does not
-    hold already (`govrules check` adds them to the report it writes; a report `check` gave holds
-    none)."""
+    hold already (a report `check` gave holds none; a JSON report, see `noted`, holds them)."""
     held = set(report.notes)
     return [*report.notes, *(note for note in log_notes(report) if note not in held)]
+
+
+def noted(report: Report) -> Report:
+    """``report`` with the notes every format says (`notes`), for a format that writes the
+    report's own (JSON): the report itself when it holds them all, else a copy that does."""
+    said = notes(report)
+    return report if len(said) == len(report.notes) else report.model_copy(update={"notes": tuple(said)})
 
 
 def records_text(report: Report) -> str:

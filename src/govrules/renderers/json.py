@@ -1,4 +1,5 @@
-"""The JSON report: the `Report` model dumped as is (schema: schemas/report.schema.json)."""
+"""The JSON report: the `Report` model dumped (schema: schemas/report.schema.json), its notes
+those every format says (`_common.noted`: with the notes of the logs not read whole)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pydantic_core import to_json
 
 from govrules.events import at_fixed_offsets
 from govrules.findings import EvidenceLocation, Finding, Outcome, Report
+from govrules.renderers._common import noted
 
 if TYPE_CHECKING:
     from govrules.renderers import RenderContext
@@ -33,7 +35,7 @@ def render(report: Report, context: RenderContext) -> str:
     Serialised by pydantic's core in one pass, with no intermediate tree of Python objects: the
     report of a large audit holds hundreds of thousands of outcomes.
     """
-    return report.model_dump_json(indent=2) + "\n"
+    return noted(report).model_dump_json(indent=2) + "\n"
 
 
 def write(report: Report, handle: BinaryIO, *, typed: bool = False) -> None:
@@ -51,6 +53,7 @@ def write(report: Report, handle: BinaryIO, *, typed: bool = False) -> None:
     declare, as the checker makes them (`govrules check` says so of the report `check` gave it),
     so that the values are not looked at again for msgspec; any other record is (`_plain`).
     """
+    report = noted(report)
     shell = to_json(
         report.model_copy(update={name: {} if name == "evidence_locations" else () for name in _LARGE}), indent=2
     )
