@@ -299,3 +299,47 @@ def test_a_name_cannot_reorder_or_forge_the_report(tmp_path: Path) -> None:
         )
         assert "\u202e" not in out.getvalue() and "[U+202E]" in out.getvalue(), fmt
     assert "evil\\u202e eud" in outputs["json"] or "evil\u202e eud" in outputs["json"]
+
+
+def test_an_actor_holding_a_reordering_character_and_one_holding_its_name_stay_two(tmp_path: Path) -> None:
+    """Unknown actors come from the log as written: one holding U+202E and one holding the text
+    "[U+202E]" are two in SARIF (summary keys, fingerprints, properties keep the data, the texts
+    name the character) and two JUnit test cases, as in the JSON report. Before, the naming ran
+    over the finished SARIF and JUnit, so the two became one key written twice, one fingerprint,
+    and one test case name twice."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    from govrules.cli import run
+
+    (tmp_path / "rules.yaml").write_text(
+        "id: t\ntitle: T\ntimezone: UTC\nrules:\n"
+        "  - {id: monthly, kind: recurring, clause: C1, who: {role: unit}, action: report, every: month}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "org.yaml").write_text("id: o\nactors:\n  - {id: u1, roles: [unit]}\n", encoding="utf-8")
+    (tmp_path / "events.csv").write_text(
+        "id,time,actor,action\ne1,2024-01-10T10:00:00Z,u1,report\n"
+        "e2,2024-01-11T10:00:00Z,x\u202ey,report\ne3,2024-01-12T10:00:00Z,x[U+202E]y,report\n",
+        encoding="utf-8",
+    )
+    argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml")]
+    argv += ["--events", str(tmp_path / "events.csv"), "--from", "2024-01-01", "--to", "2024-01-31"]
+    outputs = {}
+    for fmt in ("sarif", "junit", "json"):
+        out = io.StringIO()
+        assert run([*argv, "--format", fmt, "--fail-on", "never"], out, io.StringIO()) == 0
+        outputs[fmt] = out.getvalue()
+    actors = {"x\u202ey", "x[U+202E]y"}
+    report = json.loads(outputs["json"])
+    assert {f["actor"] for f in report["findings"] if f["code"] == "unknown-actor"} == actors
+    assert "\u202e" not in outputs["sarif"]  # written as a JSON escape
+    sarif = json.loads(outputs["sarif"])
+    results = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "govrules/unknown-actor"]
+    assert {r["properties"]["actor"] for r in results} == actors
+    assert len({r["partialFingerprints"]["govrulesObligation/v1"] for r in results}) == 2
+    assert actors <= set(sarif["runs"][0]["properties"]["summary"]["by_actor"])
+    assert all("\u202e" not in r["message"]["text"] for r in results)
+    names = [c.get("name", "") for c in ET.fromstring(outputs["junit"]).iter("testcase")]
+    unknown = [n for n in names if n.startswith("unknown-actor/")]
+    assert sorted(unknown) == ["unknown-actor/x[U+202E]y", "unknown-actor/x[U+202E]y#2"]

@@ -74,7 +74,7 @@ def _showing_bidi(renderer: Renderer, shown: Mapping[int, str]) -> Renderer:
 
 RENDERERS: Mapping[str, Renderer] = {
     name: renderer
-    if name == "json"
+    if name in ("json", "sarif")  # read by programs: SARIF names them in its texts only (sarif.py)
     else _showing_bidi(renderer, BIDI_SHOWN_MARKDOWN if name == "markdown" else BIDI_SHOWN)
     for name, renderer in _registry().items()
 }

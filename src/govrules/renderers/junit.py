@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from govrules.findings import SEVERITY_RANK
 from govrules.messages import word
 from govrules.renderers._common import (
+    BIDI_SHOWN,
     Key,
     evidence_text,
     index_findings,
@@ -119,7 +120,9 @@ def render(report: Report, context: RenderContext) -> str:
     suite.set("errors", str(errors))
     seen: dict[str, int] = defaultdict(int)
     for f in records:
-        name = _record_name(f)
+        # as a reader will see it (the reordering characters named): two actors, one holding
+        # U+202E and one the text "[U+202E]", are two test cases, not one name twice
+        name = _record_name(f).translate(BIDI_SHOWN)
         seen[name] += 1
         if seen[name] > 1:  # two records with no line in one file: still unique names
             name += f"#{seen[name]}"

@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from govrules.messages import word
-from govrules.renderers._common import log_notes, rule_info, rule_set_title, rule_title, said_of_the_check, say
+from govrules.renderers._common import (
+    BIDI_SHOWN,
+    log_notes,
+    rule_info,
+    rule_set_title,
+    rule_title,
+    said_of_the_check,
+    say,
+)
 
 if TYPE_CHECKING:
     from govrules.findings import Finding, Report
@@ -80,7 +88,26 @@ def render(report: Report, context: RenderContext) -> str:
         },
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    # the texts a viewer shows name the reordering characters; the data (ids, properties,
+    # fingerprints) keeps them, written as JSON escapes, so that an actor holding U+202E and one
+    # holding the text "[U+202E]" stay two, as in the JSON report
+    text = json.dumps(_shown(log), indent=2, ensure_ascii=False) + "\n"
+    return text.translate(_ESCAPED)
+
+
+_ESCAPED = {cp: f"\\u{cp:04x}" for cp in BIDI_SHOWN}
+"""Each reordering character as a JSON escape (they occur only inside strings)."""
+
+
+def _shown(value: Any) -> Any:
+    """``value`` with every ``text`` a viewer shows naming the reordering characters."""
+    if isinstance(value, dict):
+        return {
+            k: v.translate(BIDI_SHOWN) if k == "text" and isinstance(v, str) else _shown(v) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    return value
 
 
 def _notifications(report: Report) -> list[dict[str, Any]]:
