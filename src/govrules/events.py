@@ -1199,11 +1199,20 @@ def _head(handle: TextIO) -> tuple[TextIO, bytes]:
 def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
     name = builder.file
     with handle:
-        start = handle.tell()  # past a byte order mark
-        sample = handle.read(4096)
-        handle.seek(start)
+        lines: Iterator[str] = handle
+        if handle.seekable():
+            start = handle.tell()  # past a byte order mark
+            sample = handle.read(4096)
+            handle.seek(start)
+        else:  # a pipe (--events /dev/stdin): the lines sampled are read again from a list
+            head: list[str] = []
+            for line in handle:
+                head.append(line)
+                if sum(map(len, head)) >= 4096:
+                    break
+            sample, lines = "".join(head)[:4096], chain(head, handle)
         delimiter = "\t" if name.lower().endswith(".tsv") or (sample.count("\t") > sample.count(",")) else ","
-        reader = csv.reader(handle, delimiter=delimiter, strict=False)
+        reader = csv.reader(lines, delimiter=delimiter, strict=False)
         try:
             header = next(reader)
         except StopIteration:
@@ -1258,7 +1267,7 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
         first = reader.line_num + 1
         misses = wait = 0
         while True:
-            for texts, numbers in _line_batches(handle, first):
+            for texts, numbers in _line_batches(lines, first):
                 if wait:
                     wait -= 1
                 else:
@@ -1281,7 +1290,7 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
                     misses = min(misses + 1, 6)
                     wait = 2**misses - 1
                 # the file is read from just after this batch's lines
-                rest = chain(texts, handle)
+                rest = chain(texts, lines)
                 read = yield from _csv_rows(name, rest, delimiter, numbers[0] - 1, width, build_rows, in_c, len(texts))
                 first = numbers[0] + read
                 break
