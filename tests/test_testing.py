@@ -162,6 +162,7 @@ _TINY = (
         lambda: testing.organisations(min_size=0),
         lambda: testing.organisations(min_size=4, max_size=3),
         lambda: testing.events(actors="abc"),  # three actors a, b and c, once
+        lambda: testing.events(actors=None),  # type: ignore[arg-type]
         lambda: testing.events(actions=[1]),  # type: ignore[list-item]
         lambda: testing.from_rule_set(*_TINY, start=date(2024, 1, 1), end=date(2025, 1, 1), compliant=1),  # type: ignore[arg-type]
         lambda: testing.from_rule_set(*_TINY, start=datetime(2024, 1, 1, tzinfo=UTC), end=date(2025, 1, 1)),
@@ -169,7 +170,7 @@ _TINY = (
     ],
     ids=[
         *("unknown-kind", "no-kind", "kinds-string", "negative", "max-below-min", "float", "no-actor", "org-order"),
-        *("actors-string", "action-number", "compliant-number", "start-moment", "as-of-day"),
+        *("actors-string", "actors-none", "action-number", "compliant-number", "start-moment", "as-of-day"),
     ],
 )
 def test_bad_arguments_raise_invalid_argument_when_used(strategy: Any) -> None:
@@ -177,6 +178,13 @@ def test_bad_arguments_raise_invalid_argument_when_used(strategy: Any) -> None:
     built = strategy()
     with pytest.raises(InvalidArgument):
         find(built, lambda _: True, settings=FIND)
+
+
+def test_events_read_a_generator_of_actors_once() -> None:
+    """A generator of actors is read once, when the strategy is first drawn from: checking its
+    items had used it up, and the draw failed on an empty sequence."""
+    drawn = _find(testing.events(actors=(a for a in ["b1", "b2"]), actions=["report"]), lambda e: e.actor == "b2")
+    assert (drawn.actor, drawn.action) == ("b2", "report")
 
 
 def test_the_core_never_imports_testing() -> None:

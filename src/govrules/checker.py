@@ -1078,29 +1078,51 @@ def _selected(
 
 
 def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
-    """Every trigger's chain, in two passes where a step is left with only a misdirected free event.
+    """Every trigger's chain: the responses first, then the misdirected reports cited.
 
-    A free event (one naming nothing by ``ref``) sent to the wrong recipient is cited for a step
-    only if no trigger took it as its response: taking it for the first step found without one
-    would make which trigger is answered depend on which steps are already due, and a later audit
-    moment could turn a met step into an unanswered one. The first pass cites no such event and
-    notes the steps that wanted one; the second, run only then, may cite those the first left
-    unused.
+    A step no event answered is `wrong-recipient` where a report of its action was sent
+    elsewhere: the one naming the chain by ``ref``, else the first naming nothing (in time order)
+    that no step took as its response and no earlier trigger's step cites (triggers in time
+    order). That is a diagnosis, made once every step's response is chosen: it changes no
+    step's response, and which step a report is cited for does not depend on which steps are
+    due at the audit moment (a step not yet due holds its misdirected report, and is pending),
+    so a later audit moment never takes a met step, or a cited report, back.
     """
-    used: set[str] = set()
-    wanted: list[str] = []
-    items = list(_chains(run, rule, used, None, wanted))
-    if wanted:
-        items = list(_chains(run, rule, set(), used, []))
+    items: list[Item] = []
+    unanswered: list[_Unanswered] = []
+    _chains(run, rule, items, unanswered)
+    cited: set[str] = set()
+    for step in unanswered:
+        e = step.responses.astray(step.trig, step.links, step.scope, step.candidate, step.fits, cited)
+        if e is None:
+            continue
+        cited.add(e.id)
+        if step.due <= run.ctx.as_of:
+            items[step.at : step.at + 2] = step.misdirected(e)
     return iter(items)
 
 
-def _chains(
-    run: _Run, rule: TriggeredRule, used_by_rule: set[str], used_before: set[str] | None, wanted: list[str]
-) -> Iterator[Item]:
-    """The chains of `_check_triggered`: ``used_by_rule`` gathers the events taken; a misdirected
-    free event may be cited only if ``used_before`` is given and does not hold it, and a final
-    step that leaves one uncited for want of it is noted in ``wanted`` (by trigger)."""
+@dataclass(frozen=True)
+class _Unanswered:
+    """A step of a chain no event answered (pending or unanswered), at ``items[at]`` (its outcome)
+    and ``items[at + 1]`` (its finding): what `_Responses.astray` needs to find a misdirected
+    report for it, and how to say it (``misdirected``: its outcome and finding)."""
+
+    at: int
+    trig: Event
+    due: datetime
+    responses: _Responses
+    links: frozenset[str]
+    scope: tuple[bool, str | None] | None
+    candidate: Callable[[Event], bool]
+    fits: Callable[[Event], bool]
+    misdirected: Callable[[Event], list[Item]]
+
+
+def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[_Unanswered]) -> None:
+    """Each trigger's chain into ``items``, its steps answered by the events that fit them; a step
+    none answers is said pending or unanswered, and noted in ``unanswered`` for
+    `_check_triggered` to find a misdirected report for."""
     ctx = run.ctx
     triggers = list(_selected(run, rule, rule.trigger.action, rule.trigger.where, as_party(rule.trigger.by)))
     # an event whose `ref` names another event answers only the chain of that event: it is never
@@ -1109,7 +1131,8 @@ def _chains(
     responses = [
         _Responses([e for e in run.events(step.action) if _where_matches(step.where, e)]) for step in rule.steps
     ]
-    taken: list[set[str]] = [used_by_rule for _ in rule.steps]  # one event answers one step of one trigger
+    used_by_rule: set[str] = set()  # one event answers at most one step of one trigger
+    taken: list[set[str]] = [used_by_rule for _ in rule.steps]
     parties = [(as_party(step.by) or Party(trigger="actor"), as_party(step.to)) for step in rule.steps]
     unless_events = run.events(rule.unless.action) if rule.unless is not None else ()
     unless_times = [e.time.timestamp() for e in unless_events]  # to start each search at its trigger
@@ -1135,7 +1158,7 @@ def _chains(
                 taken: set[str] = taken[index],
                 same: Sequence[str] = step.same,
                 by: Party = by,
-                links: set[str] = links,
+                links: Collection[str] = links,
             ) -> bool:
                 if e.id in taken or e.id == trig.id or e.time < trig.time:
                     return False
@@ -1148,9 +1171,8 @@ def _chains(
             def fits(e: Event, trig: Event = trig, to: Party | None = to) -> bool:
                 return to is None or run.party_matches(to, e.recipient, trig, e.time)
 
-            chosen, astray, passed_over = responses[index].choose(
-                trig, links, _actor_scope(by, trig), candidate, fits, due, used_before
-            )
+            scope = _actor_scope(by, trig)
+            chosen = responses[index].choose(trig, links, scope, candidate, fits, due)
             # each step lapses on its own: an unless event after its response or its due moment
             # does not discharge it, though it discharges a step before or after it
             if rule.unless is not None:
@@ -1174,21 +1196,25 @@ def _chains(
 
             detail = {"step": number, "trigger": trig.id}
             if discharged is not None:
-                yield run.outcome(rule, **base, status="discharged", step=number, evidence=[trig.id, discharged.id])
+                items.append(
+                    run.outcome(rule, **base, status="discharged", step=number, evidence=[trig.id, discharged.id])
+                )
                 if discharged.id not in discharges_reported:
                     discharges_reported.add(discharged.id)
-                    yield run.finding(
-                        FindingCode.DISCHARGED,
-                        rule,
-                        {
-                            **params(),
-                            "period": trig.id,  # an event's id, though it may look like a period label
-                            "unless": discharged.action,
-                            "event": discharged.id,
-                        },
-                        **base,
-                        evidence=[trig.id, discharged.id],
-                        detail=detail,
+                    items.append(
+                        run.finding(
+                            FindingCode.DISCHARGED,
+                            rule,
+                            {
+                                **params(),
+                                "period": trig.id,  # an event's id, though it may look like a period label
+                                "unless": discharged.action,
+                                "event": discharged.id,
+                            },
+                            **base,
+                            evidence=[trig.id, discharged.id],
+                            detail=detail,
+                        )
                     )
                 previous = None
                 previous_due = due
@@ -1197,70 +1223,99 @@ def _chains(
                 taken[index].add(chosen.id)
                 links.add(chosen.id)
                 if chosen.time <= due:
-                    yield run.outcome(
-                        rule, **base, status="met", step=number, observed=1, evidence=[trig.id, chosen.id]
+                    items.append(
+                        run.outcome(rule, **base, status="met", step=number, observed=1, evidence=[trig.id, chosen.id])
                     )
                 else:
                     late = _late_by(chosen.time, due)
-                    yield run.outcome(
-                        rule, **base, status="late-response", step=number, observed=1, evidence=[trig.id, chosen.id]
+                    items.append(
+                        run.outcome(
+                            rule, **base, status="late-response", step=number, observed=1, evidence=[trig.id, chosen.id]
+                        )
                     )
-                    yield run.finding(
-                        FindingCode.LATE_RESPONSE,
-                        rule,
-                        {
-                            **params(),
-                            "late_by": run.late_words(chosen.time, due, elapsed=ctx.duration(step.within).elapsed),
-                            "done": run.instant(chosen.time),
-                        },
-                        **base,
-                        expected_min=1,
-                        observed=1,
-                        evidence=[trig.id, chosen.id],
-                        late_by_seconds=late,
-                        detail=detail,
+                    items.append(
+                        run.finding(
+                            FindingCode.LATE_RESPONSE,
+                            rule,
+                            {
+                                **params(),
+                                "late_by": run.late_words(chosen.time, due, elapsed=ctx.duration(step.within).elapsed),
+                                "done": run.instant(chosen.time),
+                            },
+                            **base,
+                            expected_min=1,
+                            observed=1,
+                            evidence=[trig.id, chosen.id],
+                            late_by_seconds=late,
+                            detail=detail,
+                        )
                     )
                 previous, previous_due = chosen, due
                 continue
-            if due > ctx.as_of or astray is None:
-                # not yet due, or due and never answered
-                if passed_over and due <= ctx.as_of:
-                    wanted.append(trig.id)
-                code, status = (
-                    (FindingCode.PENDING, "pending") if due > ctx.as_of else (FindingCode.UNANSWERED, "unanswered")
+            # not yet due, or due and never answered; a report of it sent elsewhere is cited once
+            # every step's response is chosen (`_check_triggered`)
+            code, status = (
+                (FindingCode.PENDING, "pending") if due > ctx.as_of else (FindingCode.UNANSWERED, "unanswered")
+            )
+            words = params()
+            if code is FindingCode.PENDING:  # which step is not yet due, as the others say
+                words["rule"] = word("step_of", run.lang, step=number, rule=words["rule"])
+
+            def misdirected(
+                e: Event,
+                trig: Event = trig,
+                base: dict[str, Any] = base,
+                number: int = number,
+                to: Party | None = to,
+                words: dict[str, Any] = words,
+                detail: dict[str, Any] = detail,
+            ) -> list[Item]:
+                said = {
+                    **words,
+                    "rule": word("step_of", run.lang, step=number, rule=run.rule_name(rule)),
+                    "period": trig.id,
+                    "found": _recipient_name(run, e.recipient),
+                    "expected": _party_name(run, to, trig),
+                }
+                return [
+                    run.outcome(rule, **base, status="wrong-recipient", step=number, evidence=[trig.id, e.id]),
+                    run.finding(
+                        FindingCode.WRONG_RECIPIENT,
+                        rule,
+                        said,
+                        **base,
+                        expected_min=1,
+                        observed=0,
+                        evidence=[trig.id, e.id],
+                        detail={
+                            **detail,
+                            "expected_recipient": _party_id(run, to, trig),
+                            "found_recipients": [e.recipient],
+                        },
+                    ),
+                ]
+
+            frozen = frozenset(links)
+            unanswered.append(
+                _Unanswered(
+                    len(items),
+                    trig,
+                    due,
+                    responses[index],
+                    frozen,
+                    scope,
+                    partial(candidate, links=frozen),
+                    fits,
+                    misdirected,
                 )
-                yield run.outcome(rule, **base, status=status, step=number, evidence=[trig.id])
-                words = params()
-                if code is FindingCode.PENDING:  # which step is not yet due, as the others say
-                    words["rule"] = word("step_of", run.lang, step=number, rule=words["rule"])
-                yield run.finding(
-                    code, rule, words, **base, expected_min=1, observed=0, evidence=[trig.id], detail=detail
-                )
-            else:  # no candidate fits the recipient: one is misdirected
-                e = astray
-                taken[index].add(e.id)
-                links.add(e.id)
-                yield run.outcome(rule, **base, status="wrong-recipient", step=number, evidence=[trig.id, e.id])
-                yield run.finding(
-                    FindingCode.WRONG_RECIPIENT,
-                    rule,
-                    {
-                        **params(),
-                        "rule": word("step_of", run.lang, step=number, rule=run.rule_name(rule)),
-                        "period": trig.id,
-                        "found": _recipient_name(run, e.recipient),
-                        "expected": _party_name(run, to, trig),
-                    },
-                    **base,
-                    expected_min=1,
-                    observed=0,
-                    evidence=[trig.id, e.id],
-                    detail={
-                        **detail,
-                        "expected_recipient": _party_id(run, to, trig),
-                        "found_recipients": [e.recipient],
-                    },
-                )
+            )
+            items.append(run.outcome(rule, **base, status=status, step=number, evidence=[trig.id]))
+            items.append(
+                run.finding(code, rule, words, **base, expected_min=1, observed=0, evidence=[trig.id], detail=detail)
+            )
+            # a report naming the chain but sent elsewhere is of the chain, whoever else it
+            # answers nothing for: an event naming it by `ref` may answer a later step
+            links.update(responses[index].linked_astray(links, candidate, fits))
             previous, previous_due = None, due
 
 
@@ -1296,59 +1351,67 @@ class _Responses:
             times = self.times[key] = [self.events[p].time.timestamp() for p in positions]
         return iter(positions[bisect_left(times, when.timestamp()) :])
 
+    def _linked(self, links: Collection[str]) -> list[Event]:
+        """The events naming one of ``links`` by ``ref``, in time order."""
+        found: list[int] = []
+        for link in links:
+            if link in self.by_ref:
+                found.extend(_index_values(self.by_ref[link]))
+        return [self.events[pos] for pos in sorted(set(found))]
+
     def choose(
         self,
         trig: Event,
-        links: set[str],
+        links: Collection[str],
         scope: tuple[bool, str | None] | None,
         candidate: Callable[[Event], bool],
         fits: Callable[[Event], bool],
         due: datetime,
-        used_before: set[str] | None,
-    ) -> tuple[Event | None, Event | None, bool]:
-        """The response chosen for ``trig``, else the misdirected event cited, and whether a
-        misdirected free event was passed over for want of ``used_before``.
-
-        The chosen one is the first fitting candidate linked by ``ref`` to one of ``links`` if it
-        came by ``due``, else the first fitting candidate that did, else the first fitting one: a
-        late report naming the trigger does not displace one made in time, so a later audit moment
-        or an added report never turns a met step late. With none fitting, the misdirected one is
-        the first candidate linked by ``ref``, else the first free candidate that ``used_before``
-        (the events a pass without misdirection took) does not hold.
-        """
-        linked: list[int] = []
-        for link in links:
-            if link in self.by_ref:
-                linked.extend(_index_values(self.by_ref[link]))
-        answer: Event | None = None
-        astray: Event | None = None
-        for pos in sorted(set(linked)):
-            e = self.events[pos]
-            if candidate(e):
-                if fits(e):
-                    answer = e
-                    break
-                if astray is None:
-                    astray = e
+    ) -> Event | None:
+        """The response chosen for ``trig``: the first fitting candidate linked by ``ref`` to one of
+        ``links`` if it came by ``due``, else the first fitting candidate that did, else the first
+        fitting one: a late report naming the trigger does not displace one made in time, so a
+        later audit moment or an added report never turns a met step late."""
+        answer = next((e for e in self._linked(links) if candidate(e) and fits(e)), None)
         if answer is not None and answer.time <= due:
-            return answer, None, False
-        passed_over = False
+            return answer
         if scope is not None:
             for pos in self._free_from(scope, trig.time):
                 e = self.events[pos]
                 if answer is not None and e.time > due:
                     break  # none free came in time: the late one naming the trigger answers it
-                if candidate(e):
-                    if fits(e):
-                        return e, None, False
-                    if astray is None and answer is None:
-                        if used_before is None:
-                            passed_over = True
-                        elif e.id not in used_before:
-                            astray = e
-        if answer is not None:
-            return answer, None, False
-        return None, astray, passed_over
+                if candidate(e) and fits(e):
+                    return e
+        return answer
+
+    def linked_astray(
+        self, links: Collection[str], candidate: Callable[[Event], bool], fits: Callable[[Event], bool]
+    ) -> list[str]:
+        """The ids of the candidates linked by ``ref`` to one of ``links`` that do not fit (sent
+        elsewhere): of the chain, though they answer nothing."""
+        return [e.id for e in self._linked(links) if candidate(e) and not fits(e)]
+
+    def astray(
+        self,
+        trig: Event,
+        links: Collection[str],
+        scope: tuple[bool, str | None] | None,
+        candidate: Callable[[Event], bool],
+        fits: Callable[[Event], bool],
+        cited: Collection[str],
+    ) -> Event | None:
+        """The misdirected report to cite for a step of ``trig`` none answered: a candidate that
+        does not fit and is not ``cited`` already, linked by ``ref`` to one of ``links`` first,
+        else the first free one in time order."""
+        for e in self._linked(links):
+            if e.id not in cited and candidate(e) and not fits(e):
+                return e
+        if scope is not None:
+            for pos in self._free_from(scope, trig.time):
+                e = self.events[pos]
+                if e.id not in cited and candidate(e) and not fits(e):
+                    return e
+        return None
 
 
 def _actor_scope(by: Party, trig: Event) -> tuple[bool, str | None] | None:

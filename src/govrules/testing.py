@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import string
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache, lru_cache
@@ -995,8 +995,8 @@ def _semantic_rule(draw: st.DrawFn, kinds: tuple[str, ...], rid: str) -> Rule:
 
 def events(
     *,
-    actors: Collection[str] = ("b1", "b2", "hq", "ghost"),
-    actions: Collection[str] = ("r0-act", "r1-act", "r0-trigger", "r0-step1"),
+    actors: Iterable[str] = ("b1", "b2", "hq", "ghost"),
+    actions: Iterable[str] = ("r0-act", "r1-act", "r0-trigger", "r0-step1"),
     min_value: datetime = datetime(2020, 1, 1, tzinfo=UTC),
     max_value: datetime = datetime(2027, 1, 1, tzinfo=UTC),
 ) -> st.SearchStrategy[Event]:
@@ -1011,10 +1011,16 @@ def events(
     """
 
     def build() -> st.SearchStrategy[Event]:
+        ids: dict[str, tuple[str, ...]] = {}
         for name, given in (("actors", actors), ("actions", actions)):
-            if isinstance(given, str | bytes) or not all(isinstance(x, str) for x in given):
+            try:  # read once: a generator is read here, and only here
+                held = None if isinstance(given, str | bytes) else tuple(given)
+            except TypeError:
+                held = None
+            if held is None or not all(isinstance(x, str) for x in held):
                 raise InvalidArgument(f"{name}={given!r} must be a collection of ids, such as ['b1']")
-        if not actors or not actions:
+            ids[name] = held
+        if not ids["actors"] or not ids["actions"]:
             raise InvalidArgument("events() needs at least one actor and one action")
         if not isinstance(min_value, datetime) or not isinstance(max_value, datetime):
             raise InvalidArgument(f"min_value={min_value!r} and max_value={max_value!r} must be datetimes")
@@ -1031,8 +1037,8 @@ def events(
 
         return st.builds(
             make,
-            st.sampled_from(sorted(actors)),
-            st.sampled_from(sorted(actions)),
+            st.sampled_from(sorted(ids["actors"])),
+            st.sampled_from(sorted(ids["actions"])),
             st.integers(0, span),
             st.integers(-12, 14),
             st.sampled_from((None, "hq", "vp")),

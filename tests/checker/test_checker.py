@@ -985,6 +985,103 @@ class TestTriggered:
         ]
         assert [(f.code.value, f.detail["found_recipients"]) for f in gaps(report)] == [("wrong-recipient", ["s3"])]
 
+    def test_a_report_answering_a_step_is_cited_as_misdirected_for_none(self) -> None:
+        """A feedback naming the inspection, sent to no one, answers the step that asks no
+        recipient; it is not also the misdirected report of the step that asks for the subject,
+        which stays unanswered, at every audit moment. Before, once that step was due it took the
+        feedback, and the met step went back to pending."""
+        rule = {
+            **CHAIN,
+            "steps": [
+                {"action": "feedback", "to": {"trigger": "subject"}, "within": "1 day"},
+                {"action": "feedback", "within": "3 days", "counted_from": "trigger"},
+            ],
+        }
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection", subject="s1"),
+            ev("f", "2024-03-01T12:00", "b1", "feedback", ref="i1"),
+        ]
+        seen = [
+            [(o.step, o.status, o.evidence) for o in run(ruleset(rule), log, as_of=datetime(*m, tzinfo=SH)).outcomes]
+            for m in ((2024, 3, 2, 12), (2024, 3, 3, 12))
+        ]
+        assert seen == [
+            [(1, "pending", ("i1",)), (2, "met", ("i1", "f"))],
+            [(1, "unanswered", ("i1",)), (2, "met", ("i1", "f"))],
+        ]
+
+    def test_a_misdirected_report_is_cited_for_the_earliest_trigger_at_every_audit_moment(self) -> None:
+        """A feedback sent elsewhere, naming nothing, may be either inspection's: it is the first
+        inspection's (triggers in time order), whether or not that inspection's step is due yet
+        (it holds the report while pending), so the second's stays unanswered at every audit
+        moment. Before, it went to whichever step was due first, then moved: the second went
+        from wrong-recipient to unanswered."""
+        rule = {
+            **CHAIN,
+            "steps": [
+                {"action": "written-report", "within": "1 day"},
+                {"action": "feedback", "to": {"trigger": "subject"}, "within": "1 day"},
+            ],
+        }
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection", subject="s1"),
+            ev("i2", "2024-03-02T10:00", "b1", "inspection", subject="s2"),
+            ev("r2", "2024-03-02T12:00", "b1", "written-report", ref="i2"),
+            ev("f", "2024-03-02T13:00", "b1", "feedback", recipient="s3"),
+            ev("r1", "2024-03-04T10:00", "b1", "written-report", ref="i1"),  # late: i1's feedback due later
+        ]
+        seen = [
+            [
+                (o.period, o.step, o.status, o.evidence)
+                for o in run(ruleset(rule), log, as_of=datetime(*m, tzinfo=SH)).outcomes
+                if o.step == 2
+            ]
+            for m in ((2024, 3, 4, 12), (2024, 3, 6, 12))
+        ]
+        assert seen == [
+            [("i1", 2, "pending", ("i1",)), ("i2", 2, "unanswered", ("i2",))],
+            [("i1", 2, "wrong-recipient", ("i1", "f")), ("i2", 2, "unanswered", ("i2",))],
+        ]
+
+    def test_a_report_naming_a_misdirected_one_that_names_nothing_answers_no_step(self) -> None:
+        """A written report sent elsewhere, naming nothing, is cited as the first inspection's
+        misdirected report, but is not of its chain: a feedback naming it answers nothing, and
+        the chains take the same events at every audit moment. Before, citing it made it a link
+        of the chain once the step was due, and the feedback that chain took from the second
+        inspection made the second's closure late."""
+        rule = {
+            **CHAIN,
+            "steps": [
+                {"action": "written-report", "to": {"trigger": "subject"}, "within": "10 days"},
+                {"action": "feedback", "within": "1 day"},
+                {"action": "closure", "within": "1 day"},
+            ],
+        }
+        log = [
+            ev("i1", "2024-03-01T08:00", "b1", "inspection", subject="s1"),
+            ev("i2", "2024-03-01T09:00", "b1", "inspection", subject="s2"),
+            ev("x", "2024-03-01T10:00", "b1", "written-report", recipient="s3"),
+            ev("r2", "2024-03-01T10:30", "b1", "written-report", recipient="s2"),
+            ev("y", "2024-03-01T11:00", "b1", "feedback", ref="x"),
+            ev("f", "2024-03-01T11:30", "b1", "feedback"),
+            ev("c1", "2024-03-01T12:00", "b1", "closure"),
+            ev("g", "2024-03-02T10:00", "b1", "feedback"),
+            ev("h", "2024-03-03T09:00", "b1", "closure"),
+        ]
+        early, late = (run(ruleset(rule), log, as_of=datetime(2024, 3, d, tzinfo=SH)) for d in (5, 20))
+        assert [(o.period, o.step, o.status, o.evidence) for o in late.outcomes] == [
+            ("i1", 1, "wrong-recipient", ("i1", "x")),
+            ("i1", 2, "met", ("i1", "f")),
+            ("i1", 3, "met", ("i1", "c1")),
+            ("i2", 1, "met", ("i2", "r2")),
+            ("i2", 2, "met", ("i2", "g")),
+            ("i2", 3, "met", ("i2", "h")),
+        ]
+        assert [(o.status, o.evidence) for o in early.outcomes][1:] == [(o.status, o.evidence) for o in late.outcomes][
+            1:
+        ]
+        assert early.outcomes[0].status == "pending"
+
     def test_a_response_linked_to_a_trigger_not_checked_here_answers_no_other(self) -> None:
         """A report whose ref names an inspection of 31 December stays that inspection's when only
         the next year is checked, and when it names a trigger of another version of the clause:

@@ -14,7 +14,7 @@ scan of every event), over generated audits and logs.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import partial
 from typing import Any
@@ -76,8 +76,8 @@ class _ScannedResponses:
 
     The answer is the first fitting candidate linked by ``ref`` to the trigger or an earlier
     step's event if it came by ``due``, else the first fitting one that came by ``due``, else the
-    first fitting one; with none fitting, the first linked candidate is misdirected, else the
-    first free one ``used_before`` does not hold."""
+    first fitting one. The misdirected one cited for a step none answers is the first linked
+    candidate that does not fit and is not cited already, else the first such free one."""
 
     def __init__(self, events: list[Event]) -> None:
         self.events = events
@@ -85,28 +85,38 @@ class _ScannedResponses:
     def choose(
         self,
         trig: Event,
-        links: set[str],
+        links: Collection[str],
         scope: Any,
         candidate: Callable[[Event], bool],
         fits: Callable[[Event], bool],
         due: datetime,
-        used_before: set[str] | None,
-    ) -> tuple[Event | None, Event | None, bool]:
-        found = [e for e in self.events if candidate(e)]
-        answers = [e for e in found if fits(e)]
+    ) -> Event | None:
+        answers = [e for e in self.events if candidate(e) and fits(e)]
         linked = [e for e in answers if e.ref in links]
-        in_time = [e for e in answers if e.time <= due]
-        for choices in ([e for e in linked if e.time <= due], in_time, linked, answers):
+        for choices in ([e for e in linked if e.time <= due], [e for e in answers if e.time <= due], linked, answers):
             if choices:
-                return choices[0], None, False
-        astray = [e for e in found if e.ref in links]
-        if astray:
-            return None, astray[0], False
-        free = [e for e in found if e.ref is None]
-        if used_before is None:
-            return None, None, bool(free)
-        spare = [e for e in free if e.id not in used_before]
-        return None, spare[0] if spare else None, False
+                return choices[0]
+        return None
+
+    def linked_astray(
+        self, links: Collection[str], candidate: Callable[[Event], bool], fits: Callable[[Event], bool]
+    ) -> list[str]:
+        return [e.id for e in self.events if e.ref in links and candidate(e) and not fits(e)]
+
+    def astray(
+        self,
+        trig: Event,
+        links: Collection[str],
+        scope: Any,
+        candidate: Callable[[Event], bool],
+        fits: Callable[[Event], bool],
+        cited: Collection[str],
+    ) -> Event | None:
+        astray = [e for e in self.events if e.id not in cited and candidate(e) and not fits(e)]
+        linked = [e for e in astray if e.ref in links]
+        free = [e for e in astray if e.ref is None]
+        found = linked or free
+        return found[0] if found else None
 
 
 SAVINGS = {
