@@ -930,6 +930,11 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         if first_day >= min(stop_day, ctx.end):
             continue
         clock_start = start_of_day(first_day, ctx.tz)
+        if ctx.as_of < clock_start:
+            # nothing is owed yet: which event opens the first gap is not known before the clock
+            # starts, as later events may come before it (a gap from an event seen now, judged
+            # now, would be taken back at a later audit moment)
+            continue
         clock_stop = start_of_day(stop_day, ctx.tz) if stop_day < date.max else datetime.max.replace(tzinfo=UTC)
         range_end = start_of_day(ctx.end, ctx.tz)
         mine = [

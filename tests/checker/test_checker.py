@@ -2948,6 +2948,31 @@ class TestRollingEdges:
                 (label, status)
             ]
 
+    def test_nothing_is_owed_at_an_audit_moment_before_the_clock_starts(self) -> None:
+        """A rule in force from 1 June, audited on 1 March: which review opens the first gap is
+        not known yet (one may come before June), so no gap is reported, at any audit moment
+        before June. Before, the February review's gap was reported missing on 1 March, under a
+        rule not yet in force, and was gone by December, when the May review opened the gap."""
+        rule = {
+            "id": "rev",
+            "kind": "recurring",
+            "clause": "c",
+            "who": "b1",
+            "action": "review",
+            "max_gap": "10 days",
+            "effective": {"from": "2024-06-01"},
+        }
+        log = [ev("r0", "2024-02-01T10:00", "b1", "review"), ev("r1", "2024-05-20T10:00", "b1", "review")]
+        seen = [
+            [(o.period, o.status, o.evidence) for o in run(ruleset(rule), log, as_of=moment).outcomes]
+            for moment in (
+                datetime(2024, 3, 1, tzinfo=SH),
+                datetime(2024, 5, 31, 23, tzinfo=SH),
+                datetime(2024, 12, 31, tzinfo=SH),
+            )
+        ]
+        assert seen == [[], [], [("2024-05-20/2024-05-30", "missing", ("r1",))]]
+
     @pytest.mark.parametrize("kind", ["rolling", "triggered"])
     def test_an_exemption_of_a_rule_without_calendar_periods_is_refused(self, kind: str) -> None:
         """An exemption covers a recurring rule's calendar periods: naming a rolling interval or a
