@@ -2948,6 +2948,19 @@ class TestRollingEdges:
                 (label, status)
             ]
 
+    def test_an_event_after_the_actor_ends_closes_no_gap(self) -> None:
+        """A branch active until 31 March: the gap from its 1 March review, due 11 March, is
+        missing; a review on 2 April, after the branch ended, closes nothing (docs/semantics.md)."""
+        rule = {"id": "rev", "kind": "recurring", "clause": "c", "who": "b9", "action": "review", "max_gap": "10 days"}
+        org = ORG.model_copy(
+            update={"actors": [*ORG.actors, Actor.model_validate({"id": "b9", "active": {"to": "2024-03-31"}})]}
+        )
+        log = [ev("r1", "2024-03-01T10:00", "b9", "review"), ev("r2", "2024-04-02T10:00", "b9", "review")]
+        report = run(ruleset(rule), log, org=org, start=date(2024, 3, 1), end=date(2024, 5, 1))
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("2024-03-01/2024-03-11", "missing", ("r1",))
+        ]
+
     def test_nothing_is_owed_at_an_audit_moment_before_the_clock_starts(self) -> None:
         """A rule in force from 1 June, audited on 1 March: which review opens the first gap is
         not known yet (one may come before June), so no gap is reported, at any audit moment
