@@ -1086,18 +1086,20 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
     """Every trigger's chain: the responses first, then the misdirected reports cited.
 
     A step no event answered is `wrong-recipient` where a report of its action was sent
-    elsewhere: the one naming the chain by ``ref``, else the first naming nothing (in time order)
-    that no step took as its response and no earlier trigger's step cites (triggers in time
-    order). That is a diagnosis, made once every step's response is chosen: it changes no
-    step's response, and which step a report is cited for does not depend on which steps are
-    due at the audit moment (a step not yet due holds its misdirected report, and is pending),
-    so a later audit moment never takes a met step, or a cited report, back.
+    elsewhere: the first in time, naming the chain by ``ref`` or naming nothing, that no step
+    took as its response and no step due before it cites (steps in the order of their due
+    moments). That is a diagnosis, made once every step's response is chosen: it changes no
+    step's response, and a step already due cites the same report at every later audit moment
+    (one not yet due holds its report, and is pending), so a later audit moment never takes a
+    met step, or a cited report, back.
     """
     items: list[Item] = []
     unanswered: list[_Unanswered] = []
     _chains(run, rule, items, unanswered)
     cited: set[str] = set()
-    for step in unanswered:
+    # the step due first cites first (then triggers and steps in order): one already due never
+    # waits on one that is not, so its report is the same at every later audit moment
+    for step in sorted(unanswered, key=lambda u: u.due):
         e = step.responses.astray(step.trig, step.links, step.scope, step.candidate, step.fits, cited)
         if e is None:
             continue
@@ -1358,11 +1360,14 @@ class _Responses:
 
     def _linked(self, links: Collection[str]) -> list[Event]:
         """The events naming one of ``links`` by ``ref``, in time order."""
+        return [self.events[pos] for pos in self._linked_at(links)]
+
+    def _linked_at(self, links: Collection[str]) -> list[int]:
         found: list[int] = []
         for link in links:
             if link in self.by_ref:
                 found.extend(_index_values(self.by_ref[link]))
-        return [self.events[pos] for pos in sorted(set(found))]
+        return sorted(set(found))
 
     def choose(
         self,
@@ -1405,18 +1410,19 @@ class _Responses:
         fits: Callable[[Event], bool],
         cited: Collection[str],
     ) -> Event | None:
-        """The misdirected report to cite for a step of ``trig`` none answered: a candidate that
-        does not fit and is not ``cited`` already, linked by ``ref`` to one of ``links`` first,
-        else the first free one in time order."""
-        for e in self._linked(links):
-            if e.id not in cited and candidate(e) and not fits(e):
-                return e
+        """The misdirected report to cite for a step of ``trig`` none answered: the first in time
+        of the candidates that do not fit and are not ``cited`` already, linked by ``ref`` to one
+        of ``links`` or free (a report coming later never displaces it)."""
+
+        def astray(pos: int) -> bool:
+            e = self.events[pos]
+            return e.id not in cited and candidate(e) and not fits(e)
+
+        found = [next((pos for pos in self._linked_at(links) if astray(pos)), None)]
         if scope is not None:
-            for pos in self._free_from(scope, trig.time):
-                e = self.events[pos]
-                if e.id not in cited and candidate(e) and not fits(e):
-                    return e
-        return None
+            found.append(next((pos for pos in self._free_from(scope, trig.time) if astray(pos)), None))
+        first = min((pos for pos in found if pos is not None), default=None)
+        return None if first is None else self.events[first]
 
 
 def _actor_scope(by: Party, trig: Event) -> tuple[bool, str | None] | None:

@@ -1010,12 +1010,12 @@ class TestTriggered:
             [(1, "unanswered", ("i1",)), (2, "met", ("i1", "f"))],
         ]
 
-    def test_a_misdirected_report_is_cited_for_the_earliest_trigger_at_every_audit_moment(self) -> None:
-        """A feedback sent elsewhere, naming nothing, may be either inspection's: it is the first
-        inspection's (triggers in time order), whether or not that inspection's step is due yet
-        (it holds the report while pending), so the second's stays unanswered at every audit
-        moment. Before, it went to whichever step was due first, then moved: the second went
-        from wrong-recipient to unanswered."""
+    def test_a_misdirected_report_is_cited_for_the_step_due_first_at_every_audit_moment(self) -> None:
+        """A feedback sent elsewhere, naming nothing, may be either inspection's: it is cited for
+        the step due first, the second inspection's (the first's written report came late, so
+        its feedback is due later), at every audit moment; the first's is pending, then
+        unanswered. Before, it went to the second's while the first's was not due, then moved
+        to the first's: the second went from wrong-recipient to unanswered."""
         rule = {
             **CHAIN,
             "steps": [
@@ -1039,9 +1039,39 @@ class TestTriggered:
             for m in ((2024, 3, 4, 12), (2024, 3, 6, 12))
         ]
         assert seen == [
-            [("i1", 2, "pending", ("i1",)), ("i2", 2, "unanswered", ("i2",))],
-            [("i1", 2, "wrong-recipient", ("i1", "f")), ("i2", 2, "unanswered", ("i2",))],
+            [("i1", 2, "pending", ("i1",)), ("i2", 2, "wrong-recipient", ("i2", "f"))],
+            [("i1", 2, "unanswered", ("i1",)), ("i2", 2, "wrong-recipient", ("i2", "f"))],
         ]
+
+    @pytest.mark.parametrize("case", ["a later one naming the chain", "a step due later"])
+    def test_a_cited_misdirected_report_stays_cited_at_later_audit_moments(self, case: str) -> None:
+        """A misdirected report naming the first inspection, coming later, does not displace the
+        one cited for it, which would then move to the second inspection; a step due later does
+        not hold the report a step due sooner cites, to give it back once answered."""
+        if case == "a later one naming the chain":
+            rule = {**CHAIN, "steps": [{"action": "feedback", "to": {"trigger": "subject"}, "within": "1 day"}]}
+            log = [
+                ev("i1", "2024-03-01T10:00", "b1", "inspection", subject="s1"),
+                ev("i2", "2024-03-01T11:00", "b1", "inspection", subject="s2"),
+                ev("m", "2024-03-01T12:00", "b1", "feedback", recipient="s3"),
+                ev("n", "2024-03-03T10:00", "b1", "feedback", recipient="s3", ref="i1"),
+            ]
+            expected = [("i1", 1, "wrong-recipient", ("i1", "m")), ("i2", 1, "unanswered", ("i2",))]
+        else:
+            to_subject = {"action": "feedback", "to": {"trigger": "subject"}, "counted_from": "trigger"}
+            rule = {**CHAIN, "steps": [{**to_subject, "within": "3 days"}, {**to_subject, "within": "1 day"}]}
+            log = [
+                ev("i1", "2024-03-01T10:00", "b1", "inspection", subject="s1"),
+                ev("m", "2024-03-01T12:00", "b1", "feedback", recipient="s3"),
+                ev("f", "2024-03-03T10:00", "b1", "feedback", recipient="s1"),
+            ]
+            expected = [("i1", 1, "met", ("i1", "f")), ("i1", 2, "wrong-recipient", ("i1", "m"))]
+        early, late = (
+            [(o.period, o.step, o.status, o.evidence) for o in run(ruleset(rule), log, as_of=moment).outcomes]
+            for moment in (datetime(2024, 3, 3, tzinfo=SH), datetime(2024, 3, 3, 12, tzinfo=SH))
+        )
+        assert late == expected
+        assert [o for o in early if o[2] != "pending"] == [o for o in late if o[3] != ("i1", "f")]
 
     def test_a_report_naming_a_misdirected_one_that_names_nothing_answers_no_step(self) -> None:
         """A written report sent elsewhere, naming nothing, is cited as the first inspection's
@@ -1207,11 +1237,11 @@ class TestTriggered:
             ("i3", 3, "discharged", ("i3", "w3")),
         ]
 
-    def test_a_misdirected_response_naming_the_trigger_is_the_one_reported(self) -> None:
-        """No response reaches the step's recipient: the misdirected one naming the trigger by
-        ``ref`` is cited before a free one, even one sent earlier, as a response naming it is
-        taken before a free one. Before, the first in time was cited, which could be a report
-        another trigger took as its own."""
+    def test_the_first_misdirected_response_in_time_is_the_one_reported(self) -> None:
+        """No response reaches the step's recipient: the first misdirected one in time order is
+        cited, whether it is linked by ref or free (a free one before a linked one here), so a
+        report coming later never displaces it, and the report it would free never moves to
+        another trigger at a later audit moment."""
         rule = {**CHAIN, "steps": [{"action": "written-report", "to": "hq", "within": "promptly"}]}
         log = [
             ev("i1", "2024-03-01T10:00", "b1", "inspection"),
@@ -1219,9 +1249,9 @@ class TestTriggered:
             ev("r1", "2024-03-01T12:00", "b1", "written-report", recipient="office"),
         ]
         report = run(ruleset(rule), log)
-        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [("i1", "wrong-recipient", ("i1", "r2"))]
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [("i1", "wrong-recipient", ("i1", "r1"))]
         [f] = gaps(report)
-        assert (f.code.value, f.evidence, f.detail["found_recipients"]) == ("wrong-recipient", ("i1", "r2"), ["office"])
+        assert (f.code.value, f.evidence, f.detail["found_recipients"]) == ("wrong-recipient", ("i1", "r1"), ["office"])
 
     NOTIFY: ClassVar[dict[str, Any]] = {
         "id": "notify",

@@ -76,8 +76,8 @@ class _ScannedResponses:
 
     The answer is the first fitting candidate linked by ``ref`` to the trigger or an earlier
     step's event if it came by ``due``, else the first fitting one that came by ``due``, else the
-    first fitting one. The misdirected one cited for a step none answers is the first linked
-    candidate that does not fit and is not cited already, else the first such free one."""
+    first fitting one. The misdirected one cited for a step none answers is the first candidate
+    in time that does not fit and is not cited already."""
 
     def __init__(self, events: list[Event]) -> None:
         self.events = events
@@ -113,10 +113,7 @@ class _ScannedResponses:
         cited: Collection[str],
     ) -> Event | None:
         astray = [e for e in self.events if e.id not in cited and candidate(e) and not fits(e)]
-        linked = [e for e in astray if e.ref in links]
-        free = [e for e in astray if e.ref is None]
-        found = linked or free
-        return found[0] if found else None
+        return astray[0] if astray else None
 
 
 SAVINGS = {

@@ -119,12 +119,7 @@ def test_adding_an_event_never_creates_a_gap(
     # a step counted from the one before is due from that step's response: one added starts the
     # next step's clock sooner, so that step may fall due at the audit moment, or an `unless`
     # event that had discharged it may now come after its deadline (docs/semantics.md)
-    chained = _chained(audit)
-    restarted = {
-        (o.rule, o.actor, o.counterpart, o.period, o.step + 1)
-        for o in after.outcomes
-        if o.step is not None and set(o.evidence) & added_ids and (o.rule, o.step + 1) in chained
-    }
+    restarted = _restarted(audit, [o for o in after.outcomes if set(o.evidence) & added_ids])
     tz = zone_of(audit.rules, audit.org)
     added_days = {e.time.astimezone(tz).date().isoformat() for e in added}
     now = {_key(f) for f in after.findings}
@@ -161,6 +156,21 @@ def _chained(audit: Audit) -> set[tuple[str, int]]:
         for i, s in enumerate(r.steps)
         if s.counted_from == "previous" and i > 0
     }
+
+
+def _restarted(audit: Audit, answered: list[Outcome]) -> set[tuple[Any, ...]]:
+    """The steps whose clock an ``answered`` step's new response moves: each step counted from it,
+    and those counted from that one in turn (keys as `_key` without the code)."""
+    chained = _chained(audit)
+    moved = set()
+    for o in answered:
+        if o.step is None:
+            continue
+        after = o.step + 1
+        while (o.rule, after) in chained:
+            moved.add((o.rule, o.actor, o.counterpart, o.period, after))
+            after += 1
+    return moved
 
 
 def _answer_actions(rule: Any) -> list[str]:
@@ -224,17 +234,14 @@ def test_a_later_audit_moment_only_settles_pending(case: tuple[Audit, Any], earl
     b = _check(audit, log.events, as_of=second)
     status_a = {(o.rule, o.actor, o.counterpart, o.period, o.step): o.status for o in a.outcomes}
     status_b = {(o.rule, o.actor, o.counterpart, o.period, o.step): o.status for o in b.outcomes}
-    # a step counted from the one before is due from that step's response: a late one coming into
-    # view moves the step's deadline later, and it may be pending again (docs/semantics.md)
-    chained = _chained(audit)
-    restarted = {
-        (o.rule, o.actor, o.counterpart, o.period, o.step + 1)
-        for o in b.outcomes
-        if o.step is not None
-        and o.status == "late-response"
-        and status_a.get((o.rule, o.actor, o.counterpart, o.period, o.step)) != o.status
-        and (o.rule, o.step + 1) in chained
-    }
+    # a step counted from the one before is due from that step's response: one coming into view
+    # (a late one, or one naming the chain that a response naming nothing gives way to) moves
+    # the deadlines of the steps counted from it, which may be pending again (docs/semantics.md)
+    evidence_a = {(o.rule, o.actor, o.counterpart, o.period, o.step): o.evidence for o in a.outcomes}
+    restarted = _restarted(
+        audit,
+        [o for o in b.outcomes if evidence_a.get((o.rule, o.actor, o.counterpart, o.period, o.step)) != o.evidence],
+    )
     for key, status in status_a.items():
         if status in FINAL and key in status_b and key not in restarted:
             assert status_b[key] != "pending", key
