@@ -212,6 +212,25 @@ class TestCsv:
         assert [type(r).__name__ for r in read] == ["Event", "Event", "Rejected"]
         assert cast(Rejected, read[2]).reason == "missing actor (column 'who|res')"
 
+    def test_a_column_the_map_renames_or_splits_must_be_in_the_header(self, tmp_path: Path) -> None:
+        """A map renaming a column to an attribute (``主题`` to ``topics``), or splitting one into
+        a list, asks for that column: a misspelt one gave no record the attribute, silently, so a
+        ``where`` on it held of none (a content rule then reported every meeting). Present, it
+        reads as before."""
+        data = "id,time,actor,action,主题,标签\n" + "e1,2024-01-10T10:00:00+01:00,b1,report,意识形态;党建,a;b\n"
+        fmap = FieldMap(lists={"topics": ";", "tags": ";"}, attributes={"主题x": "topics", "标签": "labels"})
+        with pytest.raises(EventLogError) as raised:
+            _read(tmp_path, "log.csv", data.encode(), fmap=fmap)
+        assert [(p.line, p.code) for p in raised.value.problems] == [(1, "missing-column")] * 2
+        assert raised.value.problems[0].message.startswith(
+            "no column '主题x' for attribute 'topics' (the map renames it;"
+        )
+        assert raised.value.problems[1].message.startswith("no column 'tags' for the list the map splits")
+        fmap = FieldMap(lists={"topics": ";", "labels": ";"}, attributes={"主题": "topics", "标签": "labels"})
+        (event,) = _read(tmp_path, "log.csv", data.encode(), fmap=fmap)
+        assert isinstance(event, Event)
+        assert event.attributes == {"topics": ["意识形态", "党建"], "labels": ["a", "b"]}
+
     def test_missing_required_values_name_their_columns(self, tmp_path: Path) -> None:
         data = b"id,time,actor,action\n" + b"a,,school,\n"
         (rejected,) = _read(tmp_path, "log.csv", data)

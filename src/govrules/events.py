@@ -238,7 +238,8 @@ class FieldMap:
     log's header must hold every column the alternatives name (``missing-column``); a JSON or XES
     log has no header, and there a key no record holds reads as empty.
     ``lists`` splits an attribute on a separator (``topics`` on ``;``); ``attributes`` renames
-    attribute columns (``主题`` -> ``topics``).
+    attribute columns (``主题`` -> ``topics``). A CSV log's header must hold the columns these
+    name too.
     """
 
     fields: Mapping[str, str] = field(default_factory=dict)
@@ -1243,15 +1244,25 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
                 "give the encoding the log was written in (--encoding gb18030 for many Chinese exports)"
             )
             raise EventLogError([Problem(name, 1, None, "", "bad-encoding", reason)])
-        if missing:
-            raise EventLogError(
-                [
-                    Problem(
-                        name, 1, None, "", "missing-column", _missing_column(m, builder.sources[m], absent[m], header)
-                    )
-                    for m in missing
-                ]
-            )
+        problems = [
+            Problem(name, 1, None, "", "missing-column", _missing_column(m, builder.sources[m], absent[m], header))
+            for m in missing
+        ]
+        # a column the map renames to an attribute, or splits into a list, is asked for too: a
+        # misspelt one would give no record the attribute, and a `where` on it would hold of none
+        renamed = builder.fmap.attributes
+        has = ", ".join(header)
+        for column, attribute in renamed.items():
+            if column not in header:
+                why = f"no column {column!r} for attribute {attribute!r} (the map renames it; the header has {has})"
+                problems.append(Problem(name, 1, None, "", "missing-column", why))
+        for attribute in builder.fmap.lists:
+            sources = [c for c, a in renamed.items() if a == attribute] or [attribute]
+            if not any(c in header for c in sources) and all(c not in renamed for c in sources):
+                why = f"no column {attribute!r} for the list the map splits (the header has {has})"
+                problems.append(Problem(name, 1, None, "", "missing-column", why))
+        if problems:
+            raise EventLogError(problems)
         build_rows = builder.rows_reader(header)
         in_c = builder.rows_in_c(header)
         lines_in_c = builder.lines_in_c(header, delimiter)
