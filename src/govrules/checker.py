@@ -299,17 +299,22 @@ def _scalar_text(value: Any) -> str:
     return text.lower() if text.lower() in ("true", "false") else text
 
 
+def _texts(wanted: Any) -> set[str]:
+    """The texts a condition of ``where`` accepts (a value, or one of a list), as values compare."""
+    return {_scalar_text(o) for o in (wanted if isinstance(wanted, list) else [wanted])}
+
+
+def _periods(texts: set[str]) -> set[str]:
+    """Period labels as matching reads them: ``2024-q1`` is the period ``2024-Q1``."""
+    return {canonical_label(text) or text for text in texts}
+
+
 def _selects(where: Mapping[str, Any]) -> dict[str, frozenset[str]]:
-    """What a ``where`` asks, as `_where_matches` compares it: each key's values as a set of the
-    texts they compare as (``[a, b]`` and ``[b, a]``, ``a`` and ``[a]``, ``3`` and ``"3"`` ask
-    the same)."""
-    asked = {
-        key: {_scalar_text(o) for o in (wanted if isinstance(wanted, list) else [wanted])}
-        for key, wanted in where.items()
+    """What a ``where`` asks, as `_where_matches` compares it (``[a, b]`` and ``[b, a]``, ``a``
+    and ``[a]``, ``3`` and ``"3"`` ask the same)."""
+    return {
+        key: frozenset(_periods(_texts(wanted)) if key == "period" else _texts(wanted)) for key, wanted in where.items()
     }
-    if "period" in asked:
-        asked["period"] = {canonical_label(o) or o for o in asked["period"]}
-    return {key: frozenset(values) for key, values in asked.items()}
 
 
 def _where_matches(where: Mapping[str, Any], event: Event) -> bool:
@@ -317,11 +322,10 @@ def _where_matches(where: Mapping[str, Any], event: Event) -> bool:
         value = event.attributes.get(key)
         if value is None and key in ("recipient", "subject", "ref", "period"):
             value = getattr(event, key)
-        options = {_scalar_text(o) for o in (wanted if isinstance(wanted, list) else [wanted])}
-        if key == "period" and isinstance(value, str):
-            # a period as people write it: 2024-q1 is the period 2024-Q1, as matching reads it
+        options = _texts(wanted)
+        if key == "period" and isinstance(value, str):  # a period as people write it
             value = canonical_label(value) or value
-            options = {canonical_label(o) or o for o in options}
+            options = _periods(options)
         if isinstance(value, list):
             if not options & {_scalar_text(v) for v in value}:
                 return False

@@ -43,7 +43,7 @@ from govrules.messages import LANGUAGES, word
 from govrules.model import Organisation, RuleSet, labelled_periods, text_in
 from govrules.obligations import LAST_RANGE_END, Context, iter_obligations, zone_of
 from govrules.renderers import RENDERERS, RenderContext, render
-from govrules.renderers._common import for_a_terminal, stopped_where
+from govrules.renderers._common import for_a_terminal, unread_said
 
 __all__ = ["main", "run"]
 
@@ -386,12 +386,8 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     lang = report.lang
     if report.records.all_rejected:  # read nothing: not green, whatever the rules
         _echo(f"error: {word('cli_all_rejected', lang, n=report.records.read)}", file=stderr)
-    for log in unread:  # a log not read whole is not a clean one, though the others are
-        if log.all_rejected and not report.records.all_rejected:
-            _echo(f"error: {word('cli_log_all_rejected', lang, file=log.file, n=log.read)}", file=stderr)
-        if log.stopped:
-            where = stopped_where(lang, log.record, log.line)
-            _echo(f"error: {word('cli_log_stopped', lang, file=log.file, where=where)}", file=stderr)
+    for _, _, words in unread_said(report, prefix="cli_"):  # a log not read whole is not a clean one
+        _echo(f"error: {words}", file=stderr)
     if report.records.all_rejected or unread:
         return 2
     if args.output is not None and not args.quiet:

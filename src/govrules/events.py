@@ -192,26 +192,30 @@ def reading_stopped(reason: str) -> StoppedAt | None:
     report's ``detail`` hold it) is one after which its reader read nothing more of the log: a
     JSON array or an XES log broken where the next record's start cannot be found. None for any
     other reason: the records after it were read."""
-    if _STOPPED not in reason:
+    found = _matched(_STOPPING, reason) if _STOPPED in reason else None
+    if found is None:
         return None
-    for pattern in _patterns(_STOPPING):
-        if (found := pattern.fullmatch(reason)) is not None:
-            line = found.groupdict().get("line")
-            return StoppedAt(int(line) if line is not None else None)
-    return None
+    line = found.get("line")
+    return StoppedAt(int(line) if line is not None else None)
 
 
 def duplicate_of(reason: str) -> FirstAt | None:
     """Where the record that a record rejected as a duplicate repeats was read, if ``reason`` (a
     rejection's English text, as a report's ``detail`` holds it) says it repeats the id of a
     record read before it. None for any other reason."""
-    if not reason.startswith(_DUPLICATE_START):
+    found = _matched(_DUPLICATE, reason) if reason.startswith(_DUPLICATE_START) else None
+    if found is None:
         return None
-    for pattern in _patterns(_DUPLICATE):
+    line = found.get("line")
+    return FirstAt(found.get("file"), int(line) if line is not None else None)
+
+
+def _matched(keys: tuple[str, ...], reason: str) -> dict[str, str] | None:
+    """The values ``reason`` fills the English text of one of the reasons ``keys`` with, by
+    name; None where it is none of them."""
+    for pattern in _patterns(keys):
         if (found := pattern.fullmatch(reason)) is not None:
-            where = found.groupdict()
-            line = where.get("line")
-            return FirstAt(where.get("file"), int(line) if line is not None else None)
+            return found.groupdict()
     return None
 
 
@@ -1818,7 +1822,6 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
                 continue
             number += 1
             error = str(getattr(exc, "msg", exc))
-            spoilt.clear()
             first = line_at(pos)
             at = line_at(max(pos, exc.pos if isinstance(exc, json.JSONDecodeError) else pos))
             newline = buffer.find("\n", pos)

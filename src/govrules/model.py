@@ -321,7 +321,7 @@ def as_party(ref: Id | Party | None) -> Party | None:
 
 
 Actions = Annotated[str | list[str], Field(description="One action name or a list of them.")]
-_NO_CONDITION = {
+NO_CONDITION = {  # the event fields a `where` does not read, and what to write instead
     "actor": "who did it is a party: 'by' (or a recurring rule's 'who')",
     "action": "what was done is 'action' (one name or a list)",
     "id": "an event's id names no kind of event ('ref' links an event to another)",
@@ -331,7 +331,7 @@ _NO_CONDITION = {
 
 def _where_keys(where: dict[str, Any]) -> dict[str, Any]:
     """Refuses a condition on an event field ``where`` does not read: it would hold of no event."""
-    for key, instead in _NO_CONDITION.items():
+    for key, instead in NO_CONDITION.items():
         if key in where:
             raise _invalid(
                 "bad-rule",

@@ -35,6 +35,7 @@ from govrules.events import Event
 from govrules.findings import Finding
 from govrules.loaders import REFUSED_IN_TEXT
 from govrules.model import (
+    NO_CONDITION,
     RULE_KINDS,
     Actor,
     CalendarPeriod,
@@ -153,9 +154,7 @@ def _scalars() -> st.SearchStrategy[Any]:
 
 @cache
 def _wheres() -> st.SearchStrategy[dict[str, Any]]:
-    keys = st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True).filter(
-        lambda k: k not in ("actor", "action", "id", "time")
-    )
+    keys = st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True).filter(lambda k: k not in NO_CONDITION)
     return st.dictionaries(keys, _scalars() | st.lists(_scalars(), max_size=3), max_size=2)
 
 
@@ -1116,7 +1115,7 @@ def from_rule_set(
             raise InvalidArgument(f"end={end} must be after start={start}")
         if as_of is not None and (not isinstance(as_of, datetime) or as_of.tzinfo is None):
             raise InvalidArgument(f"as_of={as_of!r} must be a timezone-aware datetime")
-        if compliant not in (True, False, None) or not isinstance(compliant, bool | None):
+        if not isinstance(compliant, bool | None):
             raise InvalidArgument(f"compliant={compliant!r} must be True, False or None")
         try:
             kinds = MUTATIONS if mutations is None else tuple(mutations)

@@ -97,18 +97,27 @@ def said_of_the_check(report: Report) -> list[str]:
     return [*notes(report), *([one_line(unmatched)] if unmatched else [])]
 
 
-def log_notes(report: Report) -> list[str]:
-    """A note for each log not read whole (`Report.unread_logs`), in the report's language: one
-    whose every record was rejected (unless every record of the check was, which the report's
-    own note says), one whose reading stopped before its end (naming the record and line)."""
+def unread_said(report: Report, *, prefix: str = "") -> list[tuple[str, str, str]]:
+    """What is said of each log not read whole (`Report.unread_logs`), in the report's language,
+    as (kind, file, words): ``all-records-rejected`` for one whose every record was rejected
+    (unless every record of the check was, which the report's own note says), ``reading-stopped``
+    for one whose reading stopped before its end (naming the record and line). ``prefix`` picks
+    the catalogue's wording (``cli_`` for the command's own lines)."""
     lang = report.lang
     said = []
     for log in report.unread_logs():
         if log.all_rejected and not report.records.all_rejected:
-            said.append(word("log_all_rejected", lang, file=log.file, n=log.read))
+            words = word(f"{prefix}log_all_rejected", lang, file=log.file, n=log.read)
+            said.append(("all-records-rejected", log.file, words))
         if log.stopped:
-            said.append(word("log_stopped", lang, file=log.file, where=stopped_where(lang, log.record, log.line)))
+            where = stopped_where(lang, log.record, log.line)
+            said.append(("reading-stopped", log.file, word(f"{prefix}log_stopped", lang, file=log.file, where=where)))
     return said
+
+
+def log_notes(report: Report) -> list[str]:
+    """A note for each log not read whole (`unread_said`)."""
+    return [words for _, _, words in unread_said(report)]
 
 
 def stopped_where(lang: str, record: int | None, line: int | None) -> str:

@@ -43,8 +43,8 @@ from govrules.renderers._common import (
     rule_title,
     said_of_the_check,
     say,
-    stopped_where,
     testcase_name,
+    unread_said,
 )
 
 if TYPE_CHECKING:
@@ -108,15 +108,8 @@ def render(report: Report, context: RenderContext) -> str:
         ET.SubElement(case, "error", message=rejected, type="all-records-rejected")
         counts["tests"] += 1
         errors += 1
-    for log in report.unread_logs():  # a log not read whole is not a clean one, beside good ones too
-        lang = report.lang
-        if log.all_rejected and not report.records.all_rejected:
-            message = word("log_all_rejected", lang, file=log.file, n=log.read)
-            errors += _error_case(suite, f"all-records-rejected/{log.file}", message, "all-records-rejected", counts)
-        if log.stopped:
-            where = stopped_where(lang, log.record, log.line)
-            message = word("log_stopped", lang, file=log.file, where=where)
-            errors += _error_case(suite, f"reading-stopped/{log.file}", message, "reading-stopped", counts)
+    for kind, file, message in unread_said(report):  # a log not read whole is not a clean one, beside good ones too
+        errors += _error_case(suite, f"{kind}/{file}", message, kind, counts)
     suite.set("errors", str(errors))
     seen: dict[str, int] = defaultdict(int)
     for f in records:
