@@ -73,7 +73,7 @@ from govrules.model import (
     text_in,
 )
 from govrules.obligations import UNROLLED_PATTERN, Context, Obligation, display_name, rule_obligations
-from govrules.periods import canonical_label
+from govrules.periods import Period, canonical_label, written_period
 
 __all__ = ["CHECKERS", "check", "iter_findings", "merge_reports"]
 
@@ -464,14 +464,14 @@ def _extended(
     moved: list[Obligation] = []
     extended: dict[str, tuple[Event, datetime, str | None]] = {}
 
-    def names(e: Event, period: str) -> bool:
-        return e.period is None or e.period == period or _period_label(e.period) == period
+    def names(e: Event, o: Obligation) -> bool:
+        return e.period is None or _names(e.period, o)
 
     def answered(o: Obligation, by: datetime) -> bool:
         # by events from its opening, and before that (in its period, for a rule due some time
         # after it) by those naming it: an event naming no period there is the period before's
         span = done[bisect_left(times, _period_opens(run, o).timestamp()) : bisect_right(times, by.timestamp())]
-        mine = (e for e in span if names(e, o.period) and (e.period is not None or e.time >= o.opens))
+        mine = (e for e in span if names(e, o) and (e.period is not None or e.time >= o.opens))
         return sum(1 for _ in mine) >= max(o.min, 1)
 
     for o in obls:
@@ -479,7 +479,7 @@ def _extended(
         if o.status in ("open", "pending"):  # a notice moves a due moment still ahead as well
             last = ctx.deadline(o.due, extension.within)
             for e in unused:
-                if o.opens <= e.time <= last and names(e, o.period) and not answered(o, e.time):
+                if o.opens <= e.time <= last and names(e, o) and not answered(o, e.time):
                     chosen = e
                     break
         if chosen is None:
@@ -509,10 +509,21 @@ def _citing_extension(run: _Run, item: Item, event: Event, prescribed: datetime,
 
 
 @lru_cache(maxsize=4096)
-def _period_label(text: str) -> str:
-    """The canonical form of a period label written in a log (see `canonical_label`); text that is
-    no label (a custom period's id) as is."""
-    return canonical_label(text) or text
+def _written(text: str) -> Period | None:
+    """The period a label written in a log names (see `written_period`); None for text that is no
+    label (a custom period's id)."""
+    return written_period(text)
+
+
+def _names(text: str, o: Obligation) -> bool:
+    """Whether an event whose ``period`` is ``text`` names ``o``'s period: its label as written
+    (a custom period's id, which may look like a label), or a label of it in another spelling
+    (``2024-q3`` for ``2024-Q3``) naming the same span: a custom period whose id reads as
+    ``2024-Q3`` but spans July to mid-August is not the quarter ``2024-q3`` names."""
+    if text == o.period:
+        return True
+    named = _written(text)
+    return named is not None and named.label == o.period and (named.start, named.end) == (o.period_start, o.period_end)
 
 
 def _assign(
@@ -551,7 +562,10 @@ def _assign(
         if e.period is not None:
             i = by_label.get(e.period, -1)  # as written first: a custom period's id may look like a label
             if i < 0:
-                i = by_label.get(_period_label(e.period), -1)
+                named = _written(e.period)
+                i = by_label.get(named.label, -1) if named is not None else -1
+                if i >= 0 and not _names(e.period, obls[i]):
+                    i = -1  # a custom period with that id, of another span
             limit = named_limit[i] if i >= 0 else None
             if i >= 0 and obls[i].status in ("open", "pending") and (limit is None or e.time <= limit):
                 assigned[i].append(e)

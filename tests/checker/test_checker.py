@@ -2927,6 +2927,38 @@ class TestMoreOptions:
         [f] = gaps(report)
         assert (f.code.value, f.actor, f.period, f.evidence) == ("late", "b1", "2024-h1", ("late",))
 
+    def test_a_label_in_another_spelling_names_its_span_not_a_custom_period_of_that_id(self) -> None:
+        """An event naming ``2024-q3`` names the quarter, July to September: it does not answer a
+        custom period whose id reads ``2024-Q3`` but spans July to mid-August, nor ``2024-01/P1Y``
+        (the calendar year) a custom period ``2024`` from mid-August. Before, both were taken as
+        late reports of those periods; an exemption labelled ``2024-q3`` was already the quarter.
+        Written as the id is, the event answers the custom period."""
+        data = ORG.model_dump(by_alias=True)
+        data["calendars"] = {
+            "sem": [
+                {"id": "2024-Q3", "start": "2024-07-01", "end": "2024-08-15"},
+                {"id": "2024", "start": "2024-08-16", "end": "2024-12-31"},
+            ]
+        }
+        org = Organisation.model_validate(data)
+        rule = {**MONTHLY, "who": "b1", "every": {"calendar": "sem"}}
+        log = [
+            ev("q3", "2024-11-10T10:00", "b1", "report", recipient="hq", period="2024-q3"),
+            ev("year", "2025-01-10T10:00", "b1", "report", recipient="hq", period="2024-01/P1Y"),
+        ]
+        report = run(ruleset(rule), log, org=org, as_of=datetime(2025, 2, 1, tzinfo=SH))
+        assert [(f.code.value, f.period, f.evidence) for f in gaps(report)] == [
+            ("missing", "2024-Q3", ()),
+            ("missing", "2024", ()),
+        ]
+        assert (report.records.used, report.records.unused) == (0, 2)
+        log = [ev("q3", "2024-11-10T10:00", "b1", "report", recipient="hq", period="2024-Q3")]
+        report = run(ruleset(rule), log, org=org, as_of=datetime(2025, 2, 1, tzinfo=SH))
+        assert [(f.code.value, f.period, f.evidence) for f in gaps(report)] == [
+            ("late", "2024-Q3", ("q3",)),
+            ("missing", "2024", ()),
+        ]
+
     def test_semesters_and_school_years(self) -> None:
         """Custom calendar periods (semesters) and a year starting in September are labelled as such."""
         data = ORG.model_dump(by_alias=True)
