@@ -41,6 +41,7 @@ from govrules.findings import (
 )
 from govrules.messages import (
     Reason,
+    Wording,
     catalogue,
     duration_words,
     fill,
@@ -2288,9 +2289,7 @@ def _prepare(
     require_usable(rules, org)
     if not _evaluated(rules):
         where = f" {rules._source.file}" if rules._source is not None else ""
-        raise InvalidArgument(
-            f"the rule set{where} has no checkable rule (only informative ones): a check would evaluate nothing"
-        )
+        raise InvalidArgument(Wording("rules-not-checkable", where=where))
     return _Run(
         Context.make(rules, org, start=start, end=end, as_of=as_of), lang, None if actors is None else frozenset(actors)
     )

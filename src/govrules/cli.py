@@ -27,7 +27,7 @@ from typing import Any, BinaryIO, TextIO
 
 from govrules import schemas
 from govrules.checker import check
-from govrules.errors import GovrulesError, LoadError
+from govrules.errors import GovrulesError, LoadError, Problem
 from govrules.events import Event, FieldMap, Rejected, detect_format, known_encoding, read_events
 from govrules.findings import Report
 from govrules.loaders import (
@@ -39,7 +39,7 @@ from govrules.loaders import (
     require_usable,
     sniff_kind,
 )
-from govrules.messages import LANGUAGES, word
+from govrules.messages import LANGUAGES, Reason, Wording, catalogue, fill, os_error, word
 from govrules.model import Organisation, RuleSet, labelled_periods, text_in
 from govrules.obligations import LAST_RANGE_END, Context, iter_obligations, zone_of
 from govrules.renderers import RENDERERS, RenderContext, render
@@ -64,7 +64,7 @@ exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 bad
 
 
 class _UsageError(Exception):
-    """A bad command line: exit 2 with the message."""
+    """A bad command line: exit 2 with the message (a `Wording`, said in the language of ``--lang``)."""
 
 
 def _echo(text: object, file: TextIO) -> None:
@@ -72,6 +72,29 @@ def _echo(text: object, file: TextIO) -> None:
     named (a path or a value holding U+009B would otherwise reach the terminal as a command), and
     characters that reorder text named as the reports name them (``[U+202E]``)."""
     print(for_a_terminal(str(text)), file=file)
+
+
+def _say(key: str, lang: str, **params: Any) -> str:
+    """The catalogue's words for the command's own lines (section ``command``) in ``lang``."""
+    return fill(str(catalogue(lang)["command"][key]), params)
+
+
+def _said(text: object, lang: str) -> str:
+    """``text`` in ``lang``: a `Reason` (a `Wording`) in that language's words, anything else as written."""
+    return text.said(lang) if isinstance(text, Reason) else str(text)
+
+
+def _error(message: object, lang: str) -> str:
+    """An error line: ``error: ...`` in ``lang``."""
+    return _say("error", lang, message=_said(message, lang))
+
+
+def _problem_said(problem: Problem, lang: str) -> str:
+    """``problem`` as `Problem.__str__` writes it (file, line, what was expected, code), its
+    message in ``lang`` where it is a `Wording`."""
+    if isinstance(problem.message, Reason):
+        problem = dataclasses.replace(problem, message=problem.message.said(lang))
+    return str(problem)
 
 
 def _count(n: int, noun: str) -> str:
@@ -170,12 +193,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run ``govrules`` with ``argv``, writing to the given streams; return the exit code."""
     parser = _parser()
+    lang = "en"
     try:
         # argparse prints help and usage errors itself: send them to the given streams.
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else 2
+    if args.command == "check":  # the command's own lines in the language of its report
+        lang = args.lang
     try:
         handler = {
             "check": _check,
@@ -188,23 +214,23 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return handler(args, stdout, stderr)
     except LoadError as exc:
         for problem in exc.problems:
-            _echo(f"error: {problem}", file=stderr)
+            _echo(_error(_problem_said(problem, lang), lang), file=stderr)
         return 2
     except (GovrulesError, _UsageError) as exc:
-        _echo(f"error: {exc}", file=stderr)
+        _echo(_error(exc.args[0] if len(exc.args) == 1 else exc, lang), file=stderr)
         return 2
     except KeyboardInterrupt:
-        _echo("interrupted", file=stderr)
+        _echo(_say("interrupted", lang), file=stderr)
         return 2
     except BrokenPipeError:  # the reader of the standard output stopped early (`| head`)
-        _echo("error: the standard output was closed before the report was written to it", file=stderr)
+        _echo(_say("output-closed", lang), file=stderr)
         return 2
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        _echo(f"error: {where}{exc.strerror or exc}", file=stderr)
+        _echo(_error(where + _said(os_error(exc), lang), lang), file=stderr)
         return 2
     except Exception as exc:  # a bug: still no traceback for the user, but say what it was
-        _echo(f"internal error: {type(exc).__name__}: {exc} (please report this with the inputs)", file=stderr)
+        _echo(_say("internal", lang, kind=type(exc).__name__, error=exc), file=stderr)
         return 3
 
 
@@ -215,7 +241,7 @@ def _parse_date(text: str, flag: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise _UsageError(f"{flag}: expected a date such as 2024-12-31, got {text!r}") from None
+        raise _UsageError(Wording("usage-date", flag=flag, text=text)) from None
 
 
 def _parse_moment(text: str, tz: Any) -> datetime:
@@ -225,28 +251,26 @@ def _parse_moment(text: str, tz: Any) -> datetime:
     try:
         return parse_audit_moment(text, tz)
     except ValueError:
-        raise _UsageError(
-            f"--as-of: expected an ISO 8601 moment such as 2024-12-31T23:59:59+08:00, got {text!r}"
-        ) from None
+        raise _UsageError(Wording("usage-moment", text=text)) from None
     except OverflowError:
-        raise _UsageError(f"--as-of: {text} lies outside the calendar (years 1 to 9999) in the zone {tz.key}") from None
+        raise _UsageError(Wording("usage-moment-outside", text=text, zone=tz.key)) from None
 
 
 def _field_map(args: argparse.Namespace) -> tuple[FieldMap, str | None, str | None]:
     """The field map, log format and encoding from --map-file and --map."""
     base, fmt, encoding = load_map_file(args.map_file) if args.map_file else (FieldMap(), None, None)
     if args.encoding and not known_encoding(args.encoding):
-        raise _UsageError(f"--encoding: unknown text encoding {args.encoding!r}; expected one such as gb18030")
+        raise _UsageError(Wording("usage-encoding", encoding=args.encoding))
     try:
         return FieldMap.parse(args.map, base), fmt, args.encoding or encoding
     except ValueError as exc:
-        raise _UsageError(f"--map: {exc}") from None
+        raise _UsageError(Wording("usage-map", problem=exc.args[0] if len(exc.args) == 1 else exc)) from None
 
 
 def _range_end(end_day: date) -> date:
     """The first day after a range whose last day is ``end_day`` (``--to``, inclusive)."""
     if end_day == date.max:
-        raise _UsageError(f"--to: expected a day before {date.max} (a range ends before the calendar does)")
+        raise _UsageError(Wording("usage-to-at-calendar-end", day=date.max))
     return end_day + timedelta(days=1)
 
 
@@ -261,13 +285,13 @@ def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date
             last_day = date.max
         if last_day == date.max:  # no range ends with the calendar's last day
             last = LAST_RANGE_END - timedelta(days=1)  # where a range may end
-            raise _UsageError(f"--as-of: {args.as_of} is at the end of the calendar: give --to, a day by {last}")
+            raise _UsageError(Wording("usage-as-of-at-calendar-end", as_of=args.as_of, last=last))
         end = _range_end(last_day)
     start_day = _parse_date(args.start, "--from") if args.start else date((end - timedelta(days=1)).year, 1, 1)
     if end <= start_day:
         last = end - timedelta(days=1)
-        given = "--to" if args.end else ("the --as-of day" if args.as_of else "today, the range's default end")
-        raise _UsageError(f"{given} ({last}) is before --from ({start_day}){'' if args.end else ': give --to'}")
+        given = "to" if args.end else ("as-of" if args.as_of else "today")
+        raise _UsageError(Wording(f"usage-{given}-before-from", last=last, start=start_day))
     return start_day, end, as_of if as_of is not None else _default_as_of(end, tz, now)
 
 
@@ -344,13 +368,13 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
                 last, held = max(last, record.line or 0), True
                 yield record
             if not held:  # each log, not only all of them: an empty export is a failed export
-                raise _UsageError(f"the event log {path} holds no record: nothing to audit")
+                raise _UsageError(Wording("usage-empty-log", file=path))
             first_seq += last + 1
 
     report = check(
         rules,
         org,
-        _progress(records(), stderr, enabled=not args.quiet),
+        _progress(records(), stderr, enabled=not args.quiet, lang=args.lang),
         start=start,
         end=end,
         as_of=as_of,
@@ -385,9 +409,9 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     code = report.exit_code(args.fail_on)
     lang = report.lang
     if report.records.all_rejected:  # read nothing: not green, whatever the rules
-        _echo(f"error: {word('cli_all_rejected', lang, n=report.records.read)}", file=stderr)
+        _echo(_error(word("cli_all_rejected", lang, n=report.records.read), lang), file=stderr)
     for _, _, words in unread_said(report, prefix="cli_"):  # a log not read whole is not a clean one
-        _echo(f"error: {words}", file=stderr)
+        _echo(_error(words, lang), file=stderr)
     if report.records.all_rejected or unread:
         return 2
     if args.output is not None and not args.quiet:
@@ -404,13 +428,16 @@ def _isatty(stream: TextIO) -> bool:
         return False
 
 
-def _progress(records: Iterator[Event | Rejected], stderr: TextIO, *, enabled: bool) -> Iterator[Event | Rejected]:
+def _progress(
+    records: Iterator[Event | Rejected], stderr: TextIO, *, enabled: bool, lang: str = "en"
+) -> Iterator[Event | Rejected]:
     """Count records on stderr while they are read, only when stderr is a terminal."""
     if not (enabled and _isatty(stderr)):
         return records
     from tqdm import tqdm
 
-    return iter(tqdm(records, file=stderr, unit=" records", desc="reading events", leave=False, mininterval=0.25))
+    unit, desc = _say("progress-unit", lang), _say("progress", lang)
+    return iter(tqdm(records, file=stderr, unit=unit, desc=desc, leave=False, mininterval=0.25))
 
 
 _DESCRIPTOR = re.compile(r"/dev/(stdout|stderr|fd/\d+)$|/proc/(self|\d+)/fd/\d+$")
@@ -460,7 +487,7 @@ def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout:
     target = Path(os.path.realpath(output)) if os.path.islink(output) else Path(output)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():  # said of the report, not of the temporary file it is written to first
-        raise FileNotFoundError(errno.ENOENT, "no such folder for the report", str(target))
+        raise FileNotFoundError(errno.ENOENT, Wording("report-no-folder"), str(target))
     try:  # the mode a new file would get (the umask's), or the one the report being replaced has
         mode = stat.S_IMODE(target.stat().st_mode)
     except OSError:
@@ -536,7 +563,7 @@ def _obligations(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     start = _parse_date(args.start, "--from")
     end = _range_end(_parse_date(args.end, "--to"))
     if end <= start:
-        raise _UsageError(f"--to ({args.end}) is before --from ({args.start})")
+        raise _UsageError(Wording("usage-to-before-from", last=args.end, start=args.start))
     as_of = _parse_moment(args.as_of, tz) if args.as_of else _default_as_of(end, tz, datetime.now(UTC))
     ctx = Context.make(rules, org, start=start, end=end, as_of=as_of)
     from govrules.renderers.calendar import render_obligations

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from govrules.errors import EventLogError, InvalidArgument, Problem
-from govrules.messages import Reason
+from govrules.messages import Reason, Wording, os_error
 
 try:
     from govrules import _speedups as _speedups  # also used by the checker
@@ -263,16 +263,14 @@ class FieldMap:
             name, sep, column = item.partition("=")
             name = name.strip()
             if not sep or not column.strip():
-                raise InvalidArgument(f"expected FIELD=COLUMN (e.g. time=created_at), got {item!r}")
+                raise InvalidArgument(Wording("map-item-form", item=item))
             if name not in EVENT_FIELDS:
                 raise InvalidArgument(
-                    f"unknown event field {name!r} in {item!r}; expected one of {', '.join(EVENT_FIELDS)}"
+                    Wording("map-unknown-field", name=name, item=item, fields=", ".join(EVENT_FIELDS))
                 )
             for source in (s.strip() for s in column.split("|")):
                 if not source or (_is_constant(source) and len(source) == 2):
-                    raise InvalidArgument(
-                        f"expected a column or a quoted text in each alternative of {item!r}, got an empty one"
-                    )
+                    raise InvalidArgument(Wording("map-empty-alternative", item=item))
             fields[name] = column.strip()
         return cls(fields, dict(base.lists) if base else {}, dict(base.attributes) if base else {})
 
@@ -995,7 +993,7 @@ def detect_format(path: str) -> str:
                 None,
                 "",
                 "unknown-format",
-                f"cannot tell the log format from the name; expected one of {', '.join(FORMATS)} (.csv, .jsonl, .json, .xes)",
+                Wording("log-unknown-format-name", formats=", ".join(FORMATS)),
             )
         ]
     )
@@ -1051,13 +1049,15 @@ def read_events(
                     None,
                     "",
                     "unknown-format",
-                    f"unknown log format {fmt!r}; expected one of {', '.join(FORMATS)}",
+                    Wording("log-unknown-format", fmt=fmt, formats=", ".join(FORMATS)),
                 )
             ]
         )
     fmap = fmap or FieldMap()
     if fmt != "xes" and not known_encoding(encoding):
-        raise EventLogError([Problem(name, None, None, "", "bad-encoding", f"unknown text encoding {encoding!r}")])
+        raise EventLogError(
+            [Problem(name, None, None, "", "bad-encoding", Wording("log-unknown-encoding", encoding=encoding))]
+        )
     try:
         if fmt == "xes":
             handle_b = open(name, "rb")  # noqa: SIM115 - closed by the generator
@@ -1066,7 +1066,7 @@ def read_events(
             handle = _drop_mark(handle, encoding, name)  # closes the file if it fails
     except OSError as exc:
         raise EventLogError(
-            [Problem(name, None, None, "", "unreadable", f"cannot open the log: {exc.strerror or exc}")]
+            [Problem(name, None, None, "", "unreadable", Wording("log-unopenable", error=os_error(exc)))]
         ) from None
     if fmt == "xes":  # an XML document says its own encoding
         builder = _Builder(
@@ -1085,14 +1085,10 @@ def _guard(records: Iterator[Event | Rejected], name: str, handle: IO[Any]) -> I
         yield from records
     except OSError as exc:
         raise EventLogError(
-            [
-                Problem(
-                    name, None, None, "", "unreadable", f"the log could not be read to the end: {exc.strerror or exc}"
-                )
-            ]
+            [Problem(name, None, None, "", "unreadable", Wording("log-unreadable-rest", error=os_error(exc)))]
         ) from None
     except UnicodeError as exc:  # a codec that fails whatever the error handler (UTF-16 with no BOM)
-        reason = f"the log does not read in its text encoding: {exc}; give the encoding it was written in (--encoding)"
+        reason = Wording("log-undecodable", error=str(exc))
         raise EventLogError([Problem(name, None, None, "", "bad-encoding", reason)]) from None
     finally:
         handle.close()
@@ -1171,8 +1167,10 @@ def _drop_mark(handle: TextIO, encoding: str, name: str) -> TextIO:
         handle.read(1)
     elif read != "":
         handle.close()
-        given = "" if codecs.lookup(encoding).name == "utf-8-sig" else f", but the encoding given is {encoding}"
-        reason = f"the log starts with a {marked} byte order mark{given}: read it with --encoding {marked}"
+        if codecs.lookup(encoding).name == "utf-8-sig":
+            reason = Wording("log-mark", marked=marked)
+        else:
+            reason = Wording("log-mark-other", marked=marked, encoding=encoding)
         raise EventLogError([Problem(name, 1, None, "", "bad-encoding", reason)])
     return handle
 
@@ -1229,10 +1227,7 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
         repeated = sorted({h for h in header if h and header.count(h) > 1}, key=header.index)
         if repeated:
             where = ", ".join(str(i + 1) for i, h in enumerate(header) if h == repeated[0])
-            reason = (
-                f"the header names column {repeated[0]!r} more than once (columns {where}): which one a field or "
-                "an attribute is read from would be a guess; rename or drop all but one"
-            )
+            reason = Wording("duplicate-column", column=repeated[0], where=where)
             raise EventLogError([Problem(name, 1, None, "", "duplicate-column", reason)])
         # the required fields, and any other a map names (a misspelt column is not an absent
         # field): every column a field's alternatives name, so that a misspelt one is neither
@@ -1243,10 +1238,7 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
         # a name the header could hold only in bytes that do not read (编号 in a GB18030 export
         # read as UTF-8: the name of an ASCII column reads in either)
         if any(not s.isascii() for m in missing for s in absent[m]) and any(_SURROGATE.search(h) for h in header):
-            reason = (
-                f"the header is not valid {builder.encoding} text, so no column can be found by its name: "
-                "give the encoding the log was written in (--encoding gb18030 for many Chinese exports)"
-            )
+            reason = Wording("header-undecodable", encoding=builder.encoding)
             raise EventLogError([Problem(name, 1, None, "", "bad-encoding", reason)])
         problems = [
             Problem(name, 1, None, "", "missing-column", _missing_column(m, builder.sources[m], absent[m], header))
@@ -1258,12 +1250,12 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
         has = ", ".join(header)
         for column, attribute in renamed.items():
             if column not in header:
-                why = f"no column {column!r} for attribute {attribute!r} (the map renames it; the header has {has})"
+                why = Wording("missing-attribute-column", column=column, attribute=attribute, header=has)
                 problems.append(Problem(name, 1, None, "", "missing-column", why))
         for attribute in builder.fmap.lists:
             sources = [c for c, a in renamed.items() if a == attribute] or [attribute]
             if not any(c in header for c in sources) and all(c not in renamed for c in sources):
-                why = f"no column {attribute!r} for the list the map splits (the header has {has})"
+                why = Wording("missing-list-column", attribute=attribute, header=has)
                 problems.append(Problem(name, 1, None, "", "missing-column", why))
         if problems:
             raise EventLogError(problems)
@@ -1316,14 +1308,11 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
 def _missing_column(name: str, sources: list[str], absent: list[str], header: list[str]) -> str:
     """What a ``missing-column`` problem says of event field ``name``, whose map names the
     ``absent`` columns among its ``sources``, which a CSV ``header`` lacks."""
-    has = ", ".join(header)
+    has, alternatives = ", ".join(header), "|".join(sources)
     if absent == sources:  # nothing to read the field from
-        return f"no column for event field {name!r} (looked for {'|'.join(sources)!r}; the header has {has}); map one with --map {name}=COLUMN"
-    return (
-        f"no column {', '.join(map(repr, absent))} for event field {name!r} (of the alternatives {'|'.join(sources)!r}; "
-        f"the header has {has}): every column a field's alternatives name must be in the header, or a misspelt one "
-        f"would read as empty; correct or drop it in --map {name}=..."
-    )
+        return Wording("missing-field-column", field=name, sources=alternatives, header=has)
+    columns = ", ".join(map(repr, absent))
+    return Wording("missing-alternative-column", columns=columns, field=name, sources=alternatives, header=has)
 
 
 class _RowsBuilder(Protocol):
@@ -1771,7 +1760,7 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
 
     pos = _skip_ws(buffer, 0)
     if pos >= len(buffer) or buffer[pos] != "[":
-        raise EventLogError([Problem(name, 1, None, "", "json-syntax", "expected a JSON array of event objects")])
+        raise EventLogError([Problem(name, 1, None, "", "json-syntax", Wording("log-not-array"))])
     pos += 1
     number = 0
     eof = False

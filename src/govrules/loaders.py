@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from govrules import model
 from govrules.errors import InvalidArgument, LoadError, OrganisationError, Problem, RuleSetError
 from govrules.events import FORMATS, FieldMap, known_encoding
+from govrules.messages import Wording, os_error
 from govrules.model import (
     CalendarPeriod,
     FiscalYear,
@@ -594,13 +595,13 @@ def _vocabulary() -> set[str]:
 
 def _describe(value: Any) -> str:
     if value is _MISSING:
-        return "nothing"
+        return Wording("value-nothing")
     if isinstance(value, Mapping):
-        return "a mapping"
+        return Wording("value-mapping")
     if isinstance(value, list):
-        return "a list" if value else "an empty list"
+        return Wording("value-list" if value else "value-empty-list")
     if value is None:
-        return "nothing (null)"
+        return Wording("value-null")
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -1390,19 +1391,17 @@ def _read_bytes(path: str | os.PathLike[str], error: type[LoadError], limits: Li
                         None,
                         "",
                         "too-large",
-                        f"the file has {size} bytes; the limit is {limits.max_file_bytes}",
+                        Wording("file-too-large", size=size, limit=limits.max_file_bytes),
                     )
                 ]
             )
         with open(name, "rb") as handle:
             return handle.read(limits.max_file_bytes + 1), name
     except IsADirectoryError:
-        raise error(
-            [Problem(name, None, None, "", "unreadable", "is a directory; expected a YAML or JSON file")]
-        ) from None
+        raise error([Problem(name, None, None, "", "unreadable", Wording("file-directory"))]) from None
     except OSError as exc:
         raise error(
-            [Problem(name, None, None, "", "unreadable", f"cannot read the file: {exc.strerror or exc}")]
+            [Problem(name, None, None, "", "unreadable", Wording("file-unreadable", error=os_error(exc)))]
         ) from None
 
 
@@ -1528,7 +1527,7 @@ def load_map_file(path: str | os.PathLike[str]) -> tuple[FieldMap, str | None, s
     if problems:
         raise LoadError(problems)
     if not isinstance(data, Mapping):
-        raise LoadError([smap.problem("", "wrong-type", "expected a mapping with 'fields'")])
+        raise LoadError([smap.problem("", "wrong-type", Wording("map-not-mapping"))])
     unknown = sorted(set(data) - set(_MAP_KEYS))
     if unknown:
         raise LoadError(
@@ -1536,49 +1535,41 @@ def load_map_file(path: str | os.PathLike[str]) -> tuple[FieldMap, str | None, s
                 smap.problem(
                     f"/{pointer_step(unknown[0])}",
                     "unknown-key",
-                    f"unknown key {unknown[0]!r}; expected {', '.join(_MAP_KEYS)}",
+                    Wording("map-unknown-key", key=unknown[0], keys=", ".join(_MAP_KEYS)),
                 )
             ]
         )
-    wanted = {
-        "fields": "a mapping of event fields to columns ({time: Completed at})",
-        "lists": "a mapping of attributes to list separators ({topics: ';'})",
-        "attributes": "a mapping of columns to attribute names ({Reviewer: reviewer})",
-    }
+    wanted = {key: Wording(f"map-{key}") for key in ("fields", "lists", "attributes")}
     texts: dict[str, dict[str, str]] = {}
     for key, what in wanted.items():
         value = data.get(key) or {}
         if not isinstance(value, Mapping):
-            raise LoadError([smap.problem(f"/{key}", "wrong-type", f"expected {what}, got {_describe(value)}")])
+            raise LoadError(
+                [smap.problem(f"/{key}", "wrong-type", Wording("map-wrong-type", what=what, got=_describe(value)))]
+            )
         for name_, text in value.items():
             if not isinstance(text, str) or not text:
                 pointer = f"/{key}/{pointer_step(str(name_))}"
-                raise LoadError(
-                    [smap.problem(pointer, "wrong-type", f"expected a non-empty text, got {_describe(text)}")]
-                )
+                raise LoadError([smap.problem(pointer, "wrong-type", Wording("map-not-text", got=_describe(text)))])
         texts[key] = {str(k): v for k, v in value.items()}
     for event_field, column in texts["fields"].items():  # a problem of one field, said at its line
         try:
             FieldMap.parse([f"{event_field}={column}"])
         except ValueError as exc:
-            raise LoadError([smap.problem(f"/fields/{pointer_step(event_field)}", "bad-value", str(exc))]) from None
+            raise LoadError([smap.problem(f"/fields/{pointer_step(event_field)}", "bad-value", exc.args[0])]) from None
     try:
         parsed = FieldMap.parse([f"{k}={v}" for k, v in texts["fields"].items()])
     except ValueError as exc:
-        raise LoadError([smap.problem("/fields", "bad-value", str(exc))]) from None
+        raise LoadError([smap.problem("/fields", "bad-value", exc.args[0])]) from None
     fmt, encoding = data.get("format"), data.get("encoding")
     if fmt is not None and fmt not in FORMATS:
-        raise LoadError([smap.problem("/format", "bad-value", f"expected one of {', '.join(FORMATS)}, got {fmt!r}")])
+        raise LoadError(
+            [smap.problem("/format", "bad-value", Wording("map-bad-format", formats=", ".join(FORMATS), fmt=fmt))]
+        )
     if encoding is not None and not isinstance(encoding, str):
         raise LoadError(
-            [smap.problem("/encoding", "wrong-type", f"expected an encoding name, got {_describe(encoding)}")]
+            [smap.problem("/encoding", "wrong-type", Wording("map-encoding-type", got=_describe(encoding)))]
         )
     if encoding is not None and not known_encoding(encoding):
-        raise LoadError(
-            [
-                smap.problem(
-                    "/encoding", "bad-encoding", f"unknown text encoding {encoding!r}; expected one such as gb18030"
-                )
-            ]
-        )
+        raise LoadError([smap.problem("/encoding", "bad-encoding", Wording("map-unknown-encoding", encoding=encoding))])
     return FieldMap(parsed.fields, texts["lists"], texts["attributes"]), fmt, encoding

@@ -6,13 +6,14 @@ A third language is a new file beside ``en.json`` and ``zh.json`` with the same 
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import json
 import math
 import re
 from datetime import datetime
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from govrules.durations import Duration
@@ -20,12 +21,14 @@ if TYPE_CHECKING:
 __all__ = [
     "LANGUAGES",
     "Reason",
+    "Wording",
     "catalogue",
     "fill",
     "format_duration",
     "format_instant",
     "format_period",
     "message",
+    "os_error",
     "word",
 ]
 
@@ -96,20 +99,25 @@ class Reason(str):
 
     A subclass of ``str``, so that a rejection made with a plain string reads as before."""
 
+    section: ClassVar[str] = "reasons"
+    """The catalogue section of the entries."""
+
     key: str
     values: dict[str, Any]
 
     def __new__(cls, key: str, /, **values: Any) -> Reason:
-        self = super().__new__(cls, _reason_text(key, "en", values))
+        self = super().__new__(cls, _reason_text(key, "en", values, cls.section))
         self.key, self.values = key, values
         return self
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_reason, (self.key, self.values))
+        if type(self) is Reason:
+            return (_reason, (self.key, self.values))
+        return (_remade, (type(self), self.key, self.values))
 
     def said(self, lang: str) -> str:
         """The reason in ``lang``."""
-        return _reason_text(self.key, lang, self.values)
+        return _reason_text(self.key, lang, self.values, self.section)
 
     def as_data(self) -> dict[str, Any]:
         """The reason as plain data (`from_data` reads it back): ``{"key": ..., "values": {...}}``,
@@ -138,13 +146,40 @@ def _from_data(value: Any) -> Any:
     return value
 
 
+class Wording(Reason):
+    """What stops a command, said where no language is known (a log that cannot be read, a bad
+    flag): the English text, which an error's message and a `Problem`'s ``message`` hold, and the
+    catalogue entry (section ``command``) and values that say it in another language (`said`).
+    The command line says it in the language of ``--lang``."""
+
+    section = "command"
+
+
+_OS_SAID = frozenset({"ENOENT", "EACCES", "EISDIR", "ENOTDIR", "EPERM"})
+"""The operating system's errors the catalogue says in words of its own (``os-ENOENT``...)."""
+
+
+def os_error(exc: OSError) -> str:
+    """What the operating system said of ``exc``, as `Wording` where the catalogue says that error
+    in words of its own (its English text the system's own, ``No such file or directory``)."""
+    text = exc.strerror or str(exc)
+    if isinstance(text, Reason):
+        return text
+    name = errno.errorcode.get(exc.errno or 0)
+    return Wording(f"os-{name}", error=text) if name in _OS_SAID else text
+
+
 def _reason(key: str, values: dict[str, Any]) -> Reason:
     return Reason(key, **values)
 
 
-def _reason_text(key: str, lang: str, values: dict[str, Any]) -> str:
+def _remade(cls: type[Reason], key: str, values: dict[str, Any]) -> Reason:
+    return cls(key, **values)
+
+
+def _reason_text(key: str, lang: str, values: dict[str, Any], section: str = "reasons") -> str:
     shown = {name: _said(value, lang) for name, value in values.items()}
-    return fill(str(catalogue(lang)["reasons"][key]), shown)
+    return fill(str(catalogue(lang)[section][key]), shown)
 
 
 def _said(value: Any, lang: str) -> Any:
