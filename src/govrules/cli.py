@@ -200,7 +200,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else 2
-    if args.command == "check":  # the command's own lines in the language of its report
+    if args.command in ("check", "obligations"):  # the command's own lines in the language of its report
         lang = args.lang
     try:
         handler = {

@@ -188,6 +188,21 @@ def test_a_bad_flag_is_said_in_the_language_asked(tmp_path: Path, kind: str) -> 
     assert _check(tmp_path, "en", GOOD, *flags) == (2, f"error: {english}\n")
 
 
+def test_obligations_says_a_bad_range_in_the_language_asked(tmp_path: Path) -> None:
+    """`obligations`, the other command with ``--lang``: its range's end before its start, exit 2,
+    in Chinese; in English as before."""
+    _check(tmp_path, "en", GOOD)  # the rule set and the organisation
+    argv = ["obligations", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml")]
+    argv += ["--from", "2024-06-01", "--to", "2024-01-31"]
+    for lang, said in (
+        ("zh", "错误:--to(2024-01-31)早于 --from(2024-06-01)\n"),
+        ("en", "error: --to (2024-01-31) is before --from (2024-06-01)\n"),
+    ):
+        err = io.StringIO()
+        assert run([*argv, "--lang", lang], io.StringIO(), err) == 2
+        assert err.getvalue() == said
+
+
 def test_a_log_not_read_whole_is_an_error_said_in_the_language_asked(tmp_path: Path) -> None:
     """A log whose every record was rejected, beside one read whole: exit 2, the log named, its
     line in Chinese under the Chinese error prefix; in English as before."""
