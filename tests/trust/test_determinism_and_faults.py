@@ -275,7 +275,7 @@ def test_a_log_whose_every_record_is_rejected_is_exit_2_after_its_report(tmp_pat
     )
     err = io.StringIO()  # said in the report's language
     assert run([*argv, "--lang", "zh"], io.StringIO(), err) == 2
-    assert err.getvalue() == "error: 读取的全部记录(3 条)均被拒绝(见报告中无法读取的记录):日志中没有可检查的内容\n"
+    assert err.getvalue() == "错误:读取的全部记录(3 条)均被拒绝(见报告中无法读取的记录):日志中没有可检查的内容\n"
 
 
 def test_a_full_device_named_as_the_output_is_named_in_the_error(tmp_path: Path) -> None:
