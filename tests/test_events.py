@@ -238,14 +238,71 @@ class TestCsv:
         assert rejected.reason == "missing time (column 'time'), action (column 'action')"
 
 
-@pytest.mark.parametrize("name", ["log.jsonl", "log.json"])
-def test_a_json_log_has_no_header_so_a_key_no_record_holds_is_an_empty_field(tmp_path: Path, name: str) -> None:
-    """JSON Lines and JSON arrays have no header to check a map against: a key no record holds
-    reads as an empty field, so a constant after it is every record's value (as documented)."""
-    record = '{"id": "e1", "time": "2024-01-10T10:00:00+01:00", "res": "b1", "action": "report"}'
-    text = record + "\n" if name == "log.jsonl" else f"[{record}]"
-    [event] = _read(tmp_path, name, text.encode(), fmap=FieldMap.parse(["actor=rez|'police'"]))
-    assert isinstance(event, Event) and event.actor == "police"
+def _keyed_log(name: str, records: list[dict[str, str]]) -> bytes:
+    """``records`` written as a JSON Lines, JSON array or XES log (every value a string)."""
+    if name.endswith(".jsonl"):
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
+    if name.endswith(".json"):
+        return json.dumps(records, ensure_ascii=False).encode()
+    xes = {"id": "identity:id", "time": "time:timestamp", "action": "concept:name"}  # the default map's keys
+    events = "".join(
+        "<event>" + "".join(f'<string key="{xes.get(k, k)}" value="{v}"/>' for k, v in r.items()) + "</event>"
+        for r in records
+    )
+    return f'<log xmlns="http://www.xes-standard.org/"><trace>{events}</trace></log>'.encode()
+
+
+_KEYED = {"id": "e1", "time": "2024-01-10T10:00:00+01:00", "res": "b1", "action": "report", "主题": "a;b"}
+
+
+@pytest.mark.parametrize("name", ["log.jsonl", "log.json", "log.xes"])
+def test_a_key_the_map_names_that_no_record_holds_is_a_missing_column(tmp_path: Path, name: str) -> None:
+    """A JSON or XES log has no header, but read whole it shows which keys its records hold: a
+    key the map names that none holds is misspelt (``missing-column``), as a CSV column the
+    header lacks. Before, ``actor=rez|'police'`` gave every record the actor police, and a
+    misspelt attribute key gave no record the attribute."""
+    data = _keyed_log(name, [_KEYED, {**_KEYED, "id": "e2"}])
+    fmap = FieldMap(
+        fields={"actor": "rez|'police'", "recipient": "to"}, attributes={"主题x": "topics"}, lists={"tags": ";"}
+    )
+    with pytest.raises(EventLogError) as raised:
+        _read(tmp_path, name, data, fmap=fmap)
+    problems = raised.value.problems
+    assert [(p.file, p.line, p.code) for p in problems] == [(str(tmp_path / name), None, "missing-column")] * 4
+    assert [p.message.partition(", which")[0] for p in problems] == [
+        "no record of the log holds key 'rez'",
+        "no record of the log holds key 'to'",
+        "no record of the log holds key '主题x'",
+        "no record of the log holds key 'tags'",
+    ]
+    assert [p.message.partition("the map names ")[2].partition(":")[0] for p in problems] == [
+        "for event field 'actor'",
+        "for event field 'recipient'",
+        "for attribute 'topics'",
+        "as a list to split",
+    ]
+
+
+@pytest.mark.parametrize("name", ["log.jsonl", "log.json", "log.xes"])
+def test_a_key_one_record_holds_is_an_empty_field_in_the_others(tmp_path: Path, name: str) -> None:
+    """A JSON or XES record may leave a key out: where another record holds it, the key is no
+    misspelling, and a record without it reads the next alternative, then the constant."""
+    data = _keyed_log(name, [_KEYED, {"id": "e2", "time": "2024-01-11T10:00:00+01:00", "action": "report"}])
+    fmap = FieldMap(fields={"actor": "res|'police'"}, attributes={"主题": "topics"}, lists={"topics": ";"})
+    read = _read(tmp_path, name, data, fmap=fmap)
+    assert [(e.id, e.actor, dict(e.attributes)) for e in read if isinstance(e, Event)] == [
+        ("e1", "b1", {"topics": ["a", "b"]}),
+        ("e2", "police", {}),
+    ]
+
+
+def test_a_key_in_the_unread_part_of_a_log_is_not_said_missing(tmp_path: Path) -> None:
+    """Where the reading of a JSON array stopped, the keys its unread records hold are unknown:
+    the log is not said to lack one (the report says it was not read whole)."""
+    data = b'[{"id": "e1", "time": "2024-01-10T10:00:00+01:00", "actor": "b1", "action": "report"} {"id": "e2"}]'
+    read = _read(tmp_path, "log.json", data, fmap=FieldMap(fields={"recipient": "to"}))
+    assert [type(r).__name__ for r in read] == ["Event", "Rejected"]
+    assert reading_stopped(cast(Rejected, read[1]).reason) is not None
 
 
 def test_undecodable_bytes_in_json_lines_reject_that_record(tmp_path: Path) -> None:
@@ -1260,6 +1317,17 @@ _JSON_LINES = st.sampled_from(
 )
 
 
+def _read_through(path: Path, fmap: FieldMap) -> tuple[list[Event | Rejected], list[str]]:
+    """The records of the log at ``path``, and the messages of the problems raised after them."""
+    records: list[Event | Rejected] = []
+    try:
+        for record in read_events(path, tz=ROME, fmap=fmap):
+            records.append(record)
+    except EventLogError as exc:
+        return records, [p.message for p in exc.problems]
+    return records, []
+
+
 @given(
     lines=st.lists(_JSON_LINES, max_size=14),
     batch=st.sampled_from([1, 2, 3, 512]),
@@ -1277,7 +1345,7 @@ def test_json_lines_read_in_batches_as_line_by_line(
 ) -> None:
     """Reading a JSON Lines log in batches of any size (decoded by msgspec where it can be)
     gives the records, rejections, lines and sequence numbers of reading each line alone with
-    ``json``."""
+    ``json``, and the same keys of the map no record holds."""
     text = "".join(line.format(i=i) + newline for i, line in enumerate(lines))
     path = tmp_path_factory.mktemp("jsonl") / "log.jsonl"
     path.write_bytes(text.encode().replace(b"\\xb9", b"\xb9"))  # a byte that is not UTF-8
@@ -1285,7 +1353,7 @@ def test_json_lines_read_in_batches_as_line_by_line(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(events_module, "_CSV_BATCH", batch)
         patch.setattr(events_module, "MAX_RECORD_CHARS", longest)
-        batched = list(read_events(path, tz=ROME, fmap=fmap))
+        batched, unheld = _read_through(path, fmap)
         builder = _Builder(fmap, ROME, str(path), {})
         expected: list[Event | Rejected] = []
         with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
@@ -1297,6 +1365,7 @@ def test_json_lines_read_in_batches_as_line_by_line(
                 else:
                     expected.append(events_module._json_record(builder, line, str(path), number))
     assert batched == expected
+    assert unheld == [p.message for p in builder.unheld_keys()]
     assert [e.time.utcoffset() for e in batched if isinstance(e, Event)] == [
         e.time.utcoffset() for e in expected if isinstance(e, Event)
     ]
@@ -1373,7 +1442,8 @@ def test_json_arrays_read_in_batches_as_one_value_at_a_time(
     values: list[str], batch: int, cut: bool, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """The values of a JSON array made into events a batch at a time give the records,
-    rejections and numbers of making each value alone, up to a cut-off end of the file."""
+    rejections and numbers of making each value alone, up to a cut-off end of the file, and the
+    same keys of the map no record holds."""
     text = "[\n" + ",\n".join(v.replace("{i}", str(i)) for i, v in enumerate(values)) + "\n]\n"
     if cut:
         text = text[: len(text) * 2 // 3]
@@ -1382,10 +1452,10 @@ def test_json_arrays_read_in_batches_as_one_value_at_a_time(
     fmap = FieldMap(lists={"tags": ";"})
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(events_module, "_CSV_BATCH", batch)
-        batched = list(read_events(path, tz=ROME, fmap=fmap))
+        batched, unheld = _read_through(path, fmap)
         patch.setattr(_Builder, "_records_reader", lambda self: None)  # one value at a time
-        alone = list(read_events(path, tz=ROME, fmap=fmap))
-    assert batched == alone
+        alone, unheld_alone = _read_through(path, fmap)
+    assert (batched, unheld) == (alone, unheld_alone)
     assert [list(e.attributes.items()) for e in batched if isinstance(e, Event)] == [
         list(e.attributes.items()) for e in alone if isinstance(e, Event)
     ]

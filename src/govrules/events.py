@@ -240,7 +240,8 @@ class FieldMap:
     ``fields`` maps an event field to a column, or to alternatives separated by ``|`` (the first
     non-empty wins); a quoted alternative is a constant (``actor=org:resource|'police'``). A CSV
     log's header must hold every column the alternatives name (``missing-column``); a JSON or XES
-    log has no header, and there a key no record holds reads as empty.
+    log has no header, and there each key the map names must be held by a record of the log
+    (``missing-column`` once it is read whole), a record without it reading as empty there.
     ``lists`` splits an attribute on a separator (``topics`` on ``;``); ``attributes`` renames
     attribute columns (``主题`` -> ``topics``). A CSV log's header must hold the columns these
     name too.
@@ -284,6 +285,24 @@ class FieldMap:
         for name in EVENT_FIELDS:
             used.update(s for s in self.sources(name, defaults.get(name, name)) if not _is_constant(s))
         return used
+
+
+def _named_keys(fmap: FieldMap) -> dict[str, tuple[str, str]]:
+    """The keys ``fmap`` names, each with what it names it for (``field``, ``attribute`` or
+    ``list``, and that name): every key among an event field's alternatives, every key renamed
+    to an attribute, and the key of every list it splits that no rename feeds."""
+    named: dict[str, tuple[str, str]] = {}
+    for name in EVENT_FIELDS:
+        if name in fmap.fields:
+            for source in fmap.sources(name, name):
+                if not _is_constant(source):
+                    named.setdefault(source, ("field", name))
+    for key, attribute in fmap.attributes.items():
+        named.setdefault(key, ("attribute", attribute))
+    for attribute in fmap.lists:
+        if attribute not in fmap.attributes.values() and attribute not in fmap.attributes:
+            named.setdefault(attribute, ("list", attribute))
+    return named
 
 
 def _is_constant(source: str) -> bool:
@@ -481,6 +500,32 @@ class _Builder:
         self.attribute_names = dict(fmap.attributes)
         self.lists = dict(fmap.lists)
         self.zones: dict[Any, Any] = {}
+        # the keys the map names that no record of a log without a header has held yet (see
+        # `unheld_keys`), and whether any record was read at all
+        self.unheld = _named_keys(fmap)
+        self.held_any = False
+
+    def hold(self, records: Iterable[Mapping[str, Any]]) -> None:
+        """Note the keys of ``records`` (flat, as read) that the map names."""
+        unheld = self.unheld
+        for record in records:
+            self.held_any = True
+            if not unheld:
+                return
+            for key in [key for key in unheld if key in record]:
+                del unheld[key]
+
+    def unheld_keys(self) -> list[Problem]:
+        """A ``missing-column`` problem for each key the map names that no record of a log read
+        whole held (a JSON or XES log, which has no header to check the map against): a
+        misspelt key would read as empty in every record, and a constant after it stand for
+        every record's value. Nothing where no record was read."""
+        if not self.held_any:
+            return []
+        return [
+            Problem(self.file, None, None, "", "missing-column", Wording(f"unheld-{kind}-key", key=key, name=name))
+            for key, (kind, name) in self.unheld.items()
+        ]
 
     def _values(self, record: Mapping[str, Any]) -> list[str | None]:
         """The event fields of ``record``, in `EVENT_FIELDS` order (a number as its text).
@@ -554,6 +599,8 @@ class _Builder:
         return lines if start == 0 else [start + line for line in lines]
 
     def build(self, record: Mapping[str, Any], line: int) -> Event | Rejected:
+        if self.unheld or not self.held_any:
+            self.hold((record,))
         try:
             values = self._values(record)
         except _NotText as exc:
@@ -655,6 +702,8 @@ class _Builder:
             if set(map(type, decoded)) != {dict}:
                 return None
             records = [_flatten_json(r) if "attributes" in r else r for r in decoded]
+            if self.unheld or not self.held_any:
+                self.hold(records)
             n = len(records)
             fields: list[list[str | None]] = []
             for key in keys:
@@ -1036,7 +1085,8 @@ def read_events(
     Raises:
         EventLogError: the file cannot be opened, it starts with a byte order mark ``encoding``
             does not read as one (a UTF-8 mark read as ``gb18030``), or its container is broken
-            before any record.
+            before any record; a CSV log's header lacks a column ``fmap`` names; after the last
+            record of a JSON or XES log read whole, no record held a key ``fmap`` names.
     """
     name = os.fspath(path)
     fmt = fmt or detect_format(name)
@@ -1563,6 +1613,8 @@ def _read_jsonl(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]
                     yield from build_lines([texts[j] for j in run], [numbers[j] for j in run])
                 else:
                     yield Rejected(name, numbers[run], Reason("too-long", limit=MAX_RECORD_CHARS))
+    if problems := builder.unheld_keys():
+        raise EventLogError(problems)
 
 
 def _line_batches(handle: Iterator[str], first: int = 1) -> Iterator[tuple[list[str], list[int]]]:
@@ -1679,6 +1731,7 @@ def _read_json_array(handle: TextIO, builder: _Builder) -> Iterator[Event | Reje
     build_objects = builder.objects_reader()
     values: list[Any] = []
     numbers: list[int] = []
+    stopped = False
     with handle:
         items = _json_array_values(handle, name)
         while True:
@@ -1692,6 +1745,7 @@ def _read_json_array(handle: TextIO, builder: _Builder) -> Iterator[Event | Reje
             if isinstance(item, Rejected):
                 yield from build_objects(values, numbers)
                 values, numbers = [], []
+                stopped = stopped or reading_stopped(item.reason) is not None
                 yield item
                 continue
             values.append(item[0])
@@ -1700,6 +1754,8 @@ def _read_json_array(handle: TextIO, builder: _Builder) -> Iterator[Event | Reje
                 yield from build_objects(values, numbers)
                 values, numbers = [], []
         yield from build_objects(values, numbers)
+    if not stopped and (problems := builder.unheld_keys()):  # a key may be in what was not read
+        raise EventLogError(problems)
 
 
 def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | Rejected]:
@@ -1986,3 +2042,6 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
                 yield Rejected(name, None, Reason("xml-refused", error=str(exc)))
             else:
                 raise
+        else:
+            if problems := builder.unheld_keys():  # a key may be in what was not read
+                raise EventLogError(problems)

@@ -1,5 +1,6 @@
 """`govrules check` refusing a log it would misread: a misspelt column among a field's
-alternatives, and a byte order mark the encoding given does not read."""
+alternatives or a key no record of a JSON log holds, and a byte order mark the encoding given
+does not read."""
 
 from __future__ import annotations
 
@@ -49,6 +50,24 @@ def test_a_misspelt_column_among_alternatives_is_exit_2(tmp_path: Path, mapped: 
     assert err.startswith(f"error: {tmp_path / 'alt.csv'}:1: no column 'rez' for event field 'actor' ")
     assert f"alternatives {sources!r}" in err and "the header has id, time, who, res, action" in err
     assert err.rstrip().endswith("[missing-column]")
+
+
+def test_a_key_no_record_of_a_json_log_holds_is_exit_2(tmp_path: Path) -> None:
+    """A JSON Lines log has no header, but a key the map names that none of its records holds is
+    as misspelt as a column a header lacks: ``--map "actor=rez|'b1'"`` gave every record the actor
+    b1 (exit 0 or 1 with a report); now the log is bad input naming the file, the key and the field."""
+    data = b'{"id": "e1", "time": "2024-01-10T10:00:00+01:00", "res": "b1", "action": "report"}\n'
+    code, out, err = _check(tmp_path, "log.jsonl", data, "--map", "actor=rez|'b1'")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: {tmp_path / 'log.jsonl'}: no record of the log holds key 'rez', ")
+    assert "the map names for event field 'actor'" in err and err.rstrip().endswith("[missing-column]")
+    code, out, err = _check(tmp_path, "log.jsonl", data, "--map", "actor=rez|'b1'", "--lang", "zh")
+    assert (code, out) == (2, "")
+    assert err.startswith(
+        f"错误:{tmp_path / 'log.jsonl'}: 日志中没有任何记录含有映射为事件字段 'actor' 指定的键 'rez'"
+    )
+    code, out, err = _check(tmp_path, "log.jsonl", data, "--map", "actor=res|'b1'")
+    assert (code, json.loads(out)["records"]["read"]) == (1, 1), err
 
 
 def test_alternatives_the_header_has_are_read(tmp_path: Path) -> None:
