@@ -237,7 +237,7 @@ def test_all_wording_comes_from_the_catalogue(
 def test_evidence_is_cited_with_where_it_was_read_once(example: Callable[..., tuple[Report, RenderContext]]) -> None:
     """An event is cited as ``id at file:line``; a record without an id, whose id is already its
     file and line (``log.xes:12``, as XES events are named), is cited by that id alone."""
-    report, _ = example("gaps")
+    report, context = example("gaps")
     report = report.model_copy(
         update={
             "evidence_locations": {
@@ -246,7 +246,7 @@ def test_evidence_is_cited_with_where_it_was_read_once(example: Callable[..., tu
             }
         }
     )
-    cited = _common.evidence_text(report, ["log.xes:12", "ev-1", "ev-2"])
+    cited = _common.evidence_text(report, context, ["log.xes:12", "ev-1", "ev-2"])
     assert cited.split(", ") == ["log.xes:12", _common.say(report.lang, "at", id="ev-1", where="log.csv:3"), "ev-2"]
 
 

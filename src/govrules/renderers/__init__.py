@@ -27,7 +27,8 @@ class RenderContext:
     caller's failure threshold (``--fail-on``): the JUnit report fails the findings at or above
     it, as the exit code does. ``record_numbered`` names the logs whose records are numbered
     rather than located by line (JSON arrays and XES, `govrules.events.EvidenceLocation`): a
-    SARIF result gives no line in them, which a code-scanning view would open at.
+    SARIF result gives no line in them, which a code-scanning view would open at, and the formats
+    people read say a place in them as a record (``events.json record 12``), not ``file:line``.
     """
 
     actor_names: Mapping[str, Any] = field(default_factory=dict)

@@ -289,17 +289,42 @@ def testcase_name(outcome: Outcome) -> str:
     return "/".join(parts)
 
 
-def where(report: Report, event_id: str, *, short: bool = False) -> str | None:
-    """``file:line`` of a cited event, if the report knows it (``short``: the file's base name,
-    unless another log of the check has that name too: logs kept a folder a month)."""
+def place_text(lang: str, context: RenderContext, file: str, line: int | None, *, shown: str | None = None) -> str:
+    """Where a record is in its log, as a reader looks for it: ``file:line``; in a log whose
+    records are numbered rather than located by line (a JSON array's, an XES log's: the context's
+    ``record_numbered``), the record in ``lang`` (``events.json record 12``), never a line a
+    reader would open the file at; the file alone when neither is known. ``shown``: the file as
+    written (a base name), ``file`` being the log's path as the context names it."""
+    name = file if shown is None else shown
+    if line is None:
+        return name
+    if file in context.record_numbered:
+        return say(lang, "record_at", file=name, n=line)
+    return f"{name}:{line}"
+
+
+def where(report: Report, context: RenderContext, event_id: str, *, short: bool = False) -> str | None:
+    """Where a cited event was read (`place_text`), if the report knows it (``short``: the file's base
+    name, unless another log of the check has that name too: logs kept a folder a month)."""
     loc = report.evidence_locations.get(event_id)
     if loc is None:
         return None
-    name = loc.file
-    if short:
-        base = _base_name(name)
-        if not any(other != name and _base_name(other) == base for other in report.records.files):
-            name = base
+    return place_text(report.lang, context, loc.file, loc.line, shown=_shown(report, loc.file) if short else None)
+
+
+def _shown(report: Report, name: str) -> str:
+    """A log's base name, unless another log of the check has that name too."""
+    base = _base_name(name)
+    return name if any(other != name and _base_name(other) == base for other in report.records.files) else base
+
+
+def _name_of_record(report: Report, event_id: str) -> str | None:
+    """What a record read without an id is named (its log's name and its line or record number),
+    had the event ``event_id`` been read without one."""
+    loc = report.evidence_locations.get(event_id)
+    if loc is None:
+        return None
+    name = _shown(report, loc.file)
     return f"{name}:{loc.line}" if loc.line is not None else name
 
 
@@ -307,15 +332,19 @@ def _base_name(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def evidence_text(report: Report, ids: Iterable[str], *, limit: int = 5, short: bool = True) -> str:
-    """Evidence ids with where they were read, the first ``limit`` of them, then a count."""
+def evidence_text(
+    report: Report, context: RenderContext, ids: Iterable[str], *, limit: int = 5, short: bool = True
+) -> str:
+    """Evidence ids with where they were read (`where`), the first ``limit`` of them, then a count.
+    A record without an id, named after its log and its line or record number (``events.csv:12``,
+    ``log.xes:12``: `govrules.events`), is cited by that id alone, as it is named everywhere."""
     ids = list(ids)
     lang = report.lang
     items = []
     for event_id in ids[:limit]:
-        loc = where(report, event_id, short=short)
-        if loc is None or where(report, event_id, short=True) == event_id:
-            items.append(event_id)  # unknown, or the id is the file and line (a record without an id)
+        loc = where(report, context, event_id, short=short)
+        if loc is None or event_id == _name_of_record(report, event_id):
+            items.append(event_id)  # unknown, or the id is the file and line (an id-less record's)
         else:
             items.append(say(lang, "at", id=event_id, where=loc))
     if len(ids) > limit:

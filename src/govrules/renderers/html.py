@@ -30,6 +30,7 @@ from govrules.renderers._common import (
     outcome_key,
     period_text,
     period_words,
+    place_text,
     records_text,
     rule_info,
     rule_set_title,
@@ -538,7 +539,7 @@ def _item(report: Report, context: RenderContext, o: Outcome, findings: list[Fin
         "observed": o.observed,
         "note": note_text(lang, o.note) if o.note else "",
         "evidence": [
-            {"id": e, "where": f"{say(lang, 'labels.location')} {loc}" if (loc := where(report, e)) else ""}
+            {"id": e, "where": f"{say(lang, 'labels.location')} {loc}" if (loc := where(report, context, e)) else ""}
             for e in o.evidence
         ],
         "findings": [
@@ -564,11 +565,12 @@ def _findings_table(report: Report, context: RenderContext, findings: list[Findi
     rows = []
     for f in findings:
         if f.rule is None and f.file:
-            place = f"{f.file}:{f.line}" if f.line is not None else f.file
+            place = place_text(lang, context, f.file, f.line)
         else:
             place = period_text(report, context, f.period, f.counterpart, f.rule)
         evidence = ", ".join(
-            f"<code>{_e(e)}</code>" + (f" <small>{_e(loc)}</small>" if (loc := where(report, e, short=True)) else "")
+            f"<code>{_e(e)}</code>"
+            + (f" <small>{_e(loc)}</small>" if (loc := where(report, context, e, short=True)) else "")
             for e in f.evidence
         )
         rows.append(

@@ -3,7 +3,8 @@
 A testcase is named ``rule-id/actor[/counterpart]/period`` (``/step-N`` for the steps of a
 triggered rule), so that a CI system tracks the same obligation from run to run. Findings about
 input records rather than a rule (an unreadable record, an actor the organisation lacks) are the
-testcases of a last suite, ``govrules/records``, named ``code/file:line`` or ``code/actor``. That
+testcases of a last suite, ``govrules/records``, named ``code/file:line`` (``code/file record
+N`` in a log that numbers its records, in the report's language) or ``code/actor``. That
 suite is always there: its properties ``records.read``, ``records.used``, ``records.unused``,
 ``records.rejected`` and ``records.after_as_of`` account for every input record; its
 ``<system-out>`` says them, then the report's notes; and a check whose every record was
@@ -37,6 +38,7 @@ from govrules.renderers._common import (
     instant,
     note_text,
     outcome_key,
+    place_text,
     records_text,
     rule_info,
     rule_set_title,
@@ -87,9 +89,10 @@ def render(report: Report, context: RenderContext) -> str:
             suite.set("file", context.rules_file)
         counts = {"tests": 0, "failures": 0, "skipped": 0}
         for o in by_rule[rule]:
-            _testcase(suite, report, o, index.get(outcome_key(o), []), threshold, counts)
+            _testcase(suite, report, context, o, index.get(outcome_key(o), []), threshold, counts)
         for findings in orphans.get(rule, {}).values():
-            _finding_case(suite, report, _orphan_name(findings[0]), rule, findings, None, threshold, counts)
+            name = _orphan_name(findings[0])
+            _finding_case(suite, report, context, name, rule, findings, None, threshold, counts)
         _close(suite, counts, totals)
     errors = 0
     said = said_of_the_check(report)
@@ -115,12 +118,12 @@ def render(report: Report, context: RenderContext) -> str:
     for f in records:
         # as a reader will see it (the reordering characters named): two actors, one holding
         # U+202E and one the text "[U+202E]", are two test cases, not one name twice
-        name = _record_name(f).translate(BIDI_SHOWN)
+        name = _record_name(report, context, f).translate(BIDI_SHOWN)
         seen[name] += 1
         if seen[name] > 1:  # two records with no line in one file: still unique names
             name += f"#{seen[name]}"
         label = say(report.lang, f"code.{f.code.value}")
-        _finding_case(suite, report, name, RECORDS_SUITE, [f], label, threshold, counts)
+        _finding_case(suite, report, context, name, RECORDS_SUITE, [f], label, threshold, counts)
     ET.SubElement(suite, "system-out").text = "\n".join([records_text(report), *said])
     _close(suite, counts, totals)
     root.set("tests", str(totals["tests"]))
@@ -160,11 +163,17 @@ def _close(suite: ET.Element, counts: dict[str, int], totals: dict[str, int]) ->
 
 
 def _testcase(
-    suite: ET.Element, report: Report, o: Outcome, findings: list[Finding], threshold: int, counts: dict[str, int]
+    suite: ET.Element,
+    report: Report,
+    context: RenderContext,
+    o: Outcome,
+    findings: list[Finding],
+    threshold: int,
+    counts: dict[str, int],
 ) -> None:
     lang = report.lang
     case = ET.SubElement(suite, "testcase", name=testcase_name(o), classname=o.rule, time="0")
-    failed, below = _failures(case, report, findings, threshold, counts)
+    failed, below = _failures(case, report, context, findings, threshold, counts)
     if not failed and o.status in _SKIPPED:
         counts["skipped"] += 1
         if o.status == "pending":
@@ -177,13 +186,14 @@ def _testcase(
     out = [say(lang, f"status.{o.status}")]
     out.extend(_line(lang, f) for f in below)
     if o.evidence:
-        out.append(say(lang, "evidence", items=evidence_text(report, o.evidence, limit=50, short=False)))
+        out.append(say(lang, "evidence", items=evidence_text(report, context, o.evidence, limit=50, short=False)))
     ET.SubElement(case, "system-out").text = "\n".join(out)
 
 
 def _finding_case(
     suite: ET.Element,
     report: Report,
+    context: RenderContext,
     name: str,
     classname: str,
     findings: list[Finding],
@@ -193,25 +203,31 @@ def _finding_case(
 ) -> None:
     """A testcase of findings no outcome holds: failing for those at or above the threshold."""
     case = ET.SubElement(suite, "testcase", name=name, classname=classname, time="0")
-    _, below = _failures(case, report, findings, threshold, counts)
+    _, below = _failures(case, report, context, findings, threshold, counts)
     out = [label] if label else []
     for f in below:
         out.append(_line(report.lang, f))
         if f.evidence:
-            out.append(say(report.lang, "evidence", items=evidence_text(report, f.evidence, limit=50, short=False)))
+            cited = evidence_text(report, context, f.evidence, limit=50, short=False)
+            out.append(say(report.lang, "evidence", items=cited))
     if out:
         ET.SubElement(case, "system-out").text = "\n".join(out)
 
 
 def _failures(
-    case: ET.Element, report: Report, findings: list[Finding], threshold: int, counts: dict[str, int]
+    case: ET.Element,
+    report: Report,
+    context: RenderContext,
+    findings: list[Finding],
+    threshold: int,
+    counts: dict[str, int],
 ) -> tuple[bool, list[Finding]]:
     """A ``<failure>`` of the testcase ``case`` (counted, with the testcase) for each finding at
     or above the failure threshold; whether there was one, and the findings below it."""
     counts["tests"] += 1
     failing = [f for f in findings if SEVERITY_RANK[f.severity] >= threshold]
     for f in failing:
-        _failure(case, report, f)
+        _failure(case, report, context, f)
     if failing:
         counts["failures"] += 1
     return bool(failing), [f for f in findings if SEVERITY_RANK[f.severity] < threshold]
@@ -221,7 +237,7 @@ def _line(lang: str, f: Finding) -> str:
     return f"{say(lang, f'severity.{f.severity}')}: {f.message}"
 
 
-def _failure(case: ET.Element, report: Report, f: Finding) -> None:
+def _failure(case: ET.Element, report: Report, context: RenderContext, f: Finding) -> None:
     lang = report.lang
     failure = ET.SubElement(
         case,
@@ -233,7 +249,7 @@ def _failure(case: ET.Element, report: Report, f: Finding) -> None:
     if f.due is not None:
         lines.append(f"{say(lang, 'labels.due')}: {instant(report, f.due)}")
     if f.evidence:
-        lines.append(say(lang, "evidence", items=evidence_text(report, f.evidence, limit=50, short=False)))
+        lines.append(say(lang, "evidence", items=evidence_text(report, context, f.evidence, limit=50, short=False)))
     failure.text = "\n".join(lines)
 
 
@@ -248,10 +264,11 @@ def _orphan_name(f: Finding) -> str:
     return "/".join(parts)
 
 
-def _record_name(f: Finding) -> str:
-    """``code/file:line`` for a record, ``code/actor`` for an unknown actor."""
+def _record_name(report: Report, context: RenderContext, f: Finding) -> str:
+    """``code/file:line`` for a record (``code/file record N`` in a log that numbers its records,
+    in the report's language: `place_text`), ``code/actor`` for an unknown actor."""
     if f.file:
-        where = f"{f.file}:{f.line}" if f.line is not None else f.file
+        where = place_text(report.lang, context, f.file, f.line)
     else:
         where = f.actor or ",".join(f.evidence) or f.period or ""
     return f"{f.code.value}/{where}"

@@ -20,6 +20,7 @@ from govrules.renderers._common import (
     notes,
     outcome_key,
     period_text,
+    place_text,
     records_text,
     rule_info,
     rule_set_title,
@@ -134,7 +135,7 @@ def _rule_section(report: Report, context: RenderContext, rule: str | None, find
     out += ["| " + " | ".join(_esc(h) for h in head) + " |", "|---" * len(head) + "|"]
     for f in findings:
         if f.rule is None and f.file:
-            place = f"{f.file}:{f.line}" if f.line is not None else f.file
+            place = place_text(lang, context, f.file, f.line)
         else:
             place = period_text(report, context, f.period, f.counterpart, f.rule)
         cells = [
@@ -143,7 +144,7 @@ def _rule_section(report: Report, context: RenderContext, rule: str | None, find
             _esc(place),
             _esc(say(lang, f"code.{f.code.value}")),
             _esc(f.message),
-            _esc(evidence_text(report, f.evidence)) if f.evidence else "",
+            _esc(evidence_text(report, context, f.evidence)) if f.evidence else "",
         ]
         out.append("| " + " | ".join(cells) + " |")
     out.append("")

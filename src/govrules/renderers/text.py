@@ -15,6 +15,7 @@ from govrules.renderers._common import (
     notes,
     one_line,
     period_text,
+    place_text,
     records_text,
     rule_info,
     rule_set_title,
@@ -91,7 +92,7 @@ def _grouped(findings: tuple[Finding, ...]) -> list[tuple[str, list[tuple[str | 
 def _line(report: Report, context: RenderContext, f: Finding) -> str:
     lang = report.lang
     if f.rule is None and f.file:
-        place = f"{f.file}:{f.line}" if f.line is not None else f.file
+        place = place_text(lang, context, f.file, f.line)
     else:
         place = period_text(report, context, f.period, f.counterpart, f.rule)
     severity = say(lang, f"severity.{f.severity}")
@@ -106,7 +107,7 @@ def _line(report: Report, context: RenderContext, f: Finding) -> str:
         message=one_line(f.message),
     )
     if f.evidence and f.code.value != "rejected-event":
-        text += " [" + one_line(say(lang, "evidence", items=evidence_text(report, f.evidence))) + "]"
+        text += " [" + one_line(say(lang, "evidence", items=evidence_text(report, context, f.evidence))) + "]"
     return text.strip()
 
 

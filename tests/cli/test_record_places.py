@@ -1,0 +1,212 @@
+"""`govrules check` over a log that numbers its records rather than its lines (a JSON array, an
+XES log): every format people read says where a record is as a record (``events.json record 4``,
+in the report's language), never as ``events.json:4``, which reads as a line an auditor would
+open the file at. A log numbered by lines (JSON Lines) keeps ``file:line``, and so does a report
+rendered with no context naming the record-numbered logs (a library user's)."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import govrules
+from govrules.cli import run
+from govrules.renderers import RenderContext, render
+from govrules.renderers.junit import RECORDS_SUITE
+from govrules.renderers.markdown import _esc
+
+RULES = """\
+id: t
+title: T
+timezone: Europe/Rome
+rules:
+  - {id: monthly, kind: recurring, clause: C1, who: {role: branch}, action: report, every: month}
+"""
+ORG = "id: o\ntimezone: Europe/Rome\nactors:\n  - {id: b1, roles: [branch]}\n  - {id: b2, roles: [branch]}\n"
+
+# (id, time, actor, period): record 1 met, record 2 rejected (a day-first date), record 3 without
+# an id (named after its file and number) and late for b1's February, record 4 late for b2's January
+RECORDS: list[tuple[str | None, str, str, str | None]] = [
+    ("e1", "2024-01-10T10:00:00+01:00", "b1", None),
+    ("bad", "10/02/2024", "b1", None),
+    (None, "2024-03-05T10:00:00+01:00", "b1", "2024-02"),
+    ("x2", "2024-02-05T10:00:00+01:00", "b2", "2024-01"),
+]
+
+
+def _json_record(i: str | None, time: str, actor: str, period: str | None) -> dict[str, str]:
+    record = {"id": i, "time": time, "actor": actor, "action": "report", "period": period}
+    return {key: value for key, value in record.items() if value is not None}
+
+
+def _xes_event(i: str | None, time: str, actor: str, period: str | None) -> str:
+    return (
+        "<event>"
+        + (f'<string key="identity:id" value="{i}"/>' if i else "")
+        + f'<string key="concept:name" value="report"/><string key="org:resource" value="{actor}"/>'
+        + f'<date key="time:timestamp" value="{time}"/>'
+        + (f'<string key="period" value="{period}"/>' if period else "")
+        + "</event>\n"
+    )
+
+
+LOGS = {
+    "json": ("events.json", "[" + ",\n".join(json.dumps(_json_record(*r)) for r in RECORDS) + "]\n"),
+    "xes": (
+        "events.xes",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<log>\n<trace>\n'
+        + "".join(_xes_event(*r) for r in RECORDS)
+        + "</trace>\n</log>\n",
+    ),
+    "jsonl": ("events.jsonl", "".join(json.dumps(_json_record(*r)) + "\n" for r in RECORDS)),
+}
+RANGE = ["--from", "2024-01-01", "--to", "2024-02-29", "--as-of", "2024-04-01"]
+
+
+def _check(tmp_path: Path, kind: str, *extra: str) -> tuple[str, str]:
+    """The CLI's output over the log of ``kind``, and the log's path."""
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
+    (tmp_path / "org.yaml").write_text(ORG, encoding="utf-8")
+    name, text = LOGS[kind]
+    log = tmp_path / name
+    log.write_text(text, encoding="utf-8")
+    argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml"), "--events", str(log)]
+    out, err = io.StringIO(), io.StringIO()
+    assert run([*argv, *RANGE, *extra], out, err) == 1, err.getvalue()
+    return out.getvalue(), str(log)
+
+
+def _record(lang: str, file: str, n: int) -> str:
+    return {"en": f"{file} record {n}", "zh": f"{file} 第 {n} 条记录"}[lang]
+
+
+def _at(lang: str, event_id: str, where: str) -> str:
+    return {"en": f"{event_id} at {where}", "zh": f"{event_id}({where})"}[lang]
+
+
+def _evidence(lang: str, items: str) -> str:
+    return {"en": f"evidence: {items}", "zh": f"证据:{items}"}[lang]
+
+
+def _facts(tmp_path: Path, kind: str) -> tuple[dict[str, Any], str]:
+    """The JSON report's locations and findings, as every format renders them."""
+    out, log = _check(tmp_path, kind, "--format", "json")
+    report: dict[str, Any] = json.loads(out)
+    name = Path(log).name
+    assert report["evidence_locations"] == {
+        "e1": {"file": log, "line": 1},
+        f"{name}:3": {"file": log, "line": 3},  # a record without an id: named after its file and number
+        "x2": {"file": log, "line": 4},
+    }
+    rejected = [f for f in report["findings"] if f["code"] == "rejected-event"]
+    assert [(f["file"], f["line"], f["evidence"]) for f in rejected] == [(log, 2, ["bad"])]
+    late = {f["actor"]: f["evidence"] for f in report["findings"] if f["code"] == "late"}
+    assert late == {"b1": [f"{name}:3"], "b2": ["x2"]}
+    return report, log
+
+
+RECORD_NUMBERED = pytest.mark.parametrize("kind", ["json", "xes"])
+LANGS = pytest.mark.parametrize("lang", ["en", "zh"])
+
+
+@RECORD_NUMBERED
+@LANGS
+def test_text_says_a_record_not_a_line(tmp_path: Path, kind: str, lang: str) -> None:
+    """The rejected record is placed at ``events.json record 2``, cited events at their records;
+    the record without an id is cited by the id it is named by everywhere (``events.json:3``)."""
+    _, log = _facts(tmp_path, kind)
+    out, _ = _check(tmp_path, kind, "--format", "text", "--lang", lang)
+    name = Path(log).name
+    lines = [line.strip() for line in out.splitlines()]
+    [rejected] = [line for line in lines if line.startswith(log)]
+    assert rejected.startswith(_record(lang, log, 2) + "  ")
+    assert any(line.endswith(f"[{_evidence(lang, _at(lang, 'x2', _record(lang, name, 4)))}]") for line in lines)
+    assert any(line.endswith(f"[{_evidence(lang, f'{name}:3')}]") for line in lines)
+    assert f"{name}:4" not in out and f"{name}:1" not in out
+
+
+@RECORD_NUMBERED
+@LANGS
+def test_markdown_says_a_record_not_a_line(tmp_path: Path, kind: str, lang: str) -> None:
+    """The findings tables place the rejected record and cite the events at their records."""
+    _, log = _facts(tmp_path, kind)
+    out, _ = _check(tmp_path, kind, "--format", "markdown", "--lang", lang)
+    name = Path(log).name
+    rows = [[cell.strip() for cell in row.split(" | ")] for row in out.splitlines() if row.startswith("| ")]
+    [rejected] = [row for row in rows if row[-1] == "bad |"]
+    assert rejected[2] == _esc(_record(lang, log, 2))
+    evidence = {row[-1].removesuffix(" |") for row in rows}
+    assert _esc(_at(lang, "x2", _record(lang, name, 4))) in evidence
+    assert _esc(f"{name}:3") in evidence
+    assert _esc(f"{name}:4") not in out
+
+
+@RECORD_NUMBERED
+@LANGS
+def test_junit_says_a_record_not_a_line(tmp_path: Path, kind: str, lang: str) -> None:
+    """The rejected record's testcase is named after its record; failures and outputs cite the
+    events at their records (the log's whole path, as JUnit's evidence is)."""
+    _, log = _facts(tmp_path, kind)
+    out, _ = _check(tmp_path, kind, "--format", "junit", "--lang", lang)
+    root = ET.fromstring(out)
+    records = root.find(f"testsuite[@name='{RECORDS_SUITE}']")
+    assert records is not None
+    assert [case.get("name") for case in records.findall("testcase")] == [f"rejected-event/{_record(lang, log, 2)}"]
+    cases = {case.get("name"): case for case in root.iter("testcase")}
+
+    def text(case: str, element: str) -> list[str]:
+        found = cases[case].find(element)
+        assert found is not None and found.text is not None
+        return found.text.splitlines()
+
+    assert _evidence(lang, _at(lang, "x2", _record(lang, log, 4))) in text("monthly/b2/2024-01", "failure")
+    assert _evidence(lang, f"{Path(log).name}:3") in text("monthly/b1/2024-02", "failure")
+    assert _evidence(lang, _at(lang, "e1", _record(lang, log, 1))) in text("monthly/b1/2024-01", "system-out")
+    assert f"{log}:1" not in out and f"{log}:4" not in out
+
+
+@RECORD_NUMBERED
+@LANGS
+def test_html_says_a_record_not_a_line(tmp_path: Path, kind: str, lang: str) -> None:
+    """The findings table places the rejected record and cites the events at their records; the
+    matrix's evidence of an obligation says the record it was read from."""
+    _, log = _facts(tmp_path, kind)
+    out, _ = _check(tmp_path, kind, "--format", "html", "--lang", lang)
+    name = Path(log).name
+    assert f"<td>{html.escape(_record(lang, log, 2))}</td>" in out
+    assert f"<code>x2</code> <small>{html.escape(_record(lang, name, 4))}</small>" in out
+    assert f"<code>{html.escape(name)}:3</code> <small>{html.escape(_record(lang, name, 3))}</small>" in out
+    read_from = {"en": "Read from", "zh": "来源"}[lang]
+    cited = {"id": "e1", "where": f"{read_from} {_record(lang, log, 1)}"}
+    assert json.dumps(cited, ensure_ascii=False, sort_keys=True, separators=(",", ":")) in out
+    assert f"{name}:1" not in out and f"{name}:4" not in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "junit", "html"])
+def test_a_line_numbered_log_and_a_library_render_keep_file_and_line(tmp_path: Path, fmt: str) -> None:
+    """A JSON Lines log numbers its lines: its places stay ``file:line``. The JSON array log
+    rendered by a library user, with no context naming the logs that number records, keeps them
+    too; through the CLI, the same log says records."""
+    out, _ = _check(tmp_path / "jsonl", "jsonl", "--format", fmt)
+    assert "events.jsonl:4" in out and "record 4" not in out
+
+    cli, array = _check(tmp_path / "array", "json", "--format", fmt)
+    rules = govrules.load_rules(str(tmp_path / "array" / "rules.yaml"))
+    org = govrules.load_org(str(tmp_path / "array" / "org.yaml"))
+    events = govrules.read_events(array, tz=govrules.zone_of(rules, org))
+    as_of = datetime(2024, 4, 1, 12, tzinfo=UTC)
+    report = govrules.check(
+        rules, org, events, start=date(2024, 1, 1), end=date(2024, 3, 1), as_of=as_of, with_locations=True
+    )
+    assert report.evidence_locations["x2"].line == 4
+    assert "record 4" in cli
+    library = render(report, fmt, RenderContext())
+    assert "events.json:4" in library and "record 4" not in library
