@@ -305,6 +305,67 @@ def test_a_key_in_the_unread_part_of_a_log_is_not_said_missing(tmp_path: Path) -
     assert reading_stopped(cast(Rejected, read[1]).reason) is not None
 
 
+def test_a_carriage_return_inside_a_json_lines_record_does_not_end_it(tmp_path: Path) -> None:
+    """A JSON Lines record ends at a line feed; a carriage return alone is JSON's whitespace.
+    Before, a record holding one was read as two lines, both rejected as invalid JSON, and every
+    later record numbered a line past the line an editor shows."""
+    data = (
+        b'{"id": "a1", "time": "2024-01-16T14:00:00+01:00", "actor": "b1",\r"action": "report"}\r\n'
+        b'{"id": "a2", "time": "2024-01-17T14:00:00+01:00", "actor": "b2", "action": "report"}\n'
+    )
+    read = _read(tmp_path, "log.jsonl", data)
+    assert [(type(r).__name__, r.id if isinstance(r, Event) else None, r.line) for r in read] == [
+        ("Event", "a1", 1),
+        ("Event", "a2", 2),
+    ]
+
+
+@pytest.mark.parametrize("name", ["log.jsonl", "log.csv"])
+@pytest.mark.parametrize("space", ["\u3000", "\u00a0", "\u2028", "\u0085", "\x1c"])
+def test_a_line_of_space_other_than_jsons_is_a_record(tmp_path: Path, name: str, space: str) -> None:
+    """Only a line of JSON's whitespace (space, tab, carriage return) is blank; a line of an
+    ideographic space, a no-break space or a Unicode line separator is a record, rejected at its
+    line. Before, such a line was dropped without a word: nothing in the report accounted for it."""
+    good = {"id": "e1", "time": "2024-01-16T14:00:00+01:00", "actor": "b1", "action": "report"}
+    if name == "log.csv":
+        text = "id,time,actor,action\n" + ",".join(good.values()) + "\n \t\n" + space + "\n"
+    else:
+        text = json.dumps(good) + "\n \t\n" + space + "\n"
+    read = _read(tmp_path, name, text.encode())
+    first = 2 if name == "log.csv" else 1
+    assert [(type(r).__name__, r.line) for r in read] == [("Event", first), ("Rejected", first + 2)]
+
+
+def test_a_csv_log_whose_header_is_comma_separated_is_read_so(tmp_path: Path) -> None:
+    """The delimiter is read from the header line: a cell of tabs further down no longer turned a
+    comma-separated log into a tab-separated one (exit 2, "no column for event field 'time'").
+    A header with more tabs than commas is tab-separated, as a .tsv log is."""
+    data = 'id,time,actor,action,note\ne1,2024-01-16T14:00:00+01:00,b1,report,"' + "\t" * 30 + '"\n'
+    [event] = _read(tmp_path, "log.csv", data.encode())
+    assert isinstance(event, Event) and (event.id, event.actor, event.attributes["note"]) == ("e1", "b1", "\t" * 30)
+    data = "id\ttime\tactor\taction\tnote\ne1\t2024-01-16T14:00:00+01:00\tb1\treport\ta, b, c, d, e\n"
+    [event] = _read(tmp_path, "log.csv", data.encode())
+    assert isinstance(event, Event) and (event.id, event.attributes["note"]) == ("e1", "a, b, c, d, e")
+
+
+@pytest.mark.parametrize("name", ["log.csv", "log.jsonl", "log.json"])
+def test_a_blank_value_gives_way_to_the_next_alternative(tmp_path: Path, name: str) -> None:
+    """ "The first with a value wins": a cell or value of blanks has none, so the next alternative,
+    or the constant, is read. Before, a blank actor beside ``actor=actor|'b9'`` rejected the
+    record as missing its actor. Alone, a blank field is still missing."""
+    rows = [("e1", " "), ("e2", "b1")]
+    if name == "log.csv":
+        data = "id,time,actor,action\n" + "".join(f"{i},2024-01-16T14:00:00+01:00,{a},report\n" for i, a in rows)
+    else:
+        records = [{"id": i, "time": "2024-01-16T14:00:00+01:00", "actor": a, "action": "report"} for i, a in rows]
+        data = "".join(json.dumps(r) + "\n" for r in records) if name == "log.jsonl" else json.dumps(records)
+    read = _read(tmp_path, name, data.encode(), fmap=FieldMap.parse(["actor=actor|'b9'"]))
+    assert [(r.id, r.actor) for r in read if isinstance(r, Event)] == [("e1", "b9"), ("e2", "b1")]
+    read = _read(tmp_path, name, data.encode())
+    assert [type(r).__name__ for r in read] == ["Rejected", "Event"]
+    assert cast(Rejected, read[0]).reason.startswith("missing actor")
+
+
 def test_undecodable_bytes_in_json_lines_reject_that_record(tmp_path: Path) -> None:
     good = b'{"id": "a", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "action": "report"}\n'
     bad = b'{"id": "b", "time": "2024-03-01T09:00:00+01:00", "actor": "sch\xff", "action": "report"}\n'

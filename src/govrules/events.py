@@ -542,8 +542,12 @@ class _Builder:
                 if value is not None and value != "":
                     if isinstance(value, list | dict):
                         raise _NotText(name, column, "not-text-list" if isinstance(value, list) else "not-text-object")
-                    found = value.strip() if isinstance(value, str) else str(value).strip()
-                    break
+                    text = value.strip() if isinstance(value, str) else str(value).strip()
+                    if text:
+                        found = text
+                        break
+                    if found is None:  # blank: unless a later alternative or the constant has a value
+                        found = text
             values.append(found)
         return values
 
@@ -780,8 +784,12 @@ class _Builder:
                 for index in indexes:
                     value = row[index]
                     if value != "":
-                        found = value.strip()
-                        break
+                        text = value.strip()
+                        if text:
+                            found = text
+                            break
+                        if found is None:  # blank: unless a later alternative or the constant has a value
+                            found = text
                 values.append(found)
             # ``text`` is the row's cells joined: nothing suspect there, nothing in any field
             return event(values, row_attributes(row), line, suspect=search(text) is not None)
@@ -992,6 +1000,16 @@ class _Builder:
         )
 
 
+_BLANK = " \t\r\n"
+"""What a blank line of a CSV or JSON Lines log holds: JSON's whitespace. A line of other space
+(an ideographic space U+3000, a no-break space, U+2028) is a record, and rejected as one."""
+
+
+def _has_text(line: str) -> bool:
+    """Whether ``line`` (a log's line, or a CSV row's cells joined) is not blank (see `_BLANK`)."""
+    return bool(line.strip(_BLANK))
+
+
 def _stripped(cells: Sequence[str | None]) -> list[str | None]:
     """A column of CSV cells (or JSON values, strings or ``None``) as event fields: each stripped,
     an empty one ``None`` (one of blanks is stripped to ``""``, as the record-by-record paths give
@@ -1112,8 +1130,11 @@ def read_events(
         if fmt == "xes":
             handle_b = open(name, "rb")  # noqa: SIM115 - closed by the generator
         else:
-            handle: TextIO = open(name, encoding=encoding, errors="surrogateescape", newline="")  # noqa: SIM115
-            handle = _drop_mark(handle, encoding, name)  # closes the file if it fails
+            # a JSON Lines record ends at a line feed only: a carriage return alone is JSON's
+            # whitespace, inside a record or at its end
+            newline = "\n" if fmt == "jsonl" else ""
+            handle: TextIO = open(name, encoding=encoding, errors="surrogateescape", newline=newline)  # noqa: SIM115
+            handle = _drop_mark(handle, encoding, name, newline)  # closes the file if it fails
     except OSError as exc:
         raise EventLogError(
             [Problem(name, None, None, "", "unreadable", Wording("log-unopenable", error=os_error(exc)))]
@@ -1183,7 +1204,7 @@ class _Replayed(io.RawIOBase):
             super().close()
 
 
-def _drop_mark(handle: TextIO, encoding: str, name: str) -> TextIO:
+def _drop_mark(handle: TextIO, encoding: str, name: str, newline: str = "") -> TextIO:
     """Read past the byte order mark a text log opened in ``encoding`` starts with, if any; refuse
     a log whose mark ``encoding`` does not read as one (closing it).
 
@@ -1195,13 +1216,14 @@ def _drop_mark(handle: TextIO, encoding: str, name: str) -> TextIO:
     it as U+FEFF (``utf-8``, ``utf-16-le``, ``gb18030``), which is dropped here.
 
     Returns:
-        The handle to read the log from, past the mark (see `_head`).
+        The handle to read the log from, past the mark (see `_head`), its lines ending as
+        ``newline`` says (as `open` reads it).
 
     Raises:
         EventLogError: the mark, the encoding given, and the ``--encoding`` to read the log with.
     """
     try:
-        handle, head = _head(handle)
+        handle, head = _head(handle, newline)
     except BaseException:
         handle.close()
         raise
@@ -1225,13 +1247,14 @@ def _drop_mark(handle: TextIO, encoding: str, name: str) -> TextIO:
     return handle
 
 
-def _head(handle: TextIO) -> tuple[TextIO, bytes]:
+def _head(handle: TextIO, newline: str = "") -> tuple[TextIO, bytes]:
     """The first four bytes of a text log not yet read (fewer if it holds fewer; none for text
     with no bytes under it), and the handle to read the log from.
 
     A file gives them to ``peek`` at once, and its handle is the one given. A pipe may give fewer
     at first (its writer sent a mark in parts): they are then read until there are four or the log
-    ends, and the handle returned, made anew over the same bytes, gives them again before the rest.
+    ends, and the handle returned, made anew over the same bytes (its lines ending as ``newline``
+    says), gives them again before the rest.
     """
     buffer = getattr(handle, "buffer", None)
     peek = getattr(buffer, "peek", None)
@@ -1244,7 +1267,7 @@ def _head(handle: TextIO) -> tuple[TextIO, bytes]:
     encoding, errors = handle.encoding, handle.errors
     cast(io.TextIOWrapper, handle).detach()  # so that the handle let go of does not close the bytes when it goes
     replayed = io.TextIOWrapper(
-        io.BufferedReader(_Replayed(head, buffer)), encoding=encoding, errors=errors, newline=""
+        io.BufferedReader(_Replayed(head, buffer)), encoding=encoding, errors=errors, newline=newline
     )
     return replayed, head
 
@@ -1264,7 +1287,10 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
                 if sum(map(len, head)) >= 4096:
                     break
             sample, lines = "".join(head)[:4096], chain(head, handle)
-        delimiter = "\t" if name.lower().endswith(".tsv") or (sample.count("\t") > sample.count(",")) else ","
+        # a .tsv log, or one whose header line holds more tabs than commas, is tab-separated (not
+        # the sample as a whole: a cell of tabs further down is no delimiter)
+        header_line = sample.replace("\r", "\n").split("\n", 1)[0]
+        delimiter = "\t" if name.lower().endswith(".tsv") or header_line.count("\t") > header_line.count(",") else ","
         reader = csv.reader(lines, delimiter=delimiter, strict=False)
         try:
             header = next(reader)
@@ -1557,11 +1583,16 @@ def _csv_records(
     if made_in_c is not None:
         return made_in_c
     texts = list(map("".join, rows))
-    if set(map(len, rows)) == {width} and max(map(len, texts)) <= MAX_RECORD_CHARS and all(map(str.strip, texts)):
+    if (
+        set(map(len, rows)) == {width}
+        and max(map(len, texts)) <= MAX_RECORD_CHARS
+        and all(map(str.strip, texts, repeat(_BLANK)))
+    ):
         return build_rows(rows, texts, starts, tried_in_c=in_c is not None)
     made: list[Event | Rejected] = []
     good = [
-        len(t) <= MAX_RECORD_CHARS and len(r) == width if t.strip() else None for t, r in zip(texts, rows, strict=True)
+        len(t) <= MAX_RECORD_CHARS and len(r) == width if _has_text(t) else None
+        for t, r in zip(texts, rows, strict=True)
     ]
     for run in _in_runs(good):
         if isinstance(run, list):
@@ -1604,11 +1635,11 @@ def _read_jsonl(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]
     build_lines = builder.lines_reader()
     with handle:
         for texts, numbers in _line_batches(handle):
-            if all(map(str.strip, texts)) and max(map(len, texts)) <= MAX_RECORD_CHARS:
+            if all(map(str.strip, texts, repeat(_BLANK))) and max(map(len, texts)) <= MAX_RECORD_CHARS:
                 yield from build_lines(texts, numbers)
                 continue
             # blank lines are no records, a line too long is rejected, the others are built in runs
-            for run in _in_runs([len(t) <= MAX_RECORD_CHARS if t.strip() else None for t in texts]):
+            for run in _in_runs([len(t) <= MAX_RECORD_CHARS if _has_text(t) else None for t in texts]):
                 if isinstance(run, list):
                     yield from build_lines([texts[j] for j in run], [numbers[j] for j in run])
                 else:

@@ -63,9 +63,7 @@ def test_a_key_no_record_of_a_json_log_holds_is_exit_2(tmp_path: Path) -> None:
     assert "the map names for event field 'actor'" in err and err.rstrip().endswith("[missing-column]")
     code, out, err = _check(tmp_path, "log.jsonl", data, "--map", "actor=rez|'b1'", "--lang", "zh")
     assert (code, out) == (2, "")
-    assert err.startswith(
-        f"错误:{tmp_path / 'log.jsonl'}: 日志中没有任何记录含有映射为事件字段 'actor' 指定的键 'rez'"
-    )
+    assert err.startswith(f"错误:{tmp_path / 'log.jsonl'}: 日志中没有任何记录含有映射为事件字段 'actor' 指定的键 'rez'")
     code, out, err = _check(tmp_path, "log.jsonl", data, "--map", "actor=res|'b1'")
     assert (code, json.loads(out)["records"]["read"]) == (1, 1), err
 
