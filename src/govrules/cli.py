@@ -29,7 +29,7 @@ from govrules import schemas
 from govrules.checker import check
 from govrules.errors import GovrulesError, LoadError, Problem
 from govrules.events import Event, FieldMap, Rejected, detect_format, known_encoding, read_events
-from govrules.findings import Report
+from govrules.findings import Finding, FindingCode, Report
 from govrules.loaders import (
     DEFAULT_LIMITS,
     cross_check,
@@ -412,6 +412,8 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         _echo(_error(word("cli_all_rejected", lang, n=report.records.read), lang), file=stderr)
     for _, _, words in unread_said(report, prefix="cli_"):  # a log not read whole is not a clean one
         _echo(_error(words, lang), file=stderr)
+    for n, first in _first_rejections(report):  # where to look: file and line
+        _echo(_error(word("cli_first_rejected", lang, n=n, message=first.message), lang), file=stderr)
     if report.records.all_rejected or unread:
         return 2
     if args.output is not None and not args.quiet:
@@ -419,6 +421,20 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         counts = {"obligations": s.obligations, "violations": s.violations, "warnings": s.warnings}
         _echo(word("cli_wrote", report.lang, file=args.output, code=code, **counts), file=stderr)
     return code
+
+
+def _first_rejections(report: Report) -> list[tuple[int, Finding]]:
+    """For each log whose every record was rejected (all of them, where every record of the check
+    was), how many were, and the rejection of its first record."""
+    files = set(report.records.files) if report.records.all_rejected else set()
+    files.update(log.file for log in report.unread_logs() if log.all_rejected)
+    firsts: dict[str, tuple[int, Finding]] = {}
+    for f in report.findings:
+        file = f.file or "<events>"
+        if f.rule is None and f.code == FindingCode.REJECTED_EVENT and file in files:
+            n, first = firsts.get(file, (0, f))
+            firsts[file] = (n + 1, f if (f.line or 0) < (first.line or 0) else first)
+    return [firsts[file] for file in sorted(firsts)]
 
 
 def _isatty(stream: TextIO) -> bool:
