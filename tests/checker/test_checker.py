@@ -1680,6 +1680,104 @@ class TestPrerequisite:
             ("o-05-talk", "unapproved"),
         ]
 
+    def test_a_recipients_or_approvers_role_is_judged_on_the_day_of_the_event(self) -> None:
+        """An acting vice principal holds the role from 10 to 20 April. A report to it counts when
+        it is sent while it holds the role, though it does not hold it on the period's last day
+        (as the obligated actor must), and is misdirected when sent before it gained the role or
+        after it lost it; an approval given while it holds the role still approves a lecture
+        after it lost it, and one given before it gained it approves nothing."""
+        acting = Actor.model_validate(
+            {"id": "acting", "roles": [{"role": "vp", "from": "2024-04-10", "to": "2024-04-20"}]}
+        )
+        org = ORG.model_copy(update={"actors": [*ORG.actors, acting]})
+        to_vp = {**MONTHLY, "who": "b1", "to": {"role": "vp"}}
+        log = [
+            ev("r3", "2024-03-20T10:00", "b1", "report", recipient="acting"),
+            ev("r4", "2024-04-15T10:00", "b1", "report", recipient="acting"),
+            ev("r5", "2024-05-20T10:00", "b1", "report", recipient="acting"),
+        ]
+        report = run(ruleset(to_vp), log, org=org, start=date(2024, 3, 1), end=date(2024, 6, 1))
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("2024-03", "wrong-recipient", ("r3",)),
+            ("2024-04", "met", ("r4",)),
+            ("2024-05", "wrong-recipient", ("r5",)),
+        ]
+        assert [(f.code.value, f.period, f.detail["found_recipients"]) for f in gaps(report)] == [
+            ("wrong-recipient", "2024-03", ["acting"]),
+            ("wrong-recipient", "2024-05", ["acting"]),
+        ]
+        log = [
+            ev("a1", "2024-04-05T09:00", "acting", "approve", subject="t1"),
+            ev("l1", "2024-04-12T10:00", "s1", "lecture", subject="t1"),
+            ev("a2", "2024-04-15T09:00", "acting", "approve", subject="t2"),
+            ev("l2", "2024-05-10T10:00", "s1", "lecture", subject="t2"),
+        ]
+        report = run(ruleset(PREREQ), log, org=org)
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("l1", "unapproved", ("l1",)),
+            ("l2", "met", ("l2", "a2")),
+        ]
+        [f] = gaps(report)
+        assert (f.code.value, f.period, f.detail["missing"][0]["problem"]) == ("unapproved", "l1", "none")
+        # a triggered rule's step addressed to the role: the same
+        notify = {
+            "id": "notify",
+            "kind": "triggered",
+            "clause": "D1.8.4",
+            "trigger": {"action": "inspection", "by": {"role": "branch"}},
+            "steps": [{"action": "notice", "to": {"role": "vp"}, "within": "promptly"}],
+        }
+        log = [
+            ev("i1", "2024-04-05T10:00", "b1", "inspection"),
+            ev("n1", "2024-04-06T10:00", "b1", "notice", recipient="acting", ref="i1"),
+            ev("i2", "2024-04-15T10:00", "b1", "inspection"),
+            ev("n2", "2024-04-16T10:00", "b1", "notice", recipient="acting", ref="i2"),
+        ]
+        report = run(ruleset(notify), log, org=org)
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("i1", "wrong-recipient", ("i1", "n1")),
+            ("i2", "met", ("i2", "n2")),
+        ]
+
+    def test_a_requirement_naming_no_party_is_met_by_anyone(self) -> None:
+        """A requirement without `by` is met by an event of any actor: one without the role an
+        approver would need, the guarded event's own actor, or an actor the organisation does not
+        list (whose events are also reported as `unknown-actor`)."""
+        rule = {**PREREQ, "id": "anyone", "requires": [{"action": "approve"}]}
+        log = [
+            ev("a1", "2024-04-01T09:00", "office", "approve", subject="t1"),
+            ev("l1", "2024-04-01T10:00", "s1", "lecture", subject="t1"),
+            ev("a2", "2024-04-01T09:00", "s2", "approve", subject="t2"),
+            ev("l2", "2024-04-01T10:00", "s2", "lecture", subject="t2"),
+            ev("a3", "2024-04-01T09:00", "ghost", "approve", subject="t3"),
+            ev("l3", "2024-04-01T10:00", "s3", "lecture", subject="t3"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("l1", "met", ("l1", "a1")),
+            ("l2", "met", ("l2", "a2")),
+            ("l3", "met", ("l3", "a3")),
+        ]
+        assert [(f.code.value, f.actor, f.evidence) for f in gaps(report)] == [("unknown-actor", "ghost", ("a3",))]
+
+    def test_one_approval_serves_every_event_it_guards(self) -> None:
+        """An approval is not consumed: one approval of a subject approves every lecture on that
+        subject, by any school, and every lecture naming it by `ref`, each citing it."""
+        log = [
+            ev("a1", "2024-04-01T09:00", "vp", "approve", subject="talk"),
+            ev("l1", "2024-04-01T10:00", "s1", "lecture", subject="talk"),
+            ev("l2", "2024-04-02T10:00", "s2", "lecture", subject="talk"),
+            ev("l3", "2024-04-03T10:00", "s1", "lecture", ref="a1"),
+        ]
+        report = run(ruleset(PREREQ), log)
+        assert gaps(report) == []
+        assert sorted((o.actor, o.period, o.status, o.evidence) for o in report.outcomes) == [
+            ("s1", "l1", "met", ("l1", "a1")),
+            ("s1", "l3", "met", ("l3", "a1")),
+            ("s2", "l2", "met", ("l2", "a1")),
+        ]
+        assert (report.records.read, report.records.used, report.records.unused) == (4, 4, 0)
+
     REFILING: ClassVar[dict[str, Any]] = {
         **PREREQ,
         "id": "refiling",
@@ -2194,6 +2292,128 @@ class TestPendingExemptAndActivity:
         yearly = {**MONTHLY, "id": "yearly", "every": "year"}
         report = run(ruleset(yearly), [ev("y1", "2024-03-01T10:00", "b1", "report", recipient="hq")], org=org)
         assert [(o.actor, o.status) for o in report.outcomes] == [("b1", "met"), ("b2", "not-held")]
+
+    def test_an_exemption_takes_precedence_over_not_held(self) -> None:
+        """A branch active until 15 March, exempted for March: March, which it was active for in
+        part, is `exempt` (with its finding), not `not-held`; April, not exempted, is `not-held`.
+        A pair whose member is active from July, exempted for the year: the pair is `exempt`."""
+        data = _org_without("b2").model_dump(by_alias=True)
+        for actor in data["actors"]:
+            if actor["id"] == "b1":
+                actor["active"] = {"to": "2024-03-15"}
+            if actor["id"] == "s2":
+                actor["active"] = {"from": "2024-07-01"}
+        org = Organisation.model_validate({**data, "exemptions": [_exemption(periods=["2024-03"]).model_dump()]})
+        report = run(ruleset(MONTHLY), monthly_log("b1", skip=[3, 4]), org=org, end=date(2024, 5, 1))
+        assert [(o.period, o.status) for o in report.outcomes] == [
+            ("2024-01", "met"),
+            ("2024-02", "met"),
+            ("2024-03", "exempt"),
+            ("2024-04", "not-held"),
+        ]
+        assert [(f.code.value, f.period, f.severity) for f in gaps(report)] == [("exempt", "2024-03", "info")]
+        for actor in data["actors"]:
+            if actor["id"] == "b1":
+                del actor["active"]
+        pairs = {"rule": "brief", "actor": "b1", "periods": ["2024"], "reason": "merger"}
+        org = Organisation.model_validate({**data, "exemptions": [pairs]})
+        report = run(ruleset(BRIEFING_EACH_SCHOOL), [], org=org)
+        assert [(o.counterpart, o.status) for o in report.outcomes] == [("s1", "exempt"), ("s2", "exempt")]
+        org = Organisation.model_validate(data)
+        report = run(ruleset(BRIEFING_EACH_SCHOOL), [], org=org)
+        assert [(o.counterpart, o.status) for o in report.outcomes] == [("s1", "missing"), ("s2", "not-held")]
+
+    def test_an_exemption_by_dates_covers_every_period_sharing_a_day_with_them(self) -> None:
+        """An exemption by `dates` covers each period that shares at least one day with them,
+        where a label covers only the periods it holds whole: a one-day closure on 10 February
+        exempts February of a monthly rule and the whole year of a yearly one. With both `dates`
+        and `periods`, a period either covers is exempt."""
+        from govrules.model import Exemption
+
+        closure = Exemption(
+            rule="monthly",
+            actor="b1",
+            dates=DateRange.model_validate({"from": "2024-02-10", "to": "2024-02-10"}),
+            reason="closed for a day",
+        )
+        org = _org_without("b2").model_copy(update={"exemptions": [closure]})
+        report = run(ruleset(MONTHLY), [], org=org, end=date(2024, 4, 1))
+        assert [(o.period, o.status) for o in report.outcomes] == [
+            ("2024-01", "missing"),
+            ("2024-02", "exempt"),
+            ("2024-03", "missing"),
+        ]
+        report = run(ruleset({**MONTHLY, "every": "year"}), [], org=org)
+        assert [(o.period, o.status) for o in report.outcomes] == [("2024", "exempt")]
+        assert [(f.code.value, f.period, f.detail["reason"]) for f in gaps(report)] == [
+            ("exempt", "2024", "closed for a day")
+        ]
+        both = closure.model_copy(update={"periods": ["2024-05"]})
+        org = _org_without("b2").model_copy(update={"exemptions": [both]})
+        report = run(ruleset(MONTHLY), [], org=org, end=date(2024, 7, 1))
+        assert [o.period for o in report.outcomes if o.status == "exempt"] == ["2024-02", "2024-05"]
+
+    def test_an_exemption_of_a_pair_rules_holder_covers_every_pair(self) -> None:
+        """An exemption names an actor, not a pair: exempting the branch from briefing each of its
+        schools exempts its briefing of every school, and one naming a school is refused, as the
+        school owes nothing under the rule. One pair cannot be exempted alone."""
+        pairs = {"rule": "brief", "actor": "b1", "periods": ["2024"], "reason": "merger"}
+        org = Organisation.model_validate({**ORG.model_dump(by_alias=True), "exemptions": [pairs]})
+        report = run(
+            ruleset(BRIEFING_EACH_SCHOOL), [ev("x3", "2024-05-01T10:00", "b2", "briefing", recipient="s3")], org=org
+        )
+        assert [(o.actor, o.counterpart, o.status) for o in report.outcomes] == [
+            ("b1", "s1", "exempt"),
+            ("b1", "s2", "exempt"),
+            ("b2", "s3", "met"),
+        ]
+        assert [(f.code.value, f.actor, f.counterpart) for f in gaps(report)] == [
+            ("exempt", "b1", "s1"),
+            ("exempt", "b1", "s2"),
+        ]
+        one_pair = {**pairs, "actor": "s1"}
+        org = Organisation.model_validate({**ORG.model_dump(by_alias=True), "exemptions": [one_pair]})
+        with pytest.raises(OrganisationError) as info:
+            run(ruleset(BRIEFING_EACH_SCHOOL), [], org=org)
+        assert [(p.pointer, p.code) for p in info.value.problems] == [("/exemptions/0/actor", "bad-value")]
+
+    def test_an_exempt_or_not_held_period_needs_none_of_its_events(self) -> None:
+        """An exempt or `not-held` obligation takes no event: a report in its span naming no
+        period pays an older debt, as a later period's surplus would (February exempt, its report
+        makes January `late`); one naming the exempt or not-held period answers nothing and is
+        unused, and the debt stays `missing`. The same holds of a March that a branch active
+        until 15 March is not held to."""
+        org = _org_without("b2").model_copy(update={"exemptions": [_exemption()]})
+        report = run(ruleset(MONTHLY), monthly_log("b1", skip=[1, 4]), org=org, end=date(2024, 4, 1))
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("2024-01", "late", ("b1-2",)),
+            ("2024-02", "exempt", ()),
+            ("2024-03", "met", ("b1-3",)),
+        ]
+        named = ev("feb", "2024-02-20T10:00", "b1", "report", recipient="hq", period="2024-02")
+        report = run(ruleset(MONTHLY), [named, *monthly_log("b1", skip=[1, 2, 4])], org=org, end=date(2024, 4, 1))
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("2024-01", "missing", ()),
+            ("2024-02", "exempt", ()),
+            ("2024-03", "met", ("b1-3",)),
+        ]
+        assert not [o for o in report.outcomes if "feb" in o.evidence]
+        assert (report.records.used, report.records.unused) == (1, report.records.read - 1)
+        data = _org_without("b2").model_dump(by_alias=True)
+        for actor in data["actors"]:
+            if actor["id"] == "b1":
+                actor["active"] = {"to": "2024-03-15"}
+        org = Organisation.model_validate(data)
+        for period, february, evidence in ((None, "late", ("mar",)), ("2024-03", "missing", ())):
+            march = ev("mar", "2024-03-10T10:00", "b1", "report", recipient="hq", period=period)
+            report = run(
+                ruleset(MONTHLY), [*monthly_log("b1", skip=range(2, 13)), march], org=org, end=date(2024, 4, 1)
+            )
+            assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+                ("2024-01", "met", ("b1-1",)),
+                ("2024-02", february, evidence),
+                ("2024-03", "not-held", ()),
+            ]
 
 
 def _exemption(periods: tuple[str, ...] | list[str] = ("2024-02",)) -> Any:
