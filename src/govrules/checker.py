@@ -1786,6 +1786,8 @@ class _Prerequisite:
             oks += 1
         satisfied = oks == len(states) if rule.mode == "all" else oks > 0
         evidence = [g_id] + [evs[0].id for s, evs in states if s == "ok"]
+        if len(evidence) > 2:  # one event may meet several requirements (its actor holds both roles): cited once
+            evidence = list(dict.fromkeys(evidence))
         base = {"actor": g.actor, "period": g_id, "opens": g_time, "due": g_time}
         if satisfied:
             yield run.outcome(rule, **base, status="met", observed=oks, expected_min=self.expected, evidence=evidence)
@@ -1818,7 +1820,7 @@ class _Prerequisite:
                     "events": ids,
                 }
             )
-        related = [e.id for _, evs in states for e in evs if e.id not in evidence]
+        related = list(dict.fromkeys(e.id for _, evs in states for e in evs if e.id not in evidence))
         yield run.outcome(
             rule, **base, status="unapproved", observed=oks, expected_min=self.expected, evidence=evidence + related
         )

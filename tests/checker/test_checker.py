@@ -1842,6 +1842,36 @@ class TestPrerequisite:
         log.append(ev("a2", "2024-04-01T09:00", "dean", "approve", subject="ev1"))
         assert gaps(run(ruleset(rule), log)) == []
 
+    def test_one_approval_meeting_two_requirements_is_cited_once(self) -> None:
+        """An approver holding both roles a rule names (the secretary who is also the dean) meets
+        both requirements with one approval: two requirements met, the approval cited once (it was
+        cited twice). Where neither approval is in time, each related event is cited once too."""
+        org = ORG.model_copy(
+            update={"actors": [*ORG.actors, Actor.model_validate({"id": "both", "roles": ["vp", "dean"]})]}
+        )
+        rule = {
+            **PREREQ,
+            "id": "both",
+            "requires": [{"action": "approve", "by": {"role": "vp"}}, {"action": "approve", "by": {"role": "dean"}}],
+        }
+        log = [
+            ev("a1", "2024-04-01T08:00", "both", "approve", subject="ev1"),
+            ev("l1", "2024-04-01T10:00", "s1", "lecture", subject="ev1"),
+            ev("l2", "2024-04-02T10:00", "s1", "lecture", subject="ev2"),
+            ev("a2", "2024-04-02T11:00", "both", "approve", subject="ev2"),
+        ]
+        report = run(ruleset(rule), log, org=org)
+        assert [(o.period, o.status, o.observed, o.evidence) for o in report.outcomes] == [
+            ("l1", "met", 2, ("l1", "a1")),
+            ("l2", "unapproved", 0, ("l2", "a2")),
+        ]
+        [f] = gaps(report)
+        assert (f.period, f.evidence, [m["problem"] for m in f.detail["missing"]]) == (
+            "l2",
+            ("l2", "a2"),
+            ["after"] * 2,
+        )
+
     def test_minimum_age(self) -> None:
         """A penalty only 60 days after the notification: day 59 is too recent, day 60 is fine."""
         rule = {
