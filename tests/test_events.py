@@ -305,6 +305,26 @@ def test_a_key_in_the_unread_part_of_a_log_is_not_said_missing(tmp_path: Path) -
     assert reading_stopped(cast(Rejected, read[1]).reason) is not None
 
 
+@pytest.mark.parametrize("name", ["log.jsonl", "log.json"])
+def test_a_number_no_float_holds_rejects_its_record(tmp_path: Path, name: str) -> None:
+    """``1e400`` is no number a float holds: ``json`` reads it as infinity, which JSON does not
+    have, so its record is rejected as NaN's is. Before, an id written ``1e400`` became ``inf``
+    (and ``2e400`` its duplicate), an attribute -infinity."""
+    lines = [
+        '{"id": 1e400, "time": "2024-01-16T14:00:00+01:00", "actor": "b1", "action": "report"}',
+        '{"id": "e2", "time": "2024-01-16T14:00:00+01:00", "actor": "b1", "action": "report", "n": -1e400}',
+        '{"id": "e3", "time": "2024-01-16T14:00:00+01:00", "actor": "b1", "action": "report", "n": 1.5e300}',
+    ]
+    text = "\n".join(lines) + "\n" if name == "log.jsonl" else "[" + ",\n".join(lines) + "]"
+    read = _read(tmp_path, name, text.encode())
+    assert [(type(r).__name__, r.line) for r in read] == [("Rejected", 1), ("Rejected", 2), ("Event", 3)]
+    assert [cast(Rejected, r).reason for r in read[:2]] == [
+        "invalid JSON: 1e400 is out of the range of a number",
+        "invalid JSON: -1e400 is out of the range of a number",
+    ]
+    assert cast(Event, read[2]).attributes == {"n": 1.5e300}
+
+
 def test_a_carriage_return_inside_a_json_lines_record_does_not_end_it(tmp_path: Path) -> None:
     """A JSON Lines record ends at a line feed; a carriage return alone is JSON's whitespace.
     Before, a record holding one was read as two lines, both rejected as invalid JSON, and every
@@ -1479,6 +1499,12 @@ _E = '{"id": "e%d", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "act
             f'[{_E % 1}, {{"id": "e2", "n": {"9" * 4301}}}, {_E % 3}]',
             ["e1", "e3"],
             (2, "invalid JSON: Exceeds the limit"),
+        ),
+        # a number no float holds (read as infinity by `json`, which has none)
+        (
+            f'[{_E % 1}, {{"id": "e2", "n": [-1e400]}}, {_E % 3}]',
+            ["e1", "e3"],
+            (2, "invalid JSON: -1e400 is out of the range of a number"),
         ),
     ],
 )

@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import json
+import math
 import os
 import re
 import sys
@@ -1686,7 +1687,7 @@ def _line_batches(handle: Iterator[str], first: int = 1) -> Iterator[tuple[list[
 def _json_record(builder: _Builder, text: str, name: str, number: int) -> Event | Rejected:
     repeated: list[str] = []
     try:
-        obj = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_KeyPairs(repeated))
+        obj = json.loads(text, parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_KeyPairs(repeated))
     except (json.JSONDecodeError, ValueError, RecursionError) as exc:
         return Rejected(name, number, Reason("invalid-json", error=str(getattr(exc, "msg", exc))))
     if not isinstance(obj, dict):
@@ -1754,6 +1755,18 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _finite(text: str) -> float:
+    """The number ``text`` writes; refused where no float holds it (``1e400``, read as infinity,
+    which JSON does not have)."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(_OUT_OF_RANGE.format(text=text))
+    return value
+
+
+_OUT_OF_RANGE = "{text} is out of the range of a number"
+
+
 def _read_json_array(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
     """Stream the objects of a top-level JSON array; each record's number is its index + 1. The
     values are made into events `_CSV_BATCH` at a time (see `_Builder.objects_reader`); when
@@ -1803,8 +1816,8 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
     next line (or at that bracket). Anywhere else, where
     the next record starts could only be guessed (a nested object's line may look like a record),
     reading stops."""
-    # a value JSON does not have (NaN), or an integer longer than Python converts, spoils its record
-    # only: the object around it is read to its end, and the array reads on
+    # a value JSON does not have (NaN), a number no float holds, or an integer longer than Python
+    # converts, spoils its record only: the object around it is read to its end, and the array reads on
     spoilt: list[str] = []
 
     def constant(word: str) -> None:
@@ -1817,8 +1830,17 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
             spoilt.append(str(exc).split(";")[0])
             return None
 
-    decoder = json.JSONDecoder(parse_constant=constant)
-    careful = json.JSONDecoder(parse_constant=constant, parse_int=integer)  # slower: for that record only
+    def real(text: str) -> float | None:
+        value = float(text)
+        if math.isinf(value):
+            spoilt.append(_OUT_OF_RANGE.format(text=text))
+            return None
+        return value
+
+    decoder = json.JSONDecoder(parse_constant=constant, parse_float=real)
+    careful = json.JSONDecoder(
+        parse_constant=constant, parse_int=integer, parse_float=real
+    )  # slower: for that record only
     one_a_line = True  # whether each value so far stood alone on a line
     # where the last value ended in the buffer (while `one_a_line`), and whether a line break
     # stood between it and the buffer's start (the start of the file counts as one)
@@ -1925,7 +1947,9 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
             yield obj, number
         else:  # read again, to name the key an object writes twice; the array reads on
             repeated: list[str] = []
-            json.loads(buffer[pos:end], parse_constant=_no_constant, object_pairs_hook=_KeyPairs(repeated))
+            json.loads(
+                buffer[pos:end], parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_KeyPairs(repeated)
+            )
             yield Rejected(name, number, _repeated_reason(repeated))
         pos, wanted = end, ", or ]"
 
