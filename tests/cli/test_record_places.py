@@ -210,3 +210,12 @@ def test_a_line_numbered_log_and_a_library_render_keep_file_and_line(tmp_path: P
     assert "record 4" in cli
     library = render(report, fmt, RenderContext())
     assert "events.json:4" in library and "record 4" not in library
+
+
+def test_html_cites_a_record_without_an_id_once(tmp_path: Path) -> None:
+    """A record without an id is named after its file and line (``events.jsonl:3``): the HTML
+    findings cite it by that name alone, not followed by the same place again."""
+    out, _ = _check(tmp_path, "jsonl", "--format", "html")
+    assert "<code>events.jsonl:3</code>" in out
+    assert "<code>events.jsonl:3</code> <small>" not in out
+    assert "<code>x2</code> <small>events.jsonl:4</small>" in out
