@@ -2434,8 +2434,14 @@ class TestPendingExemptAndActivity:
             if actor["id"] == "b1":
                 actor["active"] = {"to": "2024-03-15"}
         org = Organisation.model_validate(data)
-        for period, february, evidence in ((None, "late", ("mar",)), ("2024-03", "missing", ())):
-            march = ev("mar", "2024-03-10T10:00", "b1", "report", recipient="hq", period=period)
+        # a report after the branch's last day (20 March) still pays February's debt, unlike a rolling
+        # interval's gap, which an event after the actor's end does not close
+        for when, period, february, evidence in (
+            ("2024-03-10T10:00", None, "late", ("mar",)),
+            ("2024-03-20T10:00", None, "late", ("mar",)),
+            ("2024-03-10T10:00", "2024-03", "missing", ()),
+        ):
+            march = ev("mar", when, "b1", "report", recipient="hq", period=period)
             report = run(
                 ruleset(MONTHLY), [*monthly_log("b1", skip=range(2, 13)), march], org=org, end=date(2024, 4, 1)
             )
