@@ -256,31 +256,41 @@ _KEYED = {"id": "e1", "time": "2024-01-10T10:00:00+01:00", "res": "b1", "action"
 
 
 @pytest.mark.parametrize("name", ["log.jsonl", "log.json", "log.xes"])
-def test_a_key_the_map_names_that_no_record_holds_is_a_missing_column(tmp_path: Path, name: str) -> None:
+def test_the_keys_the_map_names_that_no_record_holds_are_said(tmp_path: Path, name: str) -> None:
     """A JSON or XES log has no header, but read whole it shows which keys its records hold: a
-    key the map names that none holds is misspelt (``missing-column``), as a CSV column the
-    header lacks. Before, ``actor=rez|'police'`` gave every record the actor police, and a
-    misspelt attribute key gave no record the attribute."""
+    key the map names that none holds read as empty in every record, as a misspelt key does
+    (``actor=rez|'police'`` gives every record the actor police). It is no error (an export may
+    leave out a key it never fills): the records read as before, and each such key is said, as a
+    ``missing-column`` problem, to the list given as ``unheld`` (none where none is given)."""
     data = _keyed_log(name, [_KEYED, {**_KEYED, "id": "e2"}])
     fmap = FieldMap(
         fields={"actor": "rez|'police'", "recipient": "to"}, attributes={"主题x": "topics"}, lists={"tags": ";"}
     )
-    with pytest.raises(EventLogError) as raised:
-        _read(tmp_path, name, data, fmap=fmap)
-    problems = raised.value.problems
-    assert [(p.file, p.line, p.code) for p in problems] == [(str(tmp_path / name), None, "missing-column")] * 4
-    assert [p.message.partition(", which")[0] for p in problems] == [
+    unheld: list[Any] = []
+    read = _read(tmp_path, name, data, fmap=fmap, unheld=unheld)
+    assert [(e.id, e.actor) for e in read if isinstance(e, Event)] == [("e1", "police"), ("e2", "police")]
+    assert [(p.file, p.line, p.code) for p in unheld] == [(str(tmp_path / name), None, "missing-column")] * 4
+    assert [p.message.partition(", which")[0] for p in unheld] == [
         "no record of the log holds key 'rez'",
         "no record of the log holds key 'to'",
         "no record of the log holds key '主题x'",
         "no record of the log holds key 'tags'",
     ]
-    assert [p.message.partition("the map names ")[2].partition(":")[0] for p in problems] == [
+    assert [p.message.partition("the map names ")[2].partition(":")[0] for p in unheld] == [
         "for event field 'actor'",
         "for event field 'recipient'",
         "for attribute 'topics'",
         "as a list to split",
     ]
+    unheld = []
+    _read(
+        tmp_path,
+        name,
+        _keyed_log(name, [{**_KEYED, "rez": "b1", "to": "hq", "主题x": "a", "tags": "b"}]),
+        fmap=fmap,
+        unheld=unheld,
+    )
+    assert unheld == []
 
 
 @pytest.mark.parametrize("name", ["log.jsonl", "log.json", "log.xes"])
@@ -300,9 +310,11 @@ def test_a_key_in_the_unread_part_of_a_log_is_not_said_missing(tmp_path: Path) -
     """Where the reading of a JSON array stopped, the keys its unread records hold are unknown:
     the log is not said to lack one (the report says it was not read whole)."""
     data = b'[{"id": "e1", "time": "2024-01-10T10:00:00+01:00", "actor": "b1", "action": "report"} {"id": "e2"}]'
-    read = _read(tmp_path, "log.json", data, fmap=FieldMap(fields={"recipient": "to"}))
+    unheld: list[Any] = []
+    read = _read(tmp_path, "log.json", data, fmap=FieldMap(fields={"recipient": "to"}), unheld=unheld)
     assert [type(r).__name__ for r in read] == ["Event", "Rejected"]
     assert reading_stopped(cast(Rejected, read[1]).reason) is not None
+    assert unheld == []
 
 
 @pytest.mark.parametrize("name", ["log.jsonl", "log.json"])
@@ -1399,14 +1411,11 @@ _JSON_LINES = st.sampled_from(
 
 
 def _read_through(path: Path, fmap: FieldMap) -> tuple[list[Event | Rejected], list[str]]:
-    """The records of the log at ``path``, and the messages of the problems raised after them."""
-    records: list[Event | Rejected] = []
-    try:
-        for record in read_events(path, tz=ROME, fmap=fmap):
-            records.append(record)
-    except EventLogError as exc:
-        return records, [p.message for p in exc.problems]
-    return records, []
+    """The records of the log at ``path``, and what is said of the keys the map names that no
+    record held."""
+    unheld: list[Any] = []
+    records = list(read_events(path, tz=ROME, fmap=fmap, unheld=unheld))
+    return records, [p.message for p in unheld]
 
 
 @given(
@@ -1435,18 +1444,20 @@ def test_json_lines_read_in_batches_as_line_by_line(
         patch.setattr(events_module, "_CSV_BATCH", batch)
         patch.setattr(events_module, "MAX_RECORD_CHARS", longest)
         batched, unheld = _read_through(path, fmap)
-        builder = _Builder(fmap, ROME, str(path), {})
+        said: list[Any] = []
+        builder = _Builder(fmap, ROME, str(path), {}, unheld_to=said)
         expected: list[Event | Rejected] = []
-        with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+        with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="\n") as handle:
             for number, line in enumerate(handle, start=1):
-                if not line.strip():
+                if not line.strip(" \t\r\n"):
                     continue
                 if len(line) > longest:
                     expected.append(Rejected(str(path), number, f"record longer than {longest} characters"))
                 else:
                     expected.append(events_module._json_record(builder, line, str(path), number))
     assert batched == expected
-    assert unheld == [p.message for p in builder.unheld_keys()]
+    builder.said_unheld()
+    assert unheld == [p.message for p in said]
     assert [e.time.utcoffset() for e in batched if isinstance(e, Event)] == [
         e.time.utcoffset() for e in expected if isinstance(e, Event)
     ]

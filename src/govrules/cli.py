@@ -350,6 +350,7 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
     # a record without an id is named by its log's file name and line; logs sharing a name (one
     # folder a month) are named by their paths, so that their records do not share ids
     names = Counter(Path(path).name for path in args.events)
+    unheld: list[Problem] = []  # keys the map names that no record of a JSON or XES log held
 
     def records() -> Iterator[Event | Rejected]:
         first_seq = 0  # each log's records are ordered after the last line of the one before
@@ -364,6 +365,7 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
                 start_seq=first_seq,
                 attributes_of=read_attributes,
                 id_prefix=os.path.normpath(path) if names[Path(path).name] > 1 else None,
+                unheld=unheld,
             ):
                 last, held = max(last, record.line or 0), True
                 yield record
@@ -381,6 +383,11 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
         lang=args.lang,
         with_locations=True,
     )
+    if unheld:  # no error (an export may leave out a key it never fills), but said where it is read
+        said = tuple(f"{p.file}: {_said(p.message, args.lang)}" for p in unheld)
+        report = report.model_copy(update={"notes": (*report.notes, *said)})
+        for note in said:
+            _echo(_say("warning", args.lang, message=note), file=stderr)
     context = _render_context(rules, org, args.lang, args.rules, colour=False)
     numbered = frozenset(path for path in args.events if (fmt or _format_of(path)) in ("json", "xes"))
     return report, dataclasses.replace(context, record_numbered=numbered)

@@ -241,8 +241,8 @@ class FieldMap:
     ``fields`` maps an event field to a column, or to alternatives separated by ``|`` (the first
     non-empty wins); a quoted alternative is a constant (``actor=org:resource|'police'``). A CSV
     log's header must hold every column the alternatives name (``missing-column``); a JSON or XES
-    log has no header, and there each key the map names must be held by a record of the log
-    (``missing-column`` once it is read whole), a record without it reading as empty there.
+    log has no header, and there a key no record holds reads as empty (`read_events` can say
+    which keys no record of a log held: ``unheld``).
     ``lists`` splits an attribute on a separator (``topics`` on ``;``); ``attributes`` renames
     attribute columns (``主题`` -> ``topics``). A CSV log's header must hold the columns these
     name too.
@@ -475,6 +475,7 @@ class _Builder:
         start_seq: int = 0,
         attributes_of: Iterable[str] | None = None,
         id_prefix: str | None = None,
+        unheld_to: list[Problem] | None = None,
     ) -> None:
         self.tz = tz
         self.attributes_of = None if attributes_of is None else frozenset(attributes_of)
@@ -501,10 +502,11 @@ class _Builder:
         self.attribute_names = dict(fmap.attributes)
         self.lists = dict(fmap.lists)
         self.zones: dict[Any, Any] = {}
-        # the keys the map names that no record of a log without a header has held yet (see
-        # `unheld_keys`), and whether any record was read at all
-        self.unheld = _named_keys(fmap)
-        self.held_any = False
+        # the keys the map names that no record of a log without a header has held yet, and
+        # whether any record was read at all (see `said_unheld`): looked for only where asked
+        self.unheld_to = unheld_to
+        self.unheld = _named_keys(fmap) if unheld_to is not None else {}
+        self.held_any = unheld_to is None
 
     def hold(self, records: Iterable[Mapping[str, Any]]) -> None:
         """Note the keys of ``records`` (flat, as read) that the map names."""
@@ -516,17 +518,17 @@ class _Builder:
             for key in [key for key in unheld if key in record]:
                 del unheld[key]
 
-    def unheld_keys(self) -> list[Problem]:
-        """A ``missing-column`` problem for each key the map names that no record of a log read
-        whole held (a JSON or XES log, which has no header to check the map against): a
-        misspelt key would read as empty in every record, and a constant after it stand for
-        every record's value. Nothing where no record was read."""
-        if not self.held_any:
-            return []
-        return [
+    def said_unheld(self) -> None:
+        """Once a log without a header (JSON, XES) is read whole, add to ``unheld_to`` a
+        ``missing-column`` problem for each key the map names that no record held: every record
+        read it as empty, as it would a misspelt key, and a constant after it stood for every
+        record's value. Nothing where no record was read."""
+        if self.unheld_to is None or not self.held_any:
+            return
+        self.unheld_to.extend(
             Problem(self.file, None, None, "", "missing-column", Wording(f"unheld-{kind}-key", key=key, name=name))
             for key, (kind, name) in self.unheld.items()
-        ]
+        )
 
     def _values(self, record: Mapping[str, Any]) -> list[str | None]:
         """The event fields of ``record``, in `EVENT_FIELDS` order (a number as its text).
@@ -1077,6 +1079,7 @@ def read_events(
     start_seq: int = 0,
     attributes_of: Iterable[str] | None = None,
     id_prefix: str | None = None,
+    unheld: list[Problem] | None = None,
 ) -> Iterator[Event | Rejected]:
     """Stream the records of an event log.
 
@@ -1097,6 +1100,11 @@ def read_events(
         id_prefix: what a record without an id is named by, with its line (``events.csv:12``);
             default: the file's name. Logs of one check that share a name need prefixes of their
             own (the command gives them their paths), or their records would share ids.
+        unheld: where given, once a JSON Lines, JSON or XES log (which has no header to check
+            ``fmap`` against) has been read whole, a ``missing-column`` problem is added to it
+            for each key ``fmap`` names that no record held: every record read that key as empty,
+            as it would a misspelt one (an export may also leave out a key it never fills, so this
+            is no error; the command says each in the report's notes and on stderr).
 
     Yields:
         An `Event` or a `Rejected` per record, in file order.
@@ -1104,8 +1112,7 @@ def read_events(
     Raises:
         EventLogError: the file cannot be opened, it starts with a byte order mark ``encoding``
             does not read as one (a UTF-8 mark read as ``gb18030``), or its container is broken
-            before any record; a CSV log's header lacks a column ``fmap`` names; after the last
-            record of a JSON or XES log read whole, no record held a key ``fmap`` names.
+            before any record, or a CSV log's header lacks a column ``fmap`` names.
     """
     name = os.fspath(path)
     fmt = fmt or detect_format(name)
@@ -1142,11 +1149,19 @@ def read_events(
         ) from None
     if fmt == "xes":  # an XML document says its own encoding
         builder = _Builder(
-            fmap, tz, name, DEFAULT_XES_MAP, start_seq=start_seq, attributes_of=attributes_of, id_prefix=id_prefix
+            fmap,
+            tz,
+            name,
+            DEFAULT_XES_MAP,
+            start_seq=start_seq,
+            attributes_of=attributes_of,
+            id_prefix=id_prefix,
+            unheld_to=unheld,
         )
         return _guard(_read_xes(handle_b, builder), name, handle_b)
     reader = {"csv": _read_csv, "jsonl": _read_jsonl, "json": _read_json_array}[fmt]
-    builder = _Builder(fmap, tz, name, {}, encoding, start_seq, attributes_of, id_prefix)
+    unheld_to = unheld if fmt != "csv" else None  # a CSV header holds every column a map names
+    builder = _Builder(fmap, tz, name, {}, encoding, start_seq, attributes_of, id_prefix, unheld_to)
     return _guard(reader(handle, builder), name, handle)
 
 
@@ -1645,8 +1660,7 @@ def _read_jsonl(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]
                     yield from build_lines([texts[j] for j in run], [numbers[j] for j in run])
                 else:
                     yield Rejected(name, numbers[run], Reason("too-long", limit=MAX_RECORD_CHARS))
-    if problems := builder.unheld_keys():
-        raise EventLogError(problems)
+    builder.said_unheld()
 
 
 def _line_batches(handle: Iterator[str], first: int = 1) -> Iterator[tuple[list[str], list[int]]]:
@@ -1798,8 +1812,8 @@ def _read_json_array(handle: TextIO, builder: _Builder) -> Iterator[Event | Reje
                 yield from build_objects(values, numbers)
                 values, numbers = [], []
         yield from build_objects(values, numbers)
-    if not stopped and (problems := builder.unheld_keys()):  # a key may be in what was not read
-        raise EventLogError(problems)
+    if not stopped:  # a key may be in what was not read
+        builder.said_unheld()
 
 
 def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | Rejected]:
@@ -2097,6 +2111,5 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
                 yield Rejected(name, None, Reason("xml-refused", error=str(exc)))
             else:
                 raise
-        else:
-            if problems := builder.unheld_keys():  # a key may be in what was not read
-                raise EventLogError(problems)
+        else:  # read whole: a key may be in what was not read
+            builder.said_unheld()
