@@ -306,6 +306,36 @@ def test_a_key_one_record_holds_is_an_empty_field_in_the_others(tmp_path: Path, 
     ]
 
 
+@pytest.mark.parametrize("name", ["log.jsonl", "log.json", "log.xes"])
+def test_a_record_rejected_for_a_key_written_twice_still_holds_its_keys(tmp_path: Path, name: str) -> None:
+    """A record rejected for writing a key twice holds the keys it writes: a key the map names
+    that only it holds is not said to be held by no record (it was, wrongly, as a misspelt key)."""
+    good = {"id": "e2", "time": "2024-01-11T10:00:00+01:00", "actor": "b1", "action": "report"}
+    if name == "log.xes":
+        events = [
+            (
+                '<event><string key="identity:id" value="{id}"/><string key="concept:name" value="{action}"/>'
+                '<string key="org:resource" value="{actor}"/><date key="time:timestamp" value="{time}"/>'
+            ).format(**record)
+            + extra
+            + "</event>"
+            for record, extra in (
+                ({**good, "id": "e1", "time": "2024-01-10T10:00:00+01:00"}, '<string key="to" value="hq"/>' * 2),
+                (good, ""),
+            )
+        ]
+        data = f'<log xmlns="http://www.xes-standard.org/"><trace>{"".join(events)}</trace></log>'.encode()
+    else:
+        first = '{"id": "e1", "time": "2024-01-10T10:00:00+01:00", "actor": "b1", "action": "report", "to": "hq", "to": "x"}'
+        lines = [first, json.dumps(good)]
+        data = ("\n".join(lines) + "\n" if name == "log.jsonl" else "[" + ",\n".join(lines) + "]").encode()
+    unheld: list[Any] = []
+    read = _read(tmp_path, name, data, fmap=FieldMap(fields={"recipient": "to"}), unheld=unheld)
+    assert [(type(r).__name__, r.line) for r in read] == [("Rejected", 1), ("Event", 2)]
+    assert "more than once" in cast(Rejected, read[0]).reason
+    assert unheld == []
+
+
 def test_a_key_in_the_unread_part_of_a_log_is_not_said_missing(tmp_path: Path) -> None:
     """Where the reading of a JSON array stopped, the keys its unread records hold are unknown:
     the log is not said to lack one (the report says it was not read whole)."""
@@ -378,6 +408,12 @@ def test_a_csv_log_whose_header_is_comma_separated_is_read_so(tmp_path: Path) ->
     data = "id\ttime\tactor\taction\tnote\ne1\t2024-01-16T14:00:00+01:00\tb1\treport\ta, b, c, d, e\n"
     [event] = _read(tmp_path, "log.csv", data.encode())
     assert isinstance(event, Event) and (event.id, event.attributes["note"]) == ("e1", "a, b, c, d, e")
+    # commas in a quoted name, or a line break, are no delimiters
+    head = 'id\t"time (local, ISO, with offset,\ne.g. +01:00)"\tactor\taction\n'
+    data = head + "e1\t2024-01-16T14:00:00+01:00\tb1\treport\n"
+    fmap = FieldMap(fields={"time": "time (local, ISO, with offset,\ne.g. +01:00)"})
+    [event] = _read(tmp_path, "log.csv", data.encode(), fmap=fmap)
+    assert isinstance(event, Event) and (event.id, event.actor) == ("e1", "b1")
 
 
 @pytest.mark.parametrize("name", ["log.csv", "log.jsonl", "log.json"])

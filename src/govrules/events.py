@@ -605,9 +605,14 @@ class _Builder:
         start = self.start_seq
         return lines if start == 0 else [start + line for line in lines]
 
-    def build(self, record: Mapping[str, Any], line: int) -> Event | Rejected:
+    def saw(self, record: Mapping[str, Any]) -> None:
+        """Note the keys of ``record`` (flat, as read), also of one rejected before it is built
+        (a key written twice): it holds them, whatever else is wrong with it."""
         if self.unheld or not self.held_any:
             self.hold((record,))
+
+    def build(self, record: Mapping[str, Any], line: int) -> Event | Rejected:
+        self.saw(record)
         try:
             values = self._values(record)
         except _NotText as exc:
@@ -1303,10 +1308,7 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
                 if sum(map(len, head)) >= 4096:
                     break
             sample, lines = "".join(head)[:4096], chain(head, handle)
-        # a .tsv log, or one whose header line holds more tabs than commas, is tab-separated (not
-        # the sample as a whole: a cell of tabs further down is no delimiter)
-        header_line = sample.replace("\r", "\n").split("\n", 1)[0]
-        delimiter = "\t" if name.lower().endswith(".tsv") or header_line.count("\t") > header_line.count(",") else ","
+        delimiter = "\t" if name.lower().endswith(".tsv") or _tabs_lead(sample) else ","
         reader = csv.reader(lines, delimiter=delimiter, strict=False)
         try:
             header = next(reader)
@@ -1395,6 +1397,27 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
                 break
             else:
                 return
+
+
+def _tabs_lead(sample: str) -> bool:
+    """Whether the header a CSV log's ``sample`` starts with holds more tabs than commas outside
+    its quoted names (``"time (local, with offset)"``): the log is then tab-separated. The header
+    alone is looked at, to its first line break outside quotes: a cell of tabs further down is no
+    delimiter."""
+    tabs = commas = 0
+    quoted = False
+    for char in sample:
+        if char == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "\t":
+            tabs += 1
+        elif char == ",":
+            commas += 1
+        elif char in "\r\n":
+            break
+    return tabs > commas
 
 
 def _missing_column(name: str, sources: list[str], absent: list[str], header: list[str]) -> str:
@@ -1707,6 +1730,7 @@ def _json_record(builder: _Builder, text: str, name: str, number: int) -> Event 
     if not isinstance(obj, dict):
         return Rejected(name, number, Reason("not-object", type=type(obj).__name__))
     if repeated:
+        builder.saw(_flatten_json(obj))
         return Rejected(name, number, _repeated_reason(repeated))
     return builder.build(_flatten_json(obj), number)
 
@@ -1791,7 +1815,7 @@ def _read_json_array(handle: TextIO, builder: _Builder) -> Iterator[Event | Reje
     numbers: list[int] = []
     stopped = False
     with handle:
-        items = _json_array_values(handle, name)
+        items = _json_array_values(handle, name, builder.saw)
         while True:
             try:
                 item = next(items, None)
@@ -1816,10 +1840,13 @@ def _read_json_array(handle: TextIO, builder: _Builder) -> Iterator[Event | Reje
         builder.said_unheld()
 
 
-def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | Rejected]:
+def _json_array_values(
+    handle: TextIO, name: str, saw: Callable[[Mapping[str, Any]], None] | None = None
+) -> Iterator[tuple[Any, int] | Rejected]:
     """Each value of a top-level JSON array with its number (from 1), or a `Rejected` where the
     array is broken: a missing or doubled comma, a value that does not decode, an array cut
-    short, or text after its closing bracket. A comma after the last value is let be.
+    short, or text after its closing bracket. A comma after the last value is let be. ``saw`` is
+    given each object rejected for writing a key twice: it holds its keys all the same.
 
     After most breaks nothing more is read, and the rejection says so and names the line reading
     stopped at (`reading_stopped` finds it in the reason). One break is read past: a value that
@@ -1964,6 +1991,8 @@ def _json_array_values(handle: TextIO, name: str) -> Iterator[tuple[Any, int] | 
             json.loads(
                 buffer[pos:end], parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_KeyPairs(repeated)
             )
+            if saw is not None and isinstance(obj, dict):
+                saw(_flatten_json(obj))
             yield Rejected(name, number, _repeated_reason(repeated))
         pos, wanted = end, ", or ]"
 
@@ -2088,6 +2117,7 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
                     if repeated or trace_repeated:  # as a JSON record writing a key twice: a guess
                         keys = ", ".join(map(repr, dict.fromkeys(repeated or trace_repeated)))
                         whose = "xes-repeated-event" if repeated else "xes-repeated-trace"
+                        builder.saw(record)
                         yield Rejected(name, number, Reason(whose, keys=keys))
                     else:
                         yield builder.build(record, number)
