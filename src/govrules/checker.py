@@ -2256,7 +2256,12 @@ def _count_used(acc: _Accounting, cited: Iterable[str]) -> int:
 
 
 def _rejected(run: _Run, record: Rejected) -> Finding:
-    where = f"{record.file}:{record.line}" if record.line is not None else record.file
+    if record.line is None:
+        where = record.file
+    elif record.numbered:  # a JSON array's, an XES log's: not a line an auditor would open the file at
+        where = word("numbered_record", run.lang, file=record.file, n=record.line)
+    else:
+        where = f"{record.file}:{record.line}"
     return Finding(
         code=FindingCode.REJECTED_EVENT,
         severity="warning",

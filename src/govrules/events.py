@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -117,13 +118,15 @@ class Rejected:
 
     ``reason`` is the English text. Given a `Reason`, the record keeps its text there and its
     catalogue entry and values in ``said`` (plain data, as JSON holds it), which `reason_in` says
-    in another language."""
+    in another language. ``numbered``: ``line`` is the record's number in its log (a JSON array's,
+    an XES log's), not a line."""
 
     file: str
     line: int | None
     reason: str
     record_id: str | None = None
     said: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    numbered: bool = field(default=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.reason, Reason):
@@ -1163,18 +1166,25 @@ def read_events(
             id_prefix=id_prefix,
             unheld_to=unheld,
         )
-        return _guard(_read_xes(handle_b, builder), name, handle_b)
+        return _guard(_read_xes(handle_b, builder), name, handle_b, numbered=True)
     reader = {"csv": _read_csv, "jsonl": _read_jsonl, "json": _read_json_array}[fmt]
     unheld_to = unheld if fmt != "csv" else None  # a CSV header holds every column a map names
     builder = _Builder(fmap, tz, name, {}, encoding, start_seq, attributes_of, id_prefix, unheld_to)
-    return _guard(reader(handle, builder), name, handle)
+    return _guard(reader(handle, builder), name, handle, numbered=fmt == "json")
 
 
-def _guard(records: Iterator[Event | Rejected], name: str, handle: IO[Any]) -> Iterator[Event | Rejected]:
+def _guard(
+    records: Iterator[Event | Rejected], name: str, handle: IO[Any], *, numbered: bool = False
+) -> Iterator[Event | Rejected]:
     """Turn I/O failures and text that does not decode mid-stream into `EventLogError`, and close
-    the file however reading ends (also when a reader fails before its own ``with`` block)."""
+    the file however reading ends (also when a reader fails before its own ``with`` block).
+    ``numbered``: the log numbers its records, which each `Rejected` then says."""
     try:
-        yield from records
+        if numbered:
+            for record in records:
+                yield dataclasses.replace(record, numbered=True) if type(record) is Rejected else record
+        else:
+            yield from records
     except OSError as exc:
         raise EventLogError(
             [Problem(name, None, None, "", "unreadable", Wording("log-unreadable-rest", error=os_error(exc)))]

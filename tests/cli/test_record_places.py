@@ -152,14 +152,15 @@ def test_markdown_says_a_record_not_a_line(tmp_path: Path, kind: str, lang: str)
 @RECORD_NUMBERED
 @LANGS
 def test_junit_says_a_record_not_a_line(tmp_path: Path, kind: str, lang: str) -> None:
-    """The rejected record's testcase is named after its record; failures and outputs cite the
-    events at their records (the log's whole path, as JUnit's evidence is)."""
+    """The rejected record's testcase is named ``file:N`` in every language (a name is an
+    identifier a CI system tracks from run to run); failures and outputs cite the events at their
+    records (the log's whole path, as JUnit's evidence is)."""
     _, log = _facts(tmp_path, kind)
     out, _ = _check(tmp_path, kind, "--format", "junit", "--lang", lang)
     root = ET.fromstring(out)
     records = root.find(f"testsuite[@name='{RECORDS_SUITE}']")
     assert records is not None
-    assert [case.get("name") for case in records.findall("testcase")] == [f"rejected-event/{_record(lang, log, 2)}"]
+    assert [case.get("name") for case in records.findall("testcase")] == [f"rejected-event/{log}:2"]
     cases = {case.get("name"): case for case in root.iter("testcase")}
 
     def text(case: str, element: str) -> list[str]:
@@ -219,3 +220,18 @@ def test_html_cites_a_record_without_an_id_once(tmp_path: Path) -> None:
     assert "<code>events.jsonl:3</code>" in out
     assert "<code>events.jsonl:3</code> <small>" not in out
     assert "<code>x2</code> <small>events.jsonl:4</small>" in out
+
+
+@RECORD_NUMBERED
+@LANGS
+def test_a_rejected_records_message_says_its_number_not_a_line(tmp_path: Path, kind: str, lang: str) -> None:
+    """The rejected record's message, in every format (the JSON report's too) and on stderr,
+    says which record of the log it is, not ``events.json:2``; a JSON Lines log's says its line."""
+    out, log = _check(tmp_path, kind, "--format", "json", "--lang", lang)
+    [finding] = [f for f in json.loads(out)["findings"] if f["code"] == "rejected-event"]
+    assert (finding["file"], finding["line"]) == (log, 2)
+    said = {"en": f"record 2 of {log} could not be read: ", "zh": f"记录 {log} 第 2 条 无法读取:"}[lang]
+    assert finding["message"].startswith(said)
+    out, jsonl = _check(tmp_path / "lines", "jsonl", "--format", "json", "--lang", lang)
+    [finding] = [f for f in json.loads(out)["findings"] if f["code"] == "rejected-event"]
+    assert finding["message"].startswith({"en": f"record {jsonl}:2 could", "zh": f"记录 {jsonl}:2 无法读取"}[lang])

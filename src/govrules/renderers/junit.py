@@ -3,8 +3,8 @@
 A testcase is named ``rule-id/actor[/counterpart]/period`` (``/step-N`` for the steps of a
 triggered rule), so that a CI system tracks the same obligation from run to run. Findings about
 input records rather than a rule (an unreadable record, an actor the organisation lacks) are the
-testcases of a last suite, ``govrules/records``, named ``code/file:line`` (``code/file record
-N`` in a log that numbers its records, in the report's language) or ``code/actor``. That
+testcases of a last suite, ``govrules/records``, named ``code/file:line`` (``code/file:N`` in a
+log that numbers its records, N the record's number, in every language) or ``code/actor``. That
 suite is always there: its properties ``records.read``, ``records.used``, ``records.unused``,
 ``records.rejected`` and ``records.after_as_of`` account for every input record; its
 ``<system-out>`` says them, then the report's notes; and a check whose every record was
@@ -38,7 +38,6 @@ from govrules.renderers._common import (
     instant,
     note_text,
     outcome_key,
-    place_text,
     records_text,
     rule_info,
     rule_set_title,
@@ -265,10 +264,11 @@ def _orphan_name(f: Finding) -> str:
 
 
 def _record_name(report: Report, context: RenderContext, f: Finding) -> str:
-    """``code/file:line`` for a record (``code/file record N`` in a log that numbers its records,
-    in the report's language: `place_text`), ``code/actor`` for an unknown actor."""
+    """``code/file:line`` for a record (``file:N``, N its number, in a log that numbers its
+    records: a name is an identifier a CI system tracks, the same in every language; the failure
+    says the place in words), ``code/actor`` for an unknown actor."""
     if f.file:
-        where = place_text(report.lang, context, f.file, f.line)
+        where = f"{f.file}:{f.line}" if f.line is not None else f.file
     else:
         where = f.actor or ",".join(f.evidence) or f.period or ""
     return f"{f.code.value}/{where}"
