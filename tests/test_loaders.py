@@ -353,6 +353,15 @@ class TestExtension:
         text = HEAD + "rules:\n" + self.RULE % ("max_gap: 6 months", "")
         assert [(p, c) for _, _, p, c in _problems(text)] == [("/rules/0/extension", "bad-rule")]
 
+    def test_an_extension_is_a_length_not_a_periods_end(self) -> None:
+        """``extends_by`` is a length added to the prescribed due moment: a period's end, a moment,
+        is refused."""
+        for end in ("end of month", "end of quarter"):
+            text = (
+                HEAD + "rules:\n" + self.RULE.replace("extends_by: 5 days", f"extends_by: {end}") % ("every: month", "")
+            )
+            assert [(p, c) for _, _, p, c in _problems(text)] == [("/rules/0/extension/extends_by", "bad-duration")]
+
     def test_an_extensions_clause_is_a_declared_one(self) -> None:
         clauses = "clauses:\n  - {id: c, words: w}\n  - {id: Rule 12b-25(b), words: w}\n"
         good = HEAD + clauses + "rules:\n" + self.RULE % ("every: month", "clause: Rule 12b-25(b), ")

@@ -658,6 +658,29 @@ def test_a_period_without_workdays_has_its_first_or_last_day_as_the_window() -> 
     assert _window(o) == (date(2025, 9, 30), date(2025, 10, 5))
 
 
+@pytest.mark.parametrize(
+    ("monday", "window", "expected"),
+    [
+        # 2025-W06: 3-4 February are Spring Festival holidays, 5-8 February (Saturday 8 worked) are
+        # the week's only four workdays
+        (date(2025, 2, 3), {"first": "5 workdays"}, (date(2025, 2, 3), date(2025, 2, 8))),
+        (date(2025, 2, 3), {"last": "5 workdays"}, (date(2025, 2, 5), date(2025, 2, 9))),
+        # 2022-W05: 31 January to 6 February, all Spring Festival holidays
+        (date(2022, 1, 31), {"first": "5 workdays"}, (date(2022, 1, 31), date(2022, 1, 31))),
+        (date(2022, 1, 31), {"last": "5 workdays"}, (date(2022, 2, 6), date(2022, 2, 6))),
+    ],
+)
+def test_a_workday_window_longer_than_its_periods_workdays_stops_at_the_last_one(
+    monday: date, window: dict[str, str], expected: tuple[date, date]
+) -> None:
+    """The first 5 workdays of a week with four run from its first day to the fourth (8 February,
+    not the week's end); the last 5, from the first of the four to the week's end. A week with no
+    workday has its first (or last) day, a holiday, as the window."""
+    rules = _rules({"id": "r", "who": "office", "every": "week", "window": window}, calendar="CN")
+    (o,) = _expand(rules, OFFICE, monday, monday + timedelta(days=7))
+    assert _window(o) == expected
+
+
 def test_a_zero_length_window_is_refused() -> None:
     """'first: 0 days' would be an empty window: an error naming the rule, not a silent gap.
 

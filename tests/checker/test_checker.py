@@ -213,6 +213,30 @@ class TestLate:
         assert (f.code.value, f.period, f.late_by_seconds) == ("late", "2024-11", 35 * 3600)
         assert "35 hours late" in f.message
 
+    def test_due_after_in_hours_counts_elapsed_time_from_the_periods_last_instant(self) -> None:
+        """``due_after: 12 hours`` of a daily rule in Rome: 30 March 2024 ends at 23:59:59.999999
+        +01:00, and the clocks go forward at 02:00 on the 31st, so 12 hours later is 12:59:59.999999
+        +02:00 on the 31st, not noon: a report at 12:30 is on time, one at 13:00 late by its
+        elapsed time."""
+        rule = {**MONTHLY, "who": "b1", "every": "day", "due_after": "12 hours"}
+        due = datetime.fromisoformat("2024-03-31T12:59:59.999999+02:00")
+        org = _org_without("b2")
+        for when, status in (("2024-03-31T12:30:00+02:00", "met"), ("2024-03-31T13:00:00+02:00", "late")):
+            log = [ev("r", when, "b1", "report", recipient="hq")]
+            report = run(
+                ruleset(rule, tz="Europe/Rome"),
+                log,
+                start=date(2024, 3, 30),
+                end=date(2024, 3, 31),
+                as_of=datetime(2024, 4, 30, tzinfo=ROME),
+                org=org,
+            )
+            assert [(o.period, o.status, o.due, o.evidence) for o in report.outcomes] == [
+                ("2024-03-30", status, due, ("r",))
+            ], when
+        [f] = gaps(report, "late")
+        assert f.late_by_seconds == 1  # the time that passed, rounded up to the second
+
     def test_days_late_are_local_days_whatever_the_clocks_do(self) -> None:
         """Replies due within 3 days, made at midnight starting the third day after the due day:
         3 days late each, counted on the calendar. By elapsed time rounded up, the first, with
@@ -435,6 +459,58 @@ class TestLate:
             ("late", "2024-10", ("oct",))
         ]
 
+    def test_the_default_limit_is_the_next_periods_prescribed_due_moment_though_it_is_extended(self) -> None:
+        """January is missed; a notice of 28 February moves February's due moment to 10 March,
+        and reports of 5 and 6 March, naming no period, are February's. January's default limit
+        stays February's prescribed due moment (29 February), not the extended one: neither
+        report pays January's debt, and January stays missing."""
+        rule = {**MONTHLY, "who": "b1", "extension": {"action": "ext", "within": "5 days", "extends_by": "10 days"}}
+        log = [
+            ev("x1", "2024-02-28T10:00", "b1", "ext", period="2024-02"),
+            ev("e1", "2024-03-05T10:00", "b1", "report", recipient="hq"),
+            ev("e2", "2024-03-06T10:00", "b1", "report", recipient="hq"),
+        ]
+        report = run(ruleset(rule), log, end=date(2024, 3, 1), as_of=datetime(2024, 4, 30, tzinfo=SH))
+        assert [(o.period, o.status, o.due, o.evidence) for o in report.outcomes] == [
+            ("2024-01", "missing", datetime(2024, 1, 31, 23, 59, 59, 999999, tzinfo=SH), ()),
+            ("2024-02", "met", datetime(2024, 3, 10, 23, 59, 59, 999999, tzinfo=SH), ("e1", "e2", "x1")),
+        ]
+
+    def test_the_default_limit_before_an_exempt_period_is_that_periods_would_be_due_moment(self) -> None:
+        """A 10-Q due 40 days after the quarter, Q4 exempt (by the rule's ``exempt_periods``, or by
+        the organisation's exemption): Q3's default limit is the moment Q4 would be due
+        (9 February 2025), not Q1's due moment (10 May). A filing of 1 February, naming no period,
+        pays Q3's debt; one of 1 March does not."""
+        rule = {
+            "id": "10q",
+            "kind": "recurring",
+            "clause": "10-Q",
+            "who": "hq",
+            "action": "10-q",
+            "every": "quarter",
+            "due_after": "40 days",
+        }
+        data = _org_without("b2").model_dump(by_alias=True)
+        data["exemptions"] = [{"rule": "10q", "actor": "hq", "periods": ["2024-Q4"], "reason": "no Q4 10-Q"}]
+        by_org = Organisation.model_validate(data)
+        for rules, org in ((ruleset({**rule, "exempt_periods": ["Q4"]}), _org_without("b2")), (ruleset(rule), by_org)):
+            for when, status, evidence in (("2025-02-01T10:00", "late", ("r",)), ("2025-03-01T10:00", "missing", ())):
+                log = [ev("r", when, "hq", "10-q")]
+                report = run(
+                    rules,
+                    log,
+                    start=date(2024, 7, 1),
+                    end=date(2025, 1, 1),
+                    as_of=datetime(2025, 6, 1, tzinfo=SH),
+                    org=org,
+                )
+                [q3] = [o for o in report.outcomes if o.period == "2024-Q3"]
+                assert (q3.status, q3.due, q3.evidence) == (
+                    status,
+                    datetime(2024, 11, 9, 23, 59, 59, 999999, tzinfo=SH),
+                    evidence,
+                ), (org.exemptions, when)
+
 
 class TestOutsideWindow:
     RULE: ClassVar[dict[str, Any]] = {
@@ -593,6 +669,59 @@ class TestWrongRecipient:
         assert f.detail == {"expected_recipient": "hq", "found_recipients": ["office"]}
         assert "to Office instead of Headquarters" in f.message
 
+    def test_a_misdirected_report_in_its_own_span_is_not_made_late_by_a_surplus_after_it(self) -> None:
+        """February's report went to the office on 20 February, in February's own span; March's to
+        hq on 3 March, and another to hq on 5 March, naming no period. February is not a debt (its
+        misdirected report occupies it), so the surplus report of 5 March stays March's and
+        February stays wrong-recipient, not late. A report naming February answers it, and
+        February is late."""
+        mis = ev("mis", "2024-02-20T10:00", "b1", "report", recipient="office")
+        march = ev("mar", "2024-03-03T10:00", "b1", "report", recipient="hq")
+        org, as_of = _org_without("b2"), datetime(2024, 6, 1, tzinfo=SH)
+        for right, expected, unused in (
+            (
+                ev("right", "2024-03-05T10:00", "b1", "report", recipient="hq"),
+                [("2024-02", "wrong-recipient", ("mis",)), ("2024-03", "met", ("mar", "right"))],
+                0,
+            ),
+            (
+                ev("right", "2024-03-05T10:00", "b1", "report", recipient="hq", period="2024-02"),
+                [("2024-02", "late", ("right",)), ("2024-03", "met", ("mar",))],
+                1,
+            ),
+        ):
+            report = run(
+                ruleset(MONTHLY),
+                [mis, march, right],
+                start=date(2024, 2, 1),
+                end=date(2024, 4, 1),
+                as_of=as_of,
+                org=org,
+            )
+            assert [(o.period, o.status, o.evidence) for o in report.outcomes] == expected, right.period
+            assert report.records.unused == unused
+
+    def test_a_pending_obligation_cites_no_misdirected_report(self) -> None:
+        """As of 15 November, November's only report went to the office: the obligation is
+        pending, cites no event, and the report is counted as unused; once the due moment has
+        passed it is wrong-recipient, citing the report."""
+        log = [ev("mis", "2024-11-10T10:00", "b1", "report", recipient="office")]
+        org = _org_without("b2")
+        seen = []
+        for as_of in (datetime(2024, 11, 15, tzinfo=SH), datetime(2024, 12, 15, tzinfo=SH)):
+            report = run(ruleset(MONTHLY), log, start=date(2024, 11, 1), end=date(2024, 12, 1), as_of=as_of, org=org)
+            seen.append(
+                (
+                    [(o.period, o.status, o.evidence) for o in report.outcomes],
+                    [(f.code.value, f.evidence) for f in report.findings],
+                    (report.records.used, report.records.unused),
+                )
+            )
+        assert seen == [
+            ([("2024-11", "pending", ())], [("pending", ())], (0, 1)),
+            ([("2024-11", "wrong-recipient", ("mis",))], [("wrong-recipient", ("mis",))], (1, 0)),
+        ]
+
     def test_sent_to_no_recipient_says_so(self) -> None:
         """A report that names no recipient is misdirected too; the message says it had none."""
         log = monthly_log("b1", skip=[8]) + monthly_log("b2") + [ev("aug", "2024-08-20T10:00", "b1", "report")]
@@ -728,6 +857,42 @@ class TestExtension:
         [o] = report.outcomes
         assert (o.status, o.due, o.evidence) == ("pending", self.end_of("2024-05-15"), ("nt1",))
         assert (report.records.used, report.records.unused) == (1, 0)
+
+    def test_a_notice_after_the_prescribed_due_moment_makes_a_missing_obligation_pending_again(self) -> None:
+        """Monthly, in UTC, a notice allowed up to 5 days after the due moment gives 10 days more.
+        The notice naming February comes on 3 March: as of 2 March, February is missing (the
+        notice is not yet in view); as of 4 March it is pending, due 10 March; as of 11 March,
+        with no report, missing again, at the moved due moment."""
+        rule = {
+            "id": "monthly",
+            "kind": "recurring",
+            "clause": "M1",
+            "who": "b1",
+            "action": "report",
+            "every": "month",
+            "extension": {"action": "ext", "within": "5 days", "extends_by": "10 days"},
+        }
+        log = [ev("x1", "2024-03-03T00:00:00+00:00", "b1", "ext", period="2024-02")]
+        seen = [
+            [
+                (o.period, o.status, o.due, o.evidence)
+                for o in run(
+                    ruleset(rule, tz="UTC"),
+                    log,
+                    start=date(2024, 2, 1),
+                    end=date(2024, 3, 1),
+                    as_of=datetime(2024, 3, day, tzinfo=UTC),
+                ).outcomes
+            ]
+            for day in (2, 4, 11)
+        ]
+        prescribed = datetime(2024, 2, 29, 23, 59, 59, 999999, tzinfo=UTC)
+        extended = datetime(2024, 3, 10, 23, 59, 59, 999999, tzinfo=UTC)
+        assert seen == [
+            [("2024-02", "missing", prescribed, ())],
+            [("2024-02", "pending", extended, ("x1",))],
+            [("2024-02", "missing", extended, ("x1",))],
+        ]
 
     def test_a_notice_in_time_moves_the_due_moment(self) -> None:
         """Q1 (due Friday 10 May): the notice on Monday is in time, the report on 14 May is met.
