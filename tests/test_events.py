@@ -382,6 +382,19 @@ def test_a_carriage_return_inside_a_json_lines_record_does_not_end_it(tmp_path: 
     ]
 
 
+def test_a_json_lines_log_whose_records_end_at_carriage_returns_says_so(tmp_path: Path) -> None:
+    """A log whose records end at carriage returns alone is one line: its one record is rejected,
+    the reason saying that its values are separated by carriage returns where JSON Lines ends a
+    record at a line feed (before, "invalid JSON: Extra data" alone), in the report's language."""
+    record = '{"id": "a%d", "time": "2024-01-16T14:00:00+01:00", "actor": "b1", "action": "report"}'
+    [rejected] = _read(tmp_path, "log.jsonl", ((record % 1) + "\r" + (record % 2) + "\r").encode())
+    assert isinstance(rejected, Rejected) and rejected.line == 1
+    assert rejected.reason.startswith("invalid JSON: Extra data; the line holds a carriage return between values")
+    assert rejected.reason_in("zh").startswith("JSON 无效:Extra data;该行的值之间有回车符")
+    [rejected] = _read(tmp_path, "log.jsonl", ((record % 1) + " " + (record % 2) + "\n").encode())
+    assert isinstance(rejected, Rejected) and rejected.reason == "invalid JSON: Extra data"
+
+
 @pytest.mark.parametrize("name", ["log.jsonl", "log.csv"])
 @pytest.mark.parametrize("space", ["\u3000", "\u00a0", "\u2028", "\u0085", "\x1c"])
 def test_a_line_of_space_other_than_jsons_is_a_record(tmp_path: Path, name: str, space: str) -> None:

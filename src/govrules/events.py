@@ -1736,7 +1736,10 @@ def _json_record(builder: _Builder, text: str, name: str, number: int) -> Event 
     try:
         obj = json.loads(text, parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_KeyPairs(repeated))
     except (json.JSONDecodeError, ValueError, RecursionError) as exc:
-        return Rejected(name, number, Reason("invalid-json", error=str(getattr(exc, "msg", exc))))
+        error = str(getattr(exc, "msg", exc))
+        # values after a carriage return: records ended by carriage returns alone (an old export)
+        cr = isinstance(exc, json.JSONDecodeError) and error == "Extra data" and "\r" in text[: exc.pos]
+        return Rejected(name, number, Reason("invalid-json-cr" if cr else "invalid-json", error=error))
     if not isinstance(obj, dict):
         return Rejected(name, number, Reason("not-object", type=type(obj).__name__))
     if repeated:
