@@ -1118,9 +1118,12 @@ def read_events(
         An `Event` or a `Rejected` per record, in file order.
 
     Raises:
-        EventLogError: the file cannot be opened, it starts with a byte order mark ``encoding``
-            does not read as one (a UTF-8 mark read as ``gb18030``), or its container is broken
-            before any record, or a CSV log's header lacks a column ``fmap`` names.
+        EventLogError: the file cannot be opened or read to its end, it starts with a byte order
+            mark ``encoding`` does not read as one (a UTF-8 mark read as ``gb18030``), it does not
+            read in ``encoding``, a JSON log is not an array, or a CSV log's header names a column
+            twice or lacks one ``fmap`` names. An XES document broken before its first event (an
+            unknown encoding declaration, a DTD) is a `Rejected` whose reason says reading
+            stopped, as one broken later is.
     """
     name = os.fspath(path)
     fmt = fmt or detect_format(name)
