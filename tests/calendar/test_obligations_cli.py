@@ -333,6 +333,21 @@ def test_ics_names_written_over_lines_or_with_separators_are_one_escaped_line(tm
     assert "Branch 1: monthly report (November 2024)" in summaries
 
 
+def test_ics_lines_naming_reordering_characters_are_folded_at_75_octets(tmp_path: Path) -> None:
+    """A name holding characters that reorder text (U+202E) is shown with them named
+    (``[U+202E]``), before the lines are folded: every line holds 75 octets at most (RFC 5545).
+    Naming them after folding made a line of 79 octets, and of 124 with ten of them."""
+    rules, org = tmp_path / "rules.yaml", tmp_path / "org.yaml"
+    rules.write_text(RULES, encoding="utf-8")
+    org.write_text(ORG.replace("name: {en: Branch 1, zh: 第一支部}", 'name: "' + "\\u202eA" * 10 + 'B"'), "utf-8")
+    code, out, err = _obligations((str(rules), str(org)), "--format", "ics")
+    assert (code, err) == (0, "")
+    assert max(len(line.encode()) for line in out.split("\r\n")) <= 75
+    summaries = {str(e["SUMMARY"]) for e in _events(out)}
+    assert "[U+202E]A" * 10 + "B: monthly ideology report (November 2024)" in summaries
+    assert "\u202e" not in out
+
+
 def test_output_writes_a_file(files: tuple[str, str], tmp_path: Path) -> None:
     """--output writes the calendar to a file and nothing to stdout."""
     target = tmp_path / "calendar.ics"

@@ -143,8 +143,8 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
             writer.writerow(["" if row[c] is None else row[c] for c in _COLUMNS])
         return buffer.getvalue()
     tz = zone_of(rules, org)  # what people read shows the zone's time and days, as computed
-    if fmt == "ics":  # read by people in a calendar application: reordering characters named
-        return _ics(items, rules, org, lang, tz).translate(BIDI_SHOWN)
+    if fmt == "ics":  # read by people in a calendar application (`_ics` names reordering characters)
+        return _ics(items, rules, org, lang, tz)
     if fmt != "table":
         raise ValueError(f"unknown obligations format {fmt!r}; expected one of {', '.join(FORMATS)}")
     rows = [
@@ -197,6 +197,8 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
     from icalendar import Calendar, Timezone, vText
     from icalendar import Event as VEvent
 
+    # read by people in a calendar application: characters that reorder text are named, before
+    # the lines are folded at 75 octets (a name is longer than the character it stands for)
     cal = Calendar()
     cal.add("prodid", "-//govrules//obligations//EN")
     cal.add("version", "2.0")
@@ -204,7 +206,7 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
     # TEXT, escaped as SUMMARY is (icalendar writes a property it does not know as given: a title
     # ending in a line break, as a YAML folded scalar does, would break the file)
     name = f"{_one_line(text_in(rules.title, lang, rules.id))}: {_one_line(text_in(org.name, lang, org.id))}"
-    cal.add("x-wr-calname", vText(name))
+    cal.add("x-wr-calname", vText(name.translate(BIDI_SHOWN)))
     by_id = {r.id: r for r in rules.rules}
     for o in items:
         rule = by_id[o.rule]
@@ -212,7 +214,8 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
         # the parts joined by "/", each "/" of theirs written %2F (ids hold none of "%"): rule r of
         # actor a/b and rule r/a of actor b are two events, not one the second overwrites
         parts = [org.id, o.rule, o.actor, o.counterpart or "-", o.period]
-        event.add("uid", "/".join(part.replace("/", "%2F") for part in parts) + "@govrules")
+        uid = "/".join(part.replace("/", "%2F") for part in parts) + "@govrules"
+        event.add("uid", uid.translate(BIDI_SHOWN))
         event.add("dtstamp", o.opens.astimezone(UTC))
         due_day = local_date(o.due, tz)
         event.add("dtstart", due_day)
@@ -220,7 +223,9 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
             event.add("dtend", due_day + timedelta(days=1))
         event.add("transp", "TRANSPARENT")
         title = _one_line(text_in(rule.title, lang, rule.id))
-        event.add("summary", f"{_one_line(_who(org, o, lang))}: {title} ({_period(o, rules, lang)})")
+        event.add(
+            "summary", f"{_one_line(_who(org, o, lang))}: {title} ({_period(o, rules, lang)})".translate(BIDI_SHOWN)
+        )
         description = [
             f"{_label('clause', lang)} {rule.clause}: {rule.words}".strip().rstrip(":"),
             f"{_label('period', lang)}: {_period(o, rules, lang)} ({o.period})",
@@ -238,7 +243,7 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
         description.append(f"{_label('status', lang)}: {say(lang, f'status.{o.status}')}")
         if o.note:
             description.append(f"{_label('note', lang)}: {note_text(lang, o.note)}")
-        event.add("description", "\n".join(description))
+        event.add("description", "\n".join(description).translate(BIDI_SHOWN))
         event.add("categories", [rule.kind, o.status])
         cal.add_component(event)
     if not items:  # RFC 5545 asks a calendar for one component at least: the zone its days are in
