@@ -61,6 +61,18 @@ class TestJson:
 
 
 class TestBytes:
+    @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+    @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+    def test_a_unicode_line_separator_in_a_value_starts_no_line(self, separator: str, newline: str) -> None:
+        """YAML 1.1 (PyYAML) breaks lines at U+2028, U+2029 and U+0085 too; an editor, ``grep -n``
+        and a JSON file's reader do not: a problem after one in a quoted value is placed at the line
+        and column an editor shows (it was a line further down, or a column off), whatever the file's
+        line endings; a syntax error too."""
+        lines = ["id: r", f'title: "A{separator}B"', "timezone: UTC", "rules: []", "foo: 1", ""]
+        assert _problems(newline.join(lines)) == [(5, 1, "/foo", "unknown-key")]
+        lines[4] = "  foo: [1"
+        assert _problems(newline.join(lines)) == [(5, 3, "", "yaml-syntax")]
+
     def test_utf8_bom_does_not_shift_columns(self) -> None:
         """A UTF-8 byte order mark is dropped before positions are counted."""
         assert _problems(b"\xef\xbb\xbfid: r\ntitle: R\ntimezone: Mars/Base\nrules: []\n") == [

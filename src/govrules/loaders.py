@@ -119,6 +119,25 @@ def _finite(value: Any) -> bool:
     return not isinstance(value, float) or math.isfinite(value)
 
 
+class _Lines:
+    """Where a YAML mark is, as an editor numbers lines: PyYAML (YAML 1.1) also breaks lines at
+    U+0085, U+2028 and U+2029, which an editor (and ``grep -n``) does not, nor a JSON file's
+    reader here. In a text without them, a mark's own line and column."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] | None = None
+        if any(c in text for c in "\x85\u2028\u2029"):
+            # the index each line starts at, after a line feed or a carriage return not before one
+            self.starts = [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
+
+    def at(self, mark: Any) -> tuple[int, int]:
+        """The 1-based line and column of ``mark``."""
+        if self.starts is None:
+            return mark.line + 1, mark.column + 1
+        line = bisect.bisect_right(self.starts, mark.index)
+        return line, mark.index - self.starts[line - 1] + 1
+
+
 class _Converter:
     """Turn a composed YAML node graph into plain data, recording positions and problems.
 
@@ -126,9 +145,10 @@ class _Converter:
     so that every problem about one value points at the same line and column.
     """
 
-    def __init__(self, smap: SourceMap, limits: Limits, size: int = 0) -> None:
+    def __init__(self, smap: SourceMap, limits: Limits, size: int = 0, lines: _Lines | None = None) -> None:
         self.smap = smap
         self.limits = limits
+        self.lines = lines or _Lines("")
         # A document of ``size`` characters may hold that many values without a single alias (an
         # organisation of 20,000 units does). Once a node is seen a second time (an alias), the
         # document is capped at ``limits.max_nodes`` values in all: padding a small alias bomb
@@ -164,7 +184,7 @@ class _Converter:
         else:
             self._visited.add(id(node))
         self._count(pointer, depth)
-        self.smap.positions.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
+        self.smap.positions.setdefault(pointer, self.lines.at(node.start_mark))
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in _SCALAR_TAGS:
                 self.problems.append(
@@ -201,7 +221,7 @@ class _Converter:
         result: dict[str, Any] = {}
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
-            where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            where = self.lines.at(key_node.start_mark)
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.problems.append(
                     Problem(
@@ -471,8 +491,7 @@ def _parse_yaml(text: str, smap: SourceMap, limits: Limits) -> tuple[Any, Source
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where_line: int | None = mark.line + 1 if mark else None
-        where_col: int | None = mark.column + 1 if mark else None
+        where_line, where_col = _Lines(text).at(mark) if mark else (None, None)
         what = " ".join(x for x in (exc.context, exc.problem) if x)
         return None, smap, [Problem(file, where_line, where_col, "", "yaml-syntax", f"invalid YAML: {what}")]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control characters)
@@ -489,7 +508,7 @@ def _parse_yaml(text: str, smap: SourceMap, limits: Limits) -> tuple[Any, Source
         return None, smap, [Problem(file, None, None, "", "too-deep", message)]
     if node is None:
         return None, smap, [Problem(file, 1, 1, "", "empty", "expected a YAML or JSON mapping, the file holds none")]
-    converter = _Converter(smap, limits, len(text))
+    converter = _Converter(smap, limits, len(text), _Lines(text))
     try:
         value = converter.convert(node, "", 0)
     except _Abort as abort:
