@@ -69,6 +69,36 @@ def test_validate_and_schema() -> None:
     assert json.loads(out)["$id"].endswith("rules.schema.json")
 
 
+def test_validate_checks_each_rule_set_with_its_own_organisation(tmp_path: Path) -> None:
+    """Several rule sets and organisations: each rule set is checked with the organisations in its
+    folder (``examples/*/rules.yaml examples/*/org.yaml``), not with every one: that gave 362
+    ``unknown-role`` errors and exit 2 for files each valid with its own. With one organisation
+    given, every rule set is checked with it, wherever it is."""
+    files = sorted(str(p) for p in (ROOT / "examples").glob("*/rules.yaml"))
+    files += sorted(str(p) for p in (ROOT / "examples").glob("*/org.yaml"))
+    assert len(files) >= 10
+    code, out, err = _run("validate", *files)
+    assert (code, err, len(out.splitlines())) == (0, "", len(files))
+    rules = tmp_path / "a" / "rules.yaml"
+    rules.parent.mkdir()
+    rules.write_text(
+        "id: t\ntitle: T\ntimezone: UTC\nrules:\n"
+        "  - {id: m, kind: recurring, clause: C1, who: {role: branch}, action: report, every: month}\n",
+        encoding="utf-8",
+    )
+    lacking = tmp_path / "b" / "org.yaml"
+    lacking.parent.mkdir()
+    lacking.write_text("id: o\nactors:\n  - {id: u1}\n", encoding="utf-8")
+    code, _, err = _run("validate", str(rules), str(lacking))  # the one organisation given
+    assert code == 2 and "[unknown-role]" in err
+    code, _, err = _run("validate", str(rules), str(lacking), str(EX / "org.yaml"))  # none beside it
+    assert (code, err) == (0, "")
+    beside = rules.parent / "org.yaml"
+    beside.write_bytes(lacking.read_bytes())
+    code, _, err = _run("validate", str(rules), str(beside), str(EX / "org.yaml"))
+    assert code == 2 and err.count("[unknown-role]") == 1 and str(rules) in err
+
+
 def test_the_commands_lines_name_control_characters_and_say_counts_in_their_number(tmp_path: Path) -> None:
     """A folder name holding U+009B (CSI) reached the terminal as a command in `validate`'s ok
     line, an error line and `check`'s "wrote" line; one rule was "1 rules"."""

@@ -554,30 +554,44 @@ def _document(path: str) -> str | bytes:
 
 def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     failed = False
-    loaded_rules: list[RuleSet] = []
-    loaded_orgs: list[Organisation] = []
+    loaded_rules: list[tuple[str, RuleSet]] = []
+    loaded_orgs: list[tuple[str, Organisation]] = []
     for path in args.files:
         source = _document(path)
         kind = sniff_kind(source, file=path)
         try:
             if kind == "org":
                 org = load_org(source, file=path)
-                loaded_orgs.append(org)
+                loaded_orgs.append((path, org))
                 _echo(f"{path}: ok (organisation {org.id}, {_count(len(org.actors), 'actor')})", file=stdout)
             else:
                 rules = load_rules(source, file=path)
-                loaded_rules.append(rules)
+                loaded_rules.append((path, rules))
                 _echo(f"{path}: ok (rule set {rules.id}, {_count(len(rules.rules), 'rule')})", file=stdout)
         except LoadError as exc:
             failed = True
             for problem in exc.problems:
                 _echo(f"error: {problem}", file=stderr)
-    for rules in loaded_rules:
-        for org in loaded_orgs:
-            for problem in cross_check(rules, org):
-                failed = True
-                _echo(f"error: {problem}", file=stderr)
+    for rules, org in _pairs(loaded_rules, loaded_orgs):
+        for problem in cross_check(rules, org):
+            failed = True
+            _echo(f"error: {problem}", file=stderr)
     return 2 if failed else 0
+
+
+def _pairs(
+    rule_sets: list[tuple[str, RuleSet]], orgs: list[tuple[str, Organisation]]
+) -> Iterator[tuple[RuleSet, Organisation]]:
+    """The rule sets and organisations `validate` checks together: the one organisation given with
+    every rule set, or each rule set with the organisations in its folder (``examples/*/rules.yaml
+    examples/*/org.yaml``: each example's pair, not every rule set with every organisation)."""
+    if len(orgs) == 1:
+        yield from ((rules, orgs[0][1]) for _, rules in rule_sets)
+        return
+    folder = os.path.dirname
+    for rules_path, rules in rule_sets:
+        where = folder(os.path.abspath(rules_path))
+        yield from ((rules, org) for org_path, org in orgs if folder(os.path.abspath(org_path)) == where)
 
 
 def _obligations(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
