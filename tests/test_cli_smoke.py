@@ -69,6 +69,17 @@ def test_validate_and_schema() -> None:
     assert json.loads(out)["$id"].endswith("rules.schema.json")
 
 
+def test_validate_tells_an_organisation_with_a_stray_rules_key_from_a_rule_set(tmp_path: Path) -> None:
+    """A document is taken for the kind more of whose own keys it has: an organisation with a
+    stray ``rules: []`` is an organisation whose ``/rules`` is an unknown key. Before, it was
+    checked as a rule set (``/title`` missing, ``/actors`` and ``/name`` unknown keys)."""
+    org = tmp_path / "org.yaml"
+    org.write_text("id: o\nname: O\nrules: []\nactors:\n  - {id: a}\n", encoding="utf-8")
+    code, out, err = _run("validate", str(org))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: {org}:3:1: /rules unknown key 'rules'") and err.count("error:") == 1
+
+
 def test_validate_checks_each_rule_set_with_its_own_organisation(tmp_path: Path) -> None:
     """Several rule sets and organisations: each rule set is checked with the organisations in its
     folder (``examples/*/rules.yaml examples/*/org.yaml``), not with every one: that gave 362

@@ -19,6 +19,7 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -1510,9 +1511,24 @@ def sniff_kind(source: str | os.PathLike[str] | bytes, *, file: str | None = Non
             )
     except OSError:
         return "rules"
-    if isinstance(data, Mapping) and "actors" in data and "rules" not in data:
-        return "org"
-    return "rules"
+    if not isinstance(data, Mapping):
+        return "rules"
+    # the kind more of whose own keys the document has (an organisation with a stray `rules: []`
+    # is an organisation, with `/rules` an unknown key); where they tie, `actors` without `rules`
+    ours = {kind: _own_keys(kind) for kind in ("org", "rules")}
+    org, rules = (len(ours[kind].intersection(data)) for kind in ("org", "rules"))
+    if org != rules:
+        return "org" if org > rules else "rules"
+    return "org" if "actors" in data and "rules" not in data else "rules"
+
+
+@cache
+def _own_keys(kind: str) -> frozenset[str]:
+    """The top-level keys of a document of ``kind`` (``org`` or ``rules``) that the other kind has not."""
+    fields = {"org": Organisation.model_fields, "rules": RuleSet.model_fields}
+    keys = {name: {f.alias or n for n, f in of.items()} for name, of in fields.items()}
+    other = "rules" if kind == "org" else "org"
+    return frozenset(keys[kind] - keys[other])
 
 
 def rule_actions(rules: RuleSet) -> set[str]:
