@@ -393,6 +393,13 @@ def test_a_json_lines_log_whose_records_end_at_carriage_returns_says_so(tmp_path
     assert rejected.reason_in("zh").startswith("JSON 无效:Extra data;该行的值之间有回车符")
     [rejected] = _read(tmp_path, "log.jsonl", ((record % 1) + " " + (record % 2) + "\n").encode())
     assert isinstance(rejected, Rejected) and rejected.reason == "invalid JSON: Extra data"
+    # so long a log that its one line is longer than a record may be: said too
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(events_module, "MAX_RECORD_CHARS", 150)
+        [rejected] = _read(tmp_path, "log.jsonl", "".join(record % i + "\r" for i in range(3)).encode())
+    assert isinstance(rejected, Rejected) and rejected.reason.startswith(
+        "record longer than 150 characters; the line holds carriage returns"
+    )
 
 
 @pytest.mark.parametrize("name", ["log.jsonl", "log.csv"])
@@ -421,6 +428,10 @@ def test_a_csv_log_whose_header_is_comma_separated_is_read_so(tmp_path: Path) ->
     data = "id\ttime\tactor\taction\tnote\ne1\t2024-01-16T14:00:00+01:00\tb1\treport\ta, b, c, d, e\n"
     [event] = _read(tmp_path, "log.csv", data.encode())
     assert isinstance(event, Event) and (event.id, event.attributes["note"]) == ("e1", "a, b, c, d, e")
+    # a quote inside a name opens nothing (as the csv module reads it): the cell of tabs below is no delimiter
+    data = 'id,time,actor,action,width"\ne1,2024-01-16T14:00:00+01:00,b1,report,"a\tb\tc\td\te\tf"\n'
+    [event] = _read(tmp_path, "log.csv", data.encode())
+    assert isinstance(event, Event) and event.attributes == {'width"': "a\tb\tc\td\te\tf"}
     # commas in a quoted name, or a line break, are no delimiters
     head = 'id\t"time (local, ISO, with offset,\ne.g. +01:00)"\tactor\taction\n'
     data = head + "e1\t2024-01-16T14:00:00+01:00\tb1\treport\n"

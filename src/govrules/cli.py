@@ -384,10 +384,13 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
         with_locations=True,
     )
     if unheld:  # no error (an export may leave out a key it never fills), but said where it is read
-        said = tuple(f"{p.file}: {_said(p.message, args.lang)}" for p in unheld)
+        said = tuple(
+            dict.fromkeys(_say("of-file", args.lang, file=p.file, message=_said(p.message, args.lang)) for p in unheld)
+        )
         report = report.model_copy(update={"notes": (*report.notes, *said)})
-        for note in said:
-            _echo(_say("warning", args.lang, message=note), file=stderr)
+        if not args.quiet:
+            for note in said:
+                _echo(_say("warning", args.lang, message=note), file=stderr)
     context = _render_context(rules, org, args.lang, args.rules, colour=False)
     numbered = frozenset(path for path in args.events if (fmt or _format_of(path)) in ("json", "xes"))
     return report, dataclasses.replace(context, record_numbered=numbered)

@@ -1118,7 +1118,8 @@ def read_events(
         An `Event` or a `Rejected` per record, in file order.
 
     Raises:
-        EventLogError: the file cannot be opened or read to its end, it starts with a byte order
+        EventLogError: the format is unknown (or the name tells none), ``encoding`` is no text
+            encoding, the file cannot be opened or read to its end, it starts with a byte order
             mark ``encoding`` does not read as one (a UTF-8 mark read as ``gb18030``), it does not
             read in ``encoding``, a JSON log is not an array, or a CSV log's header names a column
             twice or lacks one ``fmap`` names. An XES document broken before its first event (an
@@ -1416,20 +1417,30 @@ def _tabs_lead(sample: str) -> bool:
     """Whether the header a CSV log's ``sample`` starts with holds more tabs than commas outside
     its quoted names (``"time (local, with offset)"``): the log is then tab-separated. The header
     alone is looked at, to its first line break outside quotes: a cell of tabs further down is no
-    delimiter."""
+    delimiter. A quote opens a quoted name only at the start of a cell, as the `csv` module reads
+    it (``width"`` is a name holding a quote); inside one, two quotes are a quote."""
     tabs = commas = 0
-    quoted = False
-    for char in sample:
-        if char == '"':
-            quoted = not quoted
-        elif quoted:
+    quoted, start = False, True  # within a quoted name; at the start of a cell
+    i, n = 0, len(sample)
+    while i < n:
+        char = sample[i]
+        i += 1
+        if quoted:
+            if char == '"':
+                if i < n and sample[i] == '"':
+                    i += 1
+                else:
+                    quoted = False
             continue
+        if char == '"' and start:
+            quoted = True
+        elif char in "\r\n":
+            break
         elif char == "\t":
             tabs += 1
         elif char == ",":
             commas += 1
-        elif char in "\r\n":
-            break
+        start = char in ",\t"
     return tabs > commas
 
 
@@ -1694,8 +1705,9 @@ def _read_jsonl(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]
             for run in _in_runs([len(t) <= MAX_RECORD_CHARS if _has_text(t) else None for t in texts]):
                 if isinstance(run, list):
                     yield from build_lines([texts[j] for j in run], [numbers[j] for j in run])
-                else:
-                    yield Rejected(name, numbers[run], Reason("too-long", limit=MAX_RECORD_CHARS))
+                else:  # a log of records ended by carriage returns alone is one long line
+                    why = "too-long-cr" if "\r" in texts[run].rstrip("\r\n") else "too-long"
+                    yield Rejected(name, numbers[run], Reason(why, limit=MAX_RECORD_CHARS))
     builder.said_unheld()
 
 
@@ -1814,11 +1826,8 @@ def _finite(text: str) -> float:
     which JSON does not have)."""
     value = float(text)
     if math.isinf(value):
-        raise ValueError(_OUT_OF_RANGE.format(text=text))
+        raise ValueError(f"{text} is out of the range of a number")
     return value
-
-
-_OUT_OF_RANGE = "{text} is out of the range of a number"
 
 
 def _read_json_array(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
@@ -1888,11 +1897,11 @@ def _json_array_values(
             return None
 
     def real(text: str) -> float | None:
-        value = float(text)
-        if math.isinf(value):
-            spoilt.append(_OUT_OF_RANGE.format(text=text))
+        try:
+            return _finite(text)
+        except ValueError as exc:
+            spoilt.append(str(exc))
             return None
-        return value
 
     decoder = json.JSONDecoder(parse_constant=constant, parse_float=real)
     careful = json.JSONDecoder(

@@ -41,7 +41,7 @@ from typing import Any, get_args
 import yaml
 
 from govrules.checker import check
-from govrules.errors import LoadError, Problem
+from govrules.errors import EventLogError, LoadError, Problem
 from govrules.events import Event, FieldMap, Rejected, known_encoding, parse_audit_moment, read_events
 from govrules.findings import Finding, FindingCode, Report, Severity
 from govrules.loaders import SourceMap, load_map_file, load_org, load_rules, parse_document, pointer_step
@@ -333,7 +333,13 @@ def _document(value: Any, base: Path, loader: Any, what: str, smap: SourceMap) -
 def _events(s: Scenario) -> Iterator[Event | Rejected]:
     tz = zone_of(s.rules, s.org)
     if isinstance(s.events, str):
-        yield from read_events(s.path.parent / s.events, tz=tz, fmap=s.fmap, fmt=s.fmt, encoding=s.encoding)
+        # a scenario's log is written for its map: a key the map names that no record holds is a
+        # mistake in the scenario (where `govrules check` only says it of an export)
+        unheld: list[Problem] = []
+        path = s.path.parent / s.events
+        yield from read_events(path, tz=tz, fmap=s.fmap, fmt=s.fmt, encoding=s.encoding, unheld=unheld)
+        if unheld:
+            raise EventLogError(unheld)
         return
     from govrules.events import _Builder
 

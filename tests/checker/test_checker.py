@@ -2599,8 +2599,8 @@ class TestPendingExemptAndActivity:
             if actor["id"] == "b1":
                 actor["active"] = {"to": "2024-03-15"}
         org = Organisation.model_validate(data)
-        # a report after the branch's last day (20 March) still pays February's debt, unlike a rolling
-        # interval's gap, which an event after the actor's end does not close
+        # a report made on 20 March, after the branch's last day (15 March), still pays February's
+        # debt, unlike a rolling interval's gap, which an event after the actor's end does not close
         for when, period, february, evidence in (
             ("2024-03-10T10:00", None, "late", ("mar",)),
             ("2024-03-20T10:00", None, "late", ("mar",)),

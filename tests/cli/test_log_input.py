@@ -56,23 +56,30 @@ def test_a_key_no_record_of_a_json_log_holds_is_said(tmp_path: Path) -> None:
     """A JSON Lines log has no header, but a key the map names that none of its records holds
     read as empty in every record, as a misspelt one does: ``--map "actor=rez|'b1'"`` gives every
     record the actor b1. It is no error (an export may leave out a key it never fills): the check
-    runs, its report's notes say it, and so does a warning on stderr, in the report's language."""
+    runs, its report's notes say it, and so does a warning on stderr (not with ``--quiet``), in
+    the report's language; a log given twice says it once."""
     data = b'{"id": "e1", "time": "2024-01-10T10:00:00+01:00", "res": "b1", "action": "report"}\n'
     log = tmp_path / "log.jsonl"
-    code, out, err = _check(tmp_path, "log.jsonl", data, "--map", "actor=rez|'b1'")
+    code, out, err = _check(tmp_path, "log.jsonl", data, "--map", "actor=rez|'b1'")  # --quiet
     report = json.loads(out)
-    said = f"{log}: no record of the log holds key 'rez', which the map names for event field 'actor': every record read it as empty, as it would a misspelt key"
-    assert (code, report["records"]["read"], report["summary"]["statuses"]["met"]) == (1, 1, 1)
-    assert report["notes"] == [said]
-    assert err == f"warning: {said}\n"
-    code, out, err = _check(tmp_path, "log.jsonl", data, "--map", "actor=rez|'b1'", "--lang", "zh")
-    assert (code, json.loads(out)["notes"]) == (
-        1,
-        [
-            f"{log}: 日志中没有任何记录含有映射为事件字段 'actor' 指定的键 'rez':每条记录的该字段都按空值读取,与键名拼错时相同"
-        ],
+    said = (
+        f"{log}: no record of the log holds key 'rez', which the map names for event field 'actor': every record"
+        " read it as empty, as it would a misspelt key"
     )
-    assert err.startswith(f"警告:{log}: 日志中没有任何记录含有")
+    assert (code, report["records"]["read"], report["summary"]["statuses"]["met"]) == (1, 1, 1)
+    assert (report["notes"], err) == ([said], "")
+    argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml"), "--events", str(log)]
+    argv += ["--events", str(log), "--from", "2024-01-01", "--to", "2024-12-31", "--map", "actor=rez|'b1'"]
+    for lang, warned in (
+        ("en", f"warning: {said}\n"),
+        (
+            "zh",
+            f"警告:{log}:日志中没有任何记录含有映射为事件字段 'actor' 指定的键 'rez':每条记录的该字段都按空值读取,与键名拼错时相同\n",
+        ),
+    ):
+        out_, err_ = io.StringIO(), io.StringIO()
+        assert run([*argv, "--format", "json", "--lang", lang], out_, err_) == 1
+        assert (json.loads(out_.getvalue())["notes"], err_.getvalue()) == ([warned.partition(":")[2].strip()], warned)
     code, out, err = _check(tmp_path, "log.jsonl", data, "--map", "actor=res|'b1'")
     assert (code, json.loads(out)["notes"], err) == (1, [], "")
 

@@ -197,6 +197,33 @@ def test_what_read_before_still_reads(tmp_path: Path) -> None:
     assert ("2024-12", ("4.1",)) in {(o.period, o.evidence) for o in result.report.outcomes if o.actor == "branch-2"}
 
 
+def test_a_key_the_map_names_that_no_record_of_the_scenarios_log_holds_is_an_error(tmp_path: Path) -> None:
+    """A scenario's log is written for its map: a key the map names that no record of a JSON
+    Lines log holds is a mistake in the scenario, an error naming the log and the key (where
+    ``govrules check`` only notes it of an export); with the key written right, it runs."""
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        '{"id": "d1", "time": "2024-12-20T10:00:00+08:00", "who": "branch-1", "action": "ideology-report",'
+        ' "recipient": "central-party-branch"}\n',
+        "utf-8",
+    )
+    path = tmp_path / "x.scenario.yaml"
+    items = ", ".join(f"{{code: missing, actor: branch-{n}, period: 2024-12}}" for n in (2, 3, 4))
+    text = SCENARIO.replace("FINDINGS", f"[{items}]").split("events:")
+    for mapped in ("whoo|'branch-1'", "who|'branch-1'"):
+        events = f'events: log.jsonl\nmap: {{actor: "{mapped}"}}\n' + text[1].split("\n", 2)[2]
+        path.write_text(text[0] + events, "utf-8")
+        if mapped.startswith("whoo"):
+            with pytest.raises(LoadError) as raised:
+                run_scenario(load_scenario(path))
+            [problem] = raised.value.problems
+            assert (problem.file, problem.code) == (str(log), "missing-column")
+            assert problem.message.startswith("no record of the log holds key 'whoo'")
+        else:
+            result = run_scenario(load_scenario(path))
+            assert result.passed, result.diff()
+
+
 def test_an_inline_rule_set_is_said_at_its_lines_in_the_scenario(tmp_path: Path) -> None:
     """An inline rule set missing its title: the problem is at the scenario's line of the inline
     mapping, not at line 1 of a copy named '<inline rules>'; a rule file that cannot be read is
