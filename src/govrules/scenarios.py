@@ -310,10 +310,26 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap) -> Scenario:
     )
 
 
+@dataclass(slots=True)
+class _Within(SourceMap):
+    """The positions of a document written inline in a scenario: those of the scenario, under
+    ``prefix`` (``/rules``), its problems pointing into the scenario."""
+
+    prefix: str = ""
+
+    def locate(self, pointer: str) -> tuple[int | None, int | None]:
+        return SourceMap.locate(self, self.prefix + pointer)
+
+    def problem(self, pointer: str, code: str, message: str) -> Problem:
+        line, column = self.locate(pointer)
+        return Problem(self.file, line, column, self.prefix + pointer, code, message)
+
+
 def _document(value: Any, base: Path, loader: Any, what: str, smap: SourceMap) -> Any:
     """The rule set or organisation a scenario names by path, or writes inline. A problem of an
-    inline one is said at its line in the scenario; a file that cannot be read, at the scenario's
-    line that names it."""
+    inline one, found in loading it or by the check when it meets the other (an unknown role), is
+    said at its line in the scenario; a file that cannot be read, at the scenario's line that
+    names it."""
     if isinstance(value, str):
         try:
             return loader(base / value)
@@ -323,10 +339,13 @@ def _document(value: Any, base: Path, loader: Any, what: str, smap: SourceMap) -
                 raise _Invalid(f"/{what}", f"cannot read {what} file {value!r}: {reasons}") from None
             raise
     if isinstance(value, dict):
+        within = _Within(smap.file, smap.positions, prefix=f"/{what}")
         try:
-            return loader(yaml.safe_dump(value, allow_unicode=True).encode("utf-8"), file=f"<inline {what}>")
+            loaded = loader(yaml.safe_dump(value, allow_unicode=True).encode("utf-8"), file=f"<inline {what}>")
         except LoadError as exc:
-            raise LoadError([smap.problem(f"/{what}{p.pointer}", p.code, p.message) for p in exc.problems]) from None
+            raise LoadError([within.problem(p.pointer, p.code, p.message) for p in exc.problems]) from None
+        loaded._source = within  # what the check finds later (an unknown role) is said in the scenario too
+        return loaded
     raise _Invalid(f"/{what}", f"expected a path or a mapping for {what!r}, got {value!r}")
 
 

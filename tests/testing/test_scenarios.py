@@ -257,6 +257,65 @@ def test_an_inline_rule_set_is_said_at_its_lines_in_the_scenario(tmp_path: Path)
         assert problem.line is not None and problem.line > 1
 
 
+INLINE = """name: inline
+rules:
+  id: t
+  title: T
+  timezone: UTC
+  rules:
+    - id: m
+      kind: recurring
+      clause: C
+      who: {role: brnch}
+      action: x
+      every: month
+org:
+  id: o
+  name: O
+  actors:
+    - {id: b1, name: B1, roles: [branch]}
+  exemptions:
+    - {rule: nosuch, actor: b1, periods: [2024-01], reason: R}
+events:
+  - {id: e1, time: "2024-01-05T00:00:00Z", actor: b1, action: x}
+range: {from: 2024-01-01, to: 2024-01-31}
+expect:
+  findings: []
+"""
+
+
+def test_what_the_check_finds_in_an_inline_document_is_said_in_the_scenario(
+    tmp_path: Path, pytester: pytest.Pytester
+) -> None:
+    """A rule naming a role the organisation lacks, and an exemption naming no rule, both written
+    inline: found when the check meets them, and said at the scenario's lines, their pointers
+    into the scenario as a problem found in loading is (before, at line 9 of '<inline rules>', a
+    copy of the inline mapping that is nowhere to be read)."""
+    import io
+
+    from govrules.cli import run
+
+    path = tmp_path / "inl.scenario.yaml"
+    path.write_text(INLINE, "utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["test", str(path)], out, err) == 2
+    assert err.getvalue().splitlines() == [
+        f"error: {path}:10:13: /rules/rules/0/who/role unknown role 'brnch'; did you mean 'branch'? [unknown-role]",
+        f"error: {path}:19:8: /org/exemptions/0/rule unknown rule 'nosuch'; expected one of: m [unknown-rule]",
+    ]
+    with pytest.raises(LoadError) as info:
+        run_scenario(load_scenario(path))
+    assert [(p.file, p.line, p.column, p.pointer, p.code) for p in info.value.problems] == [
+        (str(path), 10, 13, "/rules/rules/0/who/role", "unknown-role"),
+        (str(path), 19, 8, "/org/exemptions/0/rule", "unknown-rule"),
+    ]
+    pytester.makefile(".scenario.yaml", inl=INLINE)
+    result = pytester.runpytest("-q")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*inl.scenario.yaml:10:13: /rules/rules/0/who/role unknown role 'brnch'*"])
+    result.stdout.no_fnmatch_line("*<inline*")
+
+
 def test_plugin_collects_scenarios(pytester: pytest.Pytester) -> None:
     """pytest collects *.scenario.yaml through the plugin and shows the diff on failure."""
     pytester.makefile(".scenario.yaml", bad=SCENARIO.replace("FINDINGS", "[]"))
