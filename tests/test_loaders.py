@@ -117,6 +117,51 @@ class TestUnions:
         assert (problem.pointer, problem.code) == ("/rules/0/requires/0/to", "unknown-key")
         assert "did you mean" not in problem.message
 
+    @pytest.mark.parametrize(
+        ("rule", "pointer", "message"),
+        [
+            (  # 'roll' is a key of a recurring rule, not of a party
+                "{id: a, kind: recurring, clause: c, who: {rol: branch}, action: y, every: month}",
+                "/rules/0/who/rol",
+                "unknown key 'rol'; did you mean 'role'?",
+            ),
+            (
+                "{id: a, kind: triggered, clause: c, trigger: {action: x}, steps: [{action: y, within: 3d, "
+                "by: {rol: branch}}]}",
+                "/rules/0/steps/0/by/rol",
+                "unknown key 'rol'; did you mean 'role'?",
+            ),
+            (  # 'within' is a key of a step, not of the rule
+                "{id: a, kind: triggered, clause: c, trigger: {action: x}, steps: [{action: y, within: 3d}], "
+                "then: {action: z}}",
+                "/rules/0/then",
+                "unknown key 'then'",
+            ),
+            (  # 'start' is a key of a recurrence, not of a window
+                "{id: a, kind: recurring, clause: c, who: b, action: y, every: month, window: {strt: 1}}",
+                "/rules/0/window/strt",
+                "unknown key 'strt'",
+            ),
+        ],
+    )
+    def test_a_suggested_key_is_one_that_mapping_may_hold(self, rule: str, pointer: str, message: str) -> None:
+        """'Did you mean' names a key of the mapping at fault, or none: not the closest key of any
+        mapping of any document."""
+        with pytest.raises(RuleSetError) as info:
+            load_rules((HEAD + f"rules:\n  - {rule}\n").encode(), file="r.yaml")
+        assert [(p.pointer, p.code, p.message) for p in info.value.problems] == [(pointer, "unknown-key", message)]
+
+    def test_a_suggested_key_of_an_organisation_is_one_that_mapping_may_hold(self) -> None:
+        """As in a rule set: an actor's 'timezone' is near no key of an actor ('time' is an
+        event's); a role grant's 'frm' is near its 'from', named as written (not 'from_')."""
+        text = "id: o\nname: O\nactors:\n  - {id: hq, name: HQ, timezone: UTC, roles: [{role: x, frm: 2024-01-01}]}\n"
+        with pytest.raises(OrganisationError) as info:
+            load_org(text.encode(), file="o.yaml")
+        assert [(p.pointer, p.code, p.message) for p in info.value.problems] == [
+            ("/actors/0/timezone", "unknown-key", "unknown key 'timezone'"),
+            ("/actors/0/roles/0/frm", "unknown-key", "unknown key 'frm'; did you mean 'from'?"),
+        ]
+
 
 class TestDurationsInRules:
     def test_attribute_and_schema_keys_are_not_durations(self) -> None:

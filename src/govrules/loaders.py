@@ -16,12 +16,13 @@ import math
 import os
 import re
 import sys
+import types
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -604,13 +605,64 @@ class _Issue:
         return ("/" + "/".join(tokens)) if tokens else ""
 
 
-def _vocabulary() -> set[str]:
-    words: set[str] = set()
-    for value in vars(model).values():
-        if isinstance(value, type) and issubclass(value, BaseModel):
-            for name, info in value.model_fields.items():
-                words.add(info.alias or name)
-    return words
+def _alternatives(annotation: Any) -> list[Any]:
+    """The types a value of ``annotation`` may take: ``Annotated`` and unions opened."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _alternatives(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        return [t for arg in get_args(annotation) for t in _alternatives(arg)]
+    return [annotation]
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _field_type(cls: type[BaseModel], key: str) -> Any:
+    for name, info in cls.model_fields.items():
+        if key in (info.alias, name):
+            return info.annotation
+    return _MISSING
+
+
+def _branch_fits(annotation: Any, label: str) -> bool:
+    """Whether the union branch pydantic labels ``label`` is ``annotation``."""
+    if label in model.RULE_KINDS:
+        kind = _field_type(annotation, "kind") if _is_model(annotation) else _MISSING
+        return get_origin(kind) is Literal and get_args(kind) == (label,)
+    if label.startswith(("list[", "dict[")):
+        return get_origin(annotation) is (list if label.startswith("list[") else dict)
+    names = re.findall(r"[A-Za-z_]\w*", label)  # 'Party', 'function-after[_exactly_one(), Party]'
+    return bool(names) and getattr(annotation, "__name__", None) == names[-1]
+
+
+def _allowed_keys(root: type[BaseModel] | None, path: Sequence[tuple[str, str | int]]) -> set[str] | None:
+    """The keys a mapping at ``path`` (keys and union-branch labels, as `_place` gives them) of a
+    ``root`` document may hold, as written in a file (``from``, not ``from_``); None when they
+    cannot be known."""
+    if root is None:
+        return None
+    candidates: list[Any] = [root]
+    for kind, step in path:
+        if kind == "b":
+            candidates = [t for t in candidates if _branch_fits(t, str(step))] or candidates
+            continue
+        inner: list[Any] = []
+        for annotation in candidates:
+            origin, args = get_origin(annotation), get_args(annotation)
+            if _is_model(annotation) and isinstance(step, str):
+                found = _field_type(annotation, step)
+                inner.extend([] if found is _MISSING else _alternatives(found))
+            elif origin is list and args and isinstance(step, int):
+                inner.extend(_alternatives(args[0]))
+            elif origin is dict and len(args) == 2 and isinstance(step, str):
+                inner.extend(_alternatives(args[1]))
+        candidates = inner
+    models = [t for t in candidates if _is_model(t)]
+    if not models:
+        return None
+    return {info.alias or name for cls in models for name, info in cls.model_fields.items()}
 
 
 def _describe(value: Any) -> str:
@@ -728,8 +780,8 @@ def _or(phrases: Sequence[str]) -> str:
     return ", ".join(phrases[:-1]) + " or " + phrases[-1]
 
 
-def _code_and_message(issue: _Issue, vocabulary: set[str]) -> tuple[str, str, str]:
-    """The (pointer, code, message) of one issue."""
+def _code_and_message(issue: _Issue, root: type[BaseModel] | None) -> tuple[str, str, str]:
+    """The (pointer, code, message) of one issue of a ``root`` document."""
     error = issue.error
     kind: str = error["type"]
     pointer = issue.pointer()
@@ -744,7 +796,8 @@ def _code_and_message(issue: _Issue, vocabulary: set[str]) -> tuple[str, str, st
     if kind == "extra_forbidden":
         name = str(issue.path[-1][1])
         message = f"unknown key {name!r}"
-        close = difflib.get_close_matches(name, sorted(vocabulary - {name}), n=1, cutoff=0.6)
+        allowed = _allowed_keys(root, issue.path[:-1]) or set()  # only a key this mapping may hold
+        close = difflib.get_close_matches(name, sorted(allowed - {name}), n=1, cutoff=0.6)
         return pointer, "unknown-key", message + (f"; did you mean {close[0]!r}?" if close else "")
     if kind == "missing":
         return pointer, "missing-key", f"expected the key {issue.path[-1][1]!r}, found none"
@@ -798,12 +851,13 @@ def _code_and_message(issue: _Issue, vocabulary: set[str]) -> tuple[str, str, st
 
 
 def _problems_from_validation(exc: ValidationError, data: Any, smap: SourceMap) -> list[Problem]:
-    vocabulary = _vocabulary()
+    root = getattr(model, exc.title, None)  # the model validated: RuleSet, Organisation
+    root = root if _is_model(root) else None
     issues = _select([_place(error, data) for error in exc.errors(include_url=False)])
     problems: list[Problem] = []
     seen: set[tuple[str, str, str]] = set()
     for issue in issues:
-        pointer, code, message = _code_and_message(issue, vocabulary)
+        pointer, code, message = _code_and_message(issue, root)
         if smap.covers(pointer) or (pointer, code, message) in seen:
             continue
         seen.add((pointer, code, message))
