@@ -116,6 +116,15 @@ MONTHLY = {
     "to": "hq",
     "every": "month",
 }
+TEN_Q = {  # a quarterly filing due 40 days after its quarter
+    "id": "10q",
+    "kind": "recurring",
+    "clause": "10-Q",
+    "who": "hq",
+    "action": "10-q",
+    "every": "quarter",
+    "due_after": "40 days",
+}
 
 
 def monthly_log(actor: str = "b1", skip: Iterable[int] = ()) -> list[Event]:
@@ -481,15 +490,7 @@ class TestLate:
         the organisation's exemption): Q3's default limit is the moment Q4 would be due
         (9 February 2025), not Q1's due moment (10 May). A filing of 1 February, naming no period,
         pays Q3's debt; one of 1 March does not."""
-        rule = {
-            "id": "10q",
-            "kind": "recurring",
-            "clause": "10-Q",
-            "who": "hq",
-            "action": "10-q",
-            "every": "quarter",
-            "due_after": "40 days",
-        }
+        rule = TEN_Q
         data = _org_without("b2").model_dump(by_alias=True)
         data["exemptions"] = [{"rule": "10q", "actor": "hq", "periods": ["2024-Q4"], "reason": "no Q4 10-Q"}]
         by_org = Organisation.model_validate(data)
@@ -2831,16 +2832,7 @@ class TestOptions:
 
     def test_due_after_and_exempt_q4(self) -> None:
         """A 10-Q is due 40 days after quarters 1–3 and owed for no Q4."""
-        rule = {
-            "id": "10q",
-            "kind": "recurring",
-            "clause": "10-Q",
-            "who": "hq",
-            "action": "10-q",
-            "every": "quarter",
-            "due_after": "40 days",
-            "exempt_periods": ["Q4"],
-        }
+        rule = {**TEN_Q, "exempt_periods": ["Q4"]}
         log = [ev("q1", "2024-05-10T20:00", "hq", "10-q"), ev("q2", "2024-08-12T10:00", "hq", "10-q", period="2024-Q2")]
         report = run(ruleset(rule), log, end=date(2025, 1, 1), as_of=datetime(2025, 2, 1, tzinfo=SH))
         assert [(o.period, o.status) for o in report.outcomes] == [
