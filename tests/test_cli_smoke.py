@@ -69,6 +69,27 @@ def test_validate_and_schema() -> None:
     assert json.loads(out)["$id"].endswith("rules.schema.json")
 
 
+def test_the_coverage_table_aligns_chinese_ids_and_keeps_each_clause_on_its_line(tmp_path: Path) -> None:
+    """Clause ids are padded to the columns a terminal gives them (a Chinese character two), and
+    an id holding a line break is shown on its row's line: it made a row of its own."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "id: t\ntitle: T\ntimezone: UTC\nclauses:\n"
+        '  - {id: "第一条", words: a}\n  - {id: A1, words: b}\n  - {id: "Art.\\n5", words: c}\n'
+        "rules:\n  - {id: m, kind: recurring, clause: 第一条, who: u, action: x, every: month}\n"
+        "  - {id: i, kind: informative, clause: A1}\n",
+        encoding="utf-8",
+    )
+    code, out, err = _run("coverage", str(rules))
+    assert (code, err) == (1, "")  # a clause is missing
+    assert out.splitlines() == [
+        "第一条  encoded      m",
+        "A1      informative  i",
+        "Art. 5  missing      ",
+        "3 clauses: 1 encoded, 1 informative, 1 missing",
+    ]
+
+
 def test_validate_tells_an_organisation_with_a_stray_rules_key_from_a_rule_set(tmp_path: Path) -> None:
     """A document is taken for the kind more of whose own keys it has: an organisation with a
     stray ``rules: []`` is an organisation whose ``/rules`` is an unknown key. Before, it was

@@ -43,7 +43,7 @@ from govrules.messages import LANGUAGES, Reason, Wording, catalogue, fill, os_er
 from govrules.model import Organisation, RuleSet, labelled_periods, text_in
 from govrules.obligations import LAST_RANGE_END, Context, iter_obligations, zone_of
 from govrules.renderers import RENDERERS, RenderContext, render
-from govrules.renderers._common import for_a_terminal, unread_said
+from govrules.renderers._common import columns, for_a_terminal, one_line, unread_said
 
 __all__ = ["main", "run"]
 
@@ -638,9 +638,13 @@ def _coverage(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format == "json":
         stdout.write(json.dumps({"rule_set": rules.id, "clauses": rows}, indent=2, ensure_ascii=False) + "\n")
     else:
-        width = max((len(r["clause"]) for r in rows), default=6)
-        for r in rows:
-            _echo(f"{r['clause']:<{width}}  {r['status']:<11}  {', '.join(r['rules'])}", file=stdout)
+        # each clause id on one line, as a terminal shows it (a reordering character named), padded
+        # to the columns it takes there (a Chinese character two)
+        shown = [for_a_terminal(one_line(r["clause"])) for r in rows]
+        width = max(map(columns, shown), default=6)
+        for r, clause in zip(rows, shown, strict=True):
+            padding = " " * (width - columns(clause))
+            _echo(f"{clause}{padding}  {r['status']:<11}  {', '.join(r['rules'])}", file=stdout)
         counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("encoded", "informative", "missing")}
         _echo(
             f"{len(rows)} clauses: {counts['encoded']} encoded, {counts['informative']} informative, {counts['missing']} missing",

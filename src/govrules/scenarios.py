@@ -249,8 +249,9 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap) -> Scenario:
             raise _Invalid(
                 "/as_of", f"{data['as_of']} lies outside the calendar (years 1 to 9999) in the zone {tz.key}"
             ) from None
-    lang = data.get("lang") or "en"
-    if lang not in LANGUAGES:
+    lang = data.get("lang")
+    lang = "en" if lang is None else lang
+    if not isinstance(lang, str) or lang not in LANGUAGES:  # `lang: 0` is no language, not English
         raise _Invalid("/lang", f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")
     encoding = data.get("encoding")
     if encoding is not None and (not isinstance(encoding, str) or not known_encoding(encoding)):

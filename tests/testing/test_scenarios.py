@@ -140,6 +140,7 @@ def test_bad_scenario_is_a_load_error(tmp_path: Path) -> None:
         (("range: {from: 2024-12-01", "range: {from: 1"), "/range/from", "expected a date"),
         (('as_of: "2025-01-05T00:00:00+08:00"', "as_of: soon"), "/as_of", "soon"),
         (('as_of: "2025-01-05T00:00:00+08:00"', "lang: xx"), "/lang", "expected one of en, zh"),
+        (('as_of: "2025-01-05T00:00:00+08:00"', "lang: 0"), "/lang", "expected one of en, zh, got 0"),
         (('as_of: "2025-01-05T00:00:00+08:00"', "map: x"), "/map", "expected a mapping of event fields"),
         (('as_of: "2025-01-05T00:00:00+08:00"', "encoding: rot13"), "/encoding", "unknown text encoding"),
         (

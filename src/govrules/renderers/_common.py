@@ -6,6 +6,7 @@ render context; nothing reads the clock or the environment.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -64,6 +65,12 @@ def for_a_terminal(text: str) -> str:
     """``text`` of one or more lines as a person reads it on a terminal: each line `one_line`
     (control characters named), and the characters that reorder text named (``[U+202E]``)."""
     return "\n".join(one_line(line) for line in text.split("\n")).translate(BIDI_SHOWN)
+
+
+def columns(text: str) -> int:
+    """The columns ``text`` takes in a terminal: two for a wide character (Chinese), one for
+    any other."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def one_line(text: str) -> str:

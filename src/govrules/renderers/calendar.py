@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, timedelta
 from typing import Any
@@ -21,7 +20,7 @@ from govrules.durations import local_date
 from govrules.messages import format_instant, format_period
 from govrules.model import Organisation, RecurringRule, RuleSet, labelled_periods, text_in
 from govrules.obligations import Obligation, display_name, zone_of
-from govrules.renderers._common import BIDI_SHOWN, note_text, one_line, say
+from govrules.renderers._common import BIDI_SHOWN, columns, note_text, one_line, say
 
 __all__ = ["FORMATS", "render_obligations"]
 
@@ -161,10 +160,10 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
         )
         for o in items
     ]
-    widths = [max((_width(r[i]) for r in rows), default=0) for i in range(5)]
+    widths = [max((columns(r[i]) for r in rows), default=0) for i in range(5)]
     lines = []
     for r in rows:
-        cells = [r[i] + " " * (widths[i] - _width(r[i])) for i in range(5)]
+        cells = [r[i] + " " * (widths[i] - columns(r[i])) for i in range(5)]
         if r[5]:
             cells.append(f"{_label('window', lang)} {r[5]}")
         lines.append("  ".join(cells).rstrip())
@@ -179,12 +178,6 @@ def _period(o: Obligation, rules: RuleSet, lang: str) -> str:
     """A period label in words ("November 2024"); a period of an organisation's calendar by its
     id, though it may look like a label (a semester ``2025-01``)."""
     return format_period(o.period, lang) if labelled_periods(rules.rule(o.rule)) else o.period
-
-
-def _width(text: str) -> int:
-    """The columns ``text`` takes in a terminal: two for a wide character (Chinese), one for
-    any other."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _one_line(text: str) -> str:
