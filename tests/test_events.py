@@ -336,6 +336,24 @@ def test_a_record_rejected_for_a_key_written_twice_still_holds_its_keys(tmp_path
     assert unheld == []
 
 
+@pytest.mark.parametrize("name", ["log.jsonl", "log.json"])
+@pytest.mark.parametrize("spoilt", ["NaN", "1e400", "9" * 4400])
+def test_a_record_rejected_for_a_value_still_holds_its_keys(tmp_path: Path, name: str, spoilt: str) -> None:
+    """A record rejected for a value JSON does not have, a number no float holds or an integer too
+    long to read holds the keys it writes: a key the map names that only it holds is not said to
+    be held by no record."""
+    first = (
+        '{"id": "e1", "time": "2024-01-10T10:00:00+01:00", "actor": "b1", "action": "report", "to": "hq", '
+        f'"n": {spoilt}}}'
+    )
+    good = json.dumps({"id": "e2", "time": "2024-01-11T10:00:00+01:00", "actor": "b1", "action": "report"})
+    data = ("\n".join([first, good]) + "\n" if name == "log.jsonl" else f"[{first},\n{good}]").encode()
+    unheld: list[Any] = []
+    read = _read(tmp_path, name, data, fmap=FieldMap(fields={"recipient": "to"}), unheld=unheld)
+    assert [(type(r).__name__, r.line) for r in read] == [("Rejected", 1), ("Event", 2)]
+    assert unheld == []
+
+
 def test_a_key_in_the_unread_part_of_a_log_is_not_said_missing(tmp_path: Path) -> None:
     """Where the reading of a JSON array stopped, the keys its unread records hold are unknown:
     the log is not said to lack one (the report says it was not read whole)."""

@@ -9,6 +9,7 @@ reason), so that a report accounts for every record. Column names are mapped wit
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import dataclasses
 import io
@@ -1751,6 +1752,8 @@ def _json_record(builder: _Builder, text: str, name: str, number: int) -> Event 
     try:
         obj = json.loads(text, parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_KeyPairs(repeated))
     except (json.JSONDecodeError, ValueError, RecursionError) as exc:
+        if not isinstance(exc, json.JSONDecodeError | RecursionError) and (builder.unheld or not builder.held_any):
+            _held_all_the_same(builder, text)
         error = str(getattr(exc, "msg", exc))
         # values after a carriage return: records ended by carriage returns alone (an old export)
         cr = isinstance(exc, json.JSONDecodeError) and error == "Extra data" and "\r" in text[: exc.pos]
@@ -1761,6 +1764,15 @@ def _json_record(builder: _Builder, text: str, name: str, number: int) -> Event 
         builder.saw(_flatten_json(obj))
         return Rejected(name, number, _repeated_reason(repeated))
     return builder.build(_flatten_json(obj), number)
+
+
+def _held_all_the_same(builder: _Builder, text: str) -> None:
+    """Note the keys of a JSON record rejected for a value (``NaN``, a number no float holds, an
+    integer too long to read): it holds them all the same (see `_Builder.saw`)."""
+    with contextlib.suppress(ValueError, RecursionError):
+        obj = json.loads(text, parse_int=str, parse_constant=str, parse_float=str)
+        if isinstance(obj, dict):
+            builder.saw(_flatten_json(obj))
 
 
 class _KeyPairs:
@@ -2007,6 +2019,8 @@ def _json_array_values(
             broken = buffer.rfind("\n", after, end)
             one_a_line, after, apart = broken < pos and (broken >= 0 or apart), end, False
         if spoilt:
+            if saw is not None and isinstance(obj, dict):  # its keys are held, whatever spoilt a value
+                saw(_flatten_json(obj))
             yield Rejected(name, number, Reason("invalid-json", error=str(spoilt[0])))
             spoilt.clear()
         elif _keys_kept([buffer[pos:end]], [obj]):
