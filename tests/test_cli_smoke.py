@@ -95,10 +95,14 @@ def test_validate_tells_an_organisation_with_a_stray_rules_key_from_a_rule_set(t
     stray ``rules: []`` is an organisation whose ``/rules`` is an unknown key. Before, it was
     checked as a rule set (``/title`` missing, ``/actors`` and ``/name`` unknown keys)."""
     org = tmp_path / "org.yaml"
-    org.write_text("id: o\nname: O\nrules: []\nactors:\n  - {id: a}\n", encoding="utf-8")
-    code, out, err = _run("validate", str(org))
-    assert (code, out) == (2, "")
-    assert err.startswith(f"error: {org}:3:1: /rules unknown key 'rules'") and err.count("error:") == 1
+    for text in (
+        "id: o\nname: O\nrules: []\nactors:\n  - {id: a}\n",
+        "id: o\ntimezone: UTC\nrules: []\nactors:\n  - {id: a}\n",
+    ):
+        org.write_text(text, encoding="utf-8")
+        code, out, err = _run("validate", str(org))
+        assert (code, out) == (2, "")
+        assert err.startswith(f"error: {org}:3:1: /rules unknown key 'rules'") and err.count("error:") == 1
 
 
 def test_validate_checks_each_rule_set_with_its_own_organisation(tmp_path: Path) -> None:
@@ -123,12 +127,17 @@ def test_validate_checks_each_rule_set_with_its_own_organisation(tmp_path: Path)
     lacking.write_text("id: o\nactors:\n  - {id: u1}\n", encoding="utf-8")
     code, _, err = _run("validate", str(rules), str(lacking))  # the one organisation given
     assert code == 2 and "[unknown-role]" in err
-    code, _, err = _run("validate", str(rules), str(lacking), str(EX / "org.yaml"))  # none beside it
+    code, out, err = _run("validate", str(rules), str(lacking), str(EX / "org.yaml"))  # none beside it
     assert (code, err) == (0, "")
+    assert f"{rules}: not checked with an organisation: none of those given is in its folder" in out.splitlines()
     beside = rules.parent / "org.yaml"
     beside.write_bytes(lacking.read_bytes())
     code, _, err = _run("validate", str(rules), str(beside), str(EX / "org.yaml"))
     assert code == 2 and err.count("[unknown-role]") == 1 and str(rules) in err
+    linked = tmp_path / "link"  # a folder reached through a link is its target
+    linked.symlink_to(rules.parent, target_is_directory=True)
+    code, _, err = _run("validate", str(linked / "rules.yaml"), str(beside), str(EX / "org.yaml"))
+    assert code == 2 and err.count("[unknown-role]") == 1
 
 
 def test_the_commands_lines_name_control_characters_and_say_counts_in_their_number(tmp_path: Path) -> None:

@@ -142,6 +142,11 @@ class TestUnions:
                 "/rules/0/window/strt",
                 "unknown key 'strt'",
             ),
+            (  # `every` may be any of its shapes: the named calendar's key, though a year start's was tried first
+                "{id: a, kind: recurring, clause: c, who: b, action: y, every: {calenda: semester}}",
+                "/rules/0/every/calenda",
+                "unknown key 'calenda'; did you mean 'calendar'?",
+            ),
         ],
     )
     def test_a_suggested_key_is_one_that_mapping_may_hold(self, rule: str, pointer: str, message: str) -> None:

@@ -575,26 +575,30 @@ def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             failed = True
             for problem in exc.problems:
                 _echo(f"error: {problem}", file=stderr)
-    for rules, org in _pairs(loaded_rules, loaded_orgs):
-        for problem in cross_check(rules, org):
-            failed = True
-            _echo(f"error: {problem}", file=stderr)
+    paired = _pairs([path for path, _ in loaded_rules], [path for path, _ in loaded_orgs])
+    orgs = dict(loaded_orgs)
+    for path, rules in loaded_rules:
+        if not paired[path] and loaded_orgs:
+            _echo(f"{path}: not checked with an organisation: none of those given is in its folder", file=stdout)
+        for org_path in paired[path]:
+            for problem in cross_check(rules, orgs[org_path]):
+                failed = True
+                _echo(f"error: {problem}", file=stderr)
     return 2 if failed else 0
 
 
-def _pairs(
-    rule_sets: list[tuple[str, RuleSet]], orgs: list[tuple[str, Organisation]]
-) -> Iterator[tuple[RuleSet, Organisation]]:
-    """The rule sets and organisations `validate` checks together: the one organisation given with
-    every rule set, or each rule set with the organisations in its folder (``examples/*/rules.yaml
-    examples/*/org.yaml``: each example's pair, not every rule set with every organisation)."""
+def _pairs(rule_sets: list[str], orgs: list[str]) -> dict[str, list[str]]:
+    """The organisations (their paths) `validate` checks each rule set with: the one organisation
+    given, whatever its folder, or those in the rule set's folder (``examples/*/rules.yaml
+    examples/*/org.yaml``: each example's pair, not every rule set with every organisation),
+    a folder reached through a link being its target."""
     if len(orgs) == 1:
-        yield from ((rules, orgs[0][1]) for _, rules in rule_sets)
-        return
-    folder = os.path.dirname
-    for rules_path, rules in rule_sets:
-        where = folder(os.path.abspath(rules_path))
-        yield from ((rules, org) for org_path, org in orgs if folder(os.path.abspath(org_path)) == where)
+        return {path: list(orgs) for path in rule_sets}
+
+    def folder(path: str) -> str:
+        return os.path.dirname(os.path.realpath(path))
+
+    return {path: [org for org in orgs if folder(org) == folder(path)] for path in rule_sets}
 
 
 def _obligations(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

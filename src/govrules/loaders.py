@@ -646,7 +646,11 @@ def _allowed_keys(root: type[BaseModel] | None, path: Sequence[tuple[str, str | 
     candidates: list[Any] = [root]
     for kind, step in path:
         if kind == "b":
-            candidates = [t for t in candidates if _branch_fits(t, str(step))] or candidates
+            # a rule's kind says which of the rules it is; any other union's branch is only the one
+            # pydantic tried first (`every: {calenda: ...}` is reported against the year start's
+            # shape too): the keys of every branch are allowed there
+            if str(step) in model.RULE_KINDS:
+                candidates = [t for t in candidates if _branch_fits(t, str(step))] or candidates
             continue
         inner: list[Any] = []
         for annotation in candidates:
@@ -1568,12 +1572,13 @@ def sniff_kind(source: str | os.PathLike[str] | bytes, *, file: str | None = Non
     if not isinstance(data, Mapping):
         return "rules"
     # the kind more of whose own keys the document has (an organisation with a stray `rules: []`
-    # is an organisation, with `/rules` an unknown key); where they tie, `actors` without `rules`
+    # is an organisation, with `/rules` an unknown key); where they tie, one with `actors` and
+    # without the `title` or the `rules` every rule set has is an organisation
     ours = {kind: _own_keys(kind) for kind in ("org", "rules")}
     org, rules = (len(ours[kind].intersection(data)) for kind in ("org", "rules"))
     if org != rules:
         return "org" if org > rules else "rules"
-    return "org" if "actors" in data and "rules" not in data else "rules"
+    return "org" if "actors" in data and not ("title" in data and "rules" in data) else "rules"
 
 
 @cache
