@@ -72,6 +72,15 @@ class TestBytes:
         assert _problems(newline.join(lines)) == [(5, 1, "/foo", "unknown-key")]
         lines[4] = "  foo: [1"
         assert _problems(newline.join(lines)) == [(5, 3, "", "yaml-syntax")]
+        lines[4] = 'foo: "\x01"'  # a character YAML does not allow, at the line an editor shows
+        assert _problems(newline.join(lines)) == [(5, 7, "", "yaml-syntax")]
+
+    def test_a_character_yaml_does_not_allow_is_placed_after_chinese_text(self) -> None:
+        """A control character after Chinese text is placed at its character's column: libyaml
+        counts the bytes before it (three a Chinese character), which placed it columns, or lines,
+        further on."""
+        text = 'id: r\ntitle: "学校学校学校学校学校学校学校学校"\ntimezone: UTC\nx: "\x01"\nrules: []\n'
+        assert _problems(text) == [(4, 5, "", "yaml-syntax")]
 
     def test_utf8_bom_does_not_shift_columns(self) -> None:
         """A UTF-8 byte order mark is dropped before positions are counted."""

@@ -126,9 +126,9 @@ class _Lines:
     U+0085, U+2028 and U+2029, which an editor (and ``grep -n``) does not, nor a JSON file's
     reader here. In a text without them, a mark's own line and column."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, always: bool = False) -> None:
         self.starts: list[int] | None = None
-        if any(c in text for c in "\x85\u2028\u2029"):
+        if always or any(c in text for c in "\x85\u2028\u2029"):
             # the index each line starts at, after a line feed or a carriage return not before one
             self.starts = [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
 
@@ -136,8 +136,13 @@ class _Lines:
         """The 1-based line and column of ``mark``."""
         if self.starts is None:
             return mark.line + 1, mark.column + 1
-        line = bisect.bisect_right(self.starts, mark.index)
-        return line, mark.index - self.starts[line - 1] + 1
+        return self.at_index(mark.index)
+
+    def at_index(self, index: int) -> tuple[int, int]:
+        """The 1-based line and column of the character at ``index`` (lines found ``always``)."""
+        starts = self.starts or [0]
+        line = bisect.bisect_right(starts, index)
+        return line, index - starts[line - 1] + 1
 
 
 class _Converter:
@@ -497,8 +502,10 @@ def _parse_yaml(text: str, smap: SourceMap, limits: Limits) -> tuple[Any, Source
         what = " ".join(x for x in (exc.context, exc.problem) if x)
         return None, smap, [Problem(file, where_line, where_col, "", "yaml-syntax", f"invalid YAML: {what}")]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control characters)
-        line = text[: exc.position].count("\n") + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        position = exc.position
+        if _Loader is not yaml.SafeLoader:  # libyaml counts the bytes of the text's UTF-8 before it
+            position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+        line, column = _Lines(text, always=True).at_index(position)
         found = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
         message = f"invalid YAML: character {found} is not allowed ({exc.reason}); expected printable text"
         return None, smap, [Problem(file, line, column, "", "yaml-syntax", message)]
