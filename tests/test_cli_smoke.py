@@ -90,6 +90,25 @@ def test_the_coverage_table_aligns_chinese_ids_and_keeps_each_clause_on_its_line
     ]
 
 
+def test_an_empty_output_name_is_a_usage_error() -> None:
+    """``--output ""`` is no file name: exit 2 saying so, before anything is checked (it named the
+    folder the report would have gone to, ``.``, and a device error)."""
+    for argv in (
+        ["check", str(EX / "rules.yaml"), "--org", str(EX / "org.yaml"), "--events", str(EX / "events-2024.csv")],
+        [
+            "obligations",
+            str(EX / "rules.yaml"),
+            "--org",
+            str(EX / "org.yaml"),
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2024-01-31",
+        ],
+    ):
+        assert _run(*argv, "--output", "") == (2, "", "error: --output: expected a file name, got an empty one\n")
+
+
 def test_validate_tells_an_organisation_with_a_stray_rules_key_from_a_rule_set(tmp_path: Path) -> None:
     """A document is taken for the kind more of whose own keys it has: an organisation with a
     stray ``rules: []`` is an organisation whose ``/rules`` is an unknown key. Before, it was

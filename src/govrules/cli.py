@@ -211,6 +211,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             "schema": _schema,
             "test": _test,
         }[args.command]
+        if getattr(args, "output", None) == "":  # not the folder it would be written into
+            raise _UsageError(Wording("usage-output-empty"))
         return handler(args, stdout, stderr)
     except LoadError as exc:
         for problem in exc.problems:
