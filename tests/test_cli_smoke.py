@@ -122,6 +122,12 @@ def test_validate_tells_an_organisation_with_a_stray_rules_key_from_a_rule_set(t
         code, out, err = _run("validate", str(org))
         assert (code, out) == (2, "")
         assert err.startswith(f"error: {org}:3:1: /rules unknown key 'rules'") and err.count("error:") == 1
+    # and a rule set written without its title but with a stray `actors` is a rule set
+    org.write_text(
+        "id: x\ntimezone: UTC\nactors: []\nrules:\n  - {id: r, kind: forbidden, clause: c, action: a}\n", "utf-8"
+    )
+    code, out, err = _run("validate", str(org))
+    assert code == 2 and "/title" in err and "unknown key 'actors'" in err and "unknown key 'rules'" not in err
 
 
 def test_validate_checks_each_rule_set_with_its_own_organisation(tmp_path: Path) -> None:
@@ -157,6 +163,15 @@ def test_validate_checks_each_rule_set_with_its_own_organisation(tmp_path: Path)
     linked.symlink_to(rules.parent, target_is_directory=True)
     code, _, err = _run("validate", str(linked / "rules.yaml"), str(beside), str(EX / "org.yaml"))
     assert code == 2 and err.count("[unknown-role]") == 1
+    elsewhere = tmp_path / "c"  # a rule set that is itself a link stays in its own folder
+    elsewhere.mkdir()
+    (elsewhere / "rules.yaml").symlink_to(rules)
+    (elsewhere / "org.yaml").write_bytes(lacking.read_bytes())
+    code, _, err = _run("validate", str(elsewhere / "rules.yaml"), str(elsewhere / "org.yaml"), str(EX / "org.yaml"))
+    assert code == 2 and err.count("[unknown-role]") == 1 and str(elsewhere / "rules.yaml") in err
+    (elsewhere / "org.yaml").write_text("id: [\n", encoding="utf-8")  # given beside it, but broken
+    code, out, err = _run("validate", str(elsewhere / "rules.yaml"), str(elsewhere / "org.yaml"), str(EX / "org.yaml"))
+    assert code == 2 and "[yaml-syntax]" in err and "[unknown-role]" not in err and "not checked" not in out
 
 
 def test_the_commands_lines_name_control_characters_and_say_counts_in_their_number(tmp_path: Path) -> None:

@@ -561,9 +561,12 @@ def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     failed = False
     loaded_rules: list[tuple[str, RuleSet]] = []
     loaded_orgs: list[tuple[str, Organisation]] = []
+    given_orgs: list[str] = []  # loaded or not: which rule set goes with which is said by the files given
     for path in args.files:
         source = _document(path)
         kind = sniff_kind(source, file=path)
+        if kind == "org":
+            given_orgs.append(path)
         try:
             if kind == "org":
                 org = load_org(source, file=path)
@@ -577,12 +580,14 @@ def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             failed = True
             for problem in exc.problems:
                 _echo(f"error: {problem}", file=stderr)
-    paired = _pairs([path for path, _ in loaded_rules], [path for path, _ in loaded_orgs])
+    paired = _pairs([path for path, _ in loaded_rules], given_orgs)
     orgs = dict(loaded_orgs)
     for path, rules in loaded_rules:
-        if not paired[path] and loaded_orgs:
+        if not paired[path] and given_orgs:
             _echo(f"{path}: not checked with an organisation: none of those given is in its folder", file=stdout)
         for org_path in paired[path]:
+            if org_path not in orgs:  # it did not load: said above
+                continue
             for problem in cross_check(rules, orgs[org_path]):
                 failed = True
                 _echo(f"error: {problem}", file=stderr)
@@ -593,12 +598,12 @@ def _pairs(rule_sets: list[str], orgs: list[str]) -> dict[str, list[str]]:
     """The organisations (their paths) `validate` checks each rule set with: the one organisation
     given, whatever its folder, or those in the rule set's folder (``examples/*/rules.yaml
     examples/*/org.yaml``: each example's pair, not every rule set with every organisation),
-    a folder reached through a link being its target."""
-    if len(orgs) == 1:
-        return {path: list(orgs) for path in rule_sets}
+    a folder reached through a link being its target (a file that is a link stays in its own)."""
+    if len(set(orgs)) == 1:
+        return {path: list(dict.fromkeys(orgs)) for path in rule_sets}
 
     def folder(path: str) -> str:
-        return os.path.dirname(os.path.realpath(path))
+        return os.path.realpath(os.path.dirname(os.path.abspath(path)))
 
     return {path: [org for org in orgs if folder(org) == folder(path)] for path in rule_sets}
 

@@ -1580,12 +1580,14 @@ def sniff_kind(source: str | os.PathLike[str] | bytes, *, file: str | None = Non
         return "rules"
     # the kind more of whose own keys the document has (an organisation with a stray `rules: []`
     # is an organisation, with `/rules` an unknown key); where they tie, one with `actors` and
-    # without the `title` or the `rules` every rule set has is an organisation
+    # without rules written as rules (mappings with a `kind`) is an organisation
     ours = {kind: _own_keys(kind) for kind in ("org", "rules")}
     org, rules = (len(ours[kind].intersection(data)) for kind in ("org", "rules"))
     if org != rules:
         return "org" if org > rules else "rules"
-    return "org" if "actors" in data and not ("title" in data and "rules" in data) else "rules"
+    written = data.get("rules")
+    has_rules = isinstance(written, list) and any(isinstance(r, Mapping) and "kind" in r for r in written)
+    return "org" if "actors" in data and not has_rules else "rules"
 
 
 @cache
