@@ -512,8 +512,18 @@ class _Builder:
         self.unheld = _named_keys(fmap) if unheld_to is not None else {}
         self.held_any = unheld_to is None
 
+    @property
+    def listening(self) -> bool:
+        """Whether the keys of records read are still wanted (see `hold`): a key the map names is
+        unheld, or no record was read yet; never where no one asked (``unheld_to``)."""
+        return bool(self.unheld) or not self.held_any
+
     def hold(self, records: Iterable[Mapping[str, Any]]) -> None:
-        """Note the keys of ``records`` (flat, as read) that the map names."""
+        """Note the keys of ``records`` (flat, as read) that the map names, also of a record
+        rejected before it is built (a key written twice): it holds them, whatever else is wrong
+        with it."""
+        if not self.listening:
+            return
         unheld = self.unheld
         for record in records:
             self.held_any = True
@@ -610,10 +620,8 @@ class _Builder:
         return lines if start == 0 else [start + line for line in lines]
 
     def saw(self, record: Mapping[str, Any]) -> None:
-        """Note the keys of ``record`` (flat, as read), also of one rejected before it is built
-        (a key written twice): it holds them, whatever else is wrong with it."""
-        if self.unheld or not self.held_any:
-            self.hold((record,))
+        """`hold` for one record."""
+        self.hold((record,))
 
     def build(self, record: Mapping[str, Any], line: int) -> Event | Rejected:
         self.saw(record)
@@ -718,8 +726,7 @@ class _Builder:
             if set(map(type, decoded)) != {dict}:
                 return None
             records = [_flatten_json(r) if "attributes" in r else r for r in decoded]
-            if self.unheld or not self.held_any:
-                self.hold(records)
+            self.hold(records)
             n = len(records)
             fields: list[list[str | None]] = []
             for key in keys:
@@ -1752,7 +1759,7 @@ def _json_record(builder: _Builder, text: str, name: str, number: int) -> Event 
     try:
         obj = json.loads(text, parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_KeyPairs(repeated))
     except (json.JSONDecodeError, ValueError, RecursionError) as exc:
-        if not isinstance(exc, json.JSONDecodeError | RecursionError) and (builder.unheld or not builder.held_any):
+        if not isinstance(exc, json.JSONDecodeError | RecursionError) and builder.listening:
             _held_all_the_same(builder, text)
         error = str(getattr(exc, "msg", exc))
         # values after a carriage return: records ended by carriage returns alone (an old export)
