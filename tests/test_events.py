@@ -354,6 +354,28 @@ def test_a_record_rejected_for_a_value_still_holds_its_keys(tmp_path: Path, name
     assert unheld == []
 
 
+@pytest.mark.parametrize("name", ["log.jsonl", "log.json"])
+@pytest.mark.parametrize(
+    ("written", "held"), [('"to"', True), ('"\\u0074o"', True), ('"tox"', False), ('"xto"', False)]
+)
+def test_a_rejected_record_after_a_read_one_holds_the_keys_it_writes(
+    tmp_path: Path, name: str, written: str, held: bool
+) -> None:
+    """After a record was read, a record rejected for a value is looked through for the keys
+    still unheld: a key it writes, spelt out or escaped, is held; a key it only writes a part of
+    is not."""
+    good = json.dumps({"id": "e1", "time": "2024-01-10T10:00:00+01:00", "actor": "b1", "action": "report"})
+    spoilt = (
+        '{"id": "e2", "time": "2024-01-11T10:00:00+01:00", "actor": "b1", "action": "report", '
+        f'{written}: "hq", "n": NaN}}'
+    )
+    data = ("\n".join([good, spoilt]) + "\n" if name == "log.jsonl" else f"[{good},\n{spoilt}]").encode()
+    unheld: list[Any] = []
+    read = _read(tmp_path, name, data, fmap=FieldMap(fields={"recipient": "to"}), unheld=unheld)
+    assert [(type(r).__name__, r.line) for r in read] == [("Event", 1), ("Rejected", 2)]
+    assert [(p.code, "'to'" in p.message) for p in unheld] == ([] if held else [("missing-column", True)])
+
+
 def test_a_key_in_the_unread_part_of_a_log_is_not_said_missing(tmp_path: Path) -> None:
     """Where the reading of a JSON array stopped, the keys its unread records hold are unknown:
     the log is not said to lack one (the report says it was not read whole)."""

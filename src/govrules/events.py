@@ -1775,11 +1775,23 @@ def _json_record(builder: _Builder, text: str, name: str, number: int) -> Event 
 
 def _held_all_the_same(builder: _Builder, text: str) -> None:
     """Note the keys of a JSON record rejected for a value (``NaN``, a number no float holds, an
-    integer too long to read): it holds them all the same (see `_Builder.saw`)."""
+    integer too long to read): it holds them all the same (see `_Builder.saw`).
+
+    Once a record was read, only the keys still unheld are wanted, and a text without a
+    backslash, in which no key can be escaped, holds a key only where it writes it as it is
+    spelt, in quotes: where it writes none of them, it is not parsed again."""
+    if builder.held_any and "\\" not in text and not any(_quoted(key) in text for key in builder.unheld):
+        return
     with contextlib.suppress(ValueError, RecursionError):
         obj = json.loads(text, parse_int=str, parse_constant=str, parse_float=str)
         if isinstance(obj, dict):
             builder.saw(_flatten_json(obj))
+
+
+@cache
+def _quoted(key: str) -> str:
+    """``key`` as JSON writes it (with a backslash where it must be escaped)."""
+    return json.dumps(key, ensure_ascii=False)
 
 
 class _KeyPairs:
