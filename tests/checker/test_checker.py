@@ -1403,6 +1403,23 @@ class TestTriggered:
             ("i3", 3, "discharged", ("i3", "w3")),
         ]
 
+    def test_an_unless_naming_the_response_it_comes_before_discharges_only_the_later_steps(self) -> None:
+        """An `unless` event names a chain through the trigger or an earlier step's event: one
+        made before the report it names does not discharge the step that report answers (the
+        report is not yet an event of the chain when the withdrawal comes), but it does discharge
+        the next step, open when it comes, whose chain that report is by then."""
+        rule = {**CHAIN, "steps": [CHAIN["steps"][0], {"action": "feedback", "within": "promptly"}]}
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection"),
+            ev("w1", "2024-03-01T11:00", "b1", "withdraw", ref="r1"),
+            ev("r1", "2024-03-01T12:00", "b1", "written-report", ref="i1"),
+        ]
+        report = run(ruleset({**rule, "unless": {"action": "withdraw"}}), log)
+        assert [(o.period, o.step, o.status, o.evidence) for o in report.outcomes] == [
+            ("i1", 1, "met", ("i1", "r1")),
+            ("i1", 2, "discharged", ("i1", "w1")),
+        ]
+
     def test_the_first_misdirected_response_in_time_is_the_one_reported(self) -> None:
         """No response reaches the step's recipient: the first misdirected one in time order is
         cited, whether it is linked by ref or free (a free one before a linked one here), so a
