@@ -1420,6 +1420,47 @@ class TestTriggered:
             ("i1", 2, "discharged", ("i1", "w1")),
         ]
 
+    def test_a_response_is_searched_from_the_triggers_instant_on(self) -> None:
+        """An event at the trigger's instant comes after it, wherever it stands in the log (the
+        log cannot tell which came first); one before the trigger answers nothing, even naming
+        it by `ref`, and is left unused. An `unless` event at the trigger's instant discharges
+        the chain, and is reported once, at the first step it excuses."""
+        rule = {**CHAIN, "steps": [CHAIN["steps"][0], {"action": "feedback", "within": "promptly"}]}
+        log = [
+            ev("r1", "2024-03-01T10:00", "b1", "written-report"),
+            ev("i1", "2024-03-01T10:00", "b1", "inspection"),
+            ev("r2", "2024-03-04T09:00", "b1", "written-report", ref="i2"),
+            ev("i2", "2024-03-04T10:00", "b1", "inspection"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(o.period, o.step, o.status, o.evidence) for o in report.outcomes] == [
+            ("i1", 1, "met", ("i1", "r1")),
+            ("i1", 2, "unanswered", ("i1",)),
+            ("i2", 1, "unanswered", ("i2",)),
+            ("i2", 2, "unanswered", ("i2",)),
+        ]
+        assert report.records.unused == 1  # r2
+        log = [ev("w1", "2024-03-01T10:00", "b1", "withdraw"), ev("i1", "2024-03-01T10:00", "b1", "inspection")]
+        report = run(ruleset({**rule, "unless": {"action": "withdraw"}}), log)
+        assert [(o.step, o.status, o.evidence) for o in report.outcomes] == [
+            (1, "discharged", ("i1", "w1")),
+            (2, "discharged", ("i1", "w1")),
+        ]
+        [f] = report.findings
+        assert (f.code.value, f.evidence, f.detail.get("step")) == ("discharged", ("i1", "w1"), 1)
+        # with `same` given, an `unless` event naming the chain by `ref` is anyone's; without it,
+        # the trigger's actor's own
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection"),
+            ev("w1", "2024-03-01T11:00", "b2", "withdraw", ref="i1"),
+        ]
+        for unless, status in (
+            ({"action": "withdraw", "same": ["subject"]}, "discharged"),
+            ({"action": "withdraw"}, "unanswered"),
+        ):
+            report = run(ruleset({**rule, "unless": unless}), log)
+            assert [o.status for o in report.outcomes] == [status, status]
+
     def test_the_first_misdirected_response_in_time_is_the_one_reported(self) -> None:
         """No response reaches the step's recipient: the first misdirected one in time order is
         cited, whether it is linked by ref or free (a free one before a linked one here), so a
