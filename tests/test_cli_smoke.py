@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -172,6 +173,32 @@ def test_validate_checks_each_rule_set_with_its_own_organisation(tmp_path: Path)
     (elsewhere / "org.yaml").write_text("id: [\n", encoding="utf-8")  # given beside it, but broken
     code, out, err = _run("validate", str(elsewhere / "rules.yaml"), str(elsewhere / "org.yaml"), str(EX / "org.yaml"))
     assert code == 2 and "[yaml-syntax]" in err and "[unknown-role]" not in err and "not checked" not in out
+
+
+def test_validate_says_ok_only_of_a_file_that_meets_no_problem_beside_another(tmp_path: Path) -> None:
+    """A rule set naming an actor its organisation lacks, beside an organisation exempting a
+    rule the rule set lacks: each loads alone, and each meets a problem beside the other. Before,
+    both were said ``ok`` and then their errors followed."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "id: t\ntitle: T\ntimezone: UTC\nrules:\n"
+        "  - {id: m, kind: recurring, clause: C1, who: u1, action: report, to: hq, every: month}\n",
+        encoding="utf-8",
+    )
+    org = tmp_path / "org.yaml"
+    org.write_text(
+        "id: o\nactors:\n  - {id: u1}\nexemptions:\n  - {actor: u1, rule: q, reason: merged}\n", encoding="utf-8"
+    )
+    code, out, err = _run("validate", str(rules), str(org))
+    assert (code, sorted(re.findall(r"\[([a-z-]+)\]", err))) == (2, ["unknown-actor", "unknown-rule"])
+    assert out.splitlines() == [
+        f"{rules}: loads (rule set t, 1 rule), but 1 problem beside {org}",
+        f"{org}: loads (organisation o, 1 actor), but 1 problem beside {rules}",
+    ]
+    org.write_text("id: o\nactors:\n  - {id: u1}\n  - {id: hq}\n", encoding="utf-8")
+    code, out, err = _run("validate", str(rules), str(org))
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [f"{rules}: ok (rule set t, 1 rule)", f"{org}: ok (organisation o, 2 actors)"]
 
 
 def test_the_commands_lines_name_control_characters_and_say_counts_in_their_number(tmp_path: Path) -> None:

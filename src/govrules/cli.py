@@ -32,12 +32,12 @@ from govrules.events import Event, FieldMap, Rejected, detect_format, known_enco
 from govrules.findings import Finding, FindingCode, Report
 from govrules.loaders import (
     DEFAULT_LIMITS,
-    cross_check,
     load_map_file,
     load_org,
     load_rules,
     require_usable,
     sniff_kind,
+    split_cross_check,
 )
 from govrules.messages import LANGUAGES, Reason, Wording, catalogue, fill, os_error, word
 from govrules.model import Organisation, RuleSet, labelled_periods, text_in
@@ -558,10 +558,14 @@ def _document(path: str) -> str | bytes:
 
 
 def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Load each file, then check each rule set with its organisations: a file is said ``ok``
+    only once nothing it meets finds a problem in it; one that loads but meets a problem says so,
+    naming the file it was checked with."""
     failed = False
     loaded_rules: list[tuple[str, RuleSet]] = []
     loaded_orgs: list[tuple[str, Organisation]] = []
     given_orgs: list[str] = []  # loaded or not: which rule set goes with which is said by the files given
+    loaded: dict[str, str] = {}  # what each file that loads is, in the order given
     for path in args.files:
         source = _document(path)
         kind = sniff_kind(source, file=path)
@@ -571,26 +575,41 @@ def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             if kind == "org":
                 org = load_org(source, file=path)
                 loaded_orgs.append((path, org))
-                _echo(f"{path}: ok (organisation {org.id}, {_count(len(org.actors), 'actor')})", file=stdout)
+                loaded[path] = f"organisation {org.id}, {_count(len(org.actors), 'actor')}"
             else:
                 rules = load_rules(source, file=path)
                 loaded_rules.append((path, rules))
-                _echo(f"{path}: ok (rule set {rules.id}, {_count(len(rules.rules), 'rule')})", file=stdout)
+                loaded[path] = f"rule set {rules.id}, {_count(len(rules.rules), 'rule')}"
         except LoadError as exc:
             failed = True
             for problem in exc.problems:
                 _echo(f"error: {problem}", file=stderr)
     paired = _pairs([path for path, _ in loaded_rules], given_orgs)
     orgs = dict(loaded_orgs)
+    unpaired: list[str] = []
+    spoilt: dict[str, dict[str, int]] = {}  # file -> the file it was checked with -> problems in it
     for path, rules in loaded_rules:
         if not paired[path] and given_orgs:
-            _echo(f"{path}: not checked with an organisation: none of those given is in its folder", file=stdout)
+            unpaired.append(path)
         for org_path in paired[path]:
             if org_path not in orgs:  # it did not load: said above
                 continue
-            for problem in cross_check(rules, orgs[org_path]):
+            rule_problems, org_problems = split_cross_check(rules, orgs[org_path])
+            for problem in rule_problems + org_problems:
                 failed = True
                 _echo(f"error: {problem}", file=stderr)
+            for at_fault, other, problems in ((path, org_path, rule_problems), (org_path, path, org_problems)):
+                if problems:
+                    found = spoilt.setdefault(at_fault, {})
+                    found[other] = found.get(other, 0) + len(problems)
+    for path, what in loaded.items():
+        if path in spoilt:
+            beside = ", ".join(f"{_count(n, 'problem')} beside {other}" for other, n in spoilt[path].items())
+            _echo(f"{path}: loads ({what}), but {beside}", file=stdout)
+        else:
+            _echo(f"{path}: ok ({what})", file=stdout)
+    for path in unpaired:
+        _echo(f"{path}: not checked with an organisation: none of those given is in its folder", file=stdout)
     return 2 if failed else 0
 
 
