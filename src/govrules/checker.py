@@ -98,6 +98,8 @@ class _Run:
     _sorted: dict[tuple[str, ...], tuple[Event, ...]] = field(default_factory=dict)
     _spans: dict[str, dict[str, tuple[DateRange, ...] | None]] = field(default_factory=dict)
     _names: dict[str | None, str] = field(default_factory=dict)
+    # events a recurring rule reads that name a period no label or calendar holds (see `_unread_periods`)
+    unread_periods: dict[str, Event] = field(default_factory=dict)
 
     # -- helpers shared by the kind checkers ------------------------------------------------
 
@@ -367,8 +369,11 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
     # with their times, once for every stream: each search for a discharge starts at its period
     unless = (unless_events, [e.time.timestamp() for e in unless_events])
     by_actor: dict[str, list[Event]] = defaultdict(list)
+    custom = {p.id for periods in run.ctx.org.calendars.values() for p in periods}
     for e in events:
         by_actor[e.actor].append(e)
+        if e.period is not None and e.period not in custom and _written(e.period) is None:
+            run.unread_periods[e.id] = e
     to = as_party(rule.to)
     extension_events: dict[str, list[Event]] = defaultdict(list)
     if rule.extension is not None:
@@ -2255,6 +2260,29 @@ def _count_used(acc: _Accounting, cited: Iterable[str]) -> int:
     return (marks.count(1) if marks is not None else 0) + len(rest)
 
 
+def _unread_periods(run: _Run, acc: _Accounting, outcomes: list[Outcome], findings: list[Finding]) -> list[Finding]:
+    """The events a recurring rule read that name a period no label or calendar of the
+    organisation holds (``01/2024``, ``2024-13``) and that nothing cites: each rejected, its
+    reason naming the period as written, where it would be unused without a word."""
+    unread = run.unread_periods
+    cited = {
+        event_id
+        for event_id in chain(
+            chain.from_iterable(map(_evidence, outcomes)),
+            (event_id for f in findings if f.rule is not None for event_id in f.evidence),
+        )
+        if event_id in unread
+    }
+    rejected = []
+    for event_id, e in unread.items():
+        if event_id in cited:
+            continue
+        acc.rejected += 1
+        reason = Reason("unread-period", period=e.period)
+        rejected.append(_rejected(run, Rejected(e.file or "<events>", e.line, reason, event_id)))
+    return rejected
+
+
 def _rejected(run: _Run, record: Rejected) -> Finding:
     if record.line is None:
         where = record.file
@@ -2427,6 +2455,8 @@ def check(
                 outcomes = []
     outcomes = [o for part in parts for o in part] + outcomes
     del parts
+    if run.unread_periods:
+        findings.extend(_unread_periods(run, acc, outcomes, findings))
     # the events cited by an outcome or a rule's finding, counted once the rules have run and let
     # go of their events (a set of every id held through the check would add to its peak memory)
     cited = chain(

@@ -311,6 +311,52 @@ class TestLate:
         [outcome] = [o for o in report.outcomes if o.actor == "b1" and o.evidence]
         assert (outcome.period, outcome.status, outcome.evidence) == (period, "late", ("late",))
 
+    def test_an_event_naming_a_period_nothing_holds_is_rejected_unless_cited(self) -> None:
+        """A report naming ``01/2024`` or ``2024-13`` names no period: no label reads so, and no
+        calendar of the organisation holds such an id. Unused, it would leave the months it was
+        meant for missing without a word; it is rejected, its reason naming the period as
+        written. One naming a label of another length (``2024-Q1``) or a calendar's period is
+        unused, as before, and one a rule cites (a content rule's event) is used."""
+        org = Organisation.model_validate(
+            {
+                **ORG.model_dump(by_alias=True),
+                "calendars": {"terms": [{"id": "autumn", "start": "2024-09-01", "end": "2025-01-31"}]},
+            }
+        )
+        log = [
+            ev("p1", "2024-02-05T10:00:00+08:00", "b1", "report", recipient="hq", period="01/2024"),
+            ev("p2", "2024-03-05T10:00:00+08:00", "b1", "report", recipient="hq", period="2024-13"),
+            ev("p3", "2024-03-06T10:00:00+08:00", "b1", "report", recipient="hq", period="2024-Q1"),
+            ev("p4", "2024-03-07T10:00:00+08:00", "b1", "report", recipient="hq", period="autumn"),
+            ev("p5", "2024-03-08T10:00:00+08:00", "b2", "report", recipient="hq", period="March"),
+        ]
+        end = {"start": date(2024, 1, 1), "end": date(2024, 4, 1), "as_of": datetime(2024, 6, 1, tzinfo=SH)}
+        report = run(ruleset(MONTHLY), log, org=org, **end)
+        rejected = gaps(report, "rejected-event")
+        assert [(f.evidence, f.file, f.line, f.detail["reason"]) for f in rejected] == [
+            (
+                (e.id,),
+                "log.csv",
+                e.line,
+                f"names the period {e.period!r}, which is no period label (such as 2024-01, 2024-Q1, 2024-H1, "
+                "2024-W05 or 2024) and no period of the organisation's calendars: it answers no period",
+            )
+            for e in (log[0], log[1], log[4])
+        ]
+        assert {o.status for o in report.outcomes if o.actor in ("b1", "b2")} == {"missing"}
+        records = report.records
+        assert (records.read, records.used, records.unused, records.rejected) == (5, 0, 2, 3)
+        content = {
+            "id": "titled",
+            "kind": "content",
+            "clause": "C",
+            "action": "report",
+            "schema": {"required": ["title"]},
+        }
+        report = run(ruleset(MONTHLY, content), log, org=org, **end)
+        assert gaps(report, "rejected-event") == []
+        assert (report.records.used, report.records.rejected) == (5, 0)
+
     def test_late_without_period_field_pays_the_oldest_debt(self) -> None:
         """Without a period field, a surplus event after a due moment pays the oldest unmet obligation.
 
