@@ -10,6 +10,7 @@ import gc
 import itertools
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -330,8 +331,10 @@ class TestLate:
             ev("p4", "2024-03-07T10:00:00+08:00", "b1", "report", recipient="hq", period="autumn"),
             ev("p5", "2024-03-08T10:00:00+08:00", "b2", "report", recipient="hq", period="March"),
         ]
-        end = {"start": date(2024, 1, 1), "end": date(2024, 4, 1), "as_of": datetime(2024, 6, 1, tzinfo=SH)}
-        report = run(ruleset(MONTHLY), log, org=org, **end)
+        within = partial(
+            run, org=org, start=date(2024, 1, 1), end=date(2024, 4, 1), as_of=datetime(2024, 6, 1, tzinfo=SH)
+        )
+        report = within(ruleset(MONTHLY), log)
         rejected = gaps(report, "rejected-event")
         assert [(f.evidence, f.file, f.line, f.detail["reason"]) for f in rejected] == [
             (
@@ -353,7 +356,7 @@ class TestLate:
             "action": "report",
             "schema": {"required": ["title"]},
         }
-        report = run(ruleset(MONTHLY, content), log, org=org, **end)
+        report = within(ruleset(MONTHLY, content), log)
         assert gaps(report, "rejected-event") == []
         assert (report.records.used, report.records.rejected) == (5, 0)
 
