@@ -590,9 +590,17 @@ def _assign(
         assigned[(unmet or own)[0] if unmet else own[-1]].append(e)
     for i in live:
         o = obls[i]
-        while len(assigned[i]) < o.min:
+        # a debt is what its events leave short: a misdirected event occupies it only in its
+        # on-time span (one naming it, made after its due moment, keeps no late event sent where
+        # the rule asks from paying it)
+        while (
+            len(assigned[i])
+            if not misdirected
+            else sum(1 for e in assigned[i] if e.id not in misdirected or e.time <= o.due)
+        ) < o.min:
             # (misdirected, time, seq, owner or -1): an event sent where the rule asks pays the
             # debt before a misdirected one, which does only where no other can (wrong-recipient)
+            # and only up to the number asked for
             best: tuple[bool, float, int, int] | None = None
             for e in loose:
                 if o.due < e.time <= o.closes and (best is None or _debt_key(e, misdirected) < best[:3]):
@@ -603,7 +611,7 @@ def _assign(
                 for e in _surplus(obls[j], [e for e in assigned[j] if e.id not in misdirected]):
                     if o.due < e.time <= o.closes and (best is None or _debt_key(e, misdirected) < best[:3]):
                         best = (*_debt_key(e, misdirected), j)
-            if best is None:
+            if best is None or (best[0] and len(assigned[i]) >= o.min):
                 break
             pool = loose if best[3] < 0 else assigned[best[3]]
             chosen = next(e for e in pool if _event_key(e) == best[1:3])

@@ -751,6 +751,22 @@ class TestWrongRecipient:
             assert [(o.period, o.status, o.evidence) for o in report.outcomes] == expected, right.period
             assert report.records.unused == unused
 
+    def test_a_late_misdirected_report_naming_its_period_leaves_the_debt_to_a_late_report_sent_right(
+        self,
+    ) -> None:
+        """January's report went to the office on 5 February, naming January, after its due
+        moment; another went to hq on 4 or 6 February, naming nothing. January is late, by the
+        report sent to hq: a misdirected report occupies a period only in its on-time span, so one
+        naming it late makes it no less a debt (before, it was wrong-recipient, and the report to
+        hq unused). Alone, the misdirected report still makes January wrong-recipient."""
+        org, as_of = _org_without("b2"), datetime(2024, 6, 1, tzinfo=SH)
+        mis = ev("mis", "2024-02-05T10:00", "b1", "report", recipient="office", period="2024-01")
+        for right in ("2024-02-04T10:00", "2024-02-06T10:00", None):
+            log = [mis] + ([ev("right", right, "b1", "report", recipient="hq")] if right else [])
+            report = run(ruleset(MONTHLY), log, start=date(2024, 1, 1), end=date(2024, 2, 1), as_of=as_of, org=org)
+            expected = ("late", ("right",), 1) if right else ("wrong-recipient", ("mis",), 0)
+            assert [(o.status, o.evidence, report.records.unused) for o in report.outcomes] == [expected], right
+
     def test_a_pending_obligation_cites_no_misdirected_report(self) -> None:
         """As of 15 November, November's only report went to the office: the obligation is
         pending, cites no event, and the report is counted as unused; once the due moment has
