@@ -562,6 +562,7 @@ def _assign(
     """
     by_label = {o.period: i for i, o in enumerate(obls)}
     live = [i for i, o in enumerate(obls) if o.status in ("open", "pending")]
+    spans = _Spans(obls, live)
     assigned: dict[int, list[Event]] = defaultdict(list)
     loose: list[Event] = []
     for e in events:
@@ -578,7 +579,7 @@ def _assign(
     for e in events:
         if e.period is not None:
             continue
-        own = [i for i in live if obls[i].opens <= e.time <= obls[i].due]
+        own = spans.holding(e.time)
         if not own:
             loose.append(e)
             continue
@@ -602,10 +603,10 @@ def _assign(
             # debt before a misdirected one, which does only where no other can (wrong-recipient)
             # and only up to the number asked for
             best: tuple[bool, float, int, int] | None = None
-            for e in loose:
+            for e in spans.late(loose, o):
                 if o.due < e.time <= o.closes and (best is None or _debt_key(e, misdirected) < best[:3]):
                     best = (*_debt_key(e, misdirected), -1)
-            for j in live:
+            for j in spans.after(o):
                 if j == i or obls[j].opens <= o.opens:
                     continue
                 for e in _surplus(obls[j], [e for e in assigned[j] if e.id not in misdirected]):
@@ -619,6 +620,47 @@ def _assign(
             assigned[i].append(chosen)
         assigned[i].sort(key=_event_key)
     return assigned
+
+
+class _Spans:
+    """One stream's live obligations (``live``, positions in ``obls``), found by instant through
+    the instants they open at, in order, where a scan of every one for each event and each debt
+    made a stream of n periods cost n² (a daily rule over four years: 1,460 periods).
+
+    Each method gives what a scan of ``live`` (or of the events given) would keep, possibly with
+    more, never fewer, for its caller tests each one as before: the instants are compared as
+    timestamps, a second wide on each side."""
+
+    def __init__(self, obls: Sequence[Obligation], live: list[int]) -> None:
+        self.obls = obls
+        self.order = sorted(live, key=lambda i: obls[i].opens.timestamp())
+        self.opens = [obls[i].opens.timestamp() for i in self.order]
+        # the longest on-time span: no obligation opening earlier than that before an instant holds it
+        self.longest = max((obls[i].due.timestamp() - obls[i].opens.timestamp() for i in live), default=0.0)
+
+    def holding(self, when: datetime) -> list[int]:
+        """The live obligations whose on-time span holds ``when``, in stream order."""
+        obls, at = self.obls, when.timestamp()
+        near = self.order[bisect_left(self.opens, at - self.longest - 1.0) : bisect_right(self.opens, at + 1.0)]
+        return sorted(i for i in near if obls[i].opens <= when <= obls[i].due)
+
+    def after(self, o: Obligation) -> list[int]:
+        """The live obligations that open after ``o`` and by its acceptance limit, in stream order:
+        the only ones whose events may pay ``o``'s debt (each event an obligation holds, in its
+        span or paying its own debt, comes after it opens)."""
+        lo = bisect_left(self.opens, o.opens.timestamp() - 1.0)
+        return sorted(self.order[lo : bisect_right(self.opens, o.closes.timestamp() + 1.0)])
+
+    @staticmethod
+    def late(loose: Sequence[Event], o: Obligation) -> Sequence[Event]:
+        """Of ``loose`` (in time order), those that may come after ``o``'s due moment and by its
+        acceptance limit."""
+        lo = bisect_left(loose, o.due.timestamp() - 1.0, key=_Spans._at)
+        return loose[lo : bisect_right(loose, o.closes.timestamp() + 1.0, key=_Spans._at)]
+
+    @staticmethod
+    def _at(e: Event) -> float:
+        return e.time.timestamp()
 
 
 def _elapsed_due(run: _Run, rule: RecurringRule) -> bool:

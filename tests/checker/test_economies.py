@@ -2,7 +2,8 @@
 
 It keeps an event without its attributes when no rule reads them, runs the rules reading the
 most events first and lets go of an action's events once no rule still to run reads them, sorts
-one action's events by instant alone when they come in input order, gathers events and outcomes
+one action's events by instant alone when they come in input order, finds a stream's
+obligations by the instants they open at, gathers events and outcomes
 in tuples of 65,536, indexes a requirement's events by the events themselves, sorts the outcomes
 a rule and actor at a time, counts the cited events in a bitmap by line, counts the records a
 batch at a time, finds the local day only of the events near the edges of a range, and does not
@@ -116,12 +117,30 @@ class _ScannedResponses:
         return astray[0] if astray else None
 
 
+class _ScannedSpans:
+    """`checker._Spans` without its order: every live obligation, and every loose event, given."""
+
+    def __init__(self, obls: Sequence[Any], live: list[int]) -> None:
+        self.obls, self.live = obls, live
+
+    def holding(self, when: datetime) -> list[int]:
+        return [i for i in self.live if self.obls[i].opens <= when <= self.obls[i].due]
+
+    def after(self, o: Any) -> list[int]:
+        return list(self.live)
+
+    @staticmethod
+    def late(loose: Sequence[Event], o: Any) -> Sequence[Event]:
+        return loose
+
+
 SAVINGS = {
     # what each saving becomes when it is turned off
     "attributes": ("attribute_actions", _every_action),
     "release": ("_Run.release", lambda self, actions: None),
     "sort": ("_timestamp", checker._event_key),
     "responses": ("_Responses", _ScannedResponses),
+    "spans": ("_Spans", _ScannedSpans),
 }
 
 
