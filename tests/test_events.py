@@ -2343,6 +2343,10 @@ def test_the_reasons_that_stop_or_repeat_are_told_by_their_words() -> None:
     assert all(reasons[key].startswith(events_module._DUPLICATE_START) for key in events_module._DUPLICATE)
     said = str(Reason("duplicate-id", id="e1", file="C:/logs/a.csv", line=12))
     assert events_module.duplicate_of(said) == events_module.FirstAt("C:/logs/a.csv", 12)
+    # in a log that numbers its records (a JSON array, an XES log), the first is named as a record
+    record = str(Reason("duplicate-id-record", id="e1", file="C:/logs/a.json", n=12))
+    assert record == "duplicate event id 'e1' (first at record 12 of C:/logs/a.json)"
+    assert events_module.duplicate_of(record) == events_module.FirstAt("C:/logs/a.json", 12)
     given = str(Reason("duplicate-id-given", id="e1"))
     assert events_module.duplicate_of(given) == events_module.FirstAt(None, None)
     assert events_module.duplicate_of("duplicate event id, as a reason a log wrote") is None

@@ -2055,7 +2055,9 @@ class _Accounting:
     with the line it was read at (the file only where it differs from ``first_file``), sharing the
     event's own id string and line number rather than building new objects. ``first_top`` is the
     last line of ``first_file`` when its events' lines rose strictly (a line names one event),
-    else None.
+    else None. ``numbered`` names the logs whose records are numbered rather than lined (a JSON
+    array, an XES log: ``record_numbered`` of `check`), where a duplicate and the record it
+    repeats are said as records: known per file, so that no event carries it.
     """
 
     read: int = 0
@@ -2068,16 +2070,23 @@ class _Accounting:
     first_file: str | None = None
     first_top: int | None = None
     other_files: dict[str, str | None] = field(default_factory=dict)
+    numbered: frozenset[str] = frozenset()
 
-    def duplicate(self, event_id: str) -> Reason:
-        """Why a second event of ``event_id`` is rejected: where the first was read
-        (``file:line``), or, for an event made in Python with no file or line, that it came
-        first."""
+    def duplicate(self, event: Event) -> Rejected:
+        """The rejection of ``event``, whose id an accepted event holds: said where it was read,
+        with where the first was read (``file:line``, or its record in a log that numbers its
+        records), or, for an event made in Python with no file or line, that it came first."""
+        event_id = event.id
         file = self.other_files.get(event_id, self.first_file)
         line = self.first_seen[event_id]
         if file is None or line is None:
-            return Reason("duplicate-id-given", id=event_id)
-        return Reason("duplicate-id", id=event_id, file=file, line=line)
+            reason = Reason("duplicate-id-given", id=event_id)
+        elif file in self.numbered:
+            reason = Reason("duplicate-id-record", id=event_id, file=file, n=line)
+        else:
+            reason = Reason("duplicate-id", id=event_id, file=file, line=line)
+        where = event.file or "<events>"
+        return Rejected(where, event.line, reason, event_id, numbered=where in self.numbered)
 
 
 _INGEST_BATCH = 512
@@ -2144,15 +2153,7 @@ def _ingest(
             event_id = record.id
             if event_id in seen:
                 acc.rejected += 1
-                yield _rejected(
-                    run,
-                    Rejected(
-                        record.file or "<events>",
-                        record.line,
-                        acc.duplicate(event_id),
-                        event_id,
-                    ),
-                )
+                yield _rejected(run, acc.duplicate(record))
                 continue
             line = record.line
             if not started:
@@ -2436,6 +2437,7 @@ def iter_findings(
     as_of: datetime | None = None,
     lang: str = "en",
     actors: Iterable[str] | None = None,
+    record_numbered: Collection[str] = (),
 ) -> Iterator[Finding]:
     """Yield findings lazily, unsorted: the unreadable and duplicate records first, then each
     rule's, then the events of actors the organisation does not list.
@@ -2443,7 +2445,7 @@ def iter_findings(
     Same arguments as `check`.
     """
     run = _prepare(rules, org, start, end, as_of, lang, actors)
-    for item in _evaluate(run, rules, events, _Accounting()):
+    for item in _evaluate(run, rules, events, _Accounting(numbered=frozenset(record_numbered))):
         if isinstance(item, Finding):
             yield item
 
@@ -2458,6 +2460,7 @@ def check(
     as_of: datetime | None = None,
     lang: str = "en",
     actors: Iterable[str] | None = None,
+    record_numbered: Collection[str] = (),
     with_locations: bool = False,
 ) -> Report:
     """Check events against the rules over ``[start, end)`` as of ``as_of``.
@@ -2472,6 +2475,11 @@ def check(
             it are pending; events after it are not used.
         lang: message language (``en``, ``zh``).
         actors: check only the obligations of these actors (one partition; see `merge_reports`).
+        record_numbered: the logs (as the events name their ``file``) whose records are
+            numbered rather than lined, JSON arrays and XES logs, as
+            `govrules.renderers.RenderContext` names them: a record rejected as a duplicate in
+            one, and the record it repeats, are said as records (``record 2 of events.json``),
+            as `read_events` says its own rejections in such a log, not as ``events.json:2``.
         with_locations: fill ``evidence_locations`` with the file and line each cited event was
             read at (events that carry a ``file``), from the state duplicate detection keeps anyway.
 
@@ -2491,7 +2499,7 @@ def check(
     >>> report = check(rules, org, events, start=date(2024, 1, 1), end=date(2025, 1, 1))  # doctest: +SKIP
     """
     run = _prepare(rules, org, start, end, as_of, lang, actors)
-    acc = _Accounting()
+    acc = _Accounting(numbered=frozenset(record_numbered))
     findings: list[Finding] = []
     parts: list[tuple[Outcome, ...]] = []
     outcomes: list[Outcome] = []

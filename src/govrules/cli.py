@@ -375,6 +375,9 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
                 raise _UsageError(Wording("usage-empty-log", file=path))
             first_seq += last + 1
 
+    # the logs that number their records: a place in one is said as a record, in the check's
+    # messages (a duplicate's) as in the renderers'
+    numbered = frozenset(path for path in args.events if (fmt or _format_of(path)) in ("json", "xes"))
     report = check(
         rules,
         org,
@@ -383,6 +386,7 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
         end=end,
         as_of=as_of,
         lang=args.lang,
+        record_numbered=numbered,
         with_locations=True,
     )
     if unheld:  # no error (an export may leave out a key it never fills), but said where it is read
@@ -394,7 +398,6 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
             for note in said:
                 _echo(_say("warning", args.lang, message=note), file=stderr)
     context = _render_context(rules, org, args.lang, args.rules, colour=False)
-    numbered = frozenset(path for path in args.events if (fmt or _format_of(path)) in ("json", "xes"))
     return report, dataclasses.replace(context, record_numbered=numbered)
 
 

@@ -151,7 +151,7 @@ _STOPPED = "reading stopped"
 """Words the English text of every reason in `_STOPPING` holds (a test says so): a reason without
 them is none of those, which `reading_stopped` tells without matching each one's pattern."""
 
-_DUPLICATE = ("duplicate-id", "duplicate-id-given")
+_DUPLICATE = ("duplicate-id", "duplicate-id-record", "duplicate-id-given")
 """The reasons a record is rejected for repeating the id of one read before it."""
 
 _DUPLICATE_START = "duplicate event id "
@@ -168,7 +168,8 @@ class StoppedAt:
 @dataclass(frozen=True, slots=True)
 class FirstAt:
     """Where the record that a record rejected as a duplicate repeats was read: its file and line
-    (both None for an event made in Python, which has neither)."""
+    (its record number in a log that numbers its records, a JSON array, an XES log; both None for
+    an event made in Python, which has neither)."""
 
     file: str | None
     line: int | None
@@ -176,8 +177,8 @@ class FirstAt:
 
 @cache
 def _patterns(keys: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    """The English text of each reason of ``keys`` as a pattern: ``{line}`` a number, any other
-    value any text, each a group of its name."""
+    """The English text of each reason of ``keys`` as a pattern: ``{line}`` and ``{n}`` (a record
+    number) a number, any other value any text, each a group of its name."""
     from govrules.messages import catalogue
 
     reasons = catalogue("en")["reasons"]
@@ -185,7 +186,7 @@ def _patterns(keys: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     for key in keys:
         parts = re.split(r"\{(\w+)(?:![rs])?\}", str(reasons[key]))
         pattern = "".join(
-            re.escape(part) if i % 2 == 0 else (f"(?P<{part}>[0-9]+)" if part == "line" else f"(?P<{part}>.*)")
+            re.escape(part) if i % 2 == 0 else (f"(?P<{part}>[0-9]+)" if part in ("line", "n") else f"(?P<{part}>.*)")
             for i, part in enumerate(parts)
         )
         patterns.append(re.compile(pattern, re.DOTALL))
@@ -211,7 +212,7 @@ def duplicate_of(reason: str) -> FirstAt | None:
     found = _matched(_DUPLICATE, reason) if reason.startswith(_DUPLICATE_START) else None
     if found is None:
         return None
-    line = found.get("line")
+    line = found.get("line", found.get("n"))  # a record number where the log numbers its records
     return FirstAt(found.get("file"), int(line) if line is not None else None)
 
 

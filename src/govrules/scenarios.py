@@ -42,7 +42,15 @@ import yaml
 
 from govrules.checker import check
 from govrules.errors import EventLogError, LoadError, Problem
-from govrules.events import Event, FieldMap, Rejected, known_encoding, parse_audit_moment, read_events
+from govrules.events import (
+    Event,
+    FieldMap,
+    Rejected,
+    detect_format,
+    known_encoding,
+    parse_audit_moment,
+    read_events,
+)
 from govrules.findings import Finding, FindingCode, Report, Severity
 from govrules.loaders import SourceMap, load_map_file, load_org, load_rules, parse_document, pointer_step
 from govrules.messages import LANGUAGES, Reason
@@ -379,6 +387,19 @@ def _events(s: Scenario) -> Iterator[Event | Rejected]:
         )
 
 
+def _record_numbered(s: Scenario) -> frozenset[str]:
+    """The scenario's log, as its events name their file, if it numbers its records (a JSON
+    array, an XES log)."""
+    if not isinstance(s.events, str):
+        return frozenset()
+    path = os.fspath(s.path.parent / s.events)
+    try:
+        fmt = s.fmt or detect_format(path)
+    except EventLogError:  # a name that tells no format: the reader refuses the log
+        return frozenset()
+    return frozenset({path}) if fmt in ("json", "xes") else frozenset()
+
+
 def _matches(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> bool:
     for key, value in expected.items():
         got = actual.get(key)
@@ -403,6 +424,7 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
         end=scenario.end,
         as_of=scenario.as_of,
         lang=scenario.lang,
+        record_numbered=_record_numbered(scenario),
     )
     actual = list(report.findings)
     fields = [_as_fields(f) for f in actual]

@@ -18,6 +18,7 @@ import pytest
 
 import govrules
 from govrules.cli import run
+from govrules.events import FirstAt, duplicate_of
 from govrules.renderers import RenderContext, render
 from govrules.renderers.junit import RECORDS_SUITE
 from govrules.renderers.markdown import _esc
@@ -57,25 +58,37 @@ def _xes_event(i: str | None, time: str, actor: str, period: str | None) -> str:
     )
 
 
-LOGS = {
-    "json": ("events.json", "[" + ",\n".join(json.dumps(_json_record(*r)) for r in RECORDS) + "]\n"),
-    "xes": (
-        "events.xes",
-        '<?xml version="1.0" encoding="UTF-8"?>\n<log>\n<trace>\n'
-        + "".join(_xes_event(*r) for r in RECORDS)
-        + "</trace>\n</log>\n",
-    ),
-    "jsonl": ("events.jsonl", "".join(json.dumps(_json_record(*r)) + "\n" for r in RECORDS)),
-}
+def _logs(records: list[tuple[str | None, str, str, str | None]]) -> dict[str, tuple[str, str]]:
+    """The file name and text of a log of ``records`` in each format."""
+    return {
+        "json": ("events.json", "[" + ",\n".join(json.dumps(_json_record(*r)) for r in records) + "]\n"),
+        "xes": (
+            "events.xes",
+            '<?xml version="1.0" encoding="UTF-8"?>\n<log>\n<trace>\n'
+            + "".join(_xes_event(*r) for r in records)
+            + "</trace>\n</log>\n",
+        ),
+        "jsonl": ("events.jsonl", "".join(json.dumps(_json_record(*r)) + "\n" for r in records)),
+        "csv": (
+            "events.csv",
+            "id,time,actor,action,period\n"
+            + "".join(f"{i or ''},{t},{a},report,{p or ''}\n" for i, t, a, p in records),
+        ),
+    }
+
+
+LOGS = _logs(RECORDS)
+# the records again, and a fifth that repeats the first's id (a duplicate, rejected naming the first)
+DUPLICATED = _logs([*RECORDS, ("e1", "2024-02-10T10:00:00+01:00", "b1", None)])
 RANGE = ["--from", "2024-01-01", "--to", "2024-02-29", "--as-of", "2024-04-01"]
 
 
-def _check(tmp_path: Path, kind: str, *extra: str) -> tuple[str, str]:
-    """The CLI's output over the log of ``kind``, and the log's path."""
+def _check(tmp_path: Path, kind: str, *extra: str, logs: dict[str, tuple[str, str]] = LOGS) -> tuple[str, str]:
+    """The CLI's output over the log of ``kind`` (of ``logs``), and the log's path."""
     tmp_path.mkdir(exist_ok=True)
     (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
     (tmp_path / "org.yaml").write_text(ORG, encoding="utf-8")
-    name, text = LOGS[kind]
+    name, text = logs[kind]
     log = tmp_path / name
     log.write_text(text, encoding="utf-8")
     argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml"), "--events", str(log)]
@@ -235,3 +248,89 @@ def test_a_rejected_records_message_says_its_number_not_a_line(tmp_path: Path, k
     out, jsonl = _check(tmp_path / "lines", "jsonl", "--format", "json", "--lang", lang)
     [finding] = [f for f in json.loads(out)["findings"] if f["code"] == "rejected-event"]
     assert finding["message"].startswith({"en": f"record {jsonl}:2 could", "zh": f"记录 {jsonl}:2 无法读取"}[lang])
+
+
+def _duplicate(lang: str, log: str, kind: str) -> str:
+    """The message of the fifth record of ``DUPLICATED``'s log of ``kind``, which repeats the first's id."""
+    if kind in ("json", "xes"):
+        return {
+            "en": f"record 5 of {log} could not be read: duplicate event id 'e1' (first at record 1 of {log})",
+            "zh": f"记录 {log} 第 5 条 无法读取:事件编号 'e1' 重复(首次见于 {log} 第 1 条记录)",
+        }[lang]
+    first, line = (2, 6) if kind == "csv" else (1, 5)  # a CSV log's header is its first line
+    return {
+        "en": f"record {log}:{line} could not be read: duplicate event id 'e1' (first at {log}:{first})",
+        "zh": f"记录 {log}:{line} 无法读取:事件编号 'e1' 重复(首次见于 {log}:{first})",
+    }[lang]
+
+
+@pytest.mark.parametrize("kind", ["json", "xes", "csv", "jsonl"])
+@LANGS
+def test_a_duplicate_says_itself_and_the_record_it_repeats_as_records(tmp_path: Path, kind: str, lang: str) -> None:
+    """A record that repeats the id of one read before it, in a JSON array or an XES log, is said
+    as its record and names the first as a record (``first at record 1 of events.json``), in the
+    JSON report's message and reason and in the text report, in the report's language; both were
+    said as ``events.json:5`` and ``events.json:1``. A CSV or JSON Lines log keeps ``file:line``.
+    The reason still tells the record it repeats (`duplicate_of`)."""
+    out, log = _check(tmp_path, kind, "--format", "json", "--lang", lang, logs=DUPLICATED)
+    report = govrules.Report.model_validate_json(out)
+    [finding] = [f for f in report.findings if f.code == "rejected-event" and f.evidence == ("e1",)]
+    numbered = kind in ("json", "xes")
+    line, first = (5, 1) if numbered else ((6, 2) if kind == "csv" else (5, 1))
+    assert (finding.file, finding.line, finding.severity) == (log, line, "warning")
+    assert duplicate_of(finding.detail["reason"]) == FirstAt(log, first)
+    assert finding.message == _duplicate(lang, log, kind)
+    assert finding.detail["reason"] == (
+        f"duplicate event id 'e1' (first at record 1 of {log})"
+        if numbered
+        else f"duplicate event id 'e1' (first at {log}:{first})"
+    )
+    text, _ = _check(tmp_path, kind, "--format", "text", "--lang", lang, logs=DUPLICATED)
+    [said] = [row.strip() for row in text.splitlines() if "'e1'" in row]
+    assert said.startswith((_record(lang, log, 5) if numbered else f"{log}:{line}") + "  ")
+    assert said.endswith(_duplicate(lang, log, kind))
+
+
+@pytest.mark.parametrize("kind", ["json", "xes"])
+def test_a_record_numbered_log_given_twice_is_read_through_its_first_reading(tmp_path: Path, kind: str) -> None:
+    """A JSON array or XES log given twice under one name: each record of the second reading is
+    a duplicate of itself, said as its record, and the log is not one of those not read whole
+    (each duplicate is told by its reason, `duplicate_of`, which now names a record)."""
+    _, log = _check(tmp_path, kind, logs=DUPLICATED)
+    argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml"), "--events", log]
+    out, err = io.StringIO(), io.StringIO()
+    code = run([*argv, "--events", log, *RANGE, "--format", "json"], out, err)
+    report = govrules.Report.model_validate_json(out.getvalue())
+    again = [f for f in report.findings if f.code == "rejected-event" and f.detail["reason"].startswith("duplicate")]
+    assert [(f.line, duplicate_of(f.detail["reason"])) for f in again] == [
+        (1, FirstAt(log, 1)),
+        (3, FirstAt(log, 3)),
+        (4, FirstAt(log, 4)),
+        (5, FirstAt(log, 1)),
+        (5, FirstAt(log, 1)),
+    ]
+    assert (
+        again[0].message == f"record 1 of {log} could not be read: duplicate event id 'e1' (first at record 1 of {log})"
+    )
+    assert (code, report.unread_logs(), report.notes) == (1, [], ())
+
+
+def test_a_library_check_says_records_of_the_logs_it_is_told_number_them(tmp_path: Path) -> None:
+    """`check(..., record_numbered=...)` names the logs that number their records, as the CLI
+    gives them: a duplicate there is said as records; without it, as ``file:line`` (as a report
+    rendered with no context naming those logs keeps it)."""
+    _, log = _check(tmp_path, "json", logs=DUPLICATED)
+    rules = govrules.load_rules(str(tmp_path / "rules.yaml"))
+    org = govrules.load_org(str(tmp_path / "org.yaml"))
+    said = {}
+    for numbered in ((), {log}):
+        events = govrules.read_events(log, tz=govrules.zone_of(rules, org))
+        report = govrules.check(
+            rules, org, events, start=date(2024, 1, 1), end=date(2024, 3, 1), record_numbered=numbered
+        )
+        [finding] = [f for f in report.findings if f.evidence == ("e1",) and f.code == "rejected-event"]
+        said[bool(numbered)] = (finding.line, finding.message)
+    assert said == {
+        True: (5, _duplicate("en", log, "json")),
+        False: (5, f"record {log}:5 could not be read: duplicate event id 'e1' (first at {log}:1)"),
+    }

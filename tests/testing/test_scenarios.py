@@ -225,6 +225,29 @@ def test_a_key_the_map_names_that_no_record_of_the_scenarios_log_holds_is_an_err
             assert result.passed, result.diff()
 
 
+@pytest.mark.parametrize("name", ["log.json", "log.jsonl"])
+def test_a_duplicate_in_a_scenarios_log_says_records_where_the_log_numbers_them(tmp_path: Path, name: str) -> None:
+    """A record of a scenario's JSON array log that repeats the id of the one before it is said
+    as its record, naming the first as a record, as `govrules check` says it; a JSON Lines log's
+    keeps ``file:line``."""
+    record = (
+        '{"id": "d1", "time": "2024-12-20T10:00:00+08:00", "actor": "branch-1", "action": "ideology-report",'
+        ' "recipient": "central-party-branch"}'
+    )
+    log = tmp_path / name
+    log.write_text(f"[{record},\n{record}]\n" if name.endswith(".json") else f"{record}\n{record}\n", "utf-8")
+    path = tmp_path / "x.scenario.yaml"
+    text = (
+        SCENARIO.replace("FINDINGS", "[]").replace("severities: [violation]", "severities: [warning]").split("events:")
+    )
+    path.write_text(text[0] + f"events: {name}\n" + text[1].split("\n", 2)[2], "utf-8")
+    result = run_scenario(load_scenario(path))
+    [finding] = result.unexpected
+    assert (finding.code, finding.file, finding.line, finding.evidence) == ("rejected-event", str(log), 2, ("d1",))
+    here, there = (f"2 of {log}", f"record 1 of {log}") if name == "log.json" else (f"{log}:2", f"{log}:1")
+    assert finding.message == f"record {here} could not be read: duplicate event id 'd1' (first at {there})"
+
+
 def test_an_inline_rule_set_is_said_at_its_lines_in_the_scenario(tmp_path: Path) -> None:
     """An inline rule set missing its title: the problem is at the scenario's line of the inline
     mapping, not at line 1 of a copy named '<inline rules>'; a rule file that cannot be read is
