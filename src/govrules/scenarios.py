@@ -1,8 +1,9 @@
 """Scenario files: "this log gives exactly these findings", pinned without writing Python.
 
 A scenario (``*.scenario.yaml``) names a rule set and an organisation (paths relative to the
-scenario, or inline mappings), the events (inline records, or a log path with an optional
-column mapping), the range and audit moment, and the expected findings::
+scenario, or inline mappings), the events (inline records, or a log path), with an optional
+column mapping (``map``, ``map_file``) that applies to either, the range and audit moment, and
+the expected findings::
 
     name: branch 3 misses its December report
     rules: ../rules.yaml
@@ -279,6 +280,12 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap) -> Scenario:
         raise _Invalid("/map", str(exc)) from None
     events = data["events"]
     if isinstance(events, list):  # a record that is no mapping is read, and rejected, as a log's is
+        if encoding is not None:  # a map file's is its export's, kept for the map's sake: not refused
+            raise _Invalid(
+                "/encoding",
+                "'encoding' is the text encoding of a log file, and these events are written inline"
+                " (read as the scenario is): remove it, or give 'events' a log path",
+            )
         for i, record in enumerate(events):
             if isinstance(record, dict) and not isinstance(record.get("attributes") or {}, dict):
                 raise _Invalid(

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from govrules.errors import LoadError
-from govrules.scenarios import load_scenario, run_scenario
+from govrules.events import Event
+from govrules.scenarios import _events, load_scenario, run_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "school-ideology"
@@ -223,6 +224,62 @@ def test_a_key_the_map_names_that_no_record_of_the_scenarios_log_holds_is_an_err
         else:
             result = run_scenario(load_scenario(path))
             assert result.passed, result.diff()
+
+
+def test_inline_events_are_read_through_the_map_and_refuse_an_encoding(tmp_path: Path) -> None:
+    """Inline events are read through ``map`` and through ``map_file`` alike (its fields, lists
+    and attributes; its format and encoding are its export's, not used); ``encoding`` beside them
+    is refused at its line, naming the key: it can only be a log file's, and was ignored. Given a
+    log path, it is read as before."""
+    record = "{id: d1, time: '2024-12-20T10:00:00+08:00', who: branch-1, action: ideology-report,"
+    record += " recipient: central-party-branch, tags: 'a;b', Note: hi}"
+    (tmp_path / "m.map.yaml").write_text(
+        "format: csv\nencoding: gb18030\nfields: {actor: who}\nlists: {tags: ';'}\nattributes: {Note: note}\n",
+        "utf-8",
+    )
+    items = ", ".join(f"{{code: missing, actor: branch-{n}, period: 2024-12}}" for n in (2, 3, 4))
+    text = SCENARIO.replace("FINDINGS", f"[{items}]").replace(
+        "severities: [violation]", "severities: [violation, warning]"
+    )
+    inline = text.split("events:\n")[0] + f"events:\n  - {record}\n" + "range:" + text.split("range:")[1]
+    path = tmp_path / "x.scenario.yaml"
+    read = {}
+    for key, given in (("map", "map: {actor: who}\n"), ("map_file", "map_file: m.map.yaml\n")):
+        path.write_text(inline.replace("expect:", given + "expect:"), "utf-8")
+        scenario = load_scenario(path)
+        result = run_scenario(scenario)
+        assert result.passed, result.diff()
+        [event] = _events(scenario)
+        assert isinstance(event, Event)
+        read[key] = (
+            event.actor,
+            dict(event.attributes),
+            [(o.actor, o.status, o.evidence) for o in result.report.outcomes],
+        )
+    assert read["map"][0] == read["map_file"][0] == "branch-1"
+    assert read["map"][2] == read["map_file"][2]
+    assert ("branch-1", "met", ("d1",)) in read["map_file"][2]
+    assert read["map_file"][1] == {"tags": ["a", "b"], "note": "hi"}  # the map file's list and attribute
+
+    refused = inline.replace("expect:", "map: {actor: who}\nencoding: gb18030\nexpect:")
+    path.write_text(refused, "utf-8")
+    with pytest.raises(LoadError) as info:
+        load_scenario(path)
+    [problem] = info.value.problems
+    line = refused.splitlines().index("encoding: gb18030") + 1
+    assert (problem.file, problem.line, problem.pointer) == (str(path), line, "/encoding")
+    assert problem.message.startswith(
+        "'encoding' is the text encoding of a log file, and these events are written inline"
+    )
+
+    (tmp_path / "log.csv").write_text(
+        "id,time,who,action,recipient\nd1,2024-12-20T10:00:00+08:00,branch-1,ideology-report,central-party-branch\n",
+        "gb18030",
+    )
+    as_log = text.split("events:\n")[0] + "events: log.csv\nmap: {actor: who}\nencoding: gb18030\nrange:"
+    path.write_text(as_log + text.split("range:")[1], "utf-8")
+    result = run_scenario(load_scenario(path))
+    assert result.passed, result.diff()
 
 
 @pytest.mark.parametrize("name", ["log.json", "log.jsonl"])
