@@ -165,6 +165,47 @@ class TestUnions:
             load_rules((HEAD + f"rules:\n  - {rule}\n").encode(), file="r.yaml")
         assert [(p.pointer, p.code, p.message) for p in info.value.problems] == [(pointer, "unknown-key", message)]
 
+    @pytest.mark.parametrize(
+        ("every", "expected"),
+        [
+            (  # a named calendar (by its 'calendar'): not the year start's 'year_starting'
+                "{calendar: semester, yar_starting: 9}",
+                [("/rules/0/every/yar_starting", "unknown-key", "unknown key 'yar_starting'")],
+            ),
+            (  # a recurrence (by its 'rrule' and 'start'): not the named calendar's 'calendar'
+                "{rrule: 'FREQ=WEEKLY', start: 2024-01-02, calendr: semester}",
+                [("/rules/0/every/calendr", "unknown-key", "unknown key 'calendr'")],
+            ),
+            (  # a recurrence still gets its own keys
+                "{rrule: 'FREQ=WEEKLY', strt: 2024-01-02}",
+                [
+                    ("/rules/0/every/start", "missing-key", "expected the key 'start', found none"),
+                    ("/rules/0/every/strt", "unknown-key", "unknown key 'strt'; did you mean 'start'?"),
+                ],
+            ),
+            (  # no shape holds the other key, misspelt too: any shape's key, for each
+                "{calendr: semester, yar_starting: 9}",
+                [
+                    ("/rules/0/every/calendr", "unknown-key", "unknown key 'calendr'; did you mean 'calendar'?"),
+                    (
+                        "/rules/0/every/yar_starting",
+                        "unknown-key",
+                        "unknown key 'yar_starting'; did you mean 'year_starting'?",
+                    ),
+                ],
+            ),
+        ],
+    )
+    def test_a_suggested_key_is_of_the_shape_the_other_keys_show(
+        self, every: str, expected: list[tuple[str, str, str]]
+    ) -> None:
+        """A mapping of several shapes ('every') gets a key of the shapes that hold its other keys,
+        not of any shape: beside 'calendar', 'yar_starting' is no slip for a year start's key."""
+        rule = f"{{id: a, kind: recurring, clause: c, who: b, action: y, every: {every}}}"
+        with pytest.raises(RuleSetError) as info:
+            load_rules((HEAD + f"rules:\n  - {rule}\n").encode(), file="r.yaml")
+        assert sorted((p.pointer, p.code, p.message) for p in info.value.problems) == expected
+
     def test_a_suggested_key_of_an_organisation_is_one_that_mapping_may_hold(self) -> None:
         """As in a rule set: an actor's 'timezone' is near no key of an actor ('time' is an
         event's); a role grant's 'frm' is near its 'from', named as written (not 'from_')."""

@@ -17,7 +17,7 @@ import os
 import re
 import sys
 import types
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -606,6 +606,7 @@ class _Issue:
     found: Any
     key: str | None = None  # the offending key itself, for an error about a mapping key
     message: str | None = None  # set for a problem `_select` built from several errors
+    siblings: frozenset[str] = frozenset()  # the keys of the mapping that holds the last key of ``path``
 
     def pointer(self) -> str:
         tokens = [pointer_step(str(name)) for kind, name in self.path if kind == "k"]
@@ -644,10 +645,19 @@ def _branch_fits(annotation: Any, label: str) -> bool:
     return bool(names) and getattr(annotation, "__name__", None) == names[-1]
 
 
-def _allowed_keys(root: type[BaseModel] | None, path: Sequence[tuple[str, str | int]]) -> set[str] | None:
+def _allowed_keys(
+    root: type[BaseModel] | None, path: Sequence[tuple[str, str | int]], beside: Collection[str] = ()
+) -> set[str] | None:
     """The keys a mapping at ``path`` (keys and union-branch labels, as `_place` gives them) of a
     ``root`` document may hold, as written in a file (``from``, not ``from_``); None when they
-    cannot be known."""
+    cannot be known.
+
+    Where the mapping may take several shapes (``every``: a year start, a named calendar, a
+    recurrence), the keys are those of the shapes that hold the most of the keys ``beside`` it
+    (the other keys the mapping holds): `every: {calendar: x, yar_starting: 3}` is a named
+    calendar, which has no 'year_starting'. Where no shape holds any of them (a mapping whose
+    only key is misspelt), the keys of every shape.
+    """
     if root is None:
         return None
     candidates: list[Any] = [root]
@@ -655,7 +665,7 @@ def _allowed_keys(root: type[BaseModel] | None, path: Sequence[tuple[str, str | 
         if kind == "b":
             # a rule's kind says which of the rules it is; any other union's branch is only the one
             # pydantic tried first (`every: {calenda: ...}` is reported against the year start's
-            # shape too): the keys of every branch are allowed there
+            # shape too): the keys the mapping holds say which shapes it may be, below
             if str(step) in model.RULE_KINDS:
                 candidates = [t for t in candidates if _branch_fits(t, str(step))] or candidates
             continue
@@ -670,10 +680,11 @@ def _allowed_keys(root: type[BaseModel] | None, path: Sequence[tuple[str, str | 
             elif origin is dict and len(args) == 2 and isinstance(step, str):
                 inner.extend(_alternatives(args[1]))
         candidates = inner
-    models = [t for t in candidates if _is_model(t)]
-    if not models:
+    shapes = [{info.alias or name for name, info in t.model_fields.items()} for t in candidates if _is_model(t)]
+    if not shapes:
         return None
-    return {info.alias or name for cls in models for name, info in cls.model_fields.items()}
+    most = max(len(keys.intersection(beside)) for keys in shapes)
+    return {key for keys in shapes if len(keys.intersection(beside)) == most for key in keys}
 
 
 def _describe(value: Any) -> str:
@@ -703,9 +714,11 @@ def _place(error: Any, data: Any) -> _Issue:
     path: list[tuple[str, str | int]] = []
     current = data
     key = None
+    siblings: frozenset[str] = frozenset()
     for item in error["loc"]:
         if isinstance(current, Mapping) and isinstance(item, str) and item in current:
             path.append(("k", item))
+            siblings = frozenset(current)
             key, current = item, current[item]
         elif isinstance(current, list) and isinstance(item, int) and 0 <= item < len(current):
             path.append(("k", item))
@@ -714,11 +727,12 @@ def _place(error: Any, data: Any) -> _Issue:
             current = key  # the error is about the mapping key itself
         elif isinstance(current, Mapping) and isinstance(item, str) and not _is_branch_label(item):
             path.append(("k", item))  # a key that is missing or unknown at this level
+            siblings = frozenset(current)
             key, current = item, _MISSING
         else:
             path.append(("b", item))
     is_key_error = bool(error["loc"]) and error["loc"][-1] == "[key]"
-    return _Issue(tuple(path), error, current, key=current if is_key_error else None)
+    return _Issue(tuple(path), error, current, key=current if is_key_error else None, siblings=siblings)
 
 
 def _mismatch(issue: _Issue) -> bool:
@@ -807,7 +821,8 @@ def _code_and_message(issue: _Issue, root: type[BaseModel] | None) -> tuple[str,
     if kind == "extra_forbidden":
         name = str(issue.path[-1][1])
         message = f"unknown key {name!r}"
-        allowed = _allowed_keys(root, issue.path[:-1]) or set()  # only a key this mapping may hold
+        # only a key this mapping may hold, in the shapes its other keys fit
+        allowed = _allowed_keys(root, issue.path[:-1], issue.siblings - {name}) or set()
         close = difflib.get_close_matches(name, sorted(allowed - {name}), n=1, cutoff=0.6)
         return pointer, "unknown-key", message + (f"; did you mean {close[0]!r}?" if close else "")
     if kind == "missing":
