@@ -206,6 +206,119 @@ class TestUnions:
             load_rules((HEAD + f"rules:\n  - {rule}\n").encode(), file="r.yaml")
         assert sorted((p.pointer, p.code, p.message) for p in info.value.problems) == expected
 
+    @pytest.mark.parametrize(
+        ("rule", "pointer", "meant"),
+        [
+            (  # the steps of a triggered rule, written as what happens then
+                "{id: a, kind: triggered, clause: c, trigger: {action: x}, then: [{action: y, within: 3d}]}",
+                "/rules/0/then",
+                "steps",
+            ),
+            (  # a step's deadline is its 'within'...
+                "{id: a, kind: triggered, clause: c, trigger: {action: x}, steps: [{action: y, deadline: 3d}]}",
+                "/rules/0/steps/0/deadline",
+                "within",
+            ),
+            (  # ...and a recurring rule's its 'due_after', as is a 'within' there
+                "{id: a, kind: recurring, clause: c, who: b, action: y, every: month, within: 40 days}",
+                "/rules/0/within",
+                "due_after",
+            ),
+            (
+                "{id: a, kind: recurring, clause: c, who: b, action: y, every: month, due: 40 days}",
+                "/rules/0/due",
+                "due_after",
+            ),
+            (  # who acts is 'by' in a step...
+                "{id: a, kind: triggered, clause: c, trigger: {action: x}, steps: [{action: y, within: 3d, actor: b}]}",
+                "/rules/0/steps/0/actor",
+                "by",
+            ),
+            (  # ...and 'who' in a recurring rule
+                "{id: a, kind: recurring, clause: c, by: b, action: y, every: month}",
+                "/rules/0/by",
+                "who",
+            ),
+            (
+                "{id: a, kind: recurring, clause: c, who: b, action: y, period: month}",
+                "/rules/0/period",
+                "every",
+            ),
+            (
+                "{id: a, kind: recurring, clause: c, who: b, action: y, interval: 30 days}",
+                "/rules/0/interval",
+                "max_gap",
+            ),
+            (  # a prerequisite's requirement has no 'to': the recipient is no key of it
+                "{id: a, kind: prerequisite, clause: c, action: y, requires: [{action: z, recipient: q}]}",
+                "/rules/0/requires/0/recipient",
+                None,
+            ),
+            (  # a date range runs from/to
+                "{id: a, kind: informative, clause: c, effective: {start: 2024-01-01}}",
+                "/rules/0/effective/start",
+                "from",
+            ),
+            (  # a recurrence starts on its 'start'
+                "{id: a, kind: recurring, clause: c, who: b, action: y, every: {rrule: 'FREQ=WEEKLY', from: 2024-01-01}}",
+                "/rules/0/every/from",
+                "start",
+            ),
+            (  # a key the mapping holds is not the one meant
+                "{id: a, kind: triggered, clause: c, trigger: {action: x}, steps: [{action: y, within: 3d, deadline: 4d}]}",
+                "/rules/0/steps/0/deadline",
+                None,
+            ),
+            (  # nor the one a misspelling is nearest
+                "{id: a, kind: triggered, clause: c, trigger: {action: x}, steps: [{action: y, within: 3d, withn: 4d}]}",
+                "/rules/0/steps/0/withn",
+                None,
+            ),
+        ],
+    )
+    def test_another_word_for_a_key_suggests_the_key(self, rule: str, pointer: str, meant: str | None) -> None:
+        """An unknown key that is another word for a key of its mapping (too far from it for a
+        misspelling) is told the key: 'then' for a triggered rule's 'steps'; never a key the
+        mapping may not hold, nor one it holds already."""
+        with pytest.raises(RuleSetError) as info:
+            load_rules((HEAD + f"rules:\n  - {rule}\n").encode(), file="r.yaml")
+        unknown = [(p.pointer, p.message) for p in info.value.problems if p.code == "unknown-key"]
+        name = pointer.rsplit("/", 1)[1]
+        suggestion = f"; did you mean {meant!r}?" if meant else ""
+        assert unknown == [(pointer, f"unknown key {name!r}{suggestion}")]
+
+    @pytest.mark.parametrize(("written", "slip"), [("type: recurring", "'type'"), ("knd: recurring", "'knd'")])
+    def test_a_rule_without_kind_names_the_key_meant_for_it(self, written: str, slip: str) -> None:
+        """A rule with 'type' for 'kind' is not read as any kind, so its 'type' is reported as no
+        unknown key: the missing 'kind' names it."""
+        rule = f"{{id: a, {written}, clause: c, who: b, action: y, every: month}}"
+        with pytest.raises(RuleSetError) as info:
+            load_rules((HEAD + f"rules:\n  - {rule}\n").encode(), file="r.yaml")
+        (problem,) = info.value.problems
+        assert (problem.pointer, problem.code) == ("/rules/0/kind", "missing-key")
+        assert problem.message.endswith(f"found none; is {slip} meant to be 'kind'?")
+
+    def test_a_rule_key_is_not_taken_for_a_missing_kind(self) -> None:
+        """'id' is as near 'kind' as 'knd' is, but a rule's own key is no slip for it."""
+        text = HEAD + "rules:\n  - {id: a, clause: c, who: b, action: y, every: month}\n"
+        with pytest.raises(RuleSetError) as info:
+            load_rules(text.encode(), file="r.yaml")
+        (problem,) = info.value.problems
+        assert (problem.pointer, problem.code) == ("/rules/0/kind", "missing-key")
+        assert problem.message.endswith("found none")
+
+    def test_another_word_for_a_key_of_an_organisation_suggests_the_key(self) -> None:
+        """An actor's name is its 'name' (a rule set's is its 'title'); a calendar's period runs
+        from 'start' to 'end' (a date range's 'from'/'to')."""
+        text = "id: o\nactors:\n  - {id: a, title: A}\ncalendars:\n  s: [{id: s1, from: 2024-01-01, to: 2024-02-01}]\n"
+        with pytest.raises(OrganisationError) as info:
+            load_org(text.encode(), file="o.yaml")
+        assert [(p.pointer, p.code, p.message) for p in info.value.problems if p.code == "unknown-key"] == [
+            ("/actors/0/title", "unknown-key", "unknown key 'title'; did you mean 'name'?"),
+            ("/calendars/s/0/from", "unknown-key", "unknown key 'from'; did you mean 'start'?"),
+            ("/calendars/s/0/to", "unknown-key", "unknown key 'to'; did you mean 'end'?"),
+        ]
+
     def test_a_suggested_key_of_an_organisation_is_one_that_mapping_may_hold(self) -> None:
         """As in a rule set: an actor's 'timezone' is near no key of an actor ('time' is an
         event's); a role grant's 'frm' is near its 'from', named as written (not 'from_')."""

@@ -687,6 +687,47 @@ def _allowed_keys(
     return {key for keys in shapes if len(keys.intersection(beside)) == most for key in keys}
 
 
+# Keys that are no misspelling of the key meant, too far from it for difflib: another word for
+# it (`then` for a triggered rule's `steps`), or the word another mapping uses (a step's `within`
+# is a recurring rule's `due_after`, a party is `by` in a step and `who` in a recurring rule, a
+# date range runs `from`/`to` and a calendar's period `start`/`end`). Each is offered only where
+# the mapping may hold it.
+_OTHER_WORDS: dict[str, tuple[str, ...]] = {
+    "type": ("kind",),
+    "then": ("steps",),
+    "deadline": ("within", "due_after"),
+    "due": ("within", "due_after"),
+    "within": ("due_after",),
+    "due_after": ("within",),
+    "actor": ("by", "who"),
+    "who": ("by",),
+    "by": ("who",),
+    "recipient": ("to",),
+    "period": ("every",),
+    "frequency": ("every",),
+    "interval": ("max_gap",),
+    "grace_period": ("accept_late",),
+    "name": ("title",),
+    "title": ("name",),
+    "start": ("from",),
+    "from": ("start",),
+    "end": ("to",),
+    "to": ("end",),
+    "until": ("to", "end"),
+}
+
+
+def _meant_key(name: str, keys: Collection[str]) -> str | None:
+    """The key of ``keys`` an unknown key ``name`` may stand for: the first of its other words
+    (`_OTHER_WORDS`) that is one of them, else the closest spelling, else None. ``keys`` leaves out
+    those the mapping holds: a key written beside ``name`` is not the one it meant."""
+    for word in _OTHER_WORDS.get(name, ()):
+        if word in keys:
+            return word
+    close = difflib.get_close_matches(name, sorted(keys), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def _describe(value: Any) -> str:
     if value is _MISSING:
         return Wording("value-nothing")
@@ -823,14 +864,20 @@ def _code_and_message(issue: _Issue, root: type[BaseModel] | None) -> tuple[str,
         message = f"unknown key {name!r}"
         # only a key this mapping may hold, in the shapes its other keys fit
         allowed = _allowed_keys(root, issue.path[:-1], issue.siblings - {name}) or set()
-        close = difflib.get_close_matches(name, sorted(allowed - {name}), n=1, cutoff=0.6)
-        return pointer, "unknown-key", message + (f"; did you mean {close[0]!r}?" if close else "")
+        meant = _meant_key(name, allowed - issue.siblings)
+        return pointer, "unknown-key", message + (f"; did you mean {meant!r}?" if meant else "")
     if kind == "missing":
         return pointer, "missing-key", f"expected the key {issue.path[-1][1]!r}, found none"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         kinds = ", ".join(model.RULE_KINDS)
         if kind == "union_tag_not_found":
-            return pointer + "/kind", "missing-key", f"expected the key 'kind' (one of {kinds}), found none"
+            message = f"expected the key 'kind' (one of {kinds}), found none"
+            rule_keys = _allowed_keys(root, issue.path) or set()  # of any kind of rule: none is a slip
+            held = sorted(set(found) - rule_keys) if isinstance(found, Mapping) else []
+            slip = next((key for key in held if _meant_key(key, {"kind"}) == "kind"), None)
+            if slip is not None:  # `type: recurring`: the rule is not read, so its key is not reported
+                message += f"; is {slip!r} meant to be 'kind'?"
+            return pointer + "/kind", "missing-key", message
         tag = str(ctx.get("tag", ""))
         message = f"expected a kind of rule ({kinds}), got {tag!r}"
         close = difflib.get_close_matches(tag, model.RULE_KINDS, n=1, cutoff=0.6)
