@@ -331,6 +331,47 @@ class TestUnions:
         ]
 
 
+class TestNumbersForText:
+    """Text a file writes as YAML or JSON reads a number (or true/false) is asked for quoted, as written."""
+
+    def test_json_text_is_asked_for_in_double_quotes(self) -> None:
+        """In JSON, 1.10 is the number 1.1 too, and text is quoted with double quotes."""
+        rule = '{"id": 1.10, "kind": "informative", "clause": true}'
+        text = '{"id": "r", "title": "R", "timezone": "UTC", "rules": [' + rule + "]}"
+        with pytest.raises(RuleSetError) as info:
+            load_rules(text.encode(), file="r.json")
+        assert [(p.pointer, p.code, p.message) for p in info.value.problems] == [
+            ("/rules/0/id", "wrong-type", 'expected a string; write it quoted: "1.10"'),
+            ("/rules/0/clause", "wrong-type", 'expected a string; write it quoted: "true"'),
+        ]
+
+    def test_ids_of_an_organisation_are_asked_for_as_written(self) -> None:
+        """An actor's id, role and relation member, a calendar period's id, an exemption's period."""
+        text = (
+            "id: o\nactors:\n  - {id: 01, roles: [1.10], relations: {x: [02]}}\n"
+            "calendars:\n  s: [{id: 1.20, start: 2024-01-01, end: 2024-02-01}]\n"
+            "exemptions: [{rule: r, actor: a, reason: x, periods: [2024]}]\n"
+        )
+        with pytest.raises(OrganisationError) as info:
+            load_org(text.encode(), file="o.yaml")
+        assert [(p.pointer, p.code, p.message) for p in info.value.problems] == [
+            ("/actors/0/id", "wrong-type", "expected a string; write it quoted: '01'"),
+            ("/actors/0/roles/0", "wrong-type", "expected a string or a mapping; write it quoted: '1.10'"),
+            ("/actors/0/relations/x/0", "wrong-type", "expected a string; write it quoted: '02'"),
+            ("/calendars/s/0/id", "wrong-type", "expected a string; write it quoted: '1.20'"),
+            ("/exemptions/0/periods/0", "wrong-type", "expected a string; write it quoted: '2024'"),
+        ]
+
+    def test_a_number_where_no_text_is_taken_is_said_as_before(self) -> None:
+        """Where text would not do either ('every' takes a grain's name or a mapping), no quoting is asked for."""
+        text = HEAD + "rules:\n  - {id: a, kind: recurring, clause: c, who: b, action: y, every: 2024}\n"
+        with pytest.raises(RuleSetError) as info:
+            load_rules(text.encode(), file="r.yaml")
+        (problem,) = info.value.problems
+        assert (problem.pointer, problem.code) == ("/rules/0/every", "wrong-type")
+        assert problem.message.endswith("or a mapping, got 2024")
+
+
 class TestDurationsInRules:
     def test_attribute_and_schema_keys_are_not_durations(self) -> None:
         """'within' as an attribute name or inside a content schema is data, not a duration."""

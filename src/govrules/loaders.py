@@ -66,12 +66,15 @@ class SourceMap:
 
     ``unusable`` holds the pointers of values that were refused while reading (a tag that
     builds objects, a number that is not finite); validation problems at or under them are
-    not reported again.
+    not reported again. ``written`` holds the text of each value read as a number or as true or
+    false, as the file writes it (``1.10``, ``01``, ``no``), which a problem asking for text
+    shows quoted.
     """
 
     file: str
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
     unusable: set[str] = field(default_factory=set)
+    written: dict[str, str] = field(default_factory=dict)
 
     def locate(self, pointer: str) -> tuple[int | None, int | None]:
         """The (line, column) of ``pointer``, or of its nearest ancestor that has one."""
@@ -212,6 +215,8 @@ class _Converter:
                     self.smap.refuse(pointer, "bad-number", f"expected a finite number, got {node.value!r}")
                 )
                 return None
+            if isinstance(value, int | float):  # and bool: the text YAML's reading loses (1.10, 01, no)
+                self.smap.written[pointer] = node.value
             return value
         if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
             self.problems.append(
@@ -359,6 +364,8 @@ class _JsonReader:
                     self.problems.append(
                         self.smap.refuse(pointer, "bad-number", f"expected a finite number, got {word}")
                     )
+                elif constant is not None:
+                    self.smap.written[pointer] = word
                 return constant, index + len(word)
         match = _NUMBER.match(self.text, index)
         if match is None:  # pragma: no cover - json.loads accepted the text
@@ -374,6 +381,7 @@ class _JsonReader:
                 self.smap.refuse(pointer, "bad-number", f"expected a finite number, got {match.group()}")
             )
             return None, match.end()
+        self.smap.written[pointer] = match.group()
         return number, match.end()
 
     def mapping(self, index: int, pointer: str, depth: int) -> tuple[dict[str, Any], int]:
@@ -606,6 +614,7 @@ class _Issue:
     found: Any
     key: str | None = None  # the offending key itself, for an error about a mapping key
     message: str | None = None  # set for a problem `_select` built from several errors
+    expected: tuple[str, ...] = ()  # and what each of those errors expects ("a string", "a mapping")
     siblings: frozenset[str] = frozenset()  # the keys of the mapping that holds the last key of ``path``
 
     def pointer(self) -> str:
@@ -820,6 +829,7 @@ def _choose(groups: list[list[_Issue]], depth: int) -> list[_Issue]:
         first = groups[0][0]
         merged = _Issue(first.path[:depth], {"type": "union_type", "loc": ()}, first.found)
         merged.message = f"expected {_or(expected)}, got {_describe(first.found)}"
+        merged.expected = tuple(expected)
         return [merged]
     fewest = min(len(issues) for issues in fitting)
     tied = [issues for issues in fitting if len(issues) == fewest]
@@ -846,14 +856,29 @@ def _or(phrases: Sequence[str]) -> str:
     return ", ".join(phrases[:-1]) + " or " + phrases[-1]
 
 
-def _code_and_message(issue: _Issue, root: type[BaseModel] | None) -> tuple[str, str, str]:
-    """The (pointer, code, message) of one issue of a ``root`` document."""
+def _as_text(issue: _Issue, smap: SourceMap | None) -> str | None:
+    """The value of ``issue``, read as a number or true/false, as the file writes it, quoted as
+    text (``'1.10'``, or ``"1.10"`` in JSON); None for any other value."""
+    written = None if smap is None else smap.written.get(issue.pointer())
+    if smap is None or written is None or not isinstance(issue.found, int | float):
+        return None
+    return json.dumps(written) if smap.file.lower().endswith(".json") else f"'{written}'"
+
+
+def _code_and_message(
+    issue: _Issue, root: type[BaseModel] | None, smap: SourceMap | None = None
+) -> tuple[str, str, str]:
+    """The (pointer, code, message) of one issue of a ``root`` document read into ``smap``."""
     error = issue.error
     kind: str = error["type"]
     pointer = issue.pointer()
     ctx = error.get("ctx") or {}
     found = issue.found
+    # text the file wrote as a number (`clause: 1.10` is the number 1.1) or as true/false (`no`)
+    quoted = _as_text(issue, smap) if kind == "string_type" or "a string" in issue.expected else None
     if issue.message is not None:
+        if quoted is not None:
+            return pointer, "wrong-type", f"expected {_or(issue.expected)}; write it quoted: {quoted}"
         return pointer, "wrong-type", issue.message
     if isinstance(ctx.get("at"), str):
         pointer += "/" + pointer_step(ctx["at"])
@@ -901,6 +926,8 @@ def _code_and_message(issue: _Issue, root: type[BaseModel] | None) -> tuple[str,
                 "bad-date",
                 f"expected a date written YYYY-MM-DD, got {_describe(found)}" + (f" ({detail})" if detail else ""),
             )
+        if quoted is not None:
+            return pointer, "wrong-type", f"expected {_expectation(issue)}; write it quoted: {quoted}"
         return pointer, "wrong-type", f"expected {_expectation(issue)}, got {_describe(found)}"
     if kind.startswith("date_from_datetime"):
         return pointer, "bad-date", f"expected a date written YYYY-MM-DD (no time of day), got {_describe(found)}"
@@ -930,7 +957,7 @@ def _problems_from_validation(exc: ValidationError, data: Any, smap: SourceMap) 
     problems: list[Problem] = []
     seen: set[tuple[str, str, str]] = set()
     for issue in issues:
-        pointer, code, message = _code_and_message(issue, root)
+        pointer, code, message = _code_and_message(issue, root, smap)
         if smap.covers(pointer) or (pointer, code, message) in seen:
             continue
         seen.add((pointer, code, message))

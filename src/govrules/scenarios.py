@@ -341,6 +341,37 @@ class _Within(SourceMap):
         return Problem(self.file, line, column, self.prefix + pointer, code, message)
 
 
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """A number or true/false of an inline document, with its text as the scenario writes it."""
+
+    value: bool | int | float
+    text: str
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes an inline document's numbers and true/false as the scenario does (``1.10``, ``01``,
+    ``no``), so that a problem asking for text quotes them as written (not ``1.1``, ``1``, ``false``)."""
+
+
+def _represent_written(dumper: yaml.SafeDumper, item: _Written) -> yaml.ScalarNode:
+    kind = "bool" if isinstance(item.value, bool) else type(item.value).__name__
+    return dumper.represent_scalar(f"tag:yaml.org,2002:{kind}", item.text)
+
+
+_Dumper.add_representer(_Written, _represent_written)
+
+
+def _as_written(value: Any, pointer: str, written: Mapping[str, str]) -> Any:
+    """``value`` (at ``pointer`` of a scenario) with each number and true/false as `_Written`."""
+    if isinstance(value, dict):
+        return {k: _as_written(v, f"{pointer}/{pointer_step(str(k))}", written) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_written(v, f"{pointer}/{i}", written) for i, v in enumerate(value)]
+    text = written.get(pointer)
+    return _Written(value, text) if text is not None and isinstance(value, int | float) else value
+
+
 def _document(value: Any, base: Path, loader: Any, what: str, smap: SourceMap) -> Any:
     """The rule set or organisation a scenario names by path, or writes inline. A problem of an
     inline one, found in loading it or by the check when it meets the other (an unknown role), is
@@ -356,8 +387,9 @@ def _document(value: Any, base: Path, loader: Any, what: str, smap: SourceMap) -
             raise
     if isinstance(value, dict):
         within = _Within(smap.file, smap.positions, prefix=f"/{what}")
+        copy = yaml.dump(_as_written(value, f"/{what}", smap.written), Dumper=_Dumper, allow_unicode=True)
         try:
-            loaded = loader(yaml.safe_dump(value, allow_unicode=True).encode("utf-8"), file=f"<inline {what}>")
+            loaded = loader(copy.encode("utf-8"), file=f"<inline {what}>")
         except LoadError as exc:
             raise LoadError([within.problem(p.pointer, p.code, p.message) for p in exc.problems]) from None
         loaded._source = within  # what the check finds later (an unknown role) is said in the scenario too

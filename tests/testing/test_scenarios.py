@@ -8,6 +8,7 @@ import pytest
 
 from govrules.errors import LoadError
 from govrules.events import Event
+from govrules.model import RecurringRule
 from govrules.scenarios import _events, load_scenario, run_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -395,6 +396,25 @@ def test_what_the_check_finds_in_an_inline_document_is_said_in_the_scenario(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*inl.scenario.yaml:10:13: /rules/rules/0/who/role unknown role 'brnch'*"])
     result.stdout.no_fnmatch_line("*<inline*")
+
+
+def test_text_an_inline_document_writes_as_a_number_is_asked_for_as_written(tmp_path: Path) -> None:
+    """An inline rule set's 'clause: 1.10' is asked for quoted as the scenario writes it, not as
+    the copy the loader reads would (1.1); numbers and true/false that are data stay what they
+    were (a 'where' on 1.10 is on the number 1.1, on 'no' on false)."""
+    path = tmp_path / "inl.scenario.yaml"
+    path.write_text(INLINE.replace("id: m\n", "id: 01\n").replace("clause: C", "clause: 1.10"), "utf-8")
+    with pytest.raises(LoadError) as info:
+        load_scenario(path)
+    assert sorted((p.line, p.pointer, p.code, p.message) for p in info.value.problems) == [
+        (7, "/rules/rules/0/id", "wrong-type", "expected a string; write it quoted: '01'"),
+        (9, "/rules/rules/0/clause", "wrong-type", "expected a string; write it quoted: '1.10'"),
+    ]
+    written = INLINE.replace("brnch}", "branch}").replace("action: x\n", "action: x\n      where: {n: 1.10, ok: no}\n")
+    path.write_text(written.replace("rule: nosuch", "rule: m"), "utf-8")
+    (rule,) = load_scenario(path).rules.rules
+    assert isinstance(rule, RecurringRule)
+    assert rule.where == {"n": 1.1, "ok": False}
 
 
 def test_plugin_collects_scenarios(pytester: pytest.Pytester) -> None:
