@@ -2329,8 +2329,9 @@ def _unread_periods(run: _Run, acc: _Accounting, outcomes: list[Outcome], findin
         if event_id in cited:
             continue
         acc.rejected += 1
+        where = e.file or "<events>"
         reason = Reason("unread-period", period=e.period)
-        rejected.append(_rejected(run, Rejected(e.file or "<events>", e.line, reason, event_id)))
+        rejected.append(_rejected(run, Rejected(where, e.line, reason, event_id, numbered=where in acc.numbered)))
     return rejected
 
 

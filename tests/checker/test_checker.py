@@ -347,6 +347,14 @@ class TestLate:
             for e in (log[0], log[1], log[4])
         ]
         assert {o.status for o in report.outcomes if o.actor in ("b1", "b2")} == {"missing"}
+        assert rejected[0].message.startswith(f"record log.csv:{log[0].line} could not be read: names the period")
+        numbered = check(
+            ruleset(MONTHLY), org, log, start=date(2024, 1, 1), end=date(2024, 4, 1), record_numbered={"log.csv"}
+        )
+        said = [f.message for f in gaps(numbered, "rejected-event")]
+        assert [m.partition(" could not")[0] for m in said] == [
+            f"record {e.line} of log.csv" for e in (log[0], log[1], log[4])
+        ]
         records = report.records
         assert (records.read, records.used, records.unused, records.rejected) == (5, 0, 2, 3)
         content = {
