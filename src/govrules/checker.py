@@ -1341,6 +1341,10 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
             words = params()
             if code is FindingCode.PENDING:  # which step is not yet due, as the others say
                 words["rule"] = word("step_of", run.lang, step=number, rule=words["rule"])
+            if to is not None and to.trigger is not None and getattr(trig, to.trigger) is None:
+                # owed to a party the trigger does not name, which no report can reach: said,
+                # for that is why the step stays open
+                words["action"] += word("to", run.lang, recipient=_party_name(run, to, trig))
 
             def misdirected(
                 e: Event,

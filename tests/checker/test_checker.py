@@ -1890,6 +1890,12 @@ class TestRelationOfTheTrigger:
         [unanswered] = gaps(run(ruleset(by_subject), log[:1]))
         assert (unanswered.code.value, unanswered.actor) == ("unanswered", "b1")
         assert unanswered.message.startswith("the subject that i1 does not name never did step 1 ")
+        # owed to the subject the trigger does not name, and never done: the message says to whom
+        [unanswered] = gaps(run(ruleset(CHAIN), log[:2]))
+        assert (unanswered.code.value, unanswered.detail["step"], unanswered.evidence) == ("unanswered", 2, ("i1",))
+        assert "(feedback to the subject that i1 does not name) after inspection i1" in unanswered.message
+        [zh] = gaps(run(ruleset(CHAIN), log[:2], lang="zh"))
+        assert "feedback(报送 i1未载明的对象)" in zh.message
 
     def test_an_approval_by_a_member_of_the_relation_of_the_guarded_events_actor(self) -> None:
         """In a prerequisite the trigger is the guarded event: b1's lecture needs approval by one
