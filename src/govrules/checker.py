@@ -2411,17 +2411,26 @@ def _evaluate(run: _Run, rules: RuleSet, records: Iterable[Event | Rejected], ac
         rule = by_id[k]
         yield from CHECKERS[rule.kind](run, rule)
         run.release({name for name in reads[k] if last_use[name] == i})
+    known = sorted(a.id for a in run.ctx.org.actors) if acc.unknown else []
     for actor, ids in sorted(acc.unknown.items()):
-        # in the order they were read (file, line), whatever order they came in
+        # in the order they were read (file, line), whatever order they came in; placed at the first
         ids = sorted(ids, key=partial(_read_at, acc))
+        file, line, _ = _read_at(acc, ids[0])
+        close = difflib.get_close_matches(actor, known, n=1, cutoff=0.8)
+        text = message("unknown-actor", run.lang, count=len(ids), actor=actor)
+        if close:
+            report = catalogue(run.lang)["report"]  # as the report says a likely action name
+            text += fill(report["did_you_mean"], {"names": report["alternatives_sep"].join(close)})
         yield Finding(
             code=FindingCode.UNKNOWN_ACTOR,
             severity="warning",
             actor=actor,
             observed=len(ids),
             evidence=tuple(ids[:100]),
-            detail={"count": len(ids)},
-            message=message("unknown-actor", run.lang, count=len(ids), actor=actor),
+            file=file or None,
+            line=None if line < 0 else line,
+            detail={"count": len(ids), "did_you_mean": close} if close else {"count": len(ids)},
+            message=text,
         )
 
 

@@ -3166,15 +3166,30 @@ class TestReport:
             ev("b1-3", "2024-03-21T10:00", "b1", "report", recipient="hq"),
         ]
         report = run(ruleset(MONTHLY), log)
-        assert [(f.code.value, f.actor, f.line) for f in gaps(report)] == [
-            ("rejected-event", None, 7),
-            ("rejected-event", None, report.findings[1].line),
-            ("unknown-actor", "ghost", None),
+        assert [(f.code.value, f.actor, f.file, f.line) for f in gaps(report)] == [
+            ("rejected-event", None, "log.csv", 7),
+            ("rejected-event", None, "log.csv", log[-1].line),
+            ("unknown-actor", "ghost", "log.csv", log[-3].line),  # placed at its first event
         ]
         assert "duplicate event id 'b1-3'" in report.findings[1].detail["reason"]
         r = report.records
         assert (r.read, r.rejected, r.used) == (27, 2, 24)
         assert r.read == r.used + r.unused + r.rejected
+
+    def test_an_unknown_actor_near_a_known_one_is_asked_about(self) -> None:
+        """An actor id one slip from the organisation's (``b-1`` for ``b1``) is warned about with a
+        "did you mean", in ``detail`` for tools and in the message in the report's language; one
+        near none is not."""
+        log = [
+            ev("x1", "2024-03-01T10:00", "b-1", "report", recipient="hq"),
+            ev("x2", "2024-03-02T10:00", "zz-unrelated", "report", recipient="hq"),
+        ]
+        report = run(ruleset(MONTHLY), log)
+        found = [(f.actor, f.line, f.detail.get("did_you_mean")) for f in gaps(report, "unknown-actor")]
+        assert found == [("b-1", log[0].line, ["b1"]), ("zz-unrelated", log[1].line, None)]
+        assert gaps(report, "unknown-actor")[0].message.endswith("who is not in the organisation (did you mean b1?)")
+        [zh, _] = gaps(run(ruleset(MONTHLY), log, lang="zh"), "unknown-actor")
+        assert zh.message.endswith("(是否应为 b1?)")
 
     def test_an_unknown_actors_events_are_cited_in_the_order_they_were_read(self) -> None:
         """The events of an actor the organisation lacks are cited by file and line, whatever

@@ -28,7 +28,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from govrules.findings import SEVERITY_RANK
+from govrules.findings import SEVERITY_RANK, FindingCode
 from govrules.messages import word
 from govrules.renderers._common import (
     BIDI_SHOWN,
@@ -267,7 +267,7 @@ def _record_name(report: Report, context: RenderContext, f: Finding) -> str:
     """``code/file:line`` for a record (``file:N``, N its number, in a log that numbers its
     records: a name is an identifier a CI system tracks, the same in every language; the failure
     says the place in words), ``code/actor`` for an unknown actor."""
-    if f.file:
+    if f.file and f.code is not FindingCode.UNKNOWN_ACTOR:  # an actor is one case, wherever its events are
         where = f"{f.file}:{f.line}" if f.line is not None else f.file
     else:
         where = f.actor or ",".join(f.evidence) or f.period or ""

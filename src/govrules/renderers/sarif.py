@@ -190,9 +190,11 @@ def _result(report: Report, context: RenderContext, f: Finding, positions: dict[
     rule_loc = _rule_location(context, f.rule)
     primary: dict[str, Any] | None
     related: list[dict[str, Any]]
-    if f.rule is None and f.file:
+    # a record's file, where the finding is of a record (not of an unknown actor's events)
+    place = f.file if f.rule is None and f.code.value != "unknown-actor" else None
+    if place:
         primary = _physical(
-            f.file, f.line, record=f.file in context.record_numbered and f.line is not None, lang=report.lang
+            place, f.line, record=place in context.record_numbered and f.line is not None, lang=report.lang
         )
         related = cited
     elif cited:
@@ -218,8 +220,8 @@ def _result(report: Report, context: RenderContext, f: Finding, positions: dict[
     step = f.detail.get("step")
     if isinstance(step, int):
         key += f"/step-{step}"
-    if f.rule is None and f.file:
-        key = f"{f.file}:{f.line}" if f.line is not None else f.file
+    if place:
+        key = f"{place}:{f.line}" if f.line is not None else place
     result["partialFingerprints"] = {"govrulesObligation/v1": f"{key}:{f.code.value}"}
     properties: dict[str, Any] = {"code": f.code.value, "severity": f.severity}
     for name in ("clause", "actor", "counterpart", "period"):
