@@ -297,3 +297,92 @@ def test_drawn_rule_sets_never_hold_a_rolling_interval_the_loader_refuses(gap: s
     rule_set = RuleSet.model_validate({"id": "r", "title": "r", "timezone": "UTC", "rules": [rule]})
     fixed = testing._loadable(rule, rule_set)
     assert isinstance(fixed, RecurringRule) and fixed.max_gap == "1 day"
+
+
+def _alone(rule: Any) -> RuleSet:
+    """``rule`` in a rule set of its own: no glossary and no clause list (`rules` draws concrete
+    durations and lists no clauses), and a business-day calendar, which a rule counting workdays
+    or rolling a deadline to one needs and any other rule leaves unused."""
+    return RuleSet.model_validate(
+        {"id": "alone", "title": "alone", "timezone": "UTC", "calendar": "CN", "rules": [rule]}
+    )
+
+
+@given(testing.rules())
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_every_drawn_rule_loads_in_a_rule_set_of_its_own(rule: Any) -> None:
+    """A drawn rule is valid as the loader means it: alone in a rule set, dumped to YAML and to
+    JSON, it loads back equal, without a problem (a rolling interval of no day or in hours, a window
+    span in hours or a step in hours rolled to a workday were drawn and refused)."""
+    import json
+
+    import yaml
+
+    from govrules.errors import LoadError
+    from govrules.loaders import load_rules
+
+    rule_set = _alone(rule)
+    data = rule_set.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    texts = {
+        "x.yaml": yaml.dump(data, Dumper=yaml.SafeDumper, allow_unicode=False, sort_keys=False),
+        "x.json": json.dumps(data, ensure_ascii=False),
+    }
+    for name, text in texts.items():
+        try:
+            loaded = load_rules(text.encode(), file=name)
+        except LoadError as exc:
+            problems = [(p.pointer, p.code, p.message) for p in exc.problems]
+        else:
+            problems = []
+        assert problems == []
+        assert loaded == rule_set
+
+
+@pytest.mark.parametrize(
+    ("fields", "fixed"),
+    [
+        ({"kind": "recurring", "who": "a", "action": "a", "max_gap": "0 days"}, {"max_gap": "1 day"}),
+        ({"kind": "recurring", "who": "a", "action": "a", "max_gap": "36 hours"}, {"max_gap": "1 day"}),
+        (
+            {"kind": "recurring", "who": "a", "action": "a", "every": "month", "window": {"last": "5 hours"}},
+            {"window": None},
+        ),
+        (
+            {
+                "kind": "recurring",
+                "who": "a",
+                "action": "a",
+                "every": "month",
+                "due_after": "5 hours",
+                "roll": "next-workday",
+            },
+            {"roll": "none"},
+        ),
+    ],
+)
+def test_a_rule_the_loader_would_refuse_is_made_loadable_before_it_is_drawn(
+    fields: dict[str, Any], fixed: dict[str, Any]
+) -> None:
+    """The falsifying examples of the property above, pinned: what `rules` hands out is the
+    rule made loadable (a gap of one day, no window, no roll), as `rule_sets` makes its rules."""
+    rule = RecurringRule.model_validate({"id": "a", "clause": "D1", **fields})
+    assert testing._loadable_alone(rule) == rule.model_copy(update=fixed)
+
+
+def test_a_step_in_hours_is_not_rolled_in_a_drawn_rule() -> None:
+    """A triggered rule's step in hours rolled to a workday (`bad-roll`) is drawn unrolled."""
+    rule = TriggeredRule.model_validate(
+        {
+            "id": "a",
+            "clause": "D1",
+            "kind": "triggered",
+            "trigger": {"action": "t"},
+            "steps": [
+                {"action": "s", "within": "PT12H", "roll": "next-workday"},
+                {"action": "u", "within": "2 days", "roll": "next-workday"},
+            ],
+        }
+    )
+    fixed = testing._loadable_alone(rule)
+    assert isinstance(fixed, TriggeredRule)
+    assert [s.roll for s in fixed.steps] == ["none", "next-workday"]

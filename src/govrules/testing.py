@@ -419,9 +419,14 @@ def _rule_strategy(kinds: tuple[str, ...], durations: st.SearchStrategy[str]) ->
 def rules(*, kinds: Collection[str] | None = None) -> st.SearchStrategy[Rule]:
     """Valid rules of the given kinds, with every option a kind has drawn at random.
 
-    Durations are concrete ("7 days", "P2W", "5 workdays"); glossary terms appear only in
-    `rule_sets`, whose glossary defines them. Roles, relations and actors are made-up ids,
-    so cross-checking against an organisation is not part of what "valid" means here.
+    Each rule loads: written alone in a rule set, it passes `govrules.load_rules` without a
+    problem, given a business-day ``calendar`` where it counts workdays or rolls a deadline to
+    a workday (any rule set that names one will do). So no rolling interval is in hours or of
+    no day, no deadline in hours is rolled, and a window has a day in every period of its rule
+    and a ``first``/``last`` span of whole days. Durations are concrete ("7 days", "P2W",
+    "5 workdays"); glossary terms appear only in `rule_sets`, whose glossary defines them.
+    Roles, relations and actors are made-up ids, so cross-checking against an organisation is
+    not part of what "valid" means here.
 
     Args:
         kinds: the rule kinds to draw (``recurring``, ``triggered``, ``prerequisite``,
@@ -435,9 +440,19 @@ def rules(*, kinds: Collection[str] | None = None) -> st.SearchStrategy[Rule]:
     """
 
     def build() -> st.SearchStrategy[Rule]:
-        return _rule_strategy(_check_kinds(kinds), _concrete_durations(workdays=True))
+        return _rule_strategy(_check_kinds(kinds), _concrete_durations(workdays=True)).map(_loadable_alone)
 
     return st.deferred(build)
+
+
+# A rule set with nothing a rule drawn by `rules` could need of it: its durations are concrete,
+# so what `_loadable` asks of the rule set (glossary readings) is the same in any rule set.
+_ALONE = RuleSet(id="alone", title="alone", timezone="UTC", rules=[])
+
+
+def _loadable_alone(rule: Rule) -> Rule:
+    """``rule`` as `rules` hands it out: without what the loader refuses in any rule set."""
+    return _loadable(rule, _ALONE)
 
 
 def rule_sets(
