@@ -24,7 +24,8 @@ the expected findings::
       severities: [violation]    # which actual findings must all be expected
 
 Each expected finding matches an actual one on the fields it gives (``code``, ``rule``,
-``actor``, ``counterpart``, ``period``, ``severity``, ``evidence``, ``observed``). With
+``actor``, ``counterpart``, ``period``, ``step``, ``severity``, ``evidence``, ``observed``);
+``step`` is a triggered rule's step, counted from 1 (a finding's ``detail["step"]``). With
 ``exact: true`` (the default) every actual finding of the listed severities must be expected.
 `run_scenario` returns the differences; ``govrules test`` and the pytest plugin print them.
 """
@@ -60,7 +61,7 @@ from govrules.obligations import LAST_RANGE_END, zone_of
 
 __all__ = ["Scenario", "ScenarioResult", "load_scenario", "run_scenario"]
 
-_MATCH_FIELDS = ("code", "rule", "actor", "counterpart", "period", "severity", "observed", "evidence")
+_MATCH_FIELDS = ("code", "rule", "actor", "counterpart", "period", "step", "severity", "observed", "evidence")
 _KEYS = {"name", "rules", "org", "events", "map", "map_file", "encoding", "range", "as_of", "lang", "expect"}
 
 
@@ -122,6 +123,7 @@ def _as_fields(f: Finding) -> dict[str, Any]:
         "actor": f.actor,
         "counterpart": f.counterpart,
         "period": f.period,
+        "step": f.detail.get("step"),  # a triggered rule's step, counted from 1
         "severity": f.severity,
         "observed": f.observed,
         "evidence": list(f.evidence),
@@ -189,6 +191,11 @@ def _expected(item: Any, pointer: str) -> dict[str, Any]:
         if item["severity"] not in _SEVERITIES:
             raise _Invalid(f"{pointer}/severity", f"expected one of {', '.join(_SEVERITIES)}, got {item['severity']!r}")
         out["severity"] = item["severity"]
+    if "step" in item:
+        step = item["step"]
+        if not isinstance(step, int) or isinstance(step, bool) or step < 1:
+            raise _Invalid(f"{pointer}/step", f"expected a step number such as 1 or 2, got {step!r}")
+        out["step"] = step
     if "observed" in item:
         if not isinstance(item["observed"], int) or isinstance(item["observed"], bool):
             raise _Invalid(f"{pointer}/observed", f"expected a count such as 0 or 2, got {item['observed']!r}")
@@ -445,7 +452,7 @@ def _matches(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> bool:
         if key == "evidence":
             if sorted(map(str, value or [])) != sorted(map(str, got or [])):
                 return False
-        elif key == "observed":
+        elif key in ("observed", "step"):
             if got != value:
                 return False
         elif str(got) != str(value):

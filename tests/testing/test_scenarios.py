@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -525,3 +526,56 @@ def test_pairing_with_alike_expectations_left_over() -> None:
 
     paired = _pairing([list(range(1000))] * 2000)
     assert len(paired) == 1000 and sorted(paired.values()) == list(range(1000))
+
+
+CHAIN = """name: a chain of two steps
+rules:
+  id: r
+  title: r
+  timezone: UTC
+  rules:
+    - id: chain
+      kind: triggered
+      clause: C1
+      trigger: {action: incident}
+      steps:
+        - {action: report, within: 1 day}
+        - {action: review, within: 2 days}
+org: {id: o, actors: [{id: b1}]}
+events:
+  - {id: t1, time: "2024-05-02T10:00:00Z", actor: b1, action: incident}
+range: {from: 2024-05-01, to: 2024-05-31}
+expect:
+  findings: FINDINGS
+"""
+
+
+def test_an_expected_finding_may_name_the_step_of_a_chain(tmp_path: Path) -> None:
+    """A trigger no step of which is answered gives two `unanswered` findings, alike but for
+    their step (``detail["step"]``, counted from 1): an expected finding tells them apart by
+    ``step``, one naming a step the chain has not is not found, and the diff names each
+    finding's step. Before, ``step`` was an unknown key and the two could not be told apart."""
+    path = tmp_path / "chain.scenario.yaml"
+
+    def run(findings: str) -> Any:
+        path.write_text(CHAIN.replace("FINDINGS", findings), "utf-8")
+        return run_scenario(load_scenario(path))
+
+    result = run("[{code: unanswered, period: t1, step: 2}, {code: unanswered, period: t1, step: 1}]")
+    assert [(f.code.value, f.period, f.detail["step"]) for f in result.report.findings] == [
+        ("unanswered", "t1", 1),
+        ("unanswered", "t1", 2),
+    ]
+    assert (result.missing, result.unexpected) == ([], [])
+    result = run("[{code: unanswered, step: 2}, {code: unanswered, step: 3}]")
+    assert [dict(m) for m in result.missing] == [{"code": "unanswered", "step": 3}]
+    assert [f.detail["step"] for f in result.unexpected] == [1]
+    assert "- expected, not found: code=unanswered, step=3" in result.diff()
+    assert "+ found, not expected: code=unanswered, rule=chain, actor=b1, period=t1, step=1," in result.diff()
+    for bad in ("'1'", "0", "true", "1.5"):
+        path.write_text(CHAIN.replace("FINDINGS", f"[{{code: unanswered, step: {bad}}}]"), "utf-8")
+        with pytest.raises(LoadError) as info:
+            load_scenario(path)
+        [problem] = info.value.problems
+        assert (problem.pointer, problem.code, problem.line) == ("/expect/findings/0/step", "bad-scenario", 19)
+        assert problem.message.startswith("expected a step number such as 1 or 2, got ")
