@@ -32,13 +32,15 @@ Each expected finding matches an actual one on the fields it gives (``code``, ``
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, TypeVar, get_args
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -143,6 +145,87 @@ class _Invalid(Exception):
         self.pointer, self.message, self.code = pointer, message, code
 
 
+_T = TypeVar("_T")
+
+
+class _Problems:
+    """Every problem found in reading a scenario, as the loaders find every problem of a file:
+    the scenario's own (``own``, at pointers into it) and those `LoadError` gives of the
+    documents it names or writes inline (``loaded``: a rule set, an organisation, a map file)."""
+
+    def __init__(self) -> None:
+        self.own: list[_Invalid] = []
+        self.loaded: list[Problem] = []
+
+    def __len__(self) -> int:
+        return len(self.own) + len(self.loaded)
+
+    def add(self, pointer: str, message: str, code: str = "bad-scenario") -> None:
+        self.own.append(_Invalid(pointer, message, code))
+
+    def read(self, read: Callable[..., _T], *args: Any) -> _T | None:
+        """``read(*args)``, or ``None`` with its problem noted."""
+        try:
+            return read(*args)
+        except _Invalid as bad:
+            self.own.append(bad)
+        except LoadError as exc:
+            self.loaded.extend(exc.problems)
+        return None
+
+    def said(self, smap: SourceMap) -> list[Problem]:
+        """The problems as said: the scenario's own (an inline document's too) in file order, then
+        those of each file it names, in the order they were found."""
+        problems = [smap.problem(bad.pointer, bad.code, bad.message) for bad in self.own]
+        here = sorted(
+            problems + [p for p in self.loaded if p.file == smap.file],
+            key=lambda p: (p.line or 0, p.column or 0, p.pointer, p.code),
+        )
+        return here + [p for p in self.loaded if p.file != smap.file]
+
+
+# Keys that are no misspelling of the key meant, too far from it for difflib: another word for
+# it. Each is offered only where the mapping may hold the key.
+_OTHER_WORDS: dict[str, tuple[str, ...]] = {
+    "organisation": ("org",),
+    "organization": ("org",),
+    "log": ("events",),
+    "mapping": ("map",),
+    "columns": ("map",),
+    "window": ("range",),
+    "period": ("range",),
+    "audit_moment": ("as_of",),
+    "title": ("name",),
+    "start": ("from",),
+    "since": ("from",),
+    "end": ("to",),
+    "until": ("to",),
+    "rule_id": ("rule",),
+    "who": ("actor",),
+    "by": ("actor",),
+    "count": ("observed",),
+    "events": ("evidence",),
+}
+
+
+def _unknown_key(key: str, keys: Collection[str], beside: Collection[str]) -> str:
+    """What to say of an unknown key: the key of ``keys`` it may stand for (another word for it,
+    else the closest spelling), never one the mapping already holds (``beside``), else every key."""
+    free = [k for k in keys if k not in beside]
+    meant = next((word for word in _OTHER_WORDS.get(key, ()) if word in free), None)
+    if meant is None:
+        close = difflib.get_close_matches(key, free, n=1, cutoff=0.6)
+        meant = close[0] if close else None
+    if meant is not None:
+        return f"unknown key {key!r}; did you mean {meant!r}?"
+    return f"unknown key {key!r}; expected {', '.join(keys)}"
+
+
+def _did_you_mean(value: Any, options: Collection[str]) -> str:
+    close = difflib.get_close_matches(value, list(options), n=1, cutoff=0.6) if isinstance(value, str) else []
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def _text(value: Any, pointer: str) -> str:
     """A name as YAML may read it: text, or a number or a date written bare (``period: 2024``)."""
     if isinstance(value, str):
@@ -165,54 +248,67 @@ def _date(value: Any, pointer: str) -> date:
     raise _Invalid(pointer, f"expected a date such as 2024-12-31, got {value!r}")
 
 
-def _mapping(value: Any, pointer: str, keys: tuple[str, ...], shape: str) -> dict[str, Any]:
+def _mapping(value: Any, pointer: str, keys: tuple[str, ...], shape: str, problems: _Problems) -> dict[str, Any] | None:
+    """``value`` if it is a mapping, each of its unknown keys noted in ``problems``; else ``None``."""
     if not isinstance(value, dict):
-        raise _Invalid(pointer, f"expected {shape}, got {value!r}")
+        problems.add(pointer, f"expected {shape}, got {value!r}")
+        return None
     for key in value:
         if key not in keys:
-            raise _Invalid(
-                f"{pointer}/{pointer_step(key)}", f"unknown key {key!r}; expected {', '.join(keys)}", "unknown-key"
-            )
+            problems.add(f"{pointer}/{pointer_step(str(key))}", _unknown_key(str(key), keys, value), "unknown-key")
     return value
 
 
-def _expected(item: Any, pointer: str) -> dict[str, Any]:
-    """One expected finding, its values as they are compared (names as text)."""
-    item = _mapping(item, pointer, _MATCH_FIELDS, "a mapping with at least 'code'")
+def _expected(item: Any, pointer: str, problems: _Problems) -> dict[str, Any] | None:
+    """One expected finding, its values as they are compared (names as text); ``None`` with its
+    problems noted, every one of them."""
+    before = len(problems)
+    item = _mapping(item, pointer, _MATCH_FIELDS, "a mapping with at least 'code'", problems)
+    if item is None:
+        return None
+    out: dict[str, Any] = {}
+    codes = [c.value for c in FindingCode]
     if "code" not in item:
-        raise _Invalid(pointer, "each expected finding is a mapping with at least 'code'")
-    if not isinstance(item["code"], str) or item["code"] not in set(FindingCode):
-        raise _Invalid(f"{pointer}/code", f"expected a finding code ({', '.join(FindingCode)}), got {item['code']!r}")
-    out: dict[str, Any] = {"code": item["code"]}
+        problems.add(pointer, "each expected finding is a mapping with at least 'code'", "missing-key")
+    elif not isinstance(item["code"], str) or item["code"] not in codes:
+        message = f"expected a finding code ({', '.join(codes)}), got {item['code']!r}"
+        problems.add(f"{pointer}/code", message + _did_you_mean(item["code"], codes))
+    else:
+        out["code"] = item["code"]
     for key in _TEXT_FIELDS:
         if key in item:
-            out[key] = None if item[key] is None else _text(item[key], f"{pointer}/{key}")
-    if "severity" in item:
-        if item["severity"] not in _SEVERITIES:
-            raise _Invalid(f"{pointer}/severity", f"expected one of {', '.join(_SEVERITIES)}, got {item['severity']!r}")
-        out["severity"] = item["severity"]
+            out[key] = None if item[key] is None else problems.read(_text, item[key], f"{pointer}/{key}")
     if "step" in item:
         step = item["step"]
         if not isinstance(step, int) or isinstance(step, bool) or step < 1:
-            raise _Invalid(f"{pointer}/step", f"expected a step number such as 1 or 2, got {step!r}")
+            problems.add(f"{pointer}/step", f"expected a step number such as 1 or 2, got {step!r}")
         out["step"] = step
+    if "severity" in item:
+        if item["severity"] not in _SEVERITIES:
+            message = f"expected one of {', '.join(_SEVERITIES)}, got {item['severity']!r}"
+            problems.add(f"{pointer}/severity", message + _did_you_mean(item["severity"], _SEVERITIES))
+        out["severity"] = item["severity"]
     if "observed" in item:
         if not isinstance(item["observed"], int) or isinstance(item["observed"], bool):
-            raise _Invalid(f"{pointer}/observed", f"expected a count such as 0 or 2, got {item['observed']!r}")
+            problems.add(f"{pointer}/observed", f"expected a count such as 0 or 2, got {item['observed']!r}")
         out["observed"] = item["observed"]
     if item.get("evidence") is not None:  # null: not compared, as if not given
         if not isinstance(item["evidence"], list):
-            raise _Invalid(f"{pointer}/evidence", f"expected a list of event ids, got {item['evidence']!r}")
-        out["evidence"] = [_text(e, f"{pointer}/evidence/{i}") for i, e in enumerate(item["evidence"])]
-    return out
+            problems.add(f"{pointer}/evidence", f"expected a list of event ids, got {item['evidence']!r}")
+        else:
+            out["evidence"] = [
+                problems.read(_text, e, f"{pointer}/evidence/{i}") for i, e in enumerate(item["evidence"])
+            ]
+    return out if len(problems) == before else None
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """Read a scenario file.
 
     Raises:
-        LoadError: the scenario, its rule set or its organisation is unusable; every problem of
-            the scenario itself is said at its line.
+        LoadError: the scenario, its rule set, its organisation or its map file is unusable:
+            every problem found, the scenario's own (and an inline document's) first, each at
+            its line, in file order, then those of each file it names.
     """
     path = Path(path)
     try:
@@ -223,97 +319,123 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     data, smap, problems = parse_document(text, str(path))
     if problems or not isinstance(data, dict):
         raise LoadError(problems or [smap.problem("", "wrong-type", "expected a mapping")])
-    try:
-        return _scenario(path, data, smap)
-    except _Invalid as bad:
-        raise LoadError([smap.problem(bad.pointer, bad.code, bad.message)]) from None
+    found = _Problems()
+    scenario = _scenario(path, data, smap, found)
+    if scenario is None or found:
+        raise LoadError(found.said(smap))
+    return scenario
 
 
-def _scenario(path: Path, data: dict[str, Any], smap: SourceMap) -> Scenario:
-    unknown = sorted(set(data) - _KEYS)
-    if unknown:
-        raise _Invalid(
-            f"/{pointer_step(unknown[0])}",
-            f"unknown key {unknown[0]!r}; expected {', '.join(sorted(_KEYS))}",
-            "unknown-key",
-        )
+def _scenario(path: Path, data: dict[str, Any], smap: SourceMap, problems: _Problems) -> Scenario | None:
+    """The scenario ``data`` holds; ``None`` with every problem found noted in ``problems``."""
+    keys = tuple(sorted(_KEYS))
+    for key in data:
+        if key not in _KEYS:
+            problems.add(f"/{pointer_step(str(key))}", _unknown_key(str(key), keys, data), "unknown-key")
     for key in ("rules", "org", "events", "range", "expect"):
         if key not in data:
-            raise _Invalid("", f"missing required key {key!r}", "missing-key")
+            problems.add("", f"missing required key {key!r}", "missing-key")
     base = path.parent
-    rules = _document(data["rules"], base, load_rules, "rules", smap)
-    org = _document(data["org"], base, load_org, "org", smap)
-    rng = _mapping(data["range"], "/range", ("from", "to"), "{from: DATE, to: DATE}")
-    if "from" not in rng or "to" not in rng:
-        raise _Invalid("/range", "expected {from: DATE, to: DATE}")
-    start = _date(rng["from"], "/range/from")
-    last = _date(rng["to"], "/range/to")
-    if last < start:
-        raise _Invalid("/range/to", f"expected a day on or after 'from' ({start}), got {last}")
-    if last >= LAST_RANGE_END:
-        raise _Invalid("/range/to", f"expected a range ending by {LAST_RANGE_END - timedelta(days=1)}, got {last}")
-    tz = zone_of(rules, org)
+    rules = problems.read(_document, data["rules"], base, load_rules, "rules", smap) if "rules" in data else None
+    org = problems.read(_document, data["org"], base, load_org, "org", smap) if "org" in data else None
+    start = last = None
+    rng = (
+        _mapping(data["range"], "/range", ("from", "to"), "{from: DATE, to: DATE}", problems)
+        if "range" in data
+        else None
+    )
+    if rng is not None:
+        for key in ("from", "to"):
+            if key not in rng:
+                problems.add(
+                    "/range", f"missing required key {key!r}: expected {{from: DATE, to: DATE}}", "missing-key"
+                )
+        start = problems.read(_date, rng["from"], "/range/from") if "from" in rng else None
+        last = problems.read(_date, rng["to"], "/range/to") if "to" in rng else None
+    if start is not None and last is not None and last < start:
+        problems.add("/range/to", f"expected a day on or after 'from' ({start}), got {last}")
+    if last is not None and last >= LAST_RANGE_END:
+        problems.add("/range/to", f"expected a range ending by {LAST_RANGE_END - timedelta(days=1)}, got {last}")
     as_of = None
     if data.get("as_of") is not None:
+        # the zone is the organisation's or the rule set's: without them, only the text is checked
+        tz = zone_of(rules, org) if rules is not None and org is not None else None
         try:  # read as the command line reads --as-of: to the end of the day or second written
-            as_of = parse_audit_moment(str(data["as_of"]), tz)
+            as_of = parse_audit_moment(str(data["as_of"]), tz or ZoneInfo("UTC"))
         except ValueError:
-            raise _Invalid(
-                "/as_of", f"expected an ISO 8601 moment such as 2024-12-31T23:59:59+08:00, got {data['as_of']!r}"
-            ) from None
+            message = f"expected an ISO 8601 moment such as 2024-12-31T23:59:59+08:00, got {data['as_of']!r}"
+            problems.add("/as_of", message)
         except OverflowError:
-            raise _Invalid(
-                "/as_of", f"{data['as_of']} lies outside the calendar (years 1 to 9999) in the zone {tz.key}"
-            ) from None
+            if tz is not None:
+                problems.add(
+                    "/as_of", f"{data['as_of']} lies outside the calendar (years 1 to 9999) in the zone {tz.key}"
+                )
     lang = data.get("lang")
     lang = "en" if lang is None else lang
     if not isinstance(lang, str) or lang not in LANGUAGES:  # `lang: 0` is no language, not English
-        raise _Invalid("/lang", f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+        problems.add("/lang", f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")
     encoding = data.get("encoding")
-    if encoding is not None and (not isinstance(encoding, str) or not known_encoding(encoding)):
-        raise _Invalid("/encoding", f"unknown text encoding {encoding!r}; expected one such as gb18030")
+    events = data.get("events")
+    inline = isinstance(events, list)  # beside inline events any encoding is refused, below: said once
+    if encoding is not None and not inline and (not isinstance(encoding, str) or not known_encoding(encoding)):
+        problems.add("/encoding", f"unknown text encoding {encoding!r}; expected one such as gb18030")
     fmap, fmt, map_encoding = FieldMap(), None, None
     if data.get("map_file"):
-        map_file = _text(data["map_file"], "/map_file")
-        if not (base / map_file).is_file():
-            raise _Invalid("/map_file", f"cannot read the map file {map_file!r}: no such file")
-        fmap, fmt, map_encoding = load_map_file(base / map_file)
+        map_file = problems.read(_text, data["map_file"], "/map_file")
+        if map_file is not None and not (base / map_file).is_file():
+            problems.add("/map_file", f"cannot read the map file {map_file!r}: no such file")
+        elif map_file is not None:
+            read = problems.read(load_map_file, base / map_file)
+            fmap, fmt, map_encoding = read if read is not None else (fmap, fmt, map_encoding)
     columns = data.get("map") or {}
     if not isinstance(columns, dict):
-        raise _Invalid("/map", f"expected a mapping of event fields to columns, got {columns!r}")
-    try:
-        fmap = FieldMap.parse([f"{k}={_text(v, f'/map/{pointer_step(str(k))}')}" for k, v in columns.items()], fmap)
-    except ValueError as exc:
-        raise _Invalid("/map", str(exc)) from None
-    events = data["events"]
+        problems.add("/map", f"expected a mapping of event fields to columns, got {columns!r}")
+    else:
+        pairs = [(k, problems.read(_text, v, f"/map/{pointer_step(str(k))}")) for k, v in columns.items()]
+        try:
+            fmap = FieldMap.parse([f"{k}={v}" for k, v in pairs if v is not None], fmap)
+        except ValueError as exc:
+            problems.add("/map", str(exc))
     if isinstance(events, list):  # a record that is no mapping is read, and rejected, as a log's is
         if encoding is not None:  # a map file's is its export's, kept for the map's sake: not refused
-            raise _Invalid(
+            problems.add(
                 "/encoding",
                 "'encoding' is the text encoding of a log file, and these events are written inline"
                 " (read as the scenario is): remove it, or give 'events' a log path",
             )
         for i, record in enumerate(events):
             if isinstance(record, dict) and not isinstance(record.get("attributes") or {}, dict):
-                raise _Invalid(
+                problems.add(
                     f"/events/{i}/attributes", f"expected a mapping of attributes, got {record['attributes']!r}"
                 )
-    elif not isinstance(events, str):
-        raise _Invalid("/events", f"expected a list of event records or a log path, got {events!r}")
-    elif not (base / events).is_file():
-        raise _Invalid("/events", f"cannot read the log {events!r}: no such file")
-    expect = _mapping(
-        data["expect"], "/expect", _EXPECT_KEYS, "{findings: [...], exact: true|false, severities: [...]}"
-    )
+    elif "events" in data:  # (missing, it is said above)
+        if not isinstance(events, str):
+            problems.add("/events", f"expected a list of event records or a log path, got {events!r}")
+        elif not (base / events).is_file():
+            problems.add("/events", f"cannot read the log {events!r}: no such file")
+    shape = "{findings: [...], exact: true|false, severities: [...]}"
+    expect = _mapping(data["expect"], "/expect", _EXPECT_KEYS, shape, problems) if "expect" in data else None
+    expect = expect or {}
     findings = expect.get("findings", [])
+    expected: list[dict[str, Any] | None] = []
     if not isinstance(findings, list):
-        raise _Invalid("/expect/findings", f"expected a list of expected findings, got {findings!r}")
+        problems.add("/expect/findings", f"expected a list of expected findings, got {findings!r}")
+    else:
+        expected = [_expected(item, f"/expect/findings/{i}", problems) for i, item in enumerate(findings)]
     exact = expect.get("exact", True)
     if not isinstance(exact, bool):
-        raise _Invalid("/expect/exact", f"expected true or false, got {exact!r}")
+        problems.add("/expect/exact", f"expected true or false, got {exact!r}")
     severities = expect.get("severities", ["violation", "warning"])
     if not isinstance(severities, list) or any(s not in _SEVERITIES for s in severities):
-        raise _Invalid("/expect/severities", f"expected a list of {', '.join(_SEVERITIES)}, got {severities!r}")
+        message = f"expected a list of {', '.join(_SEVERITIES)}, got {severities!r}"
+        if severities in _SEVERITIES:
+            message += f"; write [{severities}]"
+        else:
+            wrong = severities if isinstance(severities, list) else [severities]
+            message += _did_you_mean(next((s for s in wrong if s not in _SEVERITIES), None), _SEVERITIES)
+        problems.add("/expect/severities", message)
+    if problems or rules is None or org is None or start is None or last is None:
+        return None
     return Scenario(
         path=path,
         name=str(data.get("name") or path.stem),
@@ -327,7 +449,7 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap) -> Scenario:
         end=last + timedelta(days=1),
         as_of=as_of,
         lang=lang,
-        expected=tuple(_expected(item, f"/expect/findings/{i}") for i, item in enumerate(findings)),
+        expected=tuple(item for item in expected if item is not None),
         exact=exact,
         severities=tuple(severities),
     )

@@ -9,6 +9,7 @@ import pytest
 
 from govrules.errors import LoadError
 from govrules.events import Event
+from govrules.findings import FindingCode
 from govrules.model import RecurringRule
 from govrules.scenarios import _events, load_scenario, run_scenario
 
@@ -145,7 +146,11 @@ def test_bad_scenario_is_a_load_error(tmp_path: Path) -> None:
         (('as_of: "2025-01-05T00:00:00+08:00"', "lang: xx"), "/lang", "expected one of en, zh"),
         (('as_of: "2025-01-05T00:00:00+08:00"', "lang: 0"), "/lang", "expected one of en, zh, got 0"),
         (('as_of: "2025-01-05T00:00:00+08:00"', "map: x"), "/map", "expected a mapping of event fields"),
-        (('as_of: "2025-01-05T00:00:00+08:00"', "encoding: rot13"), "/encoding", "unknown text encoding"),
+        (
+            ('as_of: "2025-01-05T00:00:00+08:00"', "encoding: rot13"),
+            "/encoding",
+            "'encoding' is the text encoding of a log",
+        ),
         (
             ("recipient: central-party-branch}", "recipient: central-party-branch, attributes: [1]}"),
             "/events/0/attributes",
@@ -180,8 +185,8 @@ def test_a_scenario_says_what_is_wrong_at_its_line(
     path.write_text(text, "utf-8")
     with pytest.raises(LoadError) as info:
         load_scenario(path)
-    [problem] = info.value.problems
-    assert problem.pointer == pointer and said in problem.message
+    [problem] = [p for p in info.value.problems if p.pointer == pointer]  # 'until' is also a missing 'to'
+    assert said in problem.message
     assert problem.line is not None and problem.line > 1
 
 
@@ -464,7 +469,7 @@ def test_cli_test_command(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     code, out, err = cli(str(broken), str(refused), str(folder.parent), str(EXAMPLE / "scenarios"))
     assert (code, out.splitlines()[-1]) == (2, "1 passed, 0 failed, 3 unreadable")
-    assert err.count("error: ") == 3
+    assert err.count("error: ") == 7  # the broken scenario lacks five required keys, each said
     assert (
         "/as_of 9999-12-31T23:59:59-14:00 lies outside the calendar (years 1 to 9999) in the zone Asia/Shanghai" in err
     )
@@ -579,3 +584,98 @@ def test_an_expected_finding_may_name_the_step_of_a_chain(tmp_path: Path) -> Non
         [problem] = info.value.problems
         assert (problem.pointer, problem.code, problem.line) == ("/expect/findings/0/step", "bad-scenario", 19)
         assert problem.message.startswith("expected a step number such as 1 or 2, got ")
+
+
+def test_every_problem_of_a_scenario_is_said_in_one_reading(tmp_path: Path) -> None:
+    """A misspelt key, a severity written as text and a misspelt finding code, each said at its
+    line in one reading, with the key or the code meant; an expected finding's every problem, and
+    a range's. Before, one problem was said per run: three runs for these three."""
+    (tmp_path / "m.map.yaml").write_text("fields: {actor: who}\n", "utf-8")
+    text = (
+        SCENARIO.replace("FINDINGS", "[{code: misssing, actr: branch-1, observed: '0'}, {code: missing}]")
+        .replace("severities: [violation]", "severities: violation")
+        .replace("range: {from: 2024-12-01, to: 2024-12-31}", "range: {start: 2024-12-01, to: 2024-12-31}")
+        .replace("expect:", "map-file: m.map.yaml\nexpect:")
+    )
+    path = tmp_path / "x.scenario.yaml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(LoadError) as info:
+        load_scenario(path)
+    lines = text.splitlines()
+
+    def line(start: str) -> int:
+        return next(i for i, written in enumerate(lines, 1) if written.lstrip().startswith(start))
+
+    said = [(p.file, p.line, p.pointer, p.code, p.message) for p in info.value.problems]
+    assert said == [
+        (
+            str(path),
+            line("range:"),
+            "/range",
+            "missing-key",
+            "missing required key 'from': expected {from: DATE, to: DATE}",
+        ),
+        (str(path), line("range:"), "/range/start", "unknown-key", "unknown key 'start'; did you mean 'from'?"),
+        (str(path), line("map-file:"), "/map-file", "unknown-key", "unknown key 'map-file'; did you mean 'map_file'?"),
+        (
+            str(path),
+            line("findings:"),
+            "/expect/findings/0/code",
+            "bad-scenario",
+            "expected a finding code (" + ", ".join(c.value for c in FindingCode) + "), got 'misssing'; "
+            "did you mean 'missing'?",
+        ),
+        (
+            str(path),
+            line("findings:"),
+            "/expect/findings/0/actr",
+            "unknown-key",
+            "unknown key 'actr'; did you mean 'actor'?",
+        ),
+        (
+            str(path),
+            line("findings:"),
+            "/expect/findings/0/observed",
+            "bad-scenario",
+            "expected a count such as 0 or 2, got '0'",
+        ),
+        (
+            str(path),
+            line("severities:"),
+            "/expect/severities",
+            "bad-scenario",
+            "expected a list of violation, warning, info, got 'violation'; write [violation]",
+        ),
+    ]
+    fixed = text.replace("map-file:", "map_file:").replace("misssing, actr: branch-1, observed: '0'", "missing")
+    fixed = fixed.replace("severities: violation", "severities: [violation]").replace("{start:", "{from:")
+    path.write_text(fixed, "utf-8")
+    assert load_scenario(path).severities == ("violation",)
+
+
+def test_a_scenarios_problems_come_with_those_of_the_files_it_names(tmp_path: Path) -> None:
+    """A rule file with a problem, a map file with one, an unknown encoding of a log and an audit
+    moment that reads as none: all said in one reading, the scenario's own in file order, then
+    the rule file's and the map file's."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("id: r\ntimezone: UTC\nrules: []\n", "utf-8")  # no title
+    (tmp_path / "m.map.yaml").write_text("fields: {actor: who}\nformat: nosuch\n", "utf-8")
+    (tmp_path / "log.csv").write_text("id,time,who,action\n", "utf-8")
+    text = (
+        SCENARIO.replace("FINDINGS", "[]")
+        .replace(str(EXAMPLE / "rules.yaml"), "rules.yaml")
+        .replace('"2025-01-05T00:00:00+08:00"', "soon")
+        .replace("expect:", "map_file: m.map.yaml\nencoding: rot13\nexpect:")
+    )
+    text = text.split("events:\n")[0] + "events: log.csv\nrange:" + text.split("range:")[1]
+    path = tmp_path / "x.scenario.yaml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(LoadError) as info:
+        load_scenario(path)
+    assert [(p.file, p.pointer, p.code) for p in info.value.problems] == [
+        (str(path), "/as_of", "bad-scenario"),
+        (str(path), "/encoding", "bad-scenario"),
+        (str(rules), "/title", "missing-key"),
+        (str(tmp_path / "m.map.yaml"), "/format", "bad-value"),
+    ]
+    assert info.value.problems[1].message == "unknown text encoding 'rot13'; expected one such as gb18030"
