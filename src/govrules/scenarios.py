@@ -28,6 +28,7 @@ Each expected finding matches an actual one on the fields it gives (``code``, ``
 ``step`` is a triggered rule's step, counted from 1 (a finding's ``detail["step"]``). With
 ``exact: true`` (the default) every actual finding of the listed severities must be expected.
 `run_scenario` returns the differences; ``govrules test`` and the pytest plugin print them.
+docs/testing.md (section 4) documents every key, with a complete example.
 """
 
 from __future__ import annotations

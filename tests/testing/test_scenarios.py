@@ -11,7 +11,7 @@ from govrules.errors import LoadError
 from govrules.events import Event
 from govrules.findings import FindingCode
 from govrules.model import RecurringRule
-from govrules.scenarios import _events, load_scenario, run_scenario
+from govrules.scenarios import _EXPECT_KEYS, _KEYS, _MATCH_FIELDS, _events, load_scenario, run_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "school-ideology"
@@ -679,3 +679,50 @@ def test_a_scenarios_problems_come_with_those_of_the_files_it_names(tmp_path: Pa
         (str(tmp_path / "m.map.yaml"), "/format", "bad-value"),
     ]
     assert info.value.problems[1].message == "unknown text encoding 'rot13'; expected one such as gb18030"
+
+
+DOCS = ROOT / "docs" / "testing.md"
+
+
+def _documented_scenario(name: str) -> str:
+    """The YAML block of docs/testing.md whose scenario has this ``name``."""
+    blocks = DOCS.read_text("utf-8").split("```yaml\n")[1:]
+    return next(block.split("```")[0] for block in blocks if block.startswith(f"name: {name}\n"))
+
+
+def test_the_complete_scenario_of_the_docs_passes_and_is_audited_at_the_ranges_end(tmp_path: Path) -> None:
+    """The docs' complete scenario (every key but ``as_of``, over the bundled office export)
+    passes from the bundled example's scenario folder; left out, the audit moment is the end of
+    the range's last day in the organisation's zone, as the docs say."""
+    import shutil
+
+    import yaml
+
+    for name in ("rules.yaml", "org.yaml", "events-2024.csv", "office-export.map.yaml"):
+        shutil.copy(EXAMPLE / name, tmp_path / name)
+    (tmp_path / "scenarios").mkdir()
+    path = tmp_path / "scenarios" / "full.scenario.yaml"
+    text = _documented_scenario("December 2024, as the office export has it")
+    path.write_text(text, "utf-8")
+    scenario = load_scenario(path)
+    assert (scenario.as_of, scenario.lang, scenario.exact, scenario.severities) == (None, "zh", True, ("violation",))
+    result = run_scenario(scenario)
+    assert (result.missing, result.unexpected) == ([], []), result.diff()
+    assert result.report.as_of.isoformat() == "2024-12-31T23:59:59.999999+08:00"
+    assert {f.code.value for f in result.report.findings if f.severity == "warning"} == {
+        "unknown-actor",
+        "rejected-event",
+    }
+    data = yaml.safe_load(text)
+    assert (set(data), set(data["expect"])) == (_KEYS - {"as_of"}, set(_EXPECT_KEYS))
+
+
+def test_every_key_a_scenario_may_hold_is_in_the_docs_format() -> None:
+    """Each key of a scenario, of its ``expect`` and of an expected finding has a row of its own
+    in the format tables of docs/testing.md, and no row names a key a scenario may not hold."""
+    section = DOCS.read_text("utf-8").split("### The format")[1].split("### Problems")[0]
+    rows = {
+        line.split("|")[1].strip().split(" ")[0].strip("`") for line in section.splitlines() if line.startswith("| `")
+    }
+    keys = _KEYS | {f"expect.{key}" for key in _EXPECT_KEYS} | set(_MATCH_FIELDS)
+    assert rows == keys
