@@ -175,6 +175,33 @@ def test_validate_checks_each_rule_set_with_its_own_organisation(tmp_path: Path)
     assert code == 2 and "[yaml-syntax]" in err and "[unknown-role]" not in err and "not checked" not in out
 
 
+def test_the_output_files_extension_names_the_format_unless_one_is_given(tmp_path: Path) -> None:
+    """``--output report.html`` without ``--format`` wrote text into it; the extension now names
+    the format (an unknown one leaves the default), and ``--format`` given wins."""
+    argv = [*ARGS, "--quiet", "--fail-on", "never"]
+    starts = {
+        "r.html": "<!DOCTYPE html>",
+        "r.sarif.json": '{\n  "$schema": "https://docs.oasis-open.org/sarif',
+        "r.json": '{\n  "version": 1,',
+        "r.junit.xml": '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites',
+        "r.md": "# ",
+        "r.txt": "Compliance report: ",
+        "r.log": "Compliance report: ",
+    }
+    for name, start in starts.items():
+        code, _, err = _run(*argv, "--output", str(tmp_path / name))
+        assert (code, err) == (0, ""), name
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(start), name
+    code, _, _ = _run(*argv, "--output", str(tmp_path / "given.html"), "--format", "markdown")
+    assert (code, (tmp_path / "given.html").read_text(encoding="utf-8")[:2]) == (0, "# ")
+    calendar = ["obligations", str(EX / "rules.yaml"), "--org", str(EX / "org.yaml"), "--from", "2024-01-01"]
+    calendar += ["--to", "2024-01-31"]
+    for name, start in {"o.ics": "BEGIN:VCALENDAR", "o.csv": "rule,", "o.json": "["}.items():
+        code, _, err = _run(*calendar, "--output", str(tmp_path / name))
+        assert (code, err) == (0, ""), name
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(start), name
+
+
 def test_validate_says_ok_only_of_a_file_that_meets_no_problem_beside_another(tmp_path: Path) -> None:
     """A rule set naming an actor its organisation lacks, beside an organisation exempting a
     rule the rule set lacks: each loads alone, and each meets a problem beside the other. Before,

@@ -133,7 +133,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MOMENT",
         help="the audit moment, to the end of the day or second written (default: the end of the range, or now if earlier)",
     )
-    c.add_argument("--format", default="text", choices=sorted(RENDERERS), help="report format (default: text)")
+    c.add_argument(
+        "--format",
+        choices=sorted(RENDERERS),
+        help="report format (default: the one --output's extension names, .html .json .sarif .xml .md .txt; else text)",
+    )
     c.add_argument(
         "--output",
         metavar="FILE",
@@ -168,7 +172,11 @@ def _parser() -> argparse.ArgumentParser:
     o.add_argument("--from", dest="start", required=True, metavar="DATE")
     o.add_argument("--to", dest="end", required=True, metavar="DATE", help="last day, inclusive")
     o.add_argument("--as-of", metavar="MOMENT")
-    o.add_argument("--format", default="table", choices=("table", "csv", "json", "ics"))
+    o.add_argument(
+        "--format",
+        choices=("table", "csv", "json", "ics"),
+        help="calendar format (default: the one --output's extension names, .csv .json .ics; else table)",
+    )
     o.add_argument("--output", metavar="FILE")
     o.add_argument("--lang", default="en", choices=LANGUAGES)
 
@@ -213,6 +221,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         }[args.command]
         if getattr(args, "output", None) == "":  # not the folder it would be written into
             raise _UsageError(Wording("usage-output-empty"))
+        if args.command in _FORMATS and args.format is None:
+            args.format = _output_format(args.command, args.output)
         return handler(args, stdout, stderr)
     except LoadError as exc:
         for problem in exc.problems:
@@ -545,6 +555,29 @@ def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout:
 
 
 _CHUNK = 1 << 20
+
+
+_FORMATS: dict[str, tuple[str, dict[str, str]]] = {
+    # a command's default format, and the format each extension of its --output names
+    "check": (
+        "text",
+        {".html": "html", ".htm": "html", ".json": "json", ".sarif": "sarif", ".xml": "junit", ".md": "markdown"},
+    ),
+    "obligations": ("table", {".csv": "csv", ".json": "json", ".ics": "ics"}),
+}
+
+
+def _output_format(command: str, output: str | None) -> str:
+    """The format a command writes where ``--format`` is not given: the one its ``--output``'s
+    extension names (``report.html``: html; ``audit.sarif.json``: sarif; ``x.junit.xml``: junit),
+    else its default (text, or the obligations' table)."""
+    default, by_extension = _FORMATS[command]
+    if output is None:
+        return default
+    name = os.path.basename(output).lower()
+    if command == "check" and name.endswith(".sarif.json"):
+        return "sarif"
+    return by_extension.get(os.path.splitext(name)[1], default)
 
 
 def _document(path: str) -> str | bytes:
