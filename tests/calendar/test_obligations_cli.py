@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -224,11 +225,12 @@ def test_csv_has_the_same_rows_as_json(files: tuple[str, str]) -> None:
 
 
 def test_table_shows_due_status_rule_period_who_and_window(files: tuple[str, str]) -> None:
-    """The table: one line per obligation, then the count."""
+    """The table: the columns named, one line per obligation, then the count."""
     code, out, err = _obligations(files)
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert len(lines) == EXPECTED_COUNT + 1
+    assert len(lines) == EXPECTED_COUNT + 2
+    assert lines[0].split() == ["Due", "Status", "Rule", "Period", "Who"]
     assert lines[-1] == f"{EXPECTED_COUNT} obligations"
     nov = next(line for line in lines if "November 2024" in line and "Branch 1" in line)
     assert nov.split()[:5] == ["2024-11-30", "23:59:59", "+08:00", "open", "monthly-report"]
@@ -247,11 +249,12 @@ def test_table_in_chinese_uses_chinese_names(files: tuple[str, str]) -> None:
     assert lines[-1] == f"{EXPECTED_COUNT} 项义务"
     nov = next(line for line in lines if "第一支部" in line and "2024-11-30" in line)
     assert nov.split()[3:5] == ["未到期", "monthly-report"]
-    assert any(line.split()[3] == "已到期" for line in lines[:-1])
-    assert any(line.split()[3] == "不适用" for line in lines[:-1])
-    # the rule column starts in the same terminal column on every line
-    starts = {_columns(line[: line.index(rule)]) for line in lines[:-1] for rule in [line.split()[4]]}
-    assert len(starts) == 1
+    assert lines[0].split() == ["截止", "状态", "规则", "期间", "义务主体"]
+    assert any(line.split()[3] == "已到期" for line in lines[1:-1])
+    assert any(line.split()[3] == "不适用" for line in lines[1:-1])
+    # the rule column starts in the same terminal column on every line, the header's too
+    starts = {_columns(line[: line.index(rule)]) for line in lines[1:-1] for rule in [line.split()[4]]}
+    assert starts == {_columns(lines[0][: lines[0].index("规则")])}
 
 
 def _columns(text: str) -> int:
@@ -457,6 +460,27 @@ def test_the_table_names_the_rolling_intervals_it_cannot_list(tmp_path: Path) ->
     assert out.splitlines()[-1] == "滚动间隔规则未列出(其截止时间取决于事项):review"
 
 
+def test_the_table_names_the_rules_owed_only_as_events_happen(tmp_path: Path) -> None:
+    """A triggered and a forbidden rule are owed only once an event happens: the table lists no
+    obligation for them and says so, naming them, where it left them out unsaid."""
+    rules, org = tmp_path / "rules.yaml", tmp_path / "org.yaml"
+    added = (
+        "  - {id: visit, kind: triggered, clause: T1, trigger: {action: inspection}, "
+        "steps: [{action: report, within: 7 days}]}\n"
+        "  - {id: leak, kind: forbidden, clause: F1, action: leak}\n"
+    )
+    rules.write_text(RULES.replace("rules:\n", "rules:\n" + added, 1), "utf-8")
+    org.write_text(ORG, "utf-8")
+    code, out, err = _obligations((str(rules), str(org)))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-2:] == [
+        f"{EXPECTED_COUNT} obligations",
+        "rules owed only as events happen, not listed (see govrules check): leak, visit",
+    ]
+    code, out, _ = _obligations((str(rules), str(org)), "--lang", "zh")
+    assert out.splitlines()[-1] == "随事项发生而产生义务的规则未列出(见 govrules check):leak、visit"
+
+
 @pytest.mark.parametrize("fmt", ["table", "csv", "json", "ics"])
 def test_a_deadline_past_the_end_of_the_calendar_is_listed_in_every_format(tmp_path: Path, fmt: str) -> None:
     """A yearly report due ten years after 9990 is due at the calendar's last instant: every
@@ -506,7 +530,7 @@ def test_a_semester_whose_id_looks_like_a_label_is_shown_by_its_id(tmp_path: Pat
     common = ("--org", str(org), "--from", "2024-09-01", "--to", "2025-07-31", "--as-of", "2025-12-31")
     code, out, err = _run("obligations", str(rules), *common)
     assert (code, err) == (0, "")
-    assert [line.split("  ")[3:4] for line in out.splitlines()[:2]] == [["2024-H2"], ["2025-01"]]
+    assert [re.split(r"\s{2,}", line)[3] for line in out.splitlines()[1:3]] == ["2024-H2", "2025-01"]
     assert "January 2025" not in out and "H2 2024" not in out
     log = tmp_path / "events.csv"
     log.write_text("id,time,actor,action\ne1,2025-06-01T10:00:00+08:00,b1,a\n", encoding="utf-8")

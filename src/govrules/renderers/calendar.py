@@ -60,6 +60,8 @@ _LABELS = {
         "note": "Note",
         "total": "obligations",
         "total_one": "obligation",
+        "rule": "Rule",
+        "who": "Who",
     },
     "zh": {
         "clause": "条款",
@@ -74,6 +76,8 @@ _LABELS = {
         "note": "说明",
         "total": "项义务",
         "total_one": "项义务",
+        "rule": "规则",
+        "who": "义务主体",
     },
 }
 
@@ -160,6 +164,9 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
         )
         for o in items
     ]
+    header = (*(_label(key, lang) for key in ("due", "status", "rule", "period", "who")), "")
+    if rows:  # the columns named, as the csv names them
+        rows.insert(0, header)
     widths = [max((columns(r[i]) for r in rows), default=0) for i in range(5)]
     lines = []
     for r in rows:
@@ -171,6 +178,10 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
     rolling = sorted(r.id for r in rules.rules if isinstance(r, RecurringRule) and r.max_gap is not None)
     if rolling:  # a calendar of periods cannot list them: say so rather than leave them out unsaid
         lines.append(say(lang, "not_listed", rules=say(lang, "list_sep").join(rolling)))
+    # nor what is owed only once an event happens (a trigger, a guarded event, any event)
+    driven = sorted(r.id for r in rules.rules if r.kind in ("triggered", "prerequisite", "content", "forbidden"))
+    if driven:
+        lines.append(say(lang, "not_listed_events", rules=say(lang, "list_sep").join(driven)))
     return ("\n".join(lines) + "\n").translate(BIDI_SHOWN)  # read by people, as the reports
 
 
