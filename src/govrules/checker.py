@@ -380,11 +380,17 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         for e in run.events(rule.extension.action):
             if _where_matches(rule.extension.where, e):
                 extension_events[e.actor].append(e)
+    # an actor's counterparts under the rule: where it has one only and the rule's recipient is
+    # that counterpart, each of its events is that pair's, one naming no member sent elsewhere
+    counterparts: dict[str, set[str | None]] = defaultdict(set)
+    for actor, counterpart in streams:
+        counterparts[actor].add(counterpart)
     for (actor, counterpart), obls in streams.items():
         if not run.mine(actor):
             continue
         stream = by_actor.get(actor, [])
-        if counterpart is not None:
+        sole = to is not None and to.counterpart and len(counterparts[actor]) == 1
+        if counterpart is not None and not sole:
             stream = [e for e in stream if counterpart in (e.recipient, e.subject)]
         good: list[Event] = []
         stray: list[Event] = []

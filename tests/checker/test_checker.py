@@ -2967,6 +2967,28 @@ class TestOptions:
         assert [o.status for o in report.outcomes] == ["met", "met", "met"]
         assert gaps(report) == []
 
+    def test_a_report_naming_no_member_is_the_sole_pairs_sent_elsewhere(self) -> None:
+        """Branch 2 has one school (s3): its briefing sent to headquarters, naming no school, is
+        s3's briefing sent elsewhere (wrong-recipient), where it was in no stream (unused, and s3
+        missing, 'no qualifying event'). Branch 1 has two schools: which one such a briefing was
+        for cannot be told, and it stays unused."""
+        log = [
+            ev("x1", "2024-05-01T10:00", "b1", "briefing", recipient="hq"),
+            ev("x3", "2024-05-01T10:00", "b2", "briefing", recipient="hq"),
+        ]
+        report = run(ruleset(BRIEFING_EACH_SCHOOL), log)
+        assert [(o.actor, o.counterpart, o.status, o.evidence) for o in report.outcomes] == [
+            ("b1", "s1", "missing", ()),
+            ("b1", "s2", "missing", ()),
+            ("b2", "s3", "wrong-recipient", ("x3",)),
+        ]
+        assert report.records.unused == 1  # x1
+        [f] = gaps(report, "wrong-recipient")
+        assert (f.actor, f.counterpart, f.detail["found_recipients"]) == ("b2", "s3", ["hq"])
+        # without a recipient in the rule, a briefing naming no school is no school's
+        report = run(ruleset({k: v for k, v in BRIEFING_EACH_SCHOOL.items() if k != "to"}), log)
+        assert [o.status for o in report.outcomes] == ["missing", "missing", "missing"]
+
     def test_due_after_and_exempt_q4(self) -> None:
         """A 10-Q is due 40 days after quarters 1–3 and owed for no Q4."""
         rule = {**TEN_Q, "exempt_periods": ["Q4"]}
