@@ -1869,6 +1869,22 @@ def test_a_time_without_an_offset_outside_the_calendar_says_what_to_write(tmp_pa
     ]
 
 
+@pytest.mark.parametrize("tz", [None, "Europe/Rome", UTC, timezone(timedelta(hours=2))])
+def test_a_zone_that_is_no_zoneinfo_is_refused_when_the_reader_is_made(tmp_path: Path, tz: object) -> None:
+    """``tz=None`` read a time without an offset in the machine's zone, so the report changed
+    with the process's ``TZ``; a fixed offset failed mid-stream with an AttributeError at a time
+    it could not place. Either is a TypeError before anything is read, as a type checker would
+    have flagged it; `parse_time` refuses it where it would use it."""
+    path = tmp_path / "log.csv"
+    path.write_bytes(b"id,time,actor,action\ne1,0001-01-01T00:00:00,b1,report\ne2,2024-03-01T09:00:00,b1,report\n")
+    with pytest.raises(TypeError, match=r"^tz: expected a zoneinfo.ZoneInfo, .* got "):
+        read_events(path, tz=tz)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^tz: expected a zoneinfo.ZoneInfo"):
+        parse_time("2024-03-01T09:00:00", tz)  # type: ignore[arg-type]
+    assert parse_time("2024-03-01T09:00:00+01:00", tz) == datetime(2024, 3, 1, 8, tzinfo=UTC)  # type: ignore[arg-type]
+    assert [type(r).__name__ for r in read_events(path, tz=ROME)] == ["Rejected", "Event"]
+
+
 @given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)), st.integers(-14 * 60, 14 * 60))
 def test_written_offsets_are_kept(wall: datetime, minutes: int) -> None:
     zone = timezone(timedelta(minutes=minutes))

@@ -323,6 +323,7 @@ def parse_time(text: str, tz: ZoneInfo) -> datetime:
     Raises:
         ValueError: not an ISO 8601 date or date-time.
         OverflowError: a time without an offset that would lie outside the calendar in ``tz``.
+        TypeError: a time without an offset, and ``tz`` is not a `ZoneInfo`.
     """
     try:  # the common case first: a full ISO 8601 time with its offset, nothing around it
         value = datetime.fromisoformat(text)
@@ -340,6 +341,7 @@ def parse_time(text: str, tz: ZoneInfo) -> datetime:
     except ValueError:
         raise ValueError(Reason("bad-time", text=text)) from None
     if value.tzinfo is None:
+        _require_zone(tz)
         # Read the wall time in the zone (a wall time inside a DST gap moves forward), then keep
         # it with a fixed offset: Python compares two datetimes that share one tzinfo object by
         # wall time, which is wrong in a repeated DST hour; fixed offsets compare as instants.
@@ -351,6 +353,21 @@ def parse_time(text: str, tz: ZoneInfo) -> datetime:
         assert offset is not None  # a ZoneInfo always gives an offset
         value = local.astimezone(timezone(offset))
     return value
+
+
+def _require_zone(tz: object) -> None:
+    """Refuse a ``tz`` that is no `ZoneInfo`: ``None`` would read a time without an offset in the
+    machine's zone (a report that changes with the process's ``TZ``), and a fixed offset
+    (`datetime.timezone`) is no zone: it has no name to say, and no DST.
+
+    Raises:
+        TypeError: ``tz`` is not a `ZoneInfo`.
+    """
+    if not isinstance(tz, ZoneInfo):
+        raise TypeError(
+            "tz: expected a zoneinfo.ZoneInfo, the zone a time written without an offset is read in"
+            f" (ZoneInfo('Europe/Rome'); ZoneInfo('UTC') for UTC), got {tz!r}"
+        )
 
 
 def parse_audit_moment(text: str, tz: ZoneInfo) -> datetime:
@@ -1102,7 +1119,9 @@ def read_events(
 
     Args:
         path: the log file.
-        tz: the zone for times written without an offset.
+        tz: the zone for times written without an offset, a `ZoneInfo`: ``None`` (the machine's
+            zone) and a fixed offset (`datetime.timezone`) are refused, as the same log must give
+            the same events in every process.
         fmap: column mapping; default: columns named like the event fields (XES: the standard
             ``concept:name``, ``time:timestamp``, ``org:resource`` and ``case:concept:name``).
         fmt: ``csv``, ``jsonl``, ``json`` or ``xes``; default: from the file name.
@@ -1134,7 +1153,9 @@ def read_events(
             twice or lacks one ``fmap`` names. An XES document broken before its first event (an
             unknown encoding declaration, a DTD) is a `Rejected` whose reason says reading
             stopped, as one broken later is.
+        TypeError: ``tz`` is not a `ZoneInfo`.
     """
+    _require_zone(tz)
     name = os.fspath(path)
     fmt = fmt or detect_format(name)
     if fmt not in FORMATS:
