@@ -11,6 +11,7 @@ import os
 import re
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -1883,6 +1884,31 @@ def test_a_zone_that_is_no_zoneinfo_is_refused_when_the_reader_is_made(tmp_path:
         parse_time("2024-03-01T09:00:00", tz)  # type: ignore[arg-type]
     assert parse_time("2024-03-01T09:00:00+01:00", tz) == datetime(2024, 3, 1, 8, tzinfo=UTC)  # type: ignore[arg-type]
     assert [type(r).__name__ for r in read_events(path, tz=ROME)] == ["Rejected", "Event"]
+
+
+@pytest.mark.parametrize("name", ["log.csv", "log.jsonl", "log.json", "log.xes"])
+def test_a_reader_closed_or_dropped_unread_closes_its_file(tmp_path: Path, name: str) -> None:
+    """The file is opened by the call (a log that cannot be opened is said there), and a reader
+    closed or dropped before it was read left it open: a ``ResourceWarning``, an error under
+    ``-W error``. It is closed either way, and a reader read in part and dropped closes it too."""
+    actor = "org:resource" if name == "log.xes" else "actor"  # XES: the standard key
+    records = [{"id": "e1", "time": "2024-03-01T09:00:00+01:00", actor: "b1", "action": "report"}] * 2
+    data = "id,time,actor,action\n" + "e1,2024-03-01T09:00:00+01:00,b1,report\n" * 2
+    (tmp_path / name).write_bytes(data.encode() if name == "log.csv" else _keyed_log(name, records))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reader = read_events(tmp_path / name, tz=ROME)
+        reader.close()
+        reader = read_events(tmp_path / name, tz=ROME)
+        del reader
+        gc.collect()
+        reader = read_events(tmp_path / name, tz=ROME)
+        assert isinstance(next(reader), Event)
+        del reader
+        gc.collect()
+    with pytest.raises(EventLogError) as raised:
+        read_events(tmp_path / "absent.csv", tz=ROME)
+    assert [p.code for p in raised.value.problems] == ["unreadable"]
 
 
 @given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)), st.integers(-14 * 60, 14 * 60))

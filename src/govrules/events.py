@@ -1114,8 +1114,11 @@ def read_events(
     attributes_of: Iterable[str] | None = None,
     id_prefix: str | None = None,
     unheld: list[Problem] | None = None,
-) -> Iterator[Event | Rejected]:
+) -> Generator[Event | Rejected, None, None]:
     """Stream the records of an event log.
+
+    The file is opened by the call, and closed once the records are read, or when the generator
+    is closed (``close()``) or dropped, whether it was read or not.
 
     Args:
         path: the log file.
@@ -1176,6 +1179,23 @@ def read_events(
         raise EventLogError(
             [Problem(name, None, None, "", "bad-encoding", Wording("log-unknown-encoding", encoding=encoding))]
         )
+    if fmt == "xes":  # an XML document says its own encoding
+        builder = _Builder(
+            fmap,
+            tz,
+            name,
+            DEFAULT_XES_MAP,
+            start_seq=start_seq,
+            attributes_of=attributes_of,
+            id_prefix=id_prefix,
+            unheld_to=unheld,
+        )
+    else:
+        unheld_to = unheld if fmt != "csv" else None  # a CSV header holds every column a map names
+        builder = _Builder(fmap, tz, name, {}, encoding, start_seq, attributes_of, id_prefix, unheld_to)
+    # The file is opened here, so that one that cannot be opened, or whose byte order mark is
+    # refused, is said by the call; the reader is then started (see `_primed`), so that closing
+    # or dropping it closes the file, whether it was read or not.
     try:
         if fmt == "xes":
             handle_b = open(name, "rb")  # noqa: SIM115 - closed by the generator
@@ -1189,31 +1209,29 @@ def read_events(
         raise EventLogError(
             [Problem(name, None, None, "", "unreadable", Wording("log-unopenable", error=os_error(exc)))]
         ) from None
-    if fmt == "xes":  # an XML document says its own encoding
-        builder = _Builder(
-            fmap,
-            tz,
-            name,
-            DEFAULT_XES_MAP,
-            start_seq=start_seq,
-            attributes_of=attributes_of,
-            id_prefix=id_prefix,
-            unheld_to=unheld,
-        )
-        return _guard(_read_xes(handle_b, builder), name, handle_b, numbered=True)
+    if fmt == "xes":
+        return _primed(_guard(_read_xes(handle_b, builder), name, handle_b, numbered=True))
     reader = {"csv": _read_csv, "jsonl": _read_jsonl, "json": _read_json_array}[fmt]
-    unheld_to = unheld if fmt != "csv" else None  # a CSV header holds every column a map names
-    builder = _Builder(fmap, tz, name, {}, encoding, start_seq, attributes_of, id_prefix, unheld_to)
-    return _guard(reader(handle, builder), name, handle, numbered=fmt == "json")
+    return _primed(_guard(reader(handle, builder), name, handle, numbered=fmt == "json"))
+
+
+def _primed(reader: Generator[Event | Rejected | None, None, None]) -> Generator[Event | Rejected, None, None]:
+    """``reader`` (a `_guard`) run to its first ``yield``, inside its ``try``: a generator never
+    started runs nothing when it is closed or dropped, and so would leave its file open (a
+    ``ResourceWarning``); one started closes it in its ``finally``."""
+    next(reader)
+    return cast("Generator[Event | Rejected, None, None]", reader)
 
 
 def _guard(
     records: Iterator[Event | Rejected], name: str, handle: IO[Any], *, numbered: bool = False
-) -> Iterator[Event | Rejected]:
+) -> Generator[Event | Rejected | None, None, None]:
     """Turn I/O failures and text that does not decode mid-stream into `EventLogError`, and close
-    the file however reading ends (also when a reader fails before its own ``with`` block).
-    ``numbered``: the log numbers its records, which each `Rejected` then says."""
+    the file however reading ends (also when a reader fails before its own ``with`` block, or is
+    closed or dropped before it starts). ``numbered``: the log numbers its records, which each
+    `Rejected` then says. Its first ``yield`` gives ``None``, for `_primed` only."""
     try:
+        yield None
         if numbered:
             for record in records:
                 yield dataclasses.replace(record, numbered=True) if type(record) is Rejected else record
