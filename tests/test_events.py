@@ -23,7 +23,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from govrules import events as events_module
-from govrules.errors import EventLogError
+from govrules.errors import EventLogError, InvalidArgument
 from govrules.events import (
     EVENT_FIELDS,
     NO_ATTRIBUTES,
@@ -679,6 +679,19 @@ def test_a_json_field_holding_a_list_or_an_object_rejects_its_record(tmp_path: P
         (2, "field 'actor' (key 'actor') holds an object; expected a text or a number", "b"),
     ]
     assert [(e.id, e.actor) for e in records if isinstance(e, Event)] == [("c", "7")]
+
+
+def test_attributes_of_a_string_is_refused(tmp_path: Path) -> None:
+    """``attributes_of="report"`` was read as the actions 'r', 'e', 'p', 'o' and 't' (a string is
+    an iterable of its characters), so every event came without its attributes: it is refused,
+    as ``check(actors="b1")`` is."""
+    data = b"id,time,actor,action,note\ne1,2024-03-01T09:00:00+01:00,b1,report,hi\n"
+    [event] = _read(tmp_path, "log.csv", data, attributes_of=["report"])
+    assert isinstance(event, Event) and event.attributes == {"note": "hi"}
+    with pytest.raises(
+        InvalidArgument, match=r"^expected 'attributes_of' as a collection of action names, got the string 'report'$"
+    ):
+        read_events(tmp_path / "log.csv", tz=ROME, attributes_of="report")
 
 
 _TWICE = [

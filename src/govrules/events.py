@@ -1157,8 +1157,13 @@ def read_events(
             unknown encoding declaration, a DTD) is a `Rejected` whose reason says reading
             stopped, as one broken later is.
         TypeError: ``tz`` is not a `ZoneInfo`.
+        InvalidArgument: ``attributes_of`` is a string (a collection of action names is meant).
     """
     _require_zone(tz)
+    if isinstance(attributes_of, str):  # a string is an iterable of its characters, none of them an action
+        raise InvalidArgument(
+            f"expected 'attributes_of' as a collection of action names, got the string {attributes_of!r}"
+        )
     name = os.fspath(path)
     fmt = fmt or detect_format(name)
     if fmt not in FORMATS:
