@@ -681,6 +681,44 @@ def test_a_json_field_holding_a_list_or_an_object_rejects_its_record(tmp_path: P
     assert [(e.id, e.actor) for e in records if isinstance(e, Event)] == [("c", "7")]
 
 
+@pytest.mark.parametrize("name", ["log.jsonl", "log.json", "log.xes"])
+def test_a_field_holding_true_or_false_rejects_its_record_as_no_text(tmp_path: Path, name: str) -> None:
+    """A JSON or XES boolean in an event field (``"action": true``) was read as Python writes it,
+    the text ``True``: it is neither a text nor a number, and its record is rejected for that, as
+    a list is, saying the value as the log writes it; in an attribute it stays a boolean."""
+    actor = "org:resource" if name == "log.xes" else "actor"
+    records: list[dict[str, Any]] = [
+        {"id": "a", "time": "2024-03-01T09:00:00+01:00", actor: "b1", "action": True},
+        {"id": "b", "time": "2024-03-01T09:00:00+01:00", actor: "b1", "action": "report", "ref": False},
+        {"id": "c", "time": "2024-03-01T09:00:00+01:00", actor: "b1", "action": "report", "done": True},
+    ]
+    if name == "log.xes":
+        xes = {"id": "identity:id", "time": "time:timestamp", "action": "concept:name"}
+        events = "".join(
+            "<event>"
+            + "".join(
+                f'<boolean key="{xes.get(k, k)}" value="{str(v).lower()}"/>'
+                if isinstance(v, bool)
+                else f'<string key="{xes.get(k, k)}" value="{v}"/>'
+                for k, v in r.items()
+            )
+            + "</event>"
+            for r in records
+        )
+        data = f'<log xmlns="http://www.xes-standard.org/"><trace>{events}</trace></log>'.encode()
+    else:
+        data = _keyed_log(name, records)
+    read = _read(tmp_path, name, data)
+    key = "concept:name" if name == "log.xes" else "action"
+    assert [(r.line, r.record_id, r.reason) for r in read if isinstance(r, Rejected)] == [
+        (1, "a", f"field 'action' (key {key!r}) holds a boolean (true); expected a text or a number"),
+        (2, "b", "field 'ref' (key 'ref') holds a boolean (false); expected a text or a number"),
+    ]
+    assert [(e.id, dict(e.attributes)) for e in read if isinstance(e, Event)] == [("c", {"done": True})]
+    said = cast(Rejected, read[0]).reason_in("zh")
+    assert said == f"字段 'action'(键 {key!r})的值是布尔值(true);应为文本或数字"
+
+
 def test_attributes_of_a_string_is_refused(tmp_path: Path) -> None:
     """``attributes_of="report"`` was read as the actions 'r', 'e', 'p', 'o' and 't' (a string is
     an iterable of its characters), so every event came without its attributes: it is refused,

@@ -232,11 +232,15 @@ def _reason_of(exc: BaseException) -> str:
 
 
 class _NotText(Exception):
-    """An event field whose value is a list or an object."""
+    """An event field whose value is a list, an object or a boolean."""
 
-    def __init__(self, name: str, key: str, what: str) -> None:
+    def __init__(self, name: str, key: str, value: list[Any] | dict[str, Any] | bool) -> None:
         super().__init__(name)
-        self.name, self.key, self.what = name, key, what  # `what`: the `Reason` key of its kind
+        self.name, self.key = name, key
+        if isinstance(value, bool):  # said as JSON and XES write it
+            self.what = Reason("not-text-boolean", value="true" if value else "false")
+        else:
+            self.what = Reason("not-text-list" if isinstance(value, list) else "not-text-object")
 
 
 @dataclass(frozen=True, slots=True)
@@ -566,7 +570,7 @@ class _Builder:
         """The event fields of ``record``, in `EVENT_FIELDS` order (a number as its text).
 
         Raises:
-            _NotText: a field's value is a list or an object (JSON), which no text stands for.
+            _NotText: a field's value is a list, an object or a boolean (JSON, XES), which no text stands for.
         """
         values: list[str | None] = []
         get = record.get
@@ -575,8 +579,8 @@ class _Builder:
             for column in columns:
                 value = get(column)
                 if value is not None and value != "":
-                    if isinstance(value, list | dict):
-                        raise _NotText(name, column, "not-text-list" if isinstance(value, list) else "not-text-object")
+                    if isinstance(value, list | dict | bool):  # a JSON or XES true/false is no text
+                        raise _NotText(name, column, value)
                     text = value.strip() if isinstance(value, str) else str(value).strip()
                     if text:
                         found = text
@@ -648,7 +652,7 @@ class _Builder:
         except _NotText as exc:
             record_id = record.get(self.plan[0][1][0]) if self.plan[0][1] else None
             shown = _shown(record_id) if isinstance(record_id, str) else None
-            reason = Reason("not-text", field=exc.name, key=exc.key, what=Reason(exc.what))
+            reason = Reason("not-text", field=exc.name, key=exc.key, what=exc.what)
             return Rejected(self.file, line, reason, shown)
         return self._event(values, self._attributes(record), line, suspect=True)
 

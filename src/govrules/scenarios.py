@@ -548,10 +548,14 @@ def _events(s: Scenario) -> Iterator[Event | Rejected]:
             continue
         flat = {k: v for k, v in record.items() if k != "attributes"}
         flat.update(record.get("attributes") or {})
-        # an event field is text (an id written as a number too); an attribute keeps its type,
-        # as in a JSON log (a count 3, a flag true, a mapping)
+        # an event field is text (an id written as a number, a day as a date, too); a list, a
+        # mapping or true/false is none, and rejected as in a JSON log; an attribute keeps its
+        # type, as in a JSON log (a count 3, a flag true, a mapping)
         yield builder.build(
-            {k: str(v) if k in as_fields and v is not None and not isinstance(v, list) else v for k, v in flat.items()},
+            {
+                k: str(v) if k in as_fields and v is not None and not isinstance(v, list | dict | bool) else v
+                for k, v in flat.items()
+            },
             i + 1,
         )
 

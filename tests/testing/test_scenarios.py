@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from govrules.errors import LoadError
-from govrules.events import Event
+from govrules.events import Event, Rejected
 from govrules.findings import FindingCode
 from govrules.model import RecurringRule
 from govrules.scenarios import _EXPECT_KEYS, _KEYS, _MATCH_FIELDS, _events, load_scenario, run_scenario
@@ -287,6 +287,33 @@ def test_inline_events_are_read_through_the_map_and_refuse_an_encoding(tmp_path:
     path.write_text(as_log + text.split("range:")[1], "utf-8")
     result = run_scenario(load_scenario(path))
     assert result.passed, result.diff()
+
+
+def test_an_inline_event_field_holding_true_or_a_mapping_is_rejected_as_in_a_json_log(tmp_path: Path) -> None:
+    """An inline event is read as a record of a JSON log is: an event field holding true/false
+    (YAML's ``yes`` too) or a mapping is no text, and its record is rejected saying so, where it
+    was read as the text ``True`` or ``{'a': 1}``; a day written unquoted is still its text."""
+    records = [
+        "{id: d1, time: 2024-12-20, actor: branch-1, action: ideology-report, recipient: central-party-branch}",
+        "{id: d2, time: '2024-12-20T10:00:00+08:00', actor: branch-2, action: ideology-report, ref: yes}",
+        "{id: d3, time: '2024-12-20T10:00:00+08:00', actor: {a: 1}, action: ideology-report}",
+    ]
+    text = SCENARIO.replace("FINDINGS", "[]")
+    path = tmp_path / "x.scenario.yaml"
+    path.write_text(
+        text.split("events:\n")[0]
+        + "events:\n"
+        + "".join(f"  - {r}\n" for r in records)
+        + "range:"
+        + text.split("range:")[1],
+        "utf-8",
+    )
+    read = list(_events(load_scenario(path)))
+    assert [(r.line, r.record_id, r.reason) for r in read if isinstance(r, Rejected)] == [
+        (2, "d2", "field 'ref' (key 'ref') holds a boolean (true); expected a text or a number"),
+        (3, "d3", "field 'actor' (key 'actor') holds an object; expected a text or a number"),
+    ]
+    assert [(e.id, e.time.isoformat()) for e in read if isinstance(e, Event)] == [("d1", "2024-12-20T00:00:00+08:00")]
 
 
 @pytest.mark.parametrize("name", ["log.json", "log.jsonl"])
