@@ -481,6 +481,45 @@ def test_a_csv_log_whose_header_is_comma_separated_is_read_so(tmp_path: Path) ->
     assert isinstance(event, Event) and (event.id, event.actor) == ("e1", "b1")
 
 
+@pytest.mark.parametrize(
+    ("header", "delimiter"),
+    [
+        ("id;time;actor;action;note", ";"),  # a spreadsheet's export where a comma is the decimal sign
+        ("id|time|actor|action|note", "|"),
+        ('"id";"time";"actor";"action";"note, free text"', ";"),  # a comma in a quoted name
+        ("id;Datum, Uhrzeit;actor;action;note", ";"),  # an unquoted one: more semicolons than commas
+        ('id,time,actor,action,"note; a;b"', ","),  # semicolons in a quoted name
+        ("id,time,actor,action,note;x", ","),  # more commas than semicolons
+        ("id;time;actor;action;a|b|c", ";"),
+        ("id,time,actor,action,n;o;t;e;s", ","),  # a tie: the first of comma, tab, semicolon, bar
+        ("id\ttime\tactor\taction\tnote;x", "\t"),
+    ],
+)
+def test_a_csv_logs_delimiter_is_the_one_its_header_holds_most(tmp_path: Path, header: str, delimiter: str) -> None:
+    """A semicolon-separated log (the default export of spreadsheets in Germany, France and Italy)
+    had its header read as one column, and every column was said missing without a hint. The
+    delimiter is the one of comma, tab, semicolon and bar that the header line holds most often
+    outside its quoted names, a tie going to the first; a log named .tsv is tab-separated."""
+    cells = ["e1", "2024-03-01 09:00", "b1", "report", "x"]
+    names = next(csv.reader([header], delimiter=delimiter))
+    time_column = names[1]
+    fmap = FieldMap.parse([f"time={time_column}"]) if time_column != "time" else None
+    data = header + "\n" + delimiter.join(cells) + "\n"
+    [event] = _read(tmp_path, "log.csv", data.encode(), fmap=fmap)
+    assert isinstance(event, Event)
+    assert (event.id, event.time, event.actor, event.action) == (
+        "e1",
+        datetime(2024, 3, 1, 8, tzinfo=UTC),
+        "b1",
+        "report",
+    )
+    assert dict(event.attributes) == {names[4]: "x"}
+    if delimiter != "\t":  # named .tsv, a log is tab-separated whatever its header holds
+        with pytest.raises(EventLogError) as raised:
+            _read(tmp_path, "log.tsv", data.encode(), fmap=fmap)
+        assert {p.code for p in raised.value.problems} == {"missing-column"}
+
+
 @pytest.mark.parametrize("name", ["log.csv", "log.jsonl", "log.json"])
 def test_a_blank_value_gives_way_to_the_next_alternative(tmp_path: Path, name: str) -> None:
     """ "The first with a value wins": a cell or value of blanks has none, so the next alternative,

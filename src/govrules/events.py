@@ -1379,7 +1379,7 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
                 if sum(map(len, head)) >= 4096:
                     break
             sample, lines = "".join(head)[:4096], chain(head, handle)
-        delimiter = "\t" if name.lower().endswith(".tsv") or _tabs_lead(sample) else ","
+        delimiter = "\t" if name.lower().endswith(".tsv") else _sniffed(_header_delimiters(sample))
         reader = csv.reader(lines, delimiter=delimiter, strict=False)
         try:
             header = next(reader)
@@ -1470,13 +1470,17 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
                 return
 
 
-def _tabs_lead(sample: str) -> bool:
-    """Whether the header a CSV log's ``sample`` starts with holds more tabs than commas outside
-    its quoted names (``"time (local, with offset)"``): the log is then tab-separated. The header
-    alone is looked at, to its first line break outside quotes: a cell of tabs further down is no
-    delimiter. A quote opens a quoted name only at the start of a cell, as the `csv` module reads
-    it (``width"`` is a name holding a quote); inside one, two quotes are a quote."""
-    tabs = commas = 0
+_DELIMITERS = (",", "\t", ";", "|")
+"""The delimiters a CSV log's header is looked at for, in the order that settles a tie."""
+
+
+def _header_delimiters(sample: str) -> dict[str, int]:
+    """How many times each of `_DELIMITERS` stands in the header a CSV log's ``sample`` starts
+    with, outside its quoted names (``"time (local, with offset)"``). The header alone is looked
+    at, to its first line break outside quotes: a cell of tabs further down is no delimiter. A
+    quote opens a quoted name only at the start of a cell, as the `csv` module reads it
+    (``width"`` is a name holding a quote); inside one, two quotes are a quote."""
+    counts = dict.fromkeys(_DELIMITERS, 0)
     quoted, start = False, True  # within a quoted name; at the start of a cell
     i, n = 0, len(sample)
     while i < n:
@@ -1493,12 +1497,22 @@ def _tabs_lead(sample: str) -> bool:
             quoted = True
         elif char in "\r\n":
             break
-        elif char == "\t":
-            tabs += 1
-        elif char == ",":
-            commas += 1
-        start = char in ",\t"
-    return tabs > commas
+        elif char in counts:
+            counts[char] += 1
+        start = char in counts
+    return counts
+
+
+def _sniffed(counts: Mapping[str, int]) -> str:
+    """The delimiter of a CSV log whose header holds each of `_DELIMITERS` ``counts`` times outside
+    its quoted names: the one it holds most often, a tie going to the first in `_DELIMITERS`
+    (so a header without any is comma-separated, and one holding as many tabs as commas too).
+
+    The one held most, not the only one: a spreadsheet saving with semicolons (the default where
+    a comma is the decimal sign: Germany, France, Italy) quotes a name holding a semicolon but not
+    one holding a comma (``Datum, Uhrzeit;Benutzer;Aktion``). Whichever is chosen, a header that
+    does not split into the columns asked for is refused (``missing-column``), never read wrong."""
+    return max(_DELIMITERS, key=lambda d: (counts[d], -_DELIMITERS.index(d)))
 
 
 def _missing_column(name: str, sources: list[str], absent: list[str], header: list[str]) -> str:
