@@ -520,6 +520,28 @@ def test_a_csv_logs_delimiter_is_the_one_its_header_holds_most(tmp_path: Path, h
         assert {p.code for p in raised.value.problems} == {"missing-column"}
 
 
+def test_a_delimiter_given_separates_the_columns_whatever_the_name_or_header(tmp_path: Path) -> None:
+    """``delimiter`` (a map file's) says what separates a CSV log's columns, over its name (.tsv)
+    and what its header holds most; it is one character that can separate columns, or refused.
+    Other formats have none and do not use it."""
+    data = b"id;time;actor;action;note\ne1;2024-03-01T09:00:00+01:00;b1;report;a,b,c,d,e\n"
+    for name in ("log.tsv", "log.csv"):
+        [event] = _read(tmp_path, name, data, delimiter=";")
+        assert isinstance(event, Event) and (event.id, dict(event.attributes)) == ("e1", {"note": "a,b,c,d,e"})
+    data = b"id,time,actor,action,a;b;c;d;e;f\ne1,2024-03-01T09:00:00+01:00,b1,report,x\n"  # more ; than ,
+    with pytest.raises(EventLogError):
+        _read(tmp_path, "log.csv", data)
+    [event] = _read(tmp_path, "log.csv", data, delimiter=",")
+    assert isinstance(event, Event) and (event.action, dict(event.attributes)) == ("report", {"a;b;c;d;e;f": "x"})
+    [event] = _read(
+        tmp_path, "log.jsonl", b'{"id": "e1", "time": "2024-03-01", "actor": "b1", "action": "r"}\n', delimiter=";"
+    )
+    assert isinstance(event, Event) and event.id == "e1"
+    for bad in ("", ";;", '"', "\n", " ", "a", "7"):
+        with pytest.raises(InvalidArgument, match=r"^expected one character that separates the columns of a CSV log"):
+            read_events(tmp_path / "log.csv", tz=ROME, delimiter=bad)
+
+
 @pytest.mark.parametrize("name", ["log.csv", "log.jsonl", "log.json"])
 def test_a_blank_value_gives_way_to_the_next_alternative(tmp_path: Path, name: str) -> None:
     """ "The first with a value wins": a cell or value of blanks has none, so the next alternative,

@@ -32,6 +32,7 @@ from govrules.events import Event, FieldMap, Rejected, detect_format, known_enco
 from govrules.findings import Finding, FindingCode, Report
 from govrules.loaders import (
     DEFAULT_LIMITS,
+    MapFile,
     load_map_file,
     load_org,
     load_rules,
@@ -268,13 +269,15 @@ def _parse_moment(text: str, tz: Any) -> datetime:
         raise _UsageError(Wording("usage-moment-outside", text=text, zone=tz.key)) from None
 
 
-def _field_map(args: argparse.Namespace) -> tuple[FieldMap, str | None, str | None]:
-    """The field map, log format and encoding from --map-file and --map."""
-    base, fmt, encoding = load_map_file(args.map_file) if args.map_file else (FieldMap(), None, None)
+def _field_map(args: argparse.Namespace) -> MapFile:
+    """The field map, log format, encoding and delimiter from --map-file and --map."""
+    base, fmt, encoding, delimiter = (
+        load_map_file(args.map_file) if args.map_file else MapFile(FieldMap(), None, None, None)
+    )
     if args.encoding and not known_encoding(args.encoding):
         raise _UsageError(Wording("usage-encoding", encoding=args.encoding))
     try:
-        return FieldMap.parse(args.map, base), fmt, args.encoding or encoding
+        return MapFile(FieldMap.parse(args.map, base), fmt, args.encoding or encoding, delimiter)
     except ValueError as exc:
         raise _UsageError(Wording("usage-map", problem=exc.args[0] if len(exc.args) == 1 else exc)) from None
 
@@ -354,7 +357,7 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
     """Load, read and check as ``args`` say; the report (with evidence locations) and its render context."""
     rules, org = _load_pair(args)
     tz = zone_of(rules, org)
-    fmap, fmt, encoding = _field_map(args)
+    fmap, fmt, encoding, delimiter = _field_map(args)
     start, end, as_of = _range(args, tz, datetime.now(UTC))
 
     read_attributes = rules.attribute_actions()  # no other event's attributes are read by the check
@@ -378,6 +381,7 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
                 attributes_of=read_attributes,
                 id_prefix=os.path.normpath(path) if names[Path(path).name] > 1 else None,
                 unheld=unheld,
+                delimiter=delimiter,
             ):
                 last, held = max(last, record.line or 0), True
                 yield record

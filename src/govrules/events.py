@@ -1118,6 +1118,7 @@ def read_events(
     attributes_of: Iterable[str] | None = None,
     id_prefix: str | None = None,
     unheld: list[Problem] | None = None,
+    delimiter: str | None = None,
 ) -> Generator[Event | Rejected, None, None]:
     """Stream the records of an event log.
 
@@ -1148,6 +1149,10 @@ def read_events(
             for each key ``fmap`` names that no record held: every record read that key as empty,
             as it would a misspelt one (an export may also leave out a key it never fills, so this
             is no error; the command says each in the report's notes and on stderr).
+        delimiter: what separates a CSV log's columns (one character: ``;``, ``\t``); default:
+            tabs for a log named ``.tsv``, else the one of comma, tab, semicolon and bar its header
+            line holds most often outside quoted names (a tie going to the first). Other formats
+            have none, and do not use it.
 
     Yields:
         An `Event` or a `Rejected` per record, in file order.
@@ -1161,13 +1166,16 @@ def read_events(
             unknown encoding declaration, a DTD) is a `Rejected` whose reason says reading
             stopped, as one broken later is.
         TypeError: ``tz`` is not a `ZoneInfo`.
-        InvalidArgument: ``attributes_of`` is a string (a collection of action names is meant).
+        InvalidArgument: ``attributes_of`` is a string (a collection of action names is meant),
+            or ``delimiter`` is not one character that can separate columns (`usable_delimiter`).
     """
     _require_zone(tz)
     if isinstance(attributes_of, str):  # a string is an iterable of its characters, none of them an action
         raise InvalidArgument(
             f"expected 'attributes_of' as a collection of action names, got the string {attributes_of!r}"
         )
+    if delimiter is not None and not usable_delimiter(delimiter):
+        raise InvalidArgument(Wording("delimiter-unusable", got=repr(delimiter)))
     name = os.fspath(path)
     fmt = fmt or detect_format(name)
     if fmt not in FORMATS:
@@ -1220,8 +1228,11 @@ def read_events(
         ) from None
     if fmt == "xes":
         return _primed(_guard(_read_xes(handle_b, builder), name, handle_b, numbered=True))
-    reader = {"csv": _read_csv, "jsonl": _read_jsonl, "json": _read_json_array}[fmt]
-    return _primed(_guard(reader(handle, builder), name, handle, numbered=fmt == "json"))
+    if fmt == "csv":
+        records = _read_csv(handle, builder, delimiter)
+    else:
+        records = (_read_jsonl if fmt == "jsonl" else _read_json_array)(handle, builder)
+    return _primed(_guard(records, name, handle, numbered=fmt == "json"))
 
 
 def _primed(reader: Generator[Event | Rejected | None, None, None]) -> Generator[Event | Rejected, None, None]:
@@ -1364,7 +1375,9 @@ def _head(handle: TextIO, newline: str = "") -> tuple[TextIO, bytes]:
     return replayed, head
 
 
-def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
+def _read_csv(handle: TextIO, builder: _Builder, given: str | None = None) -> Iterator[Event | Rejected]:
+    """The records of a CSV log, its columns separated by ``given``, else as its name or its
+    header says (see `read_events`)."""
     name = builder.file
     with handle:
         lines: Iterator[str] = handle
@@ -1379,7 +1392,10 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
                 if sum(map(len, head)) >= 4096:
                     break
             sample, lines = "".join(head)[:4096], chain(head, handle)
-        delimiter = "\t" if name.lower().endswith(".tsv") else _sniffed(_header_delimiters(sample))
+        if given is not None:
+            delimiter = given
+        else:
+            delimiter = "\t" if name.lower().endswith(".tsv") else _sniffed(_header_delimiters(sample))
         reader = csv.reader(lines, delimiter=delimiter, strict=False)
         try:
             header = next(reader)
@@ -1472,6 +1488,18 @@ def _read_csv(handle: TextIO, builder: _Builder) -> Iterator[Event | Rejected]:
 
 _DELIMITERS = (",", "\t", ";", "|")
 """The delimiters a CSV log's header is looked at for, in the order that settles a tie."""
+
+
+def usable_delimiter(text: object) -> bool:
+    """Whether ``text`` can separate the columns of a CSV log: one character, not a letter or a
+    digit, not the quote that quotes cells, a space or a line break (a tab is one)."""
+    return (
+        isinstance(text, str)
+        and len(text) == 1
+        and not text.isalnum()
+        and text not in '"\r\n'
+        and (text == "\t" or not text.isspace())
+    )
 
 
 def _header_delimiters(sample: str) -> dict[str, int]:

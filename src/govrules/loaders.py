@@ -22,14 +22,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from govrules import model
 from govrules.errors import InvalidArgument, LoadError, OrganisationError, Problem, RuleSetError
-from govrules.events import FORMATS, FieldMap, known_encoding
+from govrules.events import FORMATS, FieldMap, known_encoding, usable_delimiter
 from govrules.messages import Wording, os_error
 from govrules.model import (
     CalendarPeriod,
@@ -42,7 +42,16 @@ from govrules.model import (
 )
 from govrules.periods import Grain, canonical_label, iter_periods
 
-__all__ = ["Limits", "SourceMap", "cross_check", "load_map_file", "load_org", "load_rules", "parse_document"]
+__all__ = [
+    "Limits",
+    "MapFile",
+    "SourceMap",
+    "cross_check",
+    "load_map_file",
+    "load_org",
+    "load_rules",
+    "parse_document",
+]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -1697,18 +1706,28 @@ def rule_actions(rules: RuleSet) -> set[str]:
     return names
 
 
-_MAP_KEYS = ("fields", "lists", "attributes", "format", "encoding")
+_MAP_KEYS = ("fields", "lists", "attributes", "format", "encoding", "delimiter")
 
 
-def load_map_file(path: str | os.PathLike[str]) -> tuple[FieldMap, str | None, str | None]:
+class MapFile(NamedTuple):
+    """What a map file says: the field map, and its export's log format, text encoding and CSV
+    delimiter (each ``None`` where the file gives none)."""
+
+    fmap: FieldMap
+    fmt: str | None
+    encoding: str | None
+    delimiter: str | None
+
+
+def load_map_file(path: str | os.PathLike[str]) -> MapFile:
     """Read a column-mapping file for a recurring export format.
 
     The file is a mapping with ``fields`` (event field -> column, ``|`` for alternatives),
     ``lists`` (attribute -> separator), ``attributes`` (column -> attribute name), and optionally
-    the log ``format`` and text ``encoding``.
+    the log ``format``, text ``encoding`` and CSV ``delimiter``.
 
     Returns:
-        The field map, the log format and the encoding (``None`` where the file gives none).
+        The field map, the log format, the encoding and the delimiter.
 
     Raises:
         LoadError: the file cannot be read, is not such a mapping, or names an unknown field.
@@ -1764,4 +1783,9 @@ def load_map_file(path: str | os.PathLike[str]) -> tuple[FieldMap, str | None, s
         )
     if encoding is not None and not known_encoding(encoding):
         raise LoadError([smap.problem("/encoding", "bad-encoding", Wording("map-unknown-encoding", encoding=encoding))])
-    return FieldMap(parsed.fields, texts["lists"], texts["attributes"]), fmt, encoding
+    delimiter = data.get("delimiter")
+    if delimiter is not None and not usable_delimiter(delimiter):
+        raise LoadError(
+            [smap.problem("/delimiter", "bad-value", Wording("delimiter-unusable", got=_describe(delimiter)))]
+        )
+    return MapFile(FieldMap(parsed.fields, texts["lists"], texts["attributes"]), fmt, encoding, delimiter)

@@ -87,6 +87,8 @@ class Scenario:
     expected: tuple[Mapping[str, Any], ...]
     exact: bool
     severities: tuple[str, ...]
+    delimiter: str | None = None
+    """A CSV log's delimiter, as its map file gives it (None: as its name or header says)."""
 
 
 @dataclass
@@ -380,14 +382,14 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap, problems: _Prob
     inline = isinstance(events, list)  # beside inline events any encoding is refused, below: said once
     if encoding is not None and not inline and (not isinstance(encoding, str) or not known_encoding(encoding)):
         problems.add("/encoding", f"unknown text encoding {encoding!r}; expected one such as gb18030")
-    fmap, fmt, map_encoding = FieldMap(), None, None
+    fmap, fmt, map_encoding, delimiter = FieldMap(), None, None, None
     if data.get("map_file"):
         map_file = problems.read(_text, data["map_file"], "/map_file")
         if map_file is not None and not (base / map_file).is_file():
             problems.add("/map_file", f"cannot read the map file {map_file!r}: no such file")
         elif map_file is not None:
             read = problems.read(load_map_file, base / map_file)
-            fmap, fmt, map_encoding = read if read is not None else (fmap, fmt, map_encoding)
+            fmap, fmt, map_encoding, delimiter = read if read is not None else (fmap, fmt, map_encoding, delimiter)
     columns = data.get("map") or {}
     if not isinstance(columns, dict):
         problems.add("/map", f"expected a mapping of event fields to columns, got {columns!r}")
@@ -453,6 +455,7 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap, problems: _Prob
         expected=tuple(item for item in expected if item is not None),
         exact=exact,
         severities=tuple(severities),
+        delimiter=delimiter,
     )
 
 
@@ -534,7 +537,9 @@ def _events(s: Scenario) -> Iterator[Event | Rejected]:
         # mistake in the scenario (where `govrules check` only says it of an export)
         unheld: list[Problem] = []
         path = s.path.parent / s.events
-        yield from read_events(path, tz=tz, fmap=s.fmap, fmt=s.fmt, encoding=s.encoding, unheld=unheld)
+        yield from read_events(
+            path, tz=tz, fmap=s.fmap, fmt=s.fmt, encoding=s.encoding, unheld=unheld, delimiter=s.delimiter
+        )
         if unheld:
             raise EventLogError(unheld)
         return

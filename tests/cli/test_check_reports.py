@@ -320,6 +320,16 @@ def test_a_closed_standard_output_is_said_as_such() -> None:
             [],
             "{map}:2:1: /encoding unknown text encoding 'base64'; expected one such as gb18030 [bad-encoding]",
         ),
+        # a delimiter of two characters (a tab written unquoted is a backslash and a t), or none
+        *(
+            (
+                f"fields: {{time: Completed at}}\ndelimiter: {written}\n",
+                [],
+                "{map}:2:1: /delimiter expected one character that separates the columns of a CSV log, such as "
+                f"';', ',', '|' or a tab (\"\\t\" in double quotes in YAML), got {got} [bad-value]",
+            )
+            for written, got in (("\\t", "'\\\\t'"), ("';;'", "';;'"), ("'\"'", "'\"'"), ("[';']", "a list"))
+        ),
     ],
 )
 def test_a_bad_map_file_or_encoding_is_said_where_it_is_written(

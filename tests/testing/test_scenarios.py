@@ -316,6 +316,26 @@ def test_an_inline_event_field_holding_true_or_a_mapping_is_rejected_as_in_a_jso
     assert [(e.id, e.time.isoformat()) for e in read if isinstance(e, Event)] == [("d1", "2024-12-20T00:00:00+08:00")]
 
 
+def test_a_scenarios_log_is_read_with_its_map_files_delimiter(tmp_path: Path) -> None:
+    """A scenario's CSV log is read with the delimiter its map file gives, as `govrules check`
+    reads it: a semicolon-separated log named .tsv is read whole."""
+    (tmp_path / "log.tsv").write_text(
+        "id;time;actor;action;recipient\nd1;2024-12-20T10:00:00+08:00;branch-1;ideology-report;central-party-branch\n",
+        "utf-8",
+    )
+    (tmp_path / "m.map.yaml").write_text("fields: {}\ndelimiter: ';'\n", "utf-8")
+    items = ", ".join(f"{{code: missing, actor: branch-{n}, period: 2024-12}}" for n in (2, 3, 4))
+    text = SCENARIO.replace("FINDINGS", f"[{items}]")
+    path = tmp_path / "x.scenario.yaml"
+    path.write_text(
+        text.split("events:\n")[0] + "events: log.tsv\nmap_file: m.map.yaml\nrange:" + text.split("range:")[1], "utf-8"
+    )
+    scenario = load_scenario(path)
+    assert scenario.delimiter == ";"
+    result = run_scenario(scenario)
+    assert result.passed, result.diff()
+
+
 @pytest.mark.parametrize("name", ["log.json", "log.jsonl"])
 def test_a_duplicate_in_a_scenarios_log_says_records_where_the_log_numbers_them(tmp_path: Path, name: str) -> None:
     """A record of a scenario's JSON array log that repeats the id of the one before it is said
