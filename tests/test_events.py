@@ -517,7 +517,8 @@ def test_a_csv_logs_delimiter_is_the_one_its_header_holds_most(tmp_path: Path, h
     if delimiter != "\t":  # named .tsv, a log is tab-separated whatever its header holds
         with pytest.raises(EventLogError) as raised:
             _read(tmp_path, "log.tsv", data.encode(), fmap=fmap)
-        assert {p.code for p in raised.value.problems} == {"missing-column"}
+        codes = [p.code for p in raised.value.problems]  # the first says the delimiter it splits on
+        assert codes[0] == "delimiter" and set(codes[1:]) == {"missing-column"}
 
 
 def test_a_delimiter_given_separates_the_columns_whatever_the_name_or_header(tmp_path: Path) -> None:
@@ -540,6 +541,49 @@ def test_a_delimiter_given_separates_the_columns_whatever_the_name_or_header(tmp
     for bad in ("", ";;", '"', "\n", " ", "a", "7"):
         with pytest.raises(InvalidArgument, match=r"^expected one character that separates the columns of a CSV log"):
             read_events(tmp_path / "log.csv", tz=ROME, delimiter=bad)
+
+
+@pytest.mark.parametrize(
+    ("header", "given", "hint", "candidate"),
+    [
+        # split on another delimiter, the header holds every column asked for
+        (
+            "id;time;actor;action",
+            ",",
+            "split on ';' rather than ',', the header would hold every column asked for",
+            ";",
+        ),
+        ("id|time|actor|action", "\t", "split on '|' rather than '\\t', the header would hold every column", "|"),
+        ("id\ttime\tactor\taction\tnote;x;y;z;w;v", None, "split on '\\t' rather than ';', the header", "\t"),
+        # it does not, but reads as one column: which delimiter it holds
+        ("id;Zeit;Akteur;Aktion", ",", "the header, split on ',', reads as one column, and it holds ';' outside", ";"),
+        ("id;Zeit;Akteur|Aktion", ",", "the header, split on ',', reads as one column, and it holds ';' outside", ";"),
+        # several columns, none fitting on another delimiter: misspelt, not mis-split
+        ("id,Zeit,actor,action,note;x", None, None, None),
+        ("id;Zeit;Akteur;Aktion", None, None, None),
+    ],
+)
+def test_a_header_lacking_columns_says_the_delimiter_it_may_be_separated_by(
+    tmp_path: Path, header: str, given: str | None, hint: str | None, candidate: str | None
+) -> None:
+    """A header read as one column, every column then said missing, gave no hint that the log is
+    separated by another delimiter. Where the header line holds another delimiter outside quoted
+    names on which it splits into every column asked for, or where it reads as one column and
+    holds one, a first problem (``delimiter``) says which, and how to give it in the map file;
+    the missing columns follow it."""
+    data = (header + "\n").encode()
+    with pytest.raises(EventLogError) as raised:
+        _read(tmp_path, "log.csv", data, delimiter=given)
+    codes = [p.code for p in raised.value.problems]
+    if hint is None:
+        assert set(codes) == {"missing-column"}
+        return
+    assert codes[0] == "delimiter" and set(codes[1:]) == {"missing-column"}
+    first = raised.value.problems[0]
+    assert (first.file, first.line) == (str(tmp_path / "log.csv"), 1)
+    assert first.message.startswith(hint)
+    written = '"\\t"' if candidate == "\t" else repr(candidate)
+    assert first.message.endswith(f"if {candidate!r} separates its columns, write delimiter: {written} in the map file")
 
 
 @pytest.mark.parametrize("name", ["log.csv", "log.jsonl", "log.json"])

@@ -1410,35 +1410,10 @@ def _read_csv(handle: TextIO, builder: _Builder, given: str | None = None) -> It
             where = ", ".join(str(i + 1) for i, h in enumerate(header) if h == repeated[0])
             reason = Wording("duplicate-column", column=repeated[0], where=where)
             raise EventLogError([Problem(name, 1, None, "", "duplicate-column", reason)])
-        # the required fields, and any other a map names (a misspelt column is not an absent
-        # field): every column a field's alternatives name, so that a misspelt one is neither
-        # skipped for the next nor stood in for by a constant
-        asked = [f for f in EVENT_FIELDS if f in _REQUIRED or f in builder.fmap.fields]
-        absent = {f: [s for s in builder.sources[f] if not _is_constant(s) and s not in header] for f in asked}
-        missing = [f for f in asked if absent[f]]
-        # a name the header could hold only in bytes that do not read (编号 in a GB18030 export
-        # read as UTF-8: the name of an ASCII column reads in either)
-        if any(not s.isascii() for m in missing for s in absent[m]) and any(_SURROGATE.search(h) for h in header):
-            reason = Wording("header-undecodable", encoding=builder.encoding)
-            raise EventLogError([Problem(name, 1, None, "", "bad-encoding", reason)])
-        problems = [
-            Problem(name, 1, None, "", "missing-column", _missing_column(m, builder.sources[m], absent[m], header))
-            for m in missing
-        ]
-        # a column the map renames to an attribute, or splits into a list, is asked for too: a
-        # misspelt one would give no record the attribute, and a `where` on it would hold of none
-        renamed = builder.fmap.attributes
-        has = ", ".join(header)
-        for column, attribute in renamed.items():
-            if column not in header:
-                why = Wording("missing-attribute-column", column=column, attribute=attribute, header=has)
-                problems.append(Problem(name, 1, None, "", "missing-column", why))
-        for attribute in builder.fmap.lists:
-            sources = [c for c, a in renamed.items() if a == attribute] or [attribute]
-            if not any(c in header for c in sources) and all(c not in renamed for c in sources):
-                why = Wording("missing-list-column", attribute=attribute, header=has)
-                problems.append(Problem(name, 1, None, "", "missing-column", why))
+        problems = _missing_columns(name, header, builder)
         if problems:
+            if problems[0].code == "missing-column":  # split on another delimiter, it may hold them
+                problems = [*_delimiter_hint(name, sample, delimiter, header, builder), *problems]
             raise EventLogError(problems)
         build_rows = builder.rows_reader(header)
         in_c = builder.rows_in_c(header)
@@ -1541,6 +1516,67 @@ def _sniffed(counts: Mapping[str, int]) -> str:
     one holding a comma (``Datum, Uhrzeit;Benutzer;Aktion``). Whichever is chosen, a header that
     does not split into the columns asked for is refused (``missing-column``), never read wrong."""
     return max(_DELIMITERS, key=lambda d: (counts[d], -_DELIMITERS.index(d)))
+
+
+def _missing_columns(name: str, header: list[str], builder: _Builder) -> list[Problem]:
+    """The ``missing-column`` problems of a CSV log ``name`` whose header is ``header``: none where
+    it holds every column ``builder``'s map asks for; or the one ``bad-encoding`` problem of a
+    header that could hold a column asked for only in bytes that do not read."""
+    # the required fields, and any other a map names (a misspelt column is not an absent
+    # field): every column a field's alternatives name, so that a misspelt one is neither
+    # skipped for the next nor stood in for by a constant
+    asked = [f for f in EVENT_FIELDS if f in _REQUIRED or f in builder.fmap.fields]
+    absent = {f: [s for s in builder.sources[f] if not _is_constant(s) and s not in header] for f in asked}
+    missing = [f for f in asked if absent[f]]
+    # a name the header could hold only in bytes that do not read (编号 in a GB18030 export
+    # read as UTF-8: the name of an ASCII column reads in either)
+    if any(not s.isascii() for m in missing for s in absent[m]) and any(_SURROGATE.search(h) for h in header):
+        reason = Wording("header-undecodable", encoding=builder.encoding)
+        return [Problem(name, 1, None, "", "bad-encoding", reason)]
+    problems = [
+        Problem(name, 1, None, "", "missing-column", _missing_column(m, builder.sources[m], absent[m], header))
+        for m in missing
+    ]
+    # a column the map renames to an attribute, or splits into a list, is asked for too: a
+    # misspelt one would give no record the attribute, and a `where` on it would hold of none
+    renamed = builder.fmap.attributes
+    has = ", ".join(header)
+    for column, attribute in renamed.items():
+        if column not in header:
+            why = Wording("missing-attribute-column", column=column, attribute=attribute, header=has)
+            problems.append(Problem(name, 1, None, "", "missing-column", why))
+    for attribute in builder.fmap.lists:
+        sources = [c for c, a in renamed.items() if a == attribute] or [attribute]
+        if not any(c in header for c in sources) and all(c not in renamed for c in sources):
+            why = Wording("missing-list-column", attribute=attribute, header=has)
+            problems.append(Problem(name, 1, None, "", "missing-column", why))
+    return problems
+
+
+def _delimiter_hint(name: str, sample: str, used: str, header: list[str], builder: _Builder) -> list[Problem]:
+    """A ``delimiter`` problem saying which other delimiter a CSV log whose header, split on
+    ``used``, lacks columns asked for may be separated by: one of `_DELIMITERS` that the header
+    line (the start of ``sample``) holds outside quoted names, on which it splits into every
+    column asked for, or, where the header reads as one column, the one it holds most. None where
+    there is no such delimiter: the columns are then misspelt, not mis-split."""
+    counts = _header_delimiters(sample)
+    others = sorted((d for d in _DELIMITERS if d != used and counts[d]), key=lambda d: -counts[d])
+
+    def said(key: str, candidate: str) -> list[Problem]:
+        written = '"\\t"' if candidate == "\t" else repr(candidate)  # as YAML reads it
+        reason = Wording(key, used=repr(used), candidate=repr(candidate), written=written)
+        return [Problem(name, 1, None, "", "delimiter", reason)]
+
+    for candidate in others:
+        try:
+            row = next(csv.reader(io.StringIO(sample), delimiter=candidate, strict=False), [])
+        except csv.Error:
+            continue
+        if not _missing_columns(name, [h.strip().lstrip("\ufeff") for h in row], builder):
+            return said("header-other-delimiter", candidate)
+    if len(header) == 1 and others:
+        return said("header-one-column", others[0])
+    return []
 
 
 def _missing_column(name: str, sources: list[str], absent: list[str], header: list[str]) -> str:

@@ -115,15 +115,17 @@ def test_a_utf8_log_with_its_mark_read_as_gb18030_is_exit_2(tmp_path: Path) -> N
 
 def test_a_map_files_delimiter_separates_a_csv_logs_columns(tmp_path: Path) -> None:
     """A header whose names hold commas as often as semicolons (``Zeit, lokal;Akteur, Name``)
-    is read as comma-separated, a tie going to the comma, and its columns are said missing; the
-    map file's ``delimiter`` says which one separates them, and the log is read."""
+    is read as comma-separated, a tie going to the comma, and its columns are said missing, after
+    a line saying the delimiter it splits into them on; the map file's ``delimiter`` says which
+    one separates them, and the log is read."""
     log = "Zeit, lokal;Akteur, Name;action\n2024-01-10T10:00:00+01:00;b1;report\n"
     fields = "fields: {time: 'Zeit, lokal', actor: 'Akteur, Name'}\n"
     (tmp_path / "export.map.yaml").write_text(fields, encoding="utf-8")
     flags = ("--map-file", str(tmp_path / "export.map.yaml"))
     code, out, err = _check(tmp_path, "log.csv", log.encode(), *flags)
     assert (code, out) == (2, "")
-    assert [line.rsplit(" [", 1)[1] for line in err.splitlines()] == ["missing-column]"] * 3
+    assert [line.rsplit(" [", 1)[1] for line in err.splitlines()] == ["delimiter]"] + ["missing-column]"] * 3
+    assert "write delimiter: ';' in the map file [delimiter]" in err.splitlines()[0]
     (tmp_path / "export.map.yaml").write_text(fields + "delimiter: ';'\n", encoding="utf-8")
     code, out, err = _check(tmp_path, "log.csv", log.encode(), *flags)
     assert (code, err) == (1, "")

@@ -288,3 +288,26 @@ def test_every_wording_the_code_names_is_in_every_catalogue() -> None:
         for key, text in en.items():
             fields, theirs = set(re.findall(r"(?<!\{)\{(\w+)", text)), set(re.findall(r"(?<!\{)\{(\w+)", said[key]))
             assert theirs <= fields if key.startswith("os-") else theirs == fields, (lang, key)
+
+
+def test_a_header_split_on_the_wrong_delimiter_says_the_right_one_first(tmp_path: Path) -> None:
+    """A semicolon-separated log that a map file says is comma-separated: every column is said
+    missing, after a first line naming the delimiter its header splits into them on and how to
+    write it in the map file, in the language asked."""
+    log = "id;time;actor;action\ne1;2024-01-10T10:00:00+01:00;b1;report\n"
+    flags = _map_file(tmp_path, "fields: {}\ndelimiter: ','\n")
+    code, err = _check(tmp_path, "en", log, *flags)
+    lines = err.splitlines()
+    assert code == 2
+    assert [line.rsplit(" [", 1)[1] for line in lines] == ["delimiter]"] + ["missing-column]"] * 3
+    assert lines[0] == (
+        f"error: {tmp_path}/events.csv:1: split on ';' rather than ',', the header would hold every column asked "
+        "for: if ';' separates its columns, write delimiter: ';' in the map file [delimiter]"
+    )
+    code, err = _check(tmp_path, "zh", log, *flags)
+    assert (code, err.splitlines()[0]) == (
+        2,
+        f"错误:{tmp_path}/events.csv:1: 表头若按 ';' 而非 ',' 分隔,将含有所需的每一列:若各列以 ';' 分隔,"
+        "请在映射文件中写 delimiter: ';' [delimiter]",
+    )
+    assert not ENGLISH_SENTENCE.search(err), err
