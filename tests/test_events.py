@@ -2026,6 +2026,95 @@ def test_a_time_without_an_offset_outside_the_calendar_says_what_to_write(tmp_pa
     ]
 
 
+@pytest.mark.parametrize("name", ["log.csv", "log.jsonl"])
+def test_a_time_format_reads_times_written_otherwise_than_iso_8601(tmp_path: Path, name: str) -> None:
+    """A log writing ``15.01.2025 10:00`` (day.month.year) had every record rejected. With the
+    map's ``time_format`` (a strptime pattern) its times are read, without an offset in the
+    check's zone as an ISO time is (02:30 on the night clocks go forward is 03:30), in batches
+    as record by record; a time not written so is rejected naming the pattern and a time it
+    writes. Without it, such a time is rejected as before."""
+    walls = [f"{d:02}.01.2025 10:{m:02}" for d in range(1, 29) for m in range(0, 60, 2)][:600]
+    walls += ["31.03.2024 02:30", "2025-01-15T10:00:00+01:00", " 27.10.2024 02:30 "]
+    rows = [(f"e{i}", wall) for i, wall in enumerate(walls)]
+    if name == "log.csv":
+        data = "id,time,actor,action\n" + "".join(f"{i},{w},b1,report\n" for i, w in rows)
+    else:
+        data = "".join(json.dumps({"id": i, "time": w, "actor": "b1", "action": "report"}) + "\n" for i, w in rows)
+    fmap = FieldMap(time_format="%d.%m.%Y %H:%M")
+    read = _read(tmp_path, name, data.encode(), fmap=fmap)
+    events = [r for r in read if isinstance(r, Event)]
+    assert len(events) == len(walls) - 1
+    assert [e.time for e in events[:2]] == [
+        datetime(2025, 1, 1, 9, 0, tzinfo=UTC),
+        datetime(2025, 1, 1, 9, 2, tzinfo=UTC),
+    ]
+    assert all(type(e.time.tzinfo) is timezone for e in events)
+    assert events[-2].time == datetime(2024, 3, 31, 1, 30, tzinfo=UTC)  # skipped by the zone: 03:30 +02:00
+    assert events[-1].time == datetime(2024, 10, 27, 0, 30, tzinfo=UTC)  # repeated: the first, +02:00
+    [rejected] = [r for r in read if isinstance(r, Rejected)]
+    assert (rejected.line, rejected.record_id) == (len(walls) - 1 + (name == "log.csv"), "e601")
+    assert rejected.reason == (
+        "expected a time written as '%d.%m.%Y %H:%M' (the map's time_format), such as '28.11.2024 09:30', "
+        "got '2025-01-15T10:00:00+01:00'"
+    )
+    assert rejected.reason_in("zh").startswith("应为按 '%d.%m.%Y %H:%M'(映射的 time_format)书写的时间")
+    # an offset the pattern reads is kept
+    with_offset = FieldMap(time_format="%d/%m/%Y %H:%M:%S %z")
+    [event] = _read(
+        tmp_path, "z.csv", b"id,time,actor,action\ne1,15/01/2025 10:00:00 +0530,b1,report\n", fmap=with_offset
+    )
+    assert isinstance(event, Event) and event.time.utcoffset() == timedelta(hours=5, minutes=30)
+    # without a time_format, the ISO 8601 reading is as before
+    read = _read(tmp_path, name, data.encode())
+    assert [r.id for r in read if isinstance(r, Event)] == ["e601"]
+    assert (
+        cast(Rejected, read[0]).reason
+        == "expected an ISO 8601 time such as 2024-11-28T09:30:00+08:00, got '01.01.2025 10:00'"
+    )
+
+
+@pytest.mark.parametrize("name", ["log.csv", "log.jsonl"])
+def test_a_time_format_reads_every_time_never_iso_8601(tmp_path: Path, name: str) -> None:
+    """With a ``time_format``, every time is read by it, in batches the C module would make too:
+    ``2024-01-02`` read as year-day-month is 1 February, never 2 January as ISO 8601 reads it."""
+    record = {"time": "2024-01-02T10:00:00+01:00", "actor": "b1", "action": "report"}
+    if name == "log.csv":
+        data = "id,time,actor,action\n" + "".join(f"e{i},{record['time']},b1,report\n" for i in range(1500))
+    else:
+        data = "".join(json.dumps({"id": f"e{i}", **record}) + "\n" for i in range(1500))
+    read = _read(tmp_path, name, data.encode(), fmap=FieldMap(time_format="%Y-%d-%mT%H:%M:%S%z"))
+    assert {r.time for r in read if isinstance(r, Event)} == {datetime(2024, 2, 1, 9, tzinfo=UTC)}
+    assert len(read) == 1500
+
+
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
+        ("%d.%m %H:%M", "it names no day"),  # no year: strptime reads 1900
+        ("%Y-%M-%d", "it names no day"),  # %M is the minute: every time in January
+        ("%G-%m-%d", "it names no day"),  # an ISO year needs its week and weekday
+        ("%d.%m.%Y %I:%M", "%I (a 12-hour clock) needs %p (AM or PM)"),
+        ("%c", "%c is no directive a time_format may use"),
+        ("%d.%m.%Y %H:%M %Z", "%Z is no directive a time_format may use"),
+        ("%d.%m.%Y %Q", "%Q is no directive a time_format may use"),
+        ("%d.%m.%Y %", "% is no directive a time_format may use"),
+        ("%d.%m.%Y %H:%M %Y", "%Y is written twice"),
+    ],
+)
+def test_a_time_format_that_would_misread_times_is_refused(pattern: str, why: str) -> None:
+    """A pattern that strptime would read wrongly (a day of 1900, a minute for a month, 10:00 PM as
+    AM), that depends on the machine (%c, %Z), or that it cannot read, is refused when the map is
+    made, saying why, rather than every record read wrong or rejected."""
+    with pytest.raises(InvalidArgument) as raised:
+        FieldMap(time_format=pattern)
+    message = str(raised.value.args[0])
+    assert message.startswith(f"time_format {pattern!r}: {why}")
+    assert message.endswith("; expected a strptime pattern such as '%d.%m.%Y %H:%M'")
+    for good in ("%d.%m.%Y %H:%M", "%Y%m%d", "%j/%Y", "%G-W%V-%u %H:%M", "%d %b %Y %I:%M %p", "%m/%d/%y %H:%M:%S.%f%z"):
+        assert FieldMap(time_format=good).time_format == good
+    assert FieldMap.parse(["actor=who"], FieldMap(time_format="%Y%m%d")).time_format == "%Y%m%d"
+
+
 @pytest.mark.parametrize("tz", [None, "Europe/Rome", UTC, timezone(timedelta(hours=2))])
 def test_a_zone_that_is_no_zoneinfo_is_refused_when_the_reader_is_made(tmp_path: Path, tz: object) -> None:
     """``tz=None`` read a time without an offset in the machine's zone, so the report changed

@@ -254,12 +254,23 @@ class FieldMap:
     which keys no record of a log held: ``unheld``).
     ``lists`` splits an attribute on a separator (``topics`` on ``;``); ``attributes`` renames
     attribute columns (``主题`` -> ``topics``). A CSV log's header must hold the columns these
-    name too.
+    name too. ``time_format``, a ``strptime`` pattern (``%d.%m.%Y %H:%M``), is how the time
+    field is written, where it is not ISO 8601 (see `time_format_problem`).
+
+    Raises:
+        InvalidArgument: ``time_format`` is not a pattern a time can be read with.
     """
 
     fields: Mapping[str, str] = field(default_factory=dict)
     lists: Mapping[str, str] = field(default_factory=dict)
     attributes: Mapping[str, str] = field(default_factory=dict)
+    time_format: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.time_format is not None:
+            problem = time_format_problem(self.time_format)
+            if problem is not None:
+                raise InvalidArgument(problem)
 
     @classmethod
     def parse(cls, items: list[str] | tuple[str, ...], base: FieldMap | None = None) -> FieldMap:
@@ -283,7 +294,9 @@ class FieldMap:
                 if not source or (_is_constant(source) and len(source) == 2):
                     raise InvalidArgument(Wording("map-empty-alternative", item=item))
             fields[name] = column.strip()
-        return cls(fields, dict(base.lists) if base else {}, dict(base.attributes) if base else {})
+        if base is None:
+            return cls(fields)
+        return cls(fields, dict(base.lists), dict(base.attributes), base.time_format)
 
     def sources(self, name: str, default: str) -> list[str]:
         """The alternatives for field ``name``."""
@@ -344,19 +357,105 @@ def parse_time(text: str, tz: ZoneInfo) -> datetime:
         value = datetime.fromisoformat(raw)
     except ValueError:
         raise ValueError(Reason("bad-time", text=text)) from None
-    if value.tzinfo is None:
-        _require_zone(tz)
-        # Read the wall time in the zone (a wall time inside a DST gap moves forward), then keep
-        # it with a fixed offset: Python compares two datetimes that share one tzinfo object by
-        # wall time, which is wrong in a repeated DST hour; fixed offsets compare as instants.
-        try:
-            local = value.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
-        except OverflowError:
-            raise OverflowError(Reason("time-outside-calendar", text=text.strip(), zone=tz.key)) from None
-        offset = local.utcoffset()
-        assert offset is not None  # a ZoneInfo always gives an offset
-        value = local.astimezone(timezone(offset))
-    return value
+    return _placed(value, text, tz) if value.tzinfo is None else value
+
+
+def _placed(value: datetime, text: str, tz: ZoneInfo) -> datetime:
+    """The instant of the wall time ``value`` (read from ``text``, without an offset) in ``tz``,
+    at a fixed offset.
+
+    A wall time the zone skips (02:30 on the night clocks go forward) is read with the offset
+    before the change, and so lies an hour later on the clocks (03:30); a wall time it repeats
+    (02:30 on the night clocks go back) is read as the first of the two (PEP 495 ``fold=0``).
+
+    Raises:
+        OverflowError: the instant would lie outside the calendar.
+        TypeError: ``tz`` is not a `ZoneInfo`.
+    """
+    _require_zone(tz)
+    # Read the wall time in the zone (a wall time inside a DST gap moves forward), then keep
+    # it with a fixed offset: Python compares two datetimes that share one tzinfo object by
+    # wall time, which is wrong in a repeated DST hour; fixed offsets compare as instants.
+    try:
+        local = value.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+    except OverflowError:
+        raise OverflowError(Reason("time-outside-calendar", text=text.strip(), zone=tz.key)) from None
+    offset = local.utcoffset()
+    assert offset is not None  # a ZoneInfo always gives an offset
+    return local.astimezone(timezone(offset))
+
+
+_DIRECTIVE = re.compile("%(.)", re.DOTALL)
+_TIME_DIRECTIVES = frozenset("aAbBdfGHIjmMpSuUVwWyYz%")
+"""The ``strptime`` directives a ``time_format`` may use: not ``%c``, ``%x`` and ``%X`` (the
+locale's own formats, which the pattern would not show) nor ``%Z`` (a zone name, which Python
+reads only as UTC, GMT or the names of the machine's own zone, so that a log would read in one
+process and not in another)."""
+
+_EXAMPLE_TIME = datetime(2024, 11, 28, 9, 30, 15, 250000, tzinfo=timezone(timedelta(hours=8)))
+"""The time a ``time_format`` is shown writing, so that a person sees what it reads."""
+
+
+def time_format_problem(pattern: object) -> Wording | None:
+    """What makes ``pattern`` no ``time_format`` (a ``strptime`` pattern a log's times are read
+    with), or None where it is one.
+
+    It is a text; each of its directives is one of `_TIME_DIRECTIVES`, written once; it names a
+    day (a year with a month and a day, a year and a day of the year, or an ISO year, week and
+    weekday; `strptime` would read a pattern without one as a day of 1900, or 1 January); a
+    12-hour clock (``%I``) comes with its AM/PM (``%p``), which `strptime` would read as AM.
+    """
+    if not isinstance(pattern, str) or not pattern:
+        return Wording("map-not-text", got=repr(pattern))
+    written = _DIRECTIVE.findall(pattern)
+    if pattern.replace("%%", "").endswith("%"):
+        written.append("")
+    why: Wording | None = None
+    for directive in written:
+        if directive not in _TIME_DIRECTIVES:
+            why = Wording("time-format-directive", directive=f"%{directive}")
+            break
+    else:
+        has = set(written)
+        twice = sorted(d for d in has - {"%"} if written.count(d) > 1)
+        weekday = bool(has & set("aAuw"))
+        day = (
+            ("d" in has and bool(has & set("mbB")) and bool(has & set("Yy")))
+            or ("j" in has and bool(has & set("Yy")))
+            or ({"G", "V"} <= has and weekday)
+            or (bool(has & set("UW")) and weekday and bool(has & set("Yy")))
+        )
+        if twice:
+            why = Wording("time-format-twice", directive=f"%{twice[0]}")
+        elif not day or (bool(has & set("GV")) and not ({"G", "V"} <= has and weekday)):
+            why = Wording("time-format-no-day")
+        elif "I" in has and "p" not in has:
+            why = Wording("time-format-12-hour")
+    if why is None:
+        try:  # what strptime makes of a time the pattern writes: anything else it refuses
+            datetime.strptime(_EXAMPLE_TIME.strftime(pattern), pattern)  # noqa: DTZ007 - only whether it reads
+        except (ValueError, re.error) as exc:
+            why = Wording("time-format-unread", error=str(exc))
+    return None if why is None else Wording("time-format-bad", pattern=pattern, why=why)
+
+
+def _formatted_time(text: str, pattern: str, example: str, tz: ZoneInfo) -> datetime:
+    """An aware instant from ``text`` written as ``pattern`` (a ``time_format``); without an
+    offset (``%z``), the wall time is read in ``tz``, as `parse_time` reads it.
+
+    Raises:
+        ValueError: ``text`` is not written as ``pattern`` (the reason names it, and ``example``,
+            a time it writes).
+        OverflowError: a time without an offset that would lie outside the calendar in ``tz``.
+    """
+    raw = text.strip()
+    if not raw:
+        raise ValueError(Reason("empty-time"))
+    try:
+        value = datetime.strptime(raw, pattern)  # noqa: DTZ007 - placed in the zone below
+    except ValueError:
+        raise ValueError(Reason("time-not-in-format", text=text, pattern=pattern, example=example)) from None
+    return _placed(value, raw, tz) if value.tzinfo is None else value
 
 
 def _require_zone(tz: object) -> None:
@@ -527,6 +626,8 @@ class _Builder:
             self.plan.append((name, tuple(columns), constant))
         self.attribute_names = dict(fmap.attributes)
         self.lists = dict(fmap.lists)
+        self.time_format = fmap.time_format  # None: ISO 8601, read by `parse_time` (and in C)
+        self.example_time = None if fmap.time_format is None else _EXAMPLE_TIME.strftime(fmap.time_format)
         self.zones: dict[Any, Any] = {}
         # the keys the map names that no record of a log without a header has held yet, and
         # whether any record was read at all (see `said_unheld`): looked for only where asked
@@ -634,6 +735,11 @@ class _Builder:
         )
         self._roll_shared()
         return made
+
+    def read_formatted(self, text: str) -> datetime:
+        """``text`` read as the map's ``time_format`` says (`_formatted_time`)."""
+        assert self.time_format is not None and self.example_time is not None
+        return _formatted_time(text, self.time_format, self.example_time, self.tz)
 
     def seqs(self, lines: list[int]) -> list[int]:
         """The ``seq`` of records at ``lines``: the lines themselves (the same int objects) unless
@@ -894,9 +1000,10 @@ class _Builder:
     def _c_columns(self, header: list[str]) -> tuple[tuple[int, ...], tuple[tuple[int, str, str | None], ...]] | None:
         """Where the C module finds each event field (its column, or -1) and each attribute
         (column, name, list separator) in a row of ``header``; None when the package has no C
-        module, or a field has several columns or a constant (the Python path reads those)."""
+        module, a field has several columns or a constant, or the map gives a ``time_format`` (the
+        Python path reads those)."""
         plan, attribute_plan, simple = self._header_plan(header)
-        if _speedups is None or not simple:
+        if _speedups is None or not simple or self.time_format is not None:  # it reads ISO 8601 times only
             return None
         positions = tuple(indexes[0] if indexes else -1 for indexes, _ in plan)
         # a separator the Python path does not split on (empty) is none for the C module
@@ -948,17 +1055,21 @@ class _Builder:
         ``None`` when a record lacks its time, actor or action, or a time does not read: such a
         batch is for the record-by-record path, which says why. Where the package has its C
         module, that module makes the batches it can (every time at one offset), the same way."""
-        if _speedups is not None:
+        formatted = self.time_format is not None  # the C module reads ISO 8601 times only
+        if _speedups is not None and not formatted:
             made = self._made_in_c(_speedups.build_columns, tuple(fields), attributes, lines, self.seqs(lines))
             if made is not None:
                 return made
         ids, times, actors, actions, recipients, subjects, refs, periods = fields
         if not (all(times) and all(actors) and all(actions)):
             return None
-        whens = _times_at_one_offset(times, self.zones)  # type: ignore[arg-type]
+        whens = None if formatted else _times_at_one_offset(times, self.zones)  # type: ignore[arg-type]
         if whens is None:
             try:
-                whens = [parse_time(t, self.tz) for t in times]  # type: ignore[arg-type]
+                if formatted:
+                    whens = [self.read_formatted(t) for t in times]  # type: ignore[arg-type]
+                else:
+                    whens = [parse_time(t, self.tz) for t in times]  # type: ignore[arg-type]
             except (ValueError, OverflowError):
                 return None
             zones = self.zones
@@ -1002,7 +1113,7 @@ class _Builder:
             wanted = tuple(Reason("missing-field", field=m, columns="|".join(self.sources[m])) for m in missing)
             return Rejected(self.file, line, Reason("missing", fields=wanted), shown_id)
         try:
-            when = parse_time(time_text, self.tz)
+            when = parse_time(time_text, self.tz) if self.time_format is None else self.read_formatted(time_text)
         except (ValueError, OverflowError) as exc:
             return Rejected(self.file, line, _reason_of(exc), shown_id)
         zone = when.tzinfo

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 
 from govrules import model
 from govrules.errors import InvalidArgument, LoadError, OrganisationError, Problem, RuleSetError
-from govrules.events import FORMATS, FieldMap, known_encoding, usable_delimiter
+from govrules.events import FORMATS, FieldMap, known_encoding, time_format_problem, usable_delimiter
 from govrules.messages import Wording, os_error
 from govrules.model import (
     CalendarPeriod,
@@ -1706,7 +1706,7 @@ def rule_actions(rules: RuleSet) -> set[str]:
     return names
 
 
-_MAP_KEYS = ("fields", "lists", "attributes", "format", "encoding", "delimiter")
+_MAP_KEYS = ("fields", "lists", "attributes", "time_format", "format", "encoding", "delimiter")
 
 
 class MapFile(NamedTuple):
@@ -1723,8 +1723,10 @@ def load_map_file(path: str | os.PathLike[str]) -> MapFile:
     """Read a column-mapping file for a recurring export format.
 
     The file is a mapping with ``fields`` (event field -> column, ``|`` for alternatives),
-    ``lists`` (attribute -> separator), ``attributes`` (column -> attribute name), and optionally
-    the log ``format``, text ``encoding`` and CSV ``delimiter``.
+    ``lists`` (attribute -> separator), ``attributes`` (column -> attribute name), the
+    ``time_format`` the time field is written in where it is not ISO 8601 (a ``strptime`` pattern,
+    ``%d.%m.%Y %H:%M``), and optionally the log ``format``, text ``encoding`` and CSV
+    ``delimiter``.
 
     Returns:
         The field map, the log format, the encoding and the delimiter.
@@ -1788,4 +1790,12 @@ def load_map_file(path: str | os.PathLike[str]) -> MapFile:
         raise LoadError(
             [smap.problem("/delimiter", "bad-value", Wording("delimiter-unusable", got=_describe(delimiter)))]
         )
-    return MapFile(FieldMap(parsed.fields, texts["lists"], texts["attributes"]), fmt, encoding, delimiter)
+    time_format = data.get("time_format")
+    if time_format is not None and not isinstance(time_format, str):
+        why = Wording("map-not-text", got=_describe(time_format))
+        raise LoadError([smap.problem("/time_format", "wrong-type", why)])
+    problem = None if time_format is None else time_format_problem(time_format)
+    if problem is not None:
+        raise LoadError([smap.problem("/time_format", "bad-value", problem)])
+    fmap = FieldMap(parsed.fields, texts["lists"], texts["attributes"], time_format)
+    return MapFile(fmap, fmt, encoding, delimiter)

@@ -330,6 +330,19 @@ def test_a_closed_standard_output_is_said_as_such() -> None:
             )
             for written, got in (("\\t", "'\\\\t'"), ("';;'", "';;'"), ("'\"'", "'\"'"), ("[';']", "a list"))
         ),
+        # a time format strptime would read wrong (%M is the minute), or none
+        (
+            "fields: {time: Completed at}\ntime_format: '%Y-%M-%d'\n",
+            [],
+            "{map}:2:1: /time_format time_format '%Y-%M-%d': it names no day: write a year with a month and a day "
+            "(%Y, %m, %d), a year and a day of the year (%Y, %j), or an ISO year, week and weekday (%G, %V, %u); "
+            "expected a strptime pattern such as '%d.%m.%Y %H:%M' [bad-value]",
+        ),
+        (
+            "fields: {time: Completed at}\ntime_format: [1]\n",
+            [],
+            "{map}:2:1: /time_format expected a non-empty text, got a list [wrong-type]",
+        ),
     ],
 )
 def test_a_bad_map_file_or_encoding_is_said_where_it_is_written(

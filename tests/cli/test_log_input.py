@@ -131,3 +131,23 @@ def test_a_map_files_delimiter_separates_a_csv_logs_columns(tmp_path: Path) -> N
     assert (code, err) == (1, "")
     report = json.loads(out)
     assert (report["records"]["read"], report["records"]["rejected"], report["summary"]["statuses"]["met"]) == (1, 0, 1)
+
+
+def test_a_map_files_time_format_reads_a_logs_times(tmp_path: Path) -> None:
+    """A log writing its times day.month.year (``15.01.2024 10:00``) had every record rejected
+    (exit 2); the map file's ``time_format`` reads them, in the check's zone, and a record written
+    otherwise is rejected naming the format."""
+    log = "id,time,actor,action\ne1,15.01.2024 10:00,b1,report\ne2,2024-02-15T10:00:00+01:00,b1,report\n"
+    code, out, _ = _check(tmp_path, "log.csv", log.encode())
+    assert (code, json.loads(out)["records"]["rejected"]) == (1, 1)
+    (tmp_path / "export.map.yaml").write_text("fields: {}\ntime_format: '%d.%m.%Y %H:%M'\n", encoding="utf-8")
+    code, out, err = _check(tmp_path, "log.csv", log.encode(), "--map-file", str(tmp_path / "export.map.yaml"))
+    report = json.loads(out)
+    assert (code, report["records"]["read"], report["records"]["rejected"]) == (1, 2, 1), err
+    [rejected] = [f for f in report["findings"] if f["code"] == "rejected-event"]
+    assert (rejected["line"], rejected["evidence"]) == (3, ["e2"])
+    assert rejected["detail"]["reason"].startswith(
+        "expected a time written as '%d.%m.%Y %H:%M' (the map's time_format)"
+    )
+    january = [o for o in report["outcomes"] if o["period"] == "2024-01"]
+    assert [(o["status"], o["evidence"]) for o in january] == [("met", ["e1"])]
