@@ -88,3 +88,39 @@ def test_every_test_the_docs_cite_exists() -> None:
     }
     assert len(cited) >= 100
     assert {n: d for n, d in cited.items() if n not in defined} == {}
+
+
+def test_the_map_file_of_the_logs_page_reads_its_export(tmp_path: Path) -> None:
+    """The map file docs/logs.md shows loads, and reads a semicolon-separated cp1252 export with
+    day.month.year times, a constant for an empty actor and a list split on commas."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from govrules.events import Event, read_events
+    from govrules.loaders import load_map_file
+
+    text = (DOC.parent / "logs.md").read_text("utf-8")
+    [block] = [m.group(1) for m in re.finditer(r"^```yaml\n(.*?)^```$", text, re.MULTILINE | re.DOTALL)]
+    (tmp_path / "export.map.yaml").write_text(block, "utf-8")
+    fmap, fmt, encoding, delimiter = load_map_file(tmp_path / "export.map.yaml")
+    assert (fmt, encoding, delimiter, fmap.time_format) == ("csv", "cp1252", ";", "%d.%m.%Y %H:%M")
+    log = "Vorgang;Zeitpunkt;Einheit;Vorgangsart;Empfänger;Themen;Bemerkung\n"
+    log += "V-1;15.01.2025 10:00;;Bericht;Zentrale;a, b;Frist, verlängert\n"
+    (tmp_path / "export.csv").write_bytes(log.encode("cp1252"))
+    [event] = read_events(
+        tmp_path / "export.csv",
+        tz=ZoneInfo("Europe/Berlin"),
+        fmap=fmap,
+        fmt=fmt,
+        encoding=encoding or "utf-8-sig",
+        delimiter=delimiter,
+    )
+    assert isinstance(event, Event)
+    assert (event.id, event.time, event.actor, event.action, event.recipient) == (
+        "V-1",
+        datetime(2025, 1, 15, 9, tzinfo=UTC),
+        "branch-1",
+        "Bericht",
+        "Zentrale",
+    )
+    assert dict(event.attributes) == {"topics": ["a", "b"], "Bemerkung": "Frist, verlängert"}

@@ -2027,6 +2027,62 @@ def test_a_time_without_an_offset_outside_the_calendar_says_what_to_write(tmp_pa
 
 
 @pytest.mark.parametrize("name", ["log.csv", "log.jsonl"])
+def test_unmapped_columns_and_keys_become_attributes_under_their_names(tmp_path: Path, name: str) -> None:
+    """Every column or key no event field reads is an attribute under its own name, as written
+    (an empty cell, or a JSON null, gives none); ``attributes`` renames one (column to attribute:
+    ``主题`` to ``topics``), ``lists`` splits an attribute, by its name after renaming, on its
+    separator (items stripped, empty ones dropped). A JSON record's ``attributes`` object is read
+    as keys of the record, a key of the record itself winning."""
+    fmap = FieldMap(lists={"topics": ";"}, attributes={"主题": "topics"})
+    if name == "log.csv":
+        data = "id,time,actor,action,主题,Note,empty\ne1,2024-03-01T09:00:00+01:00,b1,report,a; b;;c, hi ,\n"
+        expected: dict[str, Any] = {"topics": ["a", "b", "c"], "Note": " hi "}
+    else:
+        record: dict[str, Any] = {"id": "e1", "time": "2024-03-01T09:00:00+01:00", "actor": "b1", "action": "report"}
+        record |= {"主题": "a; b;;c", "Note": " hi ", "empty": "", "none": None, "n": 3}
+        record["attributes"] = {"Note": "nested", "flag": True}
+        data = json.dumps(record, ensure_ascii=False) + "\n"
+        expected = {"topics": ["a", "b", "c"], "Note": " hi ", "n": 3, "flag": True}
+    [event] = _read(tmp_path, name, data.encode(), fmap=fmap)
+    assert isinstance(event, Event) and dict(event.attributes) == expected
+
+
+def _one_time(tmp_path: Path, name: str, written: str) -> Event:
+    """The event of a log of one record whose time is ``written``, read in Rome."""
+    if name == "log.csv":
+        data = f"id,time,actor,action\ne1,{written},b1,report\n"
+    else:
+        data = json.dumps({"id": "e1", "time": written, "actor": "b1", "action": "report"}) + "\n"
+    [event] = _read(tmp_path, name, data.encode())
+    assert isinstance(event, Event)
+    return event
+
+
+@pytest.mark.parametrize("name", ["log.csv", "log.jsonl"])
+def test_a_wall_time_the_zone_skips_is_read_an_hour_later_on_the_clocks(tmp_path: Path, name: str) -> None:
+    """02:30 on 31 March 2024 never showed on Rome's clocks (they went from 02:00 to 03:00). Read
+    with the offset before the change (+01:00: PEP 495's ``fold=0``), it is the instant 01:30 UTC,
+    which the clocks showed as 03:30 +02:00: the event holds that, at a fixed offset, and is not
+    rejected. A time written with its offset is kept as written."""
+    event = _one_time(tmp_path, name, "2024-03-31T02:30:00")
+    assert event.time.isoformat() == "2024-03-31T03:30:00+02:00"
+    assert event.time == datetime(2024, 3, 31, 1, 30, tzinfo=UTC)
+    assert _one_time(tmp_path, name, "2024-03-31T02:30:00+01:00").time.isoformat() == "2024-03-31T02:30:00+01:00"
+
+
+@pytest.mark.parametrize("name", ["log.csv", "log.jsonl"])
+def test_a_wall_time_the_zone_repeats_is_read_as_the_first_of_the_two(tmp_path: Path, name: str) -> None:
+    """02:30 on 27 October 2024 showed twice on Rome's clocks (at 03:00 +02:00 they went back to
+    02:00 +01:00). Without an offset it is read as the first (+02:00, 00:30 UTC: PEP 495's
+    ``fold=0``); the second is named only by writing its offset, and is kept as written."""
+    event = _one_time(tmp_path, name, "2024-10-27 02:30")
+    assert event.time.isoformat() == "2024-10-27T02:30:00+02:00"
+    assert event.time == datetime(2024, 10, 27, 0, 30, tzinfo=UTC)
+    second = _one_time(tmp_path, name, "2024-10-27T02:30:00+01:00")
+    assert second.time == datetime(2024, 10, 27, 1, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("name", ["log.csv", "log.jsonl"])
 def test_a_time_format_reads_times_written_otherwise_than_iso_8601(tmp_path: Path, name: str) -> None:
     """A log writing ``15.01.2025 10:00`` (day.month.year) had every record rejected. With the
     map's ``time_format`` (a strptime pattern) its times are read, without an offset in the
