@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import given
 from jsonschema import Draft202012Validator
 
-from govrules import schemas
+from govrules import check, schemas
+from govrules.events import Event
 from govrules.loaders import load_org, load_rules
 from govrules.model import Organisation, RuleSet
 from govrules.testing import organisations, rule_sets
@@ -60,3 +64,79 @@ def test_equality_ignores_the_source_map_but_not_the_fields() -> None:
     built = RuleSet.model_validate(yaml.safe_load(text))
     assert loaded == built
     assert loaded != built.model_copy(update={"timezone": "Asia/Shanghai"})
+
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted(ROOT.glob("examples/*/rules.yaml"))
+DUMPS = ((False, False), (False, True), (True, False), (True, True))  # (by_alias, exclude_defaults)
+
+
+def _round_trips(rule_set: RuleSet) -> list[RuleSet]:
+    """The rule set through each of a plain dump and one without defaults, with and without
+    aliases: as JSON into the loader, and as Python data into the model."""
+    back = []
+    for by_alias, exclude_defaults in DUMPS:
+        data = rule_set.model_dump(mode="json", by_alias=by_alias, exclude_defaults=exclude_defaults)
+        back.append(load_rules(json.dumps(data).encode(), file="x.json"))
+        back.append(RuleSet.model_validate(rule_set.model_dump(by_alias=by_alias, exclude_defaults=exclude_defaults)))
+    return back
+
+
+@given(rule_sets())
+def test_rule_set_round_trips_through_a_plain_dump(rule_set: RuleSet) -> None:
+    """A generated rule set dumped as `model_dump` dumps it by default (defaults written, field
+    names), or without its defaults, loads back equal."""
+    assert _round_trips(rule_set) == [rule_set] * (2 * len(DUMPS))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.parent.name)
+def test_example_rule_sets_round_trip_through_a_plain_dump(path: Path) -> None:
+    """Each bundled rule set, dumped plainly or without its defaults, loads back equal."""
+    rule_set = load_rules(path)
+    assert _round_trips(rule_set) == [rule_set] * (2 * len(DUMPS))
+
+
+def test_an_unless_same_given_empty_and_one_not_given_each_round_trip() -> None:
+    """A triggered rule's ``unless`` with ``same: []`` (anyone's event discharges) and one without
+    ``same`` (the trigger's actor's own) keep their meaning through every dump; a recurring
+    rule's ``unless``, which has no ``same``, loads back from a plain dump."""
+    base = {"id": "fine", "kind": "triggered", "clause": "A1", "trigger": {"action": "fine"}}
+    steps = [{"action": "notify", "within": "90 days"}]
+    rules = load_rules(
+        json.dumps(
+            {
+                "id": "r",
+                "title": "R",
+                "timezone": "UTC",
+                "rules": [
+                    {**base, "steps": steps, "unless": {"action": "payment", "same": []}},
+                    {**base, "id": "fine-own", "steps": steps, "unless": {"action": "payment"}},
+                    {
+                        "id": "monthly",
+                        "kind": "recurring",
+                        "clause": "A2",
+                        "who": {"role": "branch"},
+                        "action": "report",
+                        "every": "month",
+                        "unless": {"action": "closed"},
+                    },
+                ],
+            }
+        ).encode(),
+        file="r.json",
+    )
+    org = Organisation.model_validate(
+        {"id": "o", "actors": [{"id": "b1", "roles": ["branch"]}, {"id": "b2", "roles": ["branch"]}]}
+    )
+    at = datetime(2024, 1, 10, tzinfo=UTC)
+    log = [Event("f1", at, "b1", "fine"), Event("p1", at + timedelta(days=1), "b2", "payment")]
+
+    def statuses(rule_set: RuleSet) -> list[tuple[str, str]]:
+        report = check(rule_set, org, log, start=date(2024, 1, 1), end=date(2024, 2, 1))
+        return [(o.rule, o.status) for o in report.outcomes if o.rule.startswith("fine")]
+
+    assert statuses(rules) == [("fine", "discharged"), ("fine-own", "pending")]
+    assert [r.model_dump()["unless"]["same"] for r in rules.rules] == [[], None, None]
+    for back in _round_trips(rules):
+        assert back == rules
+        assert statuses(back) == [("fine", "discharged"), ("fine-own", "pending")]

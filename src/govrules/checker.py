@@ -1592,8 +1592,8 @@ def _trigger_discharge(
     by, to = as_party(unless.by), as_party(unless.to)
     # whose it must be: the trigger's actor's own by default, whether or not it names the trigger;
     # what else it must share with the trigger where it names none: `same` (nothing by default)
-    own = by is None and "same" not in unless.model_fields_set
-    same = () if own else unless.same
+    own = by is None and unless.same is None
+    same = unless.same or ()
     for e in islice(events, bisect_left(times, trig.time.timestamp()), None):
         if e.time < trig.time or e.id == trig.id:
             continue

@@ -363,9 +363,10 @@ class EventFilter(_Model):
     by: UnpairedRef | None = None
     to: UnpairedRef | None = None
     where: Where = Field(default_factory=dict)
-    same: list[Literal["actor", "subject", "recipient"]] = Field(
-        default_factory=list,
-        description="Fields that must equal the trigger's (triggered rules).",
+    same: list[Literal["actor", "subject", "recipient"]] | None = Field(
+        default=None,
+        description="Fields that must equal the trigger's (triggered rules); given, even empty, it replaces "
+        "the default of the trigger's actor's own event. Not given (null): that default.",
     )
 
 
@@ -598,7 +599,7 @@ class RecurringRule(_RuleBase):
                 "expected 'unless' of a recurring rule to name an 'actor' or a 'role' (a recurring rule has no trigger)",
                 at="unless",
             )
-        if self.unless is not None and "same" in self.unless.model_fields_set:  # even empty
+        if self.unless is not None and self.unless.same is not None:  # even empty
             raise _invalid(
                 "bad-rule",
                 "expected no 'same' in 'unless' of a recurring rule: 'same' lists the fields an event shares with a "

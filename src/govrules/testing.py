@@ -234,10 +234,11 @@ def _filters(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def _unless(draw: st.DrawFn, *, with_same: bool = True) -> EventFilter | None:
-    """An ``unless``; ``same`` only where there is a trigger to share fields with."""
+    """An ``unless``; ``same`` only where there is a trigger to share fields with, and there
+    given or not (given even empty, it replaces the default of the trigger's actor's own)."""
     if not draw(st.booleans()):
         return None
-    shared = {"same": draw(_SAME)} if with_same else {}  # given even empty, it means something
+    shared = {"same": draw(_optional(_SAME))} if with_same else {}
     return EventFilter(**_filters(draw), to=draw(_optional(_parties("id", "role"))), **shared)
 
 
@@ -1489,7 +1490,9 @@ def _witness_triggered(
     # a lone trigger's responses may be free (not linked by ref): each is then the first fitting
     # event after the trigger, which no other trigger of the rule can take first
     free = count == 1 and draw(st.booleans())
-    same = {f for step in rule.steps for f in step.same} | set(rule.unless.same if rule.unless is not None else ())
+    same = {f for step in rule.steps for f in step.same} | set(
+        rule.unless.same or () if rule.unless is not None else ()
+    )
     for _ in range(count):
         when = _instant_between(draw, first, last)
         holders = _trigger_actors(ctx, as_party(rule.trigger.by), when)
