@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 
 from govrules.errors import OrganisationError, Problem, RuleSetError
 from govrules.loaders import Limits, load_org, load_rules, parse_document
-from govrules.model import ContentRule, ForbiddenRule, RecurringRule
+from govrules.model import ContentRule, ForbiddenRule, Organisation, RecurringRule, RuleSet
 
 HEAD = "id: r\ntitle: R\ntimezone: Asia/Shanghai\n"
 
@@ -868,6 +869,101 @@ def test_what_a_loader_refuses_is_refused_when_made_in_python() -> None:
             end=date(2024, 2, 1),
             actors="b1",
         )
+
+
+_CHANGED_RULES = b"id: s\ntitle: s\ntimezone: UTC\nrules:\n  - {id: m, kind: recurring, clause: C, who: {role: branch}, action: report, every: month}\n"
+_CHANGED_ORG = b"id: o\nactors: [{id: b1, roles: [branch]}]\n"
+Change = Callable[[RuleSet, Organisation], tuple[RuleSet, Organisation]]
+
+
+def _rule(**update: object) -> Change:
+    """A change of the rule set's rule."""
+    return lambda rules, org: (rules.model_copy(update={"rules": [rules.rules[0].model_copy(update=update)]}), org)
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "problems"),
+    [
+        (
+            lambda r, o: (r, o.model_copy(update={"timezone": "Europe/Rom"})),
+            OrganisationError,
+            [("o.yaml", "/timezone", "bad-timezone")],
+        ),
+        (
+            lambda r, o: (r.model_copy(update={"timezone": 8}), o),
+            RuleSetError,
+            [("r.yaml", "/timezone", "wrong-type")],
+        ),
+        (
+            lambda r, o: (r.model_copy(update={"week_start": "Sunday"}), o),
+            RuleSetError,
+            [("r.yaml", "/week_start", "bad-value")],
+        ),
+        (_rule(every="fortnight"), RuleSetError, [("r.yaml", "/rules/0/every", "bad-value")]),
+        (_rule(kind="Recurring"), RuleSetError, [("r.yaml", "/rules/0/kind", "unknown-kind")]),
+        (_rule(min=-1), RuleSetError, [("r.yaml", "/rules/0/min", "out-of-range")]),
+        (_rule(who={"role": "branch", "trigger": "actor"}), RuleSetError, [("r.yaml", "/rules/0/who", "bad-party")]),
+        (  # each one's problems, as loading each would give them
+            lambda r, o: (
+                r.model_copy(update={"rules": [*r.rules, *r.rules]}),
+                o.model_copy(update={"timezone": "Mars/Base"}),
+            ),
+            RuleSetError,
+            [("r.yaml", "/rules/1/id", "duplicate-id"), ("o.yaml", "/timezone", "bad-timezone")],
+        ),
+    ],
+    ids=["org-zone", "zone-type", "week-start", "every", "kind", "min", "who", "both"],
+)
+def test_a_value_changed_after_loading_is_refused_by_check_as_loading_would(
+    change: Change, error: type[Exception], problems: list[tuple[str, str, str]]
+) -> None:
+    """A loaded rule set or organisation changed with `model_copy`, which validates nothing, is
+    refused by `check`, `obligations` and `zone_of` as loading its data would refuse it, as the
+    error of the object at fault, at the pointer. Before, an unknown zone escaped as a
+    ZoneInfoNotFoundError, a misspelt week start or kind as a KeyError, a misspelt period as a
+    ValueError, and a negative ``min`` was checked and found nothing."""
+    from datetime import date
+
+    from govrules import check, obligations, zone_of
+
+    rules, org = change(load_rules(_CHANGED_RULES, file="r.yaml"), load_org(_CHANGED_ORG, file="o.yaml"))
+    calls: list[Callable[[], object]] = [
+        lambda: check(rules, org, [], start=date(2024, 1, 1), end=date(2024, 3, 1)),
+        lambda: list(obligations(rules, org, date(2024, 1, 1), date(2024, 3, 1))),
+    ]
+    if any(pointer == "/timezone" for _, pointer, _ in problems):
+        calls.append(lambda: zone_of(rules, org))
+    for call in calls:
+        with pytest.raises(error) as info:
+            call()
+        assert [(p.file, p.pointer, p.code) for p in info.value.problems] == problems  # type: ignore[attr-defined]
+
+
+def test_values_of_another_type_that_loading_reads_are_checked_as_loading_reads_them() -> None:
+    """A value that loading reads into the type the model declares (a mapping for a fiscal
+    year, a rule written as a mapping) is checked as loading gives it: the fiscal year's
+    obligations are owed, where before the mapping was taken for no period at all, and the
+    rule as a mapping stopped the check with an AttributeError."""
+    from datetime import date
+
+    from govrules import check, obligations
+
+    fiscal, org = _rule(every={"year_starting": 4})(
+        load_rules(_CHANGED_RULES, file="r.yaml"), load_org(_CHANGED_ORG, file="o.yaml")
+    )
+    loaded = load_rules(_CHANGED_RULES.replace(b"every: month", b"every: {year_starting: 4}"), file="r.yaml")
+    start, end = date(2024, 1, 1), date(2026, 1, 1)
+    owed = [(o.rule, o.actor, o.period) for o in obligations(loaded, org, start, end)]
+    assert owed == [("m", "b1", "2024-04/P1Y"), ("m", "b1", "2025-04/P1Y")]
+    assert [(o.rule, o.actor, o.period) for o in obligations(fiscal, org, start, end)] == owed
+    as_mapping = fiscal.model_copy(update={"rules": [fiscal.rules[0].model_dump(by_alias=True, warnings=False)]})
+    expected = check(loaded, org, [], start=start, end=end)
+    assert [(f.code.value, f.period) for f in expected.findings] == [
+        ("missing", "2024-04/P1Y"),
+        ("pending", "2025-04/P1Y"),
+    ]
+    for rule_set in (fiscal, as_mapping):
+        assert check(rule_set, org, [], start=start, end=end) == expected
 
 
 def test_a_pair_rule_whose_relation_no_holder_of_its_role_has_is_refused() -> None:

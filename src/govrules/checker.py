@@ -2383,7 +2383,7 @@ def _prepare(
         raise InvalidArgument(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
     if isinstance(actors, str):  # a string is an iterable of its characters, none of them an actor
         raise InvalidArgument(f"expected 'actors' as a collection of actor ids, got the string {actors!r}")
-    require_usable(rules, org)
+    rules, org = require_usable(rules, org)  # as loading gives them
     if not _evaluated(rules):
         where = f" {rules._source.file}" if rules._source is not None else ""
         raise InvalidArgument(Wording("rules-not-checkable", where=where))
@@ -2465,6 +2465,7 @@ def iter_findings(
     Same arguments as `check`.
     """
     run = _prepare(rules, org, start, end, as_of, lang, actors)
+    rules = run.ctx.rules
     for item in _evaluate(run, rules, events, _Accounting(numbered=frozenset(record_numbered))):
         if isinstance(item, Finding):
             yield item
@@ -2519,6 +2520,7 @@ def check(
     >>> report = check(rules, org, events, start=date(2024, 1, 1), end=date(2025, 1, 1))  # doctest: +SKIP
     """
     run = _prepare(rules, org, start, end, as_of, lang, actors)
+    rules = run.ctx.rules  # as loading gives it, which `_prepare` checked
     acc = _Accounting(numbered=frozenset(record_numbered))
     findings: list[Finding] = []
     parts: list[tuple[Outcome, ...]] = []

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from govrules.calendars import BusinessCalendar, get_calendar
 from govrules.durations import Duration, Unit, deadline, end_of_day, fixed_offset, local_date, start_of_day
@@ -204,8 +204,20 @@ class Context:
 
 
 def zone_of(rules: RuleSet, org: Organisation) -> ZoneInfo:
-    """The zone deadlines are computed in: the organisation's, else the rule set's."""
-    return ZoneInfo(org.timezone or rules.timezone)
+    """The zone deadlines are computed in: the organisation's, else the rule set's.
+
+    Raises:
+        RuleSetError: the rule set's zone is not one (a rule set made in Python, or changed since
+            it was loaded, may name any), with every other problem loading would find in it.
+        OrganisationError: the organisation's zone is not one, likewise.
+    """
+    try:
+        return ZoneInfo(org.timezone or rules.timezone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        from govrules.loaders import require_usable
+
+        require_usable(rules, org)  # says which, at its pointer, as loading would
+        raise
 
 
 def _periods(ctx: Context, rule: RecurringRule, start: date, end: date) -> Iterator[Period]:
@@ -610,7 +622,7 @@ def obligations(
     """
     from govrules.loaders import require_usable
 
-    require_usable(rules, org)
+    rules, org = require_usable(rules, org)  # as loading gives them
     ctx = Context.make(rules, org, start=start, end=end, as_of=as_of)
     return iter_obligations(ctx)
 
