@@ -2693,6 +2693,18 @@ def _notes(lang: str, counts: RecordCounts, outcomes: Sequence[Outcome]) -> list
     return notes
 
 
+# what tells one check from another: the zone too, in which the periods and deadlines were computed
+_CHECK_FIELDS = {
+    "rule_set": "rule set",
+    "organisation": "organisation",
+    "range_from": "range start",
+    "range_to": "range end",
+    "as_of": "as-of",
+    "timezone": "time zone",
+    "lang": "language",
+}
+
+
 def merge_reports(reports: Sequence[Report]) -> Report:
     """Merge the reports of one check run per partition into the report of the whole.
 
@@ -2706,17 +2718,20 @@ def merge_reports(reports: Sequence[Report]) -> Report:
     parts.
 
     Raises:
-        InvalidArgument: no reports, or reports of different checks.
+        InvalidArgument: no reports, or reports of different checks: of another rule set,
+            organisation, range, as-of, time zone or language (the message names which).
     """
     if not reports:
         raise InvalidArgument("merge_reports() needs at least one report")
     first = reports[0]
-    signature = (first.rule_set, first.organisation, first.range_from, first.range_to, first.as_of, first.lang)
-    for r in reports[1:]:
-        if (r.rule_set, r.organisation, r.range_from, r.range_to, r.as_of, r.lang) != signature:
-            raise InvalidArgument(
-                "merge_reports() needs reports of the same rule set, organisation, range, as-of and language"
-            )
+    for i, r in enumerate(reports[1:], start=2):
+        for name, what in _CHECK_FIELDS.items():
+            if getattr(r, name) != getattr(first, name):
+                raise InvalidArgument(
+                    f"merge_reports() needs reports of one check (the same rule set, organisation, range, as-of, "
+                    f"time zone and language); report {i}'s {what} is {getattr(r, name)!r}, the first's "
+                    f"{getattr(first, name)!r}"
+                )
     findings = sorted((f for r in reports for f in r.findings), key=finding_sort_key)
     outcomes = sorted_outcomes(o for r in reports for o in r.outcomes)
     files: Counter[str] = Counter()

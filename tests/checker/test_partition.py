@@ -6,12 +6,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govrules import check, merge_reports
+from govrules import InvalidArgument, check, merge_reports
 from govrules.events import Event, Rejected
-from govrules.findings import with_evidence_locations
+from govrules.findings import Report, with_evidence_locations
 from govrules.model import Organisation, RuleSet
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -154,3 +155,51 @@ def _locations(log: list[Event | Rejected]) -> dict[str, tuple[str, int | None]]
         if isinstance(r, Event):
             found.setdefault(r.id, (r.file or "log.csv", r.line))
     return found
+
+
+def _part(org: Organisation = ORG, **changes: Any) -> Report:
+    args: dict[str, Any] = {
+        "start": date(2024, 1, 1),
+        "end": date(2024, 4, 1),
+        "as_of": datetime(2024, 4, 1, tzinfo=SH),
+        **changes,
+    }
+    return check(RULES, org, [], actors=["b1"], **args)
+
+
+def test_reports_of_checks_in_different_time_zones_are_not_merged() -> None:
+    """The same rule set, organisation, range and audit moment, checked in another zone (the
+    organisation's, here), gives periods and deadlines of other instants: merging the two
+    reports is refused as for any two checks, naming the zone. Before, they were merged into
+    one report of the first's zone."""
+    rome = _part(ORG.model_copy(update={"timezone": "Europe/Rome"}))
+    shanghai = _part()
+    assert (rome.rule_set, rome.organisation, rome.range_from, rome.as_of) == (
+        shanghai.rule_set,
+        shanghai.organisation,
+        shanghai.range_from,
+        shanghai.as_of,
+    )
+    with pytest.raises(InvalidArgument) as info:
+        merge_reports([shanghai, rome])
+    assert str(info.value).endswith("report 2's time zone is 'Europe/Rome', the first's 'Asia/Shanghai'")
+    assert merge_reports([shanghai, shanghai]).timezone == "Asia/Shanghai"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("rule_set", "other"),
+        ("organisation", "other"),
+        ("range_from", "2023-01-01"),
+        ("range_to", "2024-05-01"),
+        ("as_of", datetime(2024, 3, 1, tzinfo=SH)),
+        ("timezone", "UTC"),
+        ("lang", "zh"),
+    ],
+)
+def test_reports_of_different_checks_are_not_merged(field: str, value: object) -> None:
+    """A report differing from the first in any of what makes a check is refused, naming it."""
+    first = _part()
+    with pytest.raises(InvalidArgument, match=r"report 2's .* is "):
+        merge_reports([first, first.model_copy(update={field: value})])
