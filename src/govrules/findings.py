@@ -9,20 +9,31 @@ from __future__ import annotations
 import inspect
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
 from itertools import chain, islice
 from operator import attrgetter, lt
-from typing import Any, Literal, get_type_hints
+from typing import Annotated, Any, Literal, get_type_hints
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, create_model
-from pydantic_core import core_schema
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    create_model,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError, core_schema
 from typing_extensions import TypedDict
 
 from govrules.errors import InvalidArgument
 from govrules.events import at_fixed_offsets, duplicate_of, reading_stopped
+from govrules.messages import LANGUAGES
 
 __all__ = [
     "CODE_SEVERITY",
@@ -118,10 +129,10 @@ class _Record(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     finding with its message and detail about 800 bytes instead of 1,900, and it is not walked by
     the garbage collector), and in the report's JSON an object with the same
     fields in the same order. A report loaded from JSON or from plain Python data validates each
-    record against a pydantic model with the record's name, fields and description (the part of
-    the docstring before "In memory"), which the report schema also describes it by. A record
-    made in Python is not validated: the checker, its maker, is trusted, and a report given
-    records keeps them as they are. A report dumps a record through a typed dict of its fields,
+    record against a pydantic model with the record's name, fields (its times aware ones) and
+    description (the part of the docstring before "In memory"), which the report schema also
+    describes it by. A record made in Python is not validated: the checker, its maker, is
+    trusted, and a report given records keeps them as they are. A report dumps a record through a typed dict of its fields,
     so that ``exclude_none`` reaches inside it, less the fields at their defaults when the dump
     asks ``exclude_defaults`` (as the model's dump would leave them out); dumping a record made
     in Python with a value of the wrong type (a list of evidence, a time as text) gives it as it
@@ -185,6 +196,17 @@ def _fields_dict(record: type[_Record]) -> type:
     return made
 
 
+def _validated_as(kind: Any) -> Any:
+    """The type a record's field of type ``kind`` is validated as when a report is loaded: a time
+    as an aware one (every time the checker makes is; a naive one cannot be compared with them,
+    nor shown in the report's zone)."""
+    if kind is datetime:
+        return AwareDatetime
+    if kind == datetime | None:
+        return AwareDatetime | None
+    return kind
+
+
 def _default(f: msgspec.structs.FieldInfo) -> Any:
     """The field's default as pydantic takes it (``...``: required)."""
     if f.default_factory is not msgspec.NODEFAULT:
@@ -194,7 +216,7 @@ def _default(f: msgspec.structs.FieldInfo) -> Any:
 
 @cache
 def _json_model(record: type[_Record]) -> type[BaseModel]:
-    fields: dict[str, Any] = {f.name: (kind, _default(f)) for f, kind in _field_types(record)}
+    fields: dict[str, Any] = {f.name: (_validated_as(kind), _default(f)) for f, kind in _field_types(record)}
     description = inspect.cleandoc(record.__doc__ or "").split("\n\nIn memory")[0]
     return create_model(record.__name__, __base__=_Frozen, __doc__=description, __module__=__name__, **fields)
 
@@ -322,6 +344,40 @@ class Summary(_Frozen):
     infos: int
 
 
+def _a_date(text: str) -> str:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise PydanticCustomError("bad-date", "expected a date written YYYY-MM-DD, got " + repr(text)) from None
+    return text
+
+
+def _a_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PydanticCustomError(
+            "bad-timezone", "expected an IANA time zone such as 'Asia/Shanghai', got " + repr(name)
+        ) from None
+    return name
+
+
+def _a_language(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise PydanticCustomError(
+            "bad-value", f"expected a language of the messages ({', '.join(LANGUAGES)}), got " + repr(lang)
+        )
+    return lang
+
+
+IsoDate = Annotated[
+    str,
+    Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", json_schema_extra={"format": "date"}),
+    AfterValidator(_a_date),
+]
+"""A date as text, ``YYYY-MM-DD``."""
+
+
 class Report(_Frozen):
     """The result of a check. ``check()`` never raises for non-compliance; it returns this."""
 
@@ -329,11 +385,19 @@ class Report(_Frozen):
     rule_set: str
     rule_set_title: Any = None
     organisation: str
-    range_from: str
-    range_to: str
-    as_of: datetime
-    timezone: str
-    lang: str = "en"
+    range_from: Annotated[IsoDate, Field(description="The first day of the range checked.")]
+    range_to: Annotated[IsoDate, Field(description="The last day of the range checked (on or after the first).")]
+    as_of: Annotated[AwareDatetime, Field(description="The audit moment, with its offset.")]
+    timezone: Annotated[
+        str,
+        AfterValidator(_a_zone),
+        Field(description="The IANA time zone periods and deadlines were computed in.", examples=["Asia/Shanghai"]),
+    ]
+    lang: Annotated[
+        str,
+        AfterValidator(_a_language),
+        Field(description="The language of the messages.", json_schema_extra={"enum": list(LANGUAGES)}),
+    ] = "en"
     summary: Summary
     findings: tuple[Finding, ...]
     outcomes: tuple[Outcome, ...]
@@ -342,6 +406,14 @@ class Report(_Frozen):
     notes: tuple[str, ...] = ()
     evidence_locations: dict[str, EvidenceLocation] = Field(default_factory=dict)
     """Event id -> where it was read, for the events cited as evidence (empty when unknown)."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Report:
+        if self.range_to < self.range_from:  # as dates: both are written YYYY-MM-DD
+            raise PydanticCustomError(
+                "bad-range", f"expected range_to on or after range_from ({self.range_from}), got {self.range_to}"
+            )
+        return self
 
     def exit_code(self, fail_on: Literal["violation", "warning", "never"] = "violation") -> int:
         """0 when no finding is at or above ``fail_on``, else 1 (``never``: always 0).

@@ -140,6 +140,76 @@ def test_a_loaded_report_validates_every_finding_and_outcome(
         ]
 
 
+_GOLDEN_REPORTS = [
+    path
+    for path in sorted(GOLDEN.glob("*.json")) + sorted((HERE.parents[1] / "examples").glob("*/golden/*.json"))
+    if _is_report(json.loads(path.read_text("utf-8")))
+]
+
+
+@pytest.mark.parametrize("path", _GOLDEN_REPORTS, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_every_golden_report_loads_and_renders_in_every_format(path: Path) -> None:
+    """Every golden JSON report loads (its times aware, its zone, language and dates known) and
+    renders in every format."""
+    from govrules.renderers import RENDERERS
+
+    report = Report.model_validate_json(path.read_bytes())
+    assert report.as_of.tzinfo is not None
+    for fmt in RENDERERS:
+        assert render(report, fmt)
+
+
+@pytest.mark.parametrize(
+    ("place", "value", "error"),
+    [
+        (("as_of",), "2024-12-31T23:59:59", "timezone_aware"),
+        (("outcomes", 0, "opens"), "2024-01-01T00:00:00", "timezone_aware"),
+        (("outcomes", 1, "due"), "2024-01-31T23:59:59", "timezone_aware"),
+        (("findings", 0, "due"), "2024-01-31T23:59:59", "timezone_aware"),
+        (("timezone",), "Mars/Base", "bad-timezone"),
+        (("timezone",), "../etc/passwd", "bad-timezone"),
+        (("lang",), "xx", "bad-value"),
+        (("range_from",), "yesterday", "string_pattern_mismatch"),
+        (("range_to",), "2024-02-30", "bad-date"),
+        (("range_from",), "2030-01-01", "bad-range"),
+    ],
+)
+def test_a_report_whose_values_its_methods_and_renderers_cannot_use_is_not_loaded(
+    place: tuple[str | int, ...], value: str, error: str
+) -> None:
+    """A report read back is refused, naming the field, where it holds a naive time (a renderer
+    comparing it with aware ones raised TypeError), an unknown zone (ZoneInfoNotFoundError), a
+    language with no messages (ValueError from every renderer) or a range that is not one of
+    dates; the published schema says the same where it can (the language, the dates' form)."""
+    data = json.loads((GOLDEN / "gaps.json").read_text("utf-8"))
+    parent = data
+    for step in place[:-1]:
+        parent = parent[step]
+    parent[place[-1]] = value
+    loaders: tuple[Callable[[Any], Report], ...] = (
+        Report.model_validate,
+        lambda d: Report.model_validate_json(json.dumps(d)),
+    )
+    for load in loaders:
+        with pytest.raises(ValidationError) as caught:
+            load(data)
+        at = () if error == "bad-range" else place
+        assert [(e["loc"], e["type"]) for e in caught.value.errors()] == [(at, error)]
+    schema_errors = list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data))
+    if place[0] == "lang" or error == "string_pattern_mismatch":
+        assert [list(e.absolute_path) for e in schema_errors] == [list(place)]
+
+
+def test_a_naive_time_given_in_python_is_refused_too() -> None:
+    """A report loaded from Python data is validated as one loaded from JSON: a naive
+    ``datetime`` is refused at its place."""
+    data = Report.model_validate_json((GOLDEN / "gaps.json").read_bytes()).model_dump()
+    data["as_of"] = data["as_of"].replace(tzinfo=None)
+    with pytest.raises(ValidationError) as caught:
+        Report.model_validate(data)
+    assert [(e["loc"], e["type"]) for e in caught.value.errors()] == [(("as_of",), "timezone_aware")]
+
+
 def test_records_held_by_the_hundred_thousand_are_compact_structs(
     example: Callable[..., tuple[Report, RenderContext]],
 ) -> None:
