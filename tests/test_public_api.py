@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import govrules
 
 
@@ -56,3 +58,65 @@ def test_bad_arguments_are_invalid_arguments_and_records_made_in_python_are_name
         report.exit_code("error")  # type: ignore[arg-type]
     with pytest.raises(govrules.InvalidArgument, match="unknown event field 'bogus'"):
         govrules.FieldMap.parse(["bogus=x"])
+
+
+def _raises(function: object) -> str:
+    """The Raises section of a function's docstring."""
+    doc = getattr(function, "__doc__", None) or ""
+    return doc.split("Raises:", 1)[1] if "Raises:" in doc else ""
+
+
+def test_a_calendar_without_data_for_the_range_raises_what_the_docstrings_say() -> None:
+    """A workday deadline in a year the business-day calendar has no data for raises
+    CalendarError from `check`, `obligations` (while iterating) and `iter_findings`, and each
+    one's Raises section says so; before, none did."""
+    from datetime import date
+
+    import pytest
+
+    rules = govrules.RuleSet.model_validate(
+        {
+            "id": "r",
+            "title": "R",
+            "timezone": "Asia/Shanghai",
+            "calendar": "CN",
+            "rules": [
+                {
+                    "id": "m",
+                    "kind": "recurring",
+                    "clause": "c",
+                    "who": "b1",
+                    "action": "report",
+                    "every": "month",
+                    "due_after": "5 workdays",
+                }
+            ],
+        }
+    )
+    org = govrules.Organisation.model_validate({"id": "o", "actors": [{"id": "b1"}]})
+    start, end = date(2090, 1, 1), date(2090, 3, 1)
+    calls: dict[object, Callable[[], object]] = {
+        govrules.check: lambda: govrules.check(rules, org, [], start=start, end=end),
+        govrules.obligations: lambda: list(govrules.obligations(rules, org, start, end)),
+        govrules.iter_findings: lambda: list(govrules.iter_findings(rules, org, [], start=start, end=end)),
+    }
+    for function, call in calls.items():
+        with pytest.raises(govrules.CalendarError, match="no holiday data for 2090"):
+            call()
+        assert "CalendarError" in _raises(function), function
+
+
+def test_iter_findings_says_which_arguments_of_check_it_takes() -> None:
+    """`iter_findings` takes the arguments of `check` but one, ``with_locations``, which its
+    docstring names; it said "same arguments as check"."""
+    import inspect
+
+    ours = inspect.signature(govrules.iter_findings).parameters
+    checks = inspect.signature(govrules.check).parameters
+    assert [name for name in ours if name not in checks] == []
+    missing = [name for name in checks if name not in ours]
+    assert missing == ["with_locations"]
+    doc = govrules.iter_findings.__doc__ or ""
+    assert all(f"``{name}``" in doc for name in missing)
+    for error in ("InvalidArgument", "RuleSetError", "OrganisationError", "CalendarError"):
+        assert error in _raises(govrules.iter_findings), error

@@ -2462,7 +2462,12 @@ def iter_findings(
     """Yield findings lazily, unsorted: the unreadable and duplicate records first, then each
     rule's, then the events of actors the organisation does not list.
 
-    Same arguments as `check`.
+    The arguments of `check`, but for ``with_locations``: where each cited event was read is
+    said by a report (`Report.evidence_locations`), not by a finding.
+
+    Raises:
+        InvalidArgument, RuleSetError, OrganisationError, CalendarError: as `check` raises them,
+            once the first finding is asked for (the arguments are checked then, not at the call).
     """
     run = _prepare(rules, org, start, end, as_of, lang, actors)
     rules = run.ctx.rules
@@ -2516,6 +2521,8 @@ def check(
         OrganisationError: the organisation's exemptions name unknown rules, or it has a
             problem its loader refuses (an actor id used twice, an exemption of an unknown
             actor...).
+        CalendarError: the rule set's business-day calendar (``calendar: CN``) has no data for a
+            year a deadline counted in workdays, or rolled to a workday, falls in.
 
     >>> report = check(rules, org, events, start=date(2024, 1, 1), end=date(2025, 1, 1))  # doctest: +SKIP
     """

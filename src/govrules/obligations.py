@@ -619,6 +619,9 @@ def obligations(
             (a misspelt role would owe nothing), as `govrules.check` raises.
         OrganisationError: the organisation's exemptions name unknown rules, or it has a
             problem its loader refuses (made in Python, or changed since it was loaded).
+        CalendarError: while iterating, the rule set's business-day calendar (``calendar:
+            CN``) has no data for a year a deadline counted in workdays, or rolled to a
+            workday, falls in.
     """
     from govrules.loaders import require_usable
 
