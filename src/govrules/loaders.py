@@ -1444,7 +1444,8 @@ def split_cross_check(rules: RuleSet, org: Organisation) -> tuple[list[Problem],
 
 def _revalidated(cls: type[M], obj: M, smap: SourceMap) -> tuple[M | None, list[Problem]]:
     """``obj`` as loading its data gives it, with its source map (``None`` where loading refuses
-    it), and what loading refuses in its types and values (a model's validation, step 3 of
+    it; ``obj`` itself where that equals it, so that a check holds no second organisation), and
+    what loading refuses in its types and values (a model's validation, step 3 of
     docs/trust.md), at ``smap``'s places.
 
     Neither a model made without validation (`model_construct`) nor one changed with
@@ -1461,6 +1462,8 @@ def _revalidated(cls: type[M], obj: M, smap: SourceMap) -> tuple[M | None, list[
     except ValidationError as exc:
         data = json.loads(text)
         return None, sorted(_problems_from_validation(exc, data, smap), key=_position_key)
+    if type(obj) is cls and valid.__dict__ == obj.__dict__:
+        return obj, []  # as loading gives it: the one given is checked, and no copy is held
     valid._source = obj._source  # type: ignore[attr-defined]
     return valid, []
 
