@@ -196,14 +196,22 @@ def _fields_dict(record: type[_Record]) -> type:
     return made
 
 
-def _validated_as(kind: Any) -> Any:
-    """The type a record's field of type ``kind`` is validated as when a report is loaded: a time
-    as an aware one (every time the checker makes is; a naive one cannot be compared with them,
-    nor shown in the report's zone)."""
+_NAMES = frozenset({"rule", "clause", "actor", "counterpart", "period", "file"})
+"""The fields of a record that name something (a rule, an actor, a log...): never empty text."""
+
+
+def _validated_as(name: str, kind: Any) -> Any:
+    """The type a record's field ``name`` of type ``kind`` is validated as when a report is
+    loaded: a time as an aware one (every time the checker makes is; a naive one cannot be
+    compared with them, nor shown in the report's zone); a name as text that is not empty (a
+    renderer looks a rule or an actor up by it)."""
     if kind is datetime:
         return AwareDatetime
     if kind == datetime | None:
         return AwareDatetime | None
+    if name in _NAMES and kind in (str, str | None):
+        named = Annotated[str, Field(min_length=1)]
+        return named if kind is str else named | None
     return kind
 
 
@@ -216,7 +224,7 @@ def _default(f: msgspec.structs.FieldInfo) -> Any:
 
 @cache
 def _json_model(record: type[_Record]) -> type[BaseModel]:
-    fields: dict[str, Any] = {f.name: (_validated_as(kind), _default(f)) for f, kind in _field_types(record)}
+    fields: dict[str, Any] = {f.name: (_validated_as(f.name, kind), _default(f)) for f, kind in _field_types(record)}
     description = inspect.cleandoc(record.__doc__ or "").split("\n\nIn memory")[0]
     return create_model(record.__name__, __base__=_Frozen, __doc__=description, __module__=__name__, **fields)
 
