@@ -1786,6 +1786,7 @@ def _check_prerequisite(run: _Run, rule: PrerequisiteRule) -> Iterator[Item]:
 
 _APPROVAL_WORDS = {
     "none": "approval_none",
+    "other-party": "approval_other_party",
     "after": "approval_after",
     "too-recent": "approval_too_recent",
     "too-old": "approval_too_old",
@@ -1830,10 +1831,14 @@ class _Prerequisite:
         states: list[tuple[str, list[Event]]] = []
         oks = 0
         for index, matches in self.requirements:
-            linked = [e for e in index.linkable(g) if e.id != g_id and (matches is None or matches(e.actor, g, e.time))]
+            linkable = [e for e in index.linkable(g) if e.id != g_id]
+            linked = linkable if matches is None else [e for e in linkable if matches(e.actor, g, e.time)]
             before = [e for e in linked if e.time <= g_time]
             if not before:
-                states.append(("after" if linked else "none", linked))
+                # none by the party asked; one by another party before it is said and cited, as
+                # a report sent elsewhere is (a signature by the secretary, not the chair)
+                others = [e for e in linkable if e.time <= g_time] if not linked and matches is not None else []
+                states.append(("after", linked) if linked else ("other-party", others) if others else ("none", []))
                 continue
             fresh = before
             if rule.lookback is not None:
@@ -1866,12 +1871,15 @@ class _Prerequisite:
             if what is None:
                 what = self._what(k, g)
             ids = _ids(evs)
+            shown = ids
+            if state == "other-party":  # each named with whose it is
+                shown = [e.id + word("by", run.lang, party=run.name(e.actor)) for e in evs]
             parts.append(
                 word(
                     _APPROVAL_WORDS[state],
                     run.lang,
                     what=what,
-                    events=word("list_sep", run.lang).join(ids),
+                    events=word("list_sep", run.lang).join(shown),
                     age=self.age,
                     lookback=self.lookback,
                 )

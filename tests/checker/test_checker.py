@@ -1910,8 +1910,10 @@ class TestRelationOfTheTrigger:
         report = run(ruleset(rule), log)
         assert [(o.period, o.status) for o in report.outcomes] == [("l1", "met"), ("l2", "unapproved")]
         [f] = gaps(report)
-        assert (f.code.value, f.period, f.evidence) == ("unapproved", "l2", ("l2",))
-        assert "lacks approve by s1 or s2" in f.message
+        # s3's approval of talk-2 is not one of b1's schools': cited, and said as another's
+        assert (f.code.value, f.period, f.evidence) == ("unapproved", "l2", ("l2", "a2"))
+        assert [(m["problem"], m["events"]) for m in f.detail["missing"]] == [("other-party", ["a2"])]
+        assert "lacks approve by s1 or s2 (found only by another: a2 by s3)" in f.message
 
 
 PREREQ = {
@@ -1924,6 +1926,27 @@ PREREQ = {
 
 
 class TestPrerequisite:
+    def test_an_approval_by_another_party_is_said_and_cited(self) -> None:
+        """The lecture needs the vice principal's approval; the dean approved it (a minute signed
+        by the secretary, not the chair): unapproved, its problem ``other-party``, the dean's
+        approval cited and named with whose it is. One by another party after the event is none
+        before it."""
+        log = [
+            ev("a1", "2024-04-01T09:00", "dean", "approve", subject="talk-1"),
+            ev("l1", "2024-04-01T10:00", "s1", "lecture", subject="talk-1"),
+            ev("l2", "2024-04-02T10:00", "s1", "lecture", subject="talk-2"),
+            ev("a2", "2024-04-02T11:00", "dean", "approve", subject="talk-2"),
+        ]
+        report = run(ruleset(PREREQ), log)
+        found = [
+            (f.period, f.evidence, [(m["problem"], m["events"]) for m in f.detail["missing"]]) for f in gaps(report)
+        ]
+        assert found == [("l1", ("l1", "a1"), [("other-party", ["a1"])]), ("l2", ("l2",), [("none", [])])]
+        assert gaps(report)[0].message.endswith("lacks approve by vp (found only by another: a1 by dean)")
+        assert report.records.used == 3  # a1 is cited; a2 is not
+        [zh, _] = gaps(run(ruleset(PREREQ), log, lang="zh"))
+        assert zh.message.endswith("(仅见他人所为:a1(dean))")
+
     def test_unapproved(self) -> None:
         """A lecture with no approval is `unapproved`, naming the missing approval."""
         [f] = gaps(run(ruleset(PREREQ), [ev("l1", "2024-04-01T10:00", "s1", "lecture", subject="talk-1")]))
@@ -2017,11 +2040,11 @@ class TestPrerequisite:
         ]
         report = run(ruleset(PREREQ), log, org=org)
         assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
-            ("l1", "unapproved", ("l1",)),
+            ("l1", "unapproved", ("l1", "a1")),  # a1 cited: an approval, by one not yet holding the role
             ("l2", "met", ("l2", "a2")),
         ]
         [f] = gaps(report)
-        assert (f.code.value, f.period, f.detail["missing"][0]["problem"]) == ("unapproved", "l1", "none")
+        assert (f.code.value, f.period, f.detail["missing"][0]["problem"]) == ("unapproved", "l1", "other-party")
         # a triggered rule's step addressed to the role: the same
         notify = {
             "id": "notify",
