@@ -521,6 +521,42 @@ def test_a_csv_logs_delimiter_is_the_one_its_header_holds_most(tmp_path: Path, h
         assert codes[0] == "delimiter" and set(codes[1:]) == {"missing-column"}
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "id,time,actor,action,checks;a;b;c;d;e",  # a comma-separated export naming a column with semicolons
+        "id\ttime\tactor\taction\tnote (a;b;c;d;e)",  # a tab-separated one not named .tsv
+        "id,time,actor,action,a|b|c|d|e",
+    ],
+)
+def test_a_delimiter_held_less_often_is_taken_where_only_it_gives_the_columns(tmp_path: Path, header: str) -> None:
+    """The header holds more semicolons (or bars) in a column's name than commas or tabs between
+    its columns: split on those, it lacks the columns asked for, and the log was refused; the
+    delimiter it splits on into every column asked for is taken, as before the sniff counted
+    semicolons and bars."""
+    delimiter = "\t" if "\t" in header else ","
+    data = header + "\n" + delimiter.join(["e1", "2024-03-01 09:00", "b1", "report", "n"]) + "\n"
+    [event] = _read(tmp_path, "log.csv", data.encode())
+    assert isinstance(event, Event)
+    assert (event.id, event.actor, event.action, dict(event.attributes)) == (
+        "e1",
+        "b1",
+        "report",
+        {header.split(delimiter)[4]: "n"},
+    )
+
+
+def test_a_control_character_is_found_in_a_row_read_through_a_map_with_a_constant(tmp_path: Path) -> None:
+    """A row read a cell at a time (a batch holding a quote goes the csv module's way) through a
+    map with a constant or alternatives: a control character in its actor rejects it. The search
+    of the row's cells was made of the last field's text instead (a blank recipient), and the
+    event was kept with a BEL for its actor."""
+    data = 'id,recipient,time,actor\ne1, ,2024-03-01T09:00:00+01:00,\x07\ne2,"hq",2024-03-01T09:00:00+01:00,b1\n'
+    read = _read(tmp_path, "log.csv", data.encode(), fmap=FieldMap.parse(["action='report'"]))
+    assert [(type(r).__name__, r.line) for r in read] == [("Rejected", 2), ("Event", 3)]
+    assert cast(Rejected, read[0]).reason == "field 'actor' contains control characters"
+
+
 def test_a_delimiter_given_separates_the_columns_whatever_the_name_or_header(tmp_path: Path) -> None:
     """``delimiter`` (a map file's) says what separates a CSV log's columns, over its name (.tsv)
     and what its header holds most; it is one character that can separate columns, or refused.
@@ -530,10 +566,11 @@ def test_a_delimiter_given_separates_the_columns_whatever_the_name_or_header(tmp
         [event] = _read(tmp_path, name, data, delimiter=";")
         assert isinstance(event, Event) and (event.id, dict(event.attributes)) == ("e1", {"note": "a,b,c,d,e"})
     data = b"id,time,actor,action,a;b;c;d;e;f\ne1,2024-03-01T09:00:00+01:00,b1,report,x\n"  # more ; than ,
-    with pytest.raises(EventLogError):
-        _read(tmp_path, "log.csv", data)
-    [event] = _read(tmp_path, "log.csv", data, delimiter=",")
-    assert isinstance(event, Event) and (event.action, dict(event.attributes)) == ("report", {"a;b;c;d;e;f": "x"})
+    for stated in (None, ","):  # sniffed, it is the delimiter that gives the columns asked for
+        [event] = _read(tmp_path, "log.csv", data, delimiter=stated)
+        assert isinstance(event, Event) and (event.action, dict(event.attributes)) == ("report", {"a;b;c;d;e;f": "x"})
+    with pytest.raises(EventLogError):  # given, it is used
+        _read(tmp_path, "log.csv", data, delimiter=";")
     [event] = _read(
         tmp_path, "log.jsonl", b'{"id": "e1", "time": "2024-03-01", "actor": "b1", "action": "r"}\n', delimiter=";"
     )
@@ -554,7 +591,6 @@ def test_a_delimiter_given_separates_the_columns_whatever_the_name_or_header(tmp
             ";",
         ),
         ("id|time|actor|action", "\t", "split on '|' rather than '\\t', the header would hold every column", "|"),
-        ("id\ttime\tactor\taction\tnote;x;y;z;w;v", None, "split on '\\t' rather than ';', the header", "\t"),
         # it does not, but reads as one column: which delimiter it holds
         ("id;Zeit;Akteur;Aktion", ",", "the header, split on ',', reads as one column, and it holds ';' outside", ";"),
         ("id;Zeit;Akteur|Aktion", ",", "the header, split on ',', reads as one column, and it holds ';' outside", ";"),
@@ -2155,6 +2191,8 @@ def test_a_time_format_reads_every_time_never_iso_8601(tmp_path: Path, name: str
         ("%d.%m.%Y %Q", "%Q is no directive a time_format may use"),
         ("%d.%m.%Y %", "% is no directive a time_format may use"),
         ("%d.%m.%Y %H:%M %Y", "%Y is written twice"),
+        # a 'Z' written as text: every time read in the check's zone, hours off UTC
+        ("%Y-%m-%dT%H:%M:%SZ", "a 'Z' written as text reads every time as a wall time in the check's zone"),
     ],
 )
 def test_a_time_format_that_would_misread_times_is_refused(pattern: str, why: str) -> None:
@@ -2166,7 +2204,16 @@ def test_a_time_format_that_would_misread_times_is_refused(pattern: str, why: st
     message = str(raised.value.args[0])
     assert message.startswith(f"time_format {pattern!r}: {why}")
     assert message.endswith("; expected a strptime pattern such as '%d.%m.%Y %H:%M'")
-    for good in ("%d.%m.%Y %H:%M", "%Y%m%d", "%j/%Y", "%G-W%V-%u %H:%M", "%d %b %Y %I:%M %p", "%m/%d/%y %H:%M:%S.%f%z"):
+    for good in (
+        "%d.%m.%Y %H:%M",
+        "%Y%m%d",
+        "%j/%Y",
+        "%G-W%V-%u %H:%M",
+        "%d %b %Y %I:%M %p",
+        "%m/%d/%y %H:%M:%S.%f%z",
+        "%Y-%m-%dT%H:%M:%S%z",  # reads 'Z' as UTC
+        "%d %b %Y %H:%M UTC%z",
+    ):
         assert FieldMap(time_format=good).time_format == good
     assert FieldMap.parse(["actor=who"], FieldMap(time_format="%Y%m%d")).time_format == "%Y%m%d"
 

@@ -431,6 +431,10 @@ def time_format_problem(pattern: object) -> Wording | None:
             why = Wording("time-format-no-day")
         elif "I" in has and "p" not in has:
             why = Wording("time-format-12-hour")
+        elif "z" not in has and re.search(r"(?<![A-Za-z])Z(?![A-Za-z])", _DIRECTIVE.sub(" ", pattern)):
+            # 'Z' written as text reads the time as naive, placed in the check's zone: a time
+            # written at UTC would be read hours off
+            why = Wording("time-format-literal-z")
     if why is None:
         try:  # what strptime makes of a time the pattern writes: anything else it refuses
             datetime.strptime(_EXAMPLE_TIME.strftime(pattern), pattern)  # noqa: DTZ007 - only whether it reads
@@ -931,12 +935,12 @@ class _Builder:
                 for index in indexes:
                     value = row[index]
                     if value != "":
-                        text = value.strip()
-                        if text:
-                            found = text
+                        stripped = value.strip()
+                        if stripped:
+                            found = stripped
                             break
                         if found is None:  # blank: unless a later alternative or the constant has a value
-                            found = text
+                            found = stripped
                 values.append(found)
             # ``text`` is the row's cells joined: nothing suspect there, nothing in any field
             return event(values, row_attributes(row), line, suspect=search(text) is not None)
@@ -1506,7 +1510,7 @@ def _read_csv(handle: TextIO, builder: _Builder, given: str | None = None) -> It
         if given is not None:
             delimiter = given
         else:
-            delimiter = "\t" if name.lower().endswith(".tsv") else _sniffed(_header_delimiters(sample))
+            delimiter = "\t" if name.lower().endswith(".tsv") else _sniffed(_header_delimiters(sample), sample, builder)
         reader = csv.reader(lines, delimiter=delimiter, strict=False)
         try:
             header = next(reader)
@@ -1617,16 +1621,34 @@ def _header_delimiters(sample: str) -> dict[str, int]:
     return counts
 
 
-def _sniffed(counts: Mapping[str, int]) -> str:
-    """The delimiter of a CSV log whose header holds each of `_DELIMITERS` ``counts`` times outside
-    its quoted names: the one it holds most often, a tie going to the first in `_DELIMITERS`
-    (so a header without any is comma-separated, and one holding as many tabs as commas too).
+def _sniffed(counts: Mapping[str, int], sample: str, builder: _Builder) -> str:
+    """The delimiter of a CSV log whose header (the start of ``sample``) holds each of
+    `_DELIMITERS` ``counts`` times outside its quoted names: of those it holds, the one held most
+    often on which it splits into every column ``builder``'s map asks for, else the one held most
+    often; a tie going to the first in `_DELIMITERS` (so a header without any is comma-separated,
+    and one holding as many tabs as commas too).
 
     The one held most, not the only one: a spreadsheet saving with semicolons (the default where
     a comma is the decimal sign: Germany, France, Italy) quotes a name holding a semicolon but not
-    one holding a comma (``Datum, Uhrzeit;Benutzer;Aktion``). Whichever is chosen, a header that
-    does not split into the columns asked for is refused (``missing-column``), never read wrong."""
-    return max(_DELIMITERS, key=lambda d: (counts[d], -_DELIMITERS.index(d)))
+    one holding a comma (``Datum, Uhrzeit;Benutzer;Aktion``). And the one that gives the columns
+    asked for before it: a comma-separated export may name a column ``checks;a;b;c``. Whichever
+    is chosen, a header that does not split into the columns asked for is refused
+    (``missing-column``), never read wrong."""
+    ranked = sorted(_DELIMITERS, key=lambda d: (-counts[d], _DELIMITERS.index(d)))
+    for candidate in [d for d in ranked if counts[d]]:
+        if _splits_into_asked(sample, candidate, builder):
+            return candidate
+    return ranked[0]
+
+
+def _splits_into_asked(sample: str, delimiter: str, builder: _Builder) -> bool:
+    """Whether the header a CSV log's ``sample`` starts with, split on ``delimiter``, holds every
+    column ``builder``'s map asks for."""
+    try:
+        row = next(csv.reader(io.StringIO(sample), delimiter=delimiter, strict=False), [])
+    except csv.Error:
+        return False
+    return not _missing_columns("", [h.strip().lstrip("\ufeff") for h in row], builder)
 
 
 def _missing_columns(name: str, header: list[str], builder: _Builder) -> list[Problem]:
@@ -1679,11 +1701,7 @@ def _delimiter_hint(name: str, sample: str, used: str, header: list[str], builde
         return [Problem(name, 1, None, "", "delimiter", reason)]
 
     for candidate in others:
-        try:
-            row = next(csv.reader(io.StringIO(sample), delimiter=candidate, strict=False), [])
-        except csv.Error:
-            continue
-        if not _missing_columns(name, [h.strip().lstrip("\ufeff") for h in row], builder):
+        if _splits_into_asked(sample, candidate, builder):
             return said("header-other-delimiter", candidate)
     if len(header) == 1 and others:
         return said("header-one-column", others[0])

@@ -114,23 +114,26 @@ def test_a_utf8_log_with_its_mark_read_as_gb18030_is_exit_2(tmp_path: Path) -> N
 
 
 def test_a_map_files_delimiter_separates_a_csv_logs_columns(tmp_path: Path) -> None:
-    """A header whose names hold commas as often as semicolons (``Zeit, lokal;Akteur, Name``)
-    is read as comma-separated, a tie going to the comma, and its columns are said missing, after
-    a line saying the delimiter it splits into them on; the map file's ``delimiter`` says which
-    one separates them, and the log is read."""
+    """A header whose names hold commas as often as semicolons (``Zeit, lokal;Akteur, Name``):
+    the semicolon, the one that splits it into the columns the map asks for, separates them, or
+    the map file's ``delimiter`` says which one does, and the log is read; a delimiter the map
+    file gives is used, and split on the comma the columns are said missing, after a line saying
+    the delimiter it splits into them on."""
     log = "Zeit, lokal;Akteur, Name;action\n2024-01-10T10:00:00+01:00;b1;report\n"
     fields = "fields: {time: 'Zeit, lokal', actor: 'Akteur, Name'}\n"
-    (tmp_path / "export.map.yaml").write_text(fields, encoding="utf-8")
     flags = ("--map-file", str(tmp_path / "export.map.yaml"))
+    for given in ("", "delimiter: ';'\n"):
+        (tmp_path / "export.map.yaml").write_text(fields + given, encoding="utf-8")
+        code, out, err = _check(tmp_path, "log.csv", log.encode(), *flags)
+        assert (code, err) == (1, "")
+        report = json.loads(out)
+        read = (report["records"]["read"], report["records"]["rejected"], report["summary"]["statuses"]["met"])
+        assert read == (1, 0, 1)
+    (tmp_path / "export.map.yaml").write_text(fields + "delimiter: ','\n", encoding="utf-8")
     code, out, err = _check(tmp_path, "log.csv", log.encode(), *flags)
     assert (code, out) == (2, "")
     assert [line.rsplit(" [", 1)[1] for line in err.splitlines()] == ["delimiter]"] + ["missing-column]"] * 3
     assert "write delimiter: ';' in the map file [delimiter]" in err.splitlines()[0]
-    (tmp_path / "export.map.yaml").write_text(fields + "delimiter: ';'\n", encoding="utf-8")
-    code, out, err = _check(tmp_path, "log.csv", log.encode(), *flags)
-    assert (code, err) == (1, "")
-    report = json.loads(out)
-    assert (report["records"]["read"], report["records"]["rejected"], report["summary"]["statuses"]["met"]) == (1, 0, 1)
 
 
 def test_a_map_files_time_format_reads_a_logs_times(tmp_path: Path) -> None:
