@@ -367,6 +367,13 @@ class TestLate:
         report = within(ruleset(MONTHLY, content), log)
         assert gaps(report, "rejected-event") == []
         assert (report.records.used, report.records.rejected) == (5, 0)
+        # the lazy iterator yields them too, and an unknown actor's such event is left to its
+        # unknown-actor warning, which cites it
+        lazy = iter_findings(ruleset(MONTHLY), org, log, start=date(2024, 1, 1), end=date(2024, 4, 1))
+        assert sorted(f.evidence for f in lazy if f.code.value == "rejected-event") == [("p1",), ("p2",), ("p5",)]
+        ghost = ev("g1", "2024-02-05T10:00:00+08:00", "ghost", "report", recipient="hq", period="01/2024")
+        report = within(ruleset(MONTHLY), [ghost])
+        assert [(f.code.value, f.evidence) for f in report.findings if f.rule is None] == [("unknown-actor", ("g1",))]
 
     def test_late_without_period_field_pays_the_oldest_debt(self) -> None:
         """Without a period field, a surplus event after a due moment pays the oldest unmet obligation.
@@ -3228,12 +3235,28 @@ class TestReport:
         log = [
             ev("x1", "2024-03-01T10:00", "b-1", "report", recipient="hq"),
             ev("x2", "2024-03-02T10:00", "zz-unrelated", "report", recipient="hq"),
+            ev("x3", "2024-03-03T10:00", "Ofice", "report", recipient="hq"),  # a letter left out, in capitals
+            ev("x4", "2024-03-04T10:00", "haedquarters", "report", recipient="hq"),  # two letters swapped
+            ev("x5", "2024-03-05T10:00", "b12", "report", recipient="hq"),  # an id of three: its case and signs only
         ]
-        report = run(ruleset(MONTHLY), log)
-        found = [(f.actor, f.line, f.detail.get("did_you_mean")) for f in gaps(report, "unknown-actor")]
-        assert found == [("b-1", log[0].line, ["b1"]), ("zz-unrelated", log[1].line, None)]
-        assert gaps(report, "unknown-actor")[0].message.endswith("who is not in the organisation (did you mean b1?)")
-        [zh, _] = gaps(run(ruleset(MONTHLY), log, lang="zh"), "unknown-actor")
+        org = Organisation.model_validate(
+            {
+                **ORG.model_dump(by_alias=True),
+                "actors": [*ORG.model_dump(by_alias=True)["actors"], {"id": "headquarters"}],
+            }
+        )
+        report = run(ruleset(MONTHLY), log, org=org)
+        found = sorted((f.actor, f.line, f.detail.get("did_you_mean")) for f in gaps(report, "unknown-actor"))
+        assert found == [
+            ("Ofice", log[2].line, ["office"]),
+            ("b-1", log[0].line, ["b1"]),
+            ("b12", log[4].line, None),
+            ("haedquarters", log[3].line, ["headquarters"]),
+            ("zz-unrelated", log[1].line, None),
+        ]
+        said = {f.actor: f.message for f in gaps(report, "unknown-actor")}
+        assert said["b-1"].endswith("who is not in the organisation (did you mean b1?)")
+        zh = next(f for f in gaps(run(ruleset(MONTHLY), log, org=org, lang="zh"), "unknown-actor") if f.actor == "b-1")
         assert zh.message.endswith("(是否应为 b1?)")
 
     def test_an_unknown_actors_events_are_cited_in_the_order_they_were_read(self) -> None:
