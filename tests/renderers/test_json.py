@@ -93,6 +93,13 @@ def test_written_bytes_are_the_rendered_text(
     assert target.read_bytes() == buffer.getvalue() == printed.encode("utf-8")
 
 
+_LOADERS: tuple[Callable[[Any], Report], ...] = (
+    Report.model_validate,
+    lambda d: Report.model_validate_json(json.dumps(d)),
+)
+"""A report read back from Python data, and from JSON text."""
+
+
 @pytest.mark.parametrize("part", [1, 2, 3, 4096])
 def test_written_a_part_at_a_time_the_bytes_are_those_of_the_whole(
     part: int, example: Callable[..., tuple[Report, RenderContext]], monkeypatch: pytest.MonkeyPatch
@@ -125,11 +132,7 @@ def test_a_loaded_report_validates_every_finding_and_outcome(
     data["findings"][2]["detail"] = []
     data["outcomes"][3]["status"] = "fine"
     data["outcomes"][5]["opens"] = "yesterday"
-    loaders: tuple[Callable[[Any], Report], ...] = (
-        Report.model_validate,
-        lambda d: Report.model_validate_json(json.dumps(d)),
-    )
-    for load in loaders:
+    for load in _LOADERS:
         with pytest.raises(ValidationError) as caught:
             load(data)
         assert [(e["loc"], e["type"]) for e in caught.value.errors()] == [
@@ -188,11 +191,7 @@ def test_a_report_whose_values_its_methods_and_renderers_cannot_use_is_not_loade
     for step in place[:-1]:
         parent = parent[step]
     parent[place[-1]] = value
-    loaders: tuple[Callable[[Any], Report], ...] = (
-        Report.model_validate,
-        lambda d: Report.model_validate_json(json.dumps(d)),
-    )
-    for load in loaders:
+    for load in _LOADERS:
         with pytest.raises(ValidationError) as caught:
             load(data)
         at = () if error == "bad-range" else place
