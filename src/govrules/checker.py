@@ -1925,10 +1925,18 @@ def _check_content(run: _Run, rule: ContentRule) -> Iterator[Item]:
             yield run.outcome(rule, **base, status="met", observed=1, evidence=[e.id])
             continue
         described = [{"pointer": _pointer(err.absolute_path), "message": err.message} for err in errors]
-        text = text_in(rule.message, run.lang, "") or "; ".join(
-            f"{d['pointer'] or word('the_record', run.lang)}: {schema_error_text(err, run.lang)}"
-            for d, err in zip(described, errors, strict=True)
-        )
+        custom = text_in(rule.message, run.lang, "")
+        if custom:  # the rule's own words, with the places that fail them: which part is wanting
+            places = (
+                _wanting(err, d["pointer"]) or word("the_record", run.lang)
+                for d, err in zip(described, errors, strict=True)
+            )
+            text = custom + word("at_places", run.lang, places=word("list_sep", run.lang).join(dict.fromkeys(places)))
+        else:
+            text = "; ".join(
+                f"{d['pointer'] or word('the_record', run.lang)}: {schema_error_text(err, run.lang)}"
+                for d, err in zip(described, errors, strict=True)
+            )
         _cut_parents(errors)
         yield run.outcome(rule, **base, status="missing-content", observed=0, evidence=[e.id])
         yield run.finding(
@@ -2006,6 +2014,16 @@ def _pointer(path: Iterable[str | int]) -> str:
     """The JSON pointer (RFC 6901) of a place in an event's record: ``""`` for the record itself,
     ``/attributes/a~1b`` for the attribute ``a/b``."""
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+def _wanting(error: Any, pointer: str) -> str:
+    """Where a content rule's ``error`` is: its ``pointer``, or for a property ``required`` there,
+    the property's (``/attributes/sign_off``, not ``/attributes``)."""
+    if error.validator == "required" and isinstance(error.instance, dict) and isinstance(error.validator_value, list):
+        for name in error.validator_value:
+            if isinstance(name, str) and name not in error.instance and repr(name) in error.message:
+                return _pointer([*error.absolute_path, name])
+    return pointer
 
 
 def _cut_parents(errors: Iterable[Any]) -> None:

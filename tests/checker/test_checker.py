@@ -2262,6 +2262,38 @@ class TestPrerequisite:
 
 
 class TestContentAndForbidden:
+    def test_a_rules_own_message_is_said_with_the_places_that_fail_it(self) -> None:
+        """A content rule's own ``message`` hid which part of the record failed; it is said with
+        the places: a missing required property at its own place (``/attributes/signed``, not the
+        ``/attributes`` that lacks it), any other failing part at its pointer, each once."""
+        rule = {
+            "id": "minutes",
+            "kind": "content",
+            "clause": "C",
+            "action": "minutes",
+            "schema": {
+                "properties": {
+                    "attributes": {
+                        "required": ["signed", "place"],
+                        "properties": {"attendees": {"type": "integer"}, "place": {"minLength": 2}},
+                    }
+                }
+            },
+            "message": {"en": "the minutes are incomplete", "zh": "会议记录不完整"},
+        }
+        log = [ev("m1", "2024-03-01T10:00", "b1", "minutes", attributes={"attendees": "many", "place": "x"})]
+        [f] = gaps(run(ruleset(rule), log))
+        assert (f.code.value, [d["pointer"] for d in f.detail["errors"]]) == (
+            "missing-content",
+            ["/attributes", "/attributes/attendees", "/attributes/place"],
+        )
+        assert f.message.endswith(
+            "lacks required content: the minutes are incomplete (/attributes/signed, /attributes/attendees, "
+            "/attributes/place)"
+        )
+        [zh] = gaps(run(ruleset(rule), log, lang="zh"))
+        assert zh.message.endswith("会议记录不完整(/attributes/signed、/attributes/attendees、/attributes/place)")
+
     def test_missing_content(self) -> None:
         """D1.4.4: a democratic life meeting must carry the topic 'ideology'."""
         rule = {
