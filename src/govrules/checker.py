@@ -23,7 +23,7 @@ from typing import Any, TypeVar, cast
 
 import msgspec
 
-from govrules.durations import end_of_day, local_date, start_of_day
+from govrules.durations import Duration, Unit, deadline, end_of_day, local_date, start_of_day
 from govrules.errors import InvalidArgument
 from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups, at_fixed_offsets
 from govrules.findings import (
@@ -1025,8 +1025,10 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
             anchor = clock_start
 
         def gap(
-            anchor: datetime, anchor_event: Event | None, actor_id: str = actor.id
+            anchor: datetime, anchor_event: Event | None, actor_id: str = actor.id, stop: datetime = clock_stop
         ) -> tuple[datetime, dict[str, Any], dict[str, Any], list[str]]:
+            if _surely_after(ctx, anchor, rule.max_gap or "", rule.roll == "next-workday", stop):
+                return stop, {}, {}, []  # past the end, so owing nothing: not counted in a calendar
             due = ctx.deadline(anchor, rule.max_gap or "", roll=rule.roll == "next-workday")
             label = f"{run.local_date(anchor).isoformat()}/{run.local_date(due).isoformat()}"
             base = {"actor": actor_id, "period": label, "opens": anchor, "due": due}
@@ -2008,6 +2010,19 @@ def _as_json(value: Any) -> str:
     """A value as JSON writes it (``"x"``, ``true``, ``null``), cut to 80 characters."""
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _surely_after(ctx: Context, anchor: datetime, gap: str, roll: bool, stop: datetime) -> bool:
+    """Whether a rolling interval's gap of ``gap`` from ``anchor`` (rolled to a workday if
+    ``roll``) ends on or after ``stop`` however a business-day calendar counts it: counted in
+    calendar days and not rolled, which no workday count and no roll makes shorter. Such a gap
+    owes nothing (the rule or the actor ends first), and need not be counted in a year the
+    calendar holds no data for. False where no calendar counts it."""
+    duration = ctx.duration(gap)
+    if duration.unit is not Unit.WORKDAYS and not roll:
+        return False
+    days = Duration(duration.amount, Unit.DAYS) if duration.unit is Unit.WORKDAYS else duration
+    return deadline(anchor, days, tz=ctx.tz, calendar=None, month_policy=ctx.rules.month_policy) >= stop
 
 
 def _pointer(path: Iterable[str | int]) -> str:

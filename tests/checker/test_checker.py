@@ -3675,6 +3675,39 @@ class TestRollingEdges:
                 (label, status)
             ]
 
+    def test_a_gap_past_the_actors_end_needs_no_calendar_year(self) -> None:
+        """A branch active to the last day of the last year the CN calendar holds: the gap from its
+        28 December review, 5 workdays, would end in the next year, after the branch, and owes
+        nothing; it is not counted, so the check does not stop for want of that year's holidays,
+        as it did (CalendarError). A branch active into that year is owed the gap, which cannot
+        be counted: that is still an error, never a guess."""
+        from govrules.calendars import get_calendar
+        from govrules.errors import CalendarError
+
+        covered = get_calendar("CN")._covered()
+        assert covered is not None
+        last = max(covered)
+        rule = {
+            "id": "rev",
+            "kind": "recurring",
+            "clause": "c",
+            "who": "b9",
+            "action": "review",
+            "max_gap": "5 workdays",
+        }
+        log = [ev("r1", f"{last}-12-28T10:00", "b9", "review")]
+        span = {"start": date(last, 12, 1), "end": date(last + 1, 1, 1), "as_of": datetime(last + 1, 3, 1, tzinfo=SH)}
+        for until, owed in ((f"{last}-12-31", False), (f"{last + 1}-06-30", True)):
+            actor = Actor.model_validate({"id": "b9", "active": {"to": until}})
+            org = ORG.model_copy(update={"actors": [*ORG.actors, actor]})
+            if owed:
+                with pytest.raises(CalendarError, match=f"no holiday data for {last + 1}"):
+                    run(ruleset(rule, calendar="CN"), log, org=org, **span)  # type: ignore[arg-type]
+                continue
+            report = run(ruleset(rule, calendar="CN"), log, org=org, **span)  # type: ignore[arg-type]
+            assert [(o.status, o.evidence) for o in report.outcomes] == [("late", ("r1",))]
+            assert report.outcomes[0].period.startswith(f"{last}-12-01/")
+
     def test_an_event_after_the_actor_ends_closes_no_gap(self) -> None:
         """A branch active until 31 March: the gap from its 1 March review, due 11 March, is
         missing; a review on 2 April, after the branch ended, closes nothing (docs/semantics.md)."""
