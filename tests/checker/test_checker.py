@@ -3675,6 +3675,19 @@ class TestRollingEdges:
                 (label, status)
             ]
 
+    def test_a_range_after_the_actor_ended_reports_none_of_its_gaps(self) -> None:
+        """A review on 10 February, a month's gap never closed: a range from 1 July reports it
+        missing while the branch is active on 1 July, and not at all once it ended on 30 June."""
+        rule = {"id": "rev", "kind": "recurring", "clause": "c", "who": "b9", "action": "review", "max_gap": "1 month"}
+        log = [ev("r1", "2024-02-10T10:00", "b9", "review")]
+        found = []
+        for until in ("2024-06-30", "2024-07-01"):
+            actor = Actor.model_validate({"id": "b9", "active": {"to": until}})
+            org = ORG.model_copy(update={"actors": [*ORG.actors, actor]})
+            report = run(ruleset(rule), log, org=org, start=date(2024, 7, 1), end=date(2025, 1, 1))
+            found.append([(o.period, o.status, o.evidence) for o in report.outcomes])
+        assert found == [[], [("2024-02-10/2024-03-10", "missing", ("r1",))]]
+
     def test_a_gap_past_the_actors_end_needs_no_calendar_year(self) -> None:
         """A branch active to the last day of the last year the CN calendar holds: the gap from its
         28 December review, 5 workdays, would end in the next year, after the branch, and owes
