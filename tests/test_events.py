@@ -200,7 +200,7 @@ class TestCsv:
         field, _, sources = mapped.partition("=")
         assert problem.message.startswith(f"no column {absent} for event field {field!r} ")
         assert f"alternatives {sources!r}" in problem.message
-        assert "the header has id, time, who, res, action" in problem.message
+        assert "the header has 'id', 'time', 'who', 'res', 'action'" in problem.message
 
     def test_alternatives_whose_columns_are_all_in_the_header_read_as_before(self, tmp_path: Path) -> None:
         """Alternatives naming only columns the header has: the first with a value wins, then the
@@ -555,6 +555,20 @@ def test_a_control_character_is_found_in_a_row_read_through_a_map_with_a_constan
     read = _read(tmp_path, "log.csv", data.encode(), fmap=FieldMap.parse(["action='report'"]))
     assert [(type(r).__name__, r.line) for r in read] == [("Rejected", 2), ("Event", 3)]
     assert cast(Rejected, read[0]).reason == "field 'actor' contains control characters"
+
+
+def test_a_missing_column_is_said_beside_the_headers_names_each_quoted(tmp_path: Path) -> None:
+    """The header's names are said quoted, so a name holding a comma stays one name: ``'Datum,
+    Uhrzeit'``, not ``Datum, Uhrzeit``, which read as two names, one of them perhaps the column
+    said missing."""
+    data = b"Datum, Uhrzeit;actor;action\n2024-03-01T09:00:00+01:00;b1;report\n"
+    with pytest.raises(EventLogError) as raised:
+        _read(tmp_path, "log.csv", data)
+    [problem] = [p for p in raised.value.problems if p.code == "missing-column"]
+    assert problem.message == (
+        "no column for event field 'time' (looked for 'time'; the header has 'Datum, Uhrzeit', 'actor', "
+        "'action'); map one with --map time=COLUMN"
+    )
 
 
 def test_a_delimiter_given_separates_the_columns_whatever_the_name_or_header(tmp_path: Path) -> None:

@@ -1673,7 +1673,7 @@ def _missing_columns(name: str, header: list[str], builder: _Builder) -> list[Pr
     # a column the map renames to an attribute, or splits into a list, is asked for too: a
     # misspelt one would give no record the attribute, and a `where` on it would hold of none
     renamed = builder.fmap.attributes
-    has = ", ".join(header)
+    has = _names_of(header)
     for column, attribute in renamed.items():
         if column not in header:
             why = Wording("missing-attribute-column", column=column, attribute=attribute, header=has)
@@ -1708,10 +1708,16 @@ def _delimiter_hint(name: str, sample: str, used: str, header: list[str], builde
     return []
 
 
+def _names_of(header: list[str]) -> str:
+    """A CSV header's column names as a problem says them, each quoted: a name holding a comma or
+    a delimiter (``'Datum, Uhrzeit'``, or a header split on another delimiter) stays one name."""
+    return ", ".join(map(repr, header))
+
+
 def _missing_column(name: str, sources: list[str], absent: list[str], header: list[str]) -> str:
     """What a ``missing-column`` problem says of event field ``name``, whose map names the
     ``absent`` columns among its ``sources``, which a CSV ``header`` lacks."""
-    has, alternatives = ", ".join(header), "|".join(sources)
+    has, alternatives = _names_of(header), "|".join(sources)
     if absent == sources:  # nothing to read the field from
         return Wording("missing-field-column", field=name, sources=alternatives, header=has)
     columns = ", ".join(map(repr, absent))

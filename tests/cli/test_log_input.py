@@ -48,7 +48,7 @@ def test_a_misspelt_column_among_alternatives_is_exit_2(tmp_path: Path, mapped: 
     assert (code, out) == (2, "")
     sources = mapped.partition("=")[2]
     assert err.startswith(f"error: {tmp_path / 'alt.csv'}:1: no column 'rez' for event field 'actor' ")
-    assert f"alternatives {sources!r}" in err and "the header has id, time, who, res, action" in err
+    assert f"alternatives {sources!r}" in err and "the header has 'id', 'time', 'who', 'res', 'action'" in err
     assert err.rstrip().endswith("[missing-column]")
 
 

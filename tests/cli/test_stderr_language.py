@@ -69,17 +69,17 @@ CASES: dict[str, Case] = {
         "id,time,actor\ne1,2024-01-10T10:00:00+01:00,b1\n",
         lambda folder: [],
         "{dir}/events.csv:1: ",
-        "没有事件字段 'action' 的列(查找了 'action';表头为 id, time, actor);请用 --map action=列名 指定 [missing-column]",
+        "没有事件字段 'action' 的列(查找了 'action';表头为 'id', 'time', 'actor');请用 --map action=列名 指定 [missing-column]",
         "error: {dir}/events.csv:1: no column for event field 'action' (looked for 'action'; the header has "
-        "id, time, actor); map one with --map action=COLUMN [missing-column]",
+        "'id', 'time', 'actor'); map one with --map action=COLUMN [missing-column]",
     ),
     "missing-attribute-column": (
         GOOD,
         lambda folder: _map_file(folder, "fields: {}\nattributes: {Reviewer: reviewer}\n"),
         "{dir}/events.csv:1: ",
-        "没有属性 'reviewer' 的列 'Reviewer'(映射将其重命名;表头为 id, time, actor, action) [missing-column]",
+        "没有属性 'reviewer' 的列 'Reviewer'(映射将其重命名;表头为 'id', 'time', 'actor', 'action') [missing-column]",
         "error: {dir}/events.csv:1: no column 'Reviewer' for attribute 'reviewer' (the map renames it; the header "
-        "has id, time, actor, action) [missing-column]",
+        "has 'id', 'time', 'actor', 'action') [missing-column]",
     ),
     "byte-order-mark": (
         b"\xef\xbb\xbf" + GOOD.encode(),
