@@ -24,7 +24,7 @@ from typing import Any, TypeVar, cast
 import msgspec
 
 from govrules.durations import Duration, Unit, deadline, end_of_day, local_date, start_of_day
-from govrules.errors import InvalidArgument
+from govrules.errors import CalendarError, InvalidArgument
 from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups, at_fixed_offsets
 from govrules.findings import (
     CODE_SEVERITY,
@@ -1027,9 +1027,12 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         def gap(
             anchor: datetime, anchor_event: Event | None, actor_id: str = actor.id, stop: datetime = clock_stop
         ) -> tuple[datetime, dict[str, Any], dict[str, Any], list[str]]:
-            if _surely_after(ctx, anchor, rule.max_gap or "", rule.roll == "next-workday", stop):
-                return stop, {}, {}, []  # past the end, so owing nothing: not counted in a calendar
-            due = ctx.deadline(anchor, rule.max_gap or "", roll=rule.roll == "next-workday")
+            try:
+                due = ctx.deadline(anchor, rule.max_gap or "", roll=rule.roll == "next-workday")
+            except CalendarError:
+                if not _surely_after(ctx, anchor, rule.max_gap or "", stop):
+                    raise
+                return stop, {}, {}, []  # past the end, so owing nothing: needs no year it lacks
             label = f"{run.local_date(anchor).isoformat()}/{run.local_date(due).isoformat()}"
             base = {"actor": actor_id, "period": label, "opens": anchor, "due": due}
             params = {
@@ -2012,15 +2015,12 @@ def _as_json(value: Any) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def _surely_after(ctx: Context, anchor: datetime, gap: str, roll: bool, stop: datetime) -> bool:
-    """Whether a rolling interval's gap of ``gap`` from ``anchor`` (rolled to a workday if
-    ``roll``) ends on or after ``stop`` however a business-day calendar counts it: counted in
-    calendar days and not rolled, which no workday count and no roll makes shorter. Such a gap
-    owes nothing (the rule or the actor ends first), and need not be counted in a year the
-    calendar holds no data for. False where no calendar counts it."""
+def _surely_after(ctx: Context, anchor: datetime, gap: str, stop: datetime) -> bool:
+    """Whether a rolling interval's gap of ``gap`` from ``anchor`` ends on or after ``stop``
+    however a business-day calendar counts it and rolls it: counted in calendar days and not
+    rolled, which no workday count and no roll makes shorter. Such a gap owes nothing (the rule
+    or the actor ends first), and need not be counted in a year the calendar holds no data for."""
     duration = ctx.duration(gap)
-    if duration.unit is not Unit.WORKDAYS and not roll:
-        return False
     days = Duration(duration.amount, Unit.DAYS) if duration.unit is Unit.WORKDAYS else duration
     return deadline(anchor, days, tz=ctx.tz, calendar=None, month_policy=ctx.rules.month_policy) >= stop
 
@@ -2131,8 +2131,13 @@ class _Accounting:
             reason = Reason("duplicate-id-record", id=event_id, file=file, n=line)
         else:
             reason = Reason("duplicate-id", id=event_id, file=file, line=line)
+        return self.rejection(event, reason)
+
+    def rejection(self, event: Event, reason: Reason) -> Rejected:
+        """``event``'s record rejected for ``reason``, said where it was read (as a record in a log
+        that numbers its records)."""
         where = event.file or "<events>"
-        return Rejected(where, event.line, reason, event_id, numbered=where in self.numbered)
+        return Rejected(where, event.line, reason, event.id, numbered=where in self.numbered)
 
 
 _INGEST_BATCH = 512
@@ -2464,9 +2469,7 @@ def _evaluate(run: _Run, rules: RuleSet, records: Iterable[Event | Rejected], ac
     for event_id, e in unread.items():
         if event_id not in cited:
             acc.rejected += 1
-            where = e.file or "<events>"
-            reason = Reason("unread-period", period=e.period)
-            yield _rejected(run, Rejected(where, e.line, reason, event_id, numbered=where in acc.numbered))
+            yield _rejected(run, acc.rejection(e, Reason("unread-period", period=e.period)))
     alike = _Alike(run.ctx.org.actors) if acc.unknown else None
     for actor, ids in sorted(acc.unknown.items()):
         # in the order they were read (file, line), whatever order they came in; placed at the first
@@ -2523,8 +2526,7 @@ class _Alike:
         """The actor ``actor`` is most likely a slip for (none, or one): one with the same key
         first, else one a character apart, the closest by `difflib`'s ratio, then by id."""
         key = self._key(actor)
-        same = self.exact.get(key, [])
-        found = set(same)
+        found = set(self.exact.get(key, ()))
         if not found and key:
             lookups = [key, *self._less(key)]
             found = {a for k in lookups for a in self.near.get(k, ())} | {
@@ -2532,8 +2534,7 @@ class _Alike:
             }
         if not found:
             return []
-        ratio = partial(lambda a, b: difflib.SequenceMatcher(None, a, b).ratio(), actor)
-        return [min(sorted(found), key=lambda a: -ratio(a))]
+        return [min(sorted(found), key=lambda a: -difflib.SequenceMatcher(None, actor, a).ratio())]
 
 
 def _read_at(acc: _Accounting, event_id: str) -> tuple[str, int, str]:
