@@ -735,11 +735,14 @@ _OTHER_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _meant_key(name: str, keys: Collection[str]) -> str | None:
+def meant_key(
+    name: str, keys: Collection[str], other_words: Mapping[str, tuple[str, ...]] = _OTHER_WORDS
+) -> str | None:
     """The key of ``keys`` an unknown key ``name`` may stand for: the first of its other words
-    (`_OTHER_WORDS`) that is one of them, else the closest spelling, else None. ``keys`` leaves out
-    those the mapping holds: a key written beside ``name`` is not the one it meant."""
-    for word in _OTHER_WORDS.get(name, ()):
+    (``other_words``, those of a rule file's keys by default) that is one of them, else the
+    closest spelling, else None. ``keys`` leaves out those the mapping holds: a key written
+    beside ``name`` is not the one it meant."""
+    for word in other_words.get(name, ()):
         if word in keys:
             return word
     close = difflib.get_close_matches(name, sorted(keys), n=1, cutoff=0.6)
@@ -898,7 +901,7 @@ def _code_and_message(
         message = f"unknown key {name!r}"
         # only a key this mapping may hold, in the shapes its other keys fit
         allowed = _allowed_keys(root, issue.path[:-1], issue.siblings - {name}) or set()
-        meant = _meant_key(name, allowed - issue.siblings)
+        meant = meant_key(name, allowed - issue.siblings)
         return pointer, "unknown-key", message + (f"; did you mean {meant!r}?" if meant else "")
     if kind == "missing":
         return pointer, "missing-key", f"expected the key {issue.path[-1][1]!r}, found none"
@@ -908,7 +911,7 @@ def _code_and_message(
             message = f"expected the key 'kind' (one of {kinds}), found none"
             rule_keys = _allowed_keys(root, issue.path) or set()  # of any kind of rule: none is a slip
             held = sorted(set(found) - rule_keys) if isinstance(found, Mapping) else []
-            slip = next((key for key in held if _meant_key(key, {"kind"}) == "kind"), None)
+            slip = next((key for key in held if meant_key(key, {"kind"}) == "kind"), None)
             if slip is not None:  # `type: recurring`: the rule is not read, so its key is not reported
                 message += f"; is {slip!r} meant to be 'kind'?"
             return pointer + "/kind", "missing-key", message

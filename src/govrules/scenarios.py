@@ -57,7 +57,7 @@ from govrules.events import (
     read_events,
 )
 from govrules.findings import Finding, FindingCode, Report, Severity
-from govrules.loaders import SourceMap, load_map_file, load_org, load_rules, parse_document, pointer_step
+from govrules.loaders import SourceMap, load_map_file, load_org, load_rules, meant_key, parse_document, pointer_step
 from govrules.messages import LANGUAGES, Reason
 from govrules.model import Organisation, RuleSet
 from govrules.obligations import LAST_RANGE_END, zone_of
@@ -214,11 +214,7 @@ _OTHER_WORDS: dict[str, tuple[str, ...]] = {
 def _unknown_key(key: str, keys: Collection[str], beside: Collection[str]) -> str:
     """What to say of an unknown key: the key of ``keys`` it may stand for (another word for it,
     else the closest spelling), never one the mapping already holds (``beside``), else every key."""
-    free = [k for k in keys if k not in beside]
-    meant = next((word for word in _OTHER_WORDS.get(key, ()) if word in free), None)
-    if meant is None:
-        close = difflib.get_close_matches(key, free, n=1, cutoff=0.6)
-        meant = close[0] if close else None
+    meant = meant_key(key, [k for k in keys if k not in beside], _OTHER_WORDS)
     if meant is not None:
         return f"unknown key {key!r}; did you mean {meant!r}?"
     return f"unknown key {key!r}; expected {', '.join(keys)}"
