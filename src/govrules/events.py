@@ -1266,8 +1266,9 @@ def read_events(
             is no error; the command says each in the report's notes and on stderr).
         delimiter: what separates a CSV log's columns (one character: ``;``, ``\t``); default:
             tabs for a log named ``.tsv``, else the one of comma, tab, semicolon and bar its header
-            line holds most often outside quoted names (a tie going to the first). Other formats
-            have none, and do not use it.
+            line holds most often outside quoted names (a tie going to the first), unless only
+            another it holds splits it into the columns ``fmap`` asks for (see `_sniffed`). Other
+            formats have none, and do not use it.
 
     Yields:
         An `Event` or a `Rejected` per record, in file order.
