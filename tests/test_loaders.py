@@ -637,6 +637,23 @@ class TestExtension:
         assert [(p, c) for _, _, p, c in _problems(bad)] == [("/rules/0/extension/clause", "unknown-clause")]
 
 
+def test_a_steps_clause_is_a_declared_one() -> None:
+    """A step's `clause` is checked against the declared clauses, at the step's own pointer."""
+    rule = (
+        "  - id: chain\n    kind: triggered\n    clause: Art. 34\n    trigger: {action: inspection}\n"
+        "    steps:\n      - {action: report, within: 7 days}\n      - {action: feedback, within: 7 days, clause: %s}\n"
+    )
+    clauses = "clauses:\n  - {id: Art. 34, words: w}\n  - {id: Art. 34(1), words: w}\n"
+    good = HEAD + clauses + "rules:\n" + rule % "Art. 34(1)"
+    assert load_rules(good.encode(), file="r.yaml").rules[0].steps[1].clause == "Art. 34(1)"  # type: ignore[union-attr]
+    bad = HEAD + clauses + "rules:\n" + rule % "Art. 34(2)"
+    with pytest.raises(RuleSetError) as info:
+        load_rules(bad.encode(), file="r.yaml")
+    [problem] = info.value.problems
+    assert (problem.pointer, problem.code, problem.line) == ("/rules/0/steps/1/clause", "unknown-clause", 14)
+    assert "did you mean 'Art. 34(1)'" in problem.message
+
+
 class TestGlossaryReadings:
     GLOSSARY = (
         "glossary:\n"

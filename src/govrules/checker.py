@@ -247,13 +247,16 @@ class _Run:
         severity = fields.pop("severity", severity)
         if rule is not None:
             fields.setdefault("rule", rule.id)
-            fields.setdefault("clause", rule.clause)
+            detail = fields.get("detail")
+            fields.setdefault("clause", rule.clause_of(detail.get("step")) if detail else rule.clause)
         text = message(code.value, self.lang, **params)
         evidence = tuple(fields.pop("evidence", ()))
         return Finding(code=code, severity=severity, evidence=evidence, message=text, **fields)
 
     def outcome(self, rule: Rule, evidence: Iterable[str] = (), **fields: Any) -> Outcome:
-        return Outcome(rule=rule.id, clause=rule.clause, evidence=tuple(evidence), **fields)
+        step = fields.get("step")
+        clause = rule.clause if step is None else rule.clause_of(step)
+        return Outcome(rule=rule.id, clause=clause, evidence=tuple(evidence), **fields)
 
 
 _ALWAYS = (DateRange(),)  # the spans of a role held without dates
@@ -1275,6 +1278,7 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
                     else _recipient_name(run, _expected_actor(run, trig, by)),
                     "rule": run.rule_name(rule),
                     "step": number,
+                    "step_clause": "" if step.clause is None else word("step_clause", run.lang, clause=step.clause),
                     "action": "/".join(actions_of(step.action)),
                     "trigger": f"{trig.action} {trig.id} ({run.instant(trig.time)})",
                     "due": run.instant(due),
@@ -1346,7 +1350,9 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
             )
             words = params()
             if code is FindingCode.PENDING:  # which step is not yet due, as the others say
-                words["rule"] = word("step_of", run.lang, step=number, rule=words["rule"])
+                words["rule"] = word(
+                    "step_of", run.lang, step=number, step_clause=words["step_clause"], rule=words["rule"]
+                )
             if to is not None and to.trigger is not None and getattr(trig, to.trigger) is None:
                 # owed to a party the trigger does not name, which no report can reach: said,
                 # for that is why the step stays open
@@ -1363,7 +1369,9 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
             ) -> list[Item]:
                 said = {
                     **words,
-                    "rule": word("step_of", run.lang, step=number, rule=run.rule_name(rule)),
+                    "rule": word(
+                        "step_of", run.lang, step=number, step_clause=words["step_clause"], rule=run.rule_name(rule)
+                    ),
                     "period": trig.id,
                     "found": _recipient_name(run, e.recipient),
                     "expected": _party_name(run, to, trig),

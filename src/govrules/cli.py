@@ -686,7 +686,8 @@ def _obligations(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
 def coverage_rows(rules: RuleSet) -> list[dict[str, Any]]:
     """Every declared clause with its status: encoded (by which rules), informative, or missing.
 
-    A rule encodes its own clause and the clause of its extension (the one that grants more time).
+    A rule encodes its own clause, the clause of its extension (the one that grants more time)
+    and those of its steps.
     """
     cited = [(r, set(r.cited_clauses().values())) for r in rules.rules]
     rows = []

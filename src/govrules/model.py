@@ -385,12 +385,24 @@ class _RuleBase(_Model):
 
     def cited_clauses(self) -> dict[str, str]:
         """The clauses the rule cites, by the field that names each (a JSON pointer below the
-        rule): its own (``clause``), and its extension's if it names one (``extension/clause``)."""
+        rule): its own (``clause``), its extension's if it names one (``extension/clause``), and
+        each step's that names one (``steps/1/clause``)."""
         cited = {"clause": self.clause}
         extension = getattr(self, "extension", None)
         if extension is not None and extension.clause is not None:
             cited["extension/clause"] = extension.clause
+        for i, step in enumerate(getattr(self, "steps", ())):
+            if step.clause is not None:
+                cited[f"steps/{i}/clause"] = step.clause
         return cited
+
+    def clause_of(self, step: int | None) -> str:
+        """The clause a finding or outcome about ``step`` (numbered from 1) cites: the step's own
+        if it names one, else the rule's."""
+        steps = getattr(self, "steps", None)
+        if step is None or not steps or not 1 <= step <= len(steps):
+            return self.clause
+        return steps[step - 1].clause or self.clause
 
 
 _DAYS = r"^([1-9]|[12][0-9]|3[01])-([1-9]|[12][0-9]|3[01]|last)$"
@@ -638,6 +650,10 @@ class Step(_Model):
         description="Fields of the response that must equal the trigger's (e.g. the same subject).",
     )
     roll: Literal["none", "next-workday"] = "none"
+    clause: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None,
+        description="The clause that requires this step (NIS2 Art. 23(4)(b)), if not the rule's: its findings cite it.",
+    )
 
 
 class Trigger(_Model):

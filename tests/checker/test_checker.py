@@ -1116,6 +1116,50 @@ class TestTriggered:
         step2 = [o for o in report.outcomes if o.step == 2]
         assert [(o.status, o.due) for o in step2] == [("met", datetime(2024, 3, 19, 23, 59, 59, 999999, tzinfo=SH))]
 
+    def test_a_step_naming_its_own_clause_is_cited_by_its_findings_and_outcomes(self) -> None:
+        """Step 2 names clause D1.8.4b: its outcome, its `unanswered`, `pending` and
+        `wrong-recipient` findings cite it, and their messages say it; step 1, naming none, cites
+        the rule's clause and its message is as before."""
+        rule = {**CHAIN, "steps": [CHAIN["steps"][0], {**CHAIN["steps"][1], "clause": "D1.8.4b"}]}
+        assert ruleset(rule).rules[0].cited_clauses() == {"clause": "D1.8.4", "steps/1/clause": "D1.8.4b"}
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection", subject="s1"),
+            ev("r1", "2024-03-12T10:00", "b1", "written-report"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(o.step, o.status, o.clause) for o in report.outcomes] == [
+            (1, "late-response", "D1.8.4"),
+            (2, "unanswered", "D1.8.4b"),
+        ]
+        late, unanswered = gaps(report)
+        assert (late.code.value, late.clause, unanswered.code.value, unanswered.clause) == (
+            "late-response",
+            "D1.8.4",
+            "unanswered",
+            "D1.8.4b",
+        )
+        assert "step 1 of" in late.message and "clause" not in late.message
+        assert "never did step 2 (clause D1.8.4b) of inspection (feedback)" in unanswered.message
+        [zh] = gaps(run(ruleset(rule), log, lang="zh"), "unanswered")
+        assert "第 2 步(依据 D1.8.4b)(feedback," in zh.message
+
+        [pending] = gaps(run(ruleset(rule), log, as_of=datetime(2024, 3, 15, tzinfo=SH)), "pending")
+        assert (pending.clause, pending.detail["step"]) == ("D1.8.4b", 2)
+        assert "step 2 (clause D1.8.4b) of inspection" in pending.message
+
+        sent_astray = [*log, ev("f1", "2024-03-13T10:00", "b1", "feedback", recipient="s2")]
+        [wrong] = gaps(run(ruleset(rule), sent_astray), "wrong-recipient")
+        assert (wrong.clause, wrong.evidence) == ("D1.8.4b", ("i1", "f1"))
+        assert "step 2 (clause D1.8.4b) of inspection" in wrong.message
+
+        withdrawn = [
+            log[0],
+            ev("r1", "2024-03-02T10:00", "b1", "written-report"),
+            ev("w1", "2024-03-03T10:00", "b1", "withdrawal"),
+        ]
+        [discharged] = gaps(run(ruleset({**rule, "unless": {"action": "withdrawal"}}), withdrawn), "discharged")
+        assert (discharged.clause, discharged.detail["step"], discharged.evidence) == ("D1.8.4b", 2, ("i1", "w1"))
+
     def test_the_order_of_the_steps_events_is_not_checked(self) -> None:
         """A feedback given before its written report answers the feedback's step, and one given
         where no report was ever written answers it too: each step's response is searched from

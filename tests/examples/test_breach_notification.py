@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -50,6 +51,27 @@ def test_nis2_chain_deadlines(cli: Cli) -> None:
     late = cli.one(report, "late-response", "nis2-reporting-chain", "helix-reha", "REG-25-021")
     assert (late["detail"]["step"], late["late_by_seconds"]) == (1, 5400)
     assert [steps["REG-25-021", n]["status"] for n in (1, 2, 3)] == ["late-response", "met", "pending"]
+
+
+def test_each_nis2_step_cites_its_point_of_the_article(cli: Cli) -> None:
+    """The chain's steps name points (a), (b) and (d) of Art. 23(4): outcomes and findings cite
+    them, and coverage counts each as encoded by the chain."""
+    _, report = cli.check("breach-notification")
+    chain = [o for o in report["outcomes"] if o["rule"] == "nis2-reporting-chain"]
+    assert {(o["step"], o["clause"]) for o in chain} == {
+        (1, "NIS2 Art. 23(4)(a)"),
+        (2, "NIS2 Art. 23(4)(b)"),
+        (3, "NIS2 Art. 23(4)(d)"),
+    }
+    late = cli.one(report, "late-response", "nis2-reporting-chain", "helix-reha", "REG-25-021")
+    pending = cli.one(report, "pending", "nis2-reporting-chain", "helix-reha", "REG-25-021")
+    assert (late["clause"], pending["clause"]) == ("NIS2 Art. 23(4)(a)", "NIS2 Art. 23(4)(d)")
+    assert "step 1 (clause NIS2 Art. 23(4)(a)) of NIS2 incident reporting" in late["message"]
+    code, out, err = cli("coverage", "examples/breach-notification/rules.yaml", "--format", "json")
+    assert (code, err) == (0, "")
+    rows = {r["clause"]: (r["status"], r["rules"]) for r in json.loads(out)["clauses"]}
+    for point in ("", "(a)", "(b)", "(d)"):
+        assert rows[f"NIS2 Art. 23(4){point}"] == ("encoded", ["nis2-reporting-chain"])
 
 
 def test_gdpr_content_and_discharge(cli: Cli) -> None:
