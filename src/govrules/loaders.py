@@ -1569,6 +1569,8 @@ def _cross_checked(
     rule_ids = sorted(r.id for r in rules.rules)
     by_id = {r.id: r for r in rules.rules}
     for i, ex in enumerate(org.exemptions):
+        if not ex.applies_to(rules.id):
+            continue  # another rule set's, which this check leaves out
         exempted = by_id.get(ex.rule)
         if exempted is None:
             org_problems.append(

@@ -1021,6 +1021,18 @@ class Exemption(_Model):
     periods: list[str] = Field(default_factory=list, description="Period labels; empty with 'dates' or for all.")
     dates: DateRange | None = None
     reason: Annotated[str, Field(min_length=1)]
+    rule_set: Id | None = Field(
+        default=None,
+        description=(
+            "The id of the rule set whose rule this exemption names, for an organisation checked against "
+            "several: a check against another rule set leaves it out. Without it, it is for every rule set checked, "
+            "each of which must have the rule."
+        ),
+    )
+
+    def applies_to(self, rules_id: str) -> bool:
+        """Whether this exemption is for the rule set with id ``rules_id``."""
+        return self.rule_set is None or self.rule_set == rules_id
 
 
 class Organisation(_Model):

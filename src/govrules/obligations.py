@@ -393,7 +393,7 @@ def _recipient(rule: RecurringRule, counterpart: Actor | None) -> str | None:
 
 def _exemption(ctx: Context, rule_id: str, actor: str, period: Period) -> str | None:
     for ex in ctx.org.exemptions:
-        if ex.rule != rule_id or ex.actor != actor:
+        if ex.rule != rule_id or ex.actor != actor or not ex.applies_to(ctx.rules.id):
             continue
         if ex.periods and any(_exempts(label, period, ctx.org) for label in ex.periods):
             return ex.reason

@@ -2583,6 +2583,33 @@ class TestPendingExemptAndActivity:
         assert (f.code.value, f.actor, f.period, f.severity) == ("exempt", "b1", "2024-02", "info")
         assert "Spring festival closure" in f.message
 
+    def test_an_exemption_for_another_rule_set_is_left_out(self) -> None:
+        """An organisation shared by two rule sets: an exemption naming the other rule set (`rule_set`)
+        is left out of this check, though this rule set has no rule of its id; one naming this rule
+        set applies, and one naming this rule set and a rule it lacks is refused as before."""
+        from govrules import obligations
+        from govrules.model import Exemption
+
+        ours = _exemption().model_copy(update={"rule_set": "t"})
+        theirs = Exemption(rule="safety-drill", actor="b1", reason="Drill waived", rule_set="school-safety")
+        same_id_elsewhere = _exemption(periods=["2024-03"]).model_copy(update={"rule_set": "school-safety"})
+        org = ORG.model_copy(update={"exemptions": [ours, theirs, same_id_elsewhere]})
+        report = run(ruleset(MONTHLY), monthly_log("b1", skip=[2, 3]) + monthly_log("b2"), org=org)
+        assert [(f.code.value, f.actor, f.period) for f in gaps(report)] == [
+            ("exempt", "b1", "2024-02"),
+            ("missing", "b1", "2024-03"),  # exempted for the other rule set's rule of the same id only
+        ]
+        owed = obligations(ruleset(MONTHLY), org, start=date(2024, 1, 1), end=date(2024, 4, 1))
+        assert [(o.period, o.status) for o in owed if o.actor == "b1"] == [
+            ("2024-01", "open"),
+            ("2024-02", "exempt"),
+            ("2024-03", "open"),
+        ]
+        stray = ORG.model_copy(update={"exemptions": [theirs.model_copy(update={"rule_set": "t"})]})
+        with pytest.raises(OrganisationError) as raised:
+            run(ruleset(MONTHLY), [], org=stray)
+        assert [(p.pointer, p.code) for p in raised.value.problems] == [("/exemptions/0/rule", "unknown-rule")]
+
     def test_an_exemption_label_covers_the_periods_it_holds(self) -> None:
         """An exemption for ``2024-q1`` (any spelling of a label) covers the monthly obligations of
         January to March, which it holds whole, and no other month; a quarterly rule's 2024-Q1 too."""
