@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -57,7 +57,13 @@ from govrules.periods import (
     written_period,
 )
 
-__all__ = ["Context", "Obligation", "iter_obligations", "obligations", "zone_of"]
+__all__ = ["NO_LIMIT", "Context", "Obligation", "iter_obligations", "obligations", "zone_of"]
+
+NO_LIMIT = datetime(9999, 12, 30, tzinfo=UTC)
+"""The late-acceptance limit (``Obligation.closes``) of an obligation that has none: by default, a
+period's limit is the next period's due moment, and the last period an organisation's calendar
+lists has no next one, so a late event answers it however late. A moment, not ``None``, so that
+every limit compares as one; the calendar renderers say "no limit"."""
 
 NOT_HELD_NOTE = "not active for the whole period"
 """The note of a period an actor did not hold in full, which owes nothing."""
@@ -86,7 +92,7 @@ class Obligation:
 
     ``opens`` is the first instant of the period (of the day after it, for a rule due some time
     after its period: ``due_after``), ``due`` the last on-time instant, ``closes`` the last
-    instant at which a late event is still accepted. ``window_start``/``window_end``
+    instant at which a late event is still accepted (`NO_LIMIT` where there is none). ``window_start``/``window_end``
     bound the window where events should fall (``None``: the whole period).
     """
 
@@ -518,8 +524,8 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
             closes = _limit(ctx, due, rule.accept_late, rolled, None, period.label, unrolled)
         else:
             following = _next_period(ctx, rule, period)
-            if following is None:
-                closes = due
+            if following is None:  # the last period its calendar lists: no debt comes after it
+                closes = NO_LIMIT
             else:
                 following_end = end_of_day(following.last_day, ctx.tz)
                 text = rule.due_after or "0 days"

@@ -559,3 +559,40 @@ def test_ics_uids_stay_apart_when_ids_hold_a_slash(tmp_path: Path) -> None:
         "o/r%2Fa/b/-/2024-01@govrules",
         "o/r/a%2Fb/-/2024-01@govrules",
     ]
+
+
+def test_the_last_term_of_a_calendar_is_accepted_late_without_limit(tmp_path: Path) -> None:
+    """The last term the organisation's calendar lists has no next term whose due moment would
+    end its late acceptance: JSON and CSV give no `closes` (null, empty), the iCalendar
+    description says "no limit"; the term before it closes at the last term's due moment."""
+    rules, org = tmp_path / "rules.yaml", tmp_path / "org.yaml"
+    rules.write_text(
+        "id: t\ntitle: T\ntimezone: Asia/Shanghai\nrules:\n"
+        "  - {id: term-report, kind: recurring, clause: C, who: party-office, action: report, every: {calendar: terms}}\n",
+        encoding="utf-8",
+    )
+    org.write_text(
+        "id: o\nactors:\n  - {id: party-office}\ncalendars:\n  terms:\n"
+        "    - {id: spring, start: 2024-02-01, end: 2024-06-30}\n"
+        "    - {id: autumn, start: 2024-09-01, end: 2025-01-17}\n",
+        encoding="utf-8",
+    )
+    files = (str(rules), str(org))
+    rows = {r["period"]: r["closes"] for r in _json(files)}
+    assert rows == {"spring": "2025-01-17T23:59:59.999999+08:00", "autumn": None}
+    code, out, err = _obligations(files, "--format", "csv")
+    assert (code, err) == (0, "")
+    assert {r["period"]: r["closes"] for r in csv.DictReader(io.StringIO(out))} == {
+        "spring": "2025-01-17T23:59:59.999999+08:00",
+        "autumn": "",
+    }
+    code, out, err = _obligations(files, "--format", "ics")
+    assert (code, err) == (0, "")
+    closes = {
+        "autumn" in d: [line for line in d.splitlines() if line.startswith("Accepted late")]
+        for d in map(str, (e["DESCRIPTION"] for e in _events(out)))
+    }
+    assert closes == {
+        True: ["Accepted late until: no limit (the calendar lists no later period)"],
+        False: ["Accepted late until: 2025-01-17 23:59:59 +08:00"],
+    }

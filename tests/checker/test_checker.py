@@ -507,6 +507,36 @@ class TestLate:
             ("late", "monthly", "b1", "2024-11", ("dec2",)),
         ]
 
+    def test_the_last_period_of_a_calendar_accepts_a_late_event_however_late(self) -> None:
+        """The default limit is the next period's due moment; the last term a calendar lists has
+        none, so a report naming no period after its due moment is `late` for it, as a month's
+        would be, not `missing` with the report unused. Listing the next term bounds it again."""
+        from govrules import obligations
+        from govrules.obligations import NO_LIMIT
+
+        rule = {**MONTHLY, "every": {"calendar": "terms"}}
+        spring = {"id": "spring", "start": "2024-02-01", "end": "2024-06-30"}
+        autumn = {"id": "autumn", "start": "2024-09-01", "end": "2025-01-31"}
+        org = Organisation.model_validate({**ORG.model_dump(by_alias=True), "calendars": {"terms": [spring]}})
+        log = [ev("r", "2024-07-03T10:00", "b1", "report", recipient="hq")]
+        report = run(ruleset(rule), log, org=org, as_of=datetime(2024, 8, 1, tzinfo=SH))
+        assert [(o.actor, o.status, o.evidence) for o in report.outcomes] == [
+            ("b1", "late", ("r",)),
+            ("b2", "missing", ()),
+        ]
+        assert report.records.unused == 0
+        [owed] = [
+            o for o in obligations(ruleset(rule), org, start=date(2024, 1, 1), end=date(2025, 1, 1)) if o.actor == "b1"
+        ]
+        assert owed.closes == NO_LIMIT
+        both = Organisation.model_validate({**ORG.model_dump(by_alias=True), "calendars": {"terms": [spring, autumn]}})
+        late = [ev("r", "2025-02-03T10:00", "b1", "report", recipient="hq")]  # after autumn's due moment
+        report = run(ruleset(rule), late, org=both, end=date(2025, 2, 1), as_of=datetime(2025, 3, 1, tzinfo=SH))
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes if o.actor == "b1"] == [
+            ("spring", "missing", ()),
+            ("autumn", "late", ("r",)),
+        ]
+
     def test_accept_late_bounds_an_event_naming_its_period(self) -> None:
         """A rule's own limit (``accept_late: 3 days``) binds an event that names its period: March's
         report filed on 4 April answers nothing, and March is missing. Under the default limit the

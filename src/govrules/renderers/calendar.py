@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from govrules.durations import local_date
 from govrules.messages import format_instant, format_period
 from govrules.model import Organisation, RecurringRule, RuleSet, labelled_periods, text_in
-from govrules.obligations import Obligation, display_name, zone_of
+from govrules.obligations import NO_LIMIT, Obligation, display_name, zone_of
 from govrules.renderers._common import BIDI_SHOWN, columns, note_text, one_line, say
 
 __all__ = ["FORMATS", "render_obligations"]
@@ -54,6 +54,7 @@ _LABELS = {
         "in-principle": "in principle",
         "due": "Due",
         "closes": "Accepted late until",
+        "no_limit": "no limit (the calendar lists no later period)",
         "to": "To",
         "count": "Count",
         "status": "Status",
@@ -70,6 +71,7 @@ _LABELS = {
         "in-principle": "原则上",
         "due": "截止",
         "closes": "逾期受理至",
+        "no_limit": "不限(日历中无后续期间)",
         "to": "报送对象",
         "count": "次数",
         "status": "状态",
@@ -96,7 +98,7 @@ def _row(o: Obligation) -> dict[str, Any]:
         "period": o.period,
         "opens": o.opens.isoformat(),
         "due": o.due.isoformat(),
-        "closes": o.closes.isoformat(),
+        "closes": None if o.closes == NO_LIMIT else o.closes.isoformat(),
         "window_opens": o.window_start.isoformat() if o.window_start else None,
         "window_closes": o.window_end.isoformat() if o.window_end else None,
         "min": o.min,
@@ -238,7 +240,9 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
         if window:
             description.append(f"{_label('window', lang)}: {window}")
         description.append(f"{_label('due', lang)}: {format_instant(o.due, tz)}")
-        if o.closes > o.due:
+        if o.closes == NO_LIMIT:
+            description.append(f"{_label('closes', lang)}: {_label('no_limit', lang)}")
+        elif o.closes > o.due:
             description.append(f"{_label('closes', lang)}: {format_instant(o.closes, tz)}")
         if o.recipient:
             recipient = o.recipient.removeprefix("role:")
