@@ -98,6 +98,7 @@ class _Run:
     _sorted: dict[tuple[str, ...], tuple[Event, ...]] = field(default_factory=dict)
     _spans: dict[str, dict[str, tuple[DateRange, ...] | None]] = field(default_factory=dict)
     _names: dict[str | None, str] = field(default_factory=dict)
+    _active: dict[str, DateRange | None] = field(default_factory=dict)
 
     # -- helpers shared by the kind checkers ------------------------------------------------
 
@@ -141,6 +142,9 @@ class _Run:
             return of_role[actor_id]
         actor = self.ctx.org.actor(actor_id)
         spans = None if actor is None else tuple(actor.role_spans(role))
+        if spans and actor is not None and actor.active is not None:
+            # an actor holds no role on a day it does not exist: its active dates bound each grant
+            spans = tuple(both for s in spans if (both := _within(s, actor.active)) is not None)
         if spans and any(s.from_ is None and s.to is None for s in spans):
             spans = _ALWAYS
         of_role[actor_id] = spans
@@ -163,7 +167,7 @@ class _Run:
         if actor_id is None:
             return False
         if party.actor is not None:
-            return actor_id == party.actor
+            return actor_id == party.actor and (when is None or self.exists(actor_id, when))
         role = party.role
         if role is not None:
             of_role = self._spans.get(role)
@@ -174,9 +178,19 @@ class _Run:
         if party.trigger is not None and trigger is not None:
             named: str | None = getattr(trigger, party.trigger)
             if party.relation is not None:
-                return actor_id in self.related(named, party.relation)
+                return actor_id in self.related(named, party.relation) and (when is None or self.exists(actor_id, when))
             return actor_id == named
         return False
+
+    def exists(self, actor_id: str, when: datetime) -> bool:
+        """Whether ``actor_id`` is active on the local day of ``when`` (an actor the organisation
+        does not list, or lists without active dates, always is)."""
+        if actor_id in self._active:
+            active = self._active[actor_id]
+        else:
+            actor = self.ctx.org.actor(actor_id)
+            active = self._active[actor_id] = None if actor is None else actor.active
+        return active is None or active.contains(local_date(when, self.ctx.tz))
 
     def related(self, actor_id: str | None, relation: str) -> list[str]:
         """The members of ``relation`` of ``actor_id`` (none for an actor not in the organisation)."""
@@ -260,6 +274,16 @@ class _Run:
 
 
 _ALWAYS = (DateRange(),)  # the spans of a role held without dates
+
+
+def _within(span: DateRange, active: DateRange) -> DateRange | None:
+    """The days of ``span`` inside ``active`` (None for none)."""
+    first = max((d for d in (span.from_, active.from_) if d is not None), default=None)
+    last = min((d for d in (span.to, active.to) if d is not None), default=None)
+    if first is not None and last is not None and last < first:
+        return None
+    return DateRange(from_=first, to=last)
+
 
 _PART = 1 << 16
 """How many events or outcomes are gathered in a list before they are moved into a tuple.

@@ -2087,6 +2087,43 @@ class TestPrerequisite:
             ("o-05-talk", "unapproved"),
         ]
 
+    def test_an_actor_approves_nothing_on_a_day_it_does_not_exist(self) -> None:
+        """The former vice principal holds the role without dates but exists only until 30 June
+        (`active`): its approval of 1 July approves nothing, whether the approver is asked for by
+        role, by name, or as a member of the lecturer's relation, and the outcome says another
+        party approved; its approval of 1 June still counts."""
+        former = Actor.model_validate({"id": "former-vp", "roles": ["vp"], "active": {"to": "2024-06-30"}})
+        lecturer = Actor.model_validate({"id": "lecturer", "relations": {"deans": ["former-vp"]}})
+        org = ORG.model_copy(update={"actors": [*ORG.actors, former, lecturer]})
+        log = [
+            ev(f"{month}-ok", f"2024-{month}-01T09:00", "former-vp", "approve", subject=f"talk-{month}")
+            for month in ("06", "07")
+        ] + [
+            ev(f"{month}-talk", f"2024-{month}-02T10:00", "lecturer", "lecture", subject=f"talk-{month}")
+            for month in ("06", "07")
+        ]
+        for by in ({"role": "vp"}, {"actor": "former-vp"}, {"trigger": "actor", "relation": "deans"}):
+            rule = {**PREREQ, "requires": [{"action": "approve", "by": by}]}
+            report = run(ruleset(rule), log, org=org)
+            assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+                ("06-talk", "met", ("06-talk", "06-ok")),
+                ("07-talk", "unapproved", ("07-talk", "07-ok")),
+            ], by
+            [f] = gaps(report)
+            assert (f.period, f.detail["missing"][0]["problem"], f.detail["missing"][0]["events"]) == (
+                "07-talk",
+                "other-party",
+                ["07-ok"],
+            ), by
+        # nor is a report sent to it then sent to the role's holder
+        to_vp = {**MONTHLY, "who": "b1", "to": {"role": "vp"}}
+        reports = [ev(f"r{m}", f"2024-{m:02d}-20T10:00", "b1", "report", recipient="former-vp") for m in (6, 7)]
+        report = run(ruleset(to_vp), reports, org=org, start=date(2024, 6, 1), end=date(2024, 8, 1))
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("2024-06", "met", ("r6",)),
+            ("2024-07", "wrong-recipient", ("r7",)),
+        ]
+
     def test_a_recipients_or_approvers_role_is_judged_on_the_day_of_the_event(self) -> None:
         """An acting vice principal holds the role from 10 to 20 April. A report to it counts when
         it is sent while it holds the role, though it does not hold it on the period's last day
