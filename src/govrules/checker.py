@@ -2839,6 +2839,21 @@ _CHECK_FIELDS = {
 }
 
 
+def _disjoint(reports: Sequence[Report]) -> None:
+    """Refuse reports of parts that overlap: an obligation (a rule's, of one actor or pair, for
+    one period or trigger, at one step) is one part's, and found in two it would be counted twice."""
+    held: dict[tuple[str, str, str | None, str, int | None], int] = {}
+    for i, r in enumerate(reports, start=1):
+        for o in r.outcomes:
+            key = (o.rule, o.actor, o.counterpart, o.period, o.step)
+            first = held.setdefault(key, i)
+            if first != i:
+                raise InvalidArgument(
+                    f"merge_reports() needs reports of disjoint parts; reports {first} and {i} both hold the "
+                    f"obligation of {o.actor!r} under rule {o.rule!r} for {o.period!r}: was {o.actor!r} checked in both?"
+                )
+
+
 def merge_reports(reports: Sequence[Report]) -> Report:
     """Merge the reports of one check run per partition into the report of the whole.
 
@@ -2853,7 +2868,8 @@ def merge_reports(reports: Sequence[Report]) -> Report:
 
     Raises:
         InvalidArgument: no reports, or reports of different checks: of another rule set,
-            organisation, range, as-of, time zone or language (the message names which).
+            organisation, range, as-of, time zone or language (the message names which), or of
+            parts that overlap: two reports holding one obligation (an actor checked in both).
     """
     if not reports:
         raise InvalidArgument("merge_reports() needs at least one report")
@@ -2866,6 +2882,7 @@ def merge_reports(reports: Sequence[Report]) -> Report:
                     f"time zone and language); report {i}'s {what} is {getattr(r, name)!r}, the first's "
                     f"{getattr(first, name)!r}"
                 )
+    _disjoint(reports)
     findings = sorted((f for r in reports for f in r.findings), key=finding_sort_key)
     outcomes = sorted_outcomes(o for r in reports for o in r.outcomes)
     files: Counter[str] = Counter()

@@ -164,7 +164,8 @@ def _part(org: Organisation = ORG, **changes: Any) -> Report:
         "as_of": datetime(2024, 4, 1, tzinfo=SH),
         **changes,
     }
-    return check(RULES, org, [], actors=["b1"], **args)
+    args.setdefault("actors", ["b1"])
+    return check(RULES, org, [], **args)
 
 
 def test_reports_of_checks_in_different_time_zones_are_not_merged() -> None:
@@ -183,7 +184,22 @@ def test_reports_of_checks_in_different_time_zones_are_not_merged() -> None:
     with pytest.raises(InvalidArgument) as info:
         merge_reports([shanghai, rome])
     assert str(info.value).endswith("report 2's time zone is 'Europe/Rome', the first's 'Asia/Shanghai'")
-    assert merge_reports([shanghai, shanghai]).timezone == "Asia/Shanghai"
+    assert merge_reports([shanghai, _part(actors=["b2"])]).timezone == "Asia/Shanghai"
+
+
+def test_reports_of_overlapping_parts_are_not_merged() -> None:
+    """A part given twice, or an actor checked in two parts, would count its obligations,
+    findings and records twice: merging is refused, naming the reports and an obligation both
+    hold. Before, a one-record log merged with itself read as two records and two findings."""
+    b1, b2 = _part(), _part(actors=["b2"])
+    assert merge_reports([b1, b2]).summary.obligations == b1.summary.obligations + b2.summary.obligations
+    for parts, first, second in (([b1, b1], 1, 2), ([b2, b1, _part(actors=["b1", "b2"])], 2, 3)):
+        with pytest.raises(InvalidArgument) as info:
+            merge_reports(parts)
+        assert str(info.value) == (
+            f"merge_reports() needs reports of disjoint parts; reports {first} and {second} both hold the "
+            "obligation of 'b1' under rule 'monthly' for '2024-01': was 'b1' checked in both?"
+        )
 
 
 @pytest.mark.parametrize(
