@@ -654,6 +654,26 @@ def test_a_steps_clause_is_a_declared_one() -> None:
     assert "did you mean 'Art. 34(1)'" in problem.message
 
 
+def test_a_comparison_in_where_is_checked_when_loaded() -> None:
+    """A comparison's bounds are numbers, its keys gt/gte/lt/lte (a slip is suggested), and it
+    holds of some number: otherwise its rule would select no event."""
+    rule = (
+        "  - {id: p, kind: prerequisite, clause: c, action: purchase, where: {amount: %s}, requires: [{action: ok}]}\n"
+    )
+    good = HEAD + "rules:\n" + rule % "{gt: 50000, lte: 1000000}"
+    assert load_rules(good.encode(), file="r.yaml").rules[0].where == {"amount": {"gt": 50000, "lte": 1000000}}  # type: ignore[union-attr]
+    for written, code, said in (
+        ("{gt: '50000'}", "bad-value", "expected a number as a comparison's bound, got '50000'"),
+        ("{gtt: 5}", "unknown-key", "unknown key 'gtt'; did you mean 'gt'?"),
+        ("{}", "bad-rule", "expected at least one of 'gt', 'gte', 'lt', 'lte' in a comparison"),
+        ("{gte: 6, lt: 6}", "bad-rule", "expected bounds some number meets, got {'gte': 6, 'lt': 6}: it holds of none"),
+    ):
+        with pytest.raises(RuleSetError) as info:
+            load_rules((HEAD + "rules:\n" + rule % written).encode(), file="r.yaml")
+        [problem] = info.value.problems
+        assert (problem.code, problem.message) == (code, said), written
+
+
 class TestGlossaryReadings:
     GLOSSARY = (
         "glossary:\n"

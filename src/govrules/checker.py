@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from decimal import Decimal
 from functools import lru_cache, partial
 from itertools import chain, islice, repeat
-from operator import attrgetter, countOf, is_, is_not, le, lt
+from operator import attrgetter, countOf, ge, gt, is_, is_not, le, lt
 from typing import Any, TypeVar, cast
 
 import msgspec
@@ -337,12 +339,46 @@ def _periods(texts: set[str]) -> set[str]:
     return {canonical_label(text) or text for text in texts}
 
 
-def _selects(where: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+def _selects(where: Mapping[str, Any]) -> dict[str, frozenset[Any]]:
     """What a ``where`` asks, as `_where_matches` compares it (``[a, b]`` and ``[b, a]``, ``a``
-    and ``[a]``, ``3`` and ``"3"`` ask the same)."""
+    and ``[a]``, ``3`` and ``"3"`` ask the same; a comparison, its bounds as numbers)."""
     return {
-        key: frozenset(_periods(_texts(wanted)) if key == "period" else _texts(wanted)) for key, wanted in where.items()
+        key: frozenset((op, Decimal(str(bound))) for op, bound in wanted.items())
+        if isinstance(wanted, dict)
+        else frozenset(_periods(_texts(wanted)) if key == "period" else _texts(wanted))
+        for key, wanted in where.items()
     }
+
+
+_COMPARE = {"gt": gt, "gte": ge, "lt": lt, "lte": le}
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+"""A number as text writes it (a CSV cell): digits with an optional sign, decimal point and
+exponent; no thousands separator, currency sign or decimal comma, whose reading depends on a
+locale the log does not state."""
+
+
+def _number(value: Any) -> Decimal | None:
+    """``value`` as a number: a log's number (not a boolean), or text written as one (`_NUMBER`,
+    blanks around it allowed); None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None
+    if isinstance(value, str) and _NUMBER.fullmatch(text := value.strip()):
+        return Decimal(text)
+    return None
+
+
+def _compares(comparison: Mapping[str, Any], value: Any) -> bool:
+    """Whether ``value`` (or, for a list, one of its items) is a number within every bound of
+    ``comparison``."""
+    for item in value if isinstance(value, list) else (value,):
+        number = _number(item)
+        if number is not None and all(_COMPARE[op](number, Decimal(str(b))) for op, b in comparison.items()):
+            return True
+    return False
 
 
 def _where_matches(where: Mapping[str, Any], event: Event) -> bool:
@@ -350,6 +386,10 @@ def _where_matches(where: Mapping[str, Any], event: Event) -> bool:
         value = event.attributes.get(key)
         if value is None and key in ("recipient", "subject", "ref", "period"):
             value = getattr(event, key)
+        if isinstance(wanted, dict):
+            if not _compares(wanted, value):
+                return False
+            continue
         options = _texts(wanted)
         if key == "period" and isinstance(value, str):  # a period as people write it
             value = canonical_label(value) or value

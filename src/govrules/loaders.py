@@ -26,6 +26,7 @@ from typing import Annotated, Any, Literal, NamedTuple, TypeVar, Union, get_args
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from typing_extensions import is_typeddict
 
 from govrules import model
 from govrules.errors import InvalidArgument, LoadError, OrganisationError, Problem, RuleSetError
@@ -699,6 +700,7 @@ def _allowed_keys(
                 inner.extend(_alternatives(args[1]))
         candidates = inner
     shapes = [{info.alias or name for name, info in t.model_fields.items()} for t in candidates if _is_model(t)]
+    shapes += [set(t.__annotations__) for t in candidates if is_typeddict(t)]  # a comparison of `where`
     if not shapes:
         return None
     most = max(len(keys.intersection(beside)) for keys in shapes)

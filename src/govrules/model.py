@@ -8,6 +8,7 @@ with an example of each kind, in docs/rules.md. Durations are kept as written ("
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection, Iterable, Iterator
 from datetime import date, timedelta
@@ -24,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+from typing_extensions import TypedDict
 
 from govrules.durations import DURATION_SYNTAX, Duration, MonthPolicy, parse_duration
 from govrules.errors import PeriodError
@@ -341,12 +343,51 @@ def _where_keys(where: dict[str, Any]) -> dict[str, Any]:
     return where
 
 
+def _a_bound(value: Any) -> Any:
+    """A comparison's bound: a finite number as the rule file writes it (``"50000"`` is text)."""
+    if isinstance(value, bool | str) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise _invalid("bad-value", f"expected a number as a comparison's bound, got {value!r}")
+    return value
+
+
+Bound = Annotated[int | float, BeforeValidator(_a_bound)]
+
+
+class Comparison(TypedDict, total=False):
+    """A numeric condition of ``where``: the attribute, read as a number, is greater than ``gt``,
+    at least ``gte``, less than ``lt``, at most ``lte`` (each one given must hold)."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
+
+    gt: Bound
+    gte: Bound
+    lt: Bound
+    lte: Bound
+
+
+def _check_comparison(comparison: Comparison) -> Comparison:
+    if not comparison:
+        raise _invalid("bad-rule", "expected at least one of 'gt', 'gte', 'lt', 'lte' in a comparison")
+    bounds: dict[str, float] = dict(comparison)  # type: ignore[arg-type]
+    # the tightest bound each side, and whether it excludes its own value (gt, lt)
+    low = max(((v, k == "gt") for k, v in bounds.items() if k in ("gt", "gte")), default=None)
+    high = min(
+        ((v, k == "lt") for k, v in bounds.items() if k in ("lt", "lte")), default=None, key=lambda b: (b[0], not b[1])
+    )
+    if low is not None and high is not None and (low[0] > high[0] or (low[0] == high[0] and (low[1] or high[1]))):
+        raise _invalid("bad-rule", f"expected bounds some number meets, got {bounds!r}: it holds of none")
+    return comparison
+
+
+Condition = Scalar | list[Scalar] | Annotated[Comparison, AfterValidator(_check_comparison)]
+
 Where = Annotated[
-    dict[str, Scalar | list[Scalar]],
+    dict[str, Condition],
     AfterValidator(_where_keys),
     Field(
         description="Attribute conditions: the event's attribute equals the value (or one of "
-        "the listed values); for a list attribute, it contains the value."
+        "the listed values); for a list attribute, it contains the value. A mapping of 'gt', 'gte', "
+        "'lt', 'lte' compares the attribute as a number ({gt: 50000}: above 50,000)."
     ),
 ]
 

@@ -155,7 +155,13 @@ def _scalars() -> st.SearchStrategy[Any]:
 @cache
 def _wheres() -> st.SearchStrategy[dict[str, Any]]:
     keys = st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True).filter(lambda k: k not in NO_CONDITION)
-    return st.dictionaries(keys, _scalars() | st.lists(_scalars(), max_size=3), max_size=2)
+    comparisons = st.dictionaries(
+        st.sampled_from(("gt", "gte", "lt", "lte")),
+        st.integers(-(10**6), 10**6) | st.floats(-1e6, 1e6, allow_nan=False),
+        min_size=1,
+        max_size=1,
+    )
+    return st.dictionaries(keys, _scalars() | st.lists(_scalars(), max_size=3) | comparisons, max_size=2)
 
 
 @cache
@@ -778,6 +784,7 @@ _FILTERS: tuple[tuple[dict[str, Any], tuple[Any, ...], Any], ...] = (
     ({"urgent": True}, (True, "true", "TRUE"), "false"),
     ({"count": 3}, (3, "3", 3.0), 4),
     ({"decision": "approved"}, ("approved", ["approved", "noted"]), "rejected"),
+    ({"amount": {"gt": 50000}}, (50001, "50000.5", " 6e4 ", 75000.0, ["100", "60000"]), "50000"),
 )
 """The ``where`` conditions `audits` draws, each with attribute values that meet it (as a log
 gives them: a list holding the value, text for a boolean or a number) and one that does not."""
@@ -931,7 +938,7 @@ def _semantic_rule(draw: st.DrawFn, kinds: tuple[str, ...], rid: str) -> Rule:
             clause=f"C-{rid}",
             who=Party(role="branch", relation=_RELATION) if pair else Party(role="branch"),
             action=act,
-            where=draw(st.sampled_from(({}, *(where for where, _, _ in _FILTERS[:4])))),
+            where=draw(st.sampled_from(({}, *(where for where, _, _ in (*_FILTERS[:4], _FILTERS[5]))))),
             to=draw(st.sampled_from((None, Party(counterpart=True)) if pair else (None, "hq"))),
             every=every,
             min=minimum,
@@ -1465,16 +1472,26 @@ def _members(ctx: Any, actor_id: str, relation: str) -> list[str]:
 
 def _trigger_actors(ctx: Any, party: Party | None, when: datetime | None = None) -> list[str]:
     """The actors ``party`` names: all that ever hold its role, or those holding it on the local
-    day of ``when``."""
+    day of ``when`` (an actor holds none on a day it is not active); the named actor, if active
+    that day."""
+    day = None if when is None else when.astimezone(ctx.tz).date()
     if party is not None and party.actor is not None:
-        return [party.actor]
+        return [party.actor] if _active(ctx, party.actor, day) else []
     if party is not None and party.role is not None:
         role = party.role
-        day = None if when is None else when.astimezone(ctx.tz).date()
         return sorted(
-            a.id for a in ctx.org.holders(role) if day is None or any(span.contains(day) for span in a.role_spans(role))
+            a.id
+            for a in ctx.org.holders(role)
+            if day is None or (_active(ctx, a.id, day) and any(span.contains(day) for span in a.role_spans(role)))
         )
     return sorted(a.id for a in ctx.org.actors)
+
+
+def _active(ctx: Any, actor_id: str, day: date | None) -> bool:
+    """Whether ``actor_id`` is active on ``day`` (any day, for None or an actor the organisation
+    does not list)."""
+    actor = ctx.org.actor(actor_id)
+    return day is None or actor is None or actor.active is None or actor.active.contains(day)
 
 
 def _witness_triggered(
@@ -1828,7 +1845,10 @@ def _responders(ctx: Any, by: Party | None, trigger: Event, when: datetime) -> l
         named: str | None = getattr(trigger, by.trigger)
         if named is None or ctx.org.actor(named) is None:
             return []
-        return sorted(_members(ctx, named, by.relation)) if by.relation is not None else [named]
+        if by.relation is None:
+            return [named]
+        day = when.astimezone(ctx.tz).date()
+        return sorted(m for m in _members(ctx, named, by.relation) if _active(ctx, m, day))
     if by.actor is not None or by.role is not None:
         return _trigger_actors(ctx, by, when)
     return []
@@ -2162,7 +2182,27 @@ def _meeting(draw: st.DrawFn, where: Mapping[str, Any]) -> dict[str, Any]:
         if condition == where:
             ((key, _),) = where.items()
             return {key: draw(st.sampled_from(meets))}
-    return {key: wanted[0] if isinstance(wanted, list) and wanted else wanted for key, wanted in where.items()}
+    return {key: _a_value_meeting(wanted) for key, wanted in where.items()}
+
+
+def _a_value_meeting(wanted: Any) -> Any:
+    """A value that meets one condition of ``where``: the first of a list, a number within a
+    comparison's bounds (a bound ``gte``/``lte`` itself, else between the bounds, else one past
+    the bound), the value itself otherwise."""
+    if isinstance(wanted, list):
+        return wanted[0] if wanted else wanted
+    if not isinstance(wanted, dict):
+        return wanted
+    low = max((wanted[k] for k in ("gt", "gte") if k in wanted), default=None)
+    high = min((wanted[k] for k in ("lt", "lte") if k in wanted), default=None)
+    for k in ("gte", "lte"):  # a closed bound meets itself where the other bounds allow it
+        if k in wanted and (low is None or wanted[k] >= low) and (high is None or wanted[k] <= high):
+            value = wanted[k]
+            if ("gt" not in wanted or value > wanted["gt"]) and ("lt" not in wanted or value < wanted["lt"]):
+                return value
+    if low is not None and high is not None:
+        return (low + high) / 2
+    return low + 1 if low is not None else high - 1  # type: ignore[operator]  # one bound at least
 
 
 def _failing(where: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -2087,6 +2087,45 @@ class TestPrerequisite:
             ("o-05-talk", "unapproved"),
         ]
 
+    def test_a_comparison_selects_the_events_whose_attribute_is_a_number_within_it(self) -> None:
+        """Purchases over 50,000 need approval (`where: {amount: {gt: 50000}}`): a JSON number,
+        text written as a number (blanks, a decimal point, an exponent), or a list holding one
+        above the bound is selected; 50,000 itself, text that is no plain number (a thousands
+        separator), a boolean and a missing amount are not."""
+        amounts: dict[str, Any] = {
+            "int": 60000,
+            "text": "75000.50",
+            "exponent": " 6e4 ",
+            "list": ["100", "60001"],
+            "bound": "50000",
+            "float-bound": 50000.0,
+            "separator": "60,000",
+            "boolean": True,
+            "none": None,
+        }
+        log = [
+            ev(name, "2024-03-01T10:00", "office", "purchase", subject=name, attributes={"amount": amount})
+            for name, amount in amounts.items()
+            if amount is not None
+        ] + [ev("missing", "2024-03-01T10:00", "office", "purchase", subject="missing")]
+        rule = {**PREREQ, "action": "purchase", "where": {"amount": {"gt": 50000}}}
+        report = run(ruleset(rule), log)
+        assert sorted(o.period for o in report.outcomes) == ["exponent", "int", "list", "text"]
+        assert {o.status for o in report.outcomes} == {"unapproved"}
+        within = {**rule, "where": {"amount": {"gte": 50000, "lt": 60000}}}
+        assert sorted(o.period for o in run(ruleset(within), log).outcomes) == ["bound", "float-bound"]
+        # the content rule docs/rules.md pairs it with: an amount not written as a plain number is a finding
+        plain = {"type": ["number", "string"], "pattern": "^ *[+-]?[0-9]+(\\.[0-9]*)? *$"}
+        content = {
+            "id": "amount-readable",
+            "kind": "content",
+            "clause": "D2.3.3",
+            "action": "purchase",
+            "schema": {"properties": {"attributes": {"required": ["amount"], "properties": {"amount": plain}}}},
+        }
+        flagged = [o.period for o in run(ruleset(content), log).outcomes if o.status == "missing-content"]
+        assert sorted(flagged) == ["boolean", "exponent", "list", "missing", "separator"]
+
     def test_an_actor_approves_nothing_on_a_day_it_does_not_exist(self) -> None:
         """The former vice principal holds the role without dates but exists only until 30 June
         (`active`): its approval of 1 July approves nothing, whether the approver is asked for by
