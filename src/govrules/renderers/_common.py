@@ -13,13 +13,15 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from govrules.events import duplicate_of
+from govrules.findings import FindingCode
 from govrules.messages import catalogue, fill, format_instant, format_period, word
 from govrules.obligations import NOTES
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from govrules.findings import Finding, Outcome, Report
+    from govrules.findings import EvidenceLocation, Finding, Outcome, Report
     from govrules.renderers import RenderContext
 
 CATEGORIES = ("met", "late", "missing", "warning", "pending", "exempt", "not-held")
@@ -310,10 +312,36 @@ def place_text(lang: str, context: RenderContext, file: str, line: int | None, *
     return f"{name}:{line}"
 
 
-def where(report: Report, context: RenderContext, event_id: str, *, short: bool = False) -> str | None:
-    """Where a cited event was read (`place_text`), if the report knows it (``short``: the file's base
-    name, unless another log of the check has that name too: logs kept a folder a month)."""
-    loc = report.evidence_locations.get(event_id)
+def cites_its_own_record(f: Finding) -> bool:
+    """Whether the evidence of ``f`` is the record ``f`` is about: a record rejected
+    (``rejected-event``) for any reason but repeating the id of an event read before it.
+
+    The report knows where an event was read by its id alone (`Report.evidence_locations`), and
+    that id may be another record's: ``A-1`` of january.csv read, ``A-1`` of february.csv
+    rejected for an impossible date. Such a record is cited by its id, with no place: its own
+    place is the finding's (``file``, ``line``), which every format shows already. A duplicate
+    cites, under the id it repeats, the event read first, as its reason says."""
+    if f.rule is not None or f.code is not FindingCode.REJECTED_EVENT:
+        return False
+    reason = f.detail.get("reason") if isinstance(f.detail, Mapping) else None
+    return not (isinstance(reason, str) and duplicate_of(reason) is not None)
+
+
+def location(report: Report, event_id: str, *, of: Finding | None = None) -> EvidenceLocation | None:
+    """Where the event ``event_id`` that ``of`` (a finding) or an outcome cites was read, if the
+    report knows it; None for the record a rejected-event finding is about (`cites_its_own_record`)."""
+    if of is not None and cites_its_own_record(of):
+        return None
+    return report.evidence_locations.get(event_id)
+
+
+def where(
+    report: Report, context: RenderContext, event_id: str, *, short: bool = False, of: Finding | None = None
+) -> str | None:
+    """Where a cited event was read (`place_text`), if the report knows it (`location`; ``of``:
+    the finding citing it) (``short``: the file's base name, unless another log of the check has
+    that name too: logs kept a folder a month)."""
+    loc = location(report, event_id, of=of)
     if loc is None:
         return None
     return place_text(report.lang, context, loc.file, loc.line, shown=_shown(report, loc.file) if short else None)
@@ -340,16 +368,23 @@ def _base_name(path: str) -> str:
 
 
 def evidence_text(
-    report: Report, context: RenderContext, ids: Iterable[str], *, limit: int = 5, short: bool = True
+    report: Report,
+    context: RenderContext,
+    ids: Iterable[str],
+    *,
+    limit: int = 5,
+    short: bool = True,
+    of: Finding | None = None,
 ) -> str:
-    """Evidence ids with where they were read (`where`), the first ``limit`` of them, then a count.
-    A record without an id, named after its log and its line or record number (``events.csv:12``,
-    ``log.xes:12``: `govrules.events`), is cited by that id alone, as it is named everywhere."""
+    """Evidence ids with where they were read (`where`; ``of``: the finding citing them), the
+    first ``limit`` of them, then a count. A record without an id, named after its log and its
+    line or record number (``events.csv:12``, ``log.xes:12``: `govrules.events`), is cited by
+    that id alone, as it is named everywhere."""
     ids = list(ids)
     lang = report.lang
     items = []
     for event_id in ids[:limit]:
-        loc = where(report, context, event_id, short=short)
+        loc = where(report, context, event_id, short=short, of=of)
         if loc is None or event_id == _name_of_record(report, event_id):
             items.append(event_id)  # unknown, or the id is the file and line (an id-less record's)
         else:

@@ -570,7 +570,11 @@ def _findings_table(report: Report, context: RenderContext, findings: list[Findi
             place = period_text(report, context, f.period, f.counterpart, f.rule)
         evidence = ", ".join(
             f"<code>{_e(e)}</code>"
-            + (f" <small>{_e(loc)}</small>" if (loc := where(report, context, e, short=True)) not in (None, e) else "")
+            + (
+                f" <small>{_e(loc)}</small>"
+                if (loc := where(report, context, e, short=True, of=f)) not in (None, e)
+                else ""
+            )
             for e in f.evidence
         )
         rows.append(

@@ -207,7 +207,7 @@ def _finding_case(
     for f in below:
         out.append(_line(report.lang, f))
         if f.evidence:
-            cited = evidence_text(report, context, f.evidence, limit=50, short=False)
+            cited = evidence_text(report, context, f.evidence, limit=50, short=False, of=f)
             out.append(say(report.lang, "evidence", items=cited))
     if out:
         ET.SubElement(case, "system-out").text = "\n".join(out)
@@ -248,7 +248,8 @@ def _failure(case: ET.Element, report: Report, context: RenderContext, f: Findin
     if f.due is not None:
         lines.append(f"{say(lang, 'labels.due')}: {instant(report, f.due)}")
     if f.evidence:
-        lines.append(say(lang, "evidence", items=evidence_text(report, context, f.evidence, limit=50, short=False)))
+        cited = evidence_text(report, context, f.evidence, limit=50, short=False, of=f)
+        lines.append(say(lang, "evidence", items=cited))
     failure.text = "\n".join(lines)
 
 

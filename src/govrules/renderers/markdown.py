@@ -144,7 +144,7 @@ def _rule_section(report: Report, context: RenderContext, rule: str | None, find
             _esc(place),
             _esc(say(lang, f"code.{f.code.value}")),
             _esc(f.message),
-            _esc(evidence_text(report, context, f.evidence)) if f.evidence else "",
+            _esc(evidence_text(report, context, f.evidence, of=f)) if f.evidence else "",
         ]
         out.append("| " + " | ".join(cells) + " |")
     out.append("")

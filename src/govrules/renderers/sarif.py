@@ -5,7 +5,8 @@ original words. Each finding is a result (violation -> ``error``, warning -> ``w
 info -> ``note``) located at the event-log row that is its evidence (the last cited event; the
 others are related locations; for an unapproved event, that event, not its approvals), or,
 when nothing was seen, at the rule in the rule file.
-Findings about input records point at the record. ``partialFingerprints`` carry the stable
+Findings about input records point at the record, whose evidence (its own id) is no other
+location (a duplicate's relates to the record it repeats). ``partialFingerprints`` carry the stable
 obligation name, so that a viewer recognises the same gap in the next run.
 """
 
@@ -19,6 +20,7 @@ from urllib.parse import quote
 from govrules.messages import word
 from govrules.renderers._common import (
     BIDI_SHOWN,
+    location,
     log_notes,
     rule_info,
     rule_set_title,
@@ -178,7 +180,7 @@ def _result(report: Report, context: RenderContext, f: Finding, positions: dict[
     cited: list[dict[str, Any]] = []
     cited_ids: list[str] = []
     for event_id in f.evidence:
-        loc = report.evidence_locations.get(event_id)
+        loc = location(report, event_id, of=f)  # never another record's, for a rejected one
         if loc is not None:
             record = loc.file in context.record_numbered and loc.line is not None
             item = _physical(loc.file, loc.line, record=record, lang=report.lang)
