@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import dataclasses
 import errno
 import io
@@ -766,9 +765,3 @@ def _test(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 def _schema(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     stdout.write(json.dumps(schemas.published(args.name), indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     return 0
-
-
-def _csv_text(rows: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue()

@@ -224,6 +224,37 @@ def test_csv_has_the_same_rows_as_json(files: tuple[str, str]) -> None:
         assert row == {k: "" if v is None else str(v) for k, v in obj.items()}
 
 
+@pytest.mark.parametrize("cut", ["\r", "\n", "\r\n"])
+def test_csv_quotes_every_field_holding_a_line_break(tmp_path: Path, cut: str) -> None:
+    """A clause or an exemption's reason holding CR, LF or CRLF is one quoted field (RFC 4180):
+    a CSV reader gets the rows JSON gives, each value whole. Records still end with LF. Before,
+    a bare CR went out unquoted, and a reader ended the record there."""
+    (tmp_path / "rules.yaml").write_text(
+        "id: t\ntitle: T\ntimezone: UTC\nrules:\n"
+        f"  - {{id: m, kind: recurring, clause: {json.dumps(f'Art.{cut}5')}, who: {{role: unit}},"
+        " action: report, every: month}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "org.yaml").write_text(
+        "id: o\nactors:\n  - {id: u1, roles: [unit]}\nexemptions:\n"
+        f"  - {{rule: m, actor: u1, periods: [2024-02], reason: {json.dumps(f'office closed{cut}for works')}}}\n",
+        encoding="utf-8",
+    )
+    args = [str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml"), "--from", "2024-01-01"]
+    args += ["--to", "2024-02-29"]
+    code, out, err = _run("obligations", *args, "--format", "csv")
+    assert (code, err) == (0, "")
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    code, as_json, err = _run("obligations", *args, "--format", "json")
+    assert rows == [{k: "" if v is None else str(v) for k, v in obj.items()} for obj in json.loads(as_json)]
+    assert [(row["clause"], row["note"]) for row in rows] == [
+        (f"Art.{cut}5", ""),
+        (f"Art.{cut}5", f"office closed{cut}for works"),
+    ]
+    assert out.startswith("rule,clause,") and out.split("\n", 1)[0].endswith(",note")  # LF, not CRLF
+    assert out.endswith("\n") and not out.endswith("\r\n")
+
+
 def test_table_shows_due_status_rule_period_who_and_window(files: tuple[str, str]) -> None:
     """The table: the columns named, one line per obligation, then the count."""
     code, out, err = _obligations(files)

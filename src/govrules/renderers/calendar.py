@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -125,6 +125,23 @@ def _window(o: Obligation, lang: str, tz: ZoneInfo) -> str:
     return span if o.strict else f"{span} ({_label('in-principle', lang)})"
 
 
+def _csv(rows: Iterable[Sequence[object]]) -> str:
+    """``rows`` as CSV, each record ended by LF (as every other output of govrules), a field
+    holding a line break, CR or LF, quoted (RFC 4180 §2.6), so that a reader does not end the
+    record there. The ``csv`` module quotes only the characters of its line terminator (with
+    ``"\\n"``, a bare CR went out unquoted), so each record is written ended by ``"\\r\\n"``,
+    which quotes both, and that end alone is made LF."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    records = []
+    for row in rows:
+        writer.writerow(row)
+        records.append(buffer.getvalue().removesuffix("\r\n"))
+        buffer.seek(0)
+        buffer.truncate()
+    return "".join(f"{record}\n" for record in records)
+
+
 def _count(o: Obligation) -> str:
     if o.max is None:
         return f">={o.min}"
@@ -140,13 +157,8 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
     if fmt == "json":
         return json.dumps([_row(o) for o in items], indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(_COLUMNS)
-        for o in items:
-            row = _row(o)
-            writer.writerow(["" if row[c] is None else row[c] for c in _COLUMNS])
-        return buffer.getvalue()
+        records = (_row(o) for o in items)
+        return _csv([_COLUMNS, *(["" if record[c] is None else record[c] for c in _COLUMNS] for record in records)])
     tz = zone_of(rules, org)  # what people read shows the zone's time and days, as computed
     if fmt == "ics":  # read by people in a calendar application (`_ics` names reordering characters)
         return _ics(items, rules, org, lang, tz)
