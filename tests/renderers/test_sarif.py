@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import os
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import jsonschema
 import pytest
 
+from govrules.cli import run
 from govrules.findings import Report
 from govrules.renderers import RenderContext, render
 from govrules.renderers.sarif import _uri
@@ -118,13 +122,63 @@ def test_fingerprints_are_unique_and_stable(example: Callable[..., tuple[Report,
     [
         ("examples/a b/事件.csv", "examples/a%20b/%E4%BA%8B%E4%BB%B6.csv"),
         ("/var/log/x.csv", "file:///var/log/x.csv"),
-        ("C:\\logs\\x.csv", "file:///C:/logs/x.csv"),
-        ("logs\\x.csv", "logs/x.csv"),
+        ("//tmp/x/events.csv", "file:///tmp/x/events.csv"),  # "//tmp" is "/tmp", not a host "tmp"
+        ("q:events.csv", "q%3Aevents.csv"),  # a file of this folder, not drive Q's, nor a scheme "q"
+        ("back\\slash.csv", "back%5Cslash.csv"),  # a backslash is a character of a name
+        ("C:\\logs\\x.csv", "C%3A%5Clogs%5Cx.csv"),
+        ("a#b?c%d.csv", "a%23b%3Fc%25d.csv"),
+        ("caf\udce9.csv", "caf%E9.csv"),  # a name not in UTF-8: its byte
     ],
 )
-def test_uris(path: str, uri: str) -> None:
-    """File paths become URI references: relative ones stay relative, absolute ones become file URIs."""
-    assert _uri(path) == uri
+def test_posix_paths_are_uris(path: str, uri: str) -> None:
+    """A path read as POSIX reads it becomes a URI reference: a relative one stays relative,
+    every character a URI reserves percent-encoded; an absolute one becomes a file URI."""
+    assert _uri(path, PurePosixPath) == uri
+    parsed = urlsplit(uri)
+    assert parsed.netloc == ""  # never a host
+    assert parsed.scheme == ("file" if path.startswith("/") else "")
+    assert unquote(parsed.path, errors="surrogateescape") == "/" * path.startswith("/") + path.lstrip("/")
+
+
+@pytest.mark.parametrize(
+    ("path", "uri"),
+    [
+        ("C:\\logs\\x.csv", "file:///C:/logs/x.csv"),
+        ("\\\\server\\share\\x.csv", "file://server/share/x.csv"),
+        ("logs\\x.csv", "logs/x.csv"),
+        ("q:events.csv", "q%3Aevents.csv"),  # drive Q's current folder: relative, and no scheme "q"
+    ],
+)
+def test_windows_paths_are_uris(path: str, uri: str) -> None:
+    """A path read as Windows reads it: backslashes separate names, a drive's or a share's path
+    is a file URI."""
+    assert _uri(path, PureWindowsPath) == uri
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a POSIX system reads these paths so")
+@pytest.mark.parametrize(("name", "uri"), [("q:events.csv", "q%3Aevents.csv"), ("back\\slash.csv", "back%5Cslash.csv")])
+def test_the_cli_locates_a_record_of_a_log_named_like_a_windows_path(tmp_path: Path, name: str, uri: str) -> None:
+    """``govrules check --events q:events.csv --format sarif`` locates the log's rejected record
+    at the log's URI (before, it stopped with exit code 3, the name taken for a path on drive
+    Q); given as ``//tmp/...``, the log's URI is ``file:///tmp/...``, with no host ``tmp``."""
+    (tmp_path / "rules.yaml").write_text(
+        "id: t\ntitle: T\ntimezone: UTC\nrules:\n"
+        "  - {id: r, kind: recurring, clause: C1, who: {role: unit}, action: report, every: month}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "org.yaml").write_text("id: o\nactors:\n  - {id: u1, roles: [unit]}\n", encoding="utf-8")
+    log = "id,time,actor,action\ne1,2024-01-10T10:00:00Z,u1,report\ne2,bad,u1,report\n"
+    (tmp_path / name).write_text(log, encoding="utf-8")
+    for given, expected in ((name, uri), (f"/{tmp_path}/{name}", f"{tmp_path.as_uri()}/{uri}")):
+        out, err = io.StringIO(), io.StringIO()
+        argv = ["check", "rules.yaml", "--org", "org.yaml", "--events", given, "--from", "2024-01-01"]
+        argv += ["--to", "2024-01-31", "--format", "sarif", "--quiet"]
+        with contextlib.chdir(tmp_path):
+            code = run(argv, out, err)
+        assert (code, err.getvalue()) == (0, "")
+        (result,) = json.loads(out.getvalue())["runs"][0]["results"]
+        location = result["locations"][0]["physicalLocation"]
+        assert location == {"artifactLocation": {"uri": expected}, "region": {"startLine": 3}}
 
 
 def test_without_a_rule_file_a_missing_finding_has_no_location(

@@ -13,7 +13,7 @@ obligation name, so that a viewer recognises the same gap in the next run.
 from __future__ import annotations
 
 import json
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import PurePath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -147,14 +147,26 @@ def _descriptor(report: Report, context: RenderContext, rule: str) -> dict[str, 
     return descriptor
 
 
-def _uri(path: str) -> str:
-    """A file path as a URI reference: relative paths stay relative, absolute ones become file URIs."""
-    if PureWindowsPath(path).drive:
-        return PureWindowsPath(path).as_uri()
-    posix = PurePosixPath(path.replace("\\", "/"))
-    if posix.is_absolute():
-        return posix.as_uri()
-    return quote(posix.as_posix(), safe="/")
+def _uri(path: str, flavour: type[PurePath] = PurePath) -> str:
+    """A file path as a URI reference: relative paths stay relative, absolute ones become file
+    URIs (``file:///var/log/x.csv``).
+
+    The path is read as the system the report is made on reads it (``flavour``, a test's to
+    choose): on POSIX ``q:events.csv`` is a file of the current folder, not a drive's, a
+    backslash is a character of a name, and ``//tmp`` is ``/tmp``, not a host ``tmp``. Every
+    character a URI reserves is percent-encoded (``q%3Aevents.csv``: with its colon as is, a
+    relative reference would read as a URI of the scheme ``q``; a backslash is ``%5C``), the
+    name as the system's bytes (UTF-8, or the bytes a name not in UTF-8 was read from)."""
+    pure = flavour(path)
+    if isinstance(pure, PureWindowsPath):
+        if pure.is_absolute():  # a drive's (C:\\logs) or a share's (\\\\server\\share)
+            return pure.as_uri()
+        return quote(pure.as_posix(), safe="/")  # a backslash separates names
+    text = pure.as_posix()
+    encoded = text.encode("utf-8", "surrogateescape")
+    if pure.is_absolute():  # POSIX reads "//tmp" as "/tmp": one slash, so "tmp" is no host
+        return "file:///" + quote(encoded.lstrip(b"/"), safe="/")
+    return quote(encoded, safe="/")
 
 
 def _physical(file: str, line: int | None, *, record: bool = False, lang: str = "en") -> dict[str, Any]:
