@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
+from govrules.cli import run
 from govrules.findings import Finding, FindingCode, RecordCounts, Report, summarise
 from govrules.renderers import RenderContext, render
+from govrules.renderers.markdown import _block
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -94,6 +99,91 @@ def test_text_cannot_break_the_markup() -> None:
     )
     out = render(report, "markdown", RenderContext(rules={"r": {"title": "T|x", "clause": "C", "words": "w*"}}))
     row = next(line for line in out.splitlines() if "next" in line)
-    assert r"a \| b \*c\* \`d\` \<script\> next \~\~gone\~\~ \&lt; \@everyone https:\/\/x.example/p" in row
+    assert r"a \| b \*c\* \`d\` \<script\> next \~\~gone\~\~ \&lt; \@<!-- -->everyone https:\/\/x.example/p" in row
     assert len(re.split(r"(?<!\\)\|", row)) == 8
     assert r"> w\*" in out
+
+
+MD_RULES = """\
+id: md
+title: Markdown check
+timezone: UTC
+rules:
+  - id: notify
+    kind: recurring
+    clause: Art. 33(1)
+    words: "1. In the case of a personal data breach, the controller shall notify the supervisory authority."
+    who: {role: controller}
+    action: notify
+    every: month
+"""
+MD_ORG = """\
+id: acme
+name: "1. Acme"
+actors:
+  - {id: c1, name: "see www.example.com or ops@example.com", roles: [controller]}
+"""
+_LIST_ITEM = re.compile(r"(\d{1,9}[.)]|[-+*])(\s|$)")
+_WWW_LINK = re.compile(r"(?i)(?:^|[\s*_~(])www\.")  # GFM's extended www autolink, in the text as written
+_EMAIL_LINK = re.compile(r"[\w.+-]@[\w-]")  # its e-mail autolink, in the text as read (escapes resolved)
+
+
+def _markdown_report(tmp_path: Path) -> str:
+    (tmp_path / "rules.yaml").write_text(MD_RULES, encoding="utf-8")
+    (tmp_path / "org.yaml").write_text(MD_ORG, encoding="utf-8")
+    (tmp_path / "events.csv").write_text("id,time,actor,action\ne1,2024-01-10T10:00:00Z,c1,notify\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml"), "--events"]
+    argv += [str(tmp_path / "events.csv"), "--from", "2024-01-01", "--to", "2024-02-29", "--format", "markdown"]
+    assert run([*argv, "--fail-on", "never", "--quiet"], out, err) == 0
+    assert err.getvalue() == ""
+    return out.getvalue()
+
+
+def test_report_text_starting_a_block_is_no_list_and_no_address_a_link(tmp_path: Path) -> None:
+    """An organisation named ``1. Acme`` (the scope line) and clause words starting ``1. In the
+    case`` (the quote) start no list: their marker is escaped; ``www.example.com`` and
+    ``ops@example.com`` are no GFM autolinks: the dot after ``www`` is escaped, and the address
+    parted by a comment after its at sign. Before, each became markup under GFM."""
+    out = _markdown_report(tmp_path)
+    lines = out.splitlines()
+    blocks = [line.removeprefix("> ") for line in lines if line and not line.startswith(("|", "#"))]
+    assert [line for line in blocks if _LIST_ITEM.match(line)] == []
+    assert _WWW_LINK.findall(out) == []
+    assert _EMAIL_LINK.findall(out.replace("\\", "")) == []
+    assert lines[2].startswith(r"1\. Acme, 2024-01-01 to 2024-02-29")
+    assert any(line.startswith(r"> 1\. In the case of a personal data breach") for line in lines)
+    (row,) = [re.split(r"(?<!\\)\|", line)[1:-1] for line in lines if "missed notify" in line]
+    assert row[1].strip() == r"see www\.example.com or ops\@<!-- -->example.com"
+
+
+@pytest.mark.parametrize(
+    ("text", "block"),
+    [
+        ("1. Acme", r"1\. Acme"),
+        ("2024) done", r"2024\) done"),
+        ("- a", r"\- a"),
+        ("+ a", r"\+ a"),
+        ("---", r"\---"),
+        ("=== a", r"\=== a"),
+        ("* a", r"\* a"),
+        ("# a", r"\# a"),
+        ("> a", r"\> a"),
+        ("```", r"\`\`\`"),
+        ("Art. 1. a", "Art. 1. a"),
+    ],
+)
+def test_a_leading_block_marker_is_escaped(text: str, block: str) -> None:
+    """Text that starts a block keeps its leading list, heading, quote, break or fence marker as
+    text (escaped); a marker further on is left as is."""
+    assert _block(text) == block
+
+
+def test_gfm_renders_report_text_as_text(tmp_path: Path) -> None:
+    """cmark-gfm, GitHub's own renderer (where installed), makes no list and no link of the report's text."""
+    cmarkgfm = pytest.importorskip("cmarkgfm")
+    unsafe = cmarkgfm.cmark.Options.CMARK_OPT_UNSAFE  # raw HTML kept, as GitHub has it before sanitising
+    page = cmarkgfm.github_flavored_markdown_to_html(_markdown_report(tmp_path), options=unsafe)
+    assert "<ol" not in page and "<ul" not in page and "<a " not in page
+    assert "<p>1. Acme, 2024-01-01" in page
+    assert "ops@example.com" in page.replace("<!-- -->", "")

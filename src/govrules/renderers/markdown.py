@@ -35,13 +35,32 @@ if TYPE_CHECKING:
     from govrules.renderers import RenderContext
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&@])")  # and `~~` strikethrough, `&lt;` entities, `@` mentions
+_WWW = re.compile(r"(www)\.", re.IGNORECASE)
+_AT = "\\@<!-- -->"
+"""An at sign as written, an HTML comment after it (GitHub and GitLab show none). GFM makes a
+link of an e-mail address (``ops@example.com``, ``mailto:`` and ``xmpp:`` ones too) from the
+text it reads, escapes resolved, so no escape stops it: the comment parts the address into two
+texts, neither a whole address."""
+_MARKER = re.compile(r"^(\d+)([.)])|^([-+=])")
+"""What makes a line that starts with it a block of its own: an ordered list's ``1.`` or ``1)``,
+a bullet list's ``-`` or ``+``, a thematic break's ``---``, a setext heading's ``===`` (``*``,
+``#``, ``>``, ``|``, a fence's backticks and tildes are escaped wherever they are)."""
 _ICONS = {"violation": "❌", "warning": "⚠️", "info": "ℹ️"}
 
 
 def _esc(text: object) -> str:
     """Plain text made safe inside Markdown, table cells included."""
-    # a scheme's "://" escaped too, so that a web address is shown, not made a link
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split())).replace("://", ":\\/\\/")
+    # a scheme's "://" and the dot of "www." escaped too (and an e-mail address parted, see _AT),
+    # so that a web address is shown, not made a link (GFM's autolinks, extended ones included)
+    escaped = _SPECIAL.sub(r"\\\1", " ".join(str(text).split())).replace("://", ":\\/\\/")
+    return _WWW.sub(r"\1\\.", escaped).replace("\\@", _AT)
+
+
+def _block(text: object) -> str:
+    """Plain text made safe as a block of its own (a paragraph, a quote's): `_esc`, then a
+    leading list or block marker escaped, so that an organisation named ``1. Acme`` or words
+    starting ``1. In the case`` stay text, not the first item of a list."""
+    return _MARKER.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", _esc(text))
 
 
 def render(report: Report, context: RenderContext) -> str:
@@ -50,7 +69,7 @@ def render(report: Report, context: RenderContext) -> str:
     out = [
         f"# {_esc(say(lang, 'title', rule_set=rule_set_title(report, context)))}",
         "",
-        _esc(scope_text(report, context)),
+        _block(scope_text(report, context)),
         "",
         f"## {_esc(say(lang, 'labels.summary'))}",
         "",
@@ -59,18 +78,18 @@ def render(report: Report, context: RenderContext) -> str:
     s = report.summary
     out += [
         "",
-        _esc(say(lang, "findings_line", violations=s.violations, warnings=s.warnings, infos=s.infos)),
+        _block(say(lang, "findings_line", violations=s.violations, warnings=s.warnings, infos=s.infos)),
         "",
-        _esc(records_text(report)),
+        _block(records_text(report)),
         "",
     ]
     unmatched = unmatched_text(report)
     if unmatched is not None:
-        out += [_esc(unmatched), ""]
-    out.extend(f"> {_esc(note)}\n" for note in notes(report))
+        out += [_block(unmatched), ""]
+    out.extend(f"> {_block(note)}\n" for note in notes(report))
     out += [f"## {_esc(say(lang, 'labels.findings'))}", ""]
     if not report.findings:
-        out += [_esc(say(lang, "none")), ""]
+        out += [_block(say(lang, "none")), ""]
     groups: dict[str | None, list[Finding]] = defaultdict(list)
     for f in report.findings:
         groups[f.rule].append(f)
@@ -123,7 +142,7 @@ def _rule_section(report: Report, context: RenderContext, rule: str | None, find
             "",
         ]
         if info.get("words"):
-            out += [f"> {_esc(info['words'])}", ""]
+            out += [f"> {_block(info['words'])}", ""]
     head = [
         say(lang, "labels.severity"),
         say(lang, "labels.actor"),
