@@ -1078,6 +1078,11 @@ def _durations(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
             yield from _durations(child, f"{pointer}/{i}")
 
 
+_RESERVED_RULE_PREFIX = "govrules/"
+"""How no rule id starts (in any case): the reports name with it what is said of no rule (SARIF's
+rules ``govrules/<code>`` for the findings about input records, JUnit's suite ``govrules/records``)."""
+
+
 def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limits) -> list[Problem]:
     from govrules.durations import Unit
 
@@ -1088,6 +1093,13 @@ def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limit
         )
     seen: dict[str, int] = {}
     for i, rule in enumerate(rules.rules):
+        if rule.id.casefold().startswith(_RESERVED_RULE_PREFIX):
+            # a rule of such a name would be two rules under one id in a report (see the prefix)
+            message = (
+                f"expected a rule id not starting {_RESERVED_RULE_PREFIX!r} (the reports' name for what"
+                f" is said of no rule, such as SARIF's govrules/rejected-event), got {rule.id!r}"
+            )
+            problems.append(smap.problem(f"/rules/{i}/id", "reserved-id", message))
         if rule.id in seen:
             problems.append(
                 smap.problem(
