@@ -320,3 +320,50 @@ def test_a_steps_label_is_a_word(example: Callable[..., tuple[Report, RenderCont
     out = render(report, "html", context)
     data = json.loads(out.split('<script type="application/json" id="govrules-data">')[1].split("</script>")[0])
     assert data["labels"]["step"] == label
+
+
+# Added to a copy of the page by the test, before the page's own script: records an uncaught error.
+_ERRORS = """<head><script>
+window.addEventListener("error", function (event) {
+  document.documentElement.setAttribute("data-test-error", String(event.message));
+});
+</script>"""
+
+
+def test_the_script_looks_up_cells_and_rules_as_own_entries_only(
+    example: Callable[..., tuple[Report, RenderContext]],
+) -> None:
+    """The page's script reads a cell or a rule named in the address only as the data's own entry
+    (``#cell=toString`` names no cell), never as a member every object inherits."""
+    report, context = example("gaps")
+    script = render(report, "html", context).rsplit("<script>", 1)[1]
+    assert "Object.prototype.hasOwnProperty.call(map, key)" in script
+    assert re.findall(r"data\.(?:cells|rules)\[", script) == []
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (.ci/run installs Debian's chromium)")
+@pytest.mark.parametrize("key", ["toString", "constructor", "__proto__"])
+def test_an_address_naming_an_objects_member_opens_no_cell(
+    example: Callable[..., tuple[Report, RenderContext]], tmp_path: Path, key: str
+) -> None:
+    """``#cell=toString`` (``constructor``, ``__proto__``) opens nothing and throws nothing in
+    Chromium: the detail panel stays hidden and the filter given beside it still applies. Before,
+    the page looked the name up among the inherited members of an object and threw a TypeError."""
+    report, context = example("gaps")
+    page = tmp_path / "report.html"
+    page.write_text(render(report, "html", context).replace("<head>", _ERRORS, 1), encoding="utf-8")
+    done = _chromium(tmp_path, "--virtual-time-budget=2000", "--dump-dom", f"{page.as_uri()}#cell={key}&code=missing")
+    assert done.returncode == 0, done.stderr[-2000:]
+    dom = parse(done.stdout)
+    html_tag = next(a for tag, a in dom.attrs if tag == "html")
+    assert html_tag.get("data-ready") == "1", "the page's script did not run"
+    assert "data-test-error" not in html_tag, html_tag.get("data-test-error")
+    assert "hidden" in dom.ids["detail"]
+    assert "data-key" not in dom.ids["detail"]
+    assert {c["data-key"] for c in dom.cells if "selected" in c["class"].split()} == set()
+    shown = {
+        a["data-code"]
+        for tag, a in dom.attrs
+        if tag == "tr" and "data-code" in a and "hidden" not in a.get("class", "")
+    }
+    assert shown == {"missing"}

@@ -133,10 +133,15 @@ _JS = """
     if (value instanceof Node) { dd.appendChild(value); } else { dd.textContent = String(value); }
     dl.appendChild(dd);
   }
+  // a map's own entry only: "#cell=toString" or "#cell=__proto__" names no cell, though every
+  // object answers to those names (Object.prototype's members)
+  function own(map, key) {
+    return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+  }
   function show(key) {
-    var cell = data.cells[key];
+    var cell = own(data.cells, key);
     if (!cell) { return; }
-    var rule = data.rules[cell.rule] || {};
+    var rule = own(data.rules, cell.rule) || {};
     body.textContent = "";
     body.appendChild(el("h3", rule.title + " \\u00b7 " + cell.row + " \\u00b7 " + cell.period));
     cell.items.forEach(function (item) {
@@ -204,7 +209,7 @@ _JS = """
     });
   }
   function fromHash() {
-    var params = {};
+    var params = Object.create(null);  // no inherited members: "#constructor=x" is one more parameter
     function decode(text) {  // a malformed escape ("%E0%A4%A") is kept as written, not fatal
       try { return decodeURIComponent(text); } catch (e) { return text; }
     }
