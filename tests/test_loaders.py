@@ -358,7 +358,7 @@ class TestNumbersForText:
         assert [(p.pointer, p.code, p.message) for p in info.value.problems] == [
             ("/actors/0/id", "wrong-type", "expected a string; write it quoted: '01'"),
             ("/actors/0/roles/0", "wrong-type", "expected a string or a mapping; write it quoted: '1.10'"),
-            ("/actors/0/relations/x/0", "wrong-type", "expected a string; write it quoted: '02'"),
+            ("/actors/0/relations/x/0", "wrong-type", "expected a string or a mapping; write it quoted: '02'"),
             ("/calendars/s/0/id", "wrong-type", "expected a string; write it quoted: '1.20'"),
             ("/exemptions/0/periods/0", "wrong-type", "expected a string; write it quoted: '2024'"),
         ]
@@ -672,6 +672,22 @@ def test_a_comparison_in_where_is_checked_when_loaded() -> None:
             load_rules((HEAD + "rules:\n" + rule % written).encode(), file="r.yaml")
         [problem] = info.value.problems
         assert (problem.code, problem.message) == (code, said), written
+
+
+def test_a_relation_member_for_some_dates_names_a_known_actor() -> None:
+    """A dated member (`{actor, from, to}`) is an actor of the organisation, said at its own key,
+    and its dates are in order."""
+    org = "id: o\nactors:\n  - {id: f, relations: {deans: [{actor: dean-x, to: 2024-06-30}, {actor: f, from: 2024-07-01, to: 2024-01-01}]}}\n"
+    with pytest.raises(OrganisationError) as info:
+        load_org(org.encode(), file="o.yaml")
+    # the model's problems first: the cross-checks of ids run on an organisation that loads
+    assert [(p.pointer, p.code) for p in info.value.problems] == [("/actors/0/relations/deans/1/to", "bad-range")]
+    ordered = org.replace("to: 2024-01-01", "to: 2024-12-31")
+    with pytest.raises(OrganisationError) as info:
+        load_org(ordered.encode(), file="o.yaml")
+    assert [(p.pointer, p.code, p.line) for p in info.value.problems] == [
+        ("/actors/0/relations/deans/0/actor", "unknown-actor", 3)
+    ]
 
 
 class TestGlossaryReadings:

@@ -180,7 +180,11 @@ class _Run:
         if party.trigger is not None and trigger is not None:
             named: str | None = getattr(trigger, party.trigger)
             if party.relation is not None:
-                return actor_id in self.related(named, party.relation) and (when is None or self.exists(actor_id, when))
+                if when is None:
+                    return actor_id in self.related(named, party.relation)
+                return actor_id in self.related(named, party.relation, local_date(when, self.ctx.tz)) and self.exists(
+                    actor_id, when
+                )
             return actor_id == named
         return False
 
@@ -194,10 +198,11 @@ class _Run:
             active = self._active[actor_id] = None if actor is None else actor.active
         return active is None or active.contains(local_date(when, self.ctx.tz))
 
-    def related(self, actor_id: str | None, relation: str) -> list[str]:
-        """The members of ``relation`` of ``actor_id`` (none for an actor not in the organisation)."""
+    def related(self, actor_id: str | None, relation: str, day: date | None = None) -> list[str]:
+        """The members of ``relation`` of ``actor_id`` (on ``day``, if given; none for an actor
+        not in the organisation)."""
         actor = self.ctx.org.actor(actor_id) if actor_id is not None else None
-        return actor.relations.get(relation, []) if actor is not None else []
+        return actor.members(relation, day) if actor is not None else []
 
     def matcher(self, party: Party | None) -> Callable[[str | None, Event | None, datetime | None], bool] | None:
         """`party_matches` for one party (None for none: anyone matches), answered without a

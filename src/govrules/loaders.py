@@ -1349,12 +1349,14 @@ def _org_problems(org: Organisation, smap: SourceMap) -> list[Problem]:
     for i, actor in enumerate(org.actors):
         for relation, members in actor.relations.items():
             for j, member in enumerate(members):
-                if member not in ids:
+                member_id = member if isinstance(member, str) else member.actor
+                if member_id not in ids:
                     problems.append(
                         smap.problem(
-                            f"/actors/{i}/relations/{pointer_step(relation)}/{j}",
+                            f"/actors/{i}/relations/{pointer_step(relation)}/{j}"
+                            + ("" if isinstance(member, str) else "/actor"),
                             "unknown-actor",
-                            _unknown("actor", member, known),
+                            _unknown("actor", member_id, known),
                         )
                     )
     for name, periods in org.calendars.items():

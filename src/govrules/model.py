@@ -1004,15 +1004,52 @@ class RoleGrant(_Model):
         return DateRange(from_=self.from_, to=self.to)
 
 
+class RelationMember(_Model):
+    """A member of a relation for a span of dates: a faculty's dean until 30 June, and another
+    from 1 July."""
+
+    actor: Id
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RelationMember:
+        if self.from_ and self.to and self.to < self.from_:
+            raise _invalid("bad-range", f"expected 'to' on or after 'from' ({self.from_}), got {self.to}", at="to")
+        return self
+
+    def span(self) -> DateRange:
+        """The dates the actor is a member."""
+        return DateRange(from_=self.from_, to=self.to)
+
+
 class Actor(_Model):
     """A unit or a person that can owe obligations and appear in events."""
 
     id: Id
     name: Text | None = None
     roles: list[Id | RoleGrant] = Field(default_factory=list)
-    relations: dict[Id, list[Id]] = Field(default_factory=dict)
+    relations: dict[Id, list[Id | RelationMember]] = Field(
+        default_factory=dict,
+        description="Named lists of other actors: an id (a member at all times) or {actor, from, to} "
+        "(a member on those dates only).",
+    )
     active: DateRange | None = None
     attributes: dict[str, Any] = Field(default_factory=dict)
+
+    def members(self, relation: str, day: date | None = None) -> list[str]:
+        """The ids of the members of ``relation`` (on ``day``, if given), in file order, each once."""
+        found: list[str] = []
+        for member in self.relations.get(relation, ()):
+            if isinstance(member, str):
+                actor_id = member
+            elif day is None or member.span().contains(day):
+                actor_id = member.actor
+            else:
+                continue
+            if actor_id not in found:
+                found.append(actor_id)
+        return found
 
     def role_spans(self, role: str) -> list[DateRange]:
         """The date ranges during which the actor holds ``role`` (empty if never)."""

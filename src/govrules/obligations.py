@@ -12,7 +12,9 @@ Pure: never sees events, never reads the clock. The rules for who is held to whi
 * an actor is held to a period only when it is active on *every* day of it: a branch created on
   2024-07-01 owes its monthly reports from July, and no 2024 annual obligation; the periods it
   covers in part (or not at all) are listed with status ``not-held``;
-* a pair obligation (role with a relation) is held when both members are held;
+* a pair obligation (role with a relation) is held when both members are held; a member listed
+  for some dates only is a counterpart for the periods whose last day it is a member on (as a
+  dated role), and the pair is not listed for the others;
 * a documented exemption that names the period, or whose dates share a day with it, gives status
   ``exempt`` (it takes precedence over ``not-held``);
 * otherwise the obligation is ``pending`` when its due moment is after ``as_of``, else ``open``.
@@ -368,7 +370,7 @@ def rule_parties(org: Organisation, rule: RecurringRule) -> list[tuple[Actor, Ac
         return [(a, None) for a in holders]
     pairs: list[tuple[Actor, Actor | None]] = []
     for holder in holders:
-        for member_id in sorted(set(holder.relations.get(who.relation, []))):
+        for member_id in sorted(holder.members(who.relation)):
             member = org.actor(member_id)
             if member is None:
                 raise InvalidArgument(
@@ -377,6 +379,19 @@ def rule_parties(org: Organisation, rule: RecurringRule) -> list[tuple[Actor, Ac
                 )
             pairs.append((holder, member))
     return pairs
+
+
+def _member_spans(actor: Actor, relation: str, member: str) -> list[DateRange] | None:
+    """The dates ``member`` is in ``actor``'s ``relation``: None where it is listed by its id
+    alone (at all times)."""
+    spans = []
+    for listed in actor.relations.get(relation, ()):
+        if isinstance(listed, str):
+            if listed == member:
+                return None
+        elif listed.actor == member:
+            spans.append(listed.span())
+    return spans
 
 
 def _role_held(spans: list[DateRange] | None, period: Period) -> bool:
@@ -555,9 +570,16 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
     strict = rule.window is None or ctx.rules.window(rule.window).strictness == "strict"
     for actor, counterpart in rule_parties(ctx.org, rule):
         spans = None if role is None else actor.role_spans(role)  # once per actor, not per period
+        # a member for some dates only is the actor's counterpart for the periods whose last day
+        # it is a member on, as a dated role is held (None: a member at all times)
+        member = (
+            None
+            if counterpart is None or who is None or who.relation is None
+            else _member_spans(actor, who.relation, counterpart.id)
+        )
         for period, opens, due, closes, ws, we in timed:
-            if not _role_held(spans, period):
-                continue  # the actor did not hold the role at the period's end: nothing owed
+            if not _role_held(spans, period) or not _role_held(member, period):
+                continue  # the actor did not hold the role, or the pair did not exist, at the period's end: nothing owed
             status: Status = "open"
             note = None
             reason = _exemption(ctx, rule.id, actor.id, period)

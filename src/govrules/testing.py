@@ -55,6 +55,7 @@ from govrules.model import (
     PrerequisiteRule,
     Recurrence,
     RecurringRule,
+    RelationMember,
     Requirement,
     RoleGrant,
     Rule,
@@ -669,8 +670,15 @@ def _organisations(min_size: int, max_size: int) -> st.SearchStrategy[Organisati
     def build(draw: st.DrawFn) -> Organisation:
         ids = draw(st.lists(_ids(), min_size=min_size, max_size=max_size, unique=True))
 
-        def members() -> list[str]:
-            return list(dict.fromkeys(ids[i % len(ids)] for i in draw(_MEMBER_INDEXES)))
+        def members() -> list[str | RelationMember]:
+            listed: list[str | RelationMember] = []
+            for actor_id in dict.fromkeys(ids[i % len(ids)] for i in draw(_MEMBER_INDEXES)):
+                if draw(st.booleans()):
+                    listed.append(actor_id)
+                else:  # a member for some dates
+                    span = draw(_date_ranges())
+                    listed.append(RelationMember(actor=actor_id, from_=span.from_, to=span.to))
+            return listed
 
         actors = [
             Actor(
@@ -1467,7 +1475,7 @@ def _related(ctx: Any, actor_id: str, rule: RecurringRule) -> list[str]:
 def _members(ctx: Any, actor_id: str, relation: str) -> list[str]:
     """The members of ``relation`` that ``actor_id`` lists (none for an unknown actor)."""
     actor = ctx.org.actor(actor_id)
-    return [] if actor is None else list(actor.relations.get(relation, []))
+    return [] if actor is None else actor.members(relation)
 
 
 def _trigger_actors(ctx: Any, party: Party | None, when: datetime | None = None) -> list[str]:
@@ -1814,7 +1822,7 @@ def _naming_parties(draw: st.DrawFn, ctx: Any, rule: TriggeredRule, trigger: Eve
     pair's stream too)."""
     day = trigger.time.astimezone(ctx.tz).date()
     actor = ctx.org.actor(trigger.actor)
-    related = {m for members in actor.relations.values() for m in members} if actor is not None else set()
+    related = {m for relation in actor.relations for m in actor.members(relation)} if actor is not None else set()
     for step in rule.steps:
         for party in (as_party(step.by), as_party(step.to)):
             if party is None or party.trigger not in ("subject", "recipient"):

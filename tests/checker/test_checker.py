@@ -2163,6 +2163,59 @@ class TestPrerequisite:
             ("2024-07", "wrong-recipient", ("r7",)),
         ]
 
+    def test_a_relation_member_for_some_dates_is_a_counterpart_and_an_approver_on_those_dates(self) -> None:
+        """The faculty's dean changes on 1 July (`relations: {deans: [{actor, to}, {actor, from}]}`):
+        its monthly report to its dean is owed to the outgoing dean through June and to the new
+        one from July (not both); an approval asked of its dean is the new dean's from July, the
+        outgoing dean's approval of August approving nothing."""
+        from govrules import obligations
+
+        faculty = Actor.model_validate(
+            {
+                "id": "faculty",
+                "roles": ["faculty"],
+                "relations": {
+                    "deans": [{"actor": "dean-a", "to": "2024-06-30"}, {"actor": "dean-b", "from": "2024-07-01"}]
+                },
+            }
+        )
+        deans = [Actor.model_validate({"id": d, "roles": ["dean"]}) for d in ("dean-a", "dean-b")]
+        org = ORG.model_copy(update={"actors": [*ORG.actors, faculty, *deans]})
+        assert faculty.members("deans") == ["dean-a", "dean-b"]
+        assert faculty.members("deans", date(2024, 7, 1)) == ["dean-b"]
+        report_to_dean = {
+            "id": "dean-report",
+            "kind": "recurring",
+            "clause": "F1",
+            "who": {"role": "faculty", "relation": "deans"},
+            "action": "report",
+            "to": {"counterpart": True},
+            "every": "quarter",
+        }
+        owed = obligations(ruleset(report_to_dean), org, start=date(2024, 1, 1), end=date(2025, 1, 1))
+        assert [(o.counterpart, o.period) for o in owed] == [
+            ("dean-a", "2024-Q1"),
+            ("dean-a", "2024-Q2"),
+            ("dean-b", "2024-Q3"),
+            ("dean-b", "2024-Q4"),
+        ]
+        log = [
+            ev("ok-a", "2024-08-01T09:00", "dean-a", "approve", subject="trip-1"),
+            ev("trip-1", "2024-08-02T09:00", "faculty", "trip", subject="trip-1"),
+            ev("ok-b", "2024-08-05T09:00", "dean-b", "approve", subject="trip-2"),
+            ev("trip-2", "2024-08-06T09:00", "faculty", "trip", subject="trip-2"),
+        ]
+        approval = {
+            **PREREQ,
+            "action": "trip",
+            "requires": [{"action": "approve", "by": {"trigger": "actor", "relation": "deans"}}],
+        }
+        report = run(ruleset(approval), log, org=org)
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("trip-1", "unapproved", ("trip-1", "ok-a")),
+            ("trip-2", "met", ("trip-2", "ok-b")),
+        ]
+
     def test_a_recipients_or_approvers_role_is_judged_on_the_day_of_the_event(self) -> None:
         """An acting vice principal holds the role from 10 to 20 April. A report to it counts when
         it is sent while it holds the role, though it does not hold it on the period's last day
