@@ -442,6 +442,50 @@ def test_a_window_span_a_check_would_refuse_is_refused_when_loaded(span: str, ex
     assert load_rules((HEAD + "calendar: CN\nrules:\n" + rule % "2 workdays").encode(), file="r.yaml").rules
 
 
+@pytest.mark.parametrize(
+    ("lookback", "min_age", "refused"),
+    [
+        ("2 days", "10 days", True),
+        ("9 days", "10 days", True),
+        ("10 days", "10 days", False),  # met on the tenth day after the approval's
+        ("1 month", "32 days", True),  # a month reaches at most 31 days
+        ("1 month", "31 days", False),
+        ("30 days", "1 month", False),  # a month from 31 January reaches 28 February
+        ("P1Y", "367 days", True),
+        ("1 year", "366 days", False),
+        ("end of month", "31 days", True),  # the end of the month is at most 30 days after its 1st
+        ("end of month", "30 days", False),
+        ("5 days", "6 workdays", True),  # six workdays are at least six days
+        ("6 workdays", "5 days", False),  # six workdays may span any number of days
+        ("2 hours", "3 hours", True),
+        ("3 hours", "3 hours", False),
+        ("48 hours", "3 days", False),  # local days are not 24 hours: not compared
+        ("soon", "10 days", True),  # through the glossary
+    ],
+)
+def test_a_lookback_that_ends_before_the_minimum_age_is_refused(lookback: str, min_age: str, refused: bool) -> None:
+    """A prerequisite whose lookback always ends before its minimum age is reached can never be
+    met, so it is refused at its lookback, saying both; one that is met on some day, or whose
+    units cannot be compared for sure, loads. Before, it loaded and every guarded event was
+    unapproved."""
+    text = HEAD + (
+        "calendar: CN\nglossary: {soon: {duration: 2 days}}\nrules:\n"
+        "  - {id: g, kind: prerequisite, clause: c, action: p, requires: [{action: q}], "
+        f"lookback: {lookback}, min_age: {min_age}}}\n"
+    )
+    if not refused:
+        assert load_rules(text.encode(), file="r.yaml").rules
+        return
+    with pytest.raises(RuleSetError) as info:
+        load_rules(text.encode(), file="r.yaml")
+    [problem] = info.value.problems
+    assert (problem.pointer, problem.code) == ("/rules/0/lookback", "bad-rule")
+    written = f"{lookback!r}, 2 days" if lookback == "soon" else repr(lookback)
+    assert problem.message.startswith(
+        f"expected a 'lookback' that reaches as far as 'min_age' ({min_age!r}), got {written}: "
+    )
+
+
 class TestOrganisation:
     def test_dated_role_that_ends_before_it_starts(self) -> None:
         """A role grant's 'to' before its 'from' is a bad-range at 'to'."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, NamedTuple, TypeVar, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -36,12 +36,16 @@ from govrules.model import (
     CalendarPeriod,
     FiscalYear,
     Organisation,
+    PrerequisiteRule,
     RecurringRule,
     RuleSet,
     actions_of,
     as_party,
 )
 from govrules.periods import Grain, canonical_label, iter_periods
+
+if TYPE_CHECKING:
+    from govrules.durations import Duration
 
 __all__ = [
     "Limits",
@@ -1176,12 +1180,17 @@ def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
 
     A deadline counted in hours or minutes is elapsed time: rolling it to a workday has no
     meaning (`bad-roll`), and a rolling interval, counted in calendar days, cannot be one
-    (`bad-rule`). A ``month``/``days`` window must have a day in every period of its rule
+    (`bad-rule`); nor can a prerequisite's ``lookback`` end before its ``min_age`` is reached
+    (`bad-rule`: no approval would do). A ``month``/``days`` window must have a day in every period of its rule
     (`bad-window`; see `window_misses`).
     """
     problems: list[Problem] = []
     for i, rule in enumerate(rules.rules):
         base = f"/rules/{i}"
+        if isinstance(rule, PrerequisiteRule):
+            unmet = lookback_within_min_age(rules, rule)
+            if unmet is not None:
+                problems.append(smap.problem(f"{base}/lookback", "bad-rule", unmet))
         if isinstance(rule, RecurringRule):
             if gap_in_elapsed_time(rules, rule):
                 message = (
@@ -1216,6 +1225,80 @@ def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
                 )
                 problems.append(smap.problem(f"{pointer}/roll", "bad-roll", message))
     return problems
+
+
+# The fewest days ``m % 12`` months from a day reach (from February: 28, 59...); twelve months
+# reach at least 365 days and at most 366, one month at most 31, under any month-end policy.
+_LEAST_MONTH_DAYS = (0, 28, 59, 89, 120, 150, 181, 212, 242, 273, 303, 334)
+# The most days after its start a period's end is: the 31st of a 31-day month is 30 days after its 1st.
+_PERIOD_END_DAYS = {"month": 30, "quarter": 91, "half-year": 183, "year": 365}
+
+
+def _day_reach(duration: Duration) -> tuple[int, float]:
+    """How many local days after the day it counts from a calendar-unit ``duration`` ends on, at
+    least and at most, on any day and under any month-end policy. A workday is a day or more, so
+    workdays reach at least their number of days, and at most any number."""
+    from govrules.durations import Unit
+
+    if (ended := duration.unit.ended_period) is not None:
+        return 0, _PERIOD_END_DAYS[ended]
+    n = duration.amount
+    if duration.unit is Unit.DAYS:
+        return n, n
+    if duration.unit is Unit.WEEKS:
+        return 7 * n, 7 * n
+    if duration.unit is Unit.WORKDAYS:
+        return n, math.inf
+    months = 12 * n if duration.unit is Unit.YEARS else n
+    years, rest = divmod(months, 12)
+    return 365 * years + _LEAST_MONTH_DAYS[rest], 366 * years + 31 * rest
+
+
+def lookback_within_min_age(rules: RuleSet, rule: PrerequisiteRule) -> str | None:
+    """Why no required event can ever be both as old as the rule's ``min_age`` asks and no older
+    than its ``lookback`` allows (the loader refuses such a rule, `bad-rule`), or ``None``.
+
+    The lookback ends at the end of the local day it reaches (in hours or minutes: that exact
+    instant), and the minimum age is met from the start of the day it reaches (that instant).
+    Both in hours or minutes: a lookback shorter than the minimum age. Both in calendar units: a
+    lookback whose last day is always before the minimum age's first one (``2 days`` and
+    ``10 days``, ``1 month`` and ``32 days``, ``5 days`` and ``6 workdays``); one of the same
+    length is met on that day. Elapsed time against calendar days (``48 hours`` and ``3 days``),
+    or a lookback in workdays against a minimum age in days, are not compared: local days may
+    be longer or shorter than 24 hours, and workdays span any number of days.
+    """
+    from govrules.durations import Unit
+
+    if rule.lookback is None or rule.min_age is None:
+        return None
+    lookback, age = rules.duration(rule.lookback), rules.duration(rule.min_age)
+    if age.period_end:
+        return None  # a moment, refused as a minimum age (bad-duration)
+    if lookback.elapsed and age.elapsed:
+        minutes = [d.amount * (60 if d.unit is Unit.HOURS else 1) for d in (lookback, age)]
+        never = minutes[0] < minutes[1]
+    elif lookback.elapsed or age.elapsed:
+        return None
+    else:
+        never = _day_reach(lookback)[1] < _day_reach(age)[0]
+    if not never:
+        return None
+    return (
+        f"expected a 'lookback' that reaches as far as 'min_age' ({_written(rules, rule.min_age)}), got "
+        f"{_written(rules, rule.lookback)}: no required event could be old enough for the minimum age and "
+        "still recent enough for the lookback"
+    )
+
+
+def _written(rules: RuleSet, text: str) -> str:
+    """A duration as the rule writes it, with its reading when that is a glossary term."""
+    from govrules.durations import parse_duration
+
+    try:
+        parse_duration(text)
+    except ValueError:
+        return f"{text!r}, {rules.duration(text)}"
+    return repr(text)
 
 
 def window_span_problem(rules: RuleSet, rule: RecurringRule) -> tuple[str, str] | None:

@@ -430,8 +430,9 @@ def rules(*, kinds: Collection[str] | None = None) -> st.SearchStrategy[Rule]:
     Each rule loads: written alone in a rule set, it passes `govrules.load_rules` without a
     problem, given a business-day ``calendar`` where it counts workdays or rolls a deadline to
     a workday (any rule set that names one will do). So no rolling interval is in hours or of
-    no day, no deadline in hours is rolled, and a window has a day in every period of its rule
-    and a ``first``/``last`` span of whole days. Durations are concrete ("7 days", "P2W",
+    no day, no deadline in hours is rolled, a window has a day in every period of its rule
+    and a ``first``/``last`` span of whole days, and no lookback ends before the minimum age
+    is reached. Durations are concrete ("7 days", "P2W",
     "5 workdays"); glossary terms appear only in `rule_sets`, whose glossary defines them.
     Roles, relations and actors are made-up ids, so cross-checking against an organisation is
     not part of what "valid" means here.
@@ -564,10 +565,12 @@ def _windows_in_terms(rule_set: RuleSet) -> RuleSet:
 def _loadable(rule: Rule, rule_set: RuleSet) -> Rule:
     """``rule`` without what the loader refuses: a deadline in hours rolled to a workday, a
     window with no day in some period of its grid or a first/last span of no whole day, a rolling
-    interval in hours or of no day (made one day)."""
+    interval in hours or of no day (made one day), a lookback that ends before the minimum age
+    is reached (left out)."""
     from govrules.loaders import (
         gap_in_elapsed_time,
         gap_of_no_day,
+        lookback_within_min_age,
         rolls_elapsed_time,
         window_misses,
         window_span_problem,
@@ -588,6 +591,8 @@ def _loadable(rule: Rule, rule_set: RuleSet) -> Rule:
     if isinstance(rule, TriggeredRule):
         steps = [step.model_copy(update={"roll": rolls(step.roll, step.within)}) for step in rule.steps]
         return rule.model_copy(update={"steps": steps})
+    if isinstance(rule, PrerequisiteRule) and lookback_within_min_age(rule_set, rule) is not None:
+        return rule.model_copy(update={"lookback": None})
     return rule
 
 
