@@ -1575,7 +1575,7 @@ def _cross_checked(
 ) -> tuple[list[Problem], list[Problem], tuple[RuleSet, Organisation] | None]:
     """`split_cross_check`'s problems, and the models as loading gives them where neither
     holds a value loading refuses in its types and values."""
-    from govrules.obligations import exemption_misses, rule_parties
+    from govrules.obligations import exemption_misses, exemption_owes_nothing, rule_parties
 
     rsmap: SourceMap = given_rules._source or SourceMap("<rules>")
     osmap: SourceMap = given_org._source or SourceMap("<organisation>")
@@ -1692,10 +1692,15 @@ def _cross_checked(
                     f"{ex.actor!r} owes nothing under it: the exemption would exempt nothing"
                 )
                 org_problems.append(osmap.problem(f"/exemptions/{i}/actor", "bad-value", message))
+            said = len(org_problems)
             for j, label in enumerate(ex.periods):
                 misses = exemption_misses(rules, org, exempted, label)
                 if misses is not None:
                     org_problems.append(osmap.problem(f"/exemptions/{i}/periods/{j}", "bad-value", misses))
+            nothing = None if len(org_problems) > said else exemption_owes_nothing(rules, org, exempted, ex)
+            if nothing is not None:
+                at = "/periods" if ex.dates is None else "/dates" if not ex.periods else ""
+                org_problems.append(osmap.problem(f"/exemptions/{i}{at}", "bad-value", nothing))
     org_problems += _org_problems(org, osmap)  # as for the rule set
     return problems, org_problems, (rules, org)
 

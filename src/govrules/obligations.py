@@ -39,6 +39,7 @@ from govrules.model import (
     Actor,
     CalendarPeriod,
     DateRange,
+    Exemption,
     FiscalYear,
     NamedCalendar,
     Organisation,
@@ -462,19 +463,114 @@ def exemption_misses(rules: RuleSet, org: Organisation, rule: RecurringRule, lab
     except (ValueError, OverflowError):
         near = []
     such = f", such as {near[-1].label!r}" if near else ""
-    every = rule.every
-    if isinstance(every, FiscalYear):
-        what = f"years from month {every.year_starting}"
-    elif isinstance(every, NamedCalendar):
-        what = f"periods of the calendar {every.calendar!r}"
-    elif isinstance(every, Recurrence):
-        what = "periods of its recurrence"
-    else:
-        what = f"{every} periods"
     return (
-        f"expected a period that holds whole at least one of the {what} of rule {rule.id!r}{such}; "
+        f"expected a period that holds whole at least one of the {_periods_words(rule)} of rule {rule.id!r}{such}; "
         f"{label!r} ({spans[0].start} to {spans[-1].last_day}) holds none: it would exempt nothing"
     )
+
+
+def _periods_words(rule: RecurringRule) -> str:
+    """The rule's periods in words: ``month periods``, ``periods of the calendar 'semester'``."""
+    every = rule.every
+    if isinstance(every, FiscalYear):
+        return f"years from month {every.year_starting}"
+    if isinstance(every, NamedCalendar):
+        return f"periods of the calendar {every.calendar!r}"
+    if isinstance(every, Recurrence):
+        return "periods of its recurrence"
+    return f"{every} periods"
+
+
+def _owed(rule: RecurringRule, period: Period) -> bool:
+    """Whether the rule owes anything for ``period`` at all: not one of its ``exempt_periods``, and
+    ending while it is in effect (as `rule_obligations` keeps them)."""
+    return not _exempt_period(rule, period) and (rule.effective is None or rule.effective.contains(period.last_day))
+
+
+def exemption_owes_nothing(rules: RuleSet, org: Organisation, rule: RecurringRule, ex: Exemption) -> str | None:
+    """Why the organisation's exemption ``ex`` of ``rule``, each of whose period labels holds some
+    of the rule's periods (`exemption_misses`), still covers no period the rule owes: its labels
+    and its dates cover only periods the rule's ``exempt_periods`` leave out, or that end before
+    or after the rule is in effect, or its dates fall between the periods of a named calendar
+    (between two semesters). ``None`` when it covers one, when it has neither labels nor dates
+    (it covers every period), and where that cannot be told from the rule set and the
+    organisation alone: dates open at an end the rule's effective dates do not close, on calendar
+    periods, and dates on a recurrence's periods (of any length)."""
+    if not ex.periods and ex.dates is None:
+        return None
+    week_start = _WEEKDAY_INDEX[rules.week_start]
+    covered: dict[str, Period] = {}
+    try:
+        for label in ex.periods:
+            spans = [_custom_period(p) for periods in org.calendars.values() for p in periods if p.id == label] or [
+                p for p in (written_period(label),) if p is not None
+            ]
+            if not spans:
+                return None  # no period: said so by the organisation's own check
+            first, after = min(s.start for s in spans), max(s.end for s in spans)
+            for p in rule_periods(rule, org, week_start, first, after):
+                if _exempts(label, p, org):
+                    covered[p.label] = p
+        if ex.dates is not None:
+            dated = _periods_sharing_a_day(rules, org, rule, ex.dates)
+            if dated is None:
+                return None
+            covered.update((p.label, p) for p in dated)
+    except (ValueError, OverflowError):  # a period at the calendar's ends: not told, left as it is
+        return None
+    if any(_owed(rule, p) for p in covered.values()):
+        return None
+    which = []
+    if ex.periods:
+        which.append("its periods " + ", ".join(map(repr, ex.periods)))
+    if ex.dates is not None:
+        which.append(f"its dates ({ex.dates.from_ or 'open'} to {ex.dates.to or 'open'})")
+    said = " and ".join(which)
+    if not covered:
+        return (
+            f"expected an exemption that covers a period rule {rule.id!r} owes; {said} share a day with none of "
+            f"the rule's {_periods_words(rule)}: it would exempt nothing"
+        )
+    why = []
+    if any(_exempt_period(rule, p) for p in covered.values()):
+        why.append(f"the rule's exempt_periods ({', '.join(rule.exempt_periods)}) leave out")
+    effective = rule.effective
+    if effective is not None and any(not effective.contains(p.last_day) for p in covered.values()):
+        span = " ".join(f"{w} {d}" for w, d in (("from", effective.from_), ("to", effective.to)) if d is not None)
+        why.append(f"end while the rule is not in effect (it is {span})")
+    labels = ", ".join(sorted(covered))
+    return (
+        f"expected an exemption that covers a period rule {rule.id!r} owes; {said} cover only {labels}, which "
+        f"{' or '.join(why)}: it would exempt nothing"
+    )
+
+
+def _periods_sharing_a_day(
+    rules: RuleSet, org: Organisation, rule: RecurringRule, dates: DateRange
+) -> list[Period] | None:
+    """The rule's periods that share a day with ``dates`` (where an end is open, those within a
+    year past the end of the rule's effective dates on that side: enough to tell whether one is
+    owed), or ``None`` where they cannot be listed (see `exemption_owes_nothing`)."""
+    every = rule.every
+    if isinstance(every, NamedCalendar):  # a list of its own: every one of them
+        periods = list(rule_periods(rule, org, 0, date.min, date.max))
+        return [p for p in periods if dates.overlaps(p.start, p.end)]
+    if isinstance(every, Recurrence):
+        return None
+    lo, hi = dates.from_, dates.end_exclusive
+    # an open end the rule's effective dates close: as far past them as a period may reach, so that
+    # the periods that end outside them are listed too (and said to)
+    effective = rule.effective or DateRange()
+    if lo is None and effective.from_ is not None:
+        lo = max(effective.from_ - timedelta(days=400), date.min)
+    if hi is None and effective.end_exclusive is not None:
+        hi = min(effective.end_exclusive + timedelta(days=400), date.max)
+    if lo is None or hi is None:
+        return None
+    # a calendar grain's period is at most 366 days long: one sharing a day with [lo, hi) starts after this
+    start = max(lo - timedelta(days=400), date.min)
+    week_start = _WEEKDAY_INDEX[rules.week_start]
+    return [p for p in rule_periods(rule, org, week_start, start, hi) if dates.overlaps(p.start, p.end)]
 
 
 def _exempt_period(rule: RecurringRule, period: Period) -> bool:

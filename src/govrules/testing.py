@@ -890,11 +890,21 @@ def _audits(kinds: tuple[str, ...], max_rules: int) -> st.SearchStrategy[Audit]:
             else r
             for r in rules
         ]
-        recurring = [r for r in rules if isinstance(r, RecurringRule) and r.every is not None]
+        # an exemption covers a period its rule owes (one that would exempt nothing is refused):
+        # not a year the rule ends before the end of, and from April on for a rule in force from then
+        recurring = [
+            r
+            for r in rules
+            if isinstance(r, RecurringRule)
+            and r.every is not None
+            and not (r.every == "year" and r.effective is not None and r.effective.to is not None)
+        ]
         waive: bool = draw(st.booleans())
         if recurring and waive:
             exempted = draw(st.sampled_from(recurring))
             label = {"month": f"{year}-03", "quarter": f"{year}-Q1", "half-year": f"{year}-H1", "year": f"{year}"}
+            if exempted.effective is not None and exempted.effective.from_ is not None:
+                label.update(month=f"{year}-04", quarter=f"{year}-Q2")
             org = org.model_copy(
                 update={
                     "exemptions": [

@@ -2886,6 +2886,118 @@ class TestPendingExemptAndActivity:
             "the exemption would exempt nothing"
         )
 
+    @pytest.mark.parametrize(
+        ("rule", "exemption", "pointer", "why"),
+        [
+            (
+                {"every": "quarter", "exempt_periods": ["Q4"]},
+                {"periods": ["2024-Q4"]},
+                "/exemptions/0/periods",
+                "its periods '2024-Q4' cover only 2024-Q4, which the rule's exempt_periods (Q4) leave out",
+            ),
+            (
+                {"every": "quarter", "effective": {"from": "2024-07-01"}},
+                {"periods": ["2024-Q1", "2024-q2"]},
+                "/exemptions/0/periods",
+                "its periods '2024-Q1', '2024-q2' cover only 2024-Q1, 2024-Q2, which end while the rule is not in "
+                "effect (it is from 2024-07-01)",
+            ),
+            (
+                {"every": "quarter", "effective": {"to": "2024-06-30"}},
+                {"dates": {"from": "2024-08-01"}},
+                "/exemptions/0/dates",
+                "its dates (2024-08-01 to open) cover only 2024-Q3, 2024-Q4, 2025-Q1, 2025-Q2, 2025-Q3, which end "
+                "while the rule is not in effect (it is to 2024-06-30)",
+            ),
+            (
+                {"every": {"calendar": "semester"}},
+                {"dates": {"from": "2024-07-10", "to": "2024-08-20"}},
+                "/exemptions/0/dates",
+                "its dates (2024-07-10 to 2024-08-20) share a day with none of the rule's periods of the calendar "
+                "'semester'",
+            ),
+            (
+                {"every": "quarter", "exempt_periods": ["Q4"], "effective": {"from": "2024-07-01"}},
+                {"periods": ["2024-Q4"], "dates": {"from": "2024-02-01", "to": "2024-02-02"}},
+                "/exemptions/0",
+                "its periods '2024-Q4' and its dates (2024-02-01 to 2024-02-02) cover only 2024-Q1, 2024-Q4, which "
+                "the rule's exempt_periods (Q4) leave out or end while the rule is not in effect (it is from "
+                "2024-07-01)",
+            ),
+        ],
+    )
+    def test_an_exemption_covering_no_period_the_rule_owes_is_refused(
+        self, rule: dict[str, Any], exemption: dict[str, Any], pointer: str, why: str
+    ) -> None:
+        """An exemption whose periods and dates cover only periods the rule itself leaves out (its
+        exempt periods, those that end before or after it is in effect) or, by dates, none at all
+        (a summer between two semesters) would exempt nothing, so the check refuses it, saying
+        why. Before, it was taken and changed nothing."""
+        semesters = [
+            {"id": "2024-spring", "start": "2024-02-26", "end": "2024-07-05"},
+            {"id": "2024-autumn", "start": "2024-09-01", "end": "2025-01-17"},
+        ]
+        org = Organisation.model_validate(
+            {
+                **ORG.model_dump(by_alias=True),
+                "calendars": {"semester": semesters},
+                "exemptions": [{"rule": "monthly", "actor": "b1", "reason": "closed", **exemption}],
+            }
+        )
+        with pytest.raises(OrganisationError) as info:
+            run(ruleset({**MONTHLY, **rule}), [], org=org)
+        [problem] = info.value.problems
+        assert (problem.pointer, problem.code) == (pointer, "bad-value")
+        assert problem.message == (
+            f"expected an exemption that covers a period rule 'monthly' owes; {why}: it would exempt nothing"
+        )
+
+    @pytest.mark.parametrize(
+        ("rule", "exemption", "exempt"),
+        [
+            # one label a period the rule leaves out, the other one it owes
+            ({"every": "quarter", "exempt_periods": ["Q4"]}, {"periods": ["2024-Q4", "2024-Q3"]}, ["2024-Q3"]),
+            # a label holding an exempt period and an owed one
+            ({"every": "quarter", "exempt_periods": ["Q4"]}, {"periods": ["2024-H2"]}, ["2024-Q3"]),
+            # dates partly before the rule is in effect
+            (
+                {"every": "quarter", "effective": {"from": "2024-07-01"}},
+                {"dates": {"from": "2024-06-01", "to": "2024-07-01"}},
+                ["2024-Q3"],
+            ),
+            # dates partly between two semesters
+            (
+                {"every": {"calendar": "semester"}},
+                {"dates": {"from": "2024-07-01", "to": "2024-07-31"}},
+                ["2024-spring"],
+            ),
+            # periods the rule leaves out, and dates it owes for
+            (
+                {"every": "quarter", "exempt_periods": ["Q4"]},
+                {"periods": ["2024-Q4"], "dates": {"from": "2024-02-01", "to": "2024-02-01"}},
+                ["2024-Q1"],
+            ),
+        ],
+    )
+    def test_an_exemption_covering_some_period_the_rule_owes_is_taken(
+        self, rule: dict[str, Any], exemption: dict[str, Any], exempt: list[str]
+    ) -> None:
+        """An exemption that covers at least one period the rule owes is taken, whatever else it
+        names: what it covers that is owed is exempt."""
+        semesters = [
+            {"id": "2024-spring", "start": "2024-02-26", "end": "2024-07-05"},
+            {"id": "2024-autumn", "start": "2024-09-01", "end": "2025-01-17"},
+        ]
+        org = Organisation.model_validate(
+            {
+                **ORG.model_dump(by_alias=True),
+                "calendars": {"semester": semesters},
+                "exemptions": [{"rule": "monthly", "actor": "b1", "reason": "closed", **exemption}],
+            }
+        )
+        report = run(ruleset({**MONTHLY, **rule}), [], org=org)
+        assert [o.period for o in report.outcomes if o.status == "exempt"] == exempt
+
     @pytest.mark.parametrize(("every", "label"), [("month", "0001-01-01"), ({"year_starting": 9}, "0001")])
     def test_an_exemption_at_the_calendars_start_is_judged_without_overflowing(self, every: Any, label: str) -> None:
         """An exemption labelled at the calendar's first day (whose school year would start in
