@@ -2436,6 +2436,40 @@ class TestPrerequisite:
         assert f.detail["missing"][0]["problem"] == "too-old"
 
     @pytest.mark.parametrize(
+        ("limit", "approved", "guarded", "met"),
+        [
+            # a lookback in days runs to the end of the local day it reaches, the approval's day not counted
+            ({"lookback": "30 days"}, "2024-03-01T00:00", "2024-03-31T23:59", True),
+            ({"lookback": "30 days"}, "2024-03-01T23:59", "2024-04-01T00:00", False),
+            # in hours, it is exact elapsed time
+            ({"lookback": "720 hours"}, "2024-03-01T00:00", "2024-03-31T00:00", True),
+            ({"lookback": "720 hours"}, "2024-03-01T00:00", "2024-03-31T00:01", False),
+            # a minimum age in days is met from the start of the local day it reaches
+            ({"min_age": "30 days"}, "2024-03-01T23:59", "2024-03-31T00:00", True),
+            ({"min_age": "30 days"}, "2024-03-01T00:00", "2024-03-30T23:59", False),
+            ({"min_age": "720 hours"}, "2024-03-01T23:59", "2024-03-31T23:58", False),
+            ({"min_age": "720 hours"}, "2024-03-01T23:59", "2024-03-31T23:59", True),
+            # local days, in the check's zone: 23:30 UTC on 29 February is 1 March in Shanghai
+            ({"lookback": "30 days"}, "2024-02-29T23:30+00:00", "2024-03-31T23:59", True),
+            # a period's end: the approval serves until the end of the month it was given in
+            ({"lookback": "end of month"}, "2024-03-01T00:00", "2024-03-31T23:59", True),
+            ({"lookback": "end of month"}, "2024-03-31T23:59", "2024-04-01T00:00", False),
+        ],
+    )
+    def test_lookback_and_minimum_age_are_measured_from_the_approvals_local_day(
+        self, limit: dict[str, str], approved: str, guarded: str, met: bool
+    ) -> None:
+        """A lookback or minimum age in calendar units counts local days from the approval's day
+        (not counted): the lookback ends at the last instant of the day it reaches, the minimum
+        age is met from the first. In hours or minutes, both are exact elapsed time from the
+        approval's instant, the limit itself included. A lookback of a period's end ends with the
+        approval's period."""
+        rule = {**PREREQ, "link": "subject", **limit}
+        log = [ev("a1", approved, "vp", "approve", subject="t"), ev("l1", guarded, "s1", "lecture", subject="t")]
+        [outcome] = run(ruleset(rule), log).outcomes
+        assert outcome.status == ("met" if met else "unapproved")
+
+    @pytest.mark.parametrize(
         ("lang", "lookback", "min_age", "words"),
         [
             ("en", "30 days", None, "within 30 days before"),
