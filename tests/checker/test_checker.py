@@ -2436,6 +2436,55 @@ class TestPrerequisite:
         assert f.detail["missing"][0]["problem"] == "too-old"
 
     @pytest.mark.parametrize(
+        ("log", "problem", "cited"),
+        [
+            # an approval too old and one too recent: too-recent, citing those within the lookback
+            (
+                [("old", "2024-02-01T10:00", "vp"), ("new", "2024-03-04T10:00", "vp"), ("late", "2024-03-06", "vp")],
+                "too-recent",
+                ["new"],
+            ),
+            # too old, and one after the event: too-old, citing every one before it
+            ([("old", "2024-02-01T10:00", "vp"), ("late", "2024-03-06T10:00", "vp")], "too-old", ["old"]),
+            # the required party's after the event, another party's before it: after
+            ([("dean", "2024-03-01T10:00", "dean"), ("late", "2024-03-06T10:00", "vp")], "after", ["late"]),
+            # another party's before, none by the required party: other-party
+            ([("dean", "2024-03-01T10:00", "dean"), ("dean2", "2024-03-06T10:00", "dean")], "other-party", ["dean"]),
+            ([("dean2", "2024-03-06T10:00", "dean")], "none", []),
+        ],
+    )
+    def test_the_problem_said_is_the_first_that_applies(
+        self, log: list[tuple[str, str, str]], problem: str, cited: list[str]
+    ) -> None:
+        """One problem per requirement not met, the first of these that applies: `too-recent`
+        (linked approvals by the party within the lookback, none old enough), `too-old` (some
+        before the event, none within the lookback), `after` (the party's only after it),
+        `other-party` (only another party's before it), `none`; it cites the events it is about."""
+        rule = {**PREREQ, "link": "subject", "lookback": "10 days", "min_age": "2 days"}
+        events = [ev(i, t, a, "approve", subject="t") for i, t, a in log]
+        [f] = gaps(run(ruleset(rule), [*events, ev("l1", "2024-03-05T10:00", "s1", "lecture", subject="t")]))
+        [missing] = f.detail["missing"]
+        assert (missing["problem"], missing["events"]) == (problem, cited)
+
+    def test_the_latest_qualifying_approval_is_cited_once_per_requirement(self) -> None:
+        """Where several approvals meet a requirement, the outcome cites the latest, one per
+        requirement; one at the same instant as another, the later in the log."""
+        rule = {
+            **PREREQ,
+            "requires": [{"action": "approve", "by": {"role": "vp"}}, {"action": "approve", "by": {"role": "dean"}}],
+        }
+        log = [
+            ev("v1", "2024-03-01T10:00", "vp", "approve", subject="t"),
+            ev("v2", "2024-03-02T10:00", "vp", "approve", subject="t"),
+            ev("d1", "2024-03-03T10:00", "dean", "approve", subject="t"),
+            ev("d2", "2024-03-03T10:00", "dean", "approve", subject="t"),
+            ev("v3", "2024-03-06T10:00", "vp", "approve", subject="t"),  # after the lecture
+            ev("l1", "2024-03-05T10:00", "s1", "lecture", subject="t"),
+        ]
+        [outcome] = run(ruleset(rule), log).outcomes
+        assert (outcome.status, outcome.evidence) == ("met", ("l1", "v2", "d2"))
+
+    @pytest.mark.parametrize(
         ("limit", "approved", "guarded", "met"),
         [
             # a lookback in days runs to the end of the local day it reaches, the approval's day not counted
