@@ -2518,6 +2518,18 @@ class TestPrerequisite:
         [outcome] = run(ruleset(rule), log).outcomes
         assert outcome.status == ("met" if met else "unapproved")
 
+    @pytest.mark.parametrize("link", ["subject", "ref-or-subject"])
+    def test_events_naming_no_subject_are_not_linked_by_subject(self, link: str) -> None:
+        """Linking by subject asks for the same subject: a guarded event and an approval that
+        both name none are not linked (`none`); neither is a subject named by one only."""
+        rule = {**PREREQ, "link": link}
+        for approval in (
+            ev("a1", "2024-03-01T10:00", "vp", "approve"),
+            ev("a1", "2024-03-01T10:00", "vp", "approve", subject="t"),
+        ):
+            [f] = gaps(run(ruleset(rule), [approval, ev("l1", "2024-03-05T10:00", "s1", "lecture")]))
+            assert f.detail["missing"][0]["problem"] == "none"
+
     @pytest.mark.parametrize(
         ("lang", "lookback", "min_age", "words"),
         [
