@@ -2530,6 +2530,20 @@ class TestPrerequisite:
             [f] = gaps(run(ruleset(rule), [approval, ev("l1", "2024-03-05T10:00", "s1", "lecture")]))
             assert f.detail["missing"][0]["problem"] == "none"
 
+    def test_a_prerequisites_effective_dates_apply_to_the_guarded_events_local_date(self) -> None:
+        """A prerequisite rule in force from 1 April (Shanghai) checks the lectures whose local
+        date is in force: 01:00 on 1 April local (17:00 UTC on 31 March) is checked, 23:00 on 31
+        March is not. The approval it needs may come from before: an approval's date is not asked."""
+        rule = {**PREREQ, "effective": {"from": "2024-04-01"}}
+        log = [
+            ev("l0", "2024-03-31T23:00", "s1", "lecture", subject="x"),
+            ev("l1", "2024-03-31T17:00+00:00", "s1", "lecture", subject="y"),
+            ev("a2", "2024-03-20T10:00", "vp", "approve", subject="z"),
+            ev("l2", "2024-04-02T10:00", "s1", "lecture", subject="z"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(o.period, o.status) for o in report.outcomes] == [("l1", "unapproved"), ("l2", "met")]
+
     @pytest.mark.parametrize(
         ("lang", "lookback", "min_age", "words"),
         [
