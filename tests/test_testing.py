@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from govrules import testing
-from govrules.model import RULE_KINDS, Organisation, Party, RecurringRule, RoleGrant, RuleSet, TriggeredRule
+from govrules.model import (
+    RULE_KINDS,
+    Organisation,
+    Party,
+    RecurringRule,
+    RelationMember,
+    RoleGrant,
+    RuleSet,
+    TriggeredRule,
+)
 
 # Generation only: the first example that fits is enough to show the shape is reachable.
 FIND = settings(database=None, max_examples=1000, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
@@ -131,7 +140,15 @@ def test_organisations_reach_dated_roles_relations_and_calendars() -> None:
     assert all(g.from_ is None or g.to is None or g.from_ <= g.to for g in grants)
     related = _find(orgs, lambda o: any(a.relations.get("schools") for a in o.actors))
     ids = {a.id for a in related.actors}
-    assert all(m in ids for a in related.actors for ms in a.relations.values() for m in ms)
+    assert all(m in ids for a in related.actors for relation in a.relations for m in a.members(relation))
+    dated_member = _find(
+        orgs, lambda o: any(isinstance(m, RelationMember) for a in o.actors for ms in a.relations.values() for m in ms)
+    )
+    own = {a.id for a in dated_member.actors}
+    members = [
+        m for a in dated_member.actors for ms in a.relations.values() for m in ms if isinstance(m, RelationMember)
+    ]
+    assert all(m.actor in own and (m.from_ is None or m.to is None or m.from_ <= m.to) for m in members)
     assert _find(orgs, lambda o: bool(o.calendars)).calendars
 
 
