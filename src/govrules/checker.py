@@ -997,7 +997,7 @@ def _recipient_name(run: _Run, recipient: str | None) -> str:
     if recipient is None:
         return word("nothing", run.lang)
     if recipient.startswith("role:"):
-        return recipient[5:]
+        return word("role_holder", run.lang, role=recipient[5:])
     return run.name(recipient)
 
 
@@ -1352,6 +1352,7 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
                     "trigger": f"{trig.action} {trig.id} ({run.instant(trig.time)})",
                     "due": run.instant(due),
                     "period": trig.id,
+                    "other": "",
                 }
 
             detail = {"step": number, "trigger": trig.id}
@@ -1401,7 +1402,17 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
                                 **params(),
                                 "late_by": run.late_words(chosen.time, due, elapsed=ctx.duration(step.within).elapsed),
                                 "done": run.instant(chosen.time),
-                            },
+                            }
+                            | (
+                                # a party of several actors: who of them did it
+                                {
+                                    "actor": word(
+                                        "done_by", run.lang, name=run.name(chosen.actor), party=params()["actor"]
+                                    )
+                                }
+                                if by.role is not None or by.relation is not None
+                                else {}
+                            ),
                             **base,
                             expected_min=1,
                             observed=1,
@@ -1418,6 +1429,25 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
                 (FindingCode.PENDING, "pending") if due > ctx.as_of else (FindingCode.UNANSWERED, "unanswered")
             )
             words = params()
+            evidence = [trig.id]
+            if code is FindingCode.UNANSWERED:
+                # a report naming the chain by `ref`, but done by a party the step does not name,
+                # answers nothing: cited, as an approval by another party is
+
+                def by_another(e: Event, trig: Event = trig, taken: set[str] = taken[index], by: Party = by) -> bool:
+                    return (
+                        e.id not in taken
+                        and e.time >= trig.time
+                        and not run.party_matches(by, e.actor, trig, e.time)
+                        and fits(e)
+                    )
+
+                others = responses[index].linked_where(links, by_another)
+                if others:
+                    shown = [e.id + word("by", run.lang, party=run.name(e.actor)) for e in others]
+                    words["other"] = word("step_other_party", run.lang, events=word("list_sep", run.lang).join(shown))
+                    evidence += _ids(others)
+                    detail = {**detail, "other_party": _ids(others)}
             if code is FindingCode.PENDING:  # which step is not yet due, as the others say
                 words["rule"] = word(
                     "step_of", run.lang, step=number, step_clause=words["step_clause"], rule=words["rule"]
@@ -1477,9 +1507,9 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
                     misdirected,
                 )
             )
-            items.append(run.outcome(rule, **base, status=status, step=number, evidence=[trig.id]))
+            items.append(run.outcome(rule, **base, status=status, step=number, evidence=evidence))
             items.append(
-                run.finding(code, rule, words, **base, expected_min=1, observed=0, evidence=[trig.id], detail=detail)
+                run.finding(code, rule, words, **base, expected_min=1, observed=0, evidence=evidence, detail=detail)
             )
             # a report naming the chain but sent elsewhere is of the chain, whoever else it
             # answers nothing for: an event naming it by `ref` may answer a later step
@@ -1554,6 +1584,10 @@ class _Responses:
                 if candidate(e) and fits(e):
                     return e
         return answer
+
+    def linked_where(self, links: Collection[str], keep: Callable[[Event], bool]) -> list[Event]:
+        """The events linked by ``ref`` to one of ``links`` that ``keep`` keeps, in time order."""
+        return [e for e in self._linked(links) if keep(e)]
 
     def linked_astray(
         self, links: Collection[str], candidate: Callable[[Event], bool], fits: Callable[[Event], bool]
@@ -1646,7 +1680,7 @@ def _party_name(run: _Run, party: Party | None, trig: Event) -> str:
         return whose
     if party.actor is not None:
         return run.name(party.actor)
-    return party.role or "?"
+    return word("role_holder", run.lang, role=party.role) if party.role else "?"
 
 
 def _trigger_discharge(

@@ -322,6 +322,8 @@ def _render_context(
 ) -> RenderContext:
     """Display names, rule titles, clause words and rule-file lines for the renderers."""
     names = {a.id: text_in(a.name, lang, a.id) for a in org.actors}
+    # an obligation owed by or to whoever holds a role is the role's: named as its holder
+    names.update({f"role:{role}": word("role_holder", lang, role=role) for role in sorted(org.roles())})
     texts = {
         r.id: {
             "title": text_in(r.title, lang, r.id),

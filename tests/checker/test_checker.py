@@ -1190,6 +1190,42 @@ class TestTriggered:
         [discharged] = gaps(run(ruleset({**rule, "unless": {"action": "withdrawal"}}), withdrawn), "discharged")
         assert (discharged.clause, discharged.detail["step"], discharged.evidence) == ("D1.8.4b", 2, ("i1", "w1"))
 
+    def test_a_response_by_a_party_the_step_does_not_name_is_cited_and_a_holder_is_named(self) -> None:
+        """The investigation is the vice principal's (`by: {role: vp}`). One naming the first
+        incident by `ref` but made by the office answers nothing: the step is `unanswered`, the
+        office's report cited as found only by another; a late one by the vice principal names it
+        as the role's holder who did it."""
+        rule = {
+            "id": "incident",
+            "kind": "triggered",
+            "clause": "S1",
+            "trigger": {"action": "incident"},
+            "steps": [{"action": "investigation", "by": {"role": "vp"}, "within": "2 days"}],
+        }
+        log = [
+            ev("i1", "2024-04-08T10:00", "b1", "incident"),
+            ev("v1", "2024-04-09T10:00", "office", "investigation", ref="i1"),
+            ev("i2", "2024-05-06T10:00", "b1", "incident"),
+            ev("v2", "2024-05-10T10:00", "vp", "investigation", ref="i2"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(o.period, o.status, o.actor, o.evidence) for o in report.outcomes] == [
+            ("i1", "unanswered", "role:vp", ("i1", "v1")),
+            ("i2", "late-response", "role:vp", ("i2", "v2")),
+        ]
+        unanswered, late = gaps(report)
+        assert (unanswered.code.value, unanswered.evidence, unanswered.detail["other_party"]) == (
+            "unanswered",
+            ("i1", "v1"),
+            ["v1"],
+        )
+        assert unanswered.message.startswith("the holder of role vp never did step 1 of incident (investigation)")
+        assert unanswered.message.endswith("; found only by another: v1 by Office")
+        assert late.message.startswith("vp (the holder of role vp) did step 1 of incident")
+        assert report.records.unused == 0
+        [zh] = gaps(run(ruleset(rule), log, lang="zh"), "unanswered")
+        assert zh.message.endswith(";仅见他人所为:v1(办公室)")
+
     def test_the_order_of_the_steps_events_is_not_checked(self) -> None:
         """A feedback given before its written report answers the feedback's step, and one given
         where no report was ever written answers it too: each step's response is searched from
@@ -2023,7 +2059,9 @@ class TestPrerequisite:
             (f.period, f.evidence, [(m["problem"], m["events"]) for m in f.detail["missing"]]) for f in gaps(report)
         ]
         assert found == [("l1", ("l1", "a1"), [("other-party", ["a1"])]), ("l2", ("l2",), [("none", [])])]
-        assert gaps(report)[0].message.endswith("lacks approve by vp (found only by another: a1 by dean)")
+        assert gaps(report)[0].message.endswith(
+            "lacks approve by the holder of role vp (found only by another: a1 by dean)"
+        )
         assert report.records.used == 3  # a1 is cited; a2 is not
         [zh, _] = gaps(run(ruleset(PREREQ), log, lang="zh"))
         assert zh.message.endswith("(仅见他人所为:a1(dean))")

@@ -99,6 +99,9 @@ class _ScannedResponses:
                 return choices[0]
         return None
 
+    def linked_where(self, links: Collection[str], keep: Callable[[Event], bool]) -> list[Event]:
+        return [e for e in self.events if e.ref in links and keep(e)]
+
     def linked_astray(
         self, links: Collection[str], candidate: Callable[[Event], bool], fits: Callable[[Event], bool]
     ) -> list[str]:

@@ -182,6 +182,7 @@ def test_a_leading_block_marker_is_escaped(text: str, block: str) -> None:
 def test_gfm_renders_report_text_as_text(tmp_path: Path) -> None:
     """cmark-gfm, GitHub's own renderer, makes no list and no link of the report's text."""
     import cmarkgfm  # type: ignore[import-untyped]
+
     unsafe = cmarkgfm.cmark.Options.CMARK_OPT_UNSAFE  # raw HTML kept, as GitHub has it before sanitising
     page = cmarkgfm.github_flavored_markdown_to_html(_markdown_report(tmp_path), options=unsafe)
     assert "<ol" not in page and "<ul" not in page and "<a " not in page
