@@ -2495,6 +2495,19 @@ def _unread_periods(run: _Run, rules: Sequence[Rule], acc: _Accounting) -> dict[
     return unread
 
 
+def _period_names(org: Organisation) -> dict[str, tuple[str, str]]:
+    """The (calendar, id) of the period of the organisation's calendars each name (in any
+    language) is of, for a name only one period has: a log naming a period by its name is told
+    the id to write."""
+    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for calendar, periods in org.calendars.items():
+        for p in periods:
+            names = [] if p.name is None else [p.name] if isinstance(p.name, str) else list(p.name.values())
+            for name in names:
+                found[name].add((calendar, p.id))
+    return {name: next(iter(held)) for name, held in found.items() if len(held) == 1}
+
+
 def _noting_cited(items: Iterator[Item], unread: Mapping[str, Event], cited: set[str]) -> Iterator[Item]:
     """``items``, with the ids of ``unread`` they cite added to ``cited``."""
     for item in items:
@@ -2577,10 +2590,17 @@ def _evaluate(run: _Run, rules: RuleSet, records: Iterable[Event | Rejected], ac
         items = CHECKERS[rule.kind](run, rule)
         yield from _noting_cited(items, unread, cited) if unread else items
         run.release({name for name in reads[k] if last_use[name] == i})
+    named = _period_names(run.ctx.org) if unread else {}
     for event_id, e in unread.items():
         if event_id not in cited:
             acc.rejected += 1
-            yield _rejected(run, acc.rejection(e, Reason("unread-period", period=e.period)))
+            period = named.get(e.period or "")
+            reason = (
+                Reason("unread-period", period=e.period)
+                if period is None
+                else Reason("unread-period-name", period=e.period, id=period[1], calendar=period[0])
+            )
+            yield _rejected(run, acc.rejection(e, reason))
     alike = _Alike(run.ctx.org.actors) if acc.unknown else None
     for actor, ids in sorted(acc.unknown.items()):
         # in the order they were read (file, line), whatever order they came in; placed at the first

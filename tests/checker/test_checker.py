@@ -312,6 +312,47 @@ class TestLate:
         [outcome] = [o for o in report.outcomes if o.actor == "b1" and o.evidence]
         assert (outcome.period, outcome.status, outcome.evidence) == (period, "late", ("late",))
 
+    def test_an_event_naming_a_calendar_period_by_its_name_is_told_its_id(self) -> None:
+        """A report naming the autumn term by its name (in any of its languages) names no period,
+        as a log names a calendar's period by its id: it is rejected, its reason giving the id to
+        write. A name two periods share is said as any other text that names no period."""
+        terms = [
+            {
+                "id": "autumn",
+                "start": "2024-09-01",
+                "end": "2025-01-31",
+                "name": {"en": "Autumn term", "zh": "秋季学期"},
+            },
+            {"id": "spring", "start": "2024-02-01", "end": "2024-06-30", "name": "Term"},
+            {"id": "summer", "start": "2024-07-01", "end": "2024-08-31", "name": "Term"},
+        ]
+        org = Organisation.model_validate({**ORG.model_dump(by_alias=True), "calendars": {"terms": terms}})
+        log = [
+            ev("n1", "2024-10-05T10:00:00+08:00", "b1", "report", recipient="hq", period="秋季学期"),
+            ev("n2", "2024-10-06T10:00:00+08:00", "b1", "report", recipient="hq", period="Autumn term"),
+            ev("n3", "2024-10-07T10:00:00+08:00", "b1", "report", recipient="hq", period="Term"),
+        ]
+        report = run(ruleset(MONTHLY), log, org=org, start=date(2024, 10, 1), end=date(2024, 11, 1))
+        assert [(f.evidence, f.detail["reason"]) for f in gaps(report, "rejected-event")] == [
+            (
+                (e.id,),
+                f"names the period {e.period!r}, the name of period 'autumn' of the calendar 'terms': a log names a "
+                "period of a calendar by its id, so write 'autumn'; as written it answers no period",
+            )
+            for e in log[:2]
+        ] + [
+            (
+                ("n3",),
+                "names the period 'Term', which is no period label (such as 2024-01, 2024-Q1, 2024-H1, 2024-W05 or "
+                "2024) and no period of the organisation's calendars: it answers no period",
+            )
+        ]
+        [zh] = gaps(
+            run(ruleset(MONTHLY), log[:1], org=org, start=date(2024, 10, 1), end=date(2024, 11, 1), lang="zh"),
+            "rejected-event",
+        )
+        assert "请写作 'autumn'" in zh.message
+
     def test_an_event_naming_a_period_nothing_holds_is_rejected_unless_cited(self) -> None:
         """A report naming ``01/2024`` or ``2024-13`` names no period: no label reads so, and no
         calendar of the organisation holds such an id. Unused, it would leave the months it was
