@@ -71,6 +71,7 @@ from govrules.model import (
     actions_of,
     as_party,
     attribute_actions,
+    calendar_period_names,
     labelled_periods,
     selectors,
     text_in,
@@ -101,6 +102,7 @@ class _Run:
     _spans: dict[str, dict[str, tuple[DateRange, ...] | None]] = field(default_factory=dict)
     _names: dict[str | None, str] = field(default_factory=dict)
     _active: dict[str, DateRange | None] = field(default_factory=dict)
+    _period_names: dict[str, dict[str, str]] = field(default_factory=dict)
 
     # -- helpers shared by the kind checkers ------------------------------------------------
 
@@ -232,6 +234,17 @@ class _Run:
         if found is None:
             found = self._names[actor_id] = display_name(self.ctx.org, actor_id, self.lang)
         return found
+
+    def period_words(self, rule: Rule, period: str) -> str:
+        """A recurring rule's period as a message says it: a label of the calendar grid in words
+        ("November 2024"), a period of an organisation's calendar by its name where it has one,
+        else by its id as written."""
+        if labelled_periods(rule):
+            return format_period(period, self.lang)
+        names = self._period_names.get(rule.id)
+        if names is None:
+            names = self._period_names[rule.id] = calendar_period_names(rule, self.ctx.org, self.lang)
+        return names.get(period, period)
 
     def rule_name(self, rule: Rule) -> str:
         return text_in(rule.title, self.lang, rule.id)
@@ -828,7 +841,7 @@ def _evaluate_stream(
             return {
                 "actor": run.name(o.actor) + (f" / {run.name(o.counterpart)}" if o.counterpart else ""),
                 "rule": run.rule_name(rule),
-                "period": format_period(o.period, run.lang) if labelled_periods(rule) else o.period,
+                "period": run.period_words(rule, o.period),
                 "due": run.instant(o.due),
                 "min": o.min,
                 "max": o.max,

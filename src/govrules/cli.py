@@ -40,7 +40,7 @@ from govrules.loaders import (
     split_cross_check,
 )
 from govrules.messages import LANGUAGES, Reason, Wording, catalogue, fill, os_error, word
-from govrules.model import Organisation, RuleSet, labelled_periods, text_in
+from govrules.model import Organisation, RuleSet, calendar_period_names, labelled_periods, text_in
 from govrules.obligations import LAST_RANGE_END, Context, iter_obligations, zone_of
 from govrules.renderers import RENDERERS, RenderContext, render
 from govrules.renderers._common import columns, for_a_terminal, one_line, unread_said
@@ -332,6 +332,8 @@ def _render_context(
             "kind": r.kind,
             # whether its periods are labels of the calendar grid, said in words; or ids, as written
             "labels": labelled_periods(r),
+            # and the names of the periods of an organisation's calendar it is due on, by id
+            "periods": calendar_period_names(r, org, lang),
             "line": (rules._source.locate(f"/rules/{i}")[0] if rules._source else None),
         }
         for i, r in enumerate(rules.rules)

@@ -858,6 +858,20 @@ def labelled_periods(rule: Rule) -> bool:
     return isinstance(rule, RecurringRule) and not isinstance(rule.every, NamedCalendar)
 
 
+def calendar_period_names(rule: Rule, org: Organisation, lang: str) -> dict[str, str]:
+    """The names in ``lang`` of the periods of the organisation's calendar ``rule`` is due on, by
+    id (each period that has a name; none for a rule on the calendar grid): a semester
+    ``2023-2024-2`` is said "2023—2024学年第二学期"."""
+    every = getattr(rule, "every", None)
+    if not isinstance(every, NamedCalendar):
+        return {}
+    return {
+        p.id: " ".join(text_in(p.name, lang, p.id).split())  # on one line, as a name in a report is
+        for p in org.calendars.get(every.calendar, ())
+        if p.name is not None
+    }
+
+
 class GlossaryEntry(_Model):
     """The reading of a vague word, one of: a length of time (``promptly: {duration: 7 days,
     words: 及时}``), a day range of a month for a window's ``days`` (``mid-month: {days: 11-20,

@@ -627,3 +627,29 @@ def test_the_last_term_of_a_calendar_is_accepted_late_without_limit(tmp_path: Pa
         True: ["Accepted late until: no limit (the calendar lists no later period)"],
         False: ["Accepted late until: 2025-01-17 23:59:59 +08:00"],
     }
+
+
+def test_a_named_term_is_shown_by_its_name_in_the_table_and_the_calendar(tmp_path: Path) -> None:
+    """A term of the organisation's calendar with a name is shown by it in the table and in the
+    iCalendar summary (its id beside it in the description), in the language asked for; the JSON
+    keeps the id."""
+    rules, org = tmp_path / "rules.yaml", tmp_path / "org.yaml"
+    rules.write_text(
+        "id: t\ntitle: T\ntimezone: Asia/Shanghai\nrules:\n"
+        "  - {id: term-report, kind: recurring, clause: C, who: party-office, action: report, every: {calendar: terms}}\n",
+        encoding="utf-8",
+    )
+    org.write_text(
+        "id: o\nactors:\n  - {id: party-office, name: {en: Party office, zh: 党办}}\ncalendars:\n  terms:\n"
+        "    - {id: 2024-2025-1, start: 2024-09-01, end: 2025-01-17, name: {en: Autumn 2024, zh: 2024—2025学年第一学期}}\n",
+        encoding="utf-8",
+    )
+    files = (str(rules), str(org))
+    assert [r["period"] for r in _json(files)] == ["2024-2025-1"]
+    code, out, err = _obligations(files, "--format", "table", "--lang", "zh")
+    assert (code, err) == (0, "")
+    assert "2024—2025学年第一学期" in out and "2024-2025-1" not in out
+    code, out, err = _obligations(files, "--format", "ics")
+    [event] = _events(out)
+    assert str(event["SUMMARY"]) == "Party office: term-report (Autumn 2024)"
+    assert "Period: Autumn 2024 (2024-2025-1)" in str(event["DESCRIPTION"])

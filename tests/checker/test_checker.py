@@ -548,6 +548,32 @@ class TestLate:
             ("late", "monthly", "b1", "2024-11", ("dec2",)),
         ]
 
+    def test_a_calendar_period_is_said_by_its_name_and_keyed_by_its_id(self) -> None:
+        """A term named in the organisation's calendar is said by its name in the report's language
+        (falling back as actors' names do), its id kept as the period of the finding; a term with no
+        name is said by its id."""
+        terms = [
+            {
+                "id": "2024-2025-1",
+                "start": "2024-09-01",
+                "end": "2025-01-17",
+                "name": {"en": "Autumn 2024", "zh": "2024—2025学年第一学期"},
+            },
+            {"id": "2025-2", "start": "2025-02-17", "end": "2025-06-30"},
+        ]
+        org = Organisation.model_validate({**ORG.model_dump(by_alias=True), "calendars": {"terms": terms}})
+        rule = {**MONTHLY, "who": "b1", "every": {"calendar": "terms"}}
+        within = partial(
+            run, org=org, start=date(2024, 9, 1), end=date(2025, 7, 1), as_of=datetime(2025, 8, 1, tzinfo=SH)
+        )
+        en, zh = within(ruleset(rule), []), within(ruleset(rule), [], lang="zh")
+        assert [(f.code.value, f.period) for f in gaps(en)] == [("missing", "2024-2025-1"), ("missing", "2025-2")]
+        assert [f.message.split(" (due")[0] for f in gaps(en)] == [
+            "Branch 1 missed monthly report to Headquarters for Autumn 2024",
+            "Branch 1 missed monthly report to Headquarters for 2025-2",
+        ]
+        assert "2024—2025学年第一学期" in gaps(zh)[0].message and "2024-2025-1" not in gaps(zh)[0].message
+
     def test_the_last_period_of_a_calendar_accepts_a_late_event_however_late(self) -> None:
         """The default limit is the next period's due moment; the last term a calendar lists has
         none, so a report naming no period after its due moment is `late` for it, as a month's

@@ -227,11 +227,14 @@ def rule_set_title(report: Report, context: RenderContext) -> str:
 
 
 def period_words(context: RenderContext, rule: str | None, period: str, lang: str) -> str:
-    """A period as people write it: a label of the calendar grid as words ("November 2024"); the
-    id of an organisation's calendar period (a semester ``2025-01``) or of the event an
-    obligation is keyed by (a trigger) as written, though it may look like a label."""
+    """A period as people write it: a label of the calendar grid as words ("November 2024"); an
+    organisation's calendar period by its name (``periods``, where the context gives one), else
+    its id (a semester ``2025-01``), or the id of the event an obligation is keyed by (a trigger)
+    as written, though it may look like a label."""
     info = context.rules.get(rule or "") or {}
-    return format_period(period, lang) if info.get("labels", info.get("kind", "recurring") == "recurring") else period
+    if info.get("labels", info.get("kind", "recurring") == "recurring"):
+        return format_period(period, lang)
+    return str((info.get("periods") or {}).get(period, period))
 
 
 def period_text(

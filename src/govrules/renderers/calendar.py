@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from govrules.durations import local_date
 from govrules.messages import format_instant, format_period
-from govrules.model import Organisation, RecurringRule, RuleSet, labelled_periods, text_in
+from govrules.model import Organisation, RecurringRule, RuleSet, calendar_period_names, labelled_periods, text_in
 from govrules.obligations import NO_LIMIT, Obligation, display_name, zone_of
 from govrules.renderers._common import BIDI_SHOWN, columns, note_text, one_line, say
 
@@ -171,7 +171,7 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
                 format_instant(o.due, tz),
                 say(lang, f"status.{o.status}"),
                 o.rule,
-                _period(o, rules, lang),
+                _period(o, rules, lang, org),
                 _who(org, o, lang),
                 _window(o, lang, tz),
             )
@@ -199,10 +199,13 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
     return ("\n".join(lines) + "\n").translate(BIDI_SHOWN)  # read by people, as the reports
 
 
-def _period(o: Obligation, rules: RuleSet, lang: str) -> str:
+def _period(o: Obligation, rules: RuleSet, lang: str, org: Organisation) -> str:
     """A period label in words ("November 2024"); a period of an organisation's calendar by its
-    id, though it may look like a label (a semester ``2025-01``)."""
-    return format_period(o.period, lang) if labelled_periods(rules.rule(o.rule)) else o.period
+    name where it has one, else by its id, though it may look like a label (a semester ``2025-01``)."""
+    rule = rules.rule(o.rule)
+    if labelled_periods(rule):
+        return format_period(o.period, lang)
+    return calendar_period_names(rule, org, lang).get(o.period, o.period)
 
 
 def _one_line(text: str) -> str:
@@ -242,11 +245,12 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
         event.add("transp", "TRANSPARENT")
         title = _one_line(text_in(rule.title, lang, rule.id))
         event.add(
-            "summary", f"{_one_line(_who(org, o, lang))}: {title} ({_period(o, rules, lang)})".translate(BIDI_SHOWN)
+            "summary",
+            f"{_one_line(_who(org, o, lang))}: {title} ({_period(o, rules, lang, org)})".translate(BIDI_SHOWN),
         )
         description = [
             f"{_label('clause', lang)} {rule.clause}: {rule.words}".strip().rstrip(":"),
-            f"{_label('period', lang)}: {_period(o, rules, lang)} ({o.period})",
+            f"{_label('period', lang)}: {_period(o, rules, lang, org)} ({o.period})",
         ]
         window = _window(o, lang, tz)
         if window:
