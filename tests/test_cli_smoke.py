@@ -297,6 +297,27 @@ def test_bad_map_files_are_exit_2_naming_the_file(tmp_path: Path) -> None:
         assert err.startswith(f"error: {bad}") and pointer in err and "Traceback" not in err
 
 
+def test_validate_checks_a_map_file_as_map_file_reads_it(tmp_path: Path) -> None:
+    """A file whose keys are a map file's is validated as ``--map-file`` reads it: ok, or its
+    problem at its line and key. Before, it was taken for a rule set missing ``id``, ``title``,
+    ``rules`` and ``timezone``, each of its keys unknown."""
+    good = EX / "office-export.map.yaml"
+    bad = tmp_path / "export.map.yaml"
+    bad.write_text("# an export\nfields:\n  time: Datum\n  tyme: Zeit\ntime_format: '%H:%M'\n", "utf-8")
+    code, out, err = _run("validate", str(good), str(EX / "rules.yaml"), str(EX / "org.yaml"))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == f"{good}: ok (map file, 8 fields)"
+    code, out, err = _run("validate", str(bad))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"error: {bad}:4:3: /fields/tyme unknown event field 'tyme' in 'tyme=Zeit';"
+        " expected one of id, time, actor, action, recipient, subject, ref, period [bad-value]"
+    ]
+    bad.write_text("fields: {time: Datum}\ncolumns: {}\n", "utf-8")  # an unknown key: the map file's keys named
+    code, _, err = _run("validate", str(bad))
+    assert code == 2 and err.startswith(f"error: {bad}:2:1: /columns unknown key 'columns'") and "timezone" not in err
+
+
 def test_a_column_a_map_names_must_be_in_the_header(tmp_path: Path) -> None:
     """A map naming a column the CSV header lacks, for an optional field too (a misspelt
     ``recipient``), is bad input naming the field and the header, not a log read without it."""

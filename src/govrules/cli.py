@@ -601,7 +601,8 @@ def _document(path: str) -> str | bytes:
 
 
 def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    """Load each file, then check each rule set with its organisations: a file is said ``ok``
+    """Load each file (a rule set, an organisation or a map file, told by its keys), then check
+    each rule set with its organisations: a file is said ``ok``
     only once nothing it meets finds a problem in it; one that loads but meets a problem says so,
     naming the file it was checked with."""
     failed = False
@@ -615,7 +616,10 @@ def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if kind == "org":
             given_orgs.append(path)
         try:
-            if kind == "org":
+            if kind == "map":  # checked as --map-file reads it; it goes with no rule set
+                fmap = load_map_file(source, file=path).fmap
+                loaded[path] = f"map file, {_count(len(fmap.fields), 'field')}"
+            elif kind == "org":
                 org = load_org(source, file=path)
                 loaded_orgs.append((path, org))
                 loaded[path] = f"organisation {org.id}, {_count(len(org.actors), 'actor')}"

@@ -1833,8 +1833,8 @@ def load_org(
 
 
 def sniff_kind(source: str | os.PathLike[str] | bytes, *, file: str | None = None) -> str:
-    """``rules`` or ``org``: which kind of document a file (or its bytes, named ``file``) holds,
-    by its top-level keys."""
+    """``rules``, ``org`` or ``map``: which kind of document a file (or its bytes, named ``file``)
+    holds, by its top-level keys."""
     try:
         if isinstance(source, bytes):
             data, _, _ = parse_document(source, file or "<string>")
@@ -1851,6 +1851,8 @@ def sniff_kind(source: str | os.PathLike[str] | bytes, *, file: str | None = Non
     # without rules written as rules (mappings with a `kind`) is an organisation
     ours = {kind: _own_keys(kind) for kind in ("org", "rules")}
     org, rules = (len(ours[kind].intersection(data)) for kind in ("org", "rules"))
+    if len(set(_MAP_KEYS).intersection(data)) > max(org, rules):  # a map file shares no key with either
+        return "map"
     if org != rules:
         return "org" if org > rules else "rules"
     written = data.get("rules")
@@ -1889,8 +1891,8 @@ class MapFile(NamedTuple):
     delimiter: str | None
 
 
-def load_map_file(path: str | os.PathLike[str]) -> MapFile:
-    """Read a column-mapping file for a recurring export format.
+def load_map_file(source: str | os.PathLike[str] | bytes, *, file: str | None = None) -> MapFile:
+    """Read a column-mapping file (a path, or its bytes named ``file``) for a recurring export format.
 
     The file is a mapping with ``fields`` (event field -> column, ``|`` for alternatives),
     ``lists`` (attribute -> separator), ``attributes`` (column -> attribute name), the
@@ -1904,8 +1906,10 @@ def load_map_file(path: str | os.PathLike[str]) -> MapFile:
     Raises:
         LoadError: the file cannot be read, is not such a mapping, or names an unknown field.
     """
-    name = os.fspath(path)
-    data_bytes, name = _read_bytes(name, LoadError, DEFAULT_LIMITS)
+    if isinstance(source, bytes):
+        data_bytes, name = source, file or "<string>"
+    else:
+        data_bytes, name = _read_bytes(source, LoadError, DEFAULT_LIMITS)
     data, smap, problems = parse_document(data_bytes, name)
     if problems:
         raise LoadError(problems)
