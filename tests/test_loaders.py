@@ -1151,3 +1151,20 @@ rules:
         ("unknown-actor", "/rules/1/where/recipient/1", 15),
     ]
     assert "did you mean 'school-competent-department'" in problems[0].message
+
+
+def test_an_every_that_names_no_grain_may_name_a_calendar_of_the_organisation() -> None:
+    """``every: semester`` is no grain, and the rule file alone cannot tell whether the organisation
+    has a calendar of that name: the message says how one is written. A word that could be no
+    calendar's id (``two weeks``) gets no such hint."""
+    rule = "  - {id: a, kind: recurring, clause: c, who: u, action: x, every: %s}\n"
+    text = HEAD + "rules:\n" + rule % "semester" + rule.replace("id: a", "id: b") % "'two weeks'"
+    with pytest.raises(RuleSetError) as info:
+        load_rules(text.encode(), file="r.yaml")
+    first, second = info.value.problems
+    assert (first.line, first.pointer, first.code) == (5, "/rules/0/every", "bad-value")
+    assert (second.line, second.pointer, second.code) == (6, "/rules/1/every", "bad-value")
+    assert str(first.message).endswith(
+        "got 'semester'; if 'semester' is a calendar of the organisation, write every: {calendar: semester}"
+    )
+    assert "calendar" not in str(second.message)

@@ -930,7 +930,11 @@ def _code_and_message(
         message = f"expected {expected}, got {_describe(found)}"
         options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",")]
         close = difflib.get_close_matches(str(found), options, n=1, cutoff=0.6)
-        return pointer, "bad-value", message + (f"; did you mean {close[0]!r}?" if close else "")
+        message += f"; did you mean {close[0]!r}?" if close else ""
+        if re.fullmatch(r"/rules/\d+/every", pointer) and isinstance(found, str) and re.match(model._ID, found):
+            # a word no grain may name a calendar of the organisation, which the rule file cannot know
+            message += f"; if {found!r} is a calendar of the organisation, write every: {{calendar: {found}}}"
+        return pointer, "bad-value", message
     if kind == "string_pattern_mismatch":
         shown = issue.key if issue.key is not None else found
         code, expected = _PATTERNS.get(str(ctx.get("pattern")), ("bad-value", f"text matching {ctx.get('pattern')}"))
