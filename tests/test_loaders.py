@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from govrules.errors import OrganisationError, Problem, RuleSetError
-from govrules.loaders import Limits, load_org, load_rules, parse_document
+from govrules.errors import LoadError, OrganisationError, Problem, RuleSetError
+from govrules.loaders import Limits, load_map_file, load_org, load_rules, parse_document
 from govrules.model import ContentRule, ForbiddenRule, Organisation, RecurringRule, RuleSet
 
 HEAD = "id: r\ntitle: R\ntimezone: Asia/Shanghai\n"
@@ -1168,3 +1169,50 @@ def test_an_every_that_names_no_grain_may_name_a_calendar_of_the_organisation() 
         "got 'semester'; if 'semester' is a calendar of the organisation, write every: {calendar: semester}"
     )
     assert "calendar" not in str(second.message)
+
+
+def test_a_comma_inside_unquoted_text_in_braces_is_said_to_end_the_value() -> None:
+    """In ``{...}`` a comma ends unquoted text, and what follows is read as a key with no value:
+    the unknown key's message says so, for each such key on the text's line. A misspelt key,
+    a key with a colon of its own, one after quoted text or on the next line gets no such hint."""
+    clause = "  - {id: c%d, words: %s}\n"
+    written = ["发生事故,应在24小时内报告", "a, b, c", "'a', b", "a, b: c", "a,\n      b"]
+    text = HEAD + "clauses:\n" + "".join(clause % (i, w) for i, w in enumerate(written))
+    text += "  - {id: c9, wrds}\nrules: []\n"
+    with pytest.raises(RuleSetError) as info:
+        load_rules(text.encode(), file="r.yaml")
+    problems = info.value.problems
+    assert [(p.line, p.pointer, p.code) for p in problems] == [
+        (5, "/clauses/0/应在24小时内报告", "unknown-key"),
+        (6, "/clauses/1/b", "unknown-key"),
+        (6, "/clauses/1/c", "unknown-key"),
+        (7, "/clauses/2/b", "unknown-key"),
+        (8, "/clauses/3/b", "unknown-key"),
+        (10, "/clauses/4/b", "unknown-key"),
+        (11, "/clauses/5/wrds", "unknown-key"),
+    ]
+    hint = "; a comma inside text in {...} ends the value: quote the text"
+    assert [str(p.message).endswith(hint) for p in problems] == [True, True, True, False, False, False, False]
+    assert str(problems[0].message) == "unknown key '应在24小时内报告'" + hint
+    assert str(problems[-1].message) == "unknown key 'wrds'; did you mean 'words'?"
+
+
+def test_a_value_starting_with_a_reserved_character_is_said_to_need_quotes(tmp_path: Path) -> None:
+    """An unquoted value starting with ``%`` (a map file's ``time_format``) or ``@`` stops the
+    YAML scanner; the syntax error says how the value is written quoted, up to a comment."""
+    map_file = tmp_path / "export.map.yaml"
+    map_file.write_text("fields: {time: Datum}\ntime_format: %d.%m.%Y %H:%M  # German\n", "utf-8")
+    with pytest.raises(LoadError) as info:
+        load_map_file(map_file)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.column, problem.code) == (2, 14, "yaml-syntax")
+    assert str(problem.message).endswith(
+        "cannot start any token; a plain value cannot start with '%': quote the pattern: time_format: '%d.%m.%Y %H:%M'"
+    )
+    rules = HEAD + "clauses:\n  - id: c\n    words: @all report it\n  - {id: d, words: %x}\nrules: []\n"
+    assert _problems(rules) == [(6, 12, "", "yaml-syntax")]
+    with pytest.raises(RuleSetError) as rule_info:
+        load_rules(rules.encode(), file="r.yaml")
+    assert str(rule_info.value.problems[0].message).endswith(
+        "; a plain value cannot start with '@': quote the text: words: '@all report it'"
+    )

@@ -82,13 +82,16 @@ class SourceMap:
     builds objects, a number that is not finite); validation problems at or under them are
     not reported again. ``written`` holds the text of each value read as a number or as true or
     false, as the file writes it (``1.10``, ``01``, ``no``), which a problem asking for text
-    shows quoted.
+    shows quoted. ``after_comma`` holds the pointers of keys of a ``{...}`` mapping written without
+    a colon of their own after unquoted text on their line (``{words: 应当报告, 并存档}``): most
+    likely text a comma ended.
     """
 
     file: str
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
     unusable: set[str] = field(default_factory=set)
     written: dict[str, str] = field(default_factory=dict)
+    after_comma: set[str] = field(default_factory=set)
 
     def locate(self, pointer: str) -> tuple[int | None, int | None]:
         """The (line, column) of ``pointer``, or of its nearest ancestor that has one."""
@@ -246,7 +249,21 @@ class _Converter:
     def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         seen: dict[str, int] = {}
+        text_before: yaml.Node | None = None  # unquoted text a comma may have ended, in a {...} mapping
         for key_node, value_node in node.value:
+            no_colon = (
+                isinstance(key_node, yaml.ScalarNode)
+                and isinstance(value_node, yaml.ScalarNode)
+                and value_node.tag == "tag:yaml.org,2002:null"
+                and value_node.start_mark.index == key_node.end_mark.index
+            )
+            if no_colon and text_before is not None and text_before.end_mark.line == key_node.start_mark.line:
+                self.smap.after_comma.add(f"{pointer}/{pointer_step(key_node.value)}")
+                text_before = value_node  # `{words: a, b, c}`: c follows text too
+            elif node.flow_style and isinstance(value_node, yaml.ScalarNode) and not value_node.style:
+                text_before = value_node
+            else:
+                text_before = None
             where = self.lines.at(key_node.start_mark)
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.problems.append(
@@ -514,6 +531,26 @@ def _parse_json(text: str, smap: SourceMap, limits: Limits) -> tuple[Any, Source
     return value, smap, reader.problems
 
 
+_KEY_AND_VALUE = re.compile(
+    r"[ \t]*(?:-[ \t]+)*(?P<key>[^\s#'\"{}\[\],:][^#{}\[\],:]*?)[ \t]*:[ \t]+(?P<value>.*?)(?:[ \t]+#.*)?"
+)
+"""A line of a block mapping, ``key: value  # comment``, in a list or not."""
+
+
+def _quote_hint(text: str, mark: Any) -> str:
+    """How to write the value the YAML scanner stopped at, where it starts with a character that
+    cannot start plain text (``time_format: %d.%m.%Y``, ``@``, a backquote): quoted. Empty where
+    the scanner stopped elsewhere."""
+    start = text.rfind("\n", 0, mark.index) + 1
+    end = text.find("\n", mark.index)
+    found = _KEY_AND_VALUE.fullmatch(text[start : len(text) if end < 0 else end].rstrip("\r"))
+    if found is None or found.start("value") != mark.index - start or found["value"][:1] not in ("%", "@", "`"):
+        return ""
+    quoted = "'" + found["value"].replace("'", "''") + "'"
+    what = "the pattern" if found["key"] == "time_format" else "the text"
+    return f"; a plain value cannot start with {found['value'][0]!r}: quote {what}: {found['key']}: {quoted}"
+
+
 def _parse_yaml(text: str, smap: SourceMap, limits: Limits) -> tuple[Any, SourceMap, list[Problem]]:
     file = smap.file
     try:
@@ -521,7 +558,7 @@ def _parse_yaml(text: str, smap: SourceMap, limits: Limits) -> tuple[Any, Source
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where_line, where_col = _Lines(text).at(mark) if mark else (None, None)
-        what = " ".join(x for x in (exc.context, exc.problem) if x)
+        what = " ".join(x for x in (exc.context, exc.problem) if x) + (_quote_hint(text, mark) if mark else "")
         return None, smap, [Problem(file, where_line, where_col, "", "yaml-syntax", f"invalid YAML: {what}")]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control characters)
         position = exc.position
@@ -908,7 +945,10 @@ def _code_and_message(
         # only a key this mapping may hold, in the shapes its other keys fit
         allowed = _allowed_keys(root, issue.path[:-1], issue.siblings - {name}) or set()
         meant = meant_key(name, allowed - issue.siblings)
-        return pointer, "unknown-key", message + (f"; did you mean {meant!r}?" if meant else "")
+        message += f"; did you mean {meant!r}?" if meant else ""
+        if not meant and smap is not None and pointer in smap.after_comma:  # not a misspelt key
+            message += "; a comma inside text in {...} ends the value: quote the text"
+        return pointer, "unknown-key", message
     if kind == "missing":
         return pointer, "missing-key", f"expected the key {issue.path[-1][1]!r}, found none"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
