@@ -158,14 +158,18 @@ def test_a_map_files_time_format_reads_a_logs_times(tmp_path: Path) -> None:
 
 def test_a_log_whose_name_tells_no_format_is_read_as_its_map_file_says(tmp_path: Path) -> None:
     """A log whose name tells no format (``export.txt``, a pipe) is refused, exit 2, naming the
-    formats; the map file's ``format`` says it, and the log is read."""
+    formats and the map file's ``format``, which says it, and the log is read."""
     log = "id,time,actor,action\ne1,2024-01-10T10:00:00+01:00,b1,report\n"
     code, out, err = _check(tmp_path, "export.txt", log.encode())
     assert (code, out) == (2, "")
     assert err == (
         f"error: {tmp_path / 'export.txt'}: cannot tell the log format from the name; expected one of csv, jsonl, "
-        "json, xes (.csv, .jsonl, .json, .xes) [unknown-format]\n"
+        "json, xes (.csv, .jsonl, .json, .xes); otherwise give the map file's format: csv (or jsonl, json, xes)"
+        " [unknown-format]\n"
     )
+    code, out, err = _check(tmp_path, "export.txt", log.encode(), "--lang", "zh")
+    assert (code, out) == (2, "")
+    assert err.rstrip().endswith("否则请在映射文件中写明 format: csv(或 jsonl、json、xes) [unknown-format]")
     (tmp_path / "export.map.yaml").write_text("fields: {}\nformat: csv\n", encoding="utf-8")
     code, out, err = _check(tmp_path, "export.txt", log.encode(), "--map-file", str(tmp_path / "export.map.yaml"))
     report = json.loads(out)
