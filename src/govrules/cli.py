@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, TextIO
 
 from govrules import schemas
 from govrules.checker import check
-from govrules.errors import GovrulesError, LoadError, Problem
+from govrules.errors import EventLogError, GovrulesError, LoadError, Problem
 from govrules.events import Event, FieldMap, Rejected, detect_format, known_encoding, read_events
 from govrules.findings import Finding, FindingCode, Report
 from govrules.loaders import (
@@ -374,7 +374,7 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
         first_seq = 0  # each log's records are ordered after the last line of the one before
         for path in args.events:
             last, held = 0, False
-            for record in read_events(
+            read = read_events(
                 path,
                 tz=tz,
                 fmap=fmap,
@@ -385,9 +385,11 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
                 id_prefix=os.path.normpath(path) if names[Path(path).name] > 1 else None,
                 unheld=unheld,
                 delimiter=delimiter,
-            ):
-                last, held = max(last, record.line or 0), True
-                yield record
+            )
+            with _columns_of_the_map_file(args):
+                for record in read:
+                    last, held = max(last, record.line or 0), True
+                    yield record
             if not held:  # each log, not only all of them: an empty export is a failed export
                 raise _UsageError(Wording("usage-empty-log", file=path))
             first_seq += last + 1
@@ -416,6 +418,33 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
                 _echo(_say("warning", args.lang, message=note), file=stderr)
     context = _render_context(rules, org, args.lang, args.rules, colour=False)
     return report, dataclasses.replace(context, record_numbered=numbered)
+
+
+_MAPPED_COLUMN = ("missing-field-column", "missing-alternative-column")
+"""The problems of a log that lacks a column the map names for a field, which say where it is mapped."""
+
+
+@contextlib.contextmanager
+def _columns_of_the_map_file(args: argparse.Namespace) -> Iterator[None]:
+    """Where a field's column comes from the ``--map-file`` (no ``--map`` sets it), a log lacking
+    it is said to need the map file's ``fields`` corrected, not a ``--map``."""
+    try:
+        yield
+    except EventLogError as exc:
+        flagged = {item.split("=", 1)[0].strip() for item in args.map}
+        if not args.map_file:
+            raise
+        problems = [
+            dataclasses.replace(
+                p, message=Wording(f"{p.message.key}-in-map-file", **p.message.values, file=args.map_file)
+            )
+            if isinstance(p.message, Wording)
+            and p.message.key in _MAPPED_COLUMN
+            and p.message.values["field"] not in flagged
+            else p
+            for p in exc.problems
+        ]
+        raise EventLogError(problems) from None
 
 
 def _format_of(path: str) -> str | None:

@@ -12,13 +12,14 @@ import codecs
 import contextlib
 import csv
 import dataclasses
+import difflib
 import io
 import json
 import math
 import os
 import re
 import sys
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
@@ -1667,8 +1668,9 @@ def _missing_columns(name: str, header: list[str], builder: _Builder) -> list[Pr
     if any(not s.isascii() for m in missing for s in absent[m]) and any(_SURROGATE.search(h) for h in header):
         reason = Wording("header-undecodable", encoding=builder.encoding)
         return [Problem(name, 1, None, "", "bad-encoding", reason)]
+    taken = {s for f in EVENT_FIELDS for s in builder.sources[f] if s in header}
     problems = [
-        Problem(name, 1, None, "", "missing-column", _missing_column(m, builder.sources[m], absent[m], header))
+        Problem(name, 1, None, "", "missing-column", _missing_column(m, builder.sources[m], absent[m], header, taken))
         for m in missing
     ]
     # a column the map renames to an attribute, or splits into a list, is asked for too: a
@@ -1715,14 +1717,32 @@ def _names_of(header: list[str]) -> str:
     return ", ".join(map(repr, header))
 
 
-def _missing_column(name: str, sources: list[str], absent: list[str], header: list[str]) -> str:
+def _missing_column(
+    name: str, sources: list[str], absent: list[str], header: list[str], taken: Collection[str] = ()
+) -> str:
     """What a ``missing-column`` problem says of event field ``name``, whose map names the
-    ``absent`` columns among its ``sources``, which a CSV ``header`` lacks."""
-    has, alternatives = _names_of(header), "|".join(sources)
+    ``absent`` columns among its ``sources``, which a CSV ``header`` lacks (``taken``: the columns
+    other fields are read from)."""
+    has, alternatives, meant = _names_of(header), "|".join(sources), _meant_columns(absent, header, taken)
     if absent == sources:  # nothing to read the field from
-        return Wording("missing-field-column", field=name, sources=alternatives, header=has)
+        return Wording("missing-field-column", field=name, sources=alternatives, header=has, meant=meant)
     columns = ", ".join(map(repr, absent))
-    return Wording("missing-alternative-column", columns=columns, field=name, sources=alternatives, header=has)
+    return Wording(
+        "missing-alternative-column", columns=columns, field=name, sources=alternatives, header=has, meant=meant
+    )
+
+
+def _meant_columns(absent: list[str], header: list[str], taken: Collection[str] = ()) -> Wording | str:
+    """A did-you-mean for the ``absent`` columns a CSV ``header`` holds in another case (``when``
+    for ``When``) or in a close spelling, other than those ``taken`` by other fields (``actor`` is
+    not offered for ``action``); empty where it holds none."""
+    folded = {h.casefold(): h for h in reversed(header) if h not in taken}  # the first of those alike
+    said = []
+    for column in absent:
+        alike = difflib.get_close_matches(column.casefold(), list(folded), n=1, cutoff=0.75)
+        if alike:
+            said.append(repr(folded[alike[0]]))
+    return Wording("column-meant", columns=", ".join(said)) if said else ""
 
 
 class _RowsBuilder(Protocol):

@@ -174,3 +174,39 @@ def test_a_log_whose_name_tells_no_format_is_read_as_its_map_file_says(tmp_path:
     code, out, err = _check(tmp_path, "export.txt", log.encode(), "--map-file", str(tmp_path / "export.map.yaml"))
     report = json.loads(out)
     assert (code, report["records"]["read"], report["records"]["rejected"]) == (1, 1, 0), err
+
+
+def test_a_column_missing_from_the_header_names_one_alike_and_where_it_is_mapped(tmp_path: Path) -> None:
+    """A column the header holds in another case (``when`` for ``When``) or a close spelling is
+    offered (one another field reads is not); and where the column comes from a map file, the map file's ``fields`` is what to
+    correct, not a ``--map`` (which is still said where a ``--map`` set the field)."""
+    from zoneinfo import ZoneInfo
+
+    from govrules.errors import EventLogError
+    from govrules.events import FieldMap, read_events
+
+    log = "id,when,actor,action\ne1,2024-01-10T10:00:00+01:00,b1,report\n"
+    (tmp_path / "log.csv").write_text(log, encoding="utf-8")
+    with pytest.raises(EventLogError) as raised:
+        list(read_events(tmp_path / "log.csv", tz=ZoneInfo("UTC"), fmap=FieldMap.parse(["time=When"])))
+    (problem,) = raised.value.problems
+    assert (problem.line, problem.code) == (1, "missing-column")
+    assert str(problem.message).endswith("'action'); did you mean 'when'? map one with --map time=COLUMN")
+    map_file = tmp_path / "export.map.yaml"
+    map_file.write_text("fields: {time: When}\n", encoding="utf-8")
+    code, out, err = _check(tmp_path, "log.csv", log.encode(), "--map-file", str(map_file))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: {tmp_path / 'log.csv'}:1: no column for event field 'time' (looked for 'When'; the header has 'id',"
+        f" 'when', 'actor', 'action'); did you mean 'when'? correct the column in the map file's fields (time: COLUMN"
+        f" in {map_file}) [missing-column]\n"
+    )
+    code, _, err = _check(tmp_path, "log.csv", log.encode(), "--map-file", str(map_file), "--lang", "zh")
+    assert code == 2 and "是否应为 'when'?请更正映射文件 fields 中的列名" in err
+    code, _, err = _check(tmp_path, "log.csv", log.encode(), "--map-file", str(map_file), "--map", "time=Wen")
+    assert code == 2 and err.rstrip().endswith("did you mean 'when'? map one with --map time=COLUMN [missing-column]")
+    code, _, err = _check(tmp_path, "log.csv", log.replace("when", "Zeit").encode())  # nothing alike
+    assert code == 2 and "'action'); map one with --map time=COLUMN" in err
+    no_action = "id,time,actor\ne1,2024-01-10T10:00:00+01:00,b1\n"  # `actor` is the actor's, not offered
+    code, _, err = _check(tmp_path, "log.csv", no_action.encode())
+    assert code == 2 and "'actor'); map one with --map action=COLUMN" in err
