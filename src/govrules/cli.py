@@ -306,6 +306,12 @@ def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date
         last = end - timedelta(days=1)
         given = "to" if args.end else ("as-of" if args.as_of else "today")
         raise _UsageError(Wording(f"usage-{given}-before-from", last=last, start=start_day))
+    from govrules.durations import start_of_day
+
+    if as_of is not None and as_of < start_of_day(start_day, tz):
+        # nothing of the range is known as of then: a check would find every obligation pending
+        # and use no event, a green result of nothing checked (`obligations` may show that)
+        raise _UsageError(Wording("usage-as-of-before-range", as_of=args.as_of, start=start_day))
     return start_day, end, as_of if as_of is not None else _default_as_of(end, tz, now)
 
 

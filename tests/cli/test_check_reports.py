@@ -491,6 +491,29 @@ def test_a_range_ending_before_it_starts_names_what_ended_it(flags: list[str], s
     assert cli(*argv) == (2, "", f"error: {said}\n")
 
 
+def test_an_audit_moment_before_the_range_is_refused_by_check() -> None:
+    """``check --as-of`` before the first instant of --from's day, in the check's zone, is bad
+    usage (exit 2): as of then every obligation of the range is pending and no event of it used,
+    and the check exited 0 having checked nothing. An audit moment on --from's first instant is
+    a check; ``obligations`` still shows the range's obligations as of an earlier moment."""
+    code, out, err = cli(*check_args(LOGS["gaps"], "--as-of", "2023-12-31T23:59:59+08:00", "--format", "json"))
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: --as-of (2023-12-31T23:59:59+08:00) is before --from (2024-01-01): as of then every obligation"
+        " of the range is pending and no event of it is used, so nothing would be checked; give an --as-of on or"
+        " after --from (govrules obligations shows what falls due)\n"
+    )
+    code, _, err = cli(*check_args(LOGS["gaps"], "--as-of", "2023-12-31", "--lang", "zh"))
+    assert code == 2 and err.startswith("错误:--as-of(2023-12-31)早于 --from(2024-01-01)")
+    code, out, err = cli(*check_args(LOGS["gaps"], "--as-of", "2024-01-01T00:00+08:00", "--format", "json"))
+    assert (code, err) == (0, "")
+    assert json.loads(out)["as_of"] == "2024-01-01T00:00:00.999999+08:00"
+    argv = ["obligations", f"{EX}/rules.yaml", "--org", f"{EX}/org.yaml", "--from", "2024-01-01", "--to", "2024-01-31"]
+    code, out, err = cli(*argv, "--as-of", "2023-12-31", "--format", "json")
+    assert (code, err) == (0, "")
+    assert {o["status"] for o in json.loads(out)} == {"pending", "exempt", "not-held"}
+
+
 def test_with_no_range_flags_on_31_december_the_range_is_that_year() -> None:
     """Run on 31 December with neither --from, --to nor --as-of: the year to date, not an error."""
     import argparse
