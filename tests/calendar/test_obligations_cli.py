@@ -653,3 +653,54 @@ def test_a_named_term_is_shown_by_its_name_in_the_table_and_the_calendar(tmp_pat
     [event] = _events(out)
     assert str(event["SUMMARY"]) == "Party office: term-report (Autumn 2024)"
     assert "Period: Autumn 2024 (2024-2025-1)" in str(event["DESCRIPTION"])
+
+
+def test_ics_marks_the_summary_of_an_obligation_owing_nothing(tmp_path: Path) -> None:
+    """An exempt or not-held obligation's event says so in its SUMMARY, in the language asked
+    (before, it read as a due date like any other); every event stays TRANSPARENT and none is
+    CANCELLED, which some applications hide."""
+    rules, org = tmp_path / "rules.yaml", tmp_path / "org.yaml"
+    rules.write_text(
+        "id: r\ntitle: t\ntimezone: UTC\n"
+        "rules:\n  - {id: m, kind: recurring, clause: c, title: report, who: {role: u}, action: x, every: month}\n",
+        "utf-8",
+    )
+    org.write_text(
+        "id: o\nactors:\n  - {id: a, name: A, roles: [u]}\n  - {id: n, name: N, roles: [u], active: {from: 2025-02-15}}\n"
+        "exemptions:\n  - {actor: a, rule: m, periods: [2025-01], reason: closed}\n",
+        "utf-8",
+    )
+    argv = ["obligations", str(rules), "--org", str(org), "--from", "2025-01-01", "--to", "2025-02-28"]
+    code, out, err = _run(*argv, "--format", "json")
+    statuses = {(r["actor"], r["period"]): r["status"] for r in json.loads(out)}
+    assert statuses == {
+        ("a", "2025-01"): "exempt",
+        ("a", "2025-02"): "open",
+        ("n", "2025-01"): "not-held",
+        ("n", "2025-02"): "not-held",
+    }
+    for lang, said in (
+        (
+            "en",
+            [
+                "A: report (February 2025)",
+                "[exempt] A: report (January 2025)",
+                "[not held] N: report (February 2025)",
+                "[not held] N: report (January 2025)",
+            ],
+        ),
+        (
+            "zh",
+            [
+                "A: report (2025年2月)",
+                "[不适用] N: report (2025年1月)",
+                "[不适用] N: report (2025年2月)",
+                "[已豁免] A: report (2025年1月)",
+            ],
+        ),
+    ):
+        code, out, err = _run(*argv, "--format", "ics", "--lang", lang)
+        assert (code, err) == (0, "")
+        events = _events(out)
+        assert sorted(str(e["SUMMARY"]) for e in events) == said
+        assert {(str(e["TRANSP"]), e.get("STATUS")) for e in events} == {("TRANSPARENT", None)}

@@ -214,6 +214,12 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+_OWED_NOTHING = frozenset({"exempt", "not-held", "discharged"})
+"""The statuses of an obligation whose event the calendar marks in its SUMMARY. Its STATUS is not
+CANCELLED (RFC 5545), which some calendar applications hide: an exempt period is shown, never
+dropped from sight; every event is TRANSPARENT, taking no time."""
+
+
 def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: str, tz: ZoneInfo) -> str:
     from icalendar import Calendar, Timezone, vText
     from icalendar import Event as VEvent
@@ -244,10 +250,10 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
             event.add("dtend", due_day + timedelta(days=1))
         event.add("transp", "TRANSPARENT")
         title = _one_line(text_in(rule.title, lang, rule.id))
-        event.add(
-            "summary",
-            f"{_one_line(_who(org, o, lang))}: {title} ({_period(o, rules, lang, org)})".translate(BIDI_SHOWN),
-        )
+        summary = f"{_one_line(_who(org, o, lang))}: {title} ({_period(o, rules, lang, org)})"
+        if o.status in _OWED_NOTHING:  # seen at a glance: no due date in force, though on its day
+            summary = f"[{say(lang, f'status.{o.status}')}] {summary}"
+        event.add("summary", summary.translate(BIDI_SHOWN))
         description = [
             f"{_label('clause', lang)} {rule.clause}: {rule.words}".strip().rstrip(":"),
             f"{_label('period', lang)}: {_period(o, rules, lang, org)} ({o.period})",
