@@ -334,7 +334,7 @@ def _render_context(
         r.id: {
             "title": text_in(r.title, lang, r.id),
             "clause": r.clause,
-            "words": r.words,
+            "words": rules.words_of(r),
             "kind": r.kind,
             # whether its periods are labels of the calendar grid, said in words; or ids, as written
             "labels": labelled_periods(r),

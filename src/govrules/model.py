@@ -963,6 +963,13 @@ class RuleSet(_Model):
                 return rule
         raise KeyError(rule_id)
 
+    def words_of(self, rule: Rule) -> str:
+        """The original words a report quotes for ``rule``: its own ``words``, else those the
+        rule set's ``clauses`` list gives for its clause (empty where neither does)."""
+        if rule.words:
+            return rule.words
+        return next((c.words or "" for c in self.clauses if c.id == rule.clause), "")
+
     def attribute_actions(self) -> frozenset[str]:
         """The actions whose events' attributes a check of this rule set reads (see
         `attribute_actions`). ``read_events(..., attributes_of=rules.attribute_actions())``

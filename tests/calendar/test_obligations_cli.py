@@ -704,3 +704,37 @@ def test_ics_marks_the_summary_of_an_obligation_owing_nothing(tmp_path: Path) ->
         events = _events(out)
         assert sorted(str(e["SUMMARY"]) for e in events) == said
         assert {(str(e["TRANSP"]), e.get("STATUS")) for e in events} == {("TRANSPARENT", None)}
+
+
+def test_a_rule_without_words_quotes_its_declared_clauses_words(tmp_path: Path) -> None:
+    """A rule giving no `words` of its own is quoted with those the rule set's `clauses` list
+    gives its clause: in the calendar's description and in the HTML report's rule panel."""
+    rules, org, log = tmp_path / "rules.yaml", tmp_path / "org.yaml", tmp_path / "events.csv"
+    rules.write_text(
+        "id: t\ntitle: T\ntimezone: Asia/Shanghai\n"
+        "clauses:\n  - {id: C1, words: 各支部每季度报告一次}\n"
+        "rules:\n  - {id: term-report, kind: recurring, clause: C1, who: party-office, action: report, every: quarter}\n",
+        encoding="utf-8",
+    )
+    org.write_text("id: o\nactors:\n  - {id: party-office}\n", encoding="utf-8")
+    log.write_text("id,time,actor,action\ne1,2024-02-01T10:00:00+08:00,party-office,report\n", encoding="utf-8")
+    code, out, err = _obligations((str(rules), str(org)), "--format", "ics")
+    assert (code, err) == (0, "")
+    assert {str(e["DESCRIPTION"]).splitlines()[0] for e in _events(out)} == {"Clause C1: 各支部每季度报告一次"}
+    code, out, err = _run(
+        "check",
+        str(rules),
+        "--org",
+        str(org),
+        "--events",
+        str(log),
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2024-03-31",
+        "--format",
+        "html",
+    )
+    assert (code, err) == (0, "")
+    data = json.loads(re.search(r'<script type="application/json" id="govrules-data">(.*?)</script>', out, re.S)[1])  # type: ignore[index]
+    assert data["rules"]["term-report"]["words"] == "各支部每季度报告一次"

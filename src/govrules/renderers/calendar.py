@@ -255,7 +255,7 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
             summary = f"[{say(lang, f'status.{o.status}')}] {summary}"
         event.add("summary", summary.translate(BIDI_SHOWN))
         description = [
-            f"{_label('clause', lang)} {rule.clause}: {rule.words}".strip().rstrip(":"),
+            f"{_label('clause', lang)} {rule.clause}: {rules.words_of(rule)}".strip().rstrip(":"),
             f"{_label('period', lang)}: {_period(o, rules, lang, org)} ({o.period})",
         ]
         window = _window(o, lang, tz)
