@@ -40,7 +40,7 @@ from govrules.loaders import (
     split_cross_check,
 )
 from govrules.messages import LANGUAGES, Reason, Wording, catalogue, fill, os_error, word
-from govrules.model import Organisation, RuleSet, calendar_period_names, labelled_periods, text_in
+from govrules.model import Organisation, RuleSet
 from govrules.obligations import LAST_RANGE_END, Context, iter_obligations, zone_of
 from govrules.renderers import RENDERERS, RenderContext, render
 from govrules.renderers._common import columns, for_a_terminal, one_line, unread_said
@@ -323,37 +323,6 @@ def _default_as_of(end: date, tz: Any, now: datetime) -> datetime:
     return min(start_of_day(end, tz) - timedelta(microseconds=1), now.astimezone(tz))
 
 
-def _render_context(
-    rules: RuleSet, org: Organisation, lang: str, rules_file: str | None, colour: bool
-) -> RenderContext:
-    """Display names, rule titles, clause words and rule-file lines for the renderers."""
-    names = {a.id: text_in(a.name, lang, a.id) for a in org.actors}
-    # an obligation owed by or to whoever holds a role is the role's: named as its holder
-    names.update({f"role:{role}": word("role_holder", lang, role=role) for role in sorted(org.roles())})
-    texts = {
-        r.id: {
-            "title": text_in(r.title, lang, r.id),
-            "clause": r.clause,
-            "words": rules.words_of(r),
-            "kind": r.kind,
-            # whether its periods are labels of the calendar grid, said in words; or ids, as written
-            "labels": labelled_periods(r),
-            # and the names of the periods of an organisation's calendar it is due on, by id
-            "periods": calendar_period_names(r, org, lang),
-            "line": (rules._source.locate(f"/rules/{i}")[0] if rules._source else None),
-        }
-        for i, r in enumerate(rules.rules)
-    }
-    return RenderContext(
-        actor_names=names,
-        rules=texts,
-        rules_file=rules_file,
-        colour=colour,
-        org_name=text_in(org.name, lang, org.id),
-        rule_set_title=text_in(rules.title, lang, rules.id),
-    )
-
-
 def _load_pair(args: argparse.Namespace) -> tuple[RuleSet, Organisation]:
     """The rule set and the organisation named by ``args``, checked against each other."""
     rules = load_rules(args.rules)
@@ -422,7 +391,7 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
         if not args.quiet:
             for note in said:
                 _echo(_say("warning", args.lang, message=note), file=stderr)
-    context = _render_context(rules, org, args.lang, args.rules, colour=False)
+    context = RenderContext.of(rules, org, lang=args.lang, rules_file=args.rules)
     return report, dataclasses.replace(context, record_numbered=numbered)
 
 

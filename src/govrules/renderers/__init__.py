@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from govrules.findings import Report
+from govrules.messages import word
 from govrules.renderers._common import BIDI_SHOWN, BIDI_SHOWN_MARKDOWN
+
+if TYPE_CHECKING:
+    from govrules.model import Organisation, RuleSet
 
 __all__ = ["RENDERERS", "RenderContext", "render"]
 
@@ -39,6 +43,42 @@ class RenderContext:
     rule_set_title: str | None = None
     fail_on: Literal["violation", "warning", "never"] = "violation"
     record_numbered: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(
+        cls, rules: RuleSet, org: Organisation, *, lang: str = "en", rules_file: str | None = None, **options: Any
+    ) -> RenderContext:
+        """The context `govrules check` renders with: the organisation's names and the rule
+        set's titles, clauses, words and periods in ``lang`` (``rules_file``: where the rules
+        were read, for the rule lines SARIF points at); ``options`` sets the other fields
+        (``colour``, ``fail_on``, ``record_numbered``)."""
+        from govrules.model import calendar_period_names, labelled_periods, text_in
+
+        names = {a.id: text_in(a.name, lang, a.id) for a in org.actors}
+        # an obligation owed by or to whoever holds a role is the role's: named as its holder
+        names.update({f"role:{role}": word("role_holder", lang, role=role) for role in sorted(org.roles())})
+        texts = {
+            r.id: {
+                "title": text_in(r.title, lang, r.id),
+                "clause": r.clause,
+                "words": rules.words_of(r),
+                "kind": r.kind,
+                # whether its periods are labels of the calendar grid, said in words; or ids, as written
+                "labels": labelled_periods(r),
+                # and the names of the periods of an organisation's calendar it is due on, by id
+                "periods": calendar_period_names(r, org, lang),
+                "line": (rules._source.locate(f"/rules/{i}")[0] if rules._source else None),
+            }
+            for i, r in enumerate(rules.rules)
+        }
+        return cls(
+            actor_names=names,
+            rules=texts,
+            rules_file=rules_file,
+            org_name=text_in(org.name, lang, org.id),
+            rule_set_title=text_in(rules.title, lang, rules.id),
+            **options,
+        )
 
 
 Renderer = Callable[[Report, RenderContext], str]
