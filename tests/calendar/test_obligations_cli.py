@@ -592,21 +592,28 @@ def test_ics_uids_stay_apart_when_ids_hold_a_slash(tmp_path: Path) -> None:
     ]
 
 
-def test_the_last_term_of_a_calendar_is_accepted_late_without_limit(tmp_path: Path) -> None:
-    """The last term the organisation's calendar lists has no next term whose due moment would
-    end its late acceptance: JSON and CSV give no `closes` (null, empty), the iCalendar
-    description says "no limit"; the term before it closes at the last term's due moment."""
+def _term_report_files(tmp_path: Path, org_text: str) -> tuple[Path, Path]:
+    """A rule set with one rule, ``term-report``, owed by ``party-office`` every period of the
+    organisation's calendar ``terms``, and the organisation ``org_text``, written to files."""
     rules, org = tmp_path / "rules.yaml", tmp_path / "org.yaml"
     rules.write_text(
         "id: t\ntitle: T\ntimezone: Asia/Shanghai\nrules:\n"
         "  - {id: term-report, kind: recurring, clause: C, who: party-office, action: report, every: {calendar: terms}}\n",
         encoding="utf-8",
     )
-    org.write_text(
+    org.write_text(org_text, encoding="utf-8")
+    return rules, org
+
+
+def test_the_last_term_of_a_calendar_is_accepted_late_without_limit(tmp_path: Path) -> None:
+    """The last term the organisation's calendar lists has no next term whose due moment would
+    end its late acceptance: JSON and CSV give no `closes` (null, empty), the iCalendar
+    description says "no limit"; the term before it closes at the last term's due moment."""
+    rules, org = _term_report_files(
+        tmp_path,
         "id: o\nactors:\n  - {id: party-office}\ncalendars:\n  terms:\n"
         "    - {id: spring, start: 2024-02-01, end: 2024-06-30}\n"
         "    - {id: autumn, start: 2024-09-01, end: 2025-01-17}\n",
-        encoding="utf-8",
     )
     files = (str(rules), str(org))
     rows = {r["period"]: r["closes"] for r in _json(files)}
@@ -633,16 +640,10 @@ def test_a_named_term_is_shown_by_its_name_in_the_table_and_the_calendar(tmp_pat
     """A term of the organisation's calendar with a name is shown by it in the table and in the
     iCalendar summary (its id beside it in the description), in the language asked for; the JSON
     keeps the id."""
-    rules, org = tmp_path / "rules.yaml", tmp_path / "org.yaml"
-    rules.write_text(
-        "id: t\ntitle: T\ntimezone: Asia/Shanghai\nrules:\n"
-        "  - {id: term-report, kind: recurring, clause: C, who: party-office, action: report, every: {calendar: terms}}\n",
-        encoding="utf-8",
-    )
-    org.write_text(
+    rules, org = _term_report_files(
+        tmp_path,
         "id: o\nactors:\n  - {id: party-office, name: {en: Party office, zh: 党办}}\ncalendars:\n  terms:\n"
         "    - {id: 2024-2025-1, start: 2024-09-01, end: 2025-01-17, name: {en: Autumn 2024, zh: 2024—2025学年第一学期}}\n",
-        encoding="utf-8",
     )
     files = (str(rules), str(org))
     assert [r["period"] for r in _json(files)] == ["2024-2025-1"]

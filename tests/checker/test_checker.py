@@ -3147,17 +3147,7 @@ class TestPendingExemptAndActivity:
         exempt periods, those that end before or after it is in effect) or, by dates, none at all
         (a summer between two semesters) would exempt nothing, so the check refuses it, saying
         why. Before, it was taken and changed nothing."""
-        semesters = [
-            {"id": "2024-spring", "start": "2024-02-26", "end": "2024-07-05"},
-            {"id": "2024-autumn", "start": "2024-09-01", "end": "2025-01-17"},
-        ]
-        org = Organisation.model_validate(
-            {
-                **ORG.model_dump(by_alias=True),
-                "calendars": {"semester": semesters},
-                "exemptions": [{"rule": "monthly", "actor": "b1", "reason": "closed", **exemption}],
-            }
-        )
+        org = _semesters_exempting(exemption)
         with pytest.raises(OrganisationError) as info:
             run(ruleset({**MONTHLY, **rule}), [], org=org)
         [problem] = info.value.problems
@@ -3198,17 +3188,7 @@ class TestPendingExemptAndActivity:
     ) -> None:
         """An exemption that covers at least one period the rule owes is taken, whatever else it
         names: what it covers that is owed is exempt."""
-        semesters = [
-            {"id": "2024-spring", "start": "2024-02-26", "end": "2024-07-05"},
-            {"id": "2024-autumn", "start": "2024-09-01", "end": "2025-01-17"},
-        ]
-        org = Organisation.model_validate(
-            {
-                **ORG.model_dump(by_alias=True),
-                "calendars": {"semester": semesters},
-                "exemptions": [{"rule": "monthly", "actor": "b1", "reason": "closed", **exemption}],
-            }
-        )
+        org = _semesters_exempting(exemption)
         report = run(ruleset({**MONTHLY, **rule}), [], org=org)
         assert [o.period for o in report.outcomes if o.status == "exempt"] == exempt
 
@@ -3371,6 +3351,21 @@ class TestPendingExemptAndActivity:
                 ("2024-02", february, evidence),
                 ("2024-03", "not-held", ()),
             ]
+
+
+def _semesters_exempting(exemption: dict[str, Any]) -> Organisation:
+    """`ORG` with a semester calendar of two semesters and one exemption of b1 from rule ``monthly``."""
+    semesters = [
+        {"id": "2024-spring", "start": "2024-02-26", "end": "2024-07-05"},
+        {"id": "2024-autumn", "start": "2024-09-01", "end": "2025-01-17"},
+    ]
+    return Organisation.model_validate(
+        {
+            **ORG.model_dump(by_alias=True),
+            "calendars": {"semester": semesters},
+            "exemptions": [{"rule": "monthly", "actor": "b1", "reason": "closed", **exemption}],
+        }
+    )
 
 
 def _exemption(periods: tuple[str, ...] | list[str] = ("2024-02",)) -> Any:
