@@ -304,6 +304,33 @@ def test_a_pair_rule_with_a_fixed_recipient_is_sent_there_about_the_member() -> 
     _assert_clean(rules, org, logs)
 
 
+def test_an_approval_through_a_dated_relation_is_by_a_member_on_its_day() -> None:
+    """For ``requires: [{action: approve, by: {trigger: actor, relation: deans}}]`` with a dean who
+    changes on 1 July, each witness's approval is by the dean of its day, and the check finds it met."""
+    rule = {
+        "id": "r",
+        "kind": "prerequisite",
+        "clause": "c",
+        "action": "trip",
+        "by": {"role": "faculty"},
+        "requires": [{"action": "approve", "by": {"trigger": "actor", "relation": "deans"}}],
+    }
+    deans = [{"actor": "dean-a", "to": "2024-06-30"}, {"actor": "dean-b", "from": "2024-07-01"}]
+    org = {
+        "id": "o",
+        "actors": [
+            {"id": "faculty", "roles": ["faculty"], "relations": {"deans": deans}},
+            {"id": "dean-a"},
+            {"id": "dean-b"},
+        ],
+    }
+    rules, organisation, logs = _log_of(rule, org)
+    approvals = [e for log in logs for e in log.events if e.action == "approve"]
+    assert approvals
+    assert all(e.actor == ("dean-a" if e.time.month <= 6 else "dean-b") for e in approvals)
+    _assert_clean(rules, organisation, logs)
+
+
 @pytest.mark.parametrize("gap", ["0 days", "P0D", "0 weeks", "12 hours"])
 def test_drawn_rule_sets_never_hold_a_rolling_interval_the_loader_refuses(gap: str) -> None:
     """A rolling interval of no day, or in hours, is made one day before a rule set is handed

@@ -1667,7 +1667,7 @@ def _party_id(run: _Run, party: Party | None, trig: Event) -> str | None:
     if party.trigger is not None:
         value: str | None = getattr(trig, party.trigger)
         if party.relation is not None and value is not None:
-            members = run.related(value, party.relation)
+            members = run.related(value, party.relation, run.local_date(trig.time))  # on the event's day
             return members[0] if len(members) == 1 else f"relation:{party.relation}:{value}"
         return value
     if party.actor is not None:
@@ -1686,7 +1686,7 @@ def _party_name(run: _Run, party: Party | None, trig: Event) -> str:
         else:
             whose = run.name(named)
         if party.relation is not None:
-            members = run.related(named, party.relation)
+            members = run.related(named, party.relation, run.local_date(trig.time))  # on the event's day
             if members:
                 return word("or", run.lang).join(map(run.name, members))
             return word("relation_of", run.lang, relation=party.relation, actor=whose)

@@ -312,7 +312,11 @@ def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date
         # nothing of the range is known as of then: a check would find every obligation pending
         # and use no event, a green result of nothing checked (`obligations` may show that)
         raise _UsageError(Wording("usage-as-of-before-range", as_of=args.as_of, start=start_day))
-    return start_day, end, as_of if as_of is not None else _default_as_of(end, tz, now)
+    if as_of is None:
+        as_of = _default_as_of(end, tz, now)
+        if as_of < start_of_day(start_day, tz):  # a range yet to begin, checked as of now: the same
+            raise _UsageError(Wording("usage-now-before-range", start=start_day))
+    return start_day, end, as_of
 
 
 def _default_as_of(end: date, tz: Any, now: datetime) -> datetime:

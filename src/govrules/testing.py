@@ -1487,10 +1487,11 @@ def _related(ctx: Any, actor_id: str, rule: RecurringRule) -> list[str]:
     return [] if who is None or who.relation is None else _members(ctx, actor_id, who.relation)
 
 
-def _members(ctx: Any, actor_id: str, relation: str) -> list[str]:
-    """The members of ``relation`` that ``actor_id`` lists (none for an unknown actor)."""
+def _members(ctx: Any, actor_id: str, relation: str, day: date | None = None) -> list[str]:
+    """The members of ``relation`` that ``actor_id`` lists (on ``day``, if given; none for an
+    unknown actor)."""
     actor = ctx.org.actor(actor_id)
-    return [] if actor is None else actor.members(relation)
+    return [] if actor is None else actor.members(relation, day)
 
 
 def _trigger_actors(ctx: Any, party: Party | None, when: datetime | None = None) -> list[str]:
@@ -1871,7 +1872,7 @@ def _responders(ctx: Any, by: Party | None, trigger: Event, when: datetime) -> l
         if by.relation is None:
             return [named]
         day = when.astimezone(ctx.tz).date()
-        return sorted(m for m in _members(ctx, named, by.relation) if _active(ctx, m, day))
+        return sorted(m for m in _members(ctx, named, by.relation, day) if _active(ctx, m, day))
     if by.actor is not None or by.role is not None:
         return _trigger_actors(ctx, by, when)
     return []

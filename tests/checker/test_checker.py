@@ -2320,6 +2320,8 @@ class TestPrerequisite:
             ("trip-1", "unapproved", ("trip-1", "ok-a")),
             ("trip-2", "met", ("trip-2", "ok-b")),
         ]
+        # named as the relation stands on the guarded event's day: the new dean alone
+        assert gaps(report)[0].message.endswith("lacks approve by dean-b (found only by another: ok-a by dean-a)")
 
     def test_a_recipients_or_approvers_role_is_judged_on_the_day_of_the_event(self) -> None:
         """An acting vice principal holds the role from 10 to 20 April. A report to it counts when

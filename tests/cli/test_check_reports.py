@@ -528,6 +528,28 @@ def test_with_no_range_flags_on_31_december_the_range_is_that_year() -> None:
     assert (start.isoformat(), end.isoformat(), as_of) == ("2024-01-01", "2025-01-01", now)
 
 
+def test_a_range_yet_to_begin_is_refused_without_an_as_of() -> None:
+    """Without --as-of the audit moment is now; a range that begins after it is refused as an
+    --as-of before --from is (exit 2), for the same reason: nothing of it could be checked."""
+    import argparse
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from govrules.cli import _range, _UsageError
+
+    tz = ZoneInfo("Asia/Shanghai")
+    now = datetime(2026, 11, 30, 12, tzinfo=tz)
+    with pytest.raises(_UsageError) as info:
+        _range(argparse.Namespace(as_of=None, end="2030-12-31", start="2030-01-01"), tz, now)
+    [wording] = info.value.args
+    assert (wording.key, wording.values) == ("usage-now-before-range", {"start": date(2030, 1, 1)})
+    start, end, as_of = _range(argparse.Namespace(as_of=None, end="2030-12-31", start="2026-11-30"), tz, now)
+    assert (start.isoformat(), end.isoformat(), as_of) == ("2026-11-30", "2031-01-01", now)  # begun today: as of now
+    code, out, err = cli(*check_args(LOGS["gaps"])[:-4], "--from", "2099-01-01", "--to", "2099-12-31")  # run now
+    assert (code, out) == (2, "")
+    assert err.startswith("error: --from (2099-01-01) is after today")
+
+
 def test_a_rule_set_of_informative_rules_only_is_named_in_the_error(tmp_path: Path) -> None:
     """A rule set with nothing to check: exit 2, and the message names its file. Before, it said
     only "the rule set", whichever of the command's files it was."""
