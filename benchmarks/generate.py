@@ -290,7 +290,14 @@ class Generator:
             if self.gap("approved-after"):
                 self.emit(when + timedelta(hours=rng.randint(1, 48)), s, "post-review", subject=subject)
             else:
-                self.emit(when - timedelta(minutes=rng.randint(10, 2880)), s, "post-review", subject=subject)
+                review = when - timedelta(minutes=rng.randint(10, 2880))
+                since = self.d.active_from.get(s)
+                if since is not None and review.date() < since:  # a school reviews nothing before it joins
+                    review = min(
+                        review.replace(year=since.year, month=since.month, day=since.day, hour=0, minute=0, second=0),
+                        when - timedelta(seconds=1),
+                    )
+                self.emit(review, s, "post-review", subject=subject)
         if rng.random() < 0.5:
             self.lecture_no += 1
             subject = f"lecture-{self.lecture_no}"
