@@ -314,7 +314,9 @@ def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date
         raise _UsageError(Wording("usage-as-of-before-range", as_of=args.as_of, start=start_day))
     if as_of is None:
         as_of = _default_as_of(end, tz, now)
-        if as_of < start_of_day(start_day, tz):  # a range yet to begin, checked as of now: the same
+        # a range yet to begin, checked as of now: the same (a range past the calendar's years is
+        # refused by the check, saying so)
+        if as_of < start_of_day(start_day, tz) and end <= LAST_RANGE_END:
             raise _UsageError(Wording("usage-now-before-range", start=start_day))
     return start_day, end, as_of
 
