@@ -1007,34 +1007,45 @@ def attribute_actions(rules: Iterable[Rule]) -> frozenset[str]:
 # Organisation
 
 
-class _Dated(_Model):
-    """Something held from ``from`` to ``to`` (both inclusive; either open)."""
+class RoleGrant(_Model):
+    """A role held for a span of dates (a filer status that changes over time)."""
 
+    role: Id
     from_: date | None = Field(default=None, alias="from")
     to: date | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> _Dated:
-        if self.from_ and self.to and self.to < self.from_:
-            raise _invalid("bad-range", f"expected 'to' on or after 'from' ({self.from_}), got {self.to}", at="to")
+    def _ordered(self) -> RoleGrant:
+        _check_order(self.from_, self.to)
         return self
 
     def span(self) -> DateRange:
-        """The dates it is held."""
+        """The dates the role is held."""
         return DateRange(from_=self.from_, to=self.to)
 
 
-class RoleGrant(_Dated):
-    """A role held for a span of dates (a filer status that changes over time)."""
-
-    role: Id
-
-
-class RelationMember(_Dated):
+class RelationMember(_Model):
     """A member of a relation for a span of dates: a faculty's dean until 30 June, and another
     from 1 July."""
 
     actor: Id
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RelationMember:
+        _check_order(self.from_, self.to)
+        return self
+
+    def span(self) -> DateRange:
+        """The dates the actor is a member."""
+        return DateRange(from_=self.from_, to=self.to)
+
+
+def _check_order(first: date | None, last: date | None) -> None:
+    """Refuses a span of dates whose ``to`` comes before its ``from``."""
+    if first and last and last < first:
+        raise _invalid("bad-range", f"expected 'to' on or after 'from' ({first}), got {last}", at="to")
 
 
 class Actor(_Model):
