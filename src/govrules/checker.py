@@ -1314,6 +1314,7 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
         links = {trig.id}  # the trigger and the events of its chain so far: what a `ref` may name
         discharged: Event | None = None
         discharges_reported: set[str] = set()  # a finding for each unless event, at the first step it excuses
+        by_others: list[tuple[int, list[Event]]] = []  # an unanswered step's outcome, and who else did it
         for index, step in enumerate(rule.steps):
             number = index + 1
             if step.counted_from == "trigger":
@@ -1365,7 +1366,6 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
                     "trigger": f"{trig.action} {trig.id} ({run.instant(trig.time)})",
                     "due": run.instant(due),
                     "period": trig.id,
-                    "other": "",
                 }
 
             detail = {"step": number, "trigger": trig.id}
@@ -1442,25 +1442,16 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
                 (FindingCode.PENDING, "pending") if due > ctx.as_of else (FindingCode.UNANSWERED, "unanswered")
             )
             words = params()
-            evidence = [trig.id]
+            others: list[Event] = []
             if code is FindingCode.UNANSWERED:
                 # a report naming the chain by `ref`, but done by a party the step does not name,
-                # answers nothing: cited, as an approval by another party is
+                # answers nothing: cited, as an approval by another party is, once every step has
+                # chosen its response (it may answer a later one)
 
-                def by_another(e: Event, trig: Event = trig, taken: set[str] = taken[index], by: Party = by) -> bool:
-                    return (
-                        e.id not in taken
-                        and e.time >= trig.time
-                        and not run.party_matches(by, e.actor, trig, e.time)
-                        and fits(e)
-                    )
+                def by_another(e: Event, trig: Event = trig, by: Party = by) -> bool:
+                    return e.time >= trig.time and not run.party_matches(by, e.actor, trig, e.time) and fits(e)
 
                 others = responses[index].linked_where(links, by_another)
-                if others:
-                    shown = [e.id + word("by", run.lang, party=run.name(e.actor)) for e in others]
-                    words["other"] = word("step_other_party", run.lang, events=word("list_sep", run.lang).join(shown))
-                    evidence += _ids(others)
-                    detail = {**detail, "other_party": _ids(others)}
             if code is FindingCode.PENDING:  # which step is not yet due, as the others say
                 words["rule"] = word(
                     "step_of", run.lang, step=number, step_clause=words["step_clause"], rule=words["rule"]
@@ -1520,14 +1511,38 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
                     misdirected,
                 )
             )
-            items.append(run.outcome(rule, **base, status=status, step=number, evidence=evidence))
+            if others:
+                by_others.append((len(items), others))
+            items.append(run.outcome(rule, **base, status=status, step=number, evidence=[trig.id]))
             items.append(
-                run.finding(code, rule, words, **base, expected_min=1, observed=0, evidence=evidence, detail=detail)
+                run.finding(code, rule, words, **base, expected_min=1, observed=0, evidence=[trig.id], detail=detail)
             )
             # a report naming the chain but sent elsewhere is of the chain, whoever else it
             # answers nothing for: an event naming it by `ref` may answer a later step
             links.update(responses[index].linked_astray(links, candidate, fits))
             previous, previous_due = None, due
+        for at, others in by_others:
+            cited = [e for e in others if e.id not in used_by_rule]  # none a step of a chain took
+            if cited:
+                items[at], items[at + 1] = _citing_others(run, items[at], items[at + 1], cited)
+
+
+def _citing_others(run: _Run, outcome: Item, finding: Item, others: list[Event]) -> tuple[Item, Item]:
+    """An unanswered step's outcome and finding citing the reports of its chain made by a party
+    the step does not name: in their evidence, the finding's ``detail.other_party`` and its
+    message ("found only by another: v1 by Office")."""
+    ids = _ids(others)
+    shown = word("list_sep", run.lang).join(e.id + word("by", run.lang, party=run.name(e.actor)) for e in others)
+    assert isinstance(finding, Finding)
+    return (
+        msgspec.structs.replace(outcome, evidence=(*outcome.evidence, *ids)),
+        msgspec.structs.replace(
+            finding,
+            evidence=(*finding.evidence, *ids),
+            detail={**finding.detail, "other_party": ids},
+            message=finding.message + word("step_other_party", run.lang, events=shown),
+        ),
+    )
 
 
 class _Responses:

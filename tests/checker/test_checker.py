@@ -1292,6 +1292,29 @@ class TestTriggered:
         assert report.records.unused == 0
         [zh] = gaps(run(ruleset(rule), log, lang="zh"), "unanswered")
         assert zh.message.endswith(";仅见他人所为:v1(办公室)")
+        # a report answering a later step of the chain is that step's, not cited for this one
+        two = {
+            **rule,
+            "steps": [*rule["steps"], {"action": "investigation", "by": {"actor": "office"}, "within": "5 days"}],
+        }
+        report = run(ruleset(two), log[:2])
+        assert sorted((o.step, o.status, o.evidence) for o in report.outcomes) == [
+            (1, "unanswered", ("i1",)),
+            (2, "met", ("i1", "v1")),
+        ]
+        assert [(f.evidence, f.detail) for f in gaps(report)] == [(("i1",), {"step": 1, "trigger": "i1"})]
+        # a step whose report the rule's party sent elsewhere is wrong-recipient, the other party's report not cited
+        addressed = {**rule, "steps": [{**rule["steps"][0], "to": {"actor": "hq"}}]}
+        astray = [
+            log[0],
+            ev("o1", "2024-04-09T09:00", "office", "investigation", ref="i1", recipient="hq"),
+            ev("v3", "2024-04-09T10:00", "vp", "investigation", ref="i1", recipient="office"),
+        ]
+        report = run(ruleset(addressed), astray)
+        assert [(f.code.value, f.evidence, "other_party" in f.detail) for f in gaps(report)] == [
+            ("wrong-recipient", ("i1", "v3"), False)
+        ]
+        assert (report.records.used, report.records.unused) == (2, 1)
 
     def test_the_order_of_the_steps_events_is_not_checked(self) -> None:
         """A feedback given before its written report answers the feedback's step, and one given
