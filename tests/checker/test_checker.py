@@ -1304,7 +1304,8 @@ class TestTriggered:
         ]
         assert [(f.evidence, f.detail) for f in gaps(report)] == [(("i1",), {"step": 1, "trigger": "i1"})]
         # a step whose report the rule's party sent elsewhere is wrong-recipient, the other party's report not cited
-        addressed = {**rule, "steps": [{**rule["steps"][0], "to": {"actor": "hq"}}]}
+        step: dict[str, Any] = {"action": "investigation", "by": {"role": "vp"}, "within": "2 days"}
+        addressed = {**rule, "steps": [{**step, "to": {"actor": "hq"}}]}
         astray = [
             log[0],
             ev("o1", "2024-04-09T09:00", "office", "investigation", ref="i1", recipient="hq"),
