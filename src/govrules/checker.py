@@ -200,11 +200,13 @@ class _Run:
             active = self._active[actor_id] = None if actor is None else actor.active
         return active is None or active.contains(local_date(when, self.ctx.tz))
 
-    def related(self, actor_id: str | None, relation: str, day: date | None = None) -> list[str]:
-        """The members of ``relation`` of ``actor_id`` (on ``day``, if given; none for an actor
-        not in the organisation)."""
+    def related(
+        self, actor_id: str | None, relation: str, day: date | None = None, until: date | None = None
+    ) -> list[str]:
+        """The members of ``relation`` of ``actor_id`` (on ``day``, if given, or on any day from
+        ``day`` to ``until``; none for an actor not in the organisation)."""
         actor = self.ctx.org.actor(actor_id) if actor_id is not None else None
-        return actor.members(relation, day) if actor is not None else []
+        return actor.members(relation, day, until) if actor is not None else []
 
     def matcher(self, party: Party | None) -> Callable[[str | None, Event | None, datetime | None], bool] | None:
         """`party_matches` for one party (None for none: anyone matches), answered without a
@@ -1350,15 +1352,15 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
             # does not discharge it, though it discharges a step before or after it
             if rule.unless is not None:
                 discharged = _trigger_discharge(run, rule.unless, unless_events, unless_times, trig, links, chosen, due)
-            base = {"actor": _expected_actor(run, trig, by), "period": trig.id, "opens": trig.time, "due": due}
+            base = {"actor": _expected_actor(run, trig, by, due), "period": trig.id, "opens": trig.time, "due": due}
 
             def params(  # a message's words, made for a finding only
                 trig: Event = trig, by: Party = by, number: int = number, step: Step = step, due: datetime = due
             ) -> dict[str, Any]:
                 return {
-                    "actor": _party_name(run, by, trig)
+                    "actor": _party_name(run, by, trig, due)
                     if by.relation is not None or (by.trigger is not None and getattr(trig, by.trigger) is None)
-                    else _recipient_name(run, _expected_actor(run, trig, by)),
+                    else _recipient_name(run, _expected_actor(run, trig, by, due)),
                     "rule": run.rule_name(rule),
                     "step": number,
                     "step_clause": "" if step.clause is None else word("step_clause", run.lang, clause=step.clause),
@@ -1459,7 +1461,7 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
             if to is not None and to.trigger is not None and getattr(trig, to.trigger) is None:
                 # owed to a party the trigger does not name, which no report can reach: said,
                 # for that is why the step stays open
-                words["action"] += word("to", run.lang, recipient=_party_name(run, to, trig))
+                words["action"] += word("to", run.lang, recipient=_party_name(run, to, trig, due))
 
             def misdirected(
                 e: Event,
@@ -1469,6 +1471,7 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
                 to: Party | None = to,
                 words: dict[str, Any] = words,
                 detail: dict[str, Any] = detail,
+                due: datetime = due,
             ) -> list[Item]:
                 said = {
                     **words,
@@ -1477,7 +1480,7 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
                     ),
                     "period": trig.id,
                     "found": _recipient_name(run, e.recipient),
-                    "expected": _party_name(run, to, trig),
+                    "expected": _party_name(run, to, trig, due),
                 }
                 return [
                     run.outcome(rule, **base, status="wrong-recipient", step=number, evidence=[trig.id, e.id]),
@@ -1491,7 +1494,7 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
                         evidence=[trig.id, e.id],
                         detail={
                             **detail,
-                            "expected_recipient": _party_id(run, to, trig),
+                            "expected_recipient": _party_id(run, to, trig, due),
                             "found_recipients": [e.recipient],
                         },
                     ),
@@ -1663,9 +1666,9 @@ def _actor_scope(by: Party, trig: Event) -> tuple[bool, str | None] | None:
     return None
 
 
-def _expected_actor(run: _Run, trig: Event, by: Party) -> str:
+def _expected_actor(run: _Run, trig: Event, by: Party, until: datetime | None = None) -> str:
     if by.relation is not None:
-        return _party_id(run, by, trig) or trig.actor
+        return _party_id(run, by, trig, until) or trig.actor
     if by.trigger is not None:
         return getattr(trig, by.trigger) or trig.actor
     if by.actor is not None:
@@ -1673,16 +1676,17 @@ def _expected_actor(run: _Run, trig: Event, by: Party) -> str:
     return f"role:{by.role}" if by.role else trig.actor
 
 
-def _party_id(run: _Run, party: Party | None, trig: Event) -> str | None:
+def _party_id(run: _Run, party: Party | None, trig: Event, until: datetime | None = None) -> str | None:
     """The id a party stands for, as report data: ``role:NAME`` for any holder of a role; for a
     relation of the actor the trigger names, its one member, or ``relation:NAME:ACTOR`` when it
-    has none or several."""
+    has none or several (members on the trigger's day, or on any day from it to ``until``, a
+    step's due moment, by which another member may have taken over)."""
     if party is None:
         return None
     if party.trigger is not None:
         value: str | None = getattr(trig, party.trigger)
         if party.relation is not None and value is not None:
-            members = run.related(value, party.relation, run.local_date(trig.time))  # on the event's day
+            members = _members_then(run, value, party.relation, trig, until)
             return members[0] if len(members) == 1 else f"relation:{party.relation}:{value}"
         return value
     if party.actor is not None:
@@ -1690,8 +1694,15 @@ def _party_id(run: _Run, party: Party | None, trig: Event) -> str | None:
     return f"role:{party.role}" if party.role else None
 
 
-def _party_name(run: _Run, party: Party | None, trig: Event) -> str:
-    """A party as a message names it (the members of a relation by name, "A or B")."""
+def _members_then(run: _Run, named: str | None, relation: str, trig: Event, until: datetime | None) -> list[str]:
+    """The members of ``named``'s ``relation`` a party through it stands for: on the event's day,
+    or on any day from it to ``until``."""
+    return run.related(named, relation, run.local_date(trig.time), run.local_date(until) if until else None)
+
+
+def _party_name(run: _Run, party: Party | None, trig: Event, until: datetime | None = None) -> str:
+    """A party as a message names it (the members of a relation by name, "A or B", as
+    `_party_id` takes them)."""
     if party is None:
         return word("nothing", run.lang)
     if party.trigger is not None:
@@ -1701,7 +1712,7 @@ def _party_name(run: _Run, party: Party | None, trig: Event) -> str:
         else:
             whose = run.name(named)
         if party.relation is not None:
-            members = run.related(named, party.relation, run.local_date(trig.time))  # on the event's day
+            members = _members_then(run, named, party.relation, trig, until)
             if members:
                 return word("or", run.lang).join(map(run.name, members))
             return word("relation_of", run.lang, relation=party.relation, actor=whose)

@@ -1062,13 +1062,14 @@ class Actor(_Model):
     active: DateRange | None = None
     attributes: dict[str, Any] = Field(default_factory=dict)
 
-    def members(self, relation: str, day: date | None = None) -> list[str]:
-        """The ids of the members of ``relation`` (on ``day``, if given), in file order, each once."""
+    def members(self, relation: str, day: date | None = None, until: date | None = None) -> list[str]:
+        """The ids of the members of ``relation`` (on ``day``, if given, or on any day from ``day``
+        to ``until``), in file order, each once."""
         found: list[str] = []
         for member in self.relations.get(relation, ()):
             if isinstance(member, str):
                 actor_id = member
-            elif day is None or member.span().contains(day):
+            elif day is None or member.span().overlaps(day, max(day, until or day) + timedelta(days=1)):
                 actor_id = member.actor
             else:
                 continue

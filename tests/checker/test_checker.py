@@ -2346,6 +2346,25 @@ class TestPrerequisite:
         ]
         # named as the relation stands on the guarded event's day: the new dean alone
         assert gaps(report)[0].message.endswith("lacks approve by dean-b (found only by another: ok-a by dean-a)")
+        # a step by the dean of a chain begun on 28 June, due 3 July: either dean may be the one
+        # owing it, so the outcome is the relation's; one begun in August, the new dean's
+        chain = {
+            "id": "incident",
+            "kind": "triggered",
+            "clause": "F2",
+            "trigger": {"action": "incident", "by": {"role": "faculty"}},
+            "steps": [{"action": "review", "by": {"trigger": "actor", "relation": "deans"}, "within": "5 days"}],
+        }
+        log = [
+            ev("i1", "2024-06-28T10:00", "faculty", "incident"),
+            ev("r1", "2024-07-02T10:00", "dean-b", "review", ref="i1"),
+            ev("i2", "2024-08-01T10:00", "faculty", "incident"),
+        ]
+        report = run(ruleset(chain), log, org=org)
+        assert sorted((o.period, o.actor, o.status) for o in report.outcomes) == [
+            ("i1", "relation:deans:faculty", "met"),
+            ("i2", "dean-b", "unanswered"),
+        ]
 
     def test_a_recipients_or_approvers_role_is_judged_on_the_day_of_the_event(self) -> None:
         """An acting vice principal holds the role from 10 to 20 April. A report to it counts when
