@@ -865,11 +865,12 @@ def calendar_period_names(rule: Rule, org: Organisation, lang: str) -> dict[str,
     every = getattr(rule, "every", None)
     if not isinstance(every, NamedCalendar):
         return {}
-    return {
-        p.id: " ".join(text_in(p.name, lang, p.id).split())  # on one line, as a name in a report is
-        for p in org.calendars.get(every.calendar, ())
-        if p.name is not None
-    }
+    periods = org.calendars.get(every.calendar, ())
+    # on one line, as a name in a report is
+    names = {p.id: " ".join(text_in(p.name, lang, p.id).split()) for p in periods if p.name is not None}
+    shared = {name for name in names.values() if list(names.values()).count(name) > 1}
+    # a name two periods share is said with the id, which tells them apart
+    return {pid: f"{name} ({pid})" if name in shared else name for pid, name in names.items()}
 
 
 class GlossaryEntry(_Model):

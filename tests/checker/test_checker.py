@@ -573,6 +573,14 @@ class TestLate:
             "Branch 1 missed monthly report to Headquarters for 2025-2",
         ]
         assert "2024—2025学年第一学期" in gaps(zh)[0].message and "2024-2025-1" not in gaps(zh)[0].message
+        # a name two periods share is said with each one's id
+        twins = [{**t, "name": "Term"} for t in terms]
+        org = Organisation.model_validate({**ORG.model_dump(by_alias=True), "calendars": {"terms": twins}})
+        shared = within(ruleset(rule), [], org=org)
+        assert [f.message.split(" (due")[0].rsplit(" for ", 1)[1] for f in gaps(shared)] == [
+            "Term (2024-2025-1)",
+            "Term (2025-2)",
+        ]
 
     def test_the_last_period_of_a_calendar_accepts_a_late_event_however_late(self) -> None:
         """The default limit is the next period's due moment; the last term a calendar lists has

@@ -464,9 +464,13 @@ def _rule_section(
     head = [f"<th>{_e(say(lang, 'labels.actor'))}</th>"]
     for period in ordered_columns:
         label = _column_words(period)
-        # A label people cannot read as a date (a custom period's id) gets its first day under it.
+        # A label people cannot read as a date (a custom period's id, or its name, which two
+        # periods may share) gets its first day under it.
+        custom = not by_event and info.get("labels") is False
         small = (
-            "" if label != period or period.isdigit() else f"<small>{_e(instant(report, columns[period])[:10])}</small>"
+            f"<small>{_e(instant(report, columns[period])[:10])}</small>"
+            if custom or (label == period and not period.isdigit())
+            else ""
         )
         head.append(f'<th data-period="{_e(period)}">{_e(label)}{small}</th>')
     body = []
