@@ -317,7 +317,7 @@ def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date
         # a range yet to begin, checked as of now: the same (a range past the calendar's years is
         # refused by the check, saying so)
         if as_of < start_of_day(start_day, tz) and end <= LAST_RANGE_END:
-            raise _UsageError(Wording("usage-now-before-range", start=start_day))
+            raise _UsageError(Wording("usage-now-before-range", start=start_day, today=as_of.date(), zone=str(tz)))
     return start_day, end, as_of
 
 

@@ -552,7 +552,7 @@ class TestLate:
         """A term named in the organisation's calendar is said by its name in the report's language
         (falling back as actors' names do), its id kept as the period of the finding; a term with no
         name is said by its id."""
-        terms = [
+        terms: list[dict[str, Any]] = [
             {
                 "id": "2024-2025-1",
                 "start": "2024-09-01",

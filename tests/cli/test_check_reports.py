@@ -542,12 +542,17 @@ def test_a_range_yet_to_begin_is_refused_without_an_as_of() -> None:
     with pytest.raises(_UsageError) as info:
         _range(argparse.Namespace(as_of=None, end="2030-12-31", start="2030-01-01"), tz, now)
     [wording] = info.value.args
-    assert (wording.key, wording.values) == ("usage-now-before-range", {"start": date(2030, 1, 1)})
+    assert (wording.key, wording.values) == (
+        "usage-now-before-range",
+        {"start": date(2030, 1, 1), "today": date(2026, 11, 30), "zone": "Asia/Shanghai"},
+    )
     start, end, as_of = _range(argparse.Namespace(as_of=None, end="2030-12-31", start="2026-11-30"), tz, now)
     assert (start.isoformat(), end.isoformat(), as_of) == ("2026-11-30", "2031-01-01", now)  # begun today: as of now
     code, out, err = cli(*check_args(LOGS["gaps"])[:-4], "--from", "2099-01-01", "--to", "2099-12-31")  # run now
     assert (code, out) == (2, "")
-    assert err.startswith("error: --from (2099-01-01) is after today")
+    assert (
+        err.startswith("error: --from (2099-01-01) is after today (") and "in Asia/Shanghai, the check's zone)" in err
+    )
 
 
 def test_a_rule_set_of_informative_rules_only_is_named_in_the_error(tmp_path: Path) -> None:
