@@ -372,14 +372,14 @@ def _selects(where: Mapping[str, Any]) -> dict[str, frozenset[Any]]:
 
 _COMPARE = {"gt": gt, "gte": ge, "lt": lt, "lte": le}
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-"""A number as text writes it (a CSV cell): digits with an optional sign, decimal point and
-exponent; no thousands separator, currency sign or decimal comma, whose reading depends on a
+"""A number as text writes it (a CSV cell): ASCII digits with an optional sign, decimal point
+and exponent; no thousands separator, currency sign or decimal comma, whose reading depends on a
 locale the log does not state."""
 
 
 def _number(value: Any) -> Decimal | None:
-    """``value`` as a number: a log's number (not a boolean), or text written as one (`_NUMBER`,
-    blanks around it allowed); None for anything else."""
+    """``value`` as a number, exact (a `Decimal`): a log's finite number (not a boolean), or text
+    written as one (`_NUMBER`, white space around it allowed); None for anything else."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
