@@ -62,3 +62,16 @@ def test_the_library_example_runs_and_agrees_with_the_command(monkeypatch: pytes
     )
     text = printed.getvalue()
     assert "Branch 3 missed monthly ideology report to Central school general party branch for November 2024" in text
+
+
+def test_a_render_context_in_a_language_without_a_catalogue_is_refused() -> None:
+    """`RenderContext.of` refuses a language it has no words in as the check does (InvalidArgument,
+    a GovrulesError), whatever the organisation holds."""
+    import govrules
+    from govrules.renderers import RenderContext
+
+    rules = govrules.load_rules(ROOT / "examples/school-ideology/rules.yaml")
+    org = govrules.load_org(ROOT / "examples/school-ideology/org.yaml")
+    with pytest.raises(govrules.InvalidArgument, match="unknown language 'fr'; expected one of en, zh"):
+        RenderContext.of(rules, org, lang="fr")
+    assert RenderContext.of(rules, org, lang="zh").actor_names["branch-3"] == "第三支部"

@@ -1262,7 +1262,8 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
     """
     items: list[Item] = []
     unanswered: list[_Unanswered] = []
-    _chains(run, rule, items, unanswered)
+    by_others: list[tuple[int, list[Event]]] = []
+    _chains(run, rule, items, unanswered, by_others)
     cited: set[str] = set()
     # the step due first cites first (then triggers and steps in order): one already due never
     # waits on one that is not, so its report is the same at every later audit moment
@@ -1273,6 +1274,15 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
         cited.add(e.id)
         if step.due <= run.ctx.as_of:
             items[step.at : step.at + 2] = step.misdirected(e)
+    if by_others:
+        # a report made by a party a step does not name is cited for it where it is no step's
+        # response and no step's misdirected report, of this chain or another
+        used = {event_id for item in items if isinstance(item, Outcome) for event_id in item.evidence[1:]}
+        for at, others in by_others:
+            kept = [e for e in others if e.id not in used]
+            outcome = items[at]
+            if kept and isinstance(outcome, Outcome) and outcome.status == "unanswered":
+                items[at], items[at + 1] = _citing_others(run, outcome, items[at + 1], kept)
     return iter(items)
 
 
@@ -1293,10 +1303,17 @@ class _Unanswered:
     misdirected: Callable[[Event], list[Item]]
 
 
-def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[_Unanswered]) -> None:
+def _chains(
+    run: _Run,
+    rule: TriggeredRule,
+    items: list[Item],
+    unanswered: list[_Unanswered],
+    by_others: list[tuple[int, list[Event]]],
+) -> None:
     """Each trigger's chain into ``items``, its steps answered by the events that fit them; a step
     none answers is said pending or unanswered, and noted in ``unanswered`` for
-    `_check_triggered` to find a misdirected report for."""
+    `_check_triggered` to find a misdirected report for, and in ``by_others`` (its outcome's
+    place, and the reports of its chain by a party it does not name) for it to cite them."""
     ctx = run.ctx
     triggers = list(_selected(run, rule, rule.trigger.action, rule.trigger.where, as_party(rule.trigger.by)))
     # an event whose `ref` names another event answers only the chain of that event: it is never
@@ -1316,7 +1333,6 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
         links = {trig.id}  # the trigger and the events of its chain so far: what a `ref` may name
         discharged: Event | None = None
         discharges_reported: set[str] = set()  # a finding for each unless event, at the first step it excuses
-        by_others: list[tuple[int, list[Event]]] = []  # an unanswered step's outcome, and who else did it
         for index, step in enumerate(rule.steps):
             number = index + 1
             if step.counted_from == "trigger":
@@ -1480,7 +1496,8 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
                     ),
                     "period": trig.id,
                     "found": _recipient_name(run, e.recipient),
-                    "expected": _party_name(run, to, trig, due),
+                    # the party the report should have gone to on the day it went
+                    "expected": _party_name(run, to, trig._replace(time=e.time)),
                 }
                 return [
                     run.outcome(rule, **base, status="wrong-recipient", step=number, evidence=[trig.id, e.id]),
@@ -1494,7 +1511,7 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
                         evidence=[trig.id, e.id],
                         detail={
                             **detail,
-                            "expected_recipient": _party_id(run, to, trig, due),
+                            "expected_recipient": _party_id(run, to, trig._replace(time=e.time)),
                             "found_recipients": [e.recipient],
                         },
                     ),
@@ -1524,10 +1541,6 @@ def _chains(run: _Run, rule: TriggeredRule, items: list[Item], unanswered: list[
             # answers nothing for: an event naming it by `ref` may answer a later step
             links.update(responses[index].linked_astray(links, candidate, fits))
             previous, previous_due = None, due
-        for at, others in by_others:
-            cited = [e for e in others if e.id not in used_by_rule]  # none a step of a chain took
-            if cited:
-                items[at], items[at + 1] = _citing_others(run, items[at], items[at + 1], cited)
 
 
 def _citing_others(run: _Run, outcome: Item, finding: Item, others: list[Event]) -> tuple[Item, Item]:

@@ -1071,6 +1071,7 @@ class Actor(_Model):
             if isinstance(member, str):
                 actor_id = member
             elif day is None or member.span().overlaps(day, max(day, until or day) + timedelta(days=1)):
+                # (``until`` before ``day`` asks for the members on ``day``; without ``day``, every member)
                 actor_id = member.actor
             else:
                 continue

@@ -1325,6 +1325,47 @@ class TestTriggered:
         ]
         assert (report.records.used, report.records.unused) == (2, 1)
 
+    def test_a_report_another_step_or_chain_takes_is_not_cited_as_found_by_another(self) -> None:
+        """A report that is a later step's misdirected one, or another chain's response (a notice
+        both chains name), is that step's: an earlier unanswered step does not also cite it as
+        found only by another party."""
+        steps = [
+            {"action": "report", "by": {"actor": "office"}, "within": "5 days"},
+            {"action": "report", "by": {"actor": "hq"}, "to": {"actor": "vp"}, "within": "5 days"},
+        ]
+        rule = {"id": "inc", "kind": "triggered", "clause": "S1", "trigger": {"action": "incident"}, "steps": steps}
+        log = [
+            ev("i1", "2024-06-01T10:00", "office", "incident"),
+            ev("v", "2024-06-02T10:00", "hq", "report", ref="i1", recipient="b1"),
+        ]
+        report = run(ruleset(rule), log)
+        assert sorted((o.step, o.status, o.evidence) for o in report.outcomes) == [
+            (1, "unanswered", ("i1",)),
+            (2, "wrong-recipient", ("i1", "v")),
+        ]
+        notices = {
+            "id": "n",
+            "kind": "triggered",
+            "clause": "S2",
+            "trigger": {"action": "notice"},
+            "steps": [
+                {"action": "notice", "by": {"actor": "hq"}, "within": "5 days"},
+                {"action": "reply", "by": {"trigger": "actor"}, "within": "5 days"},
+            ],
+        }
+        log = [
+            ev("n1", "2024-06-01T10:00", "office", "notice"),
+            ev("n2", "2024-06-02T10:00", "hq", "notice", ref="n1"),
+            ev("v", "2024-06-03T10:00", "hq", "reply", ref="n2"),
+        ]
+        report = run(ruleset(notices), log)
+        assert sorted((o.period, o.step, o.status, o.evidence) for o in report.outcomes) == [
+            ("n1", 1, "met", ("n1", "n2")),
+            ("n1", 2, "unanswered", ("n1",)),
+            ("n2", 1, "unanswered", ("n2",)),
+            ("n2", 2, "met", ("n2", "v")),
+        ]
+
     def test_the_order_of_the_steps_events_is_not_checked(self) -> None:
         """A feedback given before its written report answers the feedback's step, and one given
         where no report was ever written answers it too: each step's response is searched from
@@ -2373,6 +2414,19 @@ class TestPrerequisite:
             ("i1", "relation:deans:faculty", "met"),
             ("i2", "dean-b", "unanswered"),
         ]
+        # a report sent to the outgoing dean after 1 July was not sent to the dean of that day
+        to_dean = {
+            **chain,
+            "steps": [{"action": "review", "to": {"trigger": "actor", "relation": "deans"}, "within": "5 days"}],
+        }
+        sent = [log[0], ev("r2", "2024-07-02T10:00", "faculty", "review", ref="i1", recipient="dean-a")]
+        [wrong] = gaps(run(ruleset(to_dean), sent, org=org))
+        assert (wrong.code.value, wrong.detail["expected_recipient"], wrong.detail["found_recipients"]) == (
+            "wrong-recipient",
+            "dean-b",
+            ["dean-a"],
+        )
+        assert "to dean-a instead of dean-b" in wrong.message
 
     def test_a_recipients_or_approvers_role_is_judged_on_the_day_of_the_event(self) -> None:
         """An acting vice principal holds the role from 10 to 20 April. A report to it counts when

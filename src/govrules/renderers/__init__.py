@@ -52,11 +52,12 @@ class RenderContext:
         set's titles, clauses, words and periods in ``lang`` (``rules_file``: where the rules
         were read, for the rule lines SARIF points at); ``options`` sets the other fields
         (``colour``, ``fail_on``, ``record_numbered``)."""
+        from govrules.errors import InvalidArgument
         from govrules.messages import LANGUAGES
         from govrules.model import calendar_period_names, labelled_periods, text_in
 
         if lang not in LANGUAGES:
-            raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+            raise InvalidArgument(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
         names = {a.id: text_in(a.name, lang, a.id) for a in org.actors}
         # an obligation owed by or to whoever holds a role is the role's: named as its holder
         names.update({f"role:{role}": word("role_holder", lang, role=role) for role in sorted(org.roles())})

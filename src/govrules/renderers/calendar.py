@@ -208,6 +208,12 @@ def _period(o: Obligation, rules: RuleSet, lang: str, org: Organisation) -> str:
     return calendar_period_names(rule, org, lang).get(o.period, o.period)
 
 
+def _period_and_id(o: Obligation, rules: RuleSet, lang: str, org: Organisation) -> str:
+    """The period as `_period` says it, with its id where that does not already show it."""
+    said = _period(o, rules, lang, org)
+    return said if said == o.period or said.endswith(f"({o.period})") else f"{said} ({o.period})"
+
+
 def _one_line(text: str) -> str:
     """``text`` on one line, as a calendar shows a name or a title (a YAML folded scalar ends in a
     line break)."""
@@ -256,7 +262,7 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
         event.add("summary", summary.translate(BIDI_SHOWN))
         description = [
             f"{_label('clause', lang)} {rule.clause}: {rules.words_of(rule)}".strip().rstrip(":"),
-            f"{_label('period', lang)}: {_period(o, rules, lang, org)} ({o.period})",
+            f"{_label('period', lang)}: {_period_and_id(o, rules, lang, org)}",
         ]
         window = _window(o, lang, tz)
         if window:
