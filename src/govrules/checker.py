@@ -71,12 +71,17 @@ from govrules.model import (
     actions_of,
     as_party,
     attribute_actions,
-    calendar_period_names,
-    labelled_periods,
     selectors,
     text_in,
 )
-from govrules.obligations import UNROLLED_PATTERN, Context, Obligation, display_name, rule_obligations
+from govrules.obligations import (
+    UNROLLED_PATTERN,
+    Context,
+    Obligation,
+    PeriodWords,
+    display_name,
+    rule_obligations,
+)
 from govrules.periods import Period, canonical_label, written_period
 
 __all__ = ["CHECKERS", "check", "iter_findings", "merge_reports"]
@@ -102,7 +107,10 @@ class _Run:
     _spans: dict[str, dict[str, tuple[DateRange, ...] | None]] = field(default_factory=dict)
     _names: dict[str | None, str] = field(default_factory=dict)
     _active: dict[str, DateRange | None] = field(default_factory=dict)
-    _period_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    period_words: PeriodWords = field(init=False)  # a recurring rule's period as a message says it
+
+    def __post_init__(self) -> None:
+        self.period_words = PeriodWords(self.ctx.org, self.lang)
 
     # -- helpers shared by the kind checkers ------------------------------------------------
 
@@ -236,17 +244,6 @@ class _Run:
         if found is None:
             found = self._names[actor_id] = display_name(self.ctx.org, actor_id, self.lang)
         return found
-
-    def period_words(self, rule: Rule, period: str) -> str:
-        """A recurring rule's period as a message says it: a label of the calendar grid in words
-        ("November 2024"), a period of an organisation's calendar by its name where it has one,
-        else by its id as written."""
-        if labelled_periods(rule):
-            return format_period(period, self.lang)
-        names = self._period_names.get(rule.id)
-        if names is None:
-            names = self._period_names[rule.id] = calendar_period_names(rule, self.ctx.org, self.lang)
-        return names.get(period, period)
 
     def rule_name(self, rule: Rule) -> str:
         return text_in(rule.title, self.lang, rule.id)
@@ -1548,7 +1545,6 @@ def _citing_others(run: _Run, outcome: Item, finding: Item, others: list[Event])
     the step does not name: in their evidence, the finding's ``detail.other_party`` and its
     message ("found only by another: v1 by Office")."""
     ids = _ids(others)
-    shown = word("list_sep", run.lang).join(e.id + word("by", run.lang, party=run.name(e.actor)) for e in others)
     assert isinstance(finding, Finding)
     return (
         msgspec.structs.replace(outcome, evidence=(*outcome.evidence, *ids)),
@@ -1556,9 +1552,15 @@ def _citing_others(run: _Run, outcome: Item, finding: Item, others: list[Event])
             finding,
             evidence=(*finding.evidence, *ids),
             detail={**finding.detail, "other_party": ids},
-            message=finding.message + word("step_other_party", run.lang, events=shown),
+            message=finding.message + word("step_other_party", run.lang, events=_whose(run, others)),
         ),
     )
+
+
+def _whose(run: _Run, events: Iterable[Event]) -> str:
+    """Events listed each with whose it is, as a message cites those by another party than the
+    one a rule names: "v1 by Office, v2 by Dean A"."""
+    return word("list_sep", run.lang).join(e.id + word("by", run.lang, party=run.name(e.actor)) for e in events)
 
 
 class _Responses:
@@ -2034,15 +2036,14 @@ class _Prerequisite:
             if what is None:
                 what = self._what(k, g)
             ids = _ids(evs)
-            shown = ids
-            if state == "other-party":  # each named with whose it is
-                shown = [e.id + word("by", run.lang, party=run.name(e.actor)) for e in evs]
+            # by another party: each named with whose it is
+            shown = _whose(run, evs) if state == "other-party" else word("list_sep", run.lang).join(ids)
             parts.append(
                 word(
                     _APPROVAL_WORDS[state],
                     run.lang,
                     what=what,
-                    events=word("list_sep", run.lang).join(shown),
+                    events=shown,
                     age=self.age,
                     lookback=self.lookback,
                 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from datetime import date, timedelta
 from typing import Annotated, Any, Literal
@@ -868,9 +869,9 @@ def calendar_period_names(rule: Rule, org: Organisation, lang: str) -> dict[str,
     periods = org.calendars.get(every.calendar, ())
     # on one line, as a name in a report is
     names = {p.id: " ".join(text_in(p.name, lang, p.id).split()) for p in periods if p.name is not None}
-    shared = {name for name in names.values() if list(names.values()).count(name) > 1}
+    uses = Counter(names.values())
     # a name two periods share is said with the id, which tells them apart
-    return {pid: f"{name} ({pid})" if name in shared else name for pid, name in names.items()}
+    return {pid: f"{name} ({pid})" if uses[name] > 1 else name for pid, name in names.items()}
 
 
 class GlossaryEntry(_Model):

@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from govrules.calendars import BusinessCalendar, get_calendar
 from govrules.durations import Duration, Unit, deadline, end_of_day, fixed_offset, local_date, start_of_day
 from govrules.errors import CalendarError, InvalidArgument
+from govrules.messages import format_period
 from govrules.model import (
     Actor,
     CalendarPeriod,
@@ -45,9 +46,12 @@ from govrules.model import (
     Organisation,
     Recurrence,
     RecurringRule,
+    Rule,
     RuleSet,
     Window,
     as_party,
+    calendar_period_names,
+    labelled_periods,
     text_in,
 )
 from govrules.periods import (
@@ -60,7 +64,7 @@ from govrules.periods import (
     written_period,
 )
 
-__all__ = ["NO_LIMIT", "Context", "Obligation", "iter_obligations", "obligations", "zone_of"]
+__all__ = ["NO_LIMIT", "Context", "Obligation", "PeriodWords", "iter_obligations", "obligations", "zone_of"]
 
 NO_LIMIT = datetime(9999, 12, 30, tzinfo=UTC)
 """The late-acceptance limit (``Obligation.closes``) of an obligation that has none: by default, a
@@ -752,6 +756,24 @@ def obligations(
     rules, org = require_usable(rules, org)  # as loading gives them
     ctx = Context.make(rules, org, start=start, end=end, as_of=as_of)
     return iter_obligations(ctx)
+
+
+class PeriodWords:
+    """How a recurring rule's periods are said in ``lang``: a label of the calendar grid in words
+    ("November 2024"), a period of an organisation's calendar by its name where it has one
+    (`calendar_period_names`, found once per rule), else by its id as written."""
+
+    def __init__(self, org: Organisation, lang: str) -> None:
+        self.org, self.lang = org, lang
+        self._names: dict[str, dict[str, str]] = {}
+
+    def __call__(self, rule: Rule, period: str) -> str:
+        if labelled_periods(rule):
+            return format_period(period, self.lang)
+        names = self._names.get(rule.id)
+        if names is None:
+            names = self._names[rule.id] = calendar_period_names(rule, self.org, self.lang)
+        return names.get(period, period)
 
 
 def display_name(org: Organisation, actor_id: str | None, lang: str) -> str:

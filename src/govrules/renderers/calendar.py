@@ -17,9 +17,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from govrules.durations import local_date
-from govrules.messages import format_instant, format_period
-from govrules.model import Organisation, RecurringRule, RuleSet, calendar_period_names, labelled_periods, text_in
-from govrules.obligations import NO_LIMIT, Obligation, display_name, zone_of
+from govrules.messages import format_instant
+from govrules.model import Organisation, RecurringRule, RuleSet, text_in
+from govrules.obligations import NO_LIMIT, Obligation, PeriodWords, display_name, zone_of
 from govrules.renderers._common import BIDI_SHOWN, columns, note_text, one_line, say
 
 __all__ = ["FORMATS", "render_obligations"]
@@ -164,6 +164,7 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
         return _ics(items, rules, org, lang, tz)
     if fmt != "table":
         raise ValueError(f"unknown obligations format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    said = PeriodWords(org, lang)
     rows = [
         tuple(  # each cell on one line, with no control character: a table a person reads
             one_line(cell)
@@ -171,7 +172,7 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
                 format_instant(o.due, tz),
                 say(lang, f"status.{o.status}"),
                 o.rule,
-                _period(o, rules, lang, org),
+                _period(o, rules, said),
                 _who(org, o, lang),
                 _window(o, lang, tz),
             )
@@ -199,19 +200,16 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
     return ("\n".join(lines) + "\n").translate(BIDI_SHOWN)  # read by people, as the reports
 
 
-def _period(o: Obligation, rules: RuleSet, lang: str, org: Organisation) -> str:
+def _period(o: Obligation, rules: RuleSet, said: PeriodWords) -> str:
     """A period label in words ("November 2024"); a period of an organisation's calendar by its
     name where it has one, else by its id, though it may look like a label (a semester ``2025-01``)."""
-    rule = rules.rule(o.rule)
-    if labelled_periods(rule):
-        return format_period(o.period, lang)
-    return calendar_period_names(rule, org, lang).get(o.period, o.period)
+    return said(rules.rule(o.rule), o.period)
 
 
-def _period_and_id(o: Obligation, rules: RuleSet, lang: str, org: Organisation) -> str:
+def _period_and_id(o: Obligation, rules: RuleSet, said: PeriodWords) -> str:
     """The period as `_period` says it, with its id where that does not already show it."""
-    said = _period(o, rules, lang, org)
-    return said if said == o.period or said.endswith(f"({o.period})") else f"{said} ({o.period})"
+    words = _period(o, rules, said)
+    return words if words == o.period or words.endswith(f"({o.period})") else f"{words} ({o.period})"
 
 
 def _one_line(text: str) -> str:
@@ -232,6 +230,7 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
 
     # read by people in a calendar application: characters that reorder text are named, before
     # the lines are folded at 75 octets (a name is longer than the character it stands for)
+    said = PeriodWords(org, lang)
     cal = Calendar()
     cal.add("prodid", "-//govrules//obligations//EN")
     cal.add("version", "2.0")
@@ -256,13 +255,13 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
             event.add("dtend", due_day + timedelta(days=1))
         event.add("transp", "TRANSPARENT")
         title = _one_line(text_in(rule.title, lang, rule.id))
-        summary = f"{_one_line(_who(org, o, lang))}: {title} ({_period(o, rules, lang, org)})"
+        summary = f"{_one_line(_who(org, o, lang))}: {title} ({_period(o, rules, said)})"
         if o.status in _OWED_NOTHING:  # seen at a glance: no due date in force, though on its day
             summary = f"[{say(lang, f'status.{o.status}')}] {summary}"
         event.add("summary", summary.translate(BIDI_SHOWN))
         description = [
             f"{_label('clause', lang)} {rule.clause}: {rules.words_of(rule)}".strip().rstrip(":"),
-            f"{_label('period', lang)}: {_period_and_id(o, rules, lang, org)}",
+            f"{_label('period', lang)}: {_period_and_id(o, rules, said)}",
         ]
         window = _window(o, lang, tz)
         if window:
