@@ -412,9 +412,9 @@ def _columns_of_the_map_file(args: argparse.Namespace) -> Iterator[None]:
     try:
         yield
     except EventLogError as exc:
-        flagged = {item.split("=", 1)[0].strip() for item in args.map}
         if not args.map_file:
             raise
+        flagged = {item.split("=", 1)[0].strip() for item in args.map}
         problems = [
             dataclasses.replace(
                 p, message=Wording(f"{p.message.key}-in-map-file", **p.message.values, file=args.map_file)

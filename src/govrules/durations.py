@@ -145,6 +145,17 @@ class Duration:
         return self.unit in (Unit.MINUTES, Unit.HOURS)
 
     @property
+    def minutes(self) -> int:
+        """The length in minutes of an elapsed duration (``72 hours``: 4,320).
+
+        Raises:
+            ValueError: a duration counted in calendar units, whose minutes depend on its days.
+        """
+        if not self.elapsed:
+            raise ValueError(f"{self} is counted in calendar units, not in minutes")
+        return self.amount * (60 if self.unit is Unit.HOURS else 1)
+
+    @property
     def period_end(self) -> bool:
         """True for ``end of month``, ``end of quarter``, ``end of half-year`` and ``end of year``:
         a moment (the last instant of the start's calendar period), not a length of time."""
@@ -306,9 +317,8 @@ def deadline(
                 f"a deadline of {duration} is elapsed time and is not rolled to a workday; "
                 "count it in days or workdays to roll it"
             )
-        minutes = duration.amount * (60 if duration.unit is Unit.HOURS else 1)
         try:
-            return fixed_offset((start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(tz))
+            return fixed_offset((start.astimezone(UTC) + timedelta(minutes=duration.minutes)).astimezone(tz))
         except OverflowError:
             return LAST_INSTANT
     try:

@@ -1311,7 +1311,6 @@ def lookback_within_min_age(rules: RuleSet, rule: PrerequisiteRule) -> str | Non
     or a lookback in workdays against a minimum age in days, are not compared: local days may
     be longer or shorter than 24 hours, and workdays span any number of days.
     """
-    from govrules.durations import Unit
 
     if rule.lookback is None or rule.min_age is None:
         return None
@@ -1319,8 +1318,7 @@ def lookback_within_min_age(rules: RuleSet, rule: PrerequisiteRule) -> str | Non
     if age.period_end:
         return None  # a moment, refused as a minimum age (bad-duration)
     if lookback.elapsed and age.elapsed:
-        minutes = [d.amount * (60 if d.unit is Unit.HOURS else 1) for d in (lookback, age)]
-        never = minutes[0] < minutes[1]
+        never = lookback.minutes < age.minutes
     elif lookback.elapsed or age.elapsed:
         return None
     else:

@@ -26,8 +26,9 @@ class RenderContext:
 
     ``actor_names`` maps actor ids to display names in the report's language; ``rules`` maps
     rule ids to ``{title, clause, words, kind, line, labels, periods}`` (``line``: where the rule
-    starts in ``rules_file``; ``periods``: the names of its organisation calendar's periods, by id); ``org_name`` and ``rule_set_title`` are display names too. ``colour``
-    asks for ANSI colour (the caller decides, e.g. only on a terminal). ``fail_on`` is the
+    starts in ``rules_file``; ``periods``: the names of its organisation calendar's periods, by
+    id); ``org_name`` and ``rule_set_title`` are display names too. ``colour`` asks for ANSI
+    colour (the caller decides, e.g. only on a terminal). ``fail_on`` is the
     caller's failure threshold (``--fail-on``): the JUnit report fails the findings at or above
     it, as the exit code does. ``record_numbered`` names the logs whose records are numbered
     rather than located by line (JSON arrays and XES, `govrules.events.EvidenceLocation`): a
