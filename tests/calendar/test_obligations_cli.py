@@ -739,3 +739,21 @@ def test_a_rule_without_words_quotes_its_declared_clauses_words(tmp_path: Path) 
     assert (code, err) == (0, "")
     data = json.loads(re.search(r'<script type="application/json" id="govrules-data">(.*?)</script>', out, re.S)[1])  # type: ignore[index]
     assert data["rules"]["term-report"]["words"] == "各支部每季度报告一次"
+
+
+def test_the_table_pads_a_name_holding_a_reordering_character_as_it_is_shown(tmp_path: Path) -> None:
+    """A name holding U+202E is shown with it named (``[U+202E]``, 8 columns where the character
+    took none) and padded as shown: the window column starts at one terminal column on every
+    line. Padding the name before naming the character left its lines 8 columns out."""
+    rules, org = tmp_path / "rules.yaml", tmp_path / "org.yaml"
+    rules.write_text(RULES, encoding="utf-8")
+    org.write_text(ORG.replace("name: {en: Party office, zh: 中心学校党办}", 'name: "Party\\u202e office"'), "utf-8")
+    code, out, err = _obligations((str(rules), str(org)), "--format", "table")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert "\u202e" not in out
+    named = [line for line in lines if "Party[U+202E] office" in line]
+    assert [line.split()[3:5] for line in named] == [["open", "routine-analysis"]] * 2
+    # the window two columns after the widest name as shown, the longest of the who column
+    who = _columns(lines[0][: lines[0].index("Who")])
+    assert {_columns(line[: line.index("Window")]) for line in named} == {who + len("Party[U+202E] office") + 2}

@@ -166,8 +166,9 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
         raise ValueError(f"unknown obligations format {fmt!r}; expected one of {', '.join(FORMATS)}")
     said = PeriodWords(org, lang)
     rows = [
-        tuple(  # each cell on one line, with no control character: a table a person reads
-            one_line(cell)
+        tuple(  # each cell on one line, with no control character and the reordering ones named
+            # (``[U+202E]``) before the columns are measured: a table a person reads, padded as shown
+            one_line(cell).translate(BIDI_SHOWN)
             for cell in (
                 format_instant(o.due, tz),
                 say(lang, f"status.{o.status}"),
