@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import math
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -2303,6 +2304,31 @@ class TestPrerequisite:
         }
         flagged = [o.period for o in run(ruleset(content), log).outcomes if o.status == "missing-content"]
         assert sorted(flagged) == ["boolean", "exponent", "list", "missing", "separator"]
+
+    def test_text_beyond_a_float_is_a_number_and_a_float_that_is_none_is_not(self) -> None:
+        """Text is read as an exact decimal with no limit of size: `1e400` (no float holds it) is
+        above 50,000 and `-1e400` below, and `1e-400` is above 0. A float that is no number (an
+        infinity or NaN, which a log's reader refuses but an event made in Python may hold) meets
+        no bound, as text that is no number does not."""
+        amounts: dict[str, Any] = {
+            "huge": "1e400",
+            "tiny": "1e-400",
+            "negative": "-1e400",
+            "infinity": math.inf,
+            "negative-infinity": -math.inf,
+            "nan": math.nan,
+        }
+        log = [
+            ev(name, "2024-03-01T10:00", "office", "purchase", subject=name, attributes={"amount": amount})
+            for name, amount in amounts.items()
+        ]
+        for where, selected in (
+            ({"gt": 50000}, ["huge"]),
+            ({"lt": 0}, ["negative"]),
+            ({"gt": 0, "lt": 1}, ["tiny"]),
+        ):
+            rule = {**PREREQ, "action": "purchase", "where": {"amount": where}}
+            assert sorted(o.period for o in run(ruleset(rule), log).outcomes) == selected, where
 
     def test_an_actor_approves_nothing_on_a_day_it_does_not_exist(self) -> None:
         """The former vice principal holds the role without dates but exists only until 30 June
