@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, get_args
 
 from govrules import schemas
 from govrules.checker import check
@@ -42,6 +42,7 @@ from govrules.loaders import (
 from govrules.messages import LANGUAGES, Reason, Wording, catalogue, fill, os_error, word
 from govrules.model import Organisation, RuleSet
 from govrules.obligations import LAST_RANGE_END, Context, iter_obligations, zone_of
+from govrules.obligations import Status as ObligationStatus
 from govrules.renderers import RENDERERS, RenderContext, render
 from govrules.renderers._common import columns, for_a_terminal, one_line, unread_said
 
@@ -179,6 +180,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     o.add_argument("--output", metavar="FILE")
     o.add_argument("--lang", default="en", choices=LANGUAGES)
+    o.add_argument(
+        "--status",
+        action="append",
+        choices=get_args(ObligationStatus),
+        help="list only the obligations of this status (repeatable; default: all)",
+    )
 
     cv = sub.add_parser("coverage", help="which clauses are encoded, informative or missing")
     cv.add_argument("rules", metavar="RULES")
@@ -695,7 +702,12 @@ def _obligations(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     ctx = Context.make(rules, org, start=start, end=end, as_of=as_of)
     from govrules.renderers.calendar import render_obligations
 
-    text = render_obligations(list(iter_obligations(ctx)), rules, org, args.format, args.lang)
+    items = list(iter_obligations(ctx))
+    left_out: Counter[str] = Counter()
+    if args.status:  # the others counted, by status, for the table to say what it leaves out
+        left_out.update(o.status for o in items if o.status not in args.status)
+        items = [o for o in items if o.status in args.status]
+    text = render_obligations(items, rules, org, args.format, args.lang, left_out=left_out)
     _emit(text, args.output, stdout)
     return 0
 

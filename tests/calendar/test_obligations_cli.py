@@ -757,3 +757,43 @@ def test_the_table_pads_a_name_holding_a_reordering_character_as_it_is_shown(tmp
     # the window two columns after the widest name as shown, the longest of the who column
     who = _columns(lines[0][: lines[0].index("Who")])
     assert {_columns(line[: line.index("Window")]) for line in named} == {who + len("Party[U+202E] office") + 2}
+
+
+def test_status_lists_only_the_obligations_asked_for_and_the_table_counts_the_rest(tmp_path: Path) -> None:
+    """``--status`` (repeatable) lists only the obligations of the statuses named, in every
+    format: a calendar of what is owed leaves out the exempt and the not held. The table says
+    how many of each other status it leaves out, so that none is out of sight unsaid; a status
+    that does not exist is a usage error (exit 2)."""
+    rules, org = tmp_path / "rules.yaml", tmp_path / "org.yaml"
+    rules.write_text(
+        "id: r\ntitle: t\ntimezone: UTC\n"
+        "rules:\n  - {id: m, kind: recurring, clause: c, title: report, who: {role: u}, action: x, every: month}\n",
+        "utf-8",
+    )
+    org.write_text(
+        "id: o\nactors:\n  - {id: a, name: A, roles: [u]}\n  - {id: n, name: N, roles: [u], active: {from: 2025-02-15}}\n"
+        "exemptions:\n  - {actor: a, rule: m, periods: [2025-01], reason: closed}\n",
+        "utf-8",
+    )
+    argv = ["obligations", str(rules), "--org", str(org), "--from", "2025-01-01", "--to", "2025-02-28"]
+    code, out, err = _run(*argv, "--format", "json", "--status", "open")
+    assert (code, err) == (0, "")
+    assert [(r["actor"], r["period"], r["status"]) for r in json.loads(out)] == [("a", "2025-02", "open")]
+    code, out, err = _run(*argv, "--format", "ics", "--status", "open", "--status", "exempt")
+    assert (code, err) == (0, "")
+    assert sorted(str(e["SUMMARY"]) for e in _events(out)) == [
+        "A: report (February 2025)",
+        "[exempt] A: report (January 2025)",
+    ]
+    code, out, err = _run(*argv, "--status", "open")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[-2:] == ["1 obligation", "not listed, of a status not asked for (--status): exempt 1, not held 2"]
+    code, out, err = _run(*argv, "--status", "open", "--lang", "zh")
+    assert out.splitlines()[-1] == "未列出(非 --status 所选状态):已豁免 1、不适用 2"
+    # every status asked for: nothing left out, nothing said of it
+    code, out, err = _run(*argv, *(f"--status={s}" for s in ("open", "pending", "exempt", "not-held")))
+    assert (code, out.splitlines()[-1]) == (0, "4 obligations")
+    code, out, err = _run(*argv, "--status", "owed")
+    assert (code, out) == (2, "")
+    assert "--status: invalid choice: 'owed'" in err

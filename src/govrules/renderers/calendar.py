@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -148,8 +148,19 @@ def _count(o: Obligation) -> str:
     return str(o.min) if o.max == o.min else f"{o.min}-{o.max}"
 
 
-def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organisation, fmt: str, lang: str) -> str:
+def render_obligations(
+    items: Sequence[Obligation],
+    rules: RuleSet,
+    org: Organisation,
+    fmt: str,
+    lang: str,
+    *,
+    left_out: Mapping[str, int] | None = None,
+) -> str:
     """The obligations in ``fmt``: ``table``, ``csv``, ``json`` or ``ics`` (iCalendar).
+
+    ``left_out``: how many obligations of each status the caller chose not to list, which the
+    table says after its total (the other formats hold records only).
 
     Raises:
         ValueError: an unknown format.
@@ -191,6 +202,9 @@ def render_obligations(items: Sequence[Obligation], rules: RuleSet, org: Organis
             cells.append(f"{_label('window', lang)} {r[5]}")
         lines.append("  ".join(cells).rstrip())
     lines.append(f"{len(items)} {_label('total_one' if len(items) == 1 else 'total', lang)}")
+    if left_out:  # the statuses not asked for (--status): counted, so that none is lost from sight
+        counts = (f"{say(lang, f'status.{s}')} {n}" for s, n in sorted(left_out.items()) if n)
+        lines.append(say(lang, "not_listed_status", counts=say(lang, "list_sep").join(counts)))
     rolling = sorted(r.id for r in rules.rules if isinstance(r, RecurringRule) and r.max_gap is not None)
     if rolling:  # a calendar of periods cannot list them: say so rather than leave them out unsaid
         lines.append(say(lang, "not_listed", rules=say(lang, "list_sep").join(rolling)))
