@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from functools import lru_cache, partial
 from itertools import chain, islice, repeat
-from operator import attrgetter, countOf, ge, gt, is_, is_not, le, lt
+from operator import attrgetter, countOf, ge, gt, is_, is_not, itemgetter, le, lt
 from typing import Any, TypeVar, cast
 
 import msgspec
@@ -460,10 +460,14 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
             if _where_matches(rule.extension.where, e):
                 extension_events[e.actor].append(e)
     # an actor's counterparts under the rule: where it has one only and the rule's recipient is
-    # that counterpart, each of its events is that pair's, one naming no member sent elsewhere
+    # that counterpart, each of its events is that pair's, one naming no member sent elsewhere;
+    # where its counterparts change over the range, one naming none is the pair's it is for
     counterparts: dict[str, set[str | None]] = defaultdict(set)
     for actor, counterpart in streams:
         counterparts[actor].add(counterpart)
+    unnamed: dict[tuple[str, str], list[Event]] = {}
+    if to is not None and to.counterpart:
+        unnamed = _unnamed_by_pair(run, rule, counterparts, [streams, others], by_actor)
     for (actor, counterpart), obls in streams.items():
         if not run.mine(actor):
             continue
@@ -471,6 +475,8 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         sole = to is not None and to.counterpart and len(counterparts[actor]) == 1
         if counterpart is not None and not sole:
             stream = [e for e in stream if counterpart in (e.recipient, e.subject)]
+            if unnamed and (credited := unnamed.get((actor, counterpart))):
+                stream = sorted([*stream, *credited], key=_event_key)
         good: list[Event] = []
         stray: list[Event] = []
         for e in stream:
@@ -494,6 +500,95 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         for item in _evaluate_stream(run, rule, merged, good, stray, unless, closing):
             found = extended.get(item.period or "")
             yield item if found is None else _citing_extension(run, item, *found)
+
+
+def _unnamed_by_pair(
+    run: _Run,
+    rule: RecurringRule,
+    counterparts: Mapping[str, set[str | None]],
+    streams: Iterable[Mapping[tuple[str, str | None], Sequence[Obligation]]],
+    by_actor: Mapping[str, Sequence[Event]],
+) -> dict[tuple[str, str], list[Event]]:
+    """The events naming none of their actor's counterparts (as recipient or subject), by the
+    pair each is for, of the actors with counterparts that change over the range: two or more
+    (in ``counterparts``), some listed in the relation for some dates only. ``streams`` holds
+    the obligations of each pair under ``rule`` and under its clause's other versions.
+
+    Such an event is for the pair owing the period it names; naming none, for the pair owing the
+    period whose on-time span (opening to due moment) holds it, or where none does, the period
+    last due before it, whose late report it would be (periods that owe something: not exempt,
+    not `not-held`). One that two pairs or more may be for (two members at once), or none, is
+    no pair's. An actor whose counterparts are all listed without dates has them all at once:
+    which one such an event is for cannot be told, and it is not looked at (docs/semantics.md,
+    §4)."""
+    who = as_party(rule.who)
+    relation = who.relation if who is not None else None
+    if relation is None:
+        return {}
+    changing: dict[str, dict[str, list[Obligation]]] = {}
+    for actor, mine in counterparts.items():
+        owner = run.ctx.org.actor(actor)
+        if len(mine) < 2 or not run.mine(actor) or owner is None:
+            continue
+        if any(not isinstance(member, str) for member in owner.relations.get(relation, ())):
+            changing[actor] = defaultdict(list)  # (listed by id alone, a member is one at all times)
+    if not changing:
+        return {}
+    for of_rule in streams:
+        for (actor, counterpart), obls in of_rule.items():
+            if actor in changing and counterpart is not None:
+                changing[actor][counterpart].extend(obls)
+    found: dict[tuple[str, str], list[Event]] = {}
+    for actor, pairs in changing.items():
+        whose = _PairOf(pairs)
+        for e in by_actor.get(actor, ()):
+            if e.recipient in pairs or e.subject in pairs:
+                continue
+            counterpart = whose(e)
+            if counterpart is not None:
+                found.setdefault((actor, counterpart), []).append(e)
+    return found
+
+
+class _PairOf:
+    """Which pair of one actor an event naming none of its counterparts is for (see
+    `_unnamed_by_pair`); ``pairs``, each counterpart's obligations."""
+
+    def __init__(self, pairs: Mapping[str, Sequence[Obligation]]) -> None:
+        self.by_label: dict[str, list[tuple[str, Obligation]]] = defaultdict(list)
+        self.spans: dict[str, _Spans] = {}
+        dues: list[tuple[datetime, str]] = []
+        for c, obls in pairs.items():
+            live = [i for i, o in enumerate(obls) if o.status in ("open", "pending")]
+            self.spans[c] = _Spans(obls, live)
+            dues.extend((obls[i].due, c) for i in live)
+            for o in obls:
+                self.by_label[o.period].append((c, o))
+        dues.sort(key=itemgetter(0))
+        self.dues = [due for due, _ in dues]
+        self.owing = [c for _, c in dues]
+
+    def __call__(self, e: Event) -> str | None:
+        if e.period is not None:
+            owing = self.by_label.get(e.period)  # as written first: a custom period's id may look like a label
+            if owing is None:
+                named = _written(e.period)
+                owing = [(c, o) for c, o in self.by_label.get(named.label, ()) if _names(e.period, o)] if named else []
+            return _one({c for c, _ in owing})
+        holding = {c for c, spans in self.spans.items() if spans.holding(e.time)}
+        if holding:
+            return _one(holding)
+        # in no period's on-time span: a late report of the period last due before it
+        before = bisect_left(self.dues, e.time)
+        if before == 0:
+            return None
+        last = bisect_left(self.dues, self.dues[before - 1])
+        return _one(set(self.owing[last:before]))
+
+
+def _one(found: set[str]) -> str | None:
+    """The one item of ``found``; None for none or several."""
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def _other_versions(run: _Run, rule: RecurringRule) -> list[RecurringRule]:

@@ -3735,6 +3735,95 @@ class TestOptions:
         report = run(ruleset({k: v for k, v in BRIEFING_EACH_SCHOOL.items() if k != "to"}), log)
         assert [o.status for o in report.outcomes] == ["missing", "missing", "missing"]
 
+    def test_a_report_naming_no_member_is_the_pair_whose_period_it_is_for_when_the_member_changes(self) -> None:
+        """The faculty's dean changes on 16 May, so its quarterly report to its dean is owed to the
+        outgoing dean for Q1 and to the new one from Q2: two counterparts over the year, none sole.
+        A report sent to the registry, naming no dean, is the misdirected report of the pair whose
+        period it is for: the period it names (Q1's, sent in July); naming none, the period whose
+        span holds it (Q2's, though sent on 20 April, while the outgoing dean was in post); in no
+        period's span, the period last due before it, whose late report it is (Q4's, sent in
+        January). Before, each was in no stream: unused, and every period missing. Where two deans
+        are members at once, which one's such a report was cannot be told, and it stays unused."""
+        faculty = Actor.model_validate(
+            {
+                "id": "faculty",
+                "roles": ["faculty"],
+                "relations": {
+                    "deans": [{"actor": "dean-a", "to": "2024-05-15"}, {"actor": "dean-b", "from": "2024-05-16"}]
+                },
+            }
+        )
+        deans = [Actor.model_validate({"id": d, "roles": ["dean"]}) for d in ("dean-a", "dean-b")]
+        org = ORG.model_copy(update={"actors": [*ORG.actors, faculty, *deans]})
+        report_to_dean = {
+            "id": "dean-report",
+            "kind": "recurring",
+            "clause": "F1",
+            "who": {"role": "faculty", "relation": "deans"},
+            "action": "report",
+            "to": {"counterpart": True},
+            "every": "quarter",
+        }
+        log = [
+            ev("q2", "2024-04-20T10:00", "faculty", "report", recipient="registry"),
+            ev("q1", "2024-07-05T10:00", "faculty", "report", recipient="registry", period="2024-Q1"),
+            ev("q3", "2024-08-10T10:00", "faculty", "report", recipient="dean-b"),
+            ev("q4", "2025-01-05T10:00", "faculty", "report", recipient="registry"),
+        ]
+        as_of = datetime(2025, 1, 31, tzinfo=SH)
+        report = run(ruleset(report_to_dean), log, org=org, as_of=as_of)
+        assert [(o.counterpart, o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("dean-a", "2024-Q1", "wrong-recipient", ("q1",)),
+            ("dean-b", "2024-Q2", "wrong-recipient", ("q2",)),
+            ("dean-b", "2024-Q3", "met", ("q3",)),
+            ("dean-b", "2024-Q4", "wrong-recipient", ("q4",)),
+        ]
+        assert report.records.unused == 0
+        assert [(f.counterpart, f.period, f.detail["found_recipients"]) for f in gaps(report)] == [
+            ("dean-a", "2024-Q1", ["registry"]),
+            ("dean-b", "2024-Q2", ["registry"]),
+            ("dean-b", "2024-Q4", ["registry"]),
+        ]
+        assert "to registry instead of dean-b" in gaps(report)[1].message
+        # both deans in post through June: Q2 is owed to each, and a report naming neither is neither's
+        both = Actor.model_validate(
+            {
+                "id": "faculty",
+                "roles": ["faculty"],
+                "relations": {
+                    "deans": [{"actor": "dean-a", "to": "2024-06-30"}, {"actor": "dean-b", "from": "2024-06-01"}]
+                },
+            }
+        )
+        org = ORG.model_copy(update={"actors": [*ORG.actors, both, *deans]})
+        report = run(ruleset(report_to_dean), log[:1], org=org, end=date(2024, 7, 1))
+        assert [(o.counterpart, o.period, o.status) for o in report.outcomes] == [
+            ("dean-a", "2024-Q1", "missing"),
+            ("dean-a", "2024-Q2", "missing"),
+            ("dean-b", "2024-Q2", "missing"),
+        ]
+        assert report.records.unused == 1
+        # due 15 days after its quarter, Q2's report is made from 1 July, and Q3's from 1 October:
+        # one made between them, naming no period, is Q2's made late (as one stream takes it), the
+        # outgoing dean's, though the new dean was in post that day
+        changed = Actor.model_validate(
+            {
+                "id": "faculty",
+                "roles": ["faculty"],
+                "relations": {
+                    "deans": [{"actor": "dean-a", "to": "2024-06-30"}, {"actor": "dean-b", "from": "2024-07-01"}]
+                },
+            }
+        )
+        org = ORG.model_copy(update={"actors": [*ORG.actors, changed, *deans]})
+        late_due = {**report_to_dean, "due_after": "15 days"}
+        sent = [ev("q", "2024-08-10T10:00", "faculty", "report", recipient="registry")]
+        report = run(ruleset(late_due), sent, org=org, start=date(2024, 4, 1), end=date(2024, 10, 1), as_of=as_of)
+        assert [(o.counterpart, o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("dean-a", "2024-Q2", "wrong-recipient", ("q",)),
+            ("dean-b", "2024-Q3", "missing", ()),
+        ]
+
     def test_due_after_and_exempt_q4(self) -> None:
         """A 10-Q is due 40 days after quarters 1–3 and owed for no Q4."""
         rule = {**TEN_Q, "exempt_periods": ["Q4"]}
