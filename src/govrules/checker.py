@@ -1354,7 +1354,7 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
     """
     items: list[Item] = []
     unanswered: list[_Unanswered] = []
-    by_others: list[tuple[int, list[Event]]] = []
+    by_others: list[tuple[int, list[Event], Party, Event]] = []
     _chains(run, rule, items, unanswered, by_others)
     cited: set[str] = set()
     # the step due first cites first (then triggers and steps in order): one already due never
@@ -1370,11 +1370,11 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
         # a report made by a party a step does not name is cited for it where it is no step's
         # response and no step's misdirected report, of this chain or another
         used = {event_id for item in items if isinstance(item, Outcome) for event_id in item.evidence[1:]}
-        for at, others in by_others:
+        for at, others, by, trig in by_others:
             kept = [e for e in others if e.id not in used]
             outcome = items[at]
             if kept and isinstance(outcome, Outcome) and outcome.status == "unanswered":
-                items[at], items[at + 1] = _citing_others(run, outcome, items[at + 1], kept)
+                items[at], items[at + 1] = _citing_others(run, outcome, items[at + 1], kept, by, trig)
     return iter(items)
 
 
@@ -1400,12 +1400,13 @@ def _chains(
     rule: TriggeredRule,
     items: list[Item],
     unanswered: list[_Unanswered],
-    by_others: list[tuple[int, list[Event]]],
+    by_others: list[tuple[int, list[Event], Party, Event]],
 ) -> None:
     """Each trigger's chain into ``items``, its steps answered by the events that fit them; a step
     none answers is said pending or unanswered, and noted in ``unanswered`` for
     `_check_triggered` to find a misdirected report for, and in ``by_others`` (its outcome's
-    place, and the reports of its chain by a party it does not name) for it to cite them."""
+    place, the reports of its chain by a party it does not name, its party and its trigger) for
+    it to cite them."""
     ctx = run.ctx
     triggers = list(_selected(run, rule, rule.trigger.action, rule.trigger.where, as_party(rule.trigger.by)))
     # an event whose `ref` names another event answers only the chain of that event: it is never
@@ -1624,7 +1625,7 @@ def _chains(
                 )
             )
             if others:
-                by_others.append((len(items), others))
+                by_others.append((len(items), others, by, trig))
             items.append(run.outcome(rule, **base, status=status, step=number, evidence=[trig.id]))
             items.append(
                 run.finding(code, rule, words, **base, expected_min=1, observed=0, evidence=[trig.id], detail=detail)
@@ -1635,10 +1636,12 @@ def _chains(
             previous, previous_due = None, due
 
 
-def _citing_others(run: _Run, outcome: Item, finding: Item, others: list[Event]) -> tuple[Item, Item]:
+def _citing_others(
+    run: _Run, outcome: Item, finding: Item, others: list[Event], by: Party, trig: Event
+) -> tuple[Item, Item]:
     """An unanswered step's outcome and finding citing the reports of its chain made by a party
-    the step does not name: in their evidence, the finding's ``detail.other_party`` and its
-    message ("found only by another: v1 by Office")."""
+    other than ``by``, the step's (named through ``trig``): in their evidence, the finding's
+    ``detail.other_party`` and its message ("found only by another: v1 by Office")."""
     ids = _ids(others)
     assert isinstance(finding, Finding)
     return (
@@ -1647,15 +1650,30 @@ def _citing_others(run: _Run, outcome: Item, finding: Item, others: list[Event])
             finding,
             evidence=(*finding.evidence, *ids),
             detail={**finding.detail, "other_party": ids},
-            message=finding.message + word("step_other_party", run.lang, events=_whose(run, others)),
+            message=finding.message + word("step_other_party", run.lang, events=_whose(run, others, by, trig)),
         ),
     )
 
 
-def _whose(run: _Run, events: Iterable[Event]) -> str:
-    """Events listed each with whose it is, as a message cites those by another party than the
-    one a rule names: "v1 by Office, v2 by Dean A"."""
-    return word("list_sep", run.lang).join(e.id + word("by", run.lang, party=run.name(e.actor)) for e in events)
+def _whose(run: _Run, events: Iterable[Event], party: Party | None, trig: Event) -> str:
+    """Events listed each with whose it is, as a message cites those by another party than
+    ``party`` (named through ``trig``): "v1 by Office, v2 by Dean A". One by a member of the
+    party's relation on other days than its own says so ("v1 by Dean A (not a member of deans on
+    2024-07-02)"), as the message may name that member among the party's."""
+    return word("list_sep", run.lang).join(e.id + _by_whom(run, e, party, trig) for e in events)
+
+
+def _by_whom(run: _Run, e: Event, party: Party | None, trig: Event) -> str:
+    """Whose ``e`` is, for `_whose`: with the day its actor was not a member of ``party``'s
+    relation, where it is one on other days."""
+    relation, field = (party.relation, party.trigger) if party is not None else (None, None)
+    if relation is not None and field is not None:
+        named = getattr(trig, field)
+        if named is not None and e.actor in run.related(named, relation):
+            day = run.local_date(e.time)
+            if e.actor not in run.related(named, relation, day):
+                return word("by_non_member", run.lang, party=run.name(e.actor), relation=relation, day=day)
+    return word("by", run.lang, party=run.name(e.actor))
 
 
 class _Responses:
@@ -2132,7 +2150,9 @@ class _Prerequisite:
                 what = self._what(k, g)
             ids = _ids(evs)
             # by another party: each named with whose it is
-            shown = _whose(run, evs) if state == "other-party" else word("list_sep", run.lang).join(ids)
+            shown = (
+                _whose(run, evs, self.parties[k], g) if state == "other-party" else word("list_sep", run.lang).join(ids)
+            )
             parts.append(
                 word(
                     _APPROVAL_WORDS[state],

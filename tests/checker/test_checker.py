@@ -2420,7 +2420,9 @@ class TestPrerequisite:
             ("trip-2", "met", ("trip-2", "ok-b")),
         ]
         # named as the relation stands on the guarded event's day: the new dean alone
-        assert gaps(report)[0].message.endswith("lacks approve by dean-b (found only by another: ok-a by dean-a)")
+        assert gaps(report)[0].message.endswith(
+            "lacks approve by dean-b (found only by another: ok-a by dean-a (not a member of deans on 2024-08-01))"
+        )
         # a step by the dean of a chain begun on 28 June, due 3 July: either dean may be the one
         # owing it, so the outcome is the relation's; one begun in August, the new dean's
         chain = {
@@ -2453,6 +2455,74 @@ class TestPrerequisite:
             ["dean-a"],
         )
         assert "to dean-a instead of dean-b" in wrong.message
+
+    def test_an_event_by_a_member_of_the_relation_on_another_day_says_so(self) -> None:
+        """A step owed by the faculty's dean, through a chain begun on 28 June and due on 3 July,
+        is owed by either dean ("Dean A or Dean B"); a review by the outgoing dean on 2 July, after
+        leaving, answers nothing and is cited as another's, with why, as it is one of the deans
+        the message names: not a member of the relation that day. An approval the new dean gave
+        on 28 June, before taking the post, is said so too; one by a party never in the relation
+        (the office) needs no reason."""
+        faculty = Actor.model_validate(
+            {
+                "id": "faculty",
+                "name": {"en": "Faculty", "zh": "学院"},
+                "roles": ["faculty"],
+                "relations": {
+                    "deans": [{"actor": "dean-a", "to": "2024-06-30"}, {"actor": "dean-b", "from": "2024-07-01"}]
+                },
+            }
+        )
+        deans = [
+            Actor.model_validate({"id": d, "name": {"en": en, "zh": zh}, "roles": ["dean"]})
+            for d, en, zh in (("dean-a", "Dean A", "甲院长"), ("dean-b", "Dean B", "乙院长"))
+        ]
+        org = ORG.model_copy(update={"actors": [*ORG.actors, faculty, *deans]})
+        chain = {
+            "id": "incident",
+            "kind": "triggered",
+            "clause": "F2",
+            "trigger": {"action": "incident", "by": {"role": "faculty"}},
+            "steps": [{"action": "review", "by": {"trigger": "actor", "relation": "deans"}, "within": "5 days"}],
+        }
+        log = [
+            ev("i1", "2024-06-28T10:00", "faculty", "incident"),
+            ev("v1", "2024-07-02T10:00", "dean-a", "review", ref="i1"),
+            ev("v2", "2024-07-02T11:00", "office", "review", ref="i1"),
+        ]
+        [f] = gaps(run(ruleset(chain), log, org=org))
+        assert (f.code.value, f.actor, f.evidence, f.detail["other_party"]) == (
+            "unanswered",
+            "relation:deans:faculty",
+            ("i1", "v1", "v2"),
+            ["v1", "v2"],
+        )
+        assert f.message.startswith("Dean A or Dean B never did step 1 of incident")
+        assert f.message.endswith(
+            "; found only by another: v1 by Dean A (not a member of deans on 2024-07-02), v2 by Office"
+        )
+        [zh] = gaps(run(ruleset(chain), log, org=org, lang="zh"))
+        assert zh.message.endswith("仅见他人所为:v1(甲院长,2024-07-02 当日不是 deans 的成员)、v2(办公室)")
+        approval = {
+            **PREREQ,
+            "action": "trip",
+            "requires": [{"action": "approve", "by": {"trigger": "actor", "relation": "deans"}}],
+        }
+        log = [
+            ev("ok-b", "2024-06-28T09:00", "dean-b", "approve", subject="trip-1"),
+            ev("trip-1", "2024-07-02T09:00", "faculty", "trip", subject="trip-1"),
+        ]
+        [f] = gaps(run(ruleset(approval), log, org=org))
+        assert (f.code.value, f.evidence, f.detail["missing"][0]["problem"]) == (
+            "unapproved",
+            ("trip-1", "ok-b"),
+            "other-party",
+        )
+        assert f.message.endswith(
+            "lacks approve by Dean B (found only by another: ok-b by Dean B (not a member of deans on 2024-06-28))"
+        )
+        [zh] = gaps(run(ruleset(approval), log, org=org, lang="zh"))
+        assert zh.message.endswith("(乙院长)(仅见他人所为:ok-b(乙院长,2024-06-28 当日不是 deans 的成员))")
 
     def test_a_recipients_or_approvers_role_is_judged_on_the_day_of_the_event(self) -> None:
         """An acting vice principal holds the role from 10 to 20 April. A report to it counts when
