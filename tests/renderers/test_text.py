@@ -343,3 +343,64 @@ def test_an_actor_holding_a_reordering_character_and_one_holding_its_name_stay_t
     names = [c.get("name", "") for c in ET.fromstring(outputs["junit"]).iter("testcase")]
     unknown = [n for n in names if n.startswith("unknown-actor/")]
     assert sorted(unknown) == ["unknown-actor/x[U+202E]y", "unknown-actor/x[U+202E]y#2"]
+
+
+def test_a_step_owed_by_a_relations_members_is_headed_in_words(tmp_path: Path) -> None:
+    """A step owed by several members of a relation (the faculty's dean, which changes between
+    the trigger and the due moment) is the outcome of actor ``relation:deans:faculty``: the text
+    report heads it "the deans of Faculty (relation:deans:faculty)", as one owed by a role's
+    holder is headed "the holder of role vp (role:vp)", and the HTML and Markdown reports name it
+    so in their rows; in Chinese too. JUnit and SARIF keep the id, as they do every actor's."""
+    from govrules.cli import run
+
+    (tmp_path / "rules.yaml").write_text(
+        "id: t\ntitle: T\ntimezone: UTC\nrules:\n"
+        "  - id: incident\n    kind: triggered\n    clause: F2\n"
+        "    trigger: {action: incident, by: {role: faculty}}\n"
+        "    steps: [{action: review, by: {trigger: actor, relation: deans}, within: 5 days}]\n"
+        "  - id: vp-review\n    kind: triggered\n    clause: F3\n    trigger: {action: incident}\n"
+        "    steps: [{action: vp-review, by: {role: vp}, within: 5 days}]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "org.yaml").write_text(
+        "id: o\nactors:\n"
+        "  - {id: faculty, name: {en: Faculty, zh: 学院}, roles: [faculty],\n"
+        "     relations: {deans: [{actor: dean-a, to: 2024-06-30}, {actor: dean-b, from: 2024-07-01}]}}\n"
+        "  - {id: dean-a, name: {en: Dean A, zh: 甲院长}}\n"
+        "  - {id: dean-b, name: {en: Dean B, zh: 乙院长}}\n"
+        "  - {id: vp, roles: [vp]}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "events.csv").write_text(
+        "id,time,actor,action\ni1,2024-06-28T10:00:00Z,faculty,incident\n", encoding="utf-8"
+    )
+    argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml")]
+    argv += ["--events", str(tmp_path / "events.csv"), "--from", "2024-06-01", "--to", "2024-07-31"]
+    outputs = {}
+    for lang in ("en", "zh"):
+        for fmt in ("text", "markdown", "html", "junit", "sarif", "json"):
+            out = io.StringIO()
+            assert run([*argv, "--format", fmt, "--lang", lang, "--fail-on", "never"], out, io.StringIO()) == 0
+            outputs[fmt, lang] = out.getvalue()
+    findings = json.loads(outputs["json", "en"])["findings"]
+    assert sorted((f["rule"], f["actor"], f["code"]) for f in findings) == [
+        ("incident", "relation:deans:faculty", "unanswered"),
+        ("vp-review", "role:vp", "unanswered"),
+    ]
+    text = outputs["text", "en"].splitlines()
+    assert "the deans of Faculty (relation:deans:faculty)" in text
+    assert "the holder of role vp (role:vp)" in text
+    assert "学院的 deans 成员(relation:deans:faculty)" in outputs["text", "zh"].splitlines()
+    assert "| the deans of Faculty |" in outputs["markdown", "en"]
+    assert "| 学院的 deans 成员 |" in outputs["markdown", "zh"]
+    html = outputs["html", "en"]
+    assert '<th class="row" scope="row">the deans of Faculty</th>' in html
+    assert '<option value="relation:deans:faculty">the deans of Faculty</option>' in html
+    assert "<td>the deans of Faculty</td>" in html
+    assert '<th class="row" scope="row">学院的 deans 成员</th>' in outputs["html", "zh"]
+    for fmt in ("text", "markdown"):
+        assert not any(
+            line.startswith("relation:") or "| relation:" in line for line in outputs[fmt, "en"].splitlines()
+        ), fmt
+    for fmt in ("junit", "sarif"):  # read by programs: the stable id, as for every actor
+        assert "incident/relation:deans:faculty/i1/step-1" in outputs[fmt, "en"], fmt

@@ -24,7 +24,8 @@ __all__ = ["RENDERERS", "RenderContext", "render"]
 class RenderContext:
     """What a renderer may need beyond the report: names, rule texts, colour, file paths.
 
-    ``actor_names`` maps actor ids to display names in the report's language; ``rules`` maps
+    ``actor_names`` maps actor ids, and the parties of several actors (``role:NAME``,
+    ``relation:NAME:ACTOR``), to display names in the report's language; ``rules`` maps
     rule ids to ``{title, clause, words, kind, line, labels, periods}`` (``line``: where the rule
     starts in ``rules_file``; ``periods``: the names of its organisation calendar's periods, by
     id); ``org_name`` and ``rule_set_title`` are display names too. ``colour`` asks for ANSI
@@ -60,8 +61,16 @@ class RenderContext:
         if lang not in LANGUAGES:
             raise InvalidArgument(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
         names = {a.id: text_in(a.name, lang, a.id) for a in org.actors}
-        # an obligation owed by or to whoever holds a role is the role's: named as its holder
+        # an obligation owed by or to whoever holds a role is the role's: named as its holder;
+        # a step owed by several members of a relation (or none), the relation's: named as them
         names.update({f"role:{role}": word("role_holder", lang, role=role) for role in sorted(org.roles())})
+        names.update(
+            {
+                f"relation:{relation}:{a.id}": word("relation_members", lang, relation=relation, actor=names[a.id])
+                for a in org.actors
+                for relation in sorted(org.relations())
+            }
+        )
         texts = {
             r.id: {
                 "title": text_in(r.title, lang, r.id),
