@@ -29,7 +29,7 @@ from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
 from govrules.durations import DURATION_SYNTAX, Duration, MonthPolicy, parse_duration
-from govrules.errors import PeriodError
+from govrules.errors import InvalidArgument, PeriodError
 from govrules.periods import parse_rrule
 
 __all__ = [
@@ -1066,13 +1066,21 @@ class Actor(_Model):
 
     def members(self, relation: str, day: date | None = None, until: date | None = None) -> list[str]:
         """The ids of the members of ``relation`` (on ``day``, if given, or on any day from ``day``
-        to ``until``), in file order, each once."""
+        to ``until``), in file order, each once.
+
+        Raises:
+            InvalidArgument: ``until`` before ``day``, a span of no day.
+        """
+        if day is not None and until is not None and until < day:
+            raise InvalidArgument(
+                f"expected 'until' on or after 'day' ({day}) for the members of relation {relation!r}, got {until}"
+            )
         found: list[str] = []
         for member in self.relations.get(relation, ()):
             if isinstance(member, str):
                 actor_id = member
-            elif day is None or member.span().overlaps(day, max(day, until or day) + timedelta(days=1)):
-                # (``until`` before ``day`` asks for the members on ``day``; without ``day``, every member)
+            elif day is None or member.span().overlaps(day, (until or day) + timedelta(days=1)):
+                # (without ``day``, every member)
                 actor_id = member.actor
             else:
                 continue

@@ -2524,6 +2524,26 @@ class TestPrerequisite:
         [zh] = gaps(run(ruleset(approval), log, org=org, lang="zh"))
         assert zh.message.endswith("(乙院长)(仅见他人所为:ok-b(乙院长,2024-06-28 当日不是 deans 的成员))")
 
+    def test_the_members_of_a_relation_until_a_day_before_the_first_are_refused(self) -> None:
+        """`Actor.members(relation, day, until)` asks for the members on any day from ``day`` to
+        ``until``: an ``until`` before ``day`` is a span of no day, refused naming both dates.
+        Before, it gave the members on ``day`` alone, as if ``until`` had not been given."""
+        faculty = Actor.model_validate(
+            {
+                "id": "faculty",
+                "relations": {
+                    "deans": [{"actor": "dean-a", "to": "2024-06-30"}, {"actor": "dean-b", "from": "2024-07-01"}]
+                },
+            }
+        )
+        assert faculty.members("deans", date(2024, 6, 28), date(2024, 7, 3)) == ["dean-a", "dean-b"]
+        assert faculty.members("deans", date(2024, 7, 3), date(2024, 7, 3)) == ["dean-b"]
+        with pytest.raises(InvalidArgument) as info:
+            faculty.members("deans", date(2024, 7, 3), date(2024, 6, 28))
+        assert str(info.value) == (
+            "expected 'until' on or after 'day' (2024-07-03) for the members of relation 'deans', got 2024-06-28"
+        )
+
     def test_a_recipients_or_approvers_role_is_judged_on_the_day_of_the_event(self) -> None:
         """An acting vice principal holds the role from 10 to 20 April. A report to it counts when
         it is sent while it holds the role, though it does not hold it on the period's last day
