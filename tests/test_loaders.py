@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from govrules import check
 from govrules.errors import LoadError, OrganisationError, Problem, RuleSetError
 from govrules.loaders import Limits, load_map_file, load_org, load_rules, parse_document
 from govrules.model import ContentRule, ForbiddenRule, Organisation, RecurringRule, RuleSet
@@ -505,6 +507,36 @@ class TestOrganisation:
         [problem] = info.value.problems
         assert (problem.pointer, problem.code) == ("/exemptions/0/periods/2", "bad-value")
         assert "got '2024-2': it would exempt nothing" in problem.message
+
+    def test_an_actor_id_a_report_would_read_as_a_role_or_a_relation_is_refused(self) -> None:
+        """Reports name the holder of a role ``role:NAME`` and the members of an actor's relation
+        ``relation:NAME:ACTOR``: an actor with such an id (``role:vp`` beside a role ``vp``) would
+        be headed "the holder of role vp", so it is refused at its id, saying why and suggesting
+        another (none where that one is taken). Other ids with a colon load. Before, it loaded."""
+        text = (
+            "id: o\nactors:\n  - {id: vp, roles: [vp]}\n  - {id: 'role:vp', roles: [leadership]}\n"
+            "  - {id: 'relation:deans:faculty'}\n  - {id: relation-deans-faculty}\n"
+            "  - {id: 'Role:vp'}\n  - {id: 'roles:x'}\n  - {id: 'cn:role:vp'}\n"
+        )
+        with pytest.raises(OrganisationError) as info:
+            load_org(text.encode(), file="o.yaml")
+        assert [(p.pointer, p.line, p.code) for p in info.value.problems] == [
+            ("/actors/1/id", 4, "reserved-id"),
+            ("/actors/2/id", 5, "reserved-id"),
+        ]
+        assert [p.message for p in info.value.problems] == [
+            "expected an actor id not starting 'role:', got 'role:vp': reports write role:NAME for the holder of a "
+            "role, and would take this actor for one; give it another id, such as 'role-vp'",
+            "expected an actor id not starting 'relation:', got 'relation:deans:faculty': reports write "
+            "relation:NAME:ACTOR for the members of an actor's relation, and would take this actor for one; give it "
+            "another id",
+        ]
+        # an organisation made in Python is refused by the check, as loading it would be
+        made = Organisation.model_validate({"id": "o", "actors": [{"id": "vp", "roles": ["vp"]}, {"id": "role:vp"}]})
+        rules = load_rules((HEAD + "rules:\n  - {id: i, kind: informative, clause: c}\n").encode(), file="r.yaml")
+        with pytest.raises(OrganisationError) as info:
+            check(rules, made, [], start=date(2024, 1, 1), end=date(2024, 2, 1))
+        assert [(p.pointer, p.code) for p in info.value.problems] == [("/actors/1/id", "reserved-id")]
 
     def test_a_copy_with_other_actors_finds_its_own_actors(self) -> None:
         """The actor index is built on first use; a copy made with other actors, after that

@@ -1456,10 +1456,35 @@ def window_misses(rule: RecurringRule, rules: RuleSet | None = None) -> str | No
     return None
 
 
+_PARTY_REFERENCES = {
+    "role:": "role:NAME for the holder of a role",
+    "relation:": "relation:NAME:ACTOR for the members of an actor's relation",
+}
+"""How no actor id starts: a report names with it a party that is no one actor (`checker`'s
+party ids), and would say of such an actor what it says of the party ("the holder of role vp")."""
+
+
+def _reserved_actor_id(actor_id: str, ids: Collection[str]) -> str | None:
+    """Why ``actor_id`` would be read as a reference to a role or a relation, or ``None``."""
+    prefix = next((p for p in _PARTY_REFERENCES if actor_id.startswith(p)), None)
+    if prefix is None:
+        return None
+    other = actor_id.replace(":", "-")
+    such = f", such as {other!r}" if other not in ids else ""
+    return (
+        f"expected an actor id not starting {prefix!r}, got {actor_id!r}: reports write "
+        f"{_PARTY_REFERENCES[prefix]}, and would take this actor for one; give it another id{such}"
+    )
+
+
 def _org_problems(org: Organisation, smap: SourceMap) -> list[Problem]:
     problems: list[Problem] = []
     ids: dict[str, int] = {}
+    all_ids = {a.id for a in org.actors}
     for i, actor in enumerate(org.actors):
+        reserved = _reserved_actor_id(actor.id, all_ids)
+        if reserved is not None:
+            problems.append(smap.problem(f"/actors/{i}/id", "reserved-id", reserved))
         if actor.id in ids:
             problems.append(
                 smap.problem(
