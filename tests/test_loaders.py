@@ -459,7 +459,13 @@ def test_a_window_span_a_check_would_refuse_is_refused_when_loaded(span: str, ex
         ("end of month", "31 days", True),  # the end of the month is at most 30 days after its 1st
         ("end of month", "30 days", False),
         ("5 days", "6 workdays", True),  # six workdays are at least six days
+        ("6 days", "6 workdays", False),  # and may be six (after a Sunday, or in a week of make-up workdays)
         ("6 workdays", "5 days", False),  # six workdays may span any number of days
+        ("1 workday", "30 days", False),  # one may come after any number of holidays
+        ("0 workdays", "1 day", True),  # none: the approval's own day, whatever the calendar
+        ("0 workdays", "0 days", False),
+        ("3 workdays", "5 workdays", True),  # counted on one calendar, three always end sooner
+        ("5 workdays", "5 workdays", False),
         ("2 hours", "3 hours", True),
         ("3 hours", "3 hours", False),
         ("48 hours", "3 days", False),  # local days are not 24 hours: not compared
@@ -467,10 +473,11 @@ def test_a_window_span_a_check_would_refuse_is_refused_when_loaded(span: str, ex
     ],
 )
 def test_a_lookback_that_ends_before_the_minimum_age_is_refused(lookback: str, min_age: str, refused: bool) -> None:
-    """A prerequisite whose lookback always ends before its minimum age is reached can never be
-    met, so it is refused at its lookback, saying both; one that is met on some day, or whose
-    units cannot be compared for sure, loads. Before, it loaded and every guarded event was
-    unapproved."""
+    """A prerequisite whose lookback always ends before its minimum age is reached, whatever
+    the business-day calendar, can never be met, so it is refused at its lookback, saying both;
+    one that is met on some day, or whose units cannot be compared for sure, loads. Before, it
+    loaded and every guarded event was unapproved (as did ``0 workdays`` against days, and
+    fewer workdays against more)."""
     text = HEAD + (
         "calendar: CN\nglossary: {soon: {duration: 2 days}}\nrules:\n"
         "  - {id: g, kind: prerequisite, clause: c, action: p, requires: [{action: q}], "

@@ -1280,8 +1280,9 @@ _PERIOD_END_DAYS = {"month": 30, "quarter": 91, "half-year": 183, "year": 365}
 
 def _day_reach(duration: Duration) -> tuple[int, float]:
     """How many local days after the day it counts from a calendar-unit ``duration`` ends on, at
-    least and at most, on any day and under any month-end policy. A workday is a day or more, so
-    workdays reach at least their number of days, and at most any number."""
+    least and at most, on any day, under any month-end policy and any business-day calendar. A
+    workday is a day or more, so workdays reach at least their number of days, and at most any
+    number (holidays may be as long as a calendar makes them); none reach the day itself."""
     from govrules.durations import Unit
 
     if (ended := duration.unit.ended_period) is not None:
@@ -1292,7 +1293,7 @@ def _day_reach(duration: Duration) -> tuple[int, float]:
     if duration.unit is Unit.WEEKS:
         return 7 * n, 7 * n
     if duration.unit is Unit.WORKDAYS:
-        return n, math.inf
+        return n, math.inf if n else 0
     months = 12 * n if duration.unit is Unit.YEARS else n
     years, rest = divmod(months, 12)
     return 365 * years + _LEAST_MONTH_DAYS[rest], 366 * years + 31 * rest
@@ -1305,12 +1306,17 @@ def lookback_within_min_age(rules: RuleSet, rule: PrerequisiteRule) -> str | Non
     The lookback ends at the end of the local day it reaches (in hours or minutes: that exact
     instant), and the minimum age is met from the start of the day it reaches (that instant).
     Both in hours or minutes: a lookback shorter than the minimum age. Both in calendar units: a
-    lookback whose last day is always before the minimum age's first one (``2 days`` and
-    ``10 days``, ``1 month`` and ``32 days``, ``5 days`` and ``6 workdays``); one of the same
-    length is met on that day. Elapsed time against calendar days (``48 hours`` and ``3 days``),
-    or a lookback in workdays against a minimum age in days, are not compared: local days may
-    be longer or shorter than 24 hours, and workdays span any number of days.
+    lookback whose last day is always before the minimum age's first one, whatever the
+    business-day calendar (``2 days`` and ``10 days``, ``1 month`` and ``32 days``, ``5 days``
+    and ``6 workdays``, ``0 workdays`` and ``1 day``, ``3 workdays`` and ``5 workdays``, both
+    counted on the rule set's calendar); one of the same length is met on that day. A lookback
+    of one workday or more may reach any number of days (as many as a calendar's holidays make
+    it), so no minimum age in days refuses it: ``10 workdays`` and ``30 days`` loads, and an
+    approval 30 days old but more than ten workdays old is too old. Elapsed time against
+    calendar days (``48 hours`` and ``3 days``) is not compared: local days may be longer or
+    shorter than 24 hours.
     """
+    from govrules.durations import Unit
 
     if rule.lookback is None or rule.min_age is None:
         return None
@@ -1321,6 +1327,8 @@ def lookback_within_min_age(rules: RuleSet, rule: PrerequisiteRule) -> str | Non
         never = lookback.minutes < age.minutes
     elif lookback.elapsed or age.elapsed:
         return None
+    elif lookback.unit is Unit.WORKDAYS and age.unit is Unit.WORKDAYS:
+        never = lookback.amount < age.amount  # counted on one calendar: fewer workdays end sooner
     else:
         never = _day_reach(lookback)[1] < _day_reach(age)[0]
     if not never:

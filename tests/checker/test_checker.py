@@ -2846,6 +2846,36 @@ class TestPrerequisite:
         [outcome] = run(ruleset(rule), log).outcomes
         assert outcome.status == ("met" if met else "unapproved")
 
+    @pytest.mark.parametrize(
+        ("limit", "approved", "guarded", "problem"),
+        [
+            # ten workdays from Thursday 14 March end with the 28th: 15 days old, old enough, but too old
+            ({"lookback": "10 workdays", "min_age": "7 days"}, "2024-03-14T10:00", "2024-03-29T10:00", "too-old"),
+            # from Friday 15 March they end with the 29th: 14 days old, within both
+            ({"lookback": "10 workdays", "min_age": "7 days"}, "2024-03-15T10:00", "2024-03-29T10:00", None),
+            ({"lookback": "10 workdays", "min_age": "7 days"}, "2024-03-25T10:00", "2024-03-29T10:00", "too-recent"),
+            # five workdays from Monday 4 March are met on Monday the 11th; from Tuesday the 5th, on the 12th
+            ({"lookback": "20 days", "min_age": "5 workdays"}, "2024-03-04T10:00", "2024-03-11T10:00", None),
+            ({"lookback": "20 days", "min_age": "5 workdays"}, "2024-03-05T10:00", "2024-03-11T10:00", "too-recent"),
+            ({"lookback": "20 days", "min_age": "5 workdays"}, "2024-02-19T10:00", "2024-03-11T10:00", "too-old"),
+        ],
+    )
+    def test_a_lookback_and_a_minimum_age_in_workdays_and_days_are_each_counted_in_their_own_unit(
+        self, limit: dict[str, str], approved: str, guarded: str, problem: str | None
+    ) -> None:
+        """A lookback in workdays beside a minimum age in days (or the converse) loads, as some
+        approval may meet both, and each is counted in its own unit on the rule set's calendar:
+        an approval older than the minimum age but older than the lookback too is not counted
+        (`too-old`), one within the lookback but not yet of the minimum age is `too-recent`."""
+        rule = {**PREREQ, "link": "subject", **limit}
+        log = [ev("a1", approved, "vp", "approve", subject="t"), ev("l1", guarded, "s1", "lecture", subject="t")]
+        report = run(ruleset(rule, calendar="weekends"), log)
+        [outcome] = report.outcomes
+        assert outcome.status == ("met" if problem is None else "unapproved")
+        if problem is not None:
+            [f] = gaps(report)
+            assert (f.detail["missing"][0]["problem"], f.detail["missing"][0]["events"]) == (problem, ["a1"])
+
     @pytest.mark.parametrize("link", ["subject", "ref-or-subject"])
     def test_events_naming_no_subject_are_not_linked_by_subject(self, link: str) -> None:
         """Linking by subject asks for the same subject: a guarded event and an approval that
