@@ -1650,7 +1650,7 @@ def _cross_checked(
 ) -> tuple[list[Problem], list[Problem], tuple[RuleSet, Organisation] | None]:
     """`split_cross_check`'s problems, and the models as loading gives them where neither
     holds a value loading refuses in its types and values."""
-    from govrules.obligations import exemption_misses, exemption_owes_nothing, rule_parties
+    from govrules.obligations import exemption_binds_nothing, exemption_misses, exemption_owes_nothing, rule_parties
 
     rsmap: SourceMap = given_rules._source or SourceMap("<rules>")
     osmap: SourceMap = given_org._source or SourceMap("<organisation>")
@@ -1761,13 +1761,16 @@ def _cross_checked(
                 owing = {actor.id for actor, _ in rule_parties(org, exempted)}
             except InvalidArgument:  # an actor the organisation lacks: said as such elsewhere
                 owing = {ex.actor}
-            if ex.actor not in owing and org.actor(ex.actor) is not None:  # an unknown one is said so
+            said = len(org_problems)
+            actor = org.actor(ex.actor)  # an unknown one is said so by the organisation's own check
+            if actor is not None and ex.actor not in owing:
                 message = (
                     f"expected an actor that owes under rule {ex.rule!r} ({_listed(sorted(owing))}); "
                     f"{ex.actor!r} owes nothing under it: the exemption would exempt nothing"
                 )
                 org_problems.append(osmap.problem(f"/exemptions/{i}/actor", "bad-value", message))
-            said = len(org_problems)
+            elif actor is not None and (never := exemption_binds_nothing(rules, org, exempted, actor)) is not None:
+                org_problems.append(osmap.problem(f"/exemptions/{i}/actor", "bad-value", never))
             for j, label in enumerate(ex.periods):
                 misses = exemption_misses(rules, org, exempted, label)
                 if misses is not None:

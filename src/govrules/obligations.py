@@ -491,17 +491,132 @@ def _owed(rule: RecurringRule, period: Period) -> bool:
     return not _exempt_period(rule, period) and (rule.effective is None or rule.effective.contains(period.last_day))
 
 
+def _bound(rule: RecurringRule, actor: Actor, period: Period) -> bool:
+    """Whether ``rule`` binds ``actor``, one of its parties, for ``period``, as `rule_obligations`
+    lists its obligations: the actor holds the rule's role on the period's last day and, under a
+    pair rule, has a member of the relation on it (an actor the rule names by id always is).
+    Whether it is active then is not asked: an exemption comes before ``not-held``."""
+    who = as_party(rule.who)
+    if who is None or who.role is None:
+        return True
+    if not _role_held(actor.role_spans(who.role), period):
+        return False
+    relation = who.relation
+    return relation is None or any(
+        _role_held(_member_spans(actor, relation, member), period) for member in actor.members(relation)
+    )
+
+
+def _hull(spans: list[DateRange]) -> DateRange:
+    """The dates from the first day of ``spans`` to the last (a break between is not left out)."""
+    first = None if any(s.from_ is None for s in spans) else min((s.from_ for s in spans if s.from_), default=None)
+    last = None if any(s.to is None for s in spans) else max((s.to for s in spans if s.to), default=None)
+    return DateRange(from_=first, to=last)
+
+
+def _bound_span(rule: RecurringRule, actor: Actor) -> DateRange | None:
+    """The days ``rule`` may bind ``actor`` on: while the rule is in effect, the actor holds its
+    role and, under a pair rule, has a member of its relation (each from its first day to its
+    last); ``None`` where these share no day."""
+    who = as_party(rule.who)
+    spans = [rule.effective or DateRange()]
+    if who is not None and who.role is not None:
+        spans.append(_hull(actor.role_spans(who.role)))
+        if who.relation is not None:
+            spans.append(_hull(_member_dates(actor, who.relation)))
+    first = max((s.from_ for s in spans if s.from_ is not None), default=None)
+    last = min((s.to for s in spans if s.to is not None), default=None)
+    if first is not None and last is not None and last < first:
+        return None
+    return DateRange(from_=first, to=last)
+
+
+def _periods_ending_in(rules: RuleSet, org: Organisation, rule: RecurringRule, span: DateRange) -> list[Period] | None:
+    """The rule's periods whose last day is in ``span``, or ``None`` where they cannot be listed:
+    ``span`` open at an end, but for a calendar of the organisation's (a list of its own)."""
+    if isinstance(rule.every, NamedCalendar):
+        periods = rule_periods(rule, org, 0, date.min, date.max)
+    elif span.from_ is None or span.to is None:
+        return None
+    else:
+        # a period is at most 366 days long: one ending in the span starts after this
+        start = max(span.from_ - timedelta(days=400), date.min)
+        periods = rule_periods(rule, org, _WEEKDAY_INDEX[rules.week_start], start, span.to + timedelta(days=1))
+    return [p for p in periods if span.contains(p.last_day)]
+
+
+def _dates_words(spans: list[DateRange]) -> str:
+    """Dated spans in words: ``from 2024-07-01``, ``to 2023-12-31 and from 2025-01-01``; ``at all
+    times`` where one is undated."""
+    if any(s.from_ is None and s.to is None for s in spans):
+        return "at all times"
+    words = (" ".join(f"{w} {d}" for w, d in (("from", s.from_), ("to", s.to)) if d is not None) for s in spans)
+    return " and ".join(words)
+
+
+def _member_dates(actor: Actor, relation: str) -> list[DateRange]:
+    """The dates some member is in ``actor``'s ``relation``, a span for each listing."""
+    spans: list[DateRange] = []
+    for member in actor.members(relation):
+        spans += _member_spans(actor, relation, member) or [DateRange()]
+    return spans
+
+
+def exemption_binds_nothing(rules: RuleSet, org: Organisation, rule: RecurringRule, actor: Actor) -> str | None:
+    """Why ``rule`` binds ``actor``, one of its parties (`rule_parties`), for none of the periods
+    it owes, so that an exemption of the actor from it would exempt nothing: the actor holds the
+    rule's role only while the rule is not in effect, or on no period's last day, or for periods
+    its ``exempt_periods`` leave out only (under a pair rule, or has no member of its relation
+    then). ``None`` when it binds it for one, and where that cannot be told from the rule set and
+    the organisation alone (the days it may bind it on open at an end, on calendar periods of a
+    grain or a recurrence)."""
+    span = _bound_span(rule, actor)
+    if span is not None:
+        try:
+            periods = _periods_ending_in(rules, org, rule, span)
+        except (ValueError, OverflowError):  # a period at the calendar's ends: not told, left as it is
+            return None
+        if periods is None or any(_owed(rule, p) and _bound(rule, actor, p) for p in periods):
+            return None
+    who = as_party(rule.who)
+    said = []
+    if who is not None and who.role is not None:
+        said.append(f"it holds role {who.role!r} {_dates_words(actor.role_spans(who.role))}")
+        if who.relation is not None:
+            members = _dates_words(_member_dates(actor, who.relation))
+            said.append(f"it has members in relation {who.relation!r} {members}")
+    if rule.effective is not None:
+        said.append(f"the rule is in effect {_dates_words([rule.effective])}")
+    if rule.exempt_periods:
+        said.append(f"its exempt_periods are {', '.join(rule.exempt_periods)}")
+    if who is not None and who.role is not None:
+        held = "holds the role" if who.relation is None else "holds the role and has the member"
+        said.append(f"a period is owed where it {held} on the period's last day")
+    because = f" ({'; '.join(said)})" if said else ""
+    return (
+        f"expected an actor that owes under rule {rule.id!r} for some period; {actor.id!r} owes it for none"
+        f"{because}: the exemption would exempt nothing"
+    )
+
+
 def exemption_owes_nothing(rules: RuleSet, org: Organisation, rule: RecurringRule, ex: Exemption) -> str | None:
     """Why the organisation's exemption ``ex`` of ``rule``, each of whose period labels holds some
-    of the rule's periods (`exemption_misses`), still covers no period the rule owes: its labels
-    and its dates cover only periods the rule's ``exempt_periods`` leave out, or that end before
-    or after the rule is in effect, or its dates fall between the periods of a named calendar
+    of the rule's periods (`exemption_misses`), still covers no period the rule owes its actor,
+    one the rule binds for some period (`exemption_binds_nothing`): its labels and its dates
+    cover only periods the rule's ``exempt_periods`` leave out, or that end before or after the
+    rule is in effect, or while the actor does not hold the rule's role (or, under a pair rule,
+    has no member of its relation), or its dates fall between the periods of a named calendar
     (between two semesters). ``None`` when it covers one, when it has neither labels nor dates
     (it covers every period), and where that cannot be told from the rule set and the
-    organisation alone: dates open at an end the rule's effective dates do not close, on calendar
-    periods, and dates on a recurrence's periods (of any length)."""
-    if not ex.periods and ex.dates is None:
-        return None
+    organisation alone: dates open at an end that neither the rule's effective dates nor the
+    actor's dated role close, on calendar periods, and dates on a recurrence's periods (of any
+    length)."""
+    actor = org.actor(ex.actor)
+    if actor is None or (not ex.periods and ex.dates is None):
+        return None  # an unknown actor is said so by the organisation's own check
+    within = _bound_span(rule, actor)
+    if within is None:
+        return None  # it binds the actor for no period: said so by `exemption_binds_nothing`
     week_start = _WEEKDAY_INDEX[rules.week_start]
     covered: dict[str, Period] = {}
     try:
@@ -516,13 +631,13 @@ def exemption_owes_nothing(rules: RuleSet, org: Organisation, rule: RecurringRul
                 if _exempts(label, p, org):
                     covered[p.label] = p
         if ex.dates is not None:
-            dated = _periods_sharing_a_day(rules, org, rule, ex.dates)
+            dated = _periods_sharing_a_day(rules, org, rule, ex.dates, within)
             if dated is None:
                 return None
             covered.update((p.label, p) for p in dated)
     except (ValueError, OverflowError):  # a period at the calendar's ends: not told, left as it is
         return None
-    if any(_owed(rule, p) for p in covered.values()):
+    if any(_owed(rule, p) and _bound(rule, actor, p) for p in covered.values()):
         return None
     which = []
     if ex.periods:
@@ -542,6 +657,15 @@ def exemption_owes_nothing(rules: RuleSet, org: Organisation, rule: RecurringRul
     if effective is not None and any(not effective.contains(p.last_day) for p in covered.values()):
         span = " ".join(f"{w} {d}" for w, d in (("from", effective.from_), ("to", effective.to)) if d is not None)
         why.append(f"end while the rule is not in effect (it is {span})")
+    unbound = [p for p in covered.values() if _owed(rule, p) and not _bound(rule, actor, p)]
+    who = as_party(rule.who)
+    if unbound and who is not None and who.role is not None:
+        grants = actor.role_spans(who.role)
+        if any(not _role_held(grants, p) for p in unbound):
+            why.append(f"end while {actor.id!r} does not hold role {who.role!r} (it holds it {_dates_words(grants)})")
+        if who.relation is not None and any(_role_held(grants, p) for p in unbound):
+            members = _dates_words(_member_dates(actor, who.relation))
+            why.append(f"end while {actor.id!r} has no member in relation {who.relation!r} (it has members {members})")
     labels = ", ".join(sorted(covered))
     return (
         f"expected an exemption that covers a period rule {rule.id!r} owes; {said} cover only {labels}, which "
@@ -550,11 +674,12 @@ def exemption_owes_nothing(rules: RuleSet, org: Organisation, rule: RecurringRul
 
 
 def _periods_sharing_a_day(
-    rules: RuleSet, org: Organisation, rule: RecurringRule, dates: DateRange
+    rules: RuleSet, org: Organisation, rule: RecurringRule, dates: DateRange, within: DateRange
 ) -> list[Period] | None:
     """The rule's periods that share a day with ``dates`` (where an end is open, those within a
-    year past the end of the rule's effective dates on that side: enough to tell whether one is
-    owed), or ``None`` where they cannot be listed (see `exemption_owes_nothing`)."""
+    year past the end of ``within``, the days the rule may bind the actor on, on that side:
+    enough to tell whether one is owed), or ``None`` where they cannot be listed (see
+    `exemption_owes_nothing`)."""
     every = rule.every
     if isinstance(every, NamedCalendar):  # a list of its own: every one of them
         periods = list(rule_periods(rule, org, 0, date.min, date.max))
@@ -562,19 +687,18 @@ def _periods_sharing_a_day(
     if isinstance(every, Recurrence):
         return None
     lo, hi = dates.from_, dates.end_exclusive
-    # an open end the rule's effective dates close: as far past them as a period may reach, so that
-    # the periods that end outside them are listed too (and said to)
-    effective = rule.effective or DateRange()
-    if lo is None and effective.from_ is not None:
-        lo = max(effective.from_ - timedelta(days=400), date.min)
-    if hi is None and effective.end_exclusive is not None:
-        hi = min(effective.end_exclusive + timedelta(days=400), date.max)
+    # an open end the rule's effective dates or the actor's dated role close: as far past them as a
+    # period may reach, so that the periods that end outside them are listed too (and said to)
+    if lo is None and within.from_ is not None:
+        lo = max(within.from_ - timedelta(days=400), date.min)
+    if hi is None and within.end_exclusive is not None:
+        hi = min(within.end_exclusive + timedelta(days=400), date.max)
     if lo is None or hi is None:
         return None
     # a calendar grain's period is at most 366 days long: one sharing a day with [lo, hi) starts after this
     start = max(lo - timedelta(days=400), date.min)
     week_start = _WEEKDAY_INDEX[rules.week_start]
-    return [p for p in rule_periods(rule, org, week_start, start, hi) if dates.overlaps(p.start, p.end)]
+    return [p for p in rule_periods(rule, org, week_start, start, hi) if p.start < hi and p.end > lo]
 
 
 def _exempt_period(rule: RecurringRule, period: Period) -> bool:

@@ -879,10 +879,11 @@ def _audits(kinds: tuple[str, ...], max_rules: int) -> st.SearchStrategy[Audit]:
         count = draw(st.integers(1, max_rules))
         rules: list[Rule] = [draw(_semantic_rule(kinds, f"r{i}")) for i in range(count)]
         year = draw(st.integers(2020, 2026))
-        if draw(st.booleans()):
+        joining: bool = draw(st.booleans())
+        if joining:
             # the first branch becomes one on 1 July (a role held from a date)
-            joining = org.actors[2].model_copy(update={"roles": [RoleGrant(role="branch", from_=date(year, 7, 1))]})
-            org = org.model_copy(update={"actors": [*org.actors[:2], joining, *org.actors[3:]]})
+            joined = org.actors[2].model_copy(update={"roles": [RoleGrant(role="branch", from_=date(year, 7, 1))]})
+            org = org.model_copy(update={"actors": [*org.actors[:2], joined, *org.actors[3:]]})
         # a rule sometimes in force only from 1 April, or only until 30 September
         rules = [
             r.model_copy(update={"effective": draw(st.sampled_from(_effective(year)))})
@@ -890,8 +891,9 @@ def _audits(kinds: tuple[str, ...], max_rules: int) -> st.SearchStrategy[Audit]:
             else r
             for r in rules
         ]
-        # an exemption covers a period its rule owes (one that would exempt nothing is refused):
-        # not a year the rule ends before the end of, and from April on for a rule in force from then
+        # an exemption covers a period its rule owes its actor (one that would exempt nothing is
+        # refused): of a branch holding its role all year, not a year the rule ends before the end
+        # of, and from April on for a rule in force from then
         recurring = [
             r
             for r in rules
@@ -900,7 +902,8 @@ def _audits(kinds: tuple[str, ...], max_rules: int) -> st.SearchStrategy[Audit]:
             and not (r.every == "year" and r.effective is not None and r.effective.to is not None)
         ]
         waive: bool = draw(st.booleans())
-        if recurring and waive:
+        owing = branches[1:] if joining else branches
+        if recurring and waive and owing:
             exempted = draw(st.sampled_from(recurring))
             label = {"month": f"{year}-03", "quarter": f"{year}-Q1", "half-year": f"{year}-H1", "year": f"{year}"}
             if exempted.effective is not None and exempted.effective.from_ is not None:
@@ -910,7 +913,7 @@ def _audits(kinds: tuple[str, ...], max_rules: int) -> st.SearchStrategy[Audit]:
                     "exemptions": [
                         Exemption(
                             rule=exempted.id,
-                            actor=branches[0],
+                            actor=owing[0],
                             periods=[label[str(exempted.every)]],
                             reason="documented waiver",
                         )

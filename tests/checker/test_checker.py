@@ -3352,6 +3352,12 @@ class TestPendingExemptAndActivity:
             "expected an actor that owes under rule 'monthly' ('b1', 'b2'); 'hq' owes nothing under it: "
             "the exemption would exempt nothing"
         )
+        # said once, not also as periods the rule owes nothing for (before, both were said)
+        quarterly = ruleset({**MONTHLY, "every": "quarter", "exempt_periods": ["Q4"]})
+        org = ORG.model_copy(update={"exemptions": [exemption.model_copy(update={"periods": ["2024-Q4"]})]})
+        with pytest.raises(OrganisationError) as info:
+            run(quarterly, [], org=org)
+        assert [(p.pointer, p.code) for p in info.value.problems] == [("/exemptions/0/actor", "bad-value")]
 
     @pytest.mark.parametrize(
         ("rule", "exemption", "pointer", "why"),
@@ -3444,6 +3450,126 @@ class TestPendingExemptAndActivity:
         org = _semesters_exempting(exemption)
         report = run(ruleset({**MONTHLY, **rule}), [], org=org)
         assert [o.period for o in report.outcomes if o.status == "exempt"] == exempt
+
+    @pytest.mark.parametrize(
+        ("b1", "rule", "exemption", "pointer", "why"),
+        [
+            (  # a branch from July, exempted for the first quarter
+                {"roles": [{"role": "branch", "from": "2024-07-01"}]},
+                {},
+                {"periods": ["2024-Q1"]},
+                "/exemptions/0/periods",
+                "its periods '2024-Q1' cover only 2024-01, 2024-02, 2024-03, which end while 'b1' does not hold "
+                "role 'branch' (it holds it from 2024-07-01)",
+            ),
+            (  # dates open at their start: closed by the role's first day
+                {"roles": [{"role": "branch", "from": "2024-07-01"}]},
+                {"every": "quarter"},
+                {"dates": {"to": "2024-05-10"}},
+                "/exemptions/0/dates",
+                "its dates (open to 2024-05-10) cover only 2023-Q2, 2023-Q3, 2023-Q4, 2024-Q1, 2024-Q2, which end "
+                "while 'b1' does not hold role 'branch' (it holds it from 2024-07-01)",
+            ),
+            (  # a pair rule whose only school is a member from July
+                {"relations": {"schools": [{"actor": "s1", "from": "2024-07-01"}]}},
+                {"who": {"role": "branch", "relation": "schools"}, "to": {"counterpart": True}},
+                {"periods": ["2024-H1"]},
+                "/exemptions/0/periods",
+                "its periods '2024-H1' cover only 2024-01, 2024-02, 2024-03, 2024-04, 2024-05, 2024-06, which end "
+                "while 'b1' has no member in relation 'schools' (it has members from 2024-07-01)",
+            ),
+        ],
+    )
+    def test_an_exemption_covering_only_periods_its_actor_is_not_bound_for_is_refused(
+        self, b1: dict[str, Any], rule: dict[str, Any], exemption: dict[str, Any], pointer: str, why: str
+    ) -> None:
+        """A dated role binds its holder for the periods it holds it on the last day of (a pair
+        rule, with a member of the relation then): an exemption covering only periods the actor
+        is not bound for would exempt nothing, so the check refuses it, saying when the actor
+        holds the role. Before, it was taken and changed nothing."""
+        org = _b1_exempted(b1, exemption)
+        with pytest.raises(OrganisationError) as info:
+            run(ruleset({**MONTHLY, **rule}), [], org=org)
+        [problem] = info.value.problems
+        assert (problem.pointer, problem.code) == (pointer, "bad-value")
+        assert problem.message == (
+            f"expected an exemption that covers a period rule 'monthly' owes; {why}: it would exempt nothing"
+        )
+
+    def test_an_exemption_covering_periods_its_actor_is_bound_for_and_others_exempts_those(self) -> None:
+        """A branch holding its role from July and active from 15 July, exempted for the second
+        and third quarters: taken, as it owes for the third. April to June, for which it does not
+        hold the role, owe nothing and are not listed, exempt or not; July, for which it holds
+        the role but was not active the whole month, is `exempt` (an exemption comes before
+        `not-held`); October to December, not exempted, are owed."""
+        b1 = {"roles": [{"role": "branch", "from": "2024-07-01"}], "active": {"from": "2024-07-15"}}
+        org = _b1_exempted(b1, {"periods": ["2024-Q2", "2024-Q3"]})
+        report = run(ruleset(MONTHLY), [], org=org)
+        assert [(o.period, o.status) for o in report.outcomes if o.actor == "b1"] == [
+            ("2024-07", "exempt"),
+            ("2024-08", "exempt"),
+            ("2024-09", "exempt"),
+            ("2024-10", "missing"),
+            ("2024-11", "missing"),
+            ("2024-12", "missing"),
+        ]
+        assert [(f.code.value, f.period) for f in gaps(report, "exempt") if f.actor == "b1"] == [
+            ("exempt", "2024-07"),
+            ("exempt", "2024-08"),
+            ("exempt", "2024-09"),
+        ]
+        # with neither periods nor dates, every period it owes
+        report = run(ruleset(MONTHLY), [], org=_b1_exempted(b1, {}))
+        assert [o.period for o in report.outcomes if o.actor == "b1" and o.status == "exempt"] == [
+            f"2024-{m:02d}" for m in range(7, 13)
+        ]
+
+    @pytest.mark.parametrize(
+        ("b1", "rule", "why"),
+        [
+            (  # holding the role only before the rule is in effect
+                {"roles": [{"role": "branch", "to": "2023-12-31"}]},
+                {"effective": {"from": "2024-01-01"}},
+                "it holds role 'branch' to 2023-12-31; the rule is in effect from 2024-01-01",
+            ),
+            (  # an acting branch for ten days of March: on no month's last day
+                {"roles": [{"role": "branch", "from": "2024-03-05", "to": "2024-03-14"}]},
+                {},
+                "it holds role 'branch' from 2024-03-05 to 2024-03-14",
+            ),
+            (  # in fourth quarters only, which the rule leaves out
+                {"roles": [{"role": "branch", "from": "2024-10-01", "to": "2024-12-31"}]},
+                {"every": "quarter", "exempt_periods": ["Q4"]},
+                "it holds role 'branch' from 2024-10-01 to 2024-12-31; its exempt_periods are Q4",
+            ),
+        ],
+    )
+    def test_an_exemption_of_an_actor_the_rule_binds_for_no_period_is_refused(
+        self, b1: dict[str, Any], rule: dict[str, Any], why: str
+    ) -> None:
+        """An actor that holds the rule's role at some time, but on no last day of a period the
+        rule owes, is bound by the rule for none: an exemption of it, whatever periods or dates
+        it names (or none, every period), would exempt nothing, so the check refuses it at its
+        actor, saying when it holds the role. Before, it was taken and changed nothing."""
+        for exemption in ({}, {"periods": ["2024-Q1"]}):
+            org = _b1_exempted(b1, exemption)
+            with pytest.raises(OrganisationError) as info:
+                run(ruleset({**MONTHLY, **rule}), [], org=org)
+            [problem] = info.value.problems
+            assert (problem.pointer, problem.code) == ("/exemptions/0/actor", "bad-value")
+            assert problem.message == (
+                f"expected an actor that owes under rule 'monthly' for some period; 'b1' owes it for none ({why}; "
+                "a period is owed where it holds the role on the period's last day): the exemption would exempt "
+                "nothing"
+            )
+        # a pair rule whose one school is a member for ten days of March
+        pair = {**MONTHLY, "who": {"role": "branch", "relation": "schools"}, "to": {"counterpart": True}}
+        org = _b1_exempted({"relations": {"schools": [{"actor": "s1", "from": "2024-03-05", "to": "2024-03-14"}]}}, {})
+        with pytest.raises(OrganisationError) as info:
+            run(ruleset(pair), [], org=org)
+        [problem] = info.value.problems
+        assert (problem.pointer, problem.code) == ("/exemptions/0/actor", "bad-value")
+        assert "it has members in relation 'schools' from 2024-03-05 to 2024-03-14" in problem.message
 
     @pytest.mark.parametrize(("every", "label"), [("month", "0001-01-01"), ({"year_starting": 9}, "0001")])
     def test_an_exemption_at_the_calendars_start_is_judged_without_overflowing(self, every: Any, label: str) -> None:
@@ -3618,6 +3744,18 @@ def _semesters_exempting(exemption: dict[str, Any]) -> Organisation:
             "calendars": {"semester": semesters},
             "exemptions": [{"rule": "monthly", "actor": "b1", "reason": "closed", **exemption}],
         }
+    )
+
+
+def _b1_exempted(b1: dict[str, Any], exemption: dict[str, Any]) -> Organisation:
+    """`ORG` with actor b1 changed by ``b1`` (its roles, relations, active dates) and one
+    exemption of it from rule ``monthly``."""
+    data = ORG.model_dump(by_alias=True)
+    for actor in data["actors"]:
+        if actor["id"] == "b1":
+            actor.update(b1)
+    return Organisation.model_validate(
+        {**data, "exemptions": [{"rule": "monthly", "actor": "b1", "reason": "closed", **exemption}]}
     )
 
 
