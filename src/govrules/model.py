@@ -1069,8 +1069,14 @@ class Actor(_Model):
         to ``until``), in file order, each once.
 
         Raises:
-            InvalidArgument: ``until`` before ``day``, a span of no day.
+            InvalidArgument: ``until`` before ``day``, a span of no day; or ``until`` without
+                ``day``, a span with no first day.
         """
+        if until is not None and day is None:
+            raise InvalidArgument(
+                f"expected 'day' with 'until' ({until}) for the members of relation {relation!r}: "
+                "the first day of the span"
+            )
         if day is not None and until is not None and until < day:
             raise InvalidArgument(
                 f"expected 'until' on or after 'day' ({day}) for the members of relation {relation!r}, got {until}"

@@ -2526,8 +2526,10 @@ class TestPrerequisite:
 
     def test_the_members_of_a_relation_until_a_day_before_the_first_are_refused(self) -> None:
         """`Actor.members(relation, day, until)` asks for the members on any day from ``day`` to
-        ``until``: an ``until`` before ``day`` is a span of no day, refused naming both dates.
-        Before, it gave the members on ``day`` alone, as if ``until`` had not been given."""
+        ``until``: an ``until`` before ``day`` is a span of no day, refused naming both dates, and
+        an ``until`` without ``day`` a span with no first day, refused too. Before, the first
+        gave the members on ``day`` alone, and the second every member, as if ``until`` had not
+        been given."""
         faculty = Actor.model_validate(
             {
                 "id": "faculty",
@@ -2542,6 +2544,12 @@ class TestPrerequisite:
             faculty.members("deans", date(2024, 7, 3), date(2024, 6, 28))
         assert str(info.value) == (
             "expected 'until' on or after 'day' (2024-07-03) for the members of relation 'deans', got 2024-06-28"
+        )
+        # nor is a span with no first day read as every member's
+        with pytest.raises(InvalidArgument) as info:
+            faculty.members("deans", until=date(2024, 6, 28))
+        assert str(info.value) == (
+            "expected 'day' with 'until' (2024-06-28) for the members of relation 'deans': the first day of the span"
         )
 
     def test_a_recipients_or_approvers_role_is_judged_on_the_day_of_the_event(self) -> None:
