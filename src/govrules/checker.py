@@ -1664,16 +1664,28 @@ def _whose(run: _Run, events: Iterable[Event], party: Party | None, trig: Event)
 
 
 def _by_whom(run: _Run, e: Event, party: Party | None, trig: Event) -> str:
-    """Whose ``e`` is, for `_whose`: with the day its actor was not a member of ``party``'s
-    relation, where it is one on other days."""
-    relation, field = (party.relation, party.trigger) if party is not None else (None, None)
+    """Whose ``e`` is, for `_whose`: where its actor is ``party`` on other days than its own,
+    with why it was not that day: not active (outside its ``active`` dates), not holding the
+    party's role, or not a member of the party's relation."""
+    who = run.name(e.actor)
+    if party is None:
+        return word("by", run.lang, party=who)
+    day = run.local_date(e.time)
+    relation, field = party.relation, party.trigger
     if relation is not None and field is not None:
         named = getattr(trig, field)
         if named is not None and e.actor in run.related(named, relation):
-            day = run.local_date(e.time)
             if e.actor not in run.related(named, relation, day):
-                return word("by_non_member", run.lang, party=run.name(e.actor), relation=relation, day=day)
-    return word("by", run.lang, party=run.name(e.actor))
+                return word("by_non_member", run.lang, party=who, relation=relation, day=day)
+            if not run.exists(e.actor, e.time):
+                return word("by_inactive", run.lang, party=who, day=day)
+    elif party.actor is not None and party.actor == e.actor and not run.exists(e.actor, e.time):
+        return word("by_inactive", run.lang, party=who, day=day)
+    elif party.role is not None and run.holds(e.actor, party.role):
+        if not run.exists(e.actor, e.time):
+            return word("by_inactive", run.lang, party=who, day=day)
+        return word("by_not_holding", run.lang, party=who, role=party.role, day=day)
+    return word("by", run.lang, party=who)
 
 
 class _Responses:

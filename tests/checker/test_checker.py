@@ -2367,6 +2367,58 @@ class TestPrerequisite:
             ("2024-07", "wrong-recipient", ("r7",)),
         ]
 
+    def test_an_approval_by_the_party_on_other_days_says_why_not_on_its_own(self) -> None:
+        """An approval by the very actor a requirement names, or by a holder of its role, made on
+        a day it was not the party, is cited as another party's with why, as the message names
+        that actor or role just before: outside its `active` dates ("not active on 2024-07-01"),
+        or holding the role on other dates only ("not holding role vp on 2024-05-01"); in
+        Chinese too. An approval by an actor that is never the party is named alone."""
+        former = Actor.model_validate(
+            {
+                "id": "former-vp",
+                "name": {"en": "Former VP", "zh": "前副校长"},
+                "roles": ["vp"],
+                "active": {"to": "2024-06-30"},
+            }
+        )
+        acting = Actor.model_validate(
+            {
+                "id": "acting",
+                "name": {"en": "Acting VP", "zh": "代理副校长"},
+                "roles": [{"role": "vp", "to": "2024-04-30"}],
+            }
+        )
+        org = ORG.model_copy(update={"actors": [*ORG.actors, former, acting]})
+        cases = (
+            (
+                {"actor": "former-vp"},
+                "former-vp",
+                "2024-07-01",
+                "(not active on 2024-07-01)",
+                "2024-07-01 当日不在有效期内",
+            ),
+            ({"role": "vp"}, "former-vp", "2024-07-01", "(not active on 2024-07-01)", "2024-07-01 当日不在有效期内"),
+            ({"role": "vp"}, "acting", "2024-05-01", "(not holding role vp on 2024-05-01)", "2024-05-01 当日未担任 vp"),
+        )
+        for by, approver, day, said, said_zh in cases:
+            log = [
+                ev("ok", f"{day}T09:00", approver, "approve", subject="talk"),
+                ev("no", f"{day}T09:30", "office", "approve", subject="talk"),
+                ev("talk", f"{day}T10:00", "b1", "lecture", subject="talk"),
+            ]
+            rule = {**PREREQ, "requires": [{"action": "approve", "by": by}]}
+            [f] = gaps(run(ruleset(rule), log, org=org))
+            assert (f.code.value, f.detail["missing"][0]["problem"], f.detail["missing"][0]["events"]) == (
+                "unapproved",
+                "other-party",
+                ["ok", "no"],
+            ), by
+            name = {"former-vp": "Former VP", "acting": "Acting VP"}[approver]
+            assert f.message.endswith(f"(found only by another: ok by {name} {said}, no by Office)"), (by, f.message)
+            [zh] = gaps(run(ruleset(rule), log, org=org, lang="zh"))
+            name_zh = {"former-vp": "前副校长", "acting": "代理副校长"}[approver]
+            assert zh.message.endswith(f"(仅见他人所为:ok({name_zh},{said_zh})、no(办公室))"), zh.message
+
     def test_a_relation_member_for_some_dates_is_a_counterpart_and_an_approver_on_those_dates(self) -> None:
         """The faculty's dean changes on 1 July (`relations: {deans: [{actor, to}, {actor, from}]}`):
         its monthly report to its dean is owed to the outgoing dean through June and to the new
