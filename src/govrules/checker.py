@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from functools import lru_cache, partial
-from itertools import chain, islice, repeat
-from operator import attrgetter, countOf, ge, gt, is_, is_not, itemgetter, le, lt
+from itertools import chain, compress, count, islice, repeat
+from operator import attrgetter, countOf, eq, ge, gt, is_, is_not, itemgetter, le, lt
 from typing import Any, TypeVar, cast
 
 import msgspec
@@ -89,9 +89,9 @@ __all__ = ["CHECKERS", "check", "iter_findings", "merge_reports"]
 Item = Finding | Outcome
 _T = TypeVar("_T")
 
-_id, _line, _file, _action, _actor, _time, _tzinfo, _seq, _evidence, _ref, _subject = (
+_id, _line, _file, _action, _actor, _time, _tzinfo, _evidence, _ref, _subject = (
     attrgetter(name)
-    for name in ("id", "line", "file", "action", "actor", "time", "tzinfo", "seq", "evidence", "ref", "subject")
+    for name in ("id", "line", "file", "action", "actor", "time", "tzinfo", "evidence", "ref", "subject")
 )
 
 
@@ -115,7 +115,8 @@ class _Run:
     # -- helpers shared by the kind checkers ------------------------------------------------
 
     def events(self, actions: str | list[str]) -> tuple[Event, ...]:
-        """Events (up to as-of) with one of ``actions``, sorted by time then input order.
+        """Events (up to as-of) with one of ``actions``, in `_event_key` order: by time, then,
+        among events at one instant, by id, wherever each stands in the log.
 
         Sorted once per action set and shared.
         """
@@ -125,15 +126,14 @@ class _Run:
             result: list[Event] = []
             for name in names:
                 result.extend(self.events_by_action.get(name, ()))
-            if len(names) == 1 and _rising(list(map(_seq, result))):
-                if not _in_time_order(result):  # as an exported log's events mostly are
-                    result.sort(key=_timestamp)  # stable: ties stay in input order, as by _event_key
+            if len(names) == 1 and _in_time_order(result):  # as an exported log's events mostly are
+                _ties_by_id(result)
             else:
                 result.sort(key=_event_key)
             found = self._sorted[names] = tuple(result)
             if len(names) == 1 and names[0] in self.events_by_action:
                 # one tuple per action, not two: any set of actions including it, sorted by
-                # _event_key (stable), comes out the same from its events in this order
+                # _event_key, comes out the same from its events in this order
                 self.events_by_action[names[0]] = found
         return found
 
@@ -313,12 +313,11 @@ first collection it survives. On the 10M-event benchmark log, full collections t
 284 s check with the events and outcomes in lists, and 14 s with them in tuples."""
 
 
-def _event_key(e: Event) -> tuple[float, int]:
-    return (e.time.timestamp(), e.seq)
-
-
-def _timestamp(e: Event) -> float:
-    return e.time.timestamp()
+def _event_key(e: Event) -> tuple[float, str]:
+    """The order the checker takes events in: by time, then by id. Events at one instant are
+    ordered by what they are, not by where they stand in the log (ids are unique among the
+    events checked), so that no report depends on the order of a log's lines."""
+    return (e.time.timestamp(), e.id)
 
 
 def _rising(values: list[Any]) -> bool:
@@ -327,12 +326,28 @@ def _rising(values: list[Any]) -> bool:
 
 
 def _in_time_order(events: Sequence[Event]) -> bool:
-    """Whether ``events`` are already in time order, as sorting them by `_timestamp` would leave
-    them. Their times are compared directly (fast, for times sharing one offset object), and only
-    when every one is at a fixed offset: two times sharing a zone with DST compare by wall time,
-    not as instants."""
+    """Whether ``events`` are already in time order, as sorting them by `_event_key` would leave
+    them but for the order of events at one instant. Their times are compared directly (fast, for
+    times sharing one offset object), and only when every one is at a fixed offset: two times
+    sharing a zone with DST compare by wall time, not as instants."""
     times = list(map(_time, events))
     return at_fixed_offsets(times) and _rising(times)
+
+
+def _ties_by_id(events: list[Event]) -> None:
+    """Put ``events``, in time order, in `_event_key` order: each run of events at one instant
+    sorted by id, the others left where they are (the work follows the ties, not the events)."""
+    times = map(_time, events)
+    # each k whose event is at the instant of the next
+    tied = list(compress(count(), map(eq, times, map(_time, islice(events, 1, None)))))
+    k = 0
+    while k < len(tied):
+        first = last = tied[k]
+        while k + 1 < len(tied) and tied[k + 1] == last + 1:
+            k += 1
+            last = tied[k]
+        k += 1
+        events[first : last + 2] = sorted(events[first : last + 2], key=_id)
 
 
 def _scalar_text(value: Any) -> str:
@@ -779,10 +794,10 @@ def _assign(
             if not misdirected
             else sum(1 for e in assigned[i] if e.id not in misdirected or e.time <= o.due)
         ) < o.min:
-            # (misdirected, time, seq, owner or -1): an event sent where the rule asks pays the
+            # (misdirected, time, id, owner or -1): an event sent where the rule asks pays the
             # debt before a misdirected one, which does only where no other can (wrong-recipient)
             # and only up to the number asked for
-            best: tuple[bool, float, int, int] | None = None
+            best: tuple[bool, float, str, int] | None = None
             for e in spans.late(loose, o):
                 if o.due < e.time <= o.closes and (best is None or _debt_key(e, misdirected) < best[:3]):
                     best = (*_debt_key(e, misdirected), -1)
@@ -861,7 +876,7 @@ def _named_limits(run: _Run, rule: RecurringRule, obls: Sequence[Obligation]) ->
     return [None] * len(obls)
 
 
-def _debt_key(e: Event, misdirected: Collection[str]) -> tuple[bool, float, int]:
+def _debt_key(e: Event, misdirected: Collection[str]) -> tuple[bool, float, str]:
     return (e.id in misdirected, *_event_key(e))
 
 
@@ -889,7 +904,7 @@ def _counted(o: Obligation, held: Sequence[Event], misdirected: Collection[str])
     return sum(1 for e in held if e.id not in misdirected and (e.period is None or _on_time(o, e)))
 
 
-def _kept_last(o: Obligation, e: Event) -> tuple[bool, float, int]:
+def _kept_last(o: Obligation, e: Event) -> tuple[bool, float, str]:
     """Orders ``o``'s events by how little it needs them: outside its window first, then by time."""
     in_window = o.window_start is None or o.window_start <= e.time <= (o.window_end or o.due)
     return (in_window, *_event_key(e))

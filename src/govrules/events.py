@@ -69,9 +69,10 @@ class Event(msgspec.Struct, frozen=True, gc=False):
     """One thing that happened. ``time`` is always timezone-aware.
 
     ``file``/``line`` say where the record came from (``line`` is a record number for JSON
-    arrays and XES); ``seq`` orders the input, used to break ties stably. Only its order
-    matters: `read_events` gives a record's ``line`` plus its ``start_seq`` (the very same int
-    object as ``line`` when ``start_seq`` is 0, so that no event holds a second number).
+    arrays and XES); ``seq`` is its place in the input: `read_events` gives a record's ``line``
+    plus its ``start_seq`` (the very same int object as ``line`` when ``start_seq`` is 0, so
+    that no event holds a second number). A check does not depend on it: events at one instant
+    are taken in the order of their ids, wherever they stand in the input.
 
     An event is immutable. Use ``event._replace(time=...)`` for a changed copy.
     """
@@ -1250,9 +1251,9 @@ def read_events(
             ``concept:name``, ``time:timestamp``, ``org:resource`` and ``case:concept:name``).
         fmt: ``csv``, ``jsonl``, ``json`` or ``xes``; default: from the file name.
         encoding: text encoding of CSV and JSON logs (``gb18030`` for many Chinese exports).
-        start_seq: added to each record's line (or record number) to make its ``seq``. To order
-            several logs read one after another, start each past the last ``seq`` (or line)
-            of the one before.
+        start_seq: added to each record's line (or record number) to make its ``seq``, its
+            place in the input (start each of several logs past the last ``seq`` of the one
+            before for one order over all of them); a check does not depend on it.
         attributes_of: read only the attributes of the events of these actions; the others
             come without theirs. ``rules.attribute_actions()`` names the actions whose
             attributes a check of ``rules`` reads: with it, the check gives the same report, and

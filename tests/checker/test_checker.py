@@ -2856,7 +2856,7 @@ class TestPrerequisite:
 
     def test_the_latest_qualifying_approval_is_cited_once_per_requirement(self) -> None:
         """Where several approvals meet a requirement, the outcome cites the latest, one per
-        requirement; one at the same instant as another, the later in the log."""
+        requirement; of two at one instant, the last by id."""
         rule = {
             **PREREQ,
             "requires": [{"action": "approve", "by": {"role": "vp"}}, {"action": "approve", "by": {"role": "dean"}}],
@@ -2871,6 +2871,19 @@ class TestPrerequisite:
         ]
         [outcome] = run(ruleset(rule), log).outcomes
         assert (outcome.status, outcome.evidence) == ("met", ("l1", "v2", "d2"))
+
+    @pytest.mark.parametrize("limit", [{}, {"lookback": "30 days"}])
+    def test_of_two_approvals_at_one_instant_the_last_by_id_is_cited(self, limit: dict[str, str]) -> None:
+        """Two approvals of one lecture at one instant: the outcome cites `a2`, the last by id,
+        whichever line each stands at, with a lookback or without (a rule without one is judged
+        by a shorter path). Before, it cited the one later in the log."""
+        log = [
+            ev("a2", "2024-03-01T10:00", "vp", "approve", subject="t"),
+            ev("a1", "2024-03-01T10:00", "vp", "approve", subject="t"),
+            ev("l1", "2024-03-05T10:00", "s1", "lecture", subject="t"),
+        ]
+        report = in_either_order(ruleset({**PREREQ, **limit}), log)
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [("l1", "met", ("l1", "a2"))]
 
     @pytest.mark.parametrize(
         ("limit", "approved", "guarded", "met"),
@@ -5125,6 +5138,114 @@ class TestAttributeConditions:
             ("forbidden", ("a",)),
             ("forbidden", ("c",)),
             ("forbidden", ("d",)),
+        ]
+
+
+def in_either_order(rules: RuleSet, log: list[Event], **kw: Any) -> Report:
+    """The report of ``log`` read as a log's lines (each event's line and ``seq`` its place), the
+    same whether its lines are as written or reversed."""
+    reports = [
+        run(rules, [e._replace(line=n, seq=n) for n, e in enumerate(lines, start=2)], **kw)
+        for lines in (log, log[::-1])
+    ]
+    assert reports[0].model_dump() == reports[1].model_dump()
+    return reports[0]
+
+
+class TestEventsAtOneInstant:
+    """Of events at one instant, the log cannot tell which came first: they are taken in the
+    order of their ids, never in the order of the log's lines (docs/semantics.md, "Matching")."""
+
+    def test_of_two_reports_at_one_instant_the_first_by_id_pays_the_older_debt(self) -> None:
+        """January missed, two reports at one instant in February naming no period: `feb-1`, the
+        first by id, pays January's debt (late), `feb-2` is February's, whichever line each
+        stands at. Before, the one earlier in the log paid the debt."""
+        log = [
+            ev("feb-2", "2024-02-10T10:00", "b1", "report", recipient="hq"),
+            ev("feb-1", "2024-02-10T10:00", "b1", "report", recipient="hq"),
+        ]
+        report = in_either_order(ruleset({**MONTHLY, "who": "b1"}), log, end=date(2024, 3, 1))
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("2024-01", "late", ("feb-1",)),
+            ("2024-02", "met", ("feb-2",)),
+        ]
+
+    def test_events_at_one_instant_are_cited_in_id_order(self) -> None:
+        """Three briefings where two are allowed, two of them at one instant: `excess`, citing the
+        three in time order and the two at one instant by id, compared as text (`x10` before
+        `x9`), whichever line each stands at."""
+        rule = {"id": "brief", "kind": "recurring", "clause": "D3.6", "who": "office", "action": "briefing"}
+        log = [
+            ev("x1", "2024-05-10T10:00", "office", "briefing"),
+            ev("x9", "2024-03-10T10:00", "office", "briefing"),
+            ev("x10", "2024-03-10T10:00", "office", "briefing"),
+        ]
+        report = in_either_order(ruleset({**rule, "every": "year", "max": 2}), log)
+        assert [(f.code.value, f.evidence) for f in report.findings] == [("excess", ("x10", "x9", "x1"))]
+
+    def test_a_response_answers_the_first_by_id_of_two_triggers_at_one_instant(self) -> None:
+        """Two inspections at one instant, one report naming neither: it answers `i1`, the first
+        by id, and `i2` is unanswered; of two reports at one instant for one inspection, `r1`
+        answers it and `r2` is unused, whichever line each stands at."""
+        rule = {
+            "id": "answer",
+            "kind": "triggered",
+            "clause": "c",
+            "trigger": {"action": "inspection"},
+            "steps": [{"action": "written-report", "within": "7 days"}],
+        }
+        log = [
+            ev("i2", "2024-03-01T10:00", "b1", "inspection"),
+            ev("i1", "2024-03-01T10:00", "b1", "inspection"),
+            ev("r1", "2024-03-02T10:00", "b1", "written-report"),
+        ]
+        report = in_either_order(ruleset(rule), log)
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("i1", "met", ("i1", "r1")),
+            ("i2", "unanswered", ("i2",)),
+        ]
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection"),
+            ev("r2", "2024-03-02T10:00", "b1", "written-report"),
+            ev("r1", "2024-03-02T10:00", "b1", "written-report"),
+        ]
+        report = in_either_order(ruleset(rule), log)
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [("i1", "met", ("i1", "r1"))]
+        assert (report.records.used, report.records.unused) == (2, 1)
+
+    def test_of_two_unless_events_at_one_instant_the_first_by_id_discharges(self) -> None:
+        """Two payments of one fine at one instant: `p1`, the first by id, is the one that
+        discharges the notice, whichever line each stands at."""
+        log = [
+            ev("f1", "2024-01-10T00:00", "office", "fine", subject="c1"),
+            ev("p2", "2024-01-12T00:00", "office", "payment", subject="c1"),
+            ev("p1", "2024-01-12T00:00", "office", "payment", subject="c1"),
+        ]
+        report = in_either_order(ruleset(TestTriggered.NOTIFY), log)
+        assert [(f.code.value, f.period, f.evidence) for f in report.findings] == [("discharged", "f1", ("f1", "p1"))]
+
+    def test_of_two_reviews_at_one_instant_the_last_by_id_opens_the_next_gap(self) -> None:
+        """Two access reviews at one instant: `r1`, the first by id, closes the gap before them,
+        and `r2`, the last, opens the next, whichever line each stands at."""
+        rule = {
+            "id": "review",
+            "kind": "recurring",
+            "clause": "7.2.4",
+            "who": "office",
+            "action": "access-review",
+            "max_gap": "6 months",
+            "effective": {"from": "2025-03-31"},
+        }
+        log = [
+            ev("r2", "2025-05-01T10:00", "office", "access-review"),
+            ev("r1", "2025-05-01T10:00", "office", "access-review"),
+            ev("r3", "2025-12-01T10:00", "office", "access-review"),
+        ]
+        report = in_either_order(ruleset(rule), log, start=date(2025, 1, 1), end=date(2026, 1, 1))
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("2025-03-31/2025-09-30", "met", ("r1",)),
+            ("2025-05-01/2025-11-01", "late", ("r2", "r3")),
+            ("2025-12-01/2026-06-01", "pending", ("r3",)),
         ]
 
 

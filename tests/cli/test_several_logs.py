@@ -1,4 +1,5 @@
-"""`govrules check` over several logs: the records of each log come after those of the one before."""
+"""`govrules check` over several logs: events at one instant are taken in the order of their ids,
+whichever log each was read from and in whichever order the logs are given."""
 
 from __future__ import annotations
 
@@ -28,24 +29,29 @@ AT = "2024-01-10T09:00:00+08:00"
 
 
 @pytest.mark.parametrize("first_lines", [1, 6])
-def test_an_event_of_a_later_log_comes_after_one_at_the_same_instant_in_an_earlier_log(
-    tmp_path: Path, first_lines: int
+@pytest.mark.parametrize("given", [("a.csv", "b.csv"), ("b.csv", "a.csv")])
+def test_events_at_one_instant_in_two_logs_are_taken_in_id_order(
+    tmp_path: Path, first_lines: int, given: tuple[str, str]
 ) -> None:
-    """Two approvals at one instant, one per log: the one in the log given second is the later,
-    whatever line each stands at, so it is the one the prerequisite cites."""
+    """Two approvals at one instant, one per log: `a2`, the last by id, is the one the
+    prerequisite cites, whichever log it is in, whichever log is given first and whatever line
+    each stands at; its location is where it was read. Before, the approval in the log given
+    second was cited."""
     filler = "".join(f"x{i},2024-01-02T09:00:00+08:00,b1,other,\n" for i in range(first_lines - 1))
-    (tmp_path / "a.csv").write_text(HEADER + filler + f"early,{AT},b1,approve,s\n", encoding="utf-8")
+    (tmp_path / "a.csv").write_text(HEADER + filler + f"a2,{AT},b1,approve,s\n", encoding="utf-8")
     (tmp_path / "b.csv").write_text(
-        HEADER + f"late,{AT},b1,approve,s\ntalk,2024-01-10T10:00:00+08:00,b1,lecture,s\n", encoding="utf-8"
+        HEADER + f"a1,{AT},b1,approve,s\ntalk,2024-01-10T10:00:00+08:00,b1,lecture,s\n", encoding="utf-8"
     )
     (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
     (tmp_path / "org.yaml").write_text(ORG, encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml")]
-    argv += ["--events", str(tmp_path / "a.csv"), "--events", str(tmp_path / "b.csv")]
+    for name in given:
+        argv += ["--events", str(tmp_path / name)]
     argv += ["--from", "2024-01-01", "--to", "2024-01-31", "--format", "json", "--quiet"]
     code = run(argv, out, err)
     report = json.loads(out.getvalue())
     assert code == 0, err.getvalue()
-    assert [(o["status"], o["evidence"]) for o in report["outcomes"]] == [("met", ["talk", "late"])]
+    assert [(o["status"], o["evidence"]) for o in report["outcomes"]] == [("met", ["talk", "a2"])]
+    assert report["evidence_locations"]["a2"] == {"file": str(tmp_path / "a.csv"), "line": first_lines + 1}
     assert report["records"]["read"] == first_lines + 2
