@@ -359,16 +359,14 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
     unheld: list[Problem] = []  # keys the map names that no record of a JSON or XES log held
 
     def records() -> Iterator[Event | Rejected]:
-        first_seq = 0  # each log's records are ordered after the last line of the one before
         for path in args.events:
-            last, held = 0, False
+            held = False
             read = read_events(
                 path,
                 tz=tz,
                 fmap=fmap,
                 fmt=fmt,
                 encoding=encoding or "utf-8-sig",
-                start_seq=first_seq,
                 attributes_of=read_attributes,
                 id_prefix=os.path.normpath(path) if names[Path(path).name] > 1 else None,
                 unheld=unheld,
@@ -376,11 +374,10 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
             )
             with _columns_of_the_map_file(args):
                 for record in read:
-                    last, held = max(last, record.line or 0), True
+                    held = True
                     yield record
             if not held:  # each log, not only all of them: an empty export is a failed export
                 raise _UsageError(Wording("usage-empty-log", file=path))
-            first_seq += last + 1
 
     # the logs that number their records: a place in one is said as a record, in the check's
     # messages (a duplicate's) as in the renderers'
