@@ -90,7 +90,8 @@ class BusinessCalendar:
                 f"business-day calendar {self.name!r} has no holiday data for {day.year} "
                 f"(it covers {self.coverage()}); a deadline counted in workdays or rolled to a "
                 f"workday cannot be computed for that year (install a newer 'holidays' package, "
-                f"or narrow the audit range)"
+                f"or narrow the audit range)",
+                year=day.year,
             )
 
     def is_workday(self, day: date) -> bool:

@@ -75,6 +75,8 @@ from govrules.model import (
     text_in,
 )
 from govrules.obligations import (
+    UNCOUNTED_NOTE,
+    UNCOUNTED_PATTERN,
     UNROLLED_PATTERN,
     Context,
     Obligation,
@@ -1438,16 +1440,20 @@ def _chains(
     for trig in triggers:
         previous: Event | None = trig
         previous_due: datetime = trig.time
+        previous_note: str | None = None  # why previous_due is the soonest it can be (`_step_due`)
         links = {trig.id}  # the trigger and the events of its chain so far: what a `ref` may name
         discharged: Event | None = None
         discharges_reported: set[str] = set()  # a finding for each unless event, at the first step it excuses
         for index, step in enumerate(rule.steps):
             number = index + 1
             if step.counted_from == "trigger":
-                base_time = trig.time
-            else:
-                base_time = previous.time if previous is not None else previous_due
-            due = ctx.deadline(base_time, step.within, roll=step.roll == "next-workday")
+                base_time, inherited = trig.time, None
+            elif previous is not None:
+                base_time, inherited = previous.time, None
+            else:  # counted from a due moment that may itself be the soonest it can be
+                base_time, inherited = previous_due, previous_note
+            due, uncounted = _step_due(ctx, base_time, step)
+            uncounted = uncounted or inherited
             by = parties[index][0]
             to = parties[index][1]
 
@@ -1479,7 +1485,12 @@ def _chains(
             base = {"actor": _expected_actor(run, trig, by, due), "period": trig.id, "opens": trig.time, "due": due}
 
             def params(  # a message's words, made for a finding only
-                trig: Event = trig, by: Party = by, number: int = number, step: Step = step, due: datetime = due
+                trig: Event = trig,
+                by: Party = by,
+                number: int = number,
+                step: Step = step,
+                due: datetime = due,
+                uncounted: str | None = uncounted,
             ) -> dict[str, Any]:
                 return {
                     "actor": _party_name(run, by, trig, due)
@@ -1490,14 +1501,24 @@ def _chains(
                     "step_clause": "" if step.clause is None else word("step_clause", run.lang, clause=step.clause),
                     "action": "/".join(actions_of(step.action)),
                     "trigger": f"{trig.action} {trig.id} ({run.instant(trig.time)})",
-                    "due": run.instant(due),
+                    # the soonest it can be, where the calendar cannot count it yet (`_step_due`)
+                    "due": run.instant(due)
+                    if uncounted is None
+                    else word("no_sooner_than", run.lang, moment=run.instant(due)),
                     "period": trig.id,
                 }
 
             detail = {"step": number, "trigger": trig.id}
             if discharged is not None:
                 items.append(
-                    run.outcome(rule, **base, status="discharged", step=number, evidence=[trig.id, discharged.id])
+                    run.outcome(
+                        rule,
+                        **base,
+                        note=uncounted,
+                        status="discharged",
+                        step=number,
+                        evidence=[trig.id, discharged.id],
+                    )
                 )
                 if discharged.id not in discharges_reported:
                     discharges_reported.add(discharged.id)
@@ -1517,20 +1538,34 @@ def _chains(
                         )
                     )
                 previous = None
-                previous_due = due
+                previous_due, previous_note = due, uncounted
                 continue
             if chosen is not None:
                 taken[index].add(chosen.id)
                 links.add(chosen.id)
                 if chosen.time <= due:
                     items.append(
-                        run.outcome(rule, **base, status="met", step=number, observed=1, evidence=[trig.id, chosen.id])
+                        run.outcome(
+                            rule,
+                            **base,
+                            note=uncounted,
+                            status="met",
+                            step=number,
+                            observed=1,
+                            evidence=[trig.id, chosen.id],
+                        )
                     )
                 else:
                     late = _late_by(chosen.time, due)
                     items.append(
                         run.outcome(
-                            rule, **base, status="late-response", step=number, observed=1, evidence=[trig.id, chosen.id]
+                            rule,
+                            **base,
+                            note=uncounted,
+                            status="late-response",
+                            step=number,
+                            observed=1,
+                            evidence=[trig.id, chosen.id],
                         )
                     )
                     items.append(
@@ -1596,6 +1631,7 @@ def _chains(
                 words: dict[str, Any] = words,
                 detail: dict[str, Any] = detail,
                 due: datetime = due,
+                uncounted: str | None = uncounted,
             ) -> list[Item]:
                 said = {
                     **words,
@@ -1608,7 +1644,9 @@ def _chains(
                     "expected": _party_name(run, to, trig._replace(time=e.time)),
                 }
                 return [
-                    run.outcome(rule, **base, status="wrong-recipient", step=number, evidence=[trig.id, e.id]),
+                    run.outcome(
+                        rule, **base, note=uncounted, status="wrong-recipient", step=number, evidence=[trig.id, e.id]
+                    ),
                     run.finding(
                         FindingCode.WRONG_RECIPIENT,
                         rule,
@@ -1641,14 +1679,14 @@ def _chains(
             )
             if others:
                 by_others.append((len(items), others, by, trig))
-            items.append(run.outcome(rule, **base, status=status, step=number, evidence=[trig.id]))
+            items.append(run.outcome(rule, **base, note=uncounted, status=status, step=number, evidence=[trig.id]))
             items.append(
                 run.finding(code, rule, words, **base, expected_min=1, observed=0, evidence=[trig.id], detail=detail)
             )
             # a report naming the chain but sent elsewhere is of the chain, whoever else it
             # answers nothing for: an event naming it by `ref` may answer a later step
             links.update(responses[index].linked_astray(links, candidate, fits))
-            previous, previous_due = None, due
+            previous, previous_due, previous_note = None, due, uncounted
 
 
 def _citing_others(
@@ -2323,12 +2361,40 @@ def _as_json(value: Any) -> str:
 
 def _surely_after(ctx: Context, anchor: datetime, gap: str, stop: datetime) -> bool:
     """Whether a rolling interval's gap of ``gap`` from ``anchor`` ends on or after ``stop``
-    however a business-day calendar counts it and rolls it: counted in calendar days and not
-    rolled, which no workday count and no roll makes shorter. Such a gap owes nothing (the rule
-    or the actor ends first), and need not be counted in a year the calendar holds no data for."""
-    duration = ctx.duration(gap)
+    however a business-day calendar counts it and rolls it (`_soonest`). Such a gap owes nothing
+    (the rule or the actor ends first), and need not be counted in a year the calendar holds no
+    data for."""
+    return _soonest(ctx, anchor, gap) >= stop
+
+
+def _soonest(ctx: Context, anchor: datetime, text: str) -> datetime:
+    """The soonest a duration ``text`` from ``anchor`` can end, however a business-day calendar
+    counts it and rolls it: counted in calendar days and not rolled, which no workday count (a
+    workday is a day) and no roll makes sooner. It needs no calendar's year."""
+    duration = ctx.duration(text)
     days = Duration(duration.amount, Unit.DAYS) if duration.unit is Unit.WORKDAYS else duration
-    return deadline(anchor, days, tz=ctx.tz, calendar=None, month_policy=ctx.rules.month_policy) >= stop
+    return deadline(anchor, days, tz=ctx.tz, calendar=None, month_policy=ctx.rules.month_policy)
+
+
+def _step_due(ctx: Context, base_time: datetime, step: Step) -> tuple[datetime, str | None]:
+    """A triggered step's due moment, from ``base_time``, and None; or, where its count in
+    workdays (or its roll to a workday) passes through a year the calendar has no holidays for
+    yet and the soonest it can end (`_soonest`) is after the audit moment, that soonest moment
+    and the note saying so (`UNCOUNTED_NOTE`). A step due after the audit moment is pending, or
+    met by a response before it, however the calendar will count it: that moment moves no
+    verdict, as a December application's 20 workdays, audited before the next year's holidays
+    are published, do not. Before the audit moment, the verdicts need the year: the error.
+
+    Raises:
+        CalendarError: the count needs a year the calendar lacks, and may end by the audit moment.
+    """
+    try:
+        return ctx.deadline(base_time, step.within, roll=step.roll == "next-workday"), None
+    except CalendarError as error:
+        soonest = _soonest(ctx, base_time, step.within)
+        if soonest <= ctx.as_of or ctx.calendar is None:
+            raise
+        return soonest, UNCOUNTED_NOTE.format(calendar=ctx.calendar.name, year=error.year)
 
 
 def _pointer(path: Iterable[str | int]) -> str:
@@ -3118,6 +3184,8 @@ def _notes(lang: str, counts: RecordCounts, outcomes: Sequence[Outcome]) -> list
     for note, n in sorted(Counter(o.note for o in outcomes if o.note is not None).items()):
         if (unrolled := UNROLLED_PATTERN.fullmatch(note)) is not None:
             notes.append(word("unrolled_limits", lang, n=n, **unrolled.groupdict()))
+        elif (uncounted := UNCOUNTED_PATTERN.fullmatch(note)) is not None:
+            notes.append(word("uncounted_dues", lang, n=n, **uncounted.groupdict()))
     return notes
 
 

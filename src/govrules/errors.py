@@ -109,4 +109,8 @@ class PeriodError(GovrulesError, ValueError):
 
 
 class CalendarError(GovrulesError, LookupError):
-    """A business-day calendar has no data for a year that a computation needs."""
+    """A business-day calendar has no data for a year that a computation needs (``year``)."""
+
+    def __init__(self, message: str, year: int | None = None) -> None:
+        super().__init__(message)
+        self.year = year

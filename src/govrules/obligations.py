@@ -85,7 +85,24 @@ UNROLLED_PATTERN = re.compile(
     .replace(re.escape("{year}"), r"(?P<year>\d+)")
 )
 """`UNROLLED_NOTE` read back: its calendar and year."""
-NOTES = ((re.compile(re.escape(NOT_HELD_NOTE)), "not_held_note"), (UNROLLED_PATTERN, "unrolled_note"))
+UNCOUNTED_NOTE = (
+    "due moment counted in calendar days, the soonest the workdays can end: "
+    "calendar '{calendar}' has no holiday data for {year} yet"
+)
+"""The note of a triggered step whose due moment, counted in workdays or rolled to one, passes
+through a year its calendar has no holidays for yet: its due moment is then the soonest it can
+be (counted in calendar days, unrolled), after the audit moment, where it moves no verdict."""
+UNCOUNTED_PATTERN = re.compile(
+    re.escape(UNCOUNTED_NOTE)
+    .replace(re.escape("{calendar}"), "(?P<calendar>.*)")
+    .replace(re.escape("{year}"), r"(?P<year>\d+)")
+)
+"""`UNCOUNTED_NOTE` read back: its calendar and year."""
+NOTES = (
+    (re.compile(re.escape(NOT_HELD_NOTE)), "not_held_note"),
+    (UNROLLED_PATTERN, "unrolled_note"),
+    (UNCOUNTED_PATTERN, "uncounted_note"),
+)
 """The notes the checker writes (in English, as the report keeps them), each with the key of its
 words in the message catalogue and the parts it fills in."""
 

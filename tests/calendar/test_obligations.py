@@ -825,6 +825,71 @@ def test_a_late_acceptance_limit_in_a_year_the_calendar_lacks_is_left_unrolled_w
         _expand(rules, OFFICE, date(year, 12, 1), date(year + 1, 1, 1), as_of=late)
 
 
+def test_a_step_due_in_a_year_the_calendar_lacks_is_pending_while_surely_ahead() -> None:
+    """A reply owed 20 workdays after an application of 10 December of the CN calendar's last
+    covered year runs into a year whose holidays are not announced yet. Audited on 15 December,
+    20 days (the soonest 20 workdays can end) are still ahead: the step is pending, its due
+    moment that soonest moment with a note saying so, and the report says so of the whole check
+    (the whole check failed); a reply made by then meets it. Audited once those 20 days have
+    passed, the count is needed: the error naming the year."""
+    from govrules import check
+    from govrules.calendars import get_calendar
+    from govrules.durations import end_of_day
+    from govrules.events import Event
+
+    year = next(y for y in range(2020, 2200) if not get_calendar("CN").covers(y)) - 1
+    rules = RuleSet.model_validate(
+        {
+            "id": "t",
+            "title": "t",
+            "timezone": "Asia/Shanghai",
+            "calendar": "CN",
+            "rules": [
+                {
+                    "id": "reply",
+                    "kind": "triggered",
+                    "clause": "33",
+                    "trigger": {"action": "apply"},
+                    "steps": [{"action": "reply", "within": "20 workdays"}, {"action": "file", "within": "3 days"}],
+                }
+            ],
+        }
+    )
+    applied = Event(id="a1", time=datetime(year, 12, 10, 10, tzinfo=SHANGHAI), actor="office", action="apply")
+    replied = Event(id="r1", time=datetime(year, 12, 14, 10, tzinfo=SHANGHAI), actor="office", action="reply")
+    span: dict[str, Any] = {
+        "start": date(year, 12, 1),
+        "end": date(year + 1, 1, 1),
+        "as_of": _at(SHANGHAI, year, 12, 15),
+    }
+    note = f"due moment counted in calendar days, the soonest the workdays can end: calendar 'CN' has no holiday data for {year + 1} yet"
+    report = check(rules, OFFICE, [applied], **span)
+    assert [(o.step, o.status, o.due, o.note) for o in report.outcomes] == [
+        (1, "pending", end_of_day(date(year, 12, 30), SHANGHAI), note),
+        (2, "pending", end_of_day(date(year + 1, 1, 2), SHANGHAI), note),
+    ]
+    assert report.notes == (
+        f"2 steps have a due moment counted in calendar days, the soonest its workdays can end, as calendar 'CN' "
+        f"has no holiday data for {year + 1} yet: each such moment is after the audit moment, so the real one, no "
+        f"sooner, moves no verdict; check again once the calendar holds {year + 1}.",
+    )
+    assert report.findings[0].message.endswith(
+        f"step 1 of reply for a1 is not yet due (due no sooner than {year}-12-30 23:59:59 +08:00)"
+    )
+    # a reply by the audit moment meets the step, due however the calendar counts it
+    report = check(rules, OFFICE, [applied, replied], **span)
+    assert [(o.step, o.status, o.evidence, o.note) for o in report.outcomes] == [
+        (1, "met", ("a1", "r1"), note),
+        (2, "pending", ("a1",), None),  # 3 days from the reply: counted
+    ]
+    zh = check(rules, OFFICE, [applied], **span, lang="zh")
+    assert zh.notes[-1].startswith(
+        f"2 个步骤的截止时间按自然日计算(即工作日最早可能届满之时),因为日历 'CN' 尚无 {year + 1} 年"
+    )
+    with pytest.raises(CalendarError, match=f"no holiday data for {year + 1}"):
+        check(rules, OFFICE, [applied], **{**span, "as_of": _at(SHANGHAI, year, 12, 31)})
+
+
 def test_due_after_counts_from_the_periods_last_day_even_one_the_zone_skipped() -> None:
     """Kiritimati skipped 31 December 1994, the last day of 1994-Q4: 40 days after it is
     9 February 1995, as 40 days after 30 September is 9 November (it was counted from the 30th,
