@@ -110,6 +110,34 @@ def test_an_empty_output_name_is_a_usage_error() -> None:
         assert _run(*argv, "--output", "") == (2, "", "error: --output: expected a file name, got an empty one\n")
 
 
+def test_a_path_holding_a_nul_character_is_exit_2_naming_it(tmp_path: Path) -> None:
+    """A path with a NUL character in it (which a program calling `run` may pass, though no shell
+    can) names no file: exit 2 saying so of that path, the character named, for each file a command
+    reads or writes; it was exit 3, an internal error ("embedded null byte")."""
+    said = "the name holds a NUL character (U+0000), which no file's name can hold"
+    bad, shown = f"{tmp_path}/x\0.yaml", f"{tmp_path}/x[U+0000].yaml"
+
+    def given(flag: int, path: str = bad) -> list[str]:  # ARGS with the path at ``flag`` replaced
+        return [*ARGS[:flag], path, *ARGS[flag + 1 :]]
+
+    cannot_read = f"error: {shown}: cannot read the file: {said} [unreadable]\n"
+    cases = {
+        "rules": (given(1), cannot_read),
+        "org": (given(3), cannot_read),
+        "log": (
+            given(5, bad.replace(".yaml", ".csv")),
+            f"error: {shown.replace('.yaml', '.csv')}: cannot open the log: {said} [unreadable]\n",
+        ),
+        "map file": (given(7), cannot_read),
+        "output": ([*ARGS, "--output", bad], f"error: {shown}: {said}\n"),
+        "validate": (["validate", bad], cannot_read),
+        "coverage": (["coverage", bad], cannot_read),
+    }
+    for case, (argv, expected) in cases.items():
+        assert _run(*argv) == (2, "", expected), case
+    assert not list(tmp_path.iterdir())  # no report, nor a temporary file, was left
+
+
 def test_validate_tells_an_organisation_with_a_stray_rules_key_from_a_rule_set(tmp_path: Path) -> None:
     """A document is taken for the kind more of whose own keys it has: an organisation with a
     stray ``rules: []`` is an organisation whose ``/rules`` is an unknown key. Before, it was

@@ -2273,6 +2273,20 @@ def test_a_reader_closed_or_dropped_unread_closes_its_file(tmp_path: Path, name:
     assert [p.code for p in raised.value.problems] == ["unreadable"]
 
 
+@pytest.mark.parametrize("name", ["log\0.csv", "log\0.jsonl", "log\0.json", "log\0.xes"])
+def test_a_log_path_holding_a_nul_character_cannot_be_opened(tmp_path: Path, name: str) -> None:
+    """A path with a NUL character in it names no file: `read_events` raises `EventLogError`
+    saying the log cannot be opened, as for a missing file, where `open` raised its own
+    `ValueError` ("embedded null byte")."""
+    path = f"{tmp_path}/{name}"
+    with pytest.raises(EventLogError) as raised:
+        read_events(path, tz=ROME)
+    assert [(p.file, p.code) for p in raised.value.problems] == [(path, "unreadable")]
+    assert str(raised.value.problems[0].message) == (
+        "cannot open the log: the name holds a NUL character (U+0000), which no file's name can hold"
+    )
+
+
 @given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)), st.integers(-14 * 60, 14 * 60))
 def test_written_offsets_are_kept(wall: datetime, minutes: int) -> None:
     zone = timezone(timedelta(minutes=minutes))

@@ -1255,3 +1255,18 @@ def test_a_value_starting_with_a_reserved_character_is_said_to_need_quotes(tmp_p
     assert str(rule_info.value.problems[0].message).endswith(
         "; a plain value cannot start with '@': quote the text: words: '@all report it'"
     )
+
+
+@pytest.mark.parametrize("load", [load_rules, load_org, load_map_file])
+def test_a_path_holding_a_nul_character_is_a_file_that_cannot_be_read(
+    load: Callable[[str], object], tmp_path: Path
+) -> None:
+    """A path with a NUL character in it names no file: the loader says it cannot read it, as for a
+    missing file (a `LoadError`), where `open` raised its own `ValueError` ("embedded null byte")."""
+    path = f"{tmp_path}/rules\0.yaml"
+    with pytest.raises(LoadError) as info:
+        load(path)
+    assert [(p.file, p.code) for p in info.value.problems] == [(path, "unreadable")]
+    assert str(info.value.problems[0].message) == (
+        "cannot read the file: the name holds a NUL character (U+0000), which no file's name can hold"
+    )

@@ -39,7 +39,7 @@ from govrules.loaders import (
     sniff_kind,
     split_cross_check,
 )
-from govrules.messages import LANGUAGES, Reason, Wording, catalogue, fill, os_error, word
+from govrules.messages import LANGUAGES, Reason, Wording, catalogue, fill, openable, os_error, word
 from govrules.model import Organisation, RuleSet
 from govrules.obligations import LAST_RANGE_END, Context, iter_obligations, zone_of
 from govrules.obligations import Status as ObligationStatus
@@ -533,6 +533,7 @@ def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout:
             content(buffer)
             stdout.write(buffer.getvalue().decode("utf-8"))
         return
+    openable(output)
     try:
         special = not stat.S_ISREG(kind := os.stat(output).st_mode) and not stat.S_ISDIR(kind)
     except OSError:
@@ -608,7 +609,7 @@ def _document(path: str) -> str | bytes:
     try:
         if os.path.isfile(path):
             return path
-        with open(path, "rb") as handle:
+        with open(openable(path), "rb") as handle:
             return handle.read(DEFAULT_LIMITS.max_file_bytes + 1)
     except OSError:
         return path

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from govrules.errors import EventLogError, InvalidArgument, Problem
-from govrules.messages import Reason, Wording, os_error
+from govrules.messages import Reason, Wording, openable, os_error
 
 try:
     from govrules import _speedups as _speedups  # also used by the checker
@@ -1333,12 +1333,12 @@ def read_events(
     # or dropping it closes the file, whether it was read or not.
     try:
         if fmt == "xes":
-            handle_b = open(name, "rb")  # noqa: SIM115 - closed by the generator
+            handle_b = open(openable(name), "rb")  # noqa: SIM115 - closed by the generator
         else:
             # a JSON Lines record ends at a line feed only: a carriage return alone is JSON's
             # whitespace, inside a record or at its end
             newline = "\n" if fmt == "jsonl" else ""
-            handle: TextIO = open(name, encoding=encoding, errors="surrogateescape", newline=newline)  # noqa: SIM115
+            handle: TextIO = open(openable(name), encoding=encoding, errors="surrogateescape", newline=newline)  # noqa: SIM115
             handle = _drop_mark(handle, encoding, name, newline)  # closes the file if it fails
     except OSError as exc:
         raise EventLogError(

@@ -31,7 +31,7 @@ from typing_extensions import is_typeddict
 from govrules import model
 from govrules.errors import InvalidArgument, LoadError, OrganisationError, Problem, RuleSetError
 from govrules.events import FORMATS, FieldMap, known_encoding, time_format_problem, usable_delimiter
-from govrules.messages import Wording, os_error
+from govrules.messages import Wording, openable, os_error
 from govrules.model import (
     CalendarPeriod,
     FiscalYear,
@@ -1812,7 +1812,7 @@ M = TypeVar("M", bound=BaseModel)
 def _read_bytes(path: str | os.PathLike[str], error: type[LoadError], limits: Limits) -> tuple[bytes, str]:
     name = os.fspath(path)
     try:
-        size = os.stat(name).st_size
+        size = os.stat(openable(name)).st_size
         if size > limits.max_file_bytes:
             raise error(
                 [
@@ -1918,7 +1918,7 @@ def sniff_kind(source: str | os.PathLike[str] | bytes, *, file: str | None = Non
             data, _, _ = parse_document(source, file or "<string>")
         else:
             data, _, _ = parse_document(
-                Path(source).read_bytes()[: DEFAULT_LIMITS.max_file_bytes + 1], os.fspath(source)
+                Path(openable(os.fspath(source))).read_bytes()[: DEFAULT_LIMITS.max_file_bytes + 1], os.fspath(source)
             )
     except OSError:
         return "rules"

@@ -58,7 +58,7 @@ from govrules.events import (
 )
 from govrules.findings import Finding, FindingCode, Report, Severity
 from govrules.loaders import SourceMap, load_map_file, load_org, load_rules, meant_key, parse_document, pointer_step
-from govrules.messages import LANGUAGES, Reason
+from govrules.messages import LANGUAGES, Reason, openable
 from govrules.model import Organisation, RuleSet
 from govrules.obligations import LAST_RANGE_END, zone_of
 
@@ -311,7 +311,7 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """
     path = Path(path)
     try:
-        text = path.read_bytes()
+        text = Path(openable(str(path))).read_bytes()
     except OSError as exc:  # a folder named *.scenario.yaml, a dangling link
         reason = f"cannot read the scenario: {exc.strerror or exc}"
         raise LoadError([Problem(str(path), None, None, "", "unreadable", reason)]) from None

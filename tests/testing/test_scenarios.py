@@ -523,6 +523,21 @@ def test_cli_test_command(tmp_path: Path) -> None:
     assert f"error: {folder}: cannot read the scenario: Is a directory [unreadable]" in err
 
 
+def test_a_scenario_path_holding_a_nul_character_cannot_be_read(tmp_path: Path) -> None:
+    """A path with a NUL character in it names no file: `load_scenario` raises `LoadError` saying
+    it cannot read it, where `open` raised its own `ValueError` ("embedded null byte")."""
+    path = f"{tmp_path}/x\0.scenario.yaml"
+    with pytest.raises(LoadError) as info:
+        load_scenario(path)
+    assert [(p.file, p.code, p.message) for p in info.value.problems] == [
+        (
+            path,
+            "unreadable",
+            "cannot read the scenario: the name holds a NUL character (U+0000), which no file's name can hold",
+        )
+    ]
+
+
 def test_pairing_is_a_maximum_matching_without_recursion() -> None:
     """The first expectation takes a finding the second needs: it moves to its other one; and
     thousands of alike expectations pair one to one (the recursive search overflowed the stack

@@ -28,6 +28,7 @@ __all__ = [
     "format_instant",
     "format_period",
     "message",
+    "openable",
     "os_error",
     "word",
 ]
@@ -167,6 +168,19 @@ def os_error(exc: OSError) -> str:
         return text
     name = errno.errorcode.get(exc.errno or 0)
     return Wording(f"os-{name}", error=text) if name in _OS_SAID else text
+
+
+def openable(path: str) -> str:
+    """``path``, where a file may be named so; one holding a NUL character, which no file's name
+    can hold (`open` raises a `ValueError` for it, "embedded null byte"), raises the `OSError` of
+    a file that cannot be opened instead, so that it is said as one.
+
+    Raises:
+        OSError: ``path`` holds a NUL character (``EINVAL``).
+    """
+    if "\0" in path:
+        raise OSError(errno.EINVAL, Wording("os-nul"), path)
+    return path
 
 
 def _reason(key: str, values: dict[str, Any]) -> Reason:
