@@ -110,6 +110,43 @@ def test_an_empty_output_name_is_a_usage_error() -> None:
         assert _run(*argv, "--output", "") == (2, "", "error: --output: expected a file name, got an empty one\n")
 
 
+def test_a_flag_or_file_given_empty_is_a_usage_error() -> None:
+    """An empty value (a shell variable that was never set: ``--from "$START"``) is exit 2 naming
+    the flag, before anything is checked. ``--from``, ``--to``, ``--as-of``, ``--encoding`` and
+    ``--map-file`` given empty were taken as not given (a check over another range, or without the
+    map file, and a green exit code), and ``govrules test ""`` ran every scenario under the current
+    folder; an empty file name was said as ``error: : cannot read the file``."""
+    rules, org = str(EX / "rules.yaml"), str(EX / "org.yaml")
+    obligations = ["obligations", rules, "--org", org, "--from", "2024-01-01", "--to", "2024-01-31"]
+    cases = {
+        "--from": (
+            [*ARGS[:8], "--from", "", "--to", "2024-12-31"],
+            "--from: expected a date such as 2024-12-31, got ''",
+        ),
+        "--to": ([*ARGS[:8], "--to", ""], "--to: expected a date such as 2024-12-31, got ''"),
+        "--as-of": (
+            [*ARGS, "--as-of", ""],
+            "--as-of: expected an ISO 8601 moment such as 2024-12-31T23:59:59+08:00, got ''",
+        ),
+        "obligations --as-of": (
+            [*obligations, "--as-of", ""],
+            "--as-of: expected an ISO 8601 moment such as 2024-12-31T23:59:59+08:00, got ''",
+        ),
+        "--encoding": ([*ARGS, "--encoding", ""], "--encoding: unknown text encoding ''; expected one such as gb18030"),
+        "--map-file": ([*ARGS[:7], "", *ARGS[8:]], "--map-file: expected a file name, got an empty one"),
+        "RULES": (["check", "", *ARGS[2:]], "RULES: expected a file name, got an empty one"),
+        "--org": ([*ARGS[:3], "", *ARGS[4:]], "--org: expected a file name, got an empty one"),
+        "--events": ([*ARGS[:5], "", *ARGS[6:]], "--events: expected a file name, got an empty one"),
+        "second --events": ([*ARGS, "--events", ""], "--events: expected a file name, got an empty one"),
+        "obligations RULES": (["obligations", "", *obligations[2:]], "RULES: expected a file name, got an empty one"),
+        "validate": (["validate", rules, ""], "FILE: expected a file name, got an empty one"),
+        "coverage": (["coverage", ""], "RULES: expected a file name, got an empty one"),
+        "test": (["test", ""], "PATH: expected a file name, got an empty one"),
+    }
+    for case, (argv, said) in cases.items():
+        assert _run(*argv) == (2, "", f"error: {said}\n"), case
+
+
 def test_a_path_holding_a_nul_character_is_exit_2_naming_it(tmp_path: Path) -> None:
     """A path with a NUL character in it (which a program calling `run` may pass, though no shell
     can) names no file: exit 2 saying so of that path, the character named, for each file a command

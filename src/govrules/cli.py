@@ -226,8 +226,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             "schema": _schema,
             "test": _test,
         }[args.command]
-        if getattr(args, "output", None) == "":  # not the folder it would be written into
-            raise _UsageError(Wording("usage-output-empty"))
+        _require_named(args)
         if args.command in _FORMATS and args.format is None:
             args.format = _output_format(args.command, args.output)
         return handler(args, stdout, stderr)
@@ -256,6 +255,28 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
+_FILE_ARGUMENTS = {
+    "rules": "RULES",
+    "org": "--org",
+    "events": "--events",
+    "map_file": "--map-file",
+    "output": "--output",
+    "files": "FILE",
+    "paths": "PATH",
+}
+"""The arguments of the commands that name files, as the usage names them."""
+
+
+def _require_named(args: argparse.Namespace) -> None:
+    """Refuse a file argument given empty (a shell variable never set: ``--map-file "$MAP"``),
+    which would be taken as not given, or as the current folder (``--output ""``, ``test ""``).
+    The other flags given empty are refused where they are read, as text they cannot read."""
+    for name, flag in _FILE_ARGUMENTS.items():
+        value = getattr(args, name, None)
+        if value == "" or (isinstance(value, list) and "" in value):
+            raise _UsageError(Wording("usage-file-empty", flag=flag))
+
+
 def _parse_date(text: str, flag: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -280,7 +301,7 @@ def _field_map(args: argparse.Namespace) -> MapFile:
     base, fmt, encoding, delimiter = (
         load_map_file(args.map_file) if args.map_file else MapFile(FieldMap(), None, None, None)
     )
-    if args.encoding and not known_encoding(args.encoding):
+    if args.encoding is not None and not known_encoding(args.encoding):
         raise _UsageError(Wording("usage-encoding", encoding=args.encoding))
     try:
         return MapFile(FieldMap.parse(args.map, base), fmt, args.encoding or encoding, delimiter)
@@ -296,8 +317,8 @@ def _range_end(end_day: date) -> date:
 
 
 def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date, datetime]:
-    as_of = _parse_moment(args.as_of, tz) if args.as_of else None
-    if args.end:
+    as_of = _parse_moment(args.as_of, tz) if args.as_of is not None else None
+    if args.end is not None:
         end = _range_end(_parse_date(args.end, "--to"))
     else:
         try:
@@ -308,10 +329,12 @@ def _range(args: argparse.Namespace, tz: Any, now: datetime) -> tuple[date, date
             last = LAST_RANGE_END - timedelta(days=1)  # where a range may end
             raise _UsageError(Wording("usage-as-of-at-calendar-end", as_of=args.as_of, last=last))
         end = _range_end(last_day)
-    start_day = _parse_date(args.start, "--from") if args.start else date((end - timedelta(days=1)).year, 1, 1)
+    start_day = (
+        _parse_date(args.start, "--from") if args.start is not None else date((end - timedelta(days=1)).year, 1, 1)
+    )
     if end <= start_day:
         last = end - timedelta(days=1)
-        given = "to" if args.end else ("as-of" if args.as_of else "today")
+        given = "to" if args.end is not None else ("as-of" if args.as_of is not None else "today")
         raise _UsageError(Wording(f"usage-{given}-before-from", last=last, start=start_day))
     from govrules.durations import start_of_day
 
@@ -696,7 +719,7 @@ def _obligations(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     end = _range_end(_parse_date(args.end, "--to"))
     if end <= start:
         raise _UsageError(Wording("usage-to-before-from", last=args.end, start=args.start))
-    as_of = _parse_moment(args.as_of, tz) if args.as_of else _default_as_of(end, tz, datetime.now(UTC))
+    as_of = _parse_moment(args.as_of, tz) if args.as_of is not None else _default_as_of(end, tz, datetime.now(UTC))
     ctx = Context.make(rules, org, start=start, end=end, as_of=as_of)
     from govrules.renderers.calendar import render_obligations
 
