@@ -2782,6 +2782,65 @@ def test_text_after_the_bracket_on_a_broken_last_records_line_stops_the_reading(
     assert reading_stopped(stop.reason) == StoppedAt(3)
 
 
+_XES_EVENT = (
+    '<event><string key="concept:name" value="report"/><string key="org:resource" value="{actor}"/>'
+    '<date key="time:timestamp" value="2024-03-01T09:00:00+01:00"/></event>\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("declared", "actor", "said", "said_zh"),
+    [
+        (
+            '<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">',
+            "&b;",
+            "the log declares the XML entity 'a', which is not read (an entity may expand a few bytes "
+            "into gigabytes, or read another file): write the log without an <!ENTITY> declaration",
+            "日志声明了 XML 实体 'a',不予读取(实体可能把几个字节展开成数 GB,或读取另一个文件):请写出不含 <!ENTITY> 声明的日志",
+        ),
+        (
+            '<!ENTITY secret SYSTEM "file:///etc/hostname">',
+            "&secret;",
+            "the log declares the XML entity 'secret', which is not read (an entity may expand a few "
+            "bytes into gigabytes, or read another file): write the log without an <!ENTITY> declaration",
+            "日志声明了 XML 实体 'secret',不予读取(实体可能把几个字节展开成数 GB,或读取另一个文件):请写出不含 <!ENTITY> 声明的日志",
+        ),
+    ],
+    ids=["expansion", "another-file"],
+)
+def test_an_xes_log_declaring_an_entity_is_refused_saying_so_at_its_record(
+    tmp_path: Path, declared: str, actor: str, said: str, said_zh: str
+) -> None:
+    """An XES log that declares an XML entity (an expansion bomb, a file it would read) stops its
+    reading at the record after the last one read, the reason saying which entity and what to
+    write, where it said defusedxml's repr (``EntitiesForbidden(name='a', system_id=None, ...)``)
+    as an unreadable log, at no record number."""
+    data = (
+        f'<?xml version="1.0"?>\n<!DOCTYPE log [{declared}]>\n<log>\n<trace>\n'
+        + _XES_EVENT.format(actor="school")
+        + _XES_EVENT.format(actor=actor)
+        + "</trace>\n</log>\n"
+    ).encode()
+    [rejected] = _read(tmp_path, "log.xes", data)
+    assert isinstance(rejected, Rejected)
+    assert (rejected.line, rejected.numbered) == (1, True)
+    assert rejected.reason == f"refused XML: {said}; reading stopped: the rest of the file cannot be read"
+    assert rejected.reason_in("zh") == f"拒绝处理的 XML:{said_zh};读取中止:文件其余部分无法读取"
+    assert reading_stopped(rejected.reason) == StoppedAt(None)
+
+
+def test_an_xes_log_in_an_encoding_python_lacks_is_refused_at_its_first_record(tmp_path: Path) -> None:
+    """An XES log declaring an encoding Python does not know stops its reading at its first
+    record, which the reason and the record number say (it was said at no record number)."""
+    data = b'<?xml version="1.0" encoding="x-unknown"?>\n<log>\n<trace>\n' + _XES_EVENT.format(actor="s").encode()
+    [rejected] = _read(tmp_path, "log.xes", data)
+    assert isinstance(rejected, Rejected)
+    assert (rejected.line, rejected.numbered) == (1, True)
+    assert rejected.reason == (
+        "unreadable XES (XML): unknown encoding: x-unknown; reading stopped: the rest of the file cannot be read"
+    )
+
+
 def test_malformed_xes_says_the_line_reading_stopped_at(tmp_path: Path) -> None:
     event = (
         '<event><string key="concept:name" value="report"/><string key="org:resource" value="school"/>'

@@ -2420,6 +2420,7 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
     """
     from xml.etree.ElementTree import ParseError
 
+    from defusedxml import DefusedXmlException, EntitiesForbidden
     from defusedxml.ElementTree import iterparse
 
     name = builder.file
@@ -2476,12 +2477,10 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
         except ParseError as exc:  # numbered as the record it stops: the XML line is in the message
             at = exc.position[0] if isinstance(getattr(exc, "position", None), tuple) else 0
             yield Rejected(name, number + 1, Reason("xes-malformed", n=number, error=str(exc), line=at))
+        except DefusedXmlException as exc:  # an entity declared (a ValueError, so caught first)
+            said = Reason("xml-entity", name=exc.name) if isinstance(exc, EntitiesForbidden) else str(exc)
+            yield Rejected(name, number + 1, Reason("xml-refused", error=said))
         except (LookupError, ValueError) as exc:  # an unknown encoding declaration, bad bytes
-            yield Rejected(name, None, Reason("xes-unreadable", error=str(exc)))
-        except Exception as exc:  # defusedxml refuses entities and DTDs
-            if type(exc).__module__.startswith("defusedxml"):
-                yield Rejected(name, None, Reason("xml-refused", error=str(exc)))
-            else:
-                raise
+            yield Rejected(name, number + 1, Reason("xes-unreadable", error=str(exc)))
         else:  # read whole: a key may be in what was not read
             builder.said_unheld()
