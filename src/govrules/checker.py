@@ -3007,6 +3007,9 @@ def check(
         RuleSetError: the rules name roles, relations, actors or calendars the organisation
             lacks, or the rule set has a problem its loader refuses (one made in Python, or
             changed since it was loaded); the organisation's problems, if any, are listed too.
+            Or a rule's window has no day in one of its periods in the range, which loading
+            leaves to the check for a recurrence's or a named calendar's periods (``bad-window``,
+            at the window's line).
         OrganisationError: the organisation's exemptions name unknown rules, or it has a
             problem its loader refuses (an actor id used twice, an exemption of an unknown
             actor...).

@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from govrules.calendars import BusinessCalendar, get_calendar
 from govrules.durations import Duration, Unit, deadline, end_of_day, fixed_offset, local_date, start_of_day
-from govrules.errors import CalendarError, InvalidArgument
+from govrules.errors import CalendarError, InvalidArgument, Problem, RuleSetError
 from govrules.messages import format_period
 from govrules.model import (
     Actor,
@@ -758,6 +758,19 @@ def _limit(
         return limit
 
 
+def _window_missed(rules: RuleSet, rule: RecurringRule, missed: str) -> Problem:
+    """The problem of ``rule``'s ``month``/``days`` window, which has no day in a period of its
+    rule (``missed``), as loading says it of a calendar grain's, at the window's place in the rule
+    set's file (loading leaves a recurrence's and a named calendar's periods, and periods an
+    exemption or effective dates may leave out, to the check)."""
+    pointer = f"/rules/{rules.rules.index(rule)}/window"
+    message = f"expected a window with a day in every period of the rule; {missed}"
+    if rules._source is None:  # made in Python: no file, as the cross-check names it
+        return Problem("<rules>", None, None, pointer, "bad-window", message)
+    problem: Problem = rules._source.problem(pointer, "bad-window", message)
+    return problem
+
+
 def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) -> Iterator[Obligation]:
     """Obligations of one recurring rule over ``[start, end)``, sorted (rolling rules give none)."""
     if rule.every is None:
@@ -794,6 +807,9 @@ def rule_obligations(ctx: Context, rule: RecurringRule, start: date, end: date) 
             try:
                 first, after = window_dates(ctx, period, rule.window)
             except InvalidArgument as exc:
+                window = ctx.rules.window(rule.window)
+                if window.first is None and window.last is None:  # a month/days window missing a period
+                    raise RuleSetError([_window_missed(ctx.rules, rule, str(exc))]) from None
                 raise InvalidArgument(f"rule {rule.id!r}: {exc}") from None
             ws, we = start_of_day(first, ctx.tz), end_of_day(after - timedelta(days=1), ctx.tz)
             while we < ws:  # its days are all ones the zone skips: the period's nearest day that is not
@@ -885,7 +901,8 @@ def obligations(
     Raises:
         InvalidArgument: an empty range, a naive ``as_of``, or a rule that cannot be expanded.
         RuleSetError: the rules name a role, relation, actor or calendar the organisation lacks
-            (a misspelt role would owe nothing), as `govrules.check` raises.
+            (a misspelt role would owe nothing), as `govrules.check` raises; while iterating, a
+            rule's window has no day in one of its periods (``bad-window``, at the window's line).
         OrganisationError: the organisation's exemptions name unknown rules, or it has a
             problem its loader refuses (made in Python, or changed since it was loaded).
         CalendarError: while iterating, the rule set's business-day calendar (``calendar:

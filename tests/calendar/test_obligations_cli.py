@@ -427,6 +427,85 @@ def test_a_window_outside_its_period_exits_2_at_its_line(files: tuple[str, str],
     assert "bad.yaml:23:5: /rules/1/window" in err and "2023-H1 has no month 12 [bad-window]" in err
 
 
+_WINDOWS_LEFT_TO_THE_CHECK = """\
+id: windows
+title: Windows
+timezone: Europe/Rome
+rules:
+  - id: daily-check
+    kind: recurring
+    clause: C1
+    who: {role: unit}
+    action: check
+    every: {rrule: FREQ=DAILY, start: 2024-01-01}
+    window: {days: 29-last}
+  - id: term-report
+    kind: recurring
+    clause: C2
+    who: {role: unit}
+    action: report
+    every: {calendar: term}
+    window: {month: 8}
+"""
+_ORG_WITH_TERMS = """\
+id: org
+name: Org
+actors:
+  - {id: unit-1, roles: [unit]}
+calendars:
+  term:
+    - {id: 2024-1, start: 2024-02-01, end: 2024-06-30}
+"""
+
+
+@pytest.mark.parametrize(
+    ("rule", "said"),
+    [
+        (
+            0,
+            "windows.yaml:11:5: /rules/0/window expected a window with a day in every period of the rule; the window "
+            "(days 29-last) has no day inside period 2024-01-01/2024-01-02 (2024-01-01 to 2024-01-01) [bad-window]",
+        ),
+        (
+            1,
+            "windows.yaml:11:5: /rules/0/window expected a window with a day in every period of the rule; period "
+            "2024-1 has no month 8 [bad-window]",
+        ),
+    ],
+    ids=["recurrence", "named-calendar"],
+)
+def test_a_window_the_loader_leaves_to_the_check_is_refused_at_its_line(tmp_path: Path, rule: int, said: str) -> None:
+    """A window with no day in a period of a recurrence or of a named calendar, which loading does
+    not try (the periods come with the recurrence or the organisation), is refused by the check as
+    loading refuses one of a calendar grain: a `RuleSetError` at the window's line, exit 2 saying
+    it there, for `check` and `obligations` alike. It was an `InvalidArgument` naming the rule
+    only ("rule 'daily-check': the window ..."), at no file or line."""
+    from govrules import check, load_org, load_rules
+    from govrules.errors import RuleSetError
+
+    kept = _WINDOWS_LEFT_TO_THE_CHECK.split("  - id: ")
+    rules_file, org_file, log = tmp_path / "windows.yaml", tmp_path / "org.yaml", tmp_path / "log.csv"
+    rules_file.write_text(kept[0] + "  - id: " + kept[1 + rule], encoding="utf-8")
+    org_file.write_text(_ORG_WITH_TERMS, encoding="utf-8")
+    log.write_text("id,time,actor,action\ne1,2024-03-05T10:00:00+01:00,unit-1,check\n", encoding="utf-8")
+    assert _run("validate", str(rules_file), str(org_file))[0] == 0  # as documented: left to the check
+    with pytest.raises(RuleSetError) as info:
+        check(load_rules(rules_file), load_org(org_file), [], start=date(2024, 1, 1), end=date(2025, 1, 1))
+    problem = info.value.problems[0]
+    assert (problem.code, problem.pointer, problem.file, problem.line) == (
+        "bad-window",
+        "/rules/0/window",
+        str(rules_file),
+        11,
+    )
+    span = ["--from", "2024-01-01", "--to", "2024-12-31"]
+    for argv in (
+        ["check", str(rules_file), "--org", str(org_file), "--events", str(log), *span],
+        ["obligations", str(rules_file), "--org", str(org_file), *span],
+    ):
+        assert _run(*argv) == (2, "", f"error: {tmp_path}/{said}\n"), argv[0]
+
+
 def test_a_year_without_holiday_data_exits_2_naming_the_year(files: tuple[str, str], tmp_path: Path) -> None:
     """Rolling to a workday in a year the CN calendar does not cover is an error, not a guess."""
     rules = tmp_path / "roll.yaml"
