@@ -36,6 +36,7 @@ from govrules.events import (
     read_events,
     reading_stopped,
 )
+from govrules.messages import Reason
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -44,6 +45,13 @@ def _read(tmp_path: Path, name: str, data: bytes, **kwargs: object) -> list[Even
     path = tmp_path / name
     path.write_bytes(data)
     return list(read_events(path, tz=ROME, **kwargs))  # type: ignore[arg-type]
+
+
+_LEFT_OPEN = events_module._LEFT_OPEN
+
+
+def _left_open_past_limit() -> Reason:
+    return Reason("left-open-past-limit", limit=csv.field_size_limit())
 
 
 class TestCsv:
@@ -55,10 +63,28 @@ class TestCsv:
         lines = ['e0,2024-03-01T09:00:00+01:00,school,report,"left open\n']
         lines += [f"e{i},2024-03-01T09:00:00+01:00,school,report,{'x' * 100}\n" for i in range(1, rows + 1)]
         read = _read(tmp_path, "log.csv", ("id,time,actor,action,note\n" + "".join(lines)).encode())
-        assert read[0] == Rejected(str(tmp_path / "log.csv"), 2, events_module._LEFT_OPEN)
+        assert read[0] == Rejected(str(tmp_path / "log.csv"), 2, _left_open_past_limit() if rows > 1000 else _LEFT_OPEN)
         assert [(e.id, e.line) for e in read[1:] if isinstance(e, Event)] == [
             (f"e{i}", i + 2) for i in range(1, rows + 1)
         ]
+
+    def test_a_quoted_cell_closed_past_the_field_limit_is_said_too_long_not_left_open(self, tmp_path: Path) -> None:
+        """A quoted cell that closes, but only past the csv module's field limit (131,072
+        characters), is rejected at the line it opens as running past the limit, not as a quote
+        never closed, and the lines after it are read as rows of their own: those of the cell
+        rejected for their width, the event after it read."""
+        cell = "x\n" * 70_000  # 140,000 characters over 70,000 lines
+        data = f'id,time,actor,action,note\ne1,2024-03-01T09:00:00+01:00,school,report,"{cell}"\n'
+        data += "e2,2024-03-02T09:00:00+01:00,school,report,done\n"
+        read = _read(tmp_path, "log.csv", data.encode())
+        assert read[0] == Rejected(str(tmp_path / "log.csv"), 2, _left_open_past_limit())
+        assert read[0].reason == (
+            "a quoted cell that opens on this line runs past the field limit (131072 characters) without "
+            "closing, so the csv module would read the rest of the file into it; the lines after this one "
+            "are read as rows of their own"
+        )
+        assert [(e.id, e.line) for e in read if isinstance(e, Event)] == [("e2", 70_003)]
+        assert len(read) == 70_002  # every line after the header a record: 70,001 of them rejected
 
     def test_a_quote_closed_astray_on_a_later_line_rejects_its_first_line_only(self, tmp_path: Path) -> None:
         """A stray quote (``"Monthly report``) that a later line's quote closes with text after
@@ -2579,7 +2605,6 @@ def test_a_rejected_records_reason_is_said_in_the_reports_language(tmp_path: Pat
     import pickle
 
     from govrules import check, load_org, load_rules
-    from govrules.messages import Reason
 
     example = Path(__file__).resolve().parents[1] / "examples" / "school-ideology"
     log = tmp_path / "log.csv"

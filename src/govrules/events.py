@@ -1831,6 +1831,12 @@ _LEFT_OPEN = Reason("left-open")
 _CLOSED_ASTRAY = Reason("closed-astray")
 
 
+def _left_open_past_limit() -> Reason:
+    """Why a row whose quoted cell runs past the csv module's field limit is rejected: the cell
+    may close further on (a cell too long) or never (a stray quote), which is not read to know."""
+    return Reason("left-open-past-limit", limit=csv.field_size_limit())
+
+
 def _csv_rows(
     name: str,
     lines: Iterable[str],
@@ -1849,9 +1855,9 @@ def _csv_rows(
     Returns how many of ``lines`` were read.
 
     A row whose quoted cell is never closed (`_left_open`), which the csv module would read to
-    the end of the file, or until it passes the field limit, is rejected at the line it starts
-    at, and the lines after that one are read again as rows: one stray quote costs one record,
-    not the rest of the log."""
+    the end of the file, or until it passes the field limit (where it may close further on, a
+    cell too long), is rejected at the line it starts at, and the lines after that one are read
+    again as rows: one stray quote costs one record, not the rest of the log."""
     rows: list[list[str]] = []
     ends: list[int] = []
     chars = 0
@@ -1906,7 +1912,7 @@ def _csv_rows(
             yield from batch()
             row_lines = tape.take()
             if _left_open("".join(row_lines), delimiter):
-                yield Rejected(name, start, _LEFT_OPEN)
+                yield Rejected(name, start, _left_open_past_limit())
                 reader = reopened(row_lines)
                 continue
             yield Rejected(name, start, Reason("malformed-csv", error=str(exc)))
