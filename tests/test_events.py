@@ -202,6 +202,22 @@ class TestCsv:
         (event,) = _read(tmp_path, "log.csv", data, fmap=fmap)
         assert isinstance(event, Event) and (event.actor, event.action) == ("police", "report")
 
+    def test_a_constant_is_stripped_as_a_value_is_and_a_blank_one_is_refused(self, tmp_path: Path) -> None:
+        """A quoted constant is a field's value, stripped of blanks at its edges as every value is
+        (``' police '`` gave the actor `` police ``, unknown to the organisation); one of blanks
+        only (``' '``) would be no value, and is refused as an empty one (``''``) is: it gave every
+        record the actor `` ``, said as an unknown actor."""
+        data = b"id,when,by,what\n" + b"a,2024-03-01T09:00:00+01:00,,report\n"
+        fmap = FieldMap.parse(["time=when", "actor=by|' police '", "action=what"])
+        (event,) = _read(tmp_path, "log.csv", data, fmap=fmap)
+        assert isinstance(event, Event) and event.actor == "police"
+        for blank in ("' '", '"\t "', "by|'\u3000'"):
+            with pytest.raises(InvalidArgument) as raised:
+                FieldMap.parse([f"actor={blank}"])
+            assert str(raised.value) == (
+                f"expected a column or a quoted text in each alternative of {'actor=' + blank!r}, got an empty one"
+            )
+
     @pytest.mark.parametrize(
         ("mapped", "absent"),
         [

@@ -280,7 +280,7 @@ class FieldMap:
 
         Raises:
             InvalidArgument: an item is not ``FIELD=COLUMN``, names an unknown field, or has an empty
-                alternative or an empty constant (``''``).
+                alternative or an empty constant (``''``, or one of blanks only).
         """
         fields = dict(base.fields) if base else {}
         for item in items:
@@ -293,7 +293,7 @@ class FieldMap:
                     Wording("map-unknown-field", name=name, item=item, fields=", ".join(EVENT_FIELDS))
                 )
             for source in (s.strip() for s in column.split("|")):
-                if not source or (_is_constant(source) and len(source) == 2):
+                if not source or (_is_constant(source) and not source[1:-1].strip()):
                     raise InvalidArgument(Wording("map-empty-alternative", item=item))
             fields[name] = column.strip()
         if base is None:
@@ -626,7 +626,7 @@ class _Builder:
             constant: str | None = None
             for source in self.sources[name]:
                 if _is_constant(source):
-                    constant = source[1:-1]
+                    constant = source[1:-1].strip()  # a value, stripped as a column's are
                     break
                 columns.append(source)
             self.plan.append((name, tuple(columns), constant))
