@@ -203,6 +203,7 @@ def iter_rrule_periods(rule: str, *, dtstart: date, start: date, end: date, week
 
 
 _SUB_DAILY = re.compile(r"(^|;)\s*FREQ\s*=\s*(HOURLY|MINUTELY|SECONDLY)\s*(;|$)", re.IGNORECASE)
+_UNTIL_IN_UTC = re.compile(r"(^|;)\s*UNTIL\s*=\s*([0-9]{8})T[0-9]{6}Z\s*(;|$)", re.IGNORECASE)
 
 
 def parse_rrule(rule: str, *, dtstart: date, week_start: int = 0) -> _rrule.rrule:
@@ -212,7 +213,8 @@ def parse_rrule(rule: str, *, dtstart: date, week_start: int = 0) -> _rrule.rrul
     one; it matters for weekly rules with an ``INTERVAL`` (RFC 5545 §3.3.10).
 
     Raises:
-        PeriodError: the text is not one RRULE, or its frequency is finer than a day.
+        PeriodError: the text is not one RRULE, its frequency is finer than a day, or its
+            ``UNTIL`` is a time in UTC (the recurrence's start is a day, and so must ``UNTIL`` be).
     """
     text = rule.strip()
     if text.upper().startswith("RRULE:"):
@@ -223,6 +225,11 @@ def parse_rrule(rule: str, *, dtstart: date, week_start: int = 0) -> _rrule.rrul
         raise PeriodError(
             f"periods are whole days: expected FREQ=DAILY, WEEKLY, MONTHLY or YEARLY, got {rule!r} "
             "(for example 'FREQ=MONTHLY;BYMONTHDAY=-1' or 'FREQ=WEEKLY;BYDAY=MO')"
+        )
+    if until := _UNTIL_IN_UTC.search(text):  # dateutil would ask for UTC, as for a start in a zone
+        raise PeriodError(
+            "expected UNTIL as a day, as the recurrence's 'start' is one (RFC 5545 §3.3.10): write "
+            f"UNTIL={until.group(2)}, got {rule!r}"
         )
     try:
         parsed = _rrule.rrulestr(text, dtstart=datetime.combine(dtstart, time(0)), forceset=False)

@@ -354,6 +354,22 @@ def test_rrule_errors_say_what_is_wrong(text: str, fragment: str) -> None:
         parse_rrule(text, dtstart=date(2024, 1, 1))
 
 
+@pytest.mark.parametrize("until", ["20240301T000000Z", "20240301t120000z"])
+def test_an_until_in_utc_is_asked_for_as_a_day(until: str) -> None:
+    """A recurrence starts on a day (its ``start``), so RFC 5545 has its ``UNTIL`` a day too: one
+    written in UTC is refused asking for the day, where dateutil's own words asked for UTC ("RRULE
+    UNTIL values must be specified in UTC when DTSTART is timezone-aware"), which it was. A day,
+    and a local time without ``Z``, are read."""
+    with pytest.raises(PeriodError) as raised:
+        parse_rrule(f"FREQ=WEEKLY;UNTIL={until};BYDAY=MO", dtstart=date(2024, 1, 1))
+    assert str(raised.value) == (
+        f"expected UNTIL as a day, as the recurrence's 'start' is one (RFC 5545 §3.3.10): write "
+        f"UNTIL=20240301, got 'FREQ=WEEKLY;UNTIL={until};BYDAY=MO'"
+    )
+    for readable in ("20240301", "20240301T000000"):
+        assert parse_rrule(f"FREQ=WEEKLY;UNTIL={readable};BYDAY=MO", dtstart=date(2024, 1, 1)).count() == 9
+
+
 def test_the_docstring_examples_of_the_calendar_modules_hold() -> None:
     """The examples in the docstrings of periods and durations run as written."""
     import doctest
