@@ -1187,14 +1187,19 @@ def _interned(values: list[str | None]) -> list[str | None]:
 
 
 def known_encoding(name: str) -> bool:
-    """Whether Python can decode text in the encoding ``name`` (a log's, a map file's, ``--encoding``):
-    a codec that turns bytes into bytes (``base64``, ``hex``) or text into text (``rot13``) is not
-    one."""
+    """Whether Python can decode a log's text in the encoding ``name`` (a log's, a map file's,
+    ``--encoding``): a codec that turns bytes into bytes (``base64``, ``hex``) or text into text
+    (``rot13``) is not one, nor one that cannot keep the bytes that do not decode to be said
+    (``idna``, ``punycode``: a log is read with ``surrogateescape``) or decodes nothing
+    (``undefined``)."""
     try:
         codec = codecs.lookup(name)
-    except LookupError:
+        if getattr(codec, "_is_text_encoding", True) is False:
+            return False
+        codec.incrementaldecoder(errors="surrogateescape").decode(b"", final=True)
+    except (LookupError, UnicodeError):
         return False
-    return getattr(codec, "_is_text_encoding", True) is not False
+    return True
 
 
 def detect_format(path: str) -> str:

@@ -320,6 +320,18 @@ def test_a_closed_standard_output_is_said_as_such() -> None:
             [],
             "{map}:2:1: /encoding unknown text encoding 'base64'; expected one such as gb18030 [bad-encoding]",
         ),
+        # text codecs that cannot read a log: bytes that do not decode are kept to be said, which
+        # these refuse to do (idna, punycode), or nothing decodes (undefined); they were taken, and
+        # the log refused as one that does not read ("Unsupported error handling surrogateescape")
+        *(
+            (
+                f"fields: {{time: Completed at}}\nencoding: {codec}\n",
+                [],
+                f"{{map}}:2:1: /encoding unknown text encoding '{codec}'; expected one such as gb18030 [bad-encoding]",
+            )
+            for codec in ("idna", "punycode", "undefined")
+        ),
+        (None, ["--encoding", "idna"], "--encoding: unknown text encoding 'idna'; expected one such as gb18030"),
         # a delimiter of two characters (a tab written unquoted is a backslash and a t), or none
         *(
             (
