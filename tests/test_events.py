@@ -450,6 +450,25 @@ def test_a_number_no_float_holds_rejects_its_record(tmp_path: Path, name: str) -
     assert cast(Event, read[2]).attributes == {"n": 1.5e300}
 
 
+@pytest.mark.parametrize("name", ["log.jsonl", "log.json"])
+def test_an_integer_longer_than_python_reads_rejects_its_record_saying_the_limit(tmp_path: Path, name: str) -> None:
+    """An integer of more digits than Python converts (4,300) rejects its record saying the limit,
+    as a rule file's does, where it said Python's own words, which ask the reader to raise the
+    limit with ``sys.set_int_max_str_digits()``; the records after it are read."""
+    lines = [
+        '{"id": %s, "time": "2024-01-16T14:00:00+01:00", "actor": "b1", "action": "report"}' % ("9" * 5000),
+        '{"id": "e2", "time": "2024-01-16T14:00:00+01:00", "actor": "b1", "action": "report", "n": -%s}' % ("1" * 4301),
+        '{"id": "e3", "time": "2024-01-16T14:00:00+01:00", "actor": "b1", "action": "report", "n": %s}' % ("7" * 4300),
+    ]
+    text = "\n".join(lines) + "\n" if name == "log.jsonl" else "[" + ",\n".join(lines) + "]"
+    read = _read(tmp_path, name, text.encode())
+    assert [(type(r).__name__, r.line) for r in read] == [("Rejected", 1), ("Rejected", 2), ("Event", 3)]
+    assert [cast(Rejected, r).reason for r in read[:2]] == [
+        "invalid JSON: expected a number of at most 4300 digits, got one of 5000",
+        "invalid JSON: expected a number of at most 4300 digits, got one of 4301",
+    ]
+
+
 def test_a_carriage_return_inside_a_json_lines_record_does_not_end_it(tmp_path: Path) -> None:
     """A JSON Lines record ends at a line feed; a carriage return alone is JSON's whitespace.
     Before, a record holding one was read as two lines, both rejected as invalid JSON, and every
@@ -1858,7 +1877,7 @@ _E = '{"id": "e%d", "time": "2024-03-01T09:00:00+01:00", "actor": "school", "act
         (
             f'[{_E % 1}, {{"id": "e2", "n": {"9" * 4301}}}, {_E % 3}]',
             ["e1", "e3"],
-            (2, "invalid JSON: Exceeds the limit"),
+            (2, "invalid JSON: expected a number of at most 4300 digits"),
         ),
         # a number no float holds (read as infinity by `json`, which has none)
         (

@@ -2049,6 +2049,20 @@ def _line_batches(handle: Iterator[str], first: int = 1) -> Iterator[tuple[list[
         yield texts, list(range(first, first + len(texts)))
 
 
+_INT_LIMIT = re.compile(
+    r"Exceeds the limit \(([0-9]+) digits\) for integer string conversion: value has ([0-9]+) digits"
+)
+
+
+def _json_error(exc: BaseException) -> str:
+    """What reading a JSON record raised, in words: an integer longer than Python converts said as
+    a rule file's is ("expected a number of at most 4300 digits, got one of 5000"), not in
+    Python's own words, which ask the reader to raise the limit (``sys.set_int_max_str_digits()``)."""
+    error = str(getattr(exc, "msg", exc))
+    too_long = _INT_LIMIT.match(error)
+    return f"expected a number of at most {too_long[1]} digits, got one of {too_long[2]}" if too_long else error
+
+
 def _json_record(builder: _Builder, text: str, name: str, number: int) -> Event | Rejected:
     repeated: list[str] = []
     try:
@@ -2056,7 +2070,7 @@ def _json_record(builder: _Builder, text: str, name: str, number: int) -> Event 
     except (json.JSONDecodeError, ValueError, RecursionError) as exc:
         if not isinstance(exc, json.JSONDecodeError | RecursionError) and builder.listening:
             _held_all_the_same(builder, text)
-        error = str(getattr(exc, "msg", exc))
+        error = _json_error(exc)
         # values after a carriage return: records ended by carriage returns alone (an old export)
         cr = isinstance(exc, json.JSONDecodeError) and error == "Extra data" and "\r" in text[: exc.pos]
         return Rejected(name, number, Reason("invalid-json-cr" if cr else "invalid-json", error=error))
@@ -2219,7 +2233,7 @@ def _json_array_values(
         try:
             return int(text)
         except ValueError as exc:
-            spoilt.append(str(exc).split(";")[0])
+            spoilt.append(_json_error(exc))
             return None
 
     def real(text: str) -> float | None:
