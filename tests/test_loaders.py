@@ -1270,3 +1270,19 @@ def test_a_path_holding_a_nul_character_is_a_file_that_cannot_be_read(
     assert str(info.value.problems[0].message) == (
         "cannot read the file: the name holds a NUL character (U+0000), which no file's name can hold"
     )
+
+
+def test_an_id_beyond_ascii_is_refused_asking_for_ascii_letters() -> None:
+    """An id is ASCII: a Chinese one (``第一支部``) or one with an accent is refused saying ASCII
+    letters, where the message asked for "letters", which those are."""
+    text = "id: o\nname: O\nactors:\n  - {id: 第一支部}\n  - {id: café}\n"
+    with pytest.raises(OrganisationError) as info:
+        load_org(text.encode(), file="org.yaml")
+    assert [(p.line, p.pointer, p.code) for p in info.value.problems] == [
+        (4, "/actors/0/id", "bad-id"),
+        (5, "/actors/1/id", "bad-id"),
+    ]
+    assert info.value.problems[0].message == (
+        "expected an id of ASCII letters and digits (A-Z, a-z, 0-9) and '.', '_', ':', '/', '-' (no spaces), "
+        "starting with a letter or digit, got '第一支部'"
+    )

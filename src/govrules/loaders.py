@@ -639,7 +639,8 @@ _EXPECTED_TYPE = {
 _PATTERNS = {
     model._ID: (
         "bad-id",
-        "an id of letters, digits and '.', '_', ':', '/', '-' (no spaces), starting with a letter or digit",
+        "an id of ASCII letters and digits (A-Z, a-z, 0-9) and '.', '_', ':', '/', '-' (no spaces), starting with a "
+        "letter or digit",
     ),
     model._LANG: ("bad-language", "a language tag such as 'zh', 'en' or 'zh-Hant'"),
     model._TERM.pattern: (
