@@ -2444,6 +2444,7 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
     reading (the record after the last one read), its XML line and column in the reason.
     """
     from xml.etree.ElementTree import ParseError
+    from xml.parsers.expat import errors as expat_errors
 
     from defusedxml import DefusedXmlException, EntitiesForbidden
     from defusedxml.ElementTree import iterparse
@@ -2500,6 +2501,8 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
                     trace_attrs, in_trace, trace_repeated = {}, False, []
                     root.clear()  # drop finished traces: memory follows one trace, not the log
         except ParseError as exc:  # numbered as the record it stops: the XML line is in the message
+            if root is None and exc.code == expat_errors.codes[expat_errors.XML_ERROR_NO_ELEMENTS]:
+                return  # no element at all (an empty file, a declaration alone): no record, as an empty CSV log
             at = exc.position[0] if isinstance(getattr(exc, "position", None), tuple) else 0
             yield Rejected(name, number + 1, Reason("xes-malformed", n=number, error=str(exc), line=at))
         except DefusedXmlException as exc:  # an entity declared (a ValueError, so caught first)

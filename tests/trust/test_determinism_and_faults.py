@@ -159,6 +159,25 @@ def test_empty_log_is_an_error(tmp_path: Path, beside: bool) -> None:
     assert out.getvalue() == ""
 
 
+@pytest.mark.parametrize("text", ["", "\n", '<?xml version="1.0" encoding="UTF-8"?>\n<!-- no log -->\n'])
+def test_an_xes_log_of_no_element_holds_no_record(tmp_path: Path, text: str) -> None:
+    """An XES log with no element (an empty file, a declaration alone) holds no record, as an
+    empty CSV log does: the check exits 2 saying so. It was one record read and rejected ("malformed
+    XES (XML) after record 0: no element found"), counted as read though the file holds none."""
+    from zoneinfo import ZoneInfo
+
+    from govrules.events import read_events
+
+    empty = tmp_path / "empty.xes"
+    empty.write_text(text, "utf-8")
+    assert list(read_events(empty, tz=ZoneInfo("Asia/Shanghai"))) == []
+    argv = [*CHECK]
+    argv[argv.index(str(EX / "events-2024.csv"))] = str(empty)
+    out, err = io.StringIO(), io.StringIO()
+    assert run(argv, out, err) == 2
+    assert (out.getvalue(), err.getvalue()) == ("", f"error: the event log {empty} holds no record: nothing to audit\n")
+
+
 def test_log_unreadable_mid_run_is_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
     """A log that fails with an I/O error half-way (a vanished network share) gives exit 2 naming it."""
     from govrules import events as events_module
