@@ -113,6 +113,8 @@ _ISO = re.compile(
     r"^P(?:(\d{1,6})Y)?(?:(\d{1,6})M)?(?:(\d{1,6})W)?(?:(\d{1,6})D)?(?:T(?:(\d{1,6})H)?(?:(\d{1,6})M)?)?$"
 )
 _ISO_UNITS = (Unit.YEARS, Unit.MONTHS, Unit.WEEKS, Unit.DAYS, Unit.HOURS, Unit.MINUTES)
+_LONG_AMOUNT = re.compile(r"^(?:P|PT)?\s*([0-9]{7,})")
+"""A duration's amount past the six digits `_HUMAN` and `_ISO` read (its unit is not looked at)."""
 
 DURATION_SYNTAX = (
     "a duration such as '7 days', '72 hours', '5 workdays', '1 month', '2 years', ISO 8601 'P7D', 'PT72H', "
@@ -186,6 +188,9 @@ def parse_duration(text: str) -> Duration:
         if len(parts) == 1:
             return Duration(*parts[0])
         raise ValueError(f"{text!r} mixes units; write a single unit (e.g. 'P45D' rather than 'P1M15D')")
+    long = _LONG_AMOUNT.match(raw.upper())
+    if long:
+        raise ValueError(f"{text!r} has an amount of more than 6 digits ({long.group(1)}): at most 999999")
     raise ValueError(f"expected {DURATION_SYNTAX}, got {text!r}")
 
 

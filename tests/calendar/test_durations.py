@@ -90,6 +90,28 @@ def test_parse_duration_refuses_what_it_cannot_read(bad: str) -> None:
     assert repr(bad) in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "amount"), [("3000000 days", "3000000"), ("1000000 workdays", "1000000"), ("P9999999D", "9999999")]
+)
+def test_an_amount_of_more_than_six_digits_is_said_too_large(text: str, amount: str) -> None:
+    """A duration written as durations are, with an amount past six digits, is refused saying the
+    amount is too large, where the message showed the syntax it was written in; a rule file says
+    it after the syntax."""
+    from govrules import load_rules
+    from govrules.errors import RuleSetError
+
+    with pytest.raises(ValueError) as info:
+        parse_duration(text)
+    assert str(info.value) == f"{text!r} has an amount of more than 6 digits ({amount}): at most 999999"
+    assert parse_duration(text.replace(amount, "999999")).amount == 999999
+    rule = f"{{id: r, kind: triggered, clause: c, trigger: {{action: a}}, steps: [{{action: b, within: {text}}}]}}"
+    with pytest.raises(RuleSetError) as refused:
+        load_rules(f"id: s\ntitle: S\ntimezone: UTC\ncalendar: CN\nrules:\n  - {rule}\n".encode(), file="r.yaml")
+    [problem] = refused.value.problems
+    assert (problem.pointer, problem.code) == ("/rules/0/steps/0/within", "bad-duration")
+    assert problem.message.endswith(f", got {text!r} ({info.value})")
+
+
 def test_elapsed_units_are_flagged() -> None:
     """Hours and minutes count elapsed time; every other unit counts calendar days."""
     assert {u for u in Unit if Duration(1, u).elapsed} == {Unit.HOURS, Unit.MINUTES}
