@@ -884,6 +884,20 @@ def test_malformed_xes_is_a_record_numbered_as_the_events_are(tmp_path: Path) ->
     assert rejected.reason.startswith("malformed XES (XML) after record 2: ") and "line 6" in rejected.reason
 
 
+@pytest.mark.parametrize("name", ["log.jsonl", "log.json"])
+def test_a_json_record_that_is_no_object_is_said_as_json_writes_it(tmp_path: Path, name: str) -> None:
+    """A record that is no JSON object (an array, a number, a string, null, true) is rejected
+    showing it as JSON writes it, cut short where long, in any language: it was named by Python's
+    type (``list``, ``NoneType``, ``str``)."""
+    values = ['[{"id": "a"}]', "5", '"x"', "null", "true", "[" + ", ".join(['"abcdefgh"'] * 8) + "]"]
+    text = "\n".join(values) + "\n" if name == "log.jsonl" else "[" + ",\n".join(values) + "]"
+    read = _read(tmp_path, name, text.encode())
+    assert all(isinstance(r, Rejected) for r in read)
+    shown = ['[{"id": "a"}]', "5", '"x"', "null", "true", '["abcdefgh", "abcdefgh", "abcdefgh", "ab…']
+    assert [cast(Rejected, r).reason for r in read] == [f"expected a JSON object, got {s}" for s in shown]
+    assert cast(Rejected, read[3]).reason_in("zh") == "应为 JSON 对象,实为 null"
+
+
 def test_a_json_field_holding_a_list_or_an_object_rejects_its_record(tmp_path: Path) -> None:
     """``"actor": ["u1"]`` names no actor (it was read as the text ``['u1']``): the record is
     rejected naming the field; a number is still read as its text."""

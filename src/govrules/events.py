@@ -824,7 +824,7 @@ class _Builder:
             return [
                 self.build(_flatten_json(value), number)
                 if isinstance(value, dict)
-                else Rejected(name, number, Reason("not-object", type=type(value).__name__))
+                else Rejected(name, number, Reason("not-object", type=_as_json(value)))
                 for value, number in zip(values, numbers, strict=True)
             ]
 
@@ -2049,6 +2049,14 @@ def _line_batches(handle: Iterator[str], first: int = 1) -> Iterator[tuple[list[
         yield texts, list(range(first, first + len(texts)))
 
 
+def _as_json(value: Any) -> str:
+    """A record that is no JSON object as JSON writes it (``[{"id": "a"}]``, ``null``, ``5``), cut
+    short past 40 characters: the same in every language, where a type's name is Python's. The
+    reason keeps its value under ``type``, as reports written before read it back."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
 _INT_LIMIT = re.compile(
     r"Exceeds the limit \(([0-9]+) digits\) for integer string conversion: value has ([0-9]+) digits"
 )
@@ -2075,7 +2083,7 @@ def _json_record(builder: _Builder, text: str, name: str, number: int) -> Event 
         cr = isinstance(exc, json.JSONDecodeError) and error == "Extra data" and "\r" in text[: exc.pos]
         return Rejected(name, number, Reason("invalid-json-cr" if cr else "invalid-json", error=error))
     if not isinstance(obj, dict):
-        return Rejected(name, number, Reason("not-object", type=type(obj).__name__))
+        return Rejected(name, number, Reason("not-object", type=_as_json(obj)))
     if repeated:
         builder.saw(_flatten_json(obj))
         return Rejected(name, number, _repeated_reason(repeated))
