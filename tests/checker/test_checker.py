@@ -1208,6 +1208,24 @@ class TestTriggered:
             ("unanswered", "i1", 2, ("i1",)),
         ]
 
+    def test_an_unknown_actors_trigger_opens_a_chain_only_where_the_trigger_names_no_party(self) -> None:
+        """A trigger recorded under an id the organisation does not list (a slip, `b9`): where
+        the trigger names a party (`by: {role: branch}`) it is none, so it opens no chain and is
+        unused; where it names none, it opens its chain, owed by that id, beside the
+        `unknown-actor` warning that cites it, so the gap is not lost while the id is put right."""
+        log = [ev("i1", "2024-03-01T10:00", "b9", "inspection", subject="s1")]
+        report = run(ruleset(CHAIN), log)
+        assert [(f.code.value, f.actor, f.evidence) for f in report.findings] == [("unknown-actor", "b9", ("i1",))]
+        assert (report.records.used, report.records.unused) == (0, 1)
+        anyone = {**CHAIN, "trigger": {"action": "inspection"}}
+        report = run(ruleset(anyone), log)
+        assert [(f.code.value, f.actor, f.period, f.evidence) for f in report.findings] == [
+            ("unanswered", "b9", "i1", ("i1",)),
+            ("unanswered", "b9", "i1", ("i1",)),
+            ("unknown-actor", "b9", None, ("i1",)),
+        ]
+        assert (report.records.used, report.records.unused) == (1, 0)
+
     def test_second_step_is_timed_from_the_first(self) -> None:
         """Step 2's deadline counts from step 1's event, so a late step 1 moves step 2's deadline."""
         log = [
