@@ -482,6 +482,8 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
     counterparts: dict[str, set[str | None]] = defaultdict(set)
     for actor, counterpart in streams:
         counterparts[actor].add(counterpart)
+    who = as_party(rule.who)
+    relation = who.relation if who is not None else None
     unnamed: dict[tuple[str, str], list[Event]] = {}
     if to is not None and to.counterpart:
         unnamed = _unnamed_by_pair(run, rule, counterparts, [streams, others], by_actor)
@@ -494,6 +496,10 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
             stream = [e for e in stream if counterpart in (e.recipient, e.subject)]
             if unnamed and (credited := unnamed.get((actor, counterpart))):
                 stream = sorted([*stream, *credited], key=_event_key)
+        elif sole and relation is not None and (former := set(run.related(actor, relation)) - {counterpart}):
+            # the sole counterpart of the range, of a relation that lists others on other dates: an
+            # event naming one of those is that member's pair's, which the range does not hold
+            stream = [e for e in stream if e.recipient not in former and e.subject not in former]
         good: list[Event] = []
         stray: list[Event] = []
         for e in stream:
@@ -558,8 +564,10 @@ def _unnamed_by_pair(
     found: dict[tuple[str, str], list[Event]] = {}
     for actor, pairs in changing.items():
         whose = _PairOf(pairs)
+        # naming a member of any date is naming one: that member's pair's, or no pair's of the range
+        members = set(run.related(actor, relation))
         for e in by_actor.get(actor, ()):
-            if e.recipient in pairs or e.subject in pairs:
+            if e.recipient in members or e.subject in members:
                 continue
             counterpart = whose(e)
             if counterpart is not None:

@@ -4084,6 +4084,42 @@ class TestOptions:
         report = run(ruleset({k: v for k, v in BRIEFING_EACH_SCHOOL.items() if k != "to"}), log)
         assert [o.status for o in report.outcomes] == ["missing", "missing", "missing"]
 
+    def test_a_report_to_a_member_of_other_dates_is_that_members_whatever_the_range(self) -> None:
+        """The dean changes on 15 February, so every quarter of 2024 is owed to the new dean, the
+        outgoing dean being the faculty's only other member. A report the faculty sent in July to
+        the outgoing dean names that member: it is the outgoing dean's pair's, which a range from
+        2024 holds no period of, so it is unused, as it is where the range reaches back to 2023
+        and that pair's periods. Before, in the range from 2024, the new dean was the sole
+        counterpart and took it as its Q3 report sent elsewhere (`wrong-recipient`), where the
+        wider range gave `missing`: the verdict followed where the range began."""
+        faculty = Actor.model_validate(
+            {
+                "id": "faculty",
+                "roles": ["faculty"],
+                "relations": {
+                    "deans": [{"actor": "dean-a", "to": "2024-02-14"}, {"actor": "dean-b", "from": "2024-02-15"}]
+                },
+            }
+        )
+        deans = [Actor.model_validate({"id": d, "roles": ["dean"]}) for d in ("dean-a", "dean-b")]
+        org = ORG.model_copy(update={"actors": [*ORG.actors, faculty, *deans]})
+        rule = {
+            "id": "dean-report",
+            "kind": "recurring",
+            "clause": "F1",
+            "who": {"role": "faculty", "relation": "deans"},
+            "action": "report",
+            "to": {"counterpart": True},
+            "every": "quarter",
+        }
+        log = [ev("r1", "2024-07-17T10:00", "faculty", "report", recipient="dean-a")]
+        for start in (date(2024, 1, 1), date(2023, 7, 1)):
+            report = run(ruleset(rule), log, org=org, start=start, end=date(2025, 1, 1))
+            q3 = next(o for o in report.outcomes if o.period == "2024-Q3")
+            assert (q3.counterpart, q3.status, q3.evidence, report.records.unused) == ("dean-b", "missing", (), 1), (
+                start
+            )
+
     def test_a_report_naming_no_member_is_the_pair_whose_period_it_is_for_when_the_member_changes(self) -> None:
         """The faculty's dean changes on 16 May, so its quarterly report to its dean is owed to the
         outgoing dean for Q1 and to the new one from Q2: two counterparts over the year, none sole.
