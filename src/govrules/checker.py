@@ -2850,6 +2850,7 @@ def _evaluate(run: _Run, rules: RuleSet, records: Iterable[Event | Rejected], ac
     reads = [_rule_actions(rule) for rule in by_id]
     wanted: set[str] = set().union(*reads)
     yield from _ingest(run, records, wanted, wanted - attribute_actions(by_id), acc)
+    inactive = _inactive(run)  # before the rules run, which let go of the events they have read
     order = _run_order(reads, {name: len(events) for name, events in run.events_by_action.items()})
     last_use = {name: i for i, k in enumerate(order) for name in reads[k]}
     unread = _unread_periods(run, by_id, acc)
@@ -2891,6 +2892,41 @@ def _evaluate(run: _Run, rules: RuleSet, records: Iterable[Event | Rejected], ac
             detail={"count": len(ids), "did_you_mean": close} if close else {"count": len(ids)},
             message=text,
         )
+
+    for actor, events in sorted(inactive.items()):
+        # in the order they were read (file, line), as an unknown actor's; placed at the first
+        ids = sorted(map(_id, events), key=partial(_read_at, acc))
+        file, line, _ = _read_at(acc, ids[0])
+        active = run.ctx.org.actor(actor).active  # type: ignore[union-attr]
+        assert active is not None
+        span = {k: d.isoformat() for k, d in (("from", active.from_), ("to", active.to)) if d is not None}
+        key = "span_both" if len(span) == 2 else "span_from" if "from" in span else "span_until"
+        yield Finding(
+            code=FindingCode.UNKNOWN_ACTOR,
+            severity="warning",
+            actor=actor,
+            observed=len(ids),
+            evidence=tuple(ids[:100]),
+            file=file or None,
+            line=None if line < 0 else line,
+            detail={"count": len(ids), "active": span},
+            message=word("inactive_actor", run.lang, count=len(ids), actor=actor, span=word(key, run.lang, **span)),
+        )
+
+
+def _inactive(run: _Run) -> dict[str, list[Event]]:
+    """The events read (up to the audit moment, of the actions the rules read) by an actor the
+    organisation lists with `active` dates, on a local day outside them, by actor: on such a day
+    it is in no role and no relation, and is no party a rule names (docs/semantics.md, §3), so its
+    events are said, as an unknown actor's are, rather than left unused without a word."""
+    bounded = {a.id for a in run.ctx.org.actors if a.active is not None and (a.active.from_ or a.active.to)}
+    found: dict[str, list[Event]] = {}
+    if bounded:
+        for events in run.events_by_action.values():
+            for e in events:
+                if e.actor in bounded and not run.exists(e.actor, e.time):
+                    found.setdefault(e.actor, []).append(e)
+    return found
 
 
 class _Alike:

@@ -1500,7 +1500,7 @@ def _members(ctx: Any, actor_id: str, relation: str, day: date | None = None) ->
 def _trigger_actors(ctx: Any, party: Party | None, when: datetime | None = None) -> list[str]:
     """The actors ``party`` names: all that ever hold its role, or those holding it on the local
     day of ``when`` (an actor holds none on a day it is not active); the named actor, if active
-    that day."""
+    that day; for no party, every actor, or every one active that day."""
     day = None if when is None else when.astimezone(ctx.tz).date()
     if party is not None and party.actor is not None:
         return [party.actor] if _active(ctx, party.actor, day) else []
@@ -1511,7 +1511,8 @@ def _trigger_actors(ctx: Any, party: Party | None, when: datetime | None = None)
             for a in ctx.org.holders(role)
             if day is None or (_active(ctx, a.id, day) and any(span.contains(day) for span in a.role_spans(role)))
         )
-    return sorted(a.id for a in ctx.org.actors)
+    # anyone: any actor in the organisation that day (its events on another are said, as an unknown actor's)
+    return sorted(a.id for a in ctx.org.actors if _active(ctx, a.id, day))
 
 
 def _active(ctx: Any, actor_id: str, day: date | None) -> bool:
@@ -1526,6 +1527,9 @@ def _witness_triggered(
 ) -> None:
     actors = _trigger_actors(ctx, as_party(rule.trigger.by))
     first = start_of_day(ctx.start, ctx.tz)
+    if rule.effective is not None and rule.effective.from_ is not None:
+        # from the day it comes into force: a trigger before it is a decoy's, made below
+        first = max(first, start_of_day(rule.effective.from_, ctx.tz))
     last = min(start_of_day(ctx.end, ctx.tz), ctx.as_of) - timedelta(days=40)
     if not actors or last <= first:
         return
@@ -2322,8 +2326,8 @@ def _witness_rolling(draw: st.DrawFn, ctx: Any, rule: RecurringRule, draft: _Dra
         placed: list[Event] = []
         while not placed or placed[-1].time < range_end:
             when = (when.astimezone(UTC) + timedelta(days=draw(st.integers(25, 40)))).astimezone(ctx.tz)
-            if when > ctx.as_of:
-                break
+            if when > ctx.as_of or (stop is not None and when >= stop):
+                break  # (an event after the actor ends would be said, as an unknown actor's is)
             placed.append(place(when))
         counted = [e for e in placed if stop is None or e.time < stop]
         for k, victim in enumerate(counted):

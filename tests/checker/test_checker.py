@@ -1226,6 +1226,41 @@ class TestTriggered:
         ]
         assert (report.records.used, report.records.unused) == (1, 0)
 
+    def test_events_of_an_actor_on_days_it_is_not_in_the_organisation_are_said(self) -> None:
+        """A branch in the organisation from 1 March to 31 October (`active`) records
+        inspections on 28 February, 1 March and 1 November: the two outside its dates are said in
+        one `unknown-actor` warning naming the actor, its active dates and those events (in the
+        order read), as an unknown actor's are, rather than passing unsaid; the trigger naming
+        a party (`by: {role: branch}`) takes only the one of 1 March."""
+        branch = Actor.model_validate(
+            {"id": "b7", "roles": ["branch"], "active": {"from": "2024-03-01", "to": "2024-10-31"}}
+        )
+        org = ORG.model_copy(update={"actors": [*ORG.actors, branch]})
+        log = [
+            ev("i3", "2024-11-01T00:00", "b7", "inspection", subject="s1"),
+            ev("i1", "2024-02-29T23:59", "b7", "inspection", subject="s1"),
+            ev("i2", "2024-03-01T00:00", "b7", "inspection", subject="s1"),
+        ]
+        report = run(ruleset(CHAIN), log, org=org)
+        said = [f for f in report.findings if f.rule is None]
+        assert [(f.code.value, f.severity, f.actor, f.evidence, f.detail) for f in said] == [
+            (
+                "unknown-actor",
+                "warning",
+                "b7",
+                ("i3", "i1"),
+                {"count": 2, "active": {"from": "2024-03-01", "to": "2024-10-31"}},
+            )
+        ]
+        assert said[0].message == (
+            "2 events name actor b7 on a day it is not in the organisation (active 2024-03-01 to 2024-10-31)"
+        )
+        assert {f.period for f in report.findings if f.rule is not None} == {"i2"}
+        [zh] = [f for f in run(ruleset(CHAIN), log, org=org, lang="zh").findings if f.rule is None]
+        assert zh.message == "2 条记录的主体 b7 所记日期不在其存续期内(存续期 2024-03-01 至 2024-10-31)"
+        # an actor with no active dates, or events inside them, is not said
+        assert not [f for f in run(ruleset(CHAIN), log[2:], org=org).findings if f.rule is None]
+
     def test_second_step_is_timed_from_the_first(self) -> None:
         """Step 2's deadline counts from step 1's event, so a late step 1 moves step 2's deadline."""
         log = [
@@ -2370,7 +2405,8 @@ class TestPrerequisite:
                 ("06-talk", "met", ("06-talk", "06-ok")),
                 ("07-talk", "unapproved", ("07-talk", "07-ok")),
             ], by
-            [f] = gaps(report)
+            [f, said] = gaps(report)
+            assert (said.code.value, said.actor, said.evidence) == ("unknown-actor", "former-vp", ("07-ok",))
             assert (f.period, f.detail["missing"][0]["problem"], f.detail["missing"][0]["events"]) == (
                 "07-talk",
                 "other-party",
@@ -2425,7 +2461,7 @@ class TestPrerequisite:
                 ev("talk", f"{day}T10:00", "b1", "lecture", subject="talk"),
             ]
             rule = {**PREREQ, "requires": [{"action": "approve", "by": by}]}
-            [f] = gaps(run(ruleset(rule), log, org=org))
+            [f] = gaps(run(ruleset(rule), log, org=org), "unapproved")
             assert (f.code.value, f.detail["missing"][0]["problem"], f.detail["missing"][0]["events"]) == (
                 "unapproved",
                 "other-party",
@@ -2433,7 +2469,7 @@ class TestPrerequisite:
             ), by
             name = {"former-vp": "Former VP", "acting": "Acting VP"}[approver]
             assert f.message.endswith(f"(found only by another: ok by {name} {said}, no by Office)"), (by, f.message)
-            [zh] = gaps(run(ruleset(rule), log, org=org, lang="zh"))
+            [zh] = gaps(run(ruleset(rule), log, org=org, lang="zh"), "unapproved")
             name_zh = {"former-vp": "前副校长", "acting": "代理副校长"}[approver]
             assert zh.message.endswith(f"(仅见他人所为:ok({name_zh},{said_zh})、no(办公室))"), zh.message
 
