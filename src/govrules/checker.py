@@ -2873,45 +2873,38 @@ def _evaluate(run: _Run, rules: RuleSet, records: Iterable[Event | Rejected], ac
             yield _rejected(run, acc.rejection(e, reason))
     alike = _Alike(run.ctx.org.actors) if acc.unknown else None
     for actor, ids in sorted(acc.unknown.items()):
-        # in the order they were read (file, line), whatever order they came in; placed at the first
-        ids = sorted(ids, key=partial(_read_at, acc))
-        file, line, _ = _read_at(acc, ids[0])
         close = alike.meant(actor) if alike is not None else []
         text = message("unknown-actor", run.lang, count=len(ids), actor=actor)
         if close:
             report = catalogue(run.lang)["report"]  # as the report says a likely action name
             text += fill(report["did_you_mean"], {"names": report["alternatives_sep"].join(close)})
-        yield Finding(
-            code=FindingCode.UNKNOWN_ACTOR,
-            severity="warning",
-            actor=actor,
-            observed=len(ids),
-            evidence=tuple(ids[:100]),
-            file=file or None,
-            line=None if line < 0 else line,
-            detail={"count": len(ids), "did_you_mean": close} if close else {"count": len(ids)},
-            message=text,
-        )
-
+        yield _actor_warning(acc, actor, ids, text, {"did_you_mean": close} if close else {})
     for actor, events in sorted(inactive.items()):
-        # in the order they were read (file, line), as an unknown actor's; placed at the first
-        ids = sorted(map(_id, events), key=partial(_read_at, acc))
-        file, line, _ = _read_at(acc, ids[0])
         active = run.ctx.org.actor(actor).active  # type: ignore[union-attr]
         assert active is not None
         span = {k: d.isoformat() for k, d in (("from", active.from_), ("to", active.to)) if d is not None}
         key = "span_both" if len(span) == 2 else "span_from" if "from" in span else "span_until"
-        yield Finding(
-            code=FindingCode.UNKNOWN_ACTOR,
-            severity="warning",
-            actor=actor,
-            observed=len(ids),
-            evidence=tuple(ids[:100]),
-            file=file or None,
-            line=None if line < 0 else line,
-            detail={"count": len(ids), "active": span},
-            message=word("inactive_actor", run.lang, count=len(ids), actor=actor, span=word(key, run.lang, **span)),
-        )
+        text = word("inactive_actor", run.lang, count=len(events), actor=actor, span=word(key, run.lang, **span))
+        yield _actor_warning(acc, actor, list(map(_id, events)), text, {"active": span})
+
+
+def _actor_warning(acc: _Accounting, actor: str, ids: list[str], text: str, detail: dict[str, Any]) -> Finding:
+    """The ``unknown-actor`` warning about ``actor``'s events ``ids`` (an actor the organisation
+    does not list, or lists but not on their days): the first 100 cited in the order they were
+    read (file, line), whatever order they came in, and placed at the first of them."""
+    ids = sorted(ids, key=partial(_read_at, acc))
+    file, line, _ = _read_at(acc, ids[0])
+    return Finding(
+        code=FindingCode.UNKNOWN_ACTOR,
+        severity="warning",
+        actor=actor,
+        observed=len(ids),
+        evidence=tuple(ids[:100]),
+        file=file or None,
+        line=None if line < 0 else line,
+        detail={"count": len(ids), **detail},
+        message=text,
+    )
 
 
 def _inactive(run: _Run) -> dict[str, list[Event]]:
