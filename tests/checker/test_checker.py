@@ -4064,6 +4064,35 @@ BRIEFING_EACH_SCHOOL = {
 """D1.5.5: each branch briefs each of its schools once a year, addressed to the school."""
 
 
+DEAN_REPORT: dict[str, Any] = {
+    "id": "dean-report",
+    "kind": "recurring",
+    "clause": "F1",
+    "who": {"role": "faculty", "relation": "deans"},
+    "action": "report",
+    "to": {"counterpart": True},
+    "every": "quarter",
+}
+"""A faculty's quarterly report to its dean (a member of its relation `deans`)."""
+
+
+def _faculty(*, dean_a_to: str, dean_b_from: str) -> Actor:
+    """A faculty whose dean is dean-a until ``dean_a_to`` and dean-b from ``dean_b_from``."""
+    return Actor.model_validate(
+        {
+            "id": "faculty",
+            "roles": ["faculty"],
+            "relations": {"deans": [{"actor": "dean-a", "to": dean_a_to}, {"actor": "dean-b", "from": dean_b_from}]},
+        }
+    )
+
+
+def _with_deans(faculty: Actor) -> Organisation:
+    """The test organisation with ``faculty`` and its two deans."""
+    deans = [Actor.model_validate({"id": d, "roles": ["dean"]}) for d in ("dean-a", "dean-b")]
+    return ORG.model_copy(update={"actors": [*ORG.actors, faculty, *deans]})
+
+
 class TestOptions:
     def test_pairs_over_a_relation(self) -> None:
         """D1.5.5: each branch briefs each of its schools; one missing pair is reported with its counterpart."""
@@ -4128,29 +4157,11 @@ class TestOptions:
         and that pair's periods. Before, in the range from 2024, the new dean was the sole
         counterpart and took it as its Q3 report sent elsewhere (`wrong-recipient`), where the
         wider range gave `missing`: the verdict followed where the range began."""
-        faculty = Actor.model_validate(
-            {
-                "id": "faculty",
-                "roles": ["faculty"],
-                "relations": {
-                    "deans": [{"actor": "dean-a", "to": "2024-02-14"}, {"actor": "dean-b", "from": "2024-02-15"}]
-                },
-            }
-        )
-        deans = [Actor.model_validate({"id": d, "roles": ["dean"]}) for d in ("dean-a", "dean-b")]
-        org = ORG.model_copy(update={"actors": [*ORG.actors, faculty, *deans]})
-        rule = {
-            "id": "dean-report",
-            "kind": "recurring",
-            "clause": "F1",
-            "who": {"role": "faculty", "relation": "deans"},
-            "action": "report",
-            "to": {"counterpart": True},
-            "every": "quarter",
-        }
+        faculty = _faculty(dean_a_to="2024-02-14", dean_b_from="2024-02-15")
+        org = _with_deans(faculty)
         log = [ev("r1", "2024-07-17T10:00", "faculty", "report", recipient="dean-a")]
         for start in (date(2024, 1, 1), date(2023, 7, 1)):
-            report = run(ruleset(rule), log, org=org, start=start, end=date(2025, 1, 1))
+            report = run(ruleset(DEAN_REPORT), log, org=org, start=start, end=date(2025, 1, 1))
             q3 = next(o for o in report.outcomes if o.period == "2024-Q3")
             assert (q3.counterpart, q3.status, q3.evidence, report.records.unused) == ("dean-b", "missing", (), 1), (
                 start
@@ -4165,26 +4176,8 @@ class TestOptions:
         period's span, the period last due before it, whose late report it is (Q4's, sent in
         January). Before, each was in no stream: unused, and every period missing. Where two deans
         are members at once, which one's such a report was cannot be told, and it stays unused."""
-        faculty = Actor.model_validate(
-            {
-                "id": "faculty",
-                "roles": ["faculty"],
-                "relations": {
-                    "deans": [{"actor": "dean-a", "to": "2024-05-15"}, {"actor": "dean-b", "from": "2024-05-16"}]
-                },
-            }
-        )
-        deans = [Actor.model_validate({"id": d, "roles": ["dean"]}) for d in ("dean-a", "dean-b")]
-        org = ORG.model_copy(update={"actors": [*ORG.actors, faculty, *deans]})
-        report_to_dean = {
-            "id": "dean-report",
-            "kind": "recurring",
-            "clause": "F1",
-            "who": {"role": "faculty", "relation": "deans"},
-            "action": "report",
-            "to": {"counterpart": True},
-            "every": "quarter",
-        }
+        faculty = _faculty(dean_a_to="2024-05-15", dean_b_from="2024-05-16")
+        org = _with_deans(faculty)
         log = [
             ev("q2", "2024-04-20T10:00", "faculty", "report", recipient="registry"),
             ev("q1", "2024-07-05T10:00", "faculty", "report", recipient="registry", period="2024-Q1"),
@@ -4192,7 +4185,7 @@ class TestOptions:
             ev("q4", "2025-01-05T10:00", "faculty", "report", recipient="registry"),
         ]
         as_of = datetime(2025, 1, 31, tzinfo=SH)
-        report = run(ruleset(report_to_dean), log, org=org, as_of=as_of)
+        report = run(ruleset(DEAN_REPORT), log, org=org, as_of=as_of)
         assert [(o.counterpart, o.period, o.status, o.evidence) for o in report.outcomes] == [
             ("dean-a", "2024-Q1", "wrong-recipient", ("q1",)),
             ("dean-b", "2024-Q2", "wrong-recipient", ("q2",)),
@@ -4207,17 +4200,9 @@ class TestOptions:
         ]
         assert "to registry instead of dean-b" in gaps(report)[1].message
         # both deans in post through June: Q2 is owed to each, and a report naming neither is neither's
-        both = Actor.model_validate(
-            {
-                "id": "faculty",
-                "roles": ["faculty"],
-                "relations": {
-                    "deans": [{"actor": "dean-a", "to": "2024-06-30"}, {"actor": "dean-b", "from": "2024-06-01"}]
-                },
-            }
-        )
-        org = ORG.model_copy(update={"actors": [*ORG.actors, both, *deans]})
-        report = run(ruleset(report_to_dean), log[:1], org=org, end=date(2024, 7, 1))
+        both = _faculty(dean_a_to="2024-06-30", dean_b_from="2024-06-01")
+        org = _with_deans(both)
+        report = run(ruleset(DEAN_REPORT), log[:1], org=org, end=date(2024, 7, 1))
         assert [(o.counterpart, o.period, o.status) for o in report.outcomes] == [
             ("dean-a", "2024-Q1", "missing"),
             ("dean-a", "2024-Q2", "missing"),
@@ -4227,17 +4212,9 @@ class TestOptions:
         # due 15 days after its quarter, Q2's report is made from 1 July, and Q3's from 1 October:
         # one made between them, naming no period, is Q2's made late (as one stream takes it), the
         # outgoing dean's, though the new dean was in post that day
-        changed = Actor.model_validate(
-            {
-                "id": "faculty",
-                "roles": ["faculty"],
-                "relations": {
-                    "deans": [{"actor": "dean-a", "to": "2024-06-30"}, {"actor": "dean-b", "from": "2024-07-01"}]
-                },
-            }
-        )
-        org = ORG.model_copy(update={"actors": [*ORG.actors, changed, *deans]})
-        late_due = {**report_to_dean, "due_after": "15 days"}
+        changed = _faculty(dean_a_to="2024-06-30", dean_b_from="2024-07-01")
+        org = _with_deans(changed)
+        late_due = {**DEAN_REPORT, "due_after": "15 days"}
         sent = [ev("q", "2024-08-10T10:00", "faculty", "report", recipient="registry")]
         report = run(ruleset(late_due), sent, org=org, start=date(2024, 4, 1), end=date(2024, 10, 1), as_of=as_of)
         assert [(o.counterpart, o.period, o.status, o.evidence) for o in report.outcomes] == [
