@@ -2916,9 +2916,8 @@ def _inactive(run: _Run) -> dict[str, list[Event]]:
     found: dict[str, list[Event]] = {}
     if bounded:
         for events in run.events_by_action.values():
-            # the events of such actors picked in C, most events being of actors without dates
-            for e in compress(events, map(bounded.__contains__, map(_actor, events))):
-                if not run.exists(e.actor, e.time):
+            for e in events:
+                if e.actor in bounded and not run.exists(e.actor, e.time):
                     found.setdefault(e.actor, []).append(e)
     return found
 
