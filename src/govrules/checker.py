@@ -2912,13 +2912,24 @@ def _inactive(run: _Run) -> dict[str, list[Event]]:
     organisation lists with `active` dates, on a local day outside them, by actor: on such a day
     it is in no role and no relation, and is no party a rule names (docs/semantics.md, §3), so its
     events are said, as an unknown actor's are, rather than left unused without a word."""
-    bounded = {a.id for a in run.ctx.org.actors if a.active is not None and (a.active.from_ or a.active.to)}
+    tz = run.ctx.tz
+    # each such actor's first and last instants in the organisation, as its local days bound them
+    bounds = {
+        a.id: (
+            start_of_day(a.active.from_, tz) if a.active.from_ is not None else None,
+            end_of_day(a.active.to, tz) if a.active.to is not None else None,
+        )
+        for a in run.ctx.org.actors
+        if a.active is not None and (a.active.from_ is not None or a.active.to is not None)
+    }
     found: dict[str, list[Event]] = {}
-    if bounded:
+    if bounds:
         for events in run.events_by_action.values():
             for e in events:
-                if e.actor in bounded and not run.exists(e.actor, e.time):
-                    found.setdefault(e.actor, []).append(e)
+                if e.actor in bounds:
+                    first, last = bounds[e.actor]
+                    if (first is not None and e.time < first) or (last is not None and e.time > last):
+                        found.setdefault(e.actor, []).append(e)
     return found
 
 
