@@ -327,12 +327,22 @@ def _rising(values: list[Any]) -> bool:
     return all(map(le, values, islice(values, 1, None)))
 
 
+_EXACT_STAMPS = float(2**32)
+"""Below this many seconds from 1970 either way (the years 1834 to 2106), two instants a
+microsecond apart have two timestamps (a float's step there is under a microsecond), so that
+`_event_key` orders distinct instants as time does; beyond it, two may share one."""
+
+
 def _in_time_order(events: Sequence[Event]) -> bool:
     """Whether ``events`` are already in time order, as sorting them by `_event_key` would leave
     them but for the order of events at one instant. Their times are compared directly (fast, for
     times sharing one offset object), and only when every one is at a fixed offset: two times
-    sharing a zone with DST compare by wall time, not as instants."""
+    sharing a zone with DST compare by wall time, not as instants; and only within the years
+    whose instants `_event_key` tells apart (`_EXACT_STAMPS`), beyond which it may not order them
+    as time does."""
     times = list(map(_time, events))
+    if times and max(abs(times[0].timestamp()), abs(times[-1].timestamp())) >= _EXACT_STAMPS:
+        return False
     return at_fixed_offsets(times) and _rising(times)
 
 

@@ -5223,6 +5223,24 @@ class TestEventsAtOneInstant:
     """Of events at one instant, the log cannot tell which came first: they are taken in the
     order of their ids, never in the order of the log's lines (docs/semantics.md, "Matching")."""
 
+    def test_instants_a_float_cannot_tell_apart_give_one_report_in_any_line_order(self) -> None:
+        """In 2300 two approvals a microsecond apart have one float timestamp, which the checker's
+        order reads: a log with them in either order gives the same report, where the one in
+        which they stood in time order was taken as already sorted and its ties regrouped by
+        exact time, against the order a lookup of an event by its key assumes (an IndexError,
+        exit 3, or the other approval cited)."""
+        first = datetime(2300, 3, 1, 9, 0, 0, 1, tzinfo=SH)
+        later = first + timedelta(microseconds=1)
+        assert first.timestamp() == later.timestamp()
+        b = Event(id="b", time=first, actor="vp", action="approve", subject="s")
+        a = Event(id="a", time=later, actor="vp", action="approve", subject="s")
+        g = Event(id="g", time=first + timedelta(days=2), actor="office", action="lecture", subject="s", ref="b")
+        reports = [
+            check(ruleset(PREREQ), ORG, log, start=date(2300, 3, 1), end=date(2300, 4, 1))
+            for log in ([b, a, g], [a, b, g])
+        ]
+        assert [[(o.status, o.evidence) for o in r.outcomes] for r in reports] == [[("met", ("g", "b"))]] * 2
+
     def test_of_two_reports_at_one_instant_the_first_by_id_pays_the_older_debt(self) -> None:
         """January missed, two reports at one instant in February naming no period: `feb-1`, the
         first by id, pays January's debt (late), `feb-2` is February's, whichever line each
