@@ -508,8 +508,13 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
                 stream = sorted([*stream, *credited], key=_event_key)
         elif sole and relation is not None and (former := set(run.related(actor, relation)) - {counterpart}):
             # the sole counterpart of the range, of a relation that lists others on other dates: an
-            # event naming one of those is that member's pair's, which the range does not hold
-            stream = [e for e in stream if e.recipient not in former and e.subject not in former]
+            # event naming one of those, and not the counterpart, is that member's pair's, which
+            # the range does not hold
+            stream = [
+                e
+                for e in stream
+                if counterpart in (e.recipient, e.subject) or (e.recipient not in former and e.subject not in former)
+            ]
         good: list[Event] = []
         stray: list[Event] = []
         for e in stream:

@@ -4156,7 +4156,8 @@ class TestOptions:
         2024 holds no period of, so it is unused, as it is where the range reaches back to 2023
         and that pair's periods. Before, in the range from 2024, the new dean was the sole
         counterpart and took it as its Q3 report sent elsewhere (`wrong-recipient`), where the
-        wider range gave `missing`: the verdict followed where the range began."""
+        wider range gave `missing`: the verdict followed where the range began. A report sent to
+        the new dean about the outgoing one names the new dean, and meets its Q3 in either range."""
         faculty = _faculty(dean_a_to="2024-02-14", dean_b_from="2024-02-15")
         org = _with_deans(faculty)
         log = [ev("r1", "2024-07-17T10:00", "faculty", "report", recipient="dean-a")]
@@ -4166,6 +4167,12 @@ class TestOptions:
             assert (q3.counterpart, q3.status, q3.evidence, report.records.unused) == ("dean-b", "missing", (), 1), (
                 start
             )
+        # one sent to the new dean about the outgoing one names the new dean: it is that pair's
+        about = [ev("r2", "2024-08-20T10:00", "faculty", "report", recipient="dean-b", subject="dean-a")]
+        for start in (date(2024, 1, 1), date(2024, 7, 1)):
+            report = run(ruleset(DEAN_REPORT), about, org=org, start=start, end=date(2025, 1, 1))
+            q3 = next(o for o in report.outcomes if o.period == "2024-Q3")
+            assert (q3.counterpart, q3.status, q3.evidence) == ("dean-b", "met", ("r2",)), start
 
     def test_a_report_naming_no_member_is_the_pair_whose_period_it_is_for_when_the_member_changes(self) -> None:
         """The faculty's dean changes on 16 May, so its quarterly report to its dean is owed to the
