@@ -1245,24 +1245,26 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
 
         def gap(
             anchor: datetime, anchor_event: Event | None, actor_id: str = actor.id, stop: datetime = clock_stop
-        ) -> tuple[datetime, dict[str, Any], dict[str, Any], list[str]]:
+        ) -> tuple[datetime, dict[str, Any], dict[str, Any], list[str], str | None]:
             try:
-                due = ctx.deadline(anchor, rule.max_gap or "", roll=rule.roll == "next-workday")
+                due, uncounted = _due_or_soonest(ctx, anchor, rule.max_gap or "", rule.roll == "next-workday")
             except CalendarError:
                 if not _surely_after(ctx, anchor, rule.max_gap or "", stop):
                     raise
-                return stop, {}, {}, []  # past the end, so owing nothing: needs no year it lacks
+                return stop, {}, {}, [], None  # past the end, so owing nothing: needs no year it lacks
             label = f"{run.local_date(anchor).isoformat()}/{run.local_date(due).isoformat()}"
             base = {"actor": actor_id, "period": label, "opens": anchor, "due": due}
             params = {
                 "actor": run.name(actor_id),
                 "rule": run.rule_name(rule),
                 "period": format_period(label, run.lang),
-                "due": run.instant(due),
+                "due": run.instant(due)
+                if uncounted is None
+                else word("no_sooner_than", run.lang, moment=run.instant(due)),
                 "to": "",
                 "elsewhere": "",
             }
-            return due, base, params, [anchor_event.id] if anchor_event else []
+            return due, base, params, [anchor_event.id] if anchor_event else [], uncounted
 
         for e in [e for e in mine if clock_start <= e.time < min(clock_stop, ctx.as_of + timedelta(microseconds=1))]:
             if anchor >= range_end:
@@ -1270,15 +1272,15 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
             if run.local_date(e.time) == run.local_date(anchor):
                 anchor, anchor_event = e.time, e  # same day as the gap's start: no gap of its own
                 continue
-            due, base, params, prior = gap(anchor, anchor_event)
+            due, base, params, prior, note = gap(anchor, anchor_event)
             if due >= clock_stop:  # the gap runs past the end of the rule or the actor: nothing owed,
                 anchor, anchor_event = e.time, e  # closed or not
                 continue
             if e.time <= due:
-                yield run.outcome(rule, **base, status="met", observed=1, evidence=[*prior, e.id])
+                yield run.outcome(rule, **base, note=note, status="met", observed=1, evidence=[*prior, e.id])
             else:
                 late = _late_by(e.time, due)
-                yield run.outcome(rule, **base, status="late", observed=1, evidence=[*prior, e.id])
+                yield run.outcome(rule, **base, note=note, status="late", observed=1, evidence=[*prior, e.id])
                 yield run.finding(
                     FindingCode.LATE,
                     rule,
@@ -1293,14 +1295,14 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
             anchor, anchor_event = e.time, e
         if anchor >= range_end:
             continue
-        due, base, params, prior = gap(anchor, anchor_event)
+        due, base, params, prior, note = gap(anchor, anchor_event)
         if due >= clock_stop:
             continue  # the gap runs past the end of the rule or the actor: nothing owed
         if due > ctx.as_of:
-            yield run.outcome(rule, **base, status="pending", evidence=prior)
+            yield run.outcome(rule, **base, note=note, status="pending", evidence=prior)
             yield run.finding(FindingCode.PENDING, rule, params, **base, expected_min=1, observed=0, evidence=prior)
         else:
-            yield run.outcome(rule, **base, status="missing", evidence=prior)
+            yield run.outcome(rule, **base, note=note, status="missing", evidence=prior)
             yield run.finding(
                 FindingCode.MISSING,
                 rule,
@@ -2399,6 +2401,25 @@ def _soonest(ctx: Context, anchor: datetime, text: str) -> datetime:
     return deadline(anchor, days, tz=ctx.tz, calendar=None, month_policy=ctx.rules.month_policy)
 
 
+def _due_or_soonest(ctx: Context, start: datetime, text: str, roll: bool) -> tuple[datetime, str | None]:
+    """The moment ``text`` after ``start`` (rolled to a workday if ``roll``), and None; or, where
+    counting it in workdays (or rolling it) passes through a year the calendar has no holidays for
+    yet and the soonest it can be (`_soonest`) is after the audit moment, that soonest moment and
+    the note saying so (`UNCOUNTED_NOTE`): an obligation due after the audit moment is pending,
+    or met by an event before it, however the calendar will count it.
+
+    Raises:
+        CalendarError: the count needs a year the calendar lacks, and may end by the audit moment.
+    """
+    try:
+        return ctx.deadline(start, text, roll=roll), None
+    except CalendarError as error:
+        soonest = _soonest(ctx, start, text)
+        if soonest <= ctx.as_of or ctx.calendar is None:
+            raise
+        return soonest, UNCOUNTED_NOTE.format(calendar=ctx.calendar.name, year=error.year)
+
+
 def _step_due(ctx: Context, base_time: datetime, step: Step) -> tuple[datetime, str | None]:
     """A triggered step's due moment, from ``base_time``, and None; or, where its count in
     workdays (or its roll to a workday) passes through a year the calendar has no holidays for
@@ -2411,13 +2432,7 @@ def _step_due(ctx: Context, base_time: datetime, step: Step) -> tuple[datetime, 
     Raises:
         CalendarError: the count needs a year the calendar lacks, and may end by the audit moment.
     """
-    try:
-        return ctx.deadline(base_time, step.within, roll=step.roll == "next-workday"), None
-    except CalendarError as error:
-        soonest = _soonest(ctx, base_time, step.within)
-        if soonest <= ctx.as_of or ctx.calendar is None:
-            raise
-        return soonest, UNCOUNTED_NOTE.format(calendar=ctx.calendar.name, year=error.year)
+    return _due_or_soonest(ctx, base_time, step.within, step.roll == "next-workday")
 
 
 def _pointer(path: Iterable[str | int]) -> str:

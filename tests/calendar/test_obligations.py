@@ -871,7 +871,7 @@ def test_a_step_due_in_a_year_the_calendar_lacks_is_pending_while_surely_ahead()
         (2, "pending", end_of_day(date(year + 1, 1, 2), SHANGHAI), note),
     ]
     assert report.notes == (
-        f"2 steps have a due moment counted in calendar days, the soonest its workdays can end, as calendar 'CN' "
+        f"2 obligations have a due moment counted in calendar days, the soonest its workdays can end, as calendar 'CN' "
         f"has no holiday data for {year + 1} yet: each such moment is after the audit moment, so the real one, no "
         f"sooner, moves no verdict; check again once the calendar holds {year + 1}.",
     )
@@ -886,10 +886,33 @@ def test_a_step_due_in_a_year_the_calendar_lacks_is_pending_while_surely_ahead()
     ]
     zh = check(rules, OFFICE, [applied], **span, lang="zh")
     assert zh.notes[-1].startswith(
-        f"2 个步骤的截止时间按自然日计算(即工作日最早可能届满之时),因为日历 'CN' 尚无 {year + 1} 年"
+        f"2 项义务的截止时间按自然日计算(即工作日最早可能届满之时),因为日历 'CN' 尚无 {year + 1} 年"
     )
     with pytest.raises(CalendarError, match=f"no holiday data for {year + 1}"):
         check(rules, OFFICE, [applied], **{**span, "as_of": _at(SHANGHAI, year, 12, 31)})
+
+
+def test_a_rolling_gap_in_a_year_the_calendar_lacks_is_pending_while_surely_ahead() -> None:
+    """A rolling interval of 20 workdays from a review of 10 December of the CN calendar's last
+    covered year runs into a year whose holidays are not announced yet: audited on 15 December,
+    the gap is pending, due no sooner than 20 days on, with the note, as a triggered step's is;
+    audited once those 20 days have passed, the error naming the year."""
+    from govrules import check
+    from govrules.calendars import get_calendar
+    from govrules.durations import end_of_day
+    from govrules.events import Event
+
+    year = next(y for y in range(2020, 2200) if not get_calendar("CN").covers(y)) - 1
+    rules = _rules({"id": "r", "who": "office", "max_gap": "20 workdays"}, calendar="CN")
+    review = Event(id="v1", time=datetime(year, 12, 10, 10, tzinfo=SHANGHAI), actor="office", action="act")
+    span: dict[str, Any] = {"start": date(year, 12, 1), "end": date(year + 1, 1, 1)}
+    report = check(rules, OFFICE, [review], **span, as_of=_at(SHANGHAI, year, 12, 15))
+    note = f"due moment counted in calendar days, the soonest the workdays can end: calendar 'CN' has no holiday data for {year + 1} yet"
+    pending = [(o.status, o.due, o.note) for o in report.outcomes if o.status == "pending"]
+    assert pending == [("pending", end_of_day(date(year, 12, 30), SHANGHAI), note)]
+    assert report.notes[-1].startswith("1 obligation has a due moment counted in calendar days")
+    with pytest.raises(CalendarError, match=f"no holiday data for {year + 1}"):
+        check(rules, OFFICE, [review], **span, as_of=_at(SHANGHAI, year, 12, 31))
 
 
 def test_due_after_counts_from_the_periods_last_day_even_one_the_zone_skipped() -> None:
