@@ -703,7 +703,9 @@ def _extended(
     for o in obls:
         chosen = None
         if o.status in ("open", "pending"):  # a notice moves a due moment still ahead as well
-            last = ctx.deadline(o.due, extension.within)
+            # (the soonest it can be where the calendar lacks its year: after the audit moment,
+            # it bounds no notice, none being used after that moment)
+            last, _ = _due_or_soonest(ctx, o.due, extension.within, False)
             for e in unused:
                 if o.opens <= e.time <= last and names(e, o) and not answered(o, e.time):
                     chosen = e
@@ -712,8 +714,9 @@ def _extended(
             moved.append(o)
             continue
         unused.remove(chosen)
-        due = ctx.deadline(o.due, extension.extends_by, roll=roll)
-        moved.append(replace(o, due=max(due, o.due), closes=max(o.closes, due)))
+        due, uncounted = _due_or_soonest(ctx, o.due, extension.extends_by, roll)
+        note = o.note if uncounted is None else uncounted
+        moved.append(replace(o, due=max(due, o.due), closes=max(o.closes, due), note=note))
         extended[o.period] = (chosen, o.due, extension.clause)
     return moved, extended
 

@@ -915,6 +915,39 @@ def test_a_rolling_gap_in_a_year_the_calendar_lacks_is_pending_while_surely_ahea
         check(rules, OFFICE, [review], **span, as_of=_at(SHANGHAI, year, 12, 31))
 
 
+def test_an_extension_in_a_year_the_calendar_lacks_is_pending_while_surely_ahead() -> None:
+    """December's report of the CN calendar's last covered year, extended by a notice of 30
+    December by 10 workdays (a notice within 3 workdays of the due moment): both counts run into a
+    year whose holidays are not announced yet. Audited on 31 December, the notice is taken and
+    December is pending, due no sooner than 10 days after the 31st, with the note; the whole check
+    failed."""
+    from govrules import check
+    from govrules.calendars import get_calendar
+    from govrules.durations import end_of_day
+    from govrules.events import Event
+
+    year = next(y for y in range(2020, 2200) if not get_calendar("CN").covers(y)) - 1
+    extension = {"action": "notice", "within": "3 workdays", "extends_by": "10 workdays"}
+    rules = _rules({"id": "r", "who": "office", "every": "month", "extension": extension}, calendar="CN")
+    notice = Event(id="n1", time=datetime(year, 12, 30, 10, tzinfo=SHANGHAI), actor="office", action="notice")
+    report = check(
+        rules,
+        OFFICE,
+        [notice],
+        start=date(year, 12, 1),
+        end=date(year + 1, 1, 1),
+        as_of=_at(SHANGHAI, year, 12, 31, 12),
+    )
+    [o] = report.outcomes
+    note = f"due moment counted in calendar days, the soonest the workdays can end: calendar 'CN' has no holiday data for {year + 1} yet"
+    assert (o.period, o.status, o.due, o.note) == (
+        f"{year}-12",
+        "pending",
+        end_of_day(date(year + 1, 1, 10), SHANGHAI),
+        note,
+    )
+
+
 def test_due_after_counts_from_the_periods_last_day_even_one_the_zone_skipped() -> None:
     """Kiritimati skipped 31 December 1994, the last day of 1994-Q4: 40 days after it is
     9 February 1995, as 40 days after 30 September is 9 November (it was counted from the 30th,
