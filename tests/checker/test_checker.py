@@ -2868,7 +2868,8 @@ class TestPrerequisite:
         assert gaps(run(ruleset(rule), [note, fine])) == []
 
     def test_lookback(self) -> None:
-        """An approval older than the look-back does not count."""
+        """An approval older than the look-back does not count, and is said too old: in Chinese,
+        beyond the time allowed (it read "过早", too early)."""
         rule = {**PREREQ, "lookback": "30 days"}
         log = [
             ev("a1", "2024-01-01T09:00", "vp", "approve", subject="t"),
@@ -2876,6 +2877,9 @@ class TestPrerequisite:
         ]
         [f] = gaps(run(ruleset(rule), log))
         assert f.detail["missing"][0]["problem"] == "too-old"
+        assert f.message.endswith("(a1 is too old)")
+        [zh] = gaps(run(ruleset(rule), log, lang="zh"))
+        assert zh.message.endswith("a1 已超出该时限)")
 
     @pytest.mark.parametrize(
         ("log", "problem", "cited"),
