@@ -1029,9 +1029,16 @@ def _evaluate_stream(
         ids = _ids(evs)
         if o.max is not None and n > o.max:
             yield run.outcome(rule, **base, status="excess", observed=n, evidence=ids, **_omin(o))
-            yield run.finding(
+            excess = run.finding(
                 FindingCode.EXCESS, rule, {**params(), "observed": n}, **base, **counts, observed=n, evidence=ids
             )
+            if len(on_time) < o.min:  # too many, and too late as well: one status, both said
+                key = "excess_few_on_time" if on_time else "excess_none_on_time"
+                few = word(key, run.lang, on_time=len(on_time), due=run.instant(o.due))
+                excess = msgspec.structs.replace(
+                    excess, message=excess.message + few, detail={**excess.detail, "on_time": len(on_time)}
+                )
+            yield excess
             continue
         if len(on_time) >= o.min:
             if o.window_start is not None and len(in_window) < o.min and (o.window_end or o.due) > ctx.as_of:

@@ -198,6 +198,27 @@ class TestInsufficient:
 
 
 class TestLate:
+    def test_too_many_reports_and_all_late_are_excess_saying_none_came_on_time(self) -> None:
+        """Two reports naming November, both in December, under `max: 1`: one outcome, `excess`,
+        whose finding also says how many came by the due moment (none), in `detail.on_time` and
+        its message, in English and Chinese; it said nothing of lateness. Too many on time stay
+        `excess` with nothing more said."""
+        rule = {**MONTHLY, "who": "b1", "max": 1}
+        late = [
+            ev(f"n{i}", f"2024-12-0{i}T10:00:00+08:00", "b1", "report", recipient="hq", period="2024-11")
+            for i in (1, 2)
+        ]
+        nov = partial(run, start=date(2024, 11, 1), end=date(2024, 12, 1), as_of=datetime(2024, 12, 31, tzinfo=SH))
+        [f] = gaps(nov(ruleset(rule), late))
+        assert (f.code.value, f.period, f.evidence, f.detail) == ("excess", "2024-11", ("n1", "n2"), {"on_time": 0})
+        assert f.message.endswith("at most 1 allowed; none by its due moment (2024-11-30 23:59:59 +08:00)")
+        [zh] = gaps(nov(ruleset(rule), late, lang="zh"))
+        assert zh.message.endswith(",截止 2024-11-30 23:59:59 +08:00 前无一完成")
+        on_time = [e._replace(time=e.time - timedelta(days=5)) for e in late]
+        [f] = gaps(nov(ruleset(rule), on_time))
+        assert (f.code.value, f.detail) == ("excess", {})
+        assert f.message.endswith("at most 1 allowed")
+
     def test_late_with_period_field(self) -> None:
         """An event naming its period answers it, late by the time past the due moment."""
         log = (
