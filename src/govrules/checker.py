@@ -253,6 +253,12 @@ class _Run:
     def instant(self, when: datetime | None) -> str:
         return format_instant(when, self.ctx.tz)
 
+    def due_words(self, due: datetime, uncounted: str | None) -> str:
+        """A due moment as a message says it: "no sooner than" it where it is the soonest the
+        calendar lets it be counted yet (``uncounted``, `_due_or_soonest`)."""
+        said = self.instant(due)
+        return said if uncounted is None else word("no_sooner_than", self.lang, moment=said)
+
     def _day_end(self, when: datetime) -> bool:
         """Whether ``when`` is the last instant of its local day."""
         try:
@@ -496,7 +502,7 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
     relation = who.relation if who is not None else None
     unnamed: dict[tuple[str, str], list[Event]] = {}
     if to is not None and to.counterpart:
-        unnamed = _unnamed_by_pair(run, rule, counterparts, [streams, others], by_actor)
+        unnamed = _unnamed_by_pair(run, relation, counterparts, [streams, others], by_actor)
     for (actor, counterpart), obls in streams.items():
         if not run.mine(actor):
             continue
@@ -542,15 +548,16 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
 
 def _unnamed_by_pair(
     run: _Run,
-    rule: RecurringRule,
+    relation: str | None,
     counterparts: Mapping[str, set[str | None]],
     streams: Iterable[Mapping[tuple[str, str | None], Sequence[Obligation]]],
     by_actor: Mapping[str, Sequence[Event]],
 ) -> dict[tuple[str, str], list[Event]]:
     """The events naming none of their actor's counterparts (as recipient or subject), by the
     pair each is for, of the actors with counterparts that change over the range: two or more
-    (in ``counterparts``), some listed in the relation for some dates only. ``streams`` holds
-    the obligations of each pair under ``rule`` and under its clause's other versions.
+    (in ``counterparts``), some listed in ``relation`` (the rule's `who`'s) for some dates only.
+    ``streams`` holds the obligations of each pair under the rule and under its clause's other
+    versions.
 
     Such an event is for the pair owing the period it names; naming none, for the pair owing the
     period whose on-time span (opening to due moment) holds it, or where none does, the period
@@ -559,8 +566,6 @@ def _unnamed_by_pair(
     no pair's. An actor whose counterparts are all listed without dates has them all at once:
     which one such an event is for cannot be told, and it is not looked at (docs/semantics.md,
     §4)."""
-    who = as_party(rule.who)
-    relation = who.relation if who is not None else None
     if relation is None:
         return {}
     changing: dict[str, dict[str, list[Obligation]]] = {}
@@ -1268,9 +1273,7 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
                 "actor": run.name(actor_id),
                 "rule": run.rule_name(rule),
                 "period": format_period(label, run.lang),
-                "due": run.instant(due)
-                if uncounted is None
-                else word("no_sooner_than", run.lang, moment=run.instant(due)),
+                "due": run.due_words(due, uncounted),
                 "to": "",
                 "elsewhere": "",
             }
@@ -1475,7 +1478,7 @@ def _chains(
     for trig in triggers:
         previous: Event | None = trig
         previous_due: datetime = trig.time
-        previous_note: str | None = None  # why previous_due is the soonest it can be (`_step_due`)
+        previous_note: str | None = None  # why previous_due is the soonest it can be (`_due_or_soonest`)
         links = {trig.id}  # the trigger and the events of its chain so far: what a `ref` may name
         discharged: Event | None = None
         discharges_reported: set[str] = set()  # a finding for each unless event, at the first step it excuses
@@ -1487,7 +1490,7 @@ def _chains(
                 base_time, inherited = previous.time, None
             else:  # counted from a due moment that may itself be the soonest it can be
                 base_time, inherited = previous_due, previous_note
-            due, uncounted = _step_due(ctx, base_time, step)
+            due, uncounted = _due_or_soonest(ctx, base_time, step.within, step.roll == "next-workday")
             uncounted = uncounted or inherited
             by = parties[index][0]
             to = parties[index][1]
@@ -1536,10 +1539,7 @@ def _chains(
                     "step_clause": "" if step.clause is None else word("step_clause", run.lang, clause=step.clause),
                     "action": "/".join(actions_of(step.action)),
                     "trigger": f"{trig.action} {trig.id} ({run.instant(trig.time)})",
-                    # the soonest it can be, where the calendar cannot count it yet (`_step_due`)
-                    "due": run.instant(due)
-                    if uncounted is None
-                    else word("no_sooner_than", run.lang, moment=run.instant(due)),
+                    "due": run.due_words(due, uncounted),
                     "period": trig.id,
                 }
 
@@ -1578,31 +1578,14 @@ def _chains(
             if chosen is not None:
                 taken[index].add(chosen.id)
                 links.add(chosen.id)
-                if chosen.time <= due:
-                    items.append(
-                        run.outcome(
-                            rule,
-                            **base,
-                            note=uncounted,
-                            status="met",
-                            step=number,
-                            observed=1,
-                            evidence=[trig.id, chosen.id],
-                        )
-                    )
-                else:
+                on_time = chosen.time <= due
+                status = "met" if on_time else "late-response"
+                evidence = [trig.id, chosen.id]
+                items.append(
+                    run.outcome(rule, **base, note=uncounted, status=status, step=number, observed=1, evidence=evidence)
+                )
+                if not on_time:
                     late = _late_by(chosen.time, due)
-                    items.append(
-                        run.outcome(
-                            rule,
-                            **base,
-                            note=uncounted,
-                            status="late-response",
-                            step=number,
-                            observed=1,
-                            evidence=[trig.id, chosen.id],
-                        )
-                    )
                     items.append(
                         run.finding(
                             FindingCode.LATE_RESPONSE,
@@ -1625,7 +1608,7 @@ def _chains(
                             **base,
                             expected_min=1,
                             observed=1,
-                            evidence=[trig.id, chosen.id],
+                            evidence=evidence,
                             late_by_seconds=late,
                             detail=detail,
                         )
@@ -2416,7 +2399,9 @@ def _due_or_soonest(ctx: Context, start: datetime, text: str, roll: bool) -> tup
     counting it in workdays (or rolling it) passes through a year the calendar has no holidays for
     yet and the soonest it can be (`_soonest`) is after the audit moment, that soonest moment and
     the note saying so (`UNCOUNTED_NOTE`): an obligation due after the audit moment is pending,
-    or met by an event before it, however the calendar will count it.
+    or met by an event before it, however the calendar will count it (a December application's
+    20 workdays, audited before the next year's holidays are published). Before the audit
+    moment, the verdicts need the year: the error.
 
     Raises:
         CalendarError: the count needs a year the calendar lacks, and may end by the audit moment.
@@ -2428,21 +2413,6 @@ def _due_or_soonest(ctx: Context, start: datetime, text: str, roll: bool) -> tup
         if soonest <= ctx.as_of or ctx.calendar is None:
             raise
         return soonest, UNCOUNTED_NOTE.format(calendar=ctx.calendar.name, year=error.year)
-
-
-def _step_due(ctx: Context, base_time: datetime, step: Step) -> tuple[datetime, str | None]:
-    """A triggered step's due moment, from ``base_time``, and None; or, where its count in
-    workdays (or its roll to a workday) passes through a year the calendar has no holidays for
-    yet and the soonest it can end (`_soonest`) is after the audit moment, that soonest moment
-    and the note saying so (`UNCOUNTED_NOTE`). A step due after the audit moment is pending, or
-    met by a response before it, however the calendar will count it: that moment moves no
-    verdict, as a December application's 20 workdays, audited before the next year's holidays
-    are published, do not. Before the audit moment, the verdicts need the year: the error.
-
-    Raises:
-        CalendarError: the count needs a year the calendar lacks, and may end by the audit moment.
-    """
-    return _due_or_soonest(ctx, base_time, step.within, step.roll == "next-workday")
 
 
 def _pointer(path: Iterable[str | int]) -> str:
