@@ -204,6 +204,14 @@ class DateRange(_Model):
         """The first day after the range, or ``None`` when open-ended."""
         return None if self.to is None else self.to + timedelta(days=1)
 
+    @staticmethod
+    def hull(spans: Collection[DateRange]) -> DateRange:
+        """The dates from the first day of ``spans`` to the last (a break between them is not
+        left out; an end any of them leaves open stays open, as it does for none)."""
+        first = None if any(s.from_ is None for s in spans) else min((s.from_ for s in spans if s.from_), default=None)
+        last = None if any(s.to is None for s in spans) else max((s.to for s in spans if s.to), default=None)
+        return DateRange(from_=first, to=last)
+
 
 # ---------------------------------------------------------------------------------------------
 # Parties and filters
@@ -1109,10 +1117,8 @@ class Actor(_Model):
         """The dates the actor holds ``role``, from the first day of its first grant to the last
         day of its last (a break between two grants is not left out); None if held without
         dates, or never."""
-        spans = self.role_spans(role)
-        first = None if any(s.from_ is None for s in spans) else min((s.from_ for s in spans if s.from_), default=None)
-        last = None if any(s.to is None for s in spans) else max((s.to for s in spans if s.to), default=None)
-        return DateRange(from_=first, to=last) if first or last else None
+        hull = DateRange.hull(self.role_spans(role))
+        return hull if hull.from_ or hull.to else None
 
     def role_names(self) -> set[str]:
         """Every role the actor holds at some time."""

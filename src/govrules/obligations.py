@@ -524,13 +524,6 @@ def _bound(rule: RecurringRule, actor: Actor, period: Period) -> bool:
     )
 
 
-def _hull(spans: list[DateRange]) -> DateRange:
-    """The dates from the first day of ``spans`` to the last (a break between is not left out)."""
-    first = None if any(s.from_ is None for s in spans) else min((s.from_ for s in spans if s.from_), default=None)
-    last = None if any(s.to is None for s in spans) else max((s.to for s in spans if s.to), default=None)
-    return DateRange(from_=first, to=last)
-
-
 def _bound_span(rule: RecurringRule, actor: Actor) -> DateRange | None:
     """The days ``rule`` may bind ``actor`` on: while the rule is in effect, the actor holds its
     role and, under a pair rule, has a member of its relation (each from its first day to its
@@ -538,9 +531,9 @@ def _bound_span(rule: RecurringRule, actor: Actor) -> DateRange | None:
     who = as_party(rule.who)
     spans = [rule.effective or DateRange()]
     if who is not None and who.role is not None:
-        spans.append(_hull(actor.role_spans(who.role)))
+        spans.append(DateRange.hull(actor.role_spans(who.role)))
         if who.relation is not None:
-            spans.append(_hull(_member_dates(actor, who.relation)))
+            spans.append(DateRange.hull(_member_dates(actor, who.relation)))
     first = max((s.from_ for s in spans if s.from_ is not None), default=None)
     last = min((s.to for s in spans if s.to is not None), default=None)
     if first is not None and last is not None and last < first:
