@@ -756,11 +756,12 @@ def _window_missed(rules: RuleSet, rule: RecurringRule, missed: str) -> Problem:
     rule (``missed``), as loading says it of a calendar grain's, at the window's place in the rule
     set's file (loading leaves a recurrence's and a named calendar's periods, and periods an
     exemption or effective dates may leave out, to the check)."""
+    from govrules.loaders import SourceMap
+
     pointer = f"/rules/{rules.rules.index(rule)}/window"
     message = f"expected a window with a day in every period of the rule; {missed}"
-    if rules._source is None:  # made in Python: no file, as the cross-check names it
-        return Problem("<rules>", None, None, pointer, "bad-window", message)
-    problem: Problem = rules._source.problem(pointer, "bad-window", message)
+    source = rules._source or SourceMap("<rules>")  # made in Python: no file, as the cross-check names it
+    problem: Problem = source.problem(pointer, "bad-window", message)
     return problem
 
 
