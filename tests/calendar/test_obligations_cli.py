@@ -735,10 +735,9 @@ def test_a_named_term_is_shown_by_its_name_in_the_table_and_the_calendar(tmp_pat
     assert "Period: Autumn 2024 (2024-2025-1)" in str(event["DESCRIPTION"])
 
 
-def test_ics_marks_the_summary_of_an_obligation_owing_nothing(tmp_path: Path) -> None:
-    """An exempt or not-held obligation's event says so in its SUMMARY, in the language asked
-    (before, it read as a due date like any other); every event stays TRANSPARENT and none is
-    CANCELLED, which some applications hide."""
+def _owing_nothing_argv(tmp_path: Path) -> list[str]:
+    """`govrules obligations` over January and February 2025 of a monthly report owed by `a`,
+    exempt for January, and by `n`, in the organisation from 15 February (so held for neither)."""
     rules, org = tmp_path / "rules.yaml", tmp_path / "org.yaml"
     rules.write_text(
         "id: r\ntitle: t\ntimezone: UTC\n"
@@ -750,7 +749,14 @@ def test_ics_marks_the_summary_of_an_obligation_owing_nothing(tmp_path: Path) ->
         "exemptions:\n  - {actor: a, rule: m, periods: [2025-01], reason: closed}\n",
         "utf-8",
     )
-    argv = ["obligations", str(rules), "--org", str(org), "--from", "2025-01-01", "--to", "2025-02-28"]
+    return ["obligations", str(rules), "--org", str(org), "--from", "2025-01-01", "--to", "2025-02-28"]
+
+
+def test_ics_marks_the_summary_of_an_obligation_owing_nothing(tmp_path: Path) -> None:
+    """An exempt or not-held obligation's event says so in its SUMMARY, in the language asked
+    (before, it read as a due date like any other); every event stays TRANSPARENT and none is
+    CANCELLED, which some applications hide."""
+    argv = _owing_nothing_argv(tmp_path)
     code, out, err = _run(*argv, "--format", "json")
     statuses = {(r["actor"], r["period"]): r["status"] for r in json.loads(out)}
     assert statuses == {
@@ -843,18 +849,7 @@ def test_status_lists_only_the_obligations_asked_for_and_the_table_counts_the_re
     format: a calendar of what is owed leaves out the exempt and the not held. The table says
     how many of each other status it leaves out, so that none is out of sight unsaid; a status
     that does not exist is a usage error (exit 2)."""
-    rules, org = tmp_path / "rules.yaml", tmp_path / "org.yaml"
-    rules.write_text(
-        "id: r\ntitle: t\ntimezone: UTC\n"
-        "rules:\n  - {id: m, kind: recurring, clause: c, title: report, who: {role: u}, action: x, every: month}\n",
-        "utf-8",
-    )
-    org.write_text(
-        "id: o\nactors:\n  - {id: a, name: A, roles: [u]}\n  - {id: n, name: N, roles: [u], active: {from: 2025-02-15}}\n"
-        "exemptions:\n  - {actor: a, rule: m, periods: [2025-01], reason: closed}\n",
-        "utf-8",
-    )
-    argv = ["obligations", str(rules), "--org", str(org), "--from", "2025-01-01", "--to", "2025-02-28"]
+    argv = _owing_nothing_argv(tmp_path)
     code, out, err = _run(*argv, "--format", "json", "--status", "open")
     assert (code, err) == (0, "")
     assert [(r["actor"], r["period"], r["status"]) for r in json.loads(out)] == [("a", "2025-02", "open")]

@@ -4089,6 +4089,18 @@ BRIEFING_EACH_SCHOOL = {
 """D1.5.5: each branch briefs each of its schools once a year, addressed to the school."""
 
 
+ACCESS_REVIEW: dict[str, Any] = {
+    "id": "review",
+    "kind": "recurring",
+    "clause": "7.2.4",
+    "who": "office",
+    "action": "access-review",
+    "max_gap": "6 months",
+    "effective": {"from": "2025-03-31"},
+}
+"""PCI DSS 7.2.4: the office reviews access at least every six months, from 31 March 2025."""
+
+
 DEAN_REPORT: dict[str, Any] = {
     "id": "dean-report",
     "kind": "recurring",
@@ -4269,15 +4281,7 @@ class TestOptions:
 
     def test_rolling_interval(self) -> None:
         """PCI DSS 7.2.4: a gap longer than six months between reviews is reported, from the effective date."""
-        rule = {
-            "id": "review",
-            "kind": "recurring",
-            "clause": "7.2.4",
-            "who": "office",
-            "action": "access-review",
-            "max_gap": "6 months",
-            "effective": {"from": "2025-03-31"},
-        }
+        rule = ACCESS_REVIEW
         log = [
             ev("r1", "2025-05-01T10:00", "office", "access-review"),
             ev("r2", "2025-12-01T10:00", "office", "access-review"),
@@ -5344,15 +5348,7 @@ class TestEventsAtOneInstant:
     def test_of_two_reviews_at_one_instant_the_last_by_id_opens_the_next_gap(self) -> None:
         """Two access reviews at one instant: `r1`, the first by id, closes the gap before them,
         and `r2`, the last, opens the next, whichever line each stands at."""
-        rule = {
-            "id": "review",
-            "kind": "recurring",
-            "clause": "7.2.4",
-            "who": "office",
-            "action": "access-review",
-            "max_gap": "6 months",
-            "effective": {"from": "2025-03-31"},
-        }
+        rule = ACCESS_REVIEW
         log = [
             ev("r2", "2025-05-01T10:00", "office", "access-review"),
             ev("r1", "2025-05-01T10:00", "office", "access-review"),
