@@ -2257,6 +2257,16 @@ PREREQ = {
 }
 
 
+DEAN_REVIEW: dict[str, Any] = {
+    "id": "incident",
+    "kind": "triggered",
+    "clause": "F2",
+    "trigger": {"action": "incident", "by": {"role": "faculty"}},
+    "steps": [{"action": "review", "by": {"trigger": "actor", "relation": "deans"}, "within": "5 days"}],
+}
+"""After a faculty's incident, a review by its dean (a member of its relation `deans`) within 5 days."""
+
+
 class TestPrerequisite:
     def test_an_approval_by_another_party_is_said_and_cited(self) -> None:
         """The lecture needs the vice principal's approval; the dean approved it (a minute signed
@@ -2552,13 +2562,7 @@ class TestPrerequisite:
         )
         # a step by the dean of a chain begun on 28 June, due 3 July: either dean may be the one
         # owing it, so the outcome is the relation's; one begun in August, the new dean's
-        chain = {
-            "id": "incident",
-            "kind": "triggered",
-            "clause": "F2",
-            "trigger": {"action": "incident", "by": {"role": "faculty"}},
-            "steps": [{"action": "review", "by": {"trigger": "actor", "relation": "deans"}, "within": "5 days"}],
-        }
+        chain = DEAN_REVIEW
         log = [
             ev("i1", "2024-06-28T10:00", "faculty", "incident"),
             ev("r1", "2024-07-02T10:00", "dean-b", "review", ref="i1"),
@@ -2605,13 +2609,7 @@ class TestPrerequisite:
             for d, en, zh in (("dean-a", "Dean A", "甲院长"), ("dean-b", "Dean B", "乙院长"))
         ]
         org = ORG.model_copy(update={"actors": [*ORG.actors, faculty, *deans]})
-        chain = {
-            "id": "incident",
-            "kind": "triggered",
-            "clause": "F2",
-            "trigger": {"action": "incident", "by": {"role": "faculty"}},
-            "steps": [{"action": "review", "by": {"trigger": "actor", "relation": "deans"}, "within": "5 days"}],
-        }
+        chain = DEAN_REVIEW
         log = [
             ev("i1", "2024-06-28T10:00", "faculty", "incident"),
             ev("v1", "2024-07-02T10:00", "dean-a", "review", ref="i1"),
