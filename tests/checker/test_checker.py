@@ -2257,6 +2257,35 @@ PREREQ = {
 }
 
 
+DEAN_REPORT: dict[str, Any] = {
+    "id": "dean-report",
+    "kind": "recurring",
+    "clause": "F1",
+    "who": {"role": "faculty", "relation": "deans"},
+    "action": "report",
+    "to": {"counterpart": True},
+    "every": "quarter",
+}
+"""A faculty's quarterly report to its dean (a member of its relation `deans`)."""
+
+
+def _faculty(*, dean_a_to: str, dean_b_from: str) -> Actor:
+    """A faculty whose dean is dean-a until ``dean_a_to`` and dean-b from ``dean_b_from``."""
+    return Actor.model_validate(
+        {
+            "id": "faculty",
+            "roles": ["faculty"],
+            "relations": {"deans": [{"actor": "dean-a", "to": dean_a_to}, {"actor": "dean-b", "from": dean_b_from}]},
+        }
+    )
+
+
+def _with_deans(faculty: Actor) -> Organisation:
+    """The test organisation with ``faculty`` and its two deans."""
+    deans = [Actor.model_validate({"id": d, "roles": ["dean"]}) for d in ("dean-a", "dean-b")]
+    return ORG.model_copy(update={"actors": [*ORG.actors, faculty, *deans]})
+
+
 DEAN_REVIEW: dict[str, Any] = {
     "id": "incident",
     "kind": "triggered",
@@ -2511,29 +2540,11 @@ class TestPrerequisite:
         outgoing dean's approval of August approving nothing."""
         from govrules import obligations
 
-        faculty = Actor.model_validate(
-            {
-                "id": "faculty",
-                "roles": ["faculty"],
-                "relations": {
-                    "deans": [{"actor": "dean-a", "to": "2024-06-30"}, {"actor": "dean-b", "from": "2024-07-01"}]
-                },
-            }
-        )
-        deans = [Actor.model_validate({"id": d, "roles": ["dean"]}) for d in ("dean-a", "dean-b")]
-        org = ORG.model_copy(update={"actors": [*ORG.actors, faculty, *deans]})
+        faculty = _faculty(dean_a_to="2024-06-30", dean_b_from="2024-07-01")
+        org = _with_deans(faculty)
         assert faculty.members("deans") == ["dean-a", "dean-b"]
         assert faculty.members("deans", date(2024, 7, 1)) == ["dean-b"]
-        report_to_dean = {
-            "id": "dean-report",
-            "kind": "recurring",
-            "clause": "F1",
-            "who": {"role": "faculty", "relation": "deans"},
-            "action": "report",
-            "to": {"counterpart": True},
-            "every": "quarter",
-        }
-        owed = obligations(ruleset(report_to_dean), org, start=date(2024, 1, 1), end=date(2025, 1, 1))
+        owed = obligations(ruleset(DEAN_REPORT), org, start=date(2024, 1, 1), end=date(2025, 1, 1))
         assert [(o.counterpart, o.period) for o in owed] == [
             ("dean-a", "2024-Q1"),
             ("dean-a", "2024-Q2"),
@@ -4097,35 +4108,6 @@ ACCESS_REVIEW: dict[str, Any] = {
     "effective": {"from": "2025-03-31"},
 }
 """PCI DSS 7.2.4: the office reviews access at least every six months, from 31 March 2025."""
-
-
-DEAN_REPORT: dict[str, Any] = {
-    "id": "dean-report",
-    "kind": "recurring",
-    "clause": "F1",
-    "who": {"role": "faculty", "relation": "deans"},
-    "action": "report",
-    "to": {"counterpart": True},
-    "every": "quarter",
-}
-"""A faculty's quarterly report to its dean (a member of its relation `deans`)."""
-
-
-def _faculty(*, dean_a_to: str, dean_b_from: str) -> Actor:
-    """A faculty whose dean is dean-a until ``dean_a_to`` and dean-b from ``dean_b_from``."""
-    return Actor.model_validate(
-        {
-            "id": "faculty",
-            "roles": ["faculty"],
-            "relations": {"deans": [{"actor": "dean-a", "to": dean_a_to}, {"actor": "dean-b", "from": dean_b_from}]},
-        }
-    )
-
-
-def _with_deans(faculty: Actor) -> Organisation:
-    """The test organisation with ``faculty`` and its two deans."""
-    deans = [Actor.model_validate({"id": d, "roles": ["dean"]}) for d in ("dean-a", "dean-b")]
-    return ORG.model_copy(update={"actors": [*ORG.actors, faculty, *deans]})
 
 
 class TestOptions:
