@@ -75,7 +75,7 @@ def test_every_test_the_docs_cite_exists() -> None:
     """The docs cite tests by name as the evidence for what they say (`test_...`, `TestClass`); a
     renamed or deleted test leaves a claim without its evidence."""
     root = DOC.parents[1]
-    docs = [*sorted((root / "docs").glob("*.md")), root / "README.md", root / "benchmarks" / "README.md"]
+    docs = [*sorted((root / "docs").glob("*.md")), root / "README.md", *sorted((root / "benchmarks").glob("*.md"))]
     cited = {
         name: doc.name
         for doc in docs
