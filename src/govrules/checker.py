@@ -786,7 +786,9 @@ def _assign(
     ``events`` (time-ordered) holds the stream's qualifying events and its ``misdirected`` ones
     (wrong recipient, by id): a misdirected event occupies its obligation like a qualifying one, so
     that the obligation is diagnosed as ``wrong-recipient`` and no later event is pulled back into
-    it; it is never a surplus another obligation may take.
+    it, where the events it holds by its due moment, misdirected or not, are as many as it asks;
+    where they leave it short anyway, it gives way to events sent where the rule asks that pay
+    the debt whole. It is never a surplus another obligation may take.
     """
     by_label = {o.period: i for i, o in enumerate(obls)}
     live = [i for i, o in enumerate(obls) if o.status in ("open", "pending")]
@@ -820,13 +822,13 @@ def _assign(
     for i in live:
         o = obls[i]
         # a debt is what its events leave short: a misdirected event occupies it only in its
-        # on-time span (one naming it, made after its due moment, keeps no late event sent where
-        # the rule asks from paying it)
-        while (
-            len(assigned[i])
-            if not misdirected
-            else sum(1 for e in assigned[i] if e.id not in misdirected or e.time <= o.due)
-        ) < o.min:
+        # on-time span, and only where the events it holds by its due moment, misdirected or not,
+        # are as many as it asks (one naming it, made after its due moment, keeps no late event
+        # sent where the rule asks from paying it); one that leaves it short anyway gives way to
+        # events sent where the rule asks, which pay the debt whole where they can
+        right = sum(1 for e in assigned[i] if e.id not in misdirected) if misdirected else len(assigned[i])
+        debt = right < o.min and (not misdirected or _held_by_due(o, assigned[i]) < o.min)
+        while debt and right < o.min:
             # (misdirected, time, id, owner or -1): an event sent where the rule asks pays the
             # debt before a misdirected one, which does only where no other can (wrong-recipient)
             # and only up to the number asked for
@@ -846,6 +848,7 @@ def _assign(
             chosen = next(e for e in pool if _event_key(e) == best[1:3])
             pool.remove(chosen)
             assigned[i].append(chosen)
+            right += not best[0]
         assigned[i].sort(key=_event_key)
     return assigned
 
@@ -911,6 +914,13 @@ def _named_limits(run: _Run, rule: RecurringRule, obls: Sequence[Obligation]) ->
 
 def _debt_key(e: Event, misdirected: Collection[str]) -> tuple[bool, float, str]:
     return (e.id in misdirected, *_event_key(e))
+
+
+def _held_by_due(o: Obligation, held: Sequence[Event]) -> int:
+    """How many of the events ``o`` holds, misdirected or not, were made by its due moment: where
+    they are as many as it asks, it is occupied, and no debt (docs/semantics.md, recurring rules,
+    item 5)."""
+    return sum(1 for e in held if e.time <= o.due)
 
 
 def _surplus(o: Obligation, kept: Sequence[Event]) -> list[Event]:

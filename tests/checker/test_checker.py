@@ -893,6 +893,37 @@ class TestWrongRecipient:
             assert [(o.period, o.status, o.evidence) for o in report.outcomes] == expected, right.period
             assert report.records.unused == unused
 
+    def test_a_misdirected_report_that_leaves_its_period_short_gives_way_to_reports_sent_right(self) -> None:
+        """Two reports owed a month. January's span holds one report, sent to the office on 15
+        January; February's holds reports to hq from 11 February on, naming nothing. January's
+        misdirected report leaves it short, so January is a debt, which reports sent to hq pay
+        whole where they can: with four in February (two to spare), January is late by the first
+        two, the misdirected one unused, as it is without it; with three (one to spare), January
+        takes that one and counts the misdirected one, and is wrong-recipient (insufficient
+        without it). A report naming January, made late, is one of the two. Two misdirected
+        reports in January's span occupy it whole: January is no debt, stays wrong-recipient
+        whatever it holds late, and February keeps its surplus. Before, one misdirected report
+        and one late report to hq made January wrong-recipient though February had two to spare."""
+        rule = {**MONTHLY, "min": 2}
+        org, as_of = _org_without("b2"), datetime(2024, 6, 1, tzinfo=SH)
+        astray = [ev(f"m{n}", f"2024-01-1{4 + n}T10:00", "b1", "report", recipient="office") for n in (1, 2)]
+        named = ev("named", "2024-02-05T10:00", "b1", "report", recipient="hq", period="2024-01")
+        feb = [ev(f"e{n}", f"2024-02-1{n}T10:00", "b1", "report", recipient="hq") for n in range(1, 5)]
+        for log, january, february, unused in (
+            ([astray[0], *feb], ("late", ("e1", "e2")), ("e3", "e4"), 1),
+            (feb, ("late", ("e1", "e2")), ("e3", "e4"), 0),
+            ([astray[0], *feb[:3]], ("wrong-recipient", ("e1", "m1")), ("e2", "e3"), 0),
+            (feb[:3], ("insufficient", ("e1",)), ("e2", "e3"), 0),
+            ([astray[0], named, *feb[:3]], ("late", ("named", "e1")), ("e2", "e3"), 1),
+            ([*astray, named, *feb], ("wrong-recipient", ("named", "m1", "m2")), ("e1", "e2", "e3", "e4"), 0),
+        ):
+            report = run(ruleset(rule), log, start=date(2024, 1, 1), end=date(2024, 3, 1), as_of=as_of, org=org)
+            assert (
+                [(o.period, o.status, o.evidence) for o in report.outcomes],
+                report.records.unused,
+            ) == ([("2024-01", *january), ("2024-02", "met", february)], unused), [e.id for e in log]
+            assert [(f.code.value, f.period) for f in report.findings] == [(january[0], "2024-01")]
+
     def test_a_late_misdirected_report_naming_its_period_leaves_the_debt_to_a_late_report_sent_right(
         self,
     ) -> None:
