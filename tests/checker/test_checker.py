@@ -1531,6 +1531,44 @@ class TestTriggered:
             ("i2", "met", ("i2", "r")),
         ]
 
+    def test_a_report_late_for_an_earlier_trigger_answers_it_though_in_time_for_a_later_one(self) -> None:
+        """Inspections on 1 and 20 March, written report due within 7 days; one report on 21
+        March naming neither: late for the first, in time for the second. The triggers are
+        answered in turn, so it answers the first (`late-response`), and the second is
+        `unanswered`, the report being kept for no later trigger. Naming the second by `ref`, it
+        answers the second, in time, and the first is `unanswered`."""
+        rule = {
+            "id": "answer",
+            "kind": "triggered",
+            "clause": "c",
+            "trigger": {"action": "inspection"},
+            "steps": [{"action": "written-report", "within": "7 days"}],
+        }
+        seen = []
+        for ref in (None, "i2"):
+            log = [
+                ev("i1", "2024-03-01T10:00", "b1", "inspection"),
+                ev("i2", "2024-03-20T10:00", "b1", "inspection"),
+                ev("r1", "2024-03-21T10:00", "b1", "written-report", ref=ref),
+            ]
+            report = run(ruleset(rule), log, org=_org_without("b2"))
+            seen.append(
+                (
+                    [(o.period, o.status, o.evidence) for o in report.outcomes],
+                    [(f.code.value, f.period) for f in report.findings],
+                )
+            )
+        assert seen == [
+            (
+                [("i1", "late-response", ("i1", "r1")), ("i2", "unanswered", ("i2",))],
+                [("late-response", "i1"), ("unanswered", "i2")],
+            ),
+            (
+                [("i1", "unanswered", ("i1",)), ("i2", "met", ("i2", "r1"))],
+                [("unanswered", "i1")],
+            ),
+        ]
+
     def test_a_late_report_naming_the_trigger_does_not_displace_one_in_time(self) -> None:
         """A report in time that names nothing answers the inspection before a late one naming it:
         the step stays met when the late one is added, or comes into view at a later audit
@@ -3825,6 +3863,41 @@ class TestPendingExemptAndActivity:
         report = run(ruleset(BRIEFING_EACH_SCHOOL), [], org=org)
         assert [(o.counterpart, o.status) for o in report.outcomes] == [("s1", "missing"), ("s2", "not-held")]
 
+    def test_the_periods_an_actor_does_not_exist_for_are_not_held_and_may_be_exempted(self) -> None:
+        """A branch active until 31 August holds its role (undated) all year: the months after
+        its end, which it is active for not at all, are listed `not-held` by `obligations`, as
+        one it is active for in part would be, not left out as a month it does not hold its role
+        for is; so an exemption naming only them (the fourth quarter) is taken, not refused as
+        exempting nothing, and they are `exempt`. A pair whose school is in the relation (by id,
+        undated) but active until 31 August is the same: not held after it, exempt where its
+        branch is exempted."""
+        from govrules import obligations
+
+        late_months = [f"2024-{m:02d}" for m in range(9, 13)]
+        pair_rule = {**BRIEFING_EACH_SCHOOL, "every": "month"}
+        # (rule, the actor that ends, the obligation it ends, one still owed after its end)
+        for rule, ended, whose, other in (
+            (MONTHLY, "b1", ("b1", None), ("b2", None)),
+            (pair_rule, "s1", ("b1", "s1"), ("b1", "s2")),
+        ):
+            data = ORG.model_dump(by_alias=True)
+            for actor in data["actors"]:
+                if actor["id"] == ended:
+                    actor["active"] = {"to": "2024-08-31"}
+            rules, org = ruleset(rule), Organisation.model_validate(data)
+            listed = {
+                (o.actor, o.counterpart, o.period): o.status
+                for o in obligations(rules, org, date(2024, 1, 1), date(2025, 1, 1))
+            }
+            assert [listed[(*whose, m)] for m in ("2024-08", *late_months)] == ["open"] + ["not-held"] * 4, ended
+            assert listed[(*other, "2024-12")] == "open"
+            exemption = {"rule": rule["id"], "actor": "b1", "periods": ["2024-Q4"], "reason": "closed"}
+            exempted = Organisation.model_validate({**data, "exemptions": [exemption]})
+            report = run(rules, [], org=exempted, as_of=datetime(2025, 2, 1, tzinfo=SH))
+            statuses = {(o.actor, o.counterpart, o.period): o.status for o in report.outcomes}
+            assert [statuses[(*whose, m)] for m in late_months] == ["not-held", "exempt", "exempt", "exempt"]
+            assert [f.period for f in gaps(report, "exempt") if (f.actor, f.counterpart) == whose] == late_months[1:]
+
     def test_an_exemption_by_dates_covers_every_period_sharing_a_day_with_them(self) -> None:
         """An exemption by `dates` covers each period that shares at least one day with them,
         where a label covers only the periods it holds whole: a one-day closure on 10 February
@@ -5355,6 +5428,45 @@ class TestEventsAtOneInstant:
         ]
         report = in_either_order(ruleset(TestTriggered.NOTIFY), log)
         assert [(f.code.value, f.period, f.evidence) for f in report.findings] == [("discharged", "f1", ("f1", "p1"))]
+
+    def test_an_unless_event_at_the_instant_of_the_response_does_not_come_first(self) -> None:
+        """A fine's notice and its payment at one instant: the log cannot tell which came first,
+        and the notice was given, so the step is `met` by it, whatever their ids and lines, and
+        the payment discharges nothing (unused); a March report and the branch's dissolution at
+        one instant leave March `met` the same way. A payment at the fine's own instant comes
+        after the fine, as a notice there would, and discharges it."""
+        notified: list[tuple[Any, ...]] = []
+        for notice, payment in (("a1", "b1"), ("b2", "a2")):
+            log = [
+                ev("f1", "2024-01-10T00:00", "office", "fine", subject="c1"),
+                ev(notice, "2024-01-12T00:00", "office", "notify", subject="c1"),
+                ev(payment, "2024-01-12T00:00", "office", "payment", subject="c1"),
+            ]
+            report = in_either_order(ruleset(TestTriggered.NOTIFY), log)
+            notified.append(
+                (
+                    [(o.period, o.status, o.evidence) for o in report.outcomes],
+                    [f.code.value for f in report.findings],
+                    report.records.unused,
+                )
+            )
+        assert notified == [([("f1", "met", ("f1", "a1"))], [], 1), ([("f1", "met", ("f1", "b2"))], [], 1)]
+        paid = [
+            ev("f1", "2024-01-10T00:00", "office", "fine", subject="c1"),
+            ev("p1", "2024-01-10T00:00", "office", "payment", subject="c1"),
+        ]
+        report = in_either_order(ruleset(TestTriggered.NOTIFY), paid)
+        assert [(f.code.value, f.period, f.evidence) for f in report.findings] == [("discharged", "f1", ("f1", "p1"))]
+        dissolving = {**MONTHLY, "unless": {"action": "dissolution"}}
+        log = [
+            ev("r3", "2024-03-10T10:00", "b1", "report", recipient="hq"),
+            ev("d3", "2024-03-10T10:00", "b1", "dissolution"),
+        ]
+        report = in_either_order(
+            ruleset(dissolving), log, start=date(2024, 3, 1), end=date(2024, 4, 1), org=_org_without("b2")
+        )
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [("2024-03", "met", ("r3",))]
+        assert report.findings == ()
 
     def test_of_two_reviews_at_one_instant_the_last_by_id_opens_the_next_gap(self) -> None:
         """Two access reviews at one instant: `r1`, the first by id, closes the gap before them,
