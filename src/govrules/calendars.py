@@ -72,6 +72,12 @@ class BusinessCalendar:
         years = self._covered()
         return years is None or year in years
 
+    def ahead(self, year: int) -> bool:
+        """Whether ``year`` comes after every year the calendar covers: its holiday data may yet be
+        published, where a year before them, or between two of them, will not be."""
+        years = self._covered()
+        return years is not None and bool(years) and year > max(years)
+
     def coverage(self) -> str:
         """The covered years as people read them: ``2001-2026``, or ``every year``."""
         years = self._covered()

@@ -25,6 +25,7 @@ from typing import Any, TypeVar, cast
 
 import msgspec
 
+from govrules.calendars import BusinessCalendar
 from govrules.durations import Duration, Unit, deadline, end_of_day, local_date, start_of_day
 from govrules.errors import CalendarError, InvalidArgument
 from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups, at_fixed_offsets
@@ -77,6 +78,8 @@ from govrules.model import (
 from govrules.obligations import (
     UNCOUNTED_NOTE,
     UNCOUNTED_PATTERN,
+    UNCOUNTED_UNCOVERED_NOTE,
+    UNCOUNTED_UNCOVERED_PATTERN,
     UNROLLED_PATTERN,
     Context,
     Obligation,
@@ -1500,7 +1503,9 @@ def _chains(
                 base_time, inherited = previous.time, None
             else:  # counted from a due moment that may itself be the soonest it can be
                 base_time, inherited = previous_due, previous_note
-            due, uncounted = _due_or_soonest(ctx, base_time, step.within, step.roll == "next-workday")
+            # where the calendar lacks a year the count needs and the soonest it can end is not
+            # after the audit moment, only a response surely made in time is a verdict (`unsure`)
+            due, uncounted, unsure = _due_or_bound(ctx, base_time, step.within, step.roll == "next-workday")
             uncounted = uncounted or inherited
             by = parties[index][0]
             to = parties[index][1]
@@ -1530,6 +1535,10 @@ def _chains(
             # does not discharge it, though it discharges a step before or after it
             if rule.unless is not None:
                 discharged = _trigger_discharge(run, rule.unless, unless_events, unless_times, trig, links, chosen, due)
+            if unsure is not None and (
+                discharged is not None or not responses[index].surely_chosen(chosen, links, candidate, fits, due)
+            ):
+                raise unsure
             base = {"actor": _expected_actor(run, trig, by, due), "period": trig.id, "opens": trig.time, "due": due}
 
             def params(  # a message's words, made for a finding only
@@ -1825,7 +1834,7 @@ class _Responses:
         ``links`` if it came by ``due``, else the first fitting candidate that did, else the first
         fitting one: a late report naming the trigger does not displace one made in time, so a
         later audit moment or an added report never turns a met step late."""
-        answer = next((e for e in self._linked(links) if candidate(e) and fits(e)), None)
+        answer = self.linked_answer(links, candidate, fits)
         if answer is not None and answer.time <= due:
             return answer
         if scope is not None:
@@ -1836,6 +1845,30 @@ class _Responses:
                 if candidate(e) and fits(e):
                     return e
         return answer
+
+    def linked_answer(
+        self, links: Collection[str], candidate: Callable[[Event], bool], fits: Callable[[Event], bool]
+    ) -> Event | None:
+        """The first fitting candidate linked by ``ref`` to one of ``links``: the one `choose`
+        prefers where it came by the due moment."""
+        return next((e for e in self._linked(links) if candidate(e) and fits(e)), None)
+
+    def surely_chosen(
+        self,
+        chosen: Event | None,
+        links: Collection[str],
+        candidate: Callable[[Event], bool],
+        fits: Callable[[Event], bool],
+        soonest: datetime,
+    ) -> bool:
+        """Whether ``chosen``, chosen with the due moment ``soonest`` (the soonest the real one
+        can be), is the response `choose` gives with any due moment no sooner, and made by it:
+        made by ``soonest``, and the linked answer or with none (a linked one made after
+        ``soonest`` might be in time, and preferred)."""
+        if chosen is None or chosen.time > soonest:
+            return False
+        answer = self.linked_answer(links, candidate, fits)
+        return answer is None or answer is chosen
 
     def linked_where(self, links: Collection[str], keep: Callable[[Event], bool]) -> list[Event]:
         """The events linked by ``ref`` to one of ``links`` that ``keep`` keeps, in time order."""
@@ -2407,8 +2440,8 @@ def _soonest(ctx: Context, anchor: datetime, text: str) -> datetime:
 def _due_or_soonest(ctx: Context, start: datetime, text: str, roll: bool) -> tuple[datetime, str | None]:
     """The moment ``text`` after ``start`` (rolled to a workday if ``roll``), and None; or, where
     counting it in workdays (or rolling it) passes through a year the calendar has no holidays for
-    yet and the soonest it can be (`_soonest`) is after the audit moment, that soonest moment and
-    the note saying so (`UNCOUNTED_NOTE`): an obligation due after the audit moment is pending,
+    and the soonest it can be (`_soonest`) is after the audit moment, that soonest moment and
+    the note saying so (`_uncounted_note`): an obligation due after the audit moment is pending,
     or met by an event before it, however the calendar will count it (a December application's
     20 workdays, audited before the next year's holidays are published). Before the audit
     moment, the verdicts need the year: the error.
@@ -2416,13 +2449,35 @@ def _due_or_soonest(ctx: Context, start: datetime, text: str, roll: bool) -> tup
     Raises:
         CalendarError: the count needs a year the calendar lacks, and may end by the audit moment.
     """
+    due, note, error = _due_or_bound(ctx, start, text, roll)
+    if error is not None:
+        raise error
+    return due, note
+
+
+def _due_or_bound(
+    ctx: Context, start: datetime, text: str, roll: bool
+) -> tuple[datetime, str | None, CalendarError | None]:
+    """As `_due_or_soonest`, but where the soonest moment is not after the audit moment, that
+    moment and its note with the error, rather than the error raised: a step's response made by
+    then meets it however the calendar will count it (`_Responses.surely_chosen`), and its caller
+    raises the error where none does."""
     try:
-        return ctx.deadline(start, text, roll=roll), None
+        return ctx.deadline(start, text, roll=roll), None, None
     except CalendarError as error:
-        soonest = _soonest(ctx, start, text)
-        if soonest <= ctx.as_of or ctx.calendar is None:
+        if ctx.calendar is None:
             raise
-        return soonest, UNCOUNTED_NOTE.format(calendar=ctx.calendar.name, year=error.year)
+        soonest = _soonest(ctx, start, text)
+        return soonest, _uncounted_note(ctx.calendar, error), error if soonest <= ctx.as_of else None
+
+
+def _uncounted_note(calendar: BusinessCalendar, error: CalendarError) -> str:
+    """The note of a due moment that is the soonest the count can end, for want of ``error``'s
+    year: one the calendar may yet hold (after its years), or one it does not cover (before or
+    between them), whose holidays are not to be waited for."""
+    year = error.year if error.year is not None else 0
+    template = UNCOUNTED_NOTE if calendar.ahead(year) else UNCOUNTED_UNCOVERED_NOTE
+    return template.format(calendar=calendar.name, year=error.year)
 
 
 def _pointer(path: Iterable[str | int]) -> str:
@@ -3257,6 +3312,8 @@ def _notes(lang: str, counts: RecordCounts, outcomes: Sequence[Outcome]) -> list
             notes.append(word("unrolled_limits", lang, n=n, **unrolled.groupdict()))
         elif (uncounted := UNCOUNTED_PATTERN.fullmatch(note)) is not None:
             notes.append(word("uncounted_dues", lang, n=n, **uncounted.groupdict()))
+        elif (uncovered := UNCOUNTED_UNCOVERED_PATTERN.fullmatch(note)) is not None:
+            notes.append(word("uncounted_uncovered_dues", lang, n=n, **uncovered.groupdict()))
     return notes
 
 

@@ -98,10 +98,23 @@ UNCOUNTED_PATTERN = re.compile(
     .replace(re.escape("{year}"), r"(?P<year>\d+)")
 )
 """`UNCOUNTED_NOTE` read back: its calendar and year."""
+UNCOUNTED_UNCOVERED_NOTE = (
+    "due moment counted in calendar days, the soonest the workdays can end: "
+    "calendar '{calendar}' has no holiday data for {year}, a year it does not cover"
+)
+"""`UNCOUNTED_NOTE` for a year before the years the calendar covers (or between two of them),
+whose holidays it will not come to hold: nothing says they are yet to come."""
+UNCOUNTED_UNCOVERED_PATTERN = re.compile(
+    re.escape(UNCOUNTED_UNCOVERED_NOTE)
+    .replace(re.escape("{calendar}"), "(?P<calendar>.*)")
+    .replace(re.escape("{year}"), r"(?P<year>\d+)")
+)
+"""`UNCOUNTED_UNCOVERED_NOTE` read back: its calendar and year."""
 NOTES = (
     (re.compile(re.escape(NOT_HELD_NOTE)), "not_held_note"),
     (UNROLLED_PATTERN, "unrolled_note"),
     (UNCOUNTED_PATTERN, "uncounted_note"),
+    (UNCOUNTED_UNCOVERED_PATTERN, "uncounted_uncovered_note"),
 )
 """The notes the checker writes (in English, as the report keeps them), each with the key of its
 words in the message catalogue and the parts it fills in."""

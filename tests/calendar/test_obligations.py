@@ -872,8 +872,9 @@ def test_a_step_due_in_a_year_the_calendar_lacks_is_pending_while_surely_ahead()
     ]
     assert report.notes == (
         f"2 obligations have a due moment counted in calendar days, the soonest its workdays can end, as calendar 'CN' "
-        f"has no holiday data for {year + 1} yet: each such moment is after the audit moment, so the real one, no "
-        f"sooner, moves no verdict; check again once the calendar holds {year + 1}.",
+        f"has no holiday data for {year + 1} yet: each such moment is after the audit moment, or was met by a "
+        f"response made by then, so the real one, no sooner, moves no verdict; check again once the calendar holds "
+        f"{year + 1}.",
     )
     assert report.findings[0].message.endswith(
         f"step 1 of reply for a1 is not yet due (due no sooner than {year}-12-30 23:59:59 +08:00)"
@@ -890,6 +891,111 @@ def test_a_step_due_in_a_year_the_calendar_lacks_is_pending_while_surely_ahead()
     )
     with pytest.raises(CalendarError, match=f"no holiday data for {year + 1}"):
         check(rules, OFFICE, [applied], **{**span, "as_of": _at(SHANGHAI, year, 12, 31)})
+
+
+REPLY_RULES: dict[str, Any] = {
+    "id": "t",
+    "title": "t",
+    "timezone": "Asia/Shanghai",
+    "calendar": "CN",
+    "rules": [
+        {
+            "id": "reply",
+            "kind": "triggered",
+            "clause": "33",
+            "trigger": {"action": "apply"},
+            "steps": [{"action": "reply", "within": "20 workdays"}, {"action": "file", "within": "3 days"}],
+        }
+    ],
+}
+"""A reply owed 20 workdays after an application, on the CN calendar, then a filing 3 days after it."""
+
+
+def test_a_step_met_within_the_soonest_count_needs_no_year_the_calendar_lacks() -> None:
+    """An application of 10 December of the CN calendar's last covered year, audited on 31
+    December, once the 20 days the 20 workdays can end no sooner than have passed: a reply of 14
+    December meets the step however the next year will be counted, so the check gives it, due
+    that soonest moment with the note, and the filing counted from the reply; the report's note
+    says the moment was met. A reply after that soonest moment may be in time or late, and one
+    naming the application, made after it, may be in time and so preferred to a reply of 14
+    December naming nothing: each needs the year, and the error names it."""
+    from govrules import check
+    from govrules.calendars import get_calendar
+    from govrules.durations import end_of_day
+    from govrules.events import Event
+
+    year = next(y for y in range(2020, 2200) if not get_calendar("CN").covers(y)) - 1
+    rules = RuleSet.model_validate(REPLY_RULES)
+
+    def event(eid: str, month: int, day: int, action: str, **kw: Any) -> Event:
+        at = datetime(year + month // 13, (month - 1) % 12 + 1, day, 10, tzinfo=SHANGHAI)
+        return Event(id=eid, time=at, actor="office", action=action, **kw)
+
+    applied, filed = event("a1", 12, 10, "apply"), event("f1", 12, 16, "file")
+    span: dict[str, Any] = {
+        "start": date(year, 12, 1),
+        "end": date(year + 1, 1, 1),
+        "as_of": _at(SHANGHAI, year, 12, 31),
+    }
+    note = f"due moment counted in calendar days, the soonest the workdays can end: calendar 'CN' has no holiday data for {year + 1} yet"
+    report = check(rules, OFFICE, [applied, event("r1", 12, 14, "reply"), filed], **span)
+    assert [(o.step, o.status, o.evidence, o.due, o.note) for o in report.outcomes] == [
+        (1, "met", ("a1", "r1"), end_of_day(date(year, 12, 30), SHANGHAI), note),
+        (2, "met", ("a1", "f1"), end_of_day(date(year, 12, 17), SHANGHAI), None),
+    ]
+    assert report.findings == ()
+    assert report.notes == (
+        f"1 obligation has a due moment counted in calendar days, the soonest its workdays can end, as calendar 'CN' "
+        f"has no holiday data for {year + 1} yet: each such moment is after the audit moment, or was met by a "
+        f"response made by then, so the real one, no sooner, moves no verdict; check again once the calendar holds "
+        f"{year + 1}.",
+    )
+    for replies, as_of in (
+        ([event("r1", 12, 31, "reply")], span["as_of"]),
+        ([event("r0", 12, 14, "reply"), event("r1", 13, 3, "reply", ref="a1")], _at(SHANGHAI, year + 1, 1, 5)),
+    ):
+        with pytest.raises(CalendarError, match=f"no holiday data for {year + 1}"):
+            check(rules, OFFICE, [applied, *replies, filed], **{**span, "as_of": as_of})
+
+
+def test_a_step_counted_into_a_year_before_the_calendars_does_not_wait_for_its_holidays() -> None:
+    """An application of 10 December of the year before the CN calendar's first, audited on 15
+    December: the step is pending, due no sooner than 20 days on, and its note and the report's
+    say the calendar does not cover that year, not that it has no data for it yet, and do not
+    ask to check again once it holds the year, which it will not."""
+    from govrules import check
+    from govrules.calendars import get_calendar
+    from govrules.events import Event
+
+    year = next(y for y in range(1900, 2100) if get_calendar("CN").covers(y)) - 1
+    rules = RuleSet.model_validate(REPLY_RULES)
+    applied = Event(id="a1", time=datetime(year, 12, 10, 10, tzinfo=SHANGHAI), actor="office", action="apply")
+    span: dict[str, Any] = {
+        "start": date(year, 12, 1),
+        "end": date(year + 1, 1, 1),
+        "as_of": _at(SHANGHAI, year, 12, 15),
+    }
+    report = check(rules, OFFICE, [applied], **span)
+    note = (
+        f"due moment counted in calendar days, the soonest the workdays can end: calendar 'CN' has no holiday data "
+        f"for {year}, a year it does not cover"
+    )
+    assert [(o.step, o.status, o.note) for o in report.outcomes] == [(1, "pending", note), (2, "pending", note)]
+    assert report.notes == (
+        f"2 obligations have a due moment counted in calendar days, the soonest its workdays can end, as calendar 'CN' "
+        f"has no holiday data for {year}, a year it does not cover: each such moment is after the audit moment, or "
+        f"was met by a response made by then, so the real one, no sooner, moves no verdict.",
+    )
+    zh = check(rules, OFFICE, [applied], **span, lang="zh")
+    assert zh.notes == (
+        f"2 项义务的截止时间按自然日计算(即工作日最早可能届满之时),因为日历 'CN' 没有 {year} 年的节假日数据,"
+        f"该年不在其覆盖范围内:这些时间均晚于审计时点,或已有在此之前作出的回应满足,实际截止时间不会更早,不影响任何判定。",
+    )
+    from govrules.renderers._common import note_text
+
+    assert note_text("zh", note) == (
+        f"截止时间按自然日计算(工作日最早可能届满之时):日历 'CN' 没有 {year} 年的节假日数据,该年不在其覆盖范围内"
+    )
 
 
 def test_a_rolling_gap_in_a_year_the_calendar_lacks_is_pending_while_surely_ahead() -> None:
