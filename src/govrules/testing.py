@@ -1586,7 +1586,7 @@ def _witness_triggered(
             at = _shift(trigger.time, timedelta(seconds=30))
             # by the trigger's actor, or a party `by` names; to the trigger's recipient, or to `to`
             by, to = as_party(rule.unless.by), as_party(rule.unless.to)
-            payers = [trigger.actor] if by is None else _responders(ctx, by, trigger, at)
+            payers = _responders(ctx, by, trigger, at)  # in the organisation on that day
             payees = [trigger.recipient] if to is None else _responders(ctx, to, trigger, at)
             if payers and payees:
                 cancel = Event(
@@ -1620,6 +1620,8 @@ def _witness_triggered(
         if by is not None and by.role is not None:
             doers = _trigger_actors(ctx, by, late)
             doer = response.actor if response.actor in doers else draw(st.sampled_from(doers)) if doers else None
+        elif not _active(ctx, response.actor, late.astimezone(ctx.tz).date()):
+            doer = None  # it left the organisation in between: no late response of its is made
         still_addressed = to is None or to.role is None or response.recipient in _trigger_actors(ctx, to, late)
         if late <= ctx.as_of and doer is not None and still_addressed:
             draft.slots["late-response"].append(
@@ -1664,6 +1666,10 @@ def _chain(
         at = _instant_between(draw, min(base + timedelta(minutes=1), latest), latest)
         by = as_party(step.by)
         responders = _responders(ctx, by, trigger, at)
+        if not responders and (by is None or by.role is None):
+            # the actor it names left the organisation in between: a minute after, if still in it
+            at = min(base + timedelta(minutes=1), latest)
+            responders = _responders(ctx, by, trigger, at)
         if not responders and by is not None and by.role is not None:
             # no one holds the role yet: the first day someone does, if before the due moment
             limit = min(due, ctx.as_of)
@@ -1868,17 +1874,18 @@ def _naming_parties(draw: st.DrawFn, ctx: Any, rule: TriggeredRule, trigger: Eve
 def _responders(ctx: Any, by: Party | None, trigger: Event, when: datetime) -> list[str]:
     """Who may do a step ``by`` names for ``trigger`` at ``when``, as the checker decides
     (`_Run.party_matches`): the trigger's actor by default, an actor the trigger names or a
-    member of its relation, the named actor, or a holder of the role on that day. None where the
-    trigger names no actor of the organisation (a subject that is a case)."""
+    member of its relation, the named actor, or a holder of the role on that day, each only on a
+    day it is in the organisation (its `active` dates). None where the trigger names no actor of
+    the organisation (a subject that is a case), or none of them is in it that day."""
+    day = when.astimezone(ctx.tz).date()
     if by is None:
-        return [trigger.actor]
+        return [trigger.actor] if _active(ctx, trigger.actor, day) else []
     if by.trigger is not None:
         named: str | None = getattr(trigger, by.trigger)
         if named is None or ctx.org.actor(named) is None:
             return []
         if by.relation is None:
-            return [named]
-        day = when.astimezone(ctx.tz).date()
+            return [named] if _active(ctx, named, day) else []
         return sorted(m for m in _members(ctx, named, by.relation, day) if _active(ctx, m, day))
     if by.actor is not None or by.role is not None:
         return _trigger_actors(ctx, by, when)

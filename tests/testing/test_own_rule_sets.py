@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import govrules
 from govrules import check
@@ -501,3 +502,53 @@ def test_audits_refuses_a_max_rules_that_is_no_whole_number() -> None:
 
         with pytest.raises(InvalidArgument, match="must be a whole number"):
             draw()
+
+
+SHORT = (date(2024, 1, 1), date(2024, 2, 11))
+"""A range whose witness places its triggers on its first day (each 40 days before the range's
+end at the latest)."""
+
+
+@st.composite
+def _officers_leaving(draw: st.DrawFn) -> Organisation:
+    """`ORG` with two officers that leave the organisation (their `active` end) on the first or
+    second day of `SHORT`: a fine of an officer's last evening may have its response fall after
+    it."""
+    officers = [
+        {"id": officer, "roles": ["officer"], "active": {"to": date(2024, 1, draw(st.integers(1, 2))).isoformat()}}
+        for officer in ("o1", "o2")
+    ]
+    others = [a.model_dump(by_alias=True, exclude_none=True) for a in ORG.actors if a.id not in ("o1", "o2")]
+    return Organisation.model_validate({"id": "o", "timezone": "Europe/Rome", "actors": [*others, *officers]})
+
+
+@pytest.mark.parametrize("step", [{}, {"by": {"trigger": "subject"}}])
+def test_a_response_by_an_actor_the_trigger_names_falls_on_a_day_it_is_in_the_organisation(
+    step: dict[str, Any],
+) -> None:
+    """A fine created by an officer (a role), answered by that officer, or by the actor the fine
+    names as its subject: the witness places the response on a day its actor is in the
+    organisation (its `active` dates), so that it answers the step and draws no `unknown-actor`
+    warning, and places no fine it cannot answer so; each mutation then gives exactly its
+    finding (the late response and the payment that discharges the fine are made on such a day
+    too). Before, a fine of an officer's last evening could have its response the next morning,
+    after the officer's end."""
+    rules = _rules(_chain({"within": "2 days", **step}, unless={"action": "pay"}))
+
+    def logs(org: Organisation) -> st.SearchStrategy[tuple[Organisation, GeneratedLog]]:
+        return st.tuples(st.just(org), from_rule_set(rules, org, start=SHORT[0], end=SHORT[1], compliant=None))
+
+    @given(_officers_leaving().flatmap(logs))
+    @SETTINGS
+    def exact(case: tuple[Organisation, GeneratedLog]) -> None:
+        org, log = case
+        report = check(rules, org, list(log.events), start=SHORT[0], end=SHORT[1])
+        matching = [f for f in report.findings if any(e.matches(f) for e in log.expected)]
+        others = [
+            (f.code.value, f.actor, f.period, f.evidence)
+            for f in report.findings
+            if f.severity != "info" and f not in matching
+        ]
+        assert (len(matching), others) == (len(log.expected), []), log.mutation
+
+    exact()
