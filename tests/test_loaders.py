@@ -721,6 +721,35 @@ class TestExtension:
         assert [(p, c) for _, _, p, c in _problems(bad)] == [("/rules/0/extension/clause", "unknown-clause")]
 
 
+class TestStepExtension:
+    """A triggered rule's step takes an ``extension`` refused as a recurring rule's is."""
+
+    RULE = (
+        "  - id: t\n    kind: triggered\n    clause: c\n    trigger: {action: received}\n"
+        "    steps:\n      - {action: reply, within: 20 workdays, roll: %s, "
+        "extension: {action: nt, within: 0 days, extends_by: %s%s}}\n"
+    )
+    HEADER = HEAD + "calendar: CN\n"
+
+    def test_a_steps_extension_is_a_length_not_a_periods_end(self) -> None:
+        text = self.HEADER + "rules:\n" + self.RULE % ("none", "end of month", "")
+        assert [(p, c) for _, _, p, c in _problems(text)] == [("/rules/0/steps/0/extension/extends_by", "bad-duration")]
+
+    def test_a_steps_extension_in_hours_is_not_rolled(self) -> None:
+        text = self.HEADER + "rules:\n" + self.RULE % ("next-workday", "12 hours", "")
+        assert [(p, c) for _, _, p, c in _problems(text)] == [("/rules/0/steps/0/roll", "bad-roll")]
+        rules = load_rules((self.HEADER + "rules:\n" + self.RULE % ("next-workday", "20 workdays", "")).encode())
+        assert rules.rules[0].steps[0].extension.extends_by == "20 workdays"  # type: ignore[union-attr]
+
+    def test_a_steps_extensions_clause_is_a_declared_one(self) -> None:
+        clauses = "clauses:\n  - {id: c, words: w}\n  - {id: Art. 33(2), words: w}\n"
+        good = self.HEADER + clauses + "rules:\n" + self.RULE % ("none", "20 workdays", ", clause: Art. 33(2)")
+        rules = load_rules(good.encode(), file="r.yaml")
+        assert rules.rules[0].cited_clauses() == {"clause": "c", "steps/0/extension/clause": "Art. 33(2)"}
+        bad = self.HEADER + clauses + "rules:\n" + self.RULE % ("none", "20 workdays", ", clause: Art. 33(3)")
+        assert [(p, c) for _, _, p, c in _problems(bad)] == [("/rules/0/steps/0/extension/clause", "unknown-clause")]
+
+
 def test_a_steps_clause_is_a_declared_one() -> None:
     """A step's `clause` is checked against the declared clauses, at the step's own pointer."""
     rule = (

@@ -79,6 +79,8 @@ def test_rules_reach_extensions_and_relations_of_the_trigger() -> None:
         return any(isinstance(s.to, Party) and s.to.trigger and s.to.relation for s in rule.steps)
 
     assert addressed_to_a_relation(_find(triggered, addressed_to_a_relation))
+    extended_step = _find(triggered, lambda r: any(s.extension is not None for s in r.steps))
+    assert any(s.extension is not None for s in extended_step.steps)
 
 
 def test_rule_sets_reach_windows_named_by_glossary_terms() -> None:
@@ -423,6 +425,26 @@ def test_a_step_in_hours_is_not_rolled_in_a_drawn_rule() -> None:
             "trigger": {"action": "t"},
             "steps": [
                 {"action": "s", "within": "PT12H", "roll": "next-workday"},
+                {"action": "u", "within": "2 days", "roll": "next-workday"},
+            ],
+        }
+    )
+    fixed = testing._loadable_alone(rule)
+    assert isinstance(fixed, TriggeredRule)
+    assert [s.roll for s in fixed.steps] == ["none", "next-workday"]
+
+
+def test_a_step_extended_by_hours_is_not_rolled_in_a_drawn_rule() -> None:
+    """A step whose extension is in hours, rolled to a workday (`bad-roll`), is drawn unrolled."""
+    extension = {"action": "n", "within": "1 day", "extends_by": "12 hours"}
+    rule = TriggeredRule.model_validate(
+        {
+            "id": "a",
+            "clause": "D1",
+            "kind": "triggered",
+            "trigger": {"action": "t"},
+            "steps": [
+                {"action": "s", "within": "2 days", "roll": "next-workday", "extension": extension},
                 {"action": "u", "within": "2 days", "roll": "next-workday"},
             ],
         }

@@ -1423,7 +1423,8 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
     items: list[Item] = []
     unanswered: list[_Unanswered] = []
     by_others: list[tuple[int, list[Event], Party, Event]] = []
-    _chains(run, rule, items, unanswered, by_others)
+    notices = _Notices(run, rule)
+    _chains(run, rule, items, unanswered, by_others, notices)
     cited: set[str] = set()
     # the step due first cites first (then triggers and steps in order): one already due never
     # waits on one that is not, so its report is the same at every later audit moment
@@ -1443,6 +1444,13 @@ def _check_triggered(run: _Run, rule: TriggeredRule) -> Iterator[Item]:
             outcome = items[at]
             if kept and isinstance(outcome, Outcome) and outcome.status == "unanswered":
                 items[at], items[at + 1] = _citing_others(run, outcome, items[at + 1], kept, by, trig)
+    for at, late, latest in notices.too_late:
+        # a notice of the chain made after the latest moment it could extend the step: said where
+        # the step stays unanswered or late, unless another chain's step took it in time
+        kept = [e for e in late if e.id not in notices.taken]
+        outcome = items[at]
+        if kept and isinstance(outcome, Outcome) and outcome.status in ("unanswered", "late-response"):
+            items[at], items[at + 1] = _citing_late_notices(run, outcome, items[at + 1], kept, latest)
     return iter(items)
 
 
@@ -1469,12 +1477,15 @@ def _chains(
     items: list[Item],
     unanswered: list[_Unanswered],
     by_others: list[tuple[int, list[Event], Party, Event]],
+    notices: _Notices,
 ) -> None:
     """Each trigger's chain into ``items``, its steps answered by the events that fit them; a step
     none answers is said pending or unanswered, and noted in ``unanswered`` for
     `_check_triggered` to find a misdirected report for, and in ``by_others`` (its outcome's
     place, the reports of its chain by a party it does not name, its party and its trigger) for
-    it to cite them."""
+    it to cite them. A step with an ``extension`` has its due moment moved by the notice of its
+    chain made in time (``notices``), whose items cite it; one unanswered or late notes the
+    notices of its chain made too late in ``notices.too_late``."""
     ctx = run.ctx
     triggers = list(_selected(run, rule, rule.trigger.action, rule.trigger.where, as_party(rule.trigger.by)))
     # an event whose `ref` names another event answers only the chain of that event: it is never
@@ -1530,7 +1541,26 @@ def _chains(
                 return to is None or run.party_matches(to, e.recipient, trig, e.time)
 
             scope = _actor_scope(by, trig)
-            chosen = responses[index].choose(trig, links, scope, candidate, fits, due)
+            notice: Event | None = None
+            prescribed, latest = due, due
+            if step.extension is not None:
+                latest, _ = _due_or_soonest(ctx, due, step.extension.within, False)
+                notice = notices.first(index, trig, links, scope, by, step.same, latest)
+            if notice is None:
+                chosen = responses[index].choose(trig, links, scope, candidate, fits, due)
+            else:
+                chosen, moved = _extended_step(
+                    run, step, notice, responses[index], trig, links, scope, candidate, fits, due
+                )
+                if moved is None:  # answered before the notice came: it moved nothing
+                    notice = None
+                else:
+                    notices.taken.add(notice.id)
+                    due, uncounted = moved[0], moved[1] or uncounted
+            add = items.append
+            if notice is not None:
+                assert step.extension is not None
+                add = partial(_add_citing, items, run, notice, prescribed, step.extension.clause)
             # each step lapses on its own: an unless event after its response or its due moment
             # does not discharge it, though it discharges a step before or after it
             if rule.unless is not None:
@@ -1564,7 +1594,7 @@ def _chains(
 
             detail = {"step": number, "trigger": trig.id}
             if discharged is not None:
-                items.append(
+                add(
                     run.outcome(
                         rule,
                         **base,
@@ -1576,7 +1606,7 @@ def _chains(
                 )
                 if discharged.id not in discharges_reported:
                     discharges_reported.add(discharged.id)
-                    items.append(
+                    add(
                         run.finding(
                             FindingCode.DISCHARGED,
                             rule,
@@ -1600,12 +1630,14 @@ def _chains(
                 on_time = chosen.time <= due
                 status = "met" if on_time else "late-response"
                 evidence = [trig.id, chosen.id]
-                items.append(
+                add(
                     run.outcome(rule, **base, note=uncounted, status=status, step=number, observed=1, evidence=evidence)
                 )
                 if not on_time:
                     late = _late_by(chosen.time, due)
-                    items.append(
+                    if step.extension is not None and notice is None:
+                        notices.note_too_late(len(items) - 1, index, trig, links, by, step.same, latest)
+                    add(
                         run.finding(
                             FindingCode.LATE_RESPONSE,
                             rule,
@@ -1701,6 +1733,9 @@ def _chains(
                 ]
 
             frozen = frozenset(links)
+            if notice is not None:
+                assert step.extension is not None
+                misdirected = partial(_misdirected_citing, misdirected, run, notice, prescribed, step.extension.clause)
             unanswered.append(
                 _Unanswered(
                     len(items),
@@ -1716,10 +1751,10 @@ def _chains(
             )
             if others:
                 by_others.append((len(items), others, by, trig))
-            items.append(run.outcome(rule, **base, note=uncounted, status=status, step=number, evidence=[trig.id]))
-            items.append(
-                run.finding(code, rule, words, **base, expected_min=1, observed=0, evidence=[trig.id], detail=detail)
-            )
+            if step.extension is not None and notice is None and code is FindingCode.UNANSWERED:
+                notices.note_too_late(len(items), index, trig, links, by, step.same, latest)
+            add(run.outcome(rule, **base, note=uncounted, status=status, step=number, evidence=[trig.id]))
+            add(run.finding(code, rule, words, **base, expected_min=1, observed=0, evidence=[trig.id], detail=detail))
             # a report naming the chain but sent elsewhere is of the chain, whoever else it
             # answers nothing for: an event naming it by `ref` may answer a later step
             links.update(responses[index].linked_astray(links, candidate, fits))
@@ -1741,6 +1776,158 @@ def _citing_others(
             evidence=(*finding.evidence, *ids),
             detail={**finding.detail, "other_party": ids},
             message=finding.message + word("step_other_party", run.lang, events=_whose(run, others, by, trig)),
+        ),
+    )
+
+
+class _Notices:
+    """The events that may extend the due moment of a triggered rule's steps (each step's
+    ``extension``), indexed as its responses are; the ones taken (``taken``: each extends one
+    step of one chain), and, for `_check_triggered` to say, the notices of a chain made too late
+    for a step left unanswered or late (``too_late``: its outcome's place, the notices, and the
+    latest moment one could come)."""
+
+    def __init__(self, run: _Run, rule: TriggeredRule) -> None:
+        self.run = run
+        self.by_step: list[_Responses | None] = [
+            None
+            if step.extension is None
+            else _Responses([e for e in run.events(step.extension.action) if _where_matches(step.extension.where, e)])
+            for step in rule.steps
+        ]
+        self.taken: set[str] = set()
+        self.too_late: list[tuple[int, list[Event], datetime]] = []
+        self._sharing: dict[int, dict[tuple[str | None, ...], list[Event]]] = {}
+
+    def _may_extend(self, e: Event, trig: Event, links: Collection[str], by: Party, same: Sequence[str]) -> bool:
+        """Whether ``e`` is a notice of ``trig``'s chain by the step's party ``by``: after the
+        trigger, naming the chain by ``ref`` or naming nothing and sharing ``same`` with it, as
+        a response is, and extending no other step."""
+        if e.id in self.taken or e.id == trig.id or e.time < trig.time:
+            return False
+        if e.ref is not None and e.ref not in links:
+            return False  # it answers the event it names
+        if not self.run.party_matches(by, e.actor, trig, e.time):
+            return False
+        return e.ref in links or _shares(e, trig, same)
+
+    def first(
+        self,
+        index: int,
+        trig: Event,
+        links: Collection[str],
+        scope: tuple[bool, str | None] | None,
+        by: Party,
+        same: Sequence[str],
+        latest: datetime,
+    ) -> Event | None:
+        """The notice that extends step ``index`` of ``trig``'s chain, if one came by ``latest``:
+        the first naming the chain by ``ref``, else the first naming nothing (as a response is
+        chosen)."""
+        found = self.by_step[index]
+        if found is None:
+            return None
+        may = partial(self._may_extend, trig=trig, links=links, by=by, same=same)
+        return found.first_by(trig, links, scope, may, latest)
+
+    def note_too_late(
+        self,
+        at: int,
+        index: int,
+        trig: Event,
+        links: Collection[str],
+        by: Party,
+        same: Sequence[str],
+        latest: datetime,
+    ) -> None:
+        """Note, for the step whose outcome is at ``items[at]``, the notices of ``trig``'s chain
+        made after ``latest``: those naming the chain by ``ref``, and, where the step lists fields
+        its response shares with the trigger (``same``), those naming nothing that share them."""
+        found = self.by_step[index]
+        if found is None:
+            return
+
+        def late(e: Event) -> bool:
+            return e.time > latest and self._may_extend(e, trig, links, by, same)
+
+        notes = found.linked_where(links, late)
+        if same:
+            sharing = self._sharing.get(index)
+            if sharing is None:  # the free notices by the values of the fields `same` lists, once
+                sharing = self._sharing[index] = defaultdict(list)
+                for e in found.events:
+                    if e.ref is None:
+                        sharing[tuple(getattr(e, f) for f in same)].append(e)
+            notes += [e for e in sharing.get(tuple(getattr(trig, f) for f in same), ()) if late(e)]
+        if notes:
+            self.too_late.append((at, sorted(notes, key=_event_key), latest))
+
+
+def _extended_step(
+    run: _Run,
+    step: Step,
+    notice: Event,
+    responses: _Responses,
+    trig: Event,
+    links: set[str],
+    scope: tuple[bool, str | None] | None,
+    candidate: Callable[[Event], bool],
+    fits: Callable[[Event], bool],
+    prescribed: datetime,
+) -> tuple[Event | None, tuple[datetime, str | None] | None]:
+    """The response chosen for a step whose ``notice`` came in time, and the due moment the
+    extension moves the ``prescribed`` one to, with its note (`_due_or_soonest`), the notice then
+    one of the chain's events (a reply may name it by ``ref``); or, where the step was answered
+    before the notice came (or at its instant), the response chosen without it, and ``None``."""
+    assert step.extension is not None
+    moved, uncounted = _due_or_soonest(run.ctx, prescribed, step.extension.extends_by, step.roll == "next-workday")
+    moved = max(moved, prescribed)
+    added = notice.id not in links
+    links.add(notice.id)
+    chosen = responses.choose(trig, links, scope, candidate, fits, moved)
+    if chosen is None or chosen.time > notice.time:
+        return chosen, (moved, uncounted)
+    if added:
+        links.discard(notice.id)
+    return responses.choose(trig, links, scope, candidate, fits, prescribed), None
+
+
+def _add_citing(
+    items: list[Item], run: _Run, notice: Event, prescribed: datetime, clause: str | None, item: Item
+) -> None:
+    """Add ``item``, of a step whose due moment ``notice`` moved, citing it (`_citing_extension`)."""
+    items.append(_citing_extension(run, item, notice, prescribed, clause))
+
+
+def _misdirected_citing(
+    misdirected: Callable[[Event], list[Item]],
+    run: _Run,
+    notice: Event,
+    prescribed: datetime,
+    clause: str | None,
+    e: Event,
+) -> list[Item]:
+    """The items ``misdirected`` makes of a report sent elsewhere, for a step whose due moment
+    ``notice`` moved, each citing it (`_citing_extension`)."""
+    return [_citing_extension(run, item, notice, prescribed, clause) for item in misdirected(e)]
+
+
+def _citing_late_notices(
+    run: _Run, outcome: Item, finding: Item, late: list[Event], latest: datetime
+) -> tuple[Item, Item]:
+    """An unanswered or late step's outcome and finding citing the notices of its chain made too
+    late to extend it: in their evidence, the finding's ``detail.late_extension`` and its message
+    ("ext1 came too late to extend it (after 2025-02-21 23:59:59 +08:00)")."""
+    ids = _ids(late)
+    assert isinstance(finding, Finding)
+    events = word("list_sep", run.lang).join(f"{e.action} {e.id}" for e in late)
+    return (
+        msgspec.structs.replace(outcome, evidence=(*outcome.evidence, *ids)),
+        msgspec.structs.replace(
+            finding,
+            evidence=(*finding.evidence, *ids),
+            detail={**finding.detail, "late_extension": ids},
+            message=finding.message + word("extension_too_late", run.lang, events=events, latest=run.instant(latest)),
         ),
     )
 
@@ -1869,6 +2056,27 @@ class _Responses:
             return False
         answer = self.linked_answer(links, candidate, fits)
         return answer is None or answer is chosen
+
+    def first_by(
+        self,
+        trig: Event,
+        links: Collection[str],
+        scope: tuple[bool, str | None] | None,
+        candidate: Callable[[Event], bool],
+        until: datetime,
+    ) -> Event | None:
+        """The first candidate made by ``until``: of those linked by ``ref`` to one of ``links``,
+        else of the free ones from ``trig``'s instant on (the search stops at ``until``)."""
+        found = next((e for e in self._linked(links) if e.time <= until and candidate(e)), None)
+        if found is not None or scope is None:
+            return found
+        for pos in self._free_from(scope, trig.time):
+            e = self.events[pos]
+            if e.time > until:
+                break
+            if candidate(e):
+                return e
+        return None
 
     def linked_where(self, links: Collection[str], keep: Callable[[Event], bool]) -> list[Event]:
         """The events linked by ``ref`` to one of ``links`` that ``keep`` keeps, in time order."""

@@ -737,7 +737,7 @@ def coverage_rows(rules: RuleSet) -> list[dict[str, Any]]:
     """Every declared clause with its status: encoded (by which rules), informative, or missing.
 
     A rule encodes its own clause, the clause of its extension (the one that grants more time)
-    and those of its steps.
+    and those of its steps and their extensions.
     """
     cited = [(r, set(r.cited_clauses().values())) for r in rules.rules]
     rows = []

@@ -1262,7 +1262,11 @@ def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
             for j, message in exempt_period_problems(rules, rule):
                 problems.append(smap.problem(f"{base}/exempt_periods/{j}", "bad-value", message))
         else:
-            timed = [(f"{base}/steps/{j}", step.roll, step.within) for j, step in enumerate(getattr(rule, "steps", ()))]
+            timed = []
+            for j, step in enumerate(getattr(rule, "steps", ())):
+                timed.append((f"{base}/steps/{j}", step.roll, step.within))
+                if step.extension is not None:
+                    timed.append((f"{base}/steps/{j}", step.roll, step.extension.extends_by))
         for pointer, roll, text in timed:
             if rolls_elapsed_time(rules, roll, text):
                 message = (
@@ -1725,6 +1729,8 @@ def _cross_checked(
                 party(f"{base}/{name}/{j}/by", item.by)
                 party(f"{base}/{name}/{j}/to", getattr(item, "to", None))
                 addressed(f"{base}/{name}/{j}", item.where)
+                if getattr(item, "extension", None) is not None:
+                    addressed(f"{base}/{name}/{j}/extension", item.extension.where)
         if (
             isinstance(rule, RecurringRule)
             and isinstance(rule.every, model.NamedCalendar)

@@ -436,7 +436,8 @@ class _RuleBase(_Model):
     def cited_clauses(self) -> dict[str, str]:
         """The clauses the rule cites, by the field that names each (a JSON pointer below the
         rule): its own (``clause``), its extension's if it names one (``extension/clause``), and
-        each step's that names one (``steps/1/clause``)."""
+        each step's and step extension's that names one (``steps/1/clause``,
+        ``steps/1/extension/clause``)."""
         cited = {"clause": self.clause}
         extension = getattr(self, "extension", None)
         if extension is not None and extension.clause is not None:
@@ -444,6 +445,8 @@ class _RuleBase(_Model):
         for i, step in enumerate(getattr(self, "steps", ())):
             if step.clause is not None:
                 cited[f"steps/{i}/clause"] = step.clause
+            if step.extension is not None and step.extension.clause is not None:
+                cited[f"steps/{i}/extension/clause"] = step.extension.clause
         return cited
 
     def clause_of(self, step: int | None) -> str:
@@ -546,12 +549,16 @@ Every = Grain | FiscalYear | NamedCalendar | Recurrence
 
 
 class Extension(_Model):
-    """An event by the obligated actor that, made in time, moves a recurring obligation's due
-    moment: a notification of late filing (Form 12b-25) gives a 10-K 15 more days.
+    """An event by the obligated party that, made in time, moves a due moment: a notification of
+    late filing (Form 12b-25) gives a 10-K 15 more days; the head of an office's approval gives a
+    reply to an application 20 more workdays.
 
-    The event must come no later than ``within`` after the prescribed due moment, and, if it
-    names a ``period``, name the obligation's. The new due moment is ``extends_by`` after the
-    prescribed one, rolled as the rule rolls its deadlines.
+    The event must come no later than ``within`` after the prescribed due moment. For a recurring
+    rule it is the obligated actor's, and, if it names a ``period``, names the obligation's; for a
+    triggered rule's step it is done by the step's party and linked to the trigger as the step's
+    response is (by ``ref``, or sharing the fields ``same`` lists), before that response. The new
+    due moment is ``extends_by`` after the prescribed one, rolled as the rule (or the step) rolls
+    its deadline.
     """
 
     action: Actions
@@ -703,6 +710,9 @@ class Step(_Model):
     clause: Annotated[str, Field(min_length=1)] | None = Field(
         default=None,
         description="The clause that requires this step (NIS2 Art. 23(4)(b)), if not the rule's: its findings cite it.",
+    )
+    extension: Extension | None = Field(
+        default=None, description="An event of the step's party that, made in time, moves this step's due moment."
     )
 
 
@@ -990,7 +1000,7 @@ class RuleSet(_Model):
 def selectors(rule: Rule) -> Iterator[Any]:
     """The parts of a rule that select events, each with an ``action`` (and, but for an
     informative rule, a ``where``): the rule itself, its trigger, ``unless``, extension, steps
-    and requirements."""
+    (each followed by its extension) and requirements."""
     if getattr(rule, "action", None) is not None:
         yield rule
     for attr in ("trigger", "unless", "extension"):
@@ -998,7 +1008,10 @@ def selectors(rule: Rule) -> Iterator[Any]:
         if sub is not None:
             yield sub
     for attr in ("steps", "requires"):
-        yield from getattr(rule, attr, None) or ()
+        for item in getattr(rule, attr, None) or ():
+            yield item
+            if getattr(item, "extension", None) is not None:
+                yield item.extension
 
 
 def attribute_actions(rules: Iterable[Rule]) -> frozenset[str]:

@@ -329,6 +329,9 @@ def _steps(durations: st.SearchStrategy[str]) -> st.SearchStrategy[list[Step]]:
         counted_from=st.sampled_from(["previous", "trigger"]),
         same=_SAME,
         roll=st.sampled_from(["none", "next-workday"]),
+        extension=_optional(
+            st.builds(Extension, action=_actions(), where=_wheres(), within=durations, extends_by=durations)
+        ),
     )
     return st.lists(step, min_size=1, max_size=3)
 
@@ -589,7 +592,16 @@ def _loadable(rule: Rule, rule_set: RuleSet) -> Rule:
             fixed["window"] = None
         return rule.model_copy(update=fixed)
     if isinstance(rule, TriggeredRule):
-        steps = [step.model_copy(update={"roll": rolls(step.roll, step.within)}) for step in rule.steps]
+        steps = [
+            step.model_copy(
+                update={
+                    "roll": rolls(
+                        rolls(step.roll, step.within), step.extension.extends_by if step.extension is not None else None
+                    )
+                }
+            )
+            for step in rule.steps
+        ]
         return rule.model_copy(update={"steps": steps})
     if isinstance(rule, PrerequisiteRule) and lookback_within_min_age(rule_set, rule) is not None:
         return rule.model_copy(update={"lookback": None})

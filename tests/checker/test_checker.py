@@ -2212,6 +2212,205 @@ class TestTriggered:
         assert (f.code.value, f.late_by_seconds) == ("late-response", 1)
 
 
+class TestStepExtension:
+    """The Open Government Information regulations: reply within 20 workdays of receiving an
+    application; where more time is needed, with the approval of the head of the office (and the
+    applicant told), at most 20 workdays more. The office records the receipt (the trigger), the
+    extension notice and the reply, each naming the receipt by ``ref``."""
+
+    RULE: ClassVar[dict[str, Any]] = {
+        "id": "ogi-reply",
+        "kind": "triggered",
+        "clause": "OGI Art. 33",
+        "trigger": {"action": "application-received", "by": "office"},
+        "steps": [
+            {
+                "action": "reply",
+                "by": "office",
+                "within": "20 workdays",
+                "extension": {
+                    "action": "extension-notice",
+                    "within": "0 days",
+                    "extends_by": "20 workdays",
+                    "clause": "OGI Art. 33(2)",
+                },
+            }
+        ],
+    }
+    AS_OF = datetime(2025, 6, 1, tzinfo=SH)
+
+    @staticmethod
+    def end_of(day: str) -> datetime:
+        return datetime.fromisoformat(f"{day}T23:59:59.999999+08:00")
+
+    def check(self, log: list[Event], rule: dict[str, Any] | None = None, **kw: Any) -> Report:
+        kw.setdefault("as_of", self.AS_OF)
+        return run(ruleset(rule or self.RULE, calendar="CN"), log, start=date(2024, 12, 1), end=date(2025, 3, 1), **kw)
+
+    def test_a_reply_within_the_extension_is_met_and_cites_the_notice(self) -> None:
+        """Received on 20 January 2025, the reply is due on 21 February (20 workdays across the
+        Spring Festival); the notice of 20 February moves it to 21 March, and the reply of 10
+        March is met, its outcome citing the notice after the reply."""
+        log = [
+            ev("a1", "2025-01-20T10:00", "office", "application-received"),
+            ev("x1", "2025-02-20T10:00", "office", "extension-notice", ref="a1"),
+            ev("r1", "2025-03-10T10:00", "office", "reply", ref="a1"),
+        ]
+        report = self.check(log)
+        assert [(o.period, o.step, o.status, o.due, o.evidence) for o in report.outcomes] == [
+            ("a1", 1, "met", self.end_of("2025-03-21"), ("a1", "r1", "x1"))
+        ]
+        assert gaps(report) == []
+        assert (report.records.used, report.records.unused, report.unmatched_actions) == (3, 0, ())
+
+    def test_a_reply_after_the_extension_is_late_and_says_the_notice(self) -> None:
+        """A reply on 24 March, after the extended due moment (21 March), is a late response at
+        that moment; the finding cites the notice and says the prescribed due moment."""
+        log = [
+            ev("a1", "2025-01-20T10:00", "office", "application-received"),
+            ev("x1", "2025-02-20T10:00", "office", "extension-notice", ref="a1"),
+            ev("r1", "2025-03-24T10:00", "office", "reply", ref="a1"),
+        ]
+        [f] = gaps(self.check(log))
+        assert (f.code.value, f.period, f.due, f.evidence, f.clause) == (
+            "late-response",
+            "a1",
+            self.end_of("2025-03-21"),
+            ("a1", "r1", "x1"),
+            "OGI Art. 33",
+        )
+        assert f.detail == {
+            "step": 1,
+            "trigger": "a1",
+            "extension": "x1",
+            "prescribed_due": "2025-02-21T23:59:59.999999+08:00",
+            "extension_clause": "OGI Art. 33(2)",
+        }
+        assert f.message.endswith("; the due moment moved from 2025-02-21 23:59:59 +08:00 by extension-notice x1")
+        zh = gaps(self.check(log, lang="zh"))[0].message
+        assert zh.endswith(";截止时间因 extension-notice x1 由 2025-02-21 23:59:59 +08:00 顺延")
+
+    def test_an_extension_made_too_late_is_ignored_and_said(self) -> None:
+        """A notice after the prescribed due moment (``within: 0 days``) extends nothing: the
+        reply of 10 March is late against 21 February, and an application never answered is
+        unanswered there; each finding cites the notice and says it came too late."""
+        log = [
+            ev("a1", "2025-01-20T10:00", "office", "application-received"),
+            ev("x1", "2025-02-24T10:00", "office", "extension-notice", ref="a1"),
+            ev("r1", "2025-03-10T10:00", "office", "reply", ref="a1"),
+            ev("a2", "2025-01-21T10:00", "office", "application-received"),
+            ev("x2", "2025-02-25T10:00", "office", "extension-notice", ref="a2"),
+        ]
+        report = self.check(log)
+        assert [(f.code.value, f.period, f.due, f.evidence, f.detail.get("late_extension")) for f in gaps(report)] == [
+            ("late-response", "a1", self.end_of("2025-02-21"), ("a1", "r1", "x1"), ["x1"]),
+            ("unanswered", "a2", self.end_of("2025-02-24"), ("a2", "x2"), ["x2"]),
+        ]
+        assert "extension" not in gaps(report)[0].detail
+        assert gaps(report)[0].message.endswith(
+            "; extension-notice x1 came too late to extend it (after 2025-02-21 23:59:59 +08:00)"
+        )
+        zh = self.check(log, lang="zh").findings[1].message
+        assert zh.endswith(";extension-notice x2 晚于 2025-02-24 23:59:59 +08:00,未能顺延截止时间")
+
+    def test_an_extension_in_workdays_crosses_a_holiday(self) -> None:
+        """Received on 30 December 2024, the reply is due on Monday 27 January 2025; 20 more
+        workdays, counted past the Spring Festival holiday (28 January to 4 February) and with its
+        working Saturday (8 February), end on 3 March, not on 16 February as 20 days would."""
+        log = [
+            ev("a1", "2024-12-30T10:00", "office", "application-received"),
+            ev("x1", "2025-01-27T16:00", "office", "extension-notice", ref="a1"),
+            ev("r1", "2025-03-03T17:00", "office", "reply", ref="a1"),
+        ]
+        report = self.check(log)
+        assert [(o.status, o.due, o.evidence) for o in report.outcomes] == [
+            ("met", self.end_of("2025-03-03"), ("a1", "r1", "x1"))
+        ]
+        in_days = {**self.RULE, "steps": [{**self.RULE["steps"][0]}]}
+        in_days["steps"][0]["extension"] = {**in_days["steps"][0]["extension"], "extends_by": "20 days"}
+        [f] = gaps(self.check(log, in_days))
+        assert (f.code.value, f.due) == ("late-response", self.end_of("2025-02-16"))
+
+    def test_a_notice_after_the_reply_moves_nothing(self) -> None:
+        """The step was answered (late) before the notice came: the notice, in time by ``within``,
+        extends nothing and is unused."""
+        rule = {**self.RULE, "steps": [{**self.RULE["steps"][0]}]}
+        rule["steps"][0]["extension"] = {**rule["steps"][0]["extension"], "within": "5 workdays"}
+        log = [
+            ev("a1", "2025-01-20T10:00", "office", "application-received"),
+            ev("r1", "2025-02-24T10:00", "office", "reply", ref="a1"),
+            ev("x1", "2025-02-25T10:00", "office", "extension-notice", ref="a1"),
+        ]
+        report = self.check(log, rule)
+        [f] = gaps(report)
+        assert (f.code.value, f.due, f.evidence, f.detail) == (
+            "late-response",
+            self.end_of("2025-02-21"),
+            ("a1", "r1"),
+            {"step": 1, "trigger": "a1"},
+        )
+        assert report.records.unused == 1
+
+    def test_a_reply_naming_the_notice_answers_the_chain(self) -> None:
+        """The notice that extended a step is an event of its chain: a reply naming the notice by
+        ``ref`` (the applicant was told of the extension, and the reply answers that letter)
+        answers the application."""
+        log = [
+            ev("a1", "2025-01-20T10:00", "office", "application-received"),
+            ev("x1", "2025-02-20T10:00", "office", "extension-notice", ref="a1"),
+            ev("r1", "2025-03-10T10:00", "office", "reply", ref="x1"),
+        ]
+        report = self.check(log)
+        assert [(o.status, o.evidence) for o in report.outcomes] == [("met", ("a1", "r1", "x1"))]
+        assert gaps(report) == []
+
+    def test_a_notice_is_linked_to_its_trigger_as_the_reply_is(self) -> None:
+        """Under ``same: [subject]`` a notice naming no trigger extends the chain of the
+        application it is about, and not another's; one by another party (the vice principal,
+        where the step is the office's) extends nothing."""
+        rule = {**self.RULE, "steps": [{**self.RULE["steps"][0], "same": ["subject"]}]}
+        log = [
+            ev("a1", "2025-01-20T10:00", "office", "application-received", subject="A1"),
+            ev("a2", "2025-01-20T11:00", "office", "application-received", subject="A2"),
+            ev("a3", "2025-01-20T12:00", "office", "application-received", subject="A3"),
+            ev("x2", "2025-02-20T10:00", "office", "extension-notice", subject="A2"),
+            ev("x3", "2025-02-20T10:00", "vp", "extension-notice", subject="A3"),
+            ev("r1", "2025-03-10T10:00", "office", "reply", subject="A1"),
+            ev("r2", "2025-03-10T10:00", "office", "reply", subject="A2"),
+            ev("r3", "2025-03-10T10:00", "office", "reply", subject="A3"),
+        ]
+        report = self.check(log, rule)
+        assert [(o.period, o.status, o.due, o.evidence) for o in report.outcomes] == [
+            ("a1", "late-response", self.end_of("2025-02-21"), ("a1", "r1")),
+            ("a2", "met", self.end_of("2025-03-21"), ("a2", "r2", "x2")),
+            ("a3", "late-response", self.end_of("2025-02-21"), ("a3", "r3")),
+        ]
+
+    def test_an_extended_step_not_yet_due_is_pending_at_its_moved_due_moment(self) -> None:
+        """With notices allowed up to 5 workdays after the prescribed due moment (21 February),
+        one on 24 February: as of 23 February the step is unanswered, the notice not yet in view;
+        as of 25 February it is pending, due 21 March; as of 24 March, with no reply, unanswered
+        at the moved due moment."""
+        rule = {**self.RULE, "steps": [{**self.RULE["steps"][0]}]}
+        rule["steps"][0]["extension"] = {**rule["steps"][0]["extension"], "within": "5 workdays"}
+        log = [
+            ev("a1", "2025-01-20T10:00", "office", "application-received"),
+            ev("x1", "2025-02-24T10:00", "office", "extension-notice", ref="a1"),
+        ]
+        seen = [
+            [
+                (f.code.value, f.due, f.evidence)
+                for f in gaps(self.check(log, rule, as_of=datetime(2025, m, d, tzinfo=SH)))
+            ]
+            for m, d in ((2, 23), (2, 25), (3, 24))
+        ]
+        assert seen == [
+            [("unanswered", self.end_of("2025-02-21"), ("a1",))],
+            [("pending", self.end_of("2025-03-21"), ("a1", "x1"))],
+            [("unanswered", self.end_of("2025-03-21"), ("a1", "x1"))],
+        ]
+
+
 class TestRelationOfTheTrigger:
     """``{trigger: actor, relation: schools}``: any member of that relation of the trigger's actor
     (b1's schools are s1 and s2; b2's school is s3)."""
