@@ -24,9 +24,13 @@ the expected findings::
       severities: [violation]    # which actual findings must all be expected
 
 Each expected finding matches an actual one on the fields it gives (``code``, ``rule``,
-``actor``, ``counterpart``, ``period``, ``step``, ``severity``, ``evidence``, ``observed``);
-``step`` is a triggered rule's step, counted from 1 (a finding's ``detail["step"]``). With
-``exact: true`` (the default) every actual finding of the listed severities must be expected.
+``actor``, ``counterpart``, ``period``, ``step``, ``severity``, ``due``, ``evidence``,
+``observed``); ``step`` is a triggered rule's step, counted from 1 (a finding's
+``detail["step"]``), and ``due`` a moment read as ``as_of`` is, matching a due moment within the
+day, the second or the instant it is written to. With ``exact: true`` (the default) every actual
+finding of the listed severities must be expected. ``expect.outcomes`` pins outcomes, findings
+or not (``met``, ``pending``, ``exempt``...), each by its ``status`` and the same fields but
+``code`` and ``severity``; each must be found, and outcomes not listed are not compared.
 `run_scenario` returns the differences; ``govrules test`` and the pytest plugin print them.
 docs/testing.md (section 4) documents every key, with a complete example.
 """
@@ -46,6 +50,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from govrules.checker import check
+from govrules.durations import end_of_day, start_of_day
 from govrules.errors import EventLogError, LoadError, Problem
 from govrules.events import (
     Event,
@@ -54,9 +59,10 @@ from govrules.events import (
     detect_format,
     known_encoding,
     parse_audit_moment,
+    parse_time,
     read_events,
 )
-from govrules.findings import Finding, FindingCode, Report, Severity
+from govrules.findings import Finding, FindingCode, Outcome, Report, Severity, Status
 from govrules.loaders import SourceMap, load_map_file, load_org, load_rules, meant_key, parse_document, pointer_step
 from govrules.messages import LANGUAGES, Reason, openable
 from govrules.model import Organisation, RuleSet
@@ -64,7 +70,8 @@ from govrules.obligations import LAST_RANGE_END, zone_of
 
 __all__ = ["Scenario", "ScenarioResult", "load_scenario", "run_scenario"]
 
-_MATCH_FIELDS = ("code", "rule", "actor", "counterpart", "period", "step", "severity", "observed", "evidence")
+_MATCH_FIELDS = ("code", "rule", "actor", "counterpart", "period", "step", "severity", "due", "observed", "evidence")
+_OUTCOME_FIELDS = ("status", "rule", "actor", "counterpart", "period", "step", "due", "observed", "evidence")
 _KEYS = {"name", "rules", "org", "events", "map", "map_file", "encoding", "range", "as_of", "lang", "expect"}
 
 
@@ -89,6 +96,8 @@ class Scenario:
     severities: tuple[str, ...]
     delimiter: str | None = None
     """A CSV log's delimiter, as its map file gives it (None: as its name or header says)."""
+    outcomes: tuple[Mapping[str, Any], ...] = ()
+    """The expected outcomes (``expect.outcomes``), each to be found; others are not compared."""
 
 
 @dataclass
@@ -99,26 +108,42 @@ class ScenarioResult:
     report: Report
     missing: list[Mapping[str, Any]] = field(default_factory=list)
     unexpected: list[Finding] = field(default_factory=list)
+    missing_outcomes: list[Mapping[str, Any]] = field(default_factory=list)
+    """The expected outcomes no actual outcome matched."""
 
     @property
     def passed(self) -> bool:
-        """Whether the report has exactly the expected findings."""
-        return not self.missing and not self.unexpected
+        """Whether the report has exactly the expected findings, and every expected outcome."""
+        return not self.missing and not self.unexpected and not self.missing_outcomes
 
     def diff(self) -> str:
-        """A readable difference between expected and actual findings."""
+        """A readable difference between expected and actual findings and outcomes; below an
+        expected outcome not found, the outcomes of its obligation (those matching it on its
+        rule, actor, counterpart, period and step) as they are."""
         lines = [f"scenario {self.scenario.name!r} ({self.scenario.path}):"]
         for item in self.missing:
             lines.append("  - expected, not found: " + _brief(item))
         for finding in self.unexpected:
             lines.append("  + found, not expected: " + _brief(_as_fields(finding)) + f"  ({finding.message})")
+        for item in self.missing_outcomes:
+            lines.append("  - expected outcome, not found: " + _brief(item, _OUTCOME_FIELDS))
+            named = {k: v for k, v in item.items() if k in _OBLIGATION_FIELDS}
+            for outcome in self.report.outcomes:
+                fields = _outcome_fields(outcome)
+                if _matches(named, fields):
+                    lines.append("    its outcome is: " + _brief(fields, _OUTCOME_FIELDS))
         if self.passed:
             lines.append("  ok")
         return "\n".join(lines)
 
 
-def _brief(item: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k}={item[k]}" for k in _MATCH_FIELDS if k in item and item[k] is not None)
+def _brief(item: Mapping[str, Any], keys: tuple[str, ...] = _MATCH_FIELDS) -> str:
+    return ", ".join(f"{k}={_said(item[k])}" for k in keys if k in item and item[k] is not None)
+
+
+def _said(value: Any) -> str:
+    """A value as a diff line says it: a due moment to the second, as a scenario may write it."""
+    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else str(value)
 
 
 def _as_fields(f: Finding) -> dict[str, Any]:
@@ -130,14 +155,69 @@ def _as_fields(f: Finding) -> dict[str, Any]:
         "period": f.period,
         "step": f.detail.get("step"),  # a triggered rule's step, counted from 1
         "severity": f.severity,
+        "due": f.due,
         "observed": f.observed,
         "evidence": list(f.evidence),
     }
 
 
+def _outcome_fields(o: Outcome) -> dict[str, Any]:
+    return {
+        "status": o.status,
+        "rule": o.rule,
+        "actor": o.actor,
+        "counterpart": o.counterpart,
+        "period": o.period,
+        "step": o.step,
+        "due": o.due,
+        "observed": o.observed,
+        "evidence": list(o.evidence),
+    }
+
+
 _SEVERITIES: tuple[str, ...] = get_args(Severity)
-_EXPECT_KEYS = ("findings", "exact", "severities")
+_CODES: tuple[str, ...] = tuple(c.value for c in FindingCode)
+_STATUSES: tuple[str, ...] = get_args(Status)
+_EXPECT_KEYS = ("findings", "outcomes", "exact", "severities")
 _TEXT_FIELDS = ("rule", "actor", "counterpart", "period")
+_OBLIGATION_FIELDS = (*_TEXT_FIELDS, "step")  # which obligation an expected outcome is of
+
+
+@dataclass(frozen=True)
+class _Due:
+    """An expected due moment as a scenario writes it (``text``), and the instants it covers:
+    the whole local day of a date, the whole second of a time written to the second, the instant
+    of one written to a fraction of a second."""
+
+    text: str
+    first: datetime
+    last: datetime
+
+    def __str__(self) -> str:
+        return self.text
+
+    def holds(self, moment: datetime | None) -> bool:
+        return moment is not None and self.first <= moment <= self.last
+
+
+def _due(value: Any, pointer: str, tz: ZoneInfo) -> _Due:
+    """A due moment as a scenario writes it, read as ``as_of`` is, in the zone ``tz``: a time
+    without an offset is wall time there, and a date alone the whole of that local day."""
+    text = _text(value, pointer)
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    else:
+        return _Due(text, start_of_day(day, tz), end_of_day(day, tz))
+    try:
+        moment = parse_time(text, tz)
+        moment.astimezone(tz)  # OverflowError: the zone cannot show it
+    except (ValueError, OverflowError):
+        message = f"expected a due moment such as 2025-02-21T23:59:59+08:00 or 2025-02-21, got {value!r}"
+        raise _Invalid(pointer, message) from None
+    exact = "." in text or "," in text  # written to a fraction of a second
+    return _Due(text, moment, moment if exact else moment + timedelta(microseconds=999_999))
 
 
 class _Invalid(Exception):
@@ -208,6 +288,9 @@ _OTHER_WORDS: dict[str, tuple[str, ...]] = {
     "by": ("actor",),
     "count": ("observed",),
     "events": ("evidence",),
+    "code": ("status",),
+    "status": ("code",),
+    "deadline": ("due",),
 }
 
 
@@ -258,22 +341,29 @@ def _mapping(value: Any, pointer: str, keys: tuple[str, ...], shape: str, proble
     return value
 
 
-def _expected(item: Any, pointer: str, problems: _Problems) -> dict[str, Any] | None:
-    """One expected finding, its values as they are compared (names as text); ``None`` with its
-    problems noted, every one of them."""
+def _expected(
+    item: Any, pointer: str, problems: _Problems, tz: ZoneInfo | None, *, outcome: bool = False
+) -> dict[str, Any] | None:
+    """One expected finding (or, with ``outcome``, one expected outcome), its values as they are
+    compared (names as text, a due moment as the instants it covers, read in ``tz``: not read
+    without one, the rule set or organisation being unusable); ``None`` with its problems noted,
+    every one of them."""
     before = len(problems)
-    item = _mapping(item, pointer, _MATCH_FIELDS, "a mapping with at least 'code'", problems)
+    key_field, what, values = ("status", "outcome", _STATUSES) if outcome else ("code", "finding", _CODES)
+    keys = _OUTCOME_FIELDS if outcome else _MATCH_FIELDS
+    item = _mapping(item, pointer, keys, f"a mapping with at least {key_field!r}", problems)
     if item is None:
         return None
     out: dict[str, Any] = {}
-    codes = [c.value for c in FindingCode]
-    if "code" not in item:
-        problems.add(pointer, "each expected finding is a mapping with at least 'code'", "missing-key")
-    elif not isinstance(item["code"], str) or item["code"] not in codes:
-        message = f"expected a finding code ({', '.join(codes)}), got {item['code']!r}"
-        problems.add(f"{pointer}/code", message + _did_you_mean(item["code"], codes))
+    if key_field not in item:
+        problems.add(pointer, f"each expected {what} is a mapping with at least {key_field!r}", "missing-key")
+    elif not isinstance(item[key_field], str) or item[key_field] not in values:
+        message = (
+            f"expected {'a status' if outcome else 'a finding code'} ({', '.join(values)}), got {item[key_field]!r}"
+        )
+        problems.add(f"{pointer}/{key_field}", message + _did_you_mean(item[key_field], values))
     else:
-        out["code"] = item["code"]
+        out[key_field] = item[key_field]
     for key in _TEXT_FIELDS:
         if key in item:
             out[key] = None if item[key] is None else problems.read(_text, item[key], f"{pointer}/{key}")
@@ -282,6 +372,8 @@ def _expected(item: Any, pointer: str, problems: _Problems) -> dict[str, Any] | 
         if not isinstance(step, int) or isinstance(step, bool) or step < 1:
             problems.add(f"{pointer}/step", f"expected a step number such as 1 or 2, got {step!r}")
         out["step"] = step
+    if item.get("due") is not None and tz is not None:  # null: not compared, as if not given
+        out["due"] = problems.read(_due, item["due"], f"{pointer}/due", tz)
     if "severity" in item:
         if item["severity"] not in _SEVERITIES:
             message = f"expected one of {', '.join(_SEVERITIES)}, got {item['severity']!r}"
@@ -412,15 +504,21 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap, problems: _Prob
             problems.add("/events", f"expected a list of event records or a log path, got {events!r}")
         elif not (base / events).is_file():
             problems.add("/events", f"cannot read the log {events!r}: no such file")
-    shape = "{findings: [...], exact: true|false, severities: [...]}"
+    shape = "{findings: [...], outcomes: [...], exact: true|false, severities: [...]}"
     expect = _mapping(data["expect"], "/expect", _EXPECT_KEYS, shape, problems) if "expect" in data else None
     expect = expect or {}
-    findings = expect.get("findings", [])
-    expected: list[dict[str, Any] | None] = []
-    if not isinstance(findings, list):
-        problems.add("/expect/findings", f"expected a list of expected findings, got {findings!r}")
-    else:
-        expected = [_expected(item, f"/expect/findings/{i}", problems) for i, item in enumerate(findings)]
+    tz = zone_of(rules, org) if rules is not None and org is not None else None
+    lists: dict[str, list[dict[str, Any] | None]] = {}
+    for key in ("findings", "outcomes"):
+        items = expect.get(key, [])
+        lists[key] = []
+        if not isinstance(items, list):
+            problems.add(f"/expect/{key}", f"expected a list of expected {key}, got {items!r}")
+        else:
+            lists[key] = [
+                _expected(item, f"/expect/{key}/{i}", problems, tz, outcome=key == "outcomes")
+                for i, item in enumerate(items)
+            ]
     exact = expect.get("exact", True)
     if not isinstance(exact, bool):
         problems.add("/expect/exact", f"expected true or false, got {exact!r}")
@@ -448,10 +546,11 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap, problems: _Prob
         end=last + timedelta(days=1),
         as_of=as_of,
         lang=lang,
-        expected=tuple(item for item in expected if item is not None),
+        expected=tuple(item for item in lists["findings"] if item is not None),
         exact=exact,
         severities=tuple(severities),
         delimiter=delimiter,
+        outcomes=tuple(item for item in lists["outcomes"] if item is not None),
     )
 
 
@@ -577,7 +676,10 @@ def _record_numbered(s: Scenario) -> frozenset[str]:
 def _matches(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> bool:
     for key, value in expected.items():
         got = actual.get(key)
-        if key == "evidence":
+        if key == "due":
+            if not value.holds(got):
+                return False
+        elif key == "evidence":
             if sorted(map(str, value or [])) != sorted(map(str, got or [])):
                 return False
         elif key in ("observed", "step"):
@@ -610,6 +712,10 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
     if scenario.exact:
         used = set(paired.values())
         result.unexpected = [f for i, f in enumerate(actual) if i not in used and f.severity in scenario.severities]
+    if scenario.outcomes:
+        outcomes = [_outcome_fields(o) for o in report.outcomes]
+        found = _pairing([[i for i, o in enumerate(outcomes) if _matches(item, o)] for item in scenario.outcomes])
+        result.missing_outcomes = [item for k, item in enumerate(scenario.outcomes) if k not in found]
     return result
 
 

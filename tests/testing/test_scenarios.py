@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
 from govrules.errors import LoadError
 from govrules.events import Event, Rejected
-from govrules.findings import FindingCode
+from govrules.findings import FindingCode, Status
 from govrules.model import RecurringRule
-from govrules.scenarios import _EXPECT_KEYS, _KEYS, _MATCH_FIELDS, _events, load_scenario, run_scenario
+from govrules.scenarios import (
+    _EXPECT_KEYS,
+    _KEYS,
+    _MATCH_FIELDS,
+    _OUTCOME_FIELDS,
+    _events,
+    load_scenario,
+    run_scenario,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "school-ideology"
@@ -786,5 +794,121 @@ def test_every_key_a_scenario_may_hold_is_in_the_docs_format() -> None:
     rows = {
         line.split("|")[1].strip().split(" ")[0].strip("`") for line in section.splitlines() if line.startswith("| `")
     }
-    keys = _KEYS | {f"expect.{key}" for key in _EXPECT_KEYS} | set(_MATCH_FIELDS)
+    keys = _KEYS | {f"expect.{key}" for key in _EXPECT_KEYS} | set(_MATCH_FIELDS) | set(_OUTCOME_FIELDS)
     assert rows == keys
+
+
+OGI = """
+name: open government information
+rules:
+  id: ogi
+  title: Open Government Information regulations
+  timezone: Asia/Shanghai
+  calendar: CN
+  rules:
+    - id: reply-to-application
+      kind: triggered
+      clause: OGI Art. 33
+      trigger: {action: application-received, by: information-office}
+      steps:
+        - {action: reply, within: 20 workdays}
+org: {id: o, timezone: Asia/Shanghai, actors: [{id: information-office}]}
+events:
+  - {id: A1, time: "2025-01-06T10:00:00+08:00", actor: information-office, action: application-received}
+  - {id: A2, time: "2025-01-20T10:00:00+08:00", actor: information-office, action: application-received}
+  - {id: r2, time: "2025-02-10T10:00:00+08:00", actor: information-office, action: reply, ref: A2}
+range: {from: 2025-01-01, to: 2025-01-31}
+as_of: "2025-02-10T09:00:00+08:00"
+expect:
+  findings: [{code: unanswered, period: A1, due: "2025-02-08T23:59:59+08:00"}]
+  outcomes: OUTCOMES
+"""
+
+
+def _ogi(tmp_path: Path, outcomes: str, **replace: str) -> Any:
+    text = OGI.replace("OUTCOMES", outcomes)
+    for old, new in replace.items():
+        text = text.replace(old, new)
+    path = tmp_path / "ogi.scenario.yaml"
+    path.write_text(text, "utf-8")
+    return run_scenario(load_scenario(path))
+
+
+def test_a_scenario_pins_outcomes_that_are_no_findings_and_their_due_moments(tmp_path: Path) -> None:
+    """`expect.outcomes` pins what became of an obligation, finding or not: as of 10 February the
+    reply to A2 is pending, due 21 February (20 workdays across the Spring Festival), and, as of
+    the end of February, met; A1's reply, due 8 February, is unanswered. An expected outcome
+    whose status or due moment differs is not found, and the diff shows its obligation's outcome
+    as it is. Before, `outcomes` was an unknown key of `expect` and `due` one of a finding."""
+    pinned = '[{rule: reply-to-application, period: A2, step: 1, status: STATUS, due: "2025-02-21T23:59:59+08:00"}]'
+    result = _ogi(tmp_path, pinned.replace("STATUS", "pending"))
+    assert (result.passed, result.missing, result.unexpected, result.missing_outcomes) == (True, [], [], [])
+    later = {'as_of: "2025-02-10T09:00:00+08:00"': 'as_of: "2025-02-28T12:00:00+08:00"'}
+    assert _ogi(tmp_path, pinned.replace("STATUS", "met"), **later).passed
+    result = _ogi(tmp_path, pinned.replace("STATUS", "met"))
+    assert not result.passed
+    assert [(m["status"], str(m["due"])) for m in result.missing_outcomes] == [("met", "2025-02-21T23:59:59+08:00")]
+    assert result.diff().splitlines()[1:] == [
+        "  - expected outcome, not found: status=met, rule=reply-to-application, period=A2, step=1, "
+        "due=2025-02-21T23:59:59+08:00",
+        "    its outcome is: status=pending, rule=reply-to-application, actor=information-office, period=A2, "
+        "step=1, due=2025-02-21T23:59:59+08:00, observed=0, evidence=['A2']",
+    ]
+    result = _ogi(tmp_path, pinned.replace("STATUS", "pending").replace("21T", "20T"))
+    assert [str(m["due"]) for m in result.missing_outcomes] == ["2025-02-20T23:59:59+08:00"]
+    result = _ogi(tmp_path, "[]", **{'due: "2025-02-08T23:59:59+08:00"': 'due: "2025-02-07T23:59:59+08:00"'})
+    assert [(m["code"], str(m["due"])) for m in result.missing] == [("unanswered", "2025-02-07T23:59:59+08:00")]
+
+
+def test_a_due_moment_is_read_to_the_day_second_or_instant_it_is_written_to(tmp_path: Path) -> None:
+    """A due moment is read as `as_of` is: a day alone holds any due moment on that local day, a
+    time to the second that whole second (so the due moment a report shows, 23:59:59, matches the
+    last instant of the day), one without an offset in the organisation's zone, and one with a
+    fraction of a second that instant only."""
+    for due, found in (
+        ("2025-02-21", True),
+        ("2025-02-21T23:59:59+08:00", True),
+        ('"2025-02-21 23:59:59"', True),
+        ("2025-02-21T15:59:59Z", True),
+        ("2025-02-21T23:59:59.999999+08:00", True),
+        ("2025-02-21T23:59:59.5+08:00", False),
+        ("2025-02-21T23:59:58+08:00", False),
+        ("2025-02-22", False),
+    ):
+        result = _ogi(tmp_path, f"[{{period: A2, status: pending, due: {due}}}]")
+        assert result.passed is found, due
+
+
+def test_each_expected_outcome_is_found_on_its_own(tmp_path: Path) -> None:
+    """Two alike expected outcomes need two outcomes: the chain's one pending step meets one of
+    them. Outcomes not listed are not compared, whatever `exact` says (it is of findings)."""
+    result = _ogi(tmp_path, "[{status: pending}, {status: pending}]")
+    assert [dict(m) for m in result.missing_outcomes] == [{"status": "pending"}]
+    assert _ogi(tmp_path, "[{status: unanswered, period: A1}]").passed
+
+
+def test_expected_outcomes_are_checked_when_read(tmp_path: Path) -> None:
+    """Every problem of an expected outcome is said at its place in one reading: a misspelt status
+    with the one meant, a finding's `code` for an outcome's `status`, a due moment that reads as
+    none, and an outcome with no status."""
+    path = tmp_path / "ogi.scenario.yaml"
+    outcomes = "[{status: mett, due: soon}, {code: met}, {period: A2}]"
+    path.write_text(OGI.replace("OUTCOMES", outcomes), "utf-8")
+    with pytest.raises(LoadError) as info:
+        load_scenario(path)
+    statuses = ", ".join(get_args(Status))
+    assert [(p.pointer, p.code, p.message) for p in info.value.problems] == [
+        (
+            "/expect/outcomes/0/status",
+            "bad-scenario",
+            f"expected a status ({statuses}), got 'mett'; did you mean 'met'?",
+        ),
+        (
+            "/expect/outcomes/0/due",
+            "bad-scenario",
+            "expected a due moment such as 2025-02-21T23:59:59+08:00 or 2025-02-21, got 'soon'",
+        ),
+        ("/expect/outcomes/1", "missing-key", "each expected outcome is a mapping with at least 'status'"),
+        ("/expect/outcomes/1/code", "unknown-key", "unknown key 'code'; did you mean 'status'?"),
+        ("/expect/outcomes/2", "missing-key", "each expected outcome is a mapping with at least 'status'"),
+    ]
