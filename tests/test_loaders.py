@@ -750,6 +750,29 @@ class TestStepExtension:
         assert [(p, c) for _, _, p, c in _problems(bad)] == [("/rules/0/steps/0/extension/clause", "unknown-clause")]
 
 
+def test_a_trigger_party_is_a_field_of_the_trigger_or_one_of_its_attributes() -> None:
+    """``{trigger: ...}`` names the trigger's actor, subject or recipient, or the party one of its
+    attributes names (``attributes.applicant``); anything else is refused, with the field or the
+    attribute form meant. The trigger's attributes are then kept when a log is read."""
+    rule = (
+        "  - {id: t, kind: triggered, clause: c, trigger: {action: received}, "
+        "steps: [{action: reply, within: 2 days, to: {trigger: %s}}]}\n"
+    )
+    rules = load_rules((HEAD + "rules:\n" + rule % "attributes.applicant").encode(), file="r.yaml")
+    assert rules.rules[0].steps[0].to.trigger == "attributes.applicant"  # type: ignore[union-attr]
+    assert rules.attribute_actions() == {"received"}
+    expected = "expected 'actor', 'subject', 'recipient' or 'attributes.NAME' (the party the trigger event names in its attribute NAME), got "
+    for written, said in (
+        ("subjct", f"{expected}'subjct'; did you mean 'subject'?"),
+        ("attribute.applicant", f"{expected}'attribute.applicant'; did you mean 'attributes.applicant'?"),
+        ("attributes.", f"{expected}'attributes.'"),
+    ):
+        with pytest.raises(RuleSetError) as info:
+            load_rules((HEAD + "rules:\n" + rule % written).encode(), file="r.yaml")
+        [problem] = info.value.problems
+        assert (problem.pointer, problem.code, problem.message) == ("/rules/0/steps/0/to/trigger", "bad-value", said)
+
+
 def test_a_steps_clause_is_a_declared_one() -> None:
     """A step's `clause` is checked against the declared clauses, at the step's own pointer."""
     rule = (

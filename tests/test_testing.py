@@ -83,6 +83,20 @@ def test_rules_reach_extensions_and_relations_of_the_trigger() -> None:
     assert any(s.extension is not None for s in extended_step.steps)
 
 
+def test_rules_reach_parties_a_triggers_attribute_names() -> None:
+    """A triggered step done by or addressed to the party an attribute of the trigger names."""
+    triggered = testing.rules(kinds=["triggered"])
+
+    def by_attribute(rule: TriggeredRule) -> bool:
+        return any(
+            isinstance(p, Party) and p.trigger is not None and p.trigger.startswith("attributes.")
+            for s in rule.steps
+            for p in (s.by, s.to)
+        )
+
+    assert by_attribute(_find(triggered, by_attribute))
+
+
 def test_rule_sets_reach_windows_named_by_glossary_terms() -> None:
     """A window's day range and strictness named by terms of the rule set's glossary."""
 

@@ -55,6 +55,7 @@ from govrules.messages import (
     word,
 )
 from govrules.model import (
+    ATTRIBUTE_FIELD,
     ContentRule,
     DateRange,
     EventFilter,
@@ -72,6 +73,7 @@ from govrules.model import (
     actions_of,
     as_party,
     attribute_actions,
+    party_named,
     selectors,
     text_in,
 )
@@ -193,7 +195,10 @@ class _Run:
             day = local_date(when, self.ctx.tz) if when else None
             return self.holds(actor_id, role, day)
         if party.trigger is not None and trigger is not None:
-            named: str | None = getattr(trigger, party.trigger)
+            try:
+                named: str | None = getattr(trigger, party.trigger)
+            except AttributeError:  # `attributes.NAME`, no field of an event: one of its attributes
+                named = party_named(trigger, party.trigger)
             if party.relation is not None:
                 if when is None:
                     return actor_id in self.related(named, party.relation)
@@ -1581,7 +1586,7 @@ def _chains(
             ) -> dict[str, Any]:
                 return {
                     "actor": _party_name(run, by, trig, due)
-                    if by.relation is not None or (by.trigger is not None and getattr(trig, by.trigger) is None)
+                    if by.relation is not None or (by.trigger is not None and party_named(trig, by.trigger) is None)
                     else _recipient_name(run, _expected_actor(run, trig, by, due)),
                     "rule": run.rule_name(rule),
                     "step": number,
@@ -1686,7 +1691,7 @@ def _chains(
                 words["rule"] = word(
                     "step_of", run.lang, step=number, step_clause=words["step_clause"], rule=words["rule"]
                 )
-            if to is not None and to.trigger is not None and getattr(trig, to.trigger) is None:
+            if to is not None and to.trigger is not None and party_named(trig, to.trigger) is None:
                 # owed to a party the trigger does not name, which no report can reach: said,
                 # for that is why the step stays open
                 words["action"] += word("to", run.lang, recipient=_party_name(run, to, trig, due))
@@ -1950,7 +1955,7 @@ def _by_whom(run: _Run, e: Event, party: Party | None, trig: Event) -> str:
     day = run.local_date(e.time)
     relation, field = party.relation, party.trigger
     if relation is not None and field is not None:
-        named = getattr(trig, field)
+        named = party_named(trig, field)
         if named is not None and e.actor in run.related(named, relation):
             if e.actor not in run.related(named, relation, day):
                 return word("by_non_member", run.lang, party=who, relation=relation, day=day)
@@ -2123,7 +2128,7 @@ def _actor_scope(by: Party, trig: Event) -> tuple[bool, str | None] | None:
     if by.role is not None or by.relation is not None:
         return (True, None)
     if by.trigger is not None:
-        value = getattr(trig, by.trigger)
+        value = party_named(trig, by.trigger)
         return (False, value) if value is not None else None
     return None
 
@@ -2132,7 +2137,7 @@ def _expected_actor(run: _Run, trig: Event, by: Party, until: datetime | None = 
     if by.relation is not None:
         return _party_id(run, by, trig, until) or trig.actor
     if by.trigger is not None:
-        return getattr(trig, by.trigger) or trig.actor
+        return party_named(trig, by.trigger) or trig.actor
     if by.actor is not None:
         return by.actor
     return f"role:{by.role}" if by.role else trig.actor
@@ -2146,7 +2151,7 @@ def _party_id(run: _Run, party: Party | None, trig: Event, until: datetime | Non
     if party is None:
         return None
     if party.trigger is not None:
-        value: str | None = getattr(trig, party.trigger)
+        value = party_named(trig, party.trigger)
         if party.relation is not None and value is not None:
             members = _members_then(run, value, party.relation, trig, until)
             return members[0] if len(members) == 1 else f"relation:{party.relation}:{value}"
@@ -2168,9 +2173,14 @@ def _party_name(run: _Run, party: Party | None, trig: Event, until: datetime | N
     if party is None:
         return word("nothing", run.lang)
     if party.trigger is not None:
-        named = getattr(trig, party.trigger)
-        if named is None:  # the trigger names no subject (or recipient): say so, not a blank
-            whose = word("unnamed", run.lang, field=word(f"field_{party.trigger}", run.lang), event=trig.id)
+        named = party_named(trig, party.trigger)
+        if named is None:  # the trigger names no subject (or recipient...): say so, not a blank
+            field = party.trigger
+            if field.startswith(ATTRIBUTE_FIELD):
+                said = word("field_attribute", run.lang, name=field[len(ATTRIBUTE_FIELD) :])
+            else:
+                said = word(f"field_{field}", run.lang)
+            whose = word("unnamed", run.lang, field=said, event=trig.id)
         else:
             whose = run.name(named)
         if party.relation is not None:

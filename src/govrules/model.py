@@ -8,6 +8,7 @@ with an example of each kind, in docs/rules.md. Durations are kept as written ("
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections import Counter
@@ -23,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -217,6 +219,56 @@ class DateRange(_Model):
 # Parties and filters
 
 
+ATTRIBUTE_FIELD = "attributes."
+"""How a party's ``trigger`` names an attribute of the trigger event: ``attributes.applicant``."""
+
+TRIGGER_FIELDS = ("actor", "subject", "recipient")
+
+
+def _check_trigger_field(text: str) -> str:
+    """A party's ``trigger``: an event field naming a party, or ``attributes.NAME``."""
+    name = text.removeprefix(ATTRIBUTE_FIELD)
+    if text in TRIGGER_FIELDS or (name != text and name and name == name.strip()):
+        return text
+    message = (
+        "expected 'actor', 'subject', 'recipient' or 'attributes.NAME' (the party the trigger event names in its "
+        f"attribute NAME), got {text!r}"
+    )
+    close = difflib.get_close_matches(text, TRIGGER_FIELDS, n=1, cutoff=0.6)
+    if close:
+        message += f"; did you mean {close[0]!r}?"
+    elif not text.startswith(ATTRIBUTE_FIELD) and "." in text:
+        message += f"; did you mean 'attributes.{text.split('.', 1)[1]}'?"
+    raise _invalid("bad-value", message)
+
+
+TriggerField = Annotated[
+    str,
+    AfterValidator(_check_trigger_field),
+    WithJsonSchema(
+        {
+            "anyOf": [{"enum": list(TRIGGER_FIELDS)}, {"type": "string", "pattern": r"^attributes\.\S(.*\S)?$"}],
+            "description": "The trigger event's field naming the party: 'actor', 'subject', 'recipient', or "
+            "'attributes.NAME' for the party its attribute NAME names ('attributes.applicant').",
+        }
+    ),
+]
+
+
+def party_named(event: Any, field: str) -> str | None:
+    """The party ``event`` names in ``field`` (a party's ``trigger``): its ``actor``, ``subject`` or
+    ``recipient``; for ``attributes.NAME``, its attribute ``NAME``, as text (a whole number as its
+    digits), or ``None`` where it holds no text naming one (missing, empty, a list, a mapping, a
+    boolean)."""
+    if not field.startswith(ATTRIBUTE_FIELD):
+        named: str | None = getattr(event, field)
+        return named
+    value = event.attributes.get(field[len(ATTRIBUTE_FIELD) :])
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value if isinstance(value, str) and value.strip() else None
+
+
 class Party(_Model):
     """Who acts, or to whom: give exactly one of ``actor``, ``role``, ``trigger``, ``counterpart``.
 
@@ -227,6 +279,8 @@ class Party(_Model):
       of that holder's relation (only where a rule says who is obligated).
     * ``trigger: subject``: the trigger event's actor, subject or recipient (in a triggered
       rule's steps and ``unless``; in a prerequisite's ``requires``, the guarded event's).
+    * ``trigger: attributes.applicant``: the party the trigger event names in its attribute
+      ``applicant``, who need not be in the organisation (an applicant replied to).
     * ``trigger: actor`` with ``relation: supervisory-authorities``: any member of that relation
       of the actor the trigger names (the authority competent for the trigger's actor).
     * ``counterpart: true``: the other member of the pair (the recipient of a pair obligation).
@@ -235,7 +289,7 @@ class Party(_Model):
     actor: Id | None = None
     role: Id | None = None
     relation: Id | None = None
-    trigger: Literal["actor", "subject", "recipient"] | None = None
+    trigger: TriggerField | None = None
     counterpart: bool = False
 
     @model_validator(mode="after")
@@ -1016,14 +1070,33 @@ def selectors(rule: Rule) -> Iterator[Any]:
 
 def attribute_actions(rules: Iterable[Rule]) -> frozenset[str]:
     """The actions whose events' attributes some of ``rules`` reads: through a ``where`` clause,
-    or as the records a content rule validates. A check keeps other events without their
+    as the records a content rule validates, or as the trigger (or guarded event) whose attribute
+    names a party (``trigger: attributes.NAME``). A check keeps other events without their
     attributes."""
     names: set[str] = set()
     for rule in rules:
         for selector in selectors(rule):
             if getattr(selector, "where", None) or isinstance(selector, ContentRule):
                 names.update(actions_of(selector.action))
+        if isinstance(rule, TriggeredRule | PrerequisiteRule) and _names_by_attribute(rule):
+            # the trigger's (or guarded event's) attribute names a party
+            names.update(actions_of(rule.trigger.action if isinstance(rule, TriggeredRule) else rule.action))
     return frozenset(names)
+
+
+def _names_by_attribute(rule: TriggeredRule | PrerequisiteRule) -> bool:
+    """Whether a party of ``rule`` is the one its trigger (or a prerequisite's guarded event)
+    names in an attribute (``trigger: attributes.NAME``)."""
+    items: list[Any] = [*(rule.steps if isinstance(rule, TriggeredRule) else rule.requires)]
+    if isinstance(rule, TriggeredRule) and rule.unless is not None:
+        items.append(rule.unless)
+    return any(
+        (p := as_party(getattr(item, key, None))) is not None
+        and p.trigger is not None
+        and p.trigger.startswith(ATTRIBUTE_FIELD)
+        for item in items
+        for key in ("by", "to")
+    )
 
 
 # ---------------------------------------------------------------------------------------------

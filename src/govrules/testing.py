@@ -35,8 +35,10 @@ from govrules.events import Event
 from govrules.findings import Finding
 from govrules.loaders import REFUSED_IN_TEXT
 from govrules.model import (
+    ATTRIBUTE_FIELD,
     NO_CONDITION,
     RULE_KINDS,
+    TRIGGER_FIELDS,
     Actor,
     CalendarPeriod,
     Clause,
@@ -66,6 +68,7 @@ from govrules.model import (
     Window,
     actions_of,
     as_party,
+    party_named,
     selectors,
 )
 
@@ -170,6 +173,10 @@ def _actions() -> st.SearchStrategy[str | list[str]]:
     return _ids() | st.lists(_ids(), min_size=1, max_size=3)
 
 
+# the trigger's fields naming a party, and attributes naming one (an applicant, a case handler)
+_TRIGGER_FIELDS = st.sampled_from([*TRIGGER_FIELDS, "attributes.applicant", "attributes.handled_by"])
+
+
 @cache
 def _parties(*selectors: str) -> st.SearchStrategy[str | Party]:
     """An actor id, or a party object using one of ``selectors``."""
@@ -184,11 +191,9 @@ def _parties(*selectors: str) -> st.SearchStrategy[str | Party]:
         elif selector == "relation":
             options.append(st.builds(Party, role=_ids(), relation=_ids()))
         elif selector == "trigger":
-            options.append(st.builds(Party, trigger=st.sampled_from(["actor", "subject", "recipient"])))
+            options.append(st.builds(Party, trigger=_TRIGGER_FIELDS))
         elif selector == "trigger-relation":
-            options.append(
-                st.builds(Party, trigger=st.sampled_from(["actor", "subject", "recipient"]), relation=_ids())
-            )
+            options.append(st.builds(Party, trigger=_TRIGGER_FIELDS, relation=_ids()))
     return st.one_of(options)
 
 
@@ -1694,7 +1699,7 @@ def _chain(
         if to is None:
             recipient = trigger.recipient if "recipient" in step.same else None
         else:  # whom the step is addressed to, named as a responder is (a case too, by the trigger)
-            named = getattr(trigger, to.trigger) if to.trigger is not None and to.relation is None else None
+            named = party_named(trigger, to.trigger) if to.trigger is not None and to.relation is None else None
             addressees = [named] if named is not None else _responders(ctx, to, trigger, at)
             if not addressees:
                 return None
@@ -1856,19 +1861,22 @@ def _validator(schema: str) -> Any:
 
 
 def _naming_parties(draw: st.DrawFn, ctx: Any, rule: TriggeredRule, trigger: Event) -> Event:
-    """``trigger`` naming, in its subject or recipient, an actor for each step done by or
-    addressed to that field of the trigger: an actor of the organisation active on the
+    """``trigger`` naming, in its subject, its recipient or an attribute, an actor for each step
+    done by or addressed to that field of the trigger: an actor of the organisation active on the
     trigger's day (one with members of the relation, where the party names a relation), and
     none the trigger's actor relates to (the other member of a pair would put the event in that
-    pair's stream too)."""
+    pair's stream too). An attribute the trigger has already is left as it is."""
     day = trigger.time.astimezone(ctx.tz).date()
     actor = ctx.org.actor(trigger.actor)
     related = {m for relation in actor.relations for m in actor.members(relation)} if actor is not None else set()
     for step in rule.steps:
         for party in (as_party(step.by), as_party(step.to)):
-            if party is None or party.trigger not in ("subject", "recipient"):
+            if party is None or party.trigger is None or party.trigger == "actor":
                 continue
-            if getattr(trigger, party.trigger) is not None:
+            if party_named(trigger, party.trigger) is not None:
+                continue
+            attribute = party.trigger.removeprefix(ATTRIBUTE_FIELD)
+            if attribute != party.trigger and attribute in trigger.attributes:
                 continue
             named = sorted(
                 a.id
@@ -1878,7 +1886,9 @@ def _naming_parties(draw: st.DrawFn, ctx: Any, rule: TriggeredRule, trigger: Eve
                 and a.id not in related
                 and a.id not in (trigger.subject, trigger.recipient)
             )
-            if named:
+            if named and attribute != party.trigger:
+                trigger = trigger._replace(attributes={**trigger.attributes, attribute: draw(st.sampled_from(named))})
+            elif named:
                 trigger = trigger._replace(**{party.trigger: draw(st.sampled_from(named))})
     return trigger
 
@@ -1893,7 +1903,7 @@ def _responders(ctx: Any, by: Party | None, trigger: Event, when: datetime) -> l
     if by is None:
         return [trigger.actor] if _active(ctx, trigger.actor, day) else []
     if by.trigger is not None:
-        named: str | None = getattr(trigger, by.trigger)
+        named = party_named(trigger, by.trigger)
         if named is None or ctx.org.actor(named) is None:
             return []
         if by.relation is None:
@@ -1911,7 +1921,7 @@ def _responder_name(ctx: Any, by: Party | None, trigger: Event) -> str:
     if by is None:
         return trigger.actor
     if by.trigger is not None:
-        named: str | None = getattr(trigger, by.trigger)
+        named = party_named(trigger, by.trigger)
         if by.relation is not None and named is not None:
             members = _members(ctx, named, by.relation)
             return members[0] if len(members) == 1 else f"relation:{by.relation}:{named}"

@@ -2411,6 +2411,97 @@ class TestStepExtension:
         ]
 
 
+class TestPartyNamedByTheTrigger:
+    """A reply to an applicant outside the organisation: the office records each application it
+    receives, naming the applicant in an attribute, and the step is addressed
+    ``to: {trigger: attributes.applicant}``."""
+
+    RULE: ClassVar[dict[str, Any]] = {
+        "id": "reply",
+        "kind": "triggered",
+        "clause": "OGI Art. 33",
+        "trigger": {"action": "application-received", "by": "office"},
+        "steps": [{"action": "reply", "to": {"trigger": "attributes.applicant"}, "within": "20 days"}],
+    }
+
+    def test_a_reply_goes_to_the_party_the_triggers_attribute_names(self) -> None:
+        """A reply to the applicant a1 names is met (a number naming one is its digits); one to
+        another is `wrong-recipient`, naming the applicant expected; an application naming no
+        applicant cannot be answered, and says so. The applicants, outside the organisation and
+        named only as recipients and in attributes, give no `unknown-actor` warning."""
+        log = [
+            ev("a1", "2024-03-01T10:00", "office", "application-received", attributes={"applicant": "applicant-7"}),
+            ev("r1", "2024-03-05T10:00", "office", "reply", ref="a1", recipient="applicant-7"),
+            ev("a2", "2024-03-01T11:00", "office", "application-received", attributes={"applicant": "applicant-8"}),
+            ev("r2", "2024-03-05T11:00", "office", "reply", ref="a2", recipient="applicant-9"),
+            ev("a3", "2024-03-01T12:00", "office", "application-received"),
+            ev("a4", "2024-03-01T13:00", "office", "application-received", attributes={"applicant": 1007}),
+            ev("r4", "2024-03-05T13:00", "office", "reply", ref="a4", recipient="1007"),
+        ]
+        report = run(ruleset(self.RULE), log)
+        assert [(o.period, o.status, o.evidence) for o in report.outcomes] == [
+            ("a1", "met", ("a1", "r1")),
+            ("a2", "wrong-recipient", ("a2", "r2")),
+            ("a3", "unanswered", ("a3",)),
+            ("a4", "met", ("a4", "r4")),
+        ]
+        wrong, unanswered = gaps(report)
+        assert (wrong.code.value, wrong.detail["expected_recipient"], wrong.detail["found_recipients"]) == (
+            "wrong-recipient",
+            "applicant-8",
+            ["applicant-9"],
+        )
+        assert wrong.message == (
+            "Office sent step 1 of reply for a2 to applicant-9 instead of applicant-8 (due 2024-03-21 23:59:59 +08:00)"
+        )
+        assert unanswered.code.value == "unanswered"
+        assert "reply to the applicant that a3 does not name" in unanswered.message
+        assert "a3未载明的applicant" in gaps(run(ruleset(self.RULE), log, lang="zh"))[1].message
+
+    def test_a_reply_goes_to_the_triggers_actor_outside_the_organisation(self) -> None:
+        """``to: {trigger: actor}``: the applicant's own application is the trigger, and the reply
+        goes to its actor; the applicant's event is said in an `unknown-actor` warning, as any
+        event of an actor outside the organisation is, where a receipt recorded by the office
+        (above) gives none."""
+        rule = {
+            **self.RULE,
+            "trigger": {"action": "apply"},
+            "steps": [{"action": "reply", "by": "office", "to": {"trigger": "actor"}, "within": "20 days"}],
+        }
+        log = [
+            ev("a1", "2024-03-01T10:00", "applicant-7", "apply"),
+            ev("r1", "2024-03-05T10:00", "office", "reply", ref="a1", recipient="applicant-7"),
+            ev("a2", "2024-03-01T11:00", "applicant-8", "apply"),
+            ev("r2", "2024-03-05T11:00", "office", "reply", ref="a2", recipient="applicant-9"),
+        ]
+        report = run(ruleset(rule), log)
+        assert [(o.period, o.status) for o in report.outcomes] == [("a1", "met"), ("a2", "wrong-recipient")]
+        assert [(f.code.value, f.actor) for f in gaps(report)] == [
+            ("wrong-recipient", "office"),
+            ("unknown-actor", "applicant-7"),
+            ("unknown-actor", "applicant-8"),
+        ]
+
+    def test_a_step_done_by_the_party_an_attribute_names(self) -> None:
+        """``by: {trigger: attributes.handled_by}``: the case handler the receipt names answers it;
+        a reply by another is not that step's response."""
+        rule = {
+            **self.RULE,
+            "steps": [{"action": "reply", "by": {"trigger": "attributes.handled_by"}, "within": "20 days"}],
+        }
+        log = [
+            ev("a1", "2024-03-01T10:00", "office", "application-received", attributes={"handled_by": "vp"}),
+            ev("r1", "2024-03-05T10:00", "vp", "reply", ref="a1"),
+            ev("a2", "2024-03-01T11:00", "office", "application-received", attributes={"handled_by": "dean"}),
+            ev("r2", "2024-03-05T11:00", "vp", "reply", ref="a2"),
+        ]
+        report = run(ruleset(rule), log)
+        assert sorted((o.period, o.status, o.actor) for o in report.outcomes) == [
+            ("a1", "met", "vp"),
+            ("a2", "unanswered", "dean"),
+        ]
+
+
 class TestRelationOfTheTrigger:
     """``{trigger: actor, relation: schools}``: any member of that relation of the trigger's actor
     (b1's schools are s1 and s2; b2's school is s3)."""

@@ -140,6 +140,26 @@ def test_a_step_by_a_role_is_done_by_a_holder_on_that_day() -> None:
     _assert_exact(rules, {"unanswered", "late-response"})
 
 
+def test_a_step_by_and_to_parties_the_triggers_attributes_name() -> None:
+    """`by: {trigger: attributes.handled_by}` and `to: {trigger: attributes.applicant}`: each fine
+    names actors of the organisation in those attributes, its response is done by the one and
+    sent to the other, and the recipient mutation sends it elsewhere (`wrong-recipient`)."""
+    parties = {"by": {"trigger": "attributes.handled_by"}, "to": {"trigger": "attributes.applicant"}}
+    rules = _rules(_chain(parties))
+    logs = _assert_clean(rules)
+    answered = 0
+    for log in logs:
+        fines = {e.id: e.attributes for e in log.events if e.action == "create-fine"}
+        for e in log.events:
+            if e.action == "send-fine":
+                # a free response (no ref) answers a lone fine
+                named = fines[e.ref] if e.ref is not None else next(iter(fines.values()))
+                assert (e.actor, e.recipient) == (named["handled_by"], named["applicant"])
+                answered += 1
+    assert answered
+    _assert_exact(rules, {"recipient", "unanswered", "late-response"})
+
+
 def test_a_step_with_the_same_subject_carries_the_triggers_subject() -> None:
     """`same: [subject]`: each response carries its trigger's subject, which alone links them: the
     witness without its refs is still clean (as a log that links a case by its subject only)."""
