@@ -1060,6 +1060,32 @@ def test_what_a_loader_refuses_is_refused_when_made_in_python() -> None:
         )
 
 
+def test_a_recurrence_that_never_occurs_is_refused_when_loaded_and_when_checked() -> None:
+    """A rule whose recurrence no day meets (30 February, every day of it) opened no period: it
+    passed ``validate``, and each check searched dateutil's calendar to the year 9999 for an
+    occurrence, seconds a rule. It is refused at its ``rrule`` (``bad-rrule``) when loaded, and
+    by the check and the obligations of a rule set made in Python, as loading refuses it."""
+    from govrules import obligations
+
+    every = {"rrule": "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "start": "2024-01-01"}
+    text = (
+        HEAD
+        + f"rules:\n  - {{id: m, kind: recurring, clause: c, who: b1, action: report, every: {json.dumps(every)}}}\n"
+    )
+    assert _problems(text) == [(5, 74, "/rules/0/every/rrule", "bad-rrule")]
+    rule = {"id": "m", "kind": "recurring", "clause": "c", "who": "b1", "action": "report", "every": every}
+    rules = RuleSet.model_validate({"id": "r", "title": "R", "timezone": "UTC", "rules": [rule]})
+    org = Organisation.model_validate({"id": "o", "actors": [{"id": "b1"}]})
+    start, end = date(2024, 1, 1), date(2025, 1, 1)
+    for refused in (
+        lambda: check(rules, org, [], start=start, end=end),
+        lambda: obligations(rules, org, start=start, end=end),
+    ):
+        with pytest.raises(RuleSetError) as info:
+            refused()
+        assert [(p.pointer, p.code) for p in info.value.problems] == [("/rules/0/every/rrule", "bad-rrule")]
+
+
 _CHANGED_RULES = b"id: s\ntitle: s\ntimezone: UTC\nrules:\n  - {id: m, kind: recurring, clause: C, who: {role: branch}, action: report, every: month}\n"
 _CHANGED_ORG = b"id: o\nactors: [{id: b1, roles: [branch]}]\n"
 Change = Callable[[RuleSet, Organisation], tuple[RuleSet, Organisation]]

@@ -37,12 +37,13 @@ from govrules.model import (
     FiscalYear,
     Organisation,
     PrerequisiteRule,
+    Recurrence,
     RecurringRule,
     RuleSet,
     actions_of,
     as_party,
 )
-from govrules.periods import Grain, canonical_label, iter_periods
+from govrules.periods import Grain, canonical_label, first_occurrence, iter_periods
 
 if TYPE_CHECKING:
     from govrules.durations import Duration
@@ -1193,6 +1194,7 @@ def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limit
             problems.append(smap.problem("/rules" + pointer, "bad-duration", message))
     if not any(p.code == "unknown-term" for p in problems):
         problems += _timing_problems(rules, smap)
+    problems += _recurrence_problems(rules, smap)
     uses_workdays = uses_workdays or any(
         getattr(item, "roll", "none") == "next-workday"
         for rule in rules.rules
@@ -1214,6 +1216,31 @@ def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limit
                 "or roll deadlines to a workday",
             )
         )
+    return problems
+
+
+def _recurrence_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
+    """A recurrence that never occurs (`bad-rrule`): it would open no period, and a check would
+    search the calendar to the year 9999 for one, seconds for each rule on every check. Found by
+    `first_occurrence`, which searches no further than one 400-year cycle of the calendar."""
+    from govrules.obligations import _WEEKDAY_INDEX
+
+    problems: list[Problem] = []
+    for i, rule in enumerate(rules.rules):
+        every = rule.every if isinstance(rule, RecurringRule) else None
+        if not isinstance(every, Recurrence):
+            continue
+        if first_occurrence(every.rrule, dtstart=every.start, week_start=_WEEKDAY_INDEX[rules.week_start]) is None:
+            ends = sorted(
+                {m.upper() for m in re.findall(r"\b(UNTIL|COUNT)\s*=", every.rrule, re.IGNORECASE)}, reverse=True
+            )
+            within = f" within its {' and '.join(ends)}" if ends else ""
+            message = (
+                f"expected a recurrence that occurs, got {every.rrule!r} from {every.start}, which never does: no day "
+                f"from its start to the end of the calendar (9999-12-31) meets all its parts{within} (RFC 5545 skips "
+                "a day that does not exist, such as 30 February)"
+            )
+            problems.append(smap.problem(f"/rules/{i}/every/rrule", "bad-rrule", message))
     return problems
 
 

@@ -23,11 +23,13 @@ Every span is half-open on dates, ``[start, end)``. Pure: no clock, no I/O. All 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 
 from dateutil import rrule as _rrule
 from dateutil.relativedelta import relativedelta
@@ -38,6 +40,7 @@ __all__ = [
     "Grain",
     "Period",
     "first_of_month",
+    "first_occurrence",
     "iter_custom_periods",
     "iter_periods",
     "iter_rrule_periods",
@@ -237,11 +240,68 @@ def parse_rrule(rule: str, *, dtstart: date, week_start: int = 0) -> _rrule.rrul
         raise PeriodError(f"cannot read RRULE {rule!r}: {exc}") from None
     if not isinstance(parsed, _rrule.rrule):
         raise PeriodError(f"expected a single RRULE, got {rule!r}")
+    if getattr(parsed, "_byeaster", None):  # not RFC 5545's, and Easter repeats too seldom for `first_occurrence`
+        raise PeriodError(f"expected the parts of an RFC 5545 RRULE, got {rule!r}: BYEASTER is dateutil's own")
     if getattr(parsed, "_interval", 1) < 1:  # dateutil would repeat the start for ever
         raise PeriodError(f"expected a positive INTERVAL (RFC 5545 §3.3.10), got {rule!r}")
     if re.search(r"(^|;)\s*WKST\s*=", text, re.IGNORECASE):
         return parsed
     return parsed.replace(wkst=getattr(_rrule, _WEEKDAYS[week_start]))
+
+
+_CYCLE = {_rrule.YEARLY: 400, _rrule.MONTHLY: 4800, _rrule.WEEKLY: 20_871, _rrule.DAILY: 146_097}
+"""How many periods of each frequency the Gregorian calendar takes to repeat itself: 400 years
+are 4,800 months and 146,097 days, exactly 20,871 weeks, so weekdays repeat with the dates."""
+
+_DAYS_OF = {_rrule.WEEKLY: 7, _rrule.DAILY: 1}
+"""The days of a period of the frequencies whose periods are all as long."""
+
+
+def first_occurrence(rule: str, *, dtstart: date, week_start: int = 0) -> date | None:
+    """The first day ``rule`` occurs on, from ``dtstart``; None if it never does: no day meets
+    its parts (``FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30``), its ``UNTIL`` comes before its first
+    occurrence, its ``COUNT`` is 0, or its first occurrence would be after the year 9999.
+
+    dateutil looks for an occurrence up to the year 9999, which takes seconds for a daily rule
+    that has none; this looks no further than it must. The calendar repeats every 400 years,
+    weekdays with it, and each part of an RRULE reads only the calendar (``BYEASTER``, which
+    does not, is refused by `parse_rrule`), so the occurrences repeat with it. An ``INTERVAL``
+    of ``k`` periods steps through a cycle's periods ``g = gcd(k, cycle)`` at a time, meeting
+    the places in the calendar that steps of ``g`` meet. So the rule occurs at all if and only if,
+    with an ``INTERVAL`` of ``g`` and neither ``COUNT`` nor ``UNTIL``, it occurs within one
+    cycle and one step of a start ``g`` periods (or whole cycles) from its own: its first period
+    is cut at its start, and the same place comes back uncut a cycle later. That start is the
+    one from which dateutil's end of the calendar stops the search soon after. Only then is the
+    rule itself asked for its first occurrence, which it finds within one cycle of its own
+    periods, unless its ``UNTIL``, its ``COUNT`` or the year 9999 stops it first.
+
+    Raises:
+        PeriodError: the rule cannot be read (`parse_rrule`).
+    """
+    recurrence = parse_rrule(rule, dtstart=dtstart, week_start=week_start)
+    parts: Any = recurrence  # the parts dateutil read, which it keeps private
+    step = math.gcd(parts._interval, _CYCLE[parts._freq])
+    moved = _search_start(parts._freq, step, dtstart)
+    probe = recurrence.replace(dtstart=datetime.combine(moved, time(0)), interval=step, count=None, until=None)
+    if next(iter(probe), None) is None:
+        return None
+    found = next(iter(recurrence), None)
+    return None if found is None else found.date()
+
+
+def _search_start(freq: int, step: int, dtstart: date) -> date:
+    """``dtstart`` moved by whole steps of ``step`` periods of ``freq`` (days and weeks), or by
+    whole 400-year cycles (months and years, whose steps could land on a day a month lacks), to
+    the latest start from which a cycle and a step end by 9999-12-31: a search from there ends
+    with the calendar, soon after (within a step; a cycle, for months and years)."""
+    if freq in _DAYS_OF:
+        stride = step * _DAYS_OF[freq]
+        latest = date.max - timedelta(days=(_CYCLE[freq] + step + 1) * _DAYS_OF[freq])
+        return dtstart + timedelta(days=(latest - dtstart).days // stride * stride)
+    step_years = step if freq == _rrule.YEARLY else -(-step // 12)
+    latest_year = date.max.year - _CYCLE[_rrule.YEARLY] - step_years - 1
+    cycles = (latest_year - dtstart.year) // _CYCLE[_rrule.YEARLY]
+    return dtstart.replace(year=dtstart.year + cycles * _CYCLE[_rrule.YEARLY])
 
 
 # ASCII digits only, the whole text (``$`` would also match before a final line break): a label

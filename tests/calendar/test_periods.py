@@ -13,6 +13,7 @@ from govrules.errors import GovrulesError, PeriodError
 from govrules.periods import (
     Grain,
     Period,
+    first_occurrence,
     iter_custom_periods,
     iter_periods,
     iter_rrule_periods,
@@ -345,6 +346,7 @@ def test_rrule_periods_are_taken_by_their_first_day() -> None:
         ("FREQ=WEEKLY;INTERVAL=-1", "positive INTERVAL"),
         ("FREQ=DAILY;INTERVAL=0_0", "positive INTERVAL"),  # as int() reads it
         ("FREQ=DAILY;INTERVAL=\u0660", "positive INTERVAL"),  # an Arabic-Indic zero
+        ("FREQ=YEARLY;BYEASTER=1", "BYEASTER is dateutil's own"),  # not RFC 5545's
     ],
 )
 def test_rrule_errors_say_what_is_wrong(text: str, fragment: str) -> None:
@@ -380,3 +382,47 @@ def test_the_docstring_examples_of_the_calendar_modules_hold() -> None:
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.attempted >= 1, module.__name__
         assert result.failed == 0, module.__name__
+
+
+# Whether a recurrence occurs at all, and its first occurrence -------------------------------
+
+_RARE_OR_NEVER = [
+    ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", date(2024, 1, 1), None),
+    ("FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30", date(2024, 1, 1), None),
+    ("FREQ=MONTHLY;BYMONTH=2", date(2025, 1, 30), None),  # its start's day, the 30th, in February
+    ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6", date(2024, 1, 1), None),  # no month has six Mondays
+    ("FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29", date(2025, 1, 1), None),  # never a leap year
+    ("FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29", date(2024, 1, 1), date(2024, 2, 29)),
+    ("FREQ=YEARLY;INTERVAL=100;BYMONTH=2;BYMONTHDAY=29", date(2100, 1, 1), date(2400, 2, 29)),
+    ("FREQ=YEARLY;BYYEARDAY=366;BYDAY=MO", date(2025, 1, 1), date(2040, 12, 31)),
+    ("FREQ=WEEKLY;INTERVAL=2;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO", date(2025, 1, 30), date(2044, 2, 29)),
+    ("FREQ=DAILY;INTERVAL=3;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO", date(2024, 1, 1), date(2208, 2, 29)),
+    ("FREQ=WEEKLY;BYDAY=MO;UNTIL=20231231", date(2024, 1, 1), None),
+    ("FREQ=DAILY;COUNT=0", date(2024, 1, 1), None),
+    ("FREQ=YEARLY;INTERVAL=1000;BYMONTH=2;BYMONTHDAY=29", date(8000, 1, 1), date(8000, 2, 29)),
+    ("FREQ=YEARLY;INTERVAL=1000;BYMONTH=2;BYMONTHDAY=29", date(8100, 1, 1), None),  # 9100 no leap year either
+]
+
+
+@pytest.mark.parametrize(("text", "start", "first"), _RARE_OR_NEVER)
+def test_the_first_occurrence_is_the_one_a_search_of_the_whole_calendar_finds(
+    text: str, start: date, first: date | None
+) -> None:
+    """`first_occurrence` looks no further than one 400-year cycle of the calendar and one
+    step, and finds what dateutil finds searching to the year 9999: an occurrence 184 or 300
+    years after the start (a step of 3 days or of 100 years meets 29 February on a Monday, or in
+    a leap year, that seldom), and none where no day meets every part, or the UNTIL or COUNT
+    ends the rule first."""
+    assert first_occurrence(text, dtstart=start) == first
+    searched = next(iter(parse_rrule(text, dtstart=start)), None)
+    assert (None if searched is None else searched.date()) == first
+
+
+@pytest.mark.parametrize(
+    "text", ["FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "FREQ=WEEKLY;BYMONTH=4;BYMONTHDAY=31", "FREQ=DAILY;BYSETPOS=2"]
+)
+def test_a_daily_or_weekly_recurrence_that_never_occurs_has_no_first_occurrence(text: str) -> None:
+    """A daily or weekly rule no day meets (dateutil alone would search about 3 million days to
+    the year 9999 to say so): no first occurrence, from any start."""
+    for start in (date(1, 1, 1), date(2024, 1, 1), date(9990, 1, 1)):
+        assert first_occurrence(text, dtstart=start) is None
