@@ -461,6 +461,14 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap, problems: _Prob
                 problems.add(
                     "/as_of", f"{data['as_of']} lies outside the calendar (years 1 to 9999) in the zone {tz.key}"
                 )
+        if as_of is not None and tz is not None and start is not None and as_of < start_of_day(start, tz):
+            # as `govrules check --as-of` before --from: a green result of nothing checked
+            problems.add(
+                "/as_of",
+                f"expected an audit moment on or after the range's first day, {start} (from 00:00 in {tz.key}), "
+                f"got {data['as_of']}: as of then every obligation of the range is pending and no event of it is "
+                "used, so nothing would be checked",
+            )
     lang = data.get("lang")
     lang = "en" if lang is None else lang
     if not isinstance(lang, str) or lang not in LANGUAGES:  # `lang: 0` is no language, not English

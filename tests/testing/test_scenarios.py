@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any, get_args
 
 import pytest
 
+from govrules.cli import run
 from govrules.errors import LoadError
 from govrules.events import Event, Rejected
 from govrules.findings import FindingCode, Status
@@ -128,6 +130,32 @@ def test_an_audit_moment_written_as_a_day_is_the_end_of_it(tmp_path: Path) -> No
     assert scenario.as_of is not None and scenario.as_of.isoformat() == "2024-12-31T23:59:59.999999+08:00"
     result = run_scenario(scenario)
     assert result.passed, result.diff()
+
+
+def test_an_audit_moment_before_the_range_is_refused_at_its_line(tmp_path: Path) -> None:
+    """An ``as_of`` before the range's first day made every obligation of the range pending and
+    used no event: the scenario expecting no finding passed, green, having checked nothing. It
+    is refused at ``as_of``, as ``govrules check`` refuses an ``--as-of`` before ``--from``, also a
+    day (the end of it) before the range, and ``govrules test`` counts it unreadable (exit 2).
+    The range's first instant itself is taken."""
+    path = _write(tmp_path, "[]")
+    text = path.read_text("utf-8")
+    for shown in ("2024-11-05T00:00:00+08:00", "2024-11-30", "2024-11-30T23:59:59"):
+        path.write_text(text.replace("2025-01-05T00:00:00+08:00", shown), "utf-8")
+        with pytest.raises(LoadError) as info:
+            load_scenario(path)
+        assert [(p.pointer, p.line, p.code) for p in info.value.problems] == [("/as_of", 8, "bad-scenario")]
+        assert info.value.problems[0].message == (
+            "expected an audit moment on or after the range's first day, 2024-12-01 (from 00:00 in Asia/Shanghai), "
+            f"got {shown}: as of then every obligation of the range is pending and no event of it is "
+            "used, so nothing would be checked"
+        )
+    out, err = io.StringIO(), io.StringIO()
+    path.write_text(text.replace('"2025-01-05T00:00:00+08:00"', "2024-11-30"), "utf-8")
+    assert run(["test", str(path)], out, err) == 2
+    assert f"{path}:8:1: /as_of expected an audit moment" in err.getvalue()
+    path.write_text(text.replace("2025-01-05T00:00:00+08:00", "2024-12-01T00:00:00+08:00"), "utf-8")
+    assert load_scenario(path).as_of is not None
 
 
 def test_bad_scenario_is_a_load_error(tmp_path: Path) -> None:
