@@ -2616,6 +2616,30 @@ def test_an_xes_boolean_is_read_as_xs_boolean(tmp_path: Path) -> None:
     ]
 
 
+def test_an_xes_number_read_as_an_event_field_keeps_its_text_as_written(tmp_path: Path) -> None:
+    """An id written as an XES ``float`` ``1`` and another as ``1.0`` were both read as the float
+    1.0, and so as one id ``1.0``: the second record was rejected as a duplicate of the first,
+    and an ``int`` ``007`` was read as ``7``. An event field (here the id, the period and, from its
+    trace, the subject) keeps the number's text as written, as a CSV cell does; an attribute
+    keeps its XES type, for ``where`` to compare as a number."""
+    event = (
+        '<event><{tag} key="identity:id" value="{id}"/><string key="concept:name" value="report"/>'
+        '<string key="org:resource" value="office"/><date key="time:timestamp" value="2024-03-01T10:00:00+01:00"/>'
+        '<int key="period" value="2024"/><float key="amount" value="{id}"/></event>'
+    )
+    events = "".join(
+        event.format(tag=tag, id=written) for tag, written in (("float", "1"), ("float", "1.0"), ("int", "007"))
+    )
+    trace = f'<trace><int key="concept:name" value="0042"/>{events}</trace>'
+    records = _read(tmp_path, "log.xes", f'<log xmlns="http://www.xes-standard.org/">{trace}</log>'.encode())
+    assert [(e.id, e.subject, e.period, e.attributes["amount"]) for e in records if isinstance(e, Event)] == [
+        ("1", "0042", "2024", 1.0),
+        ("1.0", "0042", "2024", 1.0),
+        ("007", "0042", "2024", 7.0),
+    ]
+    assert [r for r in records if isinstance(r, Rejected)] == []
+
+
 def test_an_xes_event_writing_an_attribute_twice_is_rejected(tmp_path: Path) -> None:
     """An event writing `concept:name` twice: which is its action is a guess, as for a JSON record
     writing a key twice, so it is rejected naming the attribute, and the next event is read. The

@@ -2425,9 +2425,15 @@ def _skip_ws(text: str, pos: int) -> int:
 _XES_VALUE_TAGS = {"string", "date", "int", "float", "boolean", "id"}
 
 
-def _xes_value(tag: str, value: str | None) -> Any:
+def _xes_value(tag: str, value: str | None, field: bool = False) -> Any:
+    """The value of an XES attribute of type ``tag``: an ``int``, a ``float`` or a ``boolean`` as
+    its type reads it, other text as written. The number of an event ``field`` (an id, a period)
+    is its text as written, as a CSV cell's is: ``1`` and ``1.0``, or ``7`` and ``007``, are not
+    one id."""
     if value is None:
         return None
+    if field and tag in ("int", "float"):
+        return value
     if tag == "int":
         try:
             return int(value)
@@ -2458,6 +2464,7 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
     from defusedxml.ElementTree import iterparse
 
     name = builder.file
+    fields = builder.used  # the keys event fields are read from, whose numbers are kept as written
     number = 0
     depth = 0
     trace_attrs: dict[str, Any] = {}
@@ -2490,7 +2497,7 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
                             if key in written:
                                 repeated.append(key)
                             written.add(key)
-                            record[key] = _xes_value(ctag, child.attrib.get("value"))
+                            record[key] = _xes_value(ctag, child.attrib.get("value"), key in fields)
                     if repeated or trace_repeated:  # as a JSON record writing a key twice: a guess
                         keys = ", ".join(map(repr, dict.fromkeys(repeated or trace_repeated)))
                         whose = "xes-repeated-event" if repeated else "xes-repeated-trace"
@@ -2501,9 +2508,10 @@ def _read_xes(handle: io.BufferedReader, builder: _Builder) -> Iterator[Event | 
                     in_event = False
                     elem.clear()
                 elif tag in _XES_VALUE_TAGS and in_trace and not in_event and depth == 2 and "key" in elem.attrib:
-                    if "case:" + elem.attrib["key"] in trace_attrs:
-                        trace_repeated.append("case:" + elem.attrib["key"])
-                    trace_attrs["case:" + elem.attrib["key"]] = _xes_value(tag, elem.attrib.get("value"))
+                    key = "case:" + elem.attrib["key"]
+                    if key in trace_attrs:
+                        trace_repeated.append(key)
+                    trace_attrs[key] = _xes_value(tag, elem.attrib.get("value"), key in fields)
                 elif tag == "trace":
                     # an event directly under the log, after a trace, belongs to no case
                     trace_attrs, in_trace, trace_repeated = {}, False, []
