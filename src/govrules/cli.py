@@ -229,6 +229,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         _require_named(args)
         if args.command in _FORMATS and args.format is None:
             args.format = _output_format(args.command, args.output)
+        if getattr(args, "output", None) is not None:  # a report that cannot be written: said before the work
+            _report_place(args.output)
         return handler(args, stdout, stderr)
     except LoadError as exc:
         for problem in exc.problems:
@@ -556,12 +558,8 @@ def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout:
             content(buffer)
             stdout.write(buffer.getvalue().decode("utf-8"))
         return
-    openable(output)
-    try:
-        special = not stat.S_ISREG(kind := os.stat(output).st_mode) and not stat.S_ISDIR(kind)
-    except OSError:
-        special = False
-    if special or _DESCRIPTOR.match(output):
+    placed = _report_place(output)
+    if placed is None:
         try:
             with open(output, "ab") as handle:
                 _write(content, handle)
@@ -570,10 +568,7 @@ def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout:
                 raise OSError(exc.errno, exc.strerror, output) from None
             raise
         return
-    target = Path(os.path.realpath(output)) if os.path.islink(output) else Path(output)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():  # said of the report, not of the temporary file it is written to first
-        raise FileNotFoundError(errno.ENOENT, Wording("report-no-folder"), str(target))
+    target, folder = placed
     try:  # the mode a new file would get (the umask's), or the one the report being replaced has
         mode = stat.S_IMODE(target.stat().st_mode)
     except OSError:
@@ -582,8 +577,9 @@ def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout:
         mode = 0o666 & ~umask
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:  # said of the report, not of the temporary file
-        raise OSError(exc.errno, exc.strerror, str(target)) from None
+    except OSError as exc:  # said of the report and its folder, not of the temporary file
+        said = Wording("report-folder-unwritable", folder=str(folder), error=os_error(exc))
+        raise OSError(exc.errno, said, str(target)) from None
     try:
         os.fchmod(fd, mode)  # mkstemp makes it private (0600)
         with os.fdopen(fd, "wb") as handle:
@@ -597,6 +593,38 @@ def _emit(content: str | Callable[[BinaryIO], None], output: str | None, stdout:
         if isinstance(exc, OSError) and exc.filename in (tmp, None):
             raise OSError(exc.errno, exc.strerror, str(target)) from None
         raise
+
+
+def _report_place(output: str) -> tuple[Path, Path] | None:
+    """The file a report named ``output`` replaces, and the folder its temporary file is made
+    in; None for a pipe, a device, or one of the process's open files named by its descriptor,
+    which `_emit` writes into. Asked before a check too, so that a report that could not be
+    written is said before the work, not after it.
+
+    Raises:
+        OSError: what keeps the report from being written there, said of the report: its folder
+            does not exist or is a file, it names a folder, or it is a file this process may
+            not write (read-only: replacing it would undo that).
+    """
+    openable(output)
+    try:
+        special = not stat.S_ISREG(kind := os.stat(output).st_mode) and not stat.S_ISDIR(kind)
+    except OSError:
+        special = False
+    if special or _DESCRIPTOR.match(output):
+        return None
+    target = Path(os.path.realpath(output)) if os.path.islink(output) else Path(output)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():  # said of the report, not of the temporary file it is written to first
+        above = next((p for p in (folder, *folder.parents) if p.exists()), None)
+        if above is not None and not above.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, Wording("report-folder-is-file", folder=str(above)), str(target))
+        raise FileNotFoundError(errno.ENOENT, Wording("report-no-folder"), str(target))
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, Wording("report-is-folder"), str(target))
+    if target.exists() and not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, Wording("report-read-only"), str(target))
+    return target, folder
 
 
 _CHUNK = 1 << 20

@@ -156,11 +156,14 @@ def test_an_output_that_cannot_be_written_is_named_not_its_temporary_file(tmp_pa
     folder = tmp_path / "reports"
     folder.mkdir()
     code, out, err = cli(*check_args(LOGS["gaps"], "--output", str(folder)))
-    assert (code, out, err) == (2, "", f"error: {folder}: Is a directory\n")
+    said = "is a folder; expected the name of a file to write the report to (a file in that folder, for example)"
+    assert (code, out, err) == (2, "", f"error: {folder}: {said}\n")
     assert list(folder.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
     code, out, err = cli(*check_args(LOGS["gaps"], "--output", "/proc/report.txt"))
     assert (code, out) == (2, "")
-    assert err.startswith("error: /proc/report.txt: ") and ".tmp" not in err
+    assert (
+        err.startswith("error: /proc/report.txt: cannot create the report in the folder /proc: ") and ".tmp" not in err
+    )
 
 
 def test_output_through_a_link_or_into_a_pipe_keeps_them(tmp_path: Path) -> None:

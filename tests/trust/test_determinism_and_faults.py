@@ -142,6 +142,65 @@ def test_a_report_gets_the_mode_a_new_file_would_or_the_one_it_replaces(tmp_path
     assert err.getvalue() == f"error: {missing}: no such folder for the report\n"
 
 
+@pytest.mark.parametrize("command", ["check", "obligations"])
+def test_an_output_that_cannot_be_written_is_said_before_the_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """``--output`` naming a folder, a file under a file, or a file this process may not write
+    was found only when the report was written, after the check, and said in the system's words
+    of the temporary file ("Is a directory", "no such folder" for a file that is no folder; a
+    read-only report was replaced). Each is exit 2 before any input is read, the report named
+    and what is wrong said; a folder where no file can be made (``/proc``) is said of that
+    folder, in the system's words."""
+    import govrules.cli
+
+    def not_now(*args: Any) -> Any:
+        raise AssertionError("the inputs were read before the report's place was checked")
+
+    monkeypatch.setattr(govrules.cli, "_audit", not_now)
+    monkeypatch.setattr(govrules.cli, "_load_pair", not_now)
+    argv = (
+        [*CHECK] if command == "check" else ["obligations", *CHECK[1:4], "--from", "2024-01-01", "--to", "2024-12-31"]
+    )
+    folder, a_file = tmp_path / "reports", tmp_path / "a-file.txt"
+    folder.mkdir()
+    a_file.write_text("kept\n", "utf-8")
+    cases = [
+        (
+            folder,
+            "is a folder; expected the name of a file to write the report to (a file in that folder, for example)",
+        ),
+        (a_file / "report.json", f"{a_file} is a file, not a folder: the report cannot be written in it"),
+        (a_file / "in" / "report.json", f"{a_file} is a file, not a folder: the report cannot be written in it"),
+        (tmp_path / "none" / "report.json", "no such folder for the report"),
+    ]
+    for output, said in cases:
+        out, err = io.StringIO(), io.StringIO()
+        assert run([*argv, "--output", str(output)], out, err) == 2
+        assert (out.getvalue(), err.getvalue()) == ("", f"error: {output}: {said}\n")
+    err = io.StringIO()
+    assert run([*argv, "--output", str(folder), "--lang", "zh"], io.StringIO(), err) == 2
+    assert err.getvalue() == f"错误:{folder}: 是文件夹;应为写入报告的文件名(例如该文件夹中的一个文件)\n"
+    # a read-only file (this process may write any file if it runs as root, as a shell's > would)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: mode != os.W_OK and real_access(path, mode))
+    err = io.StringIO()
+    assert run([*argv, "--output", str(a_file)], io.StringIO(), err) == 2
+    assert err.getvalue() == (
+        f"error: {a_file}: the file is read-only, and the report would replace it; make it writable, or give another "
+        "file\n"
+    )
+    assert a_file.read_text("utf-8") == "kept\n"
+    monkeypatch.undo()
+    if not Path("/proc/self").is_dir():
+        pytest.fail("this test needs /proc (Linux)")
+    err = io.StringIO()
+    assert run([*argv, "--output", "/proc/self/report.json"], io.StringIO(), err) == 2
+    assert err.getvalue().startswith(
+        "error: /proc/self/report.json: cannot create the report in the folder /proc/self: "
+    )
+
+
 @pytest.mark.parametrize("beside", [False, True])
 def test_empty_log_is_an_error(tmp_path: Path, beside: bool) -> None:
     """A log with no record at all exits non-zero naming it (nothing to audit is not green), also
