@@ -26,6 +26,7 @@ creates them.
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -35,7 +36,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from govrules.calendars import BusinessCalendar, get_calendar
 from govrules.durations import Duration, Unit, deadline, end_of_day, fixed_offset, local_date, start_of_day
 from govrules.errors import CalendarError, InvalidArgument, Problem, RuleSetError
-from govrules.messages import format_period
+from govrules.messages import Wording, format_period
 from govrules.model import (
     Actor,
     CalendarPeriod,
@@ -162,6 +163,26 @@ LAST_RANGE_END = date(9991, 1, 1)
 """The latest first day after an audit range: periods of up to a year, due some time after them,
 late up to the next period's due moment, all stay within the calendar."""
 
+LONGEST_RANGE_YEARS = 100
+"""The most years an audit range may span. A check works out every period of the range for
+every rule and actor, so its time and its report grow with the range: a range of centuries is a
+mistyped year (``0001`` for ``2001``), minutes of work and a report of obligations nobody owed."""
+
+
+def range_too_long(start: date, end: date) -> Wording | None:
+    """Why the range ``[start, end)`` is longer than `LONGEST_RANGE_YEARS` (its first day after
+    is past the same day that many years after its first, 28 February for 29 February), or None."""
+    year = start.year + LONGEST_RANGE_YEARS
+    if year > date.max.year:
+        return None
+    bound = start.replace(year=year, day=min(start.day, monthrange(year, start.month)[1]))
+    if end <= bound:
+        return None
+    last = end - timedelta(days=1)
+    return Wording(
+        "range-too-long", start=start, last=last, years=LONGEST_RANGE_YEARS, latest=bound - timedelta(days=1)
+    )
+
 
 @dataclass(frozen=True)
 class Context:
@@ -182,13 +203,15 @@ class Context:
         """Validate the arguments and resolve the zone and the business-day calendar.
 
         Raises:
-            InvalidArgument: ``end <= start``, a range ending after `LAST_RANGE_END`, a naive
-                ``as_of``, or an unknown calendar.
+            InvalidArgument: ``end <= start``, a range longer than `LONGEST_RANGE_YEARS`, a range
+                ending after `LAST_RANGE_END`, a naive ``as_of``, or an unknown calendar.
         """
         if isinstance(start, datetime) or isinstance(end, datetime):
             raise InvalidArgument("start and end are dates (the first day, and the first day after the range)")
         if end <= start:
             raise InvalidArgument(f"the range is empty: end ({end}) must be after start ({start})")
+        if (too_long := range_too_long(start, end)) is not None:
+            raise InvalidArgument(too_long)
         if end > LAST_RANGE_END:
             raise InvalidArgument(
                 f"the range must end by {LAST_RANGE_END - timedelta(days=1)}, got one ending {end - timedelta(days=1)}: "

@@ -66,7 +66,7 @@ from govrules.findings import Finding, FindingCode, Outcome, Report, Severity, S
 from govrules.loaders import SourceMap, load_map_file, load_org, load_rules, meant_key, parse_document, pointer_step
 from govrules.messages import LANGUAGES, Reason, openable
 from govrules.model import Organisation, RuleSet
-from govrules.obligations import LAST_RANGE_END, zone_of
+from govrules.obligations import LAST_RANGE_END, range_too_long, zone_of
 
 __all__ = ["Scenario", "ScenarioResult", "load_scenario", "run_scenario"]
 
@@ -447,6 +447,10 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap, problems: _Prob
         problems.add("/range/to", f"expected a day on or after 'from' ({start}), got {last}")
     if last is not None and last >= LAST_RANGE_END:
         problems.add("/range/to", f"expected a range ending by {LAST_RANGE_END - timedelta(days=1)}, got {last}")
+    elif start is not None and last is not None and last >= start:
+        too_long = range_too_long(start, last + timedelta(days=1))
+        if too_long is not None:
+            problems.add("/range/to", str(too_long))
     as_of = None
     if data.get("as_of") is not None:
         # the zone is the organisation's or the rule set's: without them, only the text is checked

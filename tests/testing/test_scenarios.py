@@ -177,6 +177,7 @@ def test_bad_scenario_is_a_load_error(tmp_path: Path) -> None:
         (("to: 2024-12-31}", "until: 2024-12-31}"), "/range/until", "unknown key 'until'"),
         (("to: 2024-12-31}", "to: 2024-11-30}"), "/range/to", "on or after 'from' (2024-12-01)"),
         (("to: 2024-12-31}", "to: 9999-12-31}"), "/range/to", "ending by 9990-12-31"),
+        (("range: {from: 2024-12-01", "range: {from: 1924-12-01"), "/range/to", "at most 100 years, from 1924-12-01"),
         (("range: {from: 2024-12-01", "range: {from: 1"), "/range/from", "expected a date"),
         (('as_of: "2025-01-05T00:00:00+08:00"', "as_of: soon"), "/as_of", "soon"),
         (('as_of: "2025-01-05T00:00:00+08:00"', "lang: xx"), "/lang", "expected one of en, zh"),

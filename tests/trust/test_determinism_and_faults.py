@@ -255,6 +255,48 @@ def test_log_unreadable_mid_run_is_exit_2(monkeypatch: pytest.MonkeyPatch) -> No
     assert "Traceback" not in err.getvalue()
 
 
+def test_a_range_of_more_than_a_hundred_years_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--from 0001-01-01 --to 2999-12-31`` (a year mistyped) had the check work out some 36,000
+    periods of each monthly rule for each actor: seconds to minutes, and a report of obligations
+    nobody owed. A range of more than 100 years is exit 2 before any log is read, for ``check``
+    and ``obligations``, naming the last day the range could have, in the language asked; the
+    library refuses it (`InvalidArgument`). 100 years to the day are taken, from 29 February to
+    the day before 28 February."""
+    from datetime import date
+
+    from govrules import check, load_org, load_rules, obligations
+    from govrules.errors import InvalidArgument
+
+    def not_now(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a log was read for a range that is refused")
+
+    monkeypatch.setattr("govrules.cli.read_events", not_now)
+    huge = ["--from", "0001-01-01", "--to", "2999-12-31"]
+    said = (
+        "expected a range of at most 100 years, from 0001-01-01 to 0100-12-31 at the latest, got one to 2999-12-31: a "
+        "check works out every period of the range for every rule and actor, so a range of centuries (a year "
+        "mistyped, 0001 for 2001) would take minutes and fill the report with obligations nobody owed"
+    )
+    for argv in ([*CHECK[:8], *huge], ["obligations", *CHECK[1:4], *huge]):
+        out, err = io.StringIO(), io.StringIO()
+        assert (run(argv, out, err), out.getvalue(), err.getvalue()) == (2, "", f"error: {said}\n")
+    err = io.StringIO()
+    assert run([*CHECK[:8], *huge, "--lang", "zh"], io.StringIO(), err) == 2
+    assert err.getvalue().startswith("错误:范围应至多 100 年,自 0001-01-01 起最晚到 0100-12-31,实为到 2999-12-31:")
+    rules = load_rules(
+        b"id: r\ntitle: R\ntimezone: UTC\nrules:\n"
+        b"  - {id: y, kind: recurring, clause: c, who: office, action: report, every: year}\n",
+        file="r.yaml",
+    )
+    org = load_org(b"id: o\nactors: [{id: office}]\n", file="o.yaml")
+    with pytest.raises(InvalidArgument) as raised:
+        check(rules, org, [], start=date(2000, 2, 29), end=date(2100, 3, 1))
+    assert "from 2000-02-29 to 2100-02-27 at the latest, got one to 2100-02-28" in str(raised.value)
+    with pytest.raises(InvalidArgument):
+        obligations(rules, org, start=date(1, 1, 1), end=date(3000, 1, 1))
+    assert len(list(obligations(rules, org, start=date(2000, 2, 29), end=date(2100, 2, 28)))) == 100  # 2001 to 2100
+
+
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
