@@ -28,7 +28,7 @@ import msgspec
 from govrules.calendars import BusinessCalendar
 from govrules.durations import Duration, Unit, deadline, end_of_day, local_date, start_of_day
 from govrules.errors import CalendarError, InvalidArgument
-from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups, at_fixed_offsets
+from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups, at_fixed_offsets, named_by_place
 from govrules.findings import (
     CODE_SEVERITY,
     EvidenceLocation,
@@ -2794,17 +2794,27 @@ class _Accounting:
     def duplicate(self, event: Event) -> Rejected:
         """The rejection of ``event``, whose id an accepted event holds: said where it was read,
         with where the first was read (``file:line``, or its record in a log that numbers its
-        records), or, for an event made in Python with no file or line, that it came first."""
+        records), or, for an event made in Python with no file or line, that it came first.
+
+        Where one of the two has no id of its own and is named by its place (`named_by_place`),
+        and the other gives that name as its id, the two are two records, not one read twice: the
+        rejection says so, and which one to give an id. The record without an id is rejected
+        without one."""
         event_id = event.id
         file = self.other_files.get(event_id, self.first_file)
         line = self.first_seen[event_id]
         if file is None or line is None:
             reason = Reason("duplicate-id-given", id=event_id)
-        elif file in self.numbered:
-            reason = Reason("duplicate-id-record", id=event_id, file=file, n=line)
-        else:
-            reason = Reason("duplicate-id", id=event_id, file=file, line=line)
-        return self.rejection(event, reason)
+            return self.rejection(event, reason)
+        numbered = "-record" if file in self.numbered else ""
+        place = {"file": file, "n": line} if numbered else {"file": file, "line": line}
+        unnamed = named_by_place(event_id, event.file, event.line)
+        if unnamed != named_by_place(event_id, file, line):
+            key = "unnamed-name-taken" if unnamed else "id-names-unnamed"
+            where = event.file or "<events>"
+            said = Reason(key + numbered, id=event_id, **place)
+            return Rejected(where, event.line, said, None if unnamed else event_id, numbered=where in self.numbered)
+        return self.rejection(event, Reason("duplicate-id" + numbered, id=event_id, **place))
 
     def rejection(self, event: Event, reason: Reason) -> Rejected:
         """``event``'s record rejected for ``reason``, said where it was read (as a record in a log

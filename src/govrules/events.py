@@ -227,6 +227,16 @@ def _matched(keys: tuple[str, ...], reason: str) -> dict[str, str] | None:
     return None
 
 
+def named_by_place(event_id: str, file: str | None, line: int | None) -> bool:
+    """Whether ``event_id`` is the name a reader gives a record without an id read at ``line``
+    (its record number, in a log that numbers its records) of ``file``: the file's name, or its
+    path as the command names the logs of one check that share a name, a colon and the number
+    (``events.csv:12``)."""
+    if file is None or line is None or not event_id.endswith(f":{line}"):
+        return False
+    return event_id[: -len(f":{line}")] in (Path(file).name, os.path.normpath(file))
+
+
 def _reason_of(exc: BaseException) -> str:
     """Why ``exc`` was raised: the `Reason` it carries, said in any language, or its text."""
     reason = exc.args[0] if exc.args else None

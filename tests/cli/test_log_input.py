@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -210,3 +211,77 @@ def test_a_column_missing_from_the_header_names_one_alike_and_where_it_is_mapped
     no_action = "id,time,actor\ne1,2024-01-10T10:00:00+01:00,b1\n"  # `actor` is the actor's, not offered
     code, _, err = _check(tmp_path, "log.csv", no_action.encode())
     assert code == 2 and "'actor'); map one with --map action=COLUMN" in err
+
+
+def _rejections(report: dict[str, Any]) -> list[tuple[str, int, list[str], str]]:
+    return [
+        (Path(f["file"]).name, f["line"], f["evidence"], f["detail"]["reason"])
+        for f in report["findings"]
+        if f["code"] == "rejected-event"
+    ]
+
+
+def test_an_id_that_is_the_name_of_a_record_without_one_is_said_so(tmp_path: Path) -> None:
+    """A record without an id is named by its log and line (``events.csv:3``); a record giving
+    that name as its id, before or after it, was rejected as "duplicate event id 'events.csv:3'
+    (first at events.csv:2)", as if one record had been read twice, and the record without an id
+    was rejected under an id it never gave. The two are two records: the one read second is
+    rejected saying whose name the id is and which record to give an id, without an id where it
+    has none, in a log that numbers its records (a JSON array) naming the record, and across
+    two logs (``a.csv`` giving the id ``b.csv:2``) alike."""
+    first = (
+        "id,time,actor,action\nevents.csv:3,2024-01-10T10:00:00+01:00,b1,report\n,2024-02-10T10:00:00+01:00,b1,report\n"
+    )
+    code, out, err = _check(tmp_path, "events.csv", first.encode())
+    report = json.loads(out)
+    assert (code, report["records"]["read"], report["records"]["rejected"]) == (1, 2, 1), err
+    assert _rejections(report) == [
+        (
+            "events.csv",
+            3,
+            [],
+            f"no id, and the name it is given by its place, 'events.csv:3', is the id the record at "
+            f"{tmp_path / 'events.csv'}:2 gives: give this record an id, or that one another",
+        )
+    ]
+    second = (
+        "id,time,actor,action\n,2024-01-10T10:00:00+01:00,b1,report\nevents.csv:2,2024-02-10T10:00:00+01:00,b1,report\n"
+    )
+    code, out, err = _check(tmp_path, "events.csv", second.encode(), "--lang", "zh")
+    report = json.loads(out)
+    assert _rejections(report) == [
+        (
+            "events.csv",
+            3,
+            ["events.csv:2"],
+            f"the id 'events.csv:2' is the name of the record without an id at {tmp_path / 'events.csv'}:2 (a "
+            "record without an id is named by its log and line): give this record another id, or that one an id",
+        )
+    ]
+    said = next(f["message"] for f in report["findings"] if f["code"] == "rejected-event")
+    assert f"编号 'events.csv:2' 是 {tmp_path / 'events.csv'}:2 处那条无编号记录的名称" in said
+    array = [
+        {"time": "2024-01-10T10:00:00+01:00", "actor": "b1", "action": "report"},
+        {"id": "events.json:1", "time": "2024-02-10T10:00:00+01:00", "actor": "b1", "action": "report"},
+    ]
+    code, out, err = _check(tmp_path, "events.json", json.dumps(array).encode())
+    assert _rejections(json.loads(out)) == [
+        (
+            "events.json",
+            2,
+            ["events.json:1"],
+            f"the id 'events.json:1' is the name of record 1 of {tmp_path / 'events.json'}, which has no id (a "
+            "record without an id is named by its log and record number): give this record another id, or that one "
+            "an id",
+        )
+    ]
+    (tmp_path / "b.csv").write_text("id,time,actor,action\n,2024-03-10T10:00:00+01:00,b1,report\n", encoding="utf-8")
+    log = "id,time,actor,action\nb.csv:2,2024-01-10T10:00:00+01:00,b1,report\n"
+    code, out, err = _check(tmp_path, "a.csv", log.encode(), "--events", str(tmp_path / "b.csv"))
+    assert [r[:3] for r in _rejections(json.loads(out))] == [("b.csv", 2, [])]
+    # the same id given twice is a duplicate, as before
+    twice = "id,time,actor,action\ne1,2024-01-10T10:00:00+01:00,b1,report\ne1,2024-02-10T10:00:00+01:00,b1,report\n"
+    code, out, err = _check(tmp_path, "events.csv", twice.encode())
+    assert [r[3] for r in _rejections(json.loads(out))] == [
+        f"duplicate event id 'e1' (first at {tmp_path / 'events.csv'}:2)"
+    ]
