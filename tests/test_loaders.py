@@ -519,24 +519,33 @@ class TestOrganisation:
         """Reports name the holder of a role ``role:NAME`` and the members of an actor's relation
         ``relation:NAME:ACTOR``: an actor with such an id (``role:vp`` beside a role ``vp``) would
         be headed "the holder of role vp", so it is refused at its id, saying why and suggesting
-        another (none where that one is taken). Other ids with a colon load. Before, it loaded."""
+        another (none where that one is taken). So is one written in another case (``Role:vp``,
+        ``RELATION:deans:x``), which loaded: a reader of a report, or a spreadsheet filtering
+        it, tells no case apart. Other ids with a colon load. Before, it loaded."""
         text = (
             "id: o\nactors:\n  - {id: vp, roles: [vp]}\n  - {id: 'role:vp', roles: [leadership]}\n"
             "  - {id: 'relation:deans:faculty'}\n  - {id: relation-deans-faculty}\n"
-            "  - {id: 'Role:vp'}\n  - {id: 'roles:x'}\n  - {id: 'cn:role:vp'}\n"
+            "  - {id: 'Role:vp'}\n  - {id: 'RELATION:deans:x'}\n  - {id: 'roles:x'}\n  - {id: 'cn:role:vp'}\n"
         )
         with pytest.raises(OrganisationError) as info:
             load_org(text.encode(), file="o.yaml")
         assert [(p.pointer, p.line, p.code) for p in info.value.problems] == [
             ("/actors/1/id", 4, "reserved-id"),
             ("/actors/2/id", 5, "reserved-id"),
+            ("/actors/4/id", 7, "reserved-id"),
+            ("/actors/5/id", 8, "reserved-id"),
         ]
         assert [p.message for p in info.value.problems] == [
-            "expected an actor id not starting 'role:', got 'role:vp': reports write role:NAME for the holder of a "
-            "role, and would take this actor for one; give it another id, such as 'role-vp'",
-            "expected an actor id not starting 'relation:', got 'relation:deans:faculty': reports write "
+            "expected an actor id not starting 'role:' (in any case), got 'role:vp': reports write role:NAME for the "
+            "holder of a role, and would take this actor for one; give it another id, such as 'role-vp'",
+            "expected an actor id not starting 'relation:' (in any case), got 'relation:deans:faculty': reports write "
             "relation:NAME:ACTOR for the members of an actor's relation, and would take this actor for one; give it "
             "another id",
+            "expected an actor id not starting 'role:' (in any case), got 'Role:vp': reports write role:NAME for the "
+            "holder of a role, and would take this actor for one; give it another id, such as 'Role-vp'",
+            "expected an actor id not starting 'relation:' (in any case), got 'RELATION:deans:x': reports write "
+            "relation:NAME:ACTOR for the members of an actor's relation, and would take this actor for one; give it "
+            "another id, such as 'RELATION-deans-x'",
         ]
         # an organisation made in Python is refused by the check, as loading it would be
         made = Organisation.model_validate({"id": "o", "actors": [{"id": "vp", "roles": ["vp"]}, {"id": "role:vp"}]})

@@ -227,6 +227,23 @@ def _matched(keys: tuple[str, ...], reason: str) -> dict[str, str] | None:
     return None
 
 
+PARTY_PREFIXES = {
+    "role:": "role:NAME for the holder of a role",
+    "relation:": "relation:NAME:ACTOR for the members of an actor's relation",
+}
+"""How no actor id starts, in any case, and what a report names so: a party that is no one actor
+(the checker's party ids), whose words it would say of such an actor ("the holder of role vp").
+govrules writes and reads these prefixes in lower case only, but a person reading a report, or a
+tool comparing text as most spreadsheets do, takes ``Role:vp`` for ``role:vp``: refused in any
+case, as a rule id starting ``govrules/`` is."""
+
+
+def party_prefix(value: str) -> str | None:
+    """The prefix of `PARTY_PREFIXES` that ``value`` starts with, in any case, or ``None``."""
+    folded = value[:9].casefold()
+    return next((p for p in PARTY_PREFIXES if folded.startswith(p)), None)
+
+
 def named_by_place(event_id: str, file: str | None, line: int | None) -> bool:
     """Whether ``event_id`` is the name a reader gives a record without an id read at ``line``
     (its record number, in a log that numbers its records) of ``file``: the file's name, or its

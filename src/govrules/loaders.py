@@ -30,7 +30,15 @@ from typing_extensions import is_typeddict
 
 from govrules import model
 from govrules.errors import InvalidArgument, LoadError, OrganisationError, Problem, RuleSetError
-from govrules.events import FORMATS, FieldMap, known_encoding, time_format_problem, usable_delimiter
+from govrules.events import (
+    FORMATS,
+    PARTY_PREFIXES,
+    FieldMap,
+    known_encoding,
+    party_prefix,
+    time_format_problem,
+    usable_delimiter,
+)
 from govrules.messages import Wording, openable, os_error
 from govrules.model import (
     CalendarPeriod,
@@ -1496,24 +1504,16 @@ def window_misses(rule: RecurringRule, rules: RuleSet | None = None) -> str | No
     return None
 
 
-_PARTY_REFERENCES = {
-    "role:": "role:NAME for the holder of a role",
-    "relation:": "relation:NAME:ACTOR for the members of an actor's relation",
-}
-"""How no actor id starts: a report names with it a party that is no one actor (`checker`'s
-party ids), and would say of such an actor what it says of the party ("the holder of role vp")."""
-
-
 def _reserved_actor_id(actor_id: str, ids: Collection[str]) -> str | None:
     """Why ``actor_id`` would be read as a reference to a role or a relation, or ``None``."""
-    prefix = next((p for p in _PARTY_REFERENCES if actor_id.startswith(p)), None)
+    prefix = party_prefix(actor_id)
     if prefix is None:
         return None
     other = actor_id.replace(":", "-")
     such = f", such as {other!r}" if other not in ids else ""
     return (
-        f"expected an actor id not starting {prefix!r}, got {actor_id!r}: reports write "
-        f"{_PARTY_REFERENCES[prefix]}, and would take this actor for one; give it another id{such}"
+        f"expected an actor id not starting {prefix!r} (in any case), got {actor_id!r}: reports write "
+        f"{PARTY_PREFIXES[prefix]}, and would take this actor for one; give it another id{such}"
     )
 
 
