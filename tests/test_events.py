@@ -2948,3 +2948,68 @@ def test_malformed_xes_says_the_line_reading_stopped_at(tmp_path: Path) -> None:
     rejected = _read(tmp_path, "log.xes", data)[-1]
     assert isinstance(rejected, Rejected)
     assert reading_stopped(rejected.reason) == StoppedAt(6)
+
+
+@pytest.mark.parametrize("name", ["log.csv", "log.jsonl", "log.json", "log.xes"])
+@pytest.mark.parametrize("many", [False, True])
+def test_an_actor_or_recipient_written_as_a_role_or_a_relation_rejects_its_record(
+    tmp_path: Path, name: str, many: bool
+) -> None:
+    """A recipient ``role:vp`` (or an actor ``Relation:deans:faculty``, in any case) names the
+    holder of a role, or a relation's members, as reports write them, not an actor: it was read
+    as an actor's id no organisation may hold, and shown in reports as the party itself ("sent
+    to the holder of role vp instead of the holder of role vp"). Its record is rejected saying
+    so, in every format, whether the batch is made column by column (``many``) or record by
+    record; an id that only holds such text further on (``cn:role:vp``) is read."""
+    values = [
+        ("b1", "role:vp"),
+        ("Relation:deans:faculty", "hq"),
+        ("b1", "ROLE:vp"),
+        ("b1", "cn:role:vp"),
+        ("roles:x", None),
+    ]
+    rows = [
+        {"id": f"e{i}", "time": f"2024-03-0{i + 1}T10:00:00+01:00", "actor": actor, "action": "report"}
+        | ({"recipient": recipient} if recipient else {})
+        for i, (actor, recipient) in enumerate(values)
+    ]
+    filler = [
+        {"id": f"f{i}", "time": "2024-03-10T10:00:00+01:00", "actor": "b1", "action": "report"} for i in range(600)
+    ]
+    records = rows + filler if many else rows
+    if name == "log.csv":
+        lines = [f"{r['id']},{r['time']},{r['actor']},{r['action']},{r.get('recipient', '')}" for r in records]
+        data = ("id,time,actor,action,recipient\n" + "\n".join(lines) + "\n").encode()
+    elif name == "log.jsonl":
+        data = "".join(json.dumps(r) + "\n" for r in records).encode()
+    elif name == "log.json":
+        data = json.dumps(records).encode()
+    else:
+        keys = {"id": "identity:id", "time": "time:timestamp", "actor": "org:resource", "action": "concept:name"}
+        events = "".join(
+            "<event>"
+            + "".join(
+                f'<{"date" if k == "time" else "string"} key="{keys.get(k, k)}" value="{v}"/>' for k, v in r.items()
+            )
+            + "</event>"
+            for r in records
+        )
+        data = f'<log xmlns="http://www.xes-standard.org/"><trace>{events}</trace></log>'.encode()
+    read = _read(tmp_path, name, data)
+    rejected = [r for r in read if isinstance(r, Rejected)]
+    assert [(r.line, r.record_id, (r.said or {}).get("key")) for r in rejected] == [
+        (2 if name == "log.csv" else 1, "e0", "role-as-actor"),
+        (3 if name == "log.csv" else 2, "e1", "relation-as-actor"),
+        (4 if name == "log.csv" else 3, "e2", "role-as-actor"),
+    ]
+    assert rejected[0].reason == (
+        "field 'recipient' holds 'role:vp', as reports write the holder of a role (role:NAME), which is no actor: an "
+        "event is done by and sent to actors, and no actor's id starts so, in any case; write the id of the actor"
+    )
+    assert (
+        rejected[1]
+        .reason_in("zh")
+        .startswith("字段 'actor' 的值为 'Relation:deans:faculty',这是报告中某主体关系成员的写法(relation:关系:主体)")
+    )
+    assert [e.id for e in read if isinstance(e, Event)][:2] == ["e3", "e4"]
+    assert len(read) == len(records)

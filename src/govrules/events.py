@@ -238,10 +238,35 @@ tool comparing text as most spreadsheets do, takes ``Role:vp`` for ``role:vp``: 
 case, as a rule id starting ``govrules/`` is."""
 
 
+_PARTY_FORM = re.compile("(?ai)(role|relation):").match
+"""Whether a value starts as a party of `PARTY_PREFIXES` does, in any case of its ASCII letters."""
+
+
 def party_prefix(value: str) -> str | None:
     """The prefix of `PARTY_PREFIXES` that ``value`` starts with, in any case, or ``None``."""
-    folded = value[:9].casefold()
-    return next((p for p in PARTY_PREFIXES if folded.startswith(p)), None)
+    found = _PARTY_FORM(value)
+    return None if found is None else found.group(1).lower() + ":"
+
+
+def _party_reason(field: str, value: str) -> Reason:
+    """Why a record whose ``field`` (``actor`` or ``recipient``) holds ``value``, a party of
+    `PARTY_PREFIXES`, is rejected."""
+    key = "role-as-actor" if party_prefix(value) == "role:" else "relation-as-actor"
+    return Reason(key, field=field, value=_shown(value) or value)
+
+
+def _holds_party(*fields: Iterable[str | None]) -> bool:
+    """Whether a value of ``fields`` (the actors and recipients of a batch) starts as a party of
+    `PARTY_PREFIXES`: looked for among their distinct values, as few as the organisation's actors."""
+    distinct: set[str | None] = set()
+    for values in fields:
+        distinct.update(values)
+    return any(map(_PARTY_FORM, filter(None, distinct)))
+
+
+def _names_party(events: list[Event]) -> bool:
+    """`_holds_party` for the actors and recipients of ``events``."""
+    return _holds_party({e.actor for e in events}, {e.recipient for e in events})
 
 
 def named_by_place(event_id: str, file: str | None, line: int | None) -> bool:
@@ -767,6 +792,8 @@ class _Builder:
             self.attributes_of,
         )
         self._roll_shared()
+        if made is not None and _names_party(made):
+            return None  # a record naming a party as its actor or recipient: rejected record by record
         return made
 
     def read_formatted(self, text: str) -> datetime:
@@ -1094,7 +1121,7 @@ class _Builder:
             if made is not None:
                 return made
         ids, times, actors, actions, recipients, subjects, refs, periods = fields
-        if not (all(times) and all(actors) and all(actions)):
+        if not (all(times) and all(actors) and all(actions)) or _holds_party(actors, recipients):
             return None
         whens = None if formatted else _times_at_one_offset(times, self.zones)  # type: ignore[arg-type]
         if whens is None:
@@ -1165,6 +1192,9 @@ class _Builder:
                 return Rejected(self.file, line, reason, _shown(event_id))
             if any(_LONE.search(t) for t in texts):
                 return Rejected(self.file, line, Reason("lone-surrogate"), _shown(event_id))
+        for name, value in (("actor", actor), ("recipient", recipient)):
+            if value is not None and _PARTY_FORM(value):
+                return Rejected(self.file, line, _party_reason(name, value), shown_id)
         # Actor, action, recipient and period strings repeat across the log: one copy of each.
         subject, ref = self.share([subject, ref])
         if self.attributes_of is not None and action not in self.attributes_of:

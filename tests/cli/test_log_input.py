@@ -285,3 +285,27 @@ def test_an_id_that_is_the_name_of_a_record_without_one_is_said_so(tmp_path: Pat
     assert [r[3] for r in _rejections(json.loads(out))] == [
         f"duplicate event id 'e1' (first at {tmp_path / 'events.csv'}:2)"
     ]
+
+
+def test_a_recipient_written_as_the_holder_of_a_role_is_rejected_not_said_as_that_holder(tmp_path: Path) -> None:
+    """A report owed to the holder of role vp, sent (the log says) to ``role:vp``: the value was
+    read as an actor's id and the obligation said "sent ... to the holder of role vp instead of
+    the holder of role vp". The record is rejected at its line saying why, and the obligation is
+    missing, with nothing said of ``role:vp`` as a party."""
+    rules = RULES.replace("    every: month\n", "    to: {role: vp}\n    every: month\n")
+    org = "id: o\nactors: [{id: b1, roles: [branch]}, {id: vice-principal, roles: [vp]}]\n"
+    log = "id,time,actor,action,recipient\ne1,2024-01-10T10:00:00+01:00,b1,report,role:vp\n"
+    (tmp_path / "rules.yaml").write_text(rules, encoding="utf-8")
+    (tmp_path / "org.yaml").write_text(org, encoding="utf-8")
+    (tmp_path / "log.csv").write_text(log, encoding="utf-8")
+    argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml")]
+    argv += ["--events", str(tmp_path / "log.csv"), "--from", "2024-01-01", "--to", "2024-01-31"]
+    out, err = io.StringIO(), io.StringIO()
+    assert run([*argv, "--format", "json", "--quiet"], out, err) == 2  # the log's every record was rejected
+    report = json.loads(out.getvalue())
+    assert [(o["status"], o["evidence"]) for o in report["outcomes"]] == [("missing", [])]
+    assert [r[:3] for r in _rejections(report)] == [("log.csv", 2, ["e1"])]
+    assert _rejections(report)[0][3].startswith("field 'recipient' holds 'role:vp', as reports write the holder")
+    out = io.StringIO()
+    run(argv, out, io.StringIO())
+    assert "instead of" not in out.getvalue()
