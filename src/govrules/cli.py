@@ -172,7 +172,11 @@ def _parser() -> argparse.ArgumentParser:
     o.add_argument("--org", required=True, metavar="ORG")
     o.add_argument("--from", dest="start", required=True, metavar="DATE")
     o.add_argument("--to", dest="end", required=True, metavar="DATE", help="last day, inclusive")
-    o.add_argument("--as-of", metavar="MOMENT")
+    o.add_argument(
+        "--as-of",
+        metavar="MOMENT",
+        help="the audit moment (default: the end of the range, or now if earlier); an ics file's DTSTAMP (default: now)",
+    )
     o.add_argument(
         "--format",
         choices=("table", "csv", "json", "ics"),
@@ -747,7 +751,9 @@ def _obligations(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     end = _range_end(_parse_date(args.end, "--to"))
     if end <= start:
         raise _UsageError(Wording("usage-to-before-from", last=args.end, start=args.start))
-    as_of = _parse_moment(args.as_of, tz) if args.as_of is not None else _default_as_of(end, tz, datetime.now(UTC))
+    now = datetime.now(UTC)
+    given = _parse_moment(args.as_of, tz) if args.as_of is not None else None
+    as_of = given if given is not None else _default_as_of(end, tz, now)
     ctx = Context.make(rules, org, start=start, end=end, as_of=as_of)
     from govrules.renderers.calendar import render_obligations
 
@@ -756,7 +762,10 @@ def _obligations(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     if args.status:  # the others counted, by status, for the table to say what it leaves out
         left_out.update(o.status for o in items if o.status not in args.status)
         items = [o for o in items if o.status in args.status]
-    text = render_obligations(items, rules, org, args.format, args.lang, left_out=left_out)
+    # an iCalendar file is stamped when it is made (RFC 5545 DTSTAMP), or at the --as-of given,
+    # so that the same command with --as-of writes the same file
+    stamp = given if given is not None else now
+    text = render_obligations(items, rules, org, args.format, args.lang, left_out=left_out, stamp=stamp)
     _emit(text, args.output, stdout)
     return 0
 

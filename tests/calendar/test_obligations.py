@@ -1119,7 +1119,7 @@ def test_the_obligations_calendar_shows_local_mean_time_in_the_zone() -> None:
         "1970-03-31 23:59:59 -00:44:30  pending  m     March 1970  office  Window 1970-03-01..1970-03-07",
         "1 obligation",
     ]
-    ics = render_obligations(items, rules, OFFICE, "ics", "en")
+    ics = render_obligations(items, rules, OFFICE, "ics", "en", stamp=datetime(1970, 4, 1, tzinfo=UTC))
     assert "DTSTART;VALUE=DATE:19700331" in ics and "Due: 1970-03-31 23:59:59 -00:44:30" in ics.replace("\r\n ", "")
 
 

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,9 @@ actors:
   - {id: school-2, name: {en: School 2, zh: 第二小学}}
   - {id: school-7, name: {en: School 7, zh: 第七小学}, active: {from: 2024-07-01}}
 """
+
+STAMP = datetime(2025, 1, 1, tzinfo=UTC)
+"""The moment a calendar rendered by the library here is made."""
 
 # 2 branches x 12 months + 2 half-years + 3 (branch, school) pairs x 1 year
 EXPECTED_COUNT = 24 + 2 + 3
@@ -330,9 +333,9 @@ def test_ics_parses_and_holds_one_event_per_obligation(files: tuple[str, str]) -
 
 
 def test_ics_is_stable_across_runs_and_in_chinese(files: tuple[str, str]) -> None:
-    """The same inputs give the same file (no clock in DTSTAMP); zh labels the description."""
-    first = _obligations(files, "--format", "ics")[1]
-    assert first == _obligations(files, "--format", "ics")[1]
+    """The same inputs and --as-of give the same file; zh labels the description."""
+    first = _obligations(files, "--format", "ics", "--as-of", "2024-12-31T23:59:59+08:00")[1]
+    assert first == _obligations(files, "--format", "ics", "--as-of", "2024-12-31T23:59:59+08:00")[1]
     code, out, _ = _obligations(files, "--format", "ics", "--lang", "zh")
     assert code == 0
     events = _events(out)
@@ -341,6 +344,57 @@ def test_ics_is_stable_across_runs_and_in_chinese(files: tuple[str, str]) -> Non
     # statuses and the note of a period not held in Chinese too
     assert any("状态: 不适用\n说明: 未在整个期间内存续" in str(e["DESCRIPTION"]) for e in events)
     assert not any("not-held" in str(e["DESCRIPTION"]) or "Status" in str(e["DESCRIPTION"]) for e in events)
+
+
+def _stamps(text: str) -> set[datetime]:
+    """The DTSTAMP of each event of an iCalendar file, which must read without an error."""
+    calendar = Calendar.from_ical(text)
+    assert [(c.name, c.errors) for c in calendar.walk() if c.errors] == []
+    events = list(calendar.walk("VEVENT"))
+    assert events
+    written = [line for line in text.splitlines() if line.startswith("DTSTAMP")]
+    assert len(written) == len(events)
+    assert all(re.fullmatch(r"DTSTAMP:\d{8}T\d{6}Z", line) for line in written)  # at UTC, as RFC 5545 asks
+    return {e.decoded("DTSTAMP") for e in events}
+
+
+def test_ics_dtstamp_is_when_the_calendar_is_made_or_the_as_of_given(files: tuple[str, str]) -> None:
+    """RFC 5545 (§3.8.7.2) makes DTSTAMP, in a calendar without METHOD, the moment its
+    information was last revised, at UTC: every event's is the moment the command made the file,
+    to the second, or the --as-of given, so that the same command with --as-of writes the same
+    bytes. Before, each event was stamped with its period's opening, a moment of the obligation."""
+    before = datetime.now(UTC).replace(microsecond=0)
+    code, out, err = _obligations(files, "--format", "ics")
+    after = datetime.now(UTC)
+    assert (code, err) == (0, "")
+    (made,) = _stamps(out)
+    assert before <= made <= after
+    assert made.utcoffset() == timedelta(0)
+    argv = ("--format", "ics", "--as-of", "2024-06-30T12:00:00.250+08:00")
+    first, second = _obligations(files, *argv), _obligations(files, *argv)
+    assert first == second
+    assert first[0] == 0
+    assert _stamps(first[1]) == {datetime(2024, 6, 30, 4, tzinfo=UTC)}
+    assert "DTSTAMP:20240630T040000Z" in first[1]
+
+
+def test_the_ics_renderer_needs_an_aware_stamp(files: tuple[str, str]) -> None:
+    """The library reads no clock: an iCalendar file is rendered with the stamp its caller gives,
+    and refused without one, with a naive one, or with one that is no instant of the calendar at
+    UTC (`InvalidArgument`); the other formats need none."""
+    from govrules.errors import InvalidArgument
+    from govrules.loaders import load_org, load_rules
+    from govrules.renderers.calendar import render_obligations
+
+    rules, org = load_rules(files[0]), load_org(files[1])
+    with pytest.raises(InvalidArgument, match=r"expected an aware stamp .* got none"):
+        render_obligations([], rules, org, "ics", "en")
+    with pytest.raises(InvalidArgument, match="got naive 2024-01-01T00:00:00"):
+        render_obligations([], rules, org, "ics", "en", stamp=datetime(2024, 1, 1))
+    with pytest.raises(InvalidArgument, match="inside the calendar at UTC"):
+        render_obligations([], rules, org, "ics", "en", stamp=datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=8))))
+    stamp = datetime(2024, 1, 1, 8, tzinfo=timezone(timedelta(hours=8)))
+    assert render_obligations([], rules, org, "ics", "en", stamp=stamp).startswith("BEGIN:VCALENDAR")
 
 
 def test_ics_names_written_over_lines_or_with_separators_are_one_escaped_line(tmp_path: Path) -> None:
@@ -528,7 +582,7 @@ def test_the_renderer_refuses_an_unknown_format(files: tuple[str, str]) -> None:
         render_obligations([], rules, org, "xml", "en")
     assert render_obligations([], rules, org, "table", "en") == "0 obligations\n"
     assert render_obligations([], rules, org, "json", "en") == "[]\n"
-    assert len(_events(render_obligations([], rules, org, "ics", "en"))) == 0
+    assert len(_events(render_obligations([], rules, org, "ics", "en", stamp=STAMP))) == 0
 
 
 def test_an_empty_ics_holds_the_zone_as_its_one_component(files: tuple[str, str]) -> None:
@@ -539,7 +593,7 @@ def test_an_empty_ics_holds_the_zone_as_its_one_component(files: tuple[str, str]
     from govrules.renderers.calendar import render_obligations
 
     rules, org = load_rules(files[0]), load_org(files[1])
-    empty = Calendar.from_ical(render_obligations([], rules, org, "ics", "en"))
+    empty = Calendar.from_ical(render_obligations([], rules, org, "ics", "en", stamp=STAMP))
     assert [(c.name, str(c["TZID"])) for c in empty.subcomponents] == [("VTIMEZONE", "Asia/Shanghai")]
     code, out, _ = _obligations(files, "--format", "ics")
     assert code == 0

@@ -12,11 +12,12 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from govrules.durations import local_date
+from govrules.errors import InvalidArgument
 from govrules.messages import format_instant
 from govrules.model import Organisation, RecurringRule, RuleSet, text_in
 from govrules.obligations import NO_LIMIT, Obligation, PeriodWords, display_name, zone_of
@@ -156,14 +157,20 @@ def render_obligations(
     lang: str,
     *,
     left_out: Mapping[str, int] | None = None,
+    stamp: datetime | None = None,
 ) -> str:
     """The obligations in ``fmt``: ``table``, ``csv``, ``json`` or ``ics`` (iCalendar).
 
     ``left_out``: how many obligations of each status the caller chose not to list, which the
-    table says after its total (the other formats hold records only).
+    table says after its total (the other formats hold records only). ``stamp``: the moment the
+    calendar is made, an aware one, which ``ics`` needs for every event's DTSTAMP (RFC 5545
+    §3.8.7.2: in a calendar without METHOD, when its information was last revised), written at
+    UTC to the second; the other formats hold no such moment. The same ``stamp`` gives the same
+    file: the caller reads the clock, or passes a moment of its own for a reproducible one.
 
     Raises:
         ValueError: an unknown format.
+        InvalidArgument: ``ics`` without ``stamp``, or with a naive one.
     """
     if fmt == "json":
         return json.dumps([_row(o) for o in items], indent=2, ensure_ascii=False) + "\n"
@@ -172,7 +179,7 @@ def render_obligations(
         return _csv([_COLUMNS, *(["" if record[c] is None else record[c] for c in _COLUMNS] for record in records)])
     tz = zone_of(rules, org)  # what people read shows the zone's time and days, as computed
     if fmt == "ics":  # read by people in a calendar application (`_ics` names reordering characters)
-        return _ics(items, rules, org, lang, tz)
+        return _ics(items, rules, org, lang, tz, _dtstamp(stamp))
     if fmt != "table":
         raise ValueError(f"unknown obligations format {fmt!r}; expected one of {', '.join(FORMATS)}")
     said = PeriodWords(org, lang)
@@ -215,6 +222,23 @@ def render_obligations(
     return ("\n".join(lines) + "\n").translate(BIDI_SHOWN)  # read by people, as the reports
 
 
+def _dtstamp(stamp: datetime | None) -> datetime:
+    """``stamp`` as an iCalendar file writes its DTSTAMP: at UTC (RFC 5545 §3.8.7.2), to the second.
+
+    Raises:
+        InvalidArgument: no stamp, a naive one, or one whose instant at UTC is outside the calendar.
+    """
+    if stamp is None or stamp.utcoffset() is None:
+        got = "none" if stamp is None else f"naive {stamp.isoformat()}"
+        raise InvalidArgument(f"expected an aware stamp for the iCalendar file's DTSTAMP, got {got}")
+    try:
+        return stamp.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:
+        raise InvalidArgument(
+            f"expected a stamp inside the calendar at UTC for the iCalendar file's DTSTAMP, got {stamp.isoformat()}"
+        ) from None
+
+
 def _period(o: Obligation, rules: RuleSet, said: PeriodWords) -> str:
     """A period label in words ("November 2024"); a period of an organisation's calendar by its
     name where it has one, else by its id, though it may look like a label (a semester ``2025-01``)."""
@@ -239,7 +263,9 @@ CANCELLED (RFC 5545), which some calendar applications hide: an exempt period is
 dropped from sight; every event is TRANSPARENT, taking no time."""
 
 
-def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: str, tz: ZoneInfo) -> str:
+def _ics(
+    items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: str, tz: ZoneInfo, stamp: datetime
+) -> str:
     from icalendar import Calendar, Timezone, vText
     from icalendar import Event as VEvent
 
@@ -263,7 +289,7 @@ def _ics(items: Sequence[Obligation], rules: RuleSet, org: Organisation, lang: s
         parts = [org.id, o.rule, o.actor, o.counterpart or "-", o.period]
         uid = "/".join(part.replace("/", "%2F") for part in parts) + "@govrules"
         event.add("uid", uid.translate(BIDI_SHOWN))
-        event.add("dtstamp", o.opens.astimezone(UTC))
+        event.add("dtstamp", stamp)  # when the calendar was made, not a moment of the obligation
         due_day = local_date(o.due, tz)
         event.add("dtstart", due_day)
         if due_day < date.max:  # the calendar's last day (a deadline past its end) has no day after
