@@ -21,7 +21,7 @@ from decimal import Decimal
 from functools import lru_cache, partial
 from itertools import chain, compress, count, islice, repeat
 from operator import attrgetter, countOf, eq, ge, gt, is_, is_not, itemgetter, le, lt
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 import msgspec
 
@@ -289,6 +289,34 @@ class _Run:
                 return word("days", self.lang, n=days)
         return format_duration(late, self.lang, calendar_days=False)
 
+    def lateness(self, done: datetime, due: datetime, *, elapsed: bool = False, workdays: bool = False) -> _Lateness:
+        """How late ``done`` is against ``due``: in words (`late_words`), and, against a deadline
+        counted in workdays (``workdays``), in workdays too (`late_workdays`), which the words
+        then give first ("3 workdays (5 days)") and the finding's ``detail.late_workdays`` holds."""
+        said = self.late_words(done, due, elapsed=elapsed)
+        n = self.late_workdays(done, due) if workdays else None
+        if n is None:
+            return _Lateness(said, {})
+        counted = word("workday" if n == 1 else "workdays", self.lang, n=n)
+        return _Lateness(word("late_workdays", self.lang, workdays=counted, elapsed=said), {"late_workdays": n})
+
+    def late_workdays(self, done: datetime, due: datetime) -> int | None:
+        """The workdays of the business-day calendar after the local day of ``due`` up to the
+        first workday on or after the day ``done`` is on: how many more workdays a deadline
+        counted in workdays would have needed to admit it (a report on the Saturday after a
+        deadline ending on Friday is 1 workday late). None where ``due`` is not the end of a day
+        (a due moment moved by hours, counted in the time that passed), or the calendar has no
+        holiday data for a year between the two (the calendar days alone then say it)."""
+        calendar = self.ctx.calendar
+        if calendar is None or done <= due or not self._day_end(due):
+            return None
+        first = self.local_date(due)
+        try:
+            last = calendar.next_workday(self.local_date(done))
+            return sum(calendar.is_workday(first + timedelta(days=k)) for k in range(1, (last - first).days + 1))
+        except CalendarError:
+            return None
+
     def finding(self, code: FindingCode, rule: Rule | None, params: Mapping[str, Any], **fields: Any) -> Finding:
         severity = CODE_SEVERITY[code]
         if rule is not None and severity == "violation" and rule.severity == "warning":
@@ -306,6 +334,14 @@ class _Run:
         step = fields.get("step")
         clause = rule.clause if step is None else rule.clause_of(step)
         return Outcome(rule=rule.id, clause=clause, evidence=tuple(evidence), **fields)
+
+
+class _Lateness(NamedTuple):
+    """How late an event is, as `_Run.lateness` says it: the words of a message, and the facts a
+    finding's ``detail`` adds (``late_workdays``, against a deadline counted in workdays)."""
+
+    words: str
+    detail: dict[str, int]
 
 
 _ALWAYS = (DateRange(),)  # the spans of a role held without dates
@@ -907,6 +943,12 @@ def _elapsed_due(run: _Run, rule: RecurringRule) -> bool:
     return rule.due_after is not None and run.ctx.duration(rule.due_after).elapsed
 
 
+def _in_workdays(run: _Run, text: str | None) -> bool:
+    """Whether a rule's deadline ``text`` (a ``due_after``, ``max_gap`` or ``within``) is counted in
+    workdays."""
+    return text is not None and run.ctx.duration(text).unit is Unit.WORKDAYS
+
+
 def _named_limits(run: _Run, rule: RecurringRule, obls: Sequence[Obligation]) -> list[datetime | None]:
     """How late an event naming each obligation's period may come and still answer it: however
     late (None) by default, as it says which period it is for; up to the acceptance limit where
@@ -1100,20 +1142,20 @@ def _evaluate_stream(
         if n >= o.min and n > 0:
             completing = evs[o.min - 1] if o.min > 0 else evs[0]
             late = _late_by(completing.time, o.due)
+            lateness = run.lateness(
+                completing.time, o.due, elapsed=_elapsed_due(run, rule), workdays=_in_workdays(run, rule.due_after)
+            )
             yield run.outcome(rule, **base, status="late", observed=n, evidence=ids, **_omin(o))
             yield run.finding(
                 FindingCode.LATE,
                 rule,
-                {
-                    **params(),
-                    "late_by": run.late_words(completing.time, o.due, elapsed=_elapsed_due(run, rule)),
-                    "done": run.instant(completing.time),
-                },
+                {**params(), "late_by": lateness.words, "done": run.instant(completing.time)},
                 **base,
                 **counts,
                 observed=n,
                 evidence=ids,
                 late_by_seconds=late,
+                detail=lateness.detail,
             )
             continue
         if o.due > ctx.as_of:
@@ -1311,17 +1353,18 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
                 yield run.outcome(rule, **base, note=note, status="met", observed=1, evidence=[*prior, e.id])
             else:
                 late = _late_by(e.time, due)
+                lateness = run.lateness(e.time, due, workdays=_in_workdays(run, rule.max_gap))
                 yield run.outcome(rule, **base, note=note, status="late", observed=1, evidence=[*prior, e.id])
                 yield run.finding(
                     FindingCode.LATE,
                     rule,
-                    {**params, "late_by": run.late_words(e.time, due), "done": run.instant(e.time)},
+                    {**params, "late_by": lateness.words, "done": run.instant(e.time)},
                     **base,
                     expected_min=1,
                     observed=1,
                     evidence=[*prior, e.id],
                     late_by_seconds=late,
-                    detail={"max_gap": rule.max_gap},
+                    detail={"max_gap": rule.max_gap, **lateness.detail},
                 )
             anchor, anchor_event = e.time, e
         if anchor >= range_end:
@@ -1642,15 +1685,17 @@ def _chains(
                     late = _late_by(chosen.time, due)
                     if step.extension is not None and notice is None:
                         notices.note_too_late(len(items) - 1, index, trig, links, by, step.same, latest)
+                    lateness = run.lateness(
+                        chosen.time,
+                        due,
+                        elapsed=ctx.duration(step.within).elapsed,
+                        workdays=_in_workdays(run, step.within),
+                    )
                     add(
                         run.finding(
                             FindingCode.LATE_RESPONSE,
                             rule,
-                            {
-                                **params(),
-                                "late_by": run.late_words(chosen.time, due, elapsed=ctx.duration(step.within).elapsed),
-                                "done": run.instant(chosen.time),
-                            }
+                            {**params(), "late_by": lateness.words, "done": run.instant(chosen.time)}
                             | (
                                 # a party of several actors: who of them did it
                                 {
@@ -1666,7 +1711,7 @@ def _chains(
                             observed=1,
                             evidence=evidence,
                             late_by_seconds=late,
-                            detail=detail,
+                            detail={**detail, **lateness.detail},
                         )
                     )
                 previous, previous_due = chosen, due

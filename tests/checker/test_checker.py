@@ -320,6 +320,60 @@ class TestLate:
             ["20", "hours"],
         ]
 
+    def test_lateness_against_a_deadline_in_workdays_is_said_in_workdays_too(self) -> None:
+        """A deadline counted in workdays (a step's ``within``, a ``due_after``, a rolling
+        ``max_gap``) is missed by workdays: the finding's ``detail.late_workdays`` counts the
+        workdays after the due day up to the first workday on or after the day it was done, and
+        the message gives them before the calendar days ("3 workdays (5 days) late"), in Chinese
+        too. A deadline in calendar days keeps its days alone."""
+        reply = {
+            "id": "reply",
+            "kind": "triggered",
+            "clause": "C1",
+            "title": {"en": "reply", "zh": "答复"},
+            "trigger": {"action": "notice"},
+            "steps": [{"action": "reply", "within": "3 workdays"}],
+        }
+        monthly = {**MONTHLY, "who": "b1", "due_after": "5 workdays"}
+        rolling = {"id": "rev", "kind": "recurring", "clause": "c", "who": "b2", "action": "review"}
+        rolling["max_gap"] = "10 workdays"
+        log = [
+            # Monday 4 March: due Thursday the 7th; done Tuesday the 12th (Fri 8, Mon 11, Tue 12)
+            ev("n1", "2024-03-04T09:00:00+08:00", "b1", "notice"),
+            ev("r1", "2024-03-12T10:00:00+08:00", "b1", "reply", ref="n1"),
+            # Monday 18 March: due Thursday the 21st; done Saturday the 23rd (Fri 22, then Mon 25)
+            ev("n2", "2024-03-18T09:00:00+08:00", "b1", "notice"),
+            ev("r2", "2024-03-23T10:00:00+08:00", "b1", "reply", ref="n2"),
+            # November's report: due 5 workdays after Saturday 30 November, Friday 6 December
+            ev("nov", "2024-12-10T10:00:00+08:00", "b1", "report", recipient="hq", period="2024-11"),
+            # reviews: 10 workdays after Monday 8 January end on Monday the 22nd; the next on the 29th
+            ev("v1", "2024-01-08T10:00:00+08:00", "b2", "review"),
+            ev("v2", "2024-01-29T10:00:00+08:00", "b2", "review"),
+            ev("v3", "2024-02-05T10:00:00+08:00", "b2", "review"),
+        ]
+        rules = ruleset(reply, monthly, rolling, calendar="weekends")
+        as_of = datetime(2024, 12, 31, 23, tzinfo=SH)
+        report = run(rules, log, as_of=as_of)
+        late = gaps(report, "late", "late-response")
+        assert [(f.code.value, f.rule, f.period, f.evidence[-1], f.detail.get("late_workdays")) for f in late] == [
+            ("late", "monthly", "2024-11", "nov", 2),
+            ("late-response", "reply", "n1", "r1", 3),
+            ("late-response", "reply", "n2", "r2", 2),
+            ("late", "rev", "2024-01-08/2024-01-22", "v2", 5),
+        ]
+        assert [f.late_by_seconds is not None and f.late_by_seconds > 0 for f in late] == [True] * 4
+        assert "for November 2024 2 workdays (4 days) late (due 2024-12-06 23:59:59 +08:00" in late[0].message
+        assert "3 workdays (5 days) late (due 2024-03-07 23:59:59 +08:00" in late[1].message
+        assert "2 workdays (2 days) late" in late[2].message
+        assert "5 workdays (7 days) late" in late[3].message
+        zh = run(rules, log, as_of=as_of, lang="zh")
+        assert [f.detail.get("late_workdays") for f in gaps(zh, "late", "late-response")] == [2, 3, 2, 5]
+        assert "逾期 3 个工作日(即 5 天)" in gaps(zh, "late-response")[0].message
+        in_days = ruleset({**reply, "steps": [{"action": "reply", "within": "3 days"}]}, calendar="weekends")
+        [f, _] = gaps(run(in_days, log[:4], as_of=as_of), "late-response")
+        assert (f.period, "late_workdays" in f.detail) == ("n1", False)
+        assert "5 days late" in f.message and "workday" not in f.message
+
     @pytest.mark.parametrize(
         ("every", "written", "period"),
         [("quarter", "2024-q3", "2024-Q3"), ("year", "2024-01/P1Y", "2024"), ("week", "2024-11-25/P1W", "2024-W48")],
