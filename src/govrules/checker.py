@@ -8,6 +8,7 @@ docs/semantics.md.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import math
@@ -310,10 +311,8 @@ class _Run:
         calendar = self.ctx.calendar
         if calendar is None or done <= due or not self._day_end(due):
             return None
-        first = self.local_date(due)
         try:
-            last = calendar.next_workday(self.local_date(done))
-            return sum(calendar.is_workday(first + timedelta(days=k)) for k in range(1, (last - first).days + 1))
+            return _workdays_to(calendar, self.local_date(due), self.local_date(done))
         except CalendarError:
             return None
 
@@ -334,6 +333,18 @@ class _Run:
         step = fields.get("step")
         clause = rule.clause if step is None else rule.clause_of(step)
         return Outcome(rule=rule.id, clause=clause, evidence=tuple(evidence), **fields)
+
+
+def _workdays_to(calendar: BusinessCalendar, first: date, day: date) -> int:
+    """The workdays after ``first`` up to the first workday on or after ``day``: how many a
+    deadline counted in workdays from ``first`` must run to reach ``day`` (from a Friday, to the
+    Saturday after it, 1: the Monday).
+
+    Raises:
+        CalendarError: the calendar has no holiday data for a day between.
+    """
+    last = calendar.next_workday(day)
+    return sum(calendar.is_workday(first + timedelta(days=k)) for k in range(1, (last - first).days + 1))
 
 
 class _Lateness(NamedTuple):
@@ -2456,7 +2467,6 @@ _APPROVAL_WORDS = {
     "other-party": "approval_other_party",
     "after": "approval_after",
     "too-recent": "approval_too_recent",
-    "too-old": "approval_too_old",
 }
 
 
@@ -2479,6 +2489,7 @@ class _Prerequisite:
             None if text is None else duration_words(run.ctx.duration(text), run.lang)
             for text in (rule.min_age, rule.lookback)
         )
+        self.reach = None if rule.lookback is None else run.ctx.duration(rule.lookback)
         # what each requirement asks for, in words, where the party does not depend on the event
         self.what = [
             None if party is not None and party.trigger is not None else self._what(k, None)
@@ -2531,6 +2542,7 @@ class _Prerequisite:
             return
         gaps = []
         parts = []
+        stale = []  # the requirements met too long before: said as lateness, not as lacking
         for k, (state, evs) in enumerate(states):
             if state == "ok":
                 continue
@@ -2538,49 +2550,71 @@ class _Prerequisite:
             if what is None:
                 what = self._what(k, g)
             ids = _ids(evs)
+            by = self.by[k]
+            gap = {"requirement": self.actions[k], "by": dict(by) if by is not None else None, "problem": state}
+            gaps.append({**gap, "events": ids})
+            if state == "too-old":
+                age = self._age(evs[-1], g)  # the latest, the one nearest to serving
+                gap_words = "approval_too_old_period" if self.reach and self.reach.period_end else "approval_too_old"
+                said = word("list_sep", run.lang).join(ids)
+                words = duration_words(age, run.lang)
+                stale.append(word(gap_words, run.lang, what=what, events=said, age=words, lookback=self.lookback))
+                gaps[-1]["age"] = str(age)
+                continue
             # by another party: each named with whose it is
             shown = (
                 _whose(run, evs, self.parties[k], g) if state == "other-party" else word("list_sep", run.lang).join(ids)
             )
             parts.append(
-                word(
-                    _APPROVAL_WORDS[state],
-                    run.lang,
-                    what=what,
-                    events=shown,
-                    age=self.age,
-                    lookback=self.lookback,
-                )
-            )
-            by = self.by[k]
-            gaps.append(
-                {
-                    "requirement": self.actions[k],
-                    "by": dict(by) if by is not None else None,
-                    "problem": state,
-                    "events": ids,
-                }
+                word(_APPROVAL_WORDS[state], run.lang, what=what, events=shown, age=self.age, lookback=self.lookback)
             )
         related = list(dict.fromkeys(e.id for _, evs in states for e in evs if e.id not in evidence))
         yield run.outcome(
             rule, **base, status="unapproved", observed=oks, expected_min=self.expected, evidence=evidence + related
         )
-        yield run.finding(
+        params = {
+            "actor": run.name(g.actor),
+            "action": g.action,
+            "event": g_id,
+            "done": run.instant(g_time),
+            "missing": self.joiner.join(parts),
+            "stale": self.joiner.join(stale),
+        }
+        finding = run.finding(
             FindingCode.UNAPPROVED,
             rule,
-            {
-                "actor": run.name(g.actor),
-                "action": g.action,
-                "event": g_id,
-                "done": run.instant(g_time),
-                "missing": self.joiner.join(parts),
-            },
+            params,
             **base,
             expected_min=self.expected,
             observed=oks,
             evidence=evidence + related,
             detail={"missing": gaps, "mode": rule.mode},
         )
+        if stale:  # an approval too old is said as the time that passed since it, beside what lacks
+            said = word("unapproved_and_too_old" if parts else "unapproved_too_old", run.lang, **params)
+            finding = msgspec.structs.replace(finding, message=said)
+        yield finding
+
+    def _age(self, required: Event, g: Event) -> Duration:
+        """How long before ``g`` the event ``required`` was made, in the unit of the rule's
+        lookback, as the lookback counts it: the least the lookback would have to be to reach
+        ``g`` (an approval of Monday for a lecture on the Saturday after next is 10 workdays
+        old: a lookback of 9 ends on the Friday). A lookback in weeks, months or years, or a
+        period's end, is said in days; one in workdays, in days too where the calendar has no
+        holiday data for a day between."""
+        reach = self.reach
+        assert reach is not None  # a requirement is too old only against a lookback
+        run = self.run
+        if reach.elapsed:
+            seconds = (g.time - required.time).total_seconds()
+            size = 3600 if reach.unit is Unit.HOURS else 60
+            return Duration(math.ceil(seconds / size), reach.unit)
+        first, last = run.local_date(required.time), run.local_date(g.time)
+        calendar = run.ctx.calendar
+        if reach.unit is Unit.WORKDAYS and calendar is not None:
+            with contextlib.suppress(CalendarError):
+                return Duration(_workdays_to(calendar, first, last), Unit.WORKDAYS)
+        return Duration((last - first).days, Unit.DAYS)
 
 
 def _check_content(run: _Run, rule: ContentRule) -> Iterator[Item]:

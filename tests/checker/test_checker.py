@@ -3311,18 +3311,78 @@ class TestPrerequisite:
         assert gaps(run(ruleset(rule), [note, fine])) == []
 
     def test_lookback(self) -> None:
-        """An approval older than the look-back does not count, and is said too old: in Chinese,
-        beyond the time allowed (it read "过早", too early)."""
+        """An approval older than the look-back does not count, and is said as the time that
+        passed since it, in the lookback's terms: in Chinese, beyond the time allowed (it read
+        "过早", too early)."""
         rule = {**PREREQ, "lookback": "30 days"}
         log = [
             ev("a1", "2024-01-01T09:00", "vp", "approve", subject="t"),
             ev("l1", "2024-03-01T10:00", "s1", "lecture", subject="t"),
         ]
         [f] = gaps(run(ruleset(rule), log))
-        assert f.detail["missing"][0]["problem"] == "too-old"
-        assert f.message.endswith("(a1 is too old)")
+        assert (f.code.value, f.detail["missing"][0]["problem"], f.detail["missing"][0]["age"]) == (
+            "unapproved",
+            "too-old",
+            "60 days",
+        )
+        assert f.message.endswith(
+            "came too long after its approval: approve by the holder of role vp (a1) was made 60 days before it, "
+            "more than the 30 days the rule allows"
+        )
         [zh] = gaps(run(ruleset(rule), log, lang="zh"))
-        assert zh.message.endswith("a1 已超出该时限)")
+        assert zh.message.endswith("距其审批过久:approve(vp 角色担任者)(a1)作出于事项前 60 天,超过规则允许的 30 天")
+
+    def test_an_approval_too_old_is_said_as_lateness_in_the_lookbacks_unit(self) -> None:
+        """ "Within 7 workdays of receipt": an approval given more workdays before the guarded
+        event than the lookback allows keeps the code ``unapproved`` and the problem ``too-old``,
+        and is said as lateness, not as a missing approval: how long before it was made, counted
+        as the lookback counts (the workdays a lookback would need to reach the event, in
+        ``detail.missing[].age``), against what the rule allows, in both languages. A lookback
+        in hours says the hours that passed, a period's end the days; beside a requirement that
+        lacks altogether, the message says both."""
+        rule = {**PREREQ, "lookback": "7 workdays"}
+        log = [
+            # Monday 4 March: 7 workdays end on Wednesday the 13th; the lecture on Friday the 15th
+            ev("a1", "2024-03-04T09:00", "vp", "approve", subject="t"),
+            ev("l1", "2024-03-15T10:00", "s1", "lecture", subject="t"),
+        ]
+        rules = ruleset(rule, calendar="weekends")
+        [f] = gaps(run(rules, log))
+        assert (f.code.value, f.period, f.evidence) == ("unapproved", "l1", ("l1", "a1"))
+        assert [(m["problem"], m["events"], m["age"]) for m in f.detail["missing"]] == [
+            ("too-old", ["a1"], "9 workdays")
+        ]
+        assert f.message == (
+            "s1's lecture l1 (2024-03-15 10:00:00 +08:00) came too long after its approval: approve by the holder "
+            "of role vp (a1) was made 9 workdays before it, more than the 7 workdays the rule allows"
+        )
+        assert "lacks" not in f.message
+        [zh] = gaps(run(rules, log, lang="zh"))
+        assert zh.message == (
+            "s1 的 lecture l1(2024-03-15 10:00:00 +08:00)距其审批过久:"
+            "approve(vp 角色担任者)(a1)作出于事项前 9 个工作日,超过规则允许的 7 个工作日"
+        )
+        hours = ruleset({**PREREQ, "lookback": "72 hours"})
+        hours_log = [log[0], ev("l1", "2024-03-08T08:00", "s1", "lecture", subject="t")]
+        [f] = gaps(run(hours, hours_log))
+        assert f.detail["missing"][0]["age"] == "95 hours"
+        assert f.message.endswith("was made 95 hours before it, more than the 72 hours the rule allows")
+        month = ruleset({**PREREQ, "lookback": "end of month"})
+        month_log = [ev("a1", "2024-02-28T09:00", "vp", "approve", subject="t"), log[1]]
+        [f] = gaps(run(month, month_log))
+        assert f.detail["missing"][0]["age"] == "16 days"
+        assert f.message.endswith(
+            "was made 16 days before it, and the rule allows it only until the end of the month it was made in"
+        )
+        [zh] = gaps(run(month, month_log, lang="zh"))
+        assert zh.message.endswith("作出于事项前 16 天,已超出规则认可的期限(至其作出所在的月末)")
+        both = {**rule, "mode": "all", "requires": [*PREREQ["requires"], {"action": "register"}]}
+        [f] = gaps(run(ruleset(both, calendar="weekends"), log))
+        assert [m["problem"] for m in f.detail["missing"]] == ["too-old", "none"]
+        assert f.message == (
+            "s1's lecture l1 (2024-03-15 10:00:00 +08:00) lacks register; approve by the holder of role vp (a1) "
+            "was made 9 workdays before it, more than the 7 workdays the rule allows"
+        )
 
     @pytest.mark.parametrize(
         ("log", "problem", "cited"),
@@ -3479,10 +3539,10 @@ class TestPrerequisite:
     @pytest.mark.parametrize(
         ("lang", "lookback", "min_age", "words"),
         [
-            ("en", "30 days", None, "within 30 days before"),
-            ("zh", "30 days", None, "须在事项前 30 天 内"),
-            ("zh", "promptly", None, "须在事项前 7 天 内"),  # a glossary term, as it reads
-            ("zh", "P1M", None, "须在事项前 1 个月 内"),
+            ("en", "30 days", None, "60 days before it, more than the 30 days the rule allows"),
+            ("zh", "30 days", None, "作出于事项前 60 天,超过规则允许的 30 天"),
+            ("zh", "promptly", None, "超过规则允许的 7 天"),  # a glossary term, as it reads
+            ("zh", "P1M", None, "作出于事项前 60 天,超过规则允许的 1 个月"),
             ("zh", None, "3 workdays", "须早于事项至少 3 个工作日"),
             ("en", None, "1 week", "at least 1 week before"),
         ],
