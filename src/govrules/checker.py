@@ -1996,8 +1996,8 @@ def _citing_late_notices(
 def _whose(run: _Run, events: Iterable[Event], party: Party | None, trig: Event) -> str:
     """Events listed each with whose it is, as a message cites those by another party than
     ``party`` (named through ``trig``): "v1 by Office, v2 by Dean A". One by a member of the
-    party's relation on other days than its own says so ("v1 by Dean A (not a member of deans on
-    2024-07-02)"), as the message may name that member among the party's."""
+    party's relation on other days than its own says so ("v1 by Dean A (not a member of relation
+    deans of Faculty on 2024-07-02)"), as the message may name that member among the party's."""
     return word("list_sep", run.lang).join(e.id + _by_whom(run, e, party, trig) for e in events)
 
 
@@ -2014,7 +2014,8 @@ def _by_whom(run: _Run, e: Event, party: Party | None, trig: Event) -> str:
         named = party_named(trig, field)
         if named is not None and e.actor in run.related(named, relation):
             if e.actor not in run.related(named, relation, day):
-                return word("by_non_member", run.lang, party=who, relation=relation, day=day)
+                actor = run.name(named)
+                return word("by_non_member", run.lang, party=who, relation=relation, actor=actor, day=day)
             if not run.exists(e.actor, e.time):
                 return word("by_inactive", run.lang, party=who, day=day)
     elif party.actor is not None and party.actor == e.actor and not run.exists(e.actor, e.time):
@@ -2243,7 +2244,7 @@ def _party_name(run: _Run, party: Party | None, trig: Event, until: datetime | N
             members = _members_then(run, named, party.relation, trig, until)
             if members:
                 return word("or", run.lang).join(map(run.name, members))
-            return word("relation_of", run.lang, relation=party.relation, actor=whose)
+            return word("relation_members", run.lang, relation=party.relation, actor=whose)
         return whose
     if party.actor is not None:
         return run.name(party.actor)

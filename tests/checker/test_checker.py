@@ -2595,7 +2595,9 @@ class TestRelationOfTheTrigger:
     def test_a_step_done_by_a_member_of_the_relation(self) -> None:
         """Feedback from one of the branch's schools answers; from another branch's school it is
         no answer at all. The obligated party is the one member, or the relation when it has
-        several."""
+        several; a relation with none is named as the reports head it, "the members of relation
+        schools of Headquarters", "总部的 schools 关系成员" (it read "schools of Headquarters",
+        and "总部的schools" in Chinese, the id run into the words)."""
         log = [
             ev("i1", "2024-03-01T10:00", "b1", "inspection"),
             ev("f1", "2024-03-02T10:00", "s1", "feedback"),
@@ -2611,7 +2613,9 @@ class TestRelationOfTheTrigger:
         anyone = {**self.BY, "trigger": {"action": "inspection"}}
         zh = run(ruleset(anyone), [ev("i9", "2024-03-01T10:00", "hq", "inspection")], lang="zh")
         assert [(f.code.value, f.actor) for f in zh.findings] == [("unanswered", "relation:schools:hq")]
-        assert zh.findings[0].message.startswith("总部的schools ")
+        assert zh.findings[0].message.startswith("总部的 schools 关系成员 未在 inspection i9")
+        [en] = run(ruleset(anyone), [ev("i9", "2024-03-01T10:00", "hq", "inspection")]).findings
+        assert en.message.startswith("the members of relation schools of Headquarters never did step 1")
 
     def test_a_trigger_naming_no_subject_is_said_to_name_none(self) -> None:
         """A step owed to, or by, the trigger's subject when the trigger names none cannot be shown
@@ -2982,7 +2986,8 @@ class TestPrerequisite:
         ]
         # named as the relation stands on the guarded event's day: the new dean alone
         assert gaps(report)[0].message.endswith(
-            "lacks approve by dean-b (found only by another: ok-a by dean-a (not a member of deans on 2024-08-01))"
+            "lacks approve by dean-b (found only by another: ok-a by dean-a "
+            "(not a member of relation deans of faculty on 2024-08-01))"
         )
         # a step by the dean of a chain begun on 28 June, due 3 July: either dean may be the one
         # owing it, so the outcome is the relation's; one begun in August, the new dean's
@@ -3048,10 +3053,11 @@ class TestPrerequisite:
         )
         assert f.message.startswith("Dean A or Dean B never did step 1 of incident")
         assert f.message.endswith(
-            "; found only by another: v1 by Dean A (not a member of deans on 2024-07-02), v2 by Office"
+            "; found only by another: v1 by Dean A (not a member of relation deans of Faculty on 2024-07-02), "
+            "v2 by Office"
         )
         [zh] = gaps(run(ruleset(chain), log, org=org, lang="zh"))
-        assert zh.message.endswith("仅见他人所为:v1(甲院长,2024-07-02 当日不是 deans 的成员)、v2(办公室)")
+        assert zh.message.endswith("仅见他人所为:v1(甲院长,2024-07-02 当日不是学院的 deans 关系成员)、v2(办公室)")
         approval = {
             **PREREQ,
             "action": "trip",
@@ -3068,10 +3074,11 @@ class TestPrerequisite:
             "other-party",
         )
         assert f.message.endswith(
-            "lacks approve by Dean B (found only by another: ok-b by Dean B (not a member of deans on 2024-06-28))"
+            "lacks approve by Dean B (found only by another: ok-b by Dean B "
+            "(not a member of relation deans of Faculty on 2024-06-28))"
         )
         [zh] = gaps(run(ruleset(approval), log, org=org, lang="zh"))
-        assert zh.message.endswith("(乙院长)(仅见他人所为:ok-b(乙院长,2024-06-28 当日不是 deans 的成员))")
+        assert zh.message.endswith("(乙院长)(仅见他人所为:ok-b(乙院长,2024-06-28 当日不是学院的 deans 关系成员))")
 
     def test_the_members_of_a_relation_until_a_day_before_the_first_are_refused(self) -> None:
         """`Actor.members(relation, day, until)` asks for the members on any day from ``day`` to

@@ -348,9 +348,11 @@ def test_an_actor_holding_a_reordering_character_and_one_holding_its_name_stay_t
 def test_a_step_owed_by_a_relations_members_is_headed_in_words(tmp_path: Path) -> None:
     """A step owed by several members of a relation (the faculty's dean, which changes between
     the trigger and the due moment) is the outcome of actor ``relation:deans:faculty``: the text
-    report heads it "the deans of Faculty (relation:deans:faculty)", as one owed by a role's
-    holder is headed "the holder of role vp (role:vp)", and the HTML and Markdown reports name it
-    so in their rows; in Chinese too. JUnit and SARIF keep the id, as they do every actor's."""
+    report heads it "the members of relation deans of Faculty (relation:deans:faculty)", as one
+    owed by a role's holder is headed "the holder of role vp (role:vp)", and the HTML and Markdown
+    reports name it so in their rows; in Chinese "学院的 deans 关系成员", the relation's id said
+    once, as an id, as a role's is ("vp 角色担任者"). JUnit and SARIF keep the id, as they do every
+    actor's."""
     from govrules.cli import run
 
     (tmp_path / "rules.yaml").write_text(
@@ -388,16 +390,16 @@ def test_a_step_owed_by_a_relations_members_is_headed_in_words(tmp_path: Path) -
         ("vp-review", "role:vp", "unanswered"),
     ]
     text = outputs["text", "en"].splitlines()
-    assert "the deans of Faculty (relation:deans:faculty)" in text
+    assert "the members of relation deans of Faculty (relation:deans:faculty)" in text
     assert "the holder of role vp (role:vp)" in text
-    assert "学院的 deans 成员(relation:deans:faculty)" in outputs["text", "zh"].splitlines()
-    assert "| the deans of Faculty |" in outputs["markdown", "en"]
-    assert "| 学院的 deans 成员 |" in outputs["markdown", "zh"]
+    assert "学院的 deans 关系成员(relation:deans:faculty)" in outputs["text", "zh"].splitlines()
+    assert "| the members of relation deans of Faculty |" in outputs["markdown", "en"]
+    assert "| 学院的 deans 关系成员 |" in outputs["markdown", "zh"]
     html = outputs["html", "en"]
-    assert '<th class="row" scope="row">the deans of Faculty</th>' in html
-    assert '<option value="relation:deans:faculty">the deans of Faculty</option>' in html
-    assert "<td>the deans of Faculty</td>" in html
-    assert '<th class="row" scope="row">学院的 deans 成员</th>' in outputs["html", "zh"]
+    assert '<th class="row" scope="row">the members of relation deans of Faculty</th>' in html
+    assert '<option value="relation:deans:faculty">the members of relation deans of Faculty</option>' in html
+    assert "<td>the members of relation deans of Faculty</td>" in html
+    assert '<th class="row" scope="row">学院的 deans 关系成员</th>' in outputs["html", "zh"]
     for fmt in ("text", "markdown"):
         assert not any(
             line.startswith("relation:") or "| relation:" in line for line in outputs[fmt, "en"].splitlines()
