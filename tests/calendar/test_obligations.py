@@ -1115,8 +1115,8 @@ def test_the_obligations_calendar_shows_local_mean_time_in_the_zone() -> None:
     items = _expand(rules, OFFICE, date(1970, 3, 1), date(1970, 4, 1), as_of=datetime(1970, 1, 1, tzinfo=UTC))
     table = render_obligations(items, rules, OFFICE, "table", "en")
     assert table.splitlines() == [
-        "Due                            Status   Rule  Period      Who",
-        "1970-03-31 23:59:59 -00:44:30  pending  m     March 1970  office  Window 1970-03-01..1970-03-07",
+        "Due                            Status   Rule  Title  Period      Who",
+        "1970-03-31 23:59:59 -00:44:30  pending  m            March 1970  office  Window 1970-03-01..1970-03-07",
         "1 obligation",
     ]
     ics = render_obligations(items, rules, OFFICE, "ics", "en", stamp=datetime(1970, 4, 1, tzinfo=UTC))

@@ -264,7 +264,7 @@ def test_table_shows_due_status_rule_period_who_and_window(files: tuple[str, str
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert len(lines) == EXPECTED_COUNT + 2
-    assert lines[0].split() == ["Due", "Status", "Rule", "Period", "Who"]
+    assert lines[0].split() == ["Due", "Status", "Rule", "Title", "Period", "Who"]
     assert lines[-1] == f"{EXPECTED_COUNT} obligations"
     nov = next(line for line in lines if "November 2024" in line and "Branch 1" in line)
     assert nov.split()[:5] == ["2024-11-30", "23:59:59", "+08:00", "open", "monthly-report"]
@@ -272,6 +272,64 @@ def test_table_shows_due_status_rule_period_who_and_window(files: tuple[str, str
     assert h1.endswith("Window 2024-06-11..2024-06-20 (in principle)")
     pair = next(line for line in lines if "school-briefing" in line and "School 7" in line)
     assert "Branch 4 / School 7" in pair and "not held" in pair
+
+
+def test_the_table_names_each_rule_by_its_id_and_its_title_in_the_language_asked(tmp_path: Path) -> None:
+    """The table a person reads gives each obligation's rule by its id (the csv's ``rule``, as
+    `govrules check` names it) and by its title in the language asked, so that a Chinese reader
+    reads what an English one does, in Chinese; a rule without a title has its id alone. So do
+    the lines after the count that name the rules the table cannot list ("major issue report
+    (issue)"). Before, both tables gave the id alone, which says nothing to a reader of Chinese."""
+    rules, org = tmp_path / "rules.yaml", tmp_path / "org.yaml"
+    added = (
+        "  - {id: issue, kind: triggered, clause: T1, title: {en: major issue report, zh: 重大问题报告},\n"
+        "     trigger: {action: major-issue}, steps: [{action: report, within: 1 day}]}\n"
+        "  - {id: leak, kind: forbidden, clause: F1, action: leak}\n"
+        "  - {id: plain, kind: recurring, clause: P1, who: party-office, action: plain, every: year}\n"
+    )
+    rules.write_text(RULES.replace("rules:\n", "rules:\n" + added, 1), "utf-8")
+    org.write_text(ORG, "utf-8")
+    tables = {}
+    for lang in ("en", "zh"):
+        code, out, err = _obligations((str(rules), str(org)), "--lang", lang)
+        assert (code, err) == (0, ""), lang
+        tables[lang] = out.splitlines()
+    en, zh = tables["en"], tables["zh"]
+    assert en[0].split() == ["Due", "Status", "Rule", "Title", "Period", "Who"]
+    assert zh[0].split() == ["截止", "状态", "规则", "名称", "期间", "义务主体"]
+    rows = {lang: [_cells(line, lines[0]) for line in lines[1:-2]] for lang, lines in tables.items()}
+    # the same obligations, in the same order, with the same rule ids, each with its title
+    assert [r[2] for r in rows["en"]] == [r[2] for r in rows["zh"]]
+    assert len(rows["en"]) == EXPECTED_COUNT + 1
+    titles = {
+        "monthly-report": ("monthly ideology report", "意识形态工作月度报告"),
+        "routine-analysis": ("routine analysis", "常规性研判"),
+        "school-briefing": ("briefing at each school", "在各校通报"),
+        "plain": ("", ""),  # no title: the id alone
+    }
+    assert [(r[2], r[3]) for r in rows["en"]] == [(r[2], titles[r[2]][0]) for r in rows["en"]]
+    assert [(r[2], r[3]) for r in rows["zh"]] == [(r[2], titles[r[2]][1]) for r in rows["zh"]]
+    assert en[-1] == (
+        "rules owed only as events happen, not listed (see govrules check): major issue report (issue), leak"
+    )
+    assert zh[-1] == "随事项发生而产生义务的规则未列出(见 govrules check):重大问题报告(issue)、leak"
+
+
+def _cells(line: str, header: str) -> list[str]:
+    """The cells of a table's ``line`` under the columns its ``header`` names, as a terminal
+    aligns them (a Chinese character two columns wide); the last holds the rest of the line."""
+    starts, shown = [], 0
+    for k, c in enumerate(header):
+        if c != " " and (k == 0 or header[k - 1] == " "):
+            starts.append(shown)
+        shown += _columns(c)
+    cells = [""] * len(starts)
+    shown = 0
+    for c in line:
+        column = max(i for i, at in enumerate(starts) if at <= shown)
+        cells[column] += c
+        shown += _columns(c)
+    return [cell.strip() for cell in cells]
 
 
 def test_table_in_chinese_uses_chinese_names(files: tuple[str, str]) -> None:
@@ -283,7 +341,7 @@ def test_table_in_chinese_uses_chinese_names(files: tuple[str, str]) -> None:
     assert lines[-1] == f"{EXPECTED_COUNT} 项义务"
     nov = next(line for line in lines if "第一支部" in line and "2024-11-30" in line)
     assert nov.split()[3:5] == ["未到期", "monthly-report"]
-    assert lines[0].split() == ["截止", "状态", "规则", "期间", "义务主体"]
+    assert lines[0].split() == ["截止", "状态", "规则", "名称", "期间", "义务主体"]
     assert any(line.split()[3] == "已到期" for line in lines[1:-1])
     assert any(line.split()[3] == "不适用" for line in lines[1:-1])
     # the rule column starts in the same terminal column on every line, the header's too

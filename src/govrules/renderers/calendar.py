@@ -63,6 +63,7 @@ _LABELS = {
         "total": "obligations",
         "total_one": "obligation",
         "rule": "Rule",
+        "title": "Title",
         "who": "Who",
     },
     "zh": {
@@ -80,6 +81,7 @@ _LABELS = {
         "total": "项义务",
         "total_one": "项义务",
         "rule": "规则",
+        "title": "名称",
         "who": "义务主体",
     },
 }
@@ -183,6 +185,9 @@ def render_obligations(
     if fmt != "table":
         raise ValueError(f"unknown obligations format {fmt!r}; expected one of {', '.join(FORMATS)}")
     said = PeriodWords(org, lang)
+    # each rule's title (blank for a rule without one) on one line, its control characters named,
+    # for the rows and for the sentences after them
+    titles = {r.id: one_line(_one_line(text_in(r.title, lang))) for r in rules.rules}
     rows = [
         tuple(  # each cell on one line, with no control character and the reordering ones named
             # (``[U+202E]``) before the columns are measured: a table a person reads, padded as shown
@@ -191,6 +196,7 @@ def render_obligations(
                 format_instant(o.due, tz),
                 say(lang, f"status.{o.status}"),
                 o.rule,
+                titles[o.rule],
                 _period(o, rules, said),
                 _who(org, o, lang),
                 _window(o, lang, tz),
@@ -198,15 +204,16 @@ def render_obligations(
         )
         for o in items
     ]
-    header = (*(_label(key, lang) for key in ("due", "status", "rule", "period", "who")), "")
-    if rows:  # the columns named, as the csv names them
+    named = ("due", "status", "rule", "title", "period", "who")
+    header = (*(_label(key, lang) for key in named), "")
+    if rows:  # the columns named, as the csv names them (the rule by its id, then its title)
         rows.insert(0, header)
-    widths = [max((columns(r[i]) for r in rows), default=0) for i in range(5)]
+    widths = [max((columns(r[i]) for r in rows), default=0) for i in range(len(named))]
     lines = []
     for r in rows:
-        cells = [r[i] + " " * (widths[i] - columns(r[i])) for i in range(5)]
-        if r[5]:
-            cells.append(f"{_label('window', lang)} {r[5]}")
+        cells = [r[i] + " " * (widths[i] - columns(r[i])) for i in range(len(named))]
+        if r[-1]:
+            cells.append(f"{_label('window', lang)} {r[-1]}")
         lines.append("  ".join(cells).rstrip())
     lines.append(f"{len(items)} {_label('total_one' if len(items) == 1 else 'total', lang)}")
     if left_out:  # the statuses not asked for (--status): counted, so that none is lost from sight
@@ -214,11 +221,11 @@ def render_obligations(
         lines.append(say(lang, "not_listed_status", counts=say(lang, "list_sep").join(counts)))
     rolling = sorted(r.id for r in rules.rules if isinstance(r, RecurringRule) and r.max_gap is not None)
     if rolling:  # a calendar of periods cannot list them: say so rather than leave them out unsaid
-        lines.append(say(lang, "not_listed", rules=say(lang, "list_sep").join(rolling)))
+        lines.append(say(lang, "not_listed", rules=_rules_named(rolling, titles, lang)))
     # nor what is owed only once an event happens (a trigger, a guarded event, any event)
     driven = sorted(r.id for r in rules.rules if r.kind in ("triggered", "prerequisite", "content", "forbidden"))
     if driven:
-        lines.append(say(lang, "not_listed_events", rules=say(lang, "list_sep").join(driven)))
+        lines.append(say(lang, "not_listed_events", rules=_rules_named(driven, titles, lang)))
     return ("\n".join(lines) + "\n").translate(BIDI_SHOWN)  # read by people, as the reports
 
 
@@ -237,6 +244,13 @@ def _dtstamp(stamp: datetime | None) -> datetime:
         raise InvalidArgument(
             f"expected a stamp inside the calendar at UTC for the iCalendar file's DTSTAMP, got {stamp.isoformat()}"
         ) from None
+
+
+def _rules_named(ids: Iterable[str], titles: Mapping[str, str], lang: str) -> str:
+    """Rules as a sentence of the table lists them: each by its title with its id, or by its id
+    alone where it has no title."""
+    named = (say(lang, "rule_named", title=titles[i], id=i) if titles[i] else i for i in ids)
+    return say(lang, "list_sep").join(named)
 
 
 def _period(o: Obligation, rules: RuleSet, said: PeriodWords) -> str:
