@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import heapq
 import json
 import math
 import re
@@ -21,7 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from functools import lru_cache, partial
 from itertools import chain, compress, count, islice, repeat
-from operator import attrgetter, countOf, eq, ge, gt, is_, is_not, itemgetter, le, lt
+from operator import attrgetter, countOf, eq, ge, gt, is_, is_not, itemgetter, le, lt, ne, not_, or_
 from typing import Any, NamedTuple, TypeVar, cast
 
 import msgspec
@@ -32,6 +33,7 @@ from govrules.errors import CalendarError, InvalidArgument
 from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups, at_fixed_offsets, named_by_place
 from govrules.findings import (
     CODE_SEVERITY,
+    UNUSED_LISTED,
     EvidenceLocation,
     Finding,
     FindingCode,
@@ -39,6 +41,7 @@ from govrules.findings import (
     RecordCounts,
     Report,
     UnmatchedAction,
+    UnusedRecord,
     finding_sort_key,
     sorted_outcomes,
     summarise,
@@ -3094,35 +3097,87 @@ def _at_offset(when: datetime, zone: Any) -> datetime | None:
 _NOT_SEEN: Any = object()
 
 
-def _count_used(acc: _Accounting, cited: Iterable[str]) -> int:
-    """How many accepted events ``cited`` names (event ids, repeats and other ids among them).
+class _Used:
+    """The accepted events ``cited`` names (event ids, repeats and other ids among them): how
+    many (``count``), and which accepted events it leaves out (`unused`).
 
-    A set of the cited ids would count them too, but it would be the largest object of the
-    check's last moments (34 MB at 1M events, 270 MB at 10M). When the lines of the first file
-    rose strictly from 0 or more, so that a line names one event, and they are not spread far
-    wider than the events (as a log's lines are), its events are marked in a bitmap by line (a
-    byte per line) instead; the others go into a set.
+    A set of the cited ids would tell both, but it would be the largest object of the check's
+    last moments (34 MB at 1M events, 270 MB at 10M). When the lines of the first file rose
+    strictly from 0 or more, so that a line names one event, and they are not spread far wider
+    than the events (as a log's lines are), its events are marked in a bitmap by line (a byte per
+    line) instead; the others go into a set.
     """
-    seen = acc.first_seen
-    other_files = acc.other_files
+
+    def __init__(self, acc: _Accounting, cited: Iterable[str]) -> None:
+        seen = acc.first_seen
+        other_files = acc.other_files
+        self.acc = acc
+        self.marks = marks = _bitmap(acc)
+        self.rest: set[str] = set()
+        if marks is not None and not other_files:
+            # every accepted event has its line in the bitmap: marked in one pass of calls (a cited
+            # id not accepted has none)
+            lines = cast(Iterator[int], filter(partial(is_not, None), map(seen.get, cited)))
+            deque(map(marks.__setitem__, lines, repeat(1)), maxlen=0)
+            self.count = marks.count(1)
+            return
+        for event_id in cited:
+            line = seen.get(event_id, _NOT_SEEN)
+            if line is _NOT_SEEN:
+                continue
+            if marks is not None and line is not None and event_id not in other_files:
+                marks[line] = 1
+            else:
+                self.rest.add(event_id)
+        self.count = (marks.count(1) if marks is not None else 0) + len(self.rest)
+
+    def unused(self) -> Iterator[str]:
+        """The accepted events ``cited`` does not name, in the order they were accepted: told in
+        one pass of calls where every one is in the bitmap, or none is, else one at a time."""
+        acc, marks = self.acc, self.marks
+        if marks is None:
+            return compress(acc.first_seen, map(not_, map(self.rest.__contains__, acc.first_seen)))
+        if not acc.other_files:
+            return _unmarked(acc, marks)
+        return (event_id for event_id in acc.first_seen if not self._used(event_id))
+
+    def _used(self, event_id: str) -> bool:
+        line = self.acc.first_seen[event_id]
+        if self.marks is not None and line is not None and event_id not in self.acc.other_files:
+            return bool(self.marks[line])
+        return event_id in self.rest
+
+
+def _bitmap(acc: _Accounting) -> bytearray | None:
+    """A byte for each line of the first file, where its lines rose strictly from 0 or more (a
+    line names one event) and are not spread far wider than the events (as a log's lines are);
+    None otherwise."""
     top = acc.first_top
-    marks = bytearray(top + 1) if top is not None and top <= 4 * len(seen) + 1024 else None
-    if marks is not None and not other_files:
-        # every accepted event has its line in the bitmap: marked in one pass of calls (a cited
-        # id not accepted has none)
-        lines = cast(Iterator[int], filter(partial(is_not, None), map(seen.get, cited)))
-        deque(map(marks.__setitem__, lines, repeat(1)), maxlen=0)
-        return marks.count(1)
-    rest: set[str] = set()
-    for event_id in cited:
-        line = seen.get(event_id, _NOT_SEEN)
-        if line is _NOT_SEEN:
-            continue
-        if marks is not None and line is not None and event_id not in other_files:
-            marks[line] = 1
-        else:
-            rest.add(event_id)
-    return (marks.count(1) if marks is not None else 0) + len(rest)
+    return bytearray(top + 1) if top is not None and top <= 4 * len(acc.first_seen) + 1024 else None
+
+
+def _unmarked(acc: _Accounting, marks: bytearray) -> Iterator[str]:
+    """The accepted events whose line ``marks`` leaves 0, in the order they were accepted, told
+    in one pass of calls: every accepted event has its line in the bitmap (one file)."""
+    seen = acc.first_seen
+    return compress(seen, map(not_, map(marks.__getitem__, cast(Iterable[int], seen.values()))))
+
+
+def _unused_records(acc: _Accounting, unused_ids: Iterator[str], unused: int) -> tuple[UnusedRecord, ...]:
+    """The first `UNUSED_LISTED` of the ``unused`` accepted events ``unused_ids`` gives (in the
+    order they were accepted), in the order they were read (file, line, then id: `_read_at`),
+    each with where it was read. Taken as they come where they were accepted in that order (one
+    file, its lines rising), else the least by that order of all of them."""
+    if not unused:
+        return ()
+    if not acc.other_files and acc.first_top is not None:
+        first = list(islice(unused_ids, UNUSED_LISTED))
+    else:
+        first = heapq.nsmallest(UNUSED_LISTED, unused_ids, key=partial(_read_at, acc))
+    return tuple(
+        UnusedRecord(id=event_id, file=acc.other_files.get(event_id, acc.first_file), line=acc.first_seen[event_id])
+        for event_id in first
+    )
 
 
 def _unread_periods(run: _Run, rules: Sequence[Rule], acc: _Accounting) -> dict[str, Event]:
@@ -3471,19 +3526,24 @@ def check(
         chain.from_iterable(map(_evidence, outcomes)),
         (event_id for f in findings if f.rule is not None for event_id in f.evidence),
     )
+    used: _Cited | _Used
     if with_locations:
-        located = _Cited(acc, cited, (event_id for f in findings if f.rule is None for event_id in f.evidence))
-        used = located.used
+        used = located = _Cited(acc, cited, (event_id for f in findings if f.rule is None for event_id in f.evidence))
     else:
-        used = _count_used(acc, cited)
+        used = _Used(acc, cited)
+    unused = acc.read - acc.rejected - used.count
+    listed = _unused_records(acc, used.unused(), unused)
     counts = RecordCounts(
         read=acc.read,
-        used=used,
-        unused=acc.read - acc.rejected - used,
+        used=used.count,
+        unused=unused,
         rejected=acc.rejected,
         after_as_of=acc.after_as_of,
         files=dict(sorted(acc.files.items())),
+        unused_records=listed,
+        unused_not_listed=unused - len(listed),
     )
+    del used
     known = set()
     for rule in rules.rules:
         known |= _rule_actions(rule)
@@ -3503,9 +3563,10 @@ def check(
 
 class _Cited:
     """The ids an outcome or a finding cites, sorted, with the line each accepted one was first
-    read at: how many of those a rule cites are accepted events (`_count_used`), and where each
-    was read (`with_evidence_locations` over `_Locations`), from one look-up per id where every
-    accepted event was read from one file (a second one per id otherwise).
+    read at: how many of those a rule cites are accepted events (``count``, as `_Used` counts
+    them), which accepted events no rule cites (`unused`), and where each was read
+    (`with_evidence_locations` over `_Locations`), from one look-up per id where every accepted
+    event was read from one file (a second one per id otherwise).
 
     Made when the report has its locations: the sorted ids are needed for those anyway, and
     counting the used events from them saves a second look-up of every cited id.
@@ -3514,13 +3575,32 @@ class _Cited:
     def __init__(self, acc: _Accounting, by_rules: Iterable[str], by_records: Iterable[str]) -> None:
         self.acc = acc
         cited = set(by_rules)
-        others = set(by_records).difference(cited)  # cited by a record-level finding alone
+        self.others = others = set(by_records).difference(cited)  # cited by a record-level finding alone
         cited.update(others)
         self.ids = sorted(cited)
         del cited
         self.lines = list(map(acc.first_seen.get, self.ids, repeat(_NOT_SEEN)))
         accepted = len(self.ids) - countOf(map(is_, self.lines, repeat(_NOT_SEEN)), True)
-        self.used = accepted - sum(1 for event_id in others if event_id in acc.first_seen)
+        self.count = accepted - sum(1 for event_id in others if event_id in acc.first_seen)
+
+    def unused(self) -> Iterator[str]:
+        """The accepted events no rule cites (those a record-level finding alone cites among
+        them), in the order they were accepted, told in one pass of calls: by the lines of the
+        cited ones marked in a bitmap where every accepted event has its line in one (one file),
+        else each looked up among the sorted cited ids."""
+        acc, ids, others = self.acc, self.ids, self.others
+        seen = acc.first_seen
+        marks = _bitmap(acc) if not acc.other_files else None
+        if marks is not None:
+            lines = cast(Iterator[int], compress(self.lines, map(is_not, self.lines, repeat(_NOT_SEEN))))
+            deque(map(marks.__setitem__, lines, repeat(1)), maxlen=0)
+            for event_id in others:  # cited by a record-level finding alone: unused
+                line = seen.get(event_id)
+                if line is not None:
+                    marks[line] = 0
+            return _unmarked(acc, marks)
+        found = map([*ids, None].__getitem__, map(bisect_left, repeat(ids), seen))  # None past the last
+        return compress(seen, map(or_, map(ne, found, seen), map(others.__contains__, seen)))
 
     def locations(self) -> dict[str, EvidenceLocation]:
         """What `with_evidence_locations` gives a report with no locations of its own, for the
@@ -3686,13 +3766,22 @@ def merge_reports(reports: Sequence[Report]) -> Report:
     files: Counter[str] = Counter()
     for r in reports:
         files.update(r.records.files)
+    unused = sum(r.records.unused for r in reports)
+    # each part names its first unused records in the order the whole names them: the first of all
+    listed = heapq.nsmallest(
+        UNUSED_LISTED,
+        (u for r in reports for u in r.records.unused_records),
+        key=lambda u: (u.file or "", -1 if u.line is None else u.line, u.id),
+    )
     counts = RecordCounts(
         read=sum(r.records.read for r in reports),
         used=sum(r.records.used for r in reports),
-        unused=sum(r.records.unused for r in reports),
+        unused=unused,
         rejected=sum(r.records.rejected for r in reports),
         after_as_of=sum(r.records.after_as_of for r in reports),
         files=dict(sorted(files.items())),
+        unused_records=tuple(listed),
+        unused_not_listed=unused - len(listed),
     )
     actions: dict[str, UnmatchedAction] = {}
     for r in reports:

@@ -44,8 +44,10 @@ __all__ = [
     "RecordCounts",
     "Report",
     "Summary",
+    "UNUSED_LISTED",
     "UnmatchedAction",
     "UnreadLog",
+    "UnusedRecord",
     "finding_sort_key",
     "with_evidence_locations",
 ]
@@ -286,10 +288,25 @@ class Outcome(_Record, frozen=True, kw_only=True):
     note: str | None = None
 
 
+UNUSED_LISTED = 100
+"""How many unused records a report names (`RecordCounts.unused_records`); the rest are counted."""
+
+
+class UnusedRecord(_Frozen):
+    """An event read and accepted that no rule used: its id and where it was read (its log file
+    and line, a record number for JSON arrays and XES; neither for an event made in Python)."""
+
+    id: str
+    file: str | None = None
+    line: int | None = None
+
+
 class RecordCounts(_Frozen):
     """Every input record accounted for: ``read == used + unused + rejected``.
 
     ``after_as_of`` counts the unused events dated after the audit moment (not used by design).
+    ``unused_records`` names the first unused events, at most `UNUSED_LISTED` of them, by file,
+    line and id, so that a reader can find them; ``unused_not_listed`` counts the rest.
     """
 
     read: int = 0
@@ -298,6 +315,8 @@ class RecordCounts(_Frozen):
     rejected: int = 0
     after_as_of: int = 0
     files: dict[str, int] = Field(default_factory=dict)
+    unused_records: tuple[UnusedRecord, ...] = ()
+    unused_not_listed: int = 0
 
     @property
     def all_rejected(self) -> bool:

@@ -4962,6 +4962,63 @@ class TestReport:
         assert (r.read, r.rejected, r.used) == (27, 2, 24)
         assert r.read == r.used + r.unused + r.rejected
 
+    def test_the_unused_records_are_named_by_file_and_line(self) -> None:
+        """The report names the records no rule used, not only their count: the first
+        `UNUSED_LISTED` (100), by file, line and id whatever order they were read in, each with
+        where it was read, and counts the rest (``records.unused_not_listed``). An event of an
+        action no rule reads, an actor the organisation lacks, one before the range and one after
+        the audit moment are all among them. The text report names the first five where they were
+        read, then how many more."""
+        from govrules.findings import UNUSED_LISTED, UnusedRecord
+        from govrules.renderers import RenderContext, render
+
+        def at(event: Event, file: str, line: int) -> Event:
+            return event._replace(file=file, line=line)
+
+        log = [
+            at(ev("m9", "2024-02-01T10:00", "b1", "memo"), "b.csv", 2),  # read first, listed after a.csv's
+            at(ev("r1", "2024-01-10T10:00", "b1", "report", recipient="hq"), "a.csv", 2),
+            at(ev("m1", "2024-01-11T10:00", "b1", "memo"), "a.csv", 3),
+            at(ev("g1", "2024-01-12T10:00", "ghost", "report", recipient="hq"), "a.csv", 4),
+            at(ev("r2", "2023-12-20T10:00", "b1", "report", recipient="hq"), "a.csv", 5),  # before the range
+            at(ev("r9", "2025-01-02T10:00", "b1", "report", recipient="hq"), "a.csv", 6),  # after the audit moment
+        ]
+        as_of = datetime(2024, 12, 31, 23, tzinfo=SH)
+        report = run(ruleset({**MONTHLY, "who": "b1"}), log, as_of=as_of)
+        r = report.records
+        assert (r.read, r.used, r.unused, r.after_as_of, r.unused_not_listed) == (6, 1, 5, 1, 0)
+        assert r.unused_records == (
+            UnusedRecord(id="m1", file="a.csv", line=3),
+            UnusedRecord(id="g1", file="a.csv", line=4),
+            UnusedRecord(id="r2", file="a.csv", line=5),
+            UnusedRecord(id="r9", file="a.csv", line=6),
+            UnusedRecord(id="m9", file="b.csv", line=2),
+        )
+        memos = [at(ev(f"n{i:03}", "2024-03-01T10:00", "b1", "memo"), "c.csv", i + 2) for i in range(UNUSED_LISTED + 7)]
+        report = run(ruleset({**MONTHLY, "who": "b1"}), [*log, *memos], as_of=as_of)
+        r = report.records
+        assert (r.unused, len(r.unused_records), r.unused_not_listed) == (UNUSED_LISTED + 12, UNUSED_LISTED, 12)
+        assert [u.id for u in r.unused_records[4:6]] == ["m9", "n000"]
+        assert r.unused_records[-1] == UnusedRecord(id=f"n{UNUSED_LISTED - 6:03}", file="c.csv", line=UNUSED_LISTED - 4)
+        located = check(
+            ruleset({**MONTHLY, "who": "b1"}),
+            ORG,
+            [*log, *memos],
+            start=date(2024, 1, 1),
+            end=date(2025, 1, 1),
+            as_of=as_of,
+            with_locations=True,
+        )
+        assert located.records == r  # told from the cited ids the locations are found by, alike
+        [line] = [line for line in render(report, "text", RenderContext()).splitlines() if "Unused" in line]
+        assert line == (
+            "Unused records: m1 at a.csv:3, g1 at a.csv:4, r2 at a.csv:5, r9 at a.csv:6, m9 at b.csv:2, "
+            f"{UNUSED_LISTED + 7} more"
+        )
+        zh = run(ruleset({**MONTHLY, "who": "b1"}), log, as_of=as_of, lang="zh")
+        [line] = [line for line in render(zh, "text", RenderContext()).splitlines() if "未使用的记录" in line]
+        assert line == "未使用的记录:m1(a.csv:3)、g1(a.csv:4)、r2(a.csv:5)、r9(a.csv:6)、m9(b.csv:2)"
+
     def test_an_unknown_actor_near_a_known_one_is_asked_about(self) -> None:
         """An actor id one slip from the organisation's (``b-1`` for ``b1``) is warned about with a
         "did you mean", in ``detail`` for tools and in the message in the report's language; one

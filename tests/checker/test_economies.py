@@ -15,7 +15,7 @@ scan of every event), over generated audits and logs.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import partial
 from typing import Any
@@ -234,8 +234,16 @@ def test_the_rules_may_run_in_any_order(case: tuple[Audit, list[Event]], data: s
     assert other.model_dump() == usual.model_dump()
 
 
-def _plain_count(acc: Any, cited: Any) -> int:
-    return len({event_id for event_id in cited if event_id in acc.first_seen})
+class _PlainUsed:
+    """The used events as a set of every cited id accepted tells them."""
+
+    def __init__(self, acc: Any, cited: Any) -> None:
+        self.acc = acc
+        self.ids = {event_id for event_id in cited if event_id in acc.first_seen}
+        self.count = len(self.ids)
+
+    def unused(self) -> Iterator[str]:
+        return (event_id for event_id in self.acc.first_seen if event_id not in self.ids)
 
 
 @given(
@@ -248,7 +256,9 @@ def test_events_counted_as_used_in_a_bitmap_by_line_are_those_a_set_counts(
     case: tuple[Audit, list[Event]], layout: str
 ) -> None:
     """``records.used`` counts the cited events in a bitmap by line where a file's lines rose
-    strictly, in a set otherwise: the report is the one a set of every cited id gives."""
+    strictly, in a set otherwise, and the unused records it names are those not marked: the
+    report is the one a set of every cited id gives, and so are the records of a report made
+    with its evidence locations (from the sorted cited ids)."""
     audit, events = case
     half = len(events) // 2
     if layout == "one file":
@@ -267,10 +277,15 @@ def test_events_counted_as_used_in_a_bitmap_by_line_are_those_a_set_counts(
     elif layout == "negative lines":
         events = [e._replace(file="a.csv", line=i - len(events)) for i, e in enumerate(events)]
     counted = _check(audit, events)
-    with mock.patch.object(checker, "_count_used", _plain_count):
+    with mock.patch.object(checker, "_Used", _PlainUsed):
         plain = _check(audit, events)
     note(f"{counted.records}")
     assert counted.model_dump() == plain.model_dump()
+    # and as the sorted cited ids a report with locations is made from tell them
+    located = check(
+        audit.rules, audit.org, events, start=audit.start, end=audit.end, as_of=audit.as_of, with_locations=True
+    )
+    assert located.records == plain.records
 
 
 def test_rules_that_share_actions_may_run_in_any_order() -> None:

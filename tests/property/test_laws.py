@@ -251,8 +251,10 @@ def logs_with_ties(draw: st.DrawFn) -> tuple[Audit, list[Event]]:
 
 def _report_of_lines(audit: Audit, lines: list[Event]) -> dict[str, Any]:
     """The JSON report of ``lines`` read as a log's lines, one event a line from line 2, without
-    what follows from where each event stands: its evidence locations (checked to be where each
-    event stands) and, for an unknown actor, the place of its first event and the order its
+    what follows from where each event stands: its evidence locations and the places of the
+    unused records it names (checked to be where each event stands; the unused records named by
+    their ids alone, and not at all where there are more than it names: which come first depends
+    on the order), and, for an unknown actor, the place of its first event and the order its
     events are listed in (the order they were read)."""
     at = {e.id: n for n, e in enumerate(lines, start=2)}
     read = [e._replace(file="log.csv", line=n, seq=n) for n, e in enumerate(lines, start=2)]
@@ -263,6 +265,11 @@ def _report_of_lines(audit: Audit, lines: list[Event]) -> dict[str, Any]:
     assert data.pop("evidence_locations") == {
         event_id: {"file": "log.csv", "line": at[event_id]} for event_id in report.evidence_locations
     }
+    records = data["records"]
+    listed = records.pop("unused_records")
+    assert listed == [{"id": u["id"], "file": "log.csv", "line": at[u["id"]]} for u in listed]
+    if not records["unused_not_listed"]:
+        records["unused_ids"] = sorted(u["id"] for u in listed)
     for f in data["findings"]:
         if f["code"] == "unknown-actor":
             f.update(file=None, line=None, evidence=sorted(f["evidence"]))

@@ -172,7 +172,11 @@ def test_names_and_log_values_over_lines_forge_no_line(
     lines = out.getvalue().splitlines()
     assert [line for line in lines if forged in line and not line.startswith("Findings")] != []
     assert [line for line in lines if line.startswith("Findings")] == ["Findings: violations 1, warnings 1, notes 0"]
-    assert len(lines) == 14
+    assert len(lines) == 15
+    # an unused record's id holding U+2029 is named on the line that names the unused records
+    assert [line for line in lines if line.startswith("Unused records: ")] == [
+        "Unused records: e2 at log.jsonl:2, e3 Records: fine at log.jsonl:3"
+    ]
     assert not [c for c in out.getvalue() if c != "\x1b" and ((ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0)]
     assert "[U+009B]2J" in out.getvalue() and "x[U+007F] y" in out.getvalue()
     assert "Org Findings: violations 0" in lines[1] and "Branch one" in out.getvalue()

@@ -160,6 +160,28 @@ def records_text(report: Report) -> str:
     )
 
 
+UNUSED_SHOWN = 5
+"""How many unused records the text report names; the JSON report names up to `UNUSED_LISTED`."""
+
+
+def unused_text(report: Report, context: RenderContext) -> str | None:
+    """Which records went unused, the first `UNUSED_SHOWN` of those the report names
+    (`RecordCounts.unused_records`), each by its id and where it was read (as evidence is cited),
+    then how many more; None when every record read was used or rejected."""
+    r = report.records
+    if not r.unused:
+        return None
+    lang = report.lang
+    items = []
+    for u in r.unused_records[:UNUSED_SHOWN]:
+        place = None if u.file is None else place_text(lang, context, u.file, u.line, shown=_shown(report, u.file))
+        named_by_place = u.file is not None and u.id == _record_name(report, u.file, u.line)
+        items.append(u.id if place is None or named_by_place else say(lang, "at", id=u.id, where=place))
+    if r.unused > len(items):
+        items.append(say(lang, "more", n=r.unused - len(items)))
+    return say(lang, "unused_records", items=say(lang, "list_sep").join(items))
+
+
 def scope_text(report: Report, context: RenderContext) -> str:
     """Whose check it is, over which range, as of when: a report's second line."""
     return say(
@@ -362,8 +384,13 @@ def _name_of_record(report: Report, event_id: str) -> str | None:
     loc = report.evidence_locations.get(event_id)
     if loc is None:
         return None
-    name = _shown(report, loc.file)
-    return f"{name}:{loc.line}" if loc.line is not None else name
+    return _record_name(report, loc.file, loc.line)
+
+
+def _record_name(report: Report, file: str, line: int | None) -> str:
+    """What a record read without an id at ``line`` of ``file`` is named (`govrules.events`)."""
+    name = _shown(report, file)
+    return f"{name}:{line}" if line is not None else name
 
 
 def _base_name(path: str) -> str:

@@ -7,7 +7,8 @@ testcases of a last suite, ``govrules/records``, named ``code/file:line`` (``cod
 log that numbers its records, N the record's number, in every language) or ``code/actor``. That
 suite is always there: its properties ``records.read``, ``records.used``, ``records.unused``,
 ``records.rejected`` and ``records.after_as_of`` account for every input record; its
-``<system-out>`` says them, then the report's notes; and a check whose every record was
+``<system-out>`` says them, names the first unused records (as the text report does), then
+says the report's notes; and a check whose every record was
 rejected (exit code 2: nothing could be checked) is its ``<error>`` (``all-records-rejected``), as
 is, beside logs read whole, each log whose every record was rejected
 (``all-records-rejected/<file>``) and each log whose reading stopped before its end, the rest of
@@ -46,6 +47,7 @@ from govrules.renderers._common import (
     say,
     testcase_name,
     unread_said,
+    unused_text,
 )
 
 if TYPE_CHECKING:
@@ -97,7 +99,7 @@ def render(report: Report, context: RenderContext) -> str:
     said = said_of_the_check(report)
     # always: every input record is accounted for (its counts as properties, and the line that
     # says them), as in every other format
-    counted = report.records.model_dump(exclude={"files"})
+    counted = report.records.model_dump(exclude={"files", "unused_records", "unused_not_listed"})
     suite = _suite(
         root,
         RECORDS_SUITE,
@@ -123,7 +125,8 @@ def render(report: Report, context: RenderContext) -> str:
             name += f"#{seen[name]}"
         label = say(report.lang, f"code.{f.code.value}")
         _finding_case(suite, report, context, name, RECORDS_SUITE, [f], label, threshold, counts)
-    ET.SubElement(suite, "system-out").text = "\n".join([records_text(report), *said])
+    unused = unused_text(report, context)  # and which records went unused, the first of them
+    ET.SubElement(suite, "system-out").text = "\n".join([records_text(report), *([unused] if unused else []), *said])
     _close(suite, counts, totals)
     root.set("tests", str(totals["tests"]))
     root.set("failures", str(totals["failures"]))

@@ -23,6 +23,7 @@ from govrules.renderers._common import (
     say,
     scope_text,
     unmatched_text,
+    unused_text,
 )
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def render(report: Report, context: RenderContext) -> str:
                 )
             lines.extend("    " + _line(report, context, f) for f in findings)
         lines.append("")
-    lines.extend(one_line(line) for line in _summary(report))
+    lines.extend(one_line(line) for line in _summary(report, context))
     return "\n".join(lines) + "\n"
 
 
@@ -111,7 +112,7 @@ def _line(report: Report, context: RenderContext, f: Finding) -> str:
     return text.strip()
 
 
-def _summary(report: Report) -> list[str]:
+def _summary(report: Report, context: RenderContext) -> list[str]:
     lang = report.lang
     counts = category_counts(report)
     s = report.summary
@@ -132,6 +133,9 @@ def _summary(report: Report) -> list[str]:
         say(lang, "findings_line", violations=s.violations, warnings=s.warnings, infos=s.infos),
         records_text(report),
     ]
+    unused = unused_text(report, context)
+    if unused is not None:  # which records, so that a reader can look at them
+        lines.append(unused)
     unmatched = unmatched_text(report)
     if unmatched is not None:
         lines.append(unmatched)
