@@ -4,7 +4,8 @@
  * `build_rows` does what `_Builder.rows_reader`'s column-at-a-time path does in Python
  * (govrules/events.py) for a batch in which every row has the header's width and is no longer
  * than the record limit, no cell holds a control character or an undecodable byte, every event
- * has its time, actor and action, and every time is a full ISO 8601 time at one offset: it takes
+ * has its time, actor and action, no actor or recipient is written as a party (`role:vp`), and
+ * every time is a full ISO 8601 time at one offset: it takes
  * each field's cell, strips it, reads the time with `datetime.fromisoformat` (or itself, for a
  * time written in full at the batch's offset, see `read_time`) and gives it the batch's one
  * shared offset object, interns actors, actions, recipients and periods, shares
@@ -396,11 +397,46 @@ free_batch(PyObject **cells, PyObject **whens, PyObject **held, Py_ssize_t n)
     }
 }
 
+/* Whether str `value` starts `role:` or `relation:`, its ASCII letters in any case, as
+ * `govrules.events._PARTY_FORM` matches: the holder of a role or the members of a relation as
+ * reports write them, which no actor or recipient of a record may be. */
+static int
+party_form(PyObject *value)
+{
+    static const char *forms[2] = {"role:", "relation:"};
+    Py_ssize_t n = PyUnicode_GET_LENGTH(value);
+    int kind = PyUnicode_KIND(value);
+    const void *data = PyUnicode_DATA(value);
+    if (n < 5 || (PyUnicode_READ(kind, data, 0) | 0x20) != 'r') {
+        return 0;  /* the usual id, told by its first character */
+    }
+    for (int k = 0; k < 2; k++) {
+        Py_ssize_t len = (Py_ssize_t)strlen(forms[k]), i = 0;
+        for (; i < len && i < n; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != (Py_UCS4)forms[k][i]) {
+                break;
+            }
+        }
+        if (i == len) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Whether `value` leaves field `f` of a record blank where the record needs it (its time, actor or
- * action): the Python path says which. */
+ * action), or names a party as its actor or recipient (`party_form`): the Python path says which,
+ * rejecting the record. */
 static int
 lacks(int f, PyObject *value)
 {
+    if ((f == F_ACTOR || f == F_RECIPIENT) && value != Py_None && PyUnicode_Check(value) && party_form(value)) {
+        return 1;
+    }
     return (f == F_TIME || f == F_ACTOR || f == F_ACTION) &&
            (value == Py_None || (PyUnicode_Check(value) && PyUnicode_GET_LENGTH(value) == 0));
 }
@@ -972,8 +1008,9 @@ PyDoc_STRVAR(build_columns_doc,
 "The events of a batch of records given a field at a time, as `_Builder._made` makes them:\n"
 "`fields` holds eight lists (id, time, actor, action, recipient, subject, ref, period), each\n"
 "value a stripped string or None, and `attributes` each record's attributes. None for a batch\n"
-"the Python path must read: a value of another type, a blank time, actor or action, or a time\n"
-"without an offset or at a second one.");
+"the Python path must read: a value of another type, a blank time, actor or action, an actor or\n"
+"recipient written as a party (`role:`, `relation:`), or a time without an offset or at a second\n"
+"one.");
 
 static PyObject *
 build_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)

@@ -264,11 +264,6 @@ def _holds_party(*fields: Iterable[str | None]) -> bool:
     return any(map(_PARTY_FORM, filter(None, distinct)))
 
 
-def _names_party(events: list[Event]) -> bool:
-    """`_holds_party` for the actors and recipients of ``events``."""
-    return _holds_party({e.actor for e in events}, {e.recipient for e in events})
-
-
 def named_by_place(event_id: str, file: str | None, line: int | None) -> bool:
     """Whether ``event_id`` is the name a reader gives a record without an id read at ``line``
     (its record number, in a log that numbers its records) of ``file``: the file's name, or its
@@ -792,8 +787,6 @@ class _Builder:
             self.attributes_of,
         )
         self._roll_shared()
-        if made is not None and _names_party(made):
-            return None  # a record naming a party as its actor or recipient: rejected record by record
         return made
 
     def read_formatted(self, text: str) -> datetime:
