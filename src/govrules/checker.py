@@ -1618,7 +1618,7 @@ def _chains(
                     notice = None
                 else:
                     notices.taken.add(notice.id)
-                    due, uncounted = moved[0], moved[1] or uncounted
+                    due, uncounted, unsure = moved[0], moved[1] or uncounted, unsure or moved[2]
             add = items.append
             if notice is not None:
                 assert step.extension is not None
@@ -1938,19 +1938,22 @@ def _extended_step(
     candidate: Callable[[Event], bool],
     fits: Callable[[Event], bool],
     prescribed: datetime,
-) -> tuple[Event | None, tuple[datetime, str | None] | None]:
+) -> tuple[Event | None, tuple[datetime, str | None, CalendarError | None] | None]:
     """The response chosen for a step whose ``notice`` came in time, and the due moment the
-    extension moves the ``prescribed`` one to, with its note (`_due_or_soonest`), the notice then
-    one of the chain's events (a reply may name it by ``ref``); or, where the step was answered
-    before the notice came (or at its instant), the response chosen without it, and ``None``."""
+    extension moves the ``prescribed`` one to, with its note and, where that is the soonest it
+    can be and not after the audit moment, the error its caller raises unless a response made by
+    then meets the step (`_due_or_bound`), the notice then one of the chain's events (a reply may
+    name it by ``ref``); or, where the step was answered before the notice came (or at its
+    instant), the response chosen without it, and ``None``."""
     assert step.extension is not None
-    moved, uncounted = _due_or_soonest(run.ctx, prescribed, step.extension.extends_by, step.roll == "next-workday")
+    roll = step.roll == "next-workday"
+    moved, uncounted, unsure = _due_or_bound(run.ctx, prescribed, step.extension.extends_by, roll)
     moved = max(moved, prescribed)
     added = notice.id not in links
     links.add(notice.id)
     chosen = responses.choose(trig, links, scope, candidate, fits, moved)
     if chosen is None or chosen.time > notice.time:
-        return chosen, (moved, uncounted)
+        return chosen, (moved, uncounted, unsure)
     if added:
         links.discard(notice.id)
     return responses.choose(trig, links, scope, candidate, fits, prescribed), None

@@ -958,6 +958,66 @@ def test_a_step_met_within_the_soonest_count_needs_no_year_the_calendar_lacks() 
             check(rules, OFFICE, [applied, *replies, filed], **{**span, "as_of": as_of})
 
 
+def test_an_extended_step_met_within_the_soonest_count_needs_no_year_the_calendar_lacks() -> None:
+    """An application of 1 December of the CN calendar's last covered year, its reply due in 20
+    workdays and extended by a notice for 20 workdays more into the next year: a reply of 5
+    January, within the 20 days the extension can end no sooner than, meets the step however
+    that year will be counted, at any audit moment, as an unextended step met so does; a reply
+    after that soonest moment needs the year, and the error names it."""
+    from govrules import check
+    from govrules.calendars import get_calendar
+    from govrules.durations import end_of_day
+    from govrules.events import Event
+
+    year = next(y for y in range(2020, 2200) if not get_calendar("CN").covers(y)) - 1
+    extension = {"action": "extension-notice", "within": "0 days", "extends_by": "20 workdays"}
+    rules = RuleSet.model_validate(
+        {
+            **REPLY_RULES,
+            "rules": [
+                {
+                    **REPLY_RULES["rules"][0],
+                    "steps": [{"action": "reply", "within": "20 workdays", "extension": extension}],
+                }
+            ],
+        }
+    )
+
+    def event(eid: str, when: date, action: str) -> Event:
+        at = datetime(when.year, when.month, when.day, 10, tzinfo=SHANGHAI)
+        return Event(id=eid, time=at, actor="office", action=action, ref=None if eid == "a1" else "a1")
+
+    log = [event("a1", date(year, 12, 1), "apply"), event("x1", date(year, 12, 20), "extension-notice")]
+    prescribed = check(
+        rules, OFFICE, log, start=date(year, 12, 1), end=date(year + 1, 1, 1), as_of=_at(SHANGHAI, year, 12, 31)
+    )
+    [pending] = prescribed.outcomes
+    soonest = pending.due
+    assert (pending.status, pending.evidence) == ("pending", ("a1", "x1"))
+    assert soonest.date() > date(year + 1, 1, 5)
+    for as_of in (_at(SHANGHAI, year + 1, 1, 10), soonest + timedelta(days=30)):
+        report = check(
+            rules,
+            OFFICE,
+            [*log, event("r1", date(year + 1, 1, 5), "reply")],
+            start=date(year, 12, 1),
+            end=date(year + 1, 1, 1),
+            as_of=as_of,
+        )
+        assert [(o.status, o.evidence, o.due) for o in report.outcomes] == [("met", ("a1", "r1", "x1"), soonest)]
+        assert report.findings == ()
+    assert soonest == end_of_day(soonest.date(), SHANGHAI)
+    with pytest.raises(CalendarError, match=f"no holiday data for {year + 1}"):
+        check(
+            rules,
+            OFFICE,
+            [*log, event("r1", soonest.date() + timedelta(days=1), "reply")],
+            start=date(year, 12, 1),
+            end=date(year + 1, 1, 1),
+            as_of=soonest + timedelta(days=30),
+        )
+
+
 def test_a_step_counted_into_a_year_before_the_calendars_does_not_wait_for_its_holidays() -> None:
     """An application of 10 December of the year before the CN calendar's first, audited on 15
     December: the step is pending, due no sooner than 20 days on, and its note and the report's
