@@ -599,7 +599,7 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         other = others.get((actor, counterpart), [])
         merged = _merged(obls, other)
         closing = [_named_limits(run, versions[o.rule], [o])[0] for o in merged] if other else None
-        for item in _evaluate_stream(run, rule, merged, good, stray, unless, closing):
+        for item in _evaluate_stream(run, rule, merged, good, stray, unless, closing, extended):
             found = extended.get(item.period or "")
             yield item if found is None else _citing_extension(run, item, *found)
 
@@ -1025,11 +1025,14 @@ def _evaluate_stream(
     stray: Sequence[Event],
     unless: tuple[Sequence[Event], Sequence[float]],
     named_limit: Sequence[datetime | None] | None = None,
+    extended: Collection[str] = (),
 ) -> Iterator[Item]:
     """The outcomes and findings of one stream's obligations; ``unless``, the rule's ``unless``
     events in time order and their timestamps. ``named_limit`` is given (per
     obligation, `_named_limits` of its own rule) where some of them belong to other versions of
-    the rule's clause, which take their events but are reported by their own rule."""
+    the rule's clause, which take their events but are reported by their own rule. ``extended``:
+    the periods whose due moment the rule's extension moved, which a late event missed as counted
+    by its ``extends_by``."""
     ctx = run.ctx
     misdirected_ids = {e.id for e in stray}
     assigned = _assign(
@@ -1156,8 +1159,11 @@ def _evaluate_stream(
         if n >= o.min and n > 0:
             completing = evs[o.min - 1] if o.min > 0 else evs[0]
             late = _late_by(completing.time, o.due)
+            counted = (
+                rule.extension.extends_by if rule.extension is not None and o.period in extended else rule.due_after
+            )
             lateness = run.lateness(
-                completing.time, o.due, elapsed=_elapsed_due(run, rule), workdays=_in_workdays(run, rule.due_after)
+                completing.time, o.due, elapsed=_elapsed_due(run, rule), workdays=_in_workdays(run, counted)
             )
             yield run.outcome(rule, **base, status="late", observed=n, evidence=ids, **_omin(o))
             yield run.finding(
@@ -1703,7 +1709,10 @@ def _chains(
                         chosen.time,
                         due,
                         elapsed=ctx.duration(step.within).elapsed,
-                        workdays=_in_workdays(run, step.within),
+                        # the deadline missed is counted as the last length added to it
+                        workdays=_in_workdays(
+                            run, step.within if notice is None or step.extension is None else step.extension.extends_by
+                        ),
                     )
                     add(
                         run.finding(

@@ -374,6 +374,56 @@ class TestLate:
         assert (f.period, "late_workdays" in f.detail) == ("n1", False)
         assert "5 days late" in f.message and "workday" not in f.message
 
+    def test_lateness_after_an_extension_is_counted_as_the_extension_counts(self) -> None:
+        """A deadline a notice extended was last counted by the extension's ``extends_by``: a
+        reply due 3 days after Monday 4 March, extended by 2 workdays (Thursday the 7th, then
+        Monday the 11th), and made on Wednesday the 13th, is 2 workdays late; due 3 workdays
+        after it and extended by 2 days, it is 2 days late, and no workdays are said. A monthly
+        report due 5 days after the month and extended by 2 workdays alike."""
+        extension = {"action": "extend", "within": "0 days"}
+
+        def reply(within: str, extends_by: str) -> dict[str, Any]:
+            step = {"action": "reply", "within": within, "extension": {**extension, "extends_by": extends_by}}
+            return {
+                "id": "reply",
+                "kind": "triggered",
+                "clause": "C1",
+                "trigger": {"action": "notice"},
+                "steps": [step],
+            }
+
+        log = [
+            ev("n1", "2024-03-04T09:00:00+08:00", "b1", "notice"),
+            ev("x1", "2024-03-05T09:00:00+08:00", "b1", "extend", ref="n1"),
+            ev("r1", "2024-03-13T10:00:00+08:00", "b1", "reply", ref="n1"),
+        ]
+        as_of = datetime(2024, 12, 31, 23, tzinfo=SH)
+        late = [
+            gaps(run(ruleset(reply(within, by), calendar="weekends"), log, as_of=as_of), "late-response")
+            for within, by in (("3 days", "2 workdays"), ("3 workdays", "2 days"))
+        ]
+        assert [(f.due, f.evidence, f.detail.get("late_workdays")) for [f] in late] == [
+            (datetime(2024, 3, 11, 23, 59, 59, 999999, tzinfo=SH), ("n1", "r1", "x1"), 2),
+            (datetime(2024, 3, 9, 23, 59, 59, 999999, tzinfo=SH), ("n1", "r1", "x1"), None),
+        ]
+        assert "2 workdays (2 days) late" in late[0][0].message
+        monthly = {
+            **MONTHLY,
+            "who": "b1",
+            "due_after": "5 days",
+            "extension": {**extension, "extends_by": "2 workdays"},
+        }
+        reports = [
+            ev("x2", "2024-12-02T10:00:00+08:00", "b1", "extend"),
+            ev("nov", "2024-12-10T10:00:00+08:00", "b1", "report", recipient="hq", period="2024-11"),
+        ]
+        late_report = run(ruleset(monthly, calendar="weekends"), reports, as_of=as_of)
+        # due Thursday 5 December, extended to Monday the 9th; made Tuesday the 10th
+        assert [
+            (f.period, f.due, f.detail.get("extension"), f.detail.get("late_workdays"))
+            for f in gaps(late_report, "late")
+        ] == [("2024-11", datetime(2024, 12, 9, 23, 59, 59, 999999, tzinfo=SH), "x2", 1)]
+
     @pytest.mark.parametrize(
         ("every", "written", "period"),
         [("quarter", "2024-q3", "2024-Q3"), ("year", "2024-01/P1Y", "2024"), ("week", "2024-11-25/P1W", "2024-W48")],
