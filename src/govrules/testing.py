@@ -1135,7 +1135,7 @@ def from_rule_set(
     leave alone (not on a day another rule reading them is in force).
 
     Mutations: drop an event (``missing`` or ``insufficient``), move it an hour past its due
-    moment (``late``), send it or a chain's last response to someone else
+    moment as the checker computes it, rolled, extended or counted in workdays (``late``), send it or a chain's last response to someone else
     (``wrong-recipient``), add one over a maximum equal to the minimum (``excess``), move it
     out of its window (``outside-window``, a warning where the window is in principle), drop or
     delay a response (``unanswered``, ``late-response``), drop an approval (``unapproved``),
@@ -1222,7 +1222,7 @@ def _logs(
 
     ctx = Context.make(rule_set, org, start=start, end=end, as_of=as_of)
     obligations = {
-        r.id: [o for o in rule_obligations(ctx, r, start, end) if o.status == "open"]
+        r.id: [o for o in rule_obligations(ctx, r, start, end) if o.status in ("open", "pending")]
         for r in rule_set.rules
         if isinstance(r, RecurringRule) and r.every is not None
     }
@@ -1398,11 +1398,28 @@ def _witness_recurring(
     draw: st.DrawFn, ctx: Any, rule: RecurringRule, obligations: list[Any], draft: _Draft, new_id: Callable[[], str]
 ) -> None:
     action = actions_of(rule.action)[0]
+    before: dict[tuple[str, str | None], Any] = {}  # each stream's obligation before, as placed
+    following: dict[int, Any] = {}  # by id, the stream's obligation after each
+    for o in obligations:
+        if (o.actor, o.counterpart) in before:
+            following[id(before[(o.actor, o.counterpart)])] = o
+        before[(o.actor, o.counterpart)] = o
+    before.clear()
     for o in obligations:
         lo = o.window_start or o.opens
         hi = min(o.window_end or o.due, o.due, ctx.as_of)
         if hi <= lo or o.due > ctx.as_of:
             continue
+        # after the due moment of the stream's obligation before (a due moment rolled past a
+        # weekend reaches into this period): an event in both on-time spans would answer that
+        # one, were it left unmet by a mutation, rather than this one
+        previous = before.get((o.actor, o.counterpart))
+        before[(o.actor, o.counterpart)] = o
+        if previous is not None and previous.due >= lo:
+            if previous.due + timedelta(minutes=1) < hi:
+                lo = previous.due + timedelta(minutes=1)
+            else:  # no room after it: no mutation leaves the one before unmet
+                _unoffer(draft, rule, previous)
         # the member of a pair named as the recipient (required where the rule's recipient is
         # the counterpart), or as the subject; else the rule's recipient, if an actor
         recipient: str | None = o.recipient if o.recipient and not o.recipient.startswith("role:") else None
@@ -1417,8 +1434,9 @@ def _witness_recurring(
         notice: Event | None = None
         extended_due = o.due
         if rule.extension is not None and draw(st.booleans()):
-            extended = ctx.deadline(o.due, rule.extension.extends_by, roll=rule.roll == "next-workday")
-            if extended <= ctx.as_of:
+            # none where the extended due moment needs a year the calendar has no holidays for
+            extended, uncounted = _counted(ctx, o.due, rule.extension.extends_by, rule.roll)
+            if extended <= ctx.as_of and not uncounted:
                 extended_due = extended
                 notice = Event(
                     id=new_id(),
@@ -1469,11 +1487,18 @@ def _witness_recurring(
         if failing is not None:
             # an attribute the rule's where does not accept: the event does not count
             draft.slots["attribute"].append((short, lambda ev, v=victim, a=failing: _replace(ev, v, attributes=a)))
-        if o.max is not None and count == o.max:
+        # one more, where the next period's on-time span holds none of the period's events (a
+        # due moment rolled past a weekend reaches into it): that period would take one of them
+        after = following.get(id(o))
+        alone = after is None or all(e.time < after.opens for e in placed)
+        if o.max is not None and count == o.max and alone:
             extra = victim._replace(id=new_id(), seq=0)
             draft.slots["excess"].append((expect("excess"), lambda ev, x=extra: [*ev, x]))
         late_time = (extended_due.astimezone(UTC) + timedelta(hours=1)).astimezone(o.due.tzinfo)
-        if late_time <= ctx.as_of and late_time <= max(o.closes, extended_due):
+        # not in the on-time span of the next period while it is pending (its due moment rolled
+        # past the audit moment): an event there is that period's, which has none of its own
+        ahead = after is not None and after.due > ctx.as_of and late_time >= after.opens
+        if late_time <= ctx.as_of and late_time <= max(o.closes, extended_due) and not ahead:
             draft.slots["late"].append((expect("late"), lambda ev, v=victim, t=late_time: _replace(ev, v, time=t)))
         if notice is not None and max(e.time for e in placed) <= o.closes:
             # without the notice, the filings made in the extension are late
@@ -1499,6 +1524,22 @@ def _witness_recurring(
             draft.slots["outside-window"].append(
                 (expect("outside-window"), lambda ev, v=victim, t=outside: _replace(ev, v, time=t))
             )
+
+
+_UNMEETING = ("drop", "attribute", "late", "no-extension", "recipient")
+"""The mutations that leave a recurring obligation unmet by its due moment."""
+
+
+def _unoffer(draft: _Draft, rule: RecurringRule, o: Any) -> None:
+    """Take away the mutations that would leave ``o`` unmet by its due moment: an event of the
+    next period in its on-time span would then answer it."""
+    for kind in _UNMEETING:
+        draft.slots[kind] = [
+            (expected, apply)
+            for expected, apply in draft.slots[kind]
+            if (expected.rule, expected.actor, expected.period, expected.counterpart)
+            != (rule.id, o.actor, o.period, o.counterpart)
+        ]
 
 
 def _related(ctx: Any, actor_id: str, rule: RecurringRule) -> list[str]:
@@ -1605,7 +1646,7 @@ def _witness_triggered(
             by, to = as_party(rule.unless.by), as_party(rule.unless.to)
             payers = _responders(ctx, by, trigger, at)  # in the organisation on that day
             payees = [trigger.recipient] if to is None else _responders(ctx, to, trigger, at)
-            if payers and payees:
+            if payers and payees and all(due is not None for _, _, due in chain):
                 cancel = Event(
                     id=new_id(),
                     time=at,
@@ -1624,6 +1665,8 @@ def _witness_triggered(
                 )
         number = len(rule.steps)
         response, named, due = chain[-1]
+        if due is None:  # a response made later, or none, would need the year the calendar lacks
+            continue
         step = rule.steps[-1]
         to = as_party(step.to)
         if due <= ctx.as_of:  # else the step is pending, not unanswered, without its response
@@ -1667,16 +1710,18 @@ def _witness_triggered(
 
 def _chain(
     draw: st.DrawFn, ctx: Any, rule: TriggeredRule, trigger: Event, new_id: Callable[[], str], seq: int
-) -> list[tuple[Event, str, datetime]] | None:
+) -> list[tuple[Event, str, datetime | None]] | None:
     """Each step's response to ``trigger``, done by whom the step names (on the day of the
     response, for a role), with the name a finding of the step gives (docs/rules.md: a
-    relation's one member, or relation:NAME:ACTOR for several) and its due moment; not linked by
-    ``ref``. None where no one can answer a step: the chain cannot be met."""
-    chain: list[tuple[Event, str, datetime]] = []
+    relation's one member, or relation:NAME:ACTOR for several) and its due moment as the checker
+    counts it (rolled, in workdays), or None where that needs a year the calendar lacks (the
+    response is then made by the soonest it can be, which meets it however the year is counted);
+    not linked by ``ref``. None where no one can answer a step: the chain cannot be met."""
+    chain: list[tuple[Event, str, datetime | None]] = []
     previous = trigger
     for step in rule.steps:
         base = trigger.time if step.counted_from == "trigger" else previous.time
-        due = ctx.deadline(base, step.within)
+        due, sure = _step_due(ctx, base, step)
         latest = min(due, ctx.as_of, base + timedelta(hours=12))
         if latest < base:  # due, or past the audit moment, before it can be done
             return None
@@ -1714,8 +1759,26 @@ def _chain(
             attributes=_meeting(draw, step.where),
             seq=seq + len(chain),
         )
-        chain.append((_as_read(draw, ctx, previous), _responder_name(ctx, by, trigger), due))
+        chain.append((_as_read(draw, ctx, previous), _responder_name(ctx, by, trigger), due if sure else None))
     return chain
+
+
+def _step_due(ctx: Any, base: datetime, step: Step) -> tuple[datetime, bool]:
+    """The due moment of ``step`` counted from ``base`` as the checker counts it, and True; or,
+    where that needs a year the calendar has no holidays for, the soonest it can be, and False
+    (`_counted`)."""
+    due, uncounted = _counted(ctx, base, step.within, step.roll)
+    return due, not uncounted
+
+
+def _counted(ctx: Any, start: datetime, text: str, roll: str) -> tuple[datetime, bool]:
+    """The moment ``text`` after ``start`` as the checker counts it (rolled to a workday under
+    ``roll: next-workday``, in workdays), and False; or, where that needs a year the calendar
+    has no holidays for, the soonest it can be (`govrules.checker._due_or_bound`), and True."""
+    from govrules.checker import _due_or_bound
+
+    due, note, _ = _due_or_bound(ctx, start, text, roll == "next-workday")
+    return due, note is not None
 
 
 def _reads(ctx: Any, rule: Rule, selector: Any, event: Event) -> bool:
@@ -2363,7 +2426,9 @@ def _witness_rolling(draw: st.DrawFn, ctx: Any, rule: RecurringRule, draft: _Dra
             anchor = opened if k == 0 else counted[k - 1].time
             if anchor >= range_end:
                 break
-            due = ctx.deadline(anchor, gap, roll=rule.roll == "next-workday")
+            due, uncounted = _counted(ctx, anchor, gap, rule.roll)
+            if uncounted:  # the gap needs a year the calendar lacks: so would a verdict without the event
+                continue
             label = f"{anchor.astimezone(ctx.tz).date().isoformat()}/{due.astimezone(ctx.tz).date().isoformat()}"
             if k + 1 < len(counted) and counted[k + 1].time > due:
                 code = "late"  # the next event comes after the gap the lost one closed
