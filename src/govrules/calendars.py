@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from govrules.errors import CalendarError
+from govrules.messages import Wording
 
 __all__ = ["BusinessCalendar", "get_calendar"]
 
@@ -91,13 +92,19 @@ class BusinessCalendar:
         return ", ".join(str(y) for y in sorted(years))
 
     def _check(self, day: date) -> None:
+        """Raise where the calendar has no data for ``day``'s year, saying where that year lies:
+        after the years it covers (a newer ``holidays`` package may hold it), or before them or
+        between two of them (a narrower audit range is the remedy).
+
+        Raises:
+            CalendarError: the calendar does not cover ``day``'s year.
+        """
         if not self.covers(day.year):
+            years = self._covered() or ()
+            before = bool(years) and day.year < min(years)
+            key = "calendar-year-" + ("ahead" if self.ahead(day.year) else "before" if before else "between")
             raise CalendarError(
-                f"business-day calendar {self.name!r} has no holiday data for {day.year} "
-                f"(it covers {self.coverage()}); a deadline counted in workdays or rolled to a "
-                f"workday cannot be computed for that year (install a newer 'holidays' package, "
-                f"or narrow the audit range)",
-                year=day.year,
+                Wording(key, calendar=self.name, year=day.year, coverage=self.coverage()), year=day.year
             )
 
     def is_workday(self, day: date) -> bool:

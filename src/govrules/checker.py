@@ -267,7 +267,7 @@ class _Run:
 
     def due_words(self, due: datetime, uncounted: str | None) -> str:
         """A due moment as a message says it: "no sooner than" it where it is the soonest the
-        calendar lets it be counted yet (``uncounted``, `_due_or_soonest`)."""
+        calendar lets it be counted yet (``uncounted``, `_due_or_bound`)."""
         said = self.instant(due)
         return said if uncounted is None else word("no_sooner_than", self.lang, moment=said)
 
@@ -594,14 +594,26 @@ def _check_recurring(run: _Run, rule: RecurringRule) -> Iterator[Item]:
         if counterpart is not None:
             notices = [e for e in notices if counterpart in (e.recipient, e.subject)]
         extended: dict[str, tuple[Event, datetime, str | None]] = {}
+        doubts: dict[str, tuple[datetime, CalendarError]] = {}
         if rule.extension is not None and notices:
-            obls, extended = _extended(run, rule, rule.extension, obls, notices, good)
+            obls, extended, doubts = _extended(run, rule, rule.extension, obls, notices, good)
         other = others.get((actor, counterpart), [])
         merged = _merged(obls, other)
         closing = [_named_limits(run, versions[o.rule], [o])[0] for o in merged] if other else None
         for item in _evaluate_stream(run, rule, merged, good, stray, unless, closing, extended):
+            doubt = doubts.get(item.period or "")
+            if doubt is not None and not _surely_met(item, doubt[0], stream):
+                raise doubt[1]
             found = extended.get(item.period or "")
             yield item if found is None else _citing_extension(run, item, *found)
+
+
+def _surely_met(item: Item, soonest: datetime, stream: Sequence[Event]) -> bool:
+    """Whether ``item``, of an obligation extended to ``soonest`` (the soonest its extension can
+    end, for want of a year the calendar lacks), is so however that year will be counted: a met
+    outcome, where the stream holds no event after ``soonest`` (by the audit moment) that a later
+    due moment could give the obligation. Any other outcome or finding of it needs the year."""
+    return isinstance(item, Outcome) and item.status == "met" and all(e.time <= soonest for e in stream)
 
 
 def _unnamed_by_pair(
@@ -738,20 +750,28 @@ def _extended(
     obls: Sequence[Obligation],
     events: Sequence[Event],
     done: Sequence[Event],
-) -> tuple[list[Obligation], dict[str, tuple[Event, datetime, str | None]]]:
+) -> tuple[list[Obligation], dict[str, tuple[Event, datetime, str | None]], dict[str, tuple[datetime, CalendarError]]]:
     """``obls`` (one stream's, in time order) with the due moment of each one an extension event
-    answers moved, and for each period so extended, that event and the prescribed due moment.
+    answers moved, for each period so extended, that event and the prescribed due moment, and
+    for each period extended to the soonest its extension can end, for want of a year the
+    calendar lacks, while that is not after the audit moment: that moment and the error, which
+    its verdict needs unless it is surely met by then (`_surely_met`).
 
     An event answers the oldest open obligation it may: one whose period it names, if it names
     one, else any, from the obligation's opening to ``within`` after its prescribed due moment,
     and not already answered by as many of the stream's events (``done``, in time order) as it
-    needs by the extension event's time. An event answers one obligation."""
+    needs by the extension event's time. An event answers one obligation.
+
+    Raises:
+        CalendarError: ``within`` needs a year the calendar lacks, no event answers the obligation
+            by the soonest it can end, and one might by the real end."""
     ctx = run.ctx
     roll = rule.roll == "next-workday"
     unused = sorted(events, key=_event_key)
     times = [e.time.timestamp() for e in done]
     moved: list[Obligation] = []
     extended: dict[str, tuple[Event, datetime, str | None]] = {}
+    doubts: dict[str, tuple[datetime, CalendarError]] = {}
 
     def names(e: Event, o: Obligation) -> bool:
         return e.period is None or _names(e.period, o)
@@ -767,21 +787,30 @@ def _extended(
         chosen = None
         if o.status in ("open", "pending"):  # a notice moves a due moment still ahead as well
             # (the soonest it can be where the calendar lacks its year: after the audit moment,
-            # it bounds no notice, none being used after that moment)
-            last, _ = _due_or_soonest(ctx, o.due, extension.within, False)
+            # it bounds no notice, none being used after that moment; by then, a notice made by
+            # that soonest moment is in time however the year is counted, and one after it may be)
+            last, _, unsure = _due_or_bound(ctx, o.due, extension.within, False)
             for e in unused:
                 if o.opens <= e.time <= last and names(e, o) and not answered(o, e.time):
                     chosen = e
                     break
+            if (
+                chosen is None
+                and unsure is not None
+                and any(last < e.time and names(e, o) and not answered(o, e.time) for e in unused)
+            ):
+                raise unsure
         if chosen is None:
             moved.append(o)
             continue
         unused.remove(chosen)
-        due, uncounted = _due_or_soonest(ctx, o.due, extension.extends_by, roll)
+        due, uncounted, unsure = _due_or_bound(ctx, o.due, extension.extends_by, roll)
+        if unsure is not None:
+            doubts[o.period] = (due, unsure)
         note = o.note if uncounted is None else uncounted
         moved.append(replace(o, due=max(due, o.due), closes=max(o.closes, due), note=note))
         extended[o.period] = (chosen, o.due, extension.clause)
-    return moved, extended
+    return moved, extended, doubts
 
 
 def _citing_extension(run: _Run, item: Item, event: Event, prescribed: datetime, clause: str | None) -> Item:
@@ -1339,14 +1368,20 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
             anchor = clock_start
 
         def gap(
-            anchor: datetime, anchor_event: Event | None, actor_id: str = actor.id, stop: datetime = clock_stop
+            anchor: datetime,
+            anchor_event: Event | None,
+            closed: datetime | None,
+            actor_id: str = actor.id,
+            stop: datetime = clock_stop,
         ) -> tuple[datetime, dict[str, Any], dict[str, Any], list[str], str | None]:
-            try:
-                due, uncounted = _due_or_soonest(ctx, anchor, rule.max_gap or "", rule.roll == "next-workday")
-            except CalendarError:
-                if not _surely_after(ctx, anchor, rule.max_gap or "", stop):
-                    raise
-                return stop, {}, {}, [], None  # past the end, so owing nothing: needs no year it lacks
+            # where the calendar lacks a year the gap needs and the soonest it can end is not after
+            # the audit moment, only an event closing it by then is a verdict without that year
+            due, uncounted, unsure = _due_or_bound(ctx, anchor, rule.max_gap or "", rule.roll == "next-workday")
+            if unsure is not None:
+                if _surely_after(ctx, anchor, rule.max_gap or "", stop):
+                    return stop, {}, {}, [], None  # past the end, so owing nothing: needs no year it lacks
+                if closed is None or closed > due:
+                    raise unsure
             label = f"{run.local_date(anchor).isoformat()}/{run.local_date(due).isoformat()}"
             base = {"actor": actor_id, "period": label, "opens": anchor, "due": due}
             params = {
@@ -1365,7 +1400,7 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
             if run.local_date(e.time) == run.local_date(anchor):
                 anchor, anchor_event = e.time, e  # same day as the gap's start: no gap of its own
                 continue
-            due, base, params, prior, note = gap(anchor, anchor_event)
+            due, base, params, prior, note = gap(anchor, anchor_event, e.time)
             if due >= clock_stop:  # the gap runs past the end of the rule or the actor: nothing owed,
                 anchor, anchor_event = e.time, e  # closed or not
                 continue
@@ -1389,7 +1424,7 @@ def _check_rolling(run: _Run, rule: RecurringRule) -> Iterator[Item]:
             anchor, anchor_event = e.time, e
         if anchor >= range_end:
             continue
-        due, base, params, prior, note = gap(anchor, anchor_event)
+        due, base, params, prior, note = gap(anchor, anchor_event, None)
         if due >= clock_stop:
             continue  # the gap runs past the end of the rule or the actor: nothing owed
         if due > ctx.as_of:
@@ -1570,7 +1605,7 @@ def _chains(
     for trig in triggers:
         previous: Event | None = trig
         previous_due: datetime = trig.time
-        previous_note: str | None = None  # why previous_due is the soonest it can be (`_due_or_soonest`)
+        previous_note: str | None = None  # why previous_due is the soonest it can be (`_due_or_bound`)
         links = {trig.id}  # the trigger and the events of its chain so far: what a `ref` may name
         discharged: Event | None = None
         discharges_reported: set[str] = set()  # a finding for each unless event, at the first step it excuses
@@ -2750,31 +2785,20 @@ def _soonest(ctx: Context, anchor: datetime, text: str) -> datetime:
     return deadline(anchor, days, tz=ctx.tz, calendar=None, month_policy=ctx.rules.month_policy)
 
 
-def _due_or_soonest(ctx: Context, start: datetime, text: str, roll: bool) -> tuple[datetime, str | None]:
-    """The moment ``text`` after ``start`` (rolled to a workday if ``roll``), and None; or, where
-    counting it in workdays (or rolling it) passes through a year the calendar has no holidays for
-    and the soonest it can be (`_soonest`) is after the audit moment, that soonest moment and
-    the note saying so (`_uncounted_note`): an obligation due after the audit moment is pending,
-    or met by an event before it, however the calendar will count it (a December application's
-    20 workdays, audited before the next year's holidays are published). Before the audit
-    moment, the verdicts need the year: the error.
-
-    Raises:
-        CalendarError: the count needs a year the calendar lacks, and may end by the audit moment.
-    """
-    due, note, error = _due_or_bound(ctx, start, text, roll)
-    if error is not None:
-        raise error
-    return due, note
-
-
 def _due_or_bound(
     ctx: Context, start: datetime, text: str, roll: bool
 ) -> tuple[datetime, str | None, CalendarError | None]:
-    """As `_due_or_soonest`, but where the soonest moment is not after the audit moment, that
-    moment and its note with the error, rather than the error raised: a step's response made by
-    then meets it however the calendar will count it (`_Responses.surely_chosen`), and its caller
-    raises the error where none does."""
+    """The moment ``text`` after ``start`` (rolled to a workday if ``roll``), None and None; or,
+    where counting it in workdays (or rolling it) passes through a year the calendar has no
+    holidays for, the soonest it can be (`_soonest`) and the note saying so (`_uncounted_note`),
+    with the error where that soonest moment is not after the audit moment.
+
+    After the audit moment, the soonest moment moves no verdict: an obligation due then is
+    pending, or met by an event before it, however the calendar will count it (a December
+    application's 20 workdays, audited before the next year's holidays are published). By the
+    audit moment, only an event made by then meets it whatever the year (a step's response,
+    `_Responses.surely_chosen`; a rolling gap's next event; an extended period's reports,
+    `_surely_met`); the caller raises the error where none does."""
     try:
         return ctx.deadline(start, text, roll=roll), None, None
     except CalendarError as error:

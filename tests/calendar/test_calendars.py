@@ -87,6 +87,40 @@ def test_a_year_without_chinese_holiday_data_is_an_error_naming_the_year(when: s
     assert "2001-" in str(info.value)
 
 
+def test_the_calendars_error_tells_a_year_before_its_years_from_one_after_them() -> None:
+    """A year after those the calendar covers may come with a newer `holidays` package, and the
+    error says to install one; a year before them, or between two of them, will not, and the
+    error says where the year lies and to narrow the audit range instead, in English and in
+    Chinese. Before, every such error advised a newer package."""
+    from govrules.calendars import BusinessCalendar
+
+    cn = get_calendar("CN")
+    gappy = BusinessCalendar("X", years=frozenset({2001, 2003}))
+    said = {}
+    for name, calendar, year in (
+        ("after", cn, _first_uncovered_after(cn, 2025)),
+        ("before", cn, 2000),
+        ("between", gappy, 2002),
+    ):
+        with pytest.raises(CalendarError) as info:
+            calendar.is_workday(date(year, 3, 2))
+        assert info.value.year == year
+        reason = info.value.args[0]
+        said[name] = (str(reason), reason.said("zh"))
+    assert "install a newer 'holidays' package" in said["after"][0]
+    assert "after the years it covers (2001-" in said["after"][0]
+    assert "'holidays' 包" in said["after"][1] and "晚于其覆盖的年份" in said["after"][1]
+    for name in ("before", "between"):
+        english, chinese = said[name]
+        assert "newer" not in english and "较新版本" not in chinese
+        assert "narrow the audit range to the years it covers" in english
+        assert "请将审计范围缩小至其覆盖的年份" in chinese
+    assert "has no holiday data for 2000, before the years it covers (2001-" in said["before"][0]
+    assert "早于其覆盖的年份" in said["before"][1]
+    assert "2002, a year between those it covers (2001, 2003)" in said["between"][0]
+    assert "位于其覆盖的年份之间" in said["between"][1]
+
+
 def test_counting_workdays_into_an_uncovered_year_is_an_error() -> None:
     """A count that starts in a covered year and runs into an uncovered one stops with the error."""
     cn = get_calendar("CN")

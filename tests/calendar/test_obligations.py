@@ -1081,6 +1081,88 @@ def test_a_rolling_gap_in_a_year_the_calendar_lacks_is_pending_while_surely_ahea
         check(rules, OFFICE, [review], **span, as_of=_at(SHANGHAI, year, 12, 31))
 
 
+def test_a_rolling_gap_closed_within_the_soonest_count_needs_no_year_the_calendar_lacks() -> None:
+    """A rolling interval of 20 workdays from a review of 10 December of the CN calendar's last
+    covered year, audited on 31 December, once the 20 days the gap can end no sooner than have
+    passed: a review of 20 December closes it however the next year will be counted, so the check
+    gives the gap met, due that soonest moment with the note, and the gap the second review opens
+    pending. A review after that soonest moment may be in time or late, and no review at all may
+    be missing or pending: each needs the year, and the error names it."""
+    from govrules import check
+    from govrules.calendars import get_calendar
+    from govrules.durations import end_of_day
+    from govrules.events import Event
+
+    year = next(y for y in range(2020, 2200) if not get_calendar("CN").covers(y)) - 1
+    rules = _rules({"id": "r", "who": "office", "max_gap": "20 workdays"}, calendar="CN")
+
+    def review(eid: str, day: int) -> Event:
+        return Event(id=eid, time=datetime(year, 12, day, 10, tzinfo=SHANGHAI), actor="office", action="act")
+
+    span: dict[str, Any] = {
+        "start": date(year, 12, 1),
+        "end": date(year + 1, 1, 1),
+        "as_of": _at(SHANGHAI, year, 12, 31, 12),
+    }
+    report = check(rules, OFFICE, [review("v1", 10), review("v2", 20)], **span)
+    note = f"due moment counted in calendar days, the soonest the workdays can end: calendar 'CN' has no holiday data for {year + 1} yet"
+    gaps = [(o.period, o.status, o.evidence, o.due, o.note) for o in report.outcomes]
+    assert gaps == [
+        (f"{year}-12-01/{year}-12-29", "met", ("v1",), end_of_day(date(year, 12, 29), SHANGHAI), None),
+        (f"{year}-12-10/{year}-12-30", "met", ("v1", "v2"), end_of_day(date(year, 12, 30), SHANGHAI), note),
+        (f"{year}-12-20/{year + 1}-01-09", "pending", ("v2",), end_of_day(date(year + 1, 1, 9), SHANGHAI), note),
+    ]
+    assert [f.code.value for f in report.findings] == ["pending"]
+    for reviews in ([review("v1", 10), review("v2", 31)], [review("v1", 10)]):
+        with pytest.raises(CalendarError, match=f"no holiday data for {year + 1}"):
+            check(rules, OFFICE, reviews, **span)
+
+
+def test_an_extended_report_made_within_the_soonest_count_needs_no_year_the_calendar_lacks() -> None:
+    """December's report of the CN calendar's last covered year, extended by a notice of 2
+    January (within 3 workdays of the due moment, which can end no sooner than 3 January) by 10
+    workdays (no sooner than 10 January), audited on 20 January, once both soonest moments have
+    passed: a report of 5 January meets December however the new year will be counted, so the
+    check gives it met, due that soonest moment with the note. A report after it (in time or
+    late), a second report after it (which the real due moment might give December), and a
+    notice after 3 January (in time or not) each need the year, and the error names it."""
+    from govrules import check
+    from govrules.calendars import get_calendar
+    from govrules.durations import end_of_day
+    from govrules.events import Event
+
+    year = next(y for y in range(2020, 2200) if not get_calendar("CN").covers(y)) - 1
+    extension = {"action": "notice", "within": "3 workdays", "extends_by": "10 workdays"}
+    rules = _rules({"id": "r", "who": "office", "every": "month", "extension": extension}, calendar="CN")
+
+    def event(eid: str, day: int, action: str = "act") -> Event:
+        return Event(id=eid, time=datetime(year + 1, 1, day, 10, tzinfo=SHANGHAI), actor="office", action=action)
+
+    span: dict[str, Any] = {
+        "start": date(year, 12, 1),
+        "end": date(year + 1, 1, 1),
+        "as_of": _at(SHANGHAI, year + 1, 1, 20),
+    }
+    report = check(rules, OFFICE, [event("n1", 2, "notice"), event("r1", 5)], **span)
+    note = f"due moment counted in calendar days, the soonest the workdays can end: calendar 'CN' has no holiday data for {year + 1} yet"
+    [o] = report.outcomes
+    assert (o.period, o.status, o.evidence, o.due, o.note) == (
+        f"{year}-12",
+        "met",
+        ("r1", "n1"),
+        end_of_day(date(year + 1, 1, 10), SHANGHAI),
+        note,
+    )
+    assert report.findings == ()
+    for log in (
+        [event("n1", 2, "notice"), event("r1", 12)],
+        [event("n1", 2, "notice"), event("r1", 5), event("r2", 15)],
+        [event("n1", 4, "notice"), event("r1", 5)],
+    ):
+        with pytest.raises(CalendarError, match=f"no holiday data for {year + 1}"):
+            check(rules, OFFICE, log, **span)
+
+
 def test_an_extension_in_a_year_the_calendar_lacks_is_pending_while_surely_ahead() -> None:
     """December's report of the CN calendar's last covered year, extended by a notice of 30
     December by 10 workdays (a notice within 3 workdays of the due moment): both counts run into a

@@ -300,3 +300,49 @@ def test_an_extension_counted_into_a_year_the_calendar_lacks_is_not_drawn() -> N
 
     exact()
     assert f"{last}-11" in notices and f"{last}-12" not in notices
+
+
+def test_a_rolling_gap_counted_into_a_year_the_calendar_lacks_is_not_dropped() -> None:
+    """A review every 45 workdays, on the CN calendar, audited in the year after its last covered
+    one: a gap from a review of the last months runs into a year whose holidays the calendar
+    lacks. The witness's reviews, 25 to 40 days apart, close each gap by the soonest it can end
+    (45 days), which the checker takes as met; taking one away would leave a gap whose verdict
+    needs that year, so the drop mutation is drawn only for gaps the calendar can count. Before,
+    the witness counted every gap itself and raised the calendar's error."""
+    from govrules.calendars import get_calendar
+
+    last = max(y for y in range(2001, 2200) if get_calendar("CN").covers(y))
+    rules = RuleSet.model_validate(
+        {
+            "id": "t",
+            "title": "t",
+            "timezone": "Asia/Shanghai",
+            "calendar": "CN",
+            "rules": [
+                {
+                    "id": "review",
+                    "kind": "recurring",
+                    "clause": "C1",
+                    "who": {"role": "branch"},
+                    "action": "review",
+                    "max_gap": "45 workdays",
+                }
+            ],
+        }
+    )
+    org = Organisation.model_validate({"id": "o", "actors": [{"id": "b1", "roles": ["branch"]}]})
+    start, end = date(last, 7, 1), date(last + 1, 1, 1)
+    as_of = datetime(last + 1, 3, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+    dropped: list[str] = []
+
+    @given(from_rule_set(rules, org, start=start, end=end, as_of=as_of))
+    @SETTINGS
+    def exact(log: GeneratedLog) -> None:
+        report = check(rules, org, list(log.events), start=start, end=end, as_of=as_of)
+        matching = [f for f in report.findings if any(x.matches(f) for x in log.expected)]
+        others = [(f.code.value, f.period) for f in report.findings if f.severity != "info" and f not in matching]
+        assert (len(matching), others) == (len(log.expected), []), log.mutation
+        dropped.extend(x.period for x in log.expected)
+
+    exact()
+    assert dropped and all(period.split("/")[1] <= f"{last}-12-31" for period in dropped)
