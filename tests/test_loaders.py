@@ -496,6 +496,38 @@ def test_a_lookback_that_ends_before_the_minimum_age_is_refused(lookback: str, m
     )
 
 
+@pytest.mark.parametrize(
+    ("limits", "problem"),
+    [
+        ("lookback: 8 weeks", None),
+        ("lookback: 2 days, min_age: 3 days", None),  # rolled, two days may reach the third
+        ("min_age: 3 days", ("/rules/0/roll", "bad-roll", "expected a 'lookback' beside 'roll: next-workday'")),
+        ("lookback: 48 hours", ("/rules/0/roll", "bad-roll", "expected a deadline in days or workdays to roll")),
+    ],
+)
+def test_a_prerequisites_roll_needs_a_lookback_in_calendar_units(
+    limits: str, problem: tuple[str, str, str] | None
+) -> None:
+    """`roll: next-workday` on a prerequisite rolls the end of its lookback to a workday: it
+    loads with a lookback in days, weeks, months or workdays, and a lookback that ends before the
+    minimum age unrolled (2 days against 3) may reach it rolled over a weekend, so it is not
+    refused; without a lookback (a minimum age is not rolled) or with one in hours, which is
+    elapsed time, the roll is refused at its line, as a step's roll in hours is."""
+    text = HEAD + (
+        "calendar: NL\nrules:\n"
+        "  - {id: g, kind: prerequisite, clause: c, action: p, requires: [{action: q}],\n"
+        f"     roll: next-workday, {limits}}}\n"
+    )
+    if problem is None:
+        assert load_rules(text.encode(), file="r.yaml").rules
+        return
+    with pytest.raises(RuleSetError) as info:
+        load_rules(text.encode(), file="r.yaml")
+    [found] = info.value.problems
+    assert (found.pointer, found.code, found.line) == (*problem[:2], 7)
+    assert found.message.startswith(problem[2])
+
+
 class TestOrganisation:
     def test_dated_role_that_ends_before_it_starts(self) -> None:
         """A role grant's 'to' before its 'from' is a bad-range at 'to'."""

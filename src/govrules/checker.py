@@ -2531,6 +2531,7 @@ class _Prerequisite:
         self.rule = rule
         self.requirements = requirements
         self.expected = len(requirements) if rule.mode == "all" else 1
+        self.roll = rule.roll == "next-workday"  # the lookback's end, rolled to a workday
         self.joiner = word("and" if rule.mode == "all" else "or", run.lang)
         self.parties = [as_party(req.by) for req in rule.requires]
         self.actions = ["/".join(actions_of(req.action)) for req in rule.requires]
@@ -2571,7 +2572,7 @@ class _Prerequisite:
                 continue
             fresh = before
             if rule.lookback is not None:
-                fresh = [e for e in before if ctx.deadline(e.time, rule.lookback) >= g_time]
+                fresh = [e for e in before if ctx.deadline(e.time, rule.lookback, roll=self.roll) >= g_time]
                 if not fresh:
                     states.append(("too-old", before))
                     continue

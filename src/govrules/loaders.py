@@ -1271,6 +1271,12 @@ def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
             unmet = lookback_within_min_age(rules, rule)
             if unmet is not None:
                 problems.append(smap.problem(f"{base}/lookback", "bad-rule", unmet))
+            if rule.roll == "next-workday" and rule.lookback is None:
+                message = (
+                    "expected a 'lookback' beside 'roll: next-workday', which rolls the end of the lookback to a "
+                    "workday, got none (a minimum age is not rolled)"
+                )
+                problems.append(smap.problem(f"{base}/roll", "bad-roll", message))
         if isinstance(rule, RecurringRule):
             if gap_in_elapsed_time(rules, rule):
                 message = (
@@ -1296,6 +1302,8 @@ def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
                 problems.append(smap.problem(f"{base}/window/{span[0]}", "bad-window", span[1]))
             for j, message in exempt_period_problems(rules, rule):
                 problems.append(smap.problem(f"{base}/exempt_periods/{j}", "bad-value", message))
+        elif isinstance(rule, PrerequisiteRule):
+            timed = [(base, rule.roll, rule.lookback)]
         else:
             timed = []
             for j, step in enumerate(getattr(rule, "steps", ())):
@@ -1352,9 +1360,10 @@ def lookback_within_min_age(rules: RuleSet, rule: PrerequisiteRule) -> str | Non
     counted on the rule set's calendar); one of the same length is met on that day. A lookback
     of one workday or more may reach any number of days (as many as a calendar's holidays make
     it), so no minimum age in days refuses it: ``10 workdays`` and ``30 days`` loads, and an
-    approval 30 days old but more than ten workdays old is too old. Elapsed time against
-    calendar days (``48 hours`` and ``3 days``) is not compared: local days may be longer or
-    shorter than 24 hours.
+    approval 30 days old but more than ten workdays old is too old; so may one in calendar units
+    rolled to a workday (``roll: next-workday``), so ``2 days`` and ``3 days`` then loads. Elapsed
+    time against calendar days (``48 hours`` and ``3 days``) is not compared: local days may be
+    longer or shorter than 24 hours.
     """
     from govrules.durations import Unit
 
@@ -1369,8 +1378,9 @@ def lookback_within_min_age(rules: RuleSet, rule: PrerequisiteRule) -> str | Non
         return None
     elif lookback.unit is Unit.WORKDAYS and age.unit is Unit.WORKDAYS:
         never = lookback.amount < age.amount  # counted on one calendar: fewer workdays end sooner
-    else:
-        never = _day_reach(lookback)[1] < _day_reach(age)[0]
+    else:  # rolled to a workday, a lookback may reach any number of days further
+        reach = math.inf if rule.roll == "next-workday" else _day_reach(lookback)[1]
+        never = reach < _day_reach(age)[0]
     if not never:
         return None
     return (

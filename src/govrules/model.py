@@ -811,6 +811,10 @@ class PrerequisiteRule(_RuleBase):
     min_age: DurationText | None = Field(
         default=None, description="The requirement must be at least this old ('60 days')."
     )
+    roll: Literal["none", "next-workday"] = Field(
+        default="none",
+        description="'next-workday': a lookback that ends on a non-workday serves until the end of the next workday.",
+    )
 
 
 class ContentRule(_RuleBase):

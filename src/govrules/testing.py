@@ -367,6 +367,7 @@ def _prerequisite(draw: st.DrawFn, durations: st.SearchStrategy[str]) -> Prerequ
         link=draw(st.sampled_from(["ref-or-subject", "ref", "subject"])),
         lookback=draw(_optional(durations)),
         min_age=draw(_optional(durations)),
+        roll=draw(st.sampled_from(["none", "next-workday"])),
     )
 
 
@@ -608,8 +609,11 @@ def _loadable(rule: Rule, rule_set: RuleSet) -> Rule:
             for step in rule.steps
         ]
         return rule.model_copy(update={"steps": steps})
-    if isinstance(rule, PrerequisiteRule) and lookback_within_min_age(rule_set, rule) is not None:
-        return rule.model_copy(update={"lookback": None})
+    if isinstance(rule, PrerequisiteRule):
+        if lookback_within_min_age(rule_set, rule) is not None:
+            rule = rule.model_copy(update={"lookback": None})
+        if rule.lookback is None or rolls_elapsed_time(rule_set, rule.roll, rule.lookback):
+            rule = rule.model_copy(update={"roll": "none"})  # a roll with no lookback, or one in hours
     return rule
 
 
@@ -2240,7 +2244,7 @@ def _approval_times(ctx: Any, rule: PrerequisiteRule, when: datetime) -> tuple[d
             return None
         latest, lowest = aged, _shift(aged, -(when - aged))
     if rule.lookback is not None:
-        oldest = _oldest_fresh(ctx, rule.lookback, when)
+        oldest = _oldest_fresh(ctx, rule, when)
         if oldest is not None:
             if oldest > latest:
                 return None
@@ -2250,10 +2254,11 @@ def _approval_times(ctx: Any, rule: PrerequisiteRule, when: datetime) -> tuple[d
     return (_shift(when, -timedelta(days=2)) if lowest is None else lowest), latest
 
 
-def _oldest_fresh(ctx: Any, lookback: str, when: datetime) -> datetime | None:
-    """The oldest whole minute before ``when`` an approval may be made at for ``lookback``
-    (None if the lookback reaches back more than 200 years)."""
-    stale = _last_back(lambda t: ctx.deadline(t, lookback) < when, when)
+def _oldest_fresh(ctx: Any, rule: PrerequisiteRule, when: datetime) -> datetime | None:
+    """The oldest whole minute before ``when`` an approval may be made at for the rule's lookback,
+    rolled to a workday as the rule rolls it (None if it reaches back more than 200 years)."""
+    lookback, roll = rule.lookback or "", rule.roll == "next-workday"
+    stale = _last_back(lambda t: ctx.deadline(t, lookback, roll=roll) < when, when)
     return None if stale is None else _shift(stale, timedelta(minutes=1))
 
 
@@ -2263,11 +2268,11 @@ def _badly_aged(ctx: Any, rule: PrerequisiteRule, when: datetime, latest: dateti
     recent for the minimum age at (an hour before, or half way to the latest old enough); None
     for a rule without either or where the checker would still accept it."""
     if rule.lookback is not None:
-        oldest = _oldest_fresh(ctx, rule.lookback, when)
+        oldest = _oldest_fresh(ctx, rule, when)
         if oldest is None:
             return None
         moved = _shift(oldest, -(when - oldest) / 2)
-        return moved if ctx.deadline(moved, rule.lookback) < when else None
+        return moved if ctx.deadline(moved, rule.lookback, roll=rule.roll == "next-workday") < when else None
     if rule.min_age is not None:
         moved = max(_shift(when, -timedelta(hours=1)), _shift(latest, (when - latest) / 2))
         return moved if ctx.earliest(moved, rule.min_age) > when else None

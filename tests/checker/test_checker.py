@@ -3568,6 +3568,48 @@ class TestPrerequisite:
             [f] = gaps(report)
             assert (f.detail["missing"][0]["problem"], f.detail["missing"][0]["events"]) == (problem, ["a1"])
 
+    @pytest.mark.parametrize(
+        ("roll", "guarded", "problem"),
+        [
+            # 8 weeks from Saturday 8 January 2011 end on Saturday 5 March
+            ("none", "2011-03-05T23:59", None),
+            ("none", "2011-03-07T10:00", "too-old"),
+            # rolled, the notice serves until Monday 7 March ends, and no longer
+            ("next-workday", "2011-03-07T23:59", None),
+            ("next-workday", "2011-03-08T00:00", "too-old"),
+        ],
+    )
+    def test_a_lookback_rolled_to_a_workday_serves_until_the_next_workday_ends(
+        self, roll: str, guarded: str, problem: str | None
+    ) -> None:
+        """A receipt of Saturday 8 January 2011 serves a notice under `lookback: 8 weeks` until
+        Saturday 5 March ends; with `roll: next-workday` the lookback's end moves, as a deadline
+        does, to the end of the next workday on the rule set's calendar, Monday 7 March, so a
+        notice of that Monday is in time for the lookback as it is for a step of 8 weeks rolled
+        the same way (the Algemene termijnenwet), and one of Tuesday is not. Before, a
+        prerequisite had no `roll`, and a lookback ended on the Saturday."""
+        rule = {
+            "id": "extension-in-time",
+            "kind": "prerequisite",
+            "clause": "Wabo 3.9(2)",
+            "action": "extension-notice",
+            "requires": [{"action": "received"}],
+            "link": "subject",
+            "lookback": "8 weeks",
+            "roll": roll,
+        }
+        log = [
+            ev("r1", "2011-01-08T10:00+01:00", "s1", "received", subject="c1"),
+            ev("x1", f"{guarded}+01:00", "s1", "extension-notice", subject="c1"),
+        ]
+        rules = ruleset(rule, tz="Europe/Amsterdam", calendar="NL")
+        report = run(rules, log, start=date(2011, 1, 1), end=date(2012, 1, 1))
+        [outcome] = report.outcomes
+        assert (outcome.period, outcome.status) == ("x1", "met" if problem is None else "unapproved")
+        if problem is not None:
+            [f] = gaps(report)
+            assert (f.detail["missing"][0]["problem"], f.detail["missing"][0]["events"]) == (problem, ["r1"])
+
     @pytest.mark.parametrize("link", ["subject", "ref-or-subject"])
     def test_events_naming_no_subject_are_not_linked_by_subject(self, link: str) -> None:
         """Linking by subject asks for the same subject: a guarded event and an approval that

@@ -80,6 +80,8 @@ def _business_rule(draw: st.DrawFn, rule: Rule) -> Rule:
             update["lookback"] = draw(st.sampled_from((rule.lookback, "20 workdays", "2 weeks")))
         if rule.min_age is not None:
             update["min_age"] = draw(st.sampled_from((rule.min_age, "2 workdays")))
+        if rule.lookback is not None:
+            update["roll"] = draw(st.sampled_from(("none", "next-workday")))
         return rule.model_copy(update=update)
     return rule
 
@@ -346,3 +348,27 @@ def test_a_rolling_gap_counted_into_a_year_the_calendar_lacks_is_not_dropped() -
 
     exact()
     assert dropped and all(period.split("/")[1] <= f"{last}-12-31" for period in dropped)
+
+
+def test_an_approval_aged_past_a_rolled_lookback_is_too_old_for_it() -> None:
+    """A fine needs a notification of the same case no older than 2 days, the lookback rolled to
+    the next workday: a notification of Thursday serves until Monday ends. The witness's
+    approvals are fresh for the rolled lookback, and the approval-age mutation makes one too old
+    for it, as the checker counts it. Counted unrolled, a notification moved to Thursday
+    evening looked too old for a fine of Sunday or Monday, which the rolled lookback still
+    allows."""
+    rules = _town_rules(
+        "weekends",
+        {
+            "id": "fine-notified",
+            "kind": "prerequisite",
+            "clause": "C2",
+            "action": "fine",
+            "by": {"role": "clerk"},
+            "requires": [{"action": "notify"}],
+            "link": "subject",
+            "lookback": "2 days",
+            "roll": "next-workday",
+        },
+    )
+    assert_exact(rules, {"approval-age", "unapproved"}, TOWN, date(2022, 1, 1), date(2023, 1, 1))
