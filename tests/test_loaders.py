@@ -528,6 +528,87 @@ def test_a_prerequisites_roll_needs_a_lookback_in_calendar_units(
     assert found.message.startswith(problem[2])
 
 
+def test_an_adjusted_calendar_loads_beside_a_calendar_named_alone() -> None:
+    """`calendar: NL` loads as it did, a name; `calendar: {country: NL, ...}` loads an adjusted
+    calendar whose days are written as dates (YAML's or quoted), days of every year (`05-05`) or
+    holidays' names, each alone or with a name."""
+    from govrules.model import AdjustedCalendar
+
+    assert load_rules((HEAD + "calendar: NL\nrules: []\n").encode(), file="r.yaml").calendar == "NL"
+    text = HEAD + (
+        "calendar:\n"
+        "  country: NL\n"
+        "  holidays: [{date: '05-05', name: Bevrijdingsdag}, 2024-12-24]\n"
+        "  not_holidays: [{name: Good Friday}, '2024-12-26']\n"
+        "  workdays: [{date: 2024-10-12, name: make-up day}]\n"
+        "rules: []\n"
+    )
+    calendar = load_rules(text.encode(), file="r.yaml").calendar
+    assert isinstance(calendar, AdjustedCalendar)
+    assert [(kind, day.date, day.name) for kind, _, day in calendar.listed()] == [
+        ("holidays", "05-05", "Bevrijdingsdag"),
+        ("holidays", date(2024, 12, 24), None),
+        ("not_holidays", None, "Good Friday"),
+        ("not_holidays", date(2024, 12, 26), None),
+        ("workdays", date(2024, 10, 12), "make-up day"),
+    ]
+
+
+def test_an_adjusted_calendar_refuses_what_cannot_be_meant_at_its_line() -> None:
+    """Each problem of an adjusted calendar is said at its line, all in one reading: a date no
+    month has (`2024-02-30`, `04-31`) or not written as a date or MM-DD (`5-5`); a day in two
+    lists, which would be a workday and not one (the same date, or the same day of every year);
+    a holiday's name in `holidays` or `workdays`, which need a date; a name the calendar's
+    holidays never go by, with the names it gives close to it; an unknown country."""
+    text = HEAD + (
+        "calendar:\n"  # 4
+        "  country: NL\n"  # 5
+        "  holidays:\n"  # 6
+        "    - 2024-02-30\n"  # 7
+        "    - '04-31'\n"  # 8
+        "    - 5-5\n"  # 9
+        "rules: []\n"
+    )
+    assert [(p.line, p.pointer, p.code) for p in _loaded_problems(text)] == [
+        (7, "/calendar/holidays/0", "bad-date"),
+        (8, "/calendar/holidays/1", "bad-date"),
+        (9, "/calendar/holidays/2", "bad-date"),
+    ]
+    text = HEAD + (
+        "calendar:\n"  # 4
+        "  country: NL\n"  # 5
+        "  holidays: ['05-05', 2024-12-24, {name: Christmas Day}]\n"  # 6
+        "  not_holidays:\n"  # 7
+        "    - {name: Goede Vrijdag}\n"  # 8
+        "    - 2024-12-24\n"  # 9
+        "  workdays: ['05-05']\n"  # 10
+        "rules: []\n"
+    )
+    problems = _loaded_problems(text)
+    assert [(p.line, p.pointer, p.code) for p in problems] == [
+        (6, "/calendar/holidays/2", "bad-calendar"),
+        (8, "/calendar/not_holidays/0/name", "bad-calendar"),
+        (9, "/calendar/not_holidays/1", "bad-calendar"),
+        (10, "/calendar/workdays/0", "bad-calendar"),
+    ]
+    assert [p.message for p in problems] == [
+        "expected a 'date' in 'holidays' (a holiday's name alone is for 'not_holidays')",
+        "expected the name of a holiday calendar 'NL' gives, got 'Goede Vrijdag'; did you mean 'Good Friday'?",
+        "expected a day in one list only, got '2024-12-24' in 'holidays' (entry 2) and in 'not_holidays'",
+        "expected a day in one list only, got '05-05' in 'holidays' (entry 1) and in 'workdays'",
+    ]
+    text = HEAD + "calendar: {country: XX, holidays: ['05-05']}\nrules: []\n"
+    assert [(p.line, p.pointer, p.code) for p in _loaded_problems(text)] == [
+        (4, "/calendar/country", "unknown-calendar")
+    ]
+
+
+def _loaded_problems(text: str) -> list[Problem]:
+    with pytest.raises(RuleSetError) as info:
+        load_rules(text.encode(), file="r.yaml")
+    return list(info.value.problems)
+
+
 class TestOrganisation:
     def test_dated_role_that_ends_before_it_starts(self) -> None:
         """A role grant's 'to' before its 'from' is a bad-range at 'to'."""

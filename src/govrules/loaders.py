@@ -41,6 +41,7 @@ from govrules.events import (
 )
 from govrules.messages import Wording, openable, os_error
 from govrules.model import (
+    AdjustedCalendar,
     CalendarPeriod,
     FiscalYear,
     Organisation,
@@ -50,6 +51,7 @@ from govrules.model import (
     RuleSet,
     actions_of,
     as_party,
+    calendar_problems,
 )
 from govrules.periods import Grain, canonical_label, first_occurrence, iter_periods
 
@@ -1208,13 +1210,15 @@ def _rule_set_problems(rules: RuleSet, data: Any, smap: SourceMap, limits: Limit
         for rule in rules.rules
         for item in (rule, *getattr(rule, "steps", ()))
     )
-    if rules.calendar is not None:
+    if isinstance(rules.calendar, str):
         from govrules.calendars import get_calendar
 
         try:
             get_calendar(rules.calendar)
         except LookupError as exc:
             problems.append(smap.problem("/calendar", "unknown-calendar", str(exc.args[0])))
+    elif rules.calendar is not None:
+        problems += _calendar_problems(rules.calendar, smap)
     elif uses_workdays:
         problems.append(
             smap.problem(
@@ -1249,6 +1253,21 @@ def _recurrence_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
                 "a day that does not exist, such as 30 February)"
             )
             problems.append(smap.problem(f"/rules/{i}/every/rrule", "bad-rrule", message))
+    return problems
+
+
+def _calendar_problems(calendar: AdjustedCalendar, smap: SourceMap) -> list[Problem]:
+    """What an adjusted business-day calendar cannot mean: an unknown calendar (at ``country``), a
+    day in two lists or a day without a date where one is needed (`calendar_problems`), and a
+    holiday's name the calendar never gives (`unknown_names`), each at its line."""
+    from govrules.calendars import get_calendar, unknown_names
+
+    problems = [smap.problem("/calendar" + at, "bad-calendar", why) for at, why in calendar_problems(calendar)]
+    try:
+        base = get_calendar(calendar.country)
+    except LookupError as exc:
+        return [smap.problem("/calendar/country", "unknown-calendar", str(exc.args[0])), *problems]
+    problems += [smap.problem("/calendar" + at, "bad-calendar", why) for at, why in unknown_names(base, calendar)]
     return problems
 
 

@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -36,6 +36,8 @@ from govrules.periods import parse_rrule
 
 __all__ = [
     "Actor",
+    "AdjustedCalendar",
+    "CalendarDay",
     "CalendarPeriod",
     "Clause",
     "ContentRule",
@@ -980,6 +982,131 @@ class GlossaryEntry(_Model):
         return next(k for k in ("duration", "days", "strictness") if getattr(self, k) is not None)
 
 
+_MONTH_DAY = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+def _calendar_date(value: Any) -> Any:
+    """A day an adjusted calendar lists, as a rule file writes it: a date (``2024-12-24``, which
+    YAML may have read as one already), or a day of every year (``05-05``, kept as that text);
+    anything else, or a day no month has (``2024-02-30``, ``04-31``), is refused."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                return date.fromisoformat(text)
+            if re.fullmatch(_MONTH_DAY, text):
+                date(2000, int(text[:2]), int(text[3:]))  # a leap year: 02-29 is a day of some years
+                return text
+        except ValueError:
+            pass
+    raise _invalid(
+        "bad-date",
+        f"expected a date such as 2024-12-24, or a day of every year written MM-DD such as 05-05, got {value!r}",
+    )
+
+
+CalendarDate = Annotated[
+    date | Annotated[str, Field(pattern=_MONTH_DAY)],
+    BeforeValidator(_calendar_date),
+    Field(description="A day (2024-12-24), or a day of every year (MM-DD: 05-05)."),
+]
+
+
+DayKey = date | str
+"""What names a day an adjusted calendar lists (`CalendarDay.key`)."""
+
+
+class CalendarDay(_Model):
+    """A day an adjusted calendar lists: a ``date``, one day (``2024-12-24``) or a day of every
+    year (``05-05``), with an optional ``name`` (Bevrijdingsdag); a date written alone is the
+    same as ``{date: ...}``. In ``not_holidays``, a ``name`` alone is every day the calendar's
+    holidays go by that name (``Good Friday``), as the ``holidays`` package names them in English.
+    """
+
+    date: CalendarDate | None = None
+    name: Annotated[str, Field(min_length=1)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _written_alone(cls, value: Any) -> Any:
+        return {"date": value} if isinstance(value, str | date) else value
+
+    @model_validator(mode="after")
+    def _a_day(self) -> CalendarDay:
+        if self.date is None and self.name is None:
+            raise _invalid("bad-calendar", "expected a 'date' (or, in 'not_holidays', a holiday's 'name'), got neither")
+        return self
+
+    def key(self) -> DayKey:
+        """What names the day: its date, its day of every year (``05-05``), or, without either, the
+        holiday's name."""
+        return self.date if self.date is not None else f"name:{self.name}"
+
+
+_CALENDAR_LISTS = ("holidays", "not_holidays", "workdays")
+
+
+class AdjustedCalendar(_Model):
+    """A business-day calendar of the ``holidays`` package (or ``weekends``), adjusted to the days
+    a legal regime or an organisation counts: the Dutch Algemene termijnenwet counts 5 May every
+    year and not Good Friday; an office closes on days of its own.
+
+    * ``holidays``: days that are not workdays, though the calendar does not list them.
+    * ``not_holidays``: days the calendar lists as holidays that are not: a workday, unless a
+      weekend day.
+    * ``workdays``: days that are workdays whatever the calendar says (a Saturday worked).
+
+    A day written as a date comes before one written as a day of every year, which comes before a
+    holiday's name. The calendar's covered years stay its own: a listed day makes no year covered.
+    """
+
+    country: Annotated[str, Field(min_length=1)] = Field(
+        description="The calendar adjusted: a country of the holidays package, with a subdivision (US-NY), or 'weekends'."
+    )
+    holidays: list[CalendarDay] = Field(default_factory=list, description="More days that are not workdays.")
+    not_holidays: list[CalendarDay] = Field(
+        default_factory=list, description="Holidays of the calendar that are not: workdays unless on a weekend."
+    )
+    workdays: list[CalendarDay] = Field(
+        default_factory=list, description="Days that are workdays whatever the calendar says (a weekend day worked)."
+    )
+
+    def listed(self) -> Iterator[tuple[str, int, CalendarDay]]:
+        """Every listed day, with its list's name and its place in it."""
+        for name in _CALENDAR_LISTS:
+            for index, day in enumerate(getattr(self, name)):
+                yield name, index, day
+
+
+def calendar_problems(calendar: AdjustedCalendar) -> list[tuple[str, str]]:
+    """What an adjusted calendar lists that cannot be meant, each as the JSON pointer of the entry
+    (under the calendar's) and why: a day in ``holidays`` or ``workdays`` without a date, and a
+    day in two lists (the same date, the same day of every year, or the same holiday's name),
+    which would be both a workday and not one."""
+    problems: list[tuple[str, str]] = []
+    seen: dict[DayKey, tuple[str, int]] = {}
+    for name, index, day in calendar.listed():
+        if name != "not_holidays" and day.date is None:
+            problems.append(
+                (f"/{name}/{index}", f"expected a 'date' in {name!r} (a holiday's name alone is for 'not_holidays')")
+            )
+            continue
+        key = day.key()
+        if key in seen and seen[key][0] != name:
+            first, at = seen[key]
+            written = key if isinstance(key, str) and not key.startswith("name:") else str(key).removeprefix("name:")
+            problems.append(
+                (
+                    f"/{name}/{index}",
+                    f"expected a day in one list only, got {written!r} in {first!r} (entry {at + 1}) and in {name!r}",
+                )
+            )
+        seen.setdefault(key, (name, index))
+    return problems
+
+
 class Clause(_Model):
     """A clause of the source document that the rule set accounts for."""
 
@@ -995,7 +1122,10 @@ class RuleSet(_Model):
     title: Text
     source: str | None = Field(default=None, description="The source document.")
     timezone: Zone
-    calendar: str | None = Field(default=None, description="Business-day calendar: CN, US, IT, US-NY, weekends.")
+    calendar: str | AdjustedCalendar | None = Field(
+        default=None,
+        description="Business-day calendar: CN, US, IT, US-NY, weekends; or one adjusted: {country: NL, holidays: [05-05]}.",
+    )
     month_policy: MonthPolicy = MonthPolicy.CLAMP
     week_start: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = "monday"
     glossary: dict[Annotated[str, Field(pattern=_TERM.pattern)], GlossaryEntry] = Field(default_factory=dict)

@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from govrules.calendars import BusinessCalendar, get_calendar
+from govrules.calendars import BusinessCalendar, calendar_of
 from govrules.durations import Duration, Unit, deadline, end_of_day, fixed_offset, local_date, start_of_day
 from govrules.errors import CalendarError, InvalidArgument, Problem, RuleSetError
 from govrules.messages import Wording, format_period
@@ -234,8 +234,8 @@ class Context:
         calendar = None
         if rules.calendar is not None:
             try:
-                calendar = get_calendar(rules.calendar)
-            except LookupError as exc:
+                calendar = calendar_of(rules.calendar)
+            except (LookupError, ValueError) as exc:
                 raise InvalidArgument(str(exc)) from None
         return cls(rules, org, start, end, as_of, tz, calendar)
 

@@ -40,6 +40,8 @@ from govrules.model import (
     RULE_KINDS,
     TRIGGER_FIELDS,
     Actor,
+    AdjustedCalendar,
+    CalendarDay,
     CalendarPeriod,
     Clause,
     ContentRule,
@@ -476,7 +478,8 @@ def _loadable_alone(rule: Rule) -> Rule:
 def rule_sets(
     *, min_size: int = 0, max_size: int | None = None, kinds: Collection[str] | None = None
 ) -> st.SearchStrategy[RuleSet]:
-    """Valid rule sets: a header (zone, calendar, month policy, glossary, clauses) and rules.
+    """Valid rule sets: a header (zone, calendar by name or adjusted by days of its own, month
+    policy, glossary, clauses) and rules.
 
     The rules have unique ids; when the rule set lists its ``clauses``, every rule's clause is
     among them; every glossary term a rule uses is defined; a rule set that counts workdays
@@ -515,6 +518,28 @@ _GLOSSARIES = st.dictionaries(
 )
 _EXTRA_CLAUSES = st.lists(st.sampled_from(["D5", "D7.1"]), max_size=2)
 _CALENDAR_NAMES = st.sampled_from(_CALENDARS)
+_HOLIDAY_NAMES = {"CN": "National Day", "US": "Independence Day", "IT": "Christmas Day"}
+"""A holiday each calendar with names gives, for an adjusted calendar's ``not_holidays``."""
+
+
+@st.composite
+def _adjusted_calendars(draw: st.DrawFn) -> AdjustedCalendar:
+    """A named calendar adjusted by days, each in one of its three lists: a date, or a day of
+    every year (``MM-DD``), sometimes with a name; sometimes a holiday of the calendar by its name."""
+    country = draw(_CALENDAR_NAMES)
+    month_days = _days().map(lambda d: d.strftime("%m-%d"))
+    days = draw(st.lists(st.one_of(_days(), month_days), unique=True, max_size=5))
+    lists: dict[str, list[CalendarDay]] = {"holidays": [], "not_holidays": [], "workdays": []}
+    for day in days:
+        lists[draw(st.sampled_from(sorted(lists)))].append(
+            CalendarDay(date=day, name=draw(_optional(_texts(min_size=1))))
+        )
+    if country in _HOLIDAY_NAMES and draw(st.booleans()):
+        lists["not_holidays"].append(CalendarDay(name=_HOLIDAY_NAMES[country]))
+    return AdjustedCalendar(country=country, **lists)
+
+
+_CALENDAR_SPECS = st.one_of(_CALENDAR_NAMES, _adjusted_calendars())
 
 
 def _rule_sets(kinds: tuple[str, ...], min_size: int, max_size: int) -> st.SearchStrategy[RuleSet]:
@@ -546,7 +571,7 @@ def _rule_sets(kinds: tuple[str, ...], min_size: int, max_size: int) -> st.Searc
         if draw(st.booleans()):
             header = _windows_in_terms(header)
         needs_calendar = _uses_workdays(header)
-        calendar = draw(_CALENDAR_NAMES if needs_calendar else _optional(_CALENDAR_NAMES))
+        calendar = draw(_CALENDAR_SPECS if needs_calendar else _optional(_CALENDAR_SPECS))
         return header.model_copy(update={"calendar": calendar})
 
     return build()

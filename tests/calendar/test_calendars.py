@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -281,3 +282,105 @@ print(before, workday, "holidays.countries" in sys.modules)
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.split() == ["False", "True", "True"]
+
+
+# Calendars adjusted by the rule set ----------------------------------------------------------
+
+
+ATW = {
+    "country": "NL",
+    "holidays": [{"date": "05-05", "name": "Bevrijdingsdag"}],
+    "not_holidays": [{"name": "Good Friday"}],
+}
+"""The Dutch calendar as the Algemene termijnenwet counts it: 5 May every year, not Good Friday."""
+
+
+def _adjusted(**spec: object) -> BusinessCalendar:
+    from govrules.calendars import calendar_of
+    from govrules.model import AdjustedCalendar
+
+    return calendar_of(AdjustedCalendar.model_validate(spec))
+
+
+def test_an_adjusted_calendar_adds_yearly_days_and_removes_a_holiday_by_name() -> None:
+    """`NL` of the `holidays` package makes 5 May a holiday only in lustrum years (2010, 2015)
+    and counts Good Friday; adjusted as the Algemene termijnenwet counts, 5 May is no workday in
+    any year (a weekday in 2011, 2017 and 2022), Good Friday is one in every year, and every
+    other day is as the package says (Easter Monday is still a holiday). A day removed by name
+    is a workday only where every holiday on it is removed."""
+    nl, atw = get_calendar("NL"), _adjusted(**ATW)
+    for year in (2011, 2017, 2022):
+        day = date(year, 5, 5)
+        assert (nl.is_workday(day), atw.is_workday(day)) == (True, False), day
+    for good_friday in (date(2011, 4, 22), date(2016, 3, 25), date(2024, 3, 29)):
+        assert (nl.is_workday(good_friday), atw.is_workday(good_friday)) == (False, True), good_friday
+    assert atw.is_workday(date(2011, 4, 25)) is False  # Easter Monday
+    assert atw.is_workday(date(2011, 4, 26)) is True
+    assert atw.name == "NL" and atw.coverage() == nl.coverage()
+    # a day is a workday only where every holiday on it is removed: 5 May 2005 was Ascension
+    # Day and Liberation Day
+    both = date(2005, 5, 5)
+    assert _adjusted(country="NL", not_holidays=[{"name": "Liberation Day"}]).is_workday(both) is False
+    liberation_nor_ascension = [{"name": "Liberation Day"}, {"name": "Ascension Day"}]
+    assert _adjusted(country="NL", not_holidays=liberation_nor_ascension).is_workday(both) is True
+
+
+def test_an_adjusted_calendar_counts_dated_days_before_yearly_ones_and_keeps_weekends() -> None:
+    """A date comes before a day of every year: with 12-24 a holiday every year and 2024-12-24 a
+    workday, Christmas Eve 2024 (a Tuesday) is worked and 2025's is not. A holiday removed
+    (`not_holidays`) that falls on a weekend stays a weekend day; a weekend day listed in
+    `workdays` is worked; 29 February of every year is a day of leap years only."""
+    cal = _adjusted(
+        country="NL",
+        holidays=["12-24", "02-29"],
+        not_holidays=["12-26"],
+        workdays=[date(2024, 12, 24), {"date": "2024-10-12", "name": "make-up Saturday"}],
+    )
+    assert [cal.is_workday(d) for d in (date(2024, 12, 24), date(2025, 12, 24))] == [True, False]
+    # Second Day of Christmas: a Thursday in 2024 (worked), a Saturday in 2021 (the weekend)
+    assert [cal.is_workday(d) for d in (date(2024, 12, 26), date(2021, 12, 26))] == [True, False]
+    assert cal.is_workday(date(2024, 10, 12)) is True and cal.is_workday(date(2024, 10, 19)) is False
+    assert cal.is_workday(date(2024, 2, 29)) is False and cal.is_workday(date(2023, 2, 28)) is True
+
+
+def test_a_listed_day_does_not_make_an_uncovered_year_covered() -> None:
+    """The covered years of an adjusted calendar are its country's: a day listed in a year the
+    calendar has no holidays for (a Saturday worked, a day off of the office) makes no workday
+    count in it, which still raises the calendar's error naming the year; a listed day of a
+    covered year counts."""
+    cn = get_calendar("CN")
+    year = _first_uncovered_after(cn, 2025)
+    cal = _adjusted(country="CN", holidays=[f"{year - 1}-12-31", f"{year}-01-05"], workdays=[f"{year}-01-03"])
+    assert cal.covers(year) is False and cal.coverage() == cn.coverage()
+    assert cal.is_workday(date(year - 1, 12, 31)) is False
+    for day in (date(year, 1, 3), date(year, 1, 5), date(year, 1, 6)):
+        with pytest.raises(CalendarError, match=f"no holiday data for {year}"):
+            cal.is_workday(day)
+
+
+def test_an_adjusted_calendar_made_in_python_is_refused_by_the_check_where_a_file_would_be() -> None:
+    """A rule set made in Python is not loaded from a file: a day in two lists of its adjusted
+    calendar, or a holiday's name its country never gives, is refused when it is checked
+    (`RuleSetError`, the problem at the entry's pointer under `<rules>`), as loading a file
+    refuses it."""
+    from govrules import check
+    from govrules.errors import RuleSetError
+    from govrules.model import Organisation, RuleSet
+
+    org = Organisation.model_validate({"id": "o", "actors": [{"id": "a"}]})
+    rule = {"id": "r", "kind": "forbidden", "clause": "c", "action": "x"}
+    for calendar, said in (
+        (
+            {"country": "NL", "holidays": ["05-05"], "workdays": ["05-05"]},
+            "<rules>: /calendar/workdays/0 expected a day in one list only",
+        ),
+        (
+            {"country": "NL", "not_holidays": [{"name": "Goede Vrijdag"}]},
+            "got 'Goede Vrijdag'; did you mean 'Good Friday'?",
+        ),
+    ):
+        rules = RuleSet.model_validate(
+            {"id": "t", "title": "t", "timezone": "UTC", "calendar": calendar, "rules": [rule]}
+        )
+        with pytest.raises(RuleSetError, match=re.escape(said)):
+            check(rules, org, [], start=date(2024, 1, 1), end=date(2025, 1, 1))

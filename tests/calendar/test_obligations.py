@@ -1287,3 +1287,70 @@ def test_a_day_the_zone_skips_is_owed_nothing() -> None:
         )
         windows = {o.period: _window(o) for o in _expand(weekly, OFFICE, date(2011, 12, 23), date(2012, 1, 5))}
         assert windows[week] == (day, day)
+
+
+DECISION = {
+    "id": "decision-term",
+    "kind": "triggered",
+    "clause": "Wabo 3.9(1)",
+    "trigger": {"action": "received"},
+    "steps": [{"action": "decision", "within": "8 weeks", "roll": "next-workday"}],
+}
+"""A decision 8 weeks after receipt, rolled to the next workday."""
+ATW_CALENDAR = {
+    "country": "NL",
+    "holidays": [{"date": "05-05", "name": "Bevrijdingsdag"}],
+    "not_holidays": [{"name": "Good Friday"}],
+}
+"""The Dutch calendar as the Algemene termijnenwet counts it: 5 May every year, not Good Friday."""
+
+
+@pytest.mark.parametrize(
+    ("calendar", "statuses"),
+    [
+        ("NL", [("r2", "met", date(2011, 4, 26)), ("r1", "late-response", date(2011, 5, 5))]),
+        (ATW_CALENDAR, [("r2", "late-response", date(2011, 4, 22)), ("r1", "met", date(2011, 5, 6))]),
+    ],
+)
+def test_a_deadline_rolls_over_a_holiday_the_rule_set_adds_and_not_over_one_it_removes(
+    calendar: Any, statuses: list[tuple[str, str, date]]
+) -> None:
+    """8 weeks from a receipt of 10 March 2011 end on Thursday 5 May, which the `NL` calendar
+    of the `holidays` package counts as a workday that year: a decision of 6 May is late. Under
+    the calendar adjusted as the Algemene termijnenwet counts (5 May every year), the deadline
+    rolls to Friday 6 May and that decision is in time. 8 weeks from 25 February end on Good
+    Friday, 22 April, which `NL` counts as a holiday (rolled past Easter Monday to Tuesday 26
+    April: a decision of 25 April is in time); the adjusted calendar removes it, so the deadline
+    is that Friday and the decision late."""
+    from govrules import check
+    from govrules.events import Event
+
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    rules = RuleSet.model_validate(
+        {"id": "t", "title": "t", "timezone": "Europe/Amsterdam", "calendar": calendar, "rules": [DECISION]}
+    )
+    org = _org({"id": "desk"})
+
+    def event(eid: str, month: int, day: int, action: str, **kw: Any) -> Event:
+        return Event(id=eid, time=datetime(2011, month, day, 10, tzinfo=amsterdam), actor="desk", action=action, **kw)
+
+    log = [
+        event("r1", 3, 10, "received"),
+        event("d1", 5, 6, "decision", ref="r1"),
+        event("r2", 2, 25, "received"),
+        event("d2", 4, 25, "decision", ref="r2"),
+    ]
+    report = check(rules, org, log, start=date(2011, 1, 1), end=date(2012, 1, 1))
+    assert [(o.period, o.status, o.due.date()) for o in report.outcomes] == statuses
+
+
+def test_a_holiday_the_rule_set_removes_is_counted_as_a_workday() -> None:
+    """A report due 3 workdays after Thursday 21 April 2011: `NL` skips Good Friday and Easter
+    Monday and ends on Thursday the 28th; the calendar adjusted to remove Good Friday counts it,
+    and ends on Wednesday the 27th."""
+    dues = []
+    for calendar in ("NL", ATW_CALENDAR):
+        rules = _rules({"id": "r", "who": "office", "every": "day", "due_after": "3 workdays"}, calendar=calendar)
+        [o] = _expand(rules, OFFICE, date(2011, 4, 21), date(2011, 4, 22))
+        dues.append(o.due.date())
+    assert dues == [date(2011, 4, 28), date(2011, 4, 27)]

@@ -294,7 +294,8 @@ def _fitting_org(rule_set: dict[str, Any]) -> tuple[dict[str, Any], list[str], l
             for actor in actors
         ],
     }
-    calendars = sorted(found["calendar"] - {rule_set.get("calendar")})
+    business = rule_set.get("calendar")  # the business-day calendar: a name, or a mapping adjusting one
+    calendars = sorted(found["calendar"] - ({business} if isinstance(business, str) else set()))
     if calendars:
         org["calendars"] = {
             c: [{"id": f"{c}-{y}", "start": f"{y}-01-15", "end": f"{y}-06-30"} for y in (2023, 2024, 2025)]
