@@ -311,3 +311,28 @@ def test_a_header_split_on_the_wrong_delimiter_says_the_right_one_first(tmp_path
         "请在映射文件中写 delimiter: ';' [delimiter]",
     )
     assert not ENGLISH_SENTENCE.search(err), err
+
+
+def test_a_year_the_business_day_calendar_does_not_cover_is_said_in_the_language_asked(tmp_path: Path) -> None:
+    """A report due 3 workdays after January 2000, on the CN calendar, which covers the years from
+    2001: the check stops (exit 2) saying the year lies before those the calendar covers and to
+    narrow the audit range, in English or in Chinese, and not to install a newer package."""
+    rules = RULES.replace("rules:\n", "calendar: CN\nrules:\n").replace(
+        "every: month}", "every: month, due_after: 3 workdays}"
+    )
+    (tmp_path / "rules.yaml").write_text(rules, encoding="utf-8")
+    (tmp_path / "org.yaml").write_text(ORG, encoding="utf-8")
+    (tmp_path / "events.csv").write_text(GOOD.replace("2024-", "2000-"), encoding="utf-8")
+    said = {}
+    for lang in ("en", "zh"):
+        argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml")]
+        argv += ["--events", str(tmp_path / "events.csv"), "--from", "2000-01-01", "--to", "2000-01-31", "--lang", lang]
+        err = io.StringIO()
+        assert run(argv, io.StringIO(), err) == 2
+        said[lang] = err.getvalue()
+    assert said["en"].startswith(
+        "error: business-day calendar 'CN' has no holiday data for 2000, before the years it covers (2001-"
+    )
+    assert "narrow the audit range to the years it covers" in said["en"] and "newer" not in said["en"]
+    assert said["zh"].startswith("错误:工作日日历 'CN' 没有 2000 年的节假日数据,该年早于其覆盖的年份(2001-")
+    assert not ENGLISH_SENTENCE.search(said["zh"]), said["zh"]

@@ -15,13 +15,35 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from govrules import check
-from govrules.model import Organisation, PrerequisiteRule, RecurringRule, Rule, RuleSet, TriggeredRule, Window
+from govrules.model import (
+    AdjustedCalendar,
+    CalendarDay,
+    Organisation,
+    PrerequisiteRule,
+    RecurringRule,
+    Rule,
+    RuleSet,
+    TriggeredRule,
+    Window,
+)
 from govrules.testing import Audit, GeneratedLog, audits, from_rule_set
 
 from .conftest import SETTINGS, assert_exact
 
-CALENDARS = ("weekends", "NL", "US", "IT")
-"""Calendars with holidays for every year `audits` audits (2020 to 2027)."""
+CALENDARS: tuple[str | AdjustedCalendar, ...] = (
+    "weekends",
+    "NL",
+    "US",
+    "IT",
+    AdjustedCalendar(
+        country="NL",
+        holidays=[CalendarDay(date="05-05", name="Bevrijdingsdag"), CalendarDay(date="12-24")],
+        not_holidays=[CalendarDay(name="Good Friday")],
+        workdays=[CalendarDay(date=date(2024, 10, 12))],
+    ),
+)
+"""Calendars with holidays for every year `audits` audits (2020 to 2027), one adjusted as the
+Algemene termijnenwet counts, with a closing day of its own and a Saturday worked."""
 
 DUE_IN_WORKDAYS = {"month": "7 workdays", "quarter": "28 workdays", "half-year": "40 workdays", "year": "60 workdays"}
 """A `due_after` in workdays about as long as the one in days `audits` draws for each grain."""
