@@ -1280,7 +1280,8 @@ def _timing_problems(rules: RuleSet, smap: SourceMap) -> list[Problem]:
     A deadline counted in hours or minutes is elapsed time: rolling it to a workday has no
     meaning (`bad-roll`), and a rolling interval, counted in calendar days, cannot be one
     (`bad-rule`); nor can a prerequisite's ``lookback`` end before its ``min_age`` is reached
-    (`bad-rule`: no approval would do). A ``month``/``days`` window must have a day in every period of its rule
+    (`bad-rule`: no approval would do), and its ``roll`` rolls its lookback, so it needs one
+    (`bad-roll`). A ``month``/``days`` window must have a day in every period of its rule
     (`bad-window`; see `window_misses`).
     """
     problems: list[Problem] = []
