@@ -1647,7 +1647,9 @@ def _chains(
             notice: Event | None = None
             prescribed, latest = due, due
             if step.extension is not None:
-                latest, _ = _due_or_soonest(ctx, due, step.extension.within, False)
+                latest, _, notice_unsure = _due_or_bound(ctx, due, step.extension.within, False)
+                if notice_unsure is not None:
+                    raise notice_unsure  # which notice is in time needs the year
                 notice = notices.first(index, trig, links, scope, by, step.same, latest)
             if notice is None:
                 chosen = responses[index].choose(trig, links, scope, candidate, fits, due)
