@@ -400,3 +400,39 @@ def test_a_log_read_in_the_wrong_encoding_is_exit_2(encoding: str) -> None:
     assert (code, out) == (2, "")
     assert err.startswith(f"error: {EX / 'events-2024.csv'}: the log does not read in its text encoding")
     assert err.rstrip().endswith("(--encoding) [bad-encoding]")
+
+
+def test_validate_and_check_refuse_a_condition_yaml_1_1_reads_as_a_number_or_false(tmp_path: Path) -> None:
+    """``where: {signed: no}`` held of a log's ``false`` and ``where: {code: 010}`` of its ``8``
+    (YAML 1.1 reads them so) while ``validate`` said ok: both commands refuse the rule set now,
+    at each value's line, asking for it quoted; quoted, they hold of the log's ``no`` and ``010``."""
+    rules = tmp_path / "rules.yaml"
+    rule = "  - {id: %s, kind: forbidden, clause: x, action: act, where: {%s}}\n"
+    head = "id: yn\ntitle: yn\ntimezone: Europe/Amsterdam\nrules:\n"
+    rules.write_text(head + rule % ("f", "signed: no") + rule % ("g", "code: 010"), "utf-8")
+    org = tmp_path / "org.yaml"
+    org.write_text("id: town\nname: Town\ntimezone: Europe/Amsterdam\nactors:\n  - {id: Resource01}\n", "utf-8")
+    log = tmp_path / "events.csv"
+    log.write_text(
+        "id,time,actor,action,signed,code\n"
+        "e1,2011-10-01T10:00+02:00,Resource01,act,no,010\n"
+        "e2,2011-10-01T10:00+02:00,Resource01,act,false,10\n"
+        "e3,2011-10-01T10:00+02:00,Resource01,act,x,8\n",
+        "utf-8",
+    )
+    code, out, err = _run("validate", str(rules), str(org))
+    assert code == 2
+    assert err.splitlines() == [
+        f"error: {rules}:5:62: /rules/0/where/signed YAML 1.1 reads the unquoted no as false;"
+        " write it quoted ('no') for the text, or write false [ambiguous-value]",
+        f"error: {rules}:6:62: /rules/1/where/code YAML 1.1 reads the unquoted 010 as the number 8;"
+        " write it quoted ('010') for the text, or write 8 [ambiguous-value]",
+    ]
+    argv = ["check", str(rules), "--org", str(org), "--events", str(log), "--from", "2011-10-01", "--to", "2011-10-31"]
+    code, out, err = _run(*argv, "--format", "json")
+    assert (code, out) == (2, "") and "[ambiguous-value]" in err
+    rules.write_text(head + rule % ("f", "signed: 'no'") + rule % ("g", "code: '010'"), "utf-8")
+    code, out, _ = _run(*argv, "--format", "json")
+    report = json.loads(out)
+    assert code == 1
+    assert sorted((f["rule"], *f["evidence"]) for f in report["findings"]) == [("f", "e1"), ("g", "e1")]

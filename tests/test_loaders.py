@@ -375,6 +375,97 @@ class TestNumbersForText:
         assert (problem.pointer, problem.code) == ("/rules/0/every", "wrong-type")
         assert problem.message.endswith("or a mapping, got 2024")
 
+    def test_a_value_only_yaml_1_1_reads_as_a_number_or_true_false_is_refused(self) -> None:
+        """Unquoted, YAML 1.1 reads ``010`` as octal 8, ``0x1A`` as 26, ``1:30`` as 90 (base 60),
+        ``1_000`` as 1000 and ``no``, ``Yes``, ``on``, ``OFF`` as true or false: a condition of
+        ``where`` would hold of a log's ``8`` or ``false``, and a count be another number. Each is
+        refused at its line, asking for it quoted or written as read, where a field that takes
+        no such value would have taken it silently (a count, a pair rule's ``counterpart``)."""
+        text = HEAD + (
+            "rules:\n"
+            "  - {id: f, kind: forbidden, clause: x, action: act, where: {signed: no, code: 010}}\n"
+            "  - {id: g, kind: forbidden, clause: x, action: act,\n"
+            "     where: {hex: 0x1A, span: 1:30, n: 1_000, k: [Yes, on, OFF, 1_000.5]}}\n"
+            "  - {id: h, kind: recurring, clause: x, who: b, action: act, every: month, min: 010}\n"
+        )
+        with pytest.raises(RuleSetError) as info:
+            load_rules(text.encode(), file="r.yaml")
+        problems = info.value.problems
+        assert [(p.line, p.pointer, p.code) for p in problems] == [
+            (5, "/rules/0/where/signed", "ambiguous-value"),
+            (5, "/rules/0/where/code", "ambiguous-value"),
+            (7, "/rules/1/where/hex", "ambiguous-value"),
+            (7, "/rules/1/where/span", "ambiguous-value"),
+            (7, "/rules/1/where/n", "ambiguous-value"),
+            (7, "/rules/1/where/k/0", "ambiguous-value"),
+            (7, "/rules/1/where/k/1", "ambiguous-value"),
+            (7, "/rules/1/where/k/2", "ambiguous-value"),
+            (7, "/rules/1/where/k/3", "ambiguous-value"),
+            (8, "/rules/2/min", "ambiguous-value"),
+        ]
+        said = {
+            p.pointer.rsplit("/", 2)[-1] if "/k/" in p.pointer else p.pointer.rsplit("/", 1)[-1]: str(p.message)
+            for p in problems
+        }
+        assert (
+            said["signed"]
+            == "YAML 1.1 reads the unquoted no as false; write it quoted ('no') for the text, or write false"
+        )
+        assert (
+            said["code"]
+            == "YAML 1.1 reads the unquoted 010 as the number 8; write it quoted ('010') for the text, or write 8"
+        )
+        assert said["span"].startswith("YAML 1.1 reads the unquoted 1:30 as the number 90;")
+        assert said["min"].endswith("write it quoted ('010') for the text, or write 8")
+
+    def test_true_false_decimal_numbers_and_dates_in_where_read_as_written(self) -> None:
+        """``true``/``false`` (in three cases) and numbers in decimal digits read alike in YAML 1.1
+        and 1.2, so they are taken; ``y`` and ``n`` are text in both; a date is kept as the text
+        written, so a condition on a day holds of a log's text of that day."""
+        text = HEAD + (
+            "rules:\n"
+            "  - {id: f, kind: forbidden, clause: x, action: act,\n"
+            "     where: {a: true, b: False, c: 10, d: -3, e: 1.5, f: +5, g: 1.0e+3, h: 2011-10-01, i: '010', j: n}}\n"
+        )
+        (rule,) = load_rules(text.encode(), file="r.yaml").rules
+        assert isinstance(rule, ForbiddenRule)
+        assert rule.where == {
+            "a": True, "b": False, "c": 10, "d": -3, "e": 1.5, "f": 5, "g": 1000.0, "h": "2011-10-01", "i": "010",
+            "j": "n",
+        }  # fmt: skip
+
+    def test_an_organisation_refuses_a_value_only_yaml_1_1_reads_as_a_number_or_true_false(self) -> None:
+        """In an organisation too: an actor's id ``010`` is asked for quoted as any number is,
+        and an unquoted ``no`` where true or false is taken is refused, not read as false."""
+        text = (
+            "id: o\nactors:\n  - {id: 010}\n  - {id: b, name: {en: B, zh: 乙}, roles: [{role: r, from: 2024-01-01}]}\n"
+        )
+        with pytest.raises(OrganisationError) as info:
+            load_org(text.encode(), file="o.yaml")
+        assert [(p.pointer, p.code, str(p.message)) for p in info.value.problems] == [
+            ("/actors/0/id", "wrong-type", "expected a string; write it quoted: '010'"),
+        ]
+
+    def test_a_map_files_value_read_as_a_number_or_true_false_is_asked_for_quoted(self) -> None:
+        """A map file's column is text: one written unquoted as ``no`` or ``010`` is refused
+        asking for it quoted, as written."""
+        with pytest.raises(LoadError) as info:
+            load_map_file(b"fields:\n  actor: no\n", file="m.map.yaml")
+        (problem,) = info.value.problems
+        assert (problem.line, problem.pointer, problem.code) == (2, "/fields/actor", "wrong-type")
+        assert str(problem.message) == "expected a non-empty text, got False; write it quoted: 'no'"
+        assert problem.message.said("zh") == "应为非空文本,实为False;请加引号写作 'no'"  # type: ignore[attr-defined]
+
+    def test_an_unquoted_infinity_is_asked_for_quoted_as_text(self) -> None:
+        """``.inf`` and ``.nan`` are no finite numbers; written unquoted, the problem says how the text is written."""
+        text = HEAD + "rules:\n  - {id: f, kind: forbidden, clause: x, action: act, where: {x: .inf}}\n"
+        assert _problems(text) == [(5, 62, "/rules/0/where/x", "bad-number")]
+        with pytest.raises(RuleSetError) as info:
+            load_rules(text.encode(), file="r.yaml")
+        assert str(info.value.problems[0].message) == (
+            "expected a finite number, got '.inf'; write it quoted ('.inf') for the text"
+        )
+
 
 class TestDurationsInRules:
     def test_attribute_and_schema_keys_are_not_durations(self) -> None:

@@ -95,7 +95,9 @@ class SourceMap:
     false, as the file writes it (``1.10``, ``01``, ``no``), which a problem asking for text
     shows quoted. ``after_comma`` holds the pointers of keys of a ``{...}`` mapping written without
     a colon of their own after unquoted text on their line (``{words: 应当报告, 并存档}``): most
-    likely text a comma ended.
+    likely text a comma ended. ``yaml11`` holds the unquoted values YAML 1.1 alone reads as a
+    number or as true or false (`yaml11_reading`), by pointer, which a rule set and an
+    organisation refuse.
     """
 
     file: str
@@ -103,6 +105,7 @@ class SourceMap:
     unusable: set[str] = field(default_factory=set)
     written: dict[str, str] = field(default_factory=dict)
     after_comma: set[str] = field(default_factory=set)
+    yaml11: dict[str, Any] = field(default_factory=dict)
 
     def locate(self, pointer: str) -> tuple[int | None, int | None]:
         """The (line, column) of ``pointer``, or of its nearest ancestor that has one."""
@@ -150,6 +153,25 @@ _SCALAR_TAGS = {
 
 def _finite(value: Any) -> bool:
     return not isinstance(value, float) or math.isfinite(value)
+
+
+_YAML12_BOOL = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
+_YAML12_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_YAML12_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+"""How YAML 1.2 writes true and false, a whole number in decimal digits (no leading ``0``) and
+a number with a fraction or an exponent: the unquoted values both YAML versions read alike."""
+
+
+def yaml11_reading(text: str, value: Any) -> bool:
+    """Whether ``text``, unquoted, is read as ``value`` (a number, true or false) by YAML 1.1
+    alone, the YAML PyYAML reads, where a person reading the file sees other text: ``010`` is
+    octal 8, ``0x1A`` 26, ``0b11`` 3, ``1:30`` 90 (base 60), ``1_000`` 1000, and ``yes``, ``no``,
+    ``on``, ``off`` (in three cases each) true and false. ``true``, ``false`` and numbers in
+    decimal digits are read alike by both."""
+    if isinstance(value, bool):
+        return text not in _YAML12_BOOL
+    pattern = _YAML12_INT if isinstance(value, int) else _YAML12_FLOAT
+    return pattern.fullmatch(text) is None
 
 
 class _Lines:
@@ -239,12 +261,15 @@ class _Converter:
                 self.problems.append(self.smap.refuse(pointer, "bad-number", _too_long(node.value)))
                 return None
             if not _finite(value):
+                hint = "" if node.style else f"; write it quoted ('{node.value}') for the text"  # .inf, .nan
                 self.problems.append(
-                    self.smap.refuse(pointer, "bad-number", f"expected a finite number, got {node.value!r}")
+                    self.smap.refuse(pointer, "bad-number", f"expected a finite number, got {node.value!r}{hint}")
                 )
                 return None
             if isinstance(value, int | float):  # and bool: the text YAML's reading loses (1.10, 01, no)
                 self.smap.written[pointer] = node.value
+                if not node.style and yaml11_reading(node.value, value):  # plain: None, or "" (libyaml)
+                    self.smap.yaml11[pointer] = value
             return value
         if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
             self.problems.append(
@@ -929,7 +954,36 @@ def _as_text(issue: _Issue, smap: SourceMap | None) -> str | None:
     written = None if smap is None else smap.written.get(issue.pointer())
     if smap is None or written is None or not isinstance(issue.found, int | float):
         return None
+    return _quoted(smap, written)
+
+
+def _quoted(smap: SourceMap, written: str) -> str:
+    """``written`` (a number or true/false as the file writes it) quoted as text in the file's
+    language: ``'1.10'``, or ``"1.10"`` in JSON."""
     return json.dumps(written) if smap.file.lower().endswith(".json") else f"'{written}'"
+
+
+def _truth(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else repr(value)
+
+
+def ambiguous_values(smap: SourceMap, *, said: Collection[str] = (), under: str = "") -> list[Problem]:
+    """A problem at each unquoted value only YAML 1.1 reads as a number or true/false
+    (`yaml11_reading`), at or under the pointer ``under``, where none is ``said`` (a text field's
+    own "write it quoted") already: accepted, it would be a number or true/false the file does
+    not show (`where: {code: 010}` holding of a log's 8, `min: 010` asking 8)."""
+    problems = []
+    for pointer, value in smap.yaml11.items():
+        if pointer in said or smap.covers(pointer) or not (pointer + "/").startswith(under + "/"):
+            continue
+        text = smap.written[pointer]
+        what = _truth(value) if isinstance(value, bool) else f"the number {_truth(value)}"
+        message = (
+            f"YAML 1.1 reads the unquoted {text} as {what}; write it quoted ({_quoted(smap, text)}) for the text, "
+            f"or write {_truth(value)}"
+        )
+        problems.append(smap.problem(pointer, "ambiguous-value", message))
+    return problems
 
 
 def _code_and_message(
@@ -1925,7 +1979,9 @@ def _load(
         obj = cls.model_validate(data)
     except ValidationError as exc:
         problems.extend(_problems_from_validation(exc, data, smap))
+        problems += ambiguous_values(smap, said={p.pointer for p in problems})
         raise error(sorted(problems, key=_position_key)) from None
+    problems += ambiguous_values(smap)
     if problems:
         raise error(sorted(problems, key=_position_key))
     obj._source = smap  # type: ignore[attr-defined]
@@ -2079,7 +2135,12 @@ def load_map_file(source: str | os.PathLike[str] | bytes, *, file: str | None = 
         for name_, text in value.items():
             if not isinstance(text, str) or not text:
                 pointer = f"/{key}/{pointer_step(str(name_))}"
-                raise LoadError([smap.problem(pointer, "wrong-type", Wording("map-not-text", got=_describe(text)))])
+                why = Wording("map-not-text", got=_describe(text))
+                if pointer in smap.written:  # a number or true/false, as YAML read it (`no`, `010`)
+                    why = Wording(
+                        "map-not-text-quote", got=_describe(text), quoted=_quoted(smap, smap.written[pointer])
+                    )
+                raise LoadError([smap.problem(pointer, "wrong-type", why)])
         texts[key] = {str(k): v for k, v in value.items()}
     for event_field, column in texts["fields"].items():  # a problem of one field, said at its line
         try:

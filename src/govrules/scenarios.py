@@ -63,7 +63,16 @@ from govrules.events import (
     read_events,
 )
 from govrules.findings import Finding, FindingCode, Outcome, Report, Severity, Status
-from govrules.loaders import SourceMap, load_map_file, load_org, load_rules, meant_key, parse_document, pointer_step
+from govrules.loaders import (
+    SourceMap,
+    ambiguous_values,
+    load_map_file,
+    load_org,
+    load_rules,
+    meant_key,
+    parse_document,
+    pointer_step,
+)
 from govrules.messages import LANGUAGES, Reason, openable
 from govrules.model import Organisation, RuleSet
 from govrules.obligations import LAST_RANGE_END, range_too_long, zone_of
@@ -500,6 +509,7 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap, problems: _Prob
         except ValueError as exc:
             problems.add("/map", str(exc))
     if isinstance(events, list):  # a record that is no mapping is read, and rejected, as a log's is
+        problems.loaded.extend(ambiguous_values(smap, under="/events"))  # `code: 010` is no log's 8
         if encoding is not None:  # a map file's is its export's, kept for the map's sake: not refused
             problems.add(
                 "/encoding",

@@ -328,11 +328,12 @@ def test_inline_events_are_read_through_the_map_and_refuse_an_encoding(tmp_path:
 
 def test_an_inline_event_field_holding_true_or_a_mapping_is_rejected_as_in_a_json_log(tmp_path: Path) -> None:
     """An inline event is read as a record of a JSON log is: an event field holding true/false
-    (YAML's ``yes`` too) or a mapping is no text, and its record is rejected saying so, where it
-    was read as the text ``True`` or ``{'a': 1}``; a day written unquoted is still its text."""
+    or a mapping is no text, and its record is rejected saying so, where it was read as the
+    text ``True`` or ``{'a': 1}``; a day written unquoted is still its text. (YAML 1.1's ``yes``
+    is refused with the scenario, asking for it quoted.)"""
     records = [
         "{id: d1, time: 2024-12-20, actor: branch-1, action: ideology-report, recipient: central-party-branch}",
-        "{id: d2, time: '2024-12-20T10:00:00+08:00', actor: branch-2, action: ideology-report, ref: yes}",
+        "{id: d2, time: '2024-12-20T10:00:00+08:00', actor: branch-2, action: ideology-report, ref: true}",
         "{id: d3, time: '2024-12-20T10:00:00+08:00', actor: {a: 1}, action: ideology-report}",
     ]
     text = SCENARIO.replace("FINDINGS", "[]")
@@ -491,7 +492,7 @@ def test_what_the_check_finds_in_an_inline_document_is_said_in_the_scenario(
 def test_text_an_inline_document_writes_as_a_number_is_asked_for_as_written(tmp_path: Path) -> None:
     """An inline rule set's 'clause: 1.10' is asked for quoted as the scenario writes it, not as
     the copy the loader reads would (1.1); numbers and true/false that are data stay what they
-    were (a 'where' on 1.10 is on the number 1.1, on 'no' on false)."""
+    were (a 'where' on 1.10 is on the number 1.1, on 'false' on false)."""
     path = tmp_path / "inl.scenario.yaml"
     path.write_text(INLINE.replace("id: m\n", "id: 01\n").replace("clause: C", "clause: 1.10"), "utf-8")
     with pytest.raises(LoadError) as info:
@@ -500,11 +501,34 @@ def test_text_an_inline_document_writes_as_a_number_is_asked_for_as_written(tmp_
         (7, "/rules/rules/0/id", "wrong-type", "expected a string; write it quoted: '01'"),
         (9, "/rules/rules/0/clause", "wrong-type", "expected a string; write it quoted: '1.10'"),
     ]
-    written = INLINE.replace("brnch}", "branch}").replace("action: x\n", "action: x\n      where: {n: 1.10, ok: no}\n")
+    written = INLINE.replace("brnch}", "branch}").replace(
+        "action: x\n", "action: x\n      where: {n: 1.10, ok: false}\n"
+    )
     path.write_text(written.replace("rule: nosuch", "rule: m"), "utf-8")
     (rule,) = load_scenario(path).rules.rules
     assert isinstance(rule, RecurringRule)
     assert rule.where == {"n": 1.1, "ok": False}
+
+
+def test_a_value_yaml_1_1_alone_reads_as_a_number_or_false_is_refused_in_a_scenario(tmp_path: Path) -> None:
+    """An inline rule set's 'where: {ok: no, code: 010}' is refused at the scenario's lines, as in
+    a rule file, and so is an inline event's attribute 'signed: no' (YAML 1.1's false, where
+    the log a scenario stands for holds the text), each asking for the value quoted."""
+    path = tmp_path / "inl.scenario.yaml"
+    written = INLINE.replace("brnch}", "branch}").replace("rule: nosuch", "rule: m")
+    written = written.replace("action: x\n", "action: x\n      where: {ok: no, code: 010}\n", 1)
+    written = written.replace("action: x}", "action: x, attributes: {signed: no}}")
+    path.write_text(written, "utf-8")
+    with pytest.raises(LoadError) as info:
+        load_scenario(path)
+    assert [(p.line, p.pointer, p.code) for p in info.value.problems] == [
+        (12, "/rules/rules/0/where/ok", "ambiguous-value"),
+        (12, "/rules/rules/0/where/code", "ambiguous-value"),
+        (22, "/events/0/attributes/signed", "ambiguous-value"),
+    ]
+    assert str(info.value.problems[2].message) == (
+        "YAML 1.1 reads the unquoted no as false; write it quoted ('no') for the text, or write false"
+    )
 
 
 def test_plugin_collects_scenarios(pytester: pytest.Pytester) -> None:
