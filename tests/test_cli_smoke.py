@@ -436,3 +436,59 @@ def test_validate_and_check_refuse_a_condition_yaml_1_1_reads_as_a_number_or_fal
     report = json.loads(out)
     assert code == 1
     assert sorted((f["rule"], *f["evidence"]) for f in report["findings"]) == [("f", "e1"), ("g", "e1")]
+
+
+def test_validate_says_a_scenario_is_one_and_which_command_runs_it(tmp_path: Path) -> None:
+    """A scenario file given to ``validate`` was read as a rule set ("/id expected the key 'id'",
+    "/name ... did you mean 'title'?"): it is said to be a scenario, with the command that runs
+    it, exit 2; the other files given are validated as before."""
+    scenario = tmp_path / "x.scenario.yaml"
+    scenario.write_text(
+        "name: december\nrules: rules.yaml\norg: org.yaml\nevents: events.csv\n"
+        "range: {from: 2024-12-01, to: 2024-12-31}\nexpect: {findings: []}\n",
+        "utf-8",
+    )
+    code, out, err = _run("validate", str(scenario), str(EX / "rules.yaml"))
+    assert code == 2
+    assert err.splitlines() == [
+        f"error: {scenario}: expected a rule set, an organisation or a map file, found a scenario:"
+        " govrules test runs it [wrong-document]"
+    ]
+    assert out.splitlines() == [f"{EX / 'rules.yaml'}: ok (rule set school-ideology, 108 rules)"]
+
+
+@pytest.mark.parametrize(
+    ("rules", "org", "map_file", "said"),
+    [
+        ("org.yaml", "org.yaml", "office-export.map.yaml", "org.yaml: expected a rule set (RULES), found an organisation: give it as --org"),
+        ("rules.yaml", "rules.yaml", "office-export.map.yaml", "rules.yaml: expected an organisation (--org), found a rule set: give it as RULES"),
+        ("rules.yaml", "org.yaml", "org.yaml", "org.yaml: expected a map file (--map-file), found an organisation: give it as --org"),
+        ("office-export.map.yaml", "org.yaml", "office-export.map.yaml", "office-export.map.yaml: expected a rule set (RULES), found a map file: give it as --map-file"),
+        ("december.scenario.yaml", "org.yaml", "office-export.map.yaml", "december.scenario.yaml: expected a rule set (RULES), found a scenario: govrules test runs it"),
+    ],
+)  # fmt: skip
+def test_a_file_of_another_kind_given_as_rules_org_or_map_file_is_said_to_be_that_kind(
+    tmp_path: Path, rules: str, org: str, map_file: str, said: str
+) -> None:
+    """``check`` given an organisation as RULES (or a rule set as --org, a scenario as RULES...)
+    listed every key the file lacks or holds for the kind it is not; it says what the file is
+    and where it goes, exit 2, in the language asked."""
+    for name in ("rules.yaml", "org.yaml", "office-export.map.yaml"):
+        (tmp_path / name).write_bytes((EX / name).read_bytes())
+    (tmp_path / "december.scenario.yaml").write_text(
+        "rules: rules.yaml\norg: org.yaml\nevents: events.csv\nrange: {from: 2024-12-01, to: 2024-12-31}\n"
+        "expect: {findings: []}\n",
+        "utf-8",
+    )
+    argv = ["check", str(tmp_path / rules), "--org", str(tmp_path / org), "--events", str(EX / "events-2024.csv")]
+    argv += ["--map-file", str(tmp_path / map_file), "--from", "2024-01-01", "--to", "2024-12-31"]
+    code, out, err = _run(*argv)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [f"error: {tmp_path}/{said} [wrong-document]"]
+    if rules == "org.yaml":
+        _, _, err = _run(*argv, "--lang", "zh")
+        assert err.splitlines() == [
+            f"错误:{tmp_path}/org.yaml: 应为规则集(RULES),实为组织文件:请用 --org 给出 [wrong-document]"
+        ]
+        code, out, err = _run("coverage", str(tmp_path / rules))
+        assert (code, out, err.splitlines()) == (2, "", [f"error: {tmp_path}/{said} [wrong-document]"])

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO, get_args
+from typing import Any, BinaryIO, TextIO, TypeVar, get_args
 
 from govrules import schemas
 from govrules.checker import check
@@ -32,6 +32,7 @@ from govrules.findings import Finding, FindingCode, Report
 from govrules.loaders import (
     DEFAULT_LIMITS,
     MapFile,
+    document_kind,
     load_map_file,
     load_org,
     load_rules,
@@ -302,10 +303,37 @@ def _parse_moment(text: str, tz: Any) -> datetime:
         raise _UsageError(Wording("usage-moment-outside", text=text, zone=tz.key)) from None
 
 
+_T = TypeVar("_T")
+
+
+def _loaded(load: Callable[[str], _T], path: str, wanted: str, flag: str) -> _T:
+    """``load(path)``, a document of the kind ``wanted`` (``rules``, ``org``, ``map``) given as
+    ``flag``; where it fails on a document of another kind (an organisation given as RULES, a
+    scenario), the one problem that it is that kind, and what reads it, instead of every key it
+    lacks or holds for the kind it is not.
+
+    Raises:
+        LoadError: ``path`` does not load.
+    """
+    try:
+        return load(path)
+    except LoadError:
+        found = document_kind(path)
+        if found is None or found == wanted:
+            raise
+    expected = Wording("document-as-flag", what=Wording(f"document-{wanted}"), flag=flag)
+    said = Wording(
+        "wrong-document", wanted=expected, found=Wording(f"document-{found}"), use=Wording(f"document-use-{found}")
+    )
+    raise LoadError([Problem(path, None, None, "", "wrong-document", said)])
+
+
 def _field_map(args: argparse.Namespace) -> MapFile:
     """The field map, log format, encoding and delimiter from --map-file and --map."""
     base, fmt, encoding, delimiter = (
-        load_map_file(args.map_file) if args.map_file else MapFile(FieldMap(), None, None, None)
+        _loaded(load_map_file, args.map_file, "map", "--map-file")
+        if args.map_file
+        else MapFile(FieldMap(), None, None, None)
     )
     if args.encoding is not None and not known_encoding(args.encoding):
         raise _UsageError(Wording("usage-encoding", encoding=args.encoding))
@@ -367,8 +395,8 @@ def _default_as_of(end: date, tz: Any, now: datetime) -> datetime:
 
 def _load_pair(args: argparse.Namespace) -> tuple[RuleSet, Organisation]:
     """The rule set and the organisation named by ``args``, checked against each other."""
-    rules = load_rules(args.rules)
-    org = load_org(args.org)
+    rules = _loaded(load_rules, args.rules, "rules", "RULES")
+    org = _loaded(load_org, args.org, "org", "--org")
     require_usable(rules, org)  # before any log is read
     return rules, org
 
@@ -686,6 +714,14 @@ def _validate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if kind == "org":
             given_orgs.append(path)
         try:
+            if kind == "scenario":  # checked as `govrules test` reads it, with its log
+                said = Wording(
+                    "wrong-document",
+                    wanted=Wording("document-validated"),
+                    found=Wording("document-scenario"),
+                    use=Wording("document-use-scenario"),
+                )
+                raise LoadError([Problem(path, None, None, "", "wrong-document", said)])
             if kind == "map":  # checked as --map-file reads it; it goes with no rule set
                 fmap = load_map_file(source, file=path).fmap
                 loaded[path] = f"map file, {_count(len(fmap.fields), 'field')}"
@@ -791,7 +827,7 @@ def coverage_rows(rules: RuleSet) -> list[dict[str, Any]]:
 
 
 def _coverage(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    rules = load_rules(args.rules)
+    rules = _loaded(load_rules, args.rules, "rules", "RULES")
     rows = coverage_rows(rules)
     if args.format == "json":
         stdout.write(json.dumps({"rule_set": rules.id, "clauses": rows}, indent=2, ensure_ascii=False) + "\n")

@@ -2031,8 +2031,15 @@ def load_org(
 
 
 def sniff_kind(source: str | os.PathLike[str] | bytes, *, file: str | None = None) -> str:
-    """``rules``, ``org`` or ``map``: which kind of document a file (or its bytes, named ``file``)
-    holds, by its top-level keys."""
+    """``rules``, ``org``, ``map`` or ``scenario``: which kind of document a file (or its bytes,
+    named ``file``) holds, by its top-level keys (`document_kind`); ``rules`` where they tell none."""
+    return document_kind(source, file=file) or "rules"
+
+
+def document_kind(source: str | os.PathLike[str] | bytes, *, file: str | None = None) -> str | None:
+    """``rules``, ``org``, ``map`` or ``scenario``: which kind of document a file (or its bytes,
+    named ``file``) holds, by its top-level keys; None where it holds no key of any (a file that
+    cannot be read or parsed, or is no mapping)."""
     try:
         if isinstance(source, bytes):
             data, _, _ = parse_document(source, file or "<string>")
@@ -2041,16 +2048,24 @@ def sniff_kind(source: str | os.PathLike[str] | bytes, *, file: str | None = Non
                 Path(openable(os.fspath(source))).read_bytes()[: DEFAULT_LIMITS.max_file_bytes + 1], os.fspath(source)
             )
     except OSError:
-        return "rules"
+        return None
     if not isinstance(data, Mapping):
-        return "rules"
+        return None
     # the kind more of whose own keys the document has (an organisation with a stray `rules: []`
     # is an organisation, with `/rules` an unknown key); where they tie, one with `actors` and
     # without rules written as rules (mappings with a `kind`) is an organisation
     ours = {kind: _own_keys(kind) for kind in ("org", "rules")}
     org, rules = (len(ours[kind].intersection(data)) for kind in ("org", "rules"))
-    if len(set(_MAP_KEYS).intersection(data)) > max(org, rules):  # a map file shares no key with either
+    # a map file shares no key with either; a scenario names its rule set and organisation
+    # (`rules`, `org`) beside keys of its own, one of them (`encoding`) a map file's too
+    mapped = len(set(_MAP_KEYS).intersection(data))
+    scenario = len(set(SCENARIO_KEYS).intersection(data) - ours["org"] - ours["rules"])
+    if mapped > max(org, rules, scenario):
         return "map"
+    if scenario > max(org, rules, mapped):
+        return "scenario"
+    if org == rules == 0:
+        return None
     if org != rules:
         return "org" if org > rules else "rules"
     written = data.get("rules")
@@ -2077,6 +2092,8 @@ def rule_actions(rules: RuleSet) -> set[str]:
 
 
 _MAP_KEYS = ("fields", "lists", "attributes", "time_format", "format", "encoding", "delimiter")
+SCENARIO_KEYS = ("name", "rules", "org", "events", "map", "map_file", "encoding", "range", "as_of", "lang", "expect")
+"""The top-level keys of a scenario file (`govrules.scenarios`)."""
 
 
 class MapFile(NamedTuple):

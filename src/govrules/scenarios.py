@@ -64,6 +64,7 @@ from govrules.events import (
 )
 from govrules.findings import Finding, FindingCode, Outcome, Report, Severity, Status
 from govrules.loaders import (
+    SCENARIO_KEYS,
     SourceMap,
     ambiguous_values,
     load_map_file,
@@ -81,7 +82,7 @@ __all__ = ["Scenario", "ScenarioResult", "load_scenario", "run_scenario"]
 
 _MATCH_FIELDS = ("code", "rule", "actor", "counterpart", "period", "step", "severity", "due", "observed", "evidence")
 _OUTCOME_FIELDS = ("status", "rule", "actor", "counterpart", "period", "step", "due", "observed", "evidence")
-_KEYS = {"name", "rules", "org", "events", "map", "map_file", "encoding", "range", "as_of", "lang", "expect"}
+_KEYS = set(SCENARIO_KEYS)
 
 
 @dataclass(frozen=True)
