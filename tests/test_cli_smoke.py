@@ -492,3 +492,30 @@ def test_a_file_of_another_kind_given_as_rules_org_or_map_file_is_said_to_be_tha
         ]
         code, out, err = _run("coverage", str(tmp_path / rules))
         assert (code, out, err.splitlines()) == (2, "", [f"error: {tmp_path}/{said} [wrong-document]"])
+
+
+def test_an_output_named_for_a_format_the_command_does_not_write_is_refused(tmp_path: Path) -> None:
+    """``obligations --output x.html`` wrote the text table into an .html file, and ``check
+    --output r.csv`` the text report into a .csv: an extension naming a format only the other
+    command writes is refused without --format (exit 2, nothing written, in the language
+    asked); with --format given, the file is written as asked."""
+    calendar = ["obligations", str(EX / "rules.yaml"), "--org", str(EX / "org.yaml"), "--from", "2024-01-01"]
+    calendar += ["--to", "2024-01-31"]
+    for name, named in {"o.html": "html", "o.md": "markdown", "o.xml": "junit", "o.sarif": "sarif"}.items():
+        code, out, err = _run(*calendar, "--output", str(tmp_path / name))
+        assert (code, out, (tmp_path / name).exists()) == (2, "", False), name
+        assert err == (
+            f"error: --output {tmp_path / name}: its extension names the {named} format, which govrules obligations"
+            " does not write: give --format, or a file name ending in one of .csv, .json, .ics\n"
+        )
+    _, _, err = _run(*calendar, "--output", str(tmp_path / "o.html"), "--lang", "zh")
+    assert err.startswith(
+        f"错误:--output {tmp_path / 'o.html'}:其扩展名对应 html 格式,而 govrules obligations 不输出该格式"
+    )
+    code, _, err = _run(*calendar, "--output", str(tmp_path / "o.html"), "--format", "table")
+    assert (code, err) == (0, "")
+    assert (tmp_path / "o.html").read_text("utf-8").startswith("Due ")
+    for name in ("r.csv", "r.ics"):
+        code, out, err = _run(*ARGS, "--output", str(tmp_path / name))
+        assert (code, out, (tmp_path / name).exists()) == (2, "", False), name
+        assert "which govrules check does not write" in err

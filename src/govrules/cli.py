@@ -675,14 +675,28 @@ _FORMATS: dict[str, tuple[str, dict[str, str]]] = {
 def _output_format(command: str, output: str | None) -> str:
     """The format a command writes where ``--format`` is not given: the one its ``--output``'s
     extension names (``report.html``: html; ``audit.sarif.json``: sarif; ``x.junit.xml``: junit),
-    else its default (text, or the obligations' table)."""
+    else its default (text, or the obligations' table).
+
+    Raises:
+        _UsageError: the extension names a format only another command writes (``calendar.html``
+            for ``obligations``, ``report.csv`` for ``check``), which would have been written as
+            the default, text, under that name.
+    """
     default, by_extension = _FORMATS[command]
     if output is None:
         return default
     name = os.path.basename(output).lower()
     if command == "check" and name.endswith(".sarif.json"):
         return "sarif"
-    return by_extension.get(os.path.splitext(name)[1], default)
+    extension = os.path.splitext(name)[1]
+    if extension not in by_extension:
+        named = next((table[extension] for _, table in _FORMATS.values() if extension in table), None)
+        if named is not None:
+            written = ", ".join(dict.fromkeys(by_extension))
+            raise _UsageError(
+                Wording("usage-output-format", output=output, format=named, command=command, extensions=written)
+            )
+    return by_extension.get(extension, default)
 
 
 def _document(path: str) -> str | bytes:
