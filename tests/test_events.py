@@ -2250,7 +2250,7 @@ def test_a_time_format_reads_times_written_otherwise_than_iso_8601(tmp_path: Pat
     assert [r.id for r in read if isinstance(r, Event)] == ["e601"]
     assert (
         cast(Rejected, read[0]).reason
-        == "expected an ISO 8601 time such as 2024-11-28T09:30:00+08:00, got '01.01.2025 10:00'"
+        == "expected an ISO 8601 time such as 2024-11-28T09:30:00+01:00, got '01.01.2025 10:00'"
     )
 
 
@@ -2707,7 +2707,8 @@ def test_a_rejected_records_reason_is_said_in_the_reports_language(tmp_path: Pat
         said[lang] = rejected
     where = f"{log}"
     assert [f.message for f in said["zh"]] == [
-        f"记录 {where}:3 无法读取:应为 ISO 8601 时间(如 2024-11-28T09:30:00+08:00),实为 '2024-09-31 08:40'",
+        f"记录 {where}:3 无法读取:应为 ISO 8601 时间(如 2024-11-28T09:30:00+08:00),实为 '2024-09-31 08:40'"
+        ":日期超出该月范围:2024-09 只有 30 天,没有 31 日",
         f"记录 {where}:4 无法读取:缺少 actor(列 'actor')",
         f"记录 {where}:5 无法读取:事件编号 'e1' 重复(首次见于 {where}:2)",
         f"记录 {where}:6 无法读取:应与表头一样有 4 列,实有 3 列",
@@ -2716,7 +2717,8 @@ def test_a_rejected_records_reason_is_said_in_the_reports_language(tmp_path: Pat
         [f.detail["reason"] for f in said["zh"]]
         == [f.detail["reason"] for f in said["en"]]
         == [
-            "expected an ISO 8601 time such as 2024-11-28T09:30:00+08:00, got '2024-09-31 08:40'",
+            "expected an ISO 8601 time such as 2024-11-28T09:30:00+08:00, got '2024-09-31 08:40':"
+            " day 31 is out of range for the month 2024-09, which has 30 days",
             "missing actor (column 'actor')",
             f"duplicate event id 'e1' (first at {where}:2)",
             "expected 4 columns as in the header, found 3",
@@ -3013,3 +3015,49 @@ def test_an_actor_or_recipient_written_as_a_role_or_a_relation_rejects_its_recor
     )
     assert [e.id for e in read if isinstance(e, Event)][:2] == ["e3", "e4"]
     assert len(read) == len(records)
+
+
+def test_a_bad_time_is_said_with_an_example_at_the_zones_offset_and_the_part_out_of_range(tmp_path: Path) -> None:
+    """A time that does not read gave an example at +08:00 whatever the check's zone, and said
+    nothing of ``2011-02-30`` but that it was no ISO 8601 time: the example is at the offset the
+    zone has then (+01:00 in Europe/Amsterdam, +08:00 in Asia/Shanghai), and a day past its
+    month's end, a month 13, an hour 24, a minute or second 60 is said, in both catalogues."""
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    log = tmp_path / "log.csv"
+    times = ["2011-02-30", "2011-13-01T10:00", "2011-01-01T24:00", "2011-01-01 10:60", "2011-01-01T10:00:60", "bad"]
+    log.write_text("id,time,actor,action\n" + "".join(f"e{i},{t},b1,report\n" for i, t in enumerate(times)), "utf-8")
+    rejected = list(read_events(log, tz=amsterdam))
+    assert all(isinstance(r, Rejected) for r in rejected)
+    said = [cast(Rejected, r).said for r in rejected]
+    assert [(s or {})["key"] for s in said] == ["bad-time-part"] * 5 + ["bad-time"]
+    whys = [(s or {})["values"].get("why") for s in said]
+    assert [w and (w["key"], w["values"]) for w in whys] == [
+        ("time-day", {"day": "30", "year": "2011", "month": "02", "days": 28}),
+        ("time-month", {"month": "13"}),
+        ("time-hour", {"value": "24"}),
+        ("time-minute", {"value": "60"}),
+        ("time-second", {"value": "60"}),
+        None,
+    ]
+    first = cast(Rejected, rejected[0])
+    assert first.reason == (
+        "expected an ISO 8601 time such as 2024-11-28T09:30:00+01:00, got '2011-02-30':"
+        " day 30 is out of range for the month 2011-02, which has 28 days"
+    )
+    assert first.reason_in("zh") == (
+        "应为 ISO 8601 时间(如 2024-11-28T09:30:00+01:00),实为 '2011-02-30':日期超出该月范围:2011-02 只有 28 天,没有 30 日"
+    )
+    assert cast(Rejected, rejected[1]).reason.endswith(": month 13 is out of range (01 to 12)")
+    assert cast(Rejected, rejected[1]).reason_in("zh").endswith(":月份超出范围:没有 13 月(月份为 01 至 12)")
+    assert cast(Rejected, rejected[2]).reason_in("zh").endswith(":小时超出范围:24 不在 00 至 23 之间")
+    assert (
+        cast(Rejected, rejected[5]).reason == "expected an ISO 8601 time such as 2024-11-28T09:30:00+01:00, got 'bad'"
+    )
+    one = tmp_path / "one.csv"
+    one.write_text("id,time,actor,action\ne,bad,b,r\n", "utf-8")
+    [shanghai] = read_events(one, tz=ZoneInfo("Asia/Shanghai"))
+    assert cast(Rejected, shanghai).reason == "expected an ISO 8601 time such as 2024-11-28T09:30:00+08:00, got 'bad'"
+    # a time_format's example is written at the zone's offset too
+    with_offset = FieldMap(time_format="%d/%m/%Y %H:%M %z")
+    [wrong] = read_events(one, tz=amsterdam, fmap=with_offset)
+    assert cast(Rejected, wrong).reason.endswith("such as '28/11/2024 09:30 +0100', got 'bad'")

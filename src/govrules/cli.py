@@ -293,12 +293,17 @@ def _parse_date(text: str, flag: str) -> date:
 
 def _parse_moment(text: str, tz: Any) -> datetime:
     """The audit moment ``--as-of`` names (`govrules.events.parse_audit_moment`)."""
-    from govrules.events import parse_audit_moment
+    from govrules.events import example_time, parse_audit_moment
 
     try:
         return parse_audit_moment(text, tz)
-    except ValueError:
-        raise _UsageError(Wording("usage-moment", text=text)) from None
+    except ValueError as exc:  # a part of its date or time out of range is said (`bad_time`)
+        why = exc.args[0].values.get("why") if exc.args and isinstance(exc.args[0], Reason) else None
+        example = example_time(tz, end_of_day=True)
+        said = Wording("usage-moment", text=text, example=example)
+        raise _UsageError(
+            said if why is None else Wording("usage-moment-part", text=text, example=example, why=why)
+        ) from None
     except OverflowError:
         raise _UsageError(Wording("usage-moment-outside", text=text, zone=tz.key)) from None
 

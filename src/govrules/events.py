@@ -8,6 +8,7 @@ reason), so that a report accounts for every record. Column names are mapped wit
 
 from __future__ import annotations
 
+import calendar
 import codecs
 import contextlib
 import csv
@@ -405,8 +406,49 @@ def parse_time(text: str, tz: ZoneInfo) -> datetime:
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
-        raise ValueError(Reason("bad-time", text=text)) from None
+        raise ValueError(bad_time(text, tz)) from None
     return _placed(value, text, tz) if value.tzinfo is None else value
+
+
+_PARTS = re.compile(r"\s*([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2})(?::([0-9]{2})(?::([0-9]{2}))?)?)?")
+"""The date and time of day an ISO 8601 time starts with, each part in its digits."""
+
+
+def example_time(tz: ZoneInfo, *, end_of_day: bool = False) -> str:
+    """An ISO 8601 time to show as an example, at the offset ``tz`` has then: 09:30 on
+    2024-11-28 (23:59:59 on 2024-12-31 for an audit moment, ``end_of_day``), ``+08:00`` in
+    Asia/Shanghai, ``+01:00`` in Europe/Amsterdam."""
+    wall = datetime(2024, 12, 31, 23, 59, 59) if end_of_day else datetime(2024, 11, 28, 9, 30)  # noqa: DTZ001 - placed in tz
+    return _placed(wall, "", tz).isoformat()
+
+
+def bad_time(text: str, tz: ZoneInfo) -> Reason:
+    """Why ``text`` is no ISO 8601 time (a time of a log, read in ``tz``): the part of its date or
+    time of day out of range where one is (day 30 of February, month 13, hour 24), with an
+    example at the offset of ``tz``."""
+    example = example_time(tz)
+    found = _PARTS.match(text)
+    if found is None:
+        return Reason("bad-time", text=text, example=example)
+    year, month, day, hour, minute, second = (None if part is None else int(part) for part in found.groups())
+    assert year is not None and month is not None and day is not None  # the pattern requires them
+    why: Reason | None = None
+    if not 1 <= month <= 12:
+        why = Reason("time-month", month=found[2])
+    elif not 1 <= day <= (days := calendar.monthrange(max(year, 1), month)[1]):
+        why = Reason("time-day", day=found[3], year=found[1], month=found[2], days=days)
+    else:
+        for value, at, key, top in (
+            (hour, 4, "time-hour", 23),
+            (minute, 5, "time-minute", 59),
+            (second, 6, "time-second", 59),
+        ):
+            if value is not None and value > top:
+                why = Reason(key, value=found[at])
+                break
+    if why is None:
+        return Reason("bad-time", text=text, example=example)
+    return Reason("bad-time-part", text=text, example=example, why=why)
 
 
 def _placed(value: datetime, text: str, tz: ZoneInfo) -> datetime:
@@ -680,7 +722,9 @@ class _Builder:
         self.attribute_names = dict(fmap.attributes)
         self.lists = dict(fmap.lists)
         self.time_format = fmap.time_format  # None: ISO 8601, read by `parse_time` (and in C)
-        self.example_time = None if fmap.time_format is None else _EXAMPLE_TIME.strftime(fmap.time_format)
+        # the example a time not in the format is told, at the offset of the zone it is read in
+        example = _placed(_EXAMPLE_TIME.replace(tzinfo=None), "", tz)
+        self.example_time = None if fmap.time_format is None else example.strftime(fmap.time_format)
         self.zones: dict[Any, Any] = {}
         # the keys the map names that no record of a log without a header has held yet, and
         # whether any record was read at all (see `said_unheld`): looked for only where asked

@@ -57,6 +57,7 @@ from govrules.events import (
     FieldMap,
     Rejected,
     detect_format,
+    example_time,
     known_encoding,
     parse_audit_moment,
     parse_time,
@@ -467,9 +468,11 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap, problems: _Prob
         tz = zone_of(rules, org) if rules is not None and org is not None else None
         try:  # read as the command line reads --as-of: to the end of the day or second written
             as_of = parse_audit_moment(str(data["as_of"]), tz or ZoneInfo("UTC"))
-        except ValueError:
-            message = f"expected an ISO 8601 moment such as 2024-12-31T23:59:59+08:00, got {data['as_of']!r}"
-            problems.add("/as_of", message)
+        except ValueError as exc:  # the example at the check's zone's offset, where it is known
+            example = "2024-12-31T23:59:59" if tz is None else example_time(tz, end_of_day=True)
+            message = f"expected an ISO 8601 moment such as {example}, got {data['as_of']!r}"
+            why = exc.args[0].values.get("why") if exc.args and isinstance(exc.args[0], Reason) else None
+            problems.add("/as_of", message if why is None else f"{message}: {why}")
         except OverflowError:
             if tz is not None:
                 problems.add(

@@ -155,8 +155,14 @@ FLAGS = {
     ),
     "as-of": (
         ["--as-of", "yesterday"],
-        "--as-of:应为 ISO 8601 时刻(如 2024-12-31T23:59:59+08:00),实为 'yesterday'",
-        "--as-of: expected an ISO 8601 moment such as 2024-12-31T23:59:59+08:00, got 'yesterday'",
+        "--as-of:应为 ISO 8601 时刻(如 2024-12-31T23:59:59+01:00),实为 'yesterday'",
+        "--as-of: expected an ISO 8601 moment such as 2024-12-31T23:59:59+01:00, got 'yesterday'",
+    ),
+    "as-of-day": (
+        ["--as-of", "2024-02-30"],
+        "--as-of:应为 ISO 8601 时刻(如 2024-12-31T23:59:59+01:00),实为 '2024-02-30':日期超出该月范围:2024-02 只有 29 天,没有 30 日",
+        "--as-of: expected an ISO 8601 moment such as 2024-12-31T23:59:59+01:00, got '2024-02-30':"
+        " day 30 is out of range for the month 2024-02, which has 29 days",
     ),
     "to-before-from": (
         ["--from", "2024-06-01"],
@@ -213,7 +219,7 @@ def test_a_log_not_read_whole_is_an_error_said_in_the_language_asked(tmp_path: P
     assert code == 2
     assert err == (
         f"错误:{bad}:该日志的全部记录(1 条)均被拒绝(见报告中无法读取的记录):其中没有可检查的内容\n"
-        f"错误:被拒绝的记录 1 条,第一条:记录 {bad}:2 无法读取:应为 ISO 8601 时间(如 2024-11-28T09:30:00+08:00),实为 '10/01/2024'\n"
+        f"错误:被拒绝的记录 1 条,第一条:记录 {bad}:2 无法读取:应为 ISO 8601 时间(如 2024-11-28T09:30:00+01:00),实为 '10/01/2024'\n"
     )
     code, err = _check(tmp_path, "en", "id,time,actor,action\nx1,10/01/2024,b1,report\n", *flags)
     assert code == 2
@@ -221,7 +227,7 @@ def test_a_log_not_read_whole_is_an_error_said_in_the_language_asked(tmp_path: P
         f"error: {bad}: every record of this log (1) was rejected (see the report's unreadable records):"
         " nothing in it could be checked\n"
         f"error: rejected records: 1; the first: record {bad}:2 could not be read: expected an ISO 8601 time"
-        " such as 2024-11-28T09:30:00+08:00, got '10/01/2024'\n"
+        " such as 2024-11-28T09:30:00+01:00, got '10/01/2024'\n"
     )
 
 

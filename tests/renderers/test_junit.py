@@ -234,7 +234,7 @@ def test_record_findings_are_passing_testcases_below_the_default_threshold(
     assert (cases[REJECTED].findtext("system-out") or "").splitlines() == [
         "unreadable record",
         "warning: record events.csv:4 could not be read:"
-        " expected an ISO 8601 time such as 2024-11-28T09:30:00+08:00, got 'bad'",
+        " expected an ISO 8601 time such as 2024-11-28T09:30:00+00:00, got 'bad'",
         "evidence: e3",
     ]
     assert (cases[UNKNOWN].findtext("system-out") or "").splitlines() == [
@@ -263,7 +263,7 @@ def test_record_findings_fail_at_the_warning_threshold(tmp_path: Path, monkeypat
         (
             "rejected-event",
             "unreadable record: record events.csv:4 could not be read:"
-            " expected an ISO 8601 time such as 2024-11-28T09:30:00+08:00, got 'bad'",
+            " expected an ISO 8601 time such as 2024-11-28T09:30:00+00:00, got 'bad'",
         )
     ]
     unknown = cases[UNKNOWN].findall("failure")
