@@ -2935,14 +2935,15 @@ class _Accounting:
             key = "unnamed-name-taken" if unnamed else "id-names-unnamed"
             where = event.file or "<events>"
             said = Reason(key + numbered, id=event_id, **place)
-            return Rejected(where, event.line, said, None if unnamed else event_id, numbered=where in self.numbered)
+            shown_id = None if unnamed else event_id
+            return Rejected(where, event.line, said, shown_id, numbered=where in self.numbered, actor=event.actor)
         return self.rejection(event, Reason("duplicate-id" + numbered, id=event_id, **place))
 
     def rejection(self, event: Event, reason: Reason) -> Rejected:
         """``event``'s record rejected for ``reason``, said where it was read (as a record in a log
         that numbers its records)."""
         where = event.file or "<events>"
-        return Rejected(where, event.line, reason, event.id, numbered=where in self.numbered)
+        return Rejected(where, event.line, reason, event.id, numbered=where in self.numbered, actor=event.actor)
 
 
 _INGEST_BATCH = 512
@@ -3271,6 +3272,7 @@ def _rejected(run: _Run, record: Rejected) -> Finding:
     return Finding(
         code=FindingCode.REJECTED_EVENT,
         severity="warning",
+        actor=record.actor,
         file=record.file,
         line=record.line,
         evidence=(record.record_id,) if record.record_id else (),

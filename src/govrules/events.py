@@ -123,7 +123,8 @@ class Rejected:
     ``reason`` is the English text. Given a `Reason`, the record keeps its text there and its
     catalogue entry and values in ``said`` (plain data, as JSON holds it), which `reason_in` says
     in another language. ``numbered``: ``line`` is the record's number in its log (a JSON array's,
-    an XES log's), not a line."""
+    an XES log's), not a line. ``actor``: the record's actor, where it was read (text of its own,
+    not what the record is rejected for: no control character, no ``role:`` form)."""
 
     file: str
     line: int | None
@@ -131,6 +132,7 @@ class Rejected:
     record_id: str | None = None
     said: dict[str, Any] | None = field(default=None, compare=False, repr=False)
     numbered: bool = field(default=False, compare=False, repr=False)
+    actor: str | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.reason, Reason):
@@ -273,6 +275,15 @@ def named_by_place(event_id: str, file: str | None, line: int | None) -> bool:
     if file is None or line is None or not event_id.endswith(f":{line}"):
         return False
     return event_id[: -len(f":{line}")] in (Path(file).name, os.path.normpath(file))
+
+
+def _readable_actor(actor: str | None) -> str | None:
+    """``actor`` as a rejection may name it: text free of control characters and lone surrogates
+    (undecodable bytes), not written as a role's holder or a relation's members (`PARTY_PREFIXES`);
+    None for anything else."""
+    if not actor or _CONTROL_OR_SURROGATE.search(actor) or _PARTY_FORM(actor):
+        return None
+    return actor
 
 
 def _reason_of(exc: BaseException) -> str:
@@ -853,11 +864,18 @@ class _Builder:
         try:
             values = self._values(record)
         except _NotText as exc:
-            record_id = record.get(self.plan[0][1][0]) if self.plan[0][1] else None
+            record_id, actor = (self._first_key(record, EVENT_FIELDS.index(name)) for name in ("id", "actor"))
             shown = _shown(record_id) if isinstance(record_id, str) else None
             reason = Reason("not-text", field=exc.name, key=exc.key, what=exc.what)
-            return Rejected(self.file, line, reason, shown)
+            read_actor = _readable_actor(actor.strip()) if isinstance(actor, str) else None
+            return Rejected(self.file, line, reason, shown, actor=read_actor)
         return self._event(values, self._attributes(record), line, suspect=True)
+
+    def _first_key(self, record: Mapping[str, Any], field: int) -> Any:
+        """The value of ``record`` under the first key the map names for the event field at
+        ``field`` (of `EVENT_FIELDS`), whatever it is; None where the map names none."""
+        columns = self.plan[field][1]
+        return record.get(columns[0]) if columns else None
 
     def _attributes(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """The attributes of ``record``: its values that are not event fields, not empty."""
@@ -1205,14 +1223,15 @@ class _Builder:
         control characters or undecodable bytes, so every field is looked at."""
         record_id, time_text, actor, action, recipient, subject, ref, period = values
         shown_id = _shown(record_id) if suspect else record_id  # as a report may cite it
+        read_actor = _readable_actor(actor)  # who the record names, for a rejection to say
         if not time_text or not actor or not action:
             missing = [name for name, value in zip(EVENT_FIELDS[1:4], values[1:4], strict=True) if not value]
             wanted = tuple(Reason("missing-field", field=m, columns="|".join(self.sources[m])) for m in missing)
-            return Rejected(self.file, line, Reason("missing", fields=wanted), shown_id)
+            return Rejected(self.file, line, Reason("missing", fields=wanted), shown_id, actor=read_actor)
         try:
             when = parse_time(time_text, self.tz) if self.time_format is None else self.read_formatted(time_text)
         except (ValueError, OverflowError) as exc:
-            return Rejected(self.file, line, _reason_of(exc), shown_id)
+            return Rejected(self.file, line, _reason_of(exc), shown_id, actor=read_actor)
         zone = when.tzinfo
         shared_zone = self.zones.setdefault(zone, zone)
         if shared_zone is not zone:
@@ -1221,14 +1240,15 @@ class _Builder:
         if suspect:
             for name, value in zip(EVENT_FIELDS, values, strict=True):
                 if value is not None and _CONTROL.search(value):
-                    return Rejected(self.file, line, Reason("control-characters", field=name), shown_id)
+                    reason = Reason("control-characters", field=name)
+                    return Rejected(self.file, line, reason, shown_id, actor=read_actor)
             joined = f"{event_id}{actor}{action}{recipient}{subject}{ref}{period}"
             texts = [joined, *_strings(attributes.values())]
             if any(_SURROGATE.search(t) for t in texts):
                 reason = Reason("undecodable", encoding=self.encoding)
-                return Rejected(self.file, line, reason, _shown(event_id))
+                return Rejected(self.file, line, reason, _shown(event_id), actor=read_actor)
             if any(_LONE.search(t) for t in texts):
-                return Rejected(self.file, line, Reason("lone-surrogate"), _shown(event_id))
+                return Rejected(self.file, line, Reason("lone-surrogate"), _shown(event_id), actor=read_actor)
         for name, value in (("actor", actor), ("recipient", recipient)):
             if value is not None and _PARTY_FORM(value):
                 return Rejected(self.file, line, _party_reason(name, value), shown_id)

@@ -532,13 +532,14 @@ class Report(_Frozen):
 def finding_sort_key(f: Finding) -> tuple[Any, ...]:
     """The documented report order: rule, actor, counterpart, opening instant, period, step, code, evidence.
 
-    Findings with no rule (record-level: rejected records, unknown actors) come last, by file
-    and line.
+    Findings with no rule (record-level: rejected records, unknown actors) come last: unknown
+    actors by actor, rejected records by file and line (the actor one names, where it was read,
+    does not move it).
     """
     return (
         f.rule is None,
         f.rule or "",
-        f.actor or "",
+        "" if f.code is FindingCode.REJECTED_EVENT else f.actor or "",
         f.counterpart or "",
         f.opens.timestamp() if f.opens else float("-inf"),
         f.period or "",

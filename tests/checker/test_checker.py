@@ -5047,7 +5047,7 @@ class TestReport:
         report = run(ruleset(MONTHLY), log)
         assert [(f.code.value, f.actor, f.file, f.line) for f in gaps(report)] == [
             ("rejected-event", None, "log.csv", 7),
-            ("rejected-event", None, "log.csv", log[-1].line),
+            ("rejected-event", "b1", "log.csv", log[-1].line),  # a duplicate, its actor read
             ("unknown-actor", "ghost", "log.csv", log[-3].line),  # placed at its first event
         ]
         assert "duplicate event id 'b1-3'" in report.findings[1].detail["reason"]

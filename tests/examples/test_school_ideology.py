@@ -47,7 +47,7 @@ SOFT = {
     ("outside-window", "quarterly-review", "review-panel", "2024-Q2"),
     ("outside-window", "school-routine-analysis", "school-5", "2024-H1"),
     ("outside-window", "joint-meeting", "joint-meeting-group", "2024-Q3"),
-    ("rejected-event", None, None, None),
+    ("rejected-event", None, "central-office", None),  # its time does not read; its actor does
     ("unknown-actor", None, "branch3", None),
 }
 INFO = {
@@ -97,7 +97,7 @@ def test_gap_log_evidence(cli: Cli) -> None:
     assert feedback["detail"]["found_recipients"] == ["school-4"]
     window = cli.one(report, "outside-window", "quarterly-review", "review-panel", "2024-Q2")
     assert window["detail"]["strictness"] == "in-principle"
-    rejected = cli.one(report, "rejected-event", None, None, None)
+    rejected = cli.one(report, "rejected-event", None, "central-office", None)
     assert (rejected["file"], rejected["line"]) == (f"{EX}/events-2024.csv", 141)
 
 

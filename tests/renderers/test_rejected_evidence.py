@@ -121,7 +121,47 @@ def test_html_cites_a_rejected_record_without_another_records_place(
     """The HTML findings row of the rejected record names ``A-1`` with no place (a duplicate: the
     record it repeats)."""
     page = _check(tmp_path, second, "html")
-    row = re.search(r'<tr data-actor="" data-code="rejected-event">(.*?)</tr>', page)
+    row = re.search(r'<tr data-actor="u1" data-code="rejected-event">(.*?)</tr>', page)
     assert row is not None
     evidence = re.findall(r"<td>(.*?)</td>", row.group(1))[-1]
     assert evidence == "<code>A-1</code>" + (f" <small>{place}</small>" if place else "")
+
+
+def test_a_rejected_record_names_its_actor_where_it_was_read(tmp_path: Path) -> None:
+    """A ``rejected-event`` finding had ``actor: null`` even where the record's actor read: it
+    gives the actor of a record rejected for its time, a missing action, a duplicate id or a
+    field of a JSON record that is no text, and none where the actor is what is wrong (a
+    ``role:`` form, a control character) or missing. The records stay in file and line order,
+    and the Markdown report shows the actor's name."""
+    log = (
+        HEAD
+        + "A-1,2024-01-10T10:00:00Z,u1,report\n"
+        + "B-1,2024-02-31T10:00:00Z,u1,report\n"  # no February 31st
+        + "B-2,2024-01-12T10:00:00Z,u1,\n"  # no action
+        + "B-3,2024-01-13T10:00:00Z,role:unit,report\n"  # a party form, not an actor
+        + 'B-4,2024-01-14T10:00:00Z,"u\x071",report\n'  # a control character
+        + "A-1,2024-01-15T10:00:00Z,u2,report\n"  # a duplicate id
+        + "B-5,bad,,report\n"  # no actor
+    )
+    (tmp_path / "january.csv").write_text(log, encoding="utf-8")
+    (tmp_path / "february.jsonl").write_text('{"id": "J-1", "time": true, "actor": "u1", "action": "report"}\n')
+    for name, text in (("rules.yaml", RULES), ("org.yaml", ORG)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    argv = ["check", "rules.yaml", "--org", "org.yaml", "--events", "january.csv", "--events", "february.jsonl"]
+    argv += ["--from", "2024-01-01", "--to", "2024-01-31", "--fail-on", "never", "--quiet"]
+    out = io.StringIO()
+    run([*argv, "--format", "json"], out, io.StringIO())
+    rejected = [f for f in json.loads(out.getvalue())["findings"] if f["code"] == "rejected-event"]
+    assert [(f["file"], f["line"], f["actor"]) for f in rejected] == [
+        ("february.jsonl", 1, "u1"),
+        ("january.csv", 3, "u1"),
+        ("january.csv", 4, "u1"),
+        ("january.csv", 5, None),
+        ("january.csv", 6, None),
+        ("january.csv", 7, "u2"),
+        ("january.csv", 8, None),
+    ]
+    out = io.StringIO()
+    run([*argv, "--format", "markdown"], out, io.StringIO())
+    row = next(line for line in out.getvalue().splitlines() if "january.csv:3 " in line)
+    assert row.split(" | ")[1] == "U1"
