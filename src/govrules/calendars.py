@@ -166,7 +166,8 @@ class BusinessCalendar:
 
 @functools.lru_cache(maxsize=32)
 def get_calendar(name: str) -> BusinessCalendar:
-    """The business-day calendar called ``name`` (``CN``, ``US``, ``IT``, ``US-NY``, ``weekends``).
+    """The business-day calendar called ``name``: a country of the ``holidays`` package by its
+    ISO code (``CN``, ``US``, ``NL``), optionally with a subdivision (``US-NY``), or ``weekends``.
 
     Raises:
         LookupError: no such calendar.

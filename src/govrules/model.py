@@ -1124,7 +1124,9 @@ class RuleSet(_Model):
     timezone: Zone
     calendar: str | AdjustedCalendar | None = Field(
         default=None,
-        description="Business-day calendar: CN, US, IT, US-NY, weekends; or one adjusted: {country: NL, holidays: [05-05]}.",
+        description="Business-day calendar: the ISO code of any country of the holidays package (CN, US, IT, NL...), "
+        "optionally with one of its subdivisions (US-NY, MY-01), or weekends (Saturdays and Sundays only); or one "
+        "adjusted: {country: NL, holidays: [05-05]}.",
     )
     month_policy: MonthPolicy = MonthPolicy.CLAMP
     week_start: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = "monday"

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from govrules.calendars import BusinessCalendar, get_calendar
-from govrules.errors import CalendarError, GovrulesError
+from govrules.errors import CalendarError, GovrulesError, RuleSetError
+from govrules.loaders import load_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -384,3 +385,21 @@ def test_an_adjusted_calendar_made_in_python_is_refused_by_the_check_where_a_fil
         )
         with pytest.raises(RuleSetError, match=re.escape(said)):
             check(rules, org, [], start=date(2024, 1, 1), end=date(2025, 1, 1))
+
+
+def test_a_rule_set_may_name_any_country_or_subdivision_of_the_holidays_package() -> None:
+    """``calendar`` is not limited to the countries the docs name: any country of the
+    ``holidays`` package (the Netherlands, ``NL``) and any of its subdivisions (Bavaria,
+    ``DE-BY``) load, and count that country's holidays; an unknown one is refused when loaded."""
+    head = "id: r\ntitle: R\ntimezone: Europe/Amsterdam\nrules: []\ncalendar: "
+    for name, holiday, workday in (
+        ("NL", date(2024, 12, 25), date(2024, 12, 27)),  # Christmas Day, a Wednesday; the Friday after
+        ("DE-BY", date(2025, 1, 6), date(2025, 1, 8)),  # Epiphany, a Monday, Bavaria's own holiday
+    ):
+        rules = load_rules((head + name + "\n").encode(), file="r.yaml")
+        assert rules.calendar == name
+        assert (get_calendar(name).is_workday(holiday), get_calendar(name).is_workday(workday)) == (False, True)
+    assert get_calendar("DE").is_workday(date(2025, 1, 6)) is True  # not a holiday of Germany as a whole
+    with pytest.raises(RuleSetError) as info:
+        load_rules((head + "NL-ZZ\n").encode(), file="r.yaml")
+    assert [(p.pointer, p.code) for p in info.value.problems] == [("/calendar", "unknown-calendar")]
