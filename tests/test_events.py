@@ -2705,13 +2705,13 @@ def test_a_rejected_records_reason_is_said_in_the_reports_language(tmp_path: Pat
         rejected = [f for f in report.findings if f.code.value == "rejected-event"]
         assert [f.line for f in rejected] == [3, 4, 5, 6]
         said[lang] = rejected
-    where = f"{log}"
+    where = f"{log}"  # the path read, which the English reason keeps; the message says the log's name
     assert [f.message for f in said["zh"]] == [
-        f"记录 {where}:3 无法读取:应为 ISO 8601 时间(如 2024-11-28T09:30:00+08:00),实为 '2024-09-31 08:40'"
+        "记录 log.csv:3 无法读取:应为 ISO 8601 时间(如 2024-11-28T09:30:00+08:00),实为 '2024-09-31 08:40'"
         ":日期超出该月范围:2024-09 只有 30 天,没有 31 日",
-        f"记录 {where}:4 无法读取:缺少 actor(列 'actor')",
-        f"记录 {where}:5 无法读取:事件编号 'e1' 重复(首次见于 {where}:2)",
-        f"记录 {where}:6 无法读取:应与表头一样有 4 列,实有 3 列",
+        "记录 log.csv:4 无法读取:缺少 actor(列 'actor')",
+        "记录 log.csv:5 无法读取:事件编号 'e1' 重复(首次见于 log.csv:2)",
+        "记录 log.csv:6 无法读取:应与表头一样有 4 列,实有 3 列",
     ]
     assert (
         [f.detail["reason"] for f in said["zh"]]

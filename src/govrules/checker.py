@@ -30,7 +30,7 @@ import msgspec
 from govrules.calendars import BusinessCalendar
 from govrules.durations import Duration, Unit, deadline, end_of_day, local_date, start_of_day
 from govrules.errors import CalendarError, InvalidArgument
-from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups, at_fixed_offsets, named_by_place
+from govrules.events import NO_ATTRIBUTES, Event, Rejected, _speedups, at_fixed_offsets, log_name, named_by_place
 from govrules.findings import (
     CODE_SEVERITY,
     UNUSED_LISTED,
@@ -2912,6 +2912,7 @@ class _Accounting:
     first_top: int | None = None
     other_files: dict[str, str | None] = field(default_factory=dict)
     numbered: frozenset[str] = frozenset()
+    names: dict[str, str] = field(default_factory=dict)
 
     def duplicate(self, event: Event) -> Rejected:
         """The rejection of ``event``, whose id an accepted event holds: said where it was read,
@@ -2938,6 +2939,13 @@ class _Accounting:
             shown_id = None if unnamed else event_id
             return Rejected(where, event.line, said, shown_id, numbered=where in self.numbered, actor=event.actor)
         return self.rejection(event, Reason("duplicate-id" + numbered, id=event_id, **place))
+
+    def name_of(self, file: str) -> str:
+        """``file`` as the reports people read name a log, and its records without an id are
+        named: the name its reader gave it (a rejected record of it says it), else `log_name`
+        among the logs read so far."""
+        named = self.names.get(file)
+        return named if named is not None else log_name(file, self.files)
 
     def rejection(self, event: Event, reason: Reason) -> Rejected:
         """``event``'s record rejected for ``reason``, said where it was read (as a record in a log
@@ -3005,12 +3013,12 @@ def _ingest(
             files[record.file or "<events>"] += 1
             if type(record) is not Event and isinstance(record, Rejected):
                 acc.rejected += 1
-                yield _rejected(run, record)
+                yield _rejected(run, record, acc)
                 continue
             event_id = record.id
             if event_id in seen:
                 acc.rejected += 1
-                yield _rejected(run, acc.duplicate(record))
+                yield _rejected(run, acc.duplicate(record), acc)
                 continue
             line = record.line
             if not started:
@@ -3262,13 +3270,23 @@ def _noting_cited(items: Iterator[Item], unread: Mapping[str, Event], cited: set
         yield item
 
 
-def _rejected(run: _Run, record: Rejected) -> Finding:
+def _rejected(run: _Run, record: Rejected, acc: _Accounting) -> Finding:
+    """The ``rejected-event`` finding of ``record``: its message says the log (its own and that of
+    a record it repeats) as the reports people read say it (`_Accounting.name_of`), its file and
+    ``detail`` keep the path read."""
+    if record.name is not None:
+        acc.names.setdefault(record.file, record.name)
+    name = acc.name_of(record.file)
     if record.line is None:
-        where = record.file
+        where = name
     elif record.numbered:  # a JSON array's, an XES log's: not a line an auditor would open the file at
-        where = word("numbered_record", run.lang, file=record.file, n=record.line)
+        where = word("numbered_record", run.lang, file=name, n=record.line)
     else:
-        where = f"{record.file}:{record.line}"
+        where = f"{name}:{record.line}"
+    reason = record.reason_in(run.lang)
+    if record.said is not None and isinstance(first := record.said["values"].get("file"), str):
+        values = {**record.said["values"], "file": acc.name_of(first)}  # the log of the record it repeats
+        reason = Reason.from_data({**record.said, "values": values}).said(run.lang)
     return Finding(
         code=FindingCode.REJECTED_EVENT,
         severity="warning",
@@ -3277,7 +3295,7 @@ def _rejected(run: _Run, record: Rejected) -> Finding:
         line=record.line,
         evidence=(record.record_id,) if record.record_id else (),
         detail={"reason": record.reason},  # English, as every detail is: the message says it in the language
-        message=message("rejected-event", run.lang, where=where, reason=record.reason_in(run.lang)),
+        message=message("rejected-event", run.lang, where=where, reason=reason),
     )
 
 
@@ -3349,7 +3367,7 @@ def _evaluate(run: _Run, rules: RuleSet, records: Iterable[Event | Rejected], ac
                 if period is None
                 else Reason("unread-period-name", period=e.period, id=period[1], calendar=period[0])
             )
-            yield _rejected(run, acc.rejection(e, reason))
+            yield _rejected(run, acc.rejection(e, reason), acc)
     alike = _Alike(run.ctx.org.actors) if acc.unknown else None
     for actor, ids in sorted(acc.unknown.items()):
         close = alike.meant(actor) if alike is not None else []

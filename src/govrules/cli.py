@@ -27,7 +27,7 @@ from typing import Any, BinaryIO, TextIO, TypeVar, get_args
 from govrules import schemas
 from govrules.checker import check
 from govrules.errors import EventLogError, GovrulesError, LoadError, Problem
-from govrules.events import Event, FieldMap, Rejected, detect_format, known_encoding, read_events
+from govrules.events import Event, FieldMap, Rejected, detect_format, known_encoding, log_name, read_events
 from govrules.findings import Finding, FindingCode, Report
 from govrules.loaders import (
     DEFAULT_LIMITS,
@@ -416,8 +416,7 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
     read_attributes = rules.attribute_actions()  # no other event's attributes are read by the check
 
     # a record without an id is named by its log's file name and line; logs sharing a name (one
-    # folder a month) are named by their paths, so that their records do not share ids
-    names = Counter(Path(path).name for path in args.events)
+    # folder a month) are named by their paths, so that their records do not share ids (`log_name`)
     unheld: list[Problem] = []  # keys the map names that no record of a JSON or XES log held
 
     def records() -> Iterator[Event | Rejected]:
@@ -430,7 +429,7 @@ def _audit(args: argparse.Namespace, stderr: TextIO) -> tuple[Report, RenderCont
                 fmt=fmt,
                 encoding=encoding or "utf-8-sig",
                 attributes_of=read_attributes,
-                id_prefix=os.path.normpath(path) if names[Path(path).name] > 1 else None,
+                id_prefix=log_name(path, args.events),
                 unheld=unheld,
                 delimiter=delimiter,
             )

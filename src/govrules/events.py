@@ -124,7 +124,10 @@ class Rejected:
     catalogue entry and values in ``said`` (plain data, as JSON holds it), which `reason_in` says
     in another language. ``numbered``: ``line`` is the record's number in its log (a JSON array's,
     an XES log's), not a line. ``actor``: the record's actor, where it was read (text of its own,
-    not what the record is rejected for: no control character, no ``role:`` form)."""
+    not what the record is rejected for: no control character, no ``role:`` form). ``name``: what
+    its log's records without an id are named by (``events.csv``, or the path the command gives
+    logs of one check sharing a file name), the log as the reports people read say it; None
+    where no reader named it."""
 
     file: str
     line: int | None
@@ -133,6 +136,7 @@ class Rejected:
     said: dict[str, Any] | None = field(default=None, compare=False, repr=False)
     numbered: bool = field(default=False, compare=False, repr=False)
     actor: str | None = field(default=None, compare=False, repr=False)
+    name: str | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.reason, Reason):
@@ -265,6 +269,16 @@ def _holds_party(*fields: Iterable[str | None]) -> bool:
     for values in fields:
         distinct.update(values)
     return any(map(_PARTY_FORM, filter(None, distinct)))
+
+
+def log_name(file: str, logs: Iterable[str]) -> str:
+    """``file`` as the reports people read say a log, and as the command names its records
+    without an id (``id_prefix``): its file name, unless another of ``logs`` (those of one check;
+    the same file given twice is one) has that name too, its path then (``jan/events.csv``)."""
+    base = Path(file).name or file
+    path = os.path.normpath(file)
+    shared = any(Path(other).name == base and os.path.normpath(other) != path for other in logs)
+    return path if shared else base
 
 
 def named_by_place(event_id: str, file: str | None, line: int | None) -> bool:
@@ -1464,12 +1478,12 @@ def read_events(
             [Problem(name, None, None, "", "unreadable", Wording("log-unopenable", error=os_error(exc)))]
         ) from None
     if fmt == "xes":
-        return _primed(_guard(_read_xes(handle_b, builder), name, handle_b, numbered=True))
+        return _primed(_guard(_read_xes(handle_b, builder), name, handle_b, numbered=True, called=builder.base))
     if fmt == "csv":
         records = _read_csv(handle, builder, delimiter)
     else:
         records = (_read_jsonl if fmt == "jsonl" else _read_json_array)(handle, builder)
-    return _primed(_guard(records, name, handle, numbered=fmt == "json"))
+    return _primed(_guard(records, name, handle, numbered=fmt == "json", called=builder.base))
 
 
 def _primed(reader: Generator[Event | Rejected | None, None, None]) -> Generator[Event | Rejected, None, None]:
@@ -1481,19 +1495,17 @@ def _primed(reader: Generator[Event | Rejected | None, None, None]) -> Generator
 
 
 def _guard(
-    records: Iterator[Event | Rejected], name: str, handle: IO[Any], *, numbered: bool = False
+    records: Iterator[Event | Rejected], name: str, handle: IO[Any], *, numbered: bool = False, called: str
 ) -> Generator[Event | Rejected | None, None, None]:
     """Turn I/O failures and text that does not decode mid-stream into `EventLogError`, and close
     the file however reading ends (also when a reader fails before its own ``with`` block, or is
     closed or dropped before it starts). ``numbered``: the log numbers its records, which each
-    `Rejected` then says. Its first ``yield`` gives ``None``, for `_primed` only."""
+    `Rejected` then says; ``called``: what its records without an id are named by, which each
+    `Rejected` gives as its log's ``name``. Its first ``yield`` gives ``None``, for `_primed` only."""
     try:
         yield None
-        if numbered:
-            for record in records:
-                yield dataclasses.replace(record, numbered=True) if type(record) is Rejected else record
-        else:
-            yield from records
+        for record in records:
+            yield dataclasses.replace(record, numbered=numbered, name=called) if type(record) is Rejected else record
     except OSError as exc:
         raise EventLogError(
             [Problem(name, None, None, "", "unreadable", Wording("log-unreadable-rest", error=os_error(exc)))]

@@ -81,7 +81,7 @@ def test_a_log_whose_every_record_was_rejected_is_an_error_beside_a_good_log(
     assert err == (
         f"error: {bad}: every record of this log (2) was rejected (see the report's unreadable records):"
         " nothing in it could be checked\n"
-        f"error: rejected records: 2; the first: record {bad}:2 could not be read: expected an ISO 8601 time"
+        f"error: rejected records: 2; the first: record allbad.csv:2 could not be read: expected an ISO 8601 time"
         " such as 2024-11-28T09:30:00+01:00, got '10/01/2024'\n"
     )
 

@@ -133,14 +133,15 @@ LANGS = pytest.mark.parametrize("lang", ["en", "zh"])
 @RECORD_NUMBERED
 @LANGS
 def test_text_says_a_record_not_a_line(tmp_path: Path, kind: str, lang: str) -> None:
-    """The rejected record is placed at ``events.json record 2``, cited events at their records;
-    the record without an id is cited by the id it is named by everywhere (``events.json:3``)."""
+    """The rejected record is placed at ``events.json record 2``, cited events at their records,
+    each log by its file name as the record without an id is named (``events.json:3``), by
+    which it is cited everywhere."""
     _, log = _facts(tmp_path, kind)
     out, _ = _check(tmp_path, kind, "--format", "text", "--lang", lang)
     name = Path(log).name
     lines = [line.strip() for line in out.splitlines()]
-    [rejected] = [line for line in lines if line.startswith(log)]
-    assert rejected.startswith(_record(lang, log, 2) + "  ")
+    [rejected] = [line for line in lines if line.startswith(name)]
+    assert rejected.startswith(_record(lang, name, 2) + "  ")
     assert any(line.endswith(f"[{_evidence(lang, _at(lang, 'x2', _record(lang, name, 4)))}]") for line in lines)
     assert any(line.endswith(f"[{_evidence(lang, f'{name}:3')}]") for line in lines)
     assert f"{name}:4" not in out and f"{name}:1" not in out
@@ -155,7 +156,7 @@ def test_markdown_says_a_record_not_a_line(tmp_path: Path, kind: str, lang: str)
     name = Path(log).name
     rows = [[cell.strip() for cell in row.split(" | ")] for row in out.splitlines() if row.startswith("| ")]
     [rejected] = [row for row in rows if row[-1] == "bad |"]
-    assert rejected[2] == _esc(_record(lang, log, 2))
+    assert rejected[2] == _esc(_record(lang, name, 2))
     evidence = {row[-1].removesuffix(" |") for row in rows}
     assert _esc(_at(lang, "x2", _record(lang, name, 4))) in evidence
     assert _esc(f"{name}:3") in evidence
@@ -167,13 +168,14 @@ def test_markdown_says_a_record_not_a_line(tmp_path: Path, kind: str, lang: str)
 def test_junit_says_a_record_not_a_line(tmp_path: Path, kind: str, lang: str) -> None:
     """The rejected record's testcase is named ``file:N`` in every language (a name is an
     identifier a CI system tracks from run to run); failures and outputs cite the events at their
-    records (the log's whole path, as JUnit's evidence is)."""
+    records, the log by its file name, as every report people read says it."""
     _, log = _facts(tmp_path, kind)
+    name = Path(log).name
     out, _ = _check(tmp_path, kind, "--format", "junit", "--lang", lang)
     root = ET.fromstring(out)
     records = root.find(f"testsuite[@name='{RECORDS_SUITE}']")
     assert records is not None
-    assert [case.get("name") for case in records.findall("testcase")] == [f"rejected-event/{log}:2"]
+    assert [case.get("name") for case in records.findall("testcase")] == [f"rejected-event/{name}:2"]
     cases = {case.get("name"): case for case in root.iter("testcase")}
 
     def text(case: str, element: str) -> list[str]:
@@ -181,10 +183,10 @@ def test_junit_says_a_record_not_a_line(tmp_path: Path, kind: str, lang: str) ->
         assert found is not None and found.text is not None
         return found.text.splitlines()
 
-    assert _evidence(lang, _at(lang, "x2", _record(lang, log, 4))) in text("monthly/b2/2024-01", "failure")
-    assert _evidence(lang, f"{Path(log).name}:3") in text("monthly/b1/2024-02", "failure")
-    assert _evidence(lang, _at(lang, "e1", _record(lang, log, 1))) in text("monthly/b1/2024-01", "system-out")
-    assert f"{log}:1" not in out and f"{log}:4" not in out
+    assert _evidence(lang, _at(lang, "x2", _record(lang, name, 4))) in text("monthly/b2/2024-01", "failure")
+    assert _evidence(lang, f"{name}:3") in text("monthly/b1/2024-02", "failure")
+    assert _evidence(lang, _at(lang, "e1", _record(lang, name, 1))) in text("monthly/b1/2024-01", "system-out")
+    assert f"{name}:1" not in out and f"{name}:4" not in out and log not in out
 
 
 @RECORD_NUMBERED
@@ -195,11 +197,11 @@ def test_html_says_a_record_not_a_line(tmp_path: Path, kind: str, lang: str) -> 
     _, log = _facts(tmp_path, kind)
     out, _ = _check(tmp_path, kind, "--format", "html", "--lang", lang)
     name = Path(log).name
-    assert f"<td>{html.escape(_record(lang, log, 2))}</td>" in out
+    assert f"<td>{html.escape(_record(lang, name, 2))}</td>" in out
     assert f"<code>x2</code> <small>{html.escape(_record(lang, name, 4))}</small>" in out
     assert f"<code>{html.escape(name)}:3</code> <small>{html.escape(_record(lang, name, 3))}</small>" in out
     read_from = {"en": "Read from", "zh": "来源"}[lang]
-    cited = {"id": "e1", "where": f"{read_from} {_record(lang, log, 1)}"}
+    cited = {"id": "e1", "where": f"{read_from} {_record(lang, name, 1)}"}
     assert json.dumps(cited, ensure_ascii=False, sort_keys=True, separators=(",", ":")) in out
     assert f"{name}:1" not in out and f"{name}:4" not in out
 
@@ -243,15 +245,17 @@ def test_a_rejected_records_message_says_its_number_not_a_line(tmp_path: Path, k
     out, log = _check(tmp_path, kind, "--format", "json", "--lang", lang)
     [finding] = [f for f in json.loads(out)["findings"] if f["code"] == "rejected-event"]
     assert (finding["file"], finding["line"]) == (log, 2)
-    said = {"en": f"record 2 of {log} could not be read: ", "zh": f"记录 {log} 第 2 条 无法读取:"}[lang]
+    name = Path(log).name  # as every report people read says the log, and names its records without an id
+    said = {"en": f"record 2 of {name} could not be read: ", "zh": f"记录 {name} 第 2 条 无法读取:"}[lang]
     assert finding["message"].startswith(said)
-    out, jsonl = _check(tmp_path / "lines", "jsonl", "--format", "json", "--lang", lang)
+    out, _ = _check(tmp_path / "lines", "jsonl", "--format", "json", "--lang", lang)
     [finding] = [f for f in json.loads(out)["findings"] if f["code"] == "rejected-event"]
-    assert finding["message"].startswith({"en": f"record {jsonl}:2 could", "zh": f"记录 {jsonl}:2 无法读取"}[lang])
+    said = {"en": "record events.jsonl:2 could", "zh": "记录 events.jsonl:2 无法读取"}[lang]
+    assert finding["message"].startswith(said)
 
 
 def _duplicate(lang: str, log: str, kind: str) -> str:
-    """The message of the fifth record of ``DUPLICATED``'s log of ``kind``, which repeats the first's id."""
+    """The message of the fifth record of ``DUPLICATED``'s log of ``kind`` (named ``log``), which repeats the first's id."""
     if kind in ("json", "xes"):
         return {
             "en": f"record 5 of {log} could not be read: duplicate event id 'e1' (first at record 1 of {log})",
@@ -278,8 +282,9 @@ def test_a_duplicate_says_itself_and_the_record_it_repeats_as_records(tmp_path: 
     numbered = kind in ("json", "xes")
     line, first = (5, 1) if numbered else ((6, 2) if kind == "csv" else (5, 1))
     assert (finding.file, finding.line, finding.severity) == (log, line, "warning")
-    assert duplicate_of(finding.detail["reason"]) == FirstAt(log, first)
-    assert finding.message == _duplicate(lang, log, kind)
+    assert duplicate_of(finding.detail["reason"]) == FirstAt(log, first)  # the reason keeps the path read
+    name = Path(log).name
+    assert finding.message == _duplicate(lang, name, kind)
     assert finding.detail["reason"] == (
         f"duplicate event id 'e1' (first at record 1 of {log})"
         if numbered
@@ -287,8 +292,8 @@ def test_a_duplicate_says_itself_and_the_record_it_repeats_as_records(tmp_path: 
     )
     text, _ = _check(tmp_path, kind, "--format", "text", "--lang", lang, logs=DUPLICATED)
     [said] = [row.strip() for row in text.splitlines() if "'e1'" in row]
-    assert said.startswith((_record(lang, log, 5) if numbered else f"{log}:{line}") + "  ")
-    assert said.endswith(_duplicate(lang, log, kind))
+    assert said.startswith((_record(lang, name, 5) if numbered else f"{name}:{line}") + "  ")
+    assert said.endswith(_duplicate(lang, name, kind))
 
 
 @pytest.mark.parametrize("kind", ["json", "xes"])
@@ -309,8 +314,10 @@ def test_a_record_numbered_log_given_twice_is_read_through_its_first_reading(tmp
         (5, FirstAt(log, 1)),
         (5, FirstAt(log, 1)),
     ]
+    name = Path(log).name
     assert (
-        again[0].message == f"record 1 of {log} could not be read: duplicate event id 'e1' (first at record 1 of {log})"
+        again[0].message
+        == f"record 1 of {name} could not be read: duplicate event id 'e1' (first at record 1 of {name})"
     )
     assert (code, report.unread_logs(), report.notes) == (1, [], ())
 
@@ -330,7 +337,67 @@ def test_a_library_check_says_records_of_the_logs_it_is_told_number_them(tmp_pat
         )
         [finding] = [f for f in report.findings if f.evidence == ("e1",) and f.code == "rejected-event"]
         said[bool(numbered)] = (finding.line, finding.message)
+    name = Path(log).name
     assert said == {
-        True: (5, _duplicate("en", log, "json")),
-        False: (5, f"record {log}:5 could not be read: duplicate event id 'e1' (first at {log}:1)"),
+        True: (5, _duplicate("en", name, "json")),
+        False: (5, f"record {name}:5 could not be read: duplicate event id 'e1' (first at {name}:1)"),
     }
+
+
+def test_every_report_people_read_says_a_records_place_as_its_records_without_an_id_are_named(
+    tmp_path: Path,
+) -> None:
+    """A log given by its full path was said three ways: ``receipt.csv:3`` in the text report's
+    evidence, the full path in JUnit's evidence and in the place and message of a rejected record.
+    Text, Markdown, HTML and JUnit, and the findings' messages, now say every record's place as
+    the log's records without an id are named: its file name, or its path where two logs of the
+    check share a file name (a folder a month). The JSON report's ``file`` and evidence locations
+    keep the path read."""
+    (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
+    (tmp_path / "org.yaml").write_text(ORG, encoding="utf-8")
+    head = "id,time,actor,action,period\n"
+    logs = {}
+    for folder, month in (("jan", "01"), ("feb", "02")):
+        (tmp_path / folder).mkdir()
+        logs[folder] = tmp_path / folder / "events.csv"
+        logs[folder].write_text(
+            # late for January (cited with its place), rejected, and without an id (cited by its name)
+            head + f"{folder}1,2024-{month}-10T10:00:00+01:00,b1,report,2023-12\n{folder}2,10/{month}/2024,b2,report,\n"
+            f",2024-{month}-12T10:00:00+01:00,b2,report,2023-12\n",
+            encoding="utf-8",
+        )
+    single = tmp_path / "data" / "receipt.csv"
+    single.parent.mkdir()
+    single.write_bytes(logs["jan"].read_bytes())
+
+    def report(fmt: str, *paths: Path) -> str:
+        argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml")]
+        for path in paths:
+            argv += ["--events", str(path)]
+        out = io.StringIO()
+        window = ["--from", "2023-12-01", "--to", "2024-02-29", "--as-of", "2024-04-01"]
+        run([*argv, *window, "--format", fmt, "--fail-on", "never"], out, io.StringIO())
+        return out.getvalue()
+
+    facts = json.loads(report("json", single))
+    [rejected] = [f for f in facts["findings"] if f["code"] == "rejected-event"]
+    assert (rejected["file"], rejected["line"], rejected["evidence"]) == (str(single), 3, ["jan2"])
+    assert rejected["message"].startswith("record receipt.csv:3 could not be read: ")
+    assert facts["evidence_locations"]["jan1"] == {"file": str(single), "line": 2}
+    assert "receipt.csv:4" in facts["evidence_locations"]  # the record without an id, named by the file's name
+    for fmt in ("text", "markdown", "html", "junit"):
+        out = report(fmt, single)
+        assert f"{single}:" not in out and str(single.parent) not in out, fmt
+        assert "receipt.csv:3" in out and "receipt.csv:2" in out, fmt
+    text = report("text", single)
+    assert "  receipt.csv:3  warning · unreadable record: record receipt.csv:3 could not be read" in text
+    assert "[evidence: jan1 at receipt.csv:2]" in text
+    shared = report("json", logs["jan"], logs["feb"])
+    [feb_rejected] = [f for f in json.loads(shared)["findings"] if f["file"] == str(logs["feb"])]
+    assert feb_rejected["message"].startswith(f"record {logs['feb']}:3 could not be read")
+    assert f"{logs['feb']}:4" in json.loads(shared)["evidence_locations"]  # named by its path: two events.csv
+    for fmt in ("text", "markdown", "html", "junit"):
+        out = report(fmt, logs["jan"], logs["feb"])
+        said = _esc if fmt == "markdown" else str  # Markdown escapes the path's underscores
+        assert said(f"{logs['feb']}:3") in out and said(f"{logs['jan']}:2") in out, fmt
+        assert " events.csv:" not in out and ">events.csv:" not in out, fmt

@@ -219,14 +219,14 @@ def test_a_log_not_read_whole_is_an_error_said_in_the_language_asked(tmp_path: P
     assert code == 2
     assert err == (
         f"错误:{bad}:该日志的全部记录(1 条)均被拒绝(见报告中无法读取的记录):其中没有可检查的内容\n"
-        f"错误:被拒绝的记录 1 条,第一条:记录 {bad}:2 无法读取:应为 ISO 8601 时间(如 2024-11-28T09:30:00+01:00),实为 '10/01/2024'\n"
+        f"错误:被拒绝的记录 1 条,第一条:记录 {bad.name}:2 无法读取:应为 ISO 8601 时间(如 2024-11-28T09:30:00+01:00),实为 '10/01/2024'\n"
     )
     code, err = _check(tmp_path, "en", "id,time,actor,action\nx1,10/01/2024,b1,report\n", *flags)
     assert code == 2
     assert err == (
         f"error: {bad}: every record of this log (1) was rejected (see the report's unreadable records):"
         " nothing in it could be checked\n"
-        f"error: rejected records: 1; the first: record {bad}:2 could not be read: expected an ISO 8601 time"
+        f"error: rejected records: 1; the first: record {bad.name}:2 could not be read: expected an ISO 8601 time"
         " such as 2024-11-28T09:30:00+01:00, got '10/01/2024'\n"
     )
 

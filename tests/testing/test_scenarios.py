@@ -393,7 +393,7 @@ def test_a_duplicate_in_a_scenarios_log_says_records_where_the_log_numbers_them(
     result = run_scenario(load_scenario(path))
     [finding] = result.unexpected
     assert (finding.code, finding.file, finding.line, finding.evidence) == ("rejected-event", str(log), 2, ("d1",))
-    here, there = (f"2 of {log}", f"record 1 of {log}") if name == "log.json" else (f"{log}:2", f"{log}:1")
+    here, there = (f"2 of {name}", f"record 1 of {name}") if name == "log.json" else (f"{name}:2", f"{name}:1")
     assert finding.message == f"record {here} could not be read: duplicate event id 'd1' (first at {there})"
 
 

@@ -395,14 +395,14 @@ def test_a_log_whose_every_record_is_rejected_is_exit_2_after_its_report(tmp_pat
     )
     assert err.getvalue() == (
         "error: every record read (3) was rejected (see the report's unreadable records): nothing in the logs could be checked\n"
-        f"error: rejected records: 3; the first: record {log}:2 could not be read: expected an ISO 8601 time such as"
+        f"error: rejected records: 3; the first: record {log.name}:2 could not be read: expected an ISO 8601 time such as"
         " 2024-11-28T09:30:00+08:00, got '10/03/2024 10:00'\n"
     )
     err = io.StringIO()  # said in the report's language
     assert run([*argv, "--lang", "zh"], io.StringIO(), err) == 2
     assert err.getvalue() == (
         "错误:读取的全部记录(3 条)均被拒绝(见报告中无法读取的记录):日志中没有可检查的内容\n"
-        f"错误:被拒绝的记录 3 条,第一条:记录 {log}:2 无法读取:应为 ISO 8601 时间(如 2024-11-28T09:30:00+08:00),"
+        f"错误:被拒绝的记录 3 条,第一条:记录 {log.name}:2 无法读取:应为 ISO 8601 时间(如 2024-11-28T09:30:00+08:00),"
         "实为 '10/03/2024 10:00'\n"
     )
 

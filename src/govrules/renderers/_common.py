@@ -13,7 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from govrules.events import duplicate_of
+from govrules.events import duplicate_of, log_name
 from govrules.findings import FindingCode
 from govrules.messages import catalogue, fill, format_instant, format_period, word
 from govrules.obligations import NOTES
@@ -174,7 +174,7 @@ def unused_text(report: Report, context: RenderContext) -> str | None:
     lang = report.lang
     items = []
     for u in r.unused_records[:UNUSED_SHOWN]:
-        place = None if u.file is None else place_text(lang, context, u.file, u.line, shown=_shown(report, u.file))
+        place = None if u.file is None else record_place(report, context, u.file, u.line)
         named_by_place = u.file is not None and u.id == _record_name(report, u.file, u.line)
         items.append(u.id if place is None or named_by_place else say(lang, "at", id=u.id, where=place))
     if r.unused > len(items):
@@ -337,6 +337,13 @@ def place_text(lang: str, context: RenderContext, file: str, line: int | None, *
     return f"{name}:{line}"
 
 
+def record_place(report: Report, context: RenderContext, file: str, line: int | None) -> str:
+    """Where a record of a log is, as every report people read says it, and as its records
+    without an id are named: `place_text` with the log's file name (its path where another log
+    of the check has that name too: logs kept a folder a month), ``events.csv:12``."""
+    return place_text(report.lang, context, file, line, shown=report_log_name(report, file))
+
+
 def cites_its_own_record(f: Finding) -> bool:
     """Whether the evidence of ``f`` is the record ``f`` is about: a record rejected
     (``rejected-event``) for any reason but repeating the id of an event read before it.
@@ -360,22 +367,20 @@ def location(report: Report, event_id: str, *, of: Finding | None = None) -> Evi
     return report.evidence_locations.get(event_id)
 
 
-def where(
-    report: Report, context: RenderContext, event_id: str, *, short: bool = False, of: Finding | None = None
-) -> str | None:
-    """Where a cited event was read (`place_text`), if the report knows it (`location`; ``of``:
-    the finding citing it) (``short``: the file's base name, unless another log of the check has
-    that name too: logs kept a folder a month)."""
+def where(report: Report, context: RenderContext, event_id: str, *, of: Finding | None = None) -> str | None:
+    """Where a cited event was read (`record_place`: its log's file name, unless another log of
+    the check has that name too), if the report knows it (`location`; ``of``: the finding citing
+    it)."""
     loc = location(report, event_id, of=of)
     if loc is None:
         return None
-    return place_text(report.lang, context, loc.file, loc.line, shown=_shown(report, loc.file) if short else None)
+    return record_place(report, context, loc.file, loc.line)
 
 
-def _shown(report: Report, name: str) -> str:
-    """A log's base name, unless another log of the check has that name too."""
-    base = _base_name(name)
-    return name if any(other != name and _base_name(other) == base for other in report.records.files) else base
+def report_log_name(report: Report, name: str) -> str:
+    """A log of ``report`` as the reports people read say it, and as the command names its
+    records without an id (`govrules.events.log_name` among the report's logs)."""
+    return log_name(name, report.records.files)
 
 
 def _name_of_record(report: Report, event_id: str) -> str | None:
@@ -389,12 +394,8 @@ def _name_of_record(report: Report, event_id: str) -> str | None:
 
 def _record_name(report: Report, file: str, line: int | None) -> str:
     """What a record read without an id at ``line`` of ``file`` is named (`govrules.events`)."""
-    name = _shown(report, file)
+    name = report_log_name(report, file)
     return f"{name}:{line}" if line is not None else name
-
-
-def _base_name(path: str) -> str:
-    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def evidence_text(
@@ -403,7 +404,6 @@ def evidence_text(
     ids: Iterable[str],
     *,
     limit: int = 5,
-    short: bool = True,
     of: Finding | None = None,
 ) -> str:
     """Evidence ids with where they were read (`where`; ``of``: the finding citing them), the
@@ -414,7 +414,7 @@ def evidence_text(
     lang = report.lang
     items = []
     for event_id in ids[:limit]:
-        loc = where(report, context, event_id, short=short, of=of)
+        loc = where(report, context, event_id, of=of)
         if loc is None or event_id == _name_of_record(report, event_id):
             items.append(event_id)  # unknown, or the id is the file and line (an id-less record's)
         else:

@@ -30,7 +30,7 @@ from govrules.renderers._common import (
     outcome_key,
     period_text,
     period_words,
-    place_text,
+    record_place,
     records_text,
     rule_info,
     rule_set_title,
@@ -548,7 +548,12 @@ def _item(report: Report, context: RenderContext, o: Outcome, findings: list[Fin
         "observed": o.observed,
         "note": note_text(lang, o.note) if o.note else "",
         "evidence": [
-            {"id": e, "where": f"{say(lang, 'labels.location')} {loc}" if (loc := where(report, context, e)) else ""}
+            {
+                "id": e,
+                "where": f"{say(lang, 'labels.location')} {loc}"
+                if (loc := where(report, context, e)) not in (None, e)
+                else "",
+            }
             for e in o.evidence
         ],
         "findings": [
@@ -574,16 +579,12 @@ def _findings_table(report: Report, context: RenderContext, findings: list[Findi
     rows = []
     for f in findings:
         if f.rule is None and f.file:
-            place = place_text(lang, context, f.file, f.line)
+            place = record_place(report, context, f.file, f.line)
         else:
             place = period_text(report, context, f.period, f.counterpart, f.rule)
         evidence = ", ".join(
             f"<code>{_e(e)}</code>"
-            + (
-                f" <small>{_e(loc)}</small>"
-                if (loc := where(report, context, e, short=True, of=f)) not in (None, e)
-                else ""
-            )
+            + (f" <small>{_e(loc)}</small>" if (loc := where(report, context, e, of=f)) not in (None, e) else "")
             for e in f.evidence
         )
         rows.append(

@@ -40,6 +40,7 @@ from govrules.renderers._common import (
     note_text,
     outcome_key,
     records_text,
+    report_log_name,
     rule_info,
     rule_set_title,
     rule_title,
@@ -188,7 +189,7 @@ def _testcase(
     out = [say(lang, f"status.{o.status}")]
     out.extend(_line(lang, f) for f in below)
     if o.evidence:
-        out.append(say(lang, "evidence", items=evidence_text(report, context, o.evidence, limit=50, short=False)))
+        out.append(say(lang, "evidence", items=evidence_text(report, context, o.evidence, limit=50)))
     ET.SubElement(case, "system-out").text = "\n".join(out)
 
 
@@ -210,7 +211,7 @@ def _finding_case(
     for f in below:
         out.append(_line(report.lang, f))
         if f.evidence:
-            cited = evidence_text(report, context, f.evidence, limit=50, short=False, of=f)
+            cited = evidence_text(report, context, f.evidence, limit=50, of=f)
             out.append(say(report.lang, "evidence", items=cited))
     if out:
         ET.SubElement(case, "system-out").text = "\n".join(out)
@@ -251,7 +252,7 @@ def _failure(case: ET.Element, report: Report, context: RenderContext, f: Findin
     if f.due is not None:
         lines.append(f"{say(lang, 'labels.due')}: {instant(report, f.due)}")
     if f.evidence:
-        cited = evidence_text(report, context, f.evidence, limit=50, short=False, of=f)
+        cited = evidence_text(report, context, f.evidence, limit=50, of=f)
         lines.append(say(lang, "evidence", items=cited))
     failure.text = "\n".join(lines)
 
@@ -272,7 +273,8 @@ def _record_name(report: Report, context: RenderContext, f: Finding) -> str:
     records: a name is an identifier a CI system tracks, the same in every language; the failure
     says the place in words), ``code/actor`` for an unknown actor."""
     if f.file and f.code is not FindingCode.UNKNOWN_ACTOR:  # an actor is one case, wherever its events are
-        where = f"{f.file}:{f.line}" if f.line is not None else f.file
+        name = report_log_name(report, f.file)  # as the other reports say the record, and its id if it has none
+        where = f"{name}:{f.line}" if f.line is not None else name
     else:
         where = f.actor or ",".join(f.evidence) or f.period or ""
     return f"{f.code.value}/{where}"

@@ -20,7 +20,7 @@ from govrules.renderers._common import (
     notes,
     outcome_key,
     period_text,
-    place_text,
+    record_place,
     records_text,
     rule_info,
     rule_set_title,
@@ -154,7 +154,7 @@ def _rule_section(report: Report, context: RenderContext, rule: str | None, find
     out += ["| " + " | ".join(_esc(h) for h in head) + " |", "|---" * len(head) + "|"]
     for f in findings:
         if f.rule is None and f.file:
-            place = place_text(lang, context, f.file, f.line)
+            place = record_place(report, context, f.file, f.line)
         else:
             place = period_text(report, context, f.period, f.counterpart, f.rule)
         cells = [

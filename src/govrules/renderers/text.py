@@ -15,7 +15,7 @@ from govrules.renderers._common import (
     notes,
     one_line,
     period_text,
-    place_text,
+    record_place,
     records_text,
     rule_info,
     rule_set_title,
@@ -93,7 +93,7 @@ def _grouped(findings: tuple[Finding, ...]) -> list[tuple[str, list[tuple[str | 
 def _line(report: Report, context: RenderContext, f: Finding) -> str:
     lang = report.lang
     if f.rule is None and f.file:
-        place = place_text(lang, context, f.file, f.line)
+        place = record_place(report, context, f.file, f.line)
     else:
         place = period_text(report, context, f.period, f.counterpart, f.rule)
     severity = say(lang, f"severity.{f.severity}")
