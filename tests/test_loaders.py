@@ -454,7 +454,7 @@ class TestNumbersForText:
         (problem,) = info.value.problems
         assert (problem.line, problem.pointer, problem.code) == (2, "/fields/actor", "wrong-type")
         assert str(problem.message) == "expected a non-empty text, got False; write it quoted: 'no'"
-        assert problem.message.said("zh") == "应为非空文本,实为False;请加引号写作 'no'"  # type: ignore[attr-defined]
+        assert problem.message.said("zh") == "应为非空文本,实为 False;请加引号写作 'no'"  # type: ignore[attr-defined]
 
     def test_an_unquoted_infinity_is_asked_for_quoted_as_text(self) -> None:
         """``.inf`` and ``.nan`` are no finite numbers; written unquoted, the problem says how the text is written."""

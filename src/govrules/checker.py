@@ -1221,11 +1221,7 @@ def _evaluate_stream(
             yield run.finding(
                 FindingCode.WRONG_RECIPIENT,
                 rule,
-                {
-                    **params(),
-                    "found": _found_names(run, found),
-                    "expected": _recipient_name(run, o.recipient),
-                },
+                {**params(), "sent": _sent(run, "sent_to", found, expected=_recipient_name(run, o.recipient))},
                 **base,
                 **counts,
                 observed=n,
@@ -1237,12 +1233,7 @@ def _evaluate_stream(
         # which cites them and names where they went
         words = params()
         if misdirected:
-            words["elsewhere"] = word(
-                "elsewhere",
-                run.lang,
-                count=len(misdirected),
-                found=_found_names(run, found),
-            )
+            words["elsewhere"] = _sent(run, "elsewhere", found, count=len(misdirected))
         status, code = ("insufficient", FindingCode.INSUFFICIENT) if n > 0 else ("missing", FindingCode.MISSING)
         yield run.outcome(rule, **base, status=status, observed=n, evidence=cited, **_omin(o))
         yield run.finding(
@@ -1258,10 +1249,14 @@ def _omin(o: Obligation) -> dict[str, Any]:
     return {"expected_min": o.min, "expected_max": o.max, "note": o.note}
 
 
-def _found_names(run: _Run, found: Iterable[str]) -> str:
-    """The recipients misdirected events went to, by name (``-``, none given, as words)."""
-    names = (word("no_recipient", run.lang) if r == "-" else _recipient_name(run, r) for r in found)
-    return word("list_sep", run.lang).join(names)
+def _sent(run: _Run, key: str, found: Collection[str | None], **params: Any) -> str:
+    """The words ``key`` (``sent_to``, ``elsewhere``) for misdirected events that went to the
+    recipients ``found`` (by name), or to none (``-`` or None: "with no recipient", never "to
+    nothing"): its ``_none`` variant where none named one, ``_some_none`` where some did not."""
+    named = [r for r in found if r not in ("-", None)]
+    names = word("list_sep", run.lang).join(_recipient_name(run, r) for r in named)
+    variant = "" if len(named) == len(found) else "_none" if not named else "_some_none"
+    return word(key + variant, run.lang, found=names, **params)
 
 
 def _recipient_name(run: _Run, recipient: str | None) -> str:
@@ -1818,9 +1813,10 @@ def _chains(
                         "step_of", run.lang, step=number, step_clause=words["step_clause"], rule=run.rule_name(rule)
                     ),
                     "period": trig.id,
-                    "found": _recipient_name(run, e.recipient),
                     # the party the report should have gone to on the day it went
-                    "expected": _party_name(run, to, trig._replace(time=e.time)),
+                    "sent": _sent(
+                        run, "sent_to", [e.recipient], expected=_party_name(run, to, trig._replace(time=e.time))
+                    ),
                 }
                 return [
                     run.outcome(
@@ -3321,8 +3317,9 @@ def _prepare(
         raise InvalidArgument(f"expected 'actors' as a collection of actor ids, got the string {actors!r}")
     rules, org = require_usable(rules, org)  # as loading gives them
     if not _evaluated(rules):
-        where = f" {rules._source.file}" if rules._source is not None else ""
-        raise InvalidArgument(Wording("rules-not-checkable", where=where))
+        if rules._source is None:  # made in Python
+            raise InvalidArgument(Wording("rules-not-checkable"))
+        raise InvalidArgument(Wording("rules-not-checkable-file", file=rules._source.file))
     return _Run(
         Context.make(rules, org, start=start, end=end, as_of=as_of), lang, None if actors is None else frozenset(actors)
     )

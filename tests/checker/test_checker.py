@@ -1066,11 +1066,26 @@ class TestWrongRecipient:
         ]
 
     def test_sent_to_no_recipient_says_so(self) -> None:
-        """A report that names no recipient is misdirected too; the message says it had none."""
+        """A report that names no recipient is misdirected too; the message says it was sent
+        "with no recipient" (it said "to no recipient"), in both languages; beside one sent to
+        another office, both are said; counted in a shortfall, "sent with no recipient"."""
         log = monthly_log("b1", skip=[8]) + monthly_log("b2") + [ev("aug", "2024-08-20T10:00", "b1", "report")]
         [f] = gaps(run(ruleset(MONTHLY), log))
         assert (f.code.value, f.period, f.detail["found_recipients"]) == ("wrong-recipient", "2024-08", ["-"])
-        assert "to no recipient instead of Headquarters" in f.message
+        assert f.message == (
+            "Branch 1 sent monthly report for August 2024 with no recipient instead of to Headquarters"
+            " (due 2024-08-31 23:59:59 +08:00)"
+        )
+        [zh] = gaps(run(ruleset(MONTHLY), log, lang="zh"))
+        assert "未指定报送对象,应报送 " in zh.message and "报送对象为 无" not in zh.message
+        both = [*log, ev("aug2", "2024-08-21T10:00", "b1", "report", recipient="b2")]
+        twice = ruleset({**MONTHLY, "min": 2})
+        [f] = [f for f in gaps(run(twice, both)) if (f.actor, f.period) == ("b1", "2024-08")]
+        assert (f.code.value, f.detail["found_recipients"]) == ("wrong-recipient", ["-", "b2"])
+        assert " sent monthly report for August 2024 to Branch 2 and with no recipient instead of to " in f.message
+        [f] = [f for f in gaps(run(ruleset({**MONTHLY, "min": 3}), both)) if (f.actor, f.period) == ("b1", "2024-08")]
+        assert (f.code.value, f.detail["found_recipients"]) == ("missing", ["-", "b2"])
+        assert f.message.endswith("; 2 sent to Branch 2 or with no recipient instead")
 
     def test_the_recipients_found_are_listed_in_the_reports_language(self) -> None:
         """Two reports for August sent to two wrong offices: listed with the language's list
@@ -1363,6 +1378,22 @@ class TestTriggered:
             ("unanswered", "i1", 1, ("i1",)),
             ("unanswered", "i1", 2, ("i1",)),
         ]
+
+    def test_a_response_with_no_recipient_is_said_sent_with_no_recipient(self) -> None:
+        """A step's response naming no recipient, owed to the trigger's subject, was said sent
+        "to nothing instead of" the subject: it is sent "with no recipient", in both languages."""
+        log = [
+            ev("i1", "2024-03-01T10:00", "b1", "inspection", subject="s1"),
+            ev("w1", "2024-03-01T16:00", "b1", "written-report", ref="i1"),
+            ev("f1", "2024-03-02T10:00", "b1", "feedback", ref="i1"),
+        ]
+        [f] = gaps(run(ruleset(CHAIN), log))
+        assert (f.code.value, f.detail["step"], f.detail["found_recipients"]) == ("wrong-recipient", 2, [None])
+        assert f.message.startswith(
+            "Branch 1 sent step 2 of inspection for i1 with no recipient instead of to s1 (due "
+        )
+        [zh] = gaps(run(ruleset(CHAIN), log, lang="zh"))
+        assert "未指定报送对象,应报送 " in zh.message and "报送对象为 无" not in zh.message
 
     def test_an_unknown_actors_trigger_opens_a_chain_only_where_the_trigger_names_no_party(self) -> None:
         """A trigger recorded under an id the organisation does not list (a slip, `b9`): where
@@ -2561,7 +2592,7 @@ class TestPartyNamedByTheTrigger:
         )
         assert unanswered.code.value == "unanswered"
         assert "reply to the applicant that a3 does not name" in unanswered.message
-        assert "a3未载明的applicant" in gaps(run(ruleset(self.RULE), log, lang="zh"))[1].message
+        assert "a3 未载明的属性 applicant" in gaps(run(ruleset(self.RULE), log, lang="zh"))[1].message
 
     def test_a_reply_goes_to_the_triggers_actor_outside_the_organisation(self) -> None:
         """``to: {trigger: actor}``: the applicant's own application is the trigger, and the reply
@@ -2683,9 +2714,9 @@ class TestRelationOfTheTrigger:
         ]
         [f] = gaps(report)
         assert (f.detail["expected_recipient"], f.detail["found_recipients"]) == (None, [None])
-        assert "to nothing instead of the subject that i1 does not name (due" in f.message
+        assert "with no recipient instead of to the subject that i1 does not name (due" in f.message
         [zh] = gaps(run(ruleset(CHAIN), log, lang="zh"))
-        assert "i1未载明的对象" in zh.message
+        assert "i1 未载明的对象" in zh.message
         by_subject = {**CHAIN, "steps": [{"action": "feedback", "by": {"trigger": "subject"}, "within": "promptly"}]}
         [unanswered] = gaps(run(ruleset(by_subject), log[:1]))
         assert (unanswered.code.value, unanswered.actor) == ("unanswered", "b1")
@@ -2695,7 +2726,7 @@ class TestRelationOfTheTrigger:
         assert (unanswered.code.value, unanswered.detail["step"], unanswered.evidence) == ("unanswered", 2, ("i1",))
         assert "(feedback to the subject that i1 does not name) after inspection i1" in unanswered.message
         [zh] = gaps(run(ruleset(CHAIN), log[:2], lang="zh"))
-        assert "feedback(报送 i1未载明的对象)" in zh.message
+        assert "feedback(报送 i1 未载明的对象)" in zh.message
 
     def test_an_approval_by_a_member_of_the_relation_of_the_guarded_events_actor(self) -> None:
         """In a prerequisite the trigger is the guarded event: b1's lecture needs approval by one
@@ -3663,6 +3694,23 @@ class TestPrerequisite:
         [f] = gaps(run(ruleset(rule, calendar="CN"), log, lang=lang))
         assert f.detail["missing"][0]["problem"] == ("too-old" if lookback else "too-recent")
         assert words in f.message, f.message
+
+    def test_chinese_words_space_a_latin_id_and_not_a_duration(self) -> None:
+        """The Chinese catalogue writes a space between Chinese and a Latin id, and none between
+        a duration, which ends in a Chinese unit, and the Chinese after it: a guarded event said
+        it lacked an approval as "缺少approve" (now "缺少 approve"), an approval too old
+        "须在事项前 30 天 内" (now "30 天内"), and a late report "逾期 3 天 完成" (now "3 天完成")."""
+        log = [ev("l1", "2024-03-01T10:00", "s1", "lecture", subject="t")]
+        [f] = gaps(run(ruleset(PREREQ), log, lang="zh"))
+        assert (f.code.value, f.period) == ("unapproved", "l1")
+        assert f.message.endswith(")缺少 approve(vp 角色担任者)")
+        late = [*monthly_log("b1", skip=[3]), ev("mar", "2024-04-03T10:00", "b1", "report", recipient="hq")]
+        [f] = [f for f in gaps(run(ruleset(MONTHLY), late, lang="zh")) if f.code.value == "late"]
+        assert (f.period, f.late_by_seconds) == (
+            "2024-03",
+            2 * 86400 + 10 * 3600,
+        )  # 10:00 on 3 April, due at the end of 31 March
+        assert "逾期 3 天完成(截止 " in f.message  # local calendar days, as late_by words count them
 
 
 class TestContentAndForbidden:

@@ -240,7 +240,7 @@ def test_a_rule_set_with_nothing_to_check_is_said_in_the_language_asked(tmp_path
     argv = ["check", str(tmp_path / "rules.yaml"), "--org", str(tmp_path / "org.yaml")]
     argv += ["--events", str(tmp_path / "events.csv"), "--from", "2024-01-01", "--to", "2024-01-31"]
     for lang, said in (
-        ("zh", "错误:规则集 {rules}没有可检查的规则(只有说明性规则):检查将无可评估的内容\n"),
+        ("zh", "错误:规则集 {rules} 没有可检查的规则(只有说明性规则):检查将无可评估的内容\n"),
         (
             "en",
             "error: the rule set {rules} has no checkable rule (only informative ones): a check would evaluate nothing\n",
