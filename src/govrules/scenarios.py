@@ -40,7 +40,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections import deque
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -59,6 +59,7 @@ from govrules.events import (
     detect_format,
     example_time,
     known_encoding,
+    log_name,
     parse_audit_moment,
     parse_time,
     read_events,
@@ -81,7 +82,9 @@ from govrules.obligations import LAST_RANGE_END, range_too_long, zone_of
 
 __all__ = ["Scenario", "ScenarioResult", "load_scenario", "run_scenario"]
 
-_MATCH_FIELDS = ("code", "rule", "actor", "counterpart", "period", "step", "severity", "due", "observed", "evidence")
+_MATCH_FIELDS = (
+    "code", "rule", "actor", "counterpart", "period", "step", "severity", "due", "observed", "evidence", "file", "line"
+)  # fmt: skip
 _OUTCOME_FIELDS = ("status", "rule", "actor", "counterpart", "period", "step", "due", "observed", "evidence")
 _KEYS = set(SCENARIO_KEYS)
 
@@ -157,8 +160,10 @@ def _said(value: Any) -> str:
     return value.isoformat(timespec="seconds") if isinstance(value, datetime) else str(value)
 
 
-def _as_fields(f: Finding) -> dict[str, Any]:
-    return {
+def _as_fields(f: Finding, report: Report | None = None) -> dict[str, Any]:
+    """The fields of ``f`` an expected finding is matched on; with its ``report``, also the places
+    its ``file`` and ``line`` are matched against (`_places`)."""
+    fields = {
         "code": f.code.value,
         "rule": f.rule,
         "actor": f.actor,
@@ -169,7 +174,26 @@ def _as_fields(f: Finding) -> dict[str, Any]:
         "due": f.due,
         "observed": f.observed,
         "evidence": list(f.evidence),
+        "file": f.file,
+        "line": f.line,
     }
+    if report is not None:
+        fields[_PLACES] = _places(f, report)
+    return fields
+
+
+_PLACES = "places"
+"""The key of an actual finding's places among its fields (no key an expected finding may give)."""
+
+
+def _places(f: Finding, report: Report) -> list[tuple[str, int | None]]:
+    """Where the records ``f`` is about were read, each as (file, line), the line being a record's
+    number in a log that numbers its records, as the report gives them: its own file and line
+    (a rejected record's, an unknown actor's first event's), else those of the events it cites."""
+    if f.file is not None:
+        return [(f.file, f.line)]
+    found = (report.evidence_locations.get(event_id) for event_id in f.evidence)
+    return [(loc.file, loc.line) for loc in found if loc is not None]
 
 
 def _outcome_fields(o: Outcome) -> dict[str, Any]:
@@ -229,6 +253,22 @@ def _due(value: Any, pointer: str, tz: ZoneInfo) -> _Due:
         raise _Invalid(pointer, message) from None
     exact = "." in text or "," in text  # written to a fraction of a second
     return _Due(text, moment, moment if exact else moment + timedelta(microseconds=999_999))
+
+
+@dataclass(frozen=True)
+class _File:
+    """An expected finding's ``file`` as a scenario writes it (``text``): the log's name as the
+    reports give it (its file name), or its path from the scenario's folder (``path``, normalised)."""
+
+    text: str
+    path: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def holds(self, file: str, logs: Collection[str]) -> bool:
+        """Whether ``file`` (a log of ``logs``, as a report gives it) is the one written."""
+        return self.text == log_name(file, logs) or self.path == os.path.normpath(file)
 
 
 class _Invalid(Exception):
@@ -353,12 +393,12 @@ def _mapping(value: Any, pointer: str, keys: tuple[str, ...], shape: str, proble
 
 
 def _expected(
-    item: Any, pointer: str, problems: _Problems, tz: ZoneInfo | None, *, outcome: bool = False
+    item: Any, pointer: str, problems: _Problems, tz: ZoneInfo | None, base: Path, *, outcome: bool = False
 ) -> dict[str, Any] | None:
     """One expected finding (or, with ``outcome``, one expected outcome), its values as they are
     compared (names as text, a due moment as the instants it covers, read in ``tz``: not read
-    without one, the rule set or organisation being unusable); ``None`` with its problems noted,
-    every one of them."""
+    without one, the rule set or organisation being unusable; a file as its name and as its path
+    from ``base``, the scenario's folder); ``None`` with its problems noted, every one of them."""
     before = len(problems)
     key_field, what, values = ("status", "outcome", _STATUSES) if outcome else ("code", "finding", _CODES)
     keys = _OUTCOME_FIELDS if outcome else _MATCH_FIELDS
@@ -394,6 +434,15 @@ def _expected(
         if not isinstance(item["observed"], int) or isinstance(item["observed"], bool):
             problems.add(f"{pointer}/observed", f"expected a count such as 0 or 2, got {item['observed']!r}")
         out["observed"] = item["observed"]
+    if item.get("file") is not None:  # null: not compared, as if not given
+        text = problems.read(_text, item["file"], f"{pointer}/file")
+        if text is not None:
+            out["file"] = _File(text, os.path.normpath(base / text))
+    if item.get("line") is not None:
+        line = item["line"]
+        if not isinstance(line, int) or isinstance(line, bool) or line < 1:
+            problems.add(f"{pointer}/line", f"expected a line or record number such as 12, got {line!r}")
+        out["line"] = line
     if item.get("evidence") is not None:  # null: not compared, as if not given
         if not isinstance(item["evidence"], list):
             problems.add(f"{pointer}/evidence", f"expected a list of event ids, got {item['evidence']!r}")
@@ -542,7 +591,7 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap, problems: _Prob
             problems.add(f"/expect/{key}", f"expected a list of expected {key}, got {items!r}")
         else:
             lists[key] = [
-                _expected(item, f"/expect/{key}/{i}", problems, tz, outcome=key == "outcomes")
+                _expected(item, f"/expect/{key}/{i}", problems, tz, base, outcome=key == "outcomes")
                 for i, item in enumerate(items)
             ]
     exact = expect.get("exact", True)
@@ -702,7 +751,10 @@ def _record_numbered(s: Scenario) -> frozenset[str]:
 def _matches(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> bool:
     for key, value in expected.items():
         got = actual.get(key)
-        if key == "due":
+        if key in ("file", "line"):
+            if not _placed(expected, actual.get(_PLACES, [])):
+                return False
+        elif key == "due":
             if not value.holds(got):
                 return False
         elif key == "evidence":
@@ -716,6 +768,17 @@ def _matches(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> bool:
     return True
 
 
+def _placed(expected: Mapping[str, Any], places: Sequence[tuple[str, int | None]]) -> bool:
+    """Whether one of ``places`` is the ``file`` (a `_File`) and ``line`` ``expected`` gives,
+    either or both."""
+    logs = {file for file, _ in places}
+    wanted: _File | None = expected.get("file")
+    return any(
+        ("line" not in expected or line == expected["line"]) and (wanted is None or wanted.holds(file, logs))
+        for file, line in places
+    )
+
+
 def run_scenario(scenario: Scenario) -> ScenarioResult:
     """Check a scenario and compare its findings with the expected ones."""
     report = check(
@@ -727,9 +790,10 @@ def run_scenario(scenario: Scenario) -> ScenarioResult:
         as_of=scenario.as_of,
         lang=scenario.lang,
         record_numbered=_record_numbered(scenario),
+        with_locations=any("file" in item or "line" in item for item in scenario.expected),
     )
     actual = list(report.findings)
-    fields = [_as_fields(f) for f in actual]
+    fields = [_as_fields(f, report) for f in actual]
     candidates = [[i for i, found in enumerate(fields) if _matches(item, found)] for item in scenario.expected]
     listed = [[i for i in found if actual[i].severity in scenario.severities] for found in candidates]
     paired = _pairing(candidates, listed)

@@ -965,3 +965,68 @@ def test_expected_outcomes_are_checked_when_read(tmp_path: Path) -> None:
         ("/expect/outcomes/1/code", "unknown-key", "unknown key 'code'; did you mean 'status'?"),
         ("/expect/outcomes/2", "missing-key", "each expected outcome is a mapping with at least 'status'"),
     ]
+
+
+def test_an_expected_finding_pins_the_file_and_line_of_its_record_or_evidence(tmp_path: Path) -> None:
+    """A record rejected without an id cites no evidence (``evidence: []``), so a scenario could
+    not pin which one it was: an expected finding may give ``file`` and ``line``, read as the
+    report gives them: a rejected record's own (a JSON array's record number), else those of an
+    event it cites; the file as the reports name the log, or as its path from the scenario."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "log.csv").write_text(
+        "id,time,actor,action,recipient\n"
+        "d1,2024-12-20T10:00:00+08:00,branch-1,ideology-report,central-party-branch\n"
+        ",2024-12-32T10:00:00+08:00,branch-2,ideology-report,central-party-branch\n"
+        ",2024-12-21T10:00:00+08:00,branch-2,ideology-report,central-party-branch\n"
+        "d4,2025-01-03T10:00:00+08:00,branch-3,ideology-report,central-party-branch\n",
+        "utf-8",
+    )
+    text = SCENARIO.split("events:\n")[0] + "events: data/log.csv\nrange:" + SCENARIO.split("range:")[1]
+    text = text.replace("severities: [violation]", "severities: [violation, warning]")
+    path = tmp_path / "x.scenario.yaml"
+    rows = [
+        "{code: rejected-event, file: log.csv, line: 3, evidence: []}",
+        "{code: late, actor: branch-3, file: data/log.csv, line: 5}",
+        "{code: missing, actor: branch-4}",
+    ]
+    path.write_text(text.replace("FINDINGS", "[" + ", ".join(rows) + "]"), "utf-8")
+    result = run_scenario(load_scenario(path))
+    assert result.passed, result.diff()
+    assert [(f.code.value, f.line, f.evidence) for f in result.report.findings if f.code.value == "rejected-event"] == [
+        ("rejected-event", 3, ())
+    ]
+    for wrong in ("file: log.csv, line: 4", "file: other.csv, line: 3"):
+        changed = rows[0].replace("file: log.csv, line: 3", wrong)
+        path.write_text(text.replace("FINDINGS", "[" + ", ".join([changed, *rows[1:]]) + "]"))
+        result = run_scenario(load_scenario(path))
+        assert [(m["code"], str(m["file"]), m["line"]) for m in result.missing] == [
+            ("rejected-event", "other.csv", 3) if "other" in wrong else ("rejected-event", "log.csv", 4)
+        ]
+        assert "  - expected, not found: code=rejected-event" in result.diff()
+    path.write_text(text.replace("FINDINGS", "[{code: rejected-event, line: 0}, {code: late, file: [x]}]"))
+    with pytest.raises(LoadError) as info:
+        load_scenario(path)
+    assert [(p.pointer, p.message) for p in info.value.problems] == [
+        ("/expect/findings/0/line", "expected a line or record number such as 12, got 0"),
+        ("/expect/findings/1/file", "expected a text, got ['x']"),
+    ]
+
+
+def test_an_inline_or_record_numbered_logs_record_is_pinned_by_its_number(tmp_path: Path) -> None:
+    """The report gives a JSON array's record, and an inline event, by its number: ``line``
+    pins it so; ``file`` is the log's (for inline events, the scenario's own) name."""
+    (tmp_path / "log.json").write_text(
+        '[{"id": "d1", "time": "2024-12-20T10:00:00+08:00", "actor": "branch-1", "action": "ideology-report",'
+        ' "recipient": "central-party-branch"},\n{"time": "bad", "actor": "branch-2", "action": "ideology-report"}]\n',
+        "utf-8",
+    )
+    text = SCENARIO.split("events:\n")[0] + "events: log.json\nrange:" + SCENARIO.split("range:")[1]
+    expected = "[{code: rejected-event, file: log.json, line: 2}]"
+    path = tmp_path / "x.scenario.yaml"
+    path.write_text(text.replace("FINDINGS", expected).replace("[violation]", "[warning]"), "utf-8")
+    assert run_scenario(load_scenario(path)).passed
+    inline = SCENARIO.replace("events:\n", "events:\n  - {time: bad, actor: branch-2, action: ideology-report}\n")
+    inline = inline.replace("FINDINGS", "[{code: rejected-event, file: x.scenario.yaml, line: 1}]")
+    path.write_text(inline.replace("[violation]", "[warning]"), "utf-8")
+    result = run_scenario(load_scenario(path))
+    assert result.passed, result.diff()
