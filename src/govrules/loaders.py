@@ -967,14 +967,14 @@ def _truth(value: Any) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else repr(value)
 
 
-def ambiguous_values(smap: SourceMap, *, said: Collection[str] = (), under: str = "") -> list[Problem]:
+def ambiguous_values(smap: SourceMap, *, said: Collection[str] = ()) -> list[Problem]:
     """A problem at each unquoted value only YAML 1.1 reads as a number or true/false
-    (`yaml11_reading`), at or under the pointer ``under``, where none is ``said`` (a text field's
-    own "write it quoted") already: accepted, it would be a number or true/false the file does
-    not show (`where: {code: 010}` holding of a log's 8, `min: 010` asking 8)."""
+    (`yaml11_reading`), where none is ``said`` (a text field's own "write it quoted") already:
+    accepted, it would be a number or true/false the file does not show (`where: {code: 010}`
+    holding of a log's 8, `min: 010` asking 8)."""
     problems = []
     for pointer, value in smap.yaml11.items():
-        if pointer in said or smap.covers(pointer) or not (pointer + "/").startswith(under + "/"):
+        if pointer in said or smap.covers(pointer):
             continue
         text = smap.written[pointer]
         what = _truth(value) if isinstance(value, bool) else f"the number {_truth(value)}"

@@ -486,6 +486,10 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap, problems: _Prob
     for key in ("rules", "org", "events", "range", "expect"):
         if key not in data:
             problems.add("", f"missing required key {key!r}", "missing-key")
+    # a value YAML 1.1 alone reads as a number or true/false (an event's `code: 010`, a map's
+    # `actor: 010`, an expected `period: 010`); an inline rule set's or organisation's is said
+    # where it is loaded
+    problems.loaded.extend(p for p in ambiguous_values(smap) if not p.pointer.startswith(("/rules/", "/org/")))
     base = path.parent
     rules = problems.read(_document, data["rules"], base, load_rules, "rules", smap) if "rules" in data else None
     org = problems.read(_document, data["org"], base, load_org, "org", smap) if "org" in data else None
@@ -562,7 +566,6 @@ def _scenario(path: Path, data: dict[str, Any], smap: SourceMap, problems: _Prob
         except ValueError as exc:
             problems.add("/map", str(exc))
     if isinstance(events, list):  # a record that is no mapping is read, and rejected, as a log's is
-        problems.loaded.extend(ambiguous_values(smap, under="/events"))  # `code: 010` is no log's 8
         if encoding is not None:  # a map file's is its export's, kept for the map's sake: not refused
             problems.add(
                 "/encoding",

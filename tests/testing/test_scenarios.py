@@ -1030,3 +1030,20 @@ def test_an_inline_or_record_numbered_logs_record_is_pinned_by_its_number(tmp_pa
     path.write_text(inline.replace("[violation]", "[warning]"), "utf-8")
     result = run_scenario(load_scenario(path))
     assert result.passed, result.diff()
+
+
+def test_a_scenarios_own_value_yaml_1_1_alone_reads_as_a_number_is_refused(tmp_path: Path) -> None:
+    """Beyond its events, a scenario's map and expectations are compared as text: ``map:
+    {actor: 010}`` read the column ``8`` and ``evidence: [010]`` the id ``8``; each is refused at
+    its line, asking for it quoted."""
+    text = SCENARIO.replace("FINDINGS", "[{code: missing, evidence: [010]}]").replace(
+        "range:", "map: {actor: 010}\nrange:"
+    )
+    path = tmp_path / "x.scenario.yaml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(LoadError) as info:
+        load_scenario(path)
+    assert [(p.pointer, p.code) for p in info.value.problems] == [
+        ("/map/actor", "ambiguous-value"),
+        ("/expect/findings/0/evidence/0", "ambiguous-value"),
+    ]
