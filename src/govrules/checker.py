@@ -2546,6 +2546,16 @@ class _Prerequisite:
             for k, party in enumerate(self.parties)
         ]
 
+    def reaches(self, made: datetime, lookback: str, guarded: datetime) -> bool:
+        """Whether a requirement ``made`` then is recent enough for an event at ``guarded``: the
+        lookback counted from it ends no sooner. Rolled (``roll``), it is asked only where the
+        count alone ends before ``guarded``, as a roll only delays: a year the calendar lacks is
+        then needed only where the roll may decide."""
+        ctx = self.run.ctx
+        if ctx.deadline(made, lookback) >= guarded:
+            return True
+        return self.roll and ctx.deadline(made, lookback, roll=True) >= guarded
+
     def _what(self, k: int, g: Event | None) -> str:
         what, party = self.actions[k], self.parties[k]
         if party is None:
@@ -2570,7 +2580,7 @@ class _Prerequisite:
                 continue
             fresh = before
             if rule.lookback is not None:
-                fresh = [e for e in before if ctx.deadline(e.time, rule.lookback, roll=self.roll) >= g_time]
+                fresh = [e for e in before if self.reaches(e.time, rule.lookback, g_time)]
                 if not fresh:
                     states.append(("too-old", before))
                     continue

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from govrules import InvalidArgument, check, iter_findings
-from govrules.errors import OrganisationError, RuleSetError
+from govrules.errors import CalendarError, OrganisationError, RuleSetError
 from govrules.events import Event, Rejected
 from govrules.findings import Finding, Report
 from govrules.model import Actor, DateRange, Organisation, RuleSet
@@ -3640,6 +3640,36 @@ class TestPrerequisite:
         if problem is not None:
             [f] = gaps(report)
             assert (f.detail["missing"][0]["problem"], f.detail["missing"][0]["events"]) == (problem, ["r1"])
+
+    def test_a_rolled_lookback_that_reaches_unrolled_needs_no_year_the_calendar_lacks(self) -> None:
+        """A receipt of 1 December of the CN calendar's last covered year and a notice nine days
+        later: 8 weeks reach the notice unrolled, so the roll, which only delays, decides nothing,
+        and the notice is in time however the next year will be counted. One after the 8 weeks
+        end, in that year, needs the roll and so the year: the error names it."""
+        from govrules.calendars import get_calendar
+
+        year = next(y for y in range(2020, 2200) if not get_calendar("CN").covers(y)) - 1
+        rule = {
+            "id": "notice-in-time",
+            "kind": "prerequisite",
+            "clause": "X1",
+            "action": "extension-notice",
+            "requires": [{"action": "received"}],
+            "link": "subject",
+            "lookback": "8 weeks",
+            "roll": "next-workday",
+        }
+        rules = ruleset(rule, calendar="CN")
+        received = ev("r1", f"{year}-12-01T10:00", "s1", "received", subject="c1")
+        span: dict[str, Any] = {
+            "start": date(year, 12, 1),
+            "end": date(year + 1, 3, 1),
+            "as_of": datetime(year + 1, 3, 1, tzinfo=SH),
+        }
+        report = run(rules, [received, ev("x1", f"{year}-12-10T10:00", "s1", "extension-notice", subject="c1")], **span)
+        assert [(o.period, o.status) for o in report.outcomes] == [("x1", "met")]
+        with pytest.raises(CalendarError, match=f"no holiday data for {year + 1}"):
+            run(rules, [received, ev("x2", f"{year + 1}-01-27T10:00", "s1", "extension-notice", subject="c1")], **span)
 
     @pytest.mark.parametrize("link", ["subject", "ref-or-subject"])
     def test_events_naming_no_subject_are_not_linked_by_subject(self, link: str) -> None:
