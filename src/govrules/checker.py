@@ -1643,9 +1643,14 @@ def _chains(
             prescribed, latest = due, due
             if step.extension is not None:
                 latest, _, notice_unsure = _due_or_bound(ctx, due, step.extension.within, False)
-                if notice_unsure is not None:
-                    raise notice_unsure  # which notice is in time needs the year
                 notice = notices.first(index, trig, links, scope, by, step.same, latest)
+                # the soonest the within can end passed: a notice by then is in time whatever the
+                # year, and the one taken where no later one would be (one naming the chain, made
+                # after it, may be in time and preferred); else the year decides
+                if notice_unsure is not None and notice is not notices.first(
+                    index, trig, links, scope, by, step.same, ctx.as_of
+                ):
+                    raise notice_unsure
             if notice is None:
                 chosen = responses[index].choose(trig, links, scope, candidate, fits, due)
             else:

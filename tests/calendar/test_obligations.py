@@ -1018,6 +1018,49 @@ def test_an_extended_step_met_within_the_soonest_count_needs_no_year_the_calenda
         )
 
 
+def test_a_step_notice_made_by_the_soonest_its_within_can_end_needs_no_year_the_calendar_lacks() -> None:
+    """An application of 20 December of the CN calendar's last covered year, its reply due in 5
+    days, and a notice allowed up to 10 workdays after that, into the next year: a notice of 21
+    December, before the soonest those workdays can end, extends the step whatever that year
+    holds, so a reply of 28 December is met at any audit moment; with no notice by that soonest
+    moment and one after it, whether it came in time needs the year, and the error names it."""
+    from govrules import check
+    from govrules.calendars import get_calendar
+    from govrules.events import Event
+
+    year = next(y for y in range(2020, 2200) if not get_calendar("CN").covers(y)) - 1
+    extension = {"action": "extension-notice", "within": "10 workdays", "extends_by": "5 days"}
+    rules = RuleSet.model_validate(
+        {
+            **REPLY_RULES,
+            "rules": [
+                {**REPLY_RULES["rules"][0], "steps": [{"action": "reply", "within": "5 days", "extension": extension}]}
+            ],
+        }
+    )
+
+    def event(eid: str, when: date, action: str) -> Event:
+        at = datetime(when.year, when.month, when.day, 10, tzinfo=SHANGHAI)
+        return Event(id=eid, time=at, actor="office", action=action, ref=None if eid == "a1" else "a1")
+
+    applied, replied = event("a1", date(year, 12, 20), "apply"), event("r1", date(year, 12, 28), "reply")
+    span: dict[str, Any] = {"start": date(year, 12, 1), "end": date(year + 1, 1, 1)}
+    for as_of in (_at(SHANGHAI, year, 12, 31), _at(SHANGHAI, year + 1, 1, 20)):
+        report = check(
+            rules, OFFICE, [applied, event("x1", date(year, 12, 21), "extension-notice"), replied], **span, as_of=as_of
+        )
+        assert [(o.status, o.evidence) for o in report.outcomes] == [("met", ("a1", "r1", "x1"))]
+    with pytest.raises(CalendarError, match=f"no holiday data for {year + 1}"):
+        late_notice = event("x1", date(year + 1, 1, 5), "extension-notice")
+        check(
+            rules,
+            OFFICE,
+            [applied, late_notice, event("r1", date(year + 1, 1, 8), "reply")],
+            **span,
+            as_of=_at(SHANGHAI, year + 1, 1, 20),
+        )
+
+
 def test_a_step_counted_into_a_year_before_the_calendars_does_not_wait_for_its_holidays() -> None:
     """An application of 10 December of the year before the CN calendar's first, audited on 15
     December: the step is pending, due no sooner than 20 days on, and its note and the report's
