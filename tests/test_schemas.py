@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 
 from govrules import schemas
 from govrules.loaders import parse_document
@@ -49,3 +51,29 @@ def test_examples_validate_against_schema(kind: str, path: Path) -> None:
     validator = Draft202012Validator(json.loads(schemas.render(kind)))
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
     assert errors == []
+
+
+def test_an_adjusted_calendar_validates_against_the_schema_as_the_docs_write_it() -> None:
+    """docs/calendar.md writes a listed day alone (``2024-10-12``, ``05-05``) or as ``{date,
+    name}``: the published schema accepts both, as loading does, and refuses a day of neither
+    form, so that an editor underlines only what loading refuses."""
+    validator = Draft202012Validator(
+        json.loads(schemas.render("rules")), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    calendar: dict[str, Any] = {
+        "country": "NL",
+        "holidays": [{"date": "05-05", "name": "Bevrijdingsdag"}, "12-24"],
+        "not_holidays": [{"name": "Good Friday"}],
+        "workdays": ["2024-10-12"],
+    }
+    rules = {
+        "id": "atw",
+        "title": "Algemene termijnenwet",
+        "timezone": "Europe/Amsterdam",
+        "calendar": calendar,
+        "rules": [],
+    }
+    assert [list(e.absolute_path) for e in validator.iter_errors(rules)] == []
+    calendar["workdays"] = ["12 October"]
+    error = best_match(validator.iter_errors(rules))
+    assert error is not None and list(error.absolute_path) == ["calendar", "workdays", 0]

@@ -1039,6 +1039,16 @@ class CalendarDay(_Model):
             raise _invalid("bad-calendar", "expected a 'date' (or, in 'not_holidays', a holiday's 'name'), got neither")
         return self
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        """The object, or a date written alone (`_written_alone`), as a rule set may give it."""
+        schema = handler(core_schema)
+        alone = {
+            "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "pattern": _MONTH_DAY}],
+            "description": "A day written alone: the same as {date: ...}.",
+        }
+        return {"anyOf": [alone, schema]}
+
     def key(self) -> DayKey:
         """What names the day: its date, its day of every year (``05-05``), or, without either, the
         holiday's name."""
