@@ -394,3 +394,47 @@ def test_an_approval_aged_past_a_rolled_lookback_is_too_old_for_it() -> None:
         },
     )
     assert_exact(rules, {"approval-age", "unapproved"}, TOWN, date(2022, 1, 1), date(2023, 1, 1))
+
+
+def test_a_witness_of_a_rolled_lookback_in_the_calendars_last_year_needs_no_next_year() -> None:
+    """A notice needs a receipt of the same case no older than 8 weeks, rolled to the next
+    workday, on the CN calendar over its last covered year: the witness's receipts are fresh for
+    the lookback counted alone, which needs no roll and so no next year, as the checker asks it;
+    the witness and each mutation are exact. Before, drawing a witness rolled every lookback,
+    and one ending in the next year raised the calendar's error."""
+    from govrules.calendars import get_calendar
+
+    last = max(y for y in range(2001, 2200) if get_calendar("CN").covers(y))
+    rules = RuleSet.model_validate(
+        {
+            "id": "t",
+            "title": "t",
+            "timezone": "Asia/Shanghai",
+            "calendar": "CN",
+            "rules": [
+                {
+                    "id": "notice-in-time",
+                    "kind": "prerequisite",
+                    "clause": "X1",
+                    "action": "extension-notice",
+                    "requires": [{"action": "received"}],
+                    "link": "subject",
+                    "lookback": "8 weeks",
+                    "roll": "next-workday",
+                }
+            ],
+        }
+    )
+    org = Organisation.model_validate({"id": "o", "actors": [{"id": "office"}]})
+    start, end = date(last, 1, 1), date(last + 1, 1, 1)
+    as_of = datetime(last, 12, 31, 23, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+    @given(from_rule_set(rules, org, start=start, end=end, as_of=as_of))
+    @SETTINGS
+    def exact(log: GeneratedLog) -> None:
+        report = check(rules, org, list(log.events), start=start, end=end, as_of=as_of)
+        matching = [f for f in report.findings if any(x.matches(f) for x in log.expected)]
+        others = [(f.code.value, f.period) for f in report.findings if f.severity != "info" and f not in matching]
+        assert (len(matching), others) == (len(log.expected), []), log.mutation
+
+    exact()
