@@ -2524,6 +2524,18 @@ _APPROVAL_WORDS = {
 }
 
 
+def _lookback_reaches(ctx: Context, rule: PrerequisiteRule, made: datetime, guarded: datetime) -> bool:
+    """Whether a requirement of ``rule`` ``made`` then is recent enough for its guarded event at
+    ``guarded``: the rule's ``lookback`` counted from it ends no sooner. Rolled (``roll``), it is
+    asked only where the count alone ends before ``guarded``, as a roll only delays: a year the
+    calendar lacks is then needed only where the roll may decide. The testing kit ages its
+    approvals by it."""
+    lookback = rule.lookback or ""
+    if ctx.deadline(made, lookback) >= guarded:
+        return True
+    return rule.roll == "next-workday" and ctx.deadline(made, lookback, roll=True) >= guarded
+
+
 class _Prerequisite:
     """A prerequisite rule's verdict on one guarded event: met, or unapproved with its finding,
     which says of each requirement not met what was missing (none linked, only after, too old,
@@ -2534,7 +2546,6 @@ class _Prerequisite:
         self.rule = rule
         self.requirements = requirements
         self.expected = len(requirements) if rule.mode == "all" else 1
-        self.roll = rule.roll == "next-workday"  # the lookback's end, rolled to a workday
         self.joiner = word("and" if rule.mode == "all" else "or", run.lang)
         self.parties = [as_party(req.by) for req in rule.requires]
         self.actions = ["/".join(actions_of(req.action)) for req in rule.requires]
@@ -2550,16 +2561,6 @@ class _Prerequisite:
             None if party is not None and party.trigger is not None else self._what(k, None)
             for k, party in enumerate(self.parties)
         ]
-
-    def reaches(self, made: datetime, lookback: str, guarded: datetime) -> bool:
-        """Whether a requirement ``made`` then is recent enough for an event at ``guarded``: the
-        lookback counted from it ends no sooner. Rolled (``roll``), it is asked only where the
-        count alone ends before ``guarded``, as a roll only delays: a year the calendar lacks is
-        then needed only where the roll may decide."""
-        ctx = self.run.ctx
-        if ctx.deadline(made, lookback) >= guarded:
-            return True
-        return self.roll and ctx.deadline(made, lookback, roll=True) >= guarded
 
     def _what(self, k: int, g: Event | None) -> str:
         what, party = self.actions[k], self.parties[k]
@@ -2585,7 +2586,7 @@ class _Prerequisite:
                 continue
             fresh = before
             if rule.lookback is not None:
-                fresh = [e for e in before if self.reaches(e.time, rule.lookback, g_time)]
+                fresh = [e for e in before if _lookback_reaches(ctx, rule, e.time, g_time)]
                 if not fresh:
                     states.append(("too-old", before))
                     continue

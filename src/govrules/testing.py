@@ -2282,18 +2282,10 @@ def _approval_times(ctx: Any, rule: PrerequisiteRule, when: datetime) -> tuple[d
 def _oldest_fresh(ctx: Any, rule: PrerequisiteRule, when: datetime) -> datetime | None:
     """The oldest whole minute before ``when`` an approval may be made at for the rule's lookback,
     rolled to a workday as the rule rolls it (None if it reaches back more than 200 years)."""
-    stale = _last_back(lambda t: not _reaches(ctx, rule, t, when), when)
+    from govrules.checker import _lookback_reaches
+
+    stale = _last_back(lambda t: not _lookback_reaches(ctx, rule, t, when), when)
     return None if stale is None else _shift(stale, timedelta(minutes=1))
-
-
-def _reaches(ctx: Any, rule: PrerequisiteRule, made: datetime, when: datetime) -> bool:
-    """Whether an approval ``made`` then is recent enough for an event at ``when``, as the checker
-    asks it: the lookback counted alone, and rolled only where that ends before ``when`` (a roll
-    only delays), so that a year the calendar lacks is needed only where the roll may decide."""
-    lookback = rule.lookback or ""
-    if ctx.deadline(made, lookback) >= when:
-        return True
-    return rule.roll == "next-workday" and ctx.deadline(made, lookback, roll=True) >= when
 
 
 def _badly_aged(ctx: Any, rule: PrerequisiteRule, when: datetime, latest: datetime) -> datetime | None:
@@ -2301,12 +2293,14 @@ def _badly_aged(ctx: Any, rule: PrerequisiteRule, when: datetime, latest: dateti
     again before the oldest fresh instant as half the lookback: 45 days for 30 days), else too
     recent for the minimum age at (an hour before, or half way to the latest old enough); None
     for a rule without either or where the checker would still accept it."""
+    from govrules.checker import _lookback_reaches
+
     if rule.lookback is not None:
         oldest = _oldest_fresh(ctx, rule, when)
         if oldest is None:
             return None
         moved = _shift(oldest, -(when - oldest) / 2)
-        return moved if not _reaches(ctx, rule, moved, when) else None
+        return moved if not _lookback_reaches(ctx, rule, moved, when) else None
     if rule.min_age is not None:
         moved = max(_shift(when, -timedelta(hours=1)), _shift(latest, (when - latest) / 2))
         return moved if ctx.earliest(moved, rule.min_age) > when else None
