@@ -73,6 +73,16 @@ period's limit is the next period's due moment, and the last period an organisat
 lists has no next one, so a late event answers it however late. A moment, not ``None``, so that
 every limit compares as one; the calendar renderers say "no limit"."""
 
+
+def _read_back(note: str) -> re.Pattern[str]:
+    """The pattern that reads a note made from ``note`` back: its ``calendar`` and ``year``."""
+    return re.compile(
+        re.escape(note)
+        .replace(re.escape("{calendar}"), "(?P<calendar>.*)")
+        .replace(re.escape("{year}"), r"(?P<year>\d+)")
+    )
+
+
 NOT_HELD_NOTE = "not active for the whole period"
 """The note of a period an actor did not hold in full, which owes nothing."""
 UNROLLED_NOTE = (
@@ -80,11 +90,7 @@ UNROLLED_NOTE = (
 )
 """The note of an obligation whose late-acceptance limit, rolled to a workday, would fall in a year its
 calendar has no holidays for yet; the limit is then after the audit moment, where it moves no verdict."""
-UNROLLED_PATTERN = re.compile(
-    re.escape(UNROLLED_NOTE)
-    .replace(re.escape("{calendar}"), "(?P<calendar>.*)")
-    .replace(re.escape("{year}"), r"(?P<year>\d+)")
-)
+UNROLLED_PATTERN = _read_back(UNROLLED_NOTE)
 """`UNROLLED_NOTE` read back: its calendar and year."""
 UNCOUNTED_NOTE = (
     "due moment counted in calendar days, the soonest the workdays can end: "
@@ -93,11 +99,7 @@ UNCOUNTED_NOTE = (
 """The note of a triggered step whose due moment, counted in workdays or rolled to one, passes
 through a year its calendar has no holidays for yet: its due moment is then the soonest it can
 be (counted in calendar days, unrolled), after the audit moment, where it moves no verdict."""
-UNCOUNTED_PATTERN = re.compile(
-    re.escape(UNCOUNTED_NOTE)
-    .replace(re.escape("{calendar}"), "(?P<calendar>.*)")
-    .replace(re.escape("{year}"), r"(?P<year>\d+)")
-)
+UNCOUNTED_PATTERN = _read_back(UNCOUNTED_NOTE)
 """`UNCOUNTED_NOTE` read back: its calendar and year."""
 UNCOUNTED_UNCOVERED_NOTE = (
     "due moment counted in calendar days, the soonest the workdays can end: "
@@ -105,11 +107,7 @@ UNCOUNTED_UNCOVERED_NOTE = (
 )
 """`UNCOUNTED_NOTE` for a year before the years the calendar covers (or between two of them),
 whose holidays it will not come to hold: nothing says they are yet to come."""
-UNCOUNTED_UNCOVERED_PATTERN = re.compile(
-    re.escape(UNCOUNTED_UNCOVERED_NOTE)
-    .replace(re.escape("{calendar}"), "(?P<calendar>.*)")
-    .replace(re.escape("{year}"), r"(?P<year>\d+)")
-)
+UNCOUNTED_UNCOVERED_PATTERN = _read_back(UNCOUNTED_UNCOVERED_NOTE)
 """`UNCOUNTED_UNCOVERED_NOTE` read back: its calendar and year."""
 NOTES = (
     (re.compile(re.escape(NOT_HELD_NOTE)), "not_held_note"),
