@@ -245,7 +245,7 @@ tool comparing text as most spreadsheets do, takes ``Role:vp`` for ``role:vp``: 
 case, as a rule id starting ``govrules/`` is."""
 
 
-_PARTY_FORM = re.compile("(?ai)(role|relation):").match
+_PARTY_FORM = re.compile("(?ai)(" + "|".join(re.escape(p.rstrip(":")) for p in PARTY_PREFIXES) + "):").match
 """Whether a value starts as a party of `PARTY_PREFIXES` does, in any case of its ASCII letters."""
 
 
